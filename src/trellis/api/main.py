@@ -1,0 +1,47 @@
+"""The REST API under /api/v1, documented at /api/v1/openapi.json and
+browsable at /api/v1/docs. One router per app; every endpoint requires a
+session or a bearer token and fetches records through the apps' access rules."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+
+from trellis.api.auth import AUTH
+from trellis.api.routers import people
+from trellis.people.access import FORBIDDEN, NOT_FOUND
+
+api = NinjaAPI(
+    title="Trellis API",
+    version="1",
+    description=(
+        "Trellis's REST API. Authenticate with a browser session or with "
+        "`Authorization: Bearer <token>` (tokens: `trellis create-api-token USERNAME`). "
+        "Records you have no reason to see answer 404."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or FORBIDDEN}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError):
+    if hasattr(exc, "message_dict"):
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    else:
+        detail = " ".join(exc.messages)
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+api.add_router("/", people.router)

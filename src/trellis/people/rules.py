@@ -1,0 +1,109 @@
+"""Who may see what among people and classes: every rule in one place.
+
+Predicates take ``(user, record)``. Other apps build their own rules from the
+exported predicates (``can_view_learner`` above all), so a change here changes
+every record that hangs off a learner.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from trellis.people import roles
+from trellis.people.models import Enrollment, Guardianship, Membership, School, SchoolClass, User
+
+
+def _admin_school_ids(user: User) -> set[int]:
+    cached = getattr(user, "_admin_school_ids", None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(user=user, role=roles.ADMIN, active=True).values_list(
+                "school_id", flat=True
+            )
+        )
+        user._admin_school_ids = cached
+    return cached
+
+
+@rules.predicate
+def is_operator(user: User) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+@rules.predicate
+def is_self(user: User, learner: User) -> bool:
+    return learner is not None and user.pk == learner.pk
+
+
+@rules.predicate
+def is_learner(user: User, learner: User) -> bool:
+    return Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).exists()
+
+
+@rules.predicate
+def is_guardian_of(user: User, learner: User) -> bool:
+    return Guardianship.objects.filter(guardian=user, learner=learner).exists()
+
+
+@rules.predicate
+def teaches_learner(user: User, learner: User) -> bool:
+    return Enrollment.objects.filter(
+        learner=learner, active=True, school_class__teaching_assignments__teacher=user
+    ).exists()
+
+
+@rules.predicate
+def administers_learner(user: User, learner: User) -> bool:
+    ids = _admin_school_ids(user)
+    return bool(ids) and Membership.objects.filter(
+        user=learner, role=roles.LEARNER, active=True, school_id__in=ids
+    ).exists()
+
+
+@rules.predicate
+def teaches_class(user: User, school_class: SchoolClass) -> bool:
+    return school_class.teaching_assignments.filter(teacher=user).exists()
+
+
+@rules.predicate
+def attends_class(user: User, school_class: SchoolClass) -> bool:
+    return school_class.enrollments.filter(learner=user, active=True).exists()
+
+
+@rules.predicate
+def has_child_in_class(user: User, school_class: SchoolClass) -> bool:
+    return school_class.enrollments.filter(
+        active=True, learner__guardians_links__guardian=user
+    ).exists()
+
+
+@rules.predicate
+def administers_class(user: User, school_class: SchoolClass) -> bool:
+    return school_class.school_id in _admin_school_ids(user)
+
+
+@rules.predicate
+def administers_school(user: User, school: School) -> bool:
+    return school.pk in _admin_school_ids(user)
+
+
+authenticated = rules.is_authenticated & rules.is_active
+
+#: A learner's records: the learner, their guardians, their teachers, their school's admins.
+can_view_learner = authenticated & (
+    is_operator | (is_learner & (is_self | is_guardian_of | teaches_learner | administers_learner))
+)
+#: A class's name, subject and teachers.
+can_view_class = authenticated & (
+    is_operator | teaches_class | attends_class | has_child_in_class | administers_class
+)
+#: A class's roster and everything about its learners as a group.
+can_view_class_roster = authenticated & (is_operator | teaches_class | administers_class)
+can_teach_class = authenticated & (is_operator | teaches_class)
+can_view_school = authenticated & (is_operator | administers_school)
+
+rules.add_perm("people.view_learner", can_view_learner)
+rules.add_perm("people.view_class", can_view_class)
+rules.add_perm("people.view_class_roster", can_view_class_roster)
+rules.add_perm("people.teach_class", can_teach_class)
+rules.add_perm("people.view_school", can_view_school)

@@ -1,0 +1,125 @@
+"""Reads: who and what a person may see, as querysets.
+
+These are the queryset side of the rules in ``trellis.people.rules``; a test
+checks that for every person and every record the two agree. List pages and
+list endpoints filter through here, detail views through ``access``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from trellis.people import roles
+from trellis.people.models import (
+    Enrollment,
+    Guardianship,
+    Membership,
+    School,
+    SchoolClass,
+    TeachingAssignment,
+    User,
+)
+
+
+def _is_operator(user: User) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+def schools_administered_by(user: User) -> QuerySet[School]:
+    if not user.is_authenticated:
+        return School.objects.none()
+    if _is_operator(user):
+        return School.objects.all()
+    return School.objects.filter(
+        memberships__user=user, memberships__role=roles.ADMIN, memberships__active=True
+    ).distinct()
+
+
+def learners_visible_to(user: User) -> QuerySet[User]:
+    """Learners this person has a reason to see: themselves, their children,
+    the learners in the classes they teach, the learners of schools they run."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    learner_ids = Membership.objects.filter(role=roles.LEARNER, active=True)
+    if _is_operator(user):
+        return User.objects.filter(pk__in=learner_ids.values("user_id"))
+    own = learner_ids.filter(user=user).values("user_id")
+    children = Guardianship.objects.filter(guardian=user).values("learner_id")
+    taught = Enrollment.objects.filter(
+        active=True, school_class__teaching_assignments__teacher=user
+    ).values("learner_id")
+    administered = learner_ids.filter(
+        school__in=Membership.objects.filter(user=user, role=roles.ADMIN, active=True).values(
+            "school_id"
+        )
+    ).values("user_id")
+    return User.objects.filter(
+        Q(pk__in=own) | Q(pk__in=children) | Q(pk__in=taught) | Q(pk__in=administered)
+    )
+
+
+def classes_visible_to(user: User) -> QuerySet[SchoolClass]:
+    """Classes this person teaches, attends, has a child in, or whose school they run."""
+    if not user.is_authenticated or not user.is_active:
+        return SchoolClass.objects.none()
+    if _is_operator(user):
+        return SchoolClass.objects.all()
+    taught = TeachingAssignment.objects.filter(teacher=user).values("school_class_id")
+    attended = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
+    childrens = Enrollment.objects.filter(
+        active=True, learner__in=Guardianship.objects.filter(guardian=user).values("learner_id")
+    ).values("school_class_id")
+    administered = Membership.objects.filter(user=user, role=roles.ADMIN, active=True).values(
+        "school_id"
+    )
+    return SchoolClass.objects.filter(
+        Q(pk__in=taught) | Q(pk__in=attended) | Q(pk__in=childrens) | Q(school__in=administered)
+    )
+
+
+def classes_taught_by(user: User) -> QuerySet[SchoolClass]:
+    return (
+        SchoolClass.objects.filter(teaching_assignments__teacher=user)
+        .select_related("term", "school")
+        .annotate(
+            learner_count=Count("enrollments", filter=Q(enrollments__active=True), distinct=True)
+        )
+        .order_by("name")
+    )
+
+
+def classes_attended_by(learner: User) -> QuerySet[SchoolClass]:
+    return (
+        SchoolClass.objects.filter(enrollments__learner=learner, enrollments__active=True)
+        .select_related("term", "school")
+        .prefetch_related("teachers")
+        .order_by("name")
+    )
+
+
+def roster_of(school_class: SchoolClass) -> QuerySet[User]:
+    return User.objects.filter(
+        enrollments__school_class=school_class, enrollments__active=True
+    ).order_by("last_name", "first_name", "username")
+
+
+def children_of(guardian: User) -> QuerySet[User]:
+    return User.objects.filter(guardians_links__guardian=guardian).order_by("first_name", "username")
+
+
+def school_counts(school: School) -> dict[str, int]:
+    """Head counts for an admin's overview, in one query per table."""
+    by_role = dict(
+        Membership.objects.filter(school=school, active=True)
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    return {
+        "learners": by_role.get(roles.LEARNER, 0),
+        "teachers": by_role.get(roles.TEACHER, 0),
+        "guardians": by_role.get(roles.GUARDIAN, 0),
+        "admins": by_role.get(roles.ADMIN, 0),
+        "classes": SchoolClass.objects.filter(school=school, active=True).count(),
+        "enrollments": Enrollment.objects.filter(school_class__school=school, active=True).count(),
+    }

@@ -1,0 +1,114 @@
+"""Writes for people and classes. Each validates with ``full_clean`` and runs
+in one transaction, so a refused change leaves nothing behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from trellis.people import roles
+from trellis.people.models import (
+    Enrollment,
+    Guardianship,
+    Membership,
+    School,
+    SchoolClass,
+    TeachingAssignment,
+    Term,
+    User,
+)
+
+UNKNOWN_ROLE = "Unknown role {role!r}; use one of: {choices}."
+
+
+@transaction.atomic
+def school_create(*, name: str, code: str) -> School:
+    school = School(name=name, code=code)
+    school.full_clean()
+    school.save()
+    return school
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    display_name: str = "",
+    email: str = "",
+) -> User:
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        display_name=display_name,
+        email=email,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, user: User, school: School, role: str) -> Membership:
+    if role not in roles.ALL_ROLES:
+        raise ValueError(UNKNOWN_ROLE.format(role=role, choices=", ".join(roles.ALL_ROLES)))
+    membership, created = Membership.objects.get_or_create(user=user, school=school, role=role)
+    if not created and not membership.active:
+        membership.active = True
+        membership.save(update_fields=["active"])
+    user.__dict__.pop("_role_cache", None)
+    return membership
+
+
+@transaction.atomic
+def term_create(*, school: School, name: str, starts_on: dt.date, ends_on: dt.date) -> Term:
+    term = Term(school=school, name=name, starts_on=starts_on, ends_on=ends_on)
+    term.full_clean()
+    term.save()
+    return term
+
+
+@transaction.atomic
+def class_create(
+    *, school: School, term: Term, name: str, subject: str, grade_band: str
+) -> SchoolClass:
+    school_class = SchoolClass(
+        school=school, term=term, name=name, subject=subject, grade_band=grade_band
+    )
+    school_class.full_clean()
+    school_class.save()
+    return school_class
+
+
+@transaction.atomic
+def enrollment_create(*, school_class: SchoolClass, learner: User) -> Enrollment:
+    enrollment = Enrollment(school_class=school_class, learner=learner)
+    enrollment.full_clean()
+    enrollment.save()
+    return enrollment
+
+
+@transaction.atomic
+def teaching_assign(*, school_class: SchoolClass, teacher: User) -> TeachingAssignment:
+    assignment = TeachingAssignment(school_class=school_class, teacher=teacher)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def guardianship_create(*, guardian: User, learner: User, relationship: str = "") -> Guardianship:
+    """Link a guardian to a learner; refused (``ValidationError``) when the
+    'learner' holds no learner role or is the guardian themselves."""
+    link = Guardianship(guardian=guardian, learner=learner, relationship=relationship)
+    link.full_clean()
+    link.save()
+    return link

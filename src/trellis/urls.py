@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from trellis.api.main import api
+
+admin.site.site_header = "Trellis administration"
+admin.site.site_title = "Trellis"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("trellis.people.urls")),
+]

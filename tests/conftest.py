@@ -1,0 +1,45 @@
+"""Shared fixtures: two whole schools, API clients, and the skips for
+PostgreSQL, real data and the browser."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.world import SchoolWorld, build_school
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
+
+
+@pytest.fixture
+def world(db) -> SchoolWorld:
+    return build_school("s1_")
+
+
+@pytest.fixture
+def other_world(db) -> SchoolWorld:
+    return build_school("s2_")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real data not found at {SHARED_DATA} (see ../shared/data/README.md)")
+    return SHARED_DATA
+
+
+def _is_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _is_postgres():
+        skip = pytest.mark.skip(
+            reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test (as .ci/run does)"
+        )
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
