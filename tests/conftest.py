@@ -31,11 +31,19 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness is for attackers, not for test suites."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _is_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("TRELLIS_REQUIRE_POSTGRES") == "1" and not _is_postgres():
+        raise pytest.UsageError("TRELLIS_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
     if not _is_postgres():
         skip = pytest.mark.skip(
             reason="needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test (as .ci/run does)"

@@ -27,6 +27,8 @@ def pytest_collection_modifyitems(config, items):
             import playwright  # noqa: F401
         except ImportError:
             reason = "Playwright is not installed: make test installs it with the dev extras"
+    if reason and os.environ.get("TRELLIS_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"browser tests are required here, but {reason}")
     if reason:
         for item in items:
             if "browser" in item.keywords:

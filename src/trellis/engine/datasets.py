@@ -1,0 +1,410 @@
+"""Readers for the response-log formats the mastery engine learns from.
+
+Every reader returns a :class:`~trellis.engine.responses.ResponseLog`. A line
+that cannot be read raises :class:`DatasetError` naming the file, the
+1-based line number and what was expected; the message templates are the
+module-level constants below (tests format them to check the wording).
+
+What is dropped, and counted in ``ResponseLog.dropped``:
+
+* DKT three-line files: nothing. Blank lines at the very end of the file are
+  ignored (they hold no response).
+* ASSISTments CSV: rows whose ``skill_name`` is empty (responses that were
+  never tagged with a skill).
+* DataShop step exports: steps whose KC column is empty. A step tagged with
+  several KCs joined by ``~~`` becomes one response per KC, all sharing the
+  step's order, time and correctness (the usual DataShop/BKT convention).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from trellis.engine.responses import ResponseLog
+
+__all__ = [
+    "BAD_CORRECT",
+    "BAD_COUNT",
+    "BAD_FIELD",
+    "BAD_SKILL",
+    "FORMATS",
+    "DatasetError",
+    "LENGTH_MISMATCH",
+    "MISSING_COLUMN",
+    "TRUNCATED",
+    "WRONG_FIELD_COUNT",
+    "read",
+    "read_assistments",
+    "read_datashop",
+    "read_dkt",
+]
+
+# Message templates (``str.format`` fields). Tests reuse them.
+BAD_COUNT = "{path}:{line}: expected a response count (a non-negative integer), got {got!r}"
+BAD_SKILL = "{path}:{line}: expected comma-separated integer skill ids, got {got!r}"
+BAD_CORRECT = "{path}:{line}: expected comma-separated 0/1 correctness values, got {got!r}"
+LENGTH_MISMATCH = "{path}:{line}: expected {expected} values (the count on line {count_line}), got {got}"
+TRUNCATED = "{path}:{line}: expected {what}, but the file ended"
+MISSING_COLUMN = "{path}:{line}: expected a header with the column {column!r}"
+WRONG_FIELD_COUNT = "{path}:{line}: expected {expected} fields as in the header, got {got}"
+BAD_FIELD = "{path}:{line}: expected {what} in column {column!r}, got {got!r}"
+
+FORMATS = ("dkt", "assistments", "datashop")
+
+KC_SEPARATOR = "~~"
+
+
+class DatasetError(ValueError):
+    """A data file does not follow its format."""
+
+
+def _codes(values: Sequence[str]) -> tuple[NDArray[np.int64], tuple[str, ...]]:
+    """Dense codes in order of first appearance, and the ids they stand for."""
+    index: dict[str, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
+    )
+    return codes, tuple(index)
+
+
+# --------------------------------------------------------------------- DKT
+def read_dkt(path: str | Path) -> ResponseLog:
+    """Read the Deep Knowledge Tracing three-line format.
+
+    Per learner: a line with the number of responses ``n``, a line of ``n``
+    comma-separated integer skill ids, a line of ``n`` comma-separated 0/1
+    values. A trailing comma on a line is allowed. Learners are named by the
+    0-based position of their record in the file ("0", "1", ...); ``order``
+    is the response's position in the file. Skill ids are kept as written
+    (e.g. "82").
+    """
+    p = Path(path)
+    with p.open(encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    skills: list[int] = []
+    correct: list[int] = []
+    learner_len: list[int] = []
+    i = 0
+    n_lines = len(lines)
+    while i < n_lines:
+        count_line = i + 1
+        raw = lines[i].strip().rstrip(",").strip()
+        try:
+            n = int(raw)
+        except ValueError:
+            n = -1
+        if n < 0:
+            raise DatasetError(BAD_COUNT.format(path=p, line=count_line, got=lines[i]))
+        if i + 1 >= n_lines:
+            raise DatasetError(
+                TRUNCATED.format(path=p, line=i + 2, what="a line of skill ids")
+            )
+        if i + 2 >= n_lines:
+            raise DatasetError(
+                TRUNCATED.format(path=p, line=i + 3, what="a line of 0/1 correctness values")
+            )
+        s_line = lines[i + 1].strip().rstrip(",")
+        c_line = lines[i + 2].strip().rstrip(",")
+        s_parts = s_line.split(",") if s_line.strip() else []
+        c_parts = c_line.split(",") if c_line.strip() else []
+        try:
+            s_vals = [int(v) for v in s_parts]
+        except ValueError:
+            raise DatasetError(BAD_SKILL.format(path=p, line=i + 2, got=lines[i + 1]))
+        if len(s_vals) != n:
+            raise DatasetError(
+                LENGTH_MISMATCH.format(
+                    path=p, line=i + 2, expected=n, count_line=count_line, got=len(s_vals)
+                )
+            )
+        c_vals: list[int] = []
+        for v in c_parts:
+            v = v.strip()
+            if v == "1":
+                c_vals.append(1)
+            elif v == "0":
+                c_vals.append(0)
+            else:
+                raise DatasetError(BAD_CORRECT.format(path=p, line=i + 3, got=lines[i + 2]))
+        if len(c_vals) != n:
+            raise DatasetError(
+                LENGTH_MISMATCH.format(
+                    path=p, line=i + 3, expected=n, count_line=count_line, got=len(c_vals)
+                )
+            )
+        skills.extend(s_vals)
+        correct.extend(c_vals)
+        learner_len.append(n)
+        i += 3
+    n_total = len(skills)
+    learner = np.repeat(np.arange(len(learner_len), dtype=np.int64), learner_len)
+    skill_arr = np.asarray(skills, dtype=np.int64)
+    uniq, skill_codes = np.unique(skill_arr, return_inverse=True)
+    return ResponseLog(
+        learner=learner,
+        skill=skill_codes.astype(np.int64),
+        correct=np.asarray(correct, dtype=np.int8),
+        order=np.arange(n_total, dtype=np.int64),
+        learner_ids=tuple(str(k) for k in range(len(learner_len))),
+        skill_ids=tuple(str(int(s)) for s in uniq),
+        dropped=0,
+    )
+
+
+# ------------------------------------------------------------- CSV helpers
+def _header_index(
+    p: Path, header: list[str], required: Sequence[str], line: int = 1
+) -> dict[str, int]:
+    idx = {name.strip(): k for k, name in enumerate(header)}
+    for column in required:
+        if column not in idx:
+            raise DatasetError(MISSING_COLUMN.format(path=p, line=line, column=column))
+    return idx
+
+
+def _int_field(p: Path, line: int, column: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            f = float(value)
+        except ValueError:
+            f = math.nan
+        if not math.isfinite(f) or f != int(f):
+            raise DatasetError(
+                BAD_FIELD.format(path=p, line=line, what="an integer", column=column, got=value)
+            )
+        return int(f)
+
+
+def _binary_field(p: Path, line: int, column: str, value: str) -> int:
+    v = value.strip()
+    if v in ("1", "1.0"):
+        return 1
+    if v in ("0", "0.0"):
+        return 0
+    raise DatasetError(BAD_FIELD.format(path=p, line=line, what="0 or 1", column=column, got=value))
+
+
+# ------------------------------------------------------------ ASSISTments
+def read_assistments(path: str | Path) -> ResponseLog:
+    """Read an ASSISTments skill-builder CSV (comma-separated, with header).
+
+    Required columns: ``user_id``, ``order_id`` (the time order), ``skill_name``
+    and ``correct`` (0/1). ``problem_id`` fills ``item`` when present. A
+    leading unnamed index column is ignored. Rows with an empty
+    ``skill_name`` are dropped and counted in ``dropped``; rows for a
+    problem tagged with several skills appear once per skill in the
+    original export and are kept as they are.
+    """
+    p = Path(path)
+    users: list[str] = []
+    skills: list[str] = []
+    items: list[str] = []
+    correct: list[int] = []
+    order: list[int] = []
+    dropped = 0
+    with p.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DatasetError(
+                TRUNCATED.format(path=p, line=1, what="a header line with column names")
+            )
+        idx = _header_index(p, header, ("user_id", "order_id", "skill_name", "correct"))
+        i_user, i_order = idx["user_id"], idx["order_id"]
+        i_skill, i_correct = idx["skill_name"], idx["correct"]
+        i_item = idx.get("problem_id")
+        width = len(header)
+        for row in reader:
+            line = reader.line_num
+            if not row:
+                continue
+            if len(row) != width:
+                raise DatasetError(
+                    WRONG_FIELD_COUNT.format(path=p, line=line, expected=width, got=len(row))
+                )
+            skill = row[i_skill].strip()
+            if not skill:
+                dropped += 1
+                continue
+            user = row[i_user].strip()
+            if not user:
+                raise DatasetError(
+                    BAD_FIELD.format(
+                        path=p, line=line, what="a learner id", column="user_id", got=row[i_user]
+                    )
+                )
+            users.append(user)
+            skills.append(skill)
+            order.append(_int_field(p, line, "order_id", row[i_order]))
+            correct.append(_binary_field(p, line, "correct", row[i_correct]))
+            if i_item is not None:
+                items.append(row[i_item].strip())
+    learner, learner_ids = _codes(users)
+    skill_codes, skill_ids = _codes(skills)
+    item: NDArray[np.int64] | None = None
+    item_ids: tuple[str, ...] = ()
+    if i_item is not None:
+        item, item_ids = _codes(items)
+    return ResponseLog(
+        learner=learner,
+        skill=skill_codes,
+        correct=np.asarray(correct, dtype=np.int8),
+        order=np.asarray(order, dtype=np.int64),
+        item=item,
+        learner_ids=learner_ids,
+        skill_ids=skill_ids,
+        item_ids=item_ids,
+        dropped=dropped,
+    )
+
+
+# --------------------------------------------------------------- DataShop
+def _parse_time(value: str) -> float:
+    v = value.strip()
+    if not v:
+        return math.nan
+    dt = datetime.fromisoformat(v)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+def _kc_column(header: list[str]) -> str | None:
+    names = [h.strip() for h in header]
+    if "KC(Default)" in names:
+        return "KC(Default)"
+    for name in names:
+        if name.startswith("KC(") and name.endswith(")"):
+            return name
+    return None
+
+
+def read_datashop(path: str | Path) -> ResponseLog:
+    """Read a PSLC DataShop step export (tab-separated, with header).
+
+    Required columns: ``Anon Student Id``, ``Correct First Attempt`` (0/1) and a
+    KC column (``KC(Default)``, else the first ``KC(...)`` column).
+    ``Problem Name`` + ``Step Name`` fill ``item`` when present;
+    ``First Transaction Time`` (else ``Step Start Time``) fills ``time`` in
+    seconds since 1970 (UTC assumed; NaN when empty). ``order`` is the row
+    position in the file, DataShop's own export order (by learner, then by
+    time). Steps with an empty KC are dropped and counted in ``dropped``; a
+    step with several KCs joined by ``~~`` becomes one response per KC.
+    """
+    p = Path(path)
+    users: list[str] = []
+    skills: list[str] = []
+    items: list[str] = []
+    correct: list[int] = []
+    order: list[int] = []
+    times: list[float] = []
+    dropped = 0
+    with p.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DatasetError(
+                TRUNCATED.format(path=p, line=1, what="a header line with column names")
+            )
+        kc = _kc_column(header) or "KC(Default)"
+        idx = _header_index(p, header, ("Anon Student Id", "Correct First Attempt", kc))
+        i_user, i_correct, i_kc = idx["Anon Student Id"], idx["Correct First Attempt"], idx[kc]
+        i_time = idx.get("First Transaction Time", idx.get("Step Start Time"))
+        time_col = "First Transaction Time" if "First Transaction Time" in idx else "Step Start Time"
+        i_prob, i_step = idx.get("Problem Name"), idx.get("Step Name")
+        width = len(header)
+        for row in reader:
+            line = reader.line_num
+            if not row:
+                continue
+            if len(row) != width:
+                raise DatasetError(
+                    WRONG_FIELD_COUNT.format(path=p, line=line, expected=width, got=len(row))
+                )
+            kcs = [k.strip() for k in row[i_kc].split(KC_SEPARATOR) if k.strip()]
+            if not kcs:
+                dropped += 1
+                continue
+            user = row[i_user].strip()
+            if not user:
+                raise DatasetError(
+                    BAD_FIELD.format(
+                        path=p,
+                        line=line,
+                        what="a learner id",
+                        column="Anon Student Id",
+                        got=row[i_user],
+                    )
+                )
+            c = _binary_field(p, line, "Correct First Attempt", row[i_correct])
+            t = math.nan
+            if i_time is not None:
+                try:
+                    t = _parse_time(row[i_time])
+                except ValueError:
+                    raise DatasetError(
+                        BAD_FIELD.format(
+                            path=p,
+                            line=line,
+                            what="a date-time like 2006-10-26 09:51:58.0",
+                            column=time_col,
+                            got=row[i_time],
+                        )
+                    )
+            item = ""
+            if i_prob is not None and i_step is not None:
+                item = row[i_prob].strip() + "|" + row[i_step].strip()
+            for k in kcs:
+                users.append(user)
+                skills.append(k)
+                correct.append(c)
+                order.append(line)
+                times.append(t)
+                items.append(item)
+    learner, learner_ids = _codes(users)
+    skill_codes, skill_ids = _codes(skills)
+    item_arr: NDArray[np.int64] | None = None
+    item_ids: tuple[str, ...] = ()
+    if i_prob is not None and i_step is not None:
+        item_arr, item_ids = _codes(items)
+    return ResponseLog(
+        learner=learner,
+        skill=skill_codes,
+        correct=np.asarray(correct, dtype=np.int8),
+        order=np.asarray(order, dtype=np.int64),
+        item=item_arr,
+        time=np.asarray(times, dtype=np.float64) if i_time is not None else None,
+        learner_ids=learner_ids,
+        skill_ids=skill_ids,
+        item_ids=item_ids,
+        dropped=dropped,
+    )
+
+
+_READERS: dict[str, Callable[[str | Path], ResponseLog]] = {
+    "dkt": read_dkt,
+    "assistments": read_assistments,
+    "datashop": read_datashop,
+}
+
+
+def read(path: str | Path, format: str) -> ResponseLog:
+    """Read ``path`` in ``format`` (one of :data:`FORMATS`)."""
+    try:
+        reader = _READERS[format]
+    except KeyError:
+        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    return reader(path)

@@ -1,0 +1,213 @@
+"""When will a learner reach a goal? A projected date from the rate so far,
+with its uncertainty.
+
+Progress toward a goal is a number from 0 (not started) to 1 (reached),
+computed elsewhere from mastery data at each check-in. We fit a straight
+line to the check-ins by least squares -- progress = a + b * day -- and
+read off the day the line reaches the target (1.0 by default)::
+
+    projected day = (target - a) / b,         rate per week = 7 * b
+
+The uncertainty comes from the scatter of the check-ins around that line.
+The *likely range* is the set of days at which the target is within the
+line's 80 % confidence band (Fieller's interval for where a fitted line
+crosses a level, using Student's t with n - 2 degrees of freedom). When the
+check-ins are too scattered to rule out no progress at all, there is no
+latest date -- the message says so instead of inventing one.
+
+Plain answers instead of numbers when a date cannot be projected honestly:
+
+* fewer than 3 check-ins, or all on one day: "not enough check-ins yet";
+* the target already reached: the date it was first reached;
+* a flat or falling line: no date, and the message says progress has
+  stalled.
+
+A projection is never earlier than the latest check-in: if the line says
+the target "should already" have been reached, progress has recently
+slowed, and the message says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from scipy import stats
+
+# --- Error messages -------------------------------------------------------
+
+PROGRESS_RANGE_ERROR = "Progress must be between 0 and 1, not {value} on {day}."
+CONFIDENCE_ERROR = "The confidence level must be between 0 and 1 (exclusive), not {value}."
+TARGET_ERROR = "The target must be above 0 and at most 1, not {value}."
+
+NOT_ENOUGH_MESSAGE = "Not enough check-ins yet to project a date (at least 3, on different days)."
+NO_PROGRESS_MESSAGE = (
+    "Progress has not been going up across the check-ins, so no date can be projected yet. "
+    "This may be a good moment to talk about the goal."
+)
+
+MIN_POINTS = 3
+DEFAULT_CONFIDENCE = 0.8
+#: Projections further out than this (about three years) give no date.
+HORIZON_DAYS = 366 * 3
+
+
+@dataclass(frozen=True)
+class ProgressObservation:
+    date: date
+    progress: float  # 0..1
+
+
+@dataclass(frozen=True)
+class Projection:
+    """``date`` is the projected day; ``earliest``/``latest`` the likely range
+    (``latest`` is None when it cannot be bounded). All None when no date
+    can be projected; ``message`` always says why in words."""
+
+    date: date | None
+    earliest: date | None
+    latest: date | None
+    rate_per_week: float | None
+    message: str
+    points_used: int
+    reached: bool = False
+    on_track: bool | None = None  # against ``due`` when one was given
+
+
+def _d(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _day(origin: date, x: float) -> date:
+    return origin + timedelta(days=int(math.ceil(x - 1e-9)))
+
+
+def project_goal(
+    observations: Sequence[ProgressObservation],
+    target: float = 1.0,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+    due: date | None = None,
+) -> Projection:
+    """Project the date at which progress reaches ``target`` from the
+    check-ins so far, with a ``confidence`` (default 80 %) likely range.
+    If ``due`` is given, ``on_track`` says whether the projection is on or
+    before it."""
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(CONFIDENCE_ERROR.format(value=confidence))
+    if not 0.0 < target <= 1.0:
+        raise ValueError(TARGET_ERROR.format(value=target))
+    for o in observations:
+        if not 0.0 <= o.progress <= 1.0:
+            raise ValueError(PROGRESS_RANGE_ERROR.format(value=o.progress, day=o.date))
+    obs = sorted(observations, key=lambda o: (o.date, o.progress))
+    n = len(obs)
+
+    reached_at = next((o.date for o in obs if o.progress >= target), None)
+    if reached_at is not None:
+        return Projection(
+            reached_at,
+            reached_at,
+            reached_at,
+            None,
+            f"Goal reached on {_d(reached_at)}.",
+            n,
+            reached=True,
+            on_track=None if due is None else reached_at <= due,
+        )
+    if n < MIN_POINTS or len({o.date for o in obs}) < 2:
+        return Projection(None, None, None, None, NOT_ENOUGH_MESSAGE, n)
+
+    origin = obs[0].date
+    x = np.array([(o.date - origin).days for o in obs], dtype=float)
+    y = np.array([o.progress for o in obs], dtype=float)
+    xm, ym = float(x.mean()), float(y.mean())
+    sxx = float(np.sum((x - xm) ** 2))
+    b = float(np.sum((x - xm) * (y - ym)) / sxx)
+    a = ym - b * xm
+    rate = 7.0 * b
+    if b <= 0:
+        return Projection(None, None, None, rate, NO_PROGRESS_MESSAGE, n)
+
+    resid = y - (a + b * x)
+    s2 = float(np.sum(resid**2) / (n - 2))
+    t = float(stats.t.ppf(0.5 + confidence / 2.0, n - 2))
+    x_hat = (target - a) / b
+
+    # Fieller: days u (from the mean day) where |target - line(u)| is within
+    # t * se(line(u)); solve A u^2 - 2 b D u + (D^2 - t^2 s^2 / n) <= 0.
+    d = target - ym
+    g = t * t * s2
+    qa = b * b - g / sxx
+    qb = -2.0 * b * d
+    qc = d * d - g / n
+    lo: float | None
+    hi: float | None
+    if qa > 0:
+        disc = max(0.0, qb * qb - 4 * qa * qc)
+        r1 = (-qb - math.sqrt(disc)) / (2 * qa)
+        r2 = (-qb + math.sqrt(disc)) / (2 * qa)
+        lo, hi = xm + r1, xm + r2
+    else:
+        # The slope is not clearly above zero at this confidence: the range
+        # is open-ended (no latest date). Its earliest end is the larger root,
+        # where the upper edge of the band first reaches the target.
+        hi = None
+        disc = qb * qb - 4 * qa * qc
+        if qa < 0 and disc > 0:
+            r1 = (-qb - math.sqrt(disc)) / (2 * qa)
+            r2 = (-qb + math.sqrt(disc)) / (2 * qa)
+            lo = xm + max(r1, r2)
+        else:
+            lo = None
+
+    last = (obs[-1].date - origin).days
+    slowed = x_hat < last
+    x_hat = max(x_hat, float(last))
+    if lo is not None:
+        lo = max(lo, float(last))
+    if hi is not None:
+        hi = max(hi, x_hat)
+
+    if x_hat - last > HORIZON_DAYS:
+        return Projection(
+            None,
+            None,
+            None,
+            rate,
+            f"At the current rate (about {100 * rate:.1f} percentage points a week) the goal "
+            "is more than three years away; no date is projected.",
+            n,
+        )
+    when = _day(origin, x_hat)
+    earliest = _day(origin, lo) if lo is not None else None
+    latest = _day(origin, hi) if hi is not None else None
+    pct = round(100 * confidence)
+    msg = (
+        f"At the rate so far (about {100 * rate:.1f} percentage points a week) the goal "
+        f"should be reached around {_d(when)}"
+    )
+    if earliest is not None and latest is not None and earliest != latest:
+        msg += f", likely between {_d(earliest)} and {_d(latest)} ({pct}% range)."
+    elif earliest is not None and latest is None:
+        msg += (
+            f"; not likely before {_d(earliest)}, but the check-ins vary too much to give "
+            "a latest date yet."
+        )
+    elif earliest is None and latest is None:
+        msg += ", but the check-ins vary too much to give a likely range yet."
+    else:
+        msg += "."
+    if slowed:
+        msg += " Recent check-ins are behind the overall rate, so progress may have slowed."
+    on_track = None if due is None else when <= due
+    if due is not None:
+        msg += (
+            f" That is on or before the goal's date of {_d(due)}."
+            if on_track
+            else f" That is after the goal's date of {_d(due)}."
+        )
+    return Projection(when, earliest, latest, rate, msg, n, on_track=on_track)

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from trellis.api.models import ApiToken
+from trellis.people.models import User
+
+
+class Command(BaseCommand):
+    help = "Issue an API bearer token for an account; the token is printed once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="script", help="What the token is for.")
+
+    def handle(self, *args, **opts):
+        try:
+            user = User.objects.get(username=opts["username"])
+        except User.DoesNotExist:
+            raise CommandError(f"No account named {opts['username']!r}.") from None
+        _, raw = ApiToken.issue(user=user, name=opts["name"])
+        self.stdout.write(raw)
