@@ -36,8 +36,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    first_name = factory.Sequence(lambda n: f"Given{n:05d}")
+    last_name = factory.Sequence(lambda n: f"Surname{n:05d}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @classmethod

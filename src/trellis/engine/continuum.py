@@ -50,7 +50,6 @@ says so, has no shares or position, and is left out of the overall.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from xml.sax.saxutils import escape, quoteattr
 
@@ -326,9 +325,7 @@ def _normalise(values: tuple[float, float, float]) -> tuple[float, float, float]
     return (values[0] / total, values[1] / total, values[2] / total)
 
 
-def _closest_on_segment(
-    m: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> tuple[float, np.ndarray]:
+def _closest_on_segment(m: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
     """Parameter t in [0, 1] and point a + t(b - a) closest to m."""
     ab = b - a
     t = float(np.clip(np.dot(m - a, ab) / np.dot(ab, ab), 0.0, 1.0))
@@ -389,7 +386,9 @@ def _row(defn: RowDefinition, counts: ContinuumCounts, min_records: int) -> Cont
         )
     if defn.key == "assessment":
         shares = assessment_shares(
-            row_counts["assessments_as"], row_counts["assessments_for"], row_counts["assessments_of"]
+            row_counts["assessments_as"],
+            row_counts["assessments_for"],
+            row_counts["assessments_of"],
         )
         note = (
             f"{row_counts['assessments_as']} AS, {row_counts['assessments_for']} FOR and "
@@ -408,7 +407,9 @@ def _row(defn: RowDefinition, counts: ContinuumCounts, min_records: int) -> Cont
             )
         )
         parts = [
-            f"{row_counts[name]} {COUNT_LABELS[name]}" for name, _ in defn.sources if row_counts[name]
+            f"{row_counts[name]} {COUNT_LABELS[name]}"
+            for name, _ in defn.sources
+            if row_counts[name]
         ]
         note = f"Counted {'; '.join(parts)} ({total} in all): {_shares_text(shares)}."
     return ContinuumRow(
@@ -533,8 +534,15 @@ def render_continuum_svg(
         "Shares (D / I / P)</text>"
     )
 
-    def band(idx: int, label: str, row_title: str, shares: tuple[float, float, float] | None,
-             position: float | None, total_text: str, bold: bool) -> None:
+    def band(
+        idx: int,
+        label: str,
+        row_title: str,
+        shares: tuple[float, float, float] | None,
+        position: float | None,
+        total_text: str,
+        bold: bool,
+    ) -> None:
         y = body_top + idx * _BAND
         cy = y + _BAND / 2
         weight = ' font-weight="bold"' if bold else ""

@@ -298,9 +298,9 @@ def read_datashop(path: str | Path) -> ResponseLog:
     KC column (``KC(Default)``, else the first ``KC(...)`` column).
     ``Problem Name`` + ``Step Name`` fill ``item`` when present;
     ``First Transaction Time`` (else ``Step Start Time``) fills ``time`` in
-    seconds since 1970 (UTC assumed; NaN when empty). ``order`` is the row
-    position in the file, DataShop's own export order (by learner, then by
-    time). Steps with an empty KC are dropped and counted in ``dropped``; a
+    seconds since 1970 (UTC assumed; NaN when empty). ``order`` sorts by that
+    time, ties broken by file position; if any kept row lacks a time, ``order``
+    is simply the file position (DataShop's export order). Steps with an empty KC are dropped and counted in ``dropped``; a
     step with several KCs joined by ``~~`` becomes one response per KC.
     """
     p = Path(path)
@@ -374,6 +374,13 @@ def read_datashop(path: str | Path) -> ResponseLog:
                 order.append(line)
                 times.append(t)
                 items.append(item)
+    time_arr = np.asarray(times, dtype=np.float64)
+    order_arr = np.asarray(order, dtype=np.int64)
+    if len(time_arr) and not np.isnan(time_arr).any():
+        # Time order, ties (and the KCs of one step) kept in file order.
+        rank = np.lexsort((order_arr, time_arr))
+        order_arr = np.empty_like(order_arr)
+        order_arr[rank] = np.arange(len(rank), dtype=np.int64)
     learner, learner_ids = _codes(users)
     skill_codes, skill_ids = _codes(skills)
     item_arr: NDArray[np.int64] | None = None
@@ -384,9 +391,9 @@ def read_datashop(path: str | Path) -> ResponseLog:
         learner=learner,
         skill=skill_codes,
         correct=np.asarray(correct, dtype=np.int8),
-        order=np.asarray(order, dtype=np.int64),
+        order=order_arr,
         item=item_arr,
-        time=np.asarray(times, dtype=np.float64) if i_time is not None else None,
+        time=time_arr if i_time is not None else None,
         learner_ids=learner_ids,
         skill_ids=skill_ids,
         item_ids=item_ids,

@@ -29,6 +29,7 @@ slowed, and the message says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,9 +68,9 @@ class Projection:
     (``latest`` is None when it cannot be bounded). All None when no date
     can be projected; ``message`` always says why in words."""
 
-    date: date | None
-    earliest: date | None
-    latest: date | None
+    date: dt.date | None
+    earliest: dt.date | None
+    latest: dt.date | None
     rate_per_week: float | None
     message: str
     points_used: int

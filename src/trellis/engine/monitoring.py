@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Final, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -39,10 +39,10 @@ UNKNOWN_RULE_ERROR = "Unknown decision rule {value!r}; use 'four_below', 'four_a
 RUN_LENGTH_ERROR = "The decision rule needs at least 1 point in a row, not {value}."
 UNKNOWN_METHOD_ERROR = "Unknown trend method {value!r}; use 'ols' or 'tukey'."
 
-CHANGE_PLAN = "change_plan"
-RAISE_GOAL = "raise_goal"
-KEEP_GOING = "keep_going"
-INSUFFICIENT_DATA = "insufficient_data"
+CHANGE_PLAN: Final = "change_plan"
+RAISE_GOAL: Final = "raise_goal"
+KEEP_GOING: Final = "keep_going"
+INSUFFICIENT_DATA: Final = "insufficient_data"
 
 Rule = Literal["four_below", "four_above", "both"]
 DecisionKind = Literal["change_plan", "raise_goal", "keep_going", "insufficient_data"]

@@ -60,8 +60,7 @@ TextModel = Literal["bm25", "tfidf"]
 
 #: A short English stopword list, written for this module: function words and
 #: words that carry no interest ("like", "really", "things").
-STOPWORDS = frozenset(
-    """
+_STOPWORDS_TEXT = """
     a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each
     few for from further get gets got had has have having he her here hers herself him
@@ -71,9 +70,9 @@ STOPWORDS = frozenset(
     themselves then there these they thing things this those through to too under until
     up very was we were what when where which while who whom why will with would you
     your yours yourself yourselves enjoy enjoys want wants much many lot lots stuff
-    learn learning about how kind sort way ways
-    """.split()
-)
+    learn learning kind sort way ways
+    """
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -358,10 +357,7 @@ def recommend(
         else:
             interest = text[i]
         fmt = res.format.lower()
-        if not preferred:
-            form = 0.5
-        else:
-            form = 1.0 if fmt in preferred else 0.0
+        form = (1.0 if fmt in preferred else 0.0) if preferred else 0.5
         needs = learner.needs_accessibility
         missing = sorted(needs - frozenset(res.accessibility))
         coverage = 1.0 - len(missing) / len(needs) if needs else 1.0
