@@ -244,9 +244,9 @@ COUNT_LABELS: dict[str, str] = {
     "help_requests_to_teacher": "help requests to the teacher",
     "help_requests_to_network": "help requests to the learner's network",
     "network_members_added": "people added to a learner's network",
-    "calendar_advances": "moves on by the calendar",
+    "calendar_advances": "moves on with the class by date",
     "own_pace_advances": "moves on at own pace",
-    "mastery_advances": "moves on by mastery",
+    "mastery_advances": "moves on after showing mastery",
     "assessments_as": "assessments AS learning",
     "assessments_for": "assessments FOR learning",
     "assessments_of": "assessments OF learning",
@@ -448,7 +448,7 @@ def compute_continuum(counts: ContinuumCounts, *, min_records: int = 1) -> Conti
     missing = [r.title for r in rows if r.shares is None]
     note = (
         f"Average of {len(placed)} of {len(rows)} rows, each counting equally: "
-        f"{_shares_text(overall)} -- {label}."
+        f"{_shares_text(overall)} ({label})."
     )
     if missing:
         note += f" Not placed for lack of records: {', '.join(missing)}."

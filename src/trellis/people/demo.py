@@ -71,8 +71,11 @@ def demo_logins() -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def demo_load(*, seed: int = 0, days: int = 30) -> DemoSchool:
-    """Load the demo school unless it is already there (then change nothing)."""
+def demo_load(*, seed: int = 0, days: int = 30, with_learning: bool = True) -> DemoSchool:
+    """Load the demo school unless it is already there (then change nothing).
+
+    ``with_learning=False`` loads only people and classes (for tests of the
+    people pages, which need no curriculum)."""
     existing = School.objects.filter(code=DEMO_SCHOOL_CODE).first()
     if existing is not None:
         return DemoSchool(
@@ -144,7 +147,8 @@ def demo_load(*, seed: int = 0, days: int = 30) -> DemoSchool:
     )
     Guardianship.objects.bulk_create(links)
 
-    _load_learning(school=school, classes=classes, seed=seed, days=days)
+    if with_learning:
+        _load_learning(school=school, classes=classes, seed=seed, days=days)
     return DemoSchool(school=school, classes=classes, created=True)
 
 

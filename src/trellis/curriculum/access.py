@@ -1,0 +1,45 @@
+"""Fetching curriculum records on someone's behalf: unseen is 404, seen but
+not allowed is 403 (the same convention as ``trellis.people.access``)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from trellis.curriculum.models import Competency, Framework, Item, Resource
+from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get
+from trellis.people.models import User
+
+
+def access_framework(user: User, framework_id: object) -> Framework:
+    framework = _get(Framework, framework_id)
+    if not user.has_perm("curriculum.view_framework", framework):
+        raise NotVisible(NOT_FOUND)
+    return framework
+
+
+def access_framework_to_manage(user: User, framework_id: object) -> Framework:
+    framework = access_framework(user, framework_id)
+    if not user.has_perm("curriculum.manage_framework", framework):
+        raise PermissionDenied(FORBIDDEN)
+    return framework
+
+
+def access_competency(user: User, competency_id: object) -> Competency:
+    competency = _get(Competency, competency_id)
+    if not user.has_perm("curriculum.view_framework", competency.framework):
+        raise NotVisible(NOT_FOUND)
+    return competency
+
+
+def access_item(user: User, item_id: object) -> Item:
+    item = _get(Item, item_id)
+    if not user.has_perm("curriculum.view_item", item):
+        raise NotVisible(NOT_FOUND)
+    return item
+
+
+def access_resource(user: User, resource_id: object) -> Resource:
+    resource = _get(Resource, resource_id)
+    if not user.has_perm("curriculum.view_item", resource):
+        raise NotVisible(NOT_FOUND)
+    return resource

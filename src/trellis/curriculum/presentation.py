@@ -1,0 +1,65 @@
+"""How an item is shown to one learner. Every page and endpoint that puts an
+item in front of a learner goes through ``present_item``, so that the
+individualization app can apply accommodations (reduced answer choices, read
+aloud, large print) in this one place and nowhere else.
+
+The answer key never leaves the server: a presented item carries the prompt
+and, for multiple choice, the options' indexes and texts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trellis.curriculum.models import Item
+from trellis.curriculum.models import item as kinds
+from trellis.people.models import User
+
+REDUCED_CHOICES = "reduced-answer-choices"
+
+
+@dataclass(frozen=True)
+class PresentedOption:
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PresentedItem:
+    item_id: int
+    kind: str
+    prompt: str
+    options: list[PresentedOption] = field(default_factory=list)
+    rubric: list[dict] = field(default_factory=list)
+    accommodations: frozenset[str] = frozenset()
+
+    @property
+    def kind_label(self) -> str:
+        return dict(kinds.KINDS)[self.kind]
+
+
+def accommodations_for(learner: User) -> frozenset[str]:
+    """The accommodations that apply to this learner's item delivery. The
+    individualization app fills this in (its plan's accommodations); until
+    then nobody has any."""
+    hook = getattr(learner, "_trellis_accommodations", None)
+    return frozenset(hook or ())
+
+
+def present_item(item: Item, learner: User) -> PresentedItem:
+    applied = accommodations_for(learner)
+    options: list[PresentedOption] = []
+    if item.kind == kinds.CHOICE:
+        options = [
+            PresentedOption(index=i, text=o["text"])
+            for i, o in enumerate(item.options)
+            if not (REDUCED_CHOICES in applied and o.get("removable") and not o.get("correct"))
+        ]
+    return PresentedItem(
+        item_id=item.pk,
+        kind=item.kind,
+        prompt=item.prompt,
+        options=options,
+        rubric=item.rubric if item.kind == kinds.RUBRIC else [],
+        accommodations=applied,
+    )

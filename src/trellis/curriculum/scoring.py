@@ -1,0 +1,94 @@
+"""Scoring an answer against an item's key. Pure functions of the item and the
+raw answer, so that a correction or a replay scores exactly as the first time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.core.exceptions import ValidationError
+
+from trellis.curriculum.models import item as item_kinds
+from trellis.curriculum.models.item import Item
+
+NOT_A_NUMBER = "“{value}” is not a number. Write a number such as 12, -3.5 or 3/4."
+EMPTY_ANSWER = "Write an answer before submitting."
+NOT_AN_OPTION = "Choose one of the options."
+RUBRIC_POINTS_COUNT = "Give a level for each of the {count} criteria."
+RUBRIC_POINTS_RANGE = "Criterion “{name}” has levels 0 to {top}, not {value}."
+
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_FRACTION = re.compile(r"^[+-]?\d+\s*/\s*\d+$")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """``correct`` is None until a rubric task is scored by a person."""
+
+    answer: str
+    correct: bool | None
+    score: float | None
+
+
+def normalise_text(value: str) -> str:
+    """Case- and spacing-insensitive form: 'The  Ratio ' == 'the ratio'."""
+    return _SPACES.sub(" ", value).strip().casefold()
+
+
+def parse_number(value: str) -> float:
+    """A decimal (point or comma) or a simple fraction; anything else is refused
+    with a message rather than read as zero."""
+    text = _SPACES.sub("", str(value)).replace(",", ".")
+    if not text:
+        raise ValidationError(EMPTY_ANSWER)
+    if _NUMBER.match(text):
+        return float(text)
+    if _FRACTION.match(text):
+        try:
+            return float(Fraction(text))
+        except ZeroDivisionError:
+            pass
+    raise ValidationError(NOT_A_NUMBER.format(value=str(value).strip()[:40]))
+
+
+def score_answer(item: Item, raw: str) -> Scored:
+    raw = "" if raw is None else str(raw)
+    if item.kind == item_kinds.CHOICE:
+        try:
+            index = int(raw)
+        except ValueError:
+            raise ValidationError(NOT_AN_OPTION)
+        if not 0 <= index < len(item.options):
+            raise ValidationError(NOT_AN_OPTION)
+        correct = bool(item.options[index].get("correct"))
+        return Scored(answer=str(index), correct=correct, score=1.0 if correct else 0.0)
+    if item.kind == item_kinds.NUMERIC:
+        value = parse_number(raw)
+        correct = abs(value - float(item.numeric_answer)) <= float(item.numeric_tolerance or 0) + 1e-9
+        return Scored(answer=raw.strip(), correct=correct, score=1.0 if correct else 0.0)
+    if item.kind == item_kinds.TEXT:
+        if not raw.strip():
+            raise ValidationError(EMPTY_ANSWER)
+        accepted = {normalise_text(a) for a in item.accepted_answers}
+        correct = normalise_text(raw) in accepted
+        return Scored(answer=raw.strip(), correct=correct, score=1.0 if correct else 0.0)
+    # A performance task: the work is kept as written and scored later.
+    if not raw.strip():
+        raise ValidationError(EMPTY_ANSWER)
+    return Scored(answer=raw.strip(), correct=None, score=None)
+
+
+def check_rubric_points(item: Item, points: list[int]) -> int:
+    """Validate one level per criterion; returns the total."""
+    criteria = item.rubric or []
+    if len(points) != len(criteria):
+        raise ValidationError(RUBRIC_POINTS_COUNT.format(count=len(criteria)))
+    for criterion, value in zip(criteria, points, strict=True):
+        top = len(criterion["levels"]) - 1
+        if not isinstance(value, int) or not 0 <= value <= top:
+            raise ValidationError(
+                RUBRIC_POINTS_RANGE.format(name=criterion["name"], top=top, value=value)
+            )
+    return sum(points)

@@ -1,0 +1,167 @@
+"""Writes for the curriculum, each validated with ``full_clean`` inside one
+transaction so that a refused change leaves nothing behind."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from trellis.curriculum.graph import find_cycle
+from trellis.curriculum.models import Competency, CompetencyLink, Framework, Item, Resource
+from trellis.people.models import School, User
+
+NEEDS_COMPETENCY = "Tag at least one competency."
+COMPETENCY_ELSEWHERE = "Competency {code} belongs to a framework this school does not use."
+LINK_OTHER_FRAMEWORK = "Both competencies must belong to the same framework."
+LINK_WOULD_CYCLE = "That prerequisite would make a cycle: {cycle}."
+PARENT_OTHER_FRAMEWORK = "The parent competency belongs to another framework."
+
+
+def _check_competencies(school: School, competencies: Sequence[Competency]) -> None:
+    if not competencies:
+        raise ValidationError({"competencies": NEEDS_COMPETENCY})
+    for c in competencies:
+        owner = c.framework.school_id
+        if owner is not None and owner != school.pk:
+            raise ValidationError({"competencies": COMPETENCY_ELSEWHERE.format(code=c.label)})
+
+
+@transaction.atomic
+def framework_create(*, school: School | None, title: str, subject: str = "", **fields: Any) -> Framework:
+    framework = Framework(school=school, title=title, subject=subject, **fields)
+    framework.full_clean()
+    framework.save()
+    return framework
+
+
+@transaction.atomic
+def competency_create(
+    *,
+    framework: Framework,
+    code: str,
+    statement: str,
+    grade_band: str = "",
+    parent: Competency | None = None,
+    item_type: str = "Standard",
+    position: int = 0,
+) -> Competency:
+    if parent is not None and parent.framework_id != framework.pk:
+        raise ValidationError({"parent": PARENT_OTHER_FRAMEWORK})
+    competency = Competency(
+        framework=framework,
+        code=code,
+        statement=statement,
+        subject=framework.subject,
+        grade_band=grade_band,
+        parent=parent,
+        item_type=item_type,
+        position=position,
+    )
+    competency.full_clean()
+    competency.save()
+    return competency
+
+
+@transaction.atomic
+def competency_link_create(
+    *, origin: Competency, destination: Competency, kind: str = CompetencyLink.PRECEDES
+) -> CompetencyLink:
+    """Add a typed link; a prerequisite that would close a cycle is refused
+    with the cycle named."""
+    if origin.framework_id != destination.framework_id:
+        raise ValidationError(LINK_OTHER_FRAMEWORK)
+    if kind == CompetencyLink.PRECEDES:
+        edges: dict[int, list[int]] = {}
+        for o, d in CompetencyLink.objects.filter(
+            framework_id=origin.framework_id, kind=CompetencyLink.PRECEDES
+        ).values_list("origin_id", "destination_id"):
+            edges.setdefault(o, []).append(d)
+        edges.setdefault(origin.pk, []).append(destination.pk)
+        cycle = find_cycle(edges)
+        if cycle:
+            labels = dict(
+                Competency.objects.filter(pk__in=cycle).values_list("pk", "code")
+            )
+            raise ValidationError(
+                LINK_WOULD_CYCLE.format(cycle=" → ".join(labels.get(c) or str(c) for c in cycle))
+            )
+    link = CompetencyLink(
+        framework_id=origin.framework_id, origin=origin, destination=destination, kind=kind
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def item_create(
+    *,
+    school: School,
+    kind: str,
+    prompt: str,
+    competencies: Sequence[Competency],
+    created_by: User | None = None,
+    options: list[dict[str, Any]] | None = None,
+    numeric_answer: float | None = None,
+    numeric_tolerance: float = 0,
+    accepted_answers: list[str] | None = None,
+    rubric: list[dict[str, Any]] | None = None,
+) -> Item:
+    _check_competencies(school, competencies)
+    item = Item(
+        school=school,
+        kind=kind,
+        prompt=prompt,
+        created_by=created_by,
+        options=[
+            {
+                "text": str(o.get("text", "")).strip(),
+                "correct": bool(o.get("correct")),
+                "removable": bool(o.get("removable")),
+            }
+            for o in options or []
+        ],
+        numeric_answer=numeric_answer,
+        numeric_tolerance=numeric_tolerance or 0,
+        accepted_answers=list(accepted_answers or []),
+        rubric=list(rubric or []),
+    )
+    item.full_clean()
+    item.save()
+    item.competencies.set(competencies)
+    return item
+
+
+@transaction.atomic
+def resource_create(
+    *,
+    school: School,
+    title: str,
+    format: str,
+    competencies: Sequence[Competency],
+    url: str = "",
+    description: str = "",
+    readiness_level: int = 3,
+    interest_tags: Sequence[str] = (),
+    accessibility_features: Sequence[str] = (),
+    created_by: User | None = None,
+) -> Resource:
+    _check_competencies(school, competencies)
+    resource = Resource(
+        school=school,
+        title=title,
+        format=format,
+        url=url,
+        description=description,
+        readiness_level=readiness_level,
+        interest_tags=list(interest_tags),
+        accessibility_features=list(accessibility_features),
+        created_by=created_by,
+    )
+    resource.full_clean()
+    resource.save()
+    resource.competencies.set(competencies)
+    return resource

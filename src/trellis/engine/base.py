@@ -1,0 +1,88 @@
+"""What every mastery model shares: the protocol, skill-id handling, JSON I/O.
+
+Models follow scikit-learn conventions: ``__init__`` only stores parameters,
+``fit(log)`` returns ``self``, learned attributes end in ``_``. On top of that
+every model offers an *online* interface used by the platform, one learner at
+a time::
+
+    state = model.init_state()                 # a learner with no history
+    p = model.predict_one(state, "fractions")  # P(next answer correct)
+    model.update(state, "fractions", True)     # constant time, mutates state
+    m = model.mastery(state, "fractions")      # P(knows the skill), see docs
+    n = model.attempts(state, "fractions")
+
+States are small JSON-able objects (``state.to_dict()`` /
+``StateClass.from_dict(d)``). Skills are identified by their id *string*
+(``ResponseLog.skill_ids``); skills the model never saw get defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from trellis.engine.responses import ResponseLog
+
+
+class NotFittedError(RuntimeError):
+    """A model was used before ``fit`` (or ``from_dict``)."""
+
+
+class ModelFormatError(ValueError):
+    """A saved model dictionary is not one this version can read."""
+
+
+@runtime_checkable
+class MasteryModel(Protocol):
+    """The interface the platform relies on (see module docstring)."""
+
+    name: str
+
+    def fit(self, log: ResponseLog) -> MasteryModel: ...
+
+    def predict_proba(self, log: ResponseLog) -> NDArray[np.float64]: ...
+
+    def init_state(self) -> Any: ...
+
+    def update(self, state: Any, skill: str | int, correct: bool | int, **kwargs: Any) -> Any: ...
+
+    def predict_one(self, state: Any, skill: str | int) -> float: ...
+
+    def mastery(self, state: Any, skill: str | int) -> float: ...
+
+    def attempts(self, state: Any, skill: str | int) -> int: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def save(self, path: str | Path) -> None: ...
+
+
+def skill_names(log: ResponseLog) -> list[str]:
+    """The id string of every skill code of ``log`` (``str(code)`` if unnamed)."""
+    if log.skill_ids:
+        return list(log.skill_ids)
+    return [str(k) for k in range(log.n_skills)]
+
+
+def save_json(obj: dict[str, Any], path: str | Path) -> None:
+    """Write a model dictionary as JSON. Floats are written with ``repr`` so
+    that loading gives back the very same bits."""
+    Path(path).write_text(json.dumps(obj, allow_nan=True, separators=(",", ":")), encoding="utf-8")
+
+
+def load_json(path: str | Path) -> dict[str, Any]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ModelFormatError(f"{path}: expected a JSON object")
+    return data
+
+
+def check_kind(d: dict[str, Any], kind: str, version: int) -> None:
+    if d.get("model") != kind:
+        raise ModelFormatError(f"expected a saved {kind!r} model, got {d.get('model')!r}")
+    if d.get("version") != version:
+        raise ModelFormatError(f"expected {kind!r} format version {version}, got {d.get('version')!r}")

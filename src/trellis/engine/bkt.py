@@ -1,0 +1,443 @@
+"""Bayesian Knowledge Tracing (Corbett & Anderson, 1995), fit by EM.
+
+Per skill a two-state hidden Markov model: the learner either knows the skill
+or not. Parameters per skill: ``prior`` P(known before the first attempt),
+``learn`` P(unknown -> known after an attempt), ``forget`` P(known -> unknown,
+0 unless ``forgetting=True``), ``guess`` P(correct | unknown) and ``slip``
+P(wrong | known). Each learner's responses on one skill form one sequence.
+
+Fitting is Baum-Welch, vectorised: all sequences of *all* skills, and all
+random restarts, advance together time step by time step. Sequences are
+sorted by length (longest first) and stored time-major, so the sequences
+still running at step ``t`` are a contiguous prefix; the Python loop runs
+once per time step (not per response, sequence or skill). Restarts follow
+pyBKT: ``n_init`` random starts (prior ~ U(0,1), learn ~ U(0,0.4), guess ~
+U(0,0.4), slip ~ U(0,0.3)), the one with the highest likelihood kept per
+skill.
+
+``mastery(state, skill)`` is P(known) given the learner's responses so far.
+Skills never seen in training use the response-weighted mean of the fitted
+parameters (``default_params_``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from trellis.engine.base import NotFittedError, check_kind, load_json, save_json, skill_names
+from trellis.engine.responses import ResponseLog
+
+PARAMS = ("prior", "learn", "forget", "guess", "slip")
+FORMAT_VERSION = 1
+_EPS = 1e-6
+_BETA_MAX = 1e250
+
+
+@dataclass
+class BKTState:
+    """One learner's BKT state: P(known) *before* the next response on each
+    skill attempted so far, and the number of attempts."""
+
+    known: dict[str, float] = field(default_factory=dict)
+    attempts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"known": dict(self.known), "attempts": dict(self.attempts)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> BKTState:
+        return cls(
+            known={str(k): float(v) for k, v in d.get("known", {}).items()},
+            attempts={str(k): int(v) for k, v in d.get("attempts", {}).items()},
+        )
+
+
+@dataclass(frozen=True)
+class SequenceLayout:
+    """Responses re-arranged time-major by (learner, skill) sequence.
+
+    ``flat[i]`` is where row ``i`` of the log goes. Sequences are ranked by
+    length (longest first); at step ``t`` the running sequences are ranks
+    ``0..ks[t]-1`` and their responses sit at ``offsets[t]:offsets[t]+ks[t]``.
+    """
+
+    flat: NDArray[np.int64]
+    row_of_flat: NDArray[np.int64]
+    offsets: NDArray[np.int64]
+    ks: NDArray[np.int64]
+    seq_group: NDArray[np.int64]  # group (skill) code of each sequence, by rank
+    flat_group: NDArray[np.int64]  # group code of each flat element
+
+    @property
+    def max_len(self) -> int:
+        return int(self.ks.shape[0])
+
+
+def sequence_layout(
+    learner: NDArray[np.int64], group: NDArray[np.int64], order: NDArray[np.int64]
+) -> SequenceLayout:
+    """Lay out one sequence per (learner, group), time-ordered by ``order``
+    (ties keep row order)."""
+    n = int(learner.shape[0])
+    idx = np.lexsort((np.arange(n), order, group, learner))
+    lg = learner[idx]
+    gg = group[idx]
+    new = np.ones(n, dtype=bool)
+    if n:
+        new[1:] = (lg[1:] != lg[:-1]) | (gg[1:] != gg[:-1])
+    starts = np.flatnonzero(new)
+    seq_of = np.cumsum(new) - 1
+    lengths = np.diff(np.append(starts, n))
+    pos = np.arange(n) - starts[seq_of]
+    rank_order = np.argsort(-lengths, kind="stable")
+    rank = np.empty_like(rank_order)
+    rank[rank_order] = np.arange(len(rank_order))
+    max_len = int(lengths.max(initial=0))
+    counts = np.bincount(lengths, minlength=max_len + 1)
+    ks = (len(lengths) - np.cumsum(counts))[:max_len].astype(np.int64)
+    offsets = np.concatenate(([0], np.cumsum(ks)[:-1])).astype(np.int64)
+    flat_sorted = offsets[pos] + rank[seq_of] if n else np.zeros(0, dtype=np.int64)
+    flat = np.empty(n, dtype=np.int64)
+    flat[idx] = flat_sorted
+    row_of_flat = np.empty(n, dtype=np.int64)
+    row_of_flat[flat] = np.arange(n)
+    seq_group = gg[starts][rank_order]
+    return SequenceLayout(
+        flat=flat,
+        row_of_flat=row_of_flat,
+        offsets=offsets,
+        ks=ks,
+        seq_group=seq_group.astype(np.int64),
+        flat_group=group[row_of_flat].astype(np.int64),
+    )
+
+
+def forward(
+    layout: SequenceLayout,
+    obs: NDArray[np.bool_],
+    prior: NDArray[np.float64],
+    learn: NDArray[np.float64],
+    forget: NDArray[np.float64],
+    guess: NDArray[np.float64],
+    slip: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """P(known) before each response (flat order), for one parameter set per
+    group. Uses exactly the arithmetic of :meth:`BKT.update`."""
+    g = layout.flat_group
+    s_f, g_f, t_f, f_f = slip[g], guess[g], learn[g], forget[g]
+    lk = np.where(obs, 1.0 - s_f, s_f)
+    lu = np.where(obs, g_f, 1.0 - g_f)
+    out = np.empty(obs.shape[0], dtype=np.float64)
+    p = prior[layout.seq_group].astype(np.float64)
+    for s, k in zip(layout.offsets.tolist(), layout.ks.tolist(), strict=True):
+        e = s + k
+        pt = p[:k]
+        out[s:e] = pt
+        a = pt * lk[s:e]
+        f = a / (a + (1.0 - pt) * lu[s:e])
+        p[:k] = f * (1.0 - f_f[s:e]) + (1.0 - f) * t_f[s:e]
+    return out
+
+
+class BKT:
+    """Bayesian Knowledge Tracing with per-skill parameters (see module doc).
+
+    Parameters: ``forgetting`` (fit a forget probability), ``n_init`` random
+    restarts, ``max_iter`` EM iterations, ``tol`` (stop once no skill's
+    log-likelihood moves by more than ``tol``, as pyBKT), ``random_state``.
+    """
+
+    name = "bkt"
+
+    def __init__(
+        self,
+        forgetting: bool = False,
+        n_init: int = 5,
+        max_iter: int = 100,
+        tol: float = 0.005,
+        random_state: int = 0,
+    ) -> None:
+        self.forgetting = forgetting
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+
+    # ------------------------------------------------------------ fitting
+    def fit(self, log: ResponseLog) -> BKT:
+        names = skill_names(log)
+        n_sk = len(names)
+        obs = np.zeros(0, dtype=bool)
+        layout = sequence_layout(log.learner, log.skill, log.order)
+        obs = log.correct[layout.row_of_flat].astype(bool)
+        rng = np.random.default_rng(self.random_state)
+        r = max(1, int(self.n_init))
+        init = {
+            "prior": rng.uniform(0.0, 1.0, (r, n_sk)),
+            "learn": rng.uniform(0.0, 0.4, (r, n_sk)),
+            "forget": np.zeros((r, n_sk)),
+            "guess": rng.uniform(0.0, 0.4, (r, n_sk)),
+            "slip": rng.uniform(0.0, 0.3, (r, n_sk)),
+        }
+        if self.forgetting:
+            init["forget"] = rng.uniform(0.0, 0.1, (r, n_sk))
+        init = {k: np.clip(v, _EPS, 1 - _EPS) if k != "forget" else v for k, v in init.items()}
+        # Restarts are run in batches so that memory stays bounded on big logs.
+        n = max(1, obs.shape[0])
+        batch = max(1, min(r, int(4e7 // (n * 12))))
+        best_ll = np.full(n_sk, -np.inf)
+        best = {k: np.zeros(n_sk) for k in PARAMS}
+        self.n_iter_ = 0
+        for b0 in range(0, r, batch):
+            params = {k: v[b0 : b0 + batch].copy() for k, v in init.items()}
+            params, ll, n_iter = self._em(layout, obs, params, n_sk)
+            self.n_iter_ = max(self.n_iter_, n_iter)
+            for j in range(ll.shape[0]):
+                better = ll[j] > best_ll
+                best_ll = np.where(better, ll[j], best_ll)
+                for k in PARAMS:
+                    best[k] = np.where(better, params[k][j], best[k])
+        counts = np.bincount(log.skill, minlength=n_sk).astype(np.float64)
+        seen = counts > 0
+        self.skills_: tuple[str, ...] = tuple(names[i] for i in np.flatnonzero(seen))
+        for k in PARAMS:
+            setattr(self, k + "_", best[k][seen].astype(np.float64))
+        self.log_likelihood_ = float(best_ll[seen].sum())
+        w = counts[seen]
+        self.default_params_: dict[str, float] = {
+            k: float(np.dot(best[k][seen], w) / w.sum()) if w.sum() > 0 else d
+            for k, d in zip(PARAMS, (0.5, 0.1, 0.0, 0.2, 0.1), strict=True)
+        }
+        self._index()
+        return self
+
+    def _em(
+        self,
+        layout: SequenceLayout,
+        obs: NDArray[np.bool_],
+        params: dict[str, NDArray[np.float64]],
+        n_sk: int,
+    ) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], int]:
+        r = params["prior"].shape[0]
+        n = obs.shape[0]
+        g = layout.flat_group
+        key = (g[None, :] + n_sk * np.arange(r)[:, None]).ravel()
+        has_next = np.zeros(n, dtype=bool)
+        ks = layout.ks.tolist()
+        offs = layout.offsets.tolist()
+        for t in range(len(ks) - 1):
+            has_next[offs[t] : offs[t] + ks[t + 1]] = True
+        k0 = ks[0] if ks else 0
+        seq_count = np.bincount(layout.seq_group, minlength=n_sk).astype(np.float64)
+
+        def by_skill(x: NDArray[np.float64]) -> NDArray[np.float64]:
+            return np.bincount(key, weights=x.ravel(), minlength=r * n_sk).reshape(r, n_sk)
+
+        def first_by_skill(x: NDArray[np.float64]) -> NDArray[np.float64]:
+            kk = (layout.seq_group[None, :] + n_sk * np.arange(r)[:, None]).ravel()
+            return np.bincount(kk, weights=x.ravel(), minlength=r * n_sk).reshape(r, n_sk)
+
+        o = obs[None, :]
+        prev_ll = np.full((r, n_sk), -np.inf)
+        ll = prev_ll
+        it = 0
+        active = np.ones((r, n_sk), dtype=bool)
+        for it in range(1, self.max_iter + 1):
+            s_f = params["slip"][:, g]
+            g_f = params["guess"][:, g]
+            t_f = params["learn"][:, g]
+            f_f = params["forget"][:, g]
+            lk = np.where(o, 1.0 - s_f, s_f)
+            lu = np.where(o, g_f, 1.0 - g_f)
+            del s_f, g_f
+            c_all = np.empty((r, n))
+            fk_all = np.empty((r, n))
+            p = params["prior"][:, layout.seq_group].copy()
+            for s, k in zip(offs, ks, strict=True):
+                e = s + k
+                pt = p[:, :k]
+                a = pt * lk[:, s:e]
+                c = a + (1.0 - pt) * lu[:, s:e]
+                f = a / c
+                c_all[:, s:e] = c
+                fk_all[:, s:e] = f
+                p[:, :k] = f * (1.0 - f_f[:, s:e]) + (1.0 - f) * t_f[:, s:e]
+            ll = by_skill(np.log(c_all))
+            # Backward pass with scaled betas; accumulate expected counts.
+            gk = np.empty((r, n))
+            xi_uk = np.zeros((r, n))
+            xi_ku = np.zeros((r, n))
+            bk = np.ones((r, ks[0] if ks else 0))
+            bu = np.ones_like(bk)
+            with np.errstate(over="ignore"):
+                for t in range(len(ks) - 1, -1, -1):
+                    s, k = offs[t], ks[t]
+                    if t + 1 < len(ks):
+                        s1, k1 = offs[t + 1], ks[t + 1]
+                        c1 = c_all[:, s1 : s1 + k1]
+                        # Betas are ratios that can grow without bound where the
+                        # past makes a state all but impossible; capping them
+                        # changes only terms multiplied by that ~0 probability.
+                        mk = np.minimum(lk[:, s1 : s1 + k1] * bk[:, :k1] / c1, _BETA_MAX)
+                        mu = np.minimum(lu[:, s1 : s1 + k1] * bu[:, :k1] / c1, _BETA_MAX)
+                        t1 = t_f[:, s : s + k1]
+                        f1 = f_f[:, s : s + k1]
+                        fk = fk_all[:, s : s + k1]
+                        xi_uk[:, s : s + k1] = (1.0 - fk) * t1 * mk
+                        xi_ku[:, s : s + k1] = fk * f1 * mu
+                        bk[:, :k1] = (1.0 - f1) * mk + f1 * mu
+                        bu[:, :k1] = t1 * mk + (1.0 - t1) * mu
+                    gk[:, s : s + k] = fk_all[:, s : s + k] * bk[:, :k]
+            del c_all, fk_all, lk, lu, t_f, f_f
+            np.clip(gk, 0.0, 1.0, out=gk)
+            gu = 1.0 - gk
+            new = {}
+            with np.errstate(invalid="ignore", divide="ignore"):
+                new["prior"] = first_by_skill(gk[:, :k0]) / seq_count
+                new["learn"] = by_skill(xi_uk) / by_skill(gu * has_next)
+                if self.forgetting:
+                    new["forget"] = by_skill(xi_ku) / by_skill(gk * has_next)
+                else:
+                    new["forget"] = params["forget"]
+                new["guess"] = by_skill(gu * o) / by_skill(gu)
+                new["slip"] = by_skill(gk * ~o) / by_skill(gk)
+            converged = np.abs(ll - prev_ll) <= self.tol
+            active &= ~converged
+            for name, v in new.items():
+                v = np.where(np.isfinite(v), v, params[name])
+                lo = 0.0 if name == "forget" else _EPS
+                v = np.clip(v, lo, 1 - _EPS)
+                params[name] = np.where(active, v, params[name])
+            prev_ll = ll
+            if not active.any():
+                break
+        return params, ll, it
+
+    def _index(self) -> None:
+        cols = [getattr(self, k + "_").tolist() for k in PARAMS]
+        self._params: dict[str, tuple[float, float, float, float, float]] = {
+            s: (a, b, c, d, e) for s, a, b, c, d, e in zip(self.skills_, *cols, strict=True)
+        }
+        dp = self.default_params_
+        self._default = (dp["prior"], dp["learn"], dp["forget"], dp["guess"], dp["slip"])
+
+    def _check(self) -> None:
+        if not hasattr(self, "_params"):
+            raise NotFittedError("BKT is not fitted; call fit() or from_dict() first")
+
+    def params_for(self, skill: str | int) -> dict[str, float]:
+        """The five parameters used for ``skill`` (defaults if unseen)."""
+        self._check()
+        return dict(zip(PARAMS, self._params.get(str(skill), self._default), strict=True))
+
+    def _param_arrays(self, log: ResponseLog) -> tuple[NDArray[np.float64], ...]:
+        names = skill_names(log)
+        table = np.array([self._params.get(s, self._default) for s in names], dtype=np.float64)
+        table = table.reshape(len(names), 5)
+        return tuple(table[:, j].copy() for j in range(5))
+
+    # --------------------------------------------------------- prediction
+    def predict_known(self, log: ResponseLog) -> NDArray[np.float64]:
+        """P(known) before each response, in the log's row order."""
+        self._check()
+        layout = sequence_layout(log.learner, log.skill, log.order)
+        obs = log.correct[layout.row_of_flat].astype(bool)
+        prior, learn, forget, guess, slip = self._param_arrays(log)
+        known_flat = forward(layout, obs, prior, learn, forget, guess, slip)
+        known = np.empty_like(known_flat)
+        known[layout.row_of_flat] = known_flat
+        return known
+
+    def predict_proba(self, log: ResponseLog) -> NDArray[np.float64]:
+        """P(correct) of each response from the learner's earlier responses
+        on the same skill, in the log's row order."""
+        known = self.predict_known(log)
+        _, _, _, guess, slip = self._param_arrays(log)
+        s = slip[log.skill]
+        g = guess[log.skill]
+        return known * (1.0 - s) + (1.0 - known) * g
+
+    # ------------------------------------------------------------- online
+    def init_state(self) -> BKTState:
+        return BKTState()
+
+    def _known(self, state: BKTState, skill: str) -> tuple[float, tuple[float, ...]]:
+        pr = self._params.get(skill, self._default)
+        return state.known.get(skill, pr[0]), pr
+
+    def update(
+        self, state: BKTState, skill: str | int, correct: bool | int, **kwargs: Any
+    ) -> BKTState:
+        """Fold one response into ``state`` (in place; also returned)."""
+        self._check()
+        sk = str(skill)
+        p, (_, learn, forget, guess, slip) = self._known(state, sk)
+        if correct:
+            a = p * (1.0 - slip)
+            f = a / (a + (1.0 - p) * guess)
+        else:
+            a = p * slip
+            f = a / (a + (1.0 - p) * (1.0 - guess))
+        state.known[sk] = f * (1.0 - forget) + (1.0 - f) * learn
+        state.attempts[sk] = state.attempts.get(sk, 0) + 1
+        return state
+
+    def predict_one(self, state: BKTState, skill: str | int) -> float:
+        """P(the next response on ``skill`` is correct)."""
+        self._check()
+        p, pr = self._known(state, str(skill))
+        return p * (1.0 - pr[4]) + (1.0 - p) * pr[3]
+
+    def mastery(self, state: BKTState, skill: str | int) -> float:
+        """P(the learner knows ``skill``) given all responses so far."""
+        self._check()
+        return self._known(state, str(skill))[0]
+
+    def attempts(self, state: BKTState, skill: str | int) -> int:
+        return state.attempts.get(str(skill), 0)
+
+    # ------------------------------------------------------ serialisation
+    def get_params(self) -> dict[str, Any]:
+        return {
+            "forgetting": self.forgetting,
+            "n_init": self.n_init,
+            "max_iter": self.max_iter,
+            "tol": self.tol,
+            "random_state": self.random_state,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        self._check()
+        return {
+            "model": self.name,
+            "version": FORMAT_VERSION,
+            "params": self.get_params(),
+            "skills": list(self.skills_),
+            **{k: getattr(self, k + "_").tolist() for k in PARAMS},
+            "default": dict(self.default_params_),
+            "log_likelihood": self.log_likelihood_,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> BKT:
+        check_kind(d, cls.name, FORMAT_VERSION)
+        m = cls(**d["params"])
+        m.skills_ = tuple(str(s) for s in d["skills"])
+        for k in PARAMS:
+            setattr(m, k + "_", np.asarray(d[k], dtype=np.float64))
+        m.default_params_ = {k: float(v) for k, v in d["default"].items()}
+        m.log_likelihood_ = float(d["log_likelihood"])
+        m._index()
+        return m
+
+    def save(self, path: str | Path) -> None:
+        save_json(self.to_dict(), path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> BKT:
+        return cls.from_dict(load_json(path))
