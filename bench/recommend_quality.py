@@ -371,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ms_per_learner": round(1000 * elapsed / len(learners), 2),
         }
         print(
-            f"{name:16s} P@5 {results[name]['precision_at_5']:.3f}  "
+            f"{name:24s} P@5 {results[name]['precision_at_5']:.3f}  "
             f"nDCG@10 {results[name]['ndcg_at_10']:.3f}  "
             f"{results[name]['ms_per_learner']:.1f} ms/learner",
             file=sys.stderr,

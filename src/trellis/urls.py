@@ -10,4 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("trellis.people.urls")),
+    path("", include("trellis.curriculum.urls")),
+    path("", include("trellis.evidence.urls")),
 ]

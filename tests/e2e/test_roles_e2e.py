@@ -19,13 +19,17 @@ def demo_people(db):
     return outsider_school
 
 
-def test_teacher_sees_their_classes_and_not_another_teachers(page, live_server, sign_in, screenshot, demo_people):
+def test_teacher_sees_their_classes_and_not_another_teachers(
+    page, live_server, sign_in, screenshot, demo_people
+):
     sign_in("teacher1", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Classes you teach")).to_be_visible()
     expect(page.get_by_role("link", name="Maths 6A")).to_be_visible()
     expect(page.get_by_role("link", name="Maths 6B")).to_have_count(0)
     page.get_by_text("Roster").first.click()
-    expect(page.get_by_role("link", name=str(User.objects.get(username="learner1")))).to_be_visible()
+    expect(
+        page.get_by_role("link", name=str(User.objects.get(username="learner1")))
+    ).to_be_visible()
     screenshot("home-teacher")
     other = SchoolClass.objects.get(name="Maths 6B")
     response = page.goto(f"{live_server.url}/classes/{other.pk}/")
@@ -33,7 +37,9 @@ def test_teacher_sees_their_classes_and_not_another_teachers(page, live_server, 
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
 
 
-def test_learner_sees_their_classes_and_not_a_classmate(page, live_server, sign_in, screenshot, demo_people):
+def test_learner_sees_their_classes_and_not_a_classmate(
+    page, live_server, sign_in, screenshot, demo_people
+):
     sign_in("learner1", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Your classes")).to_be_visible()
     expect(page.get_by_role("link", name="Maths 6A")).to_be_visible()
@@ -42,17 +48,23 @@ def test_learner_sees_their_classes_and_not_a_classmate(page, live_server, sign_
     assert page.goto(f"{live_server.url}/learners/{classmate.pk}/").status == 404
 
 
-def test_guardian_sees_both_children_and_no_one_else(page, live_server, sign_in, screenshot, demo_people):
+def test_guardian_sees_both_children_and_no_one_else(
+    page, live_server, sign_in, screenshot, demo_people
+):
     sign_in("guardian1", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Your children")).to_be_visible()
     for username in ("learner1", "learner2"):
-        expect(page.get_by_role("link", name=str(User.objects.get(username=username)))).to_be_visible()
+        expect(
+            page.get_by_role("link", name=str(User.objects.get(username=username)))
+        ).to_be_visible()
     screenshot("home-guardian")
     stranger_child = User.objects.get(username="learner3")
     assert page.goto(f"{live_server.url}/learners/{stranger_child.pk}/").status == 404
 
 
-def test_admin_sees_school_counts_and_not_another_school(page, live_server, sign_in, screenshot, demo_people):
+def test_admin_sees_school_counts_and_not_another_school(
+    page, live_server, sign_in, screenshot, demo_people
+):
     User.objects.filter(username="admin").update(is_superuser=False, is_staff=False)
     sign_in("admin", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Your school")).to_be_visible()

@@ -118,8 +118,12 @@ def test_reason_quotes_the_learners_own_words_when_no_tag_matches():
 
 
 def test_resource_above_level_ranks_lower():
-    easy = ResourceInfo("a-easy", "Space rates", "rocket speed", ("7.RP.2",), 2, "video", ("space",))
-    hard = ResourceInfo("b-hard", "Space rates", "rocket speed", ("7.RP.2",), 5, "video", ("space",))
+    easy = ResourceInfo(
+        "a-easy", "Space rates", "rocket speed", ("7.RP.2",), 2, "video", ("space",)
+    )
+    hard = ResourceInfo(
+        "b-hard", "Space rates", "rocket speed", ("7.RP.2",), 5, "video", ("space",)
+    )
     recs = recommend(SPACE_FAN, [hard, easy])
     assert [r.resource_id for r in recs] == ["a-easy", "b-hard"]
     assert "may be hard" in recs[1].reason
@@ -155,9 +159,7 @@ def test_accessibility_needs_lower_and_explain():
 
 
 def test_deterministic_with_id_tie_break():
-    twins = [
-        ResourceInfo(i, "Same", "same words", ("X",), 3, "reading", ("t",)) for i in "cab"
-    ]
+    twins = [ResourceInfo(i, "Same", "same words", ("X",), 3, "reading", ("t",)) for i in "cab"]
     learner = LearnerContext("l", interest_tags=frozenset({"t"}))
     first = recommend(learner, twins)
     assert [r.resource_id for r in first] == ["a", "b", "c"]

@@ -30,7 +30,10 @@ def test_demo_people_match_the_readme_and_loading_twice_changes_nothing():
     assert [c.name for c in first.classes] == [c[0] for c in DEMO_CLASSES]
     for school_class in first.classes:
         assert 20 <= school_class.enrollments.count() <= 30
-    learner1, learner2 = User.objects.get(username="learner1"), User.objects.get(username="learner2")
+    learner1, learner2 = (
+        User.objects.get(username="learner1"),
+        User.objects.get(username="learner2"),
+    )
     guardian1 = User.objects.get(username="guardian1")
     assert set(guardian1.guardianships.values_list("learner__username", flat=True)) == {
         "learner1",

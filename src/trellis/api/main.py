@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 
 from trellis.api.auth import AUTH
-from trellis.api.routers import people
+from trellis.api.routers import curriculum, evidence, people
 from trellis.people.access import FORBIDDEN, NOT_FOUND
 
 api = NinjaAPI(
@@ -45,3 +45,5 @@ def _invalid(request: HttpRequest, exc: ValidationError):
 
 
 api.add_router("/", people.router)
+api.add_router("/", curriculum.router)
+api.add_router("/", evidence.router)

@@ -441,3 +441,69 @@ class BKT:
     @classmethod
     def load(cls, path: str | Path) -> BKT:
         return cls.from_dict(load_json(path))
+
+
+class BKTForget(BKT):
+    """BKT with a fitted per-skill forget probability."""
+
+    name = "bkt-forget"
+
+    def __init__(
+        self,
+        forgetting: bool = True,
+        n_init: int = 5,
+        max_iter: int = 100,
+        tol: float = 0.005,
+        random_state: int = 0,
+    ) -> None:
+        super().__init__(forgetting, n_init, max_iter, tol, random_state)
+
+
+def generate_bkt(
+    n_learners: int,
+    n_skills: int,
+    length: int,
+    params: dict[str, float] | None = None,
+    seed: int = 0,
+    interleave: bool = True,
+) -> ResponseLog:
+    """Sample responses from a BKT model (vectorised; for tests and benches).
+
+    Every learner answers ``length`` items on each of ``n_skills`` skills, all
+    with the same ``params`` (keys of :data:`PARAMS`, defaults prior 0.3,
+    learn 0.15, forget 0, guess 0.2, slip 0.1). With ``interleave`` a learner's
+    skills are shuffled together in time; otherwise skill after skill.
+    """
+    p = {"prior": 0.3, "learn": 0.15, "forget": 0.0, "guess": 0.2, "slip": 0.1}
+    p.update(params or {})
+    rng = np.random.default_rng(seed)
+    n_seq = n_learners * n_skills
+    known = rng.random(n_seq) < p["prior"]
+    correct = np.empty((length, n_seq), dtype=np.int8)
+    for t in range(length):
+        u = rng.random(n_seq)
+        correct[t] = np.where(known, u >= p["slip"], u < p["guess"])
+        v = rng.random(n_seq)
+        known = np.where(known, v >= p["forget"], v < p["learn"])
+    learner = np.repeat(np.arange(n_learners, dtype=np.int64), n_skills * length)
+    skill = np.tile(np.repeat(np.arange(n_skills, dtype=np.int64), length), n_learners)
+    # correct[t, learner * n_skills + skill] -> rows ordered learner, skill, t
+    corr = correct.T.reshape(-1)
+    step = np.tile(np.arange(length, dtype=np.int64), n_seq)
+    if interleave:
+        # A random time order within each learner that keeps each skill's
+        # own order: sort by a random key plus the step.
+        key = rng.random(learner.shape[0]) + step
+        within = np.lexsort((key, learner))
+        order = np.empty_like(within)
+        order[within] = np.arange(within.shape[0])
+    else:
+        order = np.arange(learner.shape[0], dtype=np.int64)
+    return ResponseLog(
+        learner=learner,
+        skill=skill,
+        correct=corr.astype(np.int8),
+        order=order.astype(np.int64),
+        learner_ids=tuple(str(i) for i in range(n_learners)),
+        skill_ids=tuple(f"s{i}" for i in range(n_skills)),
+    )

@@ -466,7 +466,7 @@ def compute_continuum(counts: ContinuumCounts, *, min_records: int = 1) -> Conti
 
 _LEFT = 170  # width of the row-title column
 _COL = 150  # width of each approach column
-_RIGHT = 190  # width of the numbers column
+_RIGHT = 290  # width of the numbers column (fits the longest label)
 _HEADER = 40
 _BAND = 44
 _PAD = 10

@@ -83,7 +83,7 @@ def _d(day: date) -> str:
 
 
 def _day(origin: date, x: float) -> date:
-    return origin + timedelta(days=int(math.ceil(x - 1e-9)))
+    return origin + timedelta(days=int(math.ceil(round(x, 6))))
 
 
 def project_goal(
@@ -138,32 +138,32 @@ def project_goal(
     t = float(stats.t.ppf(0.5 + confidence / 2.0, n - 2))
     x_hat = (target - a) / b
 
-    # Fieller: days u (from the mean day) where |target - line(u)| is within
-    # t * se(line(u)); solve A u^2 - 2 b D u + (D^2 - t^2 s^2 / n) <= 0.
-    d = target - ym
+    # Fieller: the days x where the target is inside the line's confidence
+    # band, |target - line(x)| <= t * s * sqrt(1/n + (x - xm)^2 / sxx).
+    # Written in v = x - x_hat (so target - line(x) = -b v) to avoid
+    # cancellation: qa v^2 + qb v + qc <= 0 with the coefficients below.
     g = t * t * s2
+    c = x_hat - xm
     qa = b * b - g / sxx
-    qb = -2.0 * b * d
-    qc = d * d - g / n
-    lo: float | None
-    hi: float | None
+    qb = -2.0 * g * c / sxx
+    qc = -g * (1.0 / n + c * c / sxx)
+    disc = qb * qb - 4.0 * qa * qc
+    lo: float | None = None
+    hi: float | None = None
     if qa > 0:
-        disc = max(0.0, qb * qb - 4 * qa * qc)
-        r1 = (-qb - math.sqrt(disc)) / (2 * qa)
-        r2 = (-qb + math.sqrt(disc)) / (2 * qa)
-        lo, hi = xm + r1, xm + r2
-    else:
-        # The slope is not clearly above zero at this confidence: the range
-        # is open-ended (no latest date). Its earliest end is the larger root,
-        # where the upper edge of the band first reaches the target.
-        hi = None
-        disc = qb * qb - 4 * qa * qc
-        if qa < 0 and disc > 0:
-            r1 = (-qb - math.sqrt(disc)) / (2 * qa)
-            r2 = (-qb + math.sqrt(disc)) / (2 * qa)
-            lo = xm + max(r1, r2)
-        else:
-            lo = None
+        # The rate is clearly above zero: a bounded range around x_hat.
+        root = math.sqrt(max(0.0, disc))
+        lo = x_hat + (-qb - root) / (2.0 * qa)
+        hi = x_hat + (-qb + root) / (2.0 * qa)
+    elif qa < 0 and disc > 0:
+        # The rate is not clearly above zero at this confidence: the range is
+        # open-ended (no latest date); it starts at the larger root, where
+        # the upper edge of the band first reaches the target.
+        # (If that root is after x_hat, the band around the check-ins is too
+        # wide to give an earliest date either.)
+        root = math.sqrt(disc)
+        r = max((-qb - root) / (2.0 * qa), (-qb + root) / (2.0 * qa))
+        lo = x_hat + r if r <= 0 else None
 
     last = (obs[-1].date - origin).days
     slowed = x_hat < last

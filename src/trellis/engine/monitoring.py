@@ -213,7 +213,7 @@ def progress_table(aim: AimLine, points: Sequence[DataPoint]) -> list[ProgressRo
 # --- SVG ------------------------------------------------------------------------
 
 _W, _H = 640, 320
-_ML, _MR, _MT, _MB = 56, 20, 36, 48
+_ML, _MR, _MT, _MB = 56, 36, 36, 48
 
 
 def _nice_step(span: float, ticks: int = 5) -> float:

@@ -69,7 +69,7 @@ def choose_next_item(
     pool = fresh if fresh else (list(candidates) if allow_repeats else [])
     if not pool:
         return None
-    best = min(pool, key=lambda c: (abs(c.predicted_success - target), c.id))
+    best = min(pool, key=lambda c: (round(abs(c.predicted_success - target), 9), c.id))
     return best.id
 
 

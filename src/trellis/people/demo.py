@@ -36,15 +36,86 @@ DEMO_CLASSES: tuple[tuple[str, str, int], ...] = (
 #: Guardians of two learners each (learner2k-1 and learner2k) for k up to this.
 GUARDIANS_OF_TWO = 10
 
-_FIRST = (
-    "Amara Bo Chen Dara Eli Farah Gus Hana Ivo Jana Kofi Lena Mateo Nia Omar Priya Quinn Rosa "
-    "Sami Tess Uma Vik Wren Xavi Yara Zane Ada Ben Cleo Dev Esme Finn Gia Hugo Iris Jude Kai "
-    "Lina Milo Noor Otto Pia Rafa Sena Teo Una Vera Wes Yuki Zoe"
-).split()
-_LAST = (
-    "Abara Berg Castro Diallo Eriksen Fonseca Grant Haddad Ito Jensen Kowalski Lopez Mensah "
-    "Novak Okafor Petrov Quint Rossi Santos Tanaka Ueda Varga Weber Xu Yilmaz Zubiri"
-).split()
+_FIRST = [
+    "Amara",
+    "Bo",
+    "Chen",
+    "Dara",
+    "Eli",
+    "Farah",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Jana",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tess",
+    "Uma",
+    "Vik",
+    "Wren",
+    "Xavi",
+    "Yara",
+    "Zane",
+    "Ada",
+    "Ben",
+    "Cleo",
+    "Dev",
+    "Esme",
+    "Finn",
+    "Gia",
+    "Hugo",
+    "Iris",
+    "Jude",
+    "Kai",
+    "Lina",
+    "Milo",
+    "Noor",
+    "Otto",
+    "Pia",
+    "Rafa",
+    "Sena",
+    "Teo",
+    "Una",
+    "Vera",
+    "Wes",
+    "Yuki",
+    "Zoe",
+]
+_LAST = [
+    "Abara",
+    "Berg",
+    "Castro",
+    "Diallo",
+    "Eriksen",
+    "Fonseca",
+    "Grant",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Mensah",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quint",
+    "Rossi",
+    "Santos",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zubiri",
+]
 
 
 @dataclass
@@ -102,9 +173,7 @@ def demo_load(*, seed: int = 0, days: int = 30, with_learning: bool = True) -> D
         return user
 
     person("admin", "Alex", "Morgan", roles.ADMIN, is_staff=True, is_superuser=True)
-    teachers = {
-        f"teacher{i}": person(f"teacher{i}", *_name(rng), roles.TEACHER) for i in (1, 2, 3)
-    }
+    teachers = {f"teacher{i}": person(f"teacher{i}", *_name(rng), roles.TEACHER) for i in (1, 2, 3)}
     classes: list[SchoolClass] = []
     learners: list[User] = []
     n = 0

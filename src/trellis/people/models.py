@@ -10,7 +10,9 @@ from django.db.models import Q
 
 from trellis.people import roles
 
-GUARDIAN_OF_NON_LEARNER = "{username} is not a learner in any school, so no one can be their guardian."
+GUARDIAN_OF_NON_LEARNER = (
+    "{username} is not a learner in any school, so no one can be their guardian."
+)
 GUARDIAN_OF_SELF = "A person cannot be their own guardian."
 ENROLL_NON_LEARNER = "{username} is not a learner at {school}; add the learner role first."
 TEACH_NON_TEACHER = "{username} is not a teacher at {school}; add the teacher role first."
@@ -66,7 +68,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "school", "role"], name="membership_unique_role")
+            models.UniqueConstraint(
+                fields=["user", "school", "role"], name="membership_unique_role"
+            )
         ]
         indexes = [models.Index(fields=["school", "role"])]
 
@@ -121,7 +125,9 @@ class SchoolClass(models.Model):
 
 
 class Enrollment(models.Model):
-    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="enrollments")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="enrollments"
+    )
     learner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrollments")
     active = models.BooleanField(default=True)
 
@@ -141,7 +147,11 @@ class Enrollment(models.Model):
             user_id=self.learner_id, school=school, role=roles.LEARNER, active=True
         ).exists():
             raise ValidationError(
-                {"learner": ENROLL_NON_LEARNER.format(username=self.learner.username, school=school)}
+                {
+                    "learner": ENROLL_NON_LEARNER.format(
+                        username=self.learner.username, school=school
+                    )
+                }
             )
 
 
@@ -176,12 +186,16 @@ class Guardianship(models.Model):
 
     guardian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardianships")
     learner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardians_links")
-    relationship = models.CharField(max_length=60, blank=True, help_text="For example mother, grandfather.")
+    relationship = models.CharField(
+        max_length=60, blank=True, help_text="For example mother, grandfather."
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["guardian", "learner"], name="guardianship_unique"),
-            models.CheckConstraint(condition=~Q(guardian=models.F("learner")), name="guardian_not_self"),
+            models.CheckConstraint(
+                condition=~Q(guardian=models.F("learner")), name="guardian_not_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,9 +204,12 @@ class Guardianship(models.Model):
     def clean(self) -> None:
         if self.guardian_id and self.learner_id and self.guardian_id == self.learner_id:
             raise ValidationError(GUARDIAN_OF_SELF)
-        if self.learner_id and not Membership.objects.filter(
-            user_id=self.learner_id, role=roles.LEARNER, active=True
-        ).exists():
+        if (
+            self.learner_id
+            and not Membership.objects.filter(
+                user_id=self.learner_id, role=roles.LEARNER, active=True
+            ).exists()
+        ):
             raise ValidationError(
                 {"learner": GUARDIAN_OF_NON_LEARNER.format(username=self.learner.username)}
             )
@@ -205,3 +222,6 @@ class FailedLogin(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"failed sign-in as {self.username} at {self.at:%Y-%m-%d %H:%M}"

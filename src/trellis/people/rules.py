@@ -55,9 +55,12 @@ def teaches_learner(user: User, learner: User) -> bool:
 @rules.predicate
 def administers_learner(user: User, learner: User) -> bool:
     ids = _admin_school_ids(user)
-    return bool(ids) and Membership.objects.filter(
-        user=learner, role=roles.LEARNER, active=True, school_id__in=ids
-    ).exists()
+    return (
+        bool(ids)
+        and Membership.objects.filter(
+            user=learner, role=roles.LEARNER, active=True, school_id__in=ids
+        ).exists()
+    )
 
 
 @rules.predicate

@@ -104,7 +104,9 @@ def roster_of(school_class: SchoolClass) -> QuerySet[User]:
 
 
 def children_of(guardian: User) -> QuerySet[User]:
-    return User.objects.filter(guardians_links__guardian=guardian).order_by("first_name", "username")
+    return User.objects.filter(guardians_links__guardian=guardian).order_by(
+        "first_name", "username"
+    )
 
 
 def school_counts(school: School) -> dict[str, int]:

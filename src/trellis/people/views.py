@@ -75,11 +75,7 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
 @login_required
 def school_detail(request: HttpRequest, school_id: int) -> HttpResponse:
     school = access.access_school(request.user, school_id)
-    classes = (
-        school.classes.select_related("term")
-        .prefetch_related("teachers")
-        .order_by("name")
-    )
+    classes = school.classes.select_related("term").prefetch_related("teachers").order_by("name")
     return render(
         request,
         "people/school_detail.html",

@@ -121,12 +121,20 @@ def classes(request: HttpRequest):
     ]
 
 
-@router.get("/classes/{class_id}", response=ClassOut, summary="One class (roster for its teachers and admins)")
+@router.get(
+    "/classes/{class_id}",
+    response=ClassOut,
+    summary="One class (roster for its teachers and admins)",
+)
 def school_class(request: HttpRequest, class_id: int):
     return _class_out(request.user, access.access_class(request.user, class_id))
 
 
-@router.get("/schools/{school_id}", response=SchoolOut, summary="A school's overview, for its admins")
+@router.get(
+    "/schools/{school_id}", response=SchoolOut, summary="A school's overview, for its admins"
+)
 def school(request: HttpRequest, school_id: int):
     found: School = access.access_school(request.user, school_id)
-    return SchoolOut(id=found.pk, name=found.name, code=found.code, counts=selectors.school_counts(found))
+    return SchoolOut(
+        id=found.pk, name=found.name, code=found.code, counts=selectors.school_counts(found)
+    )

@@ -30,7 +30,9 @@ BAD_CSV = "The file is not valid CSV ({error})."
 
 # A row's values.
 REQUIRED_VALUE = "{column} must not be blank."
-DUPLICATE_SOURCED_ID = "sourcedId {value!r} appears more than once in {filename} (also line {other_line})."
+DUPLICATE_SOURCED_ID = (
+    "sourcedId {value!r} appears more than once in {filename} (also line {other_line})."
+)
 BAD_STATUS = "status {value!r} is not active or tobedeleted."
 DELTA_NEEDS_STATUS = "A delta file needs a status (active or tobedeleted) on every row."
 DELTA_NEEDS_DATE = "A delta file needs a dateLastModified on every row."
@@ -41,7 +43,9 @@ BAD_CHOICE = "{value!r} is not a valid {column}; use one of: {choices}."
 TOO_LONG = "{column} is {length} characters long; Trellis keeps at most {limit}."
 UNKNOWN_REFERENCE = "{column} {value!r} matches no {target} in this file or in earlier imports."
 NOT_A_SCHOOL = "{column} {value!r} is an org of type {type!r}, not a school."
-ENROLLMENT_OTHER_SCHOOL = "schoolSourcedId {value!r} is not the school of class {class_id!r} ({school!r})."
+ENROLLMENT_OTHER_SCHOOL = (
+    "schoolSourcedId {value!r} is not the school of class {class_id!r} ({school!r})."
+)
 BAD_USERNAME = "username {value!r} may contain only letters, digits and the characters @ . + - _."
 USERNAME_TWICE = "username {value!r} is also the username of user {other!r}."
 USERNAME_TAKEN = (
@@ -49,7 +53,9 @@ USERNAME_TAKEN = (
     "OneRoster; rename one of them or link the account first."
 )
 SCHOOL_CODE_TWICE = "The school code {code!r} (from {column}) is also the code of org {other!r}."
-SCHOOL_CODE_TAKEN = "The school code {code!r} (from {column}) already belongs to the school of org {other!r}."
+SCHOOL_CODE_TAKEN = (
+    "The school code {code!r} (from {column}) already belongs to the school of org {other!r}."
+)
 ENROLLED_WITHOUT_ROLE = (
     "User {user!r} is enrolled as {role} in class {class_id!r}, but holds no active "
     "{role} role at that class's school {school!r}."
@@ -81,7 +87,12 @@ class Problem:
         return f"{where}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "column": self.column, "message": self.message}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class RosterRefused(Exception):

@@ -112,7 +112,8 @@ USERS = FileSpec(
         "pronouns",
     ),
     ("sourcedId", "enabledUser", "username", "givenName", "familyName"),
-    ("sourcedId", "enabledUser", "givenName", "familyName"),
+    # Names may be blank: Trellis accounts may lack them, and an export must import back.
+    ("sourcedId", "enabledUser"),
 )
 ROLES = FileSpec(
     "roles",
@@ -211,6 +212,13 @@ USER_ROLES: dict[str, str | None] = {
     "proctor": None,
 }
 GUARDIAN_ROLES = ("parent", "guardian", "relative")
+#: The OneRoster role an export gives each Trellis role.
+EXPORT_ROLES = {
+    "learner": "student",
+    "teacher": "teacher",
+    "guardian": "guardian",
+    "admin": "siteAdministrator",
+}
 
 #: Columns holding lists (comma-separated inside one field).
 LIST_COLUMNS = {

@@ -1,0 +1,231 @@
+"""Trellis mastery models against pyBKT on the same splits.
+
+* ASSISTments 2009 builder_train.csv (DKT format): one 80/20 split by learner
+  (seed 0): fit on 80 % of the learners, predict the other 20 %.
+* Cognitive Tutor ct.csv (DataShop): 5-fold cross-validation by learner
+  (seed 0), AUC/RMSE over the pooled out-of-fold predictions.
+
+pyBKT is never a Trellis dependency: it is installed into its own venv at
+var/bench-pybkt-venv (created on first run) and run in a subprocess of that
+venv; data and predictions go through temporary files. If pyBKT cannot be
+installed the Trellis figures are still printed, with the reason.
+
+Usage: .venv/bin/python bench/engine_vs_pybkt.py [--seed 0] [--models bkt,best]
+       [--skip-pybkt]
+Prints a table, then one JSON object as the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trellis.engine import datasets
+from trellis.engine.evaluate import auc, learner_folds, peak_rss_mb, rmse, split_by_learner
+from trellis.engine.models import get_model
+from trellis.engine.responses import ResponseLog
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = (ROOT / ".." / "shared" / "data").resolve()
+VENV = ROOT / "var" / "bench-pybkt-venv"
+
+WORKER = r'''
+import json, resource, sys, time
+import numpy as np, pandas as pd
+from pyBKT.models import Model
+spec = json.load(open(sys.argv[1]))
+out = {"fit_seconds": 0.0, "predict_seconds": 0.0}
+preds_all = []
+for fold in spec["folds"]:
+    train = pd.read_csv(fold["train"], dtype={"skill_name": str, "user_id": str})
+    test = pd.read_csv(fold["test"], dtype={"skill_name": str, "user_id": str})
+    test.index = test["row"].values
+    m = Model(seed=spec["seed"], num_fits=5)
+    t0 = time.perf_counter()
+    m.fit(data=train)
+    t1 = time.perf_counter()
+    pred = m.predict(data=test)
+    t2 = time.perf_counter()
+    out["fit_seconds"] += t1 - t0
+    out["predict_seconds"] += t2 - t1
+    p = pred["correct_predictions"].reindex(test["row"].values).to_numpy(dtype=float)
+    np.save(fold["out"], p)
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+out["peak_rss_mb"] = max(self_kb, child_kb) / 1024.0
+import pyBKT, glob, os
+pkg = os.path.dirname(pyBKT.__file__)
+out["cpp"] = bool(glob.glob(os.path.join(pkg, "**", "*.so"), recursive=True))
+print(json.dumps(out))
+'''
+
+
+def ensure_pybkt() -> tuple[Path | None, str]:
+    """The venv's python, or None and why not."""
+    py = VENV / "bin" / "python"
+    if py.exists():
+        ok = subprocess.run([str(py), "-c", "from pyBKT.models import Model"], capture_output=True)
+        if ok.returncode == 0:
+            return py, "existing venv"
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, "pybkt"],
+            capture_output=True,
+            text=True,
+        )
+    if probe.returncode != 0:
+        return None, "pip download pybkt failed: " + probe.stderr.strip().splitlines()[-1:][0]
+    print(f"creating {VENV} and installing pyBKT pandas numpy ...", flush=True)
+    r = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, "python -m venv failed: " + r.stderr.strip()
+    r = subprocess.run(
+        # pyBKT 1.4.3 (pure Python) predates NumPy 2 (array-to-scalar
+        # assignments in EM_fit) and calls sklearn metrics with plain lists at
+        # import time (rejected by scikit-learn >= 1.6): pin what it was
+        # written against, in this venv only.
+        [
+            str(py), "-m", "pip", "install", "-q", "pyBKT",
+            "pandas<2.3", "numpy<2", "scikit-learn<1.6", "scipy<1.15",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if r.returncode != 0:
+        return None, "pip install pyBKT failed: " + (r.stderr.strip().splitlines() or [""])[-1]
+    return py, "installed now"
+
+
+def write_csv(log: ResponseLog, path: Path) -> None:
+    """Columns pyBKT wants (user_id, skill_name, correct, order_id) plus row."""
+    names = np.asarray(log.skill_ids if log.skill_ids else [str(k) for k in range(log.n_skills)])
+    users = np.asarray(log.learner_ids if log.learner_ids else [str(k) for k in range(log.n_learners)])
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("row,user_id,skill_name,correct,order_id\n")
+        # order_id must sort responses in time order across the whole file.
+        rank = np.empty(len(log), dtype=np.int64)
+        rank[np.lexsort((np.arange(len(log)), log.order, log.learner))] = np.arange(len(log))
+        for i, (u, s, c, o) in enumerate(
+            zip(users[log.learner], names[log.skill], log.correct.tolist(), rank.tolist(), strict=True)
+        ):
+            fh.write(f'{i},{u},"{s}",{c},{o}\n')
+
+
+def run_pybkt(
+    py: Path, folds: list[tuple[ResponseLog, ResponseLog]], seed: int
+) -> tuple[dict[str, Any], list[np.ndarray]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        spec: dict[str, Any] = {"seed": seed, "folds": []}
+        for j, (tr, te) in enumerate(folds):
+            write_csv(tr, t / f"train{j}.csv")
+            write_csv(te, t / f"test{j}.csv")
+            spec["folds"].append(
+                {"train": str(t / f"train{j}.csv"), "test": str(t / f"test{j}.csv"), "out": str(t / f"p{j}.npy")}
+            )
+        (t / "spec.json").write_text(json.dumps(spec))
+        (t / "worker.py").write_text(WORKER)
+        r = subprocess.run([str(py), str(t / "worker.py"), str(t / "spec.json")], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("pyBKT worker failed: " + r.stderr.strip()[-2000:])
+        res = json.loads(r.stdout.strip().splitlines()[-1])
+        preds = [np.load(t / f"p{j}.npy") for j in range(len(folds))]
+    return res, preds
+
+
+def run_trellis(name: str, folds: list[tuple[ResponseLog, ResponseLog]]) -> tuple[dict[str, Any], list[np.ndarray]]:
+    fit_s = pred_s = 0.0
+    preds = []
+    label = name
+    for tr, te in folds:
+        m = get_model(name)()
+        label = m.name
+        t0 = time.perf_counter()
+        m.fit(tr)
+        t1 = time.perf_counter()
+        preds.append(m.predict_proba(te))
+        t2 = time.perf_counter()
+        fit_s += t1 - t0
+        pred_s += t2 - t1
+    return {"model": label, "fit_seconds": fit_s, "predict_seconds": pred_s, "peak_rss_mb": peak_rss_mb()}, preds
+
+
+def score(res: dict[str, Any], folds: list[tuple[ResponseLog, ResponseLog]], preds: list[np.ndarray]) -> dict[str, Any]:
+    y = np.concatenate([te.correct for _, te in folds])
+    p = np.concatenate(preds)
+    return {**res, "auc": auc(y, p), "rmse": rmse(y, p), "n_test": int(y.shape[0])}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--models", default="bkt,bkt-forget,best")
+    ap.add_argument("--skip-pybkt", action="store_true")
+    args = ap.parse_args()
+    builder = DATA / "assistments2009" / "builder_train.csv"
+    ct = DATA / "cognitive_tutor_algebra" / "ct.csv"
+    if not builder.exists() or not ct.exists():
+        print(f"real data not found under {DATA}; nothing to benchmark")
+        print(json.dumps({"skipped": f"data missing at {DATA}"}))
+        return 0
+    py, why = (None, "--skip-pybkt given") if args.skip_pybkt else ensure_pybkt()
+    if py is None:
+        print(f"pyBKT unavailable: {why}")
+    log = datasets.read_dkt(builder)
+    tr, te = split_by_learner(log, 0.2, args.seed)
+    ct_log = datasets.read_datashop(ct)
+    ct_folds = []
+    for f in learner_folds(ct_log, 5, args.seed):
+        mask = np.isin(ct_log.learner, f)
+        ct_folds.append((ct_log.take(np.flatnonzero(~mask)), ct_log.take(np.flatnonzero(mask))))
+    setups = {"assist09-80/20": [(tr, te)], "ct-5fold": ct_folds}
+    rows: list[dict[str, Any]] = []
+    for ds, folds in setups.items():
+        for name in args.models.split(","):
+            res, preds = run_trellis(name, folds)
+            rows.append({"data": ds, **score(res, folds, preds)})
+            print(f"  done {ds} {name}", flush=True)
+        if py is not None:
+            try:
+                res, preds = run_pybkt(py, folds, args.seed)
+                rows.append({"data": ds, "model": "pyBKT", **score(res, folds, preds)})
+                print(f"  done {ds} pyBKT (C++ extension: {res.get('cpp')})", flush=True)
+            except RuntimeError as e:
+                print(f"pyBKT failed on {ds}: {e}")
+                why = str(e).splitlines()[0]
+    print()
+    print(f"{'data':<16}{'model':<16}{'AUC':>8}{'RMSE':>8}{'fit s':>9}{'pred s':>9}{'peak MB':>9}")
+    for r in rows:
+        print(
+            f"{r['data']:<16}{r['model']:<16}{r['auc']:>8.4f}{r['rmse']:>8.4f}"
+            f"{r['fit_seconds']:>9.2f}{r['predict_seconds']:>9.2f}{r['peak_rss_mb']:>9.0f}"
+        )
+    summary: dict[str, Any] = {"rows": rows, "pybkt": why if py is None else "ok"}
+    for ds in setups:
+        by = {r["model"]: r for r in rows if r["data"] == ds}
+        if "pyBKT" in by and "bkt" in by:
+            summary[ds] = {
+                "bkt_minus_pybkt_auc": by["bkt"]["auc"] - by["pyBKT"]["auc"],
+                "bkt_over_pybkt_fit_time": by["bkt"]["fit_seconds"] / by["pyBKT"]["fit_seconds"],
+                "pybkt_cpp": by["pyBKT"].get("cpp"),
+            }
+        best = [r for r in rows if r["data"] == ds and r["model"] not in ("pyBKT", "bkt", "bkt-forget")]
+        if best:
+            summary.setdefault(ds, {})["best_model"] = best[0]["model"]
+            summary[ds]["best_auc"] = best[0]["auc"]
+            if "pyBKT" in by:
+                summary[ds]["best_minus_pybkt_auc"] = best[0]["auc"] - by["pyBKT"]["auc"]
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

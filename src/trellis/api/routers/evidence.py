@@ -1,0 +1,381 @@
+"""Evidence endpoints: assessments and attempts, responses (idempotent via
+the ``Idempotency-Key`` header), rubric scores and mastery."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Header, Router, Schema
+from ninja.errors import HttpError
+
+from trellis.curriculum.models import Item
+from trellis.curriculum.presentation import present_item
+from trellis.evidence import access, selectors, services
+from trellis.evidence.models import Attempt, MasteryRecord, Response
+from trellis.evidence.models import response as r
+from trellis.people.access import FORBIDDEN, NOT_FOUND, access_class_as_teacher, access_learner
+
+router = Router(tags=["evidence"])
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class AssessmentIn(Schema):
+    class_id: int
+    title: str
+    purpose: str
+    item_ids: list[int] = []
+    draw_count: int | None = None
+    draw_competency_ids: list[int] = []
+    time_limit_minutes: int | None = None
+    closes_at: dt.datetime | None = None
+    instructions: str = ""
+
+
+class AssessmentOut(Schema):
+    id: int
+    class_id: int
+    title: str
+    purpose: str
+    counts_toward_grade: bool
+    item_ids: list[int]
+    draw_count: int | None
+    time_limit_minutes: int | None
+    opens_at: dt.datetime
+    closes_at: dt.datetime | None
+    closed: bool
+
+
+class OptionOut(Schema):
+    index: int
+    text: str
+
+
+class PresentedItemOut(Schema):
+    item_id: int
+    kind: str
+    prompt: str
+    options: list[OptionOut]
+    rubric: list[dict]
+
+
+class AttemptOut(Schema):
+    id: int
+    assessment_id: int
+    item_ids: list[int]
+    answered_item_ids: list[int]
+    due_at: dt.datetime | None
+    submitted_at: dt.datetime | None
+    next_item: PresentedItemOut | None
+
+
+class ResponseIn(Schema):
+    item_id: int
+    answer: str
+    attempt_id: int | None = None
+    time_on_item_ms: int = 0
+
+
+class MasteryOut(Schema):
+    learner_id: int
+    competency_id: int
+    code: str
+    probability: float
+    level: str
+    attempts: int
+    updated_at: dt.datetime | None = None
+
+
+class ResponseOut(Schema):
+    id: int
+    learner_id: int
+    item_id: int
+    attempt_id: int | None
+    answer: str
+    correct: bool | None
+    score: float | None
+    time_on_item_ms: int
+    corrects_id: int | None
+    recorded_at: dt.datetime
+    created: bool = True
+    mastery: list[MasteryOut] = []
+
+
+class RubricScoreIn(Schema):
+    points: list[int]
+    comment: str = ""
+    kind: str = r.SCORE_TEACHER
+    corrects_id: int | None = None
+
+
+class RubricScoreOut(Schema):
+    id: int
+    response_id: int
+    kind: str
+    points: list[int]
+    total: int
+    maximum: int
+    corrects_id: int | None
+    created: bool
+
+
+def _assessment_out(a) -> AssessmentOut:
+    return AssessmentOut(
+        id=a.pk,
+        class_id=a.school_class_id,
+        title=a.title,
+        purpose=a.purpose,
+        counts_toward_grade=a.counts_toward_grade,
+        item_ids=[e.item_id for e in a.entries.all()],
+        draw_count=a.draw_count,
+        time_limit_minutes=a.time_limit_minutes,
+        opens_at=a.opens_at,
+        closes_at=a.closes_at,
+        closed=a.is_closed(),
+    )
+
+
+def _response_out(resp: Response, created: bool = True, hide_score: bool = False, estimates=None):
+    return ResponseOut(
+        id=resp.pk,
+        learner_id=resp.learner_id,
+        item_id=resp.item_id,
+        attempt_id=resp.attempt_id,
+        answer=resp.answer,
+        correct=None if hide_score else resp.correct,
+        score=None if hide_score else resp.score,
+        time_on_item_ms=resp.time_on_item_ms,
+        corrects_id=resp.corrects_id,
+        recorded_at=resp.recorded_at,
+        created=created,
+        mastery=[
+            MasteryOut(
+                learner_id=resp.learner_id,
+                competency_id=cid,
+                code="",
+                probability=e.probability,
+                level=e.level,
+                attempts=e.attempts,
+            )
+            for cid, e in (estimates or {}).items()
+        ]
+        if not hide_score
+        else [],
+    )
+
+
+@router.get("/assessments", response=list[AssessmentOut], summary="Assessments the caller may see")
+def assessments(request: HttpRequest):
+    qs = selectors.assessments_visible_to(request.user).prefetch_related("entries").order_by("-opens_at", "pk")
+    return [_assessment_out(a) for a in qs]
+
+
+@router.post("/assessments", response={201: AssessmentOut}, summary="Create an assessment for a class you teach")
+def assessment_create(request: HttpRequest, payload: AssessmentIn):
+    school_class = access_class_as_teacher(request.user, payload.class_id)
+    items = list(Item.objects.filter(pk__in=payload.item_ids, school=school_class.school))
+    if len(items) != len(set(payload.item_ids)):
+        raise HttpError(404, NOT_FOUND)
+    order = {pk: n for n, pk in enumerate(payload.item_ids)}
+    items.sort(key=lambda i: order[i.pk])
+    from trellis.curriculum.access import access_competency
+
+    created = services.assessment_create(
+        school_class=school_class,
+        title=payload.title,
+        purpose=payload.purpose,
+        created_by=request.user,
+        items=items,
+        draw_count=payload.draw_count,
+        draw_competencies=[access_competency(request.user, c) for c in payload.draw_competency_ids],
+        time_limit_minutes=payload.time_limit_minutes,
+        closes_at=payload.closes_at,
+        instructions=payload.instructions,
+    )
+    return 201, _assessment_out(created)
+
+
+@router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="One assessment")
+def assessment(request: HttpRequest, assessment_id: int):
+    return _assessment_out(access.access_assessment(request.user, assessment_id))
+
+
+def _attempt_out(attempt: Attempt, learner) -> AttemptOut:
+    answered = set(
+        Response.objects.filter(attempt=attempt, corrects__isnull=True).values_list("item_id", flat=True)
+    )
+    pending = [i for i in attempt.item_ids if i not in answered]
+    nxt = None
+    if pending and attempt.submitted_at is None:
+        p = present_item(Item.objects.get(pk=pending[0]), learner)
+        nxt = PresentedItemOut(
+            item_id=p.item_id,
+            kind=p.kind,
+            prompt=p.prompt,
+            options=[OptionOut(index=o.index, text=o.text) for o in p.options],
+            rubric=p.rubric,
+        )
+    return AttemptOut(
+        id=attempt.pk,
+        assessment_id=attempt.assessment_id,
+        item_ids=attempt.item_ids,
+        answered_item_ids=[i for i in attempt.item_ids if i in answered],
+        due_at=attempt.due_at,
+        submitted_at=attempt.submitted_at,
+        next_item=nxt,
+    )
+
+
+@router.post(
+    "/assessments/{assessment_id}/attempt",
+    response=AttemptOut,
+    summary="Start (or resume) your attempt; returns the next item to answer",
+)
+def attempt(request: HttpRequest, assessment_id: int):
+    found = access.access_assessment_to_take(request.user, assessment_id)
+    return _attempt_out(services.attempt_start(assessment=found, learner=request.user), request.user)
+
+
+@router.post("/assessments/{assessment_id}/submit", response=AttemptOut, summary="Hand in your attempt")
+def attempt_submit(request: HttpRequest, assessment_id: int):
+    found = access.access_assessment_to_take(request.user, assessment_id)
+    attempt = Attempt.objects.filter(assessment=found, learner=request.user).first()
+    if attempt is None:
+        raise HttpError(404, NOT_FOUND)
+    return _attempt_out(services.attempt_submit(attempt=attempt), request.user)
+
+
+@router.get("/responses", response=list[ResponseOut], summary="Responses the caller may see")
+def responses(request: HttpRequest, learner_id: int | None = None, limit: int = 100):
+    qs = selectors.responses_visible_to(request.user).order_by("-recorded_at", "-pk")
+    if learner_id is not None:
+        qs = qs.filter(learner_id=learner_id)
+    rows = list(qs.select_related("attempt__assessment")[: max(1, min(limit, 1000))])
+    return [_response_out(x, hide_score=_hidden(request.user, x)) for x in rows]
+
+
+def _hidden(user, resp: Response) -> bool:
+    """OF-learning scores stay hidden from the learner (and family) until the
+    assessment closes; teachers see them."""
+    if resp.attempt_id is None:
+        return False
+    assessment = resp.attempt.assessment
+    if assessment.shows_feedback():
+        return False
+    return not user.has_perm("evidence.manage_assessment", assessment)
+
+
+@router.post(
+    "/responses",
+    response={200: ResponseOut, 201: ResponseOut},
+    summary="Record your answer; send an Idempotency-Key header so a retry records it once",
+)
+def response_record(
+    request: HttpRequest,
+    payload: ResponseIn,
+    idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_HEADER),
+):
+    item = Item.objects.filter(pk=payload.item_id).first()
+    if item is None:
+        raise HttpError(404, NOT_FOUND)
+    attempt = None
+    if payload.attempt_id is not None:
+        attempt = Attempt.objects.select_related("assessment__school_class").filter(pk=payload.attempt_id).first()
+        if attempt is None or attempt.learner_id != request.user.pk:
+            raise HttpError(404, NOT_FOUND)
+    elif not _may_practise(request.user, item):
+        raise HttpError(404, NOT_FOUND)
+    result = services.response_record(
+        learner=request.user,
+        item=item,
+        answer=payload.answer,
+        idempotency_key=(idempotency_key or services.responses.new_key())[:64],
+        attempt=attempt,
+        source=r.SOURCE_PRACTICE,
+        time_on_item_ms=payload.time_on_item_ms,
+    )
+    hide = attempt is not None and not attempt.assessment.shows_feedback()
+    status = 201 if result.created else 200
+    return status, _response_out(result.response, result.created, hide, result.estimates)
+
+
+def _may_practise(user, item: Item) -> bool:
+    """Practice outside an assessment: items of a school where you are a learner."""
+    from trellis.people.models import Membership
+
+    return Membership.objects.filter(user=user, school_id=item.school_id, role="learner", active=True).exists()
+
+
+@router.get("/responses/{response_id}", response=ResponseOut, summary="One response")
+def response(request: HttpRequest, response_id: int):
+    found = access.access_response(request.user, response_id)
+    return _response_out(found, hide_score=_hidden(request.user, found))
+
+
+@router.post(
+    "/responses/{response_id}/rubric-scores",
+    response={200: RubricScoreOut, 201: RubricScoreOut},
+    summary="Score a performance task (teacher) or rate your own (kind=self)",
+)
+def rubric_score(
+    request: HttpRequest,
+    response_id: int,
+    payload: RubricScoreIn,
+    idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_HEADER),
+):
+    if payload.kind == r.SCORE_SELF:
+        found = access.access_response(request.user, response_id)
+        if not request.user.has_perm("evidence.self_rate_response", found):
+            raise PermissionDenied(FORBIDDEN)
+    else:
+        found = access.access_response_to_score(request.user, response_id)
+    corrects = None
+    if payload.corrects_id is not None:
+        corrects = found.rubric_scores.filter(pk=payload.corrects_id).first()
+        if corrects is None:
+            raise HttpError(404, NOT_FOUND)
+    score, created = services.rubric_score_record(
+        response=found,
+        recorded_by=request.user,
+        kind=payload.kind,
+        points=payload.points,
+        comment=payload.comment,
+        idempotency_key=(idempotency_key or services.responses.new_key())[:64],
+        corrects=corrects,
+    )
+    out = RubricScoreOut(
+        id=score.pk,
+        response_id=found.pk,
+        kind=score.kind,
+        points=score.points,
+        total=score.total,
+        maximum=score.maximum,
+        corrects_id=score.corrects_id,
+        created=created,
+    )
+    return (201 if created else 200), out
+
+
+@router.get("/mastery", response=list[MasteryOut], summary="Mastery per learner and competency")
+def mastery(request: HttpRequest, learner_id: int | None = None, competency_id: int | None = None):
+    if learner_id is not None:
+        learner = access_learner(request.user, learner_id)
+        qs = MasteryRecord.objects.filter(learner=learner).select_related("competency")
+    else:
+        qs = selectors.mastery_records_visible(request.user)
+    if competency_id is not None:
+        qs = qs.filter(competency_id=competency_id)
+    return [
+        MasteryOut(
+            learner_id=m.learner_id,
+            competency_id=m.competency_id,
+            code=m.competency.code,
+            probability=round(m.probability, 4),
+            level=m.level,
+            attempts=m.attempts,
+            updated_at=m.updated_at,
+        )
+        for m in qs.order_by("learner_id", "competency_id")[:5000]
+    ]

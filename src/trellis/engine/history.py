@@ -1,0 +1,375 @@
+"""``HistoryLogit``: logistic regression over each learner's response history.
+
+The strongest Trellis model (registered as ``"history-logit"`` and ``"best"``).
+For a response of learner *u* on skill *k*, the features are built from *u*'s
+earlier responses only (all counts are *before* the response):
+
+on skill *k*
+    ``log1p`` of successes and failures, "first attempt" flag, the last three
+    outcomes (+1 right, -1 wrong, 0 none), two exponentially decayed sums of
+    outcomes (decay ``fast``/``slow``), signed ``log1p`` of the current run of
+    equal outcomes, smoothed success rate;
+overall (any skill)
+    ``log1p`` of successes and failures, whether the previous response was on
+    *k*, its outcome and that outcome when it was on *k*, the outcome before
+    it, a decayed sum of outcomes, smoothed success rate.
+
+The logit is a global intercept plus global weights on every feature, plus
+per-skill weights on a few of them (intercept = skill easiness, counts,
+last outcome, previous-on-same-skill, previous outcome), fit jointly by
+L-BFGS with L2 penalties (scipy). A skill never seen in training uses the
+global weights only.
+
+Online: the state holds a handful of numbers per skill and overall, so
+``update`` and ``predict_one`` are O(1) in pure Python. ``predict_proba`` runs
+the same code response by response and sums the logit in the same order, so
+batch and online predictions are bit-identical.
+
+``mastery(state, skill)``: the model's probability that the learner answers
+the *next item on that skill* correctly when practising it in a focused way,
+i.e. with the "previous response" features taken from their last response on
+that skill rather than from whatever they did last. It is an expected
+performance, not a hidden-state posterior: 0.95 means the model expects 19
+right answers out of 20.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import minimize
+
+from trellis.engine.base import NotFittedError, check_kind, load_json, save_json, skill_names
+from trellis.engine.responses import ResponseLog
+
+FORMAT_VERSION = 1
+
+FEATURES = (
+    "s_log",  # log1p successes on the skill
+    "f_log",  # log1p failures on the skill
+    "first",  # no attempt on the skill yet
+    "last1",
+    "last2",
+    "last3",
+    "ew_fast",
+    "ew_slow",
+    "run",
+    "rate",  # (s + 1) / (n + 2) - 0.5
+    "S_log",
+    "F_log",
+    "prev_same",
+    "prev_c",
+    "prev_same_c",
+    "prev2_c",
+    "ew_all",
+    "rate_all",
+)
+PER_SKILL = ("s_log", "f_log", "last1", "prev_same", "prev_c")
+_PER_IDX = tuple(FEATURES.index(f) for f in PER_SKILL)
+
+# Per-skill record: successes, failures, last1, last2, last3, ew_fast, ew_slow, run
+# Overall record: successes, failures, prev skill, prev outcome, prev2 outcome, ew_all
+_GLOBAL0: tuple[float, float, str, float, float, float] = (0.0, 0.0, "", 0.0, 0.0, 0.0)
+
+
+@dataclass
+class HistoryState:
+    """One learner's history summary (JSON-able through to_dict/from_dict)."""
+
+    skills: dict[str, list[float]] = field(default_factory=dict)
+    overall: list[Any] = field(default_factory=lambda: list(_GLOBAL0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"skills": {k: list(v) for k, v in self.skills.items()}, "overall": list(self.overall)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> HistoryState:
+        ov = list(d.get("overall", _GLOBAL0))
+        ov = [float(ov[0]), float(ov[1]), str(ov[2]), float(ov[3]), float(ov[4]), float(ov[5])]
+        return cls(
+            skills={str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()},
+            overall=ov,
+        )
+
+
+class HistoryLogit:
+    """Logistic regression on history features (see module docstring).
+
+    Parameters: ``l2`` (penalty on global weights, per response), ``l2_skill``
+    (on per-skill weights), ``fast``/``slow``/``decay_all`` (decay factors of
+    the decayed sums), ``max_iter`` (L-BFGS iterations).
+    """
+
+    name = "history-logit"
+
+    def __init__(
+        self,
+        l2: float = 1e-6,
+        l2_skill: float = 1e-4,
+        fast: float = 0.5,
+        slow: float = 0.9,
+        decay_all: float = 0.7,
+        max_iter: int = 300,
+    ) -> None:
+        self.l2 = l2
+        self.l2_skill = l2_skill
+        self.fast = fast
+        self.slow = slow
+        self.decay_all = decay_all
+        self.max_iter = max_iter
+
+    # ----------------------------------------------------------- features
+    def _features(self, state: HistoryState, skill: str, focused: bool = False) -> list[float]:
+        rec = state.skills.get(skill)
+        ov = state.overall
+        if rec is None:
+            s = f = l1 = l2 = l3 = ef = es = run = 0.0
+        else:
+            s, f, l1, l2, l3, ef, es, run = rec
+        big_s, big_f, prev_skill, prev_c, prev2_c, ew_all = ov
+        if focused:
+            same = 1.0 if rec is not None else 0.0
+            prev_c, prev2_c = l1, l2
+        else:
+            same = 1.0 if prev_skill == skill else 0.0
+        n = s + f
+        big_n = big_s + big_f
+        return [
+            math.log1p(s),
+            math.log1p(f),
+            1.0 if n == 0.0 else 0.0,
+            l1,
+            l2,
+            l3,
+            ef,
+            es,
+            math.copysign(math.log1p(abs(run)), run),
+            (s + 1.0) / (n + 2.0) - 0.5,
+            math.log1p(big_s),
+            math.log1p(big_f),
+            same,
+            prev_c,
+            same * prev_c,
+            prev2_c,
+            ew_all,
+            (big_s + 1.0) / (big_n + 2.0) - 0.5,
+        ]
+
+    def _advance(self, state: HistoryState, skill: str, correct: bool | int) -> None:
+        c = 1.0 if correct else -1.0
+        rec = state.skills.get(skill)
+        if rec is None:
+            rec = [0.0] * 8
+            state.skills[skill] = rec
+        if c > 0:
+            rec[0] += 1.0
+        else:
+            rec[1] += 1.0
+        rec[4] = rec[3]
+        rec[3] = rec[2]
+        rec[2] = c
+        rec[5] = self.fast * rec[5] + c
+        rec[6] = self.slow * rec[6] + c
+        rec[7] = rec[7] + c if rec[7] * c > 0 else c
+        ov = state.overall
+        if c > 0:
+            ov[0] += 1.0
+        else:
+            ov[1] += 1.0
+        ov[2] = skill
+        ov[4] = ov[3]
+        ov[3] = c
+        ov[5] = self.decay_all * ov[5] + c
+
+    def history_features(self, log: ResponseLog) -> NDArray[np.float64]:
+        """The feature matrix of ``log`` (rows in the log's order), each row
+        built from the learner's earlier responses only."""
+        names = skill_names(log)
+        n = len(log)
+        idx = np.lexsort((np.arange(n), log.order, log.learner))
+        learners = log.learner[idx].tolist()
+        skills = log.skill[idx].tolist()
+        correct = log.correct[idx].tolist()
+        rows: list[list[float]] = []
+        state = HistoryState()
+        current = None
+        feats = self._features
+        adv = self._advance
+        for u, k, c in zip(learners, skills, correct, strict=True):
+            if u != current:
+                state = HistoryState()
+                current = u
+            sk = names[k]
+            rows.append(feats(state, sk))
+            adv(state, sk, c)
+        x = np.empty((n, len(FEATURES)), dtype=np.float64)
+        if n:
+            x[idx] = np.asarray(rows, dtype=np.float64)
+        return x
+
+    # ------------------------------------------------------------ fitting
+    def fit(self, log: ResponseLog) -> HistoryLogit:
+        names = skill_names(log)
+        x = self.history_features(log)
+        y = log.correct.astype(np.float64)
+        sk = log.skill.astype(np.int64)
+        n, d = x.shape
+        n_sk = len(names)
+        m = len(_PER_IDX)
+        xp = x[:, _PER_IDX]
+        n_eff = max(n, 1)
+
+        def unpack(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+            return float(w[0]), w[1 : 1 + d], w[1 + d :].reshape(n_sk, m + 1)
+
+        def loss(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+            b, wg, ws = unpack(w)
+            z = b + x @ wg + ws[sk, 0] + np.einsum("ij,ij->i", xp, ws[sk, 1:])
+            # log(1 + exp(z)) - y z, stably
+            lz = np.logaddexp(0.0, z)
+            val = float(np.sum(lz - y * z)) / n_eff
+            r = (1.0 / (1.0 + np.exp(-z)) - y) / n_eff
+            g = np.empty_like(w)
+            g[0] = r.sum()
+            g[1 : 1 + d] = x.T @ r + self.l2 * wg
+            gs = np.empty((n_sk, m + 1))
+            gs[:, 0] = np.bincount(sk, weights=r, minlength=n_sk)
+            for j in range(m):
+                gs[:, j + 1] = np.bincount(sk, weights=r * xp[:, j], minlength=n_sk)
+            gs += self.l2_skill * ws
+            g[1 + d :] = gs.ravel()
+            val += 0.5 * self.l2 * float(wg @ wg) + 0.5 * self.l2_skill * float(np.sum(ws * ws))
+            return val, g
+
+        w0 = np.zeros(1 + d + n_sk * (m + 1))
+        ybar = float(np.clip(y.mean() if n else 0.5, 1e-3, 1 - 1e-3))
+        w0[0] = math.log(ybar / (1 - ybar))
+        res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": self.max_iter})
+        b, wg, ws = unpack(res.x)
+        counts = np.bincount(sk, minlength=n_sk)
+        seen = counts > 0
+        self.intercept_ = float(b)
+        self.coef_ = wg.astype(np.float64).copy()
+        self.skills_: tuple[str, ...] = tuple(names[i] for i in np.flatnonzero(seen))
+        self.skill_coef_ = ws[seen].astype(np.float64).copy()
+        self.n_iter_ = int(res.nit)
+        self.loss_ = float(res.fun)
+        self._index()
+        return self
+
+    def _index(self) -> None:
+        self._coef = [float(v) for v in self.coef_.tolist()]
+        self._skill_w = {
+            s: tuple(float(v) for v in row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
+        }
+        self._zero = tuple(0.0 for _ in range(len(PER_SKILL) + 1))
+
+    def _check(self) -> None:
+        if not hasattr(self, "_coef"):
+            raise NotFittedError("HistoryLogit is not fitted; call fit() or from_dict() first")
+
+    def _logit(self, x: list[float], skill: str) -> float:
+        sw = self._skill_w.get(skill, self._zero)
+        z = self.intercept_ + sw[0]
+        for w, v in zip(self._coef, x, strict=True):
+            z = z + w * v
+        for j, fi in enumerate(_PER_IDX):
+            z = z + sw[j + 1] * x[fi]
+        return z
+
+    # --------------------------------------------------------- prediction
+    def predict_proba(self, log: ResponseLog) -> NDArray[np.float64]:
+        """P(correct) of each response from the learner's earlier responses,
+        in the log's row order (bit-identical to the online path)."""
+        self._check()
+        x = self.history_features(log)
+        names = skill_names(log)
+        table = np.array([self._skill_w.get(s, self._zero) for s in names], dtype=np.float64)
+        table = table.reshape(len(names), len(PER_SKILL) + 1)
+        sw = table[log.skill]
+        z = self.intercept_ + sw[:, 0]
+        for j, w in enumerate(self._coef):
+            z = z + w * x[:, j]
+        for j, fi in enumerate(_PER_IDX):
+            z = z + sw[:, j + 1] * x[:, fi]
+        return np.fromiter((1.0 / (1.0 + math.exp(-v)) for v in z.tolist()), dtype=np.float64, count=len(z))
+
+    # ------------------------------------------------------------- online
+    def init_state(self) -> HistoryState:
+        return HistoryState()
+
+    def update(
+        self, state: HistoryState, skill: str | int, correct: bool | int, **kwargs: Any
+    ) -> HistoryState:
+        """Fold one response into ``state`` (in place; also returned). O(1)."""
+        self._advance(state, str(skill), correct)
+        return state
+
+    def predict_one(self, state: HistoryState, skill: str | int) -> float:
+        """P(the learner's next response, on ``skill``, is correct)."""
+        self._check()
+        sk = str(skill)
+        return 1.0 / (1.0 + math.exp(-self._logit(self._features(state, sk), sk)))
+
+    def mastery(self, state: HistoryState, skill: str | int) -> float:
+        """Expected P(correct) on the next item of ``skill`` in focused
+        practice (see module docstring)."""
+        self._check()
+        sk = str(skill)
+        return 1.0 / (1.0 + math.exp(-self._logit(self._features(state, sk, focused=True), sk)))
+
+    def attempts(self, state: HistoryState, skill: str | int) -> int:
+        rec = state.skills.get(str(skill))
+        return 0 if rec is None else int(rec[0] + rec[1])
+
+    # ------------------------------------------------------ serialisation
+    def get_params(self) -> dict[str, Any]:
+        return {
+            "l2": self.l2,
+            "l2_skill": self.l2_skill,
+            "fast": self.fast,
+            "slow": self.slow,
+            "decay_all": self.decay_all,
+            "max_iter": self.max_iter,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        self._check()
+        return {
+            "model": self.name,
+            "version": FORMAT_VERSION,
+            "params": self.get_params(),
+            "features": list(FEATURES),
+            "per_skill": list(PER_SKILL),
+            "intercept": self.intercept_,
+            "coef": self.coef_.tolist(),
+            "skills": list(self.skills_),
+            "skill_coef": self.skill_coef_.tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> HistoryLogit:
+        check_kind(d, cls.name, FORMAT_VERSION)
+        if tuple(d["features"]) != FEATURES or tuple(d["per_skill"]) != PER_SKILL:
+            raise ValueError("saved history-logit model uses a different feature set")
+        m = cls(**d["params"])
+        m.intercept_ = float(d["intercept"])
+        m.coef_ = np.asarray(d["coef"], dtype=np.float64)
+        m.skills_ = tuple(str(s) for s in d["skills"])
+        m.skill_coef_ = np.asarray(d["skill_coef"], dtype=np.float64).reshape(
+            len(m.skills_), len(PER_SKILL) + 1
+        )
+        m._index()
+        return m
+
+    def save(self, path: str | Path) -> None:
+        save_json(self.to_dict(), path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> HistoryLogit:
+        return cls.from_dict(load_json(path))

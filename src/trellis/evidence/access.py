@@ -1,0 +1,49 @@
+"""Fetching assessments and evidence on someone's behalf (404 when unseen,
+403 when seen but not allowed), as ``trellis.people.access`` does."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from trellis.evidence.models import Assessment, Response
+from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get
+from trellis.people.models import User
+
+
+def access_assessment(user: User, assessment_id: object) -> Assessment:
+    assessment = _get(Assessment, assessment_id)
+    if not user.has_perm("evidence.view_assessment", assessment):
+        raise NotVisible(NOT_FOUND)
+    return assessment
+
+
+def access_assessment_to_manage(user: User, assessment_id: object) -> Assessment:
+    assessment = access_assessment(user, assessment_id)
+    if not user.has_perm("evidence.manage_assessment", assessment):
+        raise PermissionDenied(FORBIDDEN)
+    return assessment
+
+
+def access_assessment_to_take(user: User, assessment_id: object) -> Assessment:
+    """Anyone who cannot see it gets 404; a teacher who can see it but is not
+    assigned gets 403 with the reason."""
+    from trellis.evidence.services.assessments import NOT_ASSIGNED
+
+    assessment = access_assessment(user, assessment_id)
+    if not user.has_perm("evidence.take_assessment", assessment):
+        raise PermissionDenied(NOT_ASSIGNED)
+    return assessment
+
+
+def access_response(user: User, response_id: object) -> Response:
+    response = _get(Response, response_id)
+    if not user.has_perm("evidence.view_response", response):
+        raise NotVisible(NOT_FOUND)
+    return response
+
+
+def access_response_to_score(user: User, response_id: object) -> Response:
+    response = access_response(user, response_id)
+    if not user.has_perm("evidence.score_response", response):
+        raise PermissionDenied(FORBIDDEN)
+    return response

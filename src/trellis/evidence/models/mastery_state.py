@@ -1,0 +1,59 @@
+"""Derived state: the school's fitted mastery model and each learner's
+current estimate per competency. Unlike evidence these are overwritten —
+they can always be recomputed from the evidence."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from trellis.curriculum.models import Competency
+from trellis.people.models import School
+
+NOT_STARTED = "not_started"
+ATTEMPTED = "attempted"
+FAMILIAR = "familiar"
+PROFICIENT = "proficient"
+MASTERED = "mastered"
+LEVELS = [
+    (NOT_STARTED, "Not started"),
+    (ATTEMPTED, "Attempted"),
+    (FAMILIAR, "Familiar"),
+    (PROFICIENT, "Proficient"),
+    (MASTERED, "Mastered"),
+]
+LEVEL_ORDER = {key: n for n, (key, _) in enumerate(LEVELS)}
+
+
+class MasteryModel(models.Model):
+    """Parameters fit on one school's evidence (``trellis fit-mastery``)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="mastery_models")
+    name = models.CharField(max_length=40)
+    params = models.JSONField()
+    n_responses = models.PositiveIntegerField(default=0)
+    fitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-fitted_at", "-pk"]
+        get_latest_by = ["fitted_at", "pk"]
+
+
+class MasteryRecord(models.Model):
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mastery")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="mastery_records")
+    probability = models.FloatField(default=0.0)
+    level = models.CharField(max_length=12, choices=LEVELS, default=NOT_STARTED)
+    attempts = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    state = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "competency"], name="mastery_unique")
+        ]
+        indexes = [models.Index(fields=["competency", "learner"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.competency.label}: {self.level}"

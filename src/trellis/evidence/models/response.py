@@ -1,0 +1,112 @@
+"""Evidence: responses and rubric scores. Append-only — a record is never
+edited in place; a correction is a new record pointing at the one it
+corrects (``corrects``), and the newest in a chain is the one that counts.
+
+Every submission carries an idempotency key (a form token or an
+``Idempotency-Key`` header), unique per learner, so that a double click or a
+retry after a network error records the answer once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from trellis.curriculum.models import Item
+from trellis.evidence.models.assessment import Attempt
+from trellis.people.models import School
+
+APPEND_ONLY = "Evidence is append-only: record a correction instead of editing {what}."
+
+SOURCE_ASSESSMENT = "assessment"
+SOURCE_PRACTICE = "practice"
+SOURCE_SIMULATED = "simulated"
+SOURCE_IMPORT = "import"
+SOURCES = [
+    (SOURCE_ASSESSMENT, "Assessment"),
+    (SOURCE_PRACTICE, "Practice"),
+    (SOURCE_SIMULATED, "Simulated (demo)"),
+    (SOURCE_IMPORT, "Imported"),
+]
+
+
+class AppendOnly(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError(APPEND_ONLY.format(what=self._meta.verbose_name))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError(APPEND_ONLY.format(what=self._meta.verbose_name))
+
+
+class Response(AppendOnly):
+    """A learner's answer to an item, with its automatic score (if any) and
+    the time the learner spent on the item."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="responses")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, null=True, blank=True, related_name="responses")
+    source = models.CharField(max_length=12, choices=SOURCES, default=SOURCE_ASSESSMENT)
+    answer = models.TextField(blank=True)
+    correct = models.BooleanField(null=True)
+    score = models.FloatField(null=True, blank=True, help_text="0 to 1.")
+    time_on_item_ms = models.PositiveIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=64)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "idempotency_key"], name="response_idempotent"),
+            models.UniqueConstraint(
+                fields=["attempt", "item"],
+                condition=Q(corrects__isnull=True, attempt__isnull=False),
+                name="response_once_per_attempt_item",
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → item {self.item_id}"
+
+
+SCORE_TEACHER = "teacher"
+SCORE_SELF = "self"
+SCORE_KINDS = [(SCORE_TEACHER, "Teacher's score"), (SCORE_SELF, "Learner's self-rating")]
+
+
+class RubricScore(AppendOnly):
+    """A rubric score of a performance-task response: by the teacher, or the
+    learner's self-rating kept beside it (assessment AS learning)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="rubric_scores")
+    kind = models.CharField(max_length=8, choices=SCORE_KINDS)
+    points = models.JSONField(help_text="One level per rubric criterion.")
+    total = models.PositiveSmallIntegerField()
+    maximum = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=64)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "kind", "idempotency_key"], name="rubric_score_idempotent"),
+        ]
+
+    @property
+    def fraction(self) -> float:
+        return self.total / self.maximum if self.maximum else 0.0

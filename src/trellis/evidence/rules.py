@@ -1,0 +1,78 @@
+"""Who may see and do what with assessments, evidence and mastery.
+
+A learner's evidence and mastery follow ``can_view_learner`` (the learner,
+their guardians, their teachers, their school's admins). Managing an
+assessment and scoring its work follow ``can_teach_class`` on the
+assessment's class. Taking it requires being assigned to it. A class's heat
+map follows ``can_view_class_roster``.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from trellis.people.models import User
+from trellis.people.rules import (
+    administers_class,
+    authenticated,
+    can_teach_class,
+    can_view_class_roster,
+    can_view_learner,
+    is_operator,
+    teaches_learner,
+)
+
+
+@rules.predicate
+def teaches_assessment_class(user: User, assessment) -> bool:
+    return can_teach_class(user, assessment.school_class)
+
+
+@rules.predicate
+def administers_assessment_class(user: User, assessment) -> bool:
+    return administers_class(user, assessment.school_class)
+
+
+@rules.predicate
+def assigned_to(user: User, assessment) -> bool:
+    from trellis.evidence.services.assessments import is_assigned
+
+    return is_assigned(assessment, user)
+
+
+@rules.predicate
+def may_view_responder(user: User, response) -> bool:
+    return can_view_learner(user, response.learner)
+
+
+@rules.predicate
+def may_score_response(user: User, response) -> bool:
+    if response.attempt_id is not None:
+        return can_teach_class(user, response.attempt.assessment.school_class)
+    return teaches_learner(user, response.learner)
+
+
+@rules.predicate
+def own_response(user: User, response) -> bool:
+    return response.learner_id == user.pk
+
+
+can_manage_assessment = authenticated & (is_operator | teaches_assessment_class)
+can_view_assessment = authenticated & (
+    is_operator | teaches_assessment_class | administers_assessment_class | assigned_to
+)
+can_take_assessment = authenticated & assigned_to
+can_view_response = authenticated & may_view_responder
+can_score_response = authenticated & (is_operator | may_score_response)
+can_self_rate_response = authenticated & own_response
+can_view_mastery_of = can_view_learner
+can_view_class_mastery = can_view_class_roster
+
+rules.add_perm("evidence.manage_assessment", can_manage_assessment)
+rules.add_perm("evidence.view_assessment", can_view_assessment)
+rules.add_perm("evidence.take_assessment", can_take_assessment)
+rules.add_perm("evidence.view_response", can_view_response)
+rules.add_perm("evidence.score_response", can_score_response)
+rules.add_perm("evidence.self_rate_response", can_self_rate_response)
+rules.add_perm("evidence.view_mastery_of", can_view_mastery_of)
+rules.add_perm("evidence.view_class_mastery", can_view_class_mastery)

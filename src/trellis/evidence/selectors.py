@@ -1,0 +1,212 @@
+"""Reads for evidence and mastery: a learner's competencies and what they are
+ready to learn, recent evidence, a class's heat map, assessments to take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from trellis.curriculum.models import Competency, Framework
+from trellis.curriculum.selectors import assessable_competencies, frameworks_for_school, prerequisites_of
+from trellis.evidence import mastery
+from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
+from trellis.evidence.models import mastery_state as lv
+from trellis.people import selectors as people_selectors
+from trellis.people.models import Enrollment, Membership, SchoolClass, User
+
+LEVEL_LABELS = dict(lv.LEVELS)
+LEVEL_SHORT = {
+    lv.NOT_STARTED: "—",
+    lv.ATTEMPTED: "Att",
+    lv.FAMILIAR: "Fam",
+    lv.PROFICIENT: "Pro",
+    lv.MASTERED: "Mas",
+}
+
+
+@dataclass(frozen=True)
+class CompetencyMastery:
+    competency: Competency
+    probability: float
+    level: str
+    attempts: int
+    ready: bool
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.probability)
+
+
+def frameworks_for_learner(learner: User) -> list[Framework]:
+    schools = Membership.objects.filter(user=learner, active=True).values("school_id")
+    return list(
+        Framework.objects.filter(Q(school__in=schools) | Q(school__isnull=True))
+        .filter(competencies__isnull=False)
+        .distinct()
+        .order_by("title")
+    )
+
+
+def ready_to_learn_ids(
+    competency_ids: list[int], records: dict[int, MasteryRecord], prereqs: dict[int, set[int]]
+) -> set[int]:
+    """Not yet mastered, and every prerequisite mastered: the outer fringe."""
+
+    def mastered(cid: int) -> bool:
+        record = records.get(cid)
+        return record is not None and record.level == lv.MASTERED
+
+    return {
+        cid
+        for cid in competency_ids
+        if not mastered(cid) and all(mastered(p) for p in prereqs.get(cid, ()))
+    }
+
+
+def learner_mastery(learner: User, framework: Framework) -> list[CompetencyMastery]:
+    competencies = assessable_competencies(framework)
+    ids = [c.pk for c in competencies]
+    records = {
+        r.competency_id: r
+        for r in MasteryRecord.objects.filter(learner=learner, competency_id__in=ids)
+    }
+    ready = ready_to_learn_ids(ids, records, prerequisites_of(ids))
+    out = []
+    for c in competencies:
+        record = records.get(c.pk)
+        out.append(
+            CompetencyMastery(
+                competency=c,
+                probability=record.probability if record else 0.0,
+                level=record.level if record else lv.NOT_STARTED,
+                attempts=record.attempts if record else 0,
+                ready=c.pk in ready,
+            )
+        )
+    return out
+
+
+def mastery_records_visible(user: User) -> QuerySet[MasteryRecord]:
+    return MasteryRecord.objects.filter(
+        learner__in=people_selectors.learners_visible_to(user)
+    ).select_related("competency")
+
+
+def recent_evidence(learner: User, limit: int = 10) -> list[Response]:
+    return list(
+        Response.objects.filter(learner=learner)
+        .select_related("item", "attempt__assessment")
+        .prefetch_related("item__competencies", "rubric_scores")
+        .order_by("-recorded_at", "-pk")[:limit]
+    )
+
+
+def responses_visible_to(user: User) -> QuerySet[Response]:
+    return Response.objects.filter(learner__in=people_selectors.learners_visible_to(user))
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    level: str
+    short: str
+    label: str
+    percent: int
+    attempts: int
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    learner: User
+    cells: list[HeatCell]
+    mean: int
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    framework: Framework | None
+    competencies: list[Competency]
+    rows: list[HeatRow]
+    sort: str
+    descending: bool
+
+
+_EMPTY = HeatCell(lv.NOT_STARTED, LEVEL_SHORT[lv.NOT_STARTED], LEVEL_LABELS[lv.NOT_STARTED], 0, 0)
+
+
+def class_frameworks(school_class: SchoolClass) -> list[Framework]:
+    return list(frameworks_for_school(school_class.school).filter(competencies__isnull=False).distinct())
+
+
+def class_heatmap(
+    school_class: SchoolClass, framework: Framework | None, sort: str = "name", descending: bool = False
+) -> HeatMap:
+    """Learners × competencies in three queries, every cell precomputed so the
+    template only prints. ``sort`` is "name", "mean" or a competency id."""
+    learners = list(people_selectors.roster_of(school_class))
+    competencies = assessable_competencies(framework) if framework else []
+    ids = [c.pk for c in competencies]
+    by_pair: dict[tuple[int, int], HeatCell] = {}
+    for learner_id, competency_id, probability, level, attempts in MasteryRecord.objects.filter(
+        learner__in=[u.pk for u in learners], competency_id__in=ids
+    ).values_list("learner_id", "competency_id", "probability", "level", "attempts"):
+        by_pair[(learner_id, competency_id)] = HeatCell(
+            level, LEVEL_SHORT[level], LEVEL_LABELS[level], round(100 * probability), attempts
+        )
+    rows = []
+    for learner in learners:
+        cells = [by_pair.get((learner.pk, cid), _EMPTY) for cid in ids]
+        mean = round(sum(c.percent for c in cells) / len(cells)) if cells else 0
+        rows.append(HeatRow(learner=learner, cells=cells, mean=mean))
+    if sort == "mean":
+        rows.sort(key=lambda r: (r.mean, str(r.learner)), reverse=descending)
+    elif sort.isdigit() and int(sort) in ids:
+        col = ids.index(int(sort))
+        rows.sort(key=lambda r: (r.cells[col].percent, str(r.learner)), reverse=descending)
+    else:
+        sort = "name"
+        rows.sort(key=lambda r: (r.learner.last_name, r.learner.first_name, r.learner.username), reverse=descending)
+    return HeatMap(framework=framework, competencies=competencies, rows=rows, sort=sort, descending=descending)
+
+
+def assessments_for_learner(learner: User) -> list[tuple[Assessment, Attempt | None]]:
+    """Assessments assigned to this learner (class-wide or to them), newest first."""
+    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
+    assessments = list(
+        Assessment.objects.filter(
+            Q(assignments__target="class", school_class__in=classes)
+            | Q(assignments__target="learner", assignments__learner=learner)
+        )
+        .select_related("school_class")
+        .distinct()
+        .order_by("-opens_at")
+    )
+    attempts = {
+        a.assessment_id: a
+        for a in Attempt.objects.filter(learner=learner, assessment__in=[x.pk for x in assessments])
+    }
+    return [(a, attempts.get(a.pk)) for a in assessments]
+
+
+def assessments_visible_to(user: User) -> QuerySet[Assessment]:
+    if not user.is_authenticated or not user.is_active:
+        return Assessment.objects.none()
+    if user.is_superuser:
+        return Assessment.objects.all()
+    taught = SchoolClass.objects.filter(teaching_assignments__teacher=user).values("pk")
+    administered = Membership.objects.filter(user=user, role="admin", active=True).values("school_id")
+    attended = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
+    return Assessment.objects.filter(
+        Q(school_class__in=taught)
+        | Q(school__in=administered)
+        | Q(assignments__target="class", school_class__in=attended)
+        | Q(assignments__target="learner", assignments__learner=user)
+    ).distinct()
+
+
+def probability_to_level(probability: float, attempts: int) -> str:
+    return mastery.level_for(probability, attempts)

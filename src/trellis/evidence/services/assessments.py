@@ -1,0 +1,198 @@
+"""Creating, assigning, starting, submitting and closing assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from trellis.curriculum.models import Competency, Item
+from trellis.evidence.models import Assessment, AssessmentAssignment, AssessmentItem, Attempt
+from trellis.evidence.models import assessment as a
+from trellis.people.models import SchoolClass, User
+
+NOT_ASSIGNED = "This assessment is not assigned to you."
+NOT_OPEN_YET = "This assessment opens at {opens}."
+CLOSED = "This assessment has closed; answers are no longer accepted."
+ITEM_OTHER_SCHOOL = "Item {item} belongs to another school."
+LEARNER_NOT_IN_CLASS = "{learner} is not enrolled in {school_class}."
+NO_ITEMS_TO_DRAW = "There are no items to draw from the chosen competencies."
+
+
+def effective_time_limit(assessment: Assessment, learner: User) -> dt.timedelta | None:
+    """The time this learner has for this assessment. The one place an
+    accommodation such as extended time (from the individualization app's
+    plan) changes it: ``learner._trellis_time_multiplier`` until that app
+    provides its own lookup."""
+    if not assessment.time_limit_minutes:
+        return None
+    multiplier = float(getattr(learner, "_trellis_time_multiplier", 1.0) or 1.0)
+    return dt.timedelta(minutes=assessment.time_limit_minutes * multiplier)
+
+
+def group_member_ids(assigned_group_id: int) -> set[int]:
+    """Learners of a differentiation group. The differentiation app provides
+    groups; until it does, a group assignment reaches nobody."""
+    return set()
+
+
+def is_assigned(assessment: Assessment, learner: User) -> bool:
+    for assignment in assessment.assignments.all():
+        if assignment.target == a.TARGET_LEARNER and assignment.learner_id == learner.pk:
+            return True
+        if assignment.target == a.TARGET_CLASS and assessment.school_class.enrollments.filter(
+            learner=learner, active=True
+        ).exists():
+            return True
+        if assignment.target == a.TARGET_GROUP and learner.pk in group_member_ids(
+            assignment.assigned_group_id
+        ):
+            return True
+    return False
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    school_class: SchoolClass,
+    title: str,
+    purpose: str,
+    created_by: User | None,
+    items: Sequence[Item] = (),
+    draw_count: int | None = None,
+    draw_competencies: Sequence[Competency] = (),
+    time_limit_minutes: int | None = None,
+    opens_at: dt.datetime | None = None,
+    closes_at: dt.datetime | None = None,
+    instructions: str = "",
+    assign_class: bool = True,
+) -> Assessment:
+    assessment = Assessment(
+        school=school_class.school,
+        school_class=school_class,
+        title=title,
+        purpose=purpose,
+        instructions=instructions,
+        draw_count=draw_count,
+        time_limit_minutes=time_limit_minutes,
+        opens_at=opens_at or timezone.now(),
+        closes_at=closes_at,
+        created_by=created_by,
+    )
+    assessment.full_clean()
+    if not items and not (draw_count and draw_competencies):
+        raise ValidationError(a.NEEDS_ITEMS_OR_RULE)
+    for item in items:
+        if item.school_id != school_class.school_id:
+            raise ValidationError(ITEM_OTHER_SCHOOL.format(item=item.pk))
+    assessment.save()
+    AssessmentItem.objects.bulk_create(
+        [AssessmentItem(assessment=assessment, item=item, position=n) for n, item in enumerate(items)]
+    )
+    if draw_competencies:
+        assessment.draw_competencies.set(draw_competencies)
+    if assign_class:
+        assessment_assign(assessment=assessment, target=a.TARGET_CLASS)
+    return assessment
+
+
+@transaction.atomic
+def assessment_assign(
+    *,
+    assessment: Assessment,
+    target: str,
+    learner: User | None = None,
+    assigned_group_id: int | None = None,
+    group_label: str = "",
+) -> AssessmentAssignment:
+    if target == a.TARGET_LEARNER and learner is not None:
+        if not assessment.school_class.enrollments.filter(learner=learner, active=True).exists():
+            raise ValidationError(
+                LEARNER_NOT_IN_CLASS.format(learner=learner, school_class=assessment.school_class)
+            )
+    assignment = AssessmentAssignment(
+        assessment=assessment,
+        target=target,
+        learner=learner,
+        assigned_group_id=assigned_group_id,
+        group_label=group_label,
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+def _draw(assessment: Assessment, learner: User) -> list[int]:
+    fixed = list(assessment.entries.values_list("item_id", flat=True))
+    if fixed or not assessment.draw_count:
+        return fixed
+    pool = sorted(
+        Item.objects.filter(
+            active=True,
+            school_id=assessment.school_id,
+            competencies__in=assessment.draw_competencies.all(),
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if not pool:
+        raise ValidationError(NO_ITEMS_TO_DRAW)
+    rng = random.Random(f"{assessment.pk}:{learner.pk}")
+    return rng.sample(pool, min(assessment.draw_count, len(pool)))
+
+
+def check_can_answer(assessment: Assessment, learner: User, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    if not is_assigned(assessment, learner):
+        raise PermissionDenied(NOT_ASSIGNED)
+    if assessment.is_closed(now):
+        raise ValidationError(CLOSED)
+    if assessment.opens_at > now:
+        raise ValidationError(NOT_OPEN_YET.format(opens=timezone.localtime(assessment.opens_at)))
+
+
+@transaction.atomic
+def attempt_start(*, assessment: Assessment, learner: User) -> Attempt:
+    """The learner's attempt, started now or resumed where it was left."""
+    existing = Attempt.objects.filter(assessment=assessment, learner=learner).first()
+    if existing is not None:
+        return existing
+    check_can_answer(assessment, learner)
+    now = timezone.now()
+    limit = effective_time_limit(assessment, learner)
+    attempt = Attempt(
+        assessment=assessment,
+        learner=learner,
+        item_ids=_draw(assessment, learner),
+        started_at=now,
+        due_at=now + limit if limit else None,
+    )
+    try:
+        with transaction.atomic():
+            attempt.save()
+    except IntegrityError:  # a second tab started it at the same moment
+        return Attempt.objects.get(assessment=assessment, learner=learner)
+    return attempt
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: Attempt) -> Attempt:
+    if attempt.submitted_at is None:
+        Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
+            submitted_at=timezone.now()
+        )
+        attempt.refresh_from_db(fields=["submitted_at"])
+    return attempt
+
+
+@transaction.atomic
+def assessment_close(*, assessment: Assessment) -> Assessment:
+    """Close now: no more answers, and OF-learning feedback is released."""
+    if assessment.closed_at is None:
+        assessment.closed_at = timezone.now()
+        assessment.save(update_fields=["closed_at"])
+    return assessment

@@ -1,0 +1,251 @@
+"""Recording evidence: a response (with the live mastery update in the same
+transaction), a rubric score or self-rating, and corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from trellis.curriculum.models import Item
+from trellis.curriculum.models import item as kinds
+from trellis.curriculum.scoring import check_rubric_points, score_answer
+from trellis.evidence import mastery
+from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
+from trellis.evidence.models import response as r
+from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
+from trellis.people.models import User
+
+ALREADY_ANSWERED = "You have already answered this question in this assessment."
+ALREADY_SUBMITTED = "You have already handed in this assessment."
+TIME_UP = "Time is up for this assessment; answers are no longer accepted."
+ITEM_NOT_IN_ASSESSMENT = "That question is not part of this assessment."
+NOT_A_RUBRIC_TASK = "Only performance tasks are scored with a rubric."
+SELF_RATING_OWN_ONLY = "Learners rate only their own work."
+CORRECTS_OTHER = "A correction must point to a record of the same learner and item."
+ALREADY_CORRECTED = "That record has already been corrected; correct the newest one."
+#: Time on an item is capped so that a tab left open overnight does not count.
+MAX_TIME_ON_ITEM_MS = 60 * 60 * 1000
+
+
+@dataclass
+class RecordResult:
+    """What was recorded. ``created`` is False when the idempotency key had
+    already been used: the earlier record is returned and nothing changes."""
+
+    response: Response
+    created: bool
+    estimates: dict[int, mastery.Estimate] = field(default_factory=dict)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def _apply_evidence(
+    *, school_id: int, learner_id: int, competency_ids: list[int], correct: bool
+) -> dict[int, mastery.Estimate]:
+    """The online update, record by record, each row locked so that two
+    responses arriving at once are applied one after the other. Ids are
+    taken in order so that two transactions never wait on each other."""
+    model = mastery.model_for_school(school_id)
+    out: dict[int, mastery.Estimate] = {}
+    for competency_id in sorted(competency_ids):
+        record, _ = MasteryRecord.objects.select_for_update().get_or_create(
+            learner_id=learner_id, competency_id=competency_id
+        )
+        estimate = mastery.update(model, record.state, str(competency_id), correct)
+        MasteryRecord.objects.filter(pk=record.pk).update(
+            probability=estimate.probability,
+            level=estimate.level,
+            attempts=estimate.attempts,
+            correct=record.correct + int(correct),
+            state=estimate.state,
+            updated_at=timezone.now(),
+        )
+        out[competency_id] = estimate
+    return out
+
+
+def _check_attempt(attempt: Attempt, learner: User, item: Item, now: dt.datetime) -> None:
+    if attempt.learner_id != learner.pk:
+        raise PermissionDenied(NOT_ASSIGNED)
+    check_can_answer(attempt.assessment, learner, now)
+    if attempt.submitted_at is not None:
+        raise ValidationError(ALREADY_SUBMITTED)
+    if attempt.due_at is not None and attempt.due_at < now:
+        raise ValidationError(TIME_UP)
+    if item.pk not in attempt.item_ids:
+        raise ValidationError(ITEM_NOT_IN_ASSESSMENT)
+    if Response.objects.filter(attempt=attempt, item=item, corrects__isnull=True).exists():
+        raise ValidationError(ALREADY_ANSWERED)
+
+
+@transaction.atomic
+def response_record(
+    *,
+    learner: User,
+    item: Item,
+    answer: str,
+    idempotency_key: str,
+    attempt: Attempt | None = None,
+    source: str = r.SOURCE_ASSESSMENT,
+    time_on_item_ms: int = 0,
+    recorded_by: User | None = None,
+    recorded_at: dt.datetime | None = None,
+) -> RecordResult:
+    """Record one answer and update the learner's mastery of the item's
+    competencies at once. The same idempotency key twice records once. An
+    answer to an assessment not assigned to the learner, closed, handed in,
+    out of time or already answered is refused; an answer that cannot be
+    read (a non-number in a numeric item) is refused with a message."""
+    existing = Response.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return RecordResult(response=existing, created=False)
+    now = timezone.now()
+    if attempt is not None:
+        _check_attempt(attempt, learner, item, now)
+    scored = score_answer(item, answer)
+    response = Response(
+        school_id=item.school_id,
+        learner=learner,
+        item=item,
+        attempt=attempt,
+        source=source if attempt is None else r.SOURCE_ASSESSMENT,
+        answer=scored.answer,
+        correct=scored.correct,
+        score=scored.score,
+        time_on_item_ms=max(0, min(int(time_on_item_ms), MAX_TIME_ON_ITEM_MS)),
+        idempotency_key=idempotency_key,
+        recorded_by=recorded_by or learner,
+        recorded_at=recorded_at or now,
+    )
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        earlier = Response.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return RecordResult(response=earlier, created=False)
+        raise ValidationError(ALREADY_ANSWERED)
+    estimates: dict[int, mastery.Estimate] = {}
+    if scored.correct is not None:
+        estimates = _apply_evidence(
+            school_id=item.school_id,
+            learner_id=learner.pk,
+            competency_ids=list(item.competencies.values_list("pk", flat=True)),
+            correct=scored.correct,
+        )
+    return RecordResult(response=response, created=True, estimates=estimates)
+
+
+@transaction.atomic
+def response_correct(
+    *,
+    original: Response,
+    recorded_by: User,
+    idempotency_key: str,
+    correct: bool,
+    answer: str | None = None,
+) -> Response:
+    """A teacher's correction of an automatic score (an accepted answer the
+    key missed, say): a new record pointing at the original; the learner's
+    mastery is replayed from their evidence with the correction in force."""
+    from trellis.evidence.services.mastery import mastery_recompute
+
+    existing = Response.objects.filter(
+        learner_id=original.learner_id, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:
+        return existing
+    if original.corrections.exists():
+        raise ValidationError(ALREADY_CORRECTED)
+    correction = Response(
+        school_id=original.school_id,
+        learner_id=original.learner_id,
+        item_id=original.item_id,
+        attempt_id=original.attempt_id,
+        source=original.source,
+        answer=original.answer if answer is None else answer,
+        correct=correct,
+        score=1.0 if correct else 0.0,
+        time_on_item_ms=0,
+        idempotency_key=idempotency_key,
+        corrects=original,
+        recorded_by=recorded_by,
+    )
+    correction.save()
+    mastery_recompute(
+        learner_id=original.learner_id,
+        competency_ids=list(original.item.competencies.values_list("pk", flat=True)),
+        school_id=original.school_id,
+    )
+    return correction
+
+
+@transaction.atomic
+def rubric_score_record(
+    *,
+    response: Response,
+    recorded_by: User,
+    kind: str,
+    points: list[int],
+    idempotency_key: str,
+    comment: str = "",
+    corrects: RubricScore | None = None,
+) -> tuple[RubricScore, bool]:
+    """A teacher's rubric score (which counts as evidence for mastery) or the
+    learner's self-rating (kept beside it, never changing mastery). Returns
+    (score, created)."""
+    from trellis.evidence.services.mastery import mastery_recompute
+
+    item = response.item
+    if item.kind != kinds.RUBRIC:
+        raise ValidationError(NOT_A_RUBRIC_TASK)
+    if kind == r.SCORE_SELF and recorded_by.pk != response.learner_id:
+        raise PermissionDenied(SELF_RATING_OWN_ONLY)
+    existing = RubricScore.objects.filter(
+        response=response, kind=kind, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:
+        return existing, False
+    if corrects is not None:
+        if corrects.response_id != response.pk or corrects.kind != kind:
+            raise ValidationError(CORRECTS_OTHER)
+        if corrects.corrections.exists():
+            raise ValidationError(ALREADY_CORRECTED)
+    total = check_rubric_points(item, points)
+    score = RubricScore(
+        response=response,
+        kind=kind,
+        points=list(points),
+        total=total,
+        maximum=item.rubric_max,
+        comment=comment,
+        idempotency_key=idempotency_key,
+        corrects=corrects,
+        recorded_by=recorded_by,
+    )
+    score.full_clean()
+    score.save()
+    if kind == r.SCORE_TEACHER:
+        competency_ids = list(item.competencies.values_list("pk", flat=True))
+        earlier = RubricScore.objects.filter(response=response, kind=kind).exclude(pk=score.pk)
+        if corrects is None and not earlier.exists():
+            _apply_evidence(
+                school_id=response.school_id,
+                learner_id=response.learner_id,
+                competency_ids=competency_ids,
+                correct=score.fraction >= mastery.RUBRIC_CORRECT_FRACTION,
+            )
+        else:
+            mastery_recompute(
+                learner_id=response.learner_id,
+                competency_ids=competency_ids,
+                school_id=response.school_id,
+            )
+    return score, True

@@ -1,0 +1,291 @@
+"""The assessment flow: list, create, take one item at a time (resumable),
+hand in, close; rubric scoring by the teacher and self-rating by the learner."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from trellis.curriculum.models import Competency, Item
+from trellis.curriculum.presentation import present_item
+from trellis.curriculum.selectors import frameworks_for_school
+from trellis.evidence import access, selectors, services
+from trellis.evidence.forms import AnswerForm, AssessmentForm, RubricForm, elapsed_ms
+from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
+from trellis.evidence.models import assessment as a
+from trellis.evidence.models import response as r
+from trellis.people import selectors as people_selectors
+from trellis.people.access import access_class_as_teacher
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    taught = list(people_selectors.classes_taught_by(user))
+    teaching = [
+        (c, list(c.assessments.annotate(n_attempts=Count("attempts")).order_by("-opens_at")))
+        for c in taught
+    ]
+    return render(
+        request,
+        "evidence/assessment_list.html",
+        {"mine": selectors.assessments_for_learner(user), "teaching": teaching},
+    )
+
+
+@login_required
+def assessment_create(request: HttpRequest, class_id: int) -> HttpResponse:
+    school_class = access_class_as_teacher(request.user, class_id)
+    school = school_class.school
+    frameworks = frameworks_for_school(school)
+    form = AssessmentForm(
+        request.POST or None,
+        items_qs=Item.objects.filter(school=school, active=True).order_by("pk"),
+        competencies_qs=Competency.objects.filter(
+            framework__in=frameworks, children__isnull=True
+        ).order_by("framework", "position"),
+        learners_qs=people_selectors.roster_of(school_class),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.assessment_create(
+                school_class=school_class,
+                title=data["title"],
+                purpose=data["purpose"],
+                created_by=request.user,
+                items=list(data["items"]),
+                draw_count=data["draw_count"],
+                draw_competencies=list(data["draw_competencies"]),
+                time_limit_minutes=data["time_limit_minutes"],
+                instructions=data["instructions"],
+                assign_class=not data["learners"],
+            )
+            for learner in data["learners"]:
+                services.assessment_assign(assessment=created, target=a.TARGET_LEARNER, learner=learner)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"“{created.title}” is ready for {school_class.name}.")
+            return redirect("assessment-detail", created.pk)
+    return render(
+        request, "evidence/assessment_form.html", {"form": form, "school_class": school_class}
+    )
+
+
+@login_required
+def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = access.access_assessment(request.user, assessment_id)
+    if not request.user.has_perm("evidence.manage_assessment", assessment):
+        return redirect("assessment-take", assessment.pk)
+    attempts = list(
+        assessment.attempts.select_related("learner")
+        .annotate(
+            answered=Count("responses", filter=Q(responses__corrects__isnull=True)),
+            right=Count("responses", filter=Q(responses__correct=True, responses__corrections__isnull=True)),
+        )
+        .order_by("learner__last_name", "learner__first_name")
+    )
+    to_score = list(
+        Response.objects.filter(
+            attempt__assessment=assessment, item__kind="rubric", corrects__isnull=True
+        )
+        .select_related("learner", "item")
+        .annotate(n_scores=Count("rubric_scores", filter=Q(rubric_scores__kind=r.SCORE_TEACHER)))
+        .order_by("recorded_at")
+    )
+    return render(
+        request,
+        "evidence/assessment_detail.html",
+        {"assessment": assessment, "attempts": attempts, "to_score": to_score,
+         "entries": list(assessment.entries.select_related("item"))},
+    )
+
+
+@login_required
+@require_POST
+def assessment_close(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = access.access_assessment_to_manage(request.user, assessment_id)
+    services.assessment_close(assessment=assessment)
+    messages.success(request, "Closed: no more answers are accepted, and feedback is released.")
+    return redirect("assessment-detail", assessment.pk)
+
+
+def _pending(attempt: Attempt) -> list[int]:
+    answered = set(
+        Response.objects.filter(attempt=attempt, corrects__isnull=True).values_list("item_id", flat=True)
+    )
+    return [i for i in attempt.item_ids if i not in answered]
+
+
+def _summary(request: HttpRequest, assessment, attempt: Attempt | None) -> HttpResponse:
+    responses = (
+        list(
+            Response.objects.filter(attempt=attempt, corrections__isnull=True)
+            .select_related("item")
+            .prefetch_related("rubric_scores")
+            .order_by("recorded_at")
+        )
+        if attempt
+        else []
+    )
+    return render(
+        request,
+        "evidence/assessment_summary.html",
+        {
+            "assessment": assessment,
+            "attempt": attempt,
+            "responses": responses,
+            "feedback": assessment.shows_feedback(),
+        },
+    )
+
+
+@login_required
+def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = access.access_assessment_to_take(request.user, assessment_id)
+    learner = request.user
+    attempt = Attempt.objects.filter(assessment=assessment, learner=learner).first()
+    if attempt is None:
+        try:
+            attempt = services.attempt_start(assessment=assessment, learner=learner)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return _summary(request, assessment, None)
+    pending = _pending(attempt)
+    if attempt.submitted_at or not pending or assessment.is_closed():
+        return _summary(request, assessment, attempt)
+    item = Item.objects.get(pk=pending[0])
+    presented = present_item(item, learner)
+    form = AnswerForm(request.POST or None, presented=presented)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.response_record(
+                learner=learner,
+                item=item,
+                answer=form.cleaned_data["answer"],
+                idempotency_key=form.cleaned_data["token"],
+                attempt=attempt,
+                time_on_item_ms=elapsed_ms(form.cleaned_data.get("shown") or "", item.pk),
+            )
+        except ValidationError as exc:
+            form.add_error("answer", exc)
+        else:
+            if item.kind == "rubric" and result.created:
+                return redirect(
+                    f"{reverse('response-self-rate', args=[result.response.pk])}?next="
+                    f"{reverse('assessment-take', args=[assessment.pk])}"
+                )
+            return redirect(f"{reverse('assessment-take', args=[assessment.pk])}?last={result.response.pk}")
+    last = _last_feedback(request, assessment, learner)
+    position = len(attempt.item_ids) - len(pending) + 1
+    return render(
+        request,
+        "evidence/assessment_take.html",
+        {
+            "assessment": assessment,
+            "attempt": attempt,
+            "presented": presented,
+            "form": form,
+            "position": position,
+            "total": len(attempt.item_ids),
+            "last": last,
+        },
+    )
+
+
+def _last_feedback(request: HttpRequest, assessment, learner) -> dict | None:
+    """Immediate feedback on the previous answer, for FOR and AS learning only."""
+    last_id = request.GET.get("last")
+    if not last_id or not last_id.isdigit() or not assessment.shows_feedback():
+        return None
+    response = (
+        Response.objects.filter(pk=int(last_id), learner=learner, attempt__assessment=assessment)
+        .select_related("item")
+        .first()
+    )
+    if response is None or response.correct is None:
+        return None
+    records = MasteryRecord.objects.filter(
+        learner=learner, competency__in=response.item.competencies.all()
+    ).select_related("competency")
+    return {"response": response, "records": list(records)}
+
+
+@login_required
+@require_POST
+def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = access.access_assessment_to_take(request.user, assessment_id)
+    attempt = Attempt.objects.filter(assessment=assessment, learner=request.user).first()
+    if attempt is not None:
+        services.attempt_submit(attempt=attempt)
+        messages.success(request, "Handed in. Well done.")
+    return redirect("assessment-take", assessment.pk)
+
+
+def _latest(scores: list[RubricScore], kind: str) -> RubricScore | None:
+    corrected = {s.corrects_id for s in scores if s.corrects_id}
+    current = [s for s in scores if s.kind == kind and s.pk not in corrected]
+    return current[-1] if current else None
+
+
+def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpResponse:
+    scores = list(response.rubric_scores.select_related("recorded_by").order_by("recorded_at", "pk"))
+    previous = _latest(scores, kind)
+    form = RubricForm(request.POST or None, rubric=response.item.rubric)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rubric_score_record(
+                response=response,
+                recorded_by=request.user,
+                kind=kind,
+                points=form.points(),
+                comment=form.cleaned_data["comment"],
+                idempotency_key=form.cleaned_data["token"],
+                corrects=previous,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if kind == r.SCORE_SELF:
+                messages.success(request, "Your self-rating is saved beside your work.")
+                nxt = request.GET.get("next", "")
+                return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "my-competencies")
+            messages.success(request, f"Score saved for {response.learner}.")
+            if response.attempt_id:
+                return redirect("assessment-detail", response.attempt.assessment_id)
+            return redirect("learner-competencies", response.learner_id)
+    return render(
+        request,
+        "evidence/rubric_score.html",
+        {
+            "response": response,
+            "form": form,
+            "kind": kind,
+            "previous": previous,
+            "teacher_score": _latest(scores, r.SCORE_TEACHER),
+            "self_score": _latest(scores, r.SCORE_SELF),
+        },
+    )
+
+
+@login_required
+def response_score(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = access.access_response_to_score(request.user, response_id)
+    return _rubric_page(request, response, r.SCORE_TEACHER)
+
+
+@login_required
+def response_self_rate(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = access.access_response(request.user, response_id)
+    if not request.user.has_perm("evidence.self_rate_response", response):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(services.responses.SELF_RATING_OWN_ONLY)
+    return _rubric_page(request, response, r.SCORE_SELF)

@@ -1,0 +1,765 @@
+"""Planning an import: what the file would change, computed in memory from
+the file and the current database, without writing anything. A dry run is
+a plan that is shown; an import is a plan that is then applied.
+
+The plan works in OneRoster's terms (sourcedIds) and derives each kind of
+Trellis link — role, enrollment, teaching assignment, guardianship — from
+the records twice: as they were before this file and as they will be after
+it. A link either derivation mentions is *covered* by OneRoster; a covered
+link is active exactly when the records after the file say so. Links made
+in Trellis that no record mentions are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.text import slugify
+
+from trellis.interop.models import SourcedRecord, SourcedTerm
+from trellis.interop.oneroster import errors, spec
+from trellis.interop.oneroster.errors import Problem
+from trellis.interop.oneroster.reader import Bundle, Row, parse_date, parse_datetime, valid_username
+from trellis.people import roles
+from trellis.people.models import (
+    Enrollment,
+    Guardianship,
+    Membership,
+    School,
+    SchoolClass,
+    TeachingAssignment,
+    User,
+)
+
+ADDED, UPDATED, DEACTIVATED, REACTIVATED, UNCHANGED = (
+    "added",
+    "updated",
+    "deactivated",
+    "reactivated",
+    "unchanged",
+)
+CHANGES = (ADDED, UPDATED, DEACTIVATED, REACTIVATED, UNCHANGED)
+KINDS = [f.kind for f in spec.FILES]
+
+#: status and data of each record, by kind and sourcedId.
+View = dict[str, dict[str, tuple[str, dict[str, str]]]]
+
+
+@dataclass
+class FinalRecord:
+    kind: str
+    sourced_id: str
+    status: str
+    data: dict[str, str]
+    change: str
+    row: Row | None = None  # the file's row, when the file has one
+    pk: int | None = None  # the SourcedRecord, when one exists
+    school_id: int | None = None
+    school_class_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == spec.ACTIVE
+
+    @property
+    def date_last_modified(self) -> dt.datetime | None:
+        value = self.data.get("dateLastModified", "")
+        return parse_datetime(value) if value else None
+
+
+@dataclass
+class ObjectPlan:
+    """A Trellis object to create (``pk`` None) or update, with its wanted fields."""
+
+    pk: int | None
+    fields: dict[str, object]
+    changed: bool = False
+
+
+@dataclass
+class LinkPlan:
+    create: list[tuple] = field(default_factory=list)
+    activate: list[int] = field(default_factory=list)
+    deactivate: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    records: dict[str, dict[str, FinalRecord]] = field(default_factory=dict)
+    schools: dict[str, ObjectPlan] = field(default_factory=dict)
+    terms: dict[tuple[str, str], ObjectPlan] = field(default_factory=dict)
+    classes: dict[str, ObjectPlan] = field(default_factory=dict)
+    users: dict[str, ObjectPlan] = field(default_factory=dict)
+    memberships: LinkPlan = field(default_factory=LinkPlan)
+    enrollments: LinkPlan = field(default_factory=LinkPlan)
+    teaching: LinkPlan = field(default_factory=LinkPlan)
+    guardianships: LinkPlan = field(default_factory=LinkPlan)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    summary: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def has_changes(self) -> bool:
+        return any(
+            count
+            for group in self.summary.values()
+            for name, count in group.items()
+            if name != UNCHANGED
+        )
+
+
+# ---------------------------------------------------------------- derived values
+
+
+def school_code(data: dict[str, str]) -> tuple[str, str]:
+    """The School code an org becomes, and the column it came from."""
+    column = "identifier" if data.get("identifier") else "sourcedId"
+    code = slugify(data[column])[:64].strip("-")
+    if not code:
+        code = "org-" + hashlib.sha1(data["sourcedId"].encode()).hexdigest()[:12]
+    return code, column
+
+
+def grade_band(grades: list[str]) -> str:
+    """OneRoster grade codes (KG, 01 … 12, PK …) as a Trellis grade band: 6, 6-8, K-2."""
+    ranked: list[tuple[int, str]] = []
+    for grade in grades:
+        if grade in ("KG", "K"):
+            ranked.append((0, "K"))
+        elif grade.isdigit():
+            ranked.append((int(grade), str(int(grade))))
+        elif grade in ("PK", "PR", "TK"):
+            ranked.append((-1, grade))
+        elif grade in ("IT", "PS"):
+            ranked.append((-2, grade))
+    if not ranked:
+        return ",".join(grades)[:20]
+    ranked.sort()
+    low, high = ranked[0][1], ranked[-1][1]
+    return low if low == high else f"{low}-{high}"[:20]
+
+
+def class_fields(data: dict[str, str], course: dict[str, str] | None) -> dict[str, object]:
+    course = course or {}
+    subjects = spec.split_list(data.get("subjects", "")) or spec.split_list(
+        course.get("subjects", "")
+    )
+    subject = ", ".join(subjects) if subjects else course.get("title", "")
+    grades = spec.split_list(data.get("grades", "")) or spec.split_list(course.get("grades", ""))
+    return {"name": data["title"], "subject": subject[:100], "grade_band": grade_band(grades)}
+
+
+def user_fields(data: dict[str, str], active: bool) -> dict[str, object]:
+    given, family = data.get("givenName", ""), data.get("familyName", "")
+    preferred_given = data.get("preferredGivenName", "")
+    preferred_family = data.get("preferredFamilyName", "")
+    display = ""
+    if preferred_given or preferred_family:
+        display = f"{preferred_given or given} {preferred_family or family}".strip()[:150]
+    return {
+        "username": data.get("username") or data["sourcedId"],
+        "first_name": given,
+        "last_name": family,
+        "email": data.get("email", ""),
+        "display_name": display,
+        "is_active": active and data.get("enabledUser", "true") == "true",
+    }
+
+
+def _schools_under(orgs: dict[str, tuple[str, dict[str, str]]]):
+    children: dict[str, list[str]] = defaultdict(list)
+    for sid, (_status, data) in orgs.items():
+        parent = data.get("parentSourcedId", "")
+        if parent and parent != sid:
+            children[parent].append(sid)
+    cache: dict[str, list[str]] = {}
+
+    def schools(sid: str) -> list[str]:
+        if sid not in cache:
+            found, stack, seen = [], [sid], set()
+            while stack:
+                current = stack.pop()
+                if current in seen or current not in orgs:
+                    continue
+                seen.add(current)
+                if orgs[current][1].get("type") == spec.SCHOOL:
+                    found.append(current)
+                stack.extend(children.get(current, ()))
+            cache[sid] = sorted(found)
+        return cache[sid]
+
+    return schools
+
+
+def derive_memberships(view: View) -> dict[tuple[str, str, str], bool]:
+    """(user, school org, Trellis role) → active, from role records. A role at
+    a district (or any non-school org) applies to every school beneath it."""
+    users = view["user"]
+    schools_under = _schools_under(view["org"])
+    result: dict[tuple[str, str, str], bool] = {}
+    for status, data in view["role"].values():
+        trellis_role = spec.USER_ROLES.get(data.get("role", ""))
+        user = users.get(data.get("userSourcedId", ""))
+        if trellis_role is None or user is None:
+            continue
+        active = status == spec.ACTIVE and user[0] == spec.ACTIVE
+        for school in schools_under(data.get("orgSourcedId", "")):
+            key = (data["userSourcedId"], school, trellis_role)
+            result[key] = result.get(key, False) or active
+    return result
+
+
+def derive_enrollments(
+    view: View,
+) -> tuple[dict[tuple[str, str], bool], dict[tuple[str, str], bool]]:
+    """(class, user) → active for learners and for teachers."""
+    learners: dict[tuple[str, str], bool] = {}
+    teachers: dict[tuple[str, str], bool] = {}
+    for status, data in view["enrollment"].values():
+        role = data.get("role")
+        target = learners if role == "student" else teachers if role == "teacher" else None
+        if target is None:
+            continue
+        key = (data.get("classSourcedId", ""), data.get("userSourcedId", ""))
+        target[key] = target.get(key, False) or status == spec.ACTIVE
+    return learners, teachers
+
+
+def derive_guardianships(view: View) -> dict[tuple[str, str], tuple[bool, str]]:
+    """(guardian, learner) → (active, relationship), from ``agentSourcedIds``
+    on either side, between a user with a parent/guardian/relative role and
+    a user with a student role."""
+    users = view["user"]
+    student: dict[str, bool] = {}
+    guardian: dict[str, tuple[bool, str]] = {}
+    for status, data in view["role"].values():
+        role, user_sid = data.get("role", ""), data.get("userSourcedId", "")
+        user = users.get(user_sid)
+        if user is None:
+            continue
+        active = status == spec.ACTIVE and user[0] == spec.ACTIVE
+        if role == "student":
+            student[user_sid] = student.get(user_sid, False) or active
+        elif role in spec.GUARDIAN_ROLES:
+            was = guardian.get(user_sid)
+            if was is None or (active and not was[0]):
+                guardian[user_sid] = (active, role)
+    result: dict[tuple[str, str], tuple[bool, str]] = {}
+    for user_sid, (_status, data) in users.items():
+        agents = data.get("agentSourcedIds", "")
+        if not agents:
+            continue
+        for agent in spec.split_list(agents):
+            if agent == user_sid:
+                continue
+            if user_sid in guardian and agent in student:
+                pair, g = (user_sid, agent), guardian[user_sid]
+            elif user_sid in student and agent in guardian:
+                pair, g = (agent, user_sid), guardian[agent]
+            else:
+                continue
+            active = g[0] and student[pair[1]]
+            was = result.get(pair)
+            result[pair] = (bool(was and was[0]) or active, g[1])
+    return result
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def _load_records() -> dict[str, dict[str, FinalRecord]]:
+    existing: dict[str, dict[str, FinalRecord]] = {kind: {} for kind in KINDS}
+    rows = SourcedRecord.objects.values_list(
+        "pk", "kind", "sourced_id", "status", "data", "school_id", "school_class_id", "user_id"
+    ).order_by("pk")
+    for pk, kind, sid, status, data, school_id, class_id, user_id in rows.iterator(chunk_size=5000):
+        if kind in existing:
+            existing[kind][sid] = FinalRecord(
+                kind, sid, status, data, UNCHANGED, None, pk, school_id, class_id, user_id
+            )
+    return existing
+
+
+def _final_records(bundle: Bundle, existing: dict[str, dict[str, FinalRecord]]):
+    final: dict[str, dict[str, FinalRecord]] = {}
+    for fspec in spec.FILES:
+        old = existing[fspec.kind]
+        file_rows = bundle.files.get(fspec.name)
+        if file_rows is None:
+            final[fspec.kind] = dict(old)
+            continue
+        records: dict[str, FinalRecord] = {}
+        for sid, row in file_rows.rows.items():
+            was = old.get(sid)
+            status = row.status
+            if was is None:
+                change = ADDED
+            elif was.status != status:
+                change = DEACTIVATED if status == spec.TOBEDELETED else REACTIVATED
+            elif was.data != row.data:
+                change = UPDATED
+            else:
+                change = UNCHANGED
+            records[sid] = FinalRecord(
+                fspec.kind,
+                sid,
+                status,
+                row.data,
+                change,
+                row,
+                was.pk if was else None,
+                was.school_id if was else None,
+                was.school_class_id if was else None,
+                was.user_id if was else None,
+            )
+        for sid, was in old.items():
+            if sid in records:
+                continue
+            if file_rows.mode == spec.BULK and was.status == spec.ACTIVE:
+                records[sid] = FinalRecord(
+                    was.kind,
+                    sid,
+                    spec.TOBEDELETED,
+                    was.data,
+                    DEACTIVATED,
+                    None,
+                    was.pk,
+                    was.school_id,
+                    was.school_class_id,
+                    was.user_id,
+                )
+            else:
+                records[sid] = was
+        final[fspec.kind] = records
+    return final
+
+
+def _view(records: dict[str, dict[str, FinalRecord]]) -> View:
+    return {
+        kind: {sid: (r.status, r.data) for sid, r in recs.items()} for kind, recs in records.items()
+    }
+
+
+_TARGETS = {
+    "org": "org",
+    "academicSession": "academic session",
+    "course": "course",
+    "class": "class",
+    "user": "user",
+}
+#: (kind, column, target kind, is a list)
+_REFERENCES = [
+    ("org", "parentSourcedId", "org", False),
+    ("academicSession", "parentSourcedId", "academicSession", False),
+    ("course", "orgSourcedId", "org", False),
+    ("course", "schoolYearSourcedId", "academicSession", False),
+    ("class", "courseSourcedId", "course", False),
+    ("class", "schoolSourcedId", "org", False),
+    ("class", "termSourcedIds", "academicSession", True),
+    ("user", "agentSourcedIds", "user", True),
+    ("user", "primaryOrgSourcedId", "org", False),
+    ("role", "userSourcedId", "user", False),
+    ("role", "orgSourcedId", "org", False),
+    ("enrollment", "classSourcedId", "class", False),
+    ("enrollment", "userSourcedId", "user", False),
+    ("enrollment", "schoolSourcedId", "org", False),
+]
+
+
+def _check_references(final, problems: list[Problem], unreadable: set[str]) -> None:
+    for kind, column, target, is_list in _REFERENCES:
+        if target in unreadable:
+            continue  # its file was refused already; do not repeat that per reference
+        targets = final[target]
+        for record in final[kind].values():
+            row = record.row
+            if row is None:
+                continue
+            value = record.data.get(column, "")
+            if not value:
+                continue
+            for ref in spec.split_list(value) if is_list else [value]:
+                if ref not in targets:
+                    problems.append(
+                        row.problem(
+                            column,
+                            errors.UNKNOWN_REFERENCE.format(
+                                column=column, value=ref, target=_TARGETS[target]
+                            ),
+                        )
+                    )
+    orgs = final["org"]
+    classes = final["class"]
+    for record in classes.values():
+        org = orgs.get(record.data.get("schoolSourcedId", ""))
+        if record.row is not None and org is not None and org.data.get("type") != spec.SCHOOL:
+            problems.append(
+                record.row.problem(
+                    "schoolSourcedId",
+                    errors.NOT_A_SCHOOL.format(
+                        column="schoolSourcedId", value=org.sourced_id, type=org.data.get("type")
+                    ),
+                )
+            )
+    for record in final["enrollment"].values():
+        school_class = classes.get(record.data.get("classSourcedId", ""))
+        value = record.data.get("schoolSourcedId", "")
+        if record.row is None or school_class is None or value not in orgs:
+            continue
+        expected = school_class.data.get("schoolSourcedId", "")
+        if value != expected:
+            problems.append(
+                record.row.problem(
+                    "schoolSourcedId",
+                    errors.ENROLLMENT_OTHER_SCHOOL.format(
+                        value=value, class_id=school_class.sourced_id, school=expected
+                    ),
+                )
+            )
+
+
+def plan_import(bundle: Bundle) -> Plan:
+    """Everything the bundle would change. Reads the database; writes nothing."""
+    plan = Plan(problems=list(bundle.problems), notes=list(bundle.notes))
+    if any(p.file in (spec.MANIFEST_FILE, "(zip)") for p in bundle.problems):
+        return plan  # without a readable manifest nothing else can be read
+    unreadable = {
+        spec.BY_NAME[name].kind
+        for name, mode in bundle.modes.items()
+        if mode != spec.ABSENT and name in spec.BY_NAME and name not in bundle.files
+    }
+    existing = _load_records()
+    final = _final_records(bundle, existing)
+    plan.records = final
+    _check_references(final, plan.problems, unreadable)
+    for kind in KINDS:
+        counts = dict.fromkeys(CHANGES, 0)
+        for record in final[kind].values():
+            counts[record.change] += 1
+        plan.summary[kind] = counts
+    if bundle.mode("users") == spec.BULK and "roles" not in bundle.files and not existing["role"]:
+        plan.problems.append(Problem(spec.USERS.filename, 1, "role", errors.NO_ROLES))
+    if plan.problems:
+        return plan
+    _plan_objects(plan, existing, final)
+    return plan
+
+
+def _plan_objects(plan: Plan, existing, final) -> None:
+    problems = plan.problems
+    orgs, sessions, courses = final["org"], final["academicSession"], final["course"]
+    classes, users = final["class"], final["user"]
+
+    # Schools, from orgs of type school.
+    school_rows = list(School.objects.values_list("pk", "code", "name"))
+    school_by_code = {code: pk for pk, code, _name in school_rows}
+    school_values = {pk: (code, name) for pk, code, name in school_rows}
+    org_by_school: dict[int, str] = {}
+    for record in orgs.values():
+        if record.school_id is not None and record.school_id in school_values:
+            org_by_school[record.school_id] = record.sourced_id
+    codes_wanted: dict[str, str] = {}
+    counts = {"created": 0, "updated": 0, "linked": 0}
+    for record in orgs.values():
+        if record.data.get("type") != spec.SCHOOL:
+            continue
+        code, column = school_code(record.data)
+        name = record.data["name"]
+        row_problem = (
+            record.row.problem
+            if record.row
+            else (lambda c, m: Problem(spec.ORGS.filename, 0, c, m))
+        )
+        if code in codes_wanted:
+            problems.append(
+                row_problem(
+                    column,
+                    errors.SCHOOL_CODE_TWICE.format(
+                        code=code, column=column, other=codes_wanted[code]
+                    ),
+                )
+            )
+            continue
+        codes_wanted[code] = record.sourced_id
+        pk = record.school_id if record.school_id in school_values else None
+        holder = school_by_code.get(code)
+        if holder is not None and holder != pk:
+            other = org_by_school.get(holder)
+            if other is not None and other != record.sourced_id:
+                problems.append(
+                    row_problem(
+                        column,
+                        errors.SCHOOL_CODE_TAKEN.format(code=code, column=column, other=other),
+                    )
+                )
+                continue
+            if pk is None:
+                pk = holder  # a school made in Trellis first, with the same code
+                org_by_school[pk] = record.sourced_id
+                counts["linked"] += 1
+        fields = {"name": name, "code": code}
+        if pk is None:
+            plan.schools[record.sourced_id] = ObjectPlan(None, fields, True)
+            counts["created"] += 1
+        else:
+            changed = school_values[pk] != (code, name)
+            plan.schools[record.sourced_id] = ObjectPlan(pk, fields, changed)
+            counts["updated"] += changed
+    plan.summary["schools"] = counts
+
+    # Classes and the terms they need.
+    sourced_terms: dict[tuple[str, str], tuple[int, str, dt.date, dt.date]] = {}
+    session_by_pk = {r.pk: r.sourced_id for r in sessions.values() if r.pk is not None}
+    for record_id, school_id, term_id, name, starts, ends in SourcedTerm.objects.values_list(
+        "record_id", "school_id", "term_id", "term__name", "term__starts_on", "term__ends_on"
+    ):
+        org = org_by_school.get(school_id)
+        session = session_by_pk.get(record_id)
+        if org and session:
+            sourced_terms[(session, org)] = (term_id, name, starts, ends)
+    class_values = {
+        pk: (school_id, term_id, name, subject, grade_band, active)
+        for pk, school_id, term_id, name, subject, grade_band, active in SchoolClass.objects.values_list(
+            "pk", "school_id", "term_id", "name", "subject", "grade_band", "active"
+        )
+    }
+    term_key_by_pk = {value[0]: key for key, value in sourced_terms.items()}
+    term_counts = {"created": 0, "updated": 0}
+    class_counts = {"created": 0, "updated": 0, "deactivated": 0, "reactivated": 0}
+    several_terms = 0
+    for record in classes.values():
+        term_ids = spec.split_list(record.data.get("termSourcedIds", ""))
+        several_terms += len(term_ids) > 1
+        school = record.data.get("schoolSourcedId", "")
+        term_key = (term_ids[0], school)
+        if term_key not in plan.terms:
+            session = sessions[term_ids[0]].data
+            fields = {
+                "name": session["title"],
+                "starts_on": parse_date(session["startDate"]),
+                "ends_on": parse_date(session["endDate"]),
+            }
+            was = sourced_terms.get(term_key)
+            if was is None:
+                plan.terms[term_key] = ObjectPlan(None, fields, True)
+                term_counts["created"] += 1
+            else:
+                changed = was[1:] != (fields["name"], fields["starts_on"], fields["ends_on"])
+                plan.terms[term_key] = ObjectPlan(was[0], fields, changed)
+                term_counts["updated"] += changed
+        course = courses.get(record.data.get("courseSourcedId", ""))
+        fields = class_fields(record.data, course.data if course else None)
+        fields.update(active=record.active, school=school, term=term_key)
+        pk = record.school_class_id if record.school_class_id in class_values else None
+        if pk is None:
+            plan.classes[record.sourced_id] = ObjectPlan(None, fields, True)
+            class_counts["created"] += 1
+            continue
+        school_id, term_id, name, subject, band, active = class_values[pk]
+        same_place = (
+            org_by_school.get(school_id) == school and term_key_by_pk.get(term_id) == term_key
+        )
+        changed = not same_place or (name, subject, band, active) != (
+            fields["name"],
+            fields["subject"],
+            fields["grade_band"],
+            fields["active"],
+        )
+        plan.classes[record.sourced_id] = ObjectPlan(pk, fields, changed)
+        if active and not record.active:
+            class_counts["deactivated"] += 1
+        elif record.active and not active:
+            class_counts["reactivated"] += 1
+        elif changed:
+            class_counts["updated"] += 1
+    plan.summary["terms"] = term_counts
+    plan.summary["classes"] = class_counts
+    if several_terms:
+        plan.notes.append(errors.CLASS_SEVERAL_TERMS.format(count=several_terms))
+
+    # Users: one account per user record; usernames must be free.
+    user_values = {}
+    pk_by_username: dict[str, int] = {}
+    for pk, username, first, last, email, display, is_active in User.objects.values_list(
+        "pk", "username", "first_name", "last_name", "email", "display_name", "is_active"
+    ):
+        user_values[pk] = (username, first, last, email, display, is_active)
+        pk_by_username[username] = pk
+    user_by_pk = {r.user_id: r.sourced_id for r in users.values() if r.user_id in user_values}
+    usernames: dict[str, str] = {}
+    user_counts = {"created": 0, "updated": 0, "deactivated": 0, "reactivated": 0}
+    for record in users.values():
+        fields = user_fields(record.data, record.active)
+        username = str(fields["username"])
+        row_problem = (
+            record.row.problem
+            if record.row
+            else (lambda c, m: Problem(spec.USERS.filename, 0, c, m))
+        )
+        if not record.data.get("username") and not valid_username(username):
+            problems.append(row_problem("username", errors.BAD_USERNAME.format(value=username)))
+            continue
+        if username in usernames:
+            problems.append(
+                row_problem(
+                    "username",
+                    errors.USERNAME_TWICE.format(value=username, other=usernames[username]),
+                )
+            )
+            continue
+        usernames[username] = record.sourced_id
+        pk = record.user_id if record.user_id in user_values else None
+        holder = pk_by_username.get(username)
+        if holder is not None and holder != pk and holder not in user_by_pk:
+            problems.append(row_problem("username", errors.USERNAME_TAKEN.format(value=username)))
+            continue
+        if pk is None:
+            plan.users[record.sourced_id] = ObjectPlan(None, fields, True)
+            user_counts["created"] += 1
+            continue
+        was = user_values[pk]
+        wanted = tuple(
+            fields[f]
+            for f in ("username", "first_name", "last_name", "email", "display_name", "is_active")
+        )
+        changed = was != wanted
+        plan.users[record.sourced_id] = ObjectPlan(pk, fields, changed)
+        if was[5] and not fields["is_active"]:
+            user_counts["deactivated"] += 1
+        elif fields["is_active"] and not was[5]:
+            user_counts["reactivated"] += 1
+        elif changed:
+            user_counts["updated"] += 1
+    plan.summary["users"] = user_counts
+    if problems:
+        return
+
+    class_by_pk = {
+        r.school_class_id: r.sourced_id
+        for r in classes.values()
+        if r.school_class_id in class_values
+    }
+    old_view, new_view = _view(existing), _view(final)
+
+    # Memberships, from roles.
+    old_m, new_m = derive_memberships(old_view), derive_memberships(new_view)
+    existing_m = {}
+    for pk, user_id, school_id, role, active in Membership.objects.values_list(
+        "pk", "user_id", "school_id", "role", "active"
+    ):
+        key = (user_by_pk.get(user_id), org_by_school.get(school_id), role)
+        if key[0] and key[1]:
+            existing_m[key] = (pk, active)
+    plan.summary["memberships"] = _plan_links(
+        plan.memberships, old_m.keys() | new_m.keys(), new_m, existing_m
+    )
+    unmapped = sorted(
+        {
+            d.get("role", "")
+            for s, d in new_view["role"].values()
+            if spec.USER_ROLES.get(d.get("role", "")) is None
+        }
+    )
+    if unmapped:
+        count = sum(1 for s, d in new_view["role"].values() if d.get("role") in unmapped)
+        plan.notes.append(errors.UNMAPPED_ROLES.format(count=count, roles=", ".join(unmapped)))
+
+    def has_role(user: str, school: str, role: str) -> bool:
+        key = (user, school, role)
+        if key in new_m or key in old_m:
+            return new_m.get(key, False)
+        was = existing_m.get(key)
+        return bool(was and was[1])
+
+    for record in final["enrollment"].values():
+        role = {"student": roles.LEARNER, "teacher": roles.TEACHER}.get(record.data.get("role", ""))
+        if record.row is None or not record.active or role is None:
+            continue
+        class_sid, user_sid = record.data["classSourcedId"], record.data["userSourcedId"]
+        school = classes[class_sid].data.get("schoolSourcedId", "")
+        if not has_role(user_sid, school, role):
+            problems.append(
+                record.row.problem(
+                    "userSourcedId",
+                    errors.ENROLLED_WITHOUT_ROLE.format(
+                        user=user_sid, role=record.data["role"], class_id=class_sid, school=school
+                    ),
+                )
+            )
+    if problems:
+        return
+
+    # Enrollments and teaching assignments, from enrollments.
+    old_l, old_t = derive_enrollments(old_view)
+    new_l, new_t = derive_enrollments(new_view)
+    existing_e = {}
+    for pk, class_id, user_id, active in Enrollment.objects.values_list(
+        "pk", "school_class_id", "learner_id", "active"
+    ):
+        key = (class_by_pk.get(class_id), user_by_pk.get(user_id))
+        if key[0] and key[1]:
+            existing_e[key] = (pk, active)
+    plan.summary["enrollments"] = _plan_links(
+        plan.enrollments, old_l.keys() | new_l.keys(), new_l, existing_e
+    )
+    existing_t = {}
+    for pk, class_id, user_id in TeachingAssignment.objects.values_list(
+        "pk", "school_class_id", "teacher_id"
+    ):
+        key = (class_by_pk.get(class_id), user_by_pk.get(user_id))
+        if key[0] and key[1]:
+            existing_t[key] = (pk, True)
+    plan.summary["teaching_assignments"] = _plan_links(
+        plan.teaching, old_t.keys() | new_t.keys(), new_t, existing_t, remove=True
+    )
+
+    # Guardianships, from agentSourcedIds.
+    old_g, new_g = derive_guardianships(old_view), derive_guardianships(new_view)
+    existing_g = {}
+    for pk, guardian_id, learner_id in Guardianship.objects.values_list(
+        "pk", "guardian_id", "learner_id"
+    ):
+        key = (user_by_pk.get(guardian_id), user_by_pk.get(learner_id))
+        if key[0] and key[1]:
+            existing_g[key] = (pk, True)
+    wanted_g = {key: active for key, (active, _rel) in new_g.items()}
+    plan.summary["guardianships"] = _plan_links(
+        plan.guardianships,
+        old_g.keys() | new_g.keys(),
+        wanted_g,
+        existing_g,
+        remove=True,
+        extra=lambda key: new_g[key][1],
+    )
+
+
+def _plan_links(
+    link_plan: LinkPlan, covered, wanted, existing, remove: bool = False, extra=None
+) -> dict[str, int]:
+    """Fill ``link_plan`` so that each covered link is active exactly when
+    ``wanted`` says so. Links without an active flag are removed instead of
+    deactivated (``remove``)."""
+    counts = {"created": 0, "removed" if remove else "deactivated": 0}
+    if not remove:
+        counts["reactivated"] = 0
+    for key in sorted(covered):
+        want = wanted.get(key, False)
+        was = existing.get(key)
+        if want and was is None:
+            link_plan.create.append((*key, extra(key)) if extra else key)
+            counts["created"] += 1
+        elif want and not was[1]:
+            link_plan.activate.append(was[0])
+            counts["reactivated"] += 1
+        elif not want and was is not None and was[1]:
+            link_plan.deactivate.append(was[0])
+            counts["removed" if remove else "deactivated"] += 1
+    return counts

@@ -1,0 +1,167 @@
+"""Readers: happy paths and each kind of malformed input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from trellis.engine import datasets as ds
+from trellis.engine.datasets import DatasetError
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+# ------------------------------------------------------------------ DKT
+def test_read_dkt_parses_records_with_trailing_commas(tmp_path: Path) -> None:
+    p = write(tmp_path, "a.csv", "3\n7,8,7,\n1,0,1,\n2\n8,8\n0,1\n\n")
+    log = ds.read_dkt(p)
+    assert len(log) == 5 and log.dropped == 0
+    assert log.learner.tolist() == [0, 0, 0, 1, 1]
+    assert [log.skill_ids[k] for k in log.skill] == ["7", "8", "7", "8", "8"]
+    assert log.correct.tolist() == [1, 0, 1, 0, 1]
+    assert log.correct.dtype == np.int8
+    assert log.learner_ids == ("0", "1")
+
+
+def test_read_dispatches_on_format(tmp_path: Path) -> None:
+    p = write(tmp_path, "a.csv", "1\n5\n1\n")
+    assert len(ds.read(p, "dkt")) == 1
+    with pytest.raises(ValueError, match="unknown format"):
+        ds.read(p, "xml")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x\n1\n1\n", ds.BAD_COUNT.format(path="{p}", line=1, got="x")),
+        ("2\n1,a\n1,0\n", ds.BAD_SKILL.format(path="{p}", line=2, got="1,a")),
+        ("2\n1,2\n1,2\n", ds.BAD_CORRECT.format(path="{p}", line=3, got="1,2")),
+        (
+            "3\n1,2\n1,0,1\n",
+            ds.LENGTH_MISMATCH.format(path="{p}", line=2, expected=3, count_line=1, got=2),
+        ),
+        (
+            "2\n1,2\n1\n",
+            ds.LENGTH_MISMATCH.format(path="{p}", line=3, expected=2, count_line=1, got=1),
+        ),
+        ("1\n1\n1\n2\n1,1\n", ds.TRUNCATED.format(path="{p}", line=6, what="a line of 0/1 correctness values")),
+        ("1\n", ds.TRUNCATED.format(path="{p}", line=2, what="a line of skill ids")),
+    ],
+)
+def test_read_dkt_rejects_malformed(tmp_path: Path, text: str, expected: str) -> None:
+    p = write(tmp_path, "bad.csv", text)
+    with pytest.raises(DatasetError) as e:
+        ds.read_dkt(p)
+    assert str(e.value) == expected.replace("{p}", str(p))
+    assert isinstance(e.value, ValueError)
+
+
+# ---------------------------------------------------------- ASSISTments
+AS_HEADER = ",order_id,user_id,problem_id,correct,skill_name\n"
+
+
+def test_read_assistments_drops_rows_without_skill(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "as.csv",
+        AS_HEADER
+        + '0,20,u1,p1,1,"Box, and Whisker"\n1,10,u1,p2,0,Table\n2,30,u2,p1,1,\n3,5,u2,p3,0,Table\n',
+    )
+    log = ds.read_assistments(p)
+    assert len(log) == 3 and log.dropped == 1
+    assert log.skill_ids == ("Box, and Whisker", "Table")
+    assert log.order.tolist() == [20, 10, 5]
+    assert log.item is not None and [log.item_ids[i] for i in log.item] == ["p1", "p2", "p3"]
+    s = log.sorted()
+    assert [s.learner_ids[u] for u in s.learner] == ["u1", "u1", "u2"]
+    assert s.correct.tolist() == [0, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("0,1,u1,p1,2,Table\n", ds.BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="correct", got="2")),
+        ("0,x,u1,p1,1,Table\n", ds.BAD_FIELD.format(path="{p}", line=2, what="an integer", column="order_id", got="x")),
+        ("0,1,u1,p1,1\n", ds.WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=6, got=5)),
+        ("0,1,,p1,1,Table\n", ds.BAD_FIELD.format(path="{p}", line=2, what="a learner id", column="user_id", got="")),
+    ],
+)
+def test_read_assistments_rejects_malformed(tmp_path: Path, body: str, expected: str) -> None:
+    p = write(tmp_path, "as.csv", AS_HEADER + "0,1,u1,p1,1,Table\n"[:0] + body)
+    with pytest.raises(DatasetError) as e:
+        ds.read_assistments(p)
+    assert str(e.value) == expected.replace("{p}", str(p))
+
+
+def test_read_assistments_requires_columns(tmp_path: Path) -> None:
+    p = write(tmp_path, "as.csv", "user_id,order_id,correct\nu,1,1\n")
+    with pytest.raises(DatasetError) as e:
+        ds.read_assistments(p)
+    assert str(e.value) == ds.MISSING_COLUMN.format(path=p, line=1, column="skill_name")
+    empty = write(tmp_path, "empty.csv", "")
+    with pytest.raises(DatasetError, match="header"):
+        ds.read_assistments(empty)
+
+
+# ------------------------------------------------------------- DataShop
+DS_HEADER = "Row\tAnon Student Id\tProblem Name\tStep Name\tFirst Transaction Time\tCorrect First Attempt\tKC(Default)\n"
+
+
+def test_read_datashop_splits_kcs_and_drops_untagged(tmp_path: Path) -> None:
+    rows = [
+        "1\ts1\tP\tA\t2006-10-26 09:52:30.0\t0\tKC1~~KC2",
+        "2\ts1\tP\tB\t2006-10-26 09:51:00.0\t1\t",
+        "3\ts1\tP\tC\t2006-10-26 09:50:00.0\t1\tKC2",
+        "4\ts2\tP\tA\t2006-10-26 10:00:00.0\t1\tKC1",
+    ]
+    p = write(tmp_path, "ds.txt", DS_HEADER + "\n".join(rows) + "\n")
+    log = ds.read_datashop(p)
+    assert len(log) == 4 and log.dropped == 1
+    assert [log.skill_ids[k] for k in log.skill] == ["KC1", "KC2", "KC2", "KC1"]
+    assert log.correct.tolist() == [0, 0, 1, 1]
+    assert log.time is not None and not np.isnan(log.time).any()
+    s = log.sorted()
+    # learner s1 in time order: the KC2 step at 09:50 first, then the two-KC step
+    assert [s.skill_ids[k] for k in s.skill[:3]] == ["KC2", "KC1", "KC2"]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("1\ts1\tP\tA\t2006-10-26 09:52:30.0\tyes\tKC1", ds.BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="Correct First Attempt", got="yes")),
+        ("1\ts1\tP\tA\tyesterday\t1\tKC1", ds.BAD_FIELD.format(path="{p}", line=2, what="a date-time like 2006-10-26 09:51:58.0", column="First Transaction Time", got="yesterday")),
+        ("1\ts1\tP\tA\t1", ds.WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=7, got=5)),
+    ],
+)
+def test_read_datashop_rejects_malformed(tmp_path: Path, row: str, expected: str) -> None:
+    p = write(tmp_path, "ds.txt", DS_HEADER + row + "\n")
+    with pytest.raises(DatasetError) as e:
+        ds.read_datashop(p)
+    assert str(e.value) == expected.replace("{p}", str(p))
+
+
+def test_read_datashop_requires_kc_column(tmp_path: Path) -> None:
+    p = write(tmp_path, "ds.txt", "Anon Student Id\tCorrect First Attempt\ns\t1\n")
+    with pytest.raises(DatasetError) as e:
+        ds.read_datashop(p)
+    assert str(e.value) == ds.MISSING_COLUMN.format(path=p, line=1, column="KC(Default)")
+
+
+@pytest.mark.realdata
+def test_real_files_read_fast(shared_data: Path) -> None:
+    import time
+
+    t = time.perf_counter()
+    log = ds.read_dkt(shared_data / "assistments2009" / "builder_train.csv")
+    assert time.perf_counter() - t < 3.0
+    assert len(log) == 407_967 and log.n_learners == 3_361
+    sample = ds.read_assistments(shared_data / "assistments2009" / "skill_builder_sample.csv")
+    assert len(sample) + sample.dropped == 10_791 and sample.n_skills == 2
+    ct = ds.read_datashop(shared_data / "cognitive_tutor_algebra" / "ct.csv")
+    assert ct.n_learners == 11 and ct.dropped > 0

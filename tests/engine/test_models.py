@@ -1,0 +1,166 @@
+"""Properties every mastery model must have: no look-ahead, online = batch,
+save/load round trips, registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trellis.engine.bkt import generate_bkt
+from trellis.engine.models import MODELS, get_model, load_model, load_model_file
+from trellis.engine.responses import ResponseLog
+
+NAMES = sorted(set(MODELS) - {"best"})
+_FITTED: dict[str, Any] = {}
+
+
+def training_log() -> ResponseLog:
+    return generate_bkt(60, 3, 12, seed=3)
+
+
+def fitted(name: str) -> Any:
+    if name not in _FITTED:
+        _FITTED[name] = get_model(name)().fit(training_log())
+    return _FITTED[name]
+
+
+def online(model: Any, log: ResponseLog) -> np.ndarray:
+    """Predictions made by running update response by response."""
+    names = log.skill_ids or tuple(str(k) for k in range(log.n_skills))
+    out = np.empty(len(log))
+    states: dict[int, Any] = {}
+    for i in np.lexsort((np.arange(len(log)), log.order, log.learner)).tolist():
+        s = states.setdefault(int(log.learner[i]), model.init_state())
+        out[i] = model.predict_one(s, names[log.skill[i]])
+        model.update(s, names[log.skill[i]], int(log.correct[i]))
+    return out
+
+
+@st.composite
+def logs(draw: st.DrawFn) -> ResponseLog:
+    n = draw(st.integers(1, 40))
+    learner = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    skill = draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    correct = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    order = draw(st.permutations(list(range(n))))
+    return ResponseLog(
+        learner=np.asarray(learner, dtype=np.int64),
+        skill=np.asarray(skill, dtype=np.int64),
+        correct=np.asarray(correct, dtype=np.int8),
+        order=np.asarray(order, dtype=np.int64),
+        learner_ids=("a", "b", "c", "d"),
+        # s3 and s4 are not in the training data: defaults are used
+        skill_ids=("s0", "s1", "s2", "s3", "s4"),
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(log=logs(), data=st.data())
+def test_no_look_ahead(name: str, log: ResponseLog, data: st.DataObject) -> None:
+    model = fitted(name)
+    before = model.predict_proba(log)
+    t = data.draw(st.integers(0, len(log) - 1))
+    later = (log.learner == log.learner[t]) & (log.order > log.order[t])
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**31)))
+    correct = log.correct.copy()
+    skill = log.skill.copy()
+    correct[later] = rng.integers(0, 2, int(later.sum()))
+    skill[later] = rng.integers(0, 5, int(later.sum()))
+    changed = ResponseLog(
+        learner=log.learner,
+        skill=skill,
+        correct=correct.astype(np.int8),
+        order=log.order,
+        learner_ids=log.learner_ids,
+        skill_ids=log.skill_ids,
+    )
+    after = model.predict_proba(changed)
+    assert after[t] == before[t]
+    # and the response at t itself does not leak into its own prediction
+    flipped = changed.correct.copy()
+    flipped[t] = 1 - flipped[t]
+    own = ResponseLog(
+        learner=log.learner,
+        skill=skill,
+        correct=flipped,
+        order=log.order,
+        learner_ids=log.learner_ids,
+        skill_ids=log.skill_ids,
+    )
+    assert model.predict_proba(own)[t] == before[t]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=30, deadline=None)
+@given(log=logs())
+def test_online_update_equals_batch(name: str, log: ResponseLog) -> None:
+    model = fitted(name)
+    assert np.array_equal(online(model, log), model.predict_proba(log))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_online_equals_batch_on_generated_data(name: str) -> None:
+    model = fitted(name)
+    log = generate_bkt(20, 4, 15, seed=11)
+    p = model.predict_proba(log)
+    assert p.shape == (len(log),) and np.all((p > 0) & (p < 1))
+    assert np.array_equal(online(model, log), p)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_save_load_round_trips_bit_for_bit(name: str, tmp_path: Path) -> None:
+    model = fitted(name)
+    path = tmp_path / "m.json"
+    model.save(path)
+    again = type(model).load(path)
+    assert again.to_dict() == model.to_dict()
+    log = generate_bkt(10, 5, 10, seed=5)
+    assert np.array_equal(again.predict_proba(log), model.predict_proba(log))
+    assert np.array_equal(load_model(model.to_dict()).predict_proba(log), model.predict_proba(log))
+    assert np.array_equal(load_model_file(path).predict_proba(log), model.predict_proba(log))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_state_round_trips_and_mastery_is_a_probability(name: str) -> None:
+    import json
+
+    model = fitted(name)
+    state = model.init_state()
+    assert model.attempts(state, "s0") == 0
+    for c in (0, 1, 1, 1, 1, 1, 1):
+        model.update(state, "s0", c)
+    assert model.attempts(state, "s0") == 7
+    m = model.mastery(state, "s0")
+    assert 0.0 < m < 1.0
+    assert m > model.mastery(model.init_state(), "s0")
+    again = type(state).from_dict(json.loads(json.dumps(state.to_dict())))
+    assert model.mastery(again, "s0") == m
+    assert model.predict_one(again, "s1") == model.predict_one(state, "s1")
+    # unseen skills get defaults
+    assert 0.0 < model.mastery(state, "never-seen") < 1.0
+
+
+def test_registry() -> None:
+    assert get_model("bkt").name == "bkt"
+    assert get_model("best") is MODELS["history-logit"]
+    for name, cls in MODELS.items():
+        assert name in ("best", cls.name)
+    with pytest.raises(KeyError, match="unknown model"):
+        get_model("dkt")
+    with pytest.raises(ValueError):
+        load_model({"model": "nope"})
+
+
+def test_fit_returns_self_and_learned_attributes_end_in_underscore() -> None:
+    for name in NAMES:
+        cls = get_model(name)
+        model = cls()
+        assert not [k for k in vars(model) if k.endswith("_")]
+        assert model.fit(training_log()) is model
+        assert [k for k in vars(model) if k.endswith("_") and not k.startswith("_")]
