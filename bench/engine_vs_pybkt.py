@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = (ROOT / ".." / "shared" / "data").resolve()
 VENV = ROOT / "var" / "bench-pybkt-venv"
 
-WORKER = r'''
+WORKER = r"""
 import json, resource, sys, time
 import numpy as np, pandas as pd
 from pyBKT.models import Model
@@ -65,7 +65,7 @@ import pyBKT, glob, os
 pkg = os.path.dirname(pyBKT.__file__)
 out["cpp"] = bool(glob.glob(os.path.join(pkg, "**", "*.so"), recursive=True))
 print(json.dumps(out))
-'''
+"""
 
 
 def ensure_pybkt() -> tuple[Path | None, str]:
@@ -93,8 +93,16 @@ def ensure_pybkt() -> tuple[Path | None, str]:
         # import time (rejected by scikit-learn >= 1.6): pin what it was
         # written against, in this venv only.
         [
-            str(py), "-m", "pip", "install", "-q", "pyBKT",
-            "pandas<2.3", "numpy<2", "scikit-learn<1.6", "scipy<1.15",
+            str(py),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "pyBKT",
+            "pandas<2.3",
+            "numpy<2",
+            "scikit-learn<1.6",
+            "scipy<1.15",
         ],
         capture_output=True,
         text=True,
@@ -107,14 +115,22 @@ def ensure_pybkt() -> tuple[Path | None, str]:
 def write_csv(log: ResponseLog, path: Path) -> None:
     """Columns pyBKT wants (user_id, skill_name, correct, order_id) plus row."""
     names = np.asarray(log.skill_ids if log.skill_ids else [str(k) for k in range(log.n_skills)])
-    users = np.asarray(log.learner_ids if log.learner_ids else [str(k) for k in range(log.n_learners)])
+    users = np.asarray(
+        log.learner_ids if log.learner_ids else [str(k) for k in range(log.n_learners)]
+    )
     with path.open("w", encoding="utf-8") as fh:
         fh.write("row,user_id,skill_name,correct,order_id\n")
         # order_id must sort responses in time order across the whole file.
         rank = np.empty(len(log), dtype=np.int64)
         rank[np.lexsort((np.arange(len(log)), log.order, log.learner))] = np.arange(len(log))
         for i, (u, s, c, o) in enumerate(
-            zip(users[log.learner], names[log.skill], log.correct.tolist(), rank.tolist(), strict=True)
+            zip(
+                users[log.learner],
+                names[log.skill],
+                log.correct.tolist(),
+                rank.tolist(),
+                strict=True,
+            )
         ):
             fh.write(f'{i},{u},"{s}",{c},{o}\n')
 
@@ -129,11 +145,17 @@ def run_pybkt(
             write_csv(tr, t / f"train{j}.csv")
             write_csv(te, t / f"test{j}.csv")
             spec["folds"].append(
-                {"train": str(t / f"train{j}.csv"), "test": str(t / f"test{j}.csv"), "out": str(t / f"p{j}.npy")}
+                {
+                    "train": str(t / f"train{j}.csv"),
+                    "test": str(t / f"test{j}.csv"),
+                    "out": str(t / f"p{j}.npy"),
+                }
             )
         (t / "spec.json").write_text(json.dumps(spec))
         (t / "worker.py").write_text(WORKER)
-        r = subprocess.run([str(py), str(t / "worker.py"), str(t / "spec.json")], capture_output=True, text=True)
+        r = subprocess.run(
+            [str(py), str(t / "worker.py"), str(t / "spec.json")], capture_output=True, text=True
+        )
         if r.returncode != 0:
             raise RuntimeError("pyBKT worker failed: " + r.stderr.strip()[-2000:])
         res = json.loads(r.stdout.strip().splitlines()[-1])
@@ -141,7 +163,9 @@ def run_pybkt(
     return res, preds
 
 
-def run_trellis(name: str, folds: list[tuple[ResponseLog, ResponseLog]]) -> tuple[dict[str, Any], list[np.ndarray]]:
+def run_trellis(
+    name: str, folds: list[tuple[ResponseLog, ResponseLog]]
+) -> tuple[dict[str, Any], list[np.ndarray]]:
     fit_s = pred_s = 0.0
     preds = []
     label = name
@@ -155,10 +179,17 @@ def run_trellis(name: str, folds: list[tuple[ResponseLog, ResponseLog]]) -> tupl
         t2 = time.perf_counter()
         fit_s += t1 - t0
         pred_s += t2 - t1
-    return {"model": label, "fit_seconds": fit_s, "predict_seconds": pred_s, "peak_rss_mb": peak_rss_mb()}, preds
+    return {
+        "model": label,
+        "fit_seconds": fit_s,
+        "predict_seconds": pred_s,
+        "peak_rss_mb": peak_rss_mb(),
+    }, preds
 
 
-def score(res: dict[str, Any], folds: list[tuple[ResponseLog, ResponseLog]], preds: list[np.ndarray]) -> dict[str, Any]:
+def score(
+    res: dict[str, Any], folds: list[tuple[ResponseLog, ResponseLog]], preds: list[np.ndarray]
+) -> dict[str, Any]:
     y = np.concatenate([te.correct for _, te in folds])
     p = np.concatenate(preds)
     return {**res, "auc": auc(y, p), "rmse": rmse(y, p), "n_test": int(y.shape[0])}
@@ -217,7 +248,9 @@ def main() -> int:
                 "bkt_over_pybkt_fit_time": by["bkt"]["fit_seconds"] / by["pyBKT"]["fit_seconds"],
                 "pybkt_cpp": by["pyBKT"].get("cpp"),
             }
-        best = [r for r in rows if r["data"] == ds and r["model"] not in ("pyBKT", "bkt", "bkt-forget")]
+        best = [
+            r for r in rows if r["data"] == ds and r["model"] not in ("pyBKT", "bkt", "bkt-forget")
+        ]
         if best:
             summary.setdefault(ds, {})["best_model"] = best[0]["model"]
             summary[ds]["best_auc"] = best[0]["auc"]

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "trellis.evidence",
     "trellis.interop",
     "trellis.api",
+    "trellis.individualization",
+    "trellis.personalization",
+    "trellis.differentiation",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trellis.people.context_processors.roles",
+                "trellis.individualization.context_processors.accommodations",
             ],
         },
     },

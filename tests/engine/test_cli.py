@@ -10,7 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-KEYS = {"model", "auc", "rmse", "n_train", "n_test", "fit_seconds", "predict_seconds", "peak_rss_mb"}
+KEYS = {
+    "model",
+    "auc",
+    "rmse",
+    "n_train",
+    "n_test",
+    "fit_seconds",
+    "predict_seconds",
+    "peak_rss_mb",
+}
 
 
 def dkt_file(path: Path, n_learners: int, seed: int) -> Path:
@@ -36,7 +45,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_evaluate_train_test_prints_one_json_line(tmp_path: Path, model: str) -> None:
     train = dkt_file(tmp_path / "train.csv", 40, 0)
     test = dkt_file(tmp_path / "test.csv", 15, 1)
-    r = run("evaluate", "--train", str(train), "--test", str(test), "--format", "dkt", "--model", model)
+    r = run(
+        "evaluate", "--train", str(train), "--test", str(test), "--format", "dkt", "--model", model
+    )
     assert r.returncode == 0, r.stderr
     lines = r.stdout.strip().splitlines()
     assert len(lines) == 1
@@ -47,7 +58,19 @@ def test_evaluate_train_test_prints_one_json_line(tmp_path: Path, model: str) ->
 
 def test_evaluate_cv(tmp_path: Path) -> None:
     train = dkt_file(tmp_path / "train.csv", 30, 0)
-    r = run("evaluate", "--train", str(train), "--cv", "3", "--seed", "1", "--format", "dkt", "--model", "bkt")
+    r = run(
+        "evaluate",
+        "--train",
+        str(train),
+        "--cv",
+        "3",
+        "--seed",
+        "1",
+        "--format",
+        "dkt",
+        "--model",
+        "bkt",
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert set(out) == KEYS and out["model"] == "bkt"

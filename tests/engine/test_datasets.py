@@ -50,7 +50,10 @@ def test_read_dispatches_on_format(tmp_path: Path) -> None:
             "2\n1,2\n1\n",
             ds.LENGTH_MISMATCH.format(path="{p}", line=3, expected=2, count_line=1, got=1),
         ),
-        ("1\n1\n1\n2\n1,1\n", ds.TRUNCATED.format(path="{p}", line=6, what="a line of 0/1 correctness values")),
+        (
+            "1\n1\n1\n2\n1,1\n",
+            ds.TRUNCATED.format(path="{p}", line=6, what="a line of 0/1 correctness values"),
+        ),
         ("1\n", ds.TRUNCATED.format(path="{p}", line=2, what="a line of skill ids")),
     ],
 )
@@ -86,10 +89,19 @@ def test_read_assistments_drops_rows_without_skill(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("0,1,u1,p1,2,Table\n", ds.BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="correct", got="2")),
-        ("0,x,u1,p1,1,Table\n", ds.BAD_FIELD.format(path="{p}", line=2, what="an integer", column="order_id", got="x")),
+        (
+            "0,1,u1,p1,2,Table\n",
+            ds.BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="correct", got="2"),
+        ),
+        (
+            "0,x,u1,p1,1,Table\n",
+            ds.BAD_FIELD.format(path="{p}", line=2, what="an integer", column="order_id", got="x"),
+        ),
         ("0,1,u1,p1,1\n", ds.WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=6, got=5)),
-        ("0,1,,p1,1,Table\n", ds.BAD_FIELD.format(path="{p}", line=2, what="a learner id", column="user_id", got="")),
+        (
+            "0,1,,p1,1,Table\n",
+            ds.BAD_FIELD.format(path="{p}", line=2, what="a learner id", column="user_id", got=""),
+        ),
     ],
 )
 def test_read_assistments_rejects_malformed(tmp_path: Path, body: str, expected: str) -> None:
@@ -134,8 +146,22 @@ def test_read_datashop_splits_kcs_and_drops_untagged(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("1\ts1\tP\tA\t2006-10-26 09:52:30.0\tyes\tKC1", ds.BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="Correct First Attempt", got="yes")),
-        ("1\ts1\tP\tA\tyesterday\t1\tKC1", ds.BAD_FIELD.format(path="{p}", line=2, what="a date-time like 2006-10-26 09:51:58.0", column="First Transaction Time", got="yesterday")),
+        (
+            "1\ts1\tP\tA\t2006-10-26 09:52:30.0\tyes\tKC1",
+            ds.BAD_FIELD.format(
+                path="{p}", line=2, what="0 or 1", column="Correct First Attempt", got="yes"
+            ),
+        ),
+        (
+            "1\ts1\tP\tA\tyesterday\t1\tKC1",
+            ds.BAD_FIELD.format(
+                path="{p}",
+                line=2,
+                what="a date-time like 2006-10-26 09:51:58.0",
+                column="First Transaction Time",
+                got="yesterday",
+            ),
+        ),
         ("1\ts1\tP\tA\t1", ds.WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=7, got=5)),
     ],
 )

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from trellis.engine.levels import FAMILIAR, MASTERED, MIN_ATTEMPTS_MASTERED, PROFICIENT, Level, level
+from trellis.engine.levels import (
+    FAMILIAR,
+    MASTERED,
+    MIN_ATTEMPTS_MASTERED,
+    PROFICIENT,
+    Level,
+    level,
+)
 
 
 @pytest.mark.parametrize(

@@ -164,3 +164,32 @@ def test_fit_returns_self_and_learned_attributes_end_in_underscore() -> None:
         assert not [k for k in vars(model) if k.endswith("_")]
         assert model.fit(training_log()) is model
         assert [k for k in vars(model) if k.endswith("_") and not k.startswith("_")]
+
+
+def test_history_logit_with_items_online_equals_batch() -> None:
+    base = generate_bkt(40, 3, 10, seed=8)
+    rng = np.random.default_rng(0)
+    item = rng.integers(0, 12, len(base)).astype(np.int64)
+    log = ResponseLog(
+        learner=base.learner,
+        skill=base.skill,
+        correct=base.correct,
+        order=base.order,
+        item=item,
+        learner_ids=base.learner_ids,
+        skill_ids=base.skill_ids,
+        item_ids=tuple(f"i{k}" for k in range(12)),
+    )
+    model = get_model("history-logit")().fit(log)
+    assert len(model.items_) == 12
+    batch = model.predict_proba(log)
+    out = np.empty(len(log))
+    states: dict[int, Any] = {}
+    for i in np.lexsort((np.arange(len(log)), log.order, log.learner)).tolist():
+        s = states.setdefault(int(log.learner[i]), model.init_state())
+        sk, it = log.skill_ids[log.skill[i]], log.item_ids[log.item[i]]
+        out[i] = model.predict_one(s, sk, item=it)
+        model.update(s, sk, int(log.correct[i]), item=it)
+    assert np.array_equal(out, batch)
+    again = load_model(model.to_dict())
+    assert np.array_equal(again.predict_proba(log), batch)

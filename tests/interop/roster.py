@@ -78,22 +78,102 @@ def district() -> Files:
     teachers, a parent of two, a district administrator and an aide."""
     files: Files = {
         "orgs": [
-            {"sourcedId": "d1", "status": "", "dateLastModified": "", "name": "Lakeside District", "type": "district", "identifier": "", "parentSourcedId": ""},
-            {"sourcedId": "s1", "status": "", "dateLastModified": "", "name": "North High", "type": "school", "identifier": "north-high", "parentSourcedId": "d1"},
-            {"sourcedId": "s2", "status": "", "dateLastModified": "", "name": "South Middle", "type": "school", "identifier": "", "parentSourcedId": "d1"},
+            {
+                "sourcedId": "d1",
+                "status": "",
+                "dateLastModified": "",
+                "name": "Lakeside District",
+                "type": "district",
+                "identifier": "",
+                "parentSourcedId": "",
+            },
+            {
+                "sourcedId": "s1",
+                "status": "",
+                "dateLastModified": "",
+                "name": "North High",
+                "type": "school",
+                "identifier": "north-high",
+                "parentSourcedId": "d1",
+            },
+            {
+                "sourcedId": "s2",
+                "status": "",
+                "dateLastModified": "",
+                "name": "South Middle",
+                "type": "school",
+                "identifier": "",
+                "parentSourcedId": "d1",
+            },
         ],
         "academicSessions": [
-            {"sourcedId": "y26", "title": "2026-27", "type": "schoolYear", "startDate": "2026-08-01", "endDate": "2027-06-30", "parentSourcedId": "", "schoolYear": "2027"},
-            {"sourcedId": "t1", "title": "Autumn 2026", "type": "term", "startDate": "2026-08-01", "endDate": "2026-12-20", "parentSourcedId": "y26", "schoolYear": "2027"},
-            {"sourcedId": "t2", "title": "Spring 2027", "type": "term", "startDate": "2027-01-05", "endDate": "2027-06-30", "parentSourcedId": "y26", "schoolYear": "2027"},
+            {
+                "sourcedId": "y26",
+                "title": "2026-27",
+                "type": "schoolYear",
+                "startDate": "2026-08-01",
+                "endDate": "2027-06-30",
+                "parentSourcedId": "",
+                "schoolYear": "2027",
+            },
+            {
+                "sourcedId": "t1",
+                "title": "Autumn 2026",
+                "type": "term",
+                "startDate": "2026-08-01",
+                "endDate": "2026-12-20",
+                "parentSourcedId": "y26",
+                "schoolYear": "2027",
+            },
+            {
+                "sourcedId": "t2",
+                "title": "Spring 2027",
+                "type": "term",
+                "startDate": "2027-01-05",
+                "endDate": "2027-06-30",
+                "parentSourcedId": "y26",
+                "schoolYear": "2027",
+            },
         ],
         "courses": [
-            {"sourcedId": "c-math", "title": "Mathematics 6", "courseCode": "M6", "grades": "06", "orgSourcedId": "d1", "subjects": "Mathematics"},
-            {"sourcedId": "c-sci", "title": "Science", "grades": "07,08", "orgSourcedId": "d1", "subjects": ""},
+            {
+                "sourcedId": "c-math",
+                "title": "Mathematics 6",
+                "courseCode": "M6",
+                "grades": "06",
+                "orgSourcedId": "d1",
+                "subjects": "Mathematics",
+            },
+            {
+                "sourcedId": "c-sci",
+                "title": "Science",
+                "grades": "07,08",
+                "orgSourcedId": "d1",
+                "subjects": "",
+            },
         ],
         "classes": [
-            {"sourcedId": "cl1", "title": "Maths 6A", "grades": "06", "courseSourcedId": "c-math", "classType": "scheduled", "schoolSourcedId": "s1", "termSourcedIds": "t1", "subjects": "Mathematics", "metadata.room": "12"},
-            {"sourcedId": "cl2", "title": "Science 7/8", "grades": "", "courseSourcedId": "c-sci", "classType": "scheduled", "schoolSourcedId": "s2", "termSourcedIds": "t1,t2", "subjects": ""},
+            {
+                "sourcedId": "cl1",
+                "title": "Maths 6A",
+                "grades": "06",
+                "courseSourcedId": "c-math",
+                "classType": "scheduled",
+                "schoolSourcedId": "s1",
+                "termSourcedIds": "t1",
+                "subjects": "Mathematics",
+                "metadata.room": "12",
+            },
+            {
+                "sourcedId": "cl2",
+                "title": "Science 7/8",
+                "grades": "",
+                "courseSourcedId": "c-sci",
+                "classType": "scheduled",
+                "schoolSourcedId": "s2",
+                "termSourcedIds": "t1,t2",
+                "subjects": "",
+            },
         ],
         "users": [
             _user("stu1", "ada", "Ada", "Lovelace", agents="par1"),
@@ -143,7 +223,13 @@ def _user(sid, username, given, family, agents="", email="", preferred=""):
 
 
 def _role(sid, user, role, org):
-    return {"sourcedId": sid, "userSourcedId": user, "roleType": "primary", "role": role, "orgSourcedId": org}
+    return {
+        "sourcedId": sid,
+        "userSourcedId": user,
+        "roleType": "primary",
+        "role": role,
+        "orgSourcedId": org,
+    }
 
 
 def _enrollment(sid, class_id, school, user, role, begin="", end=""):
@@ -179,7 +265,9 @@ def snapshot(relationships: bool = True) -> dict[str, set]:
         ),
         "users": set(
             User.objects.filter(memberships__isnull=False)
-            .values_list("username", "first_name", "last_name", "email", "display_name", "is_active")
+            .values_list(
+                "username", "first_name", "last_name", "email", "display_name", "is_active"
+            )
             .distinct()
         ),
         "memberships": set(

@@ -10,6 +10,9 @@ from ninja import NinjaAPI
 
 from trellis.api.auth import AUTH
 from trellis.api.routers import curriculum, evidence, people
+from trellis.api.routers import differentiation as differentiation_router
+from trellis.api.routers import individualization as individualization_router
+from trellis.api.routers import personalization as personalization_router
 from trellis.people.access import FORBIDDEN, NOT_FOUND
 
 api = NinjaAPI(
@@ -47,3 +50,6 @@ def _invalid(request: HttpRequest, exc: ValidationError):
 api.add_router("/", people.router)
 api.add_router("/", curriculum.router)
 api.add_router("/", evidence.router)
+api.add_router("/", individualization_router.router)
+api.add_router("/", personalization_router.router)
+api.add_router("/", differentiation_router.router)

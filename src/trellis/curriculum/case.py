@@ -33,10 +33,14 @@ NOT_JSON = "The file is not valid JSON: {error}."
 MALFORMED = "This is not a CASE package: {problem}."
 MISSING_FIELD = "{what} {identifier} has no {field}."
 DUPLICATE_IDENTIFIER = "The identifier {identifier} is used twice in the package."
-DANGLING = "Association {association} ({kind}) refers to {identifier}, which is not in this package."
+DANGLING = (
+    "Association {association} ({kind}) refers to {identifier}, which is not in this package."
+)
 CYCLE = "The prerequisite links (precedes) form a cycle: {cycle}."
 HIERARCHY_CYCLE = "The hierarchy (isChildOf) forms a cycle: {cycle}."
-ALREADY_IMPORTED = "The framework {identifier} ({title}) is already here; delete it before importing it again."
+ALREADY_IMPORTED = (
+    "The framework {identifier} ({title}) is already here; delete it before importing it again."
+)
 BAD_DATE = "{what} {identifier} has an unreadable lastChangeDateTime {value!r}."
 
 TYPED = {CompetencyLink.PRECEDES, CompetencyLink.PEER, CompetencyLink.RELATED}
@@ -44,11 +48,11 @@ CHILD_OF = "isChildOf"
 
 _DOC_FIELDS = {
     "identifier", "uri", "title", "creator", "subject", "description", "version",
-    "adoptionStatus", "language", "lastChangeDateTime",
+    "adoptionStatus", "language",
 }  # fmt: skip
 _ITEM_FIELDS = {
     "identifier", "uri", "fullStatement", "humanCodingScheme", "CFItemType",
-    "educationLevel", "lastChangeDateTime", "CFDocumentURI",
+    "educationLevel",
 }  # fmt: skip
 
 
@@ -99,7 +103,9 @@ def _node_id(assoc: dict[str, Any], end: str) -> str:
     node = assoc.get(end)
     ident = assoc.get("identifier", "?")
     if not isinstance(node, dict) or not isinstance(node.get("identifier"), str):
-        raise _fail(MISSING_FIELD.format(what="Association", identifier=ident, field=f"{end}.identifier"))
+        raise _fail(
+            MISSING_FIELD.format(what="Association", identifier=ident, field=f"{end}.identifier")
+        )
     return node["identifier"]
 
 
@@ -127,7 +133,9 @@ def _validate(parsed: _Parsed) -> None:
         _require(item, "fullStatement", "CFItem", index)
         levels = item.get("educationLevel", [])
         if not isinstance(levels, list):
-            raise _fail(MISSING_FIELD.format(what="CFItem", identifier=ident, field="educationLevel list"))
+            raise _fail(
+                MISSING_FIELD.format(what="CFItem", identifier=ident, field="educationLevel list")
+            )
         _date(item, "CFItem")
         if ident in seen:
             raise _fail(DUPLICATE_IDENTIFIER.format(identifier=ident))
@@ -143,7 +151,10 @@ def _validate(parsed: _Parsed) -> None:
             raise _fail(DUPLICATE_IDENTIFIER.format(identifier=ident))
         assoc_ids.add(ident)
         _date(assoc, "CFAssociation")
-        origin, destination = _node_id(assoc, "originNodeURI"), _node_id(assoc, "destinationNodeURI")
+        origin, destination = (
+            _node_id(assoc, "originNodeURI"),
+            _node_id(assoc, "destinationNodeURI"),
+        )
         if kind not in TYPED and kind != CHILD_OF:
             continue
         for end in (origin, destination):
@@ -160,9 +171,7 @@ def _validate(parsed: _Parsed) -> None:
         raise _fail(HIERARCHY_CYCLE.format(cycle=" → ".join(codes.get(c, c) for c in cycle)))
     cycle = find_cycle(precedes)
     if cycle:
-        raise _fail(
-            CYCLE.format(cycle=" → ".join(f"{codes.get(c, c)} ({c})" for c in cycle))
-        )
+        raise _fail(CYCLE.format(cycle=" → ".join(f"{codes.get(c, c)} ({c})" for c in cycle)))
 
 
 def _extra(record: dict[str, Any], known: set[str]) -> dict[str, Any]:
@@ -193,7 +202,9 @@ def framework_import_case(
         adoption_status=doc.get("adoptionStatus", ""),
         language=doc.get("language", ""),
         last_change=_date(doc, "CFDocument"),
-        extra={**_extra(doc, _DOC_FIELDS), "subject": subjects} if subjects else _extra(doc, _DOC_FIELDS),
+        extra={**_extra(doc, _DOC_FIELDS), "subject": subjects}
+        if subjects
+        else _extra(doc, _DOC_FIELDS),
     )
     framework.full_clean()
     framework.save()
@@ -244,8 +255,7 @@ def framework_import_case(
                     origin=by_id[origin],
                     destination=by_id[destination],
                     last_change=_date(assoc, "CFAssociation"),
-                    extra=_extra(assoc, {"identifier", "associationType", "originNodeURI",
-                                         "destinationNodeURI", "lastChangeDateTime", "CFDocumentURI"}),
+                    extra=_extra(assoc, {"identifier", "associationType"}),
                 )
             )
         else:
@@ -259,11 +269,9 @@ def framework_import_case(
 
 
 def _link_meta(assoc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: v
-        for k, v in assoc.items()
-        if k in {"identifier", "uri", "sequenceNumber", "lastChangeDateTime"}
-    }
+    """Everything of the association but its type, so that the export gives
+    back the very node references and strings the file had."""
+    return {k: v for k, v in assoc.items() if k != "associationType"}
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -327,21 +335,21 @@ def framework_export_case(*, framework: Framework) -> dict[str, Any]:
         if c.parent or child_of:
             associations.append(
                 {
-                    **meta,
-                    "uri": meta.get("uri") or f"urn:trellis:association:{meta['identifier']}",
+                    "identifier": meta["identifier"],
+                    "uri": f"urn:trellis:association:{meta['identifier']}",
                     "associationType": CHILD_OF,
                     "originNodeURI": _ref(c.code or c.statement[:60], c.identifier, _uri(c)),
                     "destinationNodeURI": parent_ref,
                     "CFDocumentURI": doc_ref,
-                    "lastChangeDateTime": meta.get("lastChangeDateTime")
-                    or _iso(c.last_change or framework.created_at),
+                    "lastChangeDateTime": _iso(c.last_change or framework.created_at),
+                    **meta,
                 }
             )
     for link in framework.links.select_related("origin", "destination").order_by("pk"):
         associations.append(
             {
                 "identifier": link.identifier,
-                "uri": link.extra.get("uri") or f"urn:trellis:association:{link.identifier}",
+                "uri": f"urn:trellis:association:{link.identifier}",
                 "associationType": link.kind,
                 "originNodeURI": _ref(link.origin.label, link.origin.identifier, _uri(link.origin)),
                 "destinationNodeURI": _ref(
@@ -349,7 +357,7 @@ def framework_export_case(*, framework: Framework) -> dict[str, Any]:
                 ),
                 "CFDocumentURI": doc_ref,
                 "lastChangeDateTime": _iso(link.last_change or framework.created_at),
-                **{k: v for k, v in link.extra.items() if k != "uri"},
+                **link.extra,
             }
         )
     associations.extend(other)

@@ -39,11 +39,11 @@ class PresentedItem:
 
 
 def accommodations_for(learner: User) -> frozenset[str]:
-    """The accommodations that apply to this learner's item delivery. The
-    individualization app fills this in (its plan's accommodations); until
-    then nobody has any."""
-    hook = getattr(learner, "_trellis_accommodations", None)
-    return frozenset(hook or ())
+    """The accommodations that apply to this learner's item delivery: those
+    of the learner's active individual plan (trellis.individualization)."""
+    from trellis.individualization.selectors import accommodations_of
+
+    return accommodations_of(learner)[0]
 
 
 def present_item(item: Item, learner: User) -> PresentedItem:

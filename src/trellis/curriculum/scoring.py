@@ -66,7 +66,9 @@ def score_answer(item: Item, raw: str) -> Scored:
         return Scored(answer=str(index), correct=correct, score=1.0 if correct else 0.0)
     if item.kind == item_kinds.NUMERIC:
         value = parse_number(raw)
-        correct = abs(value - float(item.numeric_answer)) <= float(item.numeric_tolerance or 0) + 1e-9
+        correct = (
+            abs(value - float(item.numeric_answer)) <= float(item.numeric_tolerance or 0) + 1e-9
+        )
         return Scored(answer=raw.strip(), correct=correct, score=1.0 if correct else 0.0)
     if item.kind == item_kinds.TEXT:
         if not raw.strip():

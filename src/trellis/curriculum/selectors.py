@@ -60,9 +60,7 @@ def resources_visible_to(user: User) -> QuerySet[Resource]:
 def assessable_competencies(framework: Framework) -> list[Competency]:
     """The competencies learners are assessed on: the leaves of the hierarchy
     (a domain or cluster is summarised by its children, not measured itself)."""
-    return list(
-        framework.competencies.filter(children__isnull=True).order_by("position", "code")
-    )
+    return list(framework.competencies.filter(children__isnull=True).order_by("position", "code"))
 
 
 def prerequisites_of(competency_ids: list[int] | None = None) -> dict[int, set[int]]:

@@ -30,7 +30,9 @@ def _check_competencies(school: School, competencies: Sequence[Competency]) -> N
 
 
 @transaction.atomic
-def framework_create(*, school: School | None, title: str, subject: str = "", **fields: Any) -> Framework:
+def framework_create(
+    *, school: School | None, title: str, subject: str = "", **fields: Any
+) -> Framework:
     framework = Framework(school=school, title=title, subject=subject, **fields)
     framework.full_clean()
     framework.save()
@@ -82,9 +84,7 @@ def competency_link_create(
         edges.setdefault(origin.pk, []).append(destination.pk)
         cycle = find_cycle(edges)
         if cycle:
-            labels = dict(
-                Competency.objects.filter(pk__in=cycle).values_list("pk", "code")
-            )
+            labels = dict(Competency.objects.filter(pk__in=cycle).values_list("pk", "code"))
             raise ValidationError(
                 LINK_WOULD_CYCLE.format(cycle=" → ".join(labels.get(c) or str(c) for c in cycle))
             )

@@ -85,4 +85,6 @@ def check_kind(d: dict[str, Any], kind: str, version: int) -> None:
     if d.get("model") != kind:
         raise ModelFormatError(f"expected a saved {kind!r} model, got {d.get('model')!r}")
     if d.get("version") != version:
-        raise ModelFormatError(f"expected {kind!r} format version {version}, got {d.get('version')!r}")
+        raise ModelFormatError(
+            f"expected {kind!r} format version {version}, got {d.get('version')!r}"
+        )

@@ -172,7 +172,6 @@ class BKT:
     def fit(self, log: ResponseLog) -> BKT:
         names = skill_names(log)
         n_sk = len(names)
-        obs = np.zeros(0, dtype=bool)
         layout = sequence_layout(log.learner, log.skill, log.order)
         obs = log.correct[layout.row_of_flat].astype(bool)
         rng = np.random.default_rng(self.random_state)
@@ -236,18 +235,27 @@ class BKT:
         seq_count = np.bincount(layout.seq_group, minlength=n_sk).astype(np.float64)
 
         def by_skill(x: NDArray[np.float64]) -> NDArray[np.float64]:
-            return np.bincount(key, weights=x.ravel(), minlength=r * n_sk).reshape(r, n_sk)
+            return (
+                np.bincount(key, weights=x.ravel(), minlength=r * n_sk)
+                .reshape(r, n_sk)
+                .astype(np.float64)
+            )
 
         def first_by_skill(x: NDArray[np.float64]) -> NDArray[np.float64]:
             kk = (layout.seq_group[None, :] + n_sk * np.arange(r)[:, None]).ravel()
-            return np.bincount(kk, weights=x.ravel(), minlength=r * n_sk).reshape(r, n_sk)
+            return (
+                np.bincount(kk, weights=x.ravel(), minlength=r * n_sk)
+                .reshape(r, n_sk)
+                .astype(np.float64)
+            )
 
         o = obs[None, :]
         prev_ll = np.full((r, n_sk), -np.inf)
         ll = prev_ll
-        it = 0
+        n_iter = 0
         active = np.ones((r, n_sk), dtype=bool)
         for it in range(1, self.max_iter + 1):
+            n_iter = it
             s_f = params["slip"][:, g]
             g_f = params["guess"][:, g]
             t_f = params["learn"][:, g]
@@ -316,7 +324,7 @@ class BKT:
             prev_ll = ll
             if not active.any():
                 break
-        return params, ll, it
+        return params, ll, n_iter
 
     def _index(self) -> None:
         cols = [getattr(self, k + "_").tolist() for k in PARAMS]

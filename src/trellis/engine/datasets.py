@@ -50,7 +50,9 @@ __all__ = [
 BAD_COUNT = "{path}:{line}: expected a response count (a non-negative integer), got {got!r}"
 BAD_SKILL = "{path}:{line}: expected comma-separated integer skill ids, got {got!r}"
 BAD_CORRECT = "{path}:{line}: expected comma-separated 0/1 correctness values, got {got!r}"
-LENGTH_MISMATCH = "{path}:{line}: expected {expected} values (the count on line {count_line}), got {got}"
+LENGTH_MISMATCH = (
+    "{path}:{line}: expected {expected} values (the count on line {count_line}), got {got}"
+)
 TRUNCATED = "{path}:{line}: expected {what}, but the file ended"
 MISSING_COLUMN = "{path}:{line}: expected a header with the column {column!r}"
 WRONG_FIELD_COUNT = "{path}:{line}: expected {expected} fields as in the header, got {got}"
@@ -105,9 +107,7 @@ def read_dkt(path: str | Path) -> ResponseLog:
         if n < 0:
             raise DatasetError(BAD_COUNT.format(path=p, line=count_line, got=lines[i]))
         if i + 1 >= n_lines:
-            raise DatasetError(
-                TRUNCATED.format(path=p, line=i + 2, what="a line of skill ids")
-            )
+            raise DatasetError(TRUNCATED.format(path=p, line=i + 2, what="a line of skill ids"))
         if i + 2 >= n_lines:
             raise DatasetError(
                 TRUNCATED.format(path=p, line=i + 3, what="a line of 0/1 correctness values")
@@ -323,7 +323,9 @@ def read_datashop(path: str | Path) -> ResponseLog:
         idx = _header_index(p, header, ("Anon Student Id", "Correct First Attempt", kc))
         i_user, i_correct, i_kc = idx["Anon Student Id"], idx["Correct First Attempt"], idx[kc]
         i_time = idx.get("First Transaction Time", idx.get("Step Start Time"))
-        time_col = "First Transaction Time" if "First Transaction Time" in idx else "Step Start Time"
+        time_col = (
+            "First Transaction Time" if "First Transaction Time" in idx else "Step Start Time"
+        )
         i_prob, i_step = idx.get("Problem Name"), idx.get("Step Name")
         width = len(header)
         for row in reader:

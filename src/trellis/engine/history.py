@@ -15,7 +15,8 @@ overall (any skill)
     it, a decayed sum of outcomes, smoothed success rate.
 
 The logit is a global intercept plus global weights on every feature, plus
-per-skill weights on a few of them (intercept = skill easiness, counts,
+an item intercept when the log has items (ASSISTments ``problem_id``,
+DataShop problem+step; unseen items count as average), plus per-skill weights on a few of them (intercept = skill easiness, counts,
 last outcome, previous-on-same-skill, previous outcome), fit jointly by
 L-BFGS with L2 penalties (scipy). A skill never seen in training uses the
 global weights only.
@@ -48,6 +49,7 @@ from trellis.engine.base import NotFittedError, check_kind, load_json, save_json
 from trellis.engine.responses import ResponseLog
 
 FORMAT_VERSION = 1
+_CHUNK = 65536
 
 FEATURES = (
     "s_log",  # log1p successes on the skill
@@ -85,7 +87,10 @@ class HistoryState:
     overall: list[Any] = field(default_factory=lambda: list(_GLOBAL0))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"skills": {k: list(v) for k, v in self.skills.items()}, "overall": list(self.overall)}
+        return {
+            "skills": {k: list(v) for k, v in self.skills.items()},
+            "overall": list(self.overall),
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> HistoryState:
@@ -102,7 +107,10 @@ class HistoryLogit:
 
     Parameters: ``l2`` (penalty on global weights, per response), ``l2_skill``
     (on per-skill weights), ``fast``/``slow``/``decay_all`` (decay factors of
-    the decayed sums), ``max_iter`` (L-BFGS iterations).
+    the decayed sums), ``l2_item`` (on item intercepts), ``max_iter`` and
+    ``ftol`` (L-BFGS stopping), ``max_fit_rows`` (above this many responses
+    the optimiser sees a seeded random sample of rows; features still come
+    from full histories), ``random_state``.
     """
 
     name = "history-logit"
@@ -115,6 +123,10 @@ class HistoryLogit:
         slow: float = 0.9,
         decay_all: float = 0.7,
         max_iter: int = 300,
+        l2_item: float = 1e-4,
+        ftol: float = 1e-9,
+        max_fit_rows: int = 2_000_000,
+        random_state: int = 0,
     ) -> None:
         self.l2 = l2
         self.l2_skill = l2_skill
@@ -122,6 +134,10 @@ class HistoryLogit:
         self.slow = slow
         self.decay_all = decay_all
         self.max_iter = max_iter
+        self.l2_item = l2_item
+        self.ftol = ftol
+        self.max_fit_rows = max_fit_rows
+        self.random_state = random_state
 
     # ----------------------------------------------------------- features
     def _features(self, state: HistoryState, skill: str, focused: bool = False) -> list[float]:
@@ -200,6 +216,8 @@ class HistoryLogit:
         current = None
         feats = self._features
         adv = self._advance
+        xs = np.empty((n, len(FEATURES)), dtype=np.float64)
+        done = 0
         for u, k, c in zip(learners, skills, correct, strict=True):
             if u != current:
                 state = HistoryState()
@@ -207,9 +225,14 @@ class HistoryLogit:
             sk = names[k]
             rows.append(feats(state, sk))
             adv(state, sk, c)
-        x = np.empty((n, len(FEATURES)), dtype=np.float64)
-        if n:
-            x[idx] = np.asarray(rows, dtype=np.float64)
+            if len(rows) == _CHUNK:  # bound the memory held in Python lists
+                xs[done : done + _CHUNK] = rows
+                done += _CHUNK
+                rows = []
+        if rows:
+            xs[done:] = rows
+        x = np.empty_like(xs)
+        x[idx] = xs
         return x
 
     # ------------------------------------------------------------ fitting
@@ -218,18 +241,39 @@ class HistoryLogit:
         x = self.history_features(log)
         y = log.correct.astype(np.float64)
         sk = log.skill.astype(np.int64)
+        item_all = log.item
+        if len(log) > self.max_fit_rows:
+            # Features always come from the full histories; only the rows the
+            # optimiser sees are sampled (a few hundred weights need no more).
+            rng = np.random.default_rng(self.random_state)
+            rows = np.sort(rng.choice(len(log), self.max_fit_rows, replace=False))
+            x, y, sk = x[rows], y[rows], sk[rows]
+            item_all = None if log.item is None else log.item[rows]
         n, d = x.shape
         n_sk = len(names)
         m = len(_PER_IDX)
         xp = x[:, _PER_IDX]
         n_eff = max(n, 1)
+        use_items = item_all is not None and len(log.item_ids) > 0
+        it = (
+            item_all.astype(np.int64)
+            if use_items and item_all is not None
+            else np.zeros(0, np.int64)
+        )
+        n_it = len(log.item_ids) if use_items else 0
+        n_w = 1 + d + n_sk * (m + 1)
 
-        def unpack(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
-            return float(w[0]), w[1 : 1 + d], w[1 + d :].reshape(n_sk, m + 1)
+        def unpack(
+            w: NDArray[np.float64],
+        ) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+            return float(w[0]), w[1 : 1 + d], w[1 + d : n_w].reshape(n_sk, m + 1)
 
         def loss(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
             b, wg, ws = unpack(w)
             z = b + x @ wg + ws[sk, 0] + np.einsum("ij,ij->i", xp, ws[sk, 1:])
+            wi = w[n_w:]
+            if n_it:
+                z = z + wi[it]
             # log(1 + exp(z)) - y z, stably
             lz = np.logaddexp(0.0, z)
             val = float(np.sum(lz - y * z)) / n_eff
@@ -242,14 +286,23 @@ class HistoryLogit:
             for j in range(m):
                 gs[:, j + 1] = np.bincount(sk, weights=r * xp[:, j], minlength=n_sk)
             gs += self.l2_skill * ws
-            g[1 + d :] = gs.ravel()
+            g[1 + d : n_w] = gs.ravel()
+            if n_it:
+                g[n_w:] = np.bincount(it, weights=r, minlength=n_it) + self.l2_item * wi
+                val += 0.5 * self.l2_item * float(wi @ wi)
             val += 0.5 * self.l2 * float(wg @ wg) + 0.5 * self.l2_skill * float(np.sum(ws * ws))
             return val, g
 
-        w0 = np.zeros(1 + d + n_sk * (m + 1))
+        w0 = np.zeros(n_w + n_it)
         ybar = float(np.clip(y.mean() if n else 0.5, 1e-3, 1 - 1e-3))
         w0[0] = math.log(ybar / (1 - ybar))
-        res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": self.max_iter})
+        res = minimize(
+            loss,
+            w0,
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": self.max_iter, "ftol": self.ftol},
+        )
         b, wg, ws = unpack(res.x)
         counts = np.bincount(sk, minlength=n_sk)
         seen = counts > 0
@@ -257,6 +310,9 @@ class HistoryLogit:
         self.coef_ = wg.astype(np.float64).copy()
         self.skills_: tuple[str, ...] = tuple(names[i] for i in np.flatnonzero(seen))
         self.skill_coef_ = ws[seen].astype(np.float64).copy()
+        item_seen = np.bincount(it, minlength=n_it) > 0
+        self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(item_seen))
+        self.item_coef_ = res.x[n_w:][item_seen].astype(np.float64).copy()
         self.n_iter_ = int(res.nit)
         self.loss_ = float(res.fun)
         self._index()
@@ -265,17 +321,20 @@ class HistoryLogit:
     def _index(self) -> None:
         self._coef = [float(v) for v in self.coef_.tolist()]
         self._skill_w = {
-            s: tuple(float(v) for v in row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
+            s: tuple(float(v) for v in row)
+            for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
         }
         self._zero = tuple(0.0 for _ in range(len(PER_SKILL) + 1))
+        self._item_w = dict(zip(self.items_, self.item_coef_.tolist(), strict=True))
 
     def _check(self) -> None:
         if not hasattr(self, "_coef"):
             raise NotFittedError("HistoryLogit is not fitted; call fit() or from_dict() first")
 
-    def _logit(self, x: list[float], skill: str) -> float:
+    def _logit(self, x: list[float], skill: str, item: str | None = None) -> float:
         sw = self._skill_w.get(skill, self._zero)
         z = self.intercept_ + sw[0]
+        z = z + (self._item_w.get(item, 0.0) if item is not None else 0.0)
         for w, v in zip(self._coef, x, strict=True):
             z = z + w * v
         for j, fi in enumerate(_PER_IDX):
@@ -293,11 +352,20 @@ class HistoryLogit:
         table = table.reshape(len(names), len(PER_SKILL) + 1)
         sw = table[log.skill]
         z = self.intercept_ + sw[:, 0]
+        iw = np.zeros(len(log))
+        if log.item is not None and log.item_ids:
+            item_table = np.array(
+                [self._item_w.get(i, 0.0) for i in log.item_ids], dtype=np.float64
+            )
+            iw = item_table[log.item]
+        z = z + iw
         for j, w in enumerate(self._coef):
             z = z + w * x[:, j]
         for j, fi in enumerate(_PER_IDX):
             z = z + sw[:, j + 1] * x[:, fi]
-        return np.fromiter((1.0 / (1.0 + math.exp(-v)) for v in z.tolist()), dtype=np.float64, count=len(z))
+        return np.fromiter(
+            (1.0 / (1.0 + math.exp(-v)) for v in z.tolist()), dtype=np.float64, count=len(z)
+        )
 
     # ------------------------------------------------------------- online
     def init_state(self) -> HistoryState:
@@ -310,11 +378,12 @@ class HistoryLogit:
         self._advance(state, str(skill), correct)
         return state
 
-    def predict_one(self, state: HistoryState, skill: str | int) -> float:
-        """P(the learner's next response, on ``skill``, is correct)."""
+    def predict_one(self, state: HistoryState, skill: str | int, item: str | None = None) -> float:
+        """P(the learner's next response, on ``skill`` (and ``item`` if the
+        model was fit with items; unknown items count as average), is correct)."""
         self._check()
         sk = str(skill)
-        return 1.0 / (1.0 + math.exp(-self._logit(self._features(state, sk), sk)))
+        return 1.0 / (1.0 + math.exp(-self._logit(self._features(state, sk), sk, item)))
 
     def mastery(self, state: HistoryState, skill: str | int) -> float:
         """Expected P(correct) on the next item of ``skill`` in focused
@@ -336,6 +405,10 @@ class HistoryLogit:
             "slow": self.slow,
             "decay_all": self.decay_all,
             "max_iter": self.max_iter,
+            "l2_item": self.l2_item,
+            "ftol": self.ftol,
+            "max_fit_rows": self.max_fit_rows,
+            "random_state": self.random_state,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -350,6 +423,8 @@ class HistoryLogit:
             "coef": self.coef_.tolist(),
             "skills": list(self.skills_),
             "skill_coef": self.skill_coef_.tolist(),
+            "items": list(self.items_),
+            "item_coef": self.item_coef_.tolist(),
         }
 
     @classmethod
@@ -364,6 +439,8 @@ class HistoryLogit:
         m.skill_coef_ = np.asarray(d["skill_coef"], dtype=np.float64).reshape(
             len(m.skills_), len(PER_SKILL) + 1
         )
+        m.items_ = tuple(str(s) for s in d["items"])
+        m.item_coef_ = np.asarray(d["item_coef"], dtype=np.float64)
         m._index()
         return m
 

@@ -47,7 +47,9 @@ class AnswerForm(forms.Form):
         self.presented = presented
         if not self.is_bound:
             self.initial.update(
-                item_id=presented.item_id, token=uuid.uuid4().hex, shown=shown_token(presented.item_id)
+                item_id=presented.item_id,
+                token=uuid.uuid4().hex,
+                shown=shown_token(presented.item_id),
             )
         if presented.kind == kinds.CHOICE:
             self.fields["answer"] = forms.ChoiceField(
@@ -89,7 +91,9 @@ class RubricForm(forms.Form):
     """One radio group per criterion (level 0..n), plus a comment."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, rubric: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,9 +129,14 @@ class AssessmentForm(forms.Form):
         required=False, min_value=1, max_value=50, label="Or draw this many questions per learner"
     )
     draw_competencies = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, label="…from these competencies", widget=forms.CheckboxSelectMultiple
+        queryset=None,
+        required=False,
+        label="…from these competencies",
+        widget=forms.CheckboxSelectMultiple,
     )
-    time_limit_minutes = forms.IntegerField(required=False, min_value=1, max_value=600, label="Time limit (minutes)")
+    time_limit_minutes = forms.IntegerField(
+        required=False, min_value=1, max_value=600, label="Time limit (minutes)"
+    )
     learners = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         label="Assign to these learners only", help_text="Leave empty to assign the whole class.",
@@ -138,7 +147,9 @@ class AssessmentForm(forms.Form):
         self.fields["items"].queryset = items_qs
         self.fields["draw_competencies"].queryset = competencies_qs
         self.fields["learners"].queryset = learners_qs
-        self.fields["items"].label_from_instance = lambda i: f"[{i.get_kind_display()}] {i.prompt[:80]}"
+        self.fields["items"].label_from_instance = lambda i: (
+            f"[{i.get_kind_display()}] {i.prompt[:80]}"
+        )
 
     def clean(self):
         data = super().clean()

@@ -12,13 +12,14 @@ seen ``MIN_RESPONSES_TO_FIT`` responses, the default parameters below are
 used (a fifth of learners know a skill before practising it, 15 % learn it
 per attempt, 20 % guess, 10 % slip — the usual BKT starting values).
 
-Levels (documented in docs/assessment-and-mastery.md):
+Levels come from ``trellis.engine.levels`` (documented in
+docs/assessment-and-mastery.md):
 
 =============  ===========================================================
 not started    no evidence yet
-attempted      some evidence, P(mastery) below 0.50
-familiar       P(mastery) at least 0.50
-proficient     P(mastery) at least 0.80 and at least 2 attempts
+attempted      some evidence, P(mastery) below 0.40
+familiar       P(mastery) at least 0.40
+proficient     P(mastery) at least 0.60
 mastered       P(mastery) at least 0.95 and at least 3 attempts
 =============  ===========================================================
 """
@@ -27,15 +28,16 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from trellis.engine import levels as engine_levels
 from trellis.engine.bkt import BKT, BKTState
 from trellis.engine.responses import ResponseLog
-from trellis.evidence.models import mastery_state as lv
 
 MODEL_NAME = "bkt"
 MIN_RESPONSES_TO_FIT = 200
@@ -46,27 +48,17 @@ DEFAULT_PARAMS: dict[str, float] = {
     "guess": 0.2,
     "slip": 0.1,
 }
-#: (level, minimum probability, minimum attempts), checked from the top.
-THRESHOLDS: tuple[tuple[str, float, int], ...] = (
-    (lv.MASTERED, 0.95, 3),
-    (lv.PROFICIENT, 0.80, 2),
-    (lv.FAMILIAR, 0.50, 1),
-    (lv.ATTEMPTED, 0.0, 1),
-)
-MASTERED_PROBABILITY = THRESHOLDS[0][1]
+MASTERED_PROBABILITY = engine_levels.MASTERED
 #: A rubric task counts as correct evidence from this share of the points.
 RUBRIC_CORRECT_FRACTION = 0.5
 
 
 def level_for(probability: float, attempts: int) -> str:
-    for level, minimum, min_attempts in THRESHOLDS:
-        if probability >= minimum and attempts >= min_attempts:
-            return level
-    return lv.NOT_STARTED
+    return str(engine_levels.level(min(max(probability, 0.0), 1.0), attempts))
 
 
 def is_mastered(probability: float, attempts: int) -> bool:
-    return level_for(probability, attempts) == lv.MASTERED
+    return level_for(probability, attempts) == engine_levels.Level.MASTERED
 
 
 def _logit(p: float) -> float:
@@ -112,32 +104,45 @@ def from_params(params: dict[str, Any], row_id: int | None = None) -> SchoolMode
     )
 
 
-_cache: dict[int, SchoolModel] = {}
+_cache: dict[int, tuple[float, SchoolModel]] = {}
 _cache_lock = threading.Lock()
+#: How long a process trusts its cached model before asking the database
+#: whether a newer fit exists: a nightly fit is in use within a minute, and
+#: recording a response usually costs no query for the model at all.
+MODEL_CHECK_SECONDS = 60.0
 
 
 def model_for_school(school_id: int) -> SchoolModel:
-    """The school's latest fitted model (defaults before the first fit). One
-    cheap query to learn the latest row id; the parsed model is cached per
-    process until a newer fit appears."""
+    """The school's latest fitted model (defaults before the first fit),
+    parsed once per process and re-checked at most every
+    ``MODEL_CHECK_SECONDS``."""
     from trellis.evidence.models import MasteryModel
 
+    now = time.monotonic()
+    cached = _cache.get(school_id)
+    if cached is not None and now - cached[0] < MODEL_CHECK_SECONDS:
+        return cached[1]
     latest = (
         MasteryModel.objects.filter(school_id=school_id)
         .order_by("-fitted_at", "-pk")
         .values_list("pk", flat=True)
         .first()
     )
-    cached = _cache.get(school_id)
-    if cached is not None and cached.row_id == latest:
-        return cached
-    if latest is None:
+    if cached is not None and cached[1].row_id == latest:
+        model = cached[1]
+    elif latest is None:
         model = SchoolModel(engine=default_engine(), row_id=None)
     else:
         model = from_params(MasteryModel.objects.get(pk=latest).params, row_id=latest)
     with _cache_lock:
-        _cache[school_id] = model
+        _cache[school_id] = (now, model)
     return model
+
+
+def forget_cached_model(school_id: int) -> None:
+    """Drop the cached model (after a fit in this process)."""
+    with _cache_lock:
+        _cache.pop(school_id, None)
 
 
 @dataclass(frozen=True)
@@ -221,7 +226,9 @@ def fit(observations: Sequence[Observation]) -> SchoolModel:
     s_code = {v: i for i, v in enumerate(skills)}
     i_code = {v: i for i, v in enumerate(items)}
     log = ResponseLog(
-        learner=np.fromiter((l_code[o.learner_id] for o in observations), np.int64, len(observations)),
+        learner=np.fromiter(
+            (l_code[o.learner_id] for o in observations), np.int64, len(observations)
+        ),
         skill=np.fromiter((s_code[o.skill] for o in observations), np.int64, len(observations)),
         correct=np.fromiter((int(o.correct) for o in observations), np.int8, len(observations)),
         order=np.fromiter((o.order for o in observations), np.int64, len(observations)),

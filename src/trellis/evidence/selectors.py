@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from trellis.curriculum.models import Competency, Framework
-from trellis.curriculum.selectors import assessable_competencies, frameworks_for_school, prerequisites_of
+from trellis.curriculum.selectors import (
+    assessable_competencies,
+    frameworks_for_school,
+    prerequisites_of,
+)
 from trellis.evidence import mastery
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
 from trellis.evidence.models import mastery_state as lv
@@ -139,11 +143,16 @@ _EMPTY = HeatCell(lv.NOT_STARTED, LEVEL_SHORT[lv.NOT_STARTED], LEVEL_LABELS[lv.N
 
 
 def class_frameworks(school_class: SchoolClass) -> list[Framework]:
-    return list(frameworks_for_school(school_class.school).filter(competencies__isnull=False).distinct())
+    return list(
+        frameworks_for_school(school_class.school).filter(competencies__isnull=False).distinct()
+    )
 
 
 def class_heatmap(
-    school_class: SchoolClass, framework: Framework | None, sort: str = "name", descending: bool = False
+    school_class: SchoolClass,
+    framework: Framework | None,
+    sort: str = "name",
+    descending: bool = False,
 ) -> HeatMap:
     """Learners × competencies in three queries, every cell precomputed so the
     template only prints. ``sort`` is "name", "mean" or a competency id."""
@@ -169,8 +178,13 @@ def class_heatmap(
         rows.sort(key=lambda r: (r.cells[col].percent, str(r.learner)), reverse=descending)
     else:
         sort = "name"
-        rows.sort(key=lambda r: (r.learner.last_name, r.learner.first_name, r.learner.username), reverse=descending)
-    return HeatMap(framework=framework, competencies=competencies, rows=rows, sort=sort, descending=descending)
+        rows.sort(
+            key=lambda r: (r.learner.last_name, r.learner.first_name, r.learner.username),
+            reverse=descending,
+        )
+    return HeatMap(
+        framework=framework, competencies=competencies, rows=rows, sort=sort, descending=descending
+    )
 
 
 def assessments_for_learner(learner: User) -> list[tuple[Assessment, Attempt | None]]:
@@ -198,7 +212,9 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
     if user.is_superuser:
         return Assessment.objects.all()
     taught = SchoolClass.objects.filter(teaching_assignments__teacher=user).values("pk")
-    administered = Membership.objects.filter(user=user, role="admin", active=True).values("school_id")
+    administered = Membership.objects.filter(user=user, role="admin", active=True).values(
+        "school_id"
+    )
     attended = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
     return Assessment.objects.filter(
         Q(school_class__in=taught)

@@ -4,15 +4,39 @@ from trellis.evidence.views import assessments, mastery, practice
 
 urlpatterns = [
     path("competencies/", mastery.my_competencies, name="my-competencies"),
-    path("learners/<int:learner_id>/competencies/", mastery.learner_competencies, name="learner-competencies"),
+    path(
+        "learners/<int:learner_id>/competencies/",
+        mastery.learner_competencies,
+        name="learner-competencies",
+    ),
     path("classes/<int:class_id>/mastery/", mastery.class_heatmap, name="class-heatmap"),
     path("assessments/", assessments.assessment_list, name="assessment-list"),
-    path("classes/<int:class_id>/assessments/new/", assessments.assessment_create, name="assessment-create"),
-    path("assessments/<int:assessment_id>/", assessments.assessment_detail, name="assessment-detail"),
-    path("assessments/<int:assessment_id>/take/", assessments.assessment_take, name="assessment-take"),
-    path("assessments/<int:assessment_id>/submit/", assessments.assessment_submit, name="assessment-submit"),
-    path("assessments/<int:assessment_id>/close/", assessments.assessment_close, name="assessment-close"),
+    path(
+        "classes/<int:class_id>/assessments/new/",
+        assessments.assessment_create,
+        name="assessment-create",
+    ),
+    path(
+        "assessments/<int:assessment_id>/", assessments.assessment_detail, name="assessment-detail"
+    ),
+    path(
+        "assessments/<int:assessment_id>/take/", assessments.assessment_take, name="assessment-take"
+    ),
+    path(
+        "assessments/<int:assessment_id>/submit/",
+        assessments.assessment_submit,
+        name="assessment-submit",
+    ),
+    path(
+        "assessments/<int:assessment_id>/close/",
+        assessments.assessment_close,
+        name="assessment-close",
+    ),
     path("responses/<int:response_id>/score/", assessments.response_score, name="response-score"),
-    path("responses/<int:response_id>/self-rate/", assessments.response_self_rate, name="response-self-rate"),
+    path(
+        "responses/<int:response_id>/self-rate/",
+        assessments.response_self_rate,
+        name="response-self-rate",
+    ),
     path("practice/<int:competency_id>/", practice.practice, name="practice"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
 
 from trellis.curriculum import access, selectors, services
@@ -110,7 +110,9 @@ def frameworks(request: HttpRequest):
     response={201: FrameworkOut},
     summary="Import a CASE 1.0 CFPackage (all or nothing); global when school_id is omitted",
 )
-def framework_import(request: HttpRequest, package: dict[str, Any], school_id: int | None = None):
+def framework_import(
+    request: HttpRequest, package: Body[dict[str, Any]], school_id: int | None = None
+):
     if school_id is None:
         if not request.user.is_superuser:
             raise HttpError(403, "Only site operators import global frameworks; pass school_id.")
@@ -118,7 +120,7 @@ def framework_import(request: HttpRequest, package: dict[str, Any], school_id: i
     else:
         school = access_school(request.user, school_id)
     framework = framework_import_case(data=package, school=school)
-    return 201, _framework_out(framework, framework.competencies.count())
+    return Status(201, _framework_out(framework, framework.competencies.count()))
 
 
 @router.get("/frameworks/{framework_id}", response=FrameworkOut, summary="One framework")
@@ -132,7 +134,9 @@ def framework_case(request: HttpRequest, framework_id: int) -> dict[str, Any]:
     return framework_export_case(framework=access.access_framework(request.user, framework_id))
 
 
-@router.get("/competencies", response=list[CompetencyOut], summary="Competencies the caller may see")
+@router.get(
+    "/competencies", response=list[CompetencyOut], summary="Competencies the caller may see"
+)
 def competencies(request: HttpRequest, framework_id: int | None = None):
     qs = selectors.competencies_visible_to(request.user).order_by("framework_id", "position", "pk")
     if framework_id is not None:
@@ -161,7 +165,9 @@ def competency(request: HttpRequest, competency_id: int):
     return _competency_out(found, selectors.prerequisites_of([found.pk]))
 
 
-@router.get("/items", response=list[ItemOut], summary="Items (with answer keys), for the school's staff")
+@router.get(
+    "/items", response=list[ItemOut], summary="Items (with answer keys), for the school's staff"
+)
 def items(request: HttpRequest, competency_id: int | None = None):
     qs = selectors.items_visible_to(request.user).order_by("pk")
     if competency_id is not None:
@@ -190,7 +196,7 @@ def item_create(request: HttpRequest, payload: ItemIn):
         accepted_answers=payload.accepted_answers,
         rubric=[c.dict() for c in payload.rubric],
     )
-    return 201, _item_out(created)
+    return Status(201, _item_out(created))
 
 
 def _school_for_authoring(request: HttpRequest, school_id: int):

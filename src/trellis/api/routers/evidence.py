@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
 
 from trellis.curriculum.models import Item
@@ -168,11 +168,19 @@ def _response_out(resp: Response, created: bool = True, hide_score: bool = False
 
 @router.get("/assessments", response=list[AssessmentOut], summary="Assessments the caller may see")
 def assessments(request: HttpRequest):
-    qs = selectors.assessments_visible_to(request.user).prefetch_related("entries").order_by("-opens_at", "pk")
+    qs = (
+        selectors.assessments_visible_to(request.user)
+        .prefetch_related("entries")
+        .order_by("-opens_at", "pk")
+    )
     return [_assessment_out(a) for a in qs]
 
 
-@router.post("/assessments", response={201: AssessmentOut}, summary="Create an assessment for a class you teach")
+@router.post(
+    "/assessments",
+    response={201: AssessmentOut},
+    summary="Create an assessment for a class you teach",
+)
 def assessment_create(request: HttpRequest, payload: AssessmentIn):
     school_class = access_class_as_teacher(request.user, payload.class_id)
     items = list(Item.objects.filter(pk__in=payload.item_ids, school=school_class.school))
@@ -194,7 +202,7 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
         closes_at=payload.closes_at,
         instructions=payload.instructions,
     )
-    return 201, _assessment_out(created)
+    return Status(201, _assessment_out(created))
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="One assessment")
@@ -204,7 +212,9 @@ def assessment(request: HttpRequest, assessment_id: int):
 
 def _attempt_out(attempt: Attempt, learner) -> AttemptOut:
     answered = set(
-        Response.objects.filter(attempt=attempt, corrects__isnull=True).values_list("item_id", flat=True)
+        Response.objects.filter(attempt=attempt, corrects__isnull=True).values_list(
+            "item_id", flat=True
+        )
     )
     pending = [i for i in attempt.item_ids if i not in answered]
     nxt = None
@@ -235,10 +245,14 @@ def _attempt_out(attempt: Attempt, learner) -> AttemptOut:
 )
 def attempt(request: HttpRequest, assessment_id: int):
     found = access.access_assessment_to_take(request.user, assessment_id)
-    return _attempt_out(services.attempt_start(assessment=found, learner=request.user), request.user)
+    return _attempt_out(
+        services.attempt_start(assessment=found, learner=request.user), request.user
+    )
 
 
-@router.post("/assessments/{assessment_id}/submit", response=AttemptOut, summary="Hand in your attempt")
+@router.post(
+    "/assessments/{assessment_id}/submit", response=AttemptOut, summary="Hand in your attempt"
+)
 def attempt_submit(request: HttpRequest, assessment_id: int):
     found = access.access_assessment_to_take(request.user, assessment_id)
     attempt = Attempt.objects.filter(assessment=found, learner=request.user).first()
@@ -282,7 +296,11 @@ def response_record(
         raise HttpError(404, NOT_FOUND)
     attempt = None
     if payload.attempt_id is not None:
-        attempt = Attempt.objects.select_related("assessment__school_class").filter(pk=payload.attempt_id).first()
+        attempt = (
+            Attempt.objects.select_related("assessment__school_class")
+            .filter(pk=payload.attempt_id)
+            .first()
+        )
         if attempt is None or attempt.learner_id != request.user.pk:
             raise HttpError(404, NOT_FOUND)
     elif not _may_practise(request.user, item):
@@ -298,14 +316,16 @@ def response_record(
     )
     hide = attempt is not None and not attempt.assessment.shows_feedback()
     status = 201 if result.created else 200
-    return status, _response_out(result.response, result.created, hide, result.estimates)
+    return Status(status, _response_out(result.response, result.created, hide, result.estimates))
 
 
 def _may_practise(user, item: Item) -> bool:
     """Practice outside an assessment: items of a school where you are a learner."""
     from trellis.people.models import Membership
 
-    return Membership.objects.filter(user=user, school_id=item.school_id, role="learner", active=True).exists()
+    return Membership.objects.filter(
+        user=user, school_id=item.school_id, role="learner", active=True
+    ).exists()
 
 
 @router.get("/responses/{response_id}", response=ResponseOut, summary="One response")
@@ -355,7 +375,7 @@ def rubric_score(
         corrects_id=score.corrects_id,
         created=created,
     )
-    return (201 if created else 200), out
+    return Status(201 if created else 200, out)
 
 
 @router.get("/mastery", response=list[MasteryOut], summary="Mastery per learner and competency")

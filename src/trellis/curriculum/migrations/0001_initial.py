@@ -8,135 +8,317 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Competency',
+            name="Competency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(default=trellis.curriculum.models.framework._new_identifier, max_length=100)),
-                ('uri', models.CharField(blank=True, max_length=500)),
-                ('code', models.CharField(blank=True, help_text='For example 6.RP.1.', max_length=60)),
-                ('statement', models.TextField()),
-                ('subject', models.CharField(blank=True, max_length=100)),
-                ('grade_band', models.CharField(blank=True, help_text='For example 6 or 6-7.', max_length=40)),
-                ('item_type', models.CharField(blank=True, help_text='CASE CFItemType.', max_length=60)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('last_change', models.DateTimeField(blank=True, null=True)),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='curriculum.competency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identifier",
+                    models.CharField(
+                        default=trellis.curriculum.models.framework._new_identifier, max_length=100
+                    ),
+                ),
+                ("uri", models.CharField(blank=True, max_length=500)),
+                (
+                    "code",
+                    models.CharField(blank=True, help_text="For example 6.RP.1.", max_length=60),
+                ),
+                ("statement", models.TextField()),
+                ("subject", models.CharField(blank=True, max_length=100)),
+                (
+                    "grade_band",
+                    models.CharField(blank=True, help_text="For example 6 or 6-7.", max_length=40),
+                ),
+                (
+                    "item_type",
+                    models.CharField(blank=True, help_text="CASE CFItemType.", max_length=60),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("last_change", models.DateTimeField(blank=True, null=True)),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="curriculum.competency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'competencies',
-                'ordering': ['framework', 'position', 'code'],
+                "verbose_name_plural": "competencies",
+                "ordering": ["framework", "position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(default=trellis.curriculum.models.framework._new_identifier, max_length=100)),
-                ('uri', models.CharField(blank=True, max_length=500)),
-                ('title', models.CharField(max_length=300)),
-                ('creator', models.CharField(blank=True, max_length=300)),
-                ('subject', models.CharField(blank=True, max_length=100)),
-                ('description', models.TextField(blank=True)),
-                ('version', models.CharField(blank=True, max_length=50)),
-                ('adoption_status', models.CharField(blank=True, max_length=50)),
-                ('language', models.CharField(blank=True, max_length=20)),
-                ('last_change', models.DateTimeField(blank=True, null=True)),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='frameworks', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identifier",
+                    models.CharField(
+                        default=trellis.curriculum.models.framework._new_identifier, max_length=100
+                    ),
+                ),
+                ("uri", models.CharField(blank=True, max_length=500)),
+                ("title", models.CharField(max_length=300)),
+                ("creator", models.CharField(blank=True, max_length=300)),
+                ("subject", models.CharField(blank=True, max_length=100)),
+                ("description", models.TextField(blank=True)),
+                ("version", models.CharField(blank=True, max_length=50)),
+                ("adoption_status", models.CharField(blank=True, max_length=50)),
+                ("language", models.CharField(blank=True, max_length=20)),
+                ("last_change", models.DateTimeField(blank=True, null=True)),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="frameworks",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='CompetencyLink',
+            name="CompetencyLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(default=trellis.curriculum.models.framework._new_identifier, max_length=100)),
-                ('kind', models.CharField(choices=[('precedes', 'precedes'), ('isPeerOf', 'is peer of'), ('isRelatedTo', 'is related to')], max_length=20)),
-                ('last_change', models.DateTimeField(blank=True, null=True)),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('destination', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_in', to='curriculum.competency')),
-                ('origin', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_out', to='curriculum.competency')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='curriculum.framework')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identifier",
+                    models.CharField(
+                        default=trellis.curriculum.models.framework._new_identifier, max_length=100
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("precedes", "precedes"),
+                            ("isPeerOf", "is peer of"),
+                            ("isRelatedTo", "is related to"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("last_change", models.DateTimeField(blank=True, null=True)),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                (
+                    "destination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_in",
+                        to="curriculum.competency",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_out",
+                        to="curriculum.competency",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="curriculum.framework",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='competency',
-            name='framework',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competencies', to='curriculum.framework'),
+            model_name="competency",
+            name="framework",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="competencies",
+                to="curriculum.framework",
+            ),
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('choice', 'Multiple choice'), ('numeric', 'Numeric'), ('text', 'Short text'), ('rubric', 'Performance task (rubric)')], max_length=10)),
-                ('prompt', models.TextField()),
-                ('options', models.JSONField(blank=True, default=list)),
-                ('numeric_answer', models.FloatField(blank=True, null=True)),
-                ('numeric_tolerance', models.FloatField(blank=True, default=0)),
-                ('accepted_answers', models.JSONField(blank=True, default=list)),
-                ('rubric', models.JSONField(blank=True, default=list)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('competencies', models.ManyToManyField(related_name='items', to='curriculum.competency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("choice", "Multiple choice"),
+                            ("numeric", "Numeric"),
+                            ("text", "Short text"),
+                            ("rubric", "Performance task (rubric)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("prompt", models.TextField()),
+                ("options", models.JSONField(blank=True, default=list)),
+                ("numeric_answer", models.FloatField(blank=True, null=True)),
+                ("numeric_tolerance", models.FloatField(blank=True, default=0)),
+                ("accepted_answers", models.JSONField(blank=True, default=list)),
+                ("rubric", models.JSONField(blank=True, default=list)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "competencies",
+                    models.ManyToManyField(related_name="items", to="curriculum.competency"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('format', models.CharField(choices=[('video', 'Video'), ('reading', 'Reading'), ('interactive', 'Interactive'), ('hands-on', 'Hands-on'), ('audio', 'Audio'), ('project', 'Project')], max_length=20)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('readiness_level', models.PositiveSmallIntegerField(default=3, help_text='1 (introductory) to 5 (stretch).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('interest_tags', models.JSONField(blank=True, default=list)),
-                ('accessibility_features', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('competencies', models.ManyToManyField(related_name='resources', to='curriculum.competency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resources', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("video", "Video"),
+                            ("reading", "Reading"),
+                            ("interactive", "Interactive"),
+                            ("hands-on", "Hands-on"),
+                            ("audio", "Audio"),
+                            ("project", "Project"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "readiness_level",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="1 (introductory) to 5 (stretch).",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                ("interest_tags", models.JSONField(blank=True, default=list)),
+                ("accessibility_features", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "competencies",
+                    models.ManyToManyField(related_name="resources", to="curriculum.competency"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resources",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(fields=('school', 'identifier'), name='framework_unique_identifier'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                fields=("school", "identifier"), name="framework_unique_identifier"
+            ),
         ),
         migrations.AddIndex(
-            model_name='competencylink',
-            index=models.Index(fields=['framework', 'kind'], name='curriculum__framewo_9196f8_idx'),
+            model_name="competencylink",
+            index=models.Index(fields=["framework", "kind"], name="curriculum__framewo_9196f8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='competencylink',
-            constraint=models.UniqueConstraint(fields=('framework', 'identifier'), name='link_unique_identifier'),
+            model_name="competencylink",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "identifier"), name="link_unique_identifier"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competencylink',
-            constraint=models.CheckConstraint(condition=models.Q(('origin', models.F('destination')), _negated=True), name='link_not_self'),
+            model_name="competencylink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("origin", models.F("destination")), _negated=True),
+                name="link_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competency',
-            constraint=models.UniqueConstraint(fields=('framework', 'identifier'), name='competency_unique_identifier'),
+            model_name="competency",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "identifier"), name="competency_unique_identifier"
+            ),
         ),
     ]

@@ -44,7 +44,9 @@ class Framework(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "identifier"], name="framework_unique_identifier")
+            models.UniqueConstraint(
+                fields=["school", "identifier"], name="framework_unique_identifier"
+            )
         ]
 
     def __str__(self) -> str:
@@ -106,8 +108,12 @@ class CompetencyLink(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["framework", "identifier"], name="link_unique_identifier"),
-            models.CheckConstraint(condition=~models.Q(origin=models.F("destination")), name="link_not_self"),
+            models.UniqueConstraint(
+                fields=["framework", "identifier"], name="link_unique_identifier"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(origin=models.F("destination")), name="link_not_self"
+            ),
         ]
         indexes = [models.Index(fields=["framework", "kind"])]
 

@@ -70,4 +70,6 @@ class Resource(models.Model):
                         )
                     }
                 )
-        self.interest_tags = sorted({t.strip().lower() for t in self.interest_tags or [] if t.strip()})
+        self.interest_tags = sorted(
+            {t.strip().lower() for t in self.interest_tags or [] if t.strip()}
+        )

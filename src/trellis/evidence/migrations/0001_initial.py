@@ -7,186 +7,495 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('curriculum', '0001_initial'),
-        ('people', '0001_initial'),
+        ("curriculum", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('purpose', models.CharField(choices=[('as', 'AS learning (self-assessment and reflection)'), ('for', 'FOR learning (formative)'), ('of', 'OF learning (summative)')], max_length=3)),
-                ('instructions', models.TextField(blank=True)),
-                ('draw_count', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('time_limit_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('opens_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closes_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('draw_competencies', models.ManyToManyField(blank=True, related_name='+', to='curriculum.competency')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='people.school')),
-                ('school_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='people.schoolclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("as", "AS learning (self-assessment and reflection)"),
+                            ("for", "FOR learning (formative)"),
+                            ("of", "OF learning (summative)"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("instructions", models.TextField(blank=True)),
+                ("draw_count", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("time_limit_minutes", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("opens_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closes_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "draw_competencies",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="curriculum.competency"
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="people.school",
+                    ),
+                ),
+                (
+                    "school_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="people.schoolclass",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opens_at', 'title'],
+                "ordering": ["-opens_at", "title"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentItem',
+            name="AssessmentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='evidence.assessment')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='curriculum.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="evidence.assessment",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="curriculum.item",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='items',
-            field=models.ManyToManyField(blank=True, related_name='assessments', through='evidence.AssessmentItem', to='curriculum.item'),
+            model_name="assessment",
+            name="items",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="assessments",
+                through="evidence.AssessmentItem",
+                to="curriculum.item",
+            ),
         ),
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_ids', models.JSONField(default=list)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='evidence.assessment')),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_ids", models.JSONField(default=list)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="evidence.assessment",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MasteryModel',
+            name="MasteryModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('params', models.JSONField()),
-                ('n_responses', models.PositiveIntegerField(default=0)),
-                ('fitted_at', models.DateTimeField(auto_now_add=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mastery_models', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                ("params", models.JSONField()),
+                ("n_responses", models.PositiveIntegerField(default=0)),
+                ("fitted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mastery_models",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-fitted_at', '-pk'],
-                'get_latest_by': ['fitted_at', 'pk'],
+                "ordering": ["-fitted_at", "-pk"],
+                "get_latest_by": ["fitted_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MasteryRecord',
+            name="MasteryRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField(default=0.0)),
-                ('level', models.CharField(choices=[('not_started', 'Not started'), ('attempted', 'Attempted'), ('familiar', 'Familiar'), ('proficient', 'Proficient'), ('mastered', 'Mastered')], default='not_started', max_length=12)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('correct', models.PositiveIntegerField(default=0)),
-                ('state', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mastery_records', to='curriculum.competency')),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mastery', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.FloatField(default=0.0)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("attempted", "Attempted"),
+                            ("familiar", "Familiar"),
+                            ("proficient", "Proficient"),
+                            ("mastered", "Mastered"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("correct", models.PositiveIntegerField(default=0)),
+                ("state", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mastery_records",
+                        to="curriculum.competency",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mastery",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('assessment', 'Assessment'), ('practice', 'Practice'), ('simulated', 'Simulated (demo)'), ('import', 'Imported')], default='assessment', max_length=12)),
-                ('answer', models.TextField(blank=True)),
-                ('correct', models.BooleanField(null=True)),
-                ('score', models.FloatField(blank=True, help_text='0 to 1.', null=True)),
-                ('time_on_item_ms', models.PositiveIntegerField(default=0)),
-                ('idempotency_key', models.CharField(max_length=64)),
-                ('recorded_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('attempt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='evidence.attempt')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='evidence.response')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='curriculum.item')),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "Assessment"),
+                            ("practice", "Practice"),
+                            ("simulated", "Simulated (demo)"),
+                            ("import", "Imported"),
+                        ],
+                        default="assessment",
+                        max_length=12,
+                    ),
+                ),
+                ("answer", models.TextField(blank=True)),
+                ("correct", models.BooleanField(null=True)),
+                ("score", models.FloatField(blank=True, help_text="0 to 1.", null=True)),
+                ("time_on_item_ms", models.PositiveIntegerField(default=0)),
+                ("idempotency_key", models.CharField(max_length=64)),
+                (
+                    "recorded_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "attempt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="evidence.attempt",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="evidence.response",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="curriculum.item",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at', 'pk'],
+                "ordering": ["recorded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RubricScore',
+            name="RubricScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('teacher', "Teacher's score"), ('self', "Learner's self-rating")], max_length=8)),
-                ('points', models.JSONField(help_text='One level per rubric criterion.')),
-                ('total', models.PositiveSmallIntegerField()),
-                ('maximum', models.PositiveSmallIntegerField()),
-                ('comment', models.TextField(blank=True)),
-                ('idempotency_key', models.CharField(max_length=64)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='evidence.rubricscore')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rubric_scores', to='evidence.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("teacher", "Teacher's score"), ("self", "Learner's self-rating")],
+                        max_length=8,
+                    ),
+                ),
+                ("points", models.JSONField(help_text="One level per rubric criterion.")),
+                ("total", models.PositiveSmallIntegerField()),
+                ("maximum", models.PositiveSmallIntegerField()),
+                ("comment", models.TextField(blank=True)),
+                ("idempotency_key", models.CharField(max_length=64)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="evidence.rubricscore",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rubric_scores",
+                        to="evidence.response",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at', 'pk'],
+                "ordering": ["recorded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentAssignment',
+            name="AssessmentAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(choices=[('class', 'Whole class'), ('group', 'Group'), ('learner', 'Learner')], max_length=10)),
-                ('assigned_group_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('group_label', models.CharField(blank=True, max_length=100)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='evidence.assessment')),
-                ('learner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("class", "Whole class"),
+                            ("group", "Group"),
+                            ("learner", "Learner"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("assigned_group_id", models.PositiveIntegerField(blank=True, null=True)),
+                ("group_label", models.CharField(blank=True, max_length=100)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="evidence.assessment",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['learner', 'assessment'], name='evidence_as_learner_5d3e28_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('assigned_group_id__isnull', True), ('learner__isnull', True), ('target', 'class')), models.Q(('assigned_group_id__isnull', True), ('learner__isnull', False), ('target', 'learner')), models.Q(('assigned_group_id__isnull', False), ('learner__isnull', True), ('target', 'group')), _connector='OR'), name='assignment_target_consistent')],
+                "indexes": [
+                    models.Index(
+                        fields=["learner", "assessment"], name="evidence_as_learner_5d3e28_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("assigned_group_id__isnull", True),
+                                ("learner__isnull", True),
+                                ("target", "class"),
+                            ),
+                            models.Q(
+                                ("assigned_group_id__isnull", True),
+                                ("learner__isnull", False),
+                                ("target", "learner"),
+                            ),
+                            models.Q(
+                                ("assigned_group_id__isnull", False),
+                                ("learner__isnull", True),
+                                ("target", "group"),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="assignment_target_consistent",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='assessmentitem',
-            constraint=models.UniqueConstraint(fields=('assessment', 'item'), name='assessment_item_unique'),
+            model_name="assessmentitem",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "item"), name="assessment_item_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['school_class', 'opens_at'], name='evidence_as_school__7e84e8_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["school_class", "opens_at"], name="evidence_as_school__7e84e8_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attempt',
-            constraint=models.UniqueConstraint(fields=('assessment', 'learner'), name='attempt_unique_learner'),
+            model_name="attempt",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "learner"), name="attempt_unique_learner"
+            ),
         ),
         migrations.AddIndex(
-            model_name='masteryrecord',
-            index=models.Index(fields=['competency', 'learner'], name='evidence_ma_compete_81244f_idx'),
+            model_name="masteryrecord",
+            index=models.Index(
+                fields=["competency", "learner"], name="evidence_ma_compete_81244f_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='masteryrecord',
-            constraint=models.UniqueConstraint(fields=('learner', 'competency'), name='mastery_unique'),
+            model_name="masteryrecord",
+            constraint=models.UniqueConstraint(
+                fields=("learner", "competency"), name="mastery_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['learner', 'recorded_at'], name='evidence_re_learner_e5a8cf_idx'),
+            model_name="response",
+            index=models.Index(
+                fields=["learner", "recorded_at"], name="evidence_re_learner_e5a8cf_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('learner', 'idempotency_key'), name='response_idempotent'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                fields=("learner", "idempotency_key"), name="response_idempotent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(condition=models.Q(('attempt__isnull', False), ('corrects__isnull', True)), fields=('attempt', 'item'), name='response_once_per_attempt_item'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("attempt__isnull", False), ("corrects__isnull", True)),
+                fields=("attempt", "item"),
+                name="response_once_per_attempt_item",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rubricscore',
-            constraint=models.UniqueConstraint(fields=('response', 'kind', 'idempotency_key'), name='rubric_score_idempotent'),
+            model_name="rubricscore",
+            constraint=models.UniqueConstraint(
+                fields=("response", "kind", "idempotency_key"), name="rubric_score_idempotent"
+            ),
         ),
     ]

@@ -1,7 +1,12 @@
 """Assessments, the append-only evidence learners and teachers produce, and
 the mastery estimates derived from that evidence."""
 
-from trellis.evidence.models.assessment import Assessment, AssessmentAssignment, AssessmentItem, Attempt
+from trellis.evidence.models.assessment import (
+    Assessment,
+    AssessmentAssignment,
+    AssessmentItem,
+    Attempt,
+)
 from trellis.evidence.models.mastery_state import MasteryModel, MasteryRecord
 from trellis.evidence.models.response import Response, RubricScore
 

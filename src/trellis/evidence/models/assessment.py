@@ -20,7 +20,11 @@ PURPOSES = [
     (FOR_LEARNING, "FOR learning (formative)"),
     (OF_LEARNING, "OF learning (summative)"),
 ]
-PURPOSE_SHORT = {AS_LEARNING: "AS learning", FOR_LEARNING: "FOR learning", OF_LEARNING: "OF learning"}
+PURPOSE_SHORT = {
+    AS_LEARNING: "AS learning",
+    FOR_LEARNING: "FOR learning",
+    OF_LEARNING: "OF learning",
+}
 
 TARGET_CLASS = "class"
 TARGET_GROUP = "group"
@@ -41,7 +45,9 @@ class Assessment(models.Model):
     title = models.CharField(max_length=200)
     purpose = models.CharField(max_length=3, choices=PURPOSES)
     instructions = models.TextField(blank=True)
-    items = models.ManyToManyField(Item, through="AssessmentItem", related_name="assessments", blank=True)
+    items = models.ManyToManyField(
+        Item, through="AssessmentItem", related_name="assessments", blank=True
+    )
     #: A draw rule: this many items, drawn per learner from these competencies.
     draw_count = models.PositiveSmallIntegerField(null=True, blank=True)
     draw_competencies = models.ManyToManyField(Competency, blank=True, related_name="+")
@@ -85,7 +91,11 @@ class Assessment(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": CLOSES_BEFORE_OPENS})
-        if self.school_class_id and self.school_id and self.school_class.school_id != self.school_id:
+        if (
+            self.school_class_id
+            and self.school_id
+            and self.school_class.school_id != self.school_id
+        ):
             raise ValidationError({"school_class": CLASS_OTHER_SCHOOL})
 
 
@@ -99,6 +109,9 @@ class AssessmentItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "item"], name="assessment_item_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} #{self.position}: item {self.item_id}"
 
 
 class AssessmentAssignment(models.Model):
@@ -120,18 +133,32 @@ class AssessmentAssignment(models.Model):
                 name="assignment_target_consistent",
                 condition=(
                     Q(target=TARGET_CLASS, learner__isnull=True, assigned_group_id__isnull=True)
-                    | Q(target=TARGET_LEARNER, learner__isnull=False, assigned_group_id__isnull=True)
+                    | Q(
+                        target=TARGET_LEARNER, learner__isnull=False, assigned_group_id__isnull=True
+                    )
                     | Q(target=TARGET_GROUP, learner__isnull=True, assigned_group_id__isnull=False)
                 ),
             ),
         ]
         indexes = [models.Index(fields=["learner", "assessment"])]
 
+    def __str__(self) -> str:
+        return f"{self.assessment} → {self.target}"
+
     def clean(self) -> None:
         needs = {
-            TARGET_CLASS: ("no learner and no group", self.learner_id is None and self.assigned_group_id is None),
-            TARGET_LEARNER: ("a learner", self.learner_id is not None and self.assigned_group_id is None),
-            TARGET_GROUP: ("a group", self.learner_id is None and self.assigned_group_id is not None),
+            TARGET_CLASS: (
+                "no learner and no group",
+                self.learner_id is None and self.assigned_group_id is None,
+            ),
+            TARGET_LEARNER: (
+                "a learner",
+                self.learner_id is not None and self.assigned_group_id is None,
+            ),
+            TARGET_GROUP: (
+                "a group",
+                self.learner_id is None and self.assigned_group_id is not None,
+            ),
         }
         what, ok = needs.get(self.target, ("a known target", False))
         if not ok:
@@ -144,7 +171,9 @@ class Attempt(models.Model):
     exactly where the learner was."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="attempts")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
     item_ids = models.JSONField(default=list)
     started_at = models.DateTimeField(default=timezone.now)
     #: The deadline this attempt got (from ``effective_time_limit``), if any.

@@ -38,10 +38,17 @@ class MasteryModel(models.Model):
         ordering = ["-fitted_at", "-pk"]
         get_latest_by = ["fitted_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.name} for {self.school} ({self.fitted_at:%Y-%m-%d})"
+
 
 class MasteryRecord(models.Model):
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mastery")
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="mastery_records")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mastery"
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="mastery_records"
+    )
     probability = models.FloatField(default=0.0)
     level = models.CharField(max_length=12, choices=LEVELS, default=NOT_STARTED)
     attempts = models.PositiveIntegerField(default=0)

@@ -50,16 +50,22 @@ class Response(AppendOnly):
     the time the learner spent on the item."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses"
+    )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="responses")
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, null=True, blank=True, related_name="responses")
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
     source = models.CharField(max_length=12, choices=SOURCES, default=SOURCE_ASSESSMENT)
     answer = models.TextField(blank=True)
     correct = models.BooleanField(null=True)
     score = models.FloatField(null=True, blank=True, help_text="0 to 1.")
     time_on_item_ms = models.PositiveIntegerField(default=0)
     idempotency_key = models.CharField(max_length=64)
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -68,7 +74,9 @@ class Response(AppendOnly):
     class Meta:
         ordering = ["recorded_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["learner", "idempotency_key"], name="response_idempotent"),
+            models.UniqueConstraint(
+                fields=["learner", "idempotency_key"], name="response_idempotent"
+            ),
             models.UniqueConstraint(
                 fields=["attempt", "item"],
                 condition=Q(corrects__isnull=True, attempt__isnull=False),
@@ -79,6 +87,17 @@ class Response(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.learner} → item {self.item_id}"
+
+    @property
+    def current_rubric_score(self) -> RubricScore | None:
+        """The teacher's newest score, else the learner's newest self-rating
+        (uses prefetched ``rubric_scores`` when present)."""
+        scores = list(self.rubric_scores.all())
+        corrected = {s.corrects_id for s in scores if s.corrects_id}
+        current = [s for s in scores if s.pk not in corrected]
+        teacher = [s for s in current if s.kind == SCORE_TEACHER]
+        chosen = teacher or current
+        return chosen[-1] if chosen else None
 
 
 SCORE_TEACHER = "teacher"
@@ -97,15 +116,24 @@ class RubricScore(AppendOnly):
     maximum = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=64)
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "kind", "idempotency_key"], name="rubric_score_idempotent"),
+            models.UniqueConstraint(
+                fields=["response", "kind", "idempotency_key"], name="rubric_score_idempotent"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.total}/{self.maximum}"
 
     @property
     def fraction(self) -> float:

@@ -25,28 +25,32 @@ NO_ITEMS_TO_DRAW = "There are no items to draw from the chosen competencies."
 
 def effective_time_limit(assessment: Assessment, learner: User) -> dt.timedelta | None:
     """The time this learner has for this assessment. The one place an
-    accommodation such as extended time (from the individualization app's
-    plan) changes it: ``learner._trellis_time_multiplier`` until that app
-    provides its own lookup."""
+    accommodation such as extended time (from the learner's active individual
+    plan, trellis.individualization) changes it."""
     if not assessment.time_limit_minutes:
         return None
-    multiplier = float(getattr(learner, "_trellis_time_multiplier", 1.0) or 1.0)
+    from trellis.individualization.selectors import accommodations_of
+
+    multiplier = accommodations_of(learner)[1]
     return dt.timedelta(minutes=assessment.time_limit_minutes * multiplier)
 
 
 def group_member_ids(assigned_group_id: int) -> set[int]:
     """Learners of a differentiation group. The differentiation app provides
     groups; until it does, a group assignment reaches nobody."""
-    return set()
+    from trellis.differentiation.selectors import group_member_ids as current_members
+
+    return current_members(assigned_group_id)
 
 
 def is_assigned(assessment: Assessment, learner: User) -> bool:
     for assignment in assessment.assignments.all():
         if assignment.target == a.TARGET_LEARNER and assignment.learner_id == learner.pk:
             return True
-        if assignment.target == a.TARGET_CLASS and assessment.school_class.enrollments.filter(
-            learner=learner, active=True
-        ).exists():
+        if (
+            assignment.target == a.TARGET_CLASS
+            and assessment.school_class.enrollments.filter(learner=learner, active=True).exists()
+        ):
             return True
         if assignment.target == a.TARGET_GROUP and learner.pk in group_member_ids(
             assignment.assigned_group_id
@@ -91,7 +95,10 @@ def assessment_create(
             raise ValidationError(ITEM_OTHER_SCHOOL.format(item=item.pk))
     assessment.save()
     AssessmentItem.objects.bulk_create(
-        [AssessmentItem(assessment=assessment, item=item, position=n) for n, item in enumerate(items)]
+        [
+            AssessmentItem(assessment=assessment, item=item, position=n)
+            for n, item in enumerate(items)
+        ]
     )
     if draw_competencies:
         assessment.draw_competencies.set(draw_competencies)
@@ -109,11 +116,14 @@ def assessment_assign(
     assigned_group_id: int | None = None,
     group_label: str = "",
 ) -> AssessmentAssignment:
-    if target == a.TARGET_LEARNER and learner is not None:
-        if not assessment.school_class.enrollments.filter(learner=learner, active=True).exists():
-            raise ValidationError(
-                LEARNER_NOT_IN_CLASS.format(learner=learner, school_class=assessment.school_class)
-            )
+    if (
+        target == a.TARGET_LEARNER
+        and learner is not None
+        and not assessment.school_class.enrollments.filter(learner=learner, active=True).exists()
+    ):
+        raise ValidationError(
+            LEARNER_NOT_IN_CLASS.format(learner=learner, school_class=assessment.school_class)
+        )
     assignment = AssessmentAssignment(
         assessment=assessment,
         target=target,

@@ -39,7 +39,9 @@ def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
             .order_by("recorded_at", "pk")
             .values_list("response_id", "total", "maximum")
         ):
-            rubric[response_id] = bool(maximum) and total / maximum >= mastery.RUBRIC_CORRECT_FRACTION
+            rubric[response_id] = (
+                bool(maximum) and total / maximum >= mastery.RUBRIC_CORRECT_FRACTION
+            )
     out: list[tuple[int, int, bool, int]] = []
     for order, (pk, learner_id, item_id, correct, _) in enumerate(rows):
         if correct is None:
@@ -94,8 +96,8 @@ def mastery_fit_school(*, school: School) -> MasteryModel:
     outcomes = effective_outcomes(Response.objects.filter(school=school))
     by_item = _item_competencies(o[1] for o in outcomes)
     observations = [
-        mastery.Observation(learner_id=l, skill=str(c), item_id=i, correct=ok, order=order)
-        for l, i, ok, order in outcomes
+        mastery.Observation(learner_id=who, skill=str(c), item_id=i, correct=ok, order=order)
+        for who, i, ok, order in outcomes
         for c in by_item[i]
     ]
     fitted = mastery.fit(observations)
@@ -103,6 +105,7 @@ def mastery_fit_school(*, school: School) -> MasteryModel:
         school=school, name=mastery.MODEL_NAME, params=fitted.params(), n_responses=len(outcomes)
     )
     fitted.row_id = row.pk
+    mastery.forget_cached_model(school.pk)
     records_rebuild(school=school, model=fitted, observations=observations)
     return row
 

@@ -68,7 +68,9 @@ def assessment_create(request: HttpRequest, class_id: int) -> HttpResponse:
                 assign_class=not data["learners"],
             )
             for learner in data["learners"]:
-                services.assessment_assign(assessment=created, target=a.TARGET_LEARNER, learner=learner)
+                services.assessment_assign(
+                    assessment=created, target=a.TARGET_LEARNER, learner=learner
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -88,7 +90,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         assessment.attempts.select_related("learner")
         .annotate(
             answered=Count("responses", filter=Q(responses__corrects__isnull=True)),
-            right=Count("responses", filter=Q(responses__correct=True, responses__corrections__isnull=True)),
+            right=Count(
+                "responses", filter=Q(responses__correct=True, responses__corrections__isnull=True)
+            ),
         )
         .order_by("learner__last_name", "learner__first_name")
     )
@@ -103,8 +107,12 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return render(
         request,
         "evidence/assessment_detail.html",
-        {"assessment": assessment, "attempts": attempts, "to_score": to_score,
-         "entries": list(assessment.entries.select_related("item"))},
+        {
+            "assessment": assessment,
+            "attempts": attempts,
+            "to_score": to_score,
+            "entries": list(assessment.entries.select_related("item")),
+        },
     )
 
 
@@ -119,7 +127,9 @@ def assessment_close(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 def _pending(attempt: Attempt) -> list[int]:
     answered = set(
-        Response.objects.filter(attempt=attempt, corrects__isnull=True).values_list("item_id", flat=True)
+        Response.objects.filter(attempt=attempt, corrects__isnull=True).values_list(
+            "item_id", flat=True
+        )
     )
     return [i for i in attempt.item_ids if i not in answered]
 
@@ -182,7 +192,9 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
                     f"{reverse('response-self-rate', args=[result.response.pk])}?next="
                     f"{reverse('assessment-take', args=[assessment.pk])}"
                 )
-            return redirect(f"{reverse('assessment-take', args=[assessment.pk])}?last={result.response.pk}")
+            return redirect(
+                f"{reverse('assessment-take', args=[assessment.pk])}?last={result.response.pk}"
+            )
     last = _last_feedback(request, assessment, learner)
     position = len(attempt.item_ids) - len(pending) + 1
     return render(
@@ -236,7 +248,9 @@ def _latest(scores: list[RubricScore], kind: str) -> RubricScore | None:
 
 
 def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpResponse:
-    scores = list(response.rubric_scores.select_related("recorded_by").order_by("recorded_at", "pk"))
+    scores = list(
+        response.rubric_scores.select_related("recorded_by").order_by("recorded_at", "pk")
+    )
     previous = _latest(scores, kind)
     form = RubricForm(request.POST or None, rubric=response.item.rubric)
     if request.method == "POST" and form.is_valid():
@@ -256,7 +270,9 @@ def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpRes
             if kind == r.SCORE_SELF:
                 messages.success(request, "Your self-rating is saved beside your work.")
                 nxt = request.GET.get("next", "")
-                return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "my-competencies")
+                return redirect(
+                    nxt if nxt.startswith("/") and not nxt.startswith("//") else "my-competencies"
+                )
             messages.success(request, f"Score saved for {response.learner}.")
             if response.attempt_id:
                 return redirect("assessment-detail", response.attempt.assessment_id)

@@ -31,7 +31,9 @@ def _session_key(competency_id: int) -> str:
 
 def next_practice_item(learner, competency, seen: set[int]) -> Item | None:
     """The item to practise next, or None when mastered or nothing is left."""
-    schools = Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values("school_id")
+    schools = Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
+        "school_id"
+    )
     items = list(
         Item.objects.filter(
             competencies=competency, active=True, school__in=schools, kind__in=kinds.AUTO_SCORED
@@ -89,7 +91,9 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
             form.add_error("answer", exc)
         else:
             request.session[key] = sorted(seen | {item.pk})
-            return redirect(f"{reverse('practice', args=[competency.pk])}?last={result.response.pk}")
+            return redirect(
+                f"{reverse('practice', args=[competency.pk])}?last={result.response.pk}"
+            )
     return render(
         request,
         "evidence/practice.html",

@@ -6,63 +6,159 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RosterImport',
+            name="RosterImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('filename', models.CharField(blank=True, max_length=255)),
-                ('summary', models.JSONField(default=dict)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("filename", models.CharField(blank=True, max_length=255)),
+                ("summary", models.JSONField(default=dict)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SourcedRecord',
+            name="SourcedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('org', 'Org'), ('academicSession', 'Academic session'), ('course', 'Course'), ('class', 'Class'), ('user', 'User'), ('role', 'Role'), ('enrollment', 'Enrollment')], max_length=20)),
-                ('sourced_id', models.CharField(max_length=255)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('tobedeleted', 'To be deleted')], default='active', max_length=12)),
-                ('date_last_modified', models.DateTimeField(blank=True, null=True)),
-                ('data', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.school')),
-                ('school_class', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.schoolclass')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("org", "Org"),
+                            ("academicSession", "Academic session"),
+                            ("course", "Course"),
+                            ("class", "Class"),
+                            ("user", "User"),
+                            ("role", "Role"),
+                            ("enrollment", "Enrollment"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("sourced_id", models.CharField(max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("tobedeleted", "To be deleted")],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                ("date_last_modified", models.DateTimeField(blank=True, null=True)),
+                ("data", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.school",
+                    ),
+                ),
+                (
+                    "school_class",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.schoolclass",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SourcedTerm',
+            name="SourcedTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='interop.sourcedrecord')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.school')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.term')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="interop.sourcedrecord",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.school",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.term",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='sourcedrecord',
-            index=models.Index(fields=['kind', 'status'], name='interop_sou_kind_8785f4_idx'),
+            model_name="sourcedrecord",
+            index=models.Index(fields=["kind", "status"], name="interop_sou_kind_8785f4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sourcedrecord',
-            constraint=models.UniqueConstraint(fields=('kind', 'sourced_id'), name='sourced_record_unique'),
+            model_name="sourcedrecord",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "sourced_id"), name="sourced_record_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcedterm',
-            constraint=models.UniqueConstraint(fields=('record', 'school'), name='sourced_term_unique'),
+            model_name="sourcedterm",
+            constraint=models.UniqueConstraint(
+                fields=("record", "school"), name="sourced_term_unique"
+            ),
         ),
     ]

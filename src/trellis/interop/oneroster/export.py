@@ -238,7 +238,34 @@ def claim_unsourced() -> int:
                 ),
             )
     SourcedRecord.objects.bulk_create(made[already:])
-    return len(made)
+
+    # Guardianships made in Trellis between exported people: the learner
+    # joins the guardian's agentSourcedIds, kept on the guardian's record.
+    view, mapped = _view()
+    derived = derive_guardianships(view)
+    updated: dict[str, SourcedRecord] = {}
+    for guardian_id, learner_id in Guardianship.objects.values_list(
+        "guardian_id", "learner_id"
+    ).order_by("pk"):
+        pair = (user_sid.get(guardian_id), user_sid.get(learner_id))
+        if not pair[0] or not pair[1] or (derived.get(pair) or (False,))[0]:
+            continue
+        status, data = view["user"][pair[0]]
+        agents = spec.split_list(data.get("agentSourcedIds", ""))
+        if pair[1] not in agents:
+            data = {**data, "agentSourcedIds": ",".join([*agents, pair[1]])}
+            view["user"][pair[0]] = (status, data)
+            updated[pair[0]] = SourcedRecord(data=data)
+    if updated:
+        pks = dict(
+            SourcedRecord.objects.filter(kind="user", sourced_id__in=list(updated)).values_list(
+                "sourced_id", "pk"
+            )
+        )
+        for sid, rec in updated.items():
+            rec.pk = pks[sid]
+        SourcedRecord.objects.bulk_update(list(updated.values()), ["data"])
+    return len(made) + len(updated)
 
 
 def _overlay(view: View, mapped) -> None:
@@ -274,22 +301,6 @@ def _overlay(view: View, mapped) -> None:
         }
         if any(data.get(k, "") != v for k, v in wanted.items()):
             view["user"][sid] = (status, {**data, **wanted})
-    # Guardianships made in Trellis between exported people: name the learner
-    # among the guardian's agents.
-    derived = derive_guardianships(view)
-    for guardian_id, learner_id in Guardianship.objects.values_list(
-        "guardian_id", "learner_id"
-    ).order_by("pk"):
-        pair = (user_sid.get(guardian_id), user_sid.get(learner_id))
-        if not pair[0] or not pair[1] or (derived.get(pair) or (False,))[0]:
-            continue
-        status, data = view["user"][pair[0]]
-        agents = spec.split_list(data.get("agentSourcedIds", ""))
-        if pair[1] not in agents:
-            view["user"][pair[0]] = (
-                status,
-                {**data, "agentSourcedIds": ",".join([*agents, pair[1]])},
-            )
 
 
 def _csv(rows: list[list[str]]) -> bytes:

@@ -275,6 +275,14 @@ def derive_guardianships(view: View) -> dict[tuple[str, str], tuple[bool, str]]:
 # ---------------------------------------------------------------- the plan
 
 
+def same_row(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Whether two rows say the same: blank and absent columns are alike, and
+    the status is compared on the record, not here."""
+    return {k: v for k, v in a.items() if v and k != "status"} == {
+        k: v for k, v in b.items() if v and k != "status"
+    }
+
+
 def _load_records() -> dict[str, dict[str, FinalRecord]]:
     existing: dict[str, dict[str, FinalRecord]] = {kind: {} for kind in KINDS}
     rows = SourcedRecord.objects.values_list(
@@ -304,7 +312,7 @@ def _final_records(bundle: Bundle, existing: dict[str, dict[str, FinalRecord]]):
                 change = ADDED
             elif was.status != status:
                 change = DEACTIVATED if status == spec.TOBEDELETED else REACTIVATED
-            elif was.data != row.data:
+            elif not same_row(was.data, row.data):
                 change = UPDATED
             else:
                 change = UNCHANGED
@@ -415,6 +423,8 @@ def _check_references(final, problems: list[Problem], unreadable: set[str]) -> N
         if record.row is None or school_class is None or value not in orgs:
             continue
         expected = school_class.data.get("schoolSourcedId", "")
+        if orgs.get(expected) is None or orgs[expected].data.get("type") != spec.SCHOOL:
+            continue  # the class's own school is wrong, and reported on the class
         if value != expected:
             problems.append(
                 record.row.problem(
@@ -673,11 +683,10 @@ def _plan_objects(plan: Plan, existing, final) -> None:
         plan.notes.append(errors.UNMAPPED_ROLES.format(count=count, roles=", ".join(unmapped)))
 
     def has_role(user: str, school: str, role: str) -> bool:
+        # Held at all (active or not): a user the file deactivates keeps the
+        # enrollments it lists, and their account is what is switched off.
         key = (user, school, role)
-        if key in new_m or key in old_m:
-            return new_m.get(key, False)
-        was = existing_m.get(key)
-        return bool(was and was[1])
+        return key in new_m or key in existing_m
 
     for record in final["enrollment"].values():
         role = {"student": roles.LEARNER, "teacher": roles.TEACHER}.get(record.data.get("role", ""))
@@ -753,8 +762,10 @@ def _plan_links(
     for key in sorted(covered):
         want = wanted.get(key, False)
         was = existing.get(key)
-        if want and was is None:
-            link_plan.create.append((*key, extra(key)) if extra else key)
+        if was is None and (want or not remove):
+            # A link OneRoster lists as withdrawn is still made, inactive, so
+            # that a roster imported elsewhere holds exactly the same rows.
+            link_plan.create.append((*key, extra(key) if extra else want))
             counts["created"] += 1
         elif want and not was[1]:
             link_plan.activate.append(was[0])

@@ -272,6 +272,20 @@ def _read_file(bundle: Bundle, fspec: spec.FileSpec, mode: str, raw: bytes) -> F
     choices = [(c, values) for (f, c), values in CHOICES.items() if f == name and c in seen]
     lengths = [(c, limit) for (f, c), limit in MAX_LENGTHS.items() if f == name and c in seen]
     delta = mode == spec.DELTA
+    # Columns read by key below, present (maybe blank) in every row's dict.
+    always = [
+        c
+        for c in (
+            *fspec.required,
+            *date_columns,
+            *(c for c, _v in choices),
+            *(c for c, _l in lengths),
+            "status",
+            "dateLastModified",
+            "username",
+        )
+        if c in seen
+    ]
     first_line: dict[str, int] = {}
     for line, values in enumerate(rows[1:], start=2):
         if not any(v.strip() for v in values):
@@ -286,9 +300,14 @@ def _read_file(bundle: Bundle, fspec: spec.FileSpec, mode: str, raw: bytes) -> F
                 )
             )
             continue
+        # Blank columns are not kept: an export writes every column of the binding anyway.
         data = {
-            column: values[i].strip() if i < len(values) else "" for i, column in enumerate(header)
+            column: value
+            for column, value in zip(header, (v.strip() for v in values), strict=False)
+            if value or column == "sourcedId"
         }
+        for column in always:
+            data.setdefault(column, "")
         row = Row(line=line, data=data, filename=filename)
         for column in required_values:
             if not data[column]:

@@ -1,0 +1,798 @@
+"""Personalization endpoints: profiles, goals, proposals, reflections,
+portfolio and network. Each fetches through personalization's access rules
+and writes through its services, exactly as the pages do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from trellis.curriculum.models import Resource
+from trellis.evidence.access import access_response
+from trellis.evidence.models import Response
+from trellis.people.access import NOT_FOUND, NotVisible
+from trellis.personalization import access, selectors
+from trellis.personalization.access import ONLY_THE_LEARNER
+from trellis.personalization.models import Notification
+from trellis.personalization.services import goals as goal_svc
+from trellis.personalization.services import network as net_svc
+from trellis.personalization.services import portfolio as pf_svc
+from trellis.personalization.services import profile as profile_svc
+from trellis.personalization.services import proposals as prop_svc
+from trellis.personalization.services import reflection as rf_svc
+
+router = Router(tags=["personalization"])
+#: An optional upload (django-ninja reads ``File(None)`` as "not required").
+NO_FILE = File(None)
+
+
+def _learner_only(user) -> None:
+    if not user.has_perm("personalization.write_personal", user):
+        raise PermissionDenied(ONLY_THE_LEARNER)
+
+
+class ProfileIn(Schema):
+    strengths: str = ""
+    needs: str = ""
+    interests: str = ""
+    interest_tags: list[str] = []
+    talents: str = ""
+    passions: str = ""
+    aspirations: str = ""
+    take_in: list[str] = []
+    express: list[str] = []
+    engage: list[str] = []
+    accessibility_needs: list[str] = []
+
+
+class ProfileOut(ProfileIn):
+    learner_id: int
+    comments: list[dict[str, str]]
+
+
+class CommentIn(Schema):
+    text: str
+
+
+def _profile_out(profile) -> ProfileOut:
+    comments = (
+        [
+            {"author": str(c.author), "text": c.text}
+            for c in profile.comments.select_related("author")
+        ]
+        if profile.pk
+        else []
+    )
+    data = {k: getattr(profile, k) for k in ProfileIn.model_fields}
+    return ProfileOut(learner_id=profile.learner_id, comments=comments, **data)
+
+
+@router.put("/profiles/me", response=ProfileOut, summary="Write your own profile (learners)")
+def profile_put(request: HttpRequest, payload: ProfileIn):
+    _learner_only(request.user)
+    return _profile_out(profile_svc.profile_update(learner=request.user, **payload.dict()))
+
+
+@router.get("/profiles/{learner_id}", response=ProfileOut, summary="A learner's profile")
+def profile_get(request: HttpRequest, learner_id: int):
+    return _profile_out(profile_svc.profile_of(access.access_learner(request.user, learner_id)))
+
+
+@router.post(
+    "/profiles/{learner_id}/comments",
+    response={201: ProfileOut},
+    summary="Comment on a profile (teachers)",
+)
+def profile_comment(request: HttpRequest, learner_id: int, payload: CommentIn):
+    learner = access.access_learner_to_guide(request.user, learner_id)
+    profile = profile_svc.profile_of(learner)
+    profile_svc.profile_comment_add(profile=profile, author=request.user, text=payload.text)
+    return Status(201, _profile_out(profile))
+
+
+class ReadyOut(Schema):
+    competency_id: int
+    label: str
+    level: str
+    probability: float
+
+
+class RecommendationOut(Schema):
+    resource_id: int
+    title: str
+    format: str
+    readiness_level: int
+    score: float
+    reason: str
+    competency: str | None
+
+
+class PathChoiceOut(Schema):
+    competency_id: int
+    resource_id: int | None
+    chosen_by: str
+    at: dt.datetime
+
+
+class PathOut(Schema):
+    ready: list[ReadyOut]
+    recommendations: list[RecommendationOut]
+    chosen: list[PathChoiceOut]
+
+
+class PathIn(Schema):
+    competency_id: int
+    resource_id: int | None = None
+
+
+def _path_choice_out(c) -> PathChoiceOut:
+    return PathChoiceOut(
+        competency_id=c.competency_id, resource_id=c.resource_id, chosen_by=c.chosen_by, at=c.at
+    )
+
+
+@router.get(
+    "/profiles/{learner_id}/path",
+    response=PathOut,
+    summary="Ready to learn, ranked resources with reasons, and choices made",
+)
+def path_get(request: HttpRequest, learner_id: int, competency_id: int | None = None):
+    learner = access.access_learner(request.user, learner_id)
+    ready = rf_svc.ready_competencies(learner)
+    focus = next((m.competency for m in ready if m.competency.pk == competency_id), None)
+    return PathOut(
+        ready=[
+            ReadyOut(
+                competency_id=m.competency.pk,
+                label=m.competency.label,
+                level=m.level,
+                probability=m.probability,
+            )
+            for m in ready
+        ],
+        recommendations=[
+            RecommendationOut(
+                resource_id=res.pk,
+                title=res.title,
+                format=res.format,
+                readiness_level=res.readiness_level,
+                score=rec.score,
+                reason=rec.reason,
+                competency=rec.competency,
+            )
+            for res, rec in rf_svc.recommendations_for(learner, focus, k=10)
+        ],
+        chosen=[_path_choice_out(c) for c in learner.path_choices.all()[:20]],
+    )
+
+
+@router.post(
+    "/profiles/{learner_id}/path",
+    response={201: PathChoiceOut},
+    summary="Choose what to learn next (the learner, or a teacher for them)",
+)
+def path_choose(request: HttpRequest, learner_id: int, payload: PathIn):
+    learner = access.access_learner(request.user, learner_id)
+    if request.user.pk != learner.pk:
+        access.access_learner_to_guide(request.user, learner_id)
+    elif not request.user.has_perm("personalization.write_personal", learner):
+        raise PermissionDenied(ONLY_THE_LEARNER)
+    competency = selectors.competencies_for(learner).filter(pk=payload.competency_id).first()
+    if competency is None:
+        raise NotVisible(NOT_FOUND)
+    resource = (
+        Resource.objects.filter(pk=payload.resource_id).first() if payload.resource_id else None
+    )
+    choice = rf_svc.path_choose(
+        learner=learner, competency=competency, resource=resource, chosen_by_user=request.user
+    )
+    return Status(201, _path_choice_out(choice))
+
+
+class BenchmarkIn(Schema):
+    description: str
+    due_on: dt.date
+    success_looks_like: str
+    competency_id: int | None = None
+
+
+class GoalIn(Schema):
+    title: str
+    description: str = ""
+    target_date: dt.date | None = None
+    competency_ids: list[int] = []
+    benchmarks: list[BenchmarkIn]
+
+
+class BenchmarkOut(Schema):
+    id: int
+    description: str
+    due_on: dt.date
+    success_looks_like: str
+    competency_id: int | None
+    progress: float
+    source: str
+
+
+class GoalOut(Schema):
+    id: int
+    learner_id: int
+    title: str
+    description: str
+    status: str
+    target_date: dt.date | None
+    competency_ids: list[int]
+    benchmarks: list[BenchmarkOut]
+    progress: float
+    projection: dict[str, object]
+
+
+def _goal_out(goal) -> GoalOut:
+    rows = selectors.benchmark_progress(goal)
+    p = selectors.goal_projection(goal)
+    return GoalOut(
+        id=goal.pk,
+        learner_id=goal.learner_id,
+        title=goal.title,
+        description=goal.description,
+        status=goal.status,
+        target_date=goal.target_date,
+        competency_ids=[c.pk for c in goal.competencies.all()],
+        benchmarks=[
+            BenchmarkOut(
+                id=r.benchmark.pk,
+                description=r.benchmark.description,
+                due_on=r.benchmark.due_on,
+                success_looks_like=r.benchmark.success_looks_like,
+                competency_id=r.benchmark.competency_id,
+                progress=round(r.progress, 4),
+                source=r.source,
+            )
+            for r in rows
+        ],
+        progress=round(selectors.goal_progress(rows), 4),
+        projection={
+            "date": p.date,
+            "earliest": p.earliest,
+            "latest": p.latest,
+            "rate_per_week": p.rate_per_week,
+            "message": p.message,
+            "reached": p.reached,
+            "on_track": p.on_track,
+        },
+    )
+
+
+class GoalListOut(Schema):
+    id: int
+    learner_id: int
+    title: str
+    status: str
+    target_date: dt.date | None
+
+
+@router.get("/goals", response=list[GoalListOut], summary="Goals the caller may see")
+def goal_list(request: HttpRequest, learner_id: int | None = None, status: str | None = None):
+    qs = selectors.goals_visible_to(request.user)
+    if learner_id is not None:
+        qs = qs.filter(learner_id=learner_id)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return [
+        GoalListOut(
+            id=g.pk,
+            learner_id=g.learner_id,
+            title=g.title,
+            status=g.status,
+            target_date=g.target_date,
+        )
+        for g in qs
+    ]
+
+
+@router.post("/goals", response={201: GoalOut}, summary="Set a goal (learners)")
+def goal_create(request: HttpRequest, payload: GoalIn):
+    _learner_only(request.user)
+    data = payload.dict()
+    goal = goal_svc.goal_create(learner=request.user, **data)
+    return Status(201, _goal_out(goal))
+
+
+@router.get("/goals/{goal_id}", response=GoalOut, summary="One goal with progress and projection")
+def goal_get(request: HttpRequest, goal_id: int):
+    return _goal_out(access.access_goal(request.user, goal_id))
+
+
+@router.put(
+    "/goals/{goal_id}", response=GoalOut, summary="Change a goal (sends it back for review)"
+)
+def goal_put(request: HttpRequest, goal_id: int, payload: GoalIn):
+    goal = access.access_goal_to_change(request.user, goal_id)
+    return _goal_out(goal_svc.goal_update(goal=goal, **payload.dict()))
+
+
+class ReviewIn(Schema):
+    decision: str
+    comment: str = ""
+
+
+@router.post(
+    "/goals/{goal_id}/reviews",
+    response={201: GoalOut},
+    summary="Approve, comment or ask for changes (teachers)",
+)
+def goal_review(request: HttpRequest, goal_id: int, payload: ReviewIn):
+    goal = access.access_goal_to_review(request.user, goal_id)
+    goal_svc.goal_review(
+        goal=goal, reviewer=request.user, decision=payload.decision, comment=payload.comment
+    )
+    goal.refresh_from_db()
+    return Status(201, _goal_out(goal))
+
+
+class CheckInIn(Schema):
+    ratings: dict[int, float] = {}
+    note: str = ""
+    on: dt.date | None = None
+
+
+@router.post(
+    "/goals/{goal_id}/checkins", response={201: GoalOut}, summary="Check in on a goal (learners)"
+)
+def goal_checkin(request: HttpRequest, goal_id: int, payload: CheckInIn):
+    goal = access.access_goal_to_change(request.user, goal_id)
+    goal_svc.checkin_record(
+        goal=goal,
+        recorded_by=request.user,
+        ratings=payload.ratings,
+        note=payload.note,
+        on=payload.on,
+    )
+    return Status(201, _goal_out(goal))
+
+
+class ChoiceIn(Schema):
+    class_id: int
+    competency_id: int
+    title: str
+    options: list[str]
+    deadline: dt.datetime
+
+
+class ChoiceOut(Schema):
+    id: int
+    class_id: int
+    competency_id: int
+    title: str
+    options: list[str]
+    deadline: dt.datetime
+
+
+def _choice_out(c) -> ChoiceOut:
+    return ChoiceOut(
+        id=c.pk,
+        class_id=c.school_class_id,
+        competency_id=c.competency_id,
+        title=c.title,
+        options=c.options,
+        deadline=c.deadline,
+    )
+
+
+class ProposalIn(Schema):
+    what: str
+    how: str
+    rubric: str
+
+
+class ProposalOut(Schema):
+    id: int
+    choice_id: int
+    learner_id: int
+    what: str
+    how: str
+    rubric: str
+    status: str
+    version: int
+    events: list[dict[str, object]]
+
+
+def _proposal_out(p) -> ProposalOut:
+    return ProposalOut(
+        id=p.pk,
+        choice_id=p.choice_id,
+        learner_id=p.learner_id,
+        what=p.what,
+        how=p.how,
+        rubric=p.rubric,
+        status=p.status,
+        version=p.version,
+        events=[
+            {
+                "action": e.action,
+                "actor_id": e.actor_id,
+                "comment": e.comment,
+                "at": e.at.isoformat(),
+            }
+            for e in p.events.all()
+        ],
+    )
+
+
+@router.get(
+    "/proposals/choices",
+    response=list[ChoiceOut],
+    summary="Assessment choices in the caller's classes",
+)
+def choice_list(request: HttpRequest):
+    return [_choice_out(c) for c in selectors.choices_for(request.user)]
+
+
+@router.post(
+    "/proposals/choices", response={201: ChoiceOut}, summary="Offer ways to show mastery (teachers)"
+)
+def choice_create(request: HttpRequest, payload: ChoiceIn):
+    from trellis.people.access import access_class_as_teacher
+
+    school_class = access_class_as_teacher(request.user, payload.class_id)
+    choice = prop_svc.choice_create(
+        school_class=school_class,
+        competency_id=payload.competency_id,
+        title=payload.title,
+        options=payload.options,
+        deadline=payload.deadline,
+        created_by=request.user,
+    )
+    return Status(201, _choice_out(choice))
+
+
+@router.post(
+    "/proposals/choices/{choice_id}/proposals",
+    response={201: ProposalOut},
+    summary="Propose your own way (learners)",
+)
+def proposal_submit(request: HttpRequest, choice_id: int, payload: ProposalIn):
+    choice = access.access_choice_to_answer(request.user, choice_id)
+    proposal = prop_svc.proposal_submit(choice=choice, learner=request.user, **payload.dict())
+    return Status(201, _proposal_out(proposal))
+
+
+class PickIn(Schema):
+    option: int
+
+
+@router.post(
+    "/proposals/choices/{choice_id}/pick",
+    response={201: dict},
+    summary="Pick one of the teacher's options (learners)",
+)
+def option_pick(request: HttpRequest, choice_id: int, payload: PickIn):
+    choice = access.access_choice_to_answer(request.user, choice_id)
+    pick = prop_svc.option_pick(choice=choice, learner=request.user, option=payload.option)
+    return Status(201, {"choice_id": choice.pk, "option": pick.option + 1})
+
+
+@router.get("/proposals", response=list[ProposalOut], summary="Proposals the caller may see")
+def proposal_list(request: HttpRequest, status: str | None = None):
+    qs = selectors.proposals_visible_to(request.user)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return [_proposal_out(p) for p in qs.prefetch_related("events")]
+
+
+@router.get(
+    "/proposals/{proposal_id}", response=ProposalOut, summary="One proposal with its history"
+)
+def proposal_get(request: HttpRequest, proposal_id: int):
+    return _proposal_out(access.access_proposal(request.user, proposal_id))
+
+
+@router.put(
+    "/proposals/{proposal_id}", response=ProposalOut, summary="Revise a proposal (learners)"
+)
+def proposal_revise(request: HttpRequest, proposal_id: int, payload: ProposalIn):
+    proposal = access.access_proposal_to_revise(request.user, proposal_id)
+    return _proposal_out(prop_svc.proposal_revise(proposal=proposal, **payload.dict()))
+
+
+class ProposalReviewIn(Schema):
+    action: str  # accepted, revision or returned
+    comment: str = ""
+
+
+@router.post(
+    "/proposals/{proposal_id}/reviews",
+    response=ProposalOut,
+    summary="Accept, ask for a revision or send back (teachers)",
+)
+def proposal_review(request: HttpRequest, proposal_id: int, payload: ProposalReviewIn):
+    proposal = access.access_proposal_to_review(request.user, proposal_id)
+    return _proposal_out(
+        prop_svc.proposal_review(proposal=proposal, reviewer=request.user, **payload.dict())
+    )
+
+
+class ReflectionIn(Schema):
+    response_id: int
+    points: list[int]
+    went_well: str
+    to_change: str
+    next_step: str
+    idempotency_key: str
+
+
+class GapOut(Schema):
+    on: dt.datetime
+    task: str
+    self_fraction: float
+    teacher_fraction: float
+    gap: float
+    went_well: str | None
+    to_change: str | None
+    next_step: str | None
+
+
+@router.get(
+    "/reflections/{learner_id}",
+    response=list[GapOut],
+    summary="Self vs teacher ratings and reflections over time",
+)
+def reflections(request: HttpRequest, learner_id: int):
+    learner = access.access_learner(request.user, learner_id)
+    return [
+        GapOut(
+            on=p.on,
+            task=p.task,
+            self_fraction=p.self_fraction,
+            teacher_fraction=p.teacher_fraction,
+            gap=p.gap,
+            went_well=p.reflection.went_well if p.reflection else None,
+            to_change=p.reflection.to_change if p.reflection else None,
+            next_step=p.reflection.next_step if p.reflection else None,
+        )
+        for p in selectors.self_teacher_gap(learner)
+    ]
+
+
+@router.post(
+    "/reflections", response={201: dict}, summary="Rate your own scored work and reflect (learners)"
+)
+def reflection_create(request: HttpRequest, payload: ReflectionIn):
+    response = access_response(request.user, payload.response_id)
+    data = payload.dict()
+    data.pop("response_id")
+    reflection = rf_svc.reflection_record(learner=request.user, response=response, **data)
+    return Status(201, {"id": reflection.pk, "self_score_id": reflection.self_score_id})
+
+
+class EntryOut(Schema):
+    id: int
+    learner_id: int
+    kind: str
+    title: str
+    competency_id: int | None
+    note: str
+    url: str
+    file_url: str | None
+    share_guardians: bool
+    share_class: bool
+    share_network: bool
+
+
+def _entry_out(e) -> EntryOut:
+    return EntryOut(
+        id=e.pk,
+        learner_id=e.learner_id,
+        kind=e.kind,
+        title=e.title,
+        competency_id=e.competency_id,
+        note=e.note,
+        url=e.url,
+        file_url=f"/portfolio/{e.pk}/file/" if e.file else None,
+        share_guardians=e.share_guardians,
+        share_class=e.share_class,
+        share_network=e.share_network,
+    )
+
+
+@router.get(
+    "/portfolio/{learner_id}",
+    response=list[EntryOut],
+    summary="A learner's portfolio as the caller may see it",
+)
+def portfolio(request: HttpRequest, learner_id: int):
+    from trellis.people.models import User
+
+    learner = User.objects.filter(pk=learner_id).first()
+    if learner is None:
+        raise NotVisible(NOT_FOUND)
+    entries = selectors.entries_visible_to(request.user, learner)
+    if not request.user.has_perm("people.view_learner", learner) and not entries.exists():
+        raise NotVisible(NOT_FOUND)
+    return [_entry_out(e) for e in entries]
+
+
+@router.post(
+    "/portfolio",
+    response={201: EntryOut},
+    summary="Add an entry, optionally with a file (learners)",
+)
+def portfolio_add(
+    request: HttpRequest,
+    kind: Form[str],
+    title: Form[str],
+    competency_id: Form[int | None] = None,
+    note: Form[str] = "",
+    url: Form[str] = "",
+    response_id: Form[int | None] = None,
+    share_guardians: Form[bool] = False,
+    share_class: Form[bool] = False,
+    share_network: Form[bool] = False,
+    file: UploadedFile = NO_FILE,
+):
+    _learner_only(request.user)
+    response = (
+        Response.objects.filter(pk=response_id, learner=request.user).first()
+        if response_id
+        else None
+    )
+    entry = pf_svc.entry_add(
+        learner=request.user,
+        kind=kind,
+        title=title,
+        competency_id=competency_id,
+        note=note,
+        url=url,
+        response=response,
+        upload=file,
+        share_guardians=share_guardians,
+        share_class=share_class,
+        share_network=share_network,
+    )
+    return Status(201, _entry_out(entry))
+
+
+class ShareIn(Schema):
+    share_guardians: bool
+    share_class: bool
+    share_network: bool
+
+
+@router.put(
+    "/portfolio/entries/{entry_id}/sharing",
+    response=EntryOut,
+    summary="Choose who may see an entry",
+)
+def portfolio_share(request: HttpRequest, entry_id: int, payload: ShareIn):
+    entry = access.access_entry_to_change(request.user, entry_id)
+    return _entry_out(pf_svc.entry_share(entry=entry, **payload.dict()))
+
+
+class MemberIn(Schema):
+    username: str
+    kind: str
+
+
+class MemberOut(Schema):
+    member_id: int
+    name: str
+    kind: str
+
+
+class HelpIn(Schema):
+    message: str
+    competency_id: int | None = None
+    recipient_ids: list[int] = []
+
+
+@router.get("/network", response=list[MemberOut], summary="Your network (learners)")
+def network_list(request: HttpRequest):
+    _learner_only(request.user)
+    return [
+        MemberOut(member_id=m.member_id, name=str(m.member), kind=m.kind)
+        for m in selectors.network_of(request.user)
+    ]
+
+
+@router.post(
+    "/network", response={201: MemberOut}, summary="Add someone to your network (learners)"
+)
+def network_add(request: HttpRequest, payload: MemberIn):
+    _learner_only(request.user)
+    m = net_svc.network_add(learner=request.user, username=payload.username, kind=payload.kind)
+    return Status(201, MemberOut(member_id=m.member_id, name=str(m.member), kind=m.kind))
+
+
+class ExpertIn(Schema):
+    email: str
+    display_name: str
+
+
+class InvitationOut(MemberOut):
+    set_password_url: str
+
+
+@router.post(
+    "/network/experts", response={201: InvitationOut}, summary="Invite an outside expert (learners)"
+)
+def expert_invite(request: HttpRequest, payload: ExpertIn):
+    _learner_only(request.user)
+    inv = net_svc.expert_invite(
+        learner=request.user, email=payload.email, display_name=payload.display_name
+    )
+    return Status(
+        201,
+        InvitationOut(
+            member_id=inv.link.member_id,
+            name=str(inv.link.member),
+            kind=inv.link.kind,
+            set_password_url=request.build_absolute_uri(inv.set_password_path),
+        ),
+    )
+
+
+@router.get(
+    "/network/helpers/{competency_id}",
+    response=list[MemberOut],
+    summary="Peers in your network who mastered a competency",
+)
+def network_helpers(request: HttpRequest, competency_id: int):
+    _learner_only(request.user)
+    competency = selectors.competencies_for(request.user).filter(pk=competency_id).first()
+    if competency is None:
+        raise NotVisible(NOT_FOUND)
+    return [
+        MemberOut(member_id=u.pk, name=str(u), kind="peer")
+        for u in selectors.suggested_helpers(request.user, competency)
+    ]
+
+
+@router.post(
+    "/network/help-requests", response={201: dict}, summary="Ask your network for help (learners)"
+)
+def help_request(request: HttpRequest, payload: HelpIn):
+    _learner_only(request.user)
+    competency = None
+    if payload.competency_id:
+        competency = (
+            selectors.competencies_for(request.user).filter(pk=payload.competency_id).first()
+        )
+        if competency is None:
+            raise NotVisible(NOT_FOUND)
+    req = net_svc.help_request_send(
+        learner=request.user,
+        message=payload.message,
+        competency=competency,
+        recipient_ids=payload.recipient_ids,
+    )
+    return Status(
+        201, {"id": req.pk, "recipients": list(req.recipients.values_list("pk", flat=True))}
+    )
+
+
+@router.get(
+    "/network/notifications", response=list[dict], summary="Your notifications, newest first"
+)
+def notifications(request: HttpRequest):
+    return [
+        {
+            "text": n.text,
+            "url": n.url,
+            "created_at": n.created_at.isoformat(),
+            "read": n.read_at is not None,
+        }
+        for n in Notification.objects.filter(recipient=request.user)[:50]
+    ]
+
+
+@router.post(
+    "/network/notifications/read", response=dict, summary="Mark all your notifications read"
+)
+def notifications_read(request: HttpRequest):
+    from trellis.personalization.services.notify import notifications_mark_read
+
+    return {"marked": notifications_mark_read(user=request.user)}

@@ -1,0 +1,105 @@
+"""Forms for the differentiation pages. The group editor is a plain set of
+fields (a name per group, a "move to" select per learner), read by
+``read_group_editor`` into drafts for ``services.grouping_save``."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from trellis.differentiation import models as m
+from trellis.differentiation import services
+
+PAIR_ROWS = 3
+BAD_EDITOR = "The group editor was incomplete; start again from a suggestion."
+SAME_LEARNER_PAIR = "A pair needs two different learners."
+
+
+class SuggestForm(forms.Form):
+    objective = forms.ModelChoiceField(queryset=None, label="Objective for the lesson")
+    kind = forms.ChoiceField(choices=m.KINDS, label="Group by", initial=m.READINESS)
+    n_groups = forms.IntegerField(label="Number of groups", min_value=1, required=False, initial=3)
+    min_size = forms.IntegerField(label="Smallest group", min_value=1, required=False)
+    max_size = forms.IntegerField(label="Largest group", min_value=1, required=False)
+
+    def __init__(self, *args, objectives, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = objectives
+        self.fields["objective"].label_from_instance = lambda c: str(c)[:90]
+        choices = [("", "—")] + [(u.pk, str(u)) for u in learners]
+        for kind, word in (("apart", "Keep apart"), ("together", "Keep together")):
+            for n in range(1, PAIR_ROWS + 1):
+                for side in ("a", "b"):
+                    self.fields[f"{kind}_{n}_{side}"] = forms.TypedChoiceField(
+                        choices=choices,
+                        coerce=int,
+                        required=False,
+                        empty_value=None,
+                        label=f"{word}, pair {n}, {'first' if side == 'a' else 'second'} learner",
+                    )
+
+    def pair_rows(self, kind: str):
+        return [(self[f"{kind}_{n}_a"], self[f"{kind}_{n}_b"]) for n in range(1, PAIR_ROWS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        for kind in ("apart", "together"):
+            for n in range(1, PAIR_ROWS + 1):
+                x, y = data.get(f"{kind}_{n}_a"), data.get(f"{kind}_{n}_b")
+                if x is not None and x == y:
+                    self.add_error(f"{kind}_{n}_b", SAME_LEARNER_PAIR)
+        return data
+
+    def constraints(self) -> dict:
+        data = self.cleaned_data
+        out = {k: data.get(k) for k in ("n_groups", "min_size", "max_size")}
+        for kind in ("apart", "together"):
+            out[f"keep_{kind}"] = [
+                (data[f"{kind}_{n}_a"], data[f"{kind}_{n}_b"])
+                for n in range(1, PAIR_ROWS + 1)
+                if data.get(f"{kind}_{n}_a") and data.get(f"{kind}_{n}_b")
+            ]
+        return services.normalise_constraints(out)
+
+
+def read_group_editor(post, learner_ids: list[int]) -> tuple[list[services.GroupDraft], dict]:
+    """Drafts from the editor's fields: ``group_count``, ``label_<i>``,
+    ``explanation_<i>`` and ``learner_<id>`` = the index of the chosen group."""
+    try:
+        count = int(post.get("group_count", ""))
+        constraints = json.loads(post.get("constraints") or "{}")
+    except (TypeError, ValueError):
+        raise ValidationError(BAD_EDITOR) from None
+    drafts = [
+        services.GroupDraft(
+            label=post.get(f"label_{i}", ""),
+            explanation=post.get(f"explanation_{i}", ""),
+            learner_ids=[],
+        )
+        for i in range(count)
+    ]
+    for pk in learner_ids:
+        raw = post.get(f"learner_{pk}")
+        if raw in (None, ""):
+            continue
+        try:
+            drafts[int(raw)].learner_ids.append(pk)
+        except (ValueError, IndexError):
+            raise ValidationError(BAD_EDITOR) from None
+    return drafts, constraints
+
+
+class StationsForm(forms.Form):
+    stations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Stations, one per line",
+        help_text="For example: Teacher table, Practice, Reading corner, Project.",
+    )
+    minutes_per_station = forms.IntegerField(
+        label="Minutes per station", min_value=1, max_value=240, initial=15
+    )
+
+    def station_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["stations"].splitlines() if line.strip()]

@@ -1,0 +1,139 @@
+"""The live lesson view: which learners to go to now (intuitive
+differentiation). The rules are the engine's (``trellis.engine.flags``); this
+module fetches the recent evidence cheaply and hides flags a teacher has
+already handled.
+
+Queries per refresh: the roster, the recent responses (one query, each with
+its item's competencies), the handled flags, and the learners who have
+mastered the objective.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from trellis.curriculum.models import Competency
+from trellis.differentiation.models import FlagAction
+from trellis.engine.flags import IDLE, RACING_AHEAD, STUCK_ERRORS, Flag, LessonEvent, flag_learners
+from trellis.evidence.models import MasteryRecord, Response
+from trellis.evidence.models import mastery_state as lv
+from trellis.people.models import SchoolClass, User
+from trellis.people.selectors import roster_of
+
+#: Responses older than this are not looked at by the live view.
+WINDOW = dt.timedelta(hours=3)
+KIND_LABELS = {STUCK_ERRORS: "Stuck", IDLE: "Idle", RACING_AHEAD: "Racing ahead"}
+BAD_THRESHOLD = "{name} must be a whole number from 1 to {top}."
+
+
+@dataclass(frozen=True)
+class LiveFlag:
+    learner: User
+    flag: Flag
+
+    @property
+    def kind(self) -> str:
+        return self.flag.kind
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.flag.kind]
+
+
+@dataclass(frozen=True)
+class LiveView:
+    flags: list[LiveFlag]
+    learners: int
+    responses: int
+    as_of: dt.datetime
+    handled: list[FlagAction]
+
+
+def parse_threshold(raw: object, default: int, name: str, top: int) -> int:
+    from django.core.exceptions import ValidationError
+
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise ValidationError(BAD_THRESHOLD.format(name=name, top=top)) from None
+    if not 1 <= value <= top:
+        raise ValidationError(BAD_THRESHOLD.format(name=name, top=top))
+    return value
+
+
+def live_flags(
+    school_class: SchoolClass,
+    *,
+    objective: Competency | None = None,
+    lesson_start: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    errors_in_a_row: int = 3,
+    idle_minutes: int = 5,
+    correct_in_a_row: int = 5,
+) -> LiveView:
+    now = now or timezone.now()
+    since = max(lesson_start, now - WINDOW) if lesson_start else now - WINDOW
+    learners = {u.pk: u for u in roster_of(school_class)}
+    rows = (
+        Response.objects.filter(
+            learner_id__in=list(learners), recorded_at__gte=since, recorded_at__lte=now
+        )
+        .order_by("recorded_at", "pk", "item__competencies__position")
+        .values_list(
+            "pk",
+            "learner_id",
+            "recorded_at",
+            "correct",
+            "item__competencies__code",
+            "item__competencies__id",
+        )
+    )
+    events: dict[str, list[LessonEvent]] = {str(pk): [] for pk in learners}
+    seen: set[int] = set()
+    for pk, learner_id, at, correct, code, cid in rows:
+        if pk in seen:  # an item on several competencies: its first one names the run
+            continue
+        seen.add(pk)
+        label = code or (str(cid) if cid else None)
+        events[str(learner_id)].append(LessonEvent(timestamp=at, competency=label, correct=correct))
+    mastered: dict[str, dt.datetime] = {}
+    if objective is not None:
+        mastered = {
+            str(lid): at
+            for lid, at in MasteryRecord.objects.filter(
+                learner_id__in=list(learners), competency=objective, level=lv.MASTERED
+            ).values_list("learner_id", "updated_at")
+        }
+    flags = flag_learners(
+        events,
+        now,
+        errors_in_a_row=errors_in_a_row,
+        idle_minutes=idle_minutes,
+        correct_in_a_row=correct_in_a_row,
+        lesson_start=lesson_start,
+        objective=objective.label if objective else None,
+        mastered_objective_at=mastered,
+    )
+    handled = list(
+        FlagAction.objects.filter(school_class=school_class, at__gte=since)
+        .select_related("learner", "handled_by")
+        .order_by("-at", "-pk")
+    )
+    latest: dict[tuple[int, str], dt.datetime] = {}
+    for action in handled:
+        key = (action.learner_id, action.kind)
+        latest.setdefault(key, action.at)
+    shown = [
+        LiveFlag(learners[int(f.learner_id)], f)
+        for f in flags
+        if latest.get((int(f.learner_id), f.kind)) is None
+        or latest[(int(f.learner_id), f.kind)] < f.since
+    ]
+    return LiveView(
+        flags=shown, learners=len(learners), responses=len(seen), as_of=now, handled=handled[:10]
+    )

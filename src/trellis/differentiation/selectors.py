@@ -1,0 +1,301 @@
+"""Reads for differentiation: a class's groupings and their members, the
+readiness evidence behind a suggestion, the learner's own group plan entry,
+and the members a group-targeted assessment reaches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum.selectors import frameworks_for_school, prerequisites_of
+from trellis.differentiation import models as m
+from trellis.evidence.models import Assessment, MasteryRecord
+from trellis.evidence.models import assessment as a
+from trellis.evidence.models import mastery_state as lv
+from trellis.people.models import Guardianship, SchoolClass, User
+from trellis.people.selectors import classes_taught_by, schools_administered_by
+
+LEVEL_LABELS = dict(lv.LEVELS)
+
+
+def classes_to_differentiate(user: User) -> QuerySet[SchoolClass]:
+    """Classes whose groupings this person may see: taught, or in a school they run."""
+    if not user.is_authenticated or not user.is_active:
+        return SchoolClass.objects.none()
+    taught = classes_taught_by(user).values("pk")
+    return (
+        SchoolClass.objects.filter(Q(pk__in=taught) | Q(school__in=schools_administered_by(user)))
+        .select_related("term", "school")
+        .order_by("name")
+    )
+
+
+def groupings_of(school_class: SchoolClass) -> QuerySet[m.Grouping]:
+    return (
+        m.Grouping.objects.filter(school_class=school_class)
+        .select_related("objective", "created_by", "based_on", "plan")
+        .prefetch_related("groups")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def with_members(qs: QuerySet[m.Grouping]) -> QuerySet[m.Grouping]:
+    members = m.GroupMembership.objects.select_related("learner").order_by(
+        "learner__last_name", "learner__first_name", "learner__username"
+    )
+    return qs.select_related(
+        "objective", "school_class", "based_on", "created_by"
+    ).prefetch_related(
+        Prefetch(
+            "groups",
+            queryset=m.Group.objects.prefetch_related(Prefetch("memberships", queryset=members)),
+        )
+    )
+
+
+def latest_grouping(school_class: SchoolClass) -> m.Grouping | None:
+    return (
+        with_members(m.Grouping.objects.filter(school_class=school_class))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def latest_objective(school_class: SchoolClass) -> Competency | None:
+    """The objective of the class's newest grouping (one query)."""
+    newest = (
+        m.Grouping.objects.filter(school_class=school_class)
+        .select_related("objective")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return newest.objective if newest else None
+
+
+def objectives_for(school_class: SchoolClass) -> QuerySet[Competency]:
+    """Competencies a lesson of this class can aim at: those of the school's
+    frameworks and global ones, leaves first by code."""
+    return (
+        Competency.objects.filter(
+            framework__in=frameworks_for_school(school_class.school).values("pk")
+        )
+        .select_related("framework")
+        .order_by("framework__title", "position", "code")
+    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One competency's estimate for one learner, as shown beside a decision."""
+
+    competency: Competency
+    percent: int
+    level: str
+    attempts: int
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    def __str__(self) -> str:
+        attempts = f"{self.attempts} attempt{'' if self.attempts == 1 else 's'}"
+        return f"{self.competency.label}: {self.level_label} ({self.percent} %, {attempts})"
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """A learner's readiness for an objective: their estimate on it and on each
+    direct prerequisite (``score`` is the mean probability over all of them)."""
+
+    learner: User
+    objective: Evidence
+    prerequisites: list[Evidence]
+    score: float
+
+    @property
+    def weak_prerequisites(self) -> list[Evidence]:
+        return [e for e in self.prerequisites if e.level not in (lv.PROFICIENT, lv.MASTERED)]
+
+    @property
+    def has_mastered_objective(self) -> bool:
+        return self.objective.level == lv.MASTERED
+
+
+def readiness_for(learners: list[User], objective: Competency) -> list[Readiness]:
+    """Each learner's readiness, in three queries (prerequisites, their
+    competencies, the mastery records)."""
+    prereq_ids = sorted(prerequisites_of([objective.pk]).get(objective.pk, set()))
+    competencies = {c.pk: c for c in Competency.objects.filter(pk__in=prereq_ids)}
+    competencies[objective.pk] = objective
+    records = {
+        (r.learner_id, r.competency_id): r
+        for r in MasteryRecord.objects.filter(
+            learner__in=[u.pk for u in learners], competency_id__in=list(competencies)
+        )
+    }
+
+    def evidence(learner: User, cid: int) -> Evidence:
+        record = records.get((learner.pk, cid))
+        if record is None:
+            return Evidence(competencies[cid], 0, lv.NOT_STARTED, 0)
+        return Evidence(
+            competencies[cid], round(100 * record.probability), record.level, record.attempts
+        )
+
+    out = []
+    for learner in learners:
+        own = evidence(learner, objective.pk)
+        prereqs = [evidence(learner, cid) for cid in prereq_ids if cid in competencies]
+        values = [e.percent / 100 for e in [own, *prereqs]]
+        out.append(Readiness(learner, own, prereqs, sum(values) / len(values)))
+    return out
+
+
+@dataclass(frozen=True)
+class MyEntry:
+    """What a learner (or their guardian) sees: their own group's entry only."""
+
+    learner: User
+    grouping: m.Grouping
+    group: m.Group
+    entry: m.GroupPlanEntry | None
+
+
+def entries_for_learner(learner: User) -> list[MyEntry]:
+    """The learner's group in the newest grouping of each class they are in,
+    with that group's plan entry (if a plan was written)."""
+    memberships = (
+        m.GroupMembership.objects.filter(
+            learner=learner,
+            grouping__school_class__enrollments__learner=learner,
+            grouping__school_class__enrollments__active=True,
+        )
+        .select_related(
+            "grouping__school_class",
+            "grouping__objective",
+            "group",
+            "group__plan_entry__for_assessment",
+        )
+        .prefetch_related("group__plan_entry__resources")
+        .order_by("grouping__school_class_id", "-grouping__created_at", "-grouping_id")
+    )
+    seen: set[int] = set()
+    out = []
+    for membership in memberships:
+        class_id = membership.grouping.school_class_id
+        if class_id in seen:
+            continue
+        seen.add(class_id)
+        entry = getattr(membership.group, "plan_entry", None)
+        out.append(MyEntry(learner, membership.grouping, membership.group, entry))
+    return out
+
+
+def children_of(guardian: User) -> QuerySet[User]:
+    return User.objects.filter(
+        pk__in=Guardianship.objects.filter(guardian=guardian).values("learner_id")
+    ).order_by("first_name", "username")
+
+
+def plan_with_entries(plan_id: int) -> m.GroupPlan | None:
+    entries = m.GroupPlanEntry.objects.select_related("group", "for_assessment").prefetch_related(
+        "resources"
+    )
+    return (
+        m.GroupPlan.objects.filter(pk=plan_id)
+        .select_related("grouping__school_class", "objective")
+        .prefetch_related(Prefetch("entries", queryset=entries))
+        .first()
+    )
+
+
+def resources_for(school_class: SchoolClass) -> QuerySet[Resource]:
+    return Resource.objects.filter(school=school_class.school).order_by("title")
+
+
+def for_assessments_of(school_class: SchoolClass) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(school_class=school_class, purpose=a.FOR_LEARNING).order_by(
+        "title"
+    )
+
+
+def group_member_ids(group_id: int) -> set[int]:
+    """The current members of a group: those of the group with the same name
+    in the newest revision of its grouping, so a learner moved into the group
+    after an assessment was assigned to it gets the assessment too. If the
+    newest revision has no group of that name, the group's own members."""
+    group = m.Group.objects.filter(pk=group_id).select_related("grouping").first()
+    if group is None:
+        return set()
+    lineage = group.grouping.lineage or group.grouping_id
+    newest = m.Grouping.objects.filter(lineage=lineage).order_by("-created_at", "-pk").first()
+    current = m.GroupMembership.objects.filter(grouping=newest, group__label=group.label)
+    if newest is None or not current.exists():
+        current = m.GroupMembership.objects.filter(group=group)
+    return set(current.values_list("learner_id", flat=True))
+
+
+@dataclass(frozen=True)
+class BeforeLesson:
+    """Intentional differentiation: who is likely to struggle with the
+    objective (a prerequisite below proficient) and who already shows
+    mastery of it (candidates for extension), with the evidence."""
+
+    objective: Competency
+    prerequisites: list[Competency]
+    struggle: list[Readiness]
+    extension: list[Readiness]
+    on_track: list[Readiness]
+
+
+def before_lesson(school_class: SchoolClass, objective: Competency) -> BeforeLesson:
+    from trellis.people.selectors import roster_of
+
+    rows = readiness_for(list(roster_of(school_class)), objective)
+    prerequisites = rows[0].prerequisites if rows else []
+    extension = [r for r in rows if r.has_mastered_objective]
+    struggle = sorted(
+        (r for r in rows if not r.has_mastered_objective and r.weak_prerequisites),
+        key=lambda r: (r.score, str(r.learner)),
+    )
+    rest = [r for r in rows if r not in extension and r not in struggle]
+    return BeforeLesson(objective, [e.competency for e in prerequisites], struggle, extension, rest)
+
+
+@dataclass(frozen=True)
+class RotationSlot:
+    start: int
+    end: int
+    stations: list[str]  # one per group, in group order
+
+
+@dataclass(frozen=True)
+class RotationTable:
+    groups: list[m.Group]
+    slots: list[RotationSlot]
+    minutes: int
+
+    @property
+    def total_minutes(self) -> int:
+        return self.minutes * len(self.slots)
+
+
+def rotation_table(plan: m.GroupPlan, rotation: m.StationRotation) -> RotationTable:
+    """Which group is at which station in each time slot (see
+    ``services.rotation_schedule``)."""
+    from trellis.differentiation.services import rotation_schedule
+
+    groups = list(
+        plan.grouping.groups.prefetch_related(
+            Prefetch("memberships", queryset=m.GroupMembership.objects.select_related("learner"))
+        )
+    )
+    names = list(rotation.stations)
+    minutes = rotation.minutes_per_station
+    slots = [
+        RotationSlot(t * minutes, (t + 1) * minutes, [names[i] for i in row])
+        for t, row in enumerate(rotation_schedule(len(groups), len(names)))
+    ]
+    return RotationTable(groups, slots, minutes)

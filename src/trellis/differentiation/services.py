@@ -1,0 +1,454 @@
+"""Writes for differentiation: saving a grouping (from a suggestion, a
+teacher's moves or a regroup), the group plan, the station rotation and the
+handling of live flags. Each is all-or-nothing: a grouping that breaks a
+keep-apart pair, or a plan naming a summative assessment, saves nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from trellis.curriculum.models import Competency, Resource
+from trellis.differentiation import models as m
+from trellis.evidence.models import Assessment, AssessmentAssignment
+from trellis.evidence.models import assessment as a
+from trellis.evidence.services import assessment_assign
+from trellis.people.models import SchoolClass, User
+from trellis.people.selectors import roster_of
+
+NO_GROUPS = "A grouping needs at least one group."
+LABEL_EMPTY = "Group {n} has no name."
+LABEL_TWICE = "Two groups are called “{label}”; give each group its own name."
+LEARNER_NOT_IN_CLASS = "{learner} is not a learner in {school_class}."
+LEARNER_TWICE = "{learner} is in more than one group."
+LEARNERS_MISSING = "Every learner needs a group; not placed: {names}."
+EMPTY_ROSTER = "{school_class} has no learners to group."
+KEEP_APART_BROKEN = "{a} and {b} should be kept apart but are both in {group}."
+KEEP_TOGETHER_BROKEN = "{a} and {b} should be kept together but are in {group_a} and {group_b}."
+OBJECTIVE_OTHER_SCHOOL = "The objective {objective} belongs to another school's framework."
+UNKNOWN_KIND = "Unknown kind of grouping “{kind}”; use one of: {choices}."
+UNKNOWN_GROUP = "There is no group called “{label}” in this grouping."
+MOVE_UNKNOWN_LEARNER = "{learner} is not in this grouping."
+NO_MOVES = "Choose at least one learner to move."
+MOVED_BY_TEACHER = "Moved by {teacher}"
+JOINED_CLASS = "New to the class"
+
+GROUP_OTHER_GROUPING = "Group {group} is not part of this grouping."
+ASSESSMENT_NOT_FOR = "“{title}” is {purpose}; a group's check must be FOR learning (formative)."
+ASSESSMENT_OTHER_CLASS = "“{title}” belongs to another class."
+RESOURCE_OTHER_SCHOOL = "Resource {resource} belongs to another school."
+RESOURCE_UNKNOWN = "There is no resource {resource}."
+ASSESSMENT_UNKNOWN = "There is no assessment {assessment}."
+
+NO_STATIONS = "Name at least one station."
+STATION_EMPTY = "Station {n} has no name."
+TOO_FEW_STATIONS = (
+    "{groups} groups need at least {groups} stations so that no two groups share one "
+    "at the same time; there are {stations}."
+)
+MINUTES_RANGE = "Minutes per station must be between 1 and 240, not {value}."
+
+FLAG_KINDS = ("stuck_errors", "idle", "racing_ahead")
+UNKNOWN_FLAG_KIND = "Unknown flag “{kind}”; use one of: stuck_errors, idle, racing_ahead."
+
+
+@dataclass
+class GroupDraft:
+    """A group as the teacher (or the suggestion) shapes it before saving."""
+
+    label: str
+    learner_ids: list[int]
+    explanation: str = ""
+
+
+@dataclass
+class EntryDraft:
+    group_id: int
+    process: str = ""
+    product: str = ""
+    affect: str = ""
+    resource_ids: list[int] = field(default_factory=list)
+    for_assessment_id: int | None = None
+
+
+def _name(users: Mapping[int, User], pk: int) -> str:
+    user = users.get(pk)
+    return str(user) if user else f"learner {pk}"
+
+
+def check_objective(school_class: SchoolClass, objective: Competency) -> None:
+    school_id = objective.framework.school_id
+    if school_id is not None and school_id != school_class.school_id:
+        raise ValidationError(OBJECTIVE_OTHER_SCHOOL.format(objective=objective.label))
+
+
+def check_constraints(
+    groups: Sequence[GroupDraft], constraints: Mapping, users: Mapping[int, User]
+) -> None:
+    """Keep-apart pairs in different groups, keep-together pairs in the same one."""
+    where = {pk: g.label for g in groups for pk in g.learner_ids}
+    for x, y in constraints.get("keep_apart") or []:
+        if x in where and where.get(x) == where.get(y):
+            raise ValidationError(
+                KEEP_APART_BROKEN.format(a=_name(users, x), b=_name(users, y), group=where[x])
+            )
+    for x, y in constraints.get("keep_together") or []:
+        if x in where and y in where and where[x] != where[y]:
+            raise ValidationError(
+                KEEP_TOGETHER_BROKEN.format(
+                    a=_name(users, x), b=_name(users, y), group_a=where[x], group_b=where[y]
+                )
+            )
+
+
+def _check_groups(
+    school_class: SchoolClass, groups: Sequence[GroupDraft], roster: Mapping[int, User]
+) -> None:
+    if not roster:
+        raise ValidationError(EMPTY_ROSTER.format(school_class=school_class))
+    if not groups:
+        raise ValidationError(NO_GROUPS)
+    labels: set[str] = set()
+    placed: set[int] = set()
+    for n, group in enumerate(groups, start=1):
+        label = group.label.strip()
+        if not label:
+            raise ValidationError(LABEL_EMPTY.format(n=n))
+        if label in labels:
+            raise ValidationError(LABEL_TWICE.format(label=label))
+        labels.add(label)
+        for pk in group.learner_ids:
+            if pk not in roster:
+                learner = User.objects.filter(pk=pk).first()
+                raise ValidationError(
+                    LEARNER_NOT_IN_CLASS.format(
+                        learner=learner or f"learner {pk}", school_class=school_class
+                    )
+                )
+            if pk in placed:
+                raise ValidationError(LEARNER_TWICE.format(learner=roster[pk]))
+            placed.add(pk)
+    missing = [roster[pk] for pk in roster if pk not in placed]
+    if missing:
+        raise ValidationError(LEARNERS_MISSING.format(names=", ".join(str(u) for u in missing)))
+
+
+def normalise_constraints(constraints: Mapping | None) -> dict:
+    """Only the keys Trellis understands, with pairs as sorted int lists."""
+    constraints = dict(constraints or {})
+    out: dict = {}
+    for key in ("n_groups", "min_size", "max_size"):
+        if constraints.get(key) not in (None, ""):
+            out[key] = int(constraints[key])
+    for key in ("keep_apart", "keep_together"):
+        pairs = [sorted((int(x), int(y))) for x, y in constraints.get(key) or [] if x != y]
+        if pairs:
+            out[key] = pairs
+    return out
+
+
+@transaction.atomic
+def grouping_save(
+    *,
+    school_class: SchoolClass,
+    objective: Competency,
+    kind: str,
+    groups: Sequence[GroupDraft],
+    created_by: User | None,
+    constraints: Mapping | None = None,
+    based_on: m.Grouping | None = None,
+    note: str = "",
+    reasons: Mapping[int, str] | None = None,
+    features: Mapping | None = None,
+    notes: Sequence[str] = (),
+) -> m.Grouping:
+    """Save a grouping. Every learner of the class is placed exactly once and
+    the constraints hold, or nothing is saved. With ``based_on``, each learner
+    whose group changed gets ``moved_from`` and a reason (``reasons`` or
+    "Moved by <teacher>")."""
+    if kind not in dict(m.KINDS):
+        raise ValidationError(
+            UNKNOWN_KIND.format(kind=kind, choices=", ".join(k for k, _ in m.KINDS))
+        )
+    check_objective(school_class, objective)
+    roster = {u.pk: u for u in roster_of(school_class)}
+    groups = [GroupDraft(g.label.strip(), list(g.learner_ids), g.explanation) for g in groups]
+    _check_groups(school_class, groups, roster)
+    constraints = normalise_constraints(constraints)
+    check_constraints(groups, constraints, roster)
+    grouping = m.Grouping(
+        school_class=school_class,
+        objective=objective,
+        kind=kind,
+        constraints=constraints,
+        based_on=based_on,
+        lineage=(based_on.lineage or based_on.pk) if based_on else None,
+        note=note.strip()[:300],
+        features=dict(features or (based_on.features if based_on else {})),
+        notes=list(notes),
+        created_by=created_by,
+    )
+    grouping.full_clean()
+    grouping.save()
+    if grouping.lineage is None:
+        m.Grouping.objects.filter(pk=grouping.pk).update(lineage=grouping.pk)
+        grouping.lineage = grouping.pk
+    before = previous_labels(based_on) if based_on else {}
+    reasons = reasons or {}
+    made = m.Group.objects.bulk_create(
+        [
+            m.Group(grouping=grouping, label=g.label, explanation=g.explanation, position=n)
+            for n, g in enumerate(groups)
+        ]
+    )
+    rows = []
+    for group, draft in zip(made, groups, strict=True):
+        for pk in draft.learner_ids:
+            old = before.get(pk)
+            moved = based_on is not None and old != group.label
+            reason = ""
+            if moved:
+                reason = reasons.get(pk) or (
+                    JOINED_CLASS if old is None else MOVED_BY_TEACHER.format(teacher=created_by)
+                )
+            rows.append(
+                m.GroupMembership(
+                    grouping=grouping,
+                    group=group,
+                    learner_id=pk,
+                    moved_from=(old or "") if moved else "",
+                    reason=reason[:300],
+                )
+            )
+    m.GroupMembership.objects.bulk_create(rows)
+    if based_on is not None:
+        _carry_plan(based_on, grouping, made)
+    return grouping
+
+
+def _carry_plan(old: m.Grouping, new: m.Grouping, groups: Sequence[m.Group]) -> None:
+    """A revision keeps the plan: each entry goes to the group of the same
+    name. The formative checks need no new assignment: a group's assessment
+    reaches the current members of the group of that name
+    (``selectors.group_member_ids``)."""
+    plan = m.GroupPlan.objects.filter(grouping=old).first()
+    if plan is None:
+        return
+    copy = m.GroupPlan.objects.create(
+        grouping=new, objective=plan.objective, title=plan.title, created_by=plan.created_by
+    )
+    by_label = {g.label: g for g in groups}
+    for entry in plan.entries.select_related("group").prefetch_related("resources"):
+        group = by_label.get(entry.group.label)
+        if group is None:
+            continue
+        moved = m.GroupPlanEntry.objects.create(
+            plan=copy,
+            group=group,
+            process=entry.process,
+            product=entry.product,
+            affect=entry.affect,
+            for_assessment_id=entry.for_assessment_id,
+        )
+        moved.resources.set(entry.resources.all())
+
+
+def previous_labels(grouping: m.Grouping) -> dict[int, str]:
+    return dict(
+        m.GroupMembership.objects.filter(grouping=grouping).values_list(
+            "learner_id", "group__label"
+        )
+    )
+
+
+def drafts_of(grouping: m.Grouping) -> list[GroupDraft]:
+    members: dict[int, list[int]] = {}
+    for group_id, learner_id in m.GroupMembership.objects.filter(grouping=grouping).values_list(
+        "group_id", "learner_id"
+    ):
+        members.setdefault(group_id, []).append(learner_id)
+    return [
+        GroupDraft(
+            label=g.label, explanation=g.explanation, learner_ids=sorted(members.get(g.pk, []))
+        )
+        for g in grouping.groups.all()
+    ]
+
+
+@transaction.atomic
+def grouping_move(
+    *,
+    grouping: m.Grouping,
+    moves: Mapping[int, str],
+    created_by: User,
+    reasons: Mapping[int, str] | None = None,
+    note: str = "",
+) -> m.Grouping:
+    """A teacher's edit: the same groups with some learners moved (learner id
+    -> label of the group to move to), saved as a new version."""
+    moves = {int(k): v for k, v in moves.items() if v}
+    drafts = drafts_of(grouping)
+    by_label = {d.label: d for d in drafts}
+    placed = {pk: d for d in drafts for pk in d.learner_ids}
+    real = {}
+    for pk, label in moves.items():
+        if label not in by_label:
+            raise ValidationError(UNKNOWN_GROUP.format(label=label))
+        if pk not in placed:
+            learner = User.objects.filter(pk=pk).first()
+            raise ValidationError(MOVE_UNKNOWN_LEARNER.format(learner=learner or f"learner {pk}"))
+        if placed[pk].label != label:
+            real[pk] = label
+    if not real:
+        raise ValidationError(NO_MOVES)
+    for pk, label in real.items():
+        placed[pk].learner_ids.remove(pk)
+        by_label[label].learner_ids.append(pk)
+    return grouping_save(
+        school_class=grouping.school_class,
+        objective=grouping.objective,
+        kind=grouping.kind,
+        groups=drafts,
+        constraints=grouping.constraints,
+        created_by=created_by,
+        based_on=grouping,
+        note=note,
+        reasons=reasons,
+    )
+
+
+def _check_entry(
+    plan_class: SchoolClass, draft: EntryDraft, groups: Mapping[int, m.Group]
+) -> tuple[list[Resource], Assessment | None]:
+    if draft.group_id not in groups:
+        raise ValidationError(GROUP_OTHER_GROUPING.format(group=draft.group_id))
+    resources = list(Resource.objects.filter(pk__in=draft.resource_ids))
+    found = {r.pk for r in resources}
+    for pk in draft.resource_ids:
+        if pk not in found:
+            raise ValidationError(RESOURCE_UNKNOWN.format(resource=pk))
+    for resource in resources:
+        if resource.school_id != plan_class.school_id:
+            raise ValidationError(RESOURCE_OTHER_SCHOOL.format(resource=resource.title))
+    assessment = None
+    if draft.for_assessment_id:
+        assessment = Assessment.objects.filter(pk=draft.for_assessment_id).first()
+        if assessment is None:
+            raise ValidationError(ASSESSMENT_UNKNOWN.format(assessment=draft.for_assessment_id))
+        if assessment.school_class_id != plan_class.pk:
+            raise ValidationError(ASSESSMENT_OTHER_CLASS.format(title=assessment.title))
+        if assessment.purpose != a.FOR_LEARNING:
+            raise ValidationError(
+                ASSESSMENT_NOT_FOR.format(title=assessment.title, purpose=assessment.purpose_short)
+            )
+    return resources, assessment
+
+
+@transaction.atomic
+def group_plan_save(
+    *,
+    grouping: m.Grouping,
+    entries: Sequence[EntryDraft],
+    created_by: User,
+    objective: Competency | None = None,
+    title: str = "",
+) -> m.GroupPlan:
+    """Create or replace the plan of a grouping. A FOR assessment chosen for
+    a group is assigned to that group (once)."""
+    objective = objective or grouping.objective
+    check_objective(grouping.school_class, objective)
+    groups = {g.pk: g for g in grouping.groups.all()}
+    checked = [(d, *_check_entry(grouping.school_class, d, groups)) for d in entries]
+    plan, _ = m.GroupPlan.objects.update_or_create(
+        grouping=grouping,
+        defaults={"objective": objective, "title": title.strip()[:200], "created_by": created_by},
+    )
+    for draft, resources, assessment in checked:
+        entry, _ = m.GroupPlanEntry.objects.update_or_create(
+            group=groups[draft.group_id],
+            defaults={
+                "plan": plan,
+                "process": draft.process.strip(),
+                "product": draft.product.strip(),
+                "affect": draft.affect.strip(),
+                "for_assessment": assessment,
+            },
+        )
+        entry.resources.set(resources)
+        if (
+            assessment is not None
+            and not AssessmentAssignment.objects.filter(
+                assessment=assessment, target=a.TARGET_GROUP, assigned_group_id=draft.group_id
+            ).exists()
+        ):
+            assessment_assign(
+                assessment=assessment,
+                target=a.TARGET_GROUP,
+                assigned_group_id=draft.group_id,
+                group_label=groups[draft.group_id].label,
+            )
+    return plan
+
+
+def rotation_schedule(n_groups: int, n_stations: int) -> list[list[int]]:
+    """slot -> station index of each group: group g is at station (g + t) mod
+    n in slot t, so over n slots every group visits every station once and no
+    two groups share a station at the same time."""
+    return [[(g + t) % n_stations for g in range(n_groups)] for t in range(n_stations)]
+
+
+@transaction.atomic
+def station_rotation_save(
+    *, plan: m.GroupPlan, stations: Sequence[str], minutes_per_station: int
+) -> m.StationRotation:
+    names = [s.strip() for s in stations]
+    while names and not names[-1]:
+        names.pop()
+    if not names:
+        raise ValidationError(NO_STATIONS)
+    for n, name in enumerate(names, start=1):
+        if not name:
+            raise ValidationError(STATION_EMPTY.format(n=n))
+    n_groups = plan.grouping.groups.count()
+    if len(names) < n_groups:
+        raise ValidationError(TOO_FEW_STATIONS.format(groups=n_groups, stations=len(names)))
+    if not 1 <= int(minutes_per_station) <= 240:
+        raise ValidationError(MINUTES_RANGE.format(value=minutes_per_station))
+    rotation, _ = m.StationRotation.objects.update_or_create(
+        plan=plan, defaults={"stations": names, "minutes_per_station": int(minutes_per_station)}
+    )
+    return rotation
+
+
+@transaction.atomic
+def flag_handle(
+    *,
+    school_class: SchoolClass,
+    learner: User,
+    kind: str,
+    handled_by: User,
+    competency: str = "",
+    note: str = "",
+) -> m.FlagAction:
+    """Mark a live flag handled: it stays hidden until the learner is flagged
+    again after this moment."""
+    if kind not in FLAG_KINDS:
+        raise ValidationError(UNKNOWN_FLAG_KIND.format(kind=kind))
+    if not school_class.enrollments.filter(learner=learner, active=True).exists():
+        raise ValidationError(
+            LEARNER_NOT_IN_CLASS.format(learner=learner, school_class=school_class)
+        )
+    action = m.FlagAction(
+        school_class=school_class,
+        learner=learner,
+        kind=kind,
+        competency=(competency or "")[:60],
+        note=note.strip(),
+        handled_by=handled_by,
+    )
+    action.full_clean()
+    action.save()
+    return action

@@ -1,0 +1,1034 @@
+"""The grouping engine: form groups of learners for a lesson under a
+teacher's constraints, and explain each group in words a teacher reads.
+
+Kinds of grouping (``GroupingRequest.kind``):
+
+``readiness``
+    Homogeneous bands. Each learner's readiness combines their mastery of
+    the objective and the mean of their prerequisite mastery
+    (``OBJECTIVE_WEIGHT``). Learners are sorted by readiness and cut into
+    contiguous bands: the cut points minimise the spread within bands (1-D
+    k-means solved exactly by dynamic programming) within the size bounds.
+    Group A is the least ready.
+``heterogeneous``
+    Mixed readiness: a snake draft down the readiness order (A, B, C, C, B,
+    A, ...), so that every group spans a range.
+``interest``
+    Shared interests: each group gets a theme tag (the tag most learners not
+    yet covered share), then learners go to a group whose theme they share,
+    most constrained first, with balanced sizes.
+``profile``
+    Learning profile: learners sorted by (take in, express, engage) and cut
+    into contiguous groups, with cuts placed where the profile changes.
+
+Constraints: a number of groups or size bounds, pairs kept apart, pairs kept
+together (chains of keep-together pairs become one block). When the kind's
+own grouping breaks a constraint it is repaired by a search that keeps every
+learner in their first group when it can, and moves the learners whose move
+disturbs the grouping least (for readiness: those nearest another band).
+Constraints that cannot be met raise :class:`GroupingConstraintError` with a
+message naming the conflict; the message templates are the module-level
+constants below. Nothing is returned half-way.
+
+Deterministic: learners are processed in id order, ties are broken by id and
+there is no randomness, so the same input (in any order) gives the same
+groups.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from trellis.engine.levels import MASTERED, PROFICIENT
+
+__all__ = [
+    "APART_AND_TOGETHER",
+    "APART_CLIQUE",
+    "APART_SELF",
+    "BAD_KIND",
+    "BAD_N_GROUPS",
+    "BOUNDS_ORDER",
+    "DUPLICATE_LEARNER",
+    "KINDS",
+    "MASTERY",
+    "NO_ASSIGNMENT",
+    "NO_LEARNERS",
+    "OBJECTIVE_WEIGHT",
+    "SECURE",
+    "SIZE_IMPOSSIBLE",
+    "SIZE_IMPOSSIBLE_N",
+    "TOGETHER_TOO_LARGE",
+    "TOO_MANY_GROUPS",
+    "UNKNOWN_LEARNER",
+    "Group",
+    "Grouping",
+    "GroupingConstraintError",
+    "GroupingRequest",
+    "LearnerFeatures",
+    "Move",
+    "change_reasons",
+    "compare_groupings",
+    "form_groups",
+    "readiness",
+]
+
+Kind = Literal["readiness", "heterogeneous", "interest", "profile"]
+KINDS: tuple[str, ...] = ("readiness", "heterogeneous", "interest", "profile")
+
+SECURE = PROFICIENT  # 0.60: at or above, a learner is secure on a competency
+MASTERY = MASTERED  # 0.95: at or above (group mean), the objective is mastered
+OBJECTIVE_WEIGHT = 0.5  # readiness = w * objective + (1 - w) * mean(prerequisites)
+DEFAULT_MAX_SIZE = 6  # used when neither a number of groups nor a largest size is given
+PROFILE_KEYS: tuple[str, ...] = ("take_in", "express", "engage")
+_PROFILE_WEIGHTS = (4, 2, 1)
+_PROFILE_PHRASES: dict[str, dict[str, str]] = {
+    "take_in": {
+        "visual": "take in information best by seeing it",
+        "auditory": "take in information best by hearing it",
+        "reading": "take in information best by reading",
+        "hands-on": "take in information best hands-on",
+    },
+    "express": {
+        "written": "show what they know in writing",
+        "oral": "show what they know by talking it through",
+        "visual": "show what they know with drawings and diagrams",
+        "building": "show what they know by making things",
+    },
+    "engage": {
+        "independent": "like to work on their own",
+        "collaborative": "like to work with others",
+        "guided": "like to work with the teacher's guidance",
+    },
+}
+_SEARCH_LIMIT = 200_000
+
+# Error message templates (``str.format`` fields); tests format them.
+NO_LEARNERS = "There are no learners to group."
+DUPLICATE_LEARNER = "The learner id {id!r} appears more than once."
+BAD_KIND = "Unknown kind of grouping {kind!r}: expected one of readiness, heterogeneous, interest, profile."
+BAD_N_GROUPS = "The number of groups must be at least 1, not {n_groups}."
+TOO_MANY_GROUPS = "{n_groups} groups cannot be formed from {n} learners."
+BOUNDS_ORDER = "The smallest group size ({min_size}) is larger than the largest ({max_size})."
+SIZE_IMPOSSIBLE_N = (
+    "{n} learners cannot be split into {n_groups} groups of {min_size} to {max_size} learners."
+)
+SIZE_IMPOSSIBLE = "{n} learners cannot be split into groups of {min_size} to {max_size} learners."
+UNKNOWN_LEARNER = "The {constraint} pair ({a}, {b}) names {id!r}, who is not among the learners."
+APART_SELF = "{name} cannot be kept apart from themselves."
+APART_AND_TOGETHER = (
+    "{a} and {b} are to be kept apart, but they are also to be kept together ({chain})."
+)
+TOGETHER_TOO_LARGE = (
+    "{names} are to be kept together, which makes a group of {size}, "
+    "but groups may have at most {max_size} learners."
+)
+APART_CLIQUE = (
+    "{names} are all to be kept apart from one another, which needs {k} groups, "
+    "but there are only {n_groups}."
+)
+NO_ASSIGNMENT = (
+    "No grouping into {n_groups} groups of {min_size} to {max_size} learners keeps "
+    "{constraints}; try fewer keep-apart or keep-together pairs or other size bounds."
+)
+
+
+class GroupingConstraintError(ValueError):
+    """The teacher's constraints cannot all be met; the message names the
+    conflict."""
+
+
+@dataclass(frozen=True)
+class LearnerFeatures:
+    id: str
+    name: str = ""
+    objective_mastery: float | None = None
+    prerequisite_mastery: Mapping[str, float] = field(default_factory=dict)
+    interests: tuple[str, ...] = ()
+    profile: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class GroupingRequest:
+    kind: Kind
+    objective_code: str = ""
+    objective_statement: str = ""
+    n_groups: int | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+    keep_apart: Sequence[tuple[str, str]] = ()
+    keep_together: Sequence[tuple[str, str]] = ()
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    members: tuple[str, ...]  # learner ids, sorted
+    explanation: str
+    mean_readiness: float | None = None
+    readiness_range: tuple[float, float] | None = None
+    weak_prerequisites: tuple[str, ...] = ()
+    shared_interests: tuple[str, ...] = ()
+    profile: Mapping[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    kind: str
+    objective_code: str
+    groups: tuple[Group, ...]
+    notes: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def label_of(self) -> dict[str, str]:
+        """Learner id -> group label."""
+        return {m: g.label for g in self.groups for m in g.members}
+
+    def group(self, label: str) -> Group:
+        for g in self.groups:
+            if g.label == label:
+                return g
+        raise KeyError(label)
+
+
+@dataclass(frozen=True)
+class Move:
+    learner_id: str
+    name: str
+    from_label: str | None  # None: not in the old grouping
+    to_label: str | None  # None: not in the new grouping
+    reason: str
+
+    @property
+    def text(self) -> str:
+        src = f"Group {self.from_label}" if self.from_label else "no group"
+        dst = f"Group {self.to_label}" if self.to_label else "no group"
+        return f"{self.name} moved from {src} to {dst}" + (
+            f": {self.reason}." if self.reason else "."
+        )
+
+
+# ------------------------------------------------------------------ features
+def readiness(learner: LearnerFeatures) -> float | None:
+    """``OBJECTIVE_WEIGHT`` x objective mastery + the rest x the mean of the
+    prerequisite mastery; either part alone when the other is unknown; None
+    with no evidence at all."""
+    pre = [float(v) for v in learner.prerequisite_mastery.values()]
+    pre_mean = sum(pre) / len(pre) if pre else None
+    obj = learner.objective_mastery
+    if obj is None:
+        return pre_mean
+    if pre_mean is None:
+        return float(obj)
+    return OBJECTIVE_WEIGHT * float(obj) + (1.0 - OBJECTIVE_WEIGHT) * pre_mean
+
+
+def _label(i: int) -> str:
+    """A, B, ..., Z, AA, AB, ..."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _join(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _f2(x: float) -> str:
+    return f"{x:.2f}"
+
+
+class _Names:
+    def __init__(self, learners: Sequence[LearnerFeatures]) -> None:
+        counts = Counter(ln.display for ln in learners)
+        self.of = {
+            ln.id: (ln.display if counts[ln.display] == 1 else f"{ln.display} ({ln.id})")
+            for ln in learners
+        }
+
+    def __call__(self, lid: str) -> str:
+        return self.of.get(lid, lid)
+
+
+# --------------------------------------------------------------- constraints
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, a: int) -> int:
+        while self.parent[a] != a:
+            self.parent[a] = self.parent[self.parent[a]]
+            a = self.parent[a]
+        return a
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _pairs(
+    pairs: Iterable[tuple[str, str]], index: Mapping[str, int], constraint: str
+) -> list[tuple[int, int]]:
+    out: set[tuple[int, int]] = set()
+    for pair in pairs:
+        a, b = pair
+        for x in (a, b):
+            if x not in index:
+                raise GroupingConstraintError(
+                    UNKNOWN_LEARNER.format(constraint=constraint, a=a, b=b, id=x)
+                )
+        i, j = index[a], index[b]
+        out.add((min(i, j), max(i, j)))
+    return sorted(out)
+
+
+def _together_path(
+    a: int, b: int, edges: Sequence[tuple[int, int]], name: Sequence[str]
+) -> list[str]:
+    """The chain of keep-together pairs from a to b (breadth-first)."""
+    adj: dict[int, list[int]] = {}
+    for i, j in edges:
+        adj.setdefault(i, []).append(j)
+        adj.setdefault(j, []).append(i)
+    prev = {a: a}
+    queue = [a]
+    for x in queue:
+        if x == b:
+            break
+        for y in sorted(adj.get(x, [])):
+            if y not in prev:
+                prev[y] = x
+                queue.append(y)
+    path = [b]
+    while path[-1] != a:
+        path.append(prev[path[-1]])
+    return [name[i] for i in reversed(path)]
+
+
+def _max_clique(adj: Mapping[int, set[int]]) -> list[int]:
+    """A largest clique (Bron-Kerbosch with pivoting; keep-apart graphs are
+    small and sparse). Deterministic."""
+    best: list[int] = []
+
+    def expand(r: list[int], p: set[int], x: set[int]) -> None:
+        nonlocal best
+        if not p and not x:
+            if len(r) > len(best) or (len(r) == len(best) and sorted(r) < sorted(best)):
+                best = list(r)
+            return
+        if len(r) + len(p) < len(best):
+            return
+        pivot = max(sorted(p | x), key=lambda u: len(adj[u] & p))
+        for v in sorted(p - adj[pivot]):
+            expand([*r, v], p & adj[v], x & adj[v])
+            p = p - {v}
+            x = x | {v}
+
+    expand([], set(adj), set())
+    return sorted(best)
+
+
+# --------------------------------------------------------------------- sizes
+def _sizes(n: int, req: GroupingRequest) -> tuple[int, int, int]:
+    """(number of groups, smallest size, largest size), or raise."""
+    lo_req, hi_req, g_req = req.min_size, req.max_size, req.n_groups
+    if lo_req is not None and lo_req < 1:
+        raise GroupingConstraintError(BOUNDS_ORDER.format(min_size=lo_req, max_size=hi_req))
+    if lo_req is not None and hi_req is not None and lo_req > hi_req:
+        raise GroupingConstraintError(BOUNDS_ORDER.format(min_size=lo_req, max_size=hi_req))
+    if hi_req is not None and hi_req < 1:
+        raise GroupingConstraintError(
+            SIZE_IMPOSSIBLE.format(n=n, min_size=lo_req or 1, max_size=hi_req)
+        )
+    if g_req is not None:
+        if g_req < 1:
+            raise GroupingConstraintError(BAD_N_GROUPS.format(n_groups=g_req))
+        if g_req > n:
+            raise GroupingConstraintError(TOO_MANY_GROUPS.format(n_groups=g_req, n=n))
+        # Implicit bounds keep bands from collapsing to one learner or
+        # swallowing the class when the teacher gave only a number of groups.
+        lo = lo_req if lo_req is not None else max(1, n // (2 * g_req))
+        hi = hi_req if hi_req is not None else max(lo, math.ceil(1.5 * n / g_req))
+        if lo_req is None and hi_req is not None:
+            lo = min(lo, hi_req)
+        if g_req * lo > n or g_req * hi < n:
+            raise GroupingConstraintError(
+                SIZE_IMPOSSIBLE_N.format(n=n, n_groups=g_req, min_size=lo, max_size=hi)
+            )
+        return g_req, lo, hi
+    lo = lo_req if lo_req is not None else 1
+    hi = hi_req if hi_req is not None else max(DEFAULT_MAX_SIZE, lo)
+    g = max(1, math.ceil(n / hi))
+    if g * lo > n:
+        raise GroupingConstraintError(SIZE_IMPOSSIBLE.format(n=n, min_size=lo, max_size=hi))
+    return g, lo, hi
+
+
+# -------------------------------------------------------------- initial cuts
+def _contiguous_cut(
+    sizes: Sequence[int],
+    seg_cost: Sequence[float] | None,
+    values: Sequence[float] | None,
+    g: int,
+    lo: int,
+    hi: int,
+) -> list[int] | None:
+    """Cut units (already in order) into ``g`` contiguous segments whose
+    sizes lie in [lo, hi], minimising the within-segment sum of squares of
+    ``values`` (when given) or the summed boundary weights ``seg_cost``
+    (``seg_cost[i]`` between units i-1 and i). Returns the segment index per
+    unit, or None if no such cut exists."""
+    u = len(sizes)
+    cum = [0]
+    for s in sizes:
+        cum.append(cum[-1] + s)
+    if values is not None:
+        s1 = [0.0]
+        s2 = [0.0]
+        for s, v in zip(sizes, values, strict=True):
+            s1.append(s1[-1] + s * v)
+            s2.append(s2[-1] + s * v * v)
+
+        def cost(i: int, j: int) -> float:  # units i..j-1
+            w = cum[j] - cum[i]
+            m = s1[j] - s1[i]
+            return (s2[j] - s2[i]) - m * m / w
+    else:
+        assert seg_cost is not None
+        b = [0.0]
+        for x in seg_cost:
+            b.append(b[-1] + x)
+
+        def cost(i: int, j: int) -> float:
+            return b[j] - b[i + 1] if j > i + 1 else 0.0
+
+    inf = math.inf
+    # best[k][j]: best cost of cutting units 0..j-1 into k segments.
+    best = [[inf] * (u + 1) for _ in range(g + 1)]
+    arg = [[-1] * (u + 1) for _ in range(g + 1)]
+    best[0][0] = 0.0
+    for k in range(1, g + 1):
+        prev, cur, a = best[k - 1], best[k], arg[k]
+        for j in range(1, u + 1):
+            i = j - 1
+            bj = inf
+            bi = -1
+            while i >= 0:
+                w = cum[j] - cum[i]
+                if w > hi:
+                    break
+                if w >= lo and prev[i] < inf:
+                    c = prev[i] + cost(i, j)
+                    if c < bj - 1e-12:
+                        bj, bi = c, i
+                i -= 1
+            cur[j], a[j] = bj, bi
+    if best[g][u] == inf:
+        return None
+    seg = [0] * u
+    j = u
+    for k in range(g, 0, -1):
+        i = arg[k][j]
+        for x in range(i, j):
+            seg[x] = k - 1
+        j = i
+    return seg
+
+
+def _balanced_caps(n: int, g: int, lo: int, hi: int) -> list[int]:
+    base, extra = divmod(n, g)
+    return [min(hi, max(lo, base + (1 if k < extra else 0))) for k in range(g)]
+
+
+# ---------------------------------------------------------------- the solver
+class _Problem:
+    def __init__(
+        self,
+        sizes: list[int],
+        g: int,
+        lo: int,
+        hi: int,
+        conflicts: list[set[int]],
+    ) -> None:
+        self.sizes = sizes
+        self.g = g
+        self.lo = lo
+        self.hi = hi
+        self.conflicts = conflicts
+
+    def feasible(self, assign: Sequence[int]) -> bool:
+        tot = [0] * self.g
+        for u, k in enumerate(assign):
+            if k < 0:
+                return False
+            tot[k] += self.sizes[u]
+        if any(t < self.lo or t > self.hi for t in tot):
+            return False
+        return all(assign[u] != assign[v] for u, cs in enumerate(self.conflicts) for v in cs)
+
+    def search(self, init: Sequence[int], cost: np.ndarray) -> list[int] | None:
+        """Depth-first search for a feasible assignment: units most
+        constrained first, then those that would lose most by leaving their
+        first group; each tries its first group, then the others by cost.
+        Returns None when there is none (or the search limit is reached)."""
+        n_units = len(self.sizes)
+        other = cost.copy()
+        other[np.arange(n_units), np.asarray(init)] = np.inf
+        second = other.min(axis=1) if self.g > 1 else np.zeros(n_units)
+        regret = second - cost[np.arange(n_units), np.asarray(init)]
+        order = sorted(
+            range(n_units),
+            key=lambda u: (-len(self.conflicts[u]), -self.sizes[u], -float(regret[u]), u),
+        )
+
+        def ranked(u: int) -> list[int]:
+            return sorted(range(self.g), key=lambda k: (k != init[u], float(cost[u, k]), k))
+
+        choices = [ranked(u) for u in order]
+        suffix = [0] * (n_units + 1)
+        for pos in range(n_units - 1, -1, -1):
+            suffix[pos] = suffix[pos + 1] + self.sizes[order[pos]]
+        tot = [0] * self.g
+        assign = [-1] * n_units
+        ptr = [0] * n_units
+        pos = 0
+        nodes = 0
+        while 0 <= pos < n_units:
+            u = order[pos]
+            if assign[u] >= 0:  # backtracking into u: undo
+                tot[assign[u]] -= self.sizes[u]
+                assign[u] = -1
+            placed = False
+            while ptr[pos] < self.g:
+                k = choices[pos][ptr[pos]]
+                ptr[pos] += 1
+                nodes += 1
+                if nodes > _SEARCH_LIMIT:
+                    return None
+                s = self.sizes[u]
+                if tot[k] + s > self.hi:
+                    continue
+                if any(assign[v] == k for v in self.conflicts[u]):
+                    continue
+                tot[k] += s
+                deficit = sum(max(0, self.lo - t) for t in tot)
+                if deficit > suffix[pos + 1]:
+                    tot[k] -= s
+                    continue
+                assign[u] = k
+                placed = True
+                break
+            if placed:
+                pos += 1
+                if pos < n_units:
+                    ptr[pos] = 0
+            else:
+                ptr[pos] = 0
+                pos -= 1
+        return assign if pos == n_units else None
+
+
+# -------------------------------------------------------------- the engine
+@dataclass
+class _Unit:
+    members: list[int]  # learner indices (sorted by id)
+    readiness: float
+    tags: Counter[str]
+    profile: tuple[str, ...]
+
+
+def _profile_key(ln: LearnerFeatures) -> tuple[str, ...]:
+    # "~" sorts after letters: learners with no stated preference come last.
+    return tuple(str(ln.profile.get(k, "~")) for k in PROFILE_KEYS)
+
+
+def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -> Grouping:
+    """Form groups (see the module docstring). Raises
+    :class:`GroupingConstraintError` when the constraints cannot be met."""
+    if request.kind not in KINDS:
+        raise GroupingConstraintError(BAD_KIND.format(kind=request.kind))
+    if not learners:
+        raise GroupingConstraintError(NO_LEARNERS)
+    seen: set[str] = set()
+    for ln in learners:
+        if ln.id in seen:
+            raise GroupingConstraintError(DUPLICATE_LEARNER.format(id=ln.id))
+        seen.add(ln.id)
+    ls = sorted(learners, key=lambda x: x.id)
+    n = len(ls)
+    index = {ln.id: i for i, ln in enumerate(ls)}
+    names = _Names(ls)
+    name = [names(ln.id) for ln in ls]
+
+    # Constraints.
+    together = _pairs(request.keep_together, index, "keep-together")
+    apart = _pairs(request.keep_apart, index, "keep-apart")
+    for i, j in apart:
+        if i == j:
+            raise GroupingConstraintError(APART_SELF.format(name=name[i]))
+    uf = _UnionFind(n)
+    for i, j in together:
+        uf.union(i, j)
+    for i, j in apart:
+        if uf.find(i) == uf.find(j):
+            chain = " - ".join(_together_path(i, j, together, name))
+            raise GroupingConstraintError(
+                APART_AND_TOGETHER.format(a=name[i], b=name[j], chain=chain)
+            )
+    g, lo, hi = _sizes(n, request)
+    blocks: dict[int, list[int]] = {}
+    for i in range(n):
+        blocks.setdefault(uf.find(i), []).append(i)
+    for members in blocks.values():
+        if len(members) > hi:
+            raise GroupingConstraintError(
+                TOGETHER_TOO_LARGE.format(
+                    names=_join([name[m] for m in members]), size=len(members), max_size=hi
+                )
+            )
+    unit_of = [0] * n
+    unit_members = sorted(blocks.values(), key=lambda m: m[0])
+    for u, members in enumerate(unit_members):
+        for m in members:
+            unit_of[m] = u
+    n_units = len(unit_members)
+    conflicts: list[set[int]] = [set() for _ in range(n_units)]
+    for i, j in apart:
+        a, b = unit_of[i], unit_of[j]
+        conflicts[a].add(b)
+        conflicts[b].add(a)
+    involved = {u: conflicts[u] for u in range(n_units) if conflicts[u]}
+    if involved:
+        clique = _max_clique(involved)
+        if len(clique) > g:
+            who = [name[unit_members[u][0]] for u in clique]
+            raise GroupingConstraintError(
+                APART_CLIQUE.format(names=_join(who), k=len(clique), n_groups=g)
+            )
+
+    # Features.
+    ready_raw = [readiness(ln) for ln in ls]
+    known = [r for r in ready_raw if r is not None]
+    fill = float(np.median(known)) if known else 0.5
+    ready = [fill if r is None else r for r in ready_raw]
+    notes: list[str] = []
+    no_evidence = [name[i] for i, r in enumerate(ready_raw) if r is None]
+    if no_evidence and request.kind in ("readiness", "heterogeneous"):
+        notes.append(
+            f"No evidence yet for {_join(no_evidence)}: placed as if at the class median "
+            f"readiness ({_f2(fill)})."
+        )
+    units = [
+        _Unit(
+            members=m,
+            readiness=sum(ready[i] for i in m) / len(m),
+            tags=Counter(t for i in m for t in set(ls[i].interests)),
+            profile=Counter(_profile_key(ls[i]) for i in m).most_common(1)[0][0],
+        )
+        for m in unit_members
+    ]
+    sizes = [len(u.members) for u in units]
+    problem = _Problem(sizes, g, lo, hi, conflicts)
+
+    init, cost = _initial(request.kind, units, sizes, g, lo, hi, n)
+    if init is not None and problem.feasible(init):
+        assign = init
+    else:
+        start = init if init is not None else [int(np.argmin(cost[u])) for u in range(n_units)]
+        found = problem.search(start, cost)
+        if found is None:
+            raise GroupingConstraintError(
+                NO_ASSIGNMENT.format(
+                    n_groups=g,
+                    min_size=lo,
+                    max_size=hi,
+                    constraints=_constraint_text(request, names),
+                )
+            )
+        assign = found
+        moved = [u for u in range(n_units) if init is not None and assign[u] != init[u]]
+        if moved and request.kind in ("readiness", "heterogeneous"):
+            who = [name[i] for u in moved for i in units[u].members]
+            notes.append(
+                f"To keep the requested learners apart or together, {_join(sorted(who))} "
+                f"{'was' if len(who) == 1 else 'were'} placed outside their "
+                f"{'readiness band' if request.kind == 'readiness' else 'draft group'}."
+            )
+
+    # Groups, labelled in a kind-specific order.
+    members_of: list[list[int]] = [[] for _ in range(g)]
+    for u, k in enumerate(assign):
+        members_of[k].extend(units[u].members)
+    for lst in members_of:
+        lst.sort()
+    if request.kind == "readiness":
+        members_of.sort(key=lambda m: (sum(ready[i] for i in m) / len(m), m[0]))
+    else:
+        members_of.sort(key=lambda m: m[0])
+    groups = tuple(
+        _describe(_label(k), m, ls, ready, request, names) for k, m in enumerate(members_of)
+    )
+    if together:
+        chains = [_join([name[i] for i in m]) for m in unit_members if len(m) > 1]
+        notes.append("Kept together as asked: " + "; ".join(chains) + ".")
+    if apart:
+        notes.append(
+            "Kept apart as asked: " + "; ".join(f"{name[i]} and {name[j]}" for i, j in apart) + "."
+        )
+    return Grouping(
+        kind=request.kind,
+        objective_code=request.objective_code,
+        groups=groups,
+        notes=tuple(notes),
+        names=dict(names.of),
+    )
+
+
+def _constraint_text(request: GroupingRequest, names: _Names) -> str:
+    parts = [f"{names(a)} apart from {names(b)}" for a, b in request.keep_apart]
+    parts += [f"{names(a)} with {names(b)}" for a, b in request.keep_together]
+    return _join(parts) if parts else "the size bounds"
+
+
+def _initial(
+    kind: str,
+    units: list[_Unit],
+    sizes: list[int],
+    g: int,
+    lo: int,
+    hi: int,
+    n: int,
+) -> tuple[list[int] | None, np.ndarray]:
+    """The kind's own grouping (None if it cannot respect the sizes) and a
+    (units x groups) cost of putting each unit in each group."""
+    n_units = len(units)
+    r = np.array([u.readiness for u in units])
+    if kind == "readiness":
+        order = sorted(range(n_units), key=lambda u: (units[u].readiness, units[u].members[0]))
+        seg = _contiguous_cut(
+            [sizes[u] for u in order], None, [units[u].readiness for u in order], g, lo, hi
+        )
+        init: list[int] | None = None
+        if seg is not None:
+            init = [0] * n_units
+            for pos, u in enumerate(order):
+                init[u] = seg[pos]
+            centre = np.array(
+                [
+                    np.average(
+                        r[[u for u in range(n_units) if init[u] == k]],
+                        weights=[sizes[u] for u in range(n_units) if init[u] == k],
+                    )
+                    for k in range(g)
+                ]
+            )
+        else:  # equal-count bands of the sorted learners as centres
+            flat = np.sort(np.repeat(r, sizes))
+            centre = np.array([chunk.mean() for chunk in np.array_split(flat, g)])
+        return init, np.abs(r[:, None] - centre[None, :])
+    if kind == "heterogeneous":
+        order = sorted(range(n_units), key=lambda u: (-units[u].readiness, units[u].members[0]))
+        caps = _balanced_caps(n, g, lo, hi)
+        tot = [0] * g
+        init = [0] * n_units
+        snake = list(range(g)) + list(range(g - 1, -1, -1))
+        step = 0
+        for u in order:
+            for _ in range(2 * g):
+                k = snake[step % (2 * g)]
+                step += 1
+                if tot[k] + sizes[u] <= caps[k]:
+                    break
+            else:
+                k = min(range(g), key=lambda x: (tot[x], x))
+            init[u] = k
+            tot[k] += sizes[u]
+        cost = np.ones((n_units, g))
+        cost[np.arange(n_units), init] = 0.0
+        return init, cost
+    if kind == "interest":
+        caps = _balanced_caps(n, g, lo, hi)
+        themes = _themes(units, sizes, caps)
+        cost = np.array(
+            [
+                [1.0 - (u.tags[t] / len(u.members) if t is not None else 0.0) for t in themes]
+                for u in units
+            ]
+        )
+        return _greedy(cost, sizes, caps), cost
+    # profile
+    order = sorted(range(n_units), key=lambda u: (units[u].profile, units[u].members[0]))
+    bounds = [0.0]
+    for a, b in zip(order, order[1:], strict=False):
+        pa, pb = units[a].profile, units[b].profile
+        bounds.append(
+            float(sum(w for w, x, y in zip(_PROFILE_WEIGHTS, pa, pb, strict=True) if x != y))
+        )
+    seg = _contiguous_cut([sizes[u] for u in order], bounds, None, g, lo, hi)
+    init = None
+    if seg is not None:
+        init = [0] * n_units
+        for pos, u in enumerate(order):
+            init[u] = seg[pos]
+        dominant = [
+            Counter(units[u].profile for u in range(n_units) if init[u] == k).most_common(1)[0][0]
+            for k in range(g)
+        ]
+    else:
+        common = Counter(u.profile for u in units).most_common()
+        dominant = [common[k % len(common)][0] for k in range(g)]
+    cost = np.array(
+        [
+            [
+                sum(w for w, x, y in zip(_PROFILE_WEIGHTS, u.profile, d, strict=True) if x != y)
+                / sum(_PROFILE_WEIGHTS)
+                for d in dominant
+            ]
+            for u in units
+        ]
+    )
+    return init, cost
+
+
+def _themes(units: list[_Unit], sizes: list[int], caps: list[int]) -> list[str | None]:
+    """One theme tag per group: greedily the tag shared by most learners not
+    yet covered (at most a group's worth), ties by tag."""
+    uncovered = set(range(len(units)))
+    themes: list[str | None] = []
+    for cap in caps:
+        count: Counter[str] = Counter()
+        for u in uncovered:
+            for t in units[u].tags:
+                count[t] += sizes[u]
+        if not count:
+            themes.append(None)
+            continue
+        tag = min(count, key=lambda t: (-min(count[t], cap), t))
+        themes.append(tag)
+        holders = sorted(u for u in uncovered if tag in units[u].tags)
+        taken = 0
+        for u in holders:
+            if taken + sizes[u] > cap:
+                break
+            uncovered.discard(u)
+            taken += sizes[u]
+    return themes
+
+
+def _greedy(cost: np.ndarray, sizes: list[int], caps: list[int]) -> list[int] | None:
+    """Single learners: an optimal (Hungarian) assignment to seats. Otherwise
+    assign units to groups with capacities: larger units first, then
+    those that would lose most by not getting their best group (regret),
+    each to the cheapest group with room. None if a unit does not fit."""
+    n_units, g = cost.shape
+    if all(s == 1 for s in sizes) and sum(caps) >= n_units:
+        # Single learners: an optimal assignment to the groups' seats.
+        seat_group = np.repeat(np.arange(g), caps)
+        rows, cols = linear_sum_assignment(cost[:, seat_group])
+        out = [-1] * n_units
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            out[r] = int(seat_group[c])
+        return out
+    srt = np.sort(cost, axis=1)
+    regret = srt[:, 1] - srt[:, 0] if g > 1 else np.zeros(n_units)
+    order = sorted(range(n_units), key=lambda u: (-sizes[u], -float(regret[u]), u))
+    left = list(caps)
+    assign = [-1] * n_units
+    for u in order:
+        best = -1
+        for k in np.argsort(cost[u], kind="stable").tolist():
+            if left[k] >= sizes[u]:
+                best = k
+                break
+        if best < 0:
+            return None
+        assign[u] = best
+        left[best] -= sizes[u]
+    return assign
+
+
+# -------------------------------------------------------------- explanations
+def _describe(
+    label: str,
+    members: list[int],
+    ls: list[LearnerFeatures],
+    ready: list[float],
+    request: GroupingRequest,
+    names: _Names,
+) -> Group:
+    ids = tuple(ls[i].id for i in members)
+    rs = [ready[i] for i in members]
+    mean_r = sum(rs) / len(rs)
+    rng_r = (min(rs), max(rs))
+    tag_count = Counter(t for i in members for t in set(ls[i].interests))
+    half = len(members) / 2
+    shared = tuple(
+        t
+        for t, c in sorted(tag_count.items(), key=lambda x: (-x[1], x[0]))
+        if c >= half and (c >= 2 or len(members) == 1)
+    )
+    prof: dict[str, str] = {}
+    for k in PROFILE_KEYS:
+        seen_vals = Counter(ls[i].profile[k] for i in members if k in ls[i].profile)
+        if seen_vals:
+            v, times = min(seen_vals.items(), key=lambda x: (-x[1], x[0]))
+            if times > half:
+                prof[k] = v
+    n = len(members)
+    count = f"{n} learner{'s' if n != 1 else ''}"
+    obj = request.objective_code or "today's objective"
+    weak: tuple[str, ...] = ()
+    if request.kind == "readiness":
+        pre_means: dict[str, float] = {}
+        codes = sorted({c for i in members for c in ls[i].prerequisite_mastery})
+        for code in codes:
+            got = [
+                float(ls[i].prerequisite_mastery[code])
+                for i in members
+                if code in ls[i].prerequisite_mastery
+            ]
+            pre_means[code] = sum(got) / len(got)
+        weak = tuple(
+            c for c in sorted(pre_means, key=lambda c: (pre_means[c], c)) if pre_means[c] < SECURE
+        )
+        objs = [m for m in (ls[i].objective_mastery for i in members) if m is not None]
+        obj_mean = sum(objs) / len(objs) if objs else None
+        statement = f" ({request.objective_statement})" if request.objective_statement else ""
+        if obj_mean is not None and obj_mean >= MASTERY and not weak:
+            text = f"already shows mastery of {obj}{statement}: extension"
+        elif weak:
+            if len(weak) == 1:
+                text = f"not yet secure on {weak[0]}, the prerequisite of today's objective"
+            else:
+                text = f"not yet secure on {_join(list(weak))}, prerequisites of today's objective"
+            text += f" ({obj}); " + "; ".join(f"{c} averages {_f2(pre_means[c])}" for c in weak)
+        elif obj_mean is not None and obj_mean >= SECURE:
+            text = f"secure on {obj} (mastery averages {_f2(obj_mean)}): ready to practise toward mastery"
+        else:
+            text = f"prerequisites secure: ready for the objective {obj}{statement}"
+        explanation = f"Group {label}: {text}. {count}, readiness {_f2(rng_r[0])}-{_f2(rng_r[1])}."
+    elif request.kind == "heterogeneous":
+        explanation = (
+            f"Group {label}: mixed readiness, from {_f2(rng_r[0])} to {_f2(rng_r[1])} "
+            f"(mean {_f2(mean_r)}), so learners further along can support the others on {obj}. "
+            f"{count}."
+        )
+    elif request.kind == "interest":
+        if shared:
+            held = ", ".join(f"{t} ({tag_count[t]} of {n})" for t in shared[:3])
+            explanation = f"Group {label}: shared interest in {held}. {count}."
+        elif tag_count:
+            top = min(tag_count.items(), key=lambda x: (-x[1], x[0]))
+            explanation = (
+                f"Group {label}: no interest shared by most of the group; the most common is "
+                f"{top[0]} ({top[1]} of {n}). {count}."
+            )
+        else:
+            explanation = f"Group {label}: no interests stated. {count}."
+    else:
+        parts = []
+        for k in PROFILE_KEYS:
+            if k in prof:
+                v = prof[k]
+                c = sum(1 for i in members if ls[i].profile.get(k) == v)
+                parts.append(f"{_PROFILE_PHRASES[k].get(v, f'{k} {v}')} ({c} of {n})")
+        if parts:
+            explanation = f"Group {label}: most {_join(parts)}. {count}."
+        else:
+            explanation = f"Group {label}: mixed learning profiles. {count}."
+    return Group(
+        label=label,
+        members=ids,
+        explanation=explanation,
+        mean_readiness=mean_r,
+        readiness_range=rng_r,
+        weak_prerequisites=weak,
+        shared_interests=shared,
+        profile=prof,
+    )
+
+
+# ---------------------------------------------------------------- regrouping
+def change_reasons(
+    before: Sequence[LearnerFeatures],
+    after: Sequence[LearnerFeatures],
+    objective_code: str = "",
+) -> dict[str, str]:
+    """Why each learner's features changed, in words (for
+    :func:`compare_groupings`): e.g. ``mastery of 6.RP.3 rose from 0.42 to
+    0.81``. Only changes of at least 0.05 are mentioned."""
+    old = {ln.id: ln for ln in before}
+    out: dict[str, str] = {}
+    obj = objective_code or "the objective"
+    for ln in sorted(after, key=lambda x: x.id):
+        prev = old.get(ln.id)
+        if prev is None:
+            continue
+        parts = []
+        a, b = prev.objective_mastery, ln.objective_mastery
+        if a is not None and b is not None and abs(b - a) >= 0.05:
+            parts.append(
+                f"mastery of {obj} {'rose' if b > a else 'fell'} from {_f2(a)} to {_f2(b)}"
+            )
+        elif a is None and b is not None:
+            parts.append(f"first evidence on {obj}: mastery {_f2(b)}")
+        for code in sorted(set(prev.prerequisite_mastery) & set(ln.prerequisite_mastery)):
+            x, y = float(prev.prerequisite_mastery[code]), float(ln.prerequisite_mastery[code])
+            if abs(y - x) >= 0.05:
+                parts.append(
+                    f"mastery of {code} {'rose' if y > x else 'fell'} from {_f2(x)} to {_f2(y)}"
+                )
+        if set(prev.interests) != set(ln.interests):
+            parts.append("stated interests changed")
+        if dict(prev.profile) != dict(ln.profile):
+            parts.append("learning profile changed")
+        if parts:
+            out[ln.id] = "; ".join(parts)
+    return out
+
+
+def compare_groupings(
+    old: Mapping[str, str],
+    new: Grouping,
+    reasons: Mapping[str, str] | None = None,
+) -> list[Move]:
+    """Who moved from which group to which and why. ``old`` maps learner id
+    to the old label; ``reasons`` (e.g. from :func:`change_reasons`) maps
+    learner id to why. Learners whose label is unchanged are left out.
+    Sorted by learner id."""
+    reasons = reasons or {}
+    now = new.label_of()
+    moves = []
+    for lid in sorted(set(old) | set(now)):
+        a, b = old.get(lid), now.get(lid)
+        if a == b:
+            continue
+        reason = reasons.get(lid, "")
+        if not reason:
+            if a is None:
+                reason = "new to the grouping"
+            elif b is None:
+                reason = "not in the new grouping"
+            else:
+                reason = "regrouped with the class; no change in their own evidence"
+        moves.append(Move(lid, new.names.get(lid, lid), a, b, reason))
+    return moves

@@ -1,0 +1,85 @@
+"""Fetching plans, reports and module sequences on someone's behalf: 404
+for a record the person has no reason to see, 403 for one they may see but
+not change. Reading a plan through here is what writes the read log."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from trellis.individualization.models import (
+    IndividualPlan,
+    ModuleSequence,
+    SpecificObjective,
+    SummativeReport,
+    Support,
+)
+from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get
+from trellis.people.models import User
+
+
+def access_plan(user: User, plan_id: object, *, via: str | None = None) -> IndividualPlan:
+    """A plan the person may read; ``via`` ("page" or "api") logs the read."""
+    plan = _get(IndividualPlan, plan_id)
+    if not user.has_perm("individualization.view_plan", plan):
+        raise NotVisible(NOT_FOUND)
+    if via is not None:
+        from trellis.individualization.services.plans import plan_read_record
+
+        plan_read_record(plan=plan, reader=user, via=via)
+    return plan
+
+
+def access_plan_to_change(user: User, plan_id: object) -> IndividualPlan:
+    plan = access_plan(user, plan_id)
+    if not user.has_perm("individualization.change_plan", plan):
+        raise PermissionDenied(FORBIDDEN)
+    return plan
+
+
+def access_plan_reads(user: User, plan_id: object) -> IndividualPlan:
+    """The read log: the school's admins (and operators) only."""
+    from trellis.people.rules import administers_learner, is_operator
+
+    plan = access_plan(user, plan_id)
+    if not (is_operator(user) or administers_learner(user, plan.learner)):
+        raise PermissionDenied(FORBIDDEN)
+    return plan
+
+
+def access_objective(
+    user: User, objective_id: object, *, change: bool = False
+) -> SpecificObjective:
+    objective = _get(SpecificObjective, objective_id)
+    if change:
+        access_plan_to_change(user, objective.plan_id)
+    else:
+        access_plan(user, objective.plan_id)
+    return objective
+
+
+def access_support_to_log(user: User, support_id: object) -> Support:
+    support = _get(Support, support_id)
+    access_plan_to_change(user, support.plan_id)
+    return support
+
+
+def access_report(user: User, report_id: object) -> SummativeReport:
+    report = _get(SummativeReport, report_id)
+    if not user.has_perm("individualization.view_report", report):
+        raise NotVisible(NOT_FOUND)
+    return report
+
+
+def access_report_to_share(user: User, report_id: object) -> SummativeReport:
+    report = access_report(user, report_id)
+    if not user.has_perm("individualization.share_report", report):
+        raise PermissionDenied(FORBIDDEN)
+    return report
+
+
+def access_sequence_to_arrange(user: User, sequence_id: object) -> ModuleSequence:
+    from trellis.people.access import access_class_as_teacher
+
+    sequence = _get(ModuleSequence, sequence_id)
+    access_class_as_teacher(user, sequence.school_class_id)
+    return sequence

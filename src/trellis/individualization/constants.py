@@ -1,0 +1,56 @@
+"""The accommodations and measurement methods the system knows, with the
+error messages tests reuse. Kept free of Django models so that the
+curriculum and evidence hooks can import it without cycles."""
+
+from __future__ import annotations
+
+from trellis.curriculum.presentation import REDUCED_CHOICES
+
+EXTENDED_TIME = "extended-time"
+READ_ALOUD = "read-aloud"
+LARGE_PRINT = "large-print"
+HIGH_CONTRAST = "high-contrast"
+
+#: Every accommodation the platform applies, in the order pages list them.
+ACCOMMODATIONS: dict[str, str] = {
+    EXTENDED_TIME: "Extended time (time limits multiplied)",
+    READ_ALOUD: "Read aloud (a button reads each question)",
+    REDUCED_CHOICES: "Reduced answer choices (removable distractors hidden)",
+    LARGE_PRINT: "Large print",
+    HIGH_CONTRAST: "High contrast",
+}
+#: Accommodations that change the whole page: the body class they add.
+BODY_CLASSES: dict[str, str] = {LARGE_PRINT: "large-print", HIGH_CONTRAST: "high-contrast"}
+DEFAULT_TIME_MULTIPLIER = 1.5
+MAX_TIME_MULTIPLIER = 4.0
+
+# How progress on a specific objective is measured.
+METHOD_PROBABILITY = "mastery_probability"
+METHOD_PERCENT = "percent_correct"
+METHOD_MANUAL = "teacher_measure"
+METHODS = [
+    (METHOD_PROBABILITY, "Mastery probability (0 to 1, from the evidence)"),
+    (METHOD_PERCENT, "Percent correct on checks (0 to 100)"),
+    (METHOD_MANUAL, "A count or score the teacher enters"),
+]
+#: (low, high) bounds a baseline and a target must lie in for each method.
+METHOD_RANGES: dict[str, tuple[float, float | None]] = {
+    METHOD_PROBABILITY: (0.0, 1.0),
+    METHOD_PERCENT: (0.0, 100.0),
+    METHOD_MANUAL: (0.0, None),
+}
+
+UNKNOWN_ACCOMMODATION = "Unknown accommodation {value!r}; use one of: {choices}."
+NOT_MEASURABLE = (
+    "A {what} of {value:g} cannot be measured by {method}: it must lie between {low:g} and {high}."
+)
+TARGET_BEFORE_BASELINE = "The target date must be after the baseline date."
+REASON_REQUIRED = "Say why the plan is changing: a reason is required for every change."
+MULTIPLIER_RANGE = "The extended-time multiplier must be between 1 and {high:g}."
+LEARNER_NOT_IN_SCHOOL_CLASS = "{learner} is not a learner in a class you teach."
+ONE_ACTIVE_PLAN = "{learner} already has an active plan; change it instead of writing a second."
+NEEDS_COMPETENCY = "Tie the objective to at least one competency."
+COMPETENCY_ELSEWHERE = "Competency {code} belongs to a framework this school does not use."
+MANUAL_ONLY = "Measurements are entered by hand only for objectives measured by the teacher."
+MINUTES_POSITIVE = "Minutes must be more than 0."
+REVIEW_DATE_FORMAT = "Review date {value!r} is not a date (use YYYY-MM-DD)."

@@ -1,0 +1,143 @@
+"""Data points for a specific objective, and the monitoring picture drawn
+from them with ``trellis.engine.monitoring``.
+
+Where the points come from depends on the objective's method:
+
+* **mastery probability** -- the learner's evidence on the objective's
+  competencies is replayed through the school's mastery model, response by
+  response (the same update the live record gets); the point for a day is
+  the probability after that day's last response, averaged over the
+  competencies that have evidence.
+* **percent correct on checks** -- each assessment attempt (FOR or OF
+  learning) with answers on the objective's competencies gives one point:
+  the share of those answers that were right, in percent, dated by the
+  attempt's last answer.
+* **teacher measure** -- the measurements the teacher enters.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from trellis.engine import monitoring as m
+from trellis.evidence import mastery
+from trellis.evidence.models import Response
+from trellis.evidence.models import assessment as a
+from trellis.evidence.services.mastery import _item_competencies, effective_outcomes
+from trellis.individualization import constants as c
+from trellis.individualization.models import SpecificObjective
+
+
+@dataclass(frozen=True)
+class ObjectiveProgress:
+    objective: SpecificObjective
+    aim: m.AimLine
+    points: list[m.DataPoint]
+    trend: m.TrendLine | None
+    decision: m.Decision
+    table: list[m.ProgressRow]
+    svg: str
+
+    @property
+    def prompt(self) -> bool:
+        """True when the decision rule asks the teacher to act."""
+        return self.decision.kind in (m.CHANGE_PLAN, m.RAISE_GOAL)
+
+
+def _competency_ids(objective: SpecificObjective) -> set[int]:
+    return {comp.pk for comp in objective.competencies.all()}
+
+
+def _probability_points(objective: SpecificObjective) -> list[m.DataPoint]:
+    wanted = _competency_ids(objective)
+    learner_id = objective.plan.learner_id
+    qs = Response.objects.filter(learner_id=learner_id, item__competencies__in=wanted).distinct()
+    outcomes = effective_outcomes(qs)
+    # ``order`` in an outcome indexes the same time-ordered list of responses.
+    times = list(
+        qs.filter(corrections__isnull=True)
+        .order_by("recorded_at", "pk")
+        .values_list("recorded_at", flat=True)
+    )
+    by_item = _item_competencies(o[1] for o in outcomes)
+    model = mastery.model_for_school(objective.plan.school_id)
+    states: dict[int, dict] = {}
+    probs: dict[int, float] = {}
+    per_day: dict = {}
+    for _, item_id, correct, order in outcomes:
+        for cid in by_item[item_id]:
+            if cid in wanted:
+                estimate = mastery.update(model, states.get(cid, {}), str(cid), correct)
+                states[cid] = estimate.state
+                probs[cid] = estimate.probability
+        if probs:
+            per_day[timezone.localdate(times[order])] = sum(probs.values()) / len(probs)
+    return [m.DataPoint(day, round(value, 3)) for day, value in sorted(per_day.items())]
+
+
+def _percent_points(objective: SpecificObjective) -> list[m.DataPoint]:
+    wanted = _competency_ids(objective)
+    rows = (
+        Response.objects.filter(
+            learner_id=objective.plan.learner_id,
+            attempt__isnull=False,
+            attempt__assessment__purpose__in=[a.FOR_LEARNING, a.OF_LEARNING],
+            item__competencies__in=wanted,
+            corrections__isnull=True,
+            correct__isnull=False,
+        )
+        .distinct()
+        .order_by("recorded_at", "pk")
+        .values_list("attempt_id", "correct", "recorded_at")
+    )
+    by_attempt: dict[int, list] = defaultdict(list)
+    for attempt_id, correct, at in rows:
+        by_attempt[attempt_id].append((correct, at))
+    points = []
+    for answers in by_attempt.values():
+        share = sum(1 for ok, _ in answers if ok) / len(answers)
+        points.append(m.DataPoint(timezone.localdate(answers[-1][1]), round(100 * share, 1)))
+    return sorted(points, key=lambda p: p.date)
+
+
+def objective_points(objective: SpecificObjective) -> list[m.DataPoint]:
+    if objective.method == c.METHOD_PROBABILITY:
+        return _probability_points(objective)
+    if objective.method == c.METHOD_PERCENT:
+        return _percent_points(objective)
+    return [m.DataPoint(x.on, x.value) for x in objective.measurements.all()]
+
+
+def objective_progress(objective: SpecificObjective) -> ObjectiveProgress:
+    aim = m.AimLine(
+        objective.baseline_date,
+        objective.baseline_value,
+        objective.target_date,
+        objective.target_value,
+    )
+    points = objective_points(objective)
+    try:
+        trend = m.trend_line(points)
+    except ValueError:
+        trend = None
+    unit = {c.METHOD_PERCENT: "%", c.METHOD_PROBABILITY: ""}.get(objective.method, objective.unit)
+    svg = m.render_progress_svg(
+        aim,
+        points,
+        trend,
+        f"Progress: {objective.statement[:60]}",
+        id_prefix=f"objective-{objective.pk}",
+        unit=unit,
+    )
+    return ObjectiveProgress(
+        objective=objective,
+        aim=aim,
+        points=points,
+        trend=trend,
+        decision=m.decision(points, aim, n=objective.rule_points),
+        table=m.progress_table(aim, points),
+        svg=svg,
+    )

@@ -1,0 +1,174 @@
+"""Reads for individualization: the plans a person may see, a learner's
+active accommodations, and the pacing board of a class."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from trellis.individualization import constants as c
+from trellis.individualization.models import (
+    ACTIVE,
+    IndividualPlan,
+    LearnerPace,
+    Module,
+    ModuleSequence,
+    PlanReadLog,
+    SummativeReport,
+)
+from trellis.people import selectors as people_selectors
+from trellis.people.models import SchoolClass, User
+
+
+def plans_visible_to(user: User) -> QuerySet[IndividualPlan]:
+    """The queryset side of ``can_view_plan``: plans of learners the person may see."""
+    return (
+        IndividualPlan.objects.filter(learner__in=people_selectors.learners_visible_to(user))
+        .select_related("learner", "responsible")
+        .order_by("learner__username", "-updated_at")
+    )
+
+
+def plan_detail(plan_id: int) -> IndividualPlan:
+    """A plan with everything its page shows, in a fixed number of queries."""
+    from trellis.individualization.models import Support
+
+    return (
+        IndividualPlan.objects.select_related("learner", "responsible", "created_by")
+        .prefetch_related(
+            "objectives__competencies",
+            "objectives__measurements",
+            Prefetch("supports", queryset=Support.objects.prefetch_related("sessions")),
+            "versions__changed_by",
+        )
+        .get(pk=plan_id)
+    )
+
+
+def active_plan_for(learner: User) -> IndividualPlan | None:
+    if not getattr(learner, "pk", None):
+        return None
+    return (
+        IndividualPlan.objects.filter(learner_id=learner.pk, status=ACTIVE)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def accommodations_of(learner: User) -> tuple[frozenset[str], float]:
+    """The learner's active accommodations and time multiplier, cached on the
+    user object for the request so that every item on a page costs one query."""
+    cached = getattr(learner, "_individualization_cache", None)
+    if cached is None:
+        plan = active_plan_for(learner)
+        if plan is None:
+            cached = (frozenset(), 1.0)
+        else:
+            applied = frozenset(plan.accommodations)
+            multiplier = plan.time_multiplier if c.EXTENDED_TIME in applied else 1.0
+            cached = (applied, multiplier)
+        with contextlib.suppress(AttributeError):  # an anonymous user object
+            learner._individualization_cache = cached
+    return cached
+
+
+def read_log(plan: IndividualPlan) -> QuerySet[PlanReadLog]:
+    return plan.reads.select_related("reader").order_by("-at", "-pk")
+
+
+def reports_visible_to(user: User) -> list[SummativeReport]:
+    """Reports on learners the person may see, kept to those the report rule
+    allows (a guardian sees only shared ones)."""
+    qs = (
+        SummativeReport.objects.filter(learner__in=people_selectors.learners_visible_to(user))
+        .select_related("assessment", "learner")
+        .order_by("-created_at", "-pk")
+    )
+    return [r for r in qs if user.has_perm("individualization.view_report", r)]
+
+
+def reports_visible_for_learner(user: User, learner: User) -> list[SummativeReport]:
+    qs = SummativeReport.objects.filter(learner=learner).select_related("assessment", "created_by")
+    return [r for r in qs if user.has_perm("individualization.view_report", r)]
+
+
+def default_sequence(school_class: SchoolClass) -> ModuleSequence | None:
+    return (
+        ModuleSequence.objects.filter(school_class=school_class, is_default=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def sequences_of(school_class: SchoolClass) -> QuerySet[ModuleSequence]:
+    return ModuleSequence.objects.filter(school_class=school_class).prefetch_related(
+        Prefetch(
+            "modules",
+            queryset=Module.objects.select_related("mastery_check").prefetch_related(
+                "competencies", "resources"
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PaceRow:
+    learner: User
+    pace: LearnerPace | None
+    module: Module | None
+    position: int | None
+    of: int
+    days_on_module: int | None
+    status: str  # "working", "finished", "not started", "not placed"
+
+
+def _days(since: datetime, today: date) -> int:
+    return max(0, (today - timezone.localdate(since)).days)
+
+
+def pacing_board(school_class: SchoolClass) -> list[PaceRow]:
+    """Every learner of the class with where they are; the learner stuck
+    longest on one module first, then those waiting to start, finished last."""
+    today = timezone.localdate()
+    learners = list(people_selectors.roster_of(school_class))
+    paces = {
+        p.learner_id: p
+        for p in LearnerPace.objects.filter(school_class=school_class)
+        .select_related("current_module", "sequence")
+        .prefetch_related("sequence__modules")
+    }
+    rows = []
+    for learner in learners:
+        pace = paces.get(learner.pk)
+        if pace is None:
+            rows.append(PaceRow(learner, None, None, None, 0, None, "not placed"))
+            continue
+        modules = list(pace.sequence.modules.all())
+        module = pace.current_module
+        position = next(
+            (n for n, m in enumerate(modules, 1) if m.pk == pace.current_module_id), None
+        )
+        if pace.finished_at is not None:
+            status, days = "finished", None
+        elif pace.start_after and pace.start_after > today:
+            status, days = "not started", None
+        else:
+            status, days = "working", _days(pace.entered_at, today)
+            if pace.start_after:  # a later start counts from the day it began
+                days = min(days, max(0, (today - pace.start_after).days))
+        rows.append(PaceRow(learner, pace, module, position, len(modules), days, status))
+    order = {"working": 0, "not started": 1, "not placed": 2, "finished": 3}
+    rows.sort(key=lambda r: (order[r.status], -(r.days_on_module or 0), r.learner.username))
+    return rows
+
+
+def paces_of_learner(learner: User) -> QuerySet[LearnerPace]:
+    return (
+        LearnerPace.objects.filter(learner=learner)
+        .select_related("school_class", "sequence", "current_module__mastery_check")
+        .prefetch_related("current_module__resources", "current_module__competencies")
+    )

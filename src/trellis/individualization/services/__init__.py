@@ -1,0 +1,1 @@
+"""Writes for individualization (plans, progress, pacing, reports)."""

@@ -1,0 +1,208 @@
+"""Own pace through a module sequence.
+
+A learner moves to the next module when the current module's mastery check
+is passed, never on a date. *Passed* means either
+
+1. the learner's attempt at the module's mastery-check assessment has every
+   item answered (or was handed in) and the share of right answers is at
+   least the module's threshold; or
+2. every competency of the module is at *proficient* or *mastered* in the
+   learner's mastery records (the evidence already shows it, from practice
+   or other assessments).
+
+``pace_sync`` applies that rule; it runs after every recorded response (a
+signal, see ``signals.py``) and from the "check progress" action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from trellis.curriculum.models import Competency, Resource
+from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
+from trellis.evidence.models import mastery_state as lv
+from trellis.individualization.models import LearnerPace, Module, ModulePass, ModuleSequence
+from trellis.people import selectors as people_selectors
+from trellis.people.models import SchoolClass, User
+
+CHECK_OTHER_CLASS = "The mastery check must be an assessment of this class."
+CHECK_PURPOSE = "The mastery check must be a FOR- or OF-learning assessment."
+THRESHOLD_RANGE = "The pass threshold must be between 0 and 1 (for example 0.8)."
+NEEDS_COMPETENCY = "A module needs at least one competency."
+SEQUENCE_OTHER_CLASS = "That sequence belongs to another class."
+NOT_ENROLLED = "{learner} is not enrolled in {school_class}."
+EMPTY_SEQUENCE = "The sequence has no modules yet."
+PASSING_LEVELS = {lv.PROFICIENT, lv.MASTERED}
+
+
+@transaction.atomic
+def sequence_create(
+    *, school_class: SchoolClass, title: str, created_by: User, is_default: bool = True
+) -> ModuleSequence:
+    if is_default:
+        ModuleSequence.objects.filter(school_class=school_class, is_default=True).update(
+            is_default=False
+        )
+    sequence = ModuleSequence(
+        school_class=school_class, title=title, is_default=is_default, created_by=created_by
+    )
+    sequence.full_clean()
+    sequence.save()
+    return sequence
+
+
+@transaction.atomic
+def module_add(
+    *,
+    sequence: ModuleSequence,
+    title: str,
+    competencies: Sequence[Competency],
+    resources: Sequence[Resource] = (),
+    practice: str = "",
+    mastery_check: Assessment | None = None,
+    threshold: float = 0.8,
+) -> Module:
+    """Append a module; in the class's default sequence, learners not yet
+    placed are placed at its first module."""
+    if not competencies:
+        raise ValidationError({"competencies": NEEDS_COMPETENCY})
+    if not 0.0 < threshold <= 1.0:
+        raise ValidationError({"threshold": THRESHOLD_RANGE})
+    if mastery_check is not None:
+        if mastery_check.school_class_id != sequence.school_class_id:
+            raise ValidationError({"mastery_check": CHECK_OTHER_CLASS})
+        if mastery_check.purpose not in ("for", "of"):
+            raise ValidationError({"mastery_check": CHECK_PURPOSE})
+    last = sequence.modules.order_by("-position").values_list("position", flat=True).first()
+    module = Module(
+        sequence=sequence,
+        position=(last or 0) + 1,
+        title=title,
+        practice=practice,
+        mastery_check=mastery_check,
+        threshold=threshold,
+    )
+    module.full_clean()
+    module.save()
+    module.competencies.set(competencies)
+    module.resources.set(resources)
+    if sequence.is_default:
+        placed = LearnerPace.objects.filter(school_class=sequence.school_class).values("learner_id")
+        first = sequence.modules.order_by("position").first()
+        for learner in people_selectors.roster_of(sequence.school_class).exclude(pk__in=placed):
+            LearnerPace.objects.create(
+                school_class=sequence.school_class,
+                learner=learner,
+                sequence=sequence,
+                current_module=first,
+            )
+    return module
+
+
+@transaction.atomic
+def pace_place(
+    *,
+    school_class: SchoolClass,
+    learner: User,
+    sequence: ModuleSequence,
+    start_after: dt.date | None = None,
+) -> LearnerPace:
+    """Put a learner on a sequence (their own or the class's) from its
+    first module, optionally starting later than the class."""
+    if sequence.school_class_id != school_class.pk:
+        raise ValidationError({"sequence": SEQUENCE_OTHER_CLASS})
+    if not school_class.enrollments.filter(learner=learner, active=True).exists():
+        raise ValidationError(
+            {"learner": NOT_ENROLLED.format(learner=learner, school_class=school_class)}
+        )
+    first = sequence.modules.order_by("position").first()
+    if first is None:
+        raise ValidationError({"sequence": EMPTY_SEQUENCE})
+    pace, _ = LearnerPace.objects.update_or_create(
+        school_class=school_class,
+        learner=learner,
+        defaults={
+            "sequence": sequence,
+            "current_module": first,
+            "entered_at": timezone.now(),
+            "start_after": start_after,
+            "finished_at": None,
+        },
+    )
+    return pace
+
+
+def check_score(module: Module, learner_id: int) -> float | None:
+    """The score that passes ``module`` for this learner, or None if not passed."""
+    if module.mastery_check_id:
+        attempt = Attempt.objects.filter(
+            assessment_id=module.mastery_check_id, learner_id=learner_id
+        ).first()
+        if attempt is not None and attempt.item_ids:
+            answers = list(
+                Response.objects.filter(attempt=attempt, corrections__isnull=True).values_list(
+                    "item_id", "correct"
+                )
+            )
+            complete = attempt.submitted_at is not None or len({i for i, _ in answers}) >= len(
+                attempt.item_ids
+            )
+            share = sum(1 for _, ok in answers if ok) / len(attempt.item_ids)
+            if complete and share >= module.threshold:
+                return round(share, 3)
+    wanted = set(module.competencies.values_list("pk", flat=True))
+    levels = dict(
+        MasteryRecord.objects.filter(learner_id=learner_id, competency_id__in=wanted).values_list(
+            "competency_id", "probability"
+        )
+    )
+    passing = MasteryRecord.objects.filter(
+        learner_id=learner_id, competency_id__in=wanted, level__in=PASSING_LEVELS
+    ).count()
+    if wanted and passing == len(wanted):
+        return round(min(levels.values()), 3)
+    return None
+
+
+@transaction.atomic
+def pace_sync(*, pace: LearnerPace) -> list[ModulePass]:
+    """Move the learner on past every module whose check is now passed."""
+    pace = LearnerPace.objects.select_for_update().get(pk=pace.pk)
+    passed: list[ModulePass] = []
+    today = timezone.localdate()
+    if pace.finished_at or (pace.start_after and pace.start_after > today):
+        return passed
+    while pace.current_module is not None:
+        score = check_score(pace.current_module, pace.learner_id)
+        if score is None:
+            break
+        now = timezone.now()
+        passed.append(
+            ModulePass.objects.create(
+                pace=pace, module=pace.current_module, score=score, passed_at=now
+            )
+        )
+        pace.current_module = (
+            pace.sequence.modules.filter(position__gt=pace.current_module.position)
+            .order_by("position")
+            .first()
+        )
+        pace.entered_at = now
+        if pace.current_module is None:
+            pace.finished_at = now
+    if passed:
+        pace.save(update_fields=["current_module", "entered_at", "finished_at"])
+    return passed
+
+
+def paces_sync_for_learner(learner_id: int) -> int:
+    """After new evidence: advance the learner wherever a check is now passed."""
+    moved = 0
+    for pace in LearnerPace.objects.filter(learner_id=learner_id, finished_at__isnull=True):
+        moved += len(pace_sync(pace=pace))
+    return moved

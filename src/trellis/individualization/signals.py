@@ -1,0 +1,23 @@
+"""Advance a learner's pace as soon as a new response could pass a check.
+
+Evidence is recorded by the evidence app; rather than edit it, this listens
+for new responses and, once the transaction commits, re-checks the
+learner's modules (cheap: a few queries per unfinished pace)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from trellis.evidence.models import Response
+
+
+@receiver(post_save, sender=Response, dispatch_uid="individualization-pace-on-response")
+def _advance_on_response(sender, instance: Response, created: bool, **kwargs) -> None:
+    if not created:
+        return
+    from trellis.individualization.services.pacing import paces_sync_for_learner
+
+    learner_id = instance.learner_id
+    transaction.on_commit(lambda: paces_sync_for_learner(learner_id))

@@ -1,0 +1,23 @@
+"""Template filters for the accommodation note shown beside an item."""
+
+from __future__ import annotations
+
+from django import template
+
+from trellis.individualization import constants as c
+
+register = template.Library()
+
+
+@register.filter
+def accommodation_labels(values) -> str:
+    return "; ".join(c.ACCOMMODATIONS[a].split(" (")[0] for a in c.ACCOMMODATIONS if a in values)
+
+
+@register.filter
+def minutes_allowed(attempt) -> str:
+    """The attempt's time allowance in minutes (its deadline minus its start)."""
+    if not attempt.due_at:
+        return ""
+    minutes = (attempt.due_at - attempt.started_at).total_seconds() / 60
+    return f"{minutes:g}" if minutes == int(minutes) else f"{minutes:.1f}"

@@ -1,0 +1,311 @@
+"""Plan pages: the list (with the teacher's prompts), writing and changing a
+plan, objectives with their monitoring charts, supports, the access log and
+summative reports. Each view fetches through ``access`` and writes through
+``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from trellis.curriculum.models import Competency
+from trellis.curriculum.selectors import frameworks_for_school
+from trellis.evidence.models import Assessment
+from trellis.evidence.models import assessment as a
+from trellis.individualization import access, forms, selectors
+from trellis.individualization.models import VIA_PAGE, IndividualPlan
+from trellis.individualization.progress import objective_progress
+from trellis.individualization.services import plans as services
+from trellis.individualization.services import reports as report_services
+from trellis.people import selectors as people_selectors
+from trellis.people.access import access_learner
+from trellis.people.rules import teaches_learner
+
+
+def _fail(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plans_visible_to(request.user))
+    prompts = []
+    for plan in plans:
+        if request.user.has_perm("individualization.change_plan", plan):
+            for objective in plan.objectives.all():
+                progress = objective_progress(objective)
+                if progress.prompt:
+                    prompts.append((plan, progress))
+    taught = []
+    if "teacher" in request.user.role_set():
+        with_plan = {p.learner_id for p in plans if p.status == "active"}
+        taught = [
+            (learner, learner.pk in with_plan)
+            for learner in people_selectors.learners_visible_to(request.user)
+            .filter(enrollments__school_class__teaching_assignments__teacher=request.user)
+            .distinct()
+            .order_by("username")
+        ]
+    return render(
+        request,
+        "individualization/plan_list.html",
+        {
+            "plans": plans,
+            "prompts": prompts,
+            "taught": taught,
+            "classes": people_selectors.classes_taught_by(request.user),
+            "reports": selectors.reports_visible_to(request.user),
+        },
+    )
+
+
+@login_required
+def plan_create(request: HttpRequest, learner_id: int) -> HttpResponse:
+    learner = access_learner(request.user, learner_id)
+    if not (request.user.is_superuser or teaches_learner(request.user, learner)):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(services.c.LEARNER_NOT_IN_SCHOOL_CLASS.format(learner=learner))
+    form = forms.PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                learner=learner,
+                author=request.user,
+                title=data["title"],
+                summary=data["summary"],
+                accommodations=data["accommodations"],
+                time_multiplier=data["time_multiplier"],
+                review_dates=form.review_list(),
+                responsible_note=data["responsible_note"],
+            )
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, f"Plan written for {learner}.")
+            return redirect("plan-detail", plan.pk)
+    return render(
+        request,
+        "individualization/plan_form.html",
+        {"form": form, "learner": learner, "plan": None},
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.access_plan_to_change(request.user, plan_id)
+    initial = {
+        "title": plan.title,
+        "summary": plan.summary,
+        "accommodations": plan.accommodations,
+        "time_multiplier": plan.time_multiplier,
+        "review_dates": ", ".join(plan.review_dates),
+        "responsible_note": plan.responsible_note,
+    }
+    form = forms.PlanChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_update(
+                plan=plan,
+                changed_by=request.user,
+                reason=data["reason"],
+                title=data["title"],
+                summary=data["summary"],
+                accommodations=data["accommodations"],
+                time_multiplier=data["time_multiplier"],
+                review_dates=form.review_list(),
+                responsible_note=data["responsible_note"],
+            )
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, "Plan changed; the previous version is kept.")
+            return redirect("plan-detail", plan.pk)
+    return render(
+        request,
+        "individualization/plan_form.html",
+        {"form": form, "learner": plan.learner, "plan": plan},
+    )
+
+
+def _competencies_for(plan: IndividualPlan):
+    return Competency.objects.filter(framework__in=frameworks_for_school(plan.school)).order_by(
+        "framework", "position", "code"
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.access_plan(request.user, plan_id, via=VIA_PAGE)
+    plan = selectors.plan_detail(plan.pk)
+    can_change = request.user.has_perm("individualization.change_plan", plan)
+    progress = [objective_progress(o) for o in plan.objectives.all()]
+    return render(
+        request,
+        "individualization/plan_detail.html",
+        {
+            "plan": plan,
+            "progress": progress,
+            "can_change": can_change,
+            "objective_form": forms.ObjectiveForm(competencies_qs=_competencies_for(plan))
+            if can_change
+            else None,
+            "support_form": forms.SupportForm() if can_change else None,
+            "session_form": forms.SessionForm() if can_change else None,
+            "measurement_form": forms.MeasurementForm() if can_change else None,
+            "reports": selectors.reports_visible_for_learner(request.user, plan.learner),
+            "can_see_reads": access_reads_allowed(request.user, plan),
+        },
+    )
+
+
+def access_reads_allowed(user, plan) -> bool:
+    try:
+        access.access_plan_reads(user, plan.pk)
+    except Exception:  # noqa: BLE001 - any refusal just hides the link
+        return False
+    return True
+
+
+@login_required
+def objective_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.access_plan_to_change(request.user, plan_id)
+    form = forms.ObjectiveForm(request.POST or None, competencies_qs=_competencies_for(plan))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.objective_add(
+                plan=plan,
+                changed_by=request.user,
+                reason=data["reason"],
+                statement=data["statement"],
+                competencies=list(data["competencies"]),
+                method=data["method"],
+                unit=data["unit"],
+                baseline_value=data["baseline_value"],
+                baseline_date=data["baseline_date"],
+                target_value=data["target_value"],
+                target_date=data["target_date"],
+            )
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, "Objective added.")
+            return redirect("plan-detail", plan.pk)
+    return render(request, "individualization/objective_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def support_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.access_plan_to_change(request.user, plan_id)
+    form = forms.SupportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_add(plan=plan, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, "Support added.")
+            return redirect("plan-detail", plan.pk)
+    return render(request, "individualization/support_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_POST
+def session_log(request: HttpRequest, support_id: int) -> HttpResponse:
+    support = access.access_support_to_log(request.user, support_id)
+    form = forms.SessionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.support_session_log(support=support, logged_by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Session logged.")
+    return redirect("plan-detail", support.plan_id)
+
+
+@login_required
+@require_POST
+def measurement_add(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = access.access_objective(request.user, objective_id, change=True)
+    form = forms.MeasurementForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.measurement_record(
+            objective=objective, recorded_by=request.user, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Measurement recorded.")
+    return redirect("plan-detail", objective.plan_id)
+
+
+@login_required
+def plan_reads(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.access_plan_reads(request.user, plan_id)
+    return render(
+        request,
+        "individualization/plan_reads.html",
+        {"plan": plan, "reads": selectors.read_log(plan)[:500]},
+    )
+
+
+@login_required
+def report_create(request: HttpRequest, learner_id: int) -> HttpResponse:
+    learner = access_learner(request.user, learner_id)
+    if not (request.user.is_superuser or teaches_learner(request.user, learner)):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(services.c.LEARNER_NOT_IN_SCHOOL_CLASS.format(learner=learner))
+    qs = Assessment.objects.filter(
+        purpose=a.OF_LEARNING,
+        attempts__learner=learner,
+        school_class__teaching_assignments__teacher=request.user,
+    ).distinct()
+    form = forms.ReportForm(request.POST or None, assessments_qs=qs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_services.summative_report_create(
+                learner=learner, assessment=form.cleaned_data["assessment"], created_by=request.user
+            )
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            return redirect("report-detail", report.pk)
+    return render(request, "individualization/report_form.html", {"form": form, "learner": learner})
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.access_report(request.user, report_id)
+    return render(
+        request,
+        "individualization/report_detail.html",
+        {
+            "report": report,
+            "can_share": request.user.has_perm("individualization.share_report", report),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_share(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.access_report_to_share(request.user, report_id)
+    report_services.summative_report_share(report=report)
+    messages.success(request, "Shared with the learner's guardians.")
+    return redirect("report-detail", report.pk)

@@ -1,0 +1,109 @@
+"""The roster page for site operators: upload a OneRoster zip, see the same
+report as ``trellis import-oneroster --dry-run`` (every problem with its
+file, line and column, or every change it would make), then confirm."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trellis.interop.forms import RosterUploadForm
+from trellis.interop.oneroster import RosterRefused, export_roster, import_roster, report_rows
+from trellis.people.access import FORBIDDEN
+
+SESSION_KEY = "oneroster_upload"
+UPLOAD_EXPIRED = "That upload is no longer waiting to be imported; upload the file again."
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+TEMPLATE = "interop/oneroster_import.html"
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "oneroster-uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied(FORBIDDEN)
+
+
+def _report(
+    request, *, plan=None, problems=None, token=None, filename="", applied=False, status=200
+):
+    context = {
+        "form": RosterUploadForm(),
+        "filename": filename,
+        "problems": problems,
+        "rows": report_rows(plan) if plan is not None else None,
+        "notes": plan.notes if plan is not None else [],
+        "has_changes": plan.has_changes if plan is not None else False,
+        "token": token,
+        "applied": applied,
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def oneroster_import(request: HttpRequest) -> HttpResponse:
+    _require(request, "interop.import_roster")
+    if request.method == "GET":
+        return render(request, TEMPLATE, {"form": RosterUploadForm()})
+    form = RosterUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, TEMPLATE, {"form": form}, status=400)
+    upload = form.cleaned_data["file"]
+    token = secrets.token_hex(16)
+    path = _upload_dir() / f"{token}.zip"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        plan = import_roster(str(path), dry_run=True)
+    except RosterRefused as refused:
+        path.unlink(missing_ok=True)
+        return _report(request, problems=refused.problems, filename=upload.name, status=422)
+    request.session[SESSION_KEY] = {"token": token, "filename": upload.name}
+    return _report(request, plan=plan, token=token, filename=upload.name)
+
+
+@login_required
+@require_POST
+def oneroster_confirm(request: HttpRequest) -> HttpResponse:
+    _require(request, "interop.import_roster")
+    waiting = request.session.get(SESSION_KEY) or {}
+    token = request.POST.get("token", "")
+    path = _upload_dir() / f"{token}.zip"
+    if not _TOKEN.match(token) or waiting.get("token") != token or not path.is_file():
+        return render(
+            request, TEMPLATE, {"form": RosterUploadForm(), "error": UPLOAD_EXPIRED}, status=409
+        )
+    filename = waiting.get("filename", "")
+    try:
+        plan = import_roster(str(path), user=request.user, filename=filename)
+    except RosterRefused as refused:  # the roster changed since the dry run
+        return _report(request, problems=refused.problems, filename=filename, status=422)
+    finally:
+        request.session.pop(SESSION_KEY, None)
+        path.unlink(missing_ok=True)
+    return _report(request, plan=plan, filename=filename, applied=True)
+
+
+@login_required
+@require_POST
+def oneroster_export(request: HttpRequest) -> FileResponse:
+    _require(request, "interop.export_roster")
+    path = _upload_dir() / f"export-{secrets.token_hex(8)}.zip"
+    export_roster(str(path))
+    handle = path.open("rb")
+    path.unlink()  # the open handle keeps the data until the response is sent (POSIX)
+    return FileResponse(handle, as_attachment=True, filename="oneroster-export.zip")

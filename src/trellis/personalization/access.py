@@ -1,0 +1,94 @@
+"""Fetching personalization records on someone's behalf: 404 when the
+person has no reason to see the record, 403 when they may see it but not do
+what they asked (as ``trellis.people.access``)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get, access_learner
+from trellis.people.models import User
+from trellis.personalization.models import AssessmentChoice, Goal, PortfolioEntry, Proposal
+
+__all__ = ["access_learner"]
+
+ONLY_THE_LEARNER = "Only the learner can change this; teachers comment or review instead."
+TEACHERS_ONLY = "Only the learner's teachers can do that."
+
+
+def _check(user: User, perm: str, record, *, forbidden: str = FORBIDDEN) -> None:
+    if not user.has_perm(perm, record):
+        raise PermissionDenied(forbidden)
+
+
+def access_learner_to_guide(user: User, learner_id: object) -> User:
+    learner = access_learner(user, learner_id)
+    _check(user, "personalization.guide_learner", learner, forbidden=TEACHERS_ONLY)
+    return learner
+
+
+def access_goal(user: User, goal_id: object) -> Goal:
+    goal = _get(Goal, goal_id)
+    if not user.has_perm("personalization.view_record", goal):
+        raise NotVisible(NOT_FOUND)
+    return goal
+
+
+def access_goal_to_change(user: User, goal_id: object) -> Goal:
+    goal = access_goal(user, goal_id)
+    _check(user, "personalization.change_record", goal, forbidden=ONLY_THE_LEARNER)
+    return goal
+
+
+def access_goal_to_review(user: User, goal_id: object) -> Goal:
+    goal = access_goal(user, goal_id)
+    _check(user, "personalization.review_record", goal, forbidden=TEACHERS_ONLY)
+    return goal
+
+
+def access_choice(user: User, choice_id: object) -> AssessmentChoice:
+    choice = _get(AssessmentChoice, choice_id)
+    if not user.has_perm("personalization.view_choice", choice):
+        raise NotVisible(NOT_FOUND)
+    return choice
+
+
+def access_choice_to_answer(user: User, choice_id: object) -> AssessmentChoice:
+    choice = access_choice(user, choice_id)
+    _check(user, "personalization.answer_choice", choice)
+    return choice
+
+
+def access_proposal(user: User, proposal_id: object) -> Proposal:
+    proposal = _get(Proposal, proposal_id)
+    if not (
+        user.has_perm("personalization.view_record", proposal)
+        or user.has_perm("personalization.manage_choice", proposal.choice)
+    ):
+        raise NotVisible(NOT_FOUND)
+    return proposal
+
+
+def access_proposal_to_revise(user: User, proposal_id: object) -> Proposal:
+    proposal = access_proposal(user, proposal_id)
+    _check(user, "personalization.change_record", proposal, forbidden=ONLY_THE_LEARNER)
+    return proposal
+
+
+def access_proposal_to_review(user: User, proposal_id: object) -> Proposal:
+    proposal = access_proposal(user, proposal_id)
+    _check(user, "personalization.review_proposal", proposal, forbidden=TEACHERS_ONLY)
+    return proposal
+
+
+def access_entry(user: User, entry_id: object) -> PortfolioEntry:
+    entry = _get(PortfolioEntry, entry_id)
+    if not user.has_perm("personalization.view_entry", entry):
+        raise NotVisible(NOT_FOUND)
+    return entry
+
+
+def access_entry_to_change(user: User, entry_id: object) -> PortfolioEntry:
+    entry = access_entry(user, entry_id)
+    _check(user, "personalization.change_record", entry, forbidden=ONLY_THE_LEARNER)
+    return entry

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PersonalizationConfig(AppConfig):
+    name = "trellis.personalization"
+    label = "personalization"
+    verbose_name = "Personalization"

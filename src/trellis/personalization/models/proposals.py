@@ -1,0 +1,109 @@
+"""Choice in assessment: the teacher offers ways to show a competency; a
+learner may propose their own instead. Every step is an event row, so the
+history of a proposal (and who acted) is never lost."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from trellis.curriculum.models import Competency
+from trellis.people.models import SchoolClass
+
+SUBMITTED = "submitted"
+REVISION = "revision"
+ACCEPTED = "accepted"
+RETURNED = "returned"
+STATUSES = [
+    (SUBMITTED, "Waiting for the teacher"),
+    (REVISION, "Revision asked"),
+    (ACCEPTED, "Accepted"),
+    (RETURNED, "Sent back"),
+]
+#: Event actions: each status change, plus the learner's revision.
+REVISED = "revised"
+ACTIONS = [
+    (SUBMITTED, "Proposed"),
+    (REVISION, "Revision asked"),
+    (REVISED, "Revised"),
+    (ACCEPTED, "Accepted"),
+    (RETURNED, "Sent back"),
+]
+
+
+class AssessmentChoice(models.Model):
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="assessment_choices"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    #: The teacher's ways to show mastery, two or more, in order.
+    options = models.JSONField(default=list)
+    deadline = models.DateTimeField(help_text="Proposals must be accepted by then.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Proposal(models.Model):
+    choice = models.ForeignKey(AssessmentChoice, on_delete=models.CASCADE, related_name="proposals")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposals"
+    )
+    what = models.TextField(help_text="What you'll make or do.")
+    how = models.TextField(help_text="How it shows the competency.")
+    rubric = models.TextField(help_text="The rubric or criteria it should be judged against.")
+    status = models.CharField(max_length=10, choices=STATUSES, default=SUBMITTED)
+    version = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.learner}: {self.what[:40]}"
+
+
+class ProposalEvent(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=ACTIONS)
+    comment = models.TextField(blank=True)
+    #: What the proposal said at this step (what, how, rubric, version).
+    snapshot = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} (proposal {self.proposal_id})"
+
+
+class OptionPick(models.Model):
+    """The learner's pick of one of the teacher's options."""
+
+    choice = models.ForeignKey(AssessmentChoice, on_delete=models.CASCADE, related_name="picks")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    option = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["choice", "learner"], name="option_pick_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} picked option {self.option + 1} of {self.choice_id}"

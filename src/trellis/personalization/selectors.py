@@ -1,0 +1,245 @@
+"""Reads for personalization: lists a person may see (querysets with their
+relations loaded), progress toward goals, the self-vs-teacher gap, and the
+helpers a learner might ask."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from trellis.curriculum.models import Competency
+from trellis.curriculum.selectors import frameworks_visible_to
+from trellis.engine.goals import ProgressObservation, Projection, project_goal
+from trellis.evidence.models import MasteryRecord, RubricScore
+from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models import response as r
+from trellis.people import selectors as people_selectors
+from trellis.people.models import Enrollment, User
+from trellis.personalization.models import (
+    AssessmentChoice,
+    Benchmark,
+    BenchmarkCheck,
+    Goal,
+    NetworkMember,
+    PortfolioEntry,
+    Proposal,
+    Reflection,
+)
+
+
+def teachers_of(learner: User) -> QuerySet[User]:
+    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
+    return User.objects.filter(teaching_assignments__school_class__in=classes).distinct()
+
+
+def competencies_for(learner: User) -> QuerySet[Competency]:
+    """Competencies a learner may link goals and entries to: their schools'
+    frameworks and the global ones."""
+    return Competency.objects.filter(framework__in=frameworks_visible_to(learner).values("pk"))
+
+
+def goals_visible_to(user: User) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(learner__in=people_selectors.learners_visible_to(user))
+        .select_related("learner")
+        .prefetch_related("competencies", "benchmarks__competency")
+    )
+
+
+@dataclass(frozen=True)
+class BenchmarkProgress:
+    benchmark: Benchmark
+    progress: float
+    source: str  # "mastery", "check-in" or "none"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.progress)
+
+
+def benchmark_progress(goal: Goal) -> list[BenchmarkProgress]:
+    """Mastery where a competency is linked, else the learner's latest own
+    rating, else nothing yet (0)."""
+    benchmarks = list(goal.benchmarks.all())
+    ids = [b.competency_id for b in benchmarks if b.competency_id]
+    mastery = dict(
+        MasteryRecord.objects.filter(learner_id=goal.learner_id, competency_id__in=ids).values_list(
+            "competency_id", "probability"
+        )
+    )
+    latest: dict[int, float] = {}
+    for bid, progress in (
+        BenchmarkCheck.objects.filter(benchmark__goal=goal)
+        .order_by("checkin__on", "pk")
+        .values_list("benchmark_id", "progress")
+    ):
+        latest[bid] = progress
+    out = []
+    for b in benchmarks:
+        if b.competency_id:
+            out.append(BenchmarkProgress(b, mastery.get(b.competency_id, 0.0), "mastery"))
+        elif b.pk in latest:
+            out.append(BenchmarkProgress(b, latest[b.pk], "check-in"))
+        else:
+            out.append(BenchmarkProgress(b, 0.0, "none"))
+    return out
+
+
+def goal_progress(rows: list[BenchmarkProgress]) -> float:
+    return sum(x.progress for x in rows) / len(rows) if rows else 0.0
+
+
+def goal_projection(goal: Goal) -> Projection:
+    """``project_goal`` over the progress stored at each check-in."""
+    obs = [ProgressObservation(c.on, c.progress) for c in goal.checkins.all()]
+    due = goal.target_date or max((b.due_on for b in goal.benchmarks.all()), default=None)
+    return project_goal(obs, due=due)
+
+
+def choices_for(user: User) -> QuerySet[AssessmentChoice]:
+    """Assessment choices in classes the person teaches or attends."""
+    classes = people_selectors.classes_visible_to(user).values("pk")
+    return AssessmentChoice.objects.filter(school_class__in=classes).select_related(
+        "school_class", "competency"
+    )
+
+
+def proposals_visible_to(user: User) -> QuerySet[Proposal]:
+    taught = people_selectors.classes_taught_by(user).values("pk")
+    return Proposal.objects.filter(
+        Q(learner__in=people_selectors.learners_visible_to(user))
+        | Q(choice__school_class__in=taught)
+    ).select_related("learner", "choice__school_class", "choice__competency")
+
+
+@dataclass(frozen=True)
+class GapPoint:
+    on: dt.datetime
+    task: str
+    self_fraction: float
+    teacher_fraction: float
+    reflection: Reflection | None
+
+    @property
+    def gap(self) -> float:
+        """Positive: the learner rated themselves higher than the teacher."""
+        return self.self_fraction - self.teacher_fraction
+
+
+def _newest(scores: list[RubricScore]) -> RubricScore | None:
+    corrected = {s.corrects_id for s in scores if s.corrects_id}
+    live = [s for s in scores if s.pk not in corrected]
+    return max(live, key=lambda s: (s.recorded_at, s.pk)) if live else None
+
+
+def self_teacher_gap(learner: User) -> list[GapPoint]:
+    """Each scored task the learner also rated: both fractions, oldest
+    first, dated by the later of the two scores. Teacher scores on OF
+    assessments count only once their feedback is released."""
+    scores = (
+        RubricScore.objects.filter(response__learner=learner)
+        .select_related("response__item", "response__attempt__assessment")
+        .order_by("recorded_at", "pk")
+    )
+    by_response: dict[int, dict[str, list[RubricScore]]] = {}
+    for s in scores:
+        by_response.setdefault(s.response_id, {}).setdefault(s.kind, []).append(s)
+    reflections = {x.response_id: x for x in Reflection.objects.filter(learner=learner)}
+    points = []
+    for rid, kinds in by_response.items():
+        mine, theirs = _newest(kinds.get(r.SCORE_SELF, [])), _newest(kinds.get(r.SCORE_TEACHER, []))
+        if mine is None or theirs is None:
+            continue
+        attempt = theirs.response.attempt
+        if attempt is not None and not attempt.assessment.shows_feedback():
+            continue
+        points.append(
+            GapPoint(
+                on=max(mine.recorded_at, theirs.recorded_at),
+                task=theirs.response.item.prompt[:60],
+                self_fraction=mine.fraction,
+                teacher_fraction=theirs.fraction,
+                reflection=reflections.get(rid),
+            )
+        )
+    return sorted(points, key=lambda p: p.on)
+
+
+def entries_visible_to(user: User, learner: User) -> QuerySet[PortfolioEntry]:
+    """One learner's portfolio as this person may see it (row by row the
+    same answer as ``can_view_entry``)."""
+    qs = PortfolioEntry.objects.filter(learner=learner).select_related("competency")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser or user.pk == learner.pk:
+        return qs
+    from trellis.people.rules import administers_learner, teaches_learner
+
+    if teaches_learner(user, learner) or administers_learner(user, learner):
+        return qs
+    allowed = Q(pk__in=[])
+    if learner.guardians_links.filter(guardian=user).exists():
+        allowed |= Q(share_guardians=True)
+    mine = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
+    if Enrollment.objects.filter(learner=learner, active=True, school_class_id__in=mine).exists():
+        allowed |= Q(share_class=True)
+    if NetworkMember.objects.filter(learner=learner, member=user).exists():
+        allowed |= Q(share_network=True)
+    return qs.filter(allowed)
+
+
+def network_of(learner: User) -> QuerySet[NetworkMember]:
+    return NetworkMember.objects.filter(learner=learner).select_related("member")
+
+
+def suggested_helpers(learner: User, competency: Competency) -> list[User]:
+    """Peers in the learner's network who have mastered the competency.
+    Only network members are considered: suggesting any classmate would tell
+    the learner that classmate's mastery."""
+    peers = network_of(learner).filter(kind="peer").values("member_id")
+    return list(
+        User.objects.filter(
+            pk__in=MasteryRecord.objects.filter(
+                competency=competency, level=lv.MASTERED, learner__in=peers
+            ).values("learner_id")
+        ).order_by("username")
+    )
+
+
+def learners_with_entries_shared_to(user: User) -> QuerySet[User]:
+    """Learners whose network this person belongs to (for experts' page)."""
+    return (
+        User.objects.filter(network__member=user)
+        .distinct()
+        .prefetch_related(
+            Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))
+        )
+    )
+
+
+def guidance_queue(teacher: User) -> dict[str, object]:
+    """What waits for a teacher: goals to review and proposals to decide, for
+    the learners in the classes they teach."""
+    from trellis.personalization.models import goals as g
+    from trellis.personalization.models import proposals as p
+
+    taught = people_selectors.classes_taught_by(teacher).values("pk")
+    learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
+    return {
+        "learners": User.objects.filter(pk__in=learners).order_by("last_name", "first_name"),
+        "goals": Goal.objects.filter(learner__in=learners, status=g.PENDING)
+        .select_related("learner")
+        .order_by("updated_at"),
+        "proposals": Proposal.objects.filter(choice__school_class__in=taught, status=p.SUBMITTED)
+        .select_related("learner", "choice")
+        .order_by("updated_at"),
+        "reflections": Reflection.objects.filter(learner__in=learners)
+        .select_related("learner")
+        .order_by("-created_at")[:10],
+    }
+
+
+def children_of(guardian: User) -> QuerySet[User]:
+    return User.objects.filter(guardians_links__guardian=guardian).order_by("first_name")

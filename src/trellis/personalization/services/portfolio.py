@@ -1,0 +1,122 @@
+"""Portfolio entries and uploads. An upload's type is decided by its first
+bytes, never by its name or the browser's claim; the stored name is random."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from trellis.evidence.models import Response
+from trellis.people.models import User
+from trellis.personalization import selectors
+from trellis.personalization.models import PortfolioEntry
+from trellis.personalization.models import portfolio as pf
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+TOO_BIG = "The file is {size} bytes; the limit is 10 MB."
+BAD_TYPE = "Only PDF, PNG, JPEG or plain-text files can be uploaded (this file's content is none of those)."
+EMPTY_FILE = "The file is empty."
+UNKNOWN_KIND = "Unknown entry kind {value!r}; use work, file, link or note."
+KIND_NEEDS = "A {kind} entry needs {what}."
+NOT_YOUR_WORK = "Only your own scored work can go in your portfolio."
+UNKNOWN_COMPETENCY = "Competency {value} is not one you can link to."
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type from magic bytes (plain text: UTF-8 with no NULs)."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if b"\x00" in head:
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still text.
+        if exc.start < len(head) - 3:
+            return None
+    return "text/plain"
+
+
+def check_upload(upload: UploadedFile) -> str:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": TOO_BIG.format(size=upload.size)})
+    if upload.size == 0:
+        raise ValidationError({"file": EMPTY_FILE})
+    upload.seek(0)
+    kind = sniff(upload.read(2048))
+    upload.seek(0)
+    if kind is None:
+        raise ValidationError({"file": BAD_TYPE})
+    return kind
+
+
+@transaction.atomic
+def entry_add(
+    *,
+    learner: User,
+    kind: str,
+    title: str,
+    competency_id: int | None = None,
+    note: str = "",
+    url: str = "",
+    response: Response | None = None,
+    upload: UploadedFile | None = None,
+    share_guardians: bool = False,
+    share_class: bool = False,
+    share_network: bool = False,
+) -> PortfolioEntry:
+    if kind not in dict(pf.KINDS):
+        raise ValidationError({"kind": UNKNOWN_KIND.format(value=kind)})
+    needs = {
+        pf.WORK: ("a piece of scored work", response),
+        pf.FILE: ("a file", upload),
+        pf.LINK: ("a link", url),
+        pf.NOTE: ("a note", note.strip()),
+    }
+    what, given = needs[kind]
+    if not given:
+        raise ValidationError(KIND_NEEDS.format(kind=dict(pf.KINDS)[kind].lower(), what=what))
+    if response is not None and response.learner_id != learner.pk:
+        raise ValidationError({"response": NOT_YOUR_WORK})
+    competency = None
+    if competency_id:
+        competency = selectors.competencies_for(learner).filter(pk=competency_id).first()
+        if competency is None:
+            raise ValidationError({"competency": UNKNOWN_COMPETENCY.format(value=competency_id)})
+    entry = PortfolioEntry(
+        learner=learner,
+        kind=kind,
+        title=title.strip(),
+        competency=competency,
+        note=note.strip(),
+        url=url if kind == pf.LINK else "",
+        response=response if kind == pf.WORK else None,
+        share_guardians=share_guardians,
+        share_class=share_class,
+        share_network=share_network,
+    )
+    if kind == pf.FILE and upload is not None:
+        entry.content_type = check_upload(upload)
+        entry.original_name = (upload.name or "")[:200]
+        entry.file.save("upload", upload, save=False)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def entry_share(
+    *, entry: PortfolioEntry, share_guardians: bool, share_class: bool, share_network: bool
+) -> PortfolioEntry:
+    entry.share_guardians, entry.share_class, entry.share_network = (
+        share_guardians,
+        share_class,
+        share_network,
+    )
+    entry.save(update_fields=["share_guardians", "share_class", "share_network"])
+    return entry

@@ -1,0 +1,175 @@
+"""Self-assessment and reflection on scored work, and the learner's path
+choices with resource recommendations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from trellis.curriculum.models import Competency, Resource
+from trellis.engine.recommend import LearnerContext, Recommendation, ResourceInfo, recommend
+from trellis.evidence.models import MasteryRecord, Response, RubricScore
+from trellis.evidence.models import response as r
+from trellis.evidence.selectors import frameworks_for_learner, learner_mastery
+from trellis.evidence.services import rubric_score_record
+from trellis.people.models import Membership, User
+from trellis.personalization import selectors
+from trellis.personalization.models import PathChoice, Reflection
+from trellis.personalization.models import reflection as rf
+from trellis.personalization.services.notify import notification_send
+from trellis.personalization.services.profile import profile_of
+
+OWN_WORK_ONLY = "Learners reflect only on their own work."
+NOT_SCORED_YET = "Your teacher has not scored this work yet (or its feedback is not released)."
+REFLECTION_FIELD = "Say {what}."
+RESOURCE_NOT_FOR = "That resource is not one of your school's resources for this competency."
+
+
+def teacher_score_of(response: Response) -> RubricScore | None:
+    scores = list(RubricScore.objects.filter(response=response, kind=r.SCORE_TEACHER))
+    return selectors._newest(scores)
+
+
+@transaction.atomic
+def reflection_record(
+    *,
+    learner: User,
+    response: Response,
+    points: Sequence[int],
+    went_well: str,
+    to_change: str,
+    next_step: str,
+    idempotency_key: str,
+) -> Reflection:
+    """The self-rating goes through evidence's ``rubric_score_record`` (kind
+    self, a correction of the previous one if any); the words stay here."""
+    if response.learner_id != learner.pk:
+        raise PermissionDenied(OWN_WORK_ONLY)
+    teacher = teacher_score_of(response)
+    attempt = response.attempt
+    if teacher is None or (attempt is not None and not attempt.assessment.shows_feedback()):
+        raise ValidationError(NOT_SCORED_YET)
+    for value, what in (
+        (went_well, "what went well"),
+        (to_change, "what you'd change"),
+        (next_step, "your next step"),
+    ):
+        if not value.strip():
+            raise ValidationError(REFLECTION_FIELD.format(what=what))
+    previous = selectors._newest(
+        list(RubricScore.objects.filter(response=response, kind=r.SCORE_SELF))
+    )
+    score, _ = rubric_score_record(
+        response=response,
+        recorded_by=learner,
+        kind=r.SCORE_SELF,
+        points=list(points),
+        idempotency_key=idempotency_key,
+        comment=went_well.strip()[:500],
+        corrects=previous,
+    )
+    reflection = Reflection(
+        learner=learner,
+        response=response,
+        self_score=score,
+        went_well=went_well.strip(),
+        to_change=to_change.strip(),
+        next_step=next_step.strip(),
+    )
+    reflection.full_clean()
+    reflection.save()
+    notification_send(
+        recipients=[teacher.recorded_by] if teacher.recorded_by else [],
+        text=f"{learner} rated their own work and reflected on it.",
+        url=reverse("personalization:learner-reflections", args=[learner.pk]),
+    )
+    return reflection
+
+
+def _school_resources(learner: User):
+    schools = Membership.objects.filter(user=learner, active=True).values("school_id")
+    return Resource.objects.filter(school__in=schools).prefetch_related("competencies")
+
+
+def ready_competencies(learner: User) -> list:
+    """``CompetencyMastery`` rows the learner is ready to learn, across the
+    frameworks of their schools (from evidence's selectors)."""
+    out = []
+    for framework in frameworks_for_learner(learner):
+        out.extend(m for m in learner_mastery(learner, framework) if m.ready)
+    return out
+
+
+def recommendations_for(
+    learner: User, competency: Competency | None = None, k: int = 5
+) -> list[tuple[Resource, Recommendation]]:
+    """Resources ranked by ``trellis.engine.recommend`` from the learner's
+    mastery, ready-to-learn fringe and profile. Competencies are keyed by
+    id so two frameworks' equal codes never mix; reasons name the code."""
+    resources = list(_school_resources(learner))
+    if not resources:
+        return []
+    key = {c.pk: c.label for res in resources for c in res.competencies.all()}
+    mastery = {
+        key[cid]: p
+        for cid, p in MasteryRecord.objects.filter(
+            learner=learner, competency_id__in=list(key)
+        ).values_list("competency_id", "probability")
+    }
+    ready = frozenset(
+        key[m.competency.pk] for m in ready_competencies(learner) if m.competency.pk in key
+    )
+    profile = profile_of(learner)
+    context = LearnerContext(
+        id=str(learner.pk),
+        mastery=mastery,
+        ready_to_learn=ready,
+        interests_text=" ".join([profile.interests, profile.passions, profile.talents]),
+        interest_tags=frozenset(profile.interest_tags),
+        preferred_formats=tuple(profile.take_in),
+        needs_accessibility=frozenset(profile.accessibility_needs),
+    )
+    infos = [
+        ResourceInfo(
+            id=str(res.pk),
+            title=res.title,
+            description=res.description,
+            competency_codes=tuple(key[c.pk] for c in res.competencies.all()),
+            readiness_level=res.readiness_level,
+            format=res.format,
+            interest_tags=tuple(res.interest_tags),
+            accessibility=tuple(res.accessibility_features),
+        )
+        for res in resources
+    ]
+    by_id = {str(res.pk): res for res in resources}
+    ranked = recommend(
+        context, infos, competency=key.get(competency.pk) if competency else None, k=k
+    )
+    return [(by_id[rec.resource_id], rec) for rec in ranked]
+
+
+@transaction.atomic
+def path_choose(
+    *, learner: User, competency: Competency, resource: Resource | None, chosen_by_user: User
+) -> PathChoice:
+    if not selectors.competencies_for(learner).filter(pk=competency.pk).exists():
+        raise ValidationError({"competency": RESOURCE_NOT_FOR})
+    if (
+        resource is not None
+        and not _school_resources(learner).filter(pk=resource.pk, competencies=competency).exists()
+    ):
+        raise ValidationError({"resource": RESOURCE_NOT_FOR})
+    choice = PathChoice(
+        learner=learner,
+        competency=competency,
+        resource=resource,
+        chosen_by=rf.BY_LEARNER if chosen_by_user.pk == learner.pk else rf.BY_TEACHER,
+        chosen_by_user=chosen_by_user,
+    )
+    choice.full_clean()
+    choice.save()
+    return choice

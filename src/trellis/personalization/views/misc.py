@@ -1,0 +1,320 @@
+"""Reflection, path, portfolio, network and notification pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.safestring import mark_safe
+
+from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum.models import item as kinds
+from trellis.evidence.access import access_response
+from trellis.evidence.models import Response
+from trellis.evidence.services.responses import new_key
+from trellis.people.access import NOT_FOUND, NotVisible
+from trellis.personalization import access, charts, selectors
+from trellis.personalization.access import ONLY_THE_LEARNER
+from trellis.personalization.models import Notification
+from trellis.personalization.models import network as nw
+from trellis.personalization.models import portfolio as pf
+from trellis.personalization.services import network as net_svc
+from trellis.personalization.services import notify
+from trellis.personalization.services import portfolio as pf_svc
+from trellis.personalization.services import reflection as rf_svc
+from trellis.personalization.views import error_list
+
+
+def _learner_only(request: HttpRequest) -> None:
+    if not request.user.has_perm("personalization.write_personal", request.user):
+        raise PermissionDenied(ONLY_THE_LEARNER)
+
+
+def _gap_context(learner) -> dict[str, object]:
+    points = selectors.self_teacher_gap(learner)
+    return {"points": points, "svg": mark_safe(charts.gap_svg(points))}  # noqa: S308 — built with escape()
+
+
+@login_required
+def my_reflections(request: HttpRequest) -> HttpResponse:
+    _learner_only(request)
+    scored = (
+        Response.objects.filter(
+            learner=request.user, item__kind=kinds.RUBRIC, rubric_scores__kind="teacher"
+        )
+        .select_related("item")
+        .distinct()
+        .order_by("-recorded_at")
+    )
+    return render(
+        request,
+        "personalization/reflections.html",
+        {"scored": scored, "learner": request.user, **_gap_context(request.user)},
+    )
+
+
+@login_required
+def learner_reflections(request: HttpRequest, learner_id: int) -> HttpResponse:
+    learner = access.access_learner(request.user, learner_id)
+    return render(
+        request,
+        "personalization/reflections.html",
+        {"learner": learner, "scored": None, **_gap_context(learner)},
+    )
+
+
+@login_required
+def reflect(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = access_response(request.user, response_id)
+    if response.learner_id != request.user.pk:
+        raise PermissionDenied(rf_svc.OWN_WORK_ONLY)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            points = [int(request.POST.get(f"c{n}", "")) for n in range(len(response.item.rubric))]
+            rf_svc.reflection_record(
+                learner=request.user,
+                response=response,
+                points=points,
+                went_well=request.POST.get("went_well", ""),
+                to_change=request.POST.get("to_change", ""),
+                next_step=request.POST.get("next_step", ""),
+                idempotency_key=request.POST.get("token") or new_key(),
+            )
+        except ValueError:
+            errors = ["Choose a level for every rubric criterion."]
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            messages.success(request, "Your self-rating and reflection are saved.")
+            return redirect("personalization:reflections")
+    criteria = [
+        (n, c["name"], list(enumerate(c["levels"]))) for n, c in enumerate(response.item.rubric)
+    ]
+    return render(
+        request,
+        "personalization/reflect.html",
+        {
+            "response": response,
+            "criteria": criteria,
+            "teacher": rf_svc.teacher_score_of(response),
+            "token": new_key(),
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def my_path(request: HttpRequest) -> HttpResponse:
+    _learner_only(request)
+    learner = request.user
+    errors: list[str] = []
+    if request.method == "POST":
+        competency = (
+            selectors.competencies_for(learner)
+            .filter(pk=request.POST.get("competency") or 0)
+            .first()
+        )
+        resource = Resource.objects.filter(pk=request.POST.get("resource") or 0).first()
+        try:
+            if competency is None:
+                raise ValidationError(rf_svc.RESOURCE_NOT_FOR)
+            rf_svc.path_choose(
+                learner=learner, competency=competency, resource=resource, chosen_by_user=learner
+            )
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            messages.success(request, "Added to your path.")
+            return redirect("personalization:path")
+    ready = rf_svc.ready_competencies(learner)
+    focus = None
+    if request.GET.get("competency", "").isdigit():
+        focus = Competency.objects.filter(
+            pk=int(request.GET["competency"]), pk__in=[m.competency.pk for m in ready]
+        ).first()
+    return render(
+        request,
+        "personalization/path.html",
+        {
+            "ready": ready,
+            "focus": focus,
+            "recommendations": rf_svc.recommendations_for(learner, focus, k=6),
+            "chosen": learner.path_choices.select_related("competency", "resource")[:10],
+            "errors": errors,
+        },
+    )
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.POST.get(name) == "on"
+
+
+@login_required
+def my_portfolio(request: HttpRequest) -> HttpResponse:
+    _learner_only(request)
+    learner = request.user
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            pf_svc.entry_add(
+                learner=learner,
+                kind=request.POST.get("kind", ""),
+                title=request.POST.get("title", ""),
+                competency_id=int(request.POST.get("competency") or 0) or None,
+                note=request.POST.get("note", ""),
+                url=request.POST.get("url", ""),
+                response=Response.objects.filter(
+                    pk=request.POST.get("response") or 0, learner=learner
+                ).first(),
+                upload=request.FILES.get("file"),
+                share_guardians=_flag(request, "share_guardians"),
+                share_class=_flag(request, "share_class"),
+                share_network=_flag(request, "share_network"),
+            )
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            messages.success(request, "Added to your portfolio.")
+            return redirect("personalization:portfolio")
+    return render(
+        request,
+        "personalization/portfolio.html",
+        {
+            "learner": learner,
+            "entries": selectors.entries_visible_to(learner, learner),
+            "owner": True,
+            "kinds": pf.KINDS,
+            "competencies": selectors.competencies_for(learner).order_by("code"),
+            "work": Response.objects.filter(
+                learner=learner, item__kind=kinds.RUBRIC
+            ).select_related("item")[:50],
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def learner_portfolio(request: HttpRequest, learner_id: int) -> HttpResponse:
+    """Open to anyone who can see at least one entry (guardians, classmates,
+    network members); everyone else gets 404."""
+    from trellis.people.models import User
+
+    learner = User.objects.filter(pk=learner_id).first()
+    if learner is None:
+        raise NotVisible(NOT_FOUND)
+    entries = selectors.entries_visible_to(request.user, learner)
+    if not request.user.has_perm("people.view_learner", learner) and not entries.exists():
+        raise NotVisible(NOT_FOUND)
+    return render(
+        request,
+        "personalization/portfolio.html",
+        {"learner": learner, "entries": entries, "owner": False},
+    )
+
+
+@login_required
+def entry_file(request: HttpRequest, entry_id: int) -> FileResponse:
+    entry = access.access_entry(request.user, entry_id)
+    if not entry.file:
+        raise NotVisible(NOT_FOUND)
+    response = FileResponse(
+        entry.file.open("rb"),
+        content_type=entry.content_type,
+        as_attachment=entry.content_type == "text/plain",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def network(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    errors: list[str] = []
+    is_learner = user.has_perm("personalization.write_personal", user)
+    if request.method == "POST":
+        _learner_only(request)
+        try:
+            if request.POST.get("action") == "invite":
+                invitation = net_svc.expert_invite(
+                    learner=user,
+                    email=request.POST.get("email", ""),
+                    display_name=request.POST.get("display_name", ""),
+                )
+                request.session["p13n_invite"] = request.build_absolute_uri(
+                    invitation.set_password_path
+                )
+                messages.success(
+                    request, "Invited. Send them the link below so they can choose a password."
+                )
+            elif request.POST.get("action") == "help":
+                competency = (
+                    selectors.competencies_for(user)
+                    .filter(pk=request.POST.get("competency") or 0)
+                    .first()
+                )
+                net_svc.help_request_send(
+                    learner=user, message=request.POST.get("message", ""), competency=competency
+                )
+                messages.success(request, "Your help request was sent to your network.")
+            else:
+                net_svc.network_add(
+                    learner=user,
+                    username=request.POST.get("username", ""),
+                    kind=request.POST.get("kind", ""),
+                )
+                messages.success(request, "Added to your network.")
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            return redirect("personalization:network")
+    competency = None
+    if request.GET.get("competency", "").isdigit():
+        competency = (
+            selectors.competencies_for(user).filter(pk=int(request.GET["competency"])).first()
+        )
+    return render(
+        request,
+        "personalization/network.html",
+        {
+            "is_learner": is_learner,
+            "members": selectors.network_of(user) if is_learner else [],
+            "kinds": nw.KINDS,
+            "competencies": selectors.competencies_for(user).order_by("code") if is_learner else [],
+            "competency": competency,
+            "helpers": selectors.suggested_helpers(user, competency) if competency else [],
+            "received": user.help_requests_received.select_related("learner", "competency")[:20],
+            "shared_with_me": selectors.learners_with_entries_shared_to(user),
+            "invite_link": request.session.pop("p13n_invite", None),
+            "errors": errors,
+        },
+    )
+
+
+class ExpertWelcomeView(auth_views.PasswordResetConfirmView):
+    """Where an invited expert chooses their password (Django's one-time
+    token, valid for ``PASSWORD_RESET_TIMEOUT``)."""
+
+    template_name = "personalization/expert_welcome.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notify.notifications_mark_read(user=request.user)
+        return redirect("personalization:notifications")
+    items = Notification.objects.filter(recipient=request.user)[:50]
+    return render(request, "personalization/notifications.html", {"items": items})
+
+
+@login_required
+def notification_count(request: HttpRequest) -> HttpResponse:
+    count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    return HttpResponse(f"Notifications ({count} unread)" if count else "Notifications")

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from trellis.curriculum.models import Competency
+from trellis.curriculum.selectors import frameworks_for_school
+from trellis.people.access import access_class_as_teacher
+from trellis.people.selectors import classes_taught_by
+from trellis.personalization import access, selectors
+from trellis.personalization.models import OptionPick, Proposal
+from trellis.personalization.services import proposals as svc
+from trellis.personalization.views import error_list
+
+BAD_DEADLINE = "The deadline {value!r} is not a date and time."
+
+
+def _deadline(value: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"deadline": BAD_DEADLINE.format(value=value)}) from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@login_required
+def choice_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "personalization/choices.html",
+        {
+            "choices": selectors.choices_for(request.user).order_by("deadline"),
+            "taught": list(classes_taught_by(request.user)),
+        },
+    )
+
+
+@login_required
+def choice_create(request: HttpRequest, class_id: int) -> HttpResponse:
+    school_class = access_class_as_teacher(request.user, class_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            choice = svc.choice_create(
+                school_class=school_class,
+                competency_id=int(request.POST.get("competency") or 0),
+                title=request.POST.get("title", ""),
+                options=request.POST.getlist("option"),
+                deadline=_deadline(request.POST.get("deadline", "")),
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            messages.success(request, "Choices offered to the class.")
+            return redirect("personalization:choice-detail", choice_id=choice.pk)
+    competencies = Competency.objects.filter(
+        framework__in=frameworks_for_school(school_class.school)
+    ).order_by("code")
+    return render(
+        request,
+        "personalization/choice_form.html",
+        {"school_class": school_class, "competencies": competencies, "errors": errors},
+    )
+
+
+@login_required
+def choice_detail(request: HttpRequest, choice_id: int) -> HttpResponse:
+    choice = access.access_choice(request.user, choice_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        choice = access.access_choice_to_answer(request.user, choice_id)
+        try:
+            if request.POST.get("action") == "pick":
+                svc.option_pick(
+                    choice=choice, learner=request.user, option=int(request.POST.get("option") or 0)
+                )
+                messages.success(request, "Your choice is recorded.")
+                return redirect("personalization:choice-detail", choice_id=choice.pk)
+            proposal = svc.proposal_submit(
+                choice=choice,
+                learner=request.user,
+                what=request.POST.get("what", ""),
+                how=request.POST.get("how", ""),
+                rubric=request.POST.get("rubric", ""),
+            )
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            messages.success(request, "Proposal sent to your teacher.")
+            return redirect("personalization:proposal-detail", proposal_id=proposal.pk)
+    is_learner = request.user.has_perm("personalization.answer_choice", choice)
+    manages = request.user.has_perm("personalization.manage_choice", choice)
+    return render(
+        request,
+        "personalization/choice_detail.html",
+        {
+            "choice": choice,
+            "options": list(enumerate(choice.options, start=1)),
+            "is_learner": is_learner,
+            "manages": manages,
+            "mine": Proposal.objects.filter(choice=choice, learner=request.user).first()
+            if is_learner
+            else None,
+            "pick": OptionPick.objects.filter(choice=choice, learner=request.user).first()
+            if is_learner
+            else None,
+            "must_pick": is_learner and svc.must_pick(choice, request.user),
+            "open": choice.deadline > timezone.now(),
+            "proposals": choice.proposals.select_related("learner") if manages else [],
+            "picks": choice.picks.select_related("learner") if manages else [],
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = access.access_proposal(request.user, proposal_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revise":
+                proposal = access.access_proposal_to_revise(request.user, proposal_id)
+                svc.proposal_revise(
+                    proposal=proposal,
+                    what=request.POST.get("what", ""),
+                    how=request.POST.get("how", ""),
+                    rubric=request.POST.get("rubric", ""),
+                )
+                messages.success(request, "Revision sent to your teacher.")
+            else:
+                proposal = access.access_proposal_to_review(request.user, proposal_id)
+                svc.proposal_review(
+                    proposal=proposal,
+                    reviewer=request.user,
+                    action=request.POST.get("action", ""),
+                    comment=request.POST.get("comment", ""),
+                )
+                messages.success(request, "Decision recorded.")
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            return redirect("personalization:proposal-detail", proposal_id=proposal.pk)
+        proposal.refresh_from_db()
+    return render(
+        request,
+        "personalization/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "events": list(proposal.events.select_related("actor")),
+            "can_revise": request.user.has_perm("personalization.change_record", proposal)
+            and proposal.status == "revision",
+            "can_review": request.user.has_perm("personalization.review_proposal", proposal)
+            and proposal.status == "submitted",
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def guidance(request: HttpRequest) -> HttpResponse:
+    """The teacher's queue: goals and proposals waiting for them."""
+    if not classes_taught_by(request.user).exists():
+        raise PermissionDenied(access.TEACHERS_ONLY)
+    return render(request, "personalization/guidance.html", selectors.guidance_queue(request.user))
+
+
+@login_required
+def family(request: HttpRequest) -> HttpResponse:
+    """A guardian's way in to each child's profile, goals, reflections and
+    the portfolio entries shared with them."""
+    children = list(selectors.children_of(request.user))
+    if not children:
+        raise PermissionDenied(access.FORBIDDEN)
+    return render(request, "personalization/family.html", {"children": children})

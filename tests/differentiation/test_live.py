@@ -1,0 +1,103 @@
+"""The live lesson: flags from recent responses, handled flags hidden until
+the learner is flagged again, and a refresh that stays cheap."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tests.differentiation.conftest import answer, client_for, enrol_more
+from trellis.differentiation import live, services
+from trellis.differentiation.models import FlagAction
+
+pytestmark = pytest.mark.django_db
+
+
+def test_three_wrong_in_a_row_flags_stuck(world, curriculum):
+    for _ in range(3):
+        answer(world.learner, curriculum.objective_item, False)
+    answer(world.sibling, curriculum.objective_item, False)
+    view = live.live_flags(world.class_a)
+    stuck = [f for f in view.flags if f.kind == "stuck_errors"]
+    assert [f.learner for f in stuck] == [world.learner]
+    assert stuck[0].flag.evidence.startswith(f"3 wrong in a row on {curriculum.objective.code}")
+    assert view.responses == 4
+
+
+def test_idle_and_racing_ahead(world, curriculum):
+    start = timezone.now() - dt.timedelta(minutes=10)
+    for _ in range(5):
+        answer(world.sibling, curriculum.prereq_item, True)
+    view = live.live_flags(world.class_a, lesson_start=start)
+    kinds = {(f.learner, f.kind) for f in view.flags}
+    assert (world.learner, "idle") in kinds  # nothing since the lesson started
+    assert (world.sibling, "racing_ahead") in kinds
+
+
+def test_handled_flag_is_hidden_until_flagged_again(world, curriculum):
+    for _ in range(3):
+        answer(world.learner, curriculum.objective_item, False)
+    services.flag_handle(
+        school_class=world.class_a,
+        learner=world.learner,
+        kind="stuck_errors",
+        handled_by=world.teacher,
+        note="Sat with her",
+    )
+    assert not [f for f in live.live_flags(world.class_a).flags if f.learner == world.learner]
+    answer(world.learner, curriculum.objective_item, True)  # run broken
+    for _ in range(3):
+        answer(world.learner, curriculum.objective_item, False)
+    assert [f.kind for f in live.live_flags(world.class_a).flags if f.learner == world.learner] == [
+        "stuck_errors"
+    ]
+
+
+def test_flag_handle_refuses_bad_input(world):
+    with pytest.raises(ValidationError) as exc:
+        services.flag_handle(
+            school_class=world.class_a,
+            learner=world.learner,
+            kind="sleepy",
+            handled_by=world.teacher,
+        )
+    assert exc.value.messages == [services.UNKNOWN_FLAG_KIND.format(kind="sleepy")]
+    with pytest.raises(ValidationError) as exc:
+        services.flag_handle(
+            school_class=world.class_a,
+            learner=world.other_learner,
+            kind="idle",
+            handled_by=world.teacher,
+        )
+    assert exc.value.messages == [
+        services.LEARNER_NOT_IN_CLASS.format(
+            learner=world.other_learner, school_class=world.class_a
+        )
+    ]
+    assert FlagAction.objects.count() == 0
+
+
+def test_fragment_is_cheap_and_does_not_grow_with_the_class(
+    world, curriculum, django_assert_max_num_queries
+):
+    client = client_for(world.teacher)
+    url = f"/differentiate/classes/{world.class_a.pk}/live/flags/"
+    learners = enrol_more(world.class_a, 12)
+    for learner in learners:
+        for _ in range(3):
+            answer(learner, curriculum.objective_item, False)
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count("3 wrong in a row") == 12
+
+
+def test_bad_threshold_is_named(world):
+    page = client_for(world.teacher).get(
+        f"/differentiate/classes/{world.class_a.pk}/live/flags/?idle=0"
+    )
+    assert live.BAD_THRESHOLD.format(name="Idle minutes", top=120) in page.content.decode()

@@ -1,0 +1,157 @@
+"""Differentiation in Chromium: a teacher makes a grouping from a suggestion,
+edits it, writes the group plan and the stations; the live view flags a
+learner whose answers go wrong while the page is open, without reloading."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.differentiation.conftest import answer, enrol_more, make_curriculum
+from tests.factories import PASSWORD
+from tests.world import build_school
+from trellis.curriculum.models import Resource
+from trellis.differentiation.models import Grouping, GroupMembership
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def school(db):
+    w = build_school("e2e_")
+    curriculum = make_curriculum(w.school, "e2e-")
+    extra = enrol_more(w.class_a, 4)
+    for strong in (w.learner, w.sibling):
+        for _ in range(4):
+            answer(strong, curriculum.prereq_item, True)
+            answer(strong, curriculum.objective_item, True)
+    for weak in extra:
+        answer(weak, curriculum.prereq_item, False)
+    Resource.objects.create(
+        school=w.school, title="Ratio tables video", format="video", url="https://example.org/v"
+    )
+    return w, curriculum, extra
+
+
+def _no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_make_edit_and_plan_a_grouping(page, live_server, sign_in, screenshot, school):
+    w, curriculum, extra = school
+    sign_in(w.teacher.username, PASSWORD)
+    page.get_by_role("link", name="Differentiate").click()
+    page.get_by_role("link", name=w.class_a.name).click()
+    page.get_by_label("Objective for the lesson").select_option(str(curriculum.objective.pk))
+    page.get_by_label("Number of groups").fill("2")
+    page.get_by_label("Keep apart, pair 1, first learner").select_option(str(w.learner.pk))
+    page.get_by_label("Keep apart, pair 1, second learner").select_option(str(w.sibling.pk))
+    page.get_by_role("button", name="Suggest groups").click()
+    expect(page.get_by_role("heading", name=re.compile("Suggested groups"))).to_be_visible()
+    expect(page.get_by_text("Kept apart as asked")).to_be_visible()
+    screenshot("differentiation-suggestion")
+    # Edit: move the first weak learner into the other group, then save.
+    select = page.get_by_label(f"Move to (for {extra[0]})")
+    current = select.input_value()
+    select.select_option("1" if current == "0" else "0")
+    page.get_by_role("button", name="Save grouping").click()
+    expect(page.get_by_text("Grouping saved: 2 groups.")).to_be_visible()
+    first = Grouping.objects.get()
+    assert GroupMembership.objects.filter(grouping=first).count() == 6
+    screenshot("differentiation-grouping")
+
+    # Move a learner on the saved grouping: a new version with the reason.
+    page.get_by_label(f"Move to (for {extra[1]})").select_option(index=1)
+    page.get_by_label(f"Why (for {extra[1]}, optional)").fill("Needs a quieter group")
+    page.get_by_role("button", name="Save moves as a new version").click()
+    expect(page.get_by_role("heading", name="Who moved and why")).to_be_visible()
+    expect(page.get_by_text("Needs a quieter group")).to_be_visible()
+    assert Grouping.objects.count() == 2
+
+    # The group plan.
+    page.get_by_role("link", name="Write the group plan").click()
+    groups = list(Grouping.objects.order_by("-pk").first().groups.all())
+    page.get_by_label("Process — the activity").first.fill("Guided practice with ratio tables")
+    page.get_by_label("Affect — support notes (sentence starters, a quieter corner…)").first.fill(
+        "Sentence starters; quieter corner"
+    )
+    page.get_by_label("Product — how they show what they learned").nth(1).fill("A ratio poster")
+    page.locator(f"input[name=resources_{groups[0].pk}]").check()
+    page.get_by_role("button", name="Save group plan").click()
+    expect(page.get_by_text("Group plan saved.")).to_be_visible()
+    expect(page.get_by_label("Process — the activity").first).to_have_value(
+        "Guided practice with ratio tables"
+    )
+    screenshot("differentiation-plan")
+
+    # Stations, printable.
+    page.get_by_role("link", name="Station rotation").click()
+    page.get_by_label("Stations, one per line").fill("Teacher table\nPractice\nReading corner")
+    page.get_by_label("Minutes per station").fill("12")
+    page.get_by_role("button", name="Save rotation").click()
+    expect(page.get_by_role("rowheader", name="24–36")).to_be_visible()
+    screenshot("differentiation-stations")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Save rotation")).to_be_hidden()
+    screenshot("differentiation-stations-print")
+    page.emulate_media(media="screen")
+
+    # The history and the before-the-lesson report.
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("table")).to_contain_text(curriculum.objective.label)
+    screenshot("differentiation-history")
+    page.get_by_role("link", name="Before the lesson").click()
+    expect(page.get_by_role("heading", name=re.compile("Likely to struggle"))).to_be_visible()
+    expect(
+        page.get_by_text(f"{extra[0]} — weak prerequisites: {curriculum.prereq.code}")
+    ).to_be_visible()
+    screenshot("differentiation-before-lesson")
+    page.get_by_role("link", name="Differentiate").click()
+    screenshot("differentiation-home")
+
+    # The learner sees their own group's plan only.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(
+        f"{live_server.url}/differentiate/groupings/{Grouping.objects.order_by('-pk').first().pk}/"
+    )
+    _no_sideways_scroll(page)
+    screenshot("differentiation-grouping-phone")
+    page.context.clear_cookies()
+    weak_group = (
+        GroupMembership.objects.filter(
+            grouping=Grouping.objects.order_by("-pk").first(), learner=extra[2]
+        )
+        .get()
+        .group
+    )
+    sign_in(extra[2].username, PASSWORD)
+    page.get_by_role("link", name="My group").click()
+    expect(page.get_by_text(f"You are in {weak_group.label}")).to_be_visible()
+    _no_sideways_scroll(page)
+    screenshot("differentiation-my-group-phone")
+
+
+def test_live_view_flags_a_stuck_learner_without_reloading(
+    page, live_server, sign_in, screenshot, school
+):
+    w, curriculum, _ = school
+    sign_in(w.teacher.username, PASSWORD)
+    page.goto(f"{live_server.url}/differentiate/classes/{w.class_a.pk}/live/")
+    expect(page.get_by_text("No learner is flagged right now.")).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+    for _ in range(3):
+        answer(w.sibling, curriculum.objective_item, False)
+    flag = page.locator(".flag-stuck_errors")
+    expect(flag).to_contain_text(str(w.sibling), timeout=15_000)
+    expect(flag).to_contain_text(f"3 wrong in a row on {curriculum.objective.code}")
+    assert page.evaluate("window.__sameDocument === true")  # no reload happened
+    screenshot("differentiation-live")
+    flag.get_by_label(f"What I did for {w.sibling}").fill("Worked an example together")
+    flag.get_by_role("button", name=re.compile("Mark handled")).click()
+    expect(page.locator(".flag-stuck_errors")).to_have_count(0)
+    expect(page.get_by_text("Worked an example together")).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 800})
+    _no_sideways_scroll(page)
+    screenshot("differentiation-live-phone")

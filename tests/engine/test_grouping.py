@@ -1,0 +1,375 @@
+"""The grouping engine: partitions under size bounds and keep-apart /
+keep-together constraints, the four kinds, the errors and the wording."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trellis.engine.grouping import (
+    APART_AND_TOGETHER,
+    APART_CLIQUE,
+    BOUNDS_ORDER,
+    DUPLICATE_LEARNER,
+    KINDS,
+    NO_LEARNERS,
+    SIZE_IMPOSSIBLE,
+    SIZE_IMPOSSIBLE_N,
+    TOGETHER_TOO_LARGE,
+    TOO_MANY_GROUPS,
+    UNKNOWN_LEARNER,
+    Grouping,
+    GroupingConstraintError,
+    GroupingRequest,
+    LearnerFeatures,
+    change_reasons,
+    compare_groupings,
+    form_groups,
+    readiness,
+)
+
+TAGS = ("animals", "art", "games", "music", "space", "sports")
+PROFILE = {
+    "take_in": ("visual", "auditory", "reading", "hands-on"),
+    "express": ("written", "oral", "visual"),
+    "engage": ("independent", "collaborative"),
+}
+
+
+def make_class(n: int, seed: int = 0) -> list[LearnerFeatures]:
+    r = random.Random(seed)
+    out = []
+    for i in range(n):
+        out.append(
+            LearnerFeatures(
+                id=f"s{i:03d}",
+                name=f"Pupil {i}",
+                objective_mastery=round(r.random(), 3),
+                prerequisite_mastery={
+                    "6.RP.1": round(r.random(), 3),
+                    "6.RP.2": round(r.random(), 3),
+                },
+                interests=tuple(sorted(r.sample(TAGS, r.randint(1, 3)))),
+                profile={k: r.choice(v) for k, v in PROFILE.items()},
+            )
+        )
+    return out
+
+
+def req(kind="readiness", **kw) -> GroupingRequest:
+    return GroupingRequest(kind=kind, objective_code="6.RP.3", **kw)
+
+
+def check_partition(learners, grouping: Grouping, request: GroupingRequest) -> None:
+    ids = [m for g in grouping.groups for m in g.members]
+    assert sorted(ids) == sorted(ln.id for ln in learners)  # each exactly once
+    if request.n_groups is not None:
+        assert len(grouping.groups) == request.n_groups
+    for g in grouping.groups:
+        if request.min_size is not None:
+            assert len(g) >= request.min_size
+        if request.max_size is not None:
+            assert len(g) <= request.max_size
+        assert g.explanation.startswith(f"Group {g.label}: ")
+    label = grouping.label_of()
+    for a, b in request.keep_apart:
+        assert label[a] != label[b]
+    for a, b in request.keep_together:
+        assert label[a] == label[b]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("n", [1, 7, 35, 120])
+def test_every_learner_in_exactly_one_group_within_bounds(kind, n):
+    learners = make_class(n, seed=n)
+    r = req(kind, min_size=min(3, n), max_size=6)
+    g = form_groups(learners, r)
+    check_partition(learners, g, r)
+    assert [x.label for x in g.groups][:3] == ["A", "B", "C"][: len(g.groups)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_number_of_groups(kind):
+    learners = make_class(30, seed=1)
+    r = req(kind, n_groups=4)
+    g = form_groups(learners, r)
+    check_partition(learners, g, r)
+    assert all(len(x) >= 3 for x in g.groups)  # implicit bounds: no tiny bands
+
+
+@st.composite
+def satisfiable(draw):
+    """A class, a kind, size bounds and constraints planted on a valid
+    grouping, so that a solution is known to exist."""
+    n = draw(st.integers(4, 40))
+    seed = draw(st.integers(0, 10_000))
+    kind = draw(st.sampled_from(KINDS))
+    g = draw(st.integers(1, max(1, n // 2)))
+    r = random.Random(seed)
+    ids = [f"s{i:03d}" for i in range(n)]
+    order = ids[:]
+    r.shuffle(order)
+    planted = {lid: i % g for i, lid in enumerate(order)}
+    sizes = [sum(1 for v in planted.values() if v == k) for k in range(g)]
+    lo = draw(st.integers(1, min(sizes)))
+    hi = draw(st.integers(max(sizes), max(sizes) + 3))
+    same = [(a, b) for a in ids for b in ids if a < b and planted[a] == planted[b]]
+    diff = [(a, b) for a in ids for b in ids if a < b and planted[a] != planted[b]]
+    together = r.sample(same, min(len(same), draw(st.integers(0, 4))))
+    apart = r.sample(diff, min(len(diff), draw(st.integers(0, 5))))
+    use_n = draw(st.booleans())
+    request = GroupingRequest(
+        kind=kind,
+        objective_code="6.RP.3",
+        n_groups=g,
+        min_size=lo if use_n else None,
+        max_size=hi if use_n else None,
+        keep_apart=apart,
+        keep_together=together,
+    )
+    return make_class(n, seed), request
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(satisfiable())
+def test_satisfiable_constraints_are_always_met(case):
+    learners, request = case
+    g = form_groups(learners, request)
+    check_partition(learners, g, request)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(2, 60), seed=st.integers(0, 1000), data=st.data())
+def test_readiness_bands_are_ordered(n, seed, data):
+    learners = make_class(n, seed)
+    lo = data.draw(st.integers(1, min(3, n)))
+    hi = data.draw(st.integers(max(2 * lo - 1, 2), 8))  # always feasible
+    g = form_groups(learners, req("readiness", min_size=lo, max_size=hi))
+    r = {ln.id: readiness(ln) for ln in learners}
+    bands = [[r[m] for m in grp.members] for grp in g.groups]
+    for a, b in zip(bands, bands[1:], strict=False):
+        assert max(a) <= min(b)
+
+
+def test_heterogeneous_groups_each_span_a_range():
+    for seed in range(5):
+        learners = make_class(35, seed)
+        r = {ln.id: readiness(ln) for ln in learners}
+        median = sorted(r.values())[len(r) // 2]
+        g = form_groups(learners, req("heterogeneous", min_size=3, max_size=6))
+        for grp in g.groups:
+            vals = [r[m] for m in grp.members]
+            assert min(vals) < median < max(vals)
+            assert grp.readiness_range is not None
+            assert grp.readiness_range[1] - grp.readiness_range[0] > 0.2
+            assert "mixed readiness" in grp.explanation
+
+
+def test_interest_groups_share_tags():
+    learners = make_class(36, seed=3)
+    g = form_groups(learners, req("interest", n_groups=6))
+    for grp in g.groups:
+        assert grp.shared_interests, grp.explanation
+        assert "shared interest in " + grp.shared_interests[0] in grp.explanation
+
+
+def test_profile_groups_share_a_preference():
+    learners = make_class(36, seed=3)
+    g = form_groups(learners, req("profile", n_groups=6))
+    agree = sum(bool(grp.profile) for grp in g.groups)
+    assert agree == len(g.groups)
+    assert all("take in information best" in grp.explanation for grp in g.groups)
+
+
+# ------------------------------------------------------------------ errors
+def _names(learners):
+    return {ln.id: ln.name for ln in learners}
+
+
+def test_keep_together_chain_larger_than_max_size():
+    ls = make_class(12)
+    r = req(keep_together=[("s000", "s001"), ("s001", "s002"), ("s002", "s003")], max_size=3)
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, r)
+    assert str(e.value) == TOGETHER_TOO_LARGE.format(
+        names="Pupil 0, Pupil 1, Pupil 2 and Pupil 3", size=4, max_size=3
+    )
+
+
+def test_keep_apart_pair_also_kept_together_transitively():
+    ls = make_class(12)
+    r = req(keep_together=[("s000", "s001"), ("s002", "s001")], keep_apart=[("s002", "s000")])
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, r)
+    assert str(e.value) == APART_AND_TOGETHER.format(
+        a="Pupil 0", b="Pupil 2", chain="Pupil 0 - Pupil 1 - Pupil 2"
+    )
+
+
+def test_more_keep_apart_learners_than_groups():
+    ls = make_class(12)
+    r = req(n_groups=2, keep_apart=[("s000", "s001"), ("s001", "s002"), ("s000", "s002")])
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, r)
+    assert str(e.value) == APART_CLIQUE.format(
+        names="Pupil 0, Pupil 1 and Pupil 2", k=3, n_groups=2
+    )
+
+
+def test_keep_apart_with_a_single_group():
+    ls = make_class(5)
+    with pytest.raises(GroupingConstraintError, match="Pupil 3 and Pupil 4 are all to be kept"):
+        form_groups(ls, req(n_groups=1, keep_apart=[("s004", "s003")]))
+
+
+def test_keep_apart_chain_via_blocks_counts_blocks():
+    # a,b together; c apart from a; d apart from b and c: blocks {a,b}, c, d
+    # are pairwise apart -> three groups needed.
+    ls = make_class(9)
+    r = req(
+        n_groups=2,
+        keep_together=[("s000", "s001")],
+        keep_apart=[("s002", "s000"), ("s003", "s001"), ("s003", "s002")],
+    )
+    with pytest.raises(GroupingConstraintError, match="needs 3 groups, but there are only 2"):
+        form_groups(ls, r)
+
+
+def test_size_bounds_impossible():
+    ls = make_class(7)
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, req(min_size=4, max_size=6))
+    assert str(e.value) == SIZE_IMPOSSIBLE.format(n=7, min_size=4, max_size=6)
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, req(n_groups=2, min_size=4))
+    assert str(e.value) == SIZE_IMPOSSIBLE_N.format(n=7, n_groups=2, min_size=4, max_size=6)
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, req(min_size=5, max_size=3))
+    assert str(e.value) == BOUNDS_ORDER.format(min_size=5, max_size=3)
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, req(n_groups=8))
+    assert str(e.value) == TOO_MANY_GROUPS.format(n_groups=8, n=7)
+
+
+def test_unknown_learner_in_a_constraint():
+    ls = make_class(7)
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, req(keep_apart=[("s001", "ghost")]))
+    assert str(e.value) == UNKNOWN_LEARNER.format(
+        constraint="keep-apart", a="s001", b="ghost", id="ghost"
+    )
+
+
+def test_no_learners_and_duplicates():
+    with pytest.raises(GroupingConstraintError, match=re.escape(NO_LEARNERS)):
+        form_groups([], req())
+    ls = make_class(3)
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups([*ls, ls[0]], req())
+    assert str(e.value) == DUPLICATE_LEARNER.format(id="s000")
+
+
+def test_unsatisfiable_combination_is_reported_not_half_done():
+    # Groups of exactly two; Pupil 0 may sit with nobody.
+    ls = make_class(4)
+    r = req(
+        n_groups=2,
+        min_size=2,
+        max_size=2,
+        keep_apart=[("s000", "s001"), ("s000", "s002"), ("s000", "s003")],
+    )
+    with pytest.raises(GroupingConstraintError, match="No grouping into 2 groups of 2 to 2"):
+        form_groups(ls, r)
+
+
+# ----------------------------------------------------------- determinism
+@pytest.mark.parametrize("kind", KINDS)
+def test_deterministic_and_independent_of_input_order(kind):
+    ls = make_class(40, seed=9)
+    r = req(
+        kind,
+        min_size=3,
+        max_size=6,
+        keep_apart=[("s001", "s002")],
+        keep_together=[("s003", "s004")],
+    )
+    a = form_groups(ls, r)
+    b = form_groups(ls, r)
+    shuffled = ls[:]
+    random.Random(1).shuffle(shuffled)
+    c = form_groups(shuffled, r)
+    assert a == b == c
+
+
+# ---------------------------------------------------------- explanations
+def test_explanation_names_the_weak_prerequisite():
+    weak = [
+        LearnerFeatures(f"w{i}", f"Weak {i}", 0.2, {"6.RP.1": 0.3, "6.RP.2": 0.8}) for i in range(4)
+    ]
+    ready = [
+        LearnerFeatures(f"r{i}", f"Ready {i}", 0.4, {"6.RP.1": 0.8, "6.RP.2": 0.85})
+        for i in range(4)
+    ]
+    done = [
+        LearnerFeatures(f"x{i}", f"Ext {i}", 0.97, {"6.RP.1": 0.98, "6.RP.2": 0.99})
+        for i in range(4)
+    ]
+    r = GroupingRequest(
+        kind="readiness",
+        objective_code="6.RP.3",
+        objective_statement="Use ratio reasoning to solve problems",
+        n_groups=3,
+    )
+    g = form_groups(weak + ready + done, r)
+    a, b, c = g.groups
+    assert set(a.members) == {f"w{i}" for i in range(4)}
+    assert a.explanation.startswith(
+        "Group A: not yet secure on 6.RP.1, the prerequisite of today's objective"
+    )
+    assert a.weak_prerequisites == ("6.RP.1",)
+    assert b.explanation.startswith("Group B: prerequisites secure: ready for the objective 6.RP.3")
+    assert c.explanation.startswith("Group C: already shows mastery of 6.RP.3")
+    assert "extension" in c.explanation
+
+
+def test_constraint_repairs_are_noted():
+    ls = make_class(12, seed=2)
+    order = sorted(ls, key=readiness)
+    a, b = order[0].id, order[1].id  # certainly in the same band
+    g = form_groups(ls, req(n_groups=3, keep_apart=[(a, b)]))
+    assert g.label_of()[a] != g.label_of()[b]
+    assert any("placed outside their readiness band" in note for note in g.notes)
+    assert any("Kept apart as asked" in note for note in g.notes)
+
+
+def test_learners_without_evidence_are_placed_and_noted():
+    ls = [*make_class(8), LearnerFeatures("new", "Newcomer")]
+    g = form_groups(ls, req(n_groups=3))
+    assert "new" in g.label_of()
+    assert any("No evidence yet for Newcomer" in note for note in g.notes)
+
+
+def test_compare_groupings_says_who_moved_and_why():
+    before = [
+        LearnerFeatures("a", "Ana", 0.42, {"6.RP.1": 0.5}),
+        LearnerFeatures("b", "Ben", 0.9, {"6.RP.1": 0.9}),
+    ]
+    after = [
+        LearnerFeatures("a", "Ana", 0.81, {"6.RP.1": 0.7}),
+        LearnerFeatures("b", "Ben", 0.9, {"6.RP.1": 0.9}),
+    ]
+    r = GroupingRequest(kind="readiness", objective_code="6.RP.3", n_groups=1)
+    new = form_groups(after, r)
+    old = {"a": "B", "b": "A"}
+    moves = compare_groupings(old, new, change_reasons(before, after, "6.RP.3"))
+    by = {m.learner_id: m for m in moves}
+    assert by["a"].from_label == "B" and by["a"].to_label == "A"
+    assert by["a"].text == (
+        "Ana moved from Group B to Group A: mastery of 6.RP.3 rose from 0.42 to 0.81; "
+        "mastery of 6.RP.1 rose from 0.50 to 0.70."
+    )
+    assert "b" not in by

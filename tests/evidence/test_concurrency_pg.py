@@ -1,0 +1,83 @@
+"""Two responses from the same learner arriving at once on PostgreSQL lose
+nothing: real threads, each with its own database connection."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from tests.curriculum.factories import leaf, make_framework
+from trellis.curriculum import services as curriculum_services
+from trellis.curriculum.models import item as kinds
+from trellis.evidence import services
+from trellis.evidence.models import MasteryRecord, Response
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_together(calls) -> list[BaseException]:
+    barrier = threading.Barrier(len(calls))
+    errors: list[BaseException] = []
+
+    def run(fn):
+        try:
+            barrier.wait()
+            fn()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return errors
+
+
+def _items(world, n):
+    framework = make_framework(world.school)
+    competency = leaf(framework, "A.1")
+    items = [
+        curriculum_services.item_create(
+            school=world.school,
+            kind=kinds.NUMERIC,
+            prompt=f"{k}+1?",
+            competencies=[competency],
+            numeric_answer=k + 1,
+        )
+        for k in range(n)
+    ]
+    return competency, items
+
+
+def test_concurrent_responses_lose_nothing(world):
+    competency, items = _items(world, 8)
+    learner = world.learner
+    calls = [
+        (lambda item=item, k=k: services.response_record(
+            learner=learner, item=item, answer=str(item.numeric_answer), idempotency_key=f"c{k}", source="practice"
+        ))
+        for k, item in enumerate(items)
+    ]  # fmt: skip
+    assert _run_together(calls) == []
+    assert Response.objects.filter(learner=learner).count() == 8
+    record = MasteryRecord.objects.get(learner=learner, competency=competency)
+    assert record.attempts == 8 and record.correct == 8
+
+
+def test_concurrent_retries_record_once(world):
+    _, items = _items(world, 1)
+    learner = world.learner
+    calls = [
+        (lambda: services.response_record(
+            learner=learner, item=items[0], answer="1", idempotency_key="same", source="practice"
+        ))
+        for _ in range(4)
+    ]  # fmt: skip
+    assert _run_together(calls) == []
+    assert Response.objects.filter(learner=learner).count() == 1
+    assert MasteryRecord.objects.get(learner=learner).attempts == 1

@@ -1,0 +1,221 @@
+"""The pages and endpoints working end to end: taking an assessment one item
+at a time (resuming, feedback by purpose), scoring, practice, the heat map,
+and pinned query counts on list endpoints."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from tests.evidence.conftest import build
+from trellis.curriculum.models import item as kinds
+from trellis.curriculum.scoring import NOT_A_NUMBER
+from trellis.evidence.models import MasteryRecord, Response
+from trellis.evidence.models import assessment as a
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _form(html: str) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in re.findall(r'name="(item_id|token|shown)" value="([^"]*)"', html)
+    }
+
+
+def _answer_current(client, url, answer):
+    page = client.get(url)
+    fields = _form(page.content.decode())
+    return page, client.post(url, {**fields, "answer": answer})
+
+
+def test_take_for_assessment_with_feedback_and_resume(setup):
+    client = _client(setup.world.learner)
+    url = f"/assessments/{setup.assessment.pk}/take/"
+    page, done = _answer_current(client, url, "1")  # first item: multiple choice, correct
+    assert "Question 1 of 4" in page.content.decode()
+    assert done.status_code == 302
+    following = client.get(done["Location"]).content.decode()
+    assert "Correct." in following and "Question 2 of 4" in following
+    assert "Your mastery of A.1 is now" in following
+    # A non-number gets a message and nothing is recorded.
+    page, bad = _answer_current(client, url, "lots")
+    assert bad.status_code == 200 and NOT_A_NUMBER.format(value="lots") in bad.content.decode()
+    assert Response.objects.count() == 1
+    # Leaving and coming back resumes at the same question.
+    assert "Question 2 of 4" in _client(setup.world.learner).get(url).content.decode()
+    # A double submission of the same form records once.
+    page = client.get(url)
+    fields = {**_form(page.content.decode()), "answer": "2.5"}
+    client.post(url, fields)
+    client.post(url, fields)
+    assert Response.objects.count() == 2
+    _answer_current(client, url, "numerator")
+    _, rubric = _answer_current(client, url, "A fraction is a part of a whole.")
+    assert "/self-rate/" in rubric["Location"]
+    summary = client.get(url).content.decode()
+    assert "Hand in" in summary
+    client.post(f"/assessments/{setup.assessment.pk}/submit/")
+    assert "You handed this in" in client.get(url).content.decode()
+
+
+def test_of_assessment_hides_feedback_until_closed(world):
+    setup = build(world, purpose=a.OF_LEARNING)
+    client = _client(world.learner)
+    url = f"/assessments/{setup.assessment.pk}/take/"
+    _, done = _answer_current(client, url, "1")
+    assert "Correct." not in client.get(done["Location"]).content.decode()
+    response = client.get(f"/api/v1/responses?learner_id={world.learner.pk}").json()[0]
+    assert response["correct"] is None
+    teacher_view = (
+        _client(world.teacher).get(f"/api/v1/responses?learner_id={world.learner.pk}").json()[0]
+    )
+    assert teacher_view["correct"] is True
+    _client(world.teacher).post(f"/assessments/{setup.assessment.pk}/close/")
+    assert (
+        client.get(f"/api/v1/responses?learner_id={world.learner.pk}").json()[0]["correct"] is True
+    )
+
+
+def test_teacher_scores_rubric_page(setup):
+    learner = _client(setup.world.learner)
+    url = f"/assessments/{setup.assessment.pk}/take/"
+    for answer in ("1", "2.5", "numerator", "Parts of a whole"):
+        _answer_current(learner, url, answer)
+    response = Response.objects.get(item__kind=kinds.RUBRIC)
+    teacher = _client(setup.world.teacher)
+    detail = teacher.get(f"/assessments/{setup.assessment.pk}/").content.decode()
+    assert f"/responses/{response.pk}/score/" in detail
+    page = teacher.get(f"/responses/{response.pk}/score/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    missing = teacher.post(f"/responses/{response.pk}/score/", {"token": token, "c0": "2"})
+    assert "Choose a level for “Accuracy”" in missing.content.decode()
+    saved = teacher.post(f"/responses/{response.pk}/score/", {"token": token, "c0": "2", "c1": "1"})
+    assert saved.status_code == 302
+    record = MasteryRecord.objects.get(learner=setup.world.learner, competency=setup.competency)
+    assert record.attempts == 4
+
+
+def test_my_competencies_shows_ready_to_learn(setup):
+    client = _client(setup.world.learner)
+    html = client.get("/competencies/").content.decode()
+    assert "Ready to learn (1)" in html and "Practise A.1" in html
+    MasteryRecord.objects.create(
+        learner=setup.world.learner,
+        competency=setup.competency,
+        probability=0.99,
+        level="mastered",
+        attempts=5,
+    )
+    html = client.get("/competencies/").content.decode()
+    assert "Practise A.2" in html and "Practise A.1" not in html
+
+
+def test_mastery_changes_on_the_next_page_load(setup):
+    client = _client(setup.world.learner)
+    before = client.get(f"/api/v1/mastery?learner_id={setup.world.learner.pk}").json()
+    assert before == []
+    _answer_current(client, f"/assessments/{setup.assessment.pk}/take/", "1")
+    html = client.get("/competencies/").content.decode()
+    assert "1 try" in html
+
+
+def test_practice_picks_fresh_items_and_records(setup):
+    client = _client(setup.world.learner)
+    url = f"/practice/{setup.competency.pk}/"
+    seen = set()
+    for _ in range(3):
+        page = client.get(url)
+        fields = _form(page.content.decode())
+        seen.add(fields["item_id"])
+        item = Response._meta.get_field("item").related_model.objects.get(pk=fields["item_id"])
+        answer = {"choice": "1", "numeric": "2.5", "text": "numerator"}[item.kind]
+        assert client.post(url, {**fields, "answer": answer}).status_code == 302
+    assert len(seen) == 3  # never repeats while fresh items remain
+    assert Response.objects.filter(source="practice").count() == 3
+
+
+def test_heatmap_renders_sorts_and_reads_as_text(setup):
+    MasteryRecord.objects.create(
+        learner=setup.world.learner,
+        competency=setup.competency,
+        probability=0.7,
+        level="proficient",
+        attempts=3,
+    )
+    client = _client(setup.world.teacher)
+    html = client.get(
+        f"/classes/{setup.world.class_a.pk}/mastery/?sort={setup.competency.pk}&dir=desc"
+    ).content.decode()
+    assert "Proficient</span> 70" in html
+    assert 'aria-sort="descending"' in html
+    rows = re.findall(r'<th scope="row"><a href="/learners/(\d+)/competencies/', html)
+    assert rows[0] == str(setup.world.learner.pk)
+
+
+def test_list_endpoints_pin_query_counts(setup, django_assert_max_num_queries):
+    client = _client(setup.world.teacher)
+    for n in range(3):
+        build_more = client.post(
+            "/api/v1/assessments",
+            json.dumps({"class_id": setup.world.class_a.pk, "title": f"T{n}", "purpose": "for",
+                        "item_ids": [setup.items["choice"].pk]}),
+            content_type="application/json",
+        )  # fmt: skip
+        assert build_more.status_code == 201
+    for path, limit in [
+        ("/api/v1/frameworks", 6),
+        ("/api/v1/competencies", 7),
+        ("/api/v1/items", 7),
+        ("/api/v1/assessments", 7),
+        ("/api/v1/responses", 7),
+        ("/api/v1/mastery", 6),
+    ]:
+        with django_assert_max_num_queries(limit):
+            assert client.get(path).status_code == 200
+
+
+def test_heatmap_query_count(setup, django_assert_max_num_queries):
+    client = _client(setup.world.teacher)
+    client.get(f"/classes/{setup.world.class_a.pk}/mastery/")
+    with django_assert_max_num_queries(16):
+        client.get(f"/classes/{setup.world.class_a.pk}/mastery/")
+
+
+def test_api_record_response_is_idempotent(setup):
+    client = _client(setup.world.learner)
+    attempt = client.post(f"/api/v1/assessments/{setup.assessment.pk}/attempt").json()
+    item_id = attempt["next_item"]["item_id"]
+    assert "correct" not in json.dumps(attempt["next_item"]["options"])
+    body = json.dumps(
+        {"item_id": item_id, "answer": "1", "attempt_id": attempt["id"], "time_on_item_ms": 5000}
+    )
+    first = client.post(
+        "/api/v1/responses", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc"
+    )
+    again = client.post(
+        "/api/v1/responses", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc"
+    )
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["id"] == again.json()["id"] and again.json()["created"] is False
+    assert first.json()["mastery"][0]["level"] in {"attempted", "familiar", "proficient"}
+    twice = client.post(
+        "/api/v1/responses", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="def"
+    )
+    assert twice.status_code == 400 and "already answered" in twice.json()["detail"]
+    bad = json.dumps(
+        {"item_id": setup.items["numeric"].pk, "answer": "abc", "attempt_id": attempt["id"]}
+    )
+    refused = client.post(
+        "/api/v1/responses", bad, content_type="application/json", HTTP_IDEMPOTENCY_KEY="x"
+    )
+    assert refused.status_code == 400 and "is not a number" in refused.json()["detail"]

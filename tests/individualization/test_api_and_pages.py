@@ -1,0 +1,285 @@
+"""The API under /api/v1/individual-plans and /api/v1/modules, its error
+messages, pinned query counts on lists, and the plan pages' forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
+from trellis.individualization import constants as c
+from trellis.individualization.models import IndividualPlan
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post(client, url, data):
+    return client.post(url, data=data, content_type="application/json")
+
+
+def test_plan_lifecycle_through_the_api(world):
+    cur = curriculum_for(world)
+    teacher = _client(world.teacher)
+    created = _post(
+        teacher,
+        "/api/v1/individual-plans",
+        {
+            "learner_id": world.learner.pk,
+            "title": "Plan",
+            "accommodations": [c.EXTENDED_TIME],
+            "review_dates": ["2026-10-01"],
+        },
+    )
+    assert created.status_code == 201, created.content
+    plan_id = created.json()["id"]
+    objective = _post(
+        teacher,
+        f"/api/v1/individual-plans/{plan_id}/objectives",
+        {
+            "statement": "Read 60 wpm",
+            "competency_ids": [cur.ratio.pk],
+            "method": c.METHOD_MANUAL,
+            "unit": "wpm",
+            "baseline_value": 30,
+            "baseline_date": str(BASELINE),
+            "target_value": 60,
+            "target_date": str(TARGET),
+        },
+    )
+    assert objective.status_code == 201, objective.content
+    oid = objective.json()["id"]
+    point = _post(
+        teacher,
+        f"/api/v1/individual-plans/objectives/{oid}/measurements",
+        {"on": "2026-09-15", "value": 33},
+    )
+    assert point.status_code == 201 and point.json()["value"] == 33
+    progress = teacher.get(f"/api/v1/individual-plans/objectives/{oid}/progress").json()
+    assert [p["value"] for p in progress["points"]] == [33] and progress[
+        "decision"
+    ] == "insufficient_data"
+    assert progress["svg"].startswith("<svg")
+    support = _post(
+        teacher,
+        f"/api/v1/individual-plans/{plan_id}/supports",
+        {"kind": "one_on_one", "provider": "Aide", "planned_minutes_per_week": 30},
+    )
+    assert support.status_code == 201
+    session = _post(
+        teacher,
+        f"/api/v1/individual-plans/supports/{support.json()['id']}/sessions",
+        {"on": "2026-09-16", "minutes": 20},
+    )
+    assert session.status_code == 201
+    changed = teacher.patch(
+        f"/api/v1/individual-plans/{plan_id}",
+        data={"reason": "Add read aloud", "accommodations": [c.EXTENDED_TIME, c.READ_ALOUD]},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and changed.json()["version"] == 4
+    versions = teacher.get(f"/api/v1/individual-plans/{plan_id}/versions").json()
+    assert [v["reason"] for v in versions] == [
+        "Add read aloud",
+        "Support added.",
+        "Objective added.",
+        "Plan written.",
+    ]
+    detail = teacher.get(f"/api/v1/individual-plans/{plan_id}").json()
+    assert detail["supports"][0]["sessions"][0]["minutes"] == 20
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"accommodations": ["mind-reading"]}, "Unknown accommodation 'mind-reading'"),
+        ({"review_dates": ["next week"]}, "Review date 'next week' is not a date"),
+        ({"time_multiplier": 9}, "The extended-time multiplier must be between 1 and 4"),
+    ],
+)
+def test_bad_plan_input_is_refused_with_a_clear_message(world, payload, message):
+    response = _post(
+        _client(world.teacher),
+        "/api/v1/individual-plans",
+        {"learner_id": world.learner.pk, "title": "Plan", **payload},
+    )
+    assert response.status_code == 400 and message in response.json()["detail"]
+    assert not IndividualPlan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"target_date": str(BASELINE - dt.timedelta(days=1))}, c.TARGET_BEFORE_BASELINE),
+        (
+            {"method": c.METHOD_PROBABILITY, "target_value": 150, "baseline_value": 0.2},
+            "A target of 150 cannot be measured by mastery probability: it must lie between 0 and 1",
+        ),
+    ],
+)
+def test_bad_objective_input_is_refused_with_a_clear_message(world, change, message):
+    cur = curriculum_for(world)
+    plan = plan_for(world)
+    body = {
+        "statement": "x",
+        "competency_ids": [cur.ratio.pk],
+        "method": c.METHOD_PERCENT,
+        "baseline_value": 20,
+        "baseline_date": str(BASELINE),
+        "target_value": 80,
+        "target_date": str(TARGET),
+        **change,
+    }
+    response = _post(_client(world.teacher), f"/api/v1/individual-plans/{plan.pk}/objectives", body)
+    assert response.status_code == 400 and message in response.json()["detail"]
+    assert plan.objectives.count() == 0
+
+
+def test_plan_list_query_count_is_pinned(world, django_assert_max_num_queries):
+    plan_for(world)
+    for learner in (world.sibling,):
+        from trellis.individualization.services import plans
+
+        plans.plan_create(learner=learner, author=world.teacher, title="Sibling plan")
+    client = _client(world.admin)
+    client.get("/api/v1/individual-plans")
+    with django_assert_max_num_queries(6):
+        rows = client.get("/api/v1/individual-plans").json()
+    assert len(rows) == 2
+
+
+def test_modules_api_arranges_and_reports_pacing(world, django_assert_max_num_queries):
+    cur = curriculum_for(world)
+    teacher = _client(world.teacher)
+    seq = _post(
+        teacher, "/api/v1/modules/sequences", {"class_id": world.class_a.pk, "title": "Unit"}
+    )
+    assert seq.status_code == 201
+    for title in ("One", "Two"):
+        module = _post(
+            teacher,
+            "/api/v1/modules",
+            {"sequence_id": seq.json()["id"], "title": title, "competency_ids": [cur.ratio.pk]},
+        )
+        assert module.status_code == 201
+    bad = _post(
+        teacher,
+        "/api/v1/modules",
+        {
+            "sequence_id": seq.json()["id"],
+            "title": "x",
+            "competency_ids": [cur.ratio.pk],
+            "threshold": 5,
+        },
+    )
+    assert bad.status_code == 400 and "threshold" in bad.json()["detail"]
+    listing = teacher.get(f"/api/v1/modules?class_id={world.class_a.pk}").json()
+    assert [m["title"] for m in listing[0]["modules"]] == ["One", "Two"]
+    with django_assert_max_num_queries(8):
+        board = teacher.get(f"/api/v1/modules/pacing/{world.class_a.pk}").json()
+    assert {(r["learner_id"], r["position"], r["of"]) for r in board} == {
+        (world.learner.pk, 1, 2),
+        (world.sibling.pk, 1, 2),
+    }
+    later = _post(
+        teacher,
+        "/api/v1/modules/paces",
+        {
+            "class_id": world.class_a.pk,
+            "learner_id": world.learner.pk,
+            "sequence_id": seq.json()["id"],
+            "start_after": str(dt.date.today() + dt.timedelta(days=3)),
+        },
+    )
+    assert later.status_code == 201 and later.json()["status"] == "not started"
+
+
+def test_teacher_writes_a_plan_through_the_page_and_bad_dates_are_explained(world):
+    cur = curriculum_for(world)
+    teacher = _client(world.teacher)
+    response = teacher.post(
+        f"/learners/{world.learner.pk}/plans/new/",
+        {
+            "title": "Own pace in maths",
+            "accommodations": [c.EXTENDED_TIME, c.READ_ALOUD],
+            "time_multiplier": "2",
+            "review_dates": "2026-10-01, 2026-12-01",
+            "summary": "",
+            "responsible_note": "Ms Diaz (aide)",
+        },
+    )
+    plan = IndividualPlan.objects.get(learner=world.learner)
+    assert response.status_code == 302 and response["Location"] == f"/plans/{plan.pk}/"
+    assert plan.accommodations == [c.EXTENDED_TIME, c.READ_ALOUD] and plan.time_multiplier == 2
+    bad = teacher.post(
+        f"/plans/{plan.pk}/objectives/new/",
+        {
+            "statement": "Ratios",
+            "competencies": [cur.ratio.pk],
+            "method": c.METHOD_PROBABILITY,
+            "baseline_value": "0.2",
+            "baseline_date": "2026-09-01",
+            "target_value": "150",
+            "target_date": "2026-08-01",
+            "reason": "Objective added.",
+        },
+    )
+    body = bad.content.decode()
+    assert bad.status_code == 200 and c.TARGET_BEFORE_BASELINE in body
+    page = teacher.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Extended time" in page and "Time limits are multiplied by 2.0" in page
+    no_reason = teacher.post(
+        f"/plans/{plan.pk}/edit/", {"title": "X", "time_multiplier": "2", "reason": ""}
+    )
+    assert no_reason.status_code == 200 and "This field is required" in no_reason.content.decode()
+    assert (
+        _client(world.guardian).get(f"/learners/{world.learner.pk}/plans/new/").status_code == 403
+    )
+    assert (
+        _client(world.teacher_b).get(f"/learners/{world.learner.pk}/plans/new/").status_code == 404
+    )
+
+
+def test_teacher_arranges_modules_and_places_a_learner_through_the_pages(world):
+    from trellis.individualization.models import LearnerPace, ModuleSequence
+
+    cur = curriculum_for(world)
+    teacher = _client(world.teacher)
+    board = f"/classes/{world.class_a.pk}/modules/"
+    assert (
+        teacher.post(f"{board}sequences/", {"title": "Unit", "is_default": "on"}).status_code == 302
+    )
+    seq = ModuleSequence.objects.get(school_class=world.class_a)
+    bad = teacher.post(
+        f"/sequences/{seq.pk}/modules/new/", {"title": "M", "competencies": [], "threshold": "0.8"}
+    )
+    assert bad.status_code == 200 and "This field is required" in bad.content.decode()
+    added = teacher.post(
+        f"/sequences/{seq.pk}/modules/new/",
+        {
+            "title": "Ratio language",
+            "competencies": [cur.ratio.pk],
+            "threshold": "0.7",
+            "practice": "10 items",
+        },
+    )
+    assert added.status_code == 302
+    assert LearnerPace.objects.filter(school_class=world.class_a).count() == 2
+    later = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    placed = teacher.post(
+        f"{board}place/", {"learner": world.learner.pk, "sequence": seq.pk, "start_after": later}
+    )
+    assert placed.status_code == 302
+    page = teacher.get(board).content.decode()
+    assert "Ratio language" in page and "starts after" in page
+    mine = _client(world.sibling).get("/modules/mine/").content.decode()
+    assert "Now: <strong>Ratio language</strong>" in mine and "10 items" in mine
+    assert _client(world.admin).post(f"{board}sequences/", {"title": "X"}).status_code == 403
+    assert ModuleSequence.objects.count() == 1
