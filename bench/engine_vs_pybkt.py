@@ -11,7 +11,10 @@ venv; data and predictions go through temporary files. If pyBKT cannot be
 installed the Trellis figures are still printed, with the reason.
 
 Usage: .venv/bin/python bench/engine_vs_pybkt.py [--seed 0] [--models bkt,best]
-       [--skip-pybkt]
+       [--skip-pybkt] [--num-fits 5] [--data assist09,ct]
+
+``--num-fits`` sets pyBKT's ``num_fits`` *and* Trellis BKT's ``n_init``, so
+fit times compare like for like.
 Prints a table, then one JSON object as the last line.
 """
 
@@ -48,7 +51,7 @@ for fold in spec["folds"]:
     train = pd.read_csv(fold["train"], dtype={"skill_name": str, "user_id": str})
     test = pd.read_csv(fold["test"], dtype={"skill_name": str, "user_id": str})
     test.index = test["row"].values
-    m = Model(seed=spec["seed"], num_fits=5)
+    m = Model(seed=spec["seed"], num_fits=spec["num_fits"])
     t0 = time.perf_counter()
     m.fit(data=train)
     t1 = time.perf_counter()
@@ -136,11 +139,11 @@ def write_csv(log: ResponseLog, path: Path) -> None:
 
 
 def run_pybkt(
-    py: Path, folds: list[tuple[ResponseLog, ResponseLog]], seed: int
+    py: Path, folds: list[tuple[ResponseLog, ResponseLog]], seed: int, num_fits: int = 5
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        spec: dict[str, Any] = {"seed": seed, "folds": []}
+        spec: dict[str, Any] = {"seed": seed, "num_fits": num_fits, "folds": []}
         for j, (tr, te) in enumerate(folds):
             write_csv(tr, t / f"train{j}.csv")
             write_csv(te, t / f"test{j}.csv")
@@ -164,13 +167,14 @@ def run_pybkt(
 
 
 def run_trellis(
-    name: str, folds: list[tuple[ResponseLog, ResponseLog]]
+    name: str, folds: list[tuple[ResponseLog, ResponseLog]], num_fits: int = 5
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
     fit_s = pred_s = 0.0
     preds = []
     label = name
     for tr, te in folds:
-        m = get_model(name)()
+        cls = get_model(name)
+        m = cls(n_init=num_fits) if name.startswith("bkt") else cls()
         label = m.name
         t0 = time.perf_counter()
         m.fit(tr)
@@ -200,6 +204,13 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--models", default="bkt,bkt-forget,best")
     ap.add_argument("--skip-pybkt", action="store_true")
+    ap.add_argument(
+        "--num-fits",
+        type=int,
+        default=5,
+        help="random restarts, pyBKT num_fits and Trellis BKT n_init alike (default 5)",
+    )
+    ap.add_argument("--data", default="assist09,ct", help="comma list of assist09, ct")
     args = ap.parse_args()
     builder = DATA / "assistments2009" / "builder_train.csv"
     ct = DATA / "cognitive_tutor_algebra" / "ct.csv"
@@ -217,16 +228,21 @@ def main() -> int:
     for f in learner_folds(ct_log, 5, args.seed):
         mask = np.isin(ct_log.learner, f)
         ct_folds.append((ct_log.take(np.flatnonzero(~mask)), ct_log.take(np.flatnonzero(mask))))
-    setups = {"assist09-80/20": [(tr, te)], "ct-5fold": ct_folds}
+    wanted = set(args.data.split(","))
+    setups = {}
+    if "assist09" in wanted:
+        setups["assist09-80/20"] = [(tr, te)]
+    if "ct" in wanted:
+        setups["ct-5fold"] = ct_folds
     rows: list[dict[str, Any]] = []
     for ds, folds in setups.items():
         for name in args.models.split(","):
-            res, preds = run_trellis(name, folds)
+            res, preds = run_trellis(name, folds, args.num_fits)
             rows.append({"data": ds, **score(res, folds, preds)})
             print(f"  done {ds} {name}", flush=True)
         if py is not None:
             try:
-                res, preds = run_pybkt(py, folds, args.seed)
+                res, preds = run_pybkt(py, folds, args.seed, args.num_fits)
                 rows.append({"data": ds, "model": "pyBKT", **score(res, folds, preds)})
                 print(f"  done {ds} pyBKT (C++ extension: {res.get('cpp')})", flush=True)
             except RuntimeError as e:
@@ -239,7 +255,11 @@ def main() -> int:
             f"{r['data']:<16}{r['model']:<16}{r['auc']:>8.4f}{r['rmse']:>8.4f}"
             f"{r['fit_seconds']:>9.2f}{r['predict_seconds']:>9.2f}{r['peak_rss_mb']:>9.0f}"
         )
-    summary: dict[str, Any] = {"rows": rows, "pybkt": why if py is None else "ok"}
+    summary: dict[str, Any] = {
+        "rows": rows,
+        "pybkt": why if py is None else "ok",
+        "num_fits": args.num_fits,
+    }
     for ds in setups:
         by = {r["model"]: r for r in rows if r["data"] == ds}
         if "pyBKT" in by and "bkt" in by:

@@ -12,7 +12,13 @@ import sys
 def _trellis(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "trellis.cli", *args],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "trellis.settings_production", **env},
+        env={
+            # The browser tests allow async-unsafe ORM calls in their process;
+            # a production process must not inherit that.
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "trellis.settings_production",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,

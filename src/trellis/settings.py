@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "trellis.individualization",
     "trellis.personalization",
     "trellis.differentiation",
+    "trellis.reports",
+    "trellis.family",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ from trellis.api.routers import curriculum, evidence, people
 from trellis.api.routers import differentiation as differentiation_router
 from trellis.api.routers import individualization as individualization_router
 from trellis.api.routers import personalization as personalization_router
+from trellis.api.routers import reports as reports_router
+from trellis.api.routers import family as family_router
 from trellis.people.access import FORBIDDEN, NOT_FOUND
 
 api = NinjaAPI(
@@ -53,3 +55,5 @@ api.add_router("/", evidence.router)
 api.add_router("/", individualization_router.router)
 api.add_router("/", personalization_router.router)
 api.add_router("/", differentiation_router.router)
+api.add_router("/", reports_router.router)
+api.add_router("/", family_router.router)

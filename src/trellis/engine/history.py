@@ -46,22 +46,21 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from trellis.engine.base import NotFittedError, check_kind, load_json, save_json, skill_names
+from trellis.engine.bkt import sequence_layout
 from trellis.engine.responses import ResponseLog
 
-FORMAT_VERSION = 1
-_CHUNK = 65536
+FORMAT_VERSION = 2
+_LAST = 5  # how many earlier outcomes on the skill are one-hot features
 
 FEATURES = (
     "s_log",  # log1p successes on the skill
     "f_log",  # log1p failures on the skill
     "first",  # no attempt on the skill yet
-    "last1",
-    "last2",
-    "last3",
+    "rate",  # (s + 1) / (n + 2) - 0.5
+    *(f"{rw}{j}" for j in range(1, _LAST + 1) for rw in ("r", "w")),  # j-th last outcome
     "ew_fast",
     "ew_slow",
     "run",
-    "rate",  # (s + 1) / (n + 2) - 0.5
     "S_log",
     "F_log",
     "prev_same",
@@ -70,13 +69,28 @@ FEATURES = (
     "prev2_c",
     "ew_all",
     "rate_all",
+    "first_rate",  # smoothed accuracy on the learner's first attempts of skills
+    "resid",  # sum of (outcome - skill's mean) / (n + 3): ability across skills
 )
-PER_SKILL = ("s_log", "f_log", "last1", "prev_same", "prev_c")
+PER_SKILL = ("s_log", "f_log", "r1", "w1", "prev_same", "prev_c", "rate_all", "resid")
 _PER_IDX = tuple(FEATURES.index(f) for f in PER_SKILL)
 
-# Per-skill record: successes, failures, last1, last2, last3, ew_fast, ew_slow, run
-# Overall record: successes, failures, prev skill, prev outcome, prev2 outcome, ew_all
-_GLOBAL0: tuple[float, float, str, float, float, float] = (0.0, 0.0, "", 0.0, 0.0, 0.0)
+# Per-skill record: successes, failures, last1..last5 (+1/-1/0), ew_fast,
+# ew_slow, run.
+_REC_LEN = 5 + _LAST
+# Overall record: successes, failures, prev skill, prev outcome, prev2
+# outcome, ew_all, first-attempt successes, first attempts, residual sum.
+_GLOBAL0: tuple[float, float, str, float, float, float, float, float, float] = (
+    0.0,
+    0.0,
+    "",
+    0.0,
+    0.0,
+    0.0,
+    0.0,
+    0.0,
+    0.0,
+)
 
 
 @dataclass
@@ -95,11 +109,59 @@ class HistoryState:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> HistoryState:
         ov = list(d.get("overall", _GLOBAL0))
-        ov = [float(ov[0]), float(ov[1]), str(ov[2]), float(ov[3]), float(ov[4]), float(ov[5])]
-        return cls(
-            skills={str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()},
-            overall=ov,
-        )
+        if len(ov) != len(_GLOBAL0):
+            raise ValueError("saved history state has a different layout")
+        ov = [str(v) if j == 2 else float(v) for j, v in enumerate(ov)]
+        skills = {str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()}
+        if any(len(v) != _REC_LEN for v in skills.values()):
+            raise ValueError("saved history state has a different layout")
+        return cls(skills=skills, overall=ov)
+
+
+def _log1p_table(n: int) -> NDArray[np.float64]:
+    """``math.log1p(i)`` for i = 0..n (bit-identical to the scalar path)."""
+    return np.array([math.log1p(i) for i in range(n + 1)], dtype=np.float64)
+
+
+def _shift(v: NDArray[Any], pos: NDArray[np.int64], j: int) -> NDArray[Any]:
+    """``v`` of the j-th earlier row in the same group (0 when none); rows are
+    sorted by group then time and ``pos`` is the position within the group."""
+    out = np.zeros_like(v)
+    if j < v.shape[0]:
+        out[j:] = v[:-j]
+    out[pos < j] = 0
+    return out
+
+
+def _excl_cumsum(v: NDArray[np.int64], start: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Sum of ``v`` over the earlier rows of the same group (integers, exact);
+    ``start[i]`` is the index of the first row of row i's group."""
+    cs = np.concatenate(([0], np.cumsum(v)))
+    return cs[:-1] - cs[start]
+
+
+def _recurrence(
+    learner: NDArray[np.int64],
+    group: NDArray[np.int64],
+    order: NDArray[np.int64],
+    x: NDArray[np.float64],
+    decay: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Per (learner, group) sequence, the state *before* each row of
+    ``h <- decay * h + x`` (h = 0 at the start), one column per decay; the
+    same floating-point operations, in the same order, as the scalar update."""
+    lay = sequence_layout(learner, group, order)
+    n, d = x.shape[0], decay.shape[0]
+    xf = x[lay.row_of_flat]
+    out = np.empty((n, d), dtype=np.float64)
+    h = np.zeros((int(lay.ks[0]) if lay.max_len else 0, d), dtype=np.float64)
+    for t in range(lay.max_len):
+        k = int(lay.ks[t])
+        o = int(lay.offsets[t])
+        h = h[:k]
+        out[o : o + k] = h
+        h = decay * h + xf[o : o + k]
+    return out[lay.flat]
 
 
 class HistoryLogit:
@@ -144,28 +206,34 @@ class HistoryLogit:
         rec = state.skills.get(skill)
         ov = state.overall
         if rec is None:
-            s = f = l1 = l2 = l3 = ef = es = run = 0.0
+            rec = [0.0] * _REC_LEN
+            known = False
         else:
-            s, f, l1, l2, l3, ef, es, run = rec
-        big_s, big_f, prev_skill, prev_c, prev2_c, ew_all = ov
+            known = True
+        s, f = rec[0], rec[1]
+        lasts = rec[2 : 2 + _LAST]
+        ef, es, run = rec[2 + _LAST], rec[3 + _LAST], rec[4 + _LAST]
+        big_s, big_f, prev_skill, prev_c, prev2_c, ew_all, fa_s, fa_n, resid = ov
         if focused:
-            same = 1.0 if rec is not None else 0.0
-            prev_c, prev2_c = l1, l2
+            same = 1.0 if known else 0.0
+            prev_c, prev2_c = lasts[0], lasts[1]
         else:
             same = 1.0 if prev_skill == skill else 0.0
         n = s + f
         big_n = big_s + big_f
+        onehot: list[float] = []
+        for v in lasts:
+            onehot.append(1.0 if v > 0 else 0.0)
+            onehot.append(1.0 if v < 0 else 0.0)
         return [
             math.log1p(s),
             math.log1p(f),
             1.0 if n == 0.0 else 0.0,
-            l1,
-            l2,
-            l3,
+            (s + 1.0) / (n + 2.0) - 0.5,
+            *onehot,
             ef,
             es,
             math.copysign(math.log1p(abs(run)), run),
-            (s + 1.0) / (n + 2.0) - 0.5,
             math.log1p(big_s),
             math.log1p(big_f),
             same,
@@ -174,25 +242,34 @@ class HistoryLogit:
             prev2_c,
             ew_all,
             (big_s + 1.0) / (big_n + 2.0) - 0.5,
+            (fa_s + 1.0) / (fa_n + 2.0) - 0.5,
+            resid / (big_n + 3.0),
         ]
+
+    def _skill_mean(self, skill: str) -> float:
+        return self._pbar.get(skill, self._pbar_default)
 
     def _advance(self, state: HistoryState, skill: str, correct: bool | int) -> None:
         c = 1.0 if correct else -1.0
+        c01 = 1.0 if correct else 0.0
         rec = state.skills.get(skill)
+        ov = state.overall
         if rec is None:
-            rec = [0.0] * 8
+            rec = [0.0] * _REC_LEN
             state.skills[skill] = rec
+            ov[6] += c01
+            ov[7] += 1.0
         if c > 0:
             rec[0] += 1.0
         else:
             rec[1] += 1.0
-        rec[4] = rec[3]
-        rec[3] = rec[2]
+        for j in range(1 + _LAST, 2, -1):
+            rec[j] = rec[j - 1]
         rec[2] = c
-        rec[5] = self.fast * rec[5] + c
-        rec[6] = self.slow * rec[6] + c
-        rec[7] = rec[7] + c if rec[7] * c > 0 else c
-        ov = state.overall
+        rec[2 + _LAST] = self.fast * rec[2 + _LAST] + c
+        rec[3 + _LAST] = self.slow * rec[3 + _LAST] + c
+        run = rec[4 + _LAST]
+        rec[4 + _LAST] = run + c if run * c > 0 else c
         if c > 0:
             ov[0] += 1.0
         else:
@@ -201,53 +278,147 @@ class HistoryLogit:
         ov[4] = ov[3]
         ov[3] = c
         ov[5] = self.decay_all * ov[5] + c
+        ov[8] = 1.0 * ov[8] + (c01 - self._skill_mean(skill))
 
-    def history_features(self, log: ResponseLog) -> NDArray[np.float64]:
-        """The feature matrix of ``log`` (rows in the log's order), each row
-        built from the learner's earlier responses only."""
+    def history_features(
+        self, log: ResponseLog, rows: NDArray[np.int64] | None = None
+    ) -> NDArray[np.float64]:
+        """The feature matrix of ``log`` (rows in the log's order, or only
+        ``rows``), each row built from the learner's earlier responses only.
+
+        Vectorised (sorting, cumulative sums, one NumPy step per position in
+        the longest sequence for the decayed sums) and bit-identical to
+        running ``update``/``_features`` response by response."""
         names = skill_names(log)
         n = len(log)
-        idx = np.lexsort((np.arange(n), log.order, log.learner))
-        learners = log.learner[idx].tolist()
-        skills = log.skill[idx].tolist()
-        correct = log.correct[idx].tolist()
-        rows: list[list[float]] = []
-        state = HistoryState()
-        current = None
-        feats = self._features
-        adv = self._advance
-        xs = np.empty((n, len(FEATURES)), dtype=np.float64)
-        done = 0
-        for u, k, c in zip(learners, skills, correct, strict=True):
-            if u != current:
-                state = HistoryState()
-                current = u
-            sk = names[k]
-            rows.append(feats(state, sk))
-            adv(state, sk, c)
-            if len(rows) == _CHUNK:  # bound the memory held in Python lists
-                xs[done : done + _CHUNK] = rows
-                done += _CHUNK
-                rows = []
-        if rows:
-            xs[done:] = rows
-        x = np.empty_like(xs)
-        x[idx] = xs
+        learner = log.learner.astype(np.int64)
+        skill = log.skill.astype(np.int64)
+        order = log.order.astype(np.int64)
+        c01 = log.correct.astype(np.int64) != 0
+        c = np.where(c01, 1.0, -1.0)
+        pbar = np.array([self._skill_mean(s) for s in names], dtype=np.float64)
+        out_rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+        x = np.empty((out_rows.shape[0], len(FEATURES)), dtype=np.float64)
+        col = {f: j for j, f in enumerate(FEATURES)}
+
+        def put(name: str, v_by_row: NDArray[Any]) -> None:
+            x[:, col[name]] = v_by_row[out_rows]
+
+        # --- by (learner, skill), time order
+        i2 = np.lexsort((np.arange(n), order, skill, learner))
+        lk, kk = learner[i2], skill[i2]
+        new2 = np.ones(n, dtype=bool)
+        new2[1:] = (lk[1:] != lk[:-1]) | (kk[1:] != kk[:-1])
+        start2 = np.maximum.accumulate(np.where(new2, np.arange(n), 0))
+        pos2 = np.arange(n) - start2
+        cs2 = c[i2]
+        s_cnt = _excl_cumsum(c01[i2].astype(np.int64), start2)
+        f_cnt = pos2 - s_cnt
+        table = _log1p_table(int(max(pos2.max(initial=0), 0)) + 1)
+        back = np.empty(n, dtype=np.int64)
+        back[i2] = np.arange(n)  # row -> position in this order
+
+        def by_row2(v: NDArray[Any]) -> NDArray[Any]:
+            return v[back]
+
+        put("s_log", by_row2(table[s_cnt]))
+        put("f_log", by_row2(table[f_cnt]))
+        put("first", by_row2((pos2 == 0).astype(np.float64)))
+        put("rate", by_row2((s_cnt + 1.0) / (pos2 + 2.0) - 0.5))
+        for j in range(1, _LAST + 1):
+            lj = _shift(cs2, pos2, j)
+            put(f"r{j}", by_row2((lj > 0).astype(np.float64)))
+            put(f"w{j}", by_row2((lj < 0).astype(np.float64)))
+        run_new = new2.copy()
+        run_new[1:] |= cs2[1:] != cs2[:-1]
+        run_start = np.maximum.accumulate(np.where(run_new, np.arange(n), 0))
+        run_incl = (np.arange(n) - run_start + 1) * c01[i2].astype(np.int64) * 2 - (
+            np.arange(n) - run_start + 1
+        )
+        run = _shift(run_incl, pos2, 1)
+        run_f = np.where(run < 0, -table[np.abs(run)], table[np.abs(run)])
+        put("run", by_row2(run_f))
+        del run_new, run_start, run_incl, run, run_f, lk, kk, cs2, s_cnt, f_cnt
+        first_row = by_row2(pos2 == 0)
+        del pos2, start2, new2, back
+        ew = _recurrence(
+            learner, skill, order, c[:, None], np.array([self.fast, self.slow], dtype=np.float64)
+        )
+        put("ew_fast", ew[:, 0].copy())
+        put("ew_slow", ew[:, 1].copy())
+        del ew
+
+        # --- by learner, time order
+        i1 = np.lexsort((np.arange(n), order, learner))
+        l1 = learner[i1]
+        new1 = np.ones(n, dtype=bool)
+        new1[1:] = l1[1:] != l1[:-1]
+        start1 = np.maximum.accumulate(np.where(new1, np.arange(n), 0))
+        pos1 = np.arange(n) - start1
+        back = np.empty(n, dtype=np.int64)
+        back[i1] = np.arange(n)
+
+        def by_row1(v: NDArray[Any]) -> NDArray[Any]:
+            return v[back]
+
+        big_s = _excl_cumsum(c01[i1].astype(np.int64), start1)
+        big_f = pos1 - big_s
+        table = _log1p_table(int(pos1.max(initial=0)) + 1)
+        put("S_log", by_row1(table[big_s]))
+        put("F_log", by_row1(table[big_f]))
+        put("rate_all", by_row1((big_s + 1.0) / (pos1 + 2.0) - 0.5))
+        fr = first_row[i1].astype(np.int64)
+        fa_s = _excl_cumsum(fr * c01[i1].astype(np.int64), start1)
+        fa_n = _excl_cumsum(fr, start1)
+        put("first_rate", by_row1((fa_s + 1.0) / (fa_n + 2.0) - 0.5))
+        c1 = c[i1]
+        k1 = skill[i1]
+        prev_k = _shift(k1 + 1, pos1, 1)  # 0 = no previous response
+        same = (prev_k == k1 + 1).astype(np.float64)
+        prev_c = _shift(c1, pos1, 1)
+        put("prev_same", by_row1(same))
+        put("prev_c", by_row1(prev_c))
+        put("prev_same_c", by_row1(same * prev_c))
+        put("prev2_c", by_row1(_shift(c1, pos1, 2)))
+        del same, prev_c, prev_k, c1, k1, fr, fa_s, fa_n
+        inputs = np.empty((n, 2), dtype=np.float64)
+        inputs[:, 0] = c
+        inputs[:, 1] = np.where(c01, 1.0, 0.0) - pbar[skill]
+        rec = _recurrence(
+            learner,
+            np.zeros(n, dtype=np.int64),
+            order,
+            inputs,
+            np.array([self.decay_all, 1.0], dtype=np.float64),
+        )
+        put("ew_all", rec[:, 0].copy())
+        put("resid", rec[:, 1] / (by_row1(pos1) + 3.0))
         return x
 
     # ------------------------------------------------------------ fitting
     def fit(self, log: ResponseLog) -> HistoryLogit:
         names = skill_names(log)
-        x = self.history_features(log)
-        y = log.correct.astype(np.float64)
-        sk = log.skill.astype(np.int64)
-        item_all = log.item
+        # Each skill's smoothed mean outcome (the "resid" feature needs it).
+        cnt = np.bincount(log.skill, minlength=len(names)).astype(np.float64)
+        ok = np.bincount(log.skill, weights=log.correct.astype(np.float64), minlength=len(names))
+        mean = float((ok.sum() + 1.0) / (cnt.sum() + 2.0))
+        pbar = (ok + 2.0 * mean) / (cnt + 2.0)
+        seen_sk = cnt > 0
+        self.skill_mean_ = pbar[seen_sk].copy()
+        self.skill_mean_default_ = mean
+        self._set_means(tuple(names[i] for i in np.flatnonzero(seen_sk)))
+        rows = None
         if len(log) > self.max_fit_rows:
             # Features always come from the full histories; only the rows the
             # optimiser sees are sampled (a few hundred weights need no more).
             rng = np.random.default_rng(self.random_state)
             rows = np.sort(rng.choice(len(log), self.max_fit_rows, replace=False))
-            x, y, sk = x[rows], y[rows], sk[rows]
+        x = self.history_features(log, rows)
+        y = log.correct.astype(np.float64)
+        sk = log.skill.astype(np.int64)
+        item_all = log.item
+        if rows is not None:
+            y, sk = y[rows], sk[rows]
             item_all = None if log.item is None else log.item[rows]
         n, d = x.shape
         n_sk = len(names)
@@ -304,12 +475,12 @@ class HistoryLogit:
             options={"maxiter": self.max_iter, "ftol": self.ftol},
         )
         b, wg, ws = unpack(res.x)
-        counts = np.bincount(sk, minlength=n_sk)
-        seen = counts > 0
+        seen = seen_sk  # skills of the whole log (a sampled-out one keeps 0 weights)
         self.intercept_ = float(b)
         self.coef_ = wg.astype(np.float64).copy()
         self.skills_: tuple[str, ...] = tuple(names[i] for i in np.flatnonzero(seen))
         self.skill_coef_ = ws[seen].astype(np.float64).copy()
+        self.skill_mean_ = pbar[seen].copy()
         item_seen = np.bincount(it, minlength=n_it) > 0
         self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(item_seen))
         self.item_coef_ = res.x[n_w:][item_seen].astype(np.float64).copy()
@@ -318,7 +489,12 @@ class HistoryLogit:
         self._index()
         return self
 
+    def _set_means(self, skills: tuple[str, ...]) -> None:
+        self._pbar = dict(zip(skills, self.skill_mean_.tolist(), strict=True))
+        self._pbar_default = float(self.skill_mean_default_)
+
     def _index(self) -> None:
+        self._set_means(self.skills_)
         self._coef = [float(v) for v in self.coef_.tolist()]
         self._skill_w = {
             s: tuple(float(v) for v in row)
@@ -423,6 +599,8 @@ class HistoryLogit:
             "coef": self.coef_.tolist(),
             "skills": list(self.skills_),
             "skill_coef": self.skill_coef_.tolist(),
+            "skill_mean": self.skill_mean_.tolist(),
+            "skill_mean_default": self.skill_mean_default_,
             "items": list(self.items_),
             "item_coef": self.item_coef_.tolist(),
         }
@@ -439,6 +617,8 @@ class HistoryLogit:
         m.skill_coef_ = np.asarray(d["skill_coef"], dtype=np.float64).reshape(
             len(m.skills_), len(PER_SKILL) + 1
         )
+        m.skill_mean_ = np.asarray(d["skill_mean"], dtype=np.float64)
+        m.skill_mean_default_ = float(d["skill_mean_default"])
         m.items_ = tuple(str(s) for s in d["items"])
         m.item_coef_ = np.asarray(d["item_coef"], dtype=np.float64)
         m._index()

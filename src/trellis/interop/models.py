@@ -102,3 +102,112 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"OneRoster import {self.filename} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class XapiCredential(models.Model):
+    """A key and secret an admin issues to one outside tool of one school.
+
+    The secret is random (32 bytes) and stored only as its SHA-256: a slow
+    password hash would guard a guessable secret, but here it would cap how
+    many statements a second a tool can send, for no gain."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=64, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="xapi_credential_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"xAPI tool {self.name} ({self.school_id})"
+
+
+class XapiStatement(models.Model):
+    """One statement an outside tool sent, kept as it arrived.
+
+    ``response`` is the evidence it became (when its activity is a Trellis
+    item or competency and its actor a learner of the school); otherwise it
+    is shown as external activity. Unique on (school, statement id): the
+    same id twice is stored once."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    credential = models.ForeignKey(
+        XapiCredential, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    statement_id = models.UUIDField()
+    content_hash = models.CharField(max_length=64)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="xapi_statements",
+    )
+    verb_id = models.CharField(max_length=500)
+    activity_id = models.CharField(max_length=1000)
+    data = models.JSONField()
+    response = models.ForeignKey(
+        "evidence.Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    stored_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stored_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "statement_id"], name="xapi_statement_once")
+        ]
+        indexes = [models.Index(fields=["learner", "stored_at"])]
+
+    def __str__(self) -> str:
+        return f"statement {self.statement_id}"
+
+
+class XapiOutbox(models.Model):
+    """A statement Trellis emits, waiting to be sent to the configured LRS
+    by ``trellis send-xapi`` (so a learner's page never waits on it)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    STATUSES = [(PENDING, "Pending"), (SENT, "Sent"), (FAILED, "Failed")]
+
+    statement_id = models.UUIDField(unique=True)
+    data = models.JSONField()
+    status = models.CharField(max_length=8, choices=STATUSES, default=PENDING)
+    tries = models.PositiveIntegerField(default=0)
+    next_try_at = models.DateTimeField(db_index=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["next_try_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"outbox {self.statement_id} ({self.status})"
+
+
+class XapiProxyItem(models.Model):
+    """The hidden item through which statements about a competency (not about
+    one of Trellis's items) are recorded as evidence: an inactive numeric item
+    whose answer is 1, answered ``1`` for success and ``0`` otherwise, so
+    that such evidence goes through ``response_record`` like any other and
+    mastery can be replayed from it."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey("curriculum.Competency", on_delete=models.CASCADE, related_name="+")
+    item = models.OneToOneField("curriculum.Item", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "competency"], name="xapi_proxy_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"xAPI proxy item for competency {self.competency_id}"

@@ -1,0 +1,83 @@
+"""The continuum report for a scope and date range, and its drill-down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from trellis.engine.continuum import (
+    COUNT_LABELS,
+    ContinuumCounts,
+    ContinuumReport,
+    compute_continuum,
+)
+from trellis.people.models import SchoolClass, User
+from trellis.reports import counts
+
+DATE_ERROR = "{name} must be a date written YYYY-MM-DD, not {value!r}."
+UNKNOWN_COUNT = "There is no count called {key!r}."
+DEFAULT_DAYS = 30
+DRILL_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ContinuumResult:
+    scope: counts.Scope
+    start: dt.date
+    end: dt.date
+    counts: ContinuumCounts
+    report: ContinuumReport
+
+
+def parse_range(start: object, end: object) -> tuple[dt.date, dt.date]:
+    """Dates from query parameters; the last 30 days when left out."""
+    today = timezone.localdate()
+
+    def one(name: str, value: object, default: dt.date) -> dt.date:
+        if value in (None, ""):
+            return default
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(DATE_ERROR.format(name=name, value=value)) from None
+
+    end_d = one("to", end, today)
+    start_d = one("from", start, end_d - dt.timedelta(days=DEFAULT_DAYS))
+    counts.bounds(start_d, end_d)  # validates the order
+    return start_d, end_d
+
+
+def continuum_for(scope: counts.Scope, start: dt.date, end: dt.date) -> ContinuumResult:
+    gathered = counts.gather_counts(scope, start, end)
+    return ContinuumResult(scope, start, end, gathered, compute_continuum(gathered))
+
+
+def drill_down(scope: counts.Scope, start: dt.date, end: dt.date, key: str) -> list[object]:
+    """The records behind one count (at most ``DRILL_LIMIT``)."""
+    if key not in COUNT_LABELS:
+        raise ValueError(UNKNOWN_COUNT.format(key=key))
+    rows: list[object] = []
+    for qs in counts.records_for(scope, start, end, key):
+        rows.extend(qs.order_by("-pk")[:DRILL_LIMIT])
+    return rows[:DRILL_LIMIT]
+
+
+def report_classes_for(user: User) -> QuerySet[SchoolClass]:
+    """Classes whose continuum report the person may open (for the index)."""
+    from trellis.people.models import Membership
+
+    if user.is_superuser:
+        return SchoolClass.objects.select_related("school").order_by("name")
+    admin_schools = Membership.objects.filter(user=user, role="admin", active=True).values(
+        "school_id"
+    )
+    taught = SchoolClass.objects.filter(teaching_assignments__teacher=user).values("pk")
+    return (
+        SchoolClass.objects.filter(pk__in=taught)
+        | SchoolClass.objects.filter(school_id__in=admin_schools)
+    ).select_related("school").distinct().order_by("name")
