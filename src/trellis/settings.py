@@ -145,3 +145,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TRELLIS_LOG_LEVEL", "WARNING")},
 }
+
+# xAPI out (trellis.interop.xapi.outbox): statements go to this LRS when set.
+TRELLIS_XAPI_LRS_URL = os.environ.get("TRELLIS_XAPI_LRS_URL", "")
+TRELLIS_XAPI_LRS_KEY = os.environ.get("TRELLIS_XAPI_LRS_KEY", "")
+TRELLIS_XAPI_LRS_SECRET = os.environ.get("TRELLIS_XAPI_LRS_SECRET", "")

@@ -11,10 +11,11 @@ from ninja import NinjaAPI
 from trellis.api.auth import AUTH
 from trellis.api.routers import curriculum, evidence, people
 from trellis.api.routers import differentiation as differentiation_router
+from trellis.api.routers import family as family_router
 from trellis.api.routers import individualization as individualization_router
 from trellis.api.routers import personalization as personalization_router
 from trellis.api.routers import reports as reports_router
-from trellis.api.routers import family as family_router
+from trellis.interop import api as interop_api
 from trellis.people.access import FORBIDDEN, NOT_FOUND
 
 api = NinjaAPI(
@@ -57,3 +58,4 @@ api.add_router("/", personalization_router.router)
 api.add_router("/", differentiation_router.router)
 api.add_router("/", reports_router.router)
 api.add_router("/", family_router.router)
+api.add_router("/", interop_api.router)

@@ -421,6 +421,13 @@ class HistoryLogit:
             y, sk = y[rows], sk[rows]
             item_all = None if log.item is None else log.item[rows]
         n, d = x.shape
+        # The optimiser works on standardised features (far fewer L-BFGS
+        # iterations); the weights are mapped back to raw features below.
+        mu = x.mean(axis=0) if n else np.zeros(d)
+        sd = x.std(axis=0) if n else np.ones(d)
+        sd[sd < 1e-12] = 1.0
+        x -= mu
+        x /= sd
         n_sk = len(names)
         m = len(_PER_IDX)
         xp = x[:, _PER_IDX]
@@ -475,6 +482,12 @@ class HistoryLogit:
             options={"maxiter": self.max_iter, "ftol": self.ftol},
         )
         b, wg, ws = unpack(res.x)
+        wg = wg / sd
+        b = b - float(wg @ mu)
+        ws = ws.copy()
+        pidx = list(_PER_IDX)
+        ws[:, 1:] /= sd[pidx]
+        ws[:, 0] -= ws[:, 1:] @ mu[pidx]
         seen = seen_sk  # skills of the whole log (a sampled-out one keeps 0 weights)
         self.intercept_ = float(b)
         self.coef_ = wg.astype(np.float64).copy()

@@ -1,30 +1,30 @@
 """A month of simulated learning for the demo school, stored as evidence,
 then the school's mastery model fit on it and every record computed.
 
-The simulation is a small knowledge-tracing generator: each learner has an
-ability; they work through the competencies in prerequisite order, each
-competency either known or not (known from the start with a probability that
-rises with ability and grade, learnt after each attempt with a probability
-that rises with ability); answers follow guess and slip rates, with a little
-item difficulty. A learner moves on after three correct answers in a row or
-twelve tries, and now and then revisits an earlier competency. Timestamps
-spread over ``days`` school days and end within the last hours, so the live
-views look alive. Everything is bulk-inserted: ~30 000 responses in seconds.
+The responses come from the engine's learner simulator
+(``trellis.engine.simulate``, docs/simulator.md), run over the demo
+framework's own prerequisite graph: learners have an ability and a learning
+rate, work through competencies whose prerequisites they know, and answer with
+each competency's slip and guess rates. Each simulated item is mapped onto one
+of the framework's real auto-scored items for that competency, and the
+simulated clock is shifted so that the month ends within the last hours and
+the live views look alive. Everything is bulk-inserted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 from collections import defaultdict
 
+import numpy as np
 from django.utils import timezone
 
 from trellis.curriculum.graph import topological_order
 from trellis.curriculum.models import Framework, Item
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.selectors import assessable_competencies, prerequisites_of
+from trellis.engine import simulate as sim
 from trellis.evidence.models import Response
 from trellis.evidence.models import assessment as a
 from trellis.evidence.models import response as r
@@ -36,72 +36,49 @@ from trellis.evidence.services import (
 )
 from trellis.people.models import School, SchoolClass, User
 
-RESPONSES_PER_LEARNER = (120, 300)
-GUESS, SLIP = 0.18, 0.08
+#: Responses per learner over the simulated month (the simulator varies it).
+RESPONSES_PER_LEARNER = 110
 
 
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x))
-
-
-def _simulate_learner(
-    rng: random.Random,
-    order: list[int],
-    items_by_comp: dict[int, list[int]],
-    grade: int,
-    codes: dict[int, str],
-    n_responses: int,
-) -> list[tuple[int, bool]]:
-    ability = rng.gauss(0, 1)
-    learn = min(0.35, max(0.03, 0.10 + 0.06 * ability))
-    known: dict[int, bool] = {}
-    for cid in order:
-        bonus = (
-            0.8
-            if codes[cid].startswith("6") and grade >= 7
-            else (-1.5 if codes[cid].startswith("7") and grade < 7 else 0)
-        )
-        known[cid] = rng.random() < _sigmoid(ability - 1.0 + bonus)
-    out: list[tuple[int, bool]] = []
-    position = 0
-    while len(out) < n_responses and position < len(order):
-        cid = order[position]
-        if rng.random() < 0.12 and position > 0:  # revisit something earlier
-            cid = order[rng.randrange(position)]
-        streak = tries = 0
-        while len(out) < n_responses:
-            item_id = rng.choice(items_by_comp[cid])
-            ease = ((item_id * 7919) % 7 - 3) * 0.03
-            p = (1 - SLIP + ease / 2) if known[cid] else (GUESS + ease)
-            correct = rng.random() < p
-            out.append((item_id, correct))
-            if not known[cid] and rng.random() < learn:
-                known[cid] = True
-            tries += 1
-            streak = streak + 1 if correct else 0
-            if streak >= 3 or tries >= 10:
-                break
-        if cid == order[position]:
-            position += 1
-    return out
-
-
-def _timestamps(rng: random.Random, n: int, days: int, now: dt.datetime) -> list[dt.datetime]:
-    """n times over the last ``days`` days, in sessions on most days, the
-    last one ending within the last few hours."""
-    day_list = sorted(rng.sample(range(days), max(1, int(days * 0.7))))
-    per_day = defaultdict(int)
-    for k in range(n):
-        per_day[day_list[min(len(day_list) - 1, k * len(day_list) // n)]] += 1
-    out: list[dt.datetime] = []
-    end = now - dt.timedelta(minutes=rng.randint(5, 240))
-    for d in day_list:
-        start = end - dt.timedelta(days=days - 1 - d, hours=rng.uniform(0.5, 3))
-        t = start
-        for _ in range(per_day[d]):
-            t = t + dt.timedelta(seconds=rng.randint(15, 120))
-            out.append(min(t, end))
-    return out
+def _standards_graph(
+    framework: Framework, school: School
+) -> tuple[sim.StandardsGraph, list[int], dict[int, list[int]]]:
+    """The framework's assessable competencies as the simulator's graph (in
+    topological order), their ids in that order, and their auto-scored items."""
+    competencies = {c.pk: c for c in assessable_competencies(framework)}
+    ids = list(competencies)
+    prereqs = prerequisites_of(ids)
+    edges: dict[int, list[int]] = defaultdict(list)
+    for dst, srcs in prereqs.items():
+        for src in srcs:
+            if src in competencies:
+                edges[src].append(dst)
+    items_by_comp: dict[int, list[int]] = defaultdict(list)
+    auto = Item.objects.filter(school=school, kind__in=kinds.AUTO_SCORED).values("pk")
+    for item_id, cid in (
+        Item.competencies.through.objects.filter(item_id__in=auto, competency_id__in=ids)
+        .order_by("item_id")
+        .values_list("item_id", "competency_id")
+    ):
+        items_by_comp[cid].append(item_id)
+    order = [cid for cid in topological_order(ids, edges) if items_by_comp[cid]]
+    kept = set(order)
+    graph = sim.StandardsGraph.from_competencies(
+        [
+            sim.Competency(
+                code=competencies[cid].code,
+                statement=competencies[cid].statement,
+                grade=competencies[cid].code[:1],
+                grade_band=competencies[cid].grade_band,
+                domain=competencies[cid].code.rsplit(".", 1)[0],
+                prerequisites=tuple(
+                    competencies[p].code for p in prereqs.get(cid, ()) if p in kept
+                ),
+            )
+            for cid in order
+        ]
+    )
+    return graph, order, items_by_comp
 
 
 def load_demo_activity(
@@ -116,55 +93,57 @@ def load_demo_activity(
     mastery model and every learner's records; plus assessments of each
     purpose in every class, a few already answered and waiting to be scored."""
     rng = random.Random(seed)
-    now = timezone.now()
-    competencies = assessable_competencies(framework)
-    ids = [c.pk for c in competencies]
-    codes = {c.pk: c.code for c in competencies}
-    prereqs = prerequisites_of(ids)
-    edges: dict[int, list[int]] = defaultdict(list)
-    for dst, srcs in prereqs.items():
-        for src in srcs:
-            edges[src].append(dst)
-    order = topological_order(ids, edges)
-    items_by_comp: dict[int, list[int]] = defaultdict(list)
-    through = Item.competencies.through
-    auto = Item.objects.filter(school=school, kind__in=kinds.AUTO_SCORED).values("pk")
-    for item_id, cid in through.objects.filter(item_id__in=auto, competency_id__in=ids).values_list(
-        "item_id", "competency_id"
-    ):
-        items_by_comp[cid].append(item_id)
-    order = [cid for cid in order if items_by_comp[cid]]
-
-    rows: list[Response] = []
-    seen: set[int] = set()
+    graph, order, items_by_comp = _standards_graph(framework, school)
+    learner_ids: list[int] = []
     for school_class in classes:
-        grade = int(school_class.grade_band[:1]) if school_class.grade_band[:1].isdigit() else 6
         for learner_id in school_class.enrollments.filter(active=True).values_list(
             "learner_id", flat=True
         ):
-            if learner_id in seen:
-                continue
-            seen.add(learner_id)
-            sequence = _simulate_learner(
-                rng, order, items_by_comp, grade, codes, rng.randint(*RESPONSES_PER_LEARNER)
+            if learner_id not in learner_ids:
+                learner_ids.append(learner_id)
+    simulation = sim.simulate(
+        n_learners=len(learner_ids),
+        responses_per_learner=RESPONSES_PER_LEARNER,
+        graph=graph,
+        days=days,
+        seed=seed,
+    )
+    log = simulation.log
+    assert log.item is not None and log.time is not None
+    # Shift the simulated clock so that the last response was an hour ago.
+    start = dt.datetime.combine(simulation.start, dt.time(), tzinfo=dt.UTC)
+    shift = (timezone.now() - dt.timedelta(hours=1)) - (
+        start + dt.timedelta(seconds=float(np.nanmax(log.time)))
+    )
+    sim_item_rank = {i: int(item.id.rsplit("-", 1)[1]) for i, item in enumerate(simulation.items)}
+    rows: list[Response] = []
+    for n, (learner_code, comp, item_code, correct, seconds) in enumerate(
+        zip(
+            log.learner.tolist(),
+            log.skill.tolist(),
+            log.item.tolist(),
+            log.correct.tolist(),
+            log.time.tolist(),
+            strict=True,
+        )
+    ):
+        choices = items_by_comp[order[comp]]
+        learner_id = learner_ids[learner_code]
+        rows.append(
+            Response(
+                school=school,
+                learner_id=learner_id,
+                item_id=choices[sim_item_rank[item_code] % len(choices)],
+                source=r.SOURCE_SIMULATED,
+                answer="",
+                correct=bool(correct),
+                score=1.0 if correct else 0.0,
+                time_on_item_ms=rng.randint(8000, 95000),
+                idempotency_key=f"sim-{seed}-{n}",
+                recorded_by_id=learner_id,
+                recorded_at=start + dt.timedelta(seconds=seconds) + shift,
             )
-            times = _timestamps(rng, len(sequence), days, now)
-            for n, ((item_id, correct), at) in enumerate(zip(sequence, times, strict=True)):
-                rows.append(
-                    Response(
-                        school=school,
-                        learner_id=learner_id,
-                        item_id=item_id,
-                        source=r.SOURCE_SIMULATED,
-                        answer="",
-                        correct=correct,
-                        score=1.0 if correct else 0.0,
-                        time_on_item_ms=rng.randint(8000, 95000),
-                        idempotency_key=f"sim-{seed}-{n}",
-                        recorded_by_id=learner_id,
-                        recorded_at=at,
-                    )
-                )
+        )
     Response.objects.bulk_create(rows, batch_size=2000)
     mastery_fit_school(school=school)
     _demo_assessments(school=school, framework=framework, classes=classes, rng=rng)

@@ -211,3 +211,20 @@ class XapiProxyItem(models.Model):
 
     def __str__(self) -> str:
         return f"xAPI proxy item for competency {self.competency_id}"
+
+
+class LearnerErasure(models.Model):
+    """That a learner's personal data was erased, by whose request and what
+    went: the account row stays (anonymised) so aggregates keep their rows."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    erased_at = models.DateTimeField()
+    removed = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"erasure of learner {self.learner_id}"

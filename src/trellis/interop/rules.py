@@ -6,9 +6,29 @@ from __future__ import annotations
 
 import rules
 
-from trellis.people.rules import is_operator
+from trellis.people.rules import (
+    administers_learner,
+    authenticated,
+    can_view_class_roster,
+    can_view_school,
+    is_learner,
+    is_operator,
+)
 
 can_manage_rosters = rules.is_authenticated & rules.is_active & is_operator
 
 rules.add_perm("interop.import_roster", can_manage_rosters)
 rules.add_perm("interop.export_roster", can_manage_rosters)
+
+# Exports (trellis.interop.exports). A class's tables go to whoever may see
+# its roster (its teachers, the school's admins, operators); a school's to
+# its admins; a learner's whole record, and erasing it, to the admins of the
+# learner's school (who answer a family's request) and operators.
+can_export_class = can_view_class_roster
+can_export_school = can_view_school
+can_export_learner = authenticated & (is_operator | (is_learner & administers_learner))
+
+rules.add_perm("interop.export_class", can_export_class)
+rules.add_perm("interop.export_school", can_export_school)
+rules.add_perm("interop.export_learner", can_export_learner)
+rules.add_perm("interop.erase_learner", can_export_learner)

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from trellis.interop import views
+from trellis.interop.xapi import views as xapi_views
 
 urlpatterns = [
     path("interop/oneroster/", views.oneroster_import, name="oneroster-import"),
     path("interop/oneroster/confirm/", views.oneroster_confirm, name="oneroster-confirm"),
     path("interop/oneroster/export/", views.oneroster_export, name="oneroster-export"),
+    path("xapi/statements", xapi_views.statements, name="xapi-statements"),
 ]

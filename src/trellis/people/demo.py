@@ -225,6 +225,8 @@ def _load_learning(*, school: School, classes: list[SchoolClass], seed: int, day
     """Curriculum and a month of activity, from the apps that own them."""
     from trellis.curriculum.demo import load_demo_curriculum
     from trellis.evidence.demo import load_demo_activity
+    from trellis.reports.demo import load_demo_practice
 
     framework = load_demo_curriculum(school=school)
     load_demo_activity(school=school, framework=framework, classes=classes, seed=seed, days=days)
+    load_demo_practice(school=school, classes=classes)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from trellis.differentiation.models import Group, GroupMembership, GroupPlanEntry, Grouping
 from trellis.engine.continuum import ContinuumCounts
 from trellis.evidence.models import Assessment
+from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
 from trellis.individualization.models import (
     IndividualPlanVersion,
     LearnerPace,
@@ -309,9 +310,9 @@ SOURCES: dict[str, tuple[Source, ...]] = {
     "calendar_advances": (_group_memberships,),
     "own_pace_advances": (_module_passes,),
     "mastery_advances": (_benchmarks_met,),
-    "assessments_as": (_assessments("AS"), _reflections),
-    "assessments_for": (_assessments("FOR"),),
-    "assessments_of": (_assessments("OF"),),
+    "assessments_as": (_assessments(AS_LEARNING), _reflections),
+    "assessments_for": (_assessments(FOR_LEARNING),),
+    "assessments_of": (_assessments(OF_LEARNING),),
 }
 
 #: What each count means in records, for the drill-down page.

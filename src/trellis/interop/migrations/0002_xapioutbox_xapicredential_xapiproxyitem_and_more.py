@@ -6,88 +6,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('curriculum', '0001_initial'),
-        ('evidence', '0001_initial'),
-        ('interop', '0001_initial'),
-        ('people', '0001_initial'),
+        ("curriculum", "0001_initial"),
+        ("evidence", "0001_initial"),
+        ("interop", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='XapiOutbox',
+            name="XapiOutbox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement_id', models.UUIDField(unique=True)),
-                ('data', models.JSONField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('tries', models.PositiveIntegerField(default=0)),
-                ('next_try_at', models.DateTimeField(db_index=True)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("statement_id", models.UUIDField(unique=True)),
+                ("data", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("tries", models.PositiveIntegerField(default=0)),
+                ("next_try_at", models.DateTimeField(db_index=True)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['next_try_at', 'pk'],
+                "ordering": ["next_try_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='XapiCredential',
+            name="XapiCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('secret_hash', models.CharField(max_length=64)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("secret_hash", models.CharField(max_length=64)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.school",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='XapiProxyItem',
+            name="XapiProxyItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.competency')),
-                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.item')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="curriculum.competency",
+                    ),
+                ),
+                (
+                    "item",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="curriculum.item",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.school",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='XapiStatement',
+            name="XapiStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement_id', models.UUIDField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('verb_id', models.CharField(max_length=500)),
-                ('activity_id', models.CharField(max_length=1000)),
-                ('data', models.JSONField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('stored_at', models.DateTimeField(auto_now_add=True)),
-                ('credential', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interop.xapicredential')),
-                ('learner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='xapi_statements', to=settings.AUTH_USER_MODEL)),
-                ('response', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='evidence.response')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("statement_id", models.UUIDField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("verb_id", models.CharField(max_length=500)),
+                ("activity_id", models.CharField(max_length=1000)),
+                ("data", models.JSONField()),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("stored_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "credential",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="interop.xapicredential",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="xapi_statements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="evidence.response",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stored_at', 'pk'],
+                "ordering": ["stored_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='xapicredential',
-            constraint=models.UniqueConstraint(fields=('school', 'name'), name='xapi_credential_unique_name'),
+            model_name="xapicredential",
+            constraint=models.UniqueConstraint(
+                fields=("school", "name"), name="xapi_credential_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='xapiproxyitem',
-            constraint=models.UniqueConstraint(fields=('school', 'competency'), name='xapi_proxy_unique'),
+            model_name="xapiproxyitem",
+            constraint=models.UniqueConstraint(
+                fields=("school", "competency"), name="xapi_proxy_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='xapistatement',
-            index=models.Index(fields=['learner', 'stored_at'], name='interop_xap_learner_53d7ee_idx'),
+            model_name="xapistatement",
+            index=models.Index(
+                fields=["learner", "stored_at"], name="interop_xap_learner_53d7ee_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='xapistatement',
-            constraint=models.UniqueConstraint(fields=('school', 'statement_id'), name='xapi_statement_once'),
+            model_name="xapistatement",
+            constraint=models.UniqueConstraint(
+                fields=("school", "statement_id"), name="xapi_statement_once"
+            ),
         ),
     ]

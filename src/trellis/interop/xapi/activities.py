@@ -73,8 +73,11 @@ def learners_for(school: School, actors: list[dict]) -> dict[tuple[str, str], Us
     keys = {actor_key(a) for a in actors}
     emails = {v for k, v in keys if k == "mbox"}
     usernames = {v for k, v in keys if k == "account"}
+    named = Q(username__in=usernames)
+    for email in emails:  # emails are matched without regard to case
+        named |= Q(email__iexact=email)
     learners = User.objects.filter(
-        Q(email__in=emails) | Q(username__in=usernames),
+        named,
         is_active=True,
         memberships__school=school,
         memberships__role=roles.LEARNER,

@@ -90,9 +90,7 @@ def _actor(value: Any, where: str) -> None:
         raise StatementInvalid(e.ACTOR_AGENT_ONLY.format(where=where))
     found = [k for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in actor]
     if found not in (["mbox"], ["account"]):
-        raise StatementInvalid(
-            e.ACTOR_IFI.format(where=where, found=", ".join(found) or "neither")
-        )
+        raise StatementInvalid(e.ACTOR_IFI.format(where=where, found=", ".join(found) or "neither"))
     if "name" in actor and not isinstance(actor["name"], str):
         raise StatementInvalid(e.NOT_STRING.format(where=where, field="actor.name"))
     if "mbox" in actor:
@@ -108,7 +106,9 @@ def _actor(value: Any, where: str) -> None:
     if not isinstance(name, str) or not name:
         raise StatementInvalid(e.NOT_STRING.format(where=where, field="actor.account.name"))
     if len(name) > 150:
-        raise StatementInvalid(e.TOO_LONG.format(where=where, field="actor.account.name", limit=150))
+        raise StatementInvalid(
+            e.TOO_LONG.format(where=where, field="actor.account.name", limit=150)
+        )
 
 
 def _verb(value: Any, where: str) -> None:

@@ -1,0 +1,118 @@
+"""The weekly digest for guardians: what changed, what's next and one thing
+to ask your child about, rendered as HTML and plain text in the guardian's
+language and sent through Django's email backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from trellis.family import selectors
+from trellis.family.models import DigestPreference
+from trellis.people import roles
+from trellis.people.models import User
+from trellis.personalization.models import Reflection
+
+DIGEST_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ChildDigest:
+    child: User
+    submitted: list[str]
+    progressed: list[str]
+    evidence: int
+    upcoming: list[str]
+    overdue: list[str]
+    ask: str
+
+
+def _ask_about(child: User, progressed: list[str], since: dt.datetime) -> str:
+    reflection = (
+        Reflection.objects.filter(learner=child, created_at__gte=since).order_by("-created_at").first()
+    )
+    if reflection is not None:
+        return _("What would you change next time? They wrote: “%(text)s”") % {
+            "text": reflection.to_change
+        }
+    if progressed:
+        return _("Ask them to show you how they do: %(what)s") % {"what": progressed[0]}
+    goal = selectors.goals_of(child).first()
+    if goal is not None:
+        return _("How is your goal “%(goal)s” going?") % {"goal": goal.title}
+    return _("What was the most interesting thing you learned this week?")
+
+
+def child_digest(child: User, *, now: dt.datetime | None = None) -> ChildDigest:
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=DIGEST_DAYS)
+    submitted = [a.assessment.title for a in selectors.submitted_since(child, since)]
+    progressed = [
+        f"{r.competency.code} ({_(r.get_level_display())})"
+        for r in selectors.mastered_since(child, since)
+    ]
+    upcoming, overdue = selectors.work_for(child, now=now)
+    return ChildDigest(
+        child=child,
+        submitted=submitted,
+        progressed=progressed,
+        evidence=selectors.recent_evidence_count(child, now=now),
+        upcoming=[w.title for w in upcoming[:5]],
+        overdue=[w.title for w in overdue],
+        ask=_ask_about(child, progressed, since),
+    )
+
+
+def digest_render(guardian: User, *, now: dt.datetime | None = None) -> tuple[str, str, str]:
+    """(subject, text, html) in the guardian's language."""
+    pref = DigestPreference.objects.filter(guardian=guardian).first()
+    language = pref.language if pref else settings.LANGUAGE_CODE
+    with translation.override(language):
+        children = [child_digest(c, now=now) for c in selectors.children_of(guardian)]
+        context = {"guardian": guardian, "children": children}
+        subject = _("Your weekly Trellis digest")
+        text = render_to_string("family/digest.txt", context)
+        html = render_to_string("family/digest.html", context)
+    return subject, text, html
+
+
+def guardians_to_send() -> list[User]:
+    """Active guardians with an email address and children, who did not
+    turn the digest off."""
+    return list(
+        User.objects.filter(
+            memberships__role=roles.GUARDIAN,
+            memberships__active=True,
+            is_active=True,
+            guardianships__isnull=False,
+        )
+        .exclude(email="")
+        .exclude(digest_preference__weekly_digest=False)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def digest_send(*, guardian: User, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    subject, text, html = digest_render(guardian, now=now)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [guardian.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    pref, _created = DigestPreference.objects.get_or_create(guardian=guardian)
+    pref.last_sent_at = now
+    pref.save(update_fields=["last_sent_at"])
+    return True
+
+
+def digests_send(*, now: dt.datetime | None = None) -> int:
+    """Send every due digest; returns how many were sent."""
+    return sum(digest_send(guardian=g, now=now) for g in guardians_to_send())

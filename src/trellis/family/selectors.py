@@ -1,0 +1,162 @@
+"""Everything a guardian sees about one child, read from the other apps'
+records. Each function is a few indexed queries: the live fragment polls
+``mastery_of`` and ``recent_evidence_of`` every few seconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
+from trellis.evidence.selectors import assessments_for_learner
+from trellis.individualization.models import IndividualPlan
+from trellis.individualization.selectors import active_plan_for
+from trellis.people.models import User
+from trellis.personalization.models import Goal, GoalReview, PortfolioEntry
+
+RECENT_DAYS = 7
+
+
+def children_of(guardian: User) -> QuerySet[User]:
+    """The guardian's children, and nobody else."""
+    if not guardian.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(guardians_links__guardian=guardian).order_by(
+        "first_name", "username"
+    )
+
+
+@dataclass(frozen=True)
+class MasteryRow:
+    code: str
+    statement: str
+    level: str
+    percent: int
+    new_evidence: int  # responses on this competency in the last week
+
+
+def mastery_of(child: User, *, now: dt.datetime | None = None) -> list[MasteryRow]:
+    """Mastery by competency, with the evidence added in the last week (the
+    "recent change"). Two queries."""
+    since = (now or timezone.now()) - dt.timedelta(days=RECENT_DAYS)
+    recent = dict(
+        Response.objects.filter(learner=child, recorded_at__gte=since)
+        .values_list("item__competencies")
+        .annotate(n=Count("pk"))
+        .values_list("item__competencies", "n")
+    )
+    records = MasteryRecord.objects.filter(learner=child).select_related("competency")
+    return [
+        MasteryRow(
+            r.competency.code,
+            r.competency.statement,
+            r.get_level_display(),
+            round(100 * r.probability),
+            recent.get(r.competency_id, 0),
+        )
+        for r in records.order_by("competency__code")
+    ]
+
+
+def recent_evidence_count(child: User, *, now: dt.datetime | None = None) -> int:
+    since = (now or timezone.now()) - dt.timedelta(days=RECENT_DAYS)
+    return Response.objects.filter(learner=child, recorded_at__gte=since).count()
+
+
+def goals_of(child: User) -> QuerySet[Goal]:
+    return Goal.objects.filter(learner=child).prefetch_related("benchmarks").order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    at: dt.datetime
+    author: str
+    about: str
+    text: str
+
+
+def feedback_for(child: User, limit: int = 10) -> list[Feedback]:
+    """Teachers' comments on the child's work and on their goals, newest first."""
+    scores = (
+        RubricScore.objects.filter(response__learner=child, kind="teacher")
+        .exclude(comment="")
+        .select_related("recorded_by", "response__item")
+        .order_by("-recorded_at")[:limit]
+    )
+    reviews = (
+        GoalReview.objects.filter(goal__learner=child)
+        .exclude(comment="")
+        .exclude(reviewer=child)
+        .select_related("reviewer", "goal")
+        .order_by("-at")[:limit]
+    )
+    rows = [Feedback(s.recorded_at, str(s.recorded_by), str(s.response.item), s.comment) for s in scores]
+    rows += [Feedback(r.at, str(r.reviewer), r.goal.title, r.comment) for r in reviews]
+    return sorted(rows, key=lambda f: f.at, reverse=True)[:limit]
+
+
+@dataclass(frozen=True)
+class Work:
+    title: str
+    class_name: str
+    purpose: str
+    due: dt.datetime | None
+    overdue: bool
+
+
+def work_for(child: User, *, now: dt.datetime | None = None) -> tuple[list[Work], list[Work]]:
+    """(upcoming, overdue): assigned assessments the child has not handed in."""
+    now = now or timezone.now()
+    upcoming: list[Work] = []
+    overdue: list[Work] = []
+    for assessment, attempt in assessments_for_learner(child):
+        if attempt is not None and attempt.submitted_at is not None:
+            continue
+        if assessment.closed_at is not None and assessment.closes_at is None:
+            continue
+        late = assessment.closes_at is not None and assessment.closes_at < now
+        work = Work(
+            assessment.title,
+            str(assessment.school_class or ""),
+            assessment.get_purpose_display(),
+            assessment.closes_at,
+            late,
+        )
+        (overdue if late else upcoming).append(work)
+    upcoming.sort(key=lambda w: (w.due is None, w.due or now))
+    return upcoming, overdue
+
+
+def plan_of(child: User) -> IndividualPlan | None:
+    plan = active_plan_for(child)
+    if plan is None:
+        return None
+    return (
+        IndividualPlan.objects.filter(pk=plan.pk)
+        .prefetch_related("objectives", "supports")
+        .first()
+    )
+
+
+def shared_portfolio_of(child: User) -> QuerySet[PortfolioEntry]:
+    """Only what the child chose to share with guardians."""
+    return (
+        PortfolioEntry.objects.filter(learner=child, share_guardians=True)
+        .select_related("competency")
+        .order_by("-created_at")
+    )
+
+
+def submitted_since(child: User, since: dt.datetime) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(learner=child, submitted_at__gte=since).select_related(
+        "assessment"
+    )
+
+
+def mastered_since(child: User, since: dt.datetime) -> QuerySet[MasteryRecord]:
+    return MasteryRecord.objects.filter(
+        Q(level="mastered") | Q(level="proficient"), learner=child, updated_at__gte=since
+    ).select_related("competency")

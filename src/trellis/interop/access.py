@@ -1,0 +1,35 @@
+"""Fetching what an export or an erasure is about, on someone's behalf:
+404 for what they have no reason to see, 403 for what they may see but not
+export."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from trellis.people.access import FORBIDDEN, access_class, access_learner, access_school
+from trellis.people.models import School, SchoolClass, User
+
+
+def access_class_export(user: User, class_id: object) -> SchoolClass:
+    school_class = access_class(user, class_id)
+    if not user.has_perm("interop.export_class", school_class):
+        raise PermissionDenied(FORBIDDEN)
+    return school_class
+
+
+def access_school_export(user: User, school_id: object) -> School:
+    return access_school(user, school_id)
+
+
+def access_learner_export(user: User, learner_id: object) -> User:
+    learner = access_learner(user, learner_id)
+    if not user.has_perm("interop.export_learner", learner):
+        raise PermissionDenied(FORBIDDEN)
+    return learner
+
+
+def access_learner_erasure(user: User, learner_id: object) -> User:
+    learner = access_learner(user, learner_id)
+    if not user.has_perm("interop.erase_learner", learner):
+        raise PermissionDenied(FORBIDDEN)
+    return learner

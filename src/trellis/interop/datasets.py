@@ -1,0 +1,199 @@
+"""Loading a public response log (DKT, ASSISTments, DataShop) into a class,
+so a school or a researcher can watch Trellis run on real learners' data.
+
+The file is read by :func:`trellis.engine.datasets.read`. Each skill becomes
+a competency of a framework named after the file, with one hidden numeric
+item through which its responses are recorded (answer 1 = correct); each
+learner becomes an account with no usable password, a learner of the school
+and enrolled in the class. Everything is bulk-inserted, then the school's
+mastery model is fit and every record rebuilt, as the demo does. Importing
+the same file again adds nothing (the rows' keys are deterministic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from trellis.curriculum.models import Competency, Framework, Item
+from trellis.curriculum.models import item as kinds
+from trellis.engine import datasets
+from trellis.evidence.models import MasteryRecord, Response
+from trellis.evidence.models import response as r
+from trellis.evidence.services import mastery_fit_school
+from trellis.people import roles
+from trellis.people.models import Enrollment, Membership, SchoolClass, User
+
+ITEM_PROMPT = "Data set {name}: a response on skill {skill}"
+EMPTY_LOG = "{path} holds no responses Trellis can load."
+BAD_LIMIT = "--max-learners must be a positive number."
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    learners: int
+    competencies: int
+    responses: int
+    dropped: int
+    mastery_records: int
+
+    def as_dict(self) -> dict[str, int]:
+        return self.__dict__.copy()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:30] or "data"
+
+
+def _competencies(framework: Framework, skill_ids: tuple[str, ...]) -> dict[str, Competency]:
+    have = {c.identifier: c for c in framework.competencies.all()}
+    new = [
+        Competency(
+            framework=framework,
+            identifier=f"skill:{skill}"[:100],
+            code=str(skill)[:60],
+            statement=str(skill) or "(unnamed skill)",
+            position=n,
+        )
+        for n, skill in enumerate(skill_ids)
+        if f"skill:{skill}"[:100] not in have
+    ]
+    Competency.objects.bulk_create(new, batch_size=1000)
+    have = {c.identifier: c for c in framework.competencies.all()}
+    return {skill: have[f"skill:{skill}"[:100]] for skill in skill_ids}
+
+
+def _items(school_class: SchoolClass, name: str, comps: dict[str, Competency]) -> dict[str, int]:
+    school = school_class.school
+    through = Item.competencies.through
+    existing = dict(
+        through.objects.filter(
+            competency_id__in=[c.pk for c in comps.values()],
+            item__school=school,
+            item__prompt__startswith=ITEM_PROMPT.format(name=name, skill=""),
+        ).values_list("competency_id", "item_id")
+    )
+    missing = [(s, c) for s, c in comps.items() if c.pk not in existing]
+    items = [
+        Item(
+            school=school,
+            kind=kinds.NUMERIC,
+            prompt=ITEM_PROMPT.format(name=name, skill=skill),
+            numeric_answer=1,
+            active=False,
+        )
+        for skill, _ in missing
+    ]
+    Item.objects.bulk_create(items, batch_size=1000)
+    through.objects.bulk_create(
+        [
+            through(item_id=i.pk, competency_id=c.pk)
+            for i, (_, c) in zip(items, missing, strict=True)
+        ]
+    )
+    existing.update({c.pk: i.pk for i, (_, c) in zip(items, missing, strict=True)})
+    return {skill: existing[c.pk] for skill, c in comps.items()}
+
+
+def _learners(school_class: SchoolClass, name: str, ids: tuple[str, ...]) -> list[int]:
+    school = school_class.school
+    usernames = [f"{school.code}-{name}-{lid}"[:150] for lid in ids]
+    have = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        [User(username=u, password=unusable) for u in usernames if u not in have], batch_size=1000
+    )
+    have = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
+    pks = [have[u] for u in usernames]
+    Membership.objects.bulk_create(
+        [Membership(user_id=pk, school=school, role=roles.LEARNER) for pk in pks],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    Enrollment.objects.bulk_create(
+        [Enrollment(school_class=school_class, learner_id=pk) for pk in pks],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return pks
+
+
+def _times(log, now: dt.datetime) -> list[dt.datetime]:
+    """Each response's time: the log's own when it has one, else one minute
+    apart in file order, ending now (so recency-based views make sense)."""
+    order = np.argsort(log.order, kind="stable")
+    rank = np.empty(len(log), dtype=np.int64)
+    rank[order] = np.arange(len(log))
+    start = now - dt.timedelta(minutes=len(log))
+    out = []
+    for n in range(len(log)):
+        t = None if log.time is None else float(log.time[n])
+        if t is not None and math.isfinite(t):
+            out.append(dt.datetime.fromtimestamp(t, tz=dt.UTC))
+        else:
+            out.append(start + dt.timedelta(minutes=int(rank[n])))
+    return out
+
+
+@transaction.atomic
+def dataset_import(
+    *, path: str | Path, format: str, school_class: SchoolClass, max_learners: int | None = None
+) -> DatasetSummary:
+    """Load the file into the class, all or nothing. ``max_learners`` keeps
+    the first N learners of the file (for a quick look at a large one)."""
+    path = Path(path)
+    log = datasets.read(path, format)
+    if max_learners is not None:
+        if max_learners < 1:
+            raise ValueError(BAD_LIMIT)
+        log = log.for_learners(np.arange(max_learners))
+    if len(log) == 0:
+        raise datasets.DatasetError(EMPTY_LOG.format(path=path))
+    name = _slug(path.stem)
+    school = school_class.school
+    framework, _ = Framework.objects.get_or_create(
+        school=school,
+        identifier=f"dataset:{format}:{name}",
+        defaults={"title": f"Data set {path.name} ({format})", "subject": "Data set"},
+    )
+    used_skills = sorted(set(log.skill.tolist()))
+    skill_names = tuple(log.skill_ids[s] if log.skill_ids else str(s) for s in used_skills)
+    comps = _competencies(framework, skill_names)
+    items = _items(school_class, name, comps)
+    used_learners = sorted(set(log.learner.tolist()))
+    learner_ids = tuple(log.learner_ids[n] if log.learner_ids else str(n) for n in used_learners)
+    learner_pk = dict(zip(used_learners, _learners(school_class, name, learner_ids), strict=True))
+    skill_item = {s: items[n] for s, n in zip(used_skills, skill_names, strict=True)}
+    times = _times(log, timezone.now())
+    rows = [
+        Response(
+            school=school,
+            learner_id=learner_pk[int(log.learner[n])],
+            item_id=skill_item[int(log.skill[n])],
+            source=r.SOURCE_IMPORT,
+            answer="1" if log.correct[n] else "0",
+            correct=bool(log.correct[n]),
+            score=1.0 if log.correct[n] else 0.0,
+            idempotency_key=f"ds-{name}-{n}"[:64],
+            recorded_by_id=learner_pk[int(log.learner[n])],
+            recorded_at=times[n],
+        )
+        for n in range(len(log))
+    ]
+    Response.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    mastery_fit_school(school=school)
+    records = MasteryRecord.objects.filter(competency__framework=framework)
+    return DatasetSummary(
+        learners=len(learner_pk),
+        competencies=len(comps),
+        responses=len(rows),
+        dropped=int(log.dropped),
+        mastery_records=records.count(),
+    )

@@ -1,0 +1,180 @@
+"""Tables a school takes out of Trellis: mastery (learner × competency),
+the evidence log, goals and individual plans, for a class or a whole school,
+as CSV or JSON. Each table is a list of flat rows built from a few queries,
+whatever the number of learners. Plans are included only where the person
+exporting may see the plan (``individualization.view_plan``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+
+from trellis.evidence.models import MasteryRecord, Response
+from trellis.individualization.models import IndividualPlan
+from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
+from trellis.people import roles
+from trellis.personalization.models import Goal
+
+UNKNOWN_TABLE = "Unknown table {name!r}; choose one of {choices}."
+UNKNOWN_FORMAT = "Unknown format {name!r}; choose csv or json."
+FORMATS = ("csv", "json")
+
+
+def class_learner_ids(school_class: SchoolClass) -> QuerySet:
+    return Enrollment.objects.filter(school_class=school_class, active=True).values("learner_id")
+
+
+def school_learner_ids(school: School) -> QuerySet:
+    return Membership.objects.filter(school=school, role=roles.LEARNER).values("user_id")
+
+
+def mastery_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
+    rows = MasteryRecord.objects.filter(learner_id__in=learner_ids).select_related(
+        "learner", "competency"
+    )
+    return [
+        {
+            "learner_id": m.learner_id,
+            "learner": m.learner.username,
+            "competency_id": m.competency_id,
+            "competency": m.competency.label,
+            "level": m.level,
+            "probability": round(m.probability, 4),
+            "attempts": m.attempts,
+            "correct": m.correct,
+            "updated_at": m.updated_at,
+        }
+        for m in rows.order_by("learner__username", "competency_id")
+    ]
+
+
+def evidence_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
+    rows = Response.objects.filter(learner_id__in=learner_ids, school=school).select_related(
+        "learner", "recorded_by"
+    )
+    return [
+        {
+            "response_id": r.pk,
+            "learner_id": r.learner_id,
+            "learner": r.learner.username,
+            "item_id": r.item_id,
+            "attempt_id": r.attempt_id,
+            "source": r.source,
+            "answer": r.answer,
+            "correct": r.correct,
+            "score": r.score,
+            "time_on_item_ms": r.time_on_item_ms,
+            "corrects_id": r.corrects_id,
+            "recorded_by": r.recorded_by.username if r.recorded_by else "",
+            "recorded_at": r.recorded_at,
+        }
+        for r in rows.order_by("recorded_at", "pk")
+    ]
+
+
+def goal_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
+    rows = (
+        Goal.objects.filter(learner_id__in=learner_ids)
+        .select_related("learner", "set_by")
+        .prefetch_related("competencies")
+    )
+    return [
+        {
+            "goal_id": g.pk,
+            "learner_id": g.learner_id,
+            "learner": g.learner.username,
+            "title": g.title,
+            "status": g.status,
+            "target_date": g.target_date,
+            "set_by": g.set_by.username if g.set_by else "",
+            "competencies": " ".join(c.label for c in g.competencies.all()),
+            "created_at": g.created_at,
+        }
+        for g in rows.order_by("learner__username", "pk")
+    ]
+
+
+def plan_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
+    rows = IndividualPlan.objects.filter(learner_id__in=learner_ids, school=school).select_related(
+        "learner", "responsible"
+    )
+    return [
+        {
+            "plan_id": p.pk,
+            "learner_id": p.learner_id,
+            "learner": p.learner.username,
+            "title": p.title,
+            "status": p.status,
+            "accommodations": " ".join(p.accommodations),
+            "time_multiplier": p.time_multiplier,
+            "responsible": p.responsible.username,
+            "updated_at": p.updated_at,
+        }
+        for p in rows.order_by("learner__username", "pk")
+        if user.has_perm("individualization.view_plan", p)
+    ]
+
+
+TABLES: dict[str, Callable[[QuerySet, User, School], list[dict]]] = {
+    "mastery": mastery_rows,
+    "evidence": evidence_rows,
+    "goals": goal_rows,
+    "plans": plan_rows,
+}
+
+
+def check_choice(table: str, fmt: str) -> None:
+    if table not in TABLES:
+        raise ValueError(UNKNOWN_TABLE.format(name=table, choices=", ".join(TABLES)))
+    if fmt not in FORMATS:
+        raise ValueError(UNKNOWN_FORMAT.format(name=fmt))
+
+
+def render(rows: list[dict], fmt: str, columns: Iterable[str] = ()) -> str:
+    """CSV (a header even when there are no rows, if ``columns`` is given)
+    or JSON (a list of objects)."""
+    if fmt == "json":
+        return json.dumps(rows, cls=DjangoJSONEncoder, indent=1)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns) or list(rows[0] if rows else []))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()
+
+
+COLUMNS = {
+    "mastery": [
+        "learner_id", "learner", "competency_id", "competency", "level", "probability",
+        "attempts", "correct", "updated_at",
+    ],
+    "evidence": [
+        "response_id", "learner_id", "learner", "item_id", "attempt_id", "source", "answer",
+        "correct", "score", "time_on_item_ms", "corrects_id", "recorded_by", "recorded_at",
+    ],
+    "goals": [
+        "goal_id", "learner_id", "learner", "title", "status", "target_date", "set_by",
+        "competencies", "created_at",
+    ],
+    "plans": [
+        "plan_id", "learner_id", "learner", "title", "status", "accommodations",
+        "time_multiplier", "responsible", "updated_at",
+    ],
+}  # fmt: skip
+
+
+def class_export(*, user: User, school_class: SchoolClass, table: str, fmt: str) -> str:
+    check_choice(table, fmt)
+    rows = TABLES[table](class_learner_ids(school_class), user, school_class.school)
+    return render(rows, fmt, COLUMNS[table])
+
+
+def school_export(*, user: User, school: School, table: str, fmt: str) -> str:
+    check_choice(table, fmt)
+    rows = TABLES[table](school_learner_ids(school), user, school)
+    return render(rows, fmt, COLUMNS[table])

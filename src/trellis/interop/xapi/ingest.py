@@ -1,0 +1,186 @@
+"""Storing statements: idempotent by id, and turned into evidence when the
+activity is a Trellis item or competency and the actor a learner of the
+tool's school."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from trellis.curriculum.models import Competency, Item
+from trellis.curriculum.models import item as kinds
+from trellis.evidence.models import response as r
+from trellis.evidence.services import response_record
+from trellis.interop.models import XapiCredential, XapiProxyItem, XapiStatement
+from trellis.interop.xapi import activities
+from trellis.interop.xapi import errors as e
+from trellis.interop.xapi.validate import (
+    StatementInvalid,
+    content_hash,
+    duration_ms,
+    parse_timestamp,
+)
+from trellis.people.models import School, User
+
+NOTE_NO_LEARNER = "actor is not a learner of this school"
+NOTE_NOT_TRELLIS = "activity is not a Trellis item or competency"
+NOTE_NO_RESPONSE = "no result.response for the item"
+NOTE_NO_OUTCOME = "no result.success or result.score.scaled"
+PROXY_PROMPT = "Outside activity (xAPI) on {label}"
+#: A scaled score at or above this counts as a correct answer when a
+#: statement about a competency carries a score but no success flag.
+SCALED_CORRECT = 0.5
+
+
+class StatementConflict(Exception):
+    """The id was stored before with different content (409)."""
+
+
+@dataclass
+class Stored:
+    statement_id: uuid.UUID
+    created: bool
+    row: XapiStatement | None = None
+
+
+def _prepare(statements: list[dict]) -> list[tuple[uuid.UUID, str, dict]]:
+    """Give each statement its id, and drop repeats inside the request."""
+    seen: dict[uuid.UUID, str] = {}
+    out = []
+    for statement in statements:
+        sid = uuid.UUID(statement["id"]) if "id" in statement else uuid.uuid4()
+        statement = {**statement, "id": str(sid)}
+        digest = content_hash(statement)
+        if sid in seen:
+            if seen[sid] != digest:
+                raise StatementInvalid(e.DUPLICATE_IN_BATCH.format(id=sid))
+            continue
+        seen[sid] = digest
+        out.append((sid, digest, statement))
+    return out
+
+
+def _proxy_item(school: School, competency: Competency) -> Item:
+    proxy = XapiProxyItem.objects.filter(school=school, competency=competency).first()
+    if proxy is not None:
+        return proxy.item
+    item = Item(
+        school=school,
+        kind=kinds.NUMERIC,
+        prompt=PROXY_PROMPT.format(label=competency.label),
+        numeric_answer=1,
+        active=False,
+    )
+    item.full_clean()
+    item.save()
+    item.competencies.add(competency)
+    XapiProxyItem.objects.create(school=school, competency=competency, item=item)
+    return item
+
+
+def _evidence(
+    *,
+    school: School,
+    statement: dict,
+    learner: User,
+    item: Item | None,
+    competency: Competency | None,
+    sid: uuid.UUID,
+):
+    """Record the statement as a response; returns (response, note)."""
+    result = statement.get("result", {})
+    if item is not None:
+        if "response" not in result:
+            return None, NOTE_NO_RESPONSE
+        answer = result["response"]
+    else:
+        if "success" in result:
+            ok = result["success"]
+        elif "scaled" in result.get("score", {}):
+            ok = result["score"]["scaled"] >= SCALED_CORRECT
+        else:
+            return None, NOTE_NO_OUTCOME
+        item = _proxy_item(school, competency)
+        answer = "1" if ok else "0"
+    when = parse_timestamp(statement.get("timestamp"))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            recorded = response_record(
+                learner=learner,
+                item=item,
+                answer=answer,
+                idempotency_key=f"xapi-{sid.hex}",
+                source=r.SOURCE_IMPORT,
+                time_on_item_ms=duration_ms(result.get("duration", "")) or 0,
+                recorded_at=min(when, now) if when else now,
+            )
+    except ValidationError as error:
+        return None, f"not evidence: {' '.join(error.messages)}"[:200]
+    return recorded.response, ""
+
+
+@transaction.atomic
+def statements_store(*, credential: XapiCredential, statements: list[dict]) -> list[Stored]:
+    """Store checked statements from one tool, all or nothing. The same id
+    with the same content is stored once; with other content the whole
+    request is refused (:class:`StatementConflict`)."""
+    school = credential.school
+    prepared = _prepare(statements)
+    ids = [sid for sid, _, _ in prepared]
+    earlier = dict(
+        XapiStatement.objects.filter(school=school, statement_id__in=ids).values_list(
+            "statement_id", "content_hash"
+        )
+    )
+    fresh = []
+    for sid, digest, statement in prepared:
+        if sid in earlier:
+            if earlier[sid] != digest:
+                raise StatementConflict(e.CONFLICT.format(id=sid))
+            continue
+        fresh.append((sid, digest, statement))
+    activity_ids = {s["object"]["id"] for _, _, s in fresh}
+    items = activities.items_for(school, activity_ids)
+    competencies = activities.competencies_for(school, activity_ids - set(items))
+    learners = activities.learners_for(school, [s["actor"] for _, _, s in fresh])
+    now = timezone.now().isoformat()
+    rows = []
+    for sid, digest, statement in fresh:
+        activity_id = statement["object"]["id"]
+        learner = learners.get(activities.actor_key(statement["actor"]))
+        response, note = None, ""
+        if activity_id not in items and activity_id not in competencies:
+            note = NOTE_NOT_TRELLIS
+        elif learner is None:
+            note = NOTE_NO_LEARNER
+        else:
+            response, note = _evidence(
+                school=school,
+                statement=statement,
+                learner=learner,
+                item=items.get(activity_id),
+                competency=competencies.get(activity_id),
+                sid=sid,
+            )
+        rows.append(
+            XapiStatement(
+                school=school,
+                credential=credential,
+                statement_id=sid,
+                content_hash=digest,
+                learner=learner,
+                verb_id=statement["verb"]["id"],
+                activity_id=activity_id,
+                data={**statement, "stored": now, "version": statement.get("version", "1.0.0")},
+                response=response,
+                note=note,
+            )
+        )
+    XapiStatement.objects.bulk_create(rows)
+    created = {row.statement_id: row for row in rows}
+    return [Stored(statement_id=sid, created=sid in created, row=created.get(sid)) for sid in ids]

@@ -1,0 +1,112 @@
+"""``trellis import-dataset``: public response logs become learners,
+competencies, evidence and mastery in a class; bad files and unknown
+classes are refused with a message and write nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from trellis.curriculum.models import Competency
+from trellis.engine import datasets
+from trellis.evidence.models import MasteryModel, MasteryRecord, Response
+from trellis.interop.management.commands.import_dataset import NO_CLASS, TWO_CLASSES
+from trellis.people.models import Enrollment, User
+
+pytestmark = pytest.mark.django_db
+
+DKT = "3\n1,1,2\n0,1,1\n2\n2,2,\n1,1\n"
+
+
+def run(*args) -> dict:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import_dataset", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_a_dkt_file_becomes_learners_evidence_and_mastery(world, tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text(DKT)
+    summary = run(str(path), "--format", "dkt", "--class", world.class_a.name)
+    assert summary == {
+        "learners": 2,
+        "competencies": 2,
+        "responses": 5,
+        "dropped": 0,
+        "mastery_records": 3,
+    }
+    learners = User.objects.filter(username__startswith=f"{world.school.code}-tiny-")
+    assert learners.count() == 2 and not learners[0].has_usable_password()
+    assert Enrollment.objects.filter(school_class=world.class_a, learner__in=learners).count() == 2
+    first = learners.get(username__endswith="-0")
+    answers = list(Response.objects.filter(learner=first).values_list("correct", flat=True))
+    assert answers == [False, True, True]  # file order kept as time order
+    assert MasteryModel.objects.filter(school=world.school).exists()
+    assert MasteryRecord.objects.filter(learner=first).count() == 2
+    # importing the same file again adds nothing
+    run(str(path), "--format", "dkt", "--class", world.class_a.name)
+    assert Response.objects.count() == 5 and Competency.objects.count() == 2
+
+
+def test_refusals_write_nothing(world, other_world, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("3\n1,x,2\n0,1,1\n")
+    with pytest.raises(CommandError) as info:
+        run(str(bad), "--format", "dkt", "--class", world.class_a.name)
+    assert str(info.value) == datasets.BAD_SKILL.format(path=bad, line=2, got="1,x,2")
+    with pytest.raises(CommandError) as info:
+        run(str(bad), "--format", "dkt", "--class", "Nowhere")
+    assert str(info.value) == NO_CLASS.format(name="Nowhere", where="")
+    with pytest.raises(CommandError, match="No such file"):
+        run(str(tmp_path / "missing.csv"), "--format", "dkt", "--class", world.class_a.name)
+    assert not Response.objects.exists() and not Competency.objects.exists()
+
+
+def test_a_class_name_two_schools_share_needs_the_school(world, other_world, tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text(DKT)
+    other_world.class_a.name = world.class_a.name
+    other_world.class_a.save()
+    with pytest.raises(CommandError) as info:
+        run(str(path), "--format", "dkt", "--class", world.class_a.name)
+    assert str(info.value) == TWO_CLASSES.format(count=2, name=world.class_a.name)
+    run(
+        str(path),
+        "--format",
+        "dkt",
+        "--class",
+        world.class_a.name,
+        "--school",
+        other_world.school.code,
+    )
+    assert not Response.objects.filter(school=world.school).exists()
+    assert Response.objects.filter(school=other_world.school).count() == 5
+
+
+@pytest.mark.parametrize(
+    ("relative", "format"),
+    [
+        ("assistments2009/builder_train.csv", "dkt"),
+        ("assistments2009/skill_builder_sample.csv", "assistments"),
+        ("cognitive_tutor_algebra/ct.csv", "datashop"),
+    ],
+)
+def test_the_shared_real_data_sets_load(world, shared_data, relative, format):
+    summary = run(
+        str(shared_data / relative),
+        "--format",
+        format,
+        "--class",
+        world.class_a.name,
+        "--max-learners",
+        "3",
+    )
+    assert summary["learners"] == 3 and summary["responses"] > 50
+    assert summary["mastery_records"] > 0
+    levels = set(MasteryRecord.objects.values_list("level", flat=True))
+    assert len(levels) > 1  # real data gives learners different levels

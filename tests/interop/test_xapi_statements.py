@@ -1,0 +1,354 @@
+"""The xAPI Statements resource: round trips into evidence and mastery, every
+refusal with its message, idempotent ids, and nothing crossing schools."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from trellis.curriculum.models import Competency, Framework, Item
+from trellis.curriculum.models import item as kinds
+from trellis.evidence.models import MasteryRecord, Response
+from trellis.interop.models import XapiCredential, XapiStatement
+from trellis.interop.xapi import activities
+from trellis.interop.xapi import errors as e
+from trellis.interop.xapi.credentials import NAME_TAKEN, credential_issue
+from trellis.interop.xapi.ingest import NOTE_NO_LEARNER, NOTE_NOT_TRELLIS
+
+pytestmark = pytest.mark.django_db
+URL = "/xapi/statements"
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+
+
+class Tool:
+    """A test client posting as one tool of one school."""
+
+    def __init__(self, client, school, name="quiz-app"):
+        credential, secret = credential_issue(school=school, name=name)
+        self.client = client
+        self.auth = "Basic " + base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
+
+    def send(self, method, body, *, version="1.0.3", auth=None, query=""):
+        headers = {"HTTP_AUTHORIZATION": self.auth if auth is None else auth}
+        if version is not None:
+            headers["HTTP_X_EXPERIENCE_API_VERSION"] = version
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        call = getattr(self.client, method.lower())
+        return call(URL + query, data=data, content_type="application/json", **headers)
+
+
+def make_item(school, code="6.RP.1") -> Item:
+    framework = Framework.objects.create(school=school, title=f"{school.code} maths")
+    competency = Competency.objects.create(framework=framework, code=code, statement="Ratios")
+    item = Item.objects.create(school=school, kind=kinds.NUMERIC, prompt="2 + 2", numeric_answer=4)
+    item.competencies.add(competency)
+    return item
+
+
+def statement(actor_name, activity_id, **result):
+    out = {
+        "id": str(uuid.uuid4()),
+        "actor": {
+            "objectType": "Agent",
+            "account": {"homePage": "https://tool.example", "name": actor_name},
+        },
+        "verb": {"id": ANSWERED, "display": {"en-US": "answered"}},
+        "object": {"objectType": "Activity", "id": activity_id},
+    }
+    if result:
+        out["result"] = result
+    return out
+
+
+@pytest.fixture
+def tool(client, world):
+    return Tool(client, world.school)
+
+
+def test_statement_about_an_item_becomes_evidence_and_updates_mastery(tool, world):
+    item = make_item(world.school)
+    s = statement(
+        world.learner.username, activities.item_activity_id(item.pk), response="4", duration="PT45S"
+    )
+    answer = tool.send("POST", s)
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == [s["id"]]
+    assert answer["X-Experience-API-Version"] == "1.0.3"
+    response = Response.objects.get(learner=world.learner)
+    assert response.correct is True and response.time_on_item_ms == 45000
+    record = MasteryRecord.objects.get(learner=world.learner)
+    assert record.attempts == 1 and record.correct == 1
+    assert XapiStatement.objects.get().response == response
+
+
+def test_statement_about_a_competency_uses_success_and_mbox(tool, world):
+    item = make_item(world.school)
+    competency = item.competencies.get()
+    world.learner.email = "Kim@School.example"
+    world.learner.save()
+    s = statement("x", activities.competency_activity_id(competency), success=False)
+    s["actor"] = {"mbox": "mailto:kim@school.example"}
+    assert tool.send("POST", [s]).status_code == 200
+    record = MasteryRecord.objects.get(learner=world.learner, competency=competency)
+    assert record.attempts == 1 and record.correct == 0
+    # a second statement on the same competency reuses the hidden item
+    s2 = statement(world.learner.username, activities.competency_activity_id(competency))
+    s2["result"] = {"score": {"scaled": 0.9}}
+    assert tool.send("POST", s2).status_code == 200
+    assert Response.objects.filter(learner=world.learner).values("item").distinct().count() == 1
+    assert MasteryRecord.objects.get(learner=world.learner, competency=competency).correct == 1
+
+
+def test_other_activities_are_stored_as_external(tool, world):
+    s = statement(world.learner.username, "https://videos.example/watch/9", completion=True)
+    assert tool.send("POST", s).status_code == 200
+    row = XapiStatement.objects.get()
+    assert row.response is None and row.note == NOTE_NOT_TRELLIS and row.learner == world.learner
+    assert not Response.objects.exists()
+
+
+def test_put_stores_once_and_get_returns_it(tool, world):
+    sid = str(uuid.uuid4())
+    s = statement(world.learner.username, "https://videos.example/1")
+    del s["id"]
+    first = tool.send("PUT", s, query=f"?statementId={sid}")
+    assert first.status_code == 204
+    assert tool.send("PUT", s, query=f"?statementId={sid}").status_code == 204
+    assert XapiStatement.objects.count() == 1
+    got = tool.send("GET", "", query=f"?statementId={sid}")
+    assert got.status_code == 200 and got.json()["id"] == sid and "stored" in got.json()
+
+
+def test_same_id_twice_is_stored_once_and_evidence_recorded_once(tool, world):
+    item = make_item(world.school)
+    s = statement(world.learner.username, activities.item_activity_id(item.pk), response="4")
+    assert tool.send("POST", [s, s]).status_code == 200
+    assert tool.send("POST", s).json() == [s["id"]]
+    assert XapiStatement.objects.count() == 1 and Response.objects.count() == 1
+    assert MasteryRecord.objects.get().attempts == 1
+
+
+def test_same_id_with_other_content_is_a_conflict(tool, world):
+    s = statement(world.learner.username, "https://videos.example/1")
+    assert tool.send("POST", s).status_code == 200
+    changed = {**s, "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}}
+    answer = tool.send("POST", changed)
+    assert answer.status_code == 409
+    assert answer.json()["error"] == e.CONFLICT.format(id=s["id"])
+    put = tool.send("PUT", changed, query=f"?statementId={s['id']}")
+    assert put.status_code == 409
+    batch = tool.send("POST", [s, changed])
+    assert batch.status_code == 400
+    assert batch.json()["error"] == e.DUPLICATE_IN_BATCH.format(id=s["id"])
+
+
+def test_a_refused_batch_stores_nothing(tool, world):
+    good = statement(world.learner.username, "https://videos.example/1")
+    bad = statement(world.learner.username, "not an iri")
+    answer = tool.send("POST", [good, bad])
+    assert answer.status_code == 400
+    assert answer.json()["error"] == e.NOT_IRI.format(
+        where="statement[1]", field="object.id", got="not an iri"
+    )
+    assert not XapiStatement.objects.exists()
+
+
+W = "statement"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s.pop("actor"), e.MISSING.format(where=W, field="actor")),
+        (lambda s: s.pop("verb"), e.MISSING.format(where=W, field="verb")),
+        (lambda s: s.pop("object"), e.MISSING.format(where=W, field="object")),
+        (lambda s: s.update(id="nope"), e.NOT_UUID.format(where=W, field="id", got="nope")),
+        (lambda s: s.update(extra=1), e.UNKNOWN_FIELD.format(where=W, field="extra")),
+        (lambda s: s.update(attachments=[]), e.NO_ATTACHMENTS.format(where=W)),
+        (lambda s: s.update(actor={"name": "x"}), e.ACTOR_IFI.format(where=W, found="neither")),
+        (
+            lambda s: s.update(actor={"mbox": "mailto:a@b.c", "account": {}}),
+            e.ACTOR_IFI.format(where=W, found="mbox, account"),
+        ),
+        (lambda s: s.update(actor={"mbox": "a@b.c"}), e.MBOX_FORM.format(where=W, got="a@b.c")),
+        (
+            lambda s: s.update(actor={"objectType": "Group", "mbox": "mailto:a@b.c"}),
+            e.ACTOR_AGENT_ONLY.format(where=W),
+        ),
+        (
+            lambda s: s.update(actor={"account": {"homePage": "https://x.example"}}),
+            e.MISSING.format(where=W, field="actor.account.name"),
+        ),
+        (
+            lambda s: s.update(verb={"id": "answered"}),
+            e.NOT_IRI.format(where=W, field="verb.id", got="answered"),
+        ),
+        (lambda s: s.update(verb={}), e.MISSING.format(where=W, field="verb.id")),
+        (lambda s: s.update(verb={"id": 5}), e.NOT_STRING.format(where=W, field="verb.id")),
+        (
+            lambda s: s.update(verb={"id": ANSWERED, "display": "x"}),
+            e.LANGUAGE_MAP.format(where=W, field="verb.display"),
+        ),
+        (
+            lambda s: s.update(object={"objectType": "Agent", "mbox": "mailto:a@b.c"}),
+            e.OBJECT_ACTIVITY_ONLY.format(where=W, got="Agent"),
+        ),
+        (lambda s: s.update(object={}), e.MISSING.format(where=W, field="object.id")),
+        (lambda s: s.update(result=[]), e.NOT_OBJECT.format(where=W, field="result")),
+        (
+            lambda s: s.update(result={"success": "yes"}),
+            e.NOT_BOOL.format(where=W, field="result.success"),
+        ),
+        (
+            lambda s: s.update(result={"completion": 1}),
+            e.NOT_BOOL.format(where=W, field="result.completion"),
+        ),
+        (
+            lambda s: s.update(result={"response": 4}),
+            e.NOT_STRING.format(where=W, field="result.response"),
+        ),
+        (
+            lambda s: s.update(result={"score": {"scaled": 2}}),
+            e.SCALED_RANGE.format(where=W, got=2.0),
+        ),
+        (
+            lambda s: s.update(result={"score": {"raw": 11, "min": 0, "max": 10}}),
+            e.RAW_RANGE.format(where=W),
+        ),
+        (lambda s: s.update(result={"score": {"min": 5, "max": 5}}), e.MIN_MAX.format(where=W)),
+        (
+            lambda s: s.update(result={"score": {"raw": "9"}}),
+            e.NOT_NUMBER.format(where=W, field="result.score.raw"),
+        ),
+        (lambda s: s.update(result={"duration": "45s"}), e.BAD_DURATION.format(where=W, got="45s")),
+        (
+            lambda s: s.update(result={"grade": "A"}),
+            e.UNKNOWN_FIELD.format(where=W, field="result.grade"),
+        ),
+        (
+            lambda s: s.update(timestamp="yesterday"),
+            e.BAD_TIMESTAMP.format(where=W, got="yesterday"),
+        ),
+        (
+            lambda s: s.update(timestamp="2026-01-01T10:00:00"),
+            e.BAD_TIMESTAMP.format(where=W, got="2026-01-01T10:00:00"),
+        ),
+        (
+            lambda s: s.update(context={"registration": "r"}),
+            e.NOT_UUID.format(where=W, field="context.registration", got="r"),
+        ),
+    ],
+)
+def test_bad_statements_are_refused_with_a_reason(tool, world, change, message):
+    s = statement(world.learner.username, "https://videos.example/1")
+    change(s)
+    answer = tool.send("POST", s)
+    assert answer.status_code == 400
+    assert answer.json()["error"] == message
+    assert not XapiStatement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{not json", None),
+        ("42", e.BODY_SHAPE),
+        ("[]", e.EMPTY_LIST),
+        ('{"a": NaN}', None),
+        (json.dumps([{"x": "a\u0000b"}]), e.BAD_CHARACTERS),
+        (b"\xff\xfe", e.NOT_UTF8),
+    ],
+)
+def test_bodies_that_are_not_statements_are_refused(tool, body, message):
+    answer = tool.send("POST", body)
+    assert answer.status_code == 400
+    if message:
+        assert answer.json()["error"] == message
+    else:
+        assert answer.json()["error"].startswith("The body is not JSON")
+
+
+def test_too_many_statements_are_refused(tool, world):
+    s = statement(world.learner.username, "https://videos.example/1")
+    answer = tool.send("POST", [s] * 501)
+    assert answer.json()["error"] == e.TOO_MANY.format(limit=500)
+
+
+def test_version_header_is_required_and_checked(tool, world):
+    s = statement(world.learner.username, "https://videos.example/1")
+    missing = tool.send("POST", s, version=None)
+    assert missing.status_code == 400 and missing.json()["error"] == e.VERSION_MISSING
+    old = tool.send("POST", s, version="0.95")
+    assert old.status_code == 400
+    assert old.json()["error"] == e.VERSION_UNSUPPORTED.format(got="0.95")
+    assert tool.send("POST", s, version="2.0.0").status_code == 200
+
+
+def test_credentials_are_required_and_checked(tool, world, client):
+    s = statement(world.learner.username, "https://videos.example/1")
+    none = tool.send("POST", s, auth="")
+    assert none.status_code == 401 and none.json()["error"] == e.AUTH_REQUIRED
+    assert none["WWW-Authenticate"].startswith("Basic")
+    key = tool.auth.split()[1]
+    wrong = "Basic " + base64.b64encode(base64.b64decode(key)[:-1] + b"x").decode()
+    assert tool.send("POST", s, auth=wrong).json()["error"] == e.AUTH_BAD
+    assert tool.send("POST", s, auth="Basic %%%").status_code == 401
+    XapiCredential.objects.update(active=False)
+    assert tool.send("POST", s).status_code == 401
+    # a signed-in teacher is not a tool either
+    client.force_login(world.teacher)
+    assert tool.send("POST", s, auth="").status_code == 401
+    assert not XapiStatement.objects.exists()
+
+
+def test_put_refusals(tool, world):
+    s = statement(world.learner.username, "https://videos.example/1")
+    assert tool.send("PUT", s).json()["error"] == e.PUT_NEEDS_ID
+    bad = tool.send("PUT", s, query="?statementId=xyz")
+    assert bad.json()["error"] == e.BAD_STATEMENT_ID.format(got="xyz")
+    other = tool.send("PUT", s, query=f"?statementId={uuid.uuid4()}")
+    assert other.status_code == 400 and other.json()["error"] == e.PUT_ID_MISMATCH
+    listed = tool.send("PUT", [s], query=f"?statementId={s['id']}")
+    assert listed.json()["error"] == e.PUT_ONE_ONLY
+    assert tool.send("DELETE", "").status_code == 405
+
+
+def test_nothing_crosses_schools(client, world, other_world):
+    """A tool of school 2 cannot record evidence for school 1's learner, on
+    school 1's items, nor read school 1's statements."""
+    item = make_item(world.school)
+    mine = Tool(client, world.school)
+    theirs = Tool(client, other_world.school)
+    s = statement(world.learner.username, activities.item_activity_id(item.pk), response="4")
+    assert mine.send("POST", s).status_code == 200
+    assert theirs.send("GET", "", query=f"?statementId={s['id']}").status_code == 404
+    # the same id from another school is that school's own statement, not a conflict
+    other_item = make_item(other_world.school, "7.EE.1")
+    crossing = statement(world.learner.username, activities.item_activity_id(item.pk), response="4")
+    assert theirs.send("POST", crossing).status_code == 200
+    crossing2 = statement(
+        world.learner.username, activities.item_activity_id(other_item.pk), response="4"
+    )
+    assert theirs.send("POST", crossing2).status_code == 200
+    rows = XapiStatement.objects.filter(school=other_world.school)
+    assert {r.note for r in rows} == {NOTE_NOT_TRELLIS, NOTE_NO_LEARNER}
+    assert Response.objects.count() == 1
+
+
+def test_issue_credentials_command(world, capsys):
+    call_command("issue_xapi_credentials", school=world.school.code, name="tutor")
+    out = capsys.readouterr().out
+    assert "key: " in out and "secret: " in out
+    credential = XapiCredential.objects.get(name="tutor")
+    secret = out.split("secret: ")[1].split()[0]
+    assert secret not in credential.secret_hash
+    with pytest.raises(CommandError, match="already has a tool"):
+        call_command("issue_xapi_credentials", school=world.school.code, name="tutor")
+    assert NAME_TAKEN.format(school=world.school.code, name="tutor")
+    with pytest.raises(CommandError, match="No school"):
+        call_command("issue_xapi_credentials", school="nowhere", name="tutor")

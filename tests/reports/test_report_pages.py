@@ -1,0 +1,54 @@
+"""The report page, its chart and drill-down, the API payload, and the page
+explaining each row."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils.html import escape
+
+from tests.reports.conftest import client_for
+from trellis.engine.continuum import ROWS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_rows_and_placement(styled, world, django_assert_max_num_queries):
+    client = client_for(world.teacher)
+    with django_assert_max_num_queries(40):
+        response = client.get(f"/api/v1/reports/continuum?class={styled.pers.pk}")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["placement"] == "mostly personalization"
+    assert [r["key"] for r in data["rows"]] == [r.key for r in ROWS]
+    objectives = next(r for r in data["rows"] if r["key"] == "objectives")
+    assert objectives["counts"]["goals_set_by_learner"] == 6
+    assert objectives["value"] == "mostly personalization"
+    assert objectives["shares"]["personalization"] == 1.0
+    assert data["position"] > 1.5
+
+
+def test_page_shows_chart_table_and_drill_down(styled, world):
+    client = client_for(world.teacher)
+    page = client.get(f"/reports/continuum/?class={styled.diff.pk}").content.decode()
+    assert "<svg" in page and "<desc" in page
+    assert "mostly differentiation" in page
+    assert "/reports/continuum/records/groups_formed/" in page
+    drill = client.get(
+        f"/reports/continuum/records/goals_set_by_learner/?class={styled.pers.pk}"
+    ).content.decode()
+    assert drill.count("<li>Get confident with ratios</li>") == 6
+    assert "6 goals set by the learner" in drill
+
+
+def test_about_page_explains_every_row(world):
+    page = client_for(world.learner).get("/reports/continuum/about/").content.decode()
+    for row in ROWS:
+        assert row.title in page
+        assert escape(row.measure) in page
+
+
+def test_index_lists_only_report_classes(world, other_world):
+    page = client_for(world.teacher).get("/reports/continuum/").content.decode()
+    assert world.class_a.name in page
+    assert world.class_b.name not in page
+    assert other_world.class_a.name not in page
