@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.individualization.models import IndividualPlan
-from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
 from trellis.people import roles
+from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
 from trellis.personalization.models import Goal
 
 UNKNOWN_TABLE = "Unknown table {name!r}; choose one of {choices}."

@@ -7,24 +7,22 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.models import item as kinds
-from trellis.evidence.models import response as r
-from trellis.evidence.services import response_record
 from trellis.interop.models import XapiCredential, XapiProxyItem, XapiStatement
 from trellis.interop.xapi import activities
 from trellis.interop.xapi import errors as e
+from trellis.interop.xapi.evidence import Answer, record_answers
 from trellis.interop.xapi.validate import (
     StatementInvalid,
     content_hash,
     duration_ms,
     parse_timestamp,
 )
-from trellis.people.models import School, User
+from trellis.people.models import School
 
 NOTE_NO_LEARNER = "actor is not a learner of this school"
 NOTE_NOT_TRELLIS = "activity is not a Trellis item or competency"
@@ -64,64 +62,45 @@ def _prepare(statements: list[dict]) -> list[tuple[uuid.UUID, str, dict]]:
     return out
 
 
-def _proxy_item(school: School, competency: Competency) -> Item:
-    proxy = XapiProxyItem.objects.filter(school=school, competency=competency).first()
-    if proxy is not None:
-        return proxy.item
-    item = Item(
-        school=school,
-        kind=kinds.NUMERIC,
-        prompt=PROXY_PROMPT.format(label=competency.label),
-        numeric_answer=1,
-        active=False,
-    )
-    item.full_clean()
-    item.save()
-    item.competencies.add(competency)
-    XapiProxyItem.objects.create(school=school, competency=competency, item=item)
-    return item
+def _proxy_items(school: School, competencies: list[Competency]) -> dict[int, Item]:
+    """The hidden item of each competency, made the first time it is needed."""
+    have = {
+        p.competency_id: p.item
+        for p in XapiProxyItem.objects.filter(
+            school=school, competency__in=competencies
+        ).select_related("item")
+    }
+    for competency in competencies:
+        if competency.pk in have:
+            continue
+        item = Item(
+            school=school,
+            kind=kinds.NUMERIC,
+            prompt=PROXY_PROMPT.format(label=competency.label),
+            numeric_answer=1,
+            active=False,
+        )
+        item.full_clean()
+        item.save()
+        item.competencies.add(competency)
+        XapiProxyItem.objects.create(school=school, competency=competency, item=item)
+        have[competency.pk] = item
+    return have
 
 
-def _evidence(
-    *,
-    school: School,
-    statement: dict,
-    learner: User,
-    item: Item | None,
-    competency: Competency | None,
-    sid: uuid.UUID,
-):
-    """Record the statement as a response; returns (response, note)."""
+def _answer_for(statement: dict, item: Item | None) -> tuple[str | None, str]:
+    """The answer to record (the response for an item; 1 or 0 for a
+    competency), or None and why the statement is not evidence."""
     result = statement.get("result", {})
     if item is not None:
         if "response" not in result:
             return None, NOTE_NO_RESPONSE
-        answer = result["response"]
-    else:
-        if "success" in result:
-            ok = result["success"]
-        elif "scaled" in result.get("score", {}):
-            ok = result["score"]["scaled"] >= SCALED_CORRECT
-        else:
-            return None, NOTE_NO_OUTCOME
-        item = _proxy_item(school, competency)
-        answer = "1" if ok else "0"
-    when = parse_timestamp(statement.get("timestamp"))
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            recorded = response_record(
-                learner=learner,
-                item=item,
-                answer=answer,
-                idempotency_key=f"xapi-{sid.hex}",
-                source=r.SOURCE_IMPORT,
-                time_on_item_ms=duration_ms(result.get("duration", "")) or 0,
-                recorded_at=min(when, now) if when else now,
-            )
-    except ValidationError as error:
-        return None, f"not evidence: {' '.join(error.messages)}"[:200]
-    return recorded.response, ""
+        return result["response"], ""
+    if "success" in result:
+        return ("1" if result["success"] else "0"), ""
+    if "scaled" in result.get("score", {}):
+        return ("1" if result["score"]["scaled"] >= SCALED_CORRECT else "0"), ""
+    return None, NOTE_NO_OUTCOME
 
 
 @transaction.atomic
@@ -148,25 +127,30 @@ def statements_store(*, credential: XapiCredential, statements: list[dict]) -> l
     items = activities.items_for(school, activity_ids)
     competencies = activities.competencies_for(school, activity_ids - set(items))
     learners = activities.learners_for(school, [s["actor"] for _, _, s in fresh])
-    now = timezone.now().isoformat()
-    rows = []
+    now = timezone.now()
+    proxies = _proxy_items(school, list({c.pk: c for c in competencies.values()}.values()))
+    rows, answers = [], {}
     for sid, digest, statement in fresh:
         activity_id = statement["object"]["id"]
         learner = learners.get(activities.actor_key(statement["actor"]))
-        response, note = None, ""
-        if activity_id not in items and activity_id not in competencies:
+        item = items.get(activity_id)
+        note = ""
+        if item is None and activity_id not in competencies:
             note = NOTE_NOT_TRELLIS
         elif learner is None:
             note = NOTE_NO_LEARNER
         else:
-            response, note = _evidence(
-                school=school,
-                statement=statement,
-                learner=learner,
-                item=items.get(activity_id),
-                competency=competencies.get(activity_id),
-                sid=sid,
-            )
+            answer, note = _answer_for(statement, item)
+            if answer is not None:
+                when = parse_timestamp(statement.get("timestamp"))
+                answers[sid] = Answer(
+                    learner=learner,
+                    item=item or proxies[competencies[activity_id].pk],
+                    answer=answer,
+                    key=f"xapi-{sid.hex}",
+                    time_ms=duration_ms(statement.get("result", {}).get("duration", "")) or 0,
+                    at=min(when, now) if when else now,
+                )
         rows.append(
             XapiStatement(
                 school=school,
@@ -176,11 +160,19 @@ def statements_store(*, credential: XapiCredential, statements: list[dict]) -> l
                 learner=learner,
                 verb_id=statement["verb"]["id"],
                 activity_id=activity_id,
-                data={**statement, "stored": now, "version": statement.get("version", "1.0.0")},
-                response=response,
+                data={
+                    **statement,
+                    "stored": now.isoformat(),
+                    "version": statement.get("version", "1.0.0"),
+                },
                 note=note,
             )
         )
+    record_answers(school=school, answers=list(answers.values()))
+    for row in rows:
+        if row.statement_id in answers:
+            row.response = answers[row.statement_id].response
+            row.note = answers[row.statement_id].note
     XapiStatement.objects.bulk_create(rows)
     created = {row.statement_id: row for row in rows}
     return [Stored(statement_id=sid, created=sid in created, row=created.get(sid)) for sid in ids]

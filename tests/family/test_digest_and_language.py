@@ -1,0 +1,104 @@
+"""The weekly digest (HTML and text, sent through the email backend, off
+when the guardian says so, in their language), the Spanish family page and
+the live fragment picking up new evidence."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+
+from tests.differentiation.conftest import answer
+from tests.family.conftest import client_for
+from trellis.family import digest, services
+from trellis.family.models import DigestPreference
+from trellis.family.services import UNKNOWN_LANGUAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_email(*users):
+    for n, user in enumerate(users):
+        user.email = f"family{n}@example.org"
+        user.save(update_fields=["email"])
+
+
+def test_digest_goes_to_guardians_with_both_parts(world, other_world, family):
+    _with_email(world.guardian, world.dual, other_world.guardian, world.teacher)
+    call_command("send_digests")
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == ["family0@example.org", "family1@example.org", "family2@example.org"]
+    message = next(m for m in mail.outbox if m.to == ["family0@example.org"])
+    assert message.subject == "Your weekly Trellis digest"
+    html = message.alternatives[0][0]
+    for part in (message.body, html):
+        assert str(world.learner) in part and str(world.sibling) in part
+        assert str(world.other_learner) not in part
+        assert "s1_Upcoming quiz A" in part and "s1_Overdue quiz A" in part
+        assert "One thing to ask your child about" in part
+        assert "How is your goal “Goal of s1_learner” going?" in part
+    assert "<h2>" in html and "<h2>" not in message.body
+
+
+def test_digest_off_is_not_sent(world, family):
+    _with_email(world.guardian)
+    services.digest_preference_set(guardian=world.guardian, weekly_digest=False)
+    assert digest.digests_send() == 0
+    assert mail.outbox == []
+
+
+def test_digest_in_spanish(world, family):
+    _with_email(world.guardian)
+    services.digest_preference_set(guardian=world.guardian, weekly_digest=True, language="es")
+    digest.digests_send()
+    (message,) = mail.outbox
+    assert message.subject == "Tu resumen semanal de Trellis"
+    assert "Algo que preguntar a tu hijo o hija" in message.body
+    assert DigestPreference.objects.get(guardian=world.guardian).last_sent_at is not None
+
+
+def test_unknown_language_is_named(world):
+    with pytest.raises(Exception, match="Unknown language 'xx'"):
+        services.digest_preference_set(guardian=world.guardian, weekly_digest=True, language="xx")
+    assert "{value!r}" in UNKNOWN_LANGUAGE
+
+
+def test_preference_form_turns_digest_off(world, family):
+    client = client_for(world.guardian)
+    response = client.post("/family/digest/", {"next_child": world.learner.pk})
+    assert response.status_code == 302
+    assert DigestPreference.objects.get(guardian=world.guardian).weekly_digest is False
+    assert client_for(world.teacher).post("/family/digest/", {}).status_code == 404
+
+
+def test_spanish_page(world, family):
+    client = client_for(world.guardian)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get(f"/family/children/{world.learner.pk}/").content.decode()
+    assert 'lang="es"' in page
+    for words in ("Progreso por competencia", "Metas y puntos de control", "Trabajo próximo y atrasado", "Cerrar sesión"):
+        assert words in page
+    assert "Progress by competency" not in page
+
+
+def test_live_fragment_shows_new_evidence(world, family):
+    client = client_for(world.guardian)
+    url = f"/family/children/{world.learner.pk}/live/"
+    before = client.get(url).content.decode()
+    assert "1 new answer<" in before
+    answer(world.learner, family.curriculum.prereq_item, True)
+    after = client.get(url).content.decode()
+    assert "2 new answers" in after
+    page = client.get(f"/family/children/{world.learner.pk}/").content.decode()
+    assert 'hx-get="/family/children/' in page and 'hx-trigger="every 5s"' in page
+
+
+def test_live_fragment_is_cheap(world, family, django_assert_max_num_queries):
+    client = client_for(world.guardian)
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/family/children/{world.learner.pk}/live/").status_code == 200
+
+
+def test_anonymous_cannot_post_preference(world):
+    assert Client().post("/family/digest/", {}).status_code == 302
