@@ -117,7 +117,9 @@ def ensure_pybkt() -> tuple[Path | None, str]:
 
 def write_csv(log: ResponseLog, path: Path) -> None:
     """Columns pyBKT wants (user_id, skill_name, correct, order_id) plus row."""
-    names = np.asarray(log.skill_ids if log.skill_ids else [str(k) for k in range(log.n_skills)])
+    # Skills go by code: pyBKT builds regular expressions from skill names,
+    # and DataShop KC names hold characters such as "*" and "(".
+    names = np.asarray([f"k{k}" for k in range(log.n_skills)])
     users = np.asarray(
         log.learner_ids if log.learner_ids else [str(k) for k in range(log.n_learners)]
     )

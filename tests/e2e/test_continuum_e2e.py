@@ -16,7 +16,9 @@ def test_teacher_opens_continuum_for_demo_class(page, live_server, sign_in, scre
     demo_load()
     sign_in("teacher1", DEMO_PASSWORD)
     page.get_by_role("link", name="Continuum", exact=True).click()
-    page.get_by_label("Class").select_option(label="Maths 6A (Maple Grove Middle School)")
+    page.get_by_label("Class", exact=True).select_option(
+        label="Maths 6A (Trellis Demo Middle School)"
+    )
     page.get_by_role("button", name="Show report").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("mostly differentiation")
     expect(page.get_by_role("img", name="Continuum: Maths 6A")).to_be_visible()

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.differentiation.conftest import answer
+from tests.differentiation.conftest import answer, make_curriculum
 from tests.factories import PASSWORD
-from tests.family.conftest import _world_records
-from tests.differentiation.conftest import make_curriculum
+from tests.family.conftest import world_records
 from tests.world import build_school
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,8 +20,8 @@ def family_world(db):
     world = build_school("e1_")
     other = build_school("e2_")
     curriculum = make_curriculum(world.school, "e1")
-    _world_records(world, curriculum, "e1_")
-    _world_records(other, make_curriculum(other.school, "e2"), "e2_")
+    world_records(world, curriculum, "e1_")
+    world_records(other, make_curriculum(other.school, "e2"), "e2_")
     return world, other, curriculum
 
 

@@ -39,11 +39,13 @@ def _child_records(world, learner, school_class, curriculum, tag: str) -> None:
             {"description": f"Benchmark of {tag}", "success_looks_like": "done", "due_on": soon}
         ],
     )
-    entry_add(learner=learner, kind="note", title=f"Shared by {tag}", note="n", share_guardians=True)
+    entry_add(
+        learner=learner, kind="note", title=f"Shared by {tag}", note="n", share_guardians=True
+    )
     entry_add(learner=learner, kind="note", title=f"Private of {tag}", note="n")
 
 
-def _world_records(world, curriculum, prefix: str) -> None:
+def world_records(world, curriculum, prefix: str) -> None:
     teacher_a = world.teacher
     assessment_create(
         school_class=world.class_a,
@@ -79,6 +81,6 @@ def _world_records(world, curriculum, prefix: str) -> None:
 def family(world, other_world) -> FamilyData:
     curriculum = make_curriculum(world.school, "s1")
     other = make_curriculum(other_world.school, "s2")
-    _world_records(world, curriculum, "s1_")
-    _world_records(other_world, other, "s2_")
+    world_records(world, curriculum, "s1_")
+    world_records(other_world, other, "s2_")
     return FamilyData(curriculum, other)

@@ -77,7 +77,12 @@ def test_spanish_page(world, family):
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     page = client.get(f"/family/children/{world.learner.pk}/").content.decode()
     assert 'lang="es"' in page
-    for words in ("Progreso por competencia", "Metas y puntos de control", "Trabajo próximo y atrasado", "Cerrar sesión"):
+    for words in (
+        "Progreso por competencia",
+        "Metas y puntos de control",
+        "Trabajo próximo y atrasado",
+        "Cerrar sesión",
+    ):
         assert words in page
     assert "Progress by competency" not in page
 

@@ -352,3 +352,36 @@ def test_issue_credentials_command(world, capsys):
     assert NAME_TAKEN.format(school=world.school.code, name="tutor")
     with pytest.raises(CommandError, match="No school"):
         call_command("issue_xapi_credentials", school="nowhere", name="tutor")
+
+
+def test_bulk_evidence_matches_a_replay_of_the_responses(tool, world):
+    """The resource's bulk mastery update is an equivalent of
+    response_record's: rebuilding from the stored responses changes nothing."""
+    from trellis.evidence.services.mastery import mastery_recompute
+
+    item = make_item(world.school)
+    answers = ["4", "5", "4", "4", "oops", "4"]
+    batch = [
+        statement(who.username, activities.item_activity_id(item.pk), response=a)
+        for a in answers
+        for who in (world.learner, world.sibling)
+    ]
+    assert tool.send("POST", batch).status_code == 200
+    notes = set(XapiStatement.objects.values_list("note", flat=True))
+    assert any(n.startswith("not evidence:") for n in notes)  # "oops" is not a number
+    before = {
+        (m.learner_id, m.competency_id): (m.attempts, m.correct, round(m.probability, 9), m.level)
+        for m in MasteryRecord.objects.all()
+    }
+    assert before[(world.learner.pk, item.competencies.get().pk)][:2] == (5, 4)
+    for who in (world.learner, world.sibling):
+        mastery_recompute(
+            learner_id=who.pk,
+            competency_ids=[item.competencies.get().pk],
+            school_id=world.school.pk,
+        )
+    after = {
+        (m.learner_id, m.competency_id): (m.attempts, m.correct, round(m.probability, 9), m.level)
+        for m in MasteryRecord.objects.all()
+    }
+    assert after == before

@@ -25,9 +25,6 @@ def test_each_style_lands_on_its_approach(styled):
     assert _report(styled.diff).report.label == f"mostly {DIFFERENTIATION}"
     assert _report(styled.indiv).report.label == f"mostly {INDIVIDUALIZATION}"
     assert _report(styled.pers).report.label == f"mostly {PERSONALIZATION}"
-
-
-def test_positions_are_ordered(styled):
     positions = [_report(c).report.position for c in (styled.diff, styled.indiv, styled.pers)]
     assert positions[0] < 0.5 < positions[1] < 1.5 < positions[2]
 
@@ -64,7 +61,7 @@ def test_date_range_excludes_records_outside_it(styled):
     assert result.report.rows_with_data == 0
 
 
-def test_learner_scope_counts_only_that_learner(styled):
+def test_learner_and_school_scopes(styled, world):
     learner = styled.pers.enrollments.order_by("pk").first().learner
     today = timezone.localdate()
     result = selectors.continuum_for(
@@ -72,10 +69,7 @@ def test_learner_scope_counts_only_that_learner(styled):
     )
     assert result.counts.goals_set_by_learner == 1
     assert result.report.label == f"mostly {PERSONALIZATION}"
-
-
-def test_school_scope_adds_up_the_classes(styled, world):
-    today = timezone.localdate()
+    # the school's counts add up its classes
     school = selectors.continuum_for(
         counts.school_scope(world.school), today - dt.timedelta(days=30), today
     ).counts

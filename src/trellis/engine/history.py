@@ -71,6 +71,9 @@ FEATURES = (
     "rate_all",
     "first_rate",  # smoothed accuracy on the learner's first attempts of skills
     "resid",  # sum of (outcome - skill's mean) / (n + 3): ability across skills
+    # one-hot pattern of the last three outcomes on the skill (right / wrong
+    # / none each): their interactions, e.g. "two right after a wrong"
+    *(f"pat{j}" for j in range(27)),
 )
 PER_SKILL = ("s_log", "f_log", "r1", "w1", "prev_same", "prev_c", "rate_all", "resid")
 _PER_IDX = tuple(FEATURES.index(f) for f in PER_SKILL)
@@ -180,11 +183,11 @@ class HistoryLogit:
     def __init__(
         self,
         l2: float = 1e-6,
-        l2_skill: float = 1e-4,
+        l2_skill: float = 1e-5,
         fast: float = 0.5,
         slow: float = 0.9,
         decay_all: float = 0.7,
-        max_iter: int = 300,
+        max_iter: int = 100,
         l2_item: float = 1e-4,
         ftol: float = 1e-9,
         max_fit_rows: int = 2_000_000,
@@ -225,6 +228,8 @@ class HistoryLogit:
         for v in lasts:
             onehot.append(1.0 if v > 0 else 0.0)
             onehot.append(1.0 if v < 0 else 0.0)
+        pattern = [0.0] * 27
+        pattern[int(lasts[0] + 1.0 + 3.0 * (lasts[1] + 1.0) + 9.0 * (lasts[2] + 1.0))] = 1.0
         return [
             math.log1p(s),
             math.log1p(f),
@@ -244,6 +249,7 @@ class HistoryLogit:
             (big_s + 1.0) / (big_n + 2.0) - 0.5,
             (fa_s + 1.0) / (fa_n + 2.0) - 0.5,
             resid / (big_n + 3.0),
+            *pattern,
         ]
 
     def _skill_mean(self, skill: str) -> float:
@@ -325,10 +331,18 @@ class HistoryLogit:
         put("f_log", by_row2(table[f_cnt]))
         put("first", by_row2((pos2 == 0).astype(np.float64)))
         put("rate", by_row2((s_cnt + 1.0) / (pos2 + 2.0) - 0.5))
+        code = np.zeros(n, dtype=np.int64)
         for j in range(1, _LAST + 1):
             lj = _shift(cs2, pos2, j)
             put(f"r{j}", by_row2((lj > 0).astype(np.float64)))
             put(f"w{j}", by_row2((lj < 0).astype(np.float64)))
+            if j <= 3:
+                code += (lj.astype(np.int64) + 1) * 3 ** (j - 1)
+        code = by_row2(code)[out_rows]
+        p0 = col["pat0"]
+        x[:, p0 : p0 + 27] = 0.0
+        x[np.arange(out_rows.shape[0]), p0 + code] = 1.0
+        del code
         run_new = new2.copy()
         run_new[1:] |= cs2[1:] != cs2[:-1]
         run_start = np.maximum.accumulate(np.where(run_new, np.arange(n), 0))

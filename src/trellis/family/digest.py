@@ -36,7 +36,9 @@ class ChildDigest:
 
 def _ask_about(child: User, progressed: list[str], since: dt.datetime) -> str:
     reflection = (
-        Reflection.objects.filter(learner=child, created_at__gte=since).order_by("-created_at").first()
+        Reflection.objects.filter(learner=child, created_at__gte=since)
+        .order_by("-created_at")
+        .first()
     )
     if reflection is not None:
         return _("What would you change next time? They wrote: “%(text)s”") % {

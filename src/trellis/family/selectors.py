@@ -93,7 +93,9 @@ def feedback_for(child: User, limit: int = 10) -> list[Feedback]:
         .select_related("reviewer", "goal")
         .order_by("-at")[:limit]
     )
-    rows = [Feedback(s.recorded_at, str(s.recorded_by), str(s.response.item), s.comment) for s in scores]
+    rows = [
+        Feedback(s.recorded_at, str(s.recorded_by), str(s.response.item), s.comment) for s in scores
+    ]
     rows += [Feedback(r.at, str(r.reviewer), r.goal.title, r.comment) for r in reviews]
     return sorted(rows, key=lambda f: f.at, reverse=True)[:limit]
 
@@ -135,9 +137,7 @@ def plan_of(child: User) -> IndividualPlan | None:
     if plan is None:
         return None
     return (
-        IndividualPlan.objects.filter(pk=plan.pk)
-        .prefetch_related("objectives", "supports")
-        .first()
+        IndividualPlan.objects.filter(pk=plan.pk).prefetch_related("objectives", "supports").first()
     )
 
 

@@ -21,7 +21,9 @@ def digest_preference_set(
     if language is not None:
         codes = [code for code, _name in settings.LANGUAGES]
         if language not in codes:
-            raise ValidationError({"language": UNKNOWN_LANGUAGE.format(value=language, choices=", ".join(codes))})
+            raise ValidationError(
+                {"language": UNKNOWN_LANGUAGE.format(value=language, choices=", ".join(codes))}
+            )
         pref.language = language
     pref.full_clean()
     pref.save()

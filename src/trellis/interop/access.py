@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from trellis.people.access import FORBIDDEN, access_class, access_learner, access_school
+from trellis.people.access import (
+    FORBIDDEN,
+    NOT_FOUND,
+    NotVisible,
+    access_class,
+    access_learner,
+    access_school,
+)
 from trellis.people.models import School, SchoolClass, User
 
 
@@ -32,4 +39,11 @@ def access_learner_erasure(user: User, learner_id: object) -> User:
     learner = access_learner(user, learner_id)
     if not user.has_perm("interop.erase_learner", learner):
         raise PermissionDenied(FORBIDDEN)
+    return learner
+
+
+def access_learner_activity(user: User, learner_id: object) -> User:
+    learner = access_learner(user, learner_id)
+    if not user.has_perm("interop.view_learner_activity", learner):
+        raise NotVisible(NOT_FOUND)
     return learner

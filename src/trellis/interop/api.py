@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from trellis.interop import access, exports
 from trellis.interop.learner_record import learner_archive, learner_erase
+from trellis.interop.xapi.selectors import activity_row, statements_for_learner
 
 router = Router(tags=["exports"])
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -77,3 +78,24 @@ def erase_learner(request: HttpRequest, learner_id: int):
     return ErasureOut(
         learner_id=learner.pk, erased_at=erasure.erased_at.isoformat(), removed=erasure.removed
     )
+
+
+class ActivityOut(Schema):
+    when: str
+    tool: str
+    verb: str
+    activity: str
+    outcome: str
+    evidence: bool
+    note: str
+
+
+@router.get(
+    "/xapi/learners/{learner_id}/statements",
+    response=list[ActivityOut],
+    url_name="learner-xapi-statements",
+)
+def learner_statements(request: HttpRequest, learner_id: int):
+    """The latest 100 statements outside tools sent about a learner."""
+    learner = access.access_learner_activity(request.user, learner_id)
+    return [activity_row(s) for s in statements_for_learner(learner)[:100]]

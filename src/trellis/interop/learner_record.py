@@ -37,6 +37,8 @@ KEPT = {
     "interop.LearnerErasure",
 }
 ERASED_PREFIX = "erased-"
+#: Not part of the archive: credentials (a token's digest is no one's business).
+NOT_ARCHIVED = {"api.ApiToken"}
 
 
 def _learner_models() -> list[tuple[type[models.Model], str]]:
@@ -80,6 +82,8 @@ def learner_archive(*, learner: User) -> bytes:
         archive.writestr("account.json", json.dumps(account, cls=DjangoJSONEncoder, indent=1))
         index = {}
         for model, field in _learner_models():
+            if model._meta.label in NOT_ARCHIVED:
+                continue
             rows = _rows(model, field, learner)
             if not rows:
                 continue

@@ -201,7 +201,9 @@ class XapiProxyItem(models.Model):
     mastery can be replayed from it."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    competency = models.ForeignKey("curriculum.Competency", on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(
+        "curriculum.Competency", on_delete=models.CASCADE, related_name="+"
+    )
     item = models.OneToOneField("curriculum.Item", on_delete=models.CASCADE, related_name="+")
 
     class Meta:

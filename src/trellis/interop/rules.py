@@ -10,6 +10,7 @@ from trellis.people.rules import (
     administers_learner,
     authenticated,
     can_view_class_roster,
+    can_view_learner,
     can_view_school,
     is_learner,
     is_operator,
@@ -32,3 +33,6 @@ rules.add_perm("interop.export_class", can_export_class)
 rules.add_perm("interop.export_school", can_export_school)
 rules.add_perm("interop.export_learner", can_export_learner)
 rules.add_perm("interop.erase_learner", can_export_learner)
+
+# A learner's activity from outside tools (xAPI): whoever may see the learner.
+rules.add_perm("interop.view_learner_activity", can_view_learner)

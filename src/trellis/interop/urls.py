@@ -1,6 +1,7 @@
 from django.urls import path
 
 from trellis.interop import views
+from trellis.interop.xapi import pages as xapi_pages
 from trellis.interop.xapi import views as xapi_views
 
 urlpatterns = [
@@ -8,4 +9,9 @@ urlpatterns = [
     path("interop/oneroster/confirm/", views.oneroster_confirm, name="oneroster-confirm"),
     path("interop/oneroster/export/", views.oneroster_export, name="oneroster-export"),
     path("xapi/statements", xapi_views.statements, name="xapi-statements"),
+    path(
+        "interop/learners/<int:learner_id>/activity/",
+        xapi_pages.learner_activity,
+        name="learner-xapi-activity",
+    ),
 ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from trellis.differentiation.models import Group, GroupMembership, GroupPlanEntry, Grouping
+from trellis.differentiation.models import Group, Grouping, GroupMembership, GroupPlanEntry
 from trellis.engine.continuum import ContinuumCounts
 from trellis.evidence.models import Assessment
 from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
@@ -32,7 +32,14 @@ from trellis.individualization.models import (
     SupportSession,
 )
 from trellis.people import roles
-from trellis.people.models import Enrollment, Membership, School, SchoolClass, TeachingAssignment, User
+from trellis.people.models import (
+    Enrollment,
+    Membership,
+    School,
+    SchoolClass,
+    TeachingAssignment,
+    User,
+)
 from trellis.personalization.models import (
     BenchmarkCheck,
     Goal,
@@ -155,9 +162,9 @@ def _entries(s: Scope, lo, hi) -> QuerySet:
 
 def _group_resources(s: Scope, lo, hi) -> QuerySet:
     through = GroupPlanEntry.resources.through
-    return through.objects.filter(groupplanentry__in=_entries(s, lo, hi).values("pk")).select_related(
-        "resource"
-    )
+    return through.objects.filter(
+        groupplanentry__in=_entries(s, lo, hi).values("pk")
+    ).select_related("resource")
 
 
 def _group_memberships(s: Scope, lo, hi) -> QuerySet:
@@ -355,7 +362,9 @@ def gather_counts(scope: Scope, start: dt.date, end: dt.date) -> ContinuumCounts
     """One aggregate COUNT query per source; no rows are loaded."""
     lo, hi = bounds(start, end)
     values = {
-        key: sum(source(scope, lo, hi).order_by().values("pk").distinct().count() for source in srcs)
+        key: sum(
+            source(scope, lo, hi).order_by().values("pk").distinct().count() for source in srcs
+        )
         for key, srcs in SOURCES.items()
     }
     return ContinuumCounts(**values)

@@ -78,6 +78,11 @@ def report_classes_for(user: User) -> QuerySet[SchoolClass]:
     )
     taught = SchoolClass.objects.filter(teaching_assignments__teacher=user).values("pk")
     return (
-        SchoolClass.objects.filter(pk__in=taught)
-        | SchoolClass.objects.filter(school_id__in=admin_schools)
-    ).select_related("school").distinct().order_by("name")
+        (
+            SchoolClass.objects.filter(pk__in=taught)
+            | SchoolClass.objects.filter(school_id__in=admin_schools)
+        )
+        .select_related("school")
+        .distinct()
+        .order_by("name")
+    )

@@ -91,7 +91,11 @@ def continuum_about(request: HttpRequest) -> HttpResponse:
         {
             "row": r,
             "sources": [
-                {"label": COUNT_LABELS[name], "approach": approach, "note": counts.RECORD_NOTES[name]}
+                {
+                    "label": COUNT_LABELS[name],
+                    "approach": approach,
+                    "note": counts.RECORD_NOTES[name],
+                }
                 for name, approach in r.sources
             ],
         }
