@@ -193,3 +193,43 @@ def test_history_logit_with_items_online_equals_batch() -> None:
     assert np.array_equal(out, batch)
     again = load_model(model.to_dict())
     assert np.array_equal(again.predict_proba(log), batch)
+
+
+def test_history_features_vectorised_equal_scalar() -> None:
+    """The NumPy feature construction equals the scalar online path bit for
+    bit, on shuffled rows with interleaved skills, and for a row subset."""
+    from trellis.engine.base import skill_names
+    from trellis.engine.history import FEATURES, HistoryLogit, HistoryState
+
+    log = generate_bkt(30, 5, 14, seed=5)
+    log = log.take(np.random.default_rng(1).permutation(len(log)))
+    model = HistoryLogit(max_iter=20).fit(log)
+    x = model.history_features(log)
+    assert x.shape == (len(log), len(FEATURES))
+    names = skill_names(log)
+    expected = np.empty_like(x)
+    states: dict[int, HistoryState] = {}
+    for i in np.lexsort((np.arange(len(log)), log.order, log.learner)).tolist():
+        s = states.setdefault(int(log.learner[i]), HistoryState())
+        expected[i] = model._features(s, names[log.skill[i]])
+        model._advance(s, names[log.skill[i]], int(log.correct[i]))
+    assert np.array_equal(x, expected)
+    rows = np.array([0, 7, 3, len(log) - 1])
+    assert np.array_equal(model.history_features(log, rows), expected[rows])
+
+
+def test_history_fit_subsamples_rows_above_max_fit_rows() -> None:
+    from trellis.engine.history import HistoryLogit
+
+    log = generate_bkt(40, 3, 10, seed=2)
+    small = HistoryLogit(max_iter=30, max_fit_rows=200).fit(log)
+    p = small.predict_proba(log)
+    assert np.all((p > 0) & (p < 1))
+    assert small.n_iter_ <= 30
+
+
+def test_history_state_rejects_other_layout() -> None:
+    from trellis.engine.history import HistoryState
+
+    with pytest.raises(ValueError):
+        HistoryState.from_dict({"skills": {"a": [1.0, 2.0]}, "overall": []})

@@ -95,3 +95,17 @@ def test_evidence_from_outside_is_not_sent_back(client, world, settings):
     s = statement(world.learner.username, activities.item_activity_id(item.pk), response="4")
     assert Tool(client, world.school).send("POST", s).status_code == 200
     assert Response.objects.count() == 1 and not XapiOutbox.objects.exists()
+
+
+def test_operators_can_revoke_a_tool_in_the_admin(client, world):
+    """The admin lists credentials (to untick ``active``) without a way to add one."""
+    from tests.factories import UserFactory
+    from trellis.interop.models import XapiCredential
+    from trellis.interop.xapi.credentials import credential_issue
+
+    credential, secret = credential_issue(school=world.school, name="tutor")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/interop/xapicredential/{credential.pk}/change/")
+    assert page.status_code == 200 and secret not in page.content.decode()
+    assert client.get("/admin/interop/xapicredential/add/").status_code == 403
+    assert XapiCredential.objects.get().active

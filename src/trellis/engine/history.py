@@ -190,7 +190,7 @@ class HistoryLogit:
         max_iter: int = 100,
         l2_item: float = 1e-4,
         ftol: float = 1e-9,
-        max_fit_rows: int = 2_000_000,
+        max_fit_rows: int = 500_000,
         random_state: int = 0,
     ) -> None:
         self.l2 = l2
@@ -529,19 +529,27 @@ class HistoryLogit:
         }
         self._zero = tuple(0.0 for _ in range(len(PER_SKILL) + 1))
         self._item_w = dict(zip(self.items_, self.item_coef_.tolist(), strict=True))
+        # Per skill, global + per-skill weight of every feature (one sum per
+        # feature in the logit; batch uses the same table).
+        self._comb_default = tuple(self._coef)
+        self._comb = {s: self._combined(sw) for s, sw in self._skill_w.items()}
+
+    def _combined(self, sw: tuple[float, ...]) -> tuple[float, ...]:
+        c = list(self._coef)
+        for j, fi in enumerate(_PER_IDX):
+            c[fi] = c[fi] + sw[j + 1]
+        return tuple(c)
 
     def _check(self) -> None:
         if not hasattr(self, "_coef"):
             raise NotFittedError("HistoryLogit is not fitted; call fit() or from_dict() first")
 
     def _logit(self, x: list[float], skill: str, item: str | None = None) -> float:
-        sw = self._skill_w.get(skill, self._zero)
-        z = self.intercept_ + sw[0]
+        z = self.intercept_ + self._skill_w.get(skill, self._zero)[0]
         z = z + (self._item_w.get(item, 0.0) if item is not None else 0.0)
-        for w, v in zip(self._coef, x, strict=True):
-            z = z + w * v
-        for j, fi in enumerate(_PER_IDX):
-            z = z + sw[j + 1] * x[fi]
+        for w, v in zip(self._comb.get(skill, self._comb_default), x, strict=True):
+            if v:  # skipping "+ w * 0.0" leaves every partial sum as in batch
+                z = z + w * v
         return z
 
     # --------------------------------------------------------- prediction
@@ -562,10 +570,11 @@ class HistoryLogit:
             )
             iw = item_table[log.item]
         z = z + iw
-        for j, w in enumerate(self._coef):
-            z = z + w * x[:, j]
-        for j, fi in enumerate(_PER_IDX):
-            z = z + sw[:, j + 1] * x[:, fi]
+        comb = np.array(
+            [self._comb.get(s, self._comb_default) for s in names], dtype=np.float64
+        ).reshape(len(names), len(FEATURES))
+        for j in range(len(FEATURES)):
+            z = z + comb[log.skill, j] * x[:, j]
         return np.fromiter(
             (1.0 / (1.0 + math.exp(-v)) for v in z.tolist()), dtype=np.float64, count=len(z)
         )

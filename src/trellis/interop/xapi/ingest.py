@@ -64,6 +64,8 @@ def _prepare(statements: list[dict]) -> list[tuple[uuid.UUID, str, dict]]:
 
 def _proxy_items(school: School, competencies: list[Competency]) -> dict[int, Item]:
     """The hidden item of each competency, made the first time it is needed."""
+    if not competencies:
+        return {}
     have = {
         p.competency_id: p.item
         for p in XapiProxyItem.objects.filter(
