@@ -59,7 +59,12 @@ for fold in spec["folds"]:
     t2 = time.perf_counter()
     out["fit_seconds"] += t1 - t0
     out["predict_seconds"] += t2 - t1
-    p = pred["correct_predictions"].reindex(test["row"].values).to_numpy(dtype=float)
+    # align by our own row column (pyBKT sorts the frame by order and user)
+    p = (
+        pred.set_index("row")["correct_predictions"]
+        .reindex(test["row"].values)
+        .to_numpy(dtype=float)
+    )
     np.save(fold["out"], p)
 self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
