@@ -239,7 +239,8 @@ def test_reflection_path_portfolio_and_network_pages(
 
     page.context.clear_cookies()
     sign_in(world.guardian.username, PASSWORD)
-    page.get_by_role("link", name="My children's learning").click()
+    page.get_by_role("link", name="Family").click()
+    page.get_by_role("link", name="Profiles, goals and portfolios in full").click()
     page.get_by_role("link", name="Portfolio").first.click()
     expect(page.get_by_text("My diagram")).to_be_visible()  # shared with guardians
     expect(page.get_by_text("What I learned about ratios")).to_have_count(0)  # network only

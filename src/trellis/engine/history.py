@@ -5,26 +5,35 @@ For a response of learner *u* on skill *k*, the features are built from *u*'s
 earlier responses only (all counts are *before* the response):
 
 on skill *k*
-    ``log1p`` of successes and failures, "first attempt" flag, the last three
-    outcomes (+1 right, -1 wrong, 0 none), two exponentially decayed sums of
-    outcomes (decay ``fast``/``slow``), signed ``log1p`` of the current run of
-    equal outcomes, smoothed success rate;
+    ``log1p`` of successes and failures, "first attempt" flag, smoothed
+    success rate, the last five outcomes as one-hot right / wrong indicators
+    (both 0: no such attempt), the one-hot pattern of the last three outcomes
+    (27 levels), two exponentially decayed sums of outcomes (decay
+    ``fast``/``slow``), signed ``log1p`` of the current run of equal outcomes;
 overall (any skill)
     ``log1p`` of successes and failures, whether the previous response was on
     *k*, its outcome and that outcome when it was on *k*, the outcome before
-    it, a decayed sum of outcomes, smoothed success rate.
+    it, a decayed sum of outcomes, smoothed success rate, smoothed accuracy on
+    the learner's first attempts of skills, and an ability estimate: the sum
+    of (outcome - the skill's mean outcome in training) over ``n + 3``.
 
 The logit is a global intercept plus global weights on every feature, plus
 an item intercept when the log has items (ASSISTments ``problem_id``,
-DataShop problem+step; unseen items count as average), plus per-skill weights on a few of them (intercept = skill easiness, counts,
-last outcome, previous-on-same-skill, previous outcome), fit jointly by
-L-BFGS with L2 penalties (scipy). A skill never seen in training uses the
-global weights only.
+DataShop problem+step; unseen items count as average), plus per-skill
+weights on a few of them (intercept = skill easiness, counts, last outcome,
+previous-on-same-skill, previous outcome, overall rate and ability: ability
+x skill interactions), fit jointly by L-BFGS on standardised features with
+L2 penalties (scipy). A skill never seen in training uses the global weights
+only (and the overall mean outcome).
+
+Batch features are built with NumPy (sorts, cumulative sums, one NumPy step
+per sequence position for the decayed sums) and are bit-identical to the
+scalar online path.
 
 Online: the state holds a handful of numbers per skill and overall, so
-``update`` and ``predict_one`` are O(1) in pure Python. ``predict_proba`` runs
-the same code response by response and sums the logit in the same order, so
-batch and online predictions are bit-identical.
+``update`` and ``predict_one`` are O(1) in pure Python. ``predict_proba``
+adds the same per-feature weights in the same order (skipped zero terms
+change no partial sum), so batch and online predictions are bit-identical.
 
 ``mastery(state, skill)``: the model's probability that the learner answers
 the *next item on that skill* correctly when practising it in a focused way,
