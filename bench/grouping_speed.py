@@ -1,5 +1,6 @@
 """How fast does the grouping engine form groups? A class of 35 and a grade
-of 500 simulated learners, each kind of grouping, without and with
+of 500 simulated learners (with interests and learning profiles as the
+learner profile records them, one in ten without), each kind of grouping, without and with
 constraints (keep-apart and keep-together pairs planted on a valid
 grouping, so that they can be met, and most of them broken by the kind's
 own grouping so that the repair search runs).
@@ -22,24 +23,42 @@ import statistics
 import time
 
 from trellis.engine.grouping import KINDS, GroupingRequest, LearnerFeatures, form_groups
-from trellis.engine.simulate import INTERESTS, PROFILE_DIMENSIONS
+from trellis.engine.simulate import INTERESTS
 
 PREREQS = ("6.RP.1", "6.RP.2", "6.NS.1")
+#: The learner profile's choices (trellis.personalization.models.profile),
+#: copied so that the benchmark needs no Django.
+PROFILE_CHOICES = {
+    "take_in": ("video", "reading", "interactive", "hands-on", "audio", "project"),
+    "express": ("writing", "speaking", "making", "drawing", "video", "test"),
+    "engage": ("alone", "pairs", "group", "teacher"),
+}
+NO_PROFILE = 0.1  # the share of learners who have not filled in a profile
 
 
 def learners(n: int, seed: int) -> list[LearnerFeatures]:
+    """Learners as the platform gives them to the engine: mastery, interest
+    keywords and one or two ticked choices per profile question; one in ten
+    with no profile at all."""
     r = random.Random(seed)
-    return [
-        LearnerFeatures(
-            id=f"L{i:04d}",
-            name=f"Learner {i}",
-            objective_mastery=r.random(),
-            prerequisite_mastery={c: r.random() for c in PREREQS},
-            interests=tuple(sorted(r.sample(INTERESTS, r.randint(1, 3)))),
-            profile={k: r.choice(v) for k, v in PROFILE_DIMENSIONS.items()},
+    out = []
+    for i in range(n):
+        has_profile = r.random() >= NO_PROFILE
+        out.append(
+            LearnerFeatures(
+                id=f"L{i:04d}",
+                name=f"Learner {i}",
+                objective_mastery=r.random(),
+                prerequisite_mastery={c: r.random() for c in PREREQS},
+                interests=tuple(sorted(r.sample(INTERESTS, r.randint(1, 3))))
+                if has_profile
+                else (),
+                profile={k: tuple(r.sample(v, r.randint(1, 2))) for k, v in PROFILE_CHOICES.items()}
+                if has_profile
+                else {},
+            )
         )
-        for i in range(n)
-    ]
+    return out
 
 
 def constraints(

@@ -176,3 +176,21 @@ def test_api_import_and_export(world, other_world):
         "/api/v1/frameworks", json.dumps(sample_package()), content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_is_related_to_is_kept_as_a_typed_link_and_exported(world):
+    package = sample_package()
+    package["CFAssociations"].append(_assoc("rel-23", "isRelatedTo", "s2", "s3"))
+    framework = _import(package, world.school)
+    assert framework.links.filter(
+        kind=CompetencyLink.RELATED, origin__identifier="s2", destination__identifier="s3"
+    ).exists()
+    exported = case.framework_export_case(framework=framework)
+    assert "rel-23" in {a["identifier"] for a in exported["CFAssociations"]}
+    # It is not a prerequisite: nothing new precedes s3.
+    s3 = framework.competencies.get(identifier="s3")
+    assert set(
+        CompetencyLink.objects.filter(destination=s3, kind=CompetencyLink.PRECEDES).values_list(
+            "origin__identifier", flat=True
+        )
+    ) == {"s2"}

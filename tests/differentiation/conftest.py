@@ -86,3 +86,17 @@ def curriculum(world) -> Curriculum:
 @pytest.fixture
 def other_curriculum(other_world) -> Curriculum:
     return make_curriculum(other_world.school, "s2-")
+
+
+def class_of_six(world, curriculum) -> list:
+    """Class A with learner and sibling strong on both competencies and four
+    more learners weak on the prerequisite; returns the four."""
+    extra = enrol_more(world.class_a, 4)
+    for strong in (world.learner, world.sibling):
+        for _ in range(4):
+            answer(strong, curriculum.prereq_item, True)
+            answer(strong, curriculum.objective_item, True)
+    for weak in extra:
+        for _ in range(2):
+            answer(weak, curriculum.prereq_item, False)
+    return extra

@@ -203,7 +203,12 @@ def test_plan_stations_before_and_live(world, curriculum):
         },
     )
     assert handled.status_code == 201
-    assert client.get(f"/api/v1/groupings/classes/{world.class_a.pk}/live").json()["flags"] == []
+    after = client.get(f"/api/v1/groupings/classes/{world.class_a.pk}/live").json()
+    assert after["flags"] == []
+    # What the teacher did is logged and listed, as on the page.
+    assert [(h["learner_id"], h["kind"], h["note"], h["handled_by"]) for h in after["handled"]] == [
+        (world.learner.pk, "stuck_errors", "Worked an example together", str(world.teacher))
+    ]
     bad = client.get(f"/api/v1/groupings/classes/{world.class_a.pk}/live?idle_minutes=0")
     assert bad.status_code == 400 and "idle_minutes" in bad.json()["detail"]
 
@@ -238,3 +243,42 @@ def test_list_endpoints_have_fixed_query_counts(world, curriculum, django_assert
     with django_assert_max_num_queries(13):  # the page also loads the nav's roles
         page = client.get(f"/differentiate/classes/{world.class_a.pk}/history/")
     assert page.status_code == 200
+
+
+def test_rename_through_the_api_keeps_the_group_and_its_plan(world, curriculum):
+    client = client_for(world.teacher)
+    saved = _post(
+        client,
+        "/api/v1/groupings",
+        {
+            "class_id": world.class_a.pk,
+            "objective_id": curriculum.objective.pk,
+            "kind": "readiness",
+            "groups": [
+                {"label": "A", "learner_ids": [world.learner.pk]},
+                {"label": "B", "learner_ids": [world.sibling.pk], "explanation": "My words"},
+            ],
+        },
+    ).json()
+    a, b = saved["groups"]
+    # A blank explanation is the engine's; a written one is kept.
+    assert a["explanation"].startswith("A: ") and "1 learner" in a["explanation"]
+    assert b["explanation"] == "My words"
+    plan = _post(
+        client,
+        "/api/v1/group-plans",
+        {"grouping_id": saved["id"], "entries": [{"group_id": a["id"], "process": "Reteach"}]},
+    )
+    assert plan.status_code == 201
+    renamed = _post(
+        client, f"/api/v1/groupings/{saved['id']}/moves", {"names": {str(a["id"]): "Crew"}}
+    )
+    assert renamed.status_code == 201, renamed.content
+    crew, same_b = renamed.json()["groups"]
+    assert (crew["label"], crew["key"]) == ("Crew", a["key"])
+    assert same_b["key"] == b["key"] and same_b["explanation"] == "My words"
+    assert all(m["moved_from"] == "" for g in renamed.json()["groups"] for m in g["members"])
+    new_plan = client.get(f"/api/v1/group-plans/{renamed.json()['plan_id']}").json()
+    assert [(e["group_label"], e["process"]) for e in new_plan["entries"]] == [("Crew", "Reteach")]
+    nothing = _post(client, f"/api/v1/groupings/{renamed.json()['id']}/moves", {})
+    assert nothing.status_code == 400 and nothing.json()["detail"] == services.NO_MOVES

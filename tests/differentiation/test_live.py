@@ -101,3 +101,31 @@ def test_bad_threshold_is_named(world):
         f"/differentiate/classes/{world.class_a.pk}/live/flags/?idle=0"
     )
     assert live.BAD_THRESHOLD.format(name="Idle minutes", top=120) in page.content.decode()
+
+
+def test_racing_ahead_says_when_the_objective_was_mastered(world, curriculum):
+    """Mastery reached in this lesson shows its time; mastery from before
+    (here: answers of yesterday, the record refitted now, as when demo data
+    is loaded) says so instead of showing the refit time."""
+    now = timezone.now()
+    for _ in range(6):
+        answer(
+            world.learner, curriculum.objective_item, True, recorded_at=now - dt.timedelta(days=1)
+        )
+    start = timezone.now()
+    for _ in range(6):
+        answer(world.sibling, curriculum.objective_item, True)
+    view = live.live_flags(
+        world.class_a, objective=curriculum.objective, lesson_start=start - dt.timedelta(seconds=1)
+    )
+    racing = {f.learner: f.flag for f in view.flags if f.kind == "racing_ahead"}
+    assert set(racing) == {world.learner, world.sibling}
+    assert racing[world.learner].evidence == live.ALREADY_MASTERED.format(
+        objective=curriculum.objective.label
+    )
+    assert racing[world.sibling].evidence.startswith(f"Mastered {curriculum.objective.label} at ")
+    page = client_for(world.teacher).get(
+        f"/differentiate/classes/{world.class_a.pk}/live/flags/",
+        {"objective": curriculum.objective.pk, "start": start.isoformat()},
+    )
+    assert "before this lesson" in page.content.decode()

@@ -194,7 +194,7 @@ def test_before_lesson_lists_struggle_and_extension_with_evidence(world, curricu
     assert [r.learner for r in report.on_track] == [ready]
 
 
-def test_a_new_version_keeps_the_plan_by_group_name(world, curriculum, grouping):
+def test_a_new_version_keeps_the_plan_with_its_groups(world, curriculum, grouping):
     group_a, group_b = grouping.groups.all()
     resource = Resource.objects.create(school=world.school, title="Ratio tables", format="reading")
     services.group_plan_save(

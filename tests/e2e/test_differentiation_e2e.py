@@ -14,6 +14,7 @@ from tests.factories import PASSWORD
 from tests.world import build_school
 from trellis.curriculum.models import Resource
 from trellis.differentiation.models import Grouping, GroupMembership
+from trellis.personalization.services.profile import profile_update
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +33,10 @@ def school(db):
     Resource.objects.create(
         school=w.school, title="Ratio tables video", format="video", url="https://example.org/v"
     )
+    for learner in (w.learner, *extra[:2]):
+        profile_update(learner=learner, interest_tags="space, drawing", engage=["pairs"])
+    for learner in (w.sibling, extra[2]):
+        profile_update(learner=learner, interest_tags="football", engage=["alone"])
     return w, curriculum, extra
 
 
@@ -62,13 +67,21 @@ def test_make_edit_and_plan_a_grouping(page, live_server, sign_in, screenshot, s
     assert GroupMembership.objects.filter(grouping=first).count() == 6
     screenshot("differentiation-grouping")
 
-    # Move a learner on the saved grouping: a new version with the reason.
+    # Move a learner and rename a group on the saved grouping: a new version
+    # with the reason; the changed groups' explanations are written again.
     page.get_by_label(f"Move to (for {extra[1]})").select_option(index=1)
     page.get_by_label(f"Why (for {extra[1]}, optional)").fill("Needs a quieter group")
-    page.get_by_role("button", name="Save moves as a new version").click()
+    first_group = first.groups.first()
+    page.get_by_label(f"Name of {first_group.label}").fill("Ratio crew")
+    page.get_by_role("button", name="Save changes as a new version").click()
     expect(page.get_by_role("heading", name="Who moved and why")).to_be_visible()
     expect(page.get_by_text("Needs a quieter group")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Ratio crew"))).to_be_visible()
+    expect(page.locator(".explanation").filter(has_text="Changed by")).to_have_count(2)
     assert Grouping.objects.count() == 2
+    second = Grouping.objects.order_by("-pk").first()
+    assert second.groups.get(label="Ratio crew").key == first_group.key
+    screenshot("differentiation-grouping-edited")
 
     # The group plan.
     page.get_by_role("link", name="Write the group plan").click()
@@ -110,6 +123,19 @@ def test_make_edit_and_plan_a_grouping(page, live_server, sign_in, screenshot, s
     screenshot("differentiation-before-lesson")
     page.get_by_role("link", name="Differentiate").click()
     screenshot("differentiation-home")
+
+    # Groups by interest, from what the learners wrote in their profiles.
+    page.goto(f"{live_server.url}/differentiate/classes/{w.class_a.pk}/")
+    page.get_by_label("Objective for the lesson").select_option(str(curriculum.objective.pk))
+    page.get_by_label("Group by").select_option("interest")
+    page.get_by_label("Number of groups").fill("2")
+    page.get_by_role("button", name="Suggest groups").click()
+    expect(page.get_by_text(re.compile(r"shared interest in .*space \(3 of 3\)"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"no interests stated yet by " + str(extra[3])))
+    ).to_be_visible()
+    expect(page.get_by_text(re.compile("No learner profile yet for"))).to_be_visible()
+    screenshot("differentiation-interest-suggestion")
 
     # The learner sees their own group's plan only.
     page.set_viewport_size({"width": 375, "height": 800})

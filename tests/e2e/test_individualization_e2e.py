@@ -77,6 +77,18 @@ def test_plan_with_extended_time_reaches_the_learner_and_the_chart(
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot("individualization-plan-detail-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The teacher changes that one objective; the version says who and why.
+    page.get_by_role("link", name="Change the objective “Solve ratio problems”").click()
+    page.get_by_label("Target value").fill("80")
+    page.get_by_label("Why this change").fill("Target agreed at the review meeting.")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_text("Objective changed; the previous version is kept.")).to_be_visible()
+    newest = page.locator("table.indiv-versions tbody tr").first
+    expect(newest).to_contain_text("Target agreed at the review meeting.")
+    expect(newest).to_contain_text("objective changed (target): Solve ratio problems")
+    expect(newest).to_contain_text(str(world.teacher))
 
 
 def test_pacing_board_report_and_page_accommodations(page, live_server, sign_in, screenshot):
@@ -88,6 +100,7 @@ def test_pacing_board_report_and_page_accommodations(page, live_server, sign_in,
 
     world = build_school("e2p_")
     cur = curriculum_for(world)
+    cur.items[2].competencies.add(cur.rate)  # something to practise in module 2
     first = check_for(world.class_a, cur.items[:2], title="Check 1")
     second = check_for(world.class_a, cur.items[2:], title="Check 2")
     seq = pacing.sequence_create(
@@ -138,3 +151,97 @@ def test_pacing_board_report_and_page_accommodations(page, live_server, sign_in,
     expect(page.get_by_role("button", name="Read the question aloud")).to_be_visible()
     expect(page.get_by_label("silly")).to_have_count(0)
     screenshot("individualization-accommodated-item")
+
+    # Adaptive practice, from the module page: the same accommodations.
+    page.goto(f"{live_server.url}/modules/mine/")
+    page.get_by_role("link", name=cur.rate.label, exact=True).click()
+    expect(page.get_by_role("heading", name=f"Practise {cur.rate.label}")).to_be_visible()
+    expect(page.get_by_role("button", name="Read the question aloud")).to_be_visible()
+    expect(page.get_by_label("close", exact=True)).to_be_visible()
+    expect(page.get_by_label("silly")).to_have_count(0)
+    assert "large-print" in page.locator("body").get_attribute("class").split()
+    screenshot("individualization-practice-accommodated")
+    # The button hands the question and the shown choices to speech synthesis.
+    page.evaluate(
+        "() => { window.__spoken = [];"
+        " window.speechSynthesis.speak = (u) => window.__spoken.push(u.text); }"
+    )
+    page.get_by_role("button", name="Read the question aloud").click()
+    spoken = page.evaluate("() => window.__spoken")
+    assert len(spoken) == 1 and spoken[0].startswith("Ratio question 2")
+    assert "right" in spoken[0] and "close" in spoken[0] and "silly" not in spoken[0]
+
+
+def test_monitoring_chart_with_trend_and_decision_prompt(page, live_server, sign_in, screenshot):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from trellis.individualization.services import plans
+
+    world = build_school("e2m_")
+    cur = curriculum_for(world)
+    plan = plans.plan_create(
+        learner=world.learner,
+        author=world.teacher,
+        title="Reading fluency",
+        accommodations=["extended-time", "read-aloud"],
+    )
+    start = timezone.localdate() - dt.timedelta(days=42)
+    objective = plans.objective_add(
+        plan=plan,
+        changed_by=world.teacher,
+        reason="Objective added.",
+        statement="Read 60 words a minute aloud",
+        competencies=[cur.ratio],
+        method="teacher_measure",
+        unit="wpm",
+        baseline_value=30,
+        baseline_date=start,
+        target_value=60,
+        target_date=start + dt.timedelta(days=84),
+    )
+    for week, value in enumerate([31, 32, 34, 33, 35], start=1):
+        plans.measurement_record(
+            objective=objective,
+            recorded_by=world.teacher,
+            on=start + dt.timedelta(days=7 * week),
+            value=value,
+        )
+    plans.support_add(
+        plan=plan,
+        changed_by=world.teacher,
+        reason="Aide starts.",
+        kind="one_on_one",
+        provider="Ms Diaz, reading aide",
+        focus="Fluency",
+        planned_minutes_per_week=60,
+    )
+
+    sign_in(world.teacher.username, PASSWORD)
+    page.goto(f"{live_server.url}/plans/")
+    expect(page.get_by_role("heading", name="Decisions waiting for you")).to_be_visible()
+    page.get_by_role("link", name=f"{world.learner} — Read 60 words a minute aloud").click()
+    expect(page.get_by_text("consider changing it")).to_be_visible()
+    expect(page.locator("svg line.aim")).to_have_count(1)
+    expect(page.locator("svg line.trend")).to_have_count(1)
+    expect(page.get_by_role("table", name="Data points (5)")).to_be_visible()
+    screenshot("individualization-monitoring-chart")
+
+    # Record the next probe in the form beside the chart: the chart gains a point.
+    page.get_by_label("Date").first.fill((start + dt.timedelta(days=42)).isoformat())
+    page.get_by_label("Value").first.fill("37")
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_role("table", name="Data points (6)")).to_be_visible()
+    expect(page.locator("svg circle[r='4'] title")).to_have_count(6)
+
+    # Remove the support, giving a reason.
+    page.get_by_role(
+        "link", name="Remove the support “One-on-one with Ms Diaz, reading aide”"
+    ).click()
+    page.get_by_label("Why remove it").fill("The aide's timetable changed.")
+    page.get_by_role("button", name="Remove support").click()
+    expect(page.get_by_text("No supports planned.")).to_be_visible()
+    expect(page.locator("table.indiv-versions tbody tr").first).to_contain_text(
+        "support removed: Ms Diaz, reading aide"
+    )

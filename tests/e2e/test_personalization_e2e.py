@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.factories import PASSWORD
 from tests.personalization.conftest import make_framework
 from tests.world import build_school
+from trellis.evidence.models import MasteryRecord, Response
 from trellis.personalization.models import Proposal
 from trellis.personalization.services.proposals import choice_create
 
@@ -60,7 +61,9 @@ def test_profile_goal_and_proposal_revised_then_accepted(page, live_server, sign
     page.goto(f"{live_server.url}/choices/{choice.pk}/")
     page.get_by_label("What I'll make or do").fill("A comic strip")
     page.get_by_label("How it shows the competency").fill("Each panel compares two amounts")
-    page.get_by_label("Which rubric or criteria to judge it against").fill("Class ratio rubric")
+    page.get_by_label("Which rubric or criteria to judge it against").fill(
+        "Accuracy: several errors / one slip / all correct\nClear explanation"
+    )
     page.get_by_role("button", name="Send my proposal").click()
     expect(page.get_by_text("Waiting for the teacher").first).to_be_visible()
     _no_sideways_scroll(page)
@@ -75,13 +78,14 @@ def test_profile_goal_and_proposal_revised_then_accepted(page, live_server, sign
         page.get_by_role("link", name=f"{world.learner}: Explain ratios with comics")
     ).to_be_visible()
     screenshot("personalization-guidance")
-    page.goto(f"{live_server.url}/classes/{world.class_a.pk}/choices/new/")
+    page.get_by_role("link", name=f"Offer ways to show mastery to {world.class_a}").click()
     page.get_by_label("Title").fill("Show proportions")
     page.get_by_label("Option 1").fill("A short test")
     page.get_by_label("Option 2", exact=True).fill("An interview")
     page.get_by_label("Deadline for proposals").fill(
         (timezone.localtime() + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
     )
+    screenshot("personalization-choice-form")
     page.get_by_role("button", name="Offer to the class").click()
     expect(page.get_by_text("Choices offered to the class.")).to_be_visible()
     screenshot("personalization-choice-teacher")
@@ -118,7 +122,35 @@ def test_profile_goal_and_proposal_revised_then_accepted(page, live_server, sign
         "revised",
         "accepted",
     ]
+    expect(page.get_by_role("heading", name="Its assessment")).to_be_visible()
+    expect(page.get_by_role("cell", name="several errors / one slip / all correct")).to_be_visible()
     screenshot("personalization-proposal-accepted")
+
+    # the accepted proposal is now the learner's own assessment: they hand in their work ...
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(world.learner.username, PASSWORD)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+    page.get_by_role("link", name="Hand in your work").click()
+    page.get_by_label("Your work").fill("My comic is in my portfolio: six panels with a key.")
+    page.get_by_role("button", name="Submit").click()
+    _no_sideways_scroll(page)
+    screenshot("personalization-proposal-handed-in")
+    response = Response.objects.get(learner=world.learner, item__in=proposal.assessment.items.all())
+
+    # ... and the teacher scores it with the learner's rubric in the normal flow; mastery moves
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1100, "height": 800})
+    sign_in(world.teacher.username, PASSWORD)
+    page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
+    page.get_by_role("link", name="Open it to score the work").click()
+    page.locator(f"a[href='/responses/{response.pk}/score/']").click()
+    page.get_by_label("2 — all correct").check()
+    page.get_by_label("2 — Fully").check()
+    page.get_by_role("button", name="Save score").click()
+    expect(page.get_by_text(f"Score saved for {world.learner}")).to_be_visible()
+    record = MasteryRecord.objects.get(learner=world.learner, competency=comps[0])
+    assert record.attempts == 1 and record.probability > 0.2
 
 
 def test_reflection_path_portfolio_and_network_pages(
@@ -233,6 +265,11 @@ def test_reflection_path_portfolio_and_network_pages(
     expect(page.get_by_text("Comment added.")).to_be_visible()
     _no_sideways_scroll(page)
     screenshot("personalization-profile-teacher")
+    page.get_by_role("link", name="Path", exact=True).click()
+    page.get_by_role("button", name=f"Choose this for {world.learner}").first.click()
+    expect(page.get_by_text(f"Added to {world.learner}'s path.")).to_be_visible()
+    expect(page.get_by_text(f"{world.teacher} (teacher)")).to_be_visible()
+    screenshot("personalization-path-teacher")
     page.goto(f"{live_server.url}/notifications/")
     _no_sideways_scroll(page)
     screenshot("personalization-notifications")
@@ -246,3 +283,69 @@ def test_reflection_path_portfolio_and_network_pages(
     expect(page.get_by_text("What I learned about ratios")).to_have_count(0)  # network only
     _no_sideways_scroll(page)
     screenshot("personalization-guardian-portfolio")
+
+
+def test_goal_page_chart_and_projection(page, live_server, sign_in, screenshot):
+    from trellis.evidence.models import MasteryRecord
+    from trellis.personalization.services import goals as goal_svc
+
+    world = build_school("e2g_")
+    _, comps = make_framework(world.school)
+    today = timezone.localdate()
+    goal = goal_svc.goal_create(
+        learner=world.learner,
+        title="Explain ratios with comics",
+        target_date=today + dt.timedelta(days=28),
+        benchmarks=[
+            {
+                "description": "Draw a ratio comic",
+                "due_on": today + dt.timedelta(days=7),
+                "success_looks_like": "My friend understands it",
+            },
+            {
+                "description": "Master equivalent ratios",
+                "due_on": today + dt.timedelta(days=21),
+                "success_looks_like": "Mastered in Trellis",
+                "competency_id": comps[0].pk,
+            },
+        ],
+    )
+    own = goal.benchmarks.get(competency__isnull=True)
+    record = MasteryRecord.objects.create(
+        learner=world.learner, competency=comps[0], probability=0.1, level="attempted"
+    )
+    for days_ago, rating, mastery in (
+        (35, 0.1, 0.1),
+        (28, 0.2, 0.2),
+        (21, 0.4, 0.3),
+        (14, 0.45, 0.4),
+        (7, 0.6, 0.5),
+    ):
+        MasteryRecord.objects.filter(pk=record.pk).update(probability=mastery)
+        goal_svc.checkin_record(
+            goal=goal,
+            recorded_by=world.learner,
+            ratings={own.pk: rating},
+            note="Drew two panels" if days_ago == 7 else "",
+            on=today - dt.timedelta(days=days_ago),
+        )
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(world.learner.username, PASSWORD)
+    page.goto(f"{live_server.url}/goals/{goal.pk}/")
+    expect(page.get_by_role("img", name="Goal progress at 5 check-ins")).to_be_visible()
+    expect(page.get_by_text("Likely range (80%)", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Drew two panels")).to_be_visible()
+    _no_sideways_scroll(page)
+    screenshot("personalization-goal-chart-phone")
+    # a check-in from the page adds a point
+    page.get_by_label("How far along am I on “Draw a ratio comic” (0–100%)?").fill("70")
+    page.get_by_role("button", name="Record check-in").click()
+    expect(page.get_by_text("Check-in recorded.")).to_be_visible()
+    expect(page.get_by_role("img", name="Goal progress at 6 check-ins")).to_be_visible()
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1200, "height": 900})
+    sign_in(world.teacher.username, PASSWORD)
+    page.goto(f"{live_server.url}/goals/{goal.pk}/")
+    expect(page.get_by_role("img", name="Goal progress at 6 check-ins")).to_be_visible()
+    screenshot("personalization-goal-chart")

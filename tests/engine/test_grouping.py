@@ -16,11 +16,17 @@ from trellis.engine.grouping import (
     BOUNDS_ORDER,
     DUPLICATE_LEARNER,
     KINDS,
+    NO_INTERESTS_AT_ALL,
+    NO_INTERESTS_SOME,
     NO_LEARNERS,
+    NO_PROFILE_AT_ALL,
+    NO_PROFILE_SOME,
+    PROFILE_PHRASES,
     SIZE_IMPOSSIBLE,
     SIZE_IMPOSSIBLE_N,
     TOGETHER_TOO_LARGE,
     TOO_MANY_GROUPS,
+    UNKNOWN_GROUP_MEMBER,
     UNKNOWN_LEARNER,
     Grouping,
     GroupingConstraintError,
@@ -28,8 +34,11 @@ from trellis.engine.grouping import (
     LearnerFeatures,
     change_reasons,
     compare_groupings,
+    describe_groups,
     form_groups,
+    match_groups,
     readiness,
+    resolve_profiles,
 )
 
 TAGS = ("animals", "art", "games", "music", "space", "sports")
@@ -373,3 +382,168 @@ def test_compare_groupings_says_who_moved_and_why():
         "mastery of 6.RP.1 rose from 0.50 to 0.70."
     )
     assert "b" not in by
+
+
+# ------------------------------------------- profiles as learners write them
+def _learner(lid, name, *, tags=(), **profile):
+    return LearnerFeatures(lid, name, interests=tuple(tags), profile=profile)
+
+
+def test_the_learner_profile_vocabulary_reads_as_words():
+    """The platform's learner profile stores lists of choices such as
+    take_in=["video", "reading"]; every value reads as words."""
+    pairs = [
+        _learner(f"p{i}", f"Pat {i}", take_in=["video"], engage=["pairs"], express=["drawing"])
+        for i in range(3)
+    ]
+    alone = [
+        _learner(f"q{i}", f"Quin {i}", take_in=["reading"], engage=["alone"], express=["writing"])
+        for i in range(3)
+    ]
+    g = form_groups(pairs + alone, req("profile", n_groups=2))
+    by_members = {grp.members: grp for grp in g.groups}
+    a = by_members[tuple(f"p{i}" for i in range(3))]
+    b = by_members[tuple(f"q{i}" for i in range(3))]
+    assert a.explanation == (
+        f"Group {a.label}: most take in information best by watching (video) (3 of 3), "
+        "show what they know with drawings or diagrams (3 of 3) and like to work with a "
+        "partner (3 of 3). 3 learners."
+    )
+    assert "take in information best by reading (3 of 3)" in b.explanation
+    assert "like to work on their own (3 of 3)" in b.explanation
+    assert a.profile == {"take_in": "video", "express": "drawing", "engage": "pairs"}
+    assert "_" not in " ".join(grp.explanation for grp in g.groups)  # no field names
+
+
+def test_an_unknown_preference_still_reads_as_a_sentence():
+    ls = [_learner(f"u{i}", f"U{i}", engage=["outdoors"]) for i in range(2)]
+    (grp,) = form_groups(ls, req("profile", n_groups=1)).groups
+    assert grp.explanation == "Group A: most like to work outdoors (2 of 2). 2 learners."
+
+
+def test_several_preferences_count_under_the_one_the_class_shares():
+    ls = [
+        _learner("a", "Ana", engage=["alone", "pairs"]),  # ticked both
+        _learner("b", "Ben", engage=["pairs"]),
+        _learner("c", "Cy", engage=["pairs", "group"]),
+        _learner("d", "Dee", engage=["alone"]),
+        _learner("e", "Eve", engage=["group", "teacher"]),  # a tie: the first listed
+        _learner("f", "Fay"),
+    ]
+    resolved = resolve_profiles(ls)
+    assert resolved["a"] == {"engage": "pairs"}  # pairs: 3 learners, alone: 2
+    assert resolved["c"] == {"engage": "pairs"}
+    assert resolved["e"] == {"engage": "group"}  # group 2, teacher 1
+    assert resolved["f"] == {}
+    # The explanation counts everyone who ticked the preference.
+    g = form_groups(ls[:3], req("profile", n_groups=1))
+    assert "like to work with a partner (3 of 3)" in g.groups[0].explanation
+
+
+def test_learners_without_a_profile_are_placed_and_named():
+    ls = [
+        *[_learner(f"p{i}", f"Pat {i}", engage=["pairs"]) for i in range(4)],
+        _learner("x1", "Xan"),
+        _learner("x2", "Yul"),
+    ]
+    g = form_groups(ls, req("profile", n_groups=2))
+    assert sorted(m for grp in g.groups for m in grp.members) == sorted(ln.id for ln in ls)
+    assert NO_PROFILE_SOME.format(names="Xan and Yul") in g.notes
+    where = g.label_of()
+    assert where["x1"] == where["x2"]  # placed after those who stated one
+    theirs = g.group(where["x1"])
+    assert "no learning profile stated yet" in theirs.explanation
+    assert "Xan" in theirs.explanation and "Yul" in theirs.explanation
+    others = [grp for grp in g.groups if grp.label != where["x1"]]
+    assert all("like to work with a partner" in grp.explanation for grp in others)
+    nobody = form_groups([_learner("a", "Ana"), _learner("b", "Ben")], req("profile", n_groups=1))
+    assert nobody.notes == (NO_PROFILE_AT_ALL,)
+    assert nobody.groups[0].explanation == (
+        "Group A: no learning profile stated yet by anyone in this group (Ana and Ben). 2 learners."
+    )
+
+
+def test_interest_groups_from_stated_interests_and_learners_with_none():
+    ls = [
+        *[_learner(f"s{i}", f"Sam {i}", tags=["space", "games"]) for i in range(3)],
+        *[_learner(f"m{i}", f"Mo {i}", tags=["music"]) for i in range(3)],
+        _learner("z", "Zed"),
+    ]
+    g = form_groups(ls, req("interest", n_groups=2))
+    where = g.label_of()
+    assert len({where[f"s{i}"] for i in range(3)}) == 1
+    assert len({where[f"m{i}"] for i in range(3)}) == 1
+    assert where["s0"] != where["m0"]
+    space = g.group(where["s0"])
+    music = g.group(where["m0"])
+    assert "shared interest in games (3 of" in space.explanation
+    assert "space (3 of" in space.explanation
+    assert "shared interest in music (3 of" in music.explanation
+    zed = g.group(where["z"])
+    assert "no interests stated yet by Zed" in zed.explanation
+    assert NO_INTERESTS_SOME.format(names="Zed") in g.notes
+    nobody = form_groups([_learner("a", "Ana"), _learner("b", "Ben")], req("interest", n_groups=2))
+    assert nobody.notes == (NO_INTERESTS_AT_ALL,)
+    assert all("no interests stated yet" in grp.explanation for grp in nobody.groups)
+
+
+# ------------------------------------------- groups as the teacher edits them
+def test_describe_groups_explains_edited_groups_under_their_names():
+    ls = [
+        LearnerFeatures("w", "Wren", 0.2, {"6.RP.1": 0.3}),
+        LearnerFeatures("x", "Xia", 0.3, {"6.RP.1": 0.4}),
+        LearnerFeatures("y", "Yan", 0.97, {"6.RP.1": 0.99}),
+        LearnerFeatures("n", "New"),  # no evidence: the median
+        LearnerFeatures("t", "Tia", 0.4, {"6.RP.1": 0.9}),
+    ]
+    r = GroupingRequest(kind="readiness", objective_code="6.RP.3", n_groups=2)
+    crew, top = describe_groups(ls, r, [("Ratio crew", ["w", "x", "y"]), ("Top", ["n"])])
+    assert crew.label == "Ratio crew" and crew.members == ("w", "x", "y")
+    # The range now reaches Yan's readiness, who was moved in.
+    assert crew.explanation.startswith("Ratio crew: ")
+    assert crew.explanation.endswith(f"3 learners, readiness 0.25-{readiness(ls[2]):.2f}.")
+    assert top.readiness_range is not None
+    # A learner moved into a secure group is named, not hidden by the mean.
+    (mixed,) = describe_groups(ls, r, [("Top", ["y", "w"])])
+    assert "; Wren is not yet secure on 6.RP.1. 2 learners" in mixed.explanation
+    (top2,) = describe_groups(ls, r, [("Top", ["y", "t"])])
+    assert top2.explanation.startswith("Top: secure on 6.RP.3")
+    assert "; Tia is not yet secure on 6.RP.3. 2 learners" in top2.explanation
+    (low,) = describe_groups(ls, r, [("Low", ["w", "x", "y"])])
+    assert low.explanation.startswith("Low: not yet secure on 6.RP.1")
+    assert "; Yan is already secure on 6.RP.1. 3 learners" in low.explanation
+    (empty,) = describe_groups(ls, r, [("Empty", [])])
+    assert empty.explanation == "Empty: no learners."
+    with pytest.raises(GroupingConstraintError) as exc:
+        describe_groups(ls, r, [("Ratio crew", ["ghost"])])
+    assert str(exc.value) == UNKNOWN_GROUP_MEMBER.format(group="Ratio crew", id="ghost")
+
+
+def test_match_groups_follows_the_learners_not_the_names():
+    old = [["a", "b", "c"], ["d", "e", "f"], ["g", "h"]]
+    # The same groups in another order, one learner moved: each new group
+    # continues the old group it shares most learners with.
+    new = [["g", "h", "c"], ["a", "b"], ["d", "e", "f"]]
+    assert match_groups(old, new) == [2, 0, 1]
+    # A group sharing nobody with what is left continues nothing; nor does
+    # one sharing less than half of the smaller group.
+    assert match_groups([["a"], ["b"]], [["a"], ["z"]]) == [0, None]
+    assert match_groups([["a", "b", "c", "d"]], [["a", "x", "y", "z"]]) == [None]
+    assert match_groups([["a", "b", "c", "d"]], [["a", "b", "y", "z"]]) == [0]
+    # Ties keep the position.
+    assert match_groups([["a", "b"], ["c", "d"]], [["a", "c"], ["b", "d"]]) == [0, 1]
+    # More or fewer groups than before.
+    assert match_groups([["a", "b"]], [["a"], ["b"]]) in ([0, None], [None, 0])
+    assert match_groups([], [["a"]]) == [None]
+
+
+def test_every_phrase_set_covers_the_three_dimensions():
+    assert set(PROFILE_PHRASES) == {"take_in", "express", "engage"}
+
+
+def test_profile_changes_are_compared_as_preferences():
+    before = [LearnerFeatures("a", "Ana", profile={"engage": ("pairs",)})]
+    same = [LearnerFeatures("a", "Ana", profile={"engage": ["pairs"]})]
+    other = [LearnerFeatures("a", "Ana", profile={"engage": "alone"})]
+    assert change_reasons(before, same) == {}
+    assert change_reasons(before, other) == {"a": "learning profile changed"}

@@ -81,3 +81,57 @@ def test_concurrent_retries_record_once(world):
     assert _run_together(calls) == []
     assert Response.objects.filter(learner=learner).count() == 1
     assert MasteryRecord.objects.get(learner=learner).attempts == 1
+
+
+def test_overlapping_competencies_neither_deadlock_nor_lose(world):
+    """Items tagged with two of three competencies, answered at once by one
+    learner with no records yet: every record is created once and counts
+    every answer (rows are claimed in one order, so no deadlock)."""
+    framework = make_framework(world.school)
+    comps = [leaf(framework, code) for code in ("A.1", "A.2", "A.3")]
+    pairs = [(0, 1), (1, 2), (0, 2), (2, 0), (1, 0), (2, 1)]
+    items = [
+        curriculum_services.item_create(
+            school=world.school,
+            kind=kinds.NUMERIC,
+            prompt=f"{k}+1?",
+            competencies=[comps[i], comps[j]],
+            numeric_answer=k + 1,
+        )
+        for k, (i, j) in enumerate(pairs)
+    ]
+    learner = world.learner
+    calls = [
+        (lambda item=item, k=k: services.response_record(
+            learner=learner, item=item, answer=str(item.numeric_answer), idempotency_key=f"o{k}", source="practice"
+        ))
+        for k, item in enumerate(items)
+    ]  # fmt: skip
+    assert _run_together(calls) == []
+    counts = {
+        m.competency_id: (m.attempts, m.correct)
+        for m in MasteryRecord.objects.filter(learner=learner)
+    }
+    assert counts == {c.pk: (4, 4) for c in comps}
+
+
+def test_a_correction_and_a_response_at_once_lose_nothing(world):
+    """A teacher's correction (which replays the learner's evidence) and a
+    new answer on the same competency arriving together: the record ends up
+    as a replay of all the effective evidence."""
+    competency, items = _items(world, 3)
+    learner = world.learner
+    wrong = services.response_record(
+        learner=learner, item=items[0], answer="0", idempotency_key="w", source="practice"
+    ).response
+    calls = [
+        lambda: services.response_correct(
+            original=wrong, recorded_by=world.teacher, idempotency_key="fix", correct=True
+        ),
+        lambda: services.response_record(
+            learner=learner, item=items[1], answer="2", idempotency_key="n", source="practice"
+        ),
+    ]
+    assert _run_together(calls) == []
+    record = MasteryRecord.objects.get(learner=learner, competency=competency)
+    assert (record.attempts, record.correct) == (2, 2)

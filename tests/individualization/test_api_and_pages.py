@@ -283,3 +283,190 @@ def test_teacher_arranges_modules_and_places_a_learner_through_the_pages(world):
     assert "Now: <strong>Ratio language</strong>" in mine and "10 items" in mine
     assert _client(world.admin).post(f"{board}sequences/", {"title": "X"}).status_code == 403
     assert ModuleSequence.objects.count() == 1
+
+
+def test_unknown_accommodation_is_refused_by_name_on_the_page_and_in_a_change(world):
+    teacher = _client(world.teacher)
+    page = teacher.post(
+        f"/learners/{world.learner.pk}/plans/new/",
+        {"title": "Plan", "time_multiplier": "1.5", "accommodations": ["telepathy"]},
+    )
+    assert page.status_code == 200
+    assert "Unknown accommodation &#x27;telepathy&#x27;; use one of: extended-time" in (
+        page.content.decode()
+    )
+    assert not IndividualPlan.objects.exists()
+    plan = plan_for(world)
+    response = teacher.patch(
+        f"/api/v1/individual-plans/{plan.pk}",
+        data={"reason": "More help.", "accommodations": [c.READ_ALOUD, "telepathy"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "Unknown accommodation 'telepathy'" in response.json()["detail"]
+    plan.refresh_from_db()
+    assert plan.accommodations == [c.EXTENDED_TIME] and plan.version == 1
+
+
+def test_api_lists_decisions_and_reports_as_the_pages_do(world):
+    from django.utils import timezone
+
+    from tests.individualization.helpers import answer_all, check_for
+    from trellis.individualization.services import plans, reports
+
+    cur = curriculum_for(world)
+    plan = plan_for(world)
+    start = timezone.localdate() - dt.timedelta(days=40)
+    objective = plans.objective_add(
+        plan=plan,
+        changed_by=world.teacher,
+        reason="Objective added.",
+        statement="Read 50 wpm",
+        competencies=[cur.ratio],
+        method=c.METHOD_MANUAL,
+        baseline_value=10,
+        baseline_date=start,
+        target_value=50,
+        target_date=start + dt.timedelta(days=80),
+    )
+    for week in range(1, 5):
+        plans.measurement_record(
+            objective=objective,
+            recorded_by=world.teacher,
+            on=start + dt.timedelta(days=7 * week),
+            value=11,
+        )
+    got = _client(world.teacher).get("/api/v1/individual-plans/decisions").json()
+    assert [(d["objective_id"], d["decision"]) for d in got] == [(objective.pk, "change_plan")]
+    assert "consider changing it" in got[0]["message"]
+    for who in ("admin", "guardian", "learner", "teacher_b"):  # prompts are for the changers
+        assert _client(world.people()[who]).get("/api/v1/individual-plans/decisions").json() == []
+
+    summative = check_for(world.class_a, cur.items, purpose="of", title="Unit test")
+    answer_all(world.learner, summative, right=2)
+    made = _post(
+        _client(world.teacher),
+        "/api/v1/individual-plans/reports",
+        {"learner_id": world.learner.pk, "assessment_id": summative.pk},
+    )
+    assert made.status_code == 201, made.content
+    report_id = made.json()["id"]
+
+    def listed(who: str) -> list[int]:
+        rows = _client(world.people()[who]).get("/api/v1/individual-plans/reports").json()
+        return [r["id"] for r in rows]
+
+    assert listed("teacher") == listed("learner") == listed("admin") == [report_id]
+    assert listed("guardian") == [] and listed("teacher_b") == []
+    reports.summative_report_share(report=reports.SummativeReport.objects.get(pk=report_id))
+    assert listed("guardian") == [report_id]
+
+
+def test_api_changes_a_module_and_tells_a_learner_where_they_are(
+    world, django_capture_on_commit_callbacks
+):
+    from tests.individualization.helpers import answer_all, check_for
+    from trellis.individualization.services import pacing
+
+    cur = curriculum_for(world)
+    first = check_for(world.class_a, cur.items[:2], title="c1")
+    retake = check_for(world.class_a, cur.items[2:], title="c1 again")
+    seq = pacing.sequence_create(school_class=world.class_a, title="Unit", created_by=world.teacher)
+    one = pacing.module_add(
+        sequence=seq, title="One", competencies=[cur.ratio], mastery_check=first
+    )
+    two = pacing.module_add(sequence=seq, title="Two", competencies=[cur.rate])
+    answer_all(world.learner, first, right=0)
+    mine = _client(world.learner).get("/api/v1/modules/mine").json()
+    assert [(m["sequence_id"], m["module"]["id"], m["position"], m["of"]) for m in mine] == [
+        (seq.pk, one.pk, 1, 2)
+    ]
+    assert mine[0]["passed_module_ids"] == []
+    board = _client(world.teacher).get(f"/api/v1/modules/pacing/{world.class_a.pk}").json()
+    stuck = next(r for r in board if r["learner_id"] == world.learner.pk)
+    assert stuck["check"].startswith("check not passed: 0 %")
+
+    url = f"/api/v1/modules/{one.pk}"
+    for who, status in (("admin", 403), ("learner", 403), ("teacher_b", 404), ("stranger", 404)):
+        response = _client(world.people()[who]).patch(
+            url, data={"title": "hacked"}, content_type="application/json"
+        )
+        assert response.status_code == status, who
+    bad = _client(world.teacher).patch(
+        url, data={"competency_ids": [424242]}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "Unknown competency id(s): 424242" in bad.json()["detail"]
+    changed = _client(world.teacher).patch(
+        url, data={"mastery_check_id": retake.pk, "threshold": 1.0}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["mastery_check_id"] == retake.pk and changed.json()["title"] == "One"
+    with django_capture_on_commit_callbacks(execute=True):  # as after a real request
+        answer_all(world.learner, retake, right=1)
+    mine = _client(world.learner).get("/api/v1/modules/mine").json()
+    assert mine[0]["module"]["id"] == two.pk and mine[0]["passed_module_ids"] == [one.pk]
+
+
+def test_module_change_page(world):
+    from tests.individualization.helpers import check_for
+    from trellis.individualization.services import pacing
+
+    cur = curriculum_for(world)
+    chk = check_for(world.class_a, cur.items, title="c1")
+    seq = pacing.sequence_create(school_class=world.class_a, title="Unit", created_by=world.teacher)
+    module = pacing.module_add(sequence=seq, title="One", competencies=[cur.ratio])
+    teacher = _client(world.teacher)
+    board = teacher.get(f"/classes/{world.class_a.pk}/modules/").content.decode()
+    assert f'href="/modules/{module.pk}/edit/"' in board
+    response = teacher.post(
+        f"/modules/{module.pk}/edit/",
+        {
+            "title": "One, revised",
+            "competencies": [cur.ratio.pk],
+            "mastery_check": chk.pk,
+            "threshold": "0.7",
+        },
+    )
+    assert response.status_code == 302
+    module.refresh_from_db()
+    assert (module.title, module.mastery_check, module.threshold) == ("One, revised", chk, 0.7)
+    assert _client(world.admin).get(f"/modules/{module.pk}/edit/").status_code == 403
+    assert _client(world.teacher_b).get(f"/modules/{module.pk}/edit/").status_code == 404
+
+
+def test_the_person_responsible_can_change_to_staff_of_the_school_only(world, other_world):
+    from trellis.individualization.services.plans import RESPONSIBLE_STAFF
+
+    plan = plan_for(world)
+    teacher = _client(world.teacher)
+    url = f"/api/v1/individual-plans/{plan.pk}"
+    for outsider in (world.learner, other_world.teacher):
+        refused = teacher.patch(
+            url,
+            data={"reason": "Handover.", "responsible_id": outsider.pk},
+            content_type="application/json",
+        )
+        assert refused.status_code == 400 and RESPONSIBLE_STAFF in refused.json()["detail"]
+    plan.refresh_from_db()
+    assert plan.responsible == world.teacher and plan.version == 1
+    moved = teacher.patch(
+        url,
+        data={"reason": "Ms B leads from January.", "responsible_id": world.teacher_b.pk},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["responsible"] == str(world.teacher_b)
+    versions = teacher.get(f"{url}/versions").json()
+    assert versions[0]["changes"] == ["person responsible changed"]
+    page = teacher.post(
+        f"/plans/{plan.pk}/edit/",
+        {
+            "title": plan.title,
+            "time_multiplier": "1.5",
+            "accommodations": [c.EXTENDED_TIME],
+            "responsible": world.admin.pk,
+            "reason": "The admin coordinates.",
+        },
+    )
+    assert page.status_code == 302
+    plan.refresh_from_db()
+    assert plan.responsible == world.admin and plan.version == 3

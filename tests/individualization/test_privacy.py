@@ -174,3 +174,157 @@ def test_plan_list_page_lists_reports_only_once_shared_for_guardians(world):
     reports.summative_report_share(report=report)
     assert link in _client(world.guardian).get("/plans/").content.decode()
     assert link not in _client(world.teacher_b).get("/plans/").content.decode()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_every_other_plan_endpoint_follows_the_same_rule(viewer, world, other_world):
+    """Versions and progress are reads (logged); adding objectives and
+    supports, logging sessions and entering measurements are changes."""
+    import datetime as dt
+
+    from trellis.individualization.services import plans as services
+
+    def _plan(w):
+        cur = curriculum_for(w)
+        plan = plan_for(w, title=f"{w.school.name} secret plan")
+        objective = services.objective_add(
+            plan=plan,
+            changed_by=w.teacher,
+            reason="Objective added.",
+            statement="Secret objective",
+            competencies=[cur.ratio],
+            method="teacher_measure",
+            baseline_value=1,
+            baseline_date=dt.date(2026, 9, 1),
+            target_value=5,
+            target_date=dt.date(2026, 12, 1),
+        )
+        support = services.support_add(
+            plan=plan,
+            changed_by=w.teacher,
+            reason="Support added.",
+            kind="one_on_one",
+            provider="Secret aide",
+            planned_minutes_per_week=30,
+        )
+        return cur, plan, objective, support
+
+    me = world.people()[viewer]
+    client = _client(me)
+    for target_world in (world, other_world):
+        cur, plan, objective, support = _plan(target_world)
+        same = target_world is world
+        api = "/api/v1/individual-plans"
+        reads = {
+            "versions": client.get(f"{api}/{plan.pk}/versions"),
+            "progress": client.get(f"{api}/objectives/{objective.pk}/progress"),
+        }
+        logged_before = PlanReadLog.objects.filter(plan=plan, reader=me).count()
+        changes = {
+            "objective page": client.get(f"/plans/{plan.pk}/objectives/new/"),
+            "support page": client.get(f"/plans/{plan.pk}/supports/new/"),
+            "objective api": client.post(
+                f"{api}/{plan.pk}/objectives",
+                data={
+                    "statement": "x",
+                    "competency_ids": [cur.ratio.pk],
+                    "method": "teacher_measure",
+                    "baseline_value": 1,
+                    "baseline_date": "2026-09-01",
+                    "target_value": 2,
+                    "target_date": "2026-10-01",
+                },
+                content_type="application/json",
+            ),
+            "support api": client.post(
+                f"{api}/{plan.pk}/supports",
+                data={"kind": "small_group", "provider": "x", "planned_minutes_per_week": 5},
+                content_type="application/json",
+            ),
+            "session api": client.post(
+                f"{api}/supports/{support.pk}/sessions",
+                data={"on": "2026-09-02", "minutes": 10},
+                content_type="application/json",
+            ),
+            "session page": client.post(
+                f"/supports/{support.pk}/sessions/", {"on": "2026-09-02", "minutes": "10"}
+            ),
+            "measurement api": client.post(
+                f"{api}/objectives/{objective.pk}/measurements",
+                data={"on": "2026-09-02", "value": 2},
+                content_type="application/json",
+            ),
+            "measurement page": client.post(
+                f"/objectives/{objective.pk}/measurements/", {"on": "2026-09-02", "value": "2"}
+            ),
+        }
+        readable = same and viewer in READERS
+        for name, response in reads.items():
+            assert response.status_code == (200 if readable else 404), (viewer, name)
+        if readable:
+            assert reads["versions"].json()[0]["changes"] == ["support added: Secret aide"]
+            assert logged_before == 2  # each read above is a line in the log
+        else:
+            assert logged_before == 0
+        for name, response in changes.items():
+            if same and viewer in CHANGERS:
+                assert response.status_code in (200, 201, 302), (viewer, name)
+            else:
+                want = 403 if readable else 404
+                assert response.status_code == want, (viewer, name, same)
+                assert "Secret" not in response.content.decode()
+        if not (same and viewer in CHANGERS):
+            assert plan.versions.count() == 3
+            assert not support.sessions.exists() and not objective.measurements.exists()
+
+
+#: Arranging a class's modules: its teachers; people who may see the class
+#: (its admins, learners and their guardians) are refused with 403.
+ARRANGERS = {"teacher"}
+CLASS_VIEWERS = {"admin", "learner", "sibling", "guardian"}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_only_the_class_teachers_arrange_and_change_modules(viewer, world, other_world):
+    me = world.people()[viewer]
+    client = _client(me)
+    for target_world in (world, other_world):
+        cur = curriculum_for(target_world)
+        cls = target_world.class_a
+        seq = pacing.sequence_create(
+            school_class=cls, title="Unit", created_by=target_world.teacher
+        )
+        module = pacing.module_add(sequence=seq, title="Secret module", competencies=[cur.ratio])
+        responses = {
+            "change page": client.get(f"/modules/{module.pk}/edit/"),
+            "change api": client.patch(
+                f"/api/v1/modules/{module.pk}",
+                data={"title": "hacked"},
+                content_type="application/json",
+            ),
+            "add page": client.get(f"/sequences/{seq.pk}/modules/new/"),
+            "sequence api": client.post(
+                "/api/v1/modules/sequences",
+                data={"class_id": cls.pk, "title": "hacked"},
+                content_type="application/json",
+            ),
+            "place api": client.post(
+                "/api/v1/modules/paces",
+                data={
+                    "class_id": cls.pk,
+                    "learner_id": target_world.learner.pk,
+                    "sequence_id": seq.pk,
+                },
+                content_type="application/json",
+            ),
+        }
+        same = target_world is world
+        for name, response in responses.items():
+            if same and viewer in ARRANGERS:
+                assert response.status_code in (200, 201), (viewer, name)
+            else:
+                want = 403 if (same and viewer in CLASS_VIEWERS) else 404
+                assert response.status_code == want, (viewer, name, same)
+        module.refresh_from_db()
+        if not (same and viewer in ARRANGERS):
+            assert module.title == "Secret module"

@@ -201,3 +201,136 @@ def test_summative_report_says_what_was_and_was_not_learned(world):
         reports.summative_report_create(
             learner=world.sibling, assessment=summative, created_by=world.teacher
         )
+
+
+def _proficient(learner, competency) -> None:
+    """The evidence already shows the competency proficient (as practice would)."""
+    from trellis.evidence.models import MasteryRecord
+
+    MasteryRecord.objects.update_or_create(
+        learner=learner,
+        competency=competency,
+        defaults={"probability": 0.9, "level": "proficient", "attempts": 6, "correct": 6},
+    )
+
+
+def test_a_module_with_a_check_opens_only_by_its_check(world):
+    cur = curriculum_for(world)
+    first = check_for(world.class_a, cur.items[:2], title="c1")
+    _, modules = _sequence(world, cur, [first, None])
+    pace = LearnerPace.objects.get(learner=world.learner)
+    _proficient(world.learner, cur.ratio)
+    assert pacing.pace_sync(pace=pace) == []  # proficient, but the check is not passed
+    answer_all(world.learner, first, right=1)  # 1 of 2 < 0.6: failed
+    assert pacing.pace_sync(pace=pace) == []
+    pace.refresh_from_db()
+    assert pace.current_module == modules[0]
+    # The teacher gives the module a new check: another go.
+    retake = check_for(world.class_a, cur.items[2:], title="c1, second go")
+    pacing.module_update(module=modules[0], mastery_check=retake)
+    answer_all(world.learner, retake, right=1)
+    passed = pacing.pace_sync(pace=pace)
+    pace.refresh_from_db()
+    # Module 2 has no check: the proficient competency passes it at once.
+    assert [p.module for p in passed] == modules
+    assert pace.finished_at is not None and pace.current_module is None
+
+
+def test_lowering_the_threshold_rechecks_the_learners_on_the_module(world):
+    cur = curriculum_for(world)
+    chk = check_for(world.class_a, cur.items, title="c1")
+    _, modules = _sequence(world, cur, [chk, chk])
+    answer_all(world.learner, chk, right=1)  # 33 % < 60 %
+    pace = LearnerPace.objects.get(learner=world.learner)
+    assert pacing.pace_sync(pace=pace) == [] and pace.current_module == modules[0]
+    with pytest.raises(ValidationError, match="threshold"):
+        pacing.module_update(module=modules[0], threshold=0)
+    pacing.module_update(module=modules[0], threshold=0.3)
+    pace.refresh_from_db()
+    assert pace.current_module == modules[1]
+    assert LearnerPace.objects.get(learner=world.sibling).current_module == modules[0]
+
+
+def test_a_later_start_holds_the_learner_until_the_date(world, django_capture_on_commit_callbacks):
+    cur = curriculum_for(world)
+    chk = check_for(world.class_a, cur.items, title="c1")
+    later_check = check_for(world.class_a, cur.items, title="c2")
+    seq, modules = _sequence(world, cur, [chk, later_check])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    pacing.pace_place(
+        school_class=world.class_a, learner=world.learner, sequence=seq, start_after=tomorrow
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_all(world.learner, chk, right=3)
+    pace = LearnerPace.objects.get(learner=world.learner)
+    assert pace.current_module == modules[0] and not pace.passes.exists()
+    row = next(r for r in pacing_board(world.class_a) if r.learner == world.learner)
+    assert row.status == "not started" and row.days_on_module is None
+    LearnerPace.objects.filter(pk=pace.pk).update(start_after=timezone.localdate())
+    assert [p.module for p in pacing.pace_sync(pace=pace)] == [modules[0]]
+
+
+def test_the_pacing_board_says_how_each_check_stands(world, django_assert_max_num_queries):
+    cur = curriculum_for(world)
+    chk = check_for(world.class_a, cur.items, title="c1")
+    _sequence(world, cur, [chk])
+    assert {r.learner: r.check for r in pacing_board(world.class_a)} == {
+        world.learner: "check not taken yet (needs 60 %)",
+        world.sibling: "check not taken yet (needs 60 %)",
+    }
+    answer_all(world.learner, chk, right=1)
+    from trellis.curriculum.models import Item
+    from trellis.evidence import services as evidence
+
+    attempt = evidence.attempt_start(assessment=chk, learner=world.sibling)
+    evidence.response_record(
+        learner=world.sibling,
+        item=Item.objects.get(pk=attempt.item_ids[0]),
+        answer="0",
+        idempotency_key="sib-1",
+        attempt=attempt,
+    )
+    with django_assert_max_num_queries(8):
+        rows = {r.learner: r.check for r in pacing_board(world.class_a)}
+    assert rows == {
+        world.learner: "check not passed: 33 % (needs 60 %); give the module a new check",
+        world.sibling: "check under way: 1 of 3 answered",
+    }
+
+
+def test_the_plan_page_draws_the_chart_with_aim_trend_prompt_and_table(world):
+    from django.test import Client
+
+    cur = curriculum_for(world)
+    start = timezone.localdate() - dt.timedelta(days=40)
+    objective = _objective(
+        world,
+        cur,
+        c.METHOD_MANUAL,
+        10,
+        50,
+        baseline_date=start,
+        target_date=start + dt.timedelta(days=80),
+        unit="wpm",
+    )
+    for week, value in enumerate([11, 12, 12, 13], start=1):
+        plans.measurement_record(
+            objective=objective,
+            recorded_by=world.teacher,
+            on=start + dt.timedelta(days=7 * week),
+            value=value,
+        )
+    client = Client()
+    client.force_login(world.teacher)
+    page = client.get(f"/plans/{objective.plan_id}/").content.decode()
+    chart = page.split('<div class="indiv-svg">', 1)[1].split("</svg>", 1)[0]
+    assert '<line class="aim"' in chart and "<title>Aim line</title>" in chart
+    assert '<line class="trend"' in chart and "<title>Trend line</title>" in chart
+    assert chart.count("<circle cx") - 1 == 4  # one more in the legend
+    assert "Decision rule:" in page and "consider changing it" in page
+    table = page.split('<table class="data indiv-points">', 1)[1].split("</table>", 1)[0]
+    assert "Data points (4)" in table
+    rows = table.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    # Week 1: aim is 10 + 40 × 7/80 = 13.5; the point (11) is behind it.
+    assert "<td>11</td><td>13.5</td><td>Yes</td>" in rows[0].replace("\n", "")
+    assert "0.60 per week" in page

@@ -110,3 +110,52 @@ def test_the_shared_real_data_sets_load(world, shared_data, relative, format):
     assert summary["mastery_records"] > 0
     levels = set(MasteryRecord.objects.values_list("level", flat=True))
     assert len(levels) > 1  # real data gives learners different levels
+
+
+ASSISTMENTS = (
+    ",order_id,user_id,problem_id,skill_name,correct\n"
+    "0,30,u7,p1,Box and Whisker,1\n"
+    "1,10,u7,p2,Box and Whisker,0\n"
+    "2,20,u8,p3,Equivalent Fractions,1\n"
+    "3,40,u8,p4,,1\n"  # no skill: dropped
+)
+DATASHOP = (
+    "Row\tAnon Student Id\tProblem Name\tStep Name\tFirst Transaction Time\t"
+    "Correct First Attempt\tKC(Default)\n"
+    "1\tJG4Tz\tLDEMO\tR1C1\t2006-10-26 09:52:30.0\t0\tEnter-Given~~Find-Slope\n"
+    "2\tJG4Tz\tLDEMO\tR1C2\t2006-10-26 09:53:41.0\t1\tEnter-Given\n"
+    "3\tXk2Qa\tLDEMO\tR1C1\t2006-10-27 10:00:00.0\t1\tFind-Slope\n"
+    "4\tXk2Qa\tLDEMO\tR1C3\t2006-10-27 10:01:00.0\t1\t\n"  # no KC: dropped
+)
+
+
+def test_an_assistments_file_keeps_the_order_ids_time_order(world, tmp_path):
+    path = tmp_path / "skills.csv"
+    path.write_text(ASSISTMENTS)
+    summary = run(str(path), "--format", "assistments", "--class", world.class_a.name)
+    assert summary["learners"] == 2 and summary["competencies"] == 2
+    assert summary["responses"] == 3 and summary["dropped"] == 1
+    u7 = User.objects.get(username=f"{world.school.code}-skills-u7")
+    # order_id 10 (wrong) came before order_id 30 (right)
+    assert list(Response.objects.filter(learner=u7).values_list("correct", flat=True)) == [
+        False,
+        True,
+    ]
+    assert set(Competency.objects.values_list("statement", flat=True)) >= {
+        "Box and Whisker",
+        "Equivalent Fractions",
+    }
+
+
+def test_a_datashop_file_keeps_its_times_and_splits_several_kcs(world, tmp_path):
+    path = tmp_path / "steps.txt"
+    path.write_text(DATASHOP)
+    summary = run(str(path), "--format", "datashop", "--class", world.class_a.name)
+    assert summary["learners"] == 2 and summary["competencies"] == 2
+    assert summary["responses"] == 4 and summary["dropped"] == 1  # one step had two KCs
+    first = Response.objects.filter(learner__username__endswith="-JG4Tz").first()
+    assert first.recorded_at.isoformat() == "2006-10-26T09:52:30+00:00"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Anon Student Id\tCorrect First Attempt\n")
+    with pytest.raises(CommandError, match="KC"):
+        run(str(bad), "--format", "datashop", "--class", world.class_a.name)

@@ -8,6 +8,9 @@ import pytest
 from django.apps import apps
 
 from tests.interop.roster import changed, district, make_zip, row, snapshot
+from tests.interop.test_xapi_statements import make_item
+from trellis.evidence.models import MasteryRecord, Response
+from trellis.evidence.services import response_record
 from trellis.interop.models import RosterImport, SourcedRecord
 from trellis.interop.oneroster import import_roster
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
@@ -98,7 +101,14 @@ def test_reimport_adds_updates_and_deactivates_without_deleting():
     import_roster(make_zip(district()))
     ada = User.objects.get(username="ada")
     maths = SchoolClass.objects.get(name="Maths 6A")
+    # Evidence for Alan and Ada, who the next file drops and unenrolls.
+    item = make_item(maths.school)
+    for who in ("ada", "alan"):
+        response_record(
+            learner=User.objects.get(username=who), item=item, answer="4", idempotency_key=who
+        )
     counts = _counts()
+    assert counts["evidence.Response"] == 2 and counts["evidence.MasteryRecord"] == 2
 
     files = changed(district())
     # Added: a new learner in Maths 6A.
@@ -166,6 +176,11 @@ def test_reimport_adds_updates_and_deactivates_without_deleting():
         if label.startswith(("evidence.", "curriculum.")):
             assert after[label] == count, label
     assert SourcedRecord.objects.get(kind="user", sourced_id="stu2").status == "tobedeleted"
+    alan = User.objects.get(username="alan")
+    assert not alan.is_active
+    assert Response.objects.get(learner=alan).correct is True
+    assert MasteryRecord.objects.get(learner=alan).attempts == 1
+    assert Response.objects.filter(learner=ada).count() == 1
 
     # Alan comes back the next day: the same account, reactivated.
     plan = import_roster(make_zip(district()))
@@ -244,3 +259,29 @@ def test_large_files_take_the_fast_insert_path(monkeypatch):
     )
     assert snapshot()["guardianships"] == {("pat", "ada", "parent"), ("pat", "alan", "parent")}
     assert not import_roster(make_zip(district())).has_changes
+
+
+def test_guardians_link_from_either_side_of_agent_sourced_ids():
+    """A parent listed only by the learner, and a guardian who lists only the
+    learner, both become that learner's guardians, with the OneRoster role
+    as the relationship."""
+    files = district()
+    row(files, "users", "par1")["agentSourcedIds"] = ""  # only Ada names Pat
+    files["users"].append({**row(files, "users", "par1"), "sourcedId": "gua1", "username": "gus"})
+    row(files, "users", "gua1")["agentSourcedIds"] = "stu2"  # only Gus names Alan
+    files["roles"].append(
+        {
+            "sourcedId": "r-gua1",
+            "userSourcedId": "gua1",
+            "roleType": "primary",
+            "role": "guardian",
+            "orgSourcedId": "s1",
+        }
+    )
+    import_roster(make_zip(files))
+    assert snapshot()["guardianships"] == {("pat", "ada", "parent"), ("gus", "alan", "guardian")}
+    # Ada stops naming Pat the next day: the link goes, the accounts stay.
+    row(files, "users", "stu1")["agentSourcedIds"] = ""
+    import_roster(make_zip(files))
+    assert snapshot()["guardianships"] == {("gus", "alan", "guardian")}
+    assert User.objects.get(username="pat").is_active

@@ -73,3 +73,53 @@ def test_signed_out_people_are_sent_to_sign_in(client, reported):
     world, _ = reported
     assert client.get(url(world.learner)).status_code == 302
     assert client.get(f"/api/v1/xapi/learners/{world.learner.pk}/statements").status_code == 401
+
+
+OVERVIEW = "/interop/activity/"
+
+
+@pytest.mark.parametrize("who", ["guardian", "teacher", "admin"])
+def test_the_overview_lists_the_learners_one_may_see_with_outside_activity(
+    client, reported, who, django_assert_max_num_queries
+):
+    world, other = reported
+    client.force_login(world.people()[who])
+    home = client.get("/").content.decode()
+    assert f'href="{OVERVIEW}"' in home  # the nav link
+    page = client.get(OVERVIEW)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert url(world.learner) in text and "2 statements" in text
+    assert url(other.learner) not in text  # the other school's learner
+    with django_assert_max_num_queries(12):
+        rows = client.get("/api/v1/xapi/learners").json()
+    assert [(r["learner_id"], r["statements"], r["evidence"]) for r in rows] == [
+        (world.learner.pk, 2, 1)
+    ]
+
+
+@pytest.mark.parametrize("who", FORBIDDEN)
+def test_the_overview_shows_nothing_of_learners_one_may_not_see(client, reported, who):
+    world, other = reported
+    client.force_login(world.people()[who])
+    page = client.get(OVERVIEW)
+    if page.status_code == 302:  # a learner who sees only themselves
+        assert page.url == url(world.people()[who])
+        page = client.get(page.url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert url(world.learner) not in text and url(other.learner) not in text
+    assert "Ratio tables" not in text
+    learners = {r["learner_id"] for r in client.get("/api/v1/xapi/learners").json()}
+    assert not learners & {world.learner.pk, other.learner.pk}
+
+
+def test_a_learner_goes_straight_to_their_own_activity(client, reported):
+    world, _ = reported
+    client.force_login(world.learner)
+    answer = client.get(OVERVIEW)
+    assert answer.status_code == 302 and answer.url == url(world.learner)
+    assert "Ratio tables" in client.get(answer.url).content.decode()
+    client.logout()
+    assert client.get(OVERVIEW).status_code == 302  # to sign in
+    assert client.get("/api/v1/xapi/learners").status_code == 401

@@ -88,15 +88,22 @@ bodies = statements | st.lists(statements, max_size=4) | anything
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
-@given(body=bodies, method=st.sampled_from(["POST", "PUT"]), raw=st.booleans())
-def test_the_statements_resource_never_fails_with_a_500(client, world, body, method, raw):
+@given(
+    body=bodies,
+    method=st.sampled_from(["POST", "PUT", "GET"]),
+    raw=st.booleans(),
+    statement_id=st.sampled_from(["6f1c3c1e-9d8e-4d2a-9d55-0c1b8a1c2f00", "x", "", None]),
+)
+def test_the_statements_resource_never_fails_with_a_500(
+    client, world, body, method, raw, statement_id
+):
     tool = _tool(client, world)
     data = json.dumps(body)
     if raw:
         data = data[: len(data) // 2]
-    query = "?statementId=6f1c3c1e-9d8e-4d2a-9d55-0c1b8a1c2f00" if method == "PUT" else ""
-    answer = tool.send(method, data, query=query)
-    assert answer.status_code in {200, 204, 400, 409}, answer.content
+    query = "" if statement_id is None or method == "POST" else f"?statementId={statement_id}"
+    answer = tool.send(method, "" if method == "GET" else data, query=query)
+    assert answer.status_code in {200, 204, 400, 404, 409}, answer.content
 
 
 #: One tool per test run: Hypothesis calls the test many times with the

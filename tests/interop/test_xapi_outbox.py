@@ -6,6 +6,7 @@ would accept again."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -71,6 +72,31 @@ def test_responses_are_queued_and_sent_with_backoff(world, settings):
     assert outbox_send(now=later, post=received.extend)["sent"] == 2
     assert [s["result"]["success"] for s in received] == [True, False]
     assert set(XapiOutbox.objects.values_list("status", flat=True)) == {XapiOutbox.SENT}
+
+
+def test_recording_an_answer_never_waits_on_the_lrs(world, settings, monkeypatch):
+    """With an LRS configured but unreachable, a learner's answer is recorded
+    and the statement queued without any network call; the failure only
+    shows when ``trellis send-xapi`` runs later, and is retried."""
+    import urllib.request
+
+    settings.TRELLIS_XAPI_LRS_URL = LRS
+    calls = []
+
+    def unreachable(*args, **kwargs):
+        calls.append(args)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(urllib.request, "urlopen", unreachable)
+    item = make_item(world.school)
+    result = response_record(learner=world.learner, item=item, answer="4", idempotency_key="k1")
+    assert result.response.correct is True
+    assert calls == [] and XapiOutbox.objects.get().status == XapiOutbox.PENDING
+    call_command("send_xapi", stdout=io.StringIO())
+    assert len(calls) == 1
+    row = XapiOutbox.objects.get()
+    assert row.status == XapiOutbox.PENDING and row.tries == 1
+    assert row.last_error == "connection refused"
 
 
 def test_a_statement_is_given_up_after_the_last_try(world, settings):

@@ -298,12 +298,43 @@ def test_credentials_are_required_and_checked(tool, world, client):
     wrong = "Basic " + base64.b64encode(base64.b64decode(key)[:-1] + b"x").decode()
     assert tool.send("POST", s, auth=wrong).json()["error"] == e.AUTH_BAD
     assert tool.send("POST", s, auth="Basic %%%").status_code == 401
-    XapiCredential.objects.update(active=False)
+    credential = XapiCredential.objects.get()
+    credential.active = False
+    credential.save()  # as the admin does: forgotten at once
     assert tool.send("POST", s).status_code == 401
     # a signed-in teacher is not a tool either
     client.force_login(world.teacher)
     assert tool.send("POST", s, auth="").status_code == 401
     assert not XapiStatement.objects.exists()
+
+
+def test_a_verified_credential_is_remembered_for_the_cache_time(tool, world, monkeypatch):
+    """A tool posting one statement per request does not pay a query for its
+    credential each time; a credential revoked by another process (here a
+    queryset update, which no signal reports) stops working within the
+    cache time, and a wrong secret is refused even while it is remembered."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trellis.interop.xapi import credentials
+
+    clock = [1000.0]
+    monkeypatch.setattr(credentials.time, "monotonic", lambda: clock[0])
+    s = statement(world.learner.username, "https://videos.example/1")
+    assert tool.send("POST", s).status_code == 200
+    with CaptureQueriesContext(connection) as seen:
+        assert tool.send("POST", {**s, "id": str(uuid.uuid4())}).status_code == 200
+    assert not [q for q in seen.captured_queries if "xapicredential" in q["sql"]]
+    key = base64.b64decode(tool.auth.split()[1]).decode().split(":")[0]
+    wrong = "Basic " + base64.b64encode(f"{key}:not-the-secret".encode()).decode()
+    assert tool.send("POST", s, auth=wrong).status_code == 401
+    XapiCredential.objects.update(active=False)
+    clock[0] += credentials._cache_seconds() - 1
+    assert tool.send("POST", {**s, "id": str(uuid.uuid4())}).status_code == 200
+    clock[0] += 2
+    answer = tool.send("POST", {**s, "id": str(uuid.uuid4())})
+    assert answer.status_code == 401 and answer.json()["error"] == e.AUTH_BAD
+    assert XapiStatement.objects.count() == 3
 
 
 def test_put_refusals(tool, world):
@@ -338,6 +369,32 @@ def test_nothing_crosses_schools(client, world, other_world):
     rows = XapiStatement.objects.filter(school=other_world.school)
     assert {r.note for r in rows} == {NOTE_NOT_TRELLIS, NOTE_NO_LEARNER}
     assert Response.objects.count() == 1
+
+
+def test_the_same_statement_sent_to_two_schools_of_a_learner_counts_once(
+    client, world, other_world
+):
+    """A learner of two schools: each school's tool sends the same statement
+    id. The second school stores its own copy; the evidence is recorded once
+    (the key is the learner's ``xapi-<id>``), found on the careful retry."""
+    from trellis.people import roles
+    from trellis.people.models import Membership
+
+    Membership.objects.create(user=world.learner, school=other_world.school, role=roles.LEARNER)
+    mine, theirs = make_item(world.school), make_item(other_world.school, "7.EE.1")
+    sid = str(uuid.uuid4())
+    first = statement(world.learner.username, activities.item_activity_id(mine.pk), response="4")
+    second = statement(world.learner.username, activities.item_activity_id(theirs.pk), response="4")
+    first["id"] = second["id"] = sid
+    assert Tool(client, world.school).send("POST", first).status_code == 200
+    assert Tool(client, other_world.school, name="other").send("POST", second).status_code == 200
+    response = Response.objects.get(learner=world.learner)
+    assert response.item == mine
+    assert set(XapiStatement.objects.values_list("school", "response")) == {
+        (world.school.pk, response.pk),
+        (other_world.school.pk, response.pk),
+    }
+    assert MasteryRecord.objects.get(learner=world.learner).attempts == 1
 
 
 def test_issue_credentials_command(world, capsys):

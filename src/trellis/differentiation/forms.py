@@ -64,9 +64,15 @@ class SuggestForm(forms.Form):
         return services.normalise_constraints(out)
 
 
-def read_group_editor(post, learner_ids: list[int]) -> tuple[list[services.GroupDraft], dict]:
+def read_group_editor(
+    post, learner_ids: list[int]
+) -> tuple[list[services.GroupDraft], dict, list[services.GroupDraft | None]]:
     """Drafts from the editor's fields: ``group_count``, ``label_<i>``,
-    ``explanation_<i>`` and ``learner_<id>`` = the index of the chosen group."""
+    ``explanation_<i>`` and ``learner_<id>`` = the index of the chosen group;
+    and each group as it was suggested (``suggested_label_<i>`` and
+    ``suggested_<i>``, the learner ids), so that the explanations of the
+    groups the teacher changed can be brought up to date (None when the
+    form does not say)."""
     try:
         count = int(post.get("group_count", ""))
         constraints = json.loads(post.get("constraints") or "{}")
@@ -88,7 +94,24 @@ def read_group_editor(post, learner_ids: list[int]) -> tuple[list[services.Group
             drafts[int(raw)].learner_ids.append(pk)
         except (ValueError, IndexError):
             raise ValidationError(BAD_EDITOR) from None
-    return drafts, constraints
+    originals: list[services.GroupDraft | None] = []
+    for i, draft in enumerate(drafts):
+        raw = post.get(f"suggested_{i}")
+        if raw is None:
+            originals.append(None)
+            continue
+        try:
+            ids = [int(x) for x in raw.split(",") if x.strip()]
+        except ValueError:
+            raise ValidationError(BAD_EDITOR) from None
+        originals.append(
+            services.GroupDraft(
+                label=post.get(f"suggested_label_{i}", draft.label),
+                explanation=draft.explanation,
+                learner_ids=ids,
+            )
+        )
+    return drafts, constraints, originals
 
 
 class StationsForm(forms.Form):

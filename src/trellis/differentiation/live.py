@@ -10,6 +10,7 @@ mastered the objective.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -27,6 +28,10 @@ from trellis.people.selectors import roster_of
 WINDOW = dt.timedelta(hours=3)
 KIND_LABELS = {STUCK_ERRORS: "Stuck", IDLE: "Idle", RACING_AHEAD: "Racing ahead"}
 BAD_THRESHOLD = "{name} must be a whole number from 1 to {top}."
+ALREADY_MASTERED = "Had already mastered {objective} before this lesson: ready for a challenge"
+#: How long before a mastery record's time an answer must be for the mastery
+#: to count as reached in this lesson (the record is refitted on each answer).
+JUST_BEFORE = dt.timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,13 @@ def parse_threshold(raw: object, default: int, name: str, top: int) -> int:
     if not 1 <= value <= top:
         raise ValidationError(BAD_THRESHOLD.format(name=name, top=top))
     return value
+
+
+def _already_mastered(flag: Flag, objective: Competency | None, since: dt.datetime) -> Flag:
+    assert objective is not None
+    return dataclasses.replace(
+        flag, evidence=ALREADY_MASTERED.format(objective=objective.label), since=since
+    )
 
 
 def live_flags(
@@ -109,16 +121,30 @@ def live_flags(
                 learner_id__in=list(learners), competency=objective, level=lv.MASTERED
             ).values_list("learner_id", "updated_at")
         }
-    flags = flag_learners(
-        events,
-        now,
-        errors_in_a_row=errors_in_a_row,
-        idle_minutes=idle_minutes,
-        correct_in_a_row=correct_in_a_row,
-        lesson_start=lesson_start,
-        objective=objective.label if objective else None,
-        mastered_objective_at=mastered,
-    )
+    # A mastery record is refitted right after an answer, so mastery reached
+    # in this lesson has an answer just before it; otherwise (mastered in an
+    # earlier lesson, or the record refitted in bulk, as the demo data is)
+    # the record's time says nothing about this lesson and is not shown.
+    before = {
+        lid
+        for lid, at in mastered.items()
+        if at < since or not any(at - JUST_BEFORE <= e.timestamp <= at for e in events.get(lid, ()))
+    }
+    flags = [
+        _already_mastered(f, objective, since)
+        if f.kind == RACING_AHEAD and f.learner_id in before and f.competency == objective.label
+        else f
+        for f in flag_learners(
+            events,
+            now,
+            errors_in_a_row=errors_in_a_row,
+            idle_minutes=idle_minutes,
+            correct_in_a_row=correct_in_a_row,
+            lesson_start=lesson_start,
+            objective=objective.label if objective else None,
+            mastered_objective_at=mastered,
+        )
+    ]
     handled = list(
         FlagAction.objects.filter(school_class=school_class, at__gte=since)
         .select_related("learner", "handled_by")

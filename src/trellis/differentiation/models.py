@@ -11,6 +11,8 @@ be replayed and "who moved and why" is stored on the membership.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -75,7 +77,15 @@ class Grouping(models.Model):
 
 
 class Group(models.Model):
+    """A group of one grouping. ``key`` is the group's identity across the
+    versions of a grouping: a revision's group that continues an earlier
+    group (the same group after a teacher moved learners or renamed it, or
+    the group with most learners in common after a regroup) has the same
+    key, so that the plan, the assessments assigned to the group and "who
+    moved" follow the group, not its name."""
+
     grouping = models.ForeignKey(Grouping, on_delete=models.CASCADE, related_name="groups")
+    key = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     label = models.CharField(max_length=100)
     explanation = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)

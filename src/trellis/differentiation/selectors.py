@@ -222,16 +222,17 @@ def for_assessments_of(school_class: SchoolClass) -> QuerySet[Assessment]:
 
 
 def group_member_ids(group_id: int) -> set[int]:
-    """The current members of a group: those of the group with the same name
-    in the newest revision of its grouping, so a learner moved into the group
-    after an assessment was assigned to it gets the assessment too. If the
-    newest revision has no group of that name, the group's own members."""
+    """The current members of a group: those of the group that continues it
+    (the same ``key``) in the newest revision of its grouping, whatever it
+    is called now, so a learner moved into the group after an assessment
+    was assigned to it gets the assessment too. If the newest revision has
+    no such group, the group's own members."""
     group = m.Group.objects.filter(pk=group_id).select_related("grouping").first()
     if group is None:
         return set()
     lineage = group.grouping.lineage or group.grouping_id
     newest = m.Grouping.objects.filter(lineage=lineage).order_by("-created_at", "-pk").first()
-    current = m.GroupMembership.objects.filter(grouping=newest, group__label=group.label)
+    current = m.GroupMembership.objects.filter(grouping=newest, group__key=group.key)
     if newest is None or not current.exists():
         current = m.GroupMembership.objects.filter(group=group)
     return set(current.values_list("learner_id", flat=True))

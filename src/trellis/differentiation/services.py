@@ -1,10 +1,14 @@
 """Writes for differentiation: saving a grouping (from a suggestion, a
-teacher's moves or a regroup), the group plan, the station rotation and the
-handling of live flags. Each is all-or-nothing: a grouping that breaks a
-keep-apart pair, or a plan naming a summative assessment, saves nothing."""
+teacher's moves and renames, or a regroup), the group plan, the station
+rotation and the handling of live flags. Each is all-or-nothing: a grouping
+that breaks a keep-apart pair, or a plan naming a summative assessment,
+saves nothing. A revision's groups carry the ``key`` of the groups they
+continue, so "who moved", the plan and the assigned checks follow groups,
+not names."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,7 +36,8 @@ OBJECTIVE_OTHER_SCHOOL = "The objective {objective} belongs to another school's 
 UNKNOWN_KIND = "Unknown kind of grouping “{kind}”; use one of: {choices}."
 UNKNOWN_GROUP = "There is no group called “{label}” in this grouping."
 MOVE_UNKNOWN_LEARNER = "{learner} is not in this grouping."
-NO_MOVES = "Choose at least one learner to move."
+NO_MOVES = "Choose at least one learner to move or a group to rename."
+KEY_TWICE = "Two groups cannot both continue {label}."
 MOVED_BY_TEACHER = "Moved by {teacher}"
 JOINED_CLASS = "New to the class"
 
@@ -62,6 +67,9 @@ class GroupDraft:
     label: str
     learner_ids: list[int]
     explanation: str = ""
+    #: The identity (``Group.key``) of the group of the earlier version that
+    #: this group continues, when saving a revision; None for a new group.
+    key: uuid.UUID | None = None
 
 
 @dataclass
@@ -175,7 +183,9 @@ def grouping_save(
         )
     check_objective(school_class, objective)
     roster = {u.pk: u for u in roster_of(school_class)}
-    groups = [GroupDraft(g.label.strip(), list(g.learner_ids), g.explanation) for g in groups]
+    groups = [
+        GroupDraft(g.label.strip(), list(g.learner_ids), g.explanation, g.key) for g in groups
+    ]
     _check_groups(school_class, groups, roster)
     constraints = normalise_constraints(constraints)
     check_constraints(groups, constraints, roster)
@@ -196,19 +206,28 @@ def grouping_save(
     if grouping.lineage is None:
         m.Grouping.objects.filter(pk=grouping.pk).update(lineage=grouping.pk)
         grouping.lineage = grouping.pk
-    before = previous_labels(based_on) if based_on else {}
+    before = previous_groups(based_on) if based_on else {}
+    earlier = {g.key: g.label for g in based_on.groups.all()} if based_on is not None else {}
+    keys: list[uuid.UUID] = []
+    for draft in groups:
+        key = draft.key if draft.key in earlier else None
+        if key is not None and key in keys:
+            raise ValidationError(KEY_TWICE.format(label=earlier[key]))
+        keys.append(key or uuid.uuid4())
     reasons = reasons or {}
     made = m.Group.objects.bulk_create(
         [
-            m.Group(grouping=grouping, label=g.label, explanation=g.explanation, position=n)
-            for n, g in enumerate(groups)
+            m.Group(
+                grouping=grouping, key=key, label=g.label, explanation=g.explanation, position=n
+            )
+            for n, (g, key) in enumerate(zip(groups, keys, strict=True))
         ]
     )
     rows = []
     for group, draft in zip(made, groups, strict=True):
         for pk in draft.learner_ids:
-            old = before.get(pk)
-            moved = based_on is not None and old != group.label
+            old = before.get(pk)  # (key, label) in the earlier version
+            moved = based_on is not None and (old is None or old[0] != group.key)
             reason = ""
             if moved:
                 reason = reasons.get(pk) or (
@@ -219,7 +238,7 @@ def grouping_save(
                     grouping=grouping,
                     group=group,
                     learner_id=pk,
-                    moved_from=(old or "") if moved else "",
+                    moved_from=old[1] if moved and old else "",
                     reason=reason[:300],
                 )
             )
@@ -230,19 +249,21 @@ def grouping_save(
 
 
 def _carry_plan(old: m.Grouping, new: m.Grouping, groups: Sequence[m.Group]) -> None:
-    """A revision keeps the plan: each entry goes to the group of the same
-    name. The formative checks need no new assignment: a group's assessment
-    reaches the current members of the group of that name
-    (``selectors.group_member_ids``)."""
+    """A revision keeps the plan: each entry goes to the group that continues
+    its group (the same ``key``), whatever it is called now; a group that
+    continues none starts with no entry. The station rotation is kept when
+    there are still enough stations. The formative checks need no new
+    assignment: a group's assessment reaches the current members of the
+    group that continues it (``selectors.group_member_ids``)."""
     plan = m.GroupPlan.objects.filter(grouping=old).first()
     if plan is None:
         return
     copy = m.GroupPlan.objects.create(
         grouping=new, objective=plan.objective, title=plan.title, created_by=plan.created_by
     )
-    by_label = {g.label: g for g in groups}
+    by_key = {g.key: g for g in groups}
     for entry in plan.entries.select_related("group").prefetch_related("resources"):
-        group = by_label.get(entry.group.label)
+        group = by_key.get(entry.group.key)
         if group is None:
             continue
         moved = m.GroupPlanEntry.objects.create(
@@ -254,6 +275,23 @@ def _carry_plan(old: m.Grouping, new: m.Grouping, groups: Sequence[m.Group]) -> 
             for_assessment_id=entry.for_assessment_id,
         )
         moved.resources.set(entry.resources.all())
+    rotation = m.StationRotation.objects.filter(plan=plan).first()
+    if rotation is not None and len(rotation.stations) >= len(groups):
+        m.StationRotation.objects.create(
+            plan=copy,
+            stations=list(rotation.stations),
+            minutes_per_station=rotation.minutes_per_station,
+        )
+
+
+def previous_groups(grouping: m.Grouping) -> dict[int, tuple[uuid.UUID, str]]:
+    """Learner id -> (group key, group label) in this grouping."""
+    return {
+        learner_id: (key, label)
+        for learner_id, key, label in m.GroupMembership.objects.filter(
+            grouping=grouping
+        ).values_list("learner_id", "group__key", "group__label")
+    }
 
 
 def previous_labels(grouping: m.Grouping) -> dict[int, str]:
@@ -272,7 +310,10 @@ def drafts_of(grouping: m.Grouping) -> list[GroupDraft]:
         members.setdefault(group_id, []).append(learner_id)
     return [
         GroupDraft(
-            label=g.label, explanation=g.explanation, learner_ids=sorted(members.get(g.pk, []))
+            label=g.label,
+            explanation=g.explanation,
+            learner_ids=sorted(members.get(g.pk, [])),
+            key=g.key,
         )
         for g in grouping.groups.all()
     ]
@@ -286,10 +327,20 @@ def grouping_move(
     created_by: User,
     reasons: Mapping[int, str] | None = None,
     note: str = "",
+    names: Mapping[int, str] | None = None,
 ) -> m.Grouping:
-    """A teacher's edit: the same groups with some learners moved (learner id
-    -> label of the group to move to), saved as a new version."""
+    """A teacher's edit, saved as a new version: some learners moved
+    (learner id -> the current name of the group to move to) and/or groups
+    renamed (group id -> new name). Each group keeps its identity, so the
+    plan and the assessments assigned to it follow it whatever it is
+    called; the explanation of each group whose members changed is written
+    again for its new members and says what the teacher changed."""
+    from trellis.differentiation.suggest import refresh_explanations
+
     moves = {int(k): v for k, v in moves.items() if v}
+    names = {int(k): str(v).strip() for k, v in (names or {}).items()}
+    groups = list(grouping.groups.all())
+    before = drafts_of(grouping)
     drafts = drafts_of(grouping)
     by_label = {d.label: d for d in drafts}
     placed = {pk: d for d in drafts for pk in d.learner_ids}
@@ -302,11 +353,29 @@ def grouping_move(
             raise ValidationError(MOVE_UNKNOWN_LEARNER.format(learner=learner or f"learner {pk}"))
         if placed[pk].label != label:
             real[pk] = label
-    if not real:
+    draft_of_group = {g.pk: d for g, d in zip(groups, drafts, strict=True)}
+    renamed = False
+    for group_id, label in names.items():
+        if group_id not in draft_of_group:
+            raise ValidationError(GROUP_OTHER_GROUPING.format(group=group_id))
+        if label != draft_of_group[group_id].label:
+            draft_of_group[group_id].label = label
+            renamed = True
+    if not real and not renamed:
         raise ValidationError(NO_MOVES)
     for pk, label in real.items():
         placed[pk].learner_ids.remove(pk)
         by_label[label].learner_ids.append(pk)
+    for d in drafts:
+        d.learner_ids.sort()
+    refresh_explanations(
+        objective=grouping.objective,
+        kind=grouping.kind,
+        features=grouping.features,
+        drafts=drafts,
+        originals=before,
+        edited_by=created_by,
+    )
     return grouping_save(
         school_class=grouping.school_class,
         objective=grouping.objective,

@@ -4,13 +4,16 @@ learner's features — mastery of the lesson's objective and of its direct
 prerequisites, and (when the learner has filled in a profile) interests and
 learning profile — and the engine forms the groups and explains them. A
 suggestion is not saved: the teacher edits it and saves it
-(``services.grouping_save``); a regroup saves a revision with the engine's
-reasons for each move (``compare_groupings``/``change_reasons``).
+(``services.grouping_save``), and the engine explains again each group the
+teacher changed (``refresh_explanations``); a regroup saves a revision whose
+groups continue the earlier ones they share most learners with
+(``match_groups``), with the engine's reasons for each move
+(``change_reasons``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -49,31 +52,55 @@ class Suggestion:
     engine_result: engine.Grouping | None = None
 
 
-def _profiles(learner_ids: list[int]) -> dict[int, tuple[tuple[str, ...], dict[str, str]]]:
-    """Interests and learning profile from the personalization app's learner
-    profiles, when that app is installed (first choice of each list)."""
+#: The learner profile's fields the engine groups on (``LearnerProfile``).
+PROFILE_FIELDS = ("take_in", "express", "engage")
+NO_PROFILE_YET = (
+    "No learner profile yet for {names}: ask them to fill in “My learner profile” "
+    "so that they can be grouped by {what}."
+)
+EDITED = "Changed by {teacher}: {changes}."
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """What a learner wrote in their profile that the engine groups on."""
+
+    interests: tuple[str, ...]
+    profile: dict[str, tuple[str, ...]]
+
+
+def profiles_of(learner_ids: list[int]) -> dict[int, ProfileData]:
+    """Interest keywords and the learning-profile choices (every choice the
+    learner ticked, in the profile's order) from the personalization app's
+    learner profiles, one query; learners with no profile are absent. Read
+    through the app registry so that differentiation works without the
+    personalization app."""
     try:
         profile_model = apps.get_model("personalization", "LearnerProfile")
     except LookupError:
         return {}
     out = {}
-    for p in profile_model.objects.filter(learner_id__in=learner_ids):
-        tags = tuple(
-            sorted({str(t).strip().lower() for t in p.interest_tags or [] if str(t).strip()})
-        )
+    rows = profile_model.objects.filter(learner_id__in=learner_ids).values_list(
+        "learner_id", "interest_tags", *PROFILE_FIELDS
+    )
+    for learner_id, tags, *choices in rows:
+        interests = tuple(sorted({str(t).strip().lower() for t in tags or [] if str(t).strip()}))
         profile = {
-            k: str(v[0]) for k in ("take_in", "express", "engage") if (v := getattr(p, k, None))
+            k: tuple(str(v) for v in values)
+            for k, values in zip(PROFILE_FIELDS, choices, strict=True)
+            if values
         }
-        out[p.learner_id] = (tags, profile)
+        out[learner_id] = ProfileData(interests, profile)
     return out
 
 
 def learner_features(learners: list[User], objective: Competency) -> list[engine.LearnerFeatures]:
     readiness = selectors.readiness_for(learners, objective)
-    profiles = _profiles([u.pk for u in learners])
+    profiles = profiles_of([u.pk for u in learners])
+    empty = ProfileData((), {})
     out = []
     for r in readiness:
-        tags, profile = profiles.get(r.learner.pk, ((), {}))
+        data = profiles.get(r.learner.pk, empty)
         out.append(
             engine.LearnerFeatures(
                 id=str(r.learner.pk),
@@ -82,8 +109,8 @@ def learner_features(learners: list[User], objective: Competency) -> list[engine
                 prerequisite_mastery={
                     e.competency.label: e.percent / 100 for e in r.prerequisites if e.attempts
                 },
-                interests=tags,
-                profile=profile,
+                interests=data.interests,
+                profile=data.profile,
             )
         )
     return out
@@ -95,7 +122,7 @@ def _snapshot(features: list[engine.LearnerFeatures]) -> dict[str, dict]:
             "objective": f.objective_mastery,
             "prerequisites": dict(f.prerequisite_mastery),
             "interests": list(f.interests),
-            "profile": dict(f.profile),
+            "profile": {k: list(v) for k, v in engine.preferences(f).items()},
         }
         for f in features
     }
@@ -106,17 +133,122 @@ def features_snapshot(learners: list[User], objective: Competency) -> dict[str, 
     return _snapshot(learner_features(learners, objective))
 
 
-def _from_snapshot(snapshot: Mapping[str, Mapping]) -> list[engine.LearnerFeatures]:
+def _from_snapshot(
+    snapshot: Mapping[str, Mapping], names: Mapping[str, str] | None = None
+) -> list[engine.LearnerFeatures]:
+    names = names or {}
     return [
         engine.LearnerFeatures(
             id=lid,
+            name=names.get(lid, ""),
             objective_mastery=row.get("objective"),
             prerequisite_mastery=dict(row.get("prerequisites") or {}),
             interests=tuple(row.get("interests") or ()),
-            profile=dict(row.get("profile") or {}),
+            profile={
+                k: (v,) if isinstance(v, str) else tuple(v)
+                for k, v in (row.get("profile") or {}).items()
+            },
         )
         for lid, row in snapshot.items()
     ]
+
+
+def _request(objective: Competency, kind: str) -> engine.GroupingRequest:
+    return engine.GroupingRequest(
+        kind=kind,  # type: ignore[arg-type]
+        objective_code=objective.label,
+        objective_statement=objective.statement,
+    )
+
+
+def _features_of(
+    learner_ids: list[int], objective: Competency, snapshot: Mapping[str, Mapping]
+) -> list[engine.LearnerFeatures]:
+    """The learners' features as stored with a grouping (what they were
+    grouped on); learners not in the snapshot (e.g. a grouping saved without
+    one) with their current features. Named."""
+    users = {u.pk: u for u in User.objects.filter(pk__in=learner_ids)}
+    names = {str(pk): str(u) for pk, u in users.items()}
+    stored = _from_snapshot(
+        {str(pk): snapshot[str(pk)] for pk in users if str(pk) in snapshot}, names
+    )
+    missing = [users[pk] for pk in sorted(users) if str(pk) not in snapshot]
+    return stored + (learner_features(missing, objective) if missing else [])
+
+
+def explain_drafts(
+    *,
+    objective: Competency,
+    kind: str,
+    drafts: Sequence[services.GroupDraft],
+    features: Mapping[str, Mapping],
+) -> list[str]:
+    """The engine's explanation of each draft group as it stands (its name,
+    its members, the features they were grouped on)."""
+    ids = sorted({pk for d in drafts for pk in d.learner_ids})
+    learners = _features_of(ids, objective, features)
+    described = engine.describe_groups(
+        learners,
+        _request(objective, kind),
+        [(d.label.strip(), [str(pk) for pk in d.learner_ids]) for d in drafts],
+    )
+    return [g.explanation for g in described]
+
+
+def refresh_explanations(
+    *,
+    objective: Competency,
+    kind: str,
+    features: Mapping[str, Mapping],
+    drafts: Sequence[services.GroupDraft],
+    originals: Sequence[services.GroupDraft | None],
+    edited_by: User | None,
+) -> None:
+    """Bring the explanations of edited groups up to date, in place.
+    ``originals[i]`` is ``drafts[i]`` before the teacher's edit (None: a new
+    group). A group whose members changed gets the engine's explanation of
+    its new members (so the readiness range, shared interests or profile
+    are the current ones) and a line saying what the teacher changed; a
+    group that was only renamed gets its new name at the head of its
+    explanation; a group with no explanation gets the engine's."""
+    everyone = {pk for d in [*drafts, *originals] if d for pk in d.learner_ids}
+    who = {u.pk: str(u) for u in User.objects.filter(pk__in=everyone)}
+
+    def name(pk: int) -> str:
+        return who.get(pk, f"learner {pk}")
+
+    origin = {pk: o.label for o in originals if o for pk in o.learner_ids}
+    stale = []
+    for n, (draft, orig) in enumerate(zip(drafts, originals, strict=True)):
+        changed = orig is not None and set(orig.learner_ids) != set(draft.learner_ids)
+        if orig is not None and not changed and draft.label.strip() != orig.label.strip():
+            prefix = f"{orig.label.strip()}:"
+            if draft.explanation.startswith(prefix):
+                draft.explanation = draft.label.strip() + ":" + draft.explanation[len(prefix) :]
+        if changed or not draft.explanation.strip():
+            stale.append(n)
+    if not stale:
+        return
+    texts = explain_drafts(
+        objective=objective, kind=kind, drafts=[drafts[n] for n in stale], features=features
+    )
+    for n, text in zip(stale, texts, strict=True):
+        draft, orig = drafts[n], originals[n]
+        if orig is not None and set(orig.learner_ids) != set(draft.learner_ids):
+            dest = {pk: d.label.strip() for d in drafts for pk in d.learner_ids}
+            joined = sorted(set(draft.learner_ids) - set(orig.learner_ids), key=name)
+            left = sorted(set(orig.learner_ids) - set(draft.learner_ids), key=name)
+            changes = [
+                f"{name(pk)} joined from {origin[pk]}" if pk in origin else f"{name(pk)} joined"
+                for pk in joined
+            ] + [
+                f"{name(pk)} left for {dest[pk]}" if pk in dest else f"{name(pk)} left"
+                for pk in left
+            ]
+            text += " " + EDITED.format(
+                teacher=edited_by or "the teacher", changes="; ".join(changes)
+            )
+        draft.explanation = text
 
 
 def suggest(
@@ -151,6 +283,17 @@ def suggest(
         result = engine.form_groups(features, request)
     except engine.GroupingConstraintError as exc:
         raise ValidationError(str(exc)) from None
+    notes = list(result.notes)
+    if kind in (m.INTEREST, m.PROFILE):
+        with_profile = profiles_of([u.pk for u in learners])
+        without = [str(u) for u in learners if u.pk not in with_profile]
+        if without:
+            notes.append(
+                NO_PROFILE_YET.format(
+                    names=engine.join_names(without),
+                    what="interest" if kind == m.INTEREST else "learning profile",
+                )
+            )
     by_id = {str(u.pk): u for u in learners}
     groups = [
         SuggestedGroup(
@@ -169,16 +312,31 @@ def suggest(
         constraints,
         groups,
         _snapshot(features),
-        list(result.notes),
+        notes,
         result,
     )
+
+
+def _free_label(label: str, taken: set[str]) -> str:
+    """``label`` ("Group C"), or the first "Group X" not taken."""
+    n = 0
+    while label in taken:
+        label = f"Group {engine.letter(n)}"
+        n += 1
+    return label
 
 
 @transaction.atomic
 def grouping_regroup(*, grouping: m.Grouping, created_by: User, note: str = "") -> m.Grouping:
     """Regroup after a formative check: a new suggestion from current mastery
-    with the same kind and constraints, saved as a revision. Each learner who
-    changed group gets the engine's reason (what changed in their evidence)."""
+    with the same kind and constraints, saved as a revision.
+
+    Groups are matched to the earlier ones by the learners they have in
+    common (``engine.match_groups``), not by name: a new group that
+    continues an earlier one keeps its name (the teacher's, if they renamed
+    it), its identity and so its plan entry and assigned checks. A learner
+    "moved" only if they are now in a group that does not continue theirs,
+    and gets the engine's reason (what changed in their evidence)."""
     constraints = dict(grouping.constraints)
     if not any(k in constraints for k in ("n_groups", "min_size", "max_size")):
         constraints["n_groups"] = grouping.groups.count()  # as many groups as before
@@ -188,24 +346,43 @@ def grouping_regroup(*, grouping: m.Grouping, created_by: User, note: str = "") 
         kind=grouping.kind,
         constraints=constraints,
     )
-    old = {str(k): v.removeprefix("Group ") for k, v in services.previous_labels(grouping).items()}
+    earlier = services.drafts_of(grouping)
+    new = [g.draft() for g in suggestion.groups]
+    match = engine.match_groups(
+        [[str(pk) for pk in d.learner_ids] for d in earlier],
+        [[str(pk) for pk in d.learner_ids] for d in new],
+    )
+    taken = {earlier[i].label for i in match if i is not None}
+    for draft, i in zip(new, match, strict=True):
+        if i is not None:
+            draft.label, draft.key = earlier[i].label, earlier[i].key
+        else:
+            draft.label = _free_label(draft.label, taken)
+            taken.add(draft.label)
+    texts = explain_drafts(
+        objective=grouping.objective,
+        kind=grouping.kind,
+        drafts=new,
+        features=suggestion.features,
+    )
+    for draft, text in zip(new, texts, strict=True):
+        draft.explanation = text
     why = engine.change_reasons(
         _from_snapshot(grouping.features),
         _from_snapshot(suggestion.features),
         grouping.objective.label,
     )
-    assert suggestion.engine_result is not None
-    moves = engine.compare_groupings(old, suggestion.engine_result, why)
+    before = services.previous_groups(grouping)
     return services.grouping_save(
         school_class=grouping.school_class,
         objective=grouping.objective,
         kind=grouping.kind,
-        groups=[g.draft() for g in suggestion.groups],
+        groups=new,
         constraints=suggestion.constraints,
         created_by=created_by,
         based_on=grouping,
         note=note or "Regrouped from current mastery",
-        reasons={int(mv.learner_id): mv.reason for mv in moves},
+        reasons={pk: why.get(str(pk), engine.NO_CHANGE_REASON) for pk in before},
         features=suggestion.features,
         notes=suggestion.notes,
     )

@@ -19,7 +19,11 @@ Kinds of grouping (``GroupingRequest.kind``):
     most constrained first, with balanced sizes.
 ``profile``
     Learning profile: learners sorted by (take in, express, engage) and cut
-    into contiguous groups, with cuts placed where the profile changes.
+    into contiguous groups, with cuts placed where the profile changes. A
+    learner may state several preferences per dimension; each is grouped
+    under the one most of the class shares (:func:`resolve_profiles`).
+    Learners with no interests or no profile are placed to balance the
+    groups, and the notes and explanations name them.
 
 Constraints: a number of groups or size bounds, pairs kept apart, pairs kept
 together (chains of keep-together pairs become one block). When the kind's
@@ -39,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,13 +63,20 @@ __all__ = [
     "KINDS",
     "MASTERY",
     "NO_ASSIGNMENT",
+    "NO_CHANGE_REASON",
+    "NO_INTERESTS_AT_ALL",
+    "NO_INTERESTS_SOME",
     "NO_LEARNERS",
+    "NO_PROFILE_AT_ALL",
+    "NO_PROFILE_SOME",
     "OBJECTIVE_WEIGHT",
+    "PROFILE_PHRASES",
     "SECURE",
     "SIZE_IMPOSSIBLE",
     "SIZE_IMPOSSIBLE_N",
     "TOGETHER_TOO_LARGE",
     "TOO_MANY_GROUPS",
+    "UNKNOWN_GROUP_MEMBER",
     "UNKNOWN_LEARNER",
     "Group",
     "Grouping",
@@ -75,8 +86,14 @@ __all__ = [
     "Move",
     "change_reasons",
     "compare_groupings",
+    "describe_groups",
     "form_groups",
+    "join_names",
+    "letter",
+    "match_groups",
+    "preferences",
     "readiness",
+    "resolve_profiles",
 ]
 
 Kind = Literal["readiness", "heterogeneous", "interest", "profile"]
@@ -88,25 +105,54 @@ OBJECTIVE_WEIGHT = 0.5  # readiness = w * objective + (1 - w) * mean(prerequisit
 DEFAULT_MAX_SIZE = 6  # used when neither a number of groups nor a largest size is given
 PROFILE_KEYS: tuple[str, ...] = ("take_in", "express", "engage")
 _PROFILE_WEIGHTS = (4, 2, 1)
-_PROFILE_PHRASES: dict[str, dict[str, str]] = {
+#: How a preference reads in an explanation ("most ... (4 of 5)"). The
+#: platform's vocabulary (the learner profile's choices in
+#: ``trellis.personalization.models.profile``) and the simulator's
+#: (``trellis.engine.simulate``); any other value reads through
+#: ``_PROFILE_FALLBACK``.
+PROFILE_PHRASES: dict[str, dict[str, str]] = {
     "take_in": {
+        # The learner profile's choices.
+        "video": "take in information best by watching (video)",
+        "reading": "take in information best by reading",
+        "interactive": "take in information best by trying things on screen",
+        "hands-on": "take in information best by doing and making (hands-on)",
+        "audio": "take in information best by listening",
+        "project": "take in information best by working on a project",
+        # The simulator's.
         "visual": "take in information best by seeing it",
         "auditory": "take in information best by hearing it",
-        "reading": "take in information best by reading",
-        "hands-on": "take in information best hands-on",
     },
     "express": {
+        "writing": "show what they know in writing",
+        "speaking": "show what they know by speaking or presenting",
+        "making": "show what they know by making or building something",
+        "drawing": "show what they know with drawings or diagrams",
+        "video": "show what they know by recording a video",
+        "test": "show what they know in a quiz or test",
         "written": "show what they know in writing",
         "oral": "show what they know by talking it through",
         "visual": "show what they know with drawings and diagrams",
         "building": "show what they know by making things",
     },
     "engage": {
+        "alone": "like to work on their own",
+        "pairs": "like to work with a partner",
+        "group": "like to work in a small group",
+        "teacher": "like to work with the teacher nearby",
         "independent": "like to work on their own",
         "collaborative": "like to work with others",
         "guided": "like to work with the teacher's guidance",
     },
 }
+_PROFILE_FALLBACK: dict[str, str] = {
+    "take_in": "take in information best by {value}",
+    "express": "show what they know by {value}",
+    "engage": "like to work {value}",
+}
+#: The reason given to a learner who changed group in a regroup although
+#: their own evidence did not change.
+NO_CHANGE_REASON = "regrouped with the class; no change in their own evidence"
 _SEARCH_LIMIT = 200_000
 
 # Error message templates (``str.format`` fields); tests format them.
@@ -133,9 +179,27 @@ APART_CLIQUE = (
     "{names} are all to be kept apart from one another, which needs {k} groups, "
     "but there are only {n_groups}."
 )
+UNKNOWN_GROUP_MEMBER = "{group} names {id!r}, who is not among the learners."
 NO_ASSIGNMENT = (
     "No grouping into {n_groups} groups of {min_size} to {max_size} learners keeps "
     "{constraints}; try fewer keep-apart or keep-together pairs or other size bounds."
+)
+
+
+# Notes on missing interests or profiles (interest and profile kinds).
+NO_INTERESTS_AT_ALL = (
+    "No learner has stated any interests yet, so the groups are only balanced in size."
+)
+NO_INTERESTS_SOME = (
+    "No interests stated yet by {names}, so they could not be matched by interest; "
+    "they were placed to balance the group sizes."
+)
+NO_PROFILE_AT_ALL = (
+    "No learner has stated a learning profile yet, so the groups are only balanced in size."
+)
+NO_PROFILE_SOME = (
+    "No learning profile stated yet by {names}, so they could not be matched by "
+    "preference; they were placed after the learners who stated one."
 )
 
 
@@ -151,7 +215,9 @@ class LearnerFeatures:
     objective_mastery: float | None = None
     prerequisite_mastery: Mapping[str, float] = field(default_factory=dict)
     interests: tuple[str, ...] = ()
-    profile: Mapping[str, str] = field(default_factory=dict)
+    #: take_in / express / engage -> a preference, or several (all the
+    #: learner ticked, in the order given); see :func:`resolve_profiles`.
+    profile: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
 
     @property
     def display(self) -> str:
@@ -236,6 +302,47 @@ def readiness(learner: LearnerFeatures) -> float | None:
     return OBJECTIVE_WEIGHT * float(obj) + (1.0 - OBJECTIVE_WEIGHT) * pre_mean
 
 
+def preferences(learner: LearnerFeatures) -> dict[str, tuple[str, ...]]:
+    """The learner's stated preferences per profile dimension (take_in,
+    express, engage), each as a tuple in the order given; dimensions with
+    nothing stated are left out."""
+    out: dict[str, tuple[str, ...]] = {}
+    for k in PROFILE_KEYS:
+        raw = learner.profile.get(k)
+        if raw is None:
+            continue
+        values = (raw,) if isinstance(raw, str) else tuple(raw)
+        cleaned = tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+        if cleaned:
+            out[k] = cleaned
+    return out
+
+
+def resolve_profiles(learners: Sequence[LearnerFeatures]) -> dict[str, dict[str, str]]:
+    """One preference per dimension for each learner (learner id -> {dimension:
+    value}), for grouping by profile. A learner who ticked several ways of,
+    say, taking in information is counted under the one that most learners
+    of the class also ticked (ties: the first they listed), so that groups
+    form around preferences learners share. Dimensions with nothing stated
+    are left out."""
+    prefs = {ln.id: preferences(ln) for ln in learners}
+    holders: dict[str, Counter[str]] = {k: Counter() for k in PROFILE_KEYS}
+    for p in prefs.values():
+        for k, values in p.items():
+            holders[k].update(values)
+    out: dict[str, dict[str, str]] = {}
+    for lid, p in prefs.items():
+        chosen: dict[str, str] = {}
+        for k, values in p.items():
+            best = values[0]
+            for v in values[1:]:
+                if holders[k][v] > holders[k][best]:
+                    best = v
+            chosen[k] = best
+        out[lid] = chosen
+    return out
+
+
 def _label(i: int) -> str:
     """A, B, ..., Z, AA, AB, ..."""
     s = ""
@@ -246,10 +353,22 @@ def _label(i: int) -> str:
     return s
 
 
+def letter(i: int) -> str:
+    """The i-th group letter (0 -> A, 25 -> Z, 26 -> AA)."""
+    return _label(i)
+
+
 def _join(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def join_names(words: Sequence[str], limit: int = 12) -> str:
+    """Names joined in words; beyond ``limit``, "and N others"."""
+    if len(words) <= limit:
+        return _join(words)
+    return ", ".join(words[:limit]) + f" and {len(words) - limit} others"
 
 
 def _f2(x: float) -> str:
@@ -556,9 +675,39 @@ class _Unit:
     profile: tuple[str, ...]
 
 
-def _profile_key(ln: LearnerFeatures) -> tuple[str, ...]:
+def _profile_key(resolved: Mapping[str, str]) -> tuple[str, ...]:
     # "~" sorts after letters: learners with no stated preference come last.
-    return tuple(str(ln.profile.get(k, "~")) for k in PROFILE_KEYS)
+    return tuple(resolved.get(k, "~") for k in PROFILE_KEYS)
+
+
+@dataclass
+class _Context:
+    """Per-learner features the kinds and the explanations use, for learners
+    sorted by id."""
+
+    ls: list[LearnerFeatures]
+    names: _Names
+    ready_raw: list[float | None]
+    ready: list[float]  # unknown readiness filled with the class median
+    fill: float
+    prefs: list[dict[str, tuple[str, ...]]]  # all stated preferences
+    resolved: list[dict[str, str]]  # one per dimension (resolve_profiles)
+
+    @classmethod
+    def of(cls, ls: list[LearnerFeatures], names: _Names) -> _Context:
+        ready_raw = [readiness(ln) for ln in ls]
+        known = [r for r in ready_raw if r is not None]
+        fill = float(np.median(known)) if known else 0.5
+        resolved = resolve_profiles(ls)
+        return cls(
+            ls=ls,
+            names=names,
+            ready_raw=ready_raw,
+            ready=[fill if r is None else r for r in ready_raw],
+            fill=fill,
+            prefs=[preferences(ln) for ln in ls],
+            resolved=[resolved[ln.id] for ln in ls],
+        )
 
 
 def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -> Grouping:
@@ -626,23 +775,33 @@ def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -
             )
 
     # Features.
-    ready_raw = [readiness(ln) for ln in ls]
-    known = [r for r in ready_raw if r is not None]
-    fill = float(np.median(known)) if known else 0.5
-    ready = [fill if r is None else r for r in ready_raw]
+    ctx = _Context.of(ls, names)
+    ready = ctx.ready
     notes: list[str] = []
-    no_evidence = [name[i] for i, r in enumerate(ready_raw) if r is None]
+    no_evidence = [name[i] for i, r in enumerate(ctx.ready_raw) if r is None]
     if no_evidence and request.kind in ("readiness", "heterogeneous"):
         notes.append(
-            f"No evidence yet for {_join(no_evidence)}: placed as if at the class median "
-            f"readiness ({_f2(fill)})."
+            f"No evidence yet for {join_names(no_evidence)}: placed as if at the class median "
+            f"readiness ({_f2(ctx.fill)})."
         )
+    if request.kind == "interest":
+        no_tags = [name[i] for i in range(n) if not ls[i].interests]
+        if len(no_tags) == n:
+            notes.append(NO_INTERESTS_AT_ALL)
+        elif no_tags:
+            notes.append(NO_INTERESTS_SOME.format(names=join_names(no_tags)))
+    if request.kind == "profile":
+        no_profile = [name[i] for i in range(n) if not ctx.prefs[i]]
+        if len(no_profile) == n:
+            notes.append(NO_PROFILE_AT_ALL)
+        elif no_profile:
+            notes.append(NO_PROFILE_SOME.format(names=join_names(no_profile)))
     units = [
         _Unit(
             members=m,
             readiness=sum(ready[i] for i in m) / len(m),
             tags=Counter(t for i in m for t in set(ls[i].interests)),
-            profile=Counter(_profile_key(ls[i]) for i in m).most_common(1)[0][0],
+            profile=Counter(_profile_key(ctx.resolved[i]) for i in m).most_common(1)[0][0],
         )
         for m in unit_members
     ]
@@ -685,7 +844,8 @@ def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -
     else:
         members_of.sort(key=lambda m: m[0])
     groups = tuple(
-        _describe(_label(k), m, ls, ready, request, names) for k, m in enumerate(members_of)
+        _describe(_label(k), f"Group {_label(k)}", m, ctx, request)
+        for k, m in enumerate(members_of)
     )
     if together:
         chains = [_join([name[i] for i in m]) for m in unit_members if len(m) > 1]
@@ -869,14 +1029,16 @@ def _greedy(cost: np.ndarray, sizes: list[int], caps: list[int]) -> list[int] | 
 # -------------------------------------------------------------- explanations
 def _describe(
     label: str,
+    title: str,
     members: list[int],
-    ls: list[LearnerFeatures],
-    ready: list[float],
+    ctx: _Context,
     request: GroupingRequest,
-    names: _Names,
 ) -> Group:
+    """A group of learners (indices into ``ctx.ls``) and its explanation,
+    which starts with ``title`` ("Group B: ...")."""
+    ls = ctx.ls
     ids = tuple(ls[i].id for i in members)
-    rs = [ready[i] for i in members]
+    rs = [ctx.ready[i] for i in members]
     mean_r = sum(rs) / len(rs)
     rng_r = (min(rs), max(rs))
     tag_count = Counter(t for i in members for t in set(ls[i].interests))
@@ -886,13 +1048,21 @@ def _describe(
         for t, c in sorted(tag_count.items(), key=lambda x: (-x[1], x[0]))
         if c >= half and (c >= 2 or len(members) == 1)
     )
+    # Profile: for each dimension, the preference most members stated
+    # (among all they ticked), when more than half of them did.
     prof: dict[str, str] = {}
+    held: dict[str, int] = {}
     for k in PROFILE_KEYS:
-        seen_vals = Counter(ls[i].profile[k] for i in members if k in ls[i].profile)
+        seen_vals = Counter(v for i in members for v in ctx.prefs[i].get(k, ()))
         if seen_vals:
-            v, times = min(seen_vals.items(), key=lambda x: (-x[1], x[0]))
+            # Ties: the order of PROFILE_PHRASES (the learner profile's order).
+            rank = {p: r for r, p in enumerate(PROFILE_PHRASES[k])}
+            v, times = min(
+                seen_vals.items(), key=lambda x: (-x[1], rank.get(x[0], len(rank)), x[0])
+            )
             if times > half:
                 prof[k] = v
+                held[k] = times
     n = len(members)
     count = f"{n} learner{'s' if n != 1 else ''}"
     obj = request.objective_code or "today's objective"
@@ -921,40 +1091,80 @@ def _describe(
             else:
                 text = f"not yet secure on {_join(list(weak))}, prerequisites of today's objective"
             text += f" ({obj}); " + "; ".join(f"{c} averages {_f2(pre_means[c])}" for c in weak)
+            # Means can hide a learner who is already secure (a teacher's
+            # move, or a constraint repair): name them.
+            ahead = [
+                ctx.names(ls[i].id)
+                for i in members
+                if all(ls[i].prerequisite_mastery.get(c, 0.0) >= SECURE for c in weak)
+            ]
+            if ahead:
+                verb = "is" if len(ahead) == 1 else "are"
+                text += f"; {join_names(ahead)} {verb} already secure on {_join(list(weak))}"
         elif obj_mean is not None and obj_mean >= SECURE:
             text = f"secure on {obj} (mastery averages {_f2(obj_mean)}): ready to practise toward mastery"
         else:
             text = f"prerequisites secure: ready for the objective {obj}{statement}"
-        explanation = f"Group {label}: {text}. {count}, readiness {_f2(rng_r[0])}-{_f2(rng_r[1])}."
+        if not weak:
+            # Means can hide a learner who is behind (a teacher's move, or a
+            # constraint repair): name them, with what they are not yet
+            # secure on (a prerequisite; or, in a group said to be secure on
+            # the objective, the objective itself).
+            on_objective = obj_mean is not None and obj_mean >= SECURE
+            behind: list[tuple[str, list[str]]] = []
+            for i in members:
+                codes = sorted(c for c, v in ls[i].prerequisite_mastery.items() if v < SECURE)
+                own = ls[i].objective_mastery
+                if on_objective and own is not None and own < SECURE:
+                    codes.append(obj)
+                if codes:
+                    behind.append((ctx.names(ls[i].id), codes))
+            if len(behind) == 1:
+                text += f"; {behind[0][0]} is not yet secure on {_join(behind[0][1])}"
+            elif behind:
+                text += "; not yet secure: " + ", ".join(
+                    f"{who} ({', '.join(codes)})" for who, codes in behind
+                )
+        explanation = f"{title}: {text}. {count}, readiness {_f2(rng_r[0])}-{_f2(rng_r[1])}."
     elif request.kind == "heterogeneous":
         explanation = (
-            f"Group {label}: mixed readiness, from {_f2(rng_r[0])} to {_f2(rng_r[1])} "
+            f"{title}: mixed readiness, from {_f2(rng_r[0])} to {_f2(rng_r[1])} "
             f"(mean {_f2(mean_r)}), so learners further along can support the others on {obj}. "
             f"{count}."
         )
     elif request.kind == "interest":
+        missing = [ctx.names(ls[i].id) for i in members if not ls[i].interests]
         if shared:
-            held = ", ".join(f"{t} ({tag_count[t]} of {n})" for t in shared[:3])
-            explanation = f"Group {label}: shared interest in {held}. {count}."
+            held_tags = ", ".join(f"{t} ({tag_count[t]} of {n})" for t in shared[:3])
+            text = f"shared interest in {held_tags}"
         elif tag_count:
             top = min(tag_count.items(), key=lambda x: (-x[1], x[0]))
-            explanation = (
-                f"Group {label}: no interest shared by most of the group; the most common is "
-                f"{top[0]} ({top[1]} of {n}). {count}."
+            text = (
+                f"no interest shared by most of the group; the most common is "
+                f"{top[0]} ({top[1]} of {n})"
             )
         else:
-            explanation = f"Group {label}: no interests stated. {count}."
+            text = f"no interests stated yet by anyone in this group ({join_names(missing)})"
+        if missing and tag_count:
+            text += f"; no interests stated yet by {join_names(missing)}"
+        explanation = f"{title}: {text}. {count}."
     else:
+        missing = [ctx.names(ls[i].id) for i in members if not ctx.prefs[i]]
         parts = []
         for k in PROFILE_KEYS:
             if k in prof:
                 v = prof[k]
-                c = sum(1 for i in members if ls[i].profile.get(k) == v)
-                parts.append(f"{_PROFILE_PHRASES[k].get(v, f'{k} {v}')} ({c} of {n})")
+                phrase = PROFILE_PHRASES[k].get(v) or _PROFILE_FALLBACK[k].format(value=v)
+                parts.append(f"{phrase} ({held[k]} of {n})")
         if parts:
-            explanation = f"Group {label}: most {_join(parts)}. {count}."
+            text = f"most {_join(parts)}"
+        elif len(missing) == n:
+            text = f"no learning profile stated yet by anyone in this group ({join_names(missing)})"
         else:
-            explanation = f"Group {label}: mixed learning profiles. {count}."
+            text = "mixed learning profiles"
+        if missing and len(missing) < n:
+            text += f"; no learning profile stated yet by {join_names(missing)}"
+        explanation = f"{title}: {text}. {count}."
     return Group(
         label=label,
         members=ids,
@@ -965,6 +1175,65 @@ def _describe(
         shared_interests=shared,
         profile=prof,
     )
+
+
+def describe_groups(
+    learners: Sequence[LearnerFeatures],
+    request: GroupingRequest,
+    groups: Sequence[tuple[str, Sequence[str]]],
+) -> tuple[Group, ...]:
+    """Explain groups formed elsewhere -- e.g. after a teacher moved learners
+    or renamed a group -- in the words :func:`form_groups` uses for
+    ``request.kind``. ``groups`` are (name, learner ids); each explanation
+    starts with the name as given ("Ratio crew: ..."), and each Group's
+    ``label`` is that name. Learners missing from ``learners`` raise
+    :class:`GroupingConstraintError`; an empty group is described as empty.
+    Readiness of learners with no evidence is the median of ``learners``,
+    as in :func:`form_groups`."""
+    if request.kind not in KINDS:
+        raise GroupingConstraintError(BAD_KIND.format(kind=request.kind))
+    ls = sorted(learners, key=lambda x: x.id)
+    index = {ln.id: i for i, ln in enumerate(ls)}
+    ctx = _Context.of(ls, _Names(ls))
+    out = []
+    for title, ids in groups:
+        for lid in ids:
+            if lid not in index:
+                raise GroupingConstraintError(UNKNOWN_GROUP_MEMBER.format(group=title, id=lid))
+        members = sorted(index[lid] for lid in set(ids))
+        if not members:
+            out.append(Group(label=title, members=(), explanation=f"{title}: no learners."))
+            continue
+        out.append(_describe(title, title, members, ctx, request))
+    return tuple(out)
+
+
+def match_groups(
+    old: Sequence[Collection[str]], new: Sequence[Collection[str]]
+) -> list[int | None]:
+    """Which old group each new group continues: the matching of new to old
+    groups (each old group used at most once) with the most learners in
+    common, by an optimal (Hungarian) assignment; ties keep the same
+    position. A new group continues its match only if they share at least
+    half of the smaller group's learners; otherwise (or unmatched) it
+    continues nothing (None): it is a new group. Used to keep a group's name
+    and plan when the class is regrouped, whatever the groups are called."""
+    if not old or not new:
+        return [None] * len(new)
+    old_sets = [set(o) for o in old]
+    overlap = np.array([[len(set(nw) & o) for o in old_sets] for nw in new], dtype=float)
+    same_place = np.array(
+        [[0.0 if j == i else 1.0 for i in range(len(old_sets))] for j in range(len(new))]
+    )
+    # Overlap dominates; among equal overlaps, staying in place is preferred.
+    cost = -overlap * (len(new) + len(old_sets) + 1) + same_place
+    rows, cols = linear_sum_assignment(cost)
+    out: list[int | None] = [None] * len(new)
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        smaller = min(len(set(new[r])), len(old_sets[c]))
+        if overlap[r, c] > 0 and 2 * overlap[r, c] >= smaller:
+            out[r] = int(c)
+    return out
 
 
 # ---------------------------------------------------------------- regrouping
@@ -999,7 +1268,7 @@ def change_reasons(
                 )
         if set(prev.interests) != set(ln.interests):
             parts.append("stated interests changed")
-        if dict(prev.profile) != dict(ln.profile):
+        if preferences(prev) != preferences(ln):
             parts.append("learning profile changed")
         if parts:
             out[ln.id] = "; ".join(parts)
@@ -1029,6 +1298,6 @@ def compare_groupings(
             elif b is None:
                 reason = "not in the new grouping"
             else:
-                reason = "regrouped with the class; no change in their own evidence"
+                reason = NO_CHANGE_REASON
         moves.append(Move(lid, new.names.get(lid, lid), a, b, reason))
     return moves

@@ -14,7 +14,14 @@ from trellis.curriculum.selectors import (
     prerequisites_of,
 )
 from trellis.evidence import mastery
-from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
+from trellis.evidence.models import (
+    Assessment,
+    AssessmentAssignment,
+    Attempt,
+    MasteryRecord,
+    Response,
+)
+from trellis.evidence.models import assessment as am
 from trellis.evidence.models import mastery_state as lv
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
@@ -187,14 +194,42 @@ def class_heatmap(
     )
 
 
-def assessments_for_learner(learner: User) -> list[tuple[Assessment, Attempt | None]]:
-    """Assessments assigned to this learner (class-wide or to them), newest first."""
+def _group_assessment_ids(learner: User) -> set[int]:
+    """Assessments assigned to a differentiation group of one of the
+    learner's classes that the learner is in now (the group's current
+    members, as ``is_assigned`` reads them)."""
+    from trellis.evidence.services.assessments import group_member_ids
+
     classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
+    rows = AssessmentAssignment.objects.filter(
+        target=am.TARGET_GROUP, assessment__school_class__in=classes
+    ).values_list("assessment_id", "assigned_group_id")
+    members: dict[int, set[int]] = {}
+    found = set()
+    for assessment_id, group_id in rows:
+        if group_id not in members:
+            members[group_id] = group_member_ids(group_id)
+        if learner.pk in members[group_id]:
+            found.add(assessment_id)
+    return found
+
+
+def _assigned_to(learner: User) -> Q:
+    """The assessments assigned to this learner: to their class, to them by
+    name, or to a group of their class they are in."""
+    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
+    return (
+        Q(assignments__target=am.TARGET_CLASS, school_class__in=classes)
+        | Q(assignments__target=am.TARGET_LEARNER, assignments__learner=learner)
+        | Q(pk__in=_group_assessment_ids(learner))
+    )
+
+
+def assessments_for_learner(learner: User) -> list[tuple[Assessment, Attempt | None]]:
+    """Assessments assigned to this learner (class-wide, to a group they are
+    in, or to them), newest first, each with the learner's attempt if any."""
     assessments = list(
-        Assessment.objects.filter(
-            Q(assignments__target="class", school_class__in=classes)
-            | Q(assignments__target="learner", assignments__learner=learner)
-        )
+        Assessment.objects.filter(_assigned_to(learner))
         .select_related("school_class")
         .distinct()
         .order_by("-opens_at")
@@ -215,12 +250,8 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
     administered = Membership.objects.filter(user=user, role="admin", active=True).values(
         "school_id"
     )
-    attended = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
     return Assessment.objects.filter(
-        Q(school_class__in=taught)
-        | Q(school__in=administered)
-        | Q(assignments__target="class", school_class__in=attended)
-        | Q(assignments__target="learner", assignments__learner=user)
+        Q(school_class__in=taught) | Q(school__in=administered) | _assigned_to(user)
     ).distinct()
 
 

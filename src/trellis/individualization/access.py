@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from trellis.individualization.models import (
     IndividualPlan,
+    Module,
     ModuleSequence,
     SpecificObjective,
     SummativeReport,
@@ -29,10 +30,16 @@ def access_plan(user: User, plan_id: object, *, via: str | None = None) -> Indiv
     return plan
 
 
-def access_plan_to_change(user: User, plan_id: object) -> IndividualPlan:
+def access_plan_to_change(user: User, plan_id: object, *, via: str | None = None) -> IndividualPlan:
+    """A plan the person may change; ``via`` logs the read when the page or
+    endpoint shows the plan's contents (an edit form, a changed plan)."""
     plan = access_plan(user, plan_id)
     if not user.has_perm("individualization.change_plan", plan):
         raise PermissionDenied(FORBIDDEN)
+    if via is not None:
+        from trellis.individualization.services.plans import plan_read_record
+
+        plan_read_record(plan=plan, reader=user, via=via)
     return plan
 
 
@@ -47,20 +54,24 @@ def access_plan_reads(user: User, plan_id: object) -> IndividualPlan:
 
 
 def access_objective(
-    user: User, objective_id: object, *, change: bool = False
+    user: User, objective_id: object, *, change: bool = False, via: str | None = None
 ) -> SpecificObjective:
     objective = _get(SpecificObjective, objective_id)
     if change:
-        access_plan_to_change(user, objective.plan_id)
+        access_plan_to_change(user, objective.plan_id, via=via)
     else:
-        access_plan(user, objective.plan_id)
+        access_plan(user, objective.plan_id, via=via)
     return objective
 
 
-def access_support_to_log(user: User, support_id: object) -> Support:
+def access_support_to_change(user: User, support_id: object, *, via: str | None = None) -> Support:
+    """A support the person may change, delete or log sessions of."""
     support = _get(Support, support_id)
-    access_plan_to_change(user, support.plan_id)
+    access_plan_to_change(user, support.plan_id, via=via)
     return support
+
+
+access_support_to_log = access_support_to_change
 
 
 def access_report(user: User, report_id: object) -> SummativeReport:
@@ -83,3 +94,9 @@ def access_sequence_to_arrange(user: User, sequence_id: object) -> ModuleSequenc
     sequence = _get(ModuleSequence, sequence_id)
     access_class_as_teacher(user, sequence.school_class_id)
     return sequence
+
+
+def access_module_to_arrange(user: User, module_id: object) -> Module:
+    module = _get(Module, module_id)
+    access_sequence_to_arrange(user, module.sequence_id)
+    return module

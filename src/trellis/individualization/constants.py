@@ -53,4 +53,10 @@ NEEDS_COMPETENCY = "Tie the objective to at least one competency."
 COMPETENCY_ELSEWHERE = "Competency {code} belongs to a framework this school does not use."
 MANUAL_ONLY = "Measurements are entered by hand only for objectives measured by the teacher."
 MINUTES_POSITIVE = "Minutes must be more than 0."
+UNKNOWN_METHOD = "Unknown measurement method {value!r}; use one of: {choices}."
+UNKNOWN_SUPPORT_KIND = "Unknown kind of support {value!r}; use one of: {choices}."
+METHOD_LOCKED = (
+    "This objective has {count} measurement(s) entered by hand, so it stays measured by the"
+    " teacher; add a new objective to measure progress another way."
+)
 REVIEW_DATE_FORMAT = "Review date {value!r} is not a date (use YYYY-MM-DD)."

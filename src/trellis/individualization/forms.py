@@ -29,6 +29,11 @@ class PlanForm(Described):
         choices=list(c.ACCOMMODATIONS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={
+            "invalid_choice": c.UNKNOWN_ACCOMMODATION.replace("{value!r}", "'%(value)s'").format(
+                choices=", ".join(c.ACCOMMODATIONS)
+            )
+        },
     )
     time_multiplier = forms.FloatField(
         initial=c.DEFAULT_TIME_MULTIPLIER,
@@ -50,7 +55,25 @@ class PlanForm(Described):
 
 
 class PlanChangeForm(PlanForm):
+    responsible = forms.ModelChoiceField(
+        queryset=None, label="Person responsible", help_text="A teacher or admin of the school."
+    )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why this change")
+
+    field_order = [
+        "title",
+        "summary",
+        "accommodations",
+        "time_multiplier",
+        "review_dates",
+        "responsible",
+        "responsible_note",
+        "reason",
+    ]
+
+    def __init__(self, *args, staff_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = staff_qs
 
 
 class ObjectiveForm(Described):
@@ -73,12 +96,28 @@ class ObjectiveForm(Described):
         self.fields["competencies"].queryset = competencies_qs
 
 
+class ObjectiveChangeForm(ObjectiveForm):
+    reason = forms.CharField(label="Why this change")
+
+
 class SupportForm(Described):
     kind = forms.ChoiceField(choices=SUPPORT_KINDS)
     provider = forms.CharField(max_length=150, label="With (aide or specialist)")
     focus = forms.CharField(max_length=200, required=False)
     planned_minutes_per_week = forms.IntegerField(min_value=1, label="Planned minutes per week")
     reason = forms.CharField(label="Why this change", initial="Support added.")
+
+
+class SupportChangeForm(SupportForm):
+    reason = forms.CharField(label="Why this change")
+
+
+class RemoveForm(Described):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why remove it",
+        help_text="Kept with the plan's new version, with your name.",
+    )
 
 
 class SessionForm(Described):

@@ -141,3 +141,17 @@ def objective_progress(objective: SpecificObjective) -> ObjectiveProgress:
         table=m.progress_table(aim, points),
         svg=svg,
     )
+
+
+def decisions_waiting(user, plans) -> list[tuple]:
+    """(plan, progress) for every objective of an active plan the person may
+    change whose decision rule asks for action: the teacher's prompts."""
+    out = []
+    for plan in plans:
+        if plan.status != "active" or not user.has_perm("individualization.change_plan", plan):
+            continue
+        for objective in plan.objectives.all():
+            progress = objective_progress(objective)
+            if progress.prompt:
+                out.append((plan, progress))
+    return out

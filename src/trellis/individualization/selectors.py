@@ -49,6 +49,18 @@ def plan_detail(plan_id: int) -> IndividualPlan:
     )
 
 
+def versions_with_changes(plan: IndividualPlan) -> list[tuple]:
+    """(version, what it changed) newest first, for the versions table."""
+    from trellis.individualization.services.plans import describe_changes
+
+    versions = sorted(plan.versions.all(), key=lambda v: v.number)
+    out, before = [], None
+    for version in versions:
+        out.append((version, describe_changes(before, version.snapshot)))
+        before = version.snapshot
+    return out[::-1]
+
+
 def active_plan_for(learner: User) -> IndividualPlan | None:
     if not getattr(learner, "pk", None):
         return None
@@ -124,6 +136,43 @@ class PaceRow:
     of: int
     days_on_module: int | None
     status: str  # "working", "finished", "not started", "not placed"
+    check: str = ""  # how the current module's mastery check stands, in words
+
+
+def _check_states(rows: list[tuple[int, Module]]) -> dict[int, str]:
+    """For (learner id, current module) pairs: where each learner's attempt at
+    the module's mastery check stands -- two queries for the whole board."""
+    from trellis.evidence.models import Attempt, Response
+
+    wanted = {(lid, m.mastery_check_id): m for lid, m in rows if m.mastery_check_id}
+    if not wanted:
+        return {}
+    attempts = {
+        (a.learner_id, a.assessment_id): a
+        for a in Attempt.objects.filter(
+            learner_id__in={lid for lid, _ in wanted},
+            assessment_id__in={cid for _, cid in wanted},
+        )
+    }
+    answers: dict[int, dict[int, bool]] = {}
+    for attempt_id, item_id, correct in Response.objects.filter(
+        attempt_id__in=[a.pk for a in attempts.values()], corrections__isnull=True
+    ).values_list("attempt_id", "item_id", "correct"):
+        answers.setdefault(attempt_id, {})[item_id] = bool(correct)
+    out = {}
+    for (lid, cid), module in wanted.items():
+        attempt = attempts.get((lid, cid))
+        needs = f"needs {round(100 * module.threshold)} %"
+        if attempt is None or not attempt.item_ids:
+            out[lid] = f"check not taken yet ({needs})"
+            continue
+        got = answers.get(attempt.pk, {})
+        share = round(100 * sum(got.values()) / len(attempt.item_ids))
+        if attempt.submitted_at is None and len(got) < len(attempt.item_ids):
+            out[lid] = f"check under way: {len(got)} of {len(attempt.item_ids)} answered"
+        else:
+            out[lid] = f"check not passed: {share} % ({needs}); give the module a new check"
+    return out
 
 
 def _days(since: datetime, today: date) -> int:
@@ -161,6 +210,24 @@ def pacing_board(school_class: SchoolClass) -> list[PaceRow]:
             if pace.start_after:  # a later start counts from the day it began
                 days = min(days, max(0, (today - pace.start_after).days))
         rows.append(PaceRow(learner, pace, module, position, len(modules), days, status))
+    checks = _check_states(
+        [(r.learner.pk, r.module) for r in rows if r.status == "working" and r.module]
+    )
+    rows = [
+        PaceRow(
+            r.learner,
+            r.pace,
+            r.module,
+            r.position,
+            r.of,
+            r.days_on_module,
+            r.status,
+            checks[r.learner.pk],
+        )
+        if r.learner.pk in checks
+        else r
+        for r in rows
+    ]
     order = {"working": 0, "not started": 1, "not placed": 2, "finished": 3}
     rows.sort(key=lambda r: (order[r.status], -(r.days_on_module or 0), r.learner.username))
     return rows
@@ -170,5 +237,11 @@ def paces_of_learner(learner: User) -> QuerySet[LearnerPace]:
     return (
         LearnerPace.objects.filter(learner=learner)
         .select_related("school_class", "sequence", "current_module__mastery_check")
-        .prefetch_related("current_module__resources", "current_module__competencies")
+        .prefetch_related(
+            "current_module__resources",
+            "current_module__competencies",
+            "sequence__modules",
+            "passes",
+        )
+        .order_by("school_class__name", "pk")
     )

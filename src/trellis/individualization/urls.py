@@ -11,6 +11,10 @@ urlpatterns = [
     path("plans/<int:plan_id>/supports/new/", plans.support_add, name="support-add"),
     path("plans/<int:plan_id>/reads/", plans.plan_reads, name="plan-reads"),
     path("supports/<int:support_id>/sessions/", plans.session_log, name="session-log"),
+    path("supports/<int:support_id>/edit/", plans.support_edit, name="support-edit"),
+    path("supports/<int:support_id>/delete/", plans.support_delete, name="support-delete"),
+    path("objectives/<int:objective_id>/edit/", plans.objective_edit, name="objective-edit"),
+    path("objectives/<int:objective_id>/delete/", plans.objective_delete, name="objective-delete"),
     path(
         "objectives/<int:objective_id>/measurements/", plans.measurement_add, name="measurement-add"
     ),
@@ -23,5 +27,6 @@ urlpatterns = [
     ),
     path("classes/<int:class_id>/modules/place/", pacing.pace_place, name="pace-place"),
     path("sequences/<int:sequence_id>/modules/new/", pacing.module_add, name="module-add"),
+    path("modules/<int:module_id>/edit/", pacing.module_edit, name="module-edit"),
     path("modules/mine/", pacing.my_modules, name="my-modules"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from trellis.interop.models import XapiCredential
 from trellis.people.access import (
     FORBIDDEN,
     NOT_FOUND,
@@ -47,3 +48,22 @@ def access_learner_activity(user: User, learner_id: object) -> User:
     if not user.has_perm("interop.view_learner_activity", learner):
         raise NotVisible(NOT_FOUND)
     return learner
+
+
+def access_credential_school(user: User, school_id: object) -> School:
+    """A school whose tool credentials ``user`` may issue (404 otherwise)."""
+    school = access_school(user, school_id)
+    if not user.has_perm("interop.manage_xapi_credentials", school):
+        raise NotVisible(NOT_FOUND)
+    return school
+
+
+def access_credential(user: User, credential_id: object) -> XapiCredential:
+    """A tool credential ``user`` may revoke (404 otherwise)."""
+    try:
+        credential = XapiCredential.objects.select_related("school").get(pk=int(credential_id))
+    except (XapiCredential.DoesNotExist, TypeError, ValueError):
+        raise NotVisible(NOT_FOUND) from None
+    if not user.has_perm("interop.manage_xapi_credentials", credential.school):
+        raise NotVisible(NOT_FOUND)
+    return credential

@@ -1,16 +1,29 @@
-"""Export endpoints: class and school tables as CSV or JSON, a learner's
-whole record as a zip, and erasure of a learner. Each endpoint checks access
-through ``trellis.interop.access`` and calls one service."""
+"""Interoperability endpoints: class and school tables as CSV or JSON, a
+learner's whole record as a zip, erasure of a learner, a learner's outside
+(xAPI) activity, the tools' xAPI credentials, and OneRoster import and
+export. Each endpoint checks access through ``trellis.interop.access`` (or
+the rule it names) and calls one service. The xAPI Statements resource
+itself is not here: it lives at ``/xapi/statements`` (``xapi/views.py``)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from trellis.interop import access, exports
 from trellis.interop.learner_record import learner_archive, learner_erase
-from trellis.interop.xapi.selectors import activity_row, statements_for_learner
+from trellis.interop.oneroster import RosterRefused, export_roster, import_roster
+from trellis.interop.xapi.credentials import credential_issue, credential_revoke, credentials_for
+from trellis.interop.xapi.selectors import (
+    activity_row,
+    learners_with_activity,
+    statements_for_learner,
+)
+from trellis.people.access import FORBIDDEN
 
 router = Router(tags=["exports"])
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -90,6 +103,29 @@ class ActivityOut(Schema):
     note: str
 
 
+class LearnerActivityOut(Schema):
+    learner_id: int
+    learner: str
+    statements: int
+    evidence: int
+    latest: str
+
+
+@router.get("/xapi/learners", response=list[LearnerActivityOut], url_name="xapi-activity-overview")
+def learners_activity(request: HttpRequest):
+    """The learners you may see who have outside activity, latest first."""
+    return [
+        {
+            "learner_id": row.learner.pk,
+            "learner": str(row.learner),
+            "statements": row.statements,
+            "evidence": row.evidence,
+            "latest": row.latest.isoformat(),
+        }
+        for row in learners_with_activity(request.user)
+    ]
+
+
 @router.get(
     "/xapi/learners/{learner_id}/statements",
     response=list[ActivityOut],
@@ -99,3 +135,112 @@ def learner_statements(request: HttpRequest, learner_id: int):
     """The latest 100 statements outside tools sent about a learner."""
     learner = access.access_learner_activity(request.user, learner_id)
     return [activity_row(s) for s in statements_for_learner(learner)[:100]]
+
+
+class CredentialOut(Schema):
+    id: int
+    school_id: int
+    name: str
+    key: str
+    active: bool
+    created_at: str
+
+
+class CredentialIssued(CredentialOut):
+    secret: str
+
+
+class CredentialIn(Schema):
+    school_id: int
+    name: str
+
+
+def _credential(credential) -> dict:
+    return {
+        "id": credential.pk,
+        "school_id": credential.school_id,
+        "name": credential.name,
+        "key": credential.key,
+        "active": credential.active,
+        "created_at": credential.created_at.isoformat(),
+    }
+
+
+@router.get("/xapi/credentials", response=list[CredentialOut], url_name="xapi-credentials")
+def list_credentials(request: HttpRequest):
+    """The xAPI credentials of the schools you administer (no secrets)."""
+    return [_credential(c) for c in credentials_for(request.user)]
+
+
+@router.post(
+    "/xapi/credentials", response={201: CredentialIssued}, url_name="xapi-credential-issue"
+)
+def issue_credential(request: HttpRequest, payload: CredentialIn):
+    """Issue a key and secret for one tool of a school; the secret is in
+    this answer only."""
+    school = access.access_credential_school(request.user, payload.school_id)
+    credential, secret = credential_issue(school=school, name=payload.name)
+    return Status(201, {**_credential(credential), "secret": secret})
+
+
+@router.post(
+    "/xapi/credentials/{credential_id}/revoke",
+    response=CredentialOut,
+    url_name="xapi-credential-revoke",
+)
+def revoke_credential(request: HttpRequest, credential_id: int):
+    """Stop accepting a tool's credential."""
+    credential = access.access_credential(request.user, credential_id)
+    return _credential(credential_revoke(credential=credential))
+
+
+class ProblemOut(Schema):
+    file: str
+    line: int
+    column: str
+    message: str
+
+
+class RosterReportOut(Schema):
+    dry_run: bool
+    changes: dict[str, dict[str, int]]
+    notes: list[str]
+
+
+#: The uploaded zip (a required multipart field named ``file``).
+ROSTER_FILE = File(...)
+
+
+class RosterRefusedOut(Schema):
+    detail: str
+    problems: list[ProblemOut]
+
+
+@router.post(
+    "/oneroster/import",
+    response={200: RosterReportOut, 422: RosterRefusedOut},
+    url_name="oneroster-import-api",
+)
+def oneroster_import(request: HttpRequest, file: UploadedFile = ROSTER_FILE, dry_run: bool = False):
+    """Import a OneRoster 1.2 CSV zip (all or nothing), or with
+    ``dry_run=true`` only report what it would change. A refused file is a
+    422 listing every problem with its file, line and column."""
+    if not request.user.has_perm("interop.import_roster"):
+        raise PermissionDenied(FORBIDDEN)
+    try:
+        plan = import_roster(file, dry_run=dry_run, user=request.user, filename=file.name or "")
+    except RosterRefused as refused:
+        problems = [p.as_dict() for p in refused.problems]
+        return Status(422, {"detail": str(refused), "problems": problems})
+    return Status(200, {"dry_run": dry_run, "changes": plan.summary, "notes": plan.notes})
+
+
+@router.post("/oneroster/export", url_name="oneroster-export-api")
+def oneroster_export(request: HttpRequest, claim: bool = True):
+    """The whole roster as a OneRoster 1.2 CSV zip (bulk). With ``claim``
+    (the default) records made in Trellis are first given sourcedIds."""
+    if not request.user.has_perm("interop.export_roster"):
+        raise PermissionDenied(FORBIDDEN)
+    buffer = io.BytesIO()
+    export_roster(buffer, claim=claim)
+    return _file(buffer.getvalue(), "application/zip", "oneroster-export.zip")

@@ -36,3 +36,7 @@ rules.add_perm("interop.erase_learner", can_export_learner)
 
 # A learner's activity from outside tools (xAPI): whoever may see the learner.
 rules.add_perm("interop.view_learner_activity", can_view_learner)
+
+# xAPI credentials of a school's tools: issued, listed and revoked by the
+# school's admins and operators.
+rules.add_perm("interop.manage_xapi_credentials", can_view_school)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("interop/oneroster/confirm/", views.oneroster_confirm, name="oneroster-confirm"),
     path("interop/oneroster/export/", views.oneroster_export, name="oneroster-export"),
     path("xapi/statements", xapi_views.statements, name="xapi-statements"),
+    path("interop/activity/", xapi_pages.activity_overview, name="xapi-activity-overview"),
     path(
         "interop/learners/<int:learner_id>/activity/",
         xapi_pages.learner_activity,

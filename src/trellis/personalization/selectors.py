@@ -21,6 +21,7 @@ from trellis.personalization.models import (
     AssessmentChoice,
     Benchmark,
     BenchmarkCheck,
+    CheckIn,
     Goal,
     NetworkMember,
     PortfolioEntry,
@@ -71,7 +72,7 @@ def benchmark_progress(goal: Goal) -> list[BenchmarkProgress]:
     )
     latest: dict[int, float] = {}
     for bid, progress in (
-        BenchmarkCheck.objects.filter(benchmark__goal=goal)
+        BenchmarkCheck.objects.filter(benchmark__goal=goal, source="self")
         .order_by("checkin__on", "pk")
         .values_list("benchmark_id", "progress")
     ):
@@ -87,15 +88,53 @@ def benchmark_progress(goal: Goal) -> list[BenchmarkProgress]:
     return out
 
 
+@dataclass(frozen=True)
+class CheckInRow:
+    """One check-in with the progress of each benchmark as it stood then
+    (the learner's latest own rating, or the mastery recorded at that
+    check-in), in benchmark order; None where there was nothing yet."""
+
+    checkin: CheckIn
+    values: list[float | None]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checkin.progress)
+
+    @property
+    def percents(self) -> list[int | None]:
+        return [None if v is None else round(100 * v) for v in self.values]
+
+
+def goal_history(goal: Goal) -> list[CheckInRow]:
+    """The goal's check-ins, oldest first, for the progress chart and table."""
+    benchmarks = list(goal.benchmarks.all())
+    at: dict[int, dict[int, float]] = {}
+    for checkin_id, benchmark_id, progress in BenchmarkCheck.objects.filter(
+        checkin__goal=goal
+    ).values_list("checkin_id", "benchmark_id", "progress"):
+        at.setdefault(checkin_id, {})[benchmark_id] = progress
+    latest: dict[int, float] = {}
+    rows = []
+    for checkin in goal.checkins.all():
+        latest.update(at.get(checkin.pk, {}))
+        rows.append(CheckInRow(checkin, [latest.get(b.pk) for b in benchmarks]))
+    return rows
+
+
 def goal_progress(rows: list[BenchmarkProgress]) -> float:
     return sum(x.progress for x in rows) / len(rows) if rows else 0.0
+
+
+def goal_due(goal: Goal) -> dt.date | None:
+    """The goal's date, or its last benchmark's when it has none."""
+    return goal.target_date or max((b.due_on for b in goal.benchmarks.all()), default=None)
 
 
 def goal_projection(goal: Goal) -> Projection:
     """``project_goal`` over the progress stored at each check-in."""
     obs = [ProgressObservation(c.on, c.progress) for c in goal.checkins.all()]
-    due = goal.target_date or max((b.due_on for b in goal.benchmarks.all()), default=None)
-    return project_goal(obs, due=due)
+    return project_goal(obs, due=goal_due(goal))
 
 
 def choices_for(user: User) -> QuerySet[AssessmentChoice]:
@@ -243,3 +282,43 @@ def guidance_queue(teacher: User) -> dict[str, object]:
 
 def children_of(guardian: User) -> QuerySet[User]:
     return User.objects.filter(guardians_links__guardian=guardian).order_by("first_name")
+
+
+@dataclass(frozen=True)
+class ChoiceStanding:
+    """Where one learner of the class stands on an assessment choice."""
+
+    learner: User
+    proposal: Proposal | None
+    option: str | None  # the teacher's option they picked
+    option_number: int | None  # its number, from 1
+    must_pick: bool  # past the deadline with nothing accepted or picked
+
+
+def choice_standing(
+    choice: AssessmentChoice, now: dt.datetime | None = None
+) -> list[ChoiceStanding]:
+    """Every learner of the choice's class: their newest proposal, their pick,
+    and whether the deadline rule now asks them to pick an option."""
+    from django.utils import timezone
+
+    from trellis.personalization.models import OptionPick
+    from trellis.personalization.models import proposals as p
+
+    now = now or timezone.now()
+    newest: dict[int, Proposal] = {}
+    for proposal in choice.proposals.order_by("created_at", "pk"):
+        newest[proposal.learner_id] = proposal
+    accepted = set(choice.proposals.filter(status=p.ACCEPTED).values_list("learner_id", flat=True))
+    picks = dict(OptionPick.objects.filter(choice=choice).values_list("learner_id", "option"))
+    past = choice.deadline <= now
+    return [
+        ChoiceStanding(
+            learner=learner,
+            proposal=newest.get(learner.pk),
+            option=choice.options[picks[learner.pk]] if learner.pk in picks else None,
+            option_number=picks[learner.pk] + 1 if learner.pk in picks else None,
+            must_pick=past and learner.pk not in accepted and learner.pk not in picks,
+        )
+        for learner in people_selectors.roster_of(choice.school_class)
+    ]

@@ -25,6 +25,7 @@ urlpatterns = [
         name="learner-reflections",
     ),
     path("path/", misc.my_path, name="path"),
+    path("learners/<int:learner_id>/path/", misc.learner_path, name="learner-path"),
     path("portfolio/", misc.my_portfolio, name="portfolio"),
     path("learners/<int:learner_id>/portfolio/", misc.learner_portfolio, name="learner-portfolio"),
     path("portfolio/<int:entry_id>/file/", misc.entry_file, name="entry-file"),

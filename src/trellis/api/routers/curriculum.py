@@ -1,5 +1,5 @@
 """Curriculum endpoints: frameworks (with CASE import and export),
-competencies and items."""
+competencies, items and resources."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from trellis.curriculum import access, selectors, services
 from trellis.curriculum.case import framework_export_case, framework_import_case
-from trellis.curriculum.models import Competency, Item
+from trellis.curriculum.models import Competency, Item, Resource
 from trellis.people.access import access_school
 
 router = Router(tags=["curriculum"])
@@ -71,6 +71,46 @@ class ItemOut(Schema):
     numeric_tolerance: float
     accepted_answers: list[str]
     rubric: list[dict[str, Any]]
+
+
+class ResourceIn(Schema):
+    school_id: int
+    title: str
+    format: str
+    competency_ids: list[int]
+    url: str = ""
+    description: str = ""
+    readiness_level: int = 3
+    interest_tags: list[str] = []
+    accessibility_features: list[str] = []
+
+
+class ResourceOut(Schema):
+    id: int
+    school_id: int
+    title: str
+    format: str
+    url: str
+    description: str
+    readiness_level: int
+    interest_tags: list[str]
+    accessibility_features: list[str]
+    competency_ids: list[int]
+
+
+def _resource_out(resource: Resource) -> ResourceOut:
+    return ResourceOut(
+        id=resource.pk,
+        school_id=resource.school_id,
+        title=resource.title,
+        format=resource.format,
+        url=resource.url,
+        description=resource.description,
+        readiness_level=resource.readiness_level,
+        interest_tags=resource.interest_tags,
+        accessibility_features=resource.accessibility_features,
+        competency_ids=[c.pk for c in resource.competencies.all()],
+    )
 
 
 def _item_out(item: Item) -> ItemOut:
@@ -197,6 +237,37 @@ def item_create(request: HttpRequest, payload: ItemIn):
         rubric=[c.dict() for c in payload.rubric],
     )
     return Status(201, _item_out(created))
+
+
+@router.get(
+    "/resources",
+    response=list[ResourceOut],
+    summary="Resources of the schools where the caller is staff",
+)
+def resources(request: HttpRequest, competency_id: int | None = None):
+    qs = selectors.resources_visible_to(request.user).order_by("title", "pk")
+    if competency_id is not None:
+        qs = qs.filter(competencies=competency_id)
+    return [_resource_out(x) for x in qs]
+
+
+@router.post("/resources", response={201: ResourceOut}, summary="Create a resource")
+def resource_create(request: HttpRequest, payload: ResourceIn):
+    school = _school_for_authoring(request, payload.school_id)
+    comps = [access.access_competency(request.user, cid) for cid in payload.competency_ids]
+    created = services.resource_create(
+        school=school,
+        title=payload.title,
+        format=payload.format,
+        competencies=comps,
+        url=payload.url,
+        description=payload.description,
+        readiness_level=payload.readiness_level,
+        interest_tags=payload.interest_tags,
+        accessibility_features=payload.accessibility_features,
+        created_by=request.user,
+    )
+    return Status(201, _resource_out(created))
 
 
 def _school_for_authoring(request: HttpRequest, school_id: int):

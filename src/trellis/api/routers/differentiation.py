@@ -60,6 +60,9 @@ class MemberOut(Schema):
 
 class GroupOut(Schema):
     id: int | None = None
+    #: The group's identity across versions (kept when it is renamed, when
+    #: learners move, and by the group that continues it in a regroup).
+    key: str | None = None
     label: str
     explanation: str
     members: list[MemberOut]
@@ -92,8 +95,10 @@ class GroupingRef(Schema):
 
 
 class MovesIn(Schema):
-    moves: dict[int, str]
+    moves: dict[int, str] = {}
     reasons: dict[int, str] = {}
+    #: group id -> new name
+    names: dict[int, str] = {}
     note: str = ""
 
 
@@ -189,14 +194,6 @@ class FlagOut(Schema):
     since: dt.datetime
 
 
-class LiveOut(Schema):
-    class_id: int
-    as_of: dt.datetime
-    learners: int
-    responses: int
-    flags: list[FlagOut]
-
-
 class HandleIn(Schema):
     learner_id: int
     kind: str
@@ -211,6 +208,30 @@ class HandledOut(Schema):
     competency: str
     note: str
     at: dt.datetime
+    handled_by: str | None = None
+
+
+class LiveOut(Schema):
+    class_id: int
+    as_of: dt.datetime
+    learners: int
+    responses: int
+    flags: list[FlagOut]
+    #: The flags handled in this lesson (newest first, at most 10): what the
+    #: teacher did, as the live page lists it.
+    handled: list[HandledOut] = []
+
+
+def _handled_out(action: m.FlagAction) -> HandledOut:
+    return HandledOut(
+        id=action.pk,
+        learner_id=action.learner_id,
+        kind=action.kind,
+        competency=action.competency,
+        note=action.note,
+        at=action.at,
+        handled_by=str(action.handled_by) if action.handled_by else None,
+    )
 
 
 def _objective(school_class, objective_id: int):
@@ -237,6 +258,7 @@ def _grouping_out(grouping: Grouping) -> GroupingOut:
         groups=[
             GroupOut(
                 id=g.pk,
+                key=str(g.key),
                 label=g.label,
                 explanation=g.explanation,
                 members=[
@@ -321,15 +343,26 @@ def grouping_create(request: HttpRequest, payload: GroupingIn):
     school_class = access_class_as_teacher(request.user, payload.class_id)
     objective = _objective(school_class, payload.objective_id)
     learners = list(roster_of(school_class))
+    drafts = [services.GroupDraft(g.label, g.learner_ids, g.explanation) for g in payload.groups]
+    features = suggest.features_snapshot(learners, objective)
+    if payload.kind in dict(m.KINDS):  # blank explanations: the engine's
+        suggest.refresh_explanations(
+            objective=objective,
+            kind=payload.kind,
+            features=features,
+            drafts=drafts,
+            originals=[None] * len(drafts),
+            edited_by=request.user,
+        )
     grouping = services.grouping_save(
         school_class=school_class,
         objective=objective,
         kind=payload.kind,
-        groups=[services.GroupDraft(g.label, g.learner_ids, g.explanation) for g in payload.groups],
+        groups=drafts,
         constraints=payload.constraints,
         created_by=request.user,
         note=payload.note,
-        features=suggest.features_snapshot(learners, objective),
+        features=features,
     )
     return Status(201, _grouping_out(_loaded(grouping.pk)))
 
@@ -346,7 +379,7 @@ def grouping_detail(request: HttpRequest, grouping_id: int):
 @router.post(
     "/groupings/{grouping_id}/moves",
     response={201: GroupingOut},
-    summary="Move learners (saves a new version)",
+    summary="Move learners and/or rename groups (saves a new version)",
 )
 def grouping_move(request: HttpRequest, grouping_id: int, payload: MovesIn):
     grouping = access.access_grouping_to_change(request.user, grouping_id)
@@ -356,6 +389,7 @@ def grouping_move(request: HttpRequest, grouping_id: int, payload: MovesIn):
         reasons=payload.reasons,
         created_by=request.user,
         note=payload.note,
+        names=payload.names,
     )
     return Status(201, _grouping_out(_loaded(saved.pk)))
 
@@ -450,6 +484,7 @@ def live_flags(
             )
             for f in view.flags
         ],
+        handled=[_handled_out(h) for h in view.handled],
     )
 
 
@@ -468,17 +503,7 @@ def live_handle(request: HttpRequest, class_id: int, payload: HandleIn):
         note=payload.note,
         handled_by=request.user,
     )
-    return Status(
-        201,
-        HandledOut(
-            id=action.pk,
-            learner_id=action.learner_id,
-            kind=action.kind,
-            competency=action.competency,
-            note=action.note,
-            at=action.at,
-        ),
-    )
+    return Status(201, _handled_out(action))
 
 
 def _plan_out(plan: m.GroupPlan, entries: list[m.GroupPlanEntry]) -> PlanOut:

@@ -103,6 +103,11 @@ class ResponseOut(Schema):
     mastery: list[MasteryOut] = []
 
 
+class CorrectionIn(Schema):
+    correct: bool
+    answer: str | None = None
+
+
 class RubricScoreIn(Schema):
     points: list[int]
     comment: str = ""
@@ -332,6 +337,35 @@ def _may_practise(user, item: Item) -> bool:
 def response(request: HttpRequest, response_id: int):
     found = access.access_response(request.user, response_id)
     return _response_out(found, hide_score=_hidden(request.user, found))
+
+
+@router.post(
+    "/responses/{response_id}/corrections",
+    response={200: ResponseOut, 201: ResponseOut},
+    summary="Correct an automatic score (the class's teacher): a new record pointing at the "
+    "one it corrects; the learner's mastery is replayed",
+)
+def response_correction(
+    request: HttpRequest,
+    response_id: int,
+    payload: CorrectionIn,
+    idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_HEADER),
+):
+    found = access.access_response_to_score(request.user, response_id)
+    key = (idempotency_key or services.responses.new_key())[:64]
+    repeated = Response.objects.filter(learner_id=found.learner_id, idempotency_key=key).exists()
+    correction = services.response_correct(
+        original=found,
+        recorded_by=request.user,
+        idempotency_key=key,
+        correct=payload.correct,
+        answer=payload.answer,
+    )
+    records = MasteryRecord.objects.filter(
+        learner_id=found.learner_id, competency__items=found.item_id
+    )
+    out = _response_out(correction, not repeated, estimates={m.competency_id: m for m in records})
+    return Status(200 if repeated else 201, out)
 
 
 @router.post(

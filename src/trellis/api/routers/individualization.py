@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
@@ -15,7 +15,7 @@ from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment
 from trellis.individualization import access, selectors
 from trellis.individualization.models import VIA_API, IndividualPlan, ModuleSequence
-from trellis.individualization.progress import objective_progress
+from trellis.individualization.progress import decisions_waiting, objective_progress
 from trellis.individualization.services import pacing, plans, reports
 from trellis.people.access import (
     FORBIDDEN,
@@ -46,6 +46,7 @@ class PlanChangeIn(Schema):
     accommodations: list[str] | None = None
     time_multiplier: float | None = None
     review_dates: list[str] | None = None
+    responsible_id: int | None = None
     responsible_note: str | None = None
     status: str | None = None
 
@@ -74,12 +75,51 @@ class ObjectiveOut(Schema):
     target_date: dt.date
 
 
+class ObjectiveChangeIn(Schema):
+    reason: str
+    statement: str | None = None
+    competency_ids: list[int] | None = None
+    method: str | None = None
+    unit: str | None = None
+    baseline_value: float | None = None
+    baseline_date: dt.date | None = None
+    target_value: float | None = None
+    target_date: dt.date | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class RemovedOut(Schema):
+    plan_id: int
+    version: int
+
+
+class DecisionOut(Schema):
+    plan_id: int
+    learner_id: int
+    learner: str
+    objective_id: int
+    statement: str
+    decision: str
+    message: str
+
+
 class SupportIn(Schema):
     reason: str = "Support added."
     kind: str
     provider: str
     focus: str = ""
     planned_minutes_per_week: int
+
+
+class SupportChangeIn(Schema):
+    reason: str
+    kind: str | None = None
+    provider: str | None = None
+    focus: str | None = None
+    planned_minutes_per_week: int | None = None
 
 
 class SessionIn(Schema):
@@ -133,6 +173,7 @@ class VersionOut(Schema):
     at: dt.datetime
     changed_by: str
     reason: str
+    changes: list[str]
     snapshot: dict
 
 
@@ -224,6 +265,18 @@ def _objective_out(o) -> ObjectiveOut:
     )
 
 
+def _competencies(ids: list[int]) -> list[Competency]:
+    """The competencies named; an id that names none is refused (the
+    services then refuse one from another school's framework)."""
+    found = list(Competency.objects.filter(pk__in=ids))
+    missing = sorted(set(ids) - {comp.pk for comp in found})
+    if missing:
+        raise ValidationError(
+            {"competency_ids": f"Unknown competency id(s): {', '.join(map(str, missing))}."}
+        )
+    return found
+
+
 def _teacher_of(user: User, learner: User) -> None:
     if not (user.is_superuser or teaches_learner(user, learner)):
         raise PermissionDenied(FORBIDDEN)
@@ -237,6 +290,37 @@ def plan_list(request: HttpRequest):
         )
         for p in selectors.plans_visible_to(request.user)
     ]
+
+
+@router.get(
+    "/individual-plans/decisions",
+    response=list[DecisionOut],
+    summary="Decision-rule prompts on the plans the caller may change",
+)
+def decisions(request: HttpRequest):
+    plans_ = list(selectors.plans_visible_to(request.user))
+    return [
+        DecisionOut(
+            plan_id=plan.pk,
+            learner_id=plan.learner_id,
+            learner=str(plan.learner),
+            objective_id=p.objective.pk,
+            statement=p.objective.statement,
+            decision=p.decision.kind,
+            message=p.decision.message,
+        )
+        for plan, p in decisions_waiting(request.user, plans_)
+    ]
+
+
+@router.get(
+    "/individual-plans/reports",
+    response=list[ReportOut],
+    summary="Summative reports the caller may read (a guardian: shared ones)",
+)
+def report_list(request: HttpRequest, learner_id: int | None = None):
+    found = selectors.reports_visible_to(request.user)
+    return [_report_out(r) for r in found if learner_id is None or r.learner_id == learner_id]
 
 
 @router.post(
@@ -262,8 +346,13 @@ def plan_detail(request: HttpRequest, plan_id: int):
     "/individual-plans/{plan_id}", response=PlanOut, summary="Change a plan (reason required)"
 )
 def plan_change(request: HttpRequest, plan_id: int, payload: PlanChangeIn):
-    plan = access.access_plan_to_change(request.user, plan_id)
+    plan = access.access_plan_to_change(request.user, plan_id, via=VIA_API)
     changes = {k: v for k, v in payload.dict().items() if v is not None and k != "reason"}
+    if "responsible_id" in changes:
+        found = User.objects.filter(pk=changes.pop("responsible_id")).first()
+        if found is None:
+            raise ValidationError({"responsible": plans.RESPONSIBLE_STAFF})
+        changes["responsible"] = found
     plans.plan_update(plan=plan, changed_by=request.user, reason=payload.reason, **changes)
     return _plan_out(plan)
 
@@ -273,15 +362,17 @@ def plan_change(request: HttpRequest, plan_id: int, payload: PlanChangeIn):
 )
 def plan_versions(request: HttpRequest, plan_id: int):
     plan = access.access_plan(request.user, plan_id, via=VIA_API)
+    plan = IndividualPlan.objects.prefetch_related("versions__changed_by").get(pk=plan.pk)
     return [
         VersionOut(
             number=v.number,
             at=v.at,
             changed_by=str(v.changed_by),
             reason=v.reason,
+            changes=changes,
             snapshot=v.snapshot,
         )
-        for v in plan.versions.select_related("changed_by")
+        for v, changes in selectors.versions_with_changes(plan)
     ]
 
 
@@ -306,16 +397,41 @@ def plan_reads(request: HttpRequest, plan_id: int):
 def objective_add(request: HttpRequest, plan_id: int, payload: ObjectiveIn):
     plan = access.access_plan_to_change(request.user, plan_id)
     data = payload.dict()
-    ids = data.pop("competency_ids")
-    competencies = list(Competency.objects.filter(pk__in=ids))
-    if len(competencies) != len(set(ids)):
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"competency_ids": "Unknown competency id(s)."})
+    competencies = _competencies(data.pop("competency_ids"))
     objective = plans.objective_add(
         plan=plan, changed_by=request.user, competencies=competencies, **data
     )
     return Status(201, _objective_out(objective))
+
+
+@router.patch(
+    "/individual-plans/objectives/{objective_id}",
+    response=ObjectiveOut,
+    summary="Change one objective (reason required; makes a plan version)",
+)
+def objective_change(request: HttpRequest, objective_id: int, payload: ObjectiveChangeIn):
+    objective = access.access_objective(request.user, objective_id, change=True, via=VIA_API)
+    changes = {k: v for k, v in payload.dict().items() if v is not None and k != "reason"}
+    if "competency_ids" in changes:
+        changes["competencies"] = _competencies(changes.pop("competency_ids"))
+    plans.objective_update(
+        objective=objective, changed_by=request.user, reason=payload.reason, **changes
+    )
+    return _objective_out(objective)
+
+
+@router.delete(
+    "/individual-plans/objectives/{objective_id}",
+    response=RemovedOut,
+    summary="Remove one objective (reason required; makes a plan version)",
+)
+def objective_remove(request: HttpRequest, objective_id: int, payload: ReasonIn):
+    objective = access.access_objective(request.user, objective_id, change=True)
+    plan_id = objective.plan_id
+    version = plans.objective_delete(
+        objective=objective, changed_by=request.user, reason=payload.reason
+    )
+    return RemovedOut(plan_id=plan_id, version=version)
 
 
 @router.get(
@@ -379,6 +495,43 @@ def support_add(request: HttpRequest, plan_id: int, payload: SupportIn):
             sessions=[],
         ),
     )
+
+
+def _support_out(s) -> SupportOut:
+    return SupportOut(
+        id=s.pk,
+        kind=s.kind,
+        provider=s.provider,
+        focus=s.focus,
+        planned_minutes_per_week=s.planned_minutes_per_week,
+        sessions=[
+            SessionOut(id=x.pk, on=x.on, minutes=x.minutes, note=x.note) for x in s.sessions.all()
+        ],
+    )
+
+
+@router.patch(
+    "/individual-plans/supports/{support_id}",
+    response=SupportOut,
+    summary="Change one support (reason required; makes a plan version)",
+)
+def support_change(request: HttpRequest, support_id: int, payload: SupportChangeIn):
+    support = access.access_support_to_change(request.user, support_id, via=VIA_API)
+    changes = {k: v for k, v in payload.dict().items() if v is not None and k != "reason"}
+    plans.support_update(support=support, changed_by=request.user, reason=payload.reason, **changes)
+    return _support_out(support)
+
+
+@router.delete(
+    "/individual-plans/supports/{support_id}",
+    response=RemovedOut,
+    summary="Remove one support and its logged sessions (reason required; makes a plan version)",
+)
+def support_remove(request: HttpRequest, support_id: int, payload: ReasonIn):
+    support = access.access_support_to_change(request.user, support_id)
+    plan_id = support.plan_id
+    version = plans.support_delete(support=support, changed_by=request.user, reason=payload.reason)
+    return RemovedOut(plan_id=plan_id, version=version)
 
 
 @router.post(
@@ -477,6 +630,28 @@ class SequenceOut(Schema):
     modules: list[ModuleOut]
 
 
+class ModuleChangeIn(Schema):
+    title: str | None = None
+    competency_ids: list[int] | None = None
+    resource_ids: list[int] | None = None
+    practice: str | None = None
+    mastery_check_id: int | None = None
+    threshold: float | None = None
+
+
+class MyModuleOut(Schema):
+    class_id: int
+    class_name: str
+    sequence_id: int
+    sequence: str
+    module: ModuleOut | None
+    position: int | None
+    of: int
+    start_after: dt.date | None
+    finished_at: dt.datetime | None
+    passed_module_ids: list[int]
+
+
 class PaceIn(Schema):
     class_id: int
     learner_id: int
@@ -493,6 +668,7 @@ class PaceOut(Schema):
     position: int | None
     of: int
     days_on_module: int | None
+    check: str
 
 
 def _module_out(m) -> ModuleOut:
@@ -544,24 +720,83 @@ def sequence_create(request: HttpRequest, payload: SequenceIn):
 @router.post("/modules", response={201: ModuleOut}, summary="Append a module to a sequence")
 def module_add(request: HttpRequest, payload: ModuleIn):
     sequence = access.access_sequence_to_arrange(request.user, payload.sequence_id)
-    school = sequence.school_class.school
-    check = None
-    if payload.mastery_check_id is not None:
-        check = Assessment.objects.filter(pk=payload.mastery_check_id, school=school).first()
-        if check is None:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError({"mastery_check_id": "Unknown assessment."})
     m = pacing.module_add(
         sequence=sequence,
         title=payload.title,
-        competencies=list(Competency.objects.filter(pk__in=payload.competency_ids)),
-        resources=list(Resource.objects.filter(pk__in=payload.resource_ids, school=school)),
+        competencies=_competencies(payload.competency_ids),
+        resources=_resources(sequence, payload.resource_ids),
         practice=payload.practice,
-        mastery_check=check,
+        mastery_check=_check(sequence, payload.mastery_check_id),
         threshold=payload.threshold,
     )
     return Status(201, _module_out(m))
+
+
+def _check(sequence: ModuleSequence, assessment_id: int | None) -> Assessment | None:
+    if assessment_id is None:
+        return None
+    found = Assessment.objects.filter(
+        pk=assessment_id, school_class_id=sequence.school_class_id
+    ).first()
+    if found is None:
+        raise ValidationError({"mastery_check_id": pacing.CHECK_OTHER_CLASS})
+    return found
+
+
+def _resources(sequence: ModuleSequence, ids: list[int]) -> list[Resource]:
+    found = list(Resource.objects.filter(pk__in=ids, school_id=sequence.school_class.school_id))
+    missing = sorted(set(ids) - {r.pk for r in found})
+    if missing:
+        raise ValidationError(
+            {"resource_ids": f"Unknown resource id(s): {', '.join(map(str, missing))}."}
+        )
+    return found
+
+
+@router.patch(
+    "/modules/{int:module_id}",
+    response=ModuleOut,
+    summary="Change a module (a new mastery check gives learners who failed another go)",
+)
+def module_change(request: HttpRequest, module_id: int, payload: ModuleChangeIn):
+    module = access.access_module_to_arrange(request.user, module_id)
+    sent = payload.dict(exclude_unset=True)
+    changes: dict[str, object] = {
+        k: v for k, v in sent.items() if k in ("title", "practice", "threshold") and v is not None
+    }
+    if sent.get("competency_ids") is not None:
+        changes["competencies"] = _competencies(sent["competency_ids"])
+    if sent.get("resource_ids") is not None:
+        changes["resources"] = _resources(module.sequence, sent["resource_ids"])
+    if "mastery_check_id" in sent:  # null removes the check
+        changes["mastery_check"] = _check(module.sequence, sent["mastery_check_id"])
+    pacing.module_update(module=module, **changes)
+    return _module_out(module)
+
+
+@router.get("/modules/mine", response=list[MyModuleOut], summary="Where the caller is, per class")
+def my_modules(request: HttpRequest):
+    out = []
+    for pace in selectors.paces_of_learner(request.user):
+        modules = list(pace.sequence.modules.all())
+        position = next(
+            (n for n, m in enumerate(modules, 1) if m.pk == pace.current_module_id), None
+        )
+        out.append(
+            MyModuleOut(
+                class_id=pace.school_class_id,
+                class_name=pace.school_class.name,
+                sequence_id=pace.sequence_id,
+                sequence=pace.sequence.title,
+                module=_module_out(pace.current_module) if pace.current_module else None,
+                position=position,
+                of=len(modules),
+                start_after=pace.start_after,
+                finished_at=pace.finished_at,
+                passed_module_ids=[p.module_id for p in pace.passes.all()],
+            )
+        )
+    return out
 
 
 @router.get("/modules/pacing/{class_id}", response=list[PaceOut], summary="Where every learner is")
@@ -577,6 +812,7 @@ def pacing_board(request: HttpRequest, class_id: int):
             position=r.position,
             of=r.of,
             days_on_module=r.days_on_module,
+            check=r.check,
         )
         for r in selectors.pacing_board(school_class)
     ]
@@ -592,8 +828,6 @@ def pace_place(request: HttpRequest, payload: PaceIn):
         pk=payload.sequence_id, school_class=school_class
     ).first()
     if sequence is None:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"sequence_id": pacing.SEQUENCE_OTHER_CLASS})
     pace = pacing.pace_place(
         school_class=school_class,
@@ -613,5 +847,6 @@ def pace_place(request: HttpRequest, payload: PaceIn):
             position=row.position,
             of=row.of,
             days_on_module=row.days_on_module,
+            check=row.check,
         ),
     )

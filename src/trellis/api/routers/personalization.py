@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -218,6 +218,14 @@ class BenchmarkOut(Schema):
     source: str
 
 
+class CheckInOut(Schema):
+    on: dt.date
+    progress: float
+    note: str
+    #: benchmark id -> its progress as it stood at this check-in (None: nothing yet)
+    benchmarks: dict[int, float | None]
+
+
 class GoalOut(Schema):
     id: int
     learner_id: int
@@ -229,11 +237,13 @@ class GoalOut(Schema):
     benchmarks: list[BenchmarkOut]
     progress: float
     projection: dict[str, object]
+    checkins: list[CheckInOut]
 
 
 def _goal_out(goal) -> GoalOut:
     rows = selectors.benchmark_progress(goal)
     p = selectors.goal_projection(goal)
+    ids = [r.benchmark.pk for r in rows]
     return GoalOut(
         id=goal.pk,
         learner_id=goal.learner_id,
@@ -264,6 +274,18 @@ def _goal_out(goal) -> GoalOut:
             "reached": p.reached,
             "on_track": p.on_track,
         },
+        checkins=[
+            CheckInOut(
+                on=h.checkin.on,
+                progress=round(h.checkin.progress, 4),
+                note=h.checkin.note,
+                benchmarks={
+                    bid: None if v is None else round(v, 4)
+                    for bid, v in zip(ids, h.values, strict=True)
+                },
+            )
+            for h in selectors.goal_history(goal)
+        ],
     )
 
 
@@ -361,6 +383,8 @@ class ChoiceIn(Schema):
     title: str
     options: list[str]
     deadline: dt.datetime
+    #: what an accepted proposal becomes: "as" (AS learning) or "of" (OF learning)
+    purpose: str = "as"
 
 
 class ChoiceOut(Schema):
@@ -370,6 +394,7 @@ class ChoiceOut(Schema):
     title: str
     options: list[str]
     deadline: dt.datetime
+    purpose: str
 
 
 def _choice_out(c) -> ChoiceOut:
@@ -380,6 +405,7 @@ def _choice_out(c) -> ChoiceOut:
         title=c.title,
         options=c.options,
         deadline=c.deadline,
+        purpose=c.purpose,
     )
 
 
@@ -398,7 +424,18 @@ class ProposalOut(Schema):
     rubric: str
     status: str
     version: int
+    #: the rubric as it will be scored: [{"name": str, "levels": [str, ...]}]
+    criteria: list[dict[str, object]]
+    #: once accepted: the learner's own assessment, where the teacher scores the work
+    assessment_id: int | None
     events: list[dict[str, object]]
+
+
+def _criteria(rubric: str) -> list[dict[str, object]]:
+    try:
+        return prop_svc.parse_rubric(rubric)
+    except ValidationError:
+        return []
 
 
 def _proposal_out(p) -> ProposalOut:
@@ -411,6 +448,8 @@ def _proposal_out(p) -> ProposalOut:
         rubric=p.rubric,
         status=p.status,
         version=p.version,
+        criteria=_criteria(p.rubric),
+        assessment_id=p.assessment_id,
         events=[
             {
                 "action": e.action,
@@ -445,9 +484,47 @@ def choice_create(request: HttpRequest, payload: ChoiceIn):
         title=payload.title,
         options=payload.options,
         deadline=payload.deadline,
+        purpose=payload.purpose,
         created_by=request.user,
     )
     return Status(201, _choice_out(choice))
+
+
+class StandingOut(Schema):
+    learner_id: int
+    proposal_id: int | None
+    proposal_status: str | None
+    #: the teacher's option picked, counting from 1
+    option: int | None
+    #: past the deadline with nothing accepted or picked: must pick an option
+    must_pick: bool
+
+
+class ChoiceDetailOut(ChoiceOut):
+    #: the class's teachers see every learner; a learner sees only themselves
+    standing: list[StandingOut]
+
+
+@router.get(
+    "/proposals/choices/{choice_id}",
+    response=ChoiceDetailOut,
+    summary="One assessment choice with where each learner stands",
+)
+def choice_get(request: HttpRequest, choice_id: int):
+    choice = access.access_choice(request.user, choice_id)
+    manages = request.user.has_perm("personalization.manage_choice", choice)
+    rows = [
+        StandingOut(
+            learner_id=s.learner.pk,
+            proposal_id=s.proposal.pk if s.proposal else None,
+            proposal_status=s.proposal.status if s.proposal else None,
+            option=s.option_number,
+            must_pick=s.must_pick,
+        )
+        for s in selectors.choice_standing(choice)
+        if manages or s.learner.pk == request.user.pk
+    ]
+    return ChoiceDetailOut(**_choice_out(choice).dict(), standing=rows)
 
 
 @router.post(
@@ -733,6 +810,18 @@ def expert_invite(request: HttpRequest, payload: ExpertIn):
             set_password_url=request.build_absolute_uri(inv.set_password_path),
         ),
     )
+
+
+@router.delete(
+    "/network/members/{member_id}",
+    response={204: None},
+    summary="Remove someone from your network (learners); they lose what you shared with it",
+)
+def network_remove(request: HttpRequest, member_id: int):
+    _learner_only(request.user)
+    if not net_svc.network_remove(learner=request.user, member_id=member_id):
+        raise NotVisible(NOT_FOUND)
+    return Status(204, None)
 
 
 @router.get(

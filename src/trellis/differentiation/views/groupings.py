@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from trellis.differentiation import access, forms, selectors, services, suggest
-from trellis.differentiation.models import Grouping
+from trellis.differentiation.models import KINDS, Grouping
 from trellis.people.access import access_class_as_teacher, access_class_roster
 from trellis.people.selectors import roster_of
 
@@ -77,16 +77,29 @@ def grouping_create(request: HttpRequest, class_id: int) -> HttpResponse:
         objective = selectors.objectives_for(school_class).get(
             pk=int(request.POST.get("objective", ""))
         )
-        drafts, constraints = forms.read_group_editor(request.POST, [u.pk for u in learners])
+        drafts, constraints, originals = forms.read_group_editor(
+            request.POST, [u.pk for u in learners]
+        )
+        kind = request.POST.get("kind", "")
+        features = suggest.features_snapshot(learners, objective)
+        if kind in dict(KINDS):
+            suggest.refresh_explanations(
+                objective=objective,
+                kind=kind,
+                features=features,
+                drafts=drafts,
+                originals=originals,
+                edited_by=request.user,
+            )
         grouping = services.grouping_save(
             school_class=school_class,
             objective=objective,
-            kind=request.POST.get("kind", ""),
+            kind=kind,
             groups=drafts,
             constraints=constraints,
             created_by=request.user,
             note=request.POST.get("note", ""),
-            features=suggest.features_snapshot(learners, objective),
+            features=features,
         )
     except (ValueError, TypeError, ObjectDoesNotExist, ValidationError) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else forms.BAD_EDITOR
@@ -127,6 +140,11 @@ def grouping_move(request: HttpRequest, grouping_id: int) -> HttpResponse:
         if key.startswith("move_") and key.removeprefix("move_").isdigit() and value
     }
     reasons = {pk: request.POST.get(f"reason_{pk}", "").strip() for pk in moves}
+    names = {
+        int(key.removeprefix("name_")): value
+        for key, value in request.POST.items()
+        if key.startswith("name_") and key.removeprefix("name_").isdigit()
+    }
     try:
         saved = services.grouping_move(
             grouping=grouping,
@@ -134,6 +152,7 @@ def grouping_move(request: HttpRequest, grouping_id: int) -> HttpResponse:
             reasons={k: v for k, v in reasons.items() if v},
             created_by=request.user,
             note=request.POST.get("note", ""),
+            names=names,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

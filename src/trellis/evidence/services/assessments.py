@@ -7,13 +7,13 @@ import random
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Item
 from trellis.evidence.models import Assessment, AssessmentAssignment, AssessmentItem, Attempt
 from trellis.evidence.models import assessment as a
-from trellis.people.models import SchoolClass, User
+from trellis.people.models import Enrollment, SchoolClass, User
 
 NOT_ASSIGNED = "This assessment is not assigned to you."
 NOT_OPEN_YET = "This assessment opens at {opens}."
@@ -43,20 +43,39 @@ def group_member_ids(assigned_group_id: int) -> set[int]:
     return current_members(assigned_group_id)
 
 
+# Asked on every answer (and by the permission rules), so written out once.
+_ASSIGNED = (
+    f"SELECT target, assigned_group_id FROM {AssessmentAssignment._meta.db_table} "
+    "WHERE assessment_id = %s AND ((target = %s AND learner_id = %s) "
+    "OR (target IN (%s, %s) AND EXISTS (SELECT 1 FROM "
+    f"{Enrollment._meta.db_table} WHERE school_class_id = %s AND learner_id = %s AND active)))"
+)
+
+
 def is_assigned(assessment: Assessment, learner: User) -> bool:
-    for assignment in assessment.assignments.all():
-        if assignment.target == a.TARGET_LEARNER and assignment.learner_id == learner.pk:
-            return True
-        if (
-            assignment.target == a.TARGET_CLASS
-            and assessment.school_class.enrollments.filter(learner=learner, active=True).exists()
-        ):
-            return True
-        if assignment.target == a.TARGET_GROUP and learner.pk in group_member_ids(
-            assignment.assigned_group_id
-        ):
-            return True
-    return False
+    """Whether the assessment is assigned to this learner: to them by name,
+    to their class (an active enrolment), or to a differentiation group of
+    their class that they are in now. One query for the first two; the
+    group's members are asked for only when a group assignment exists."""
+    if learner.pk is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ASSIGNED,
+            [
+                assessment.pk,
+                a.TARGET_LEARNER,
+                learner.pk,
+                a.TARGET_CLASS,
+                a.TARGET_GROUP,
+                assessment.school_class_id,
+                learner.pk,
+            ],
+        )
+        rows = cursor.fetchall()
+    if any(target != a.TARGET_GROUP for target, _ in rows):
+        return True
+    return any(learner.pk in group_member_ids(group_id) for _, group_id in rows)
 
 
 @transaction.atomic

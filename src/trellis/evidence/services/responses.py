@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +16,15 @@ from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.scoring import check_rubric_points, score_answer
 from trellis.evidence import mastery
-from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
+from trellis.evidence.models import Attempt, Response, RubricScore
 from trellis.evidence.models import response as r
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
+from trellis.evidence.services.mastery import (
+    item_competency_ids,
+    lock_records,
+    mastery_recompute,
+    save_records,
+)
 from trellis.people.models import User
 
 ALREADY_ANSWERED = "You have already answered this question in this assessment."
@@ -28,6 +35,8 @@ NOT_A_RUBRIC_TASK = "Only performance tasks are scored with a rubric."
 SELF_RATING_OWN_ONLY = "Learners rate only their own work."
 CORRECTS_OTHER = "A correction must point to a record of the same learner and item."
 ALREADY_CORRECTED = "That record has already been corrected; correct the newest one."
+RUBRIC_IS_RESCORED = "A performance task is not corrected this way: score it again with its rubric."
+KEY_USED_ELSEWHERE = "That idempotency key was already used for another record of this learner."
 #: Time on an item is capped so that a tab left open overnight does not count.
 MAX_TIME_ON_ITEM_MS = 60 * 60 * 1000
 
@@ -47,31 +56,34 @@ def new_key() -> str:
 
 
 def _apply_evidence(
-    *, school_id: int, learner_id: int, competency_ids: list[int], correct: bool
+    *,
+    school_id: int,
+    learner_id: int,
+    correct: bool,
+    item_id: int | None = None,
+    competency_ids: Iterable[int] = (),
 ) -> dict[int, mastery.Estimate]:
-    """The online update, record by record, each row locked so that two
-    responses arriving at once are applied one after the other. Ids are
-    taken in order so that two transactions never wait on each other."""
+    """The engine's online update of the learner's records on the item's
+    competencies (or ``competency_ids``): lock them (``lock_records``),
+    update in memory, write them back in one upsert. Three statements in
+    all, however many competencies the item has."""
     model = mastery.model_for_school(school_id)
     out: dict[int, mastery.Estimate] = {}
-    for competency_id in sorted(competency_ids):
-        record, _ = MasteryRecord.objects.select_for_update().get_or_create(
-            learner_id=learner_id, competency_id=competency_id
-        )
-        estimate = mastery.update(model, record.state, str(competency_id), correct)
-        MasteryRecord.objects.filter(pk=record.pk).update(
-            probability=estimate.probability,
-            level=estimate.level,
-            attempts=estimate.attempts,
-            correct=record.correct + int(correct),
-            state=estimate.state,
-            updated_at=timezone.now(),
-        )
-        out[competency_id] = estimate
+    written = []
+    for record in lock_records(
+        learner_id=learner_id, item_id=item_id, competency_ids=competency_ids
+    ):
+        estimate = mastery.update(model, record.state, str(record.competency_id), correct)
+        written.append((record.competency_id, estimate, record.correct + int(correct)))
+        out[record.competency_id] = estimate
+    save_records(learner_id=learner_id, estimates=written)
     return out
 
 
 def _check_attempt(attempt: Attempt, learner: User, item: Item, now: dt.datetime) -> None:
+    """Refuse an answer the attempt cannot take. A second answer to the same
+    question is refused by the database (the partial unique constraint
+    ``response_once_per_attempt_item``), not by a query here."""
     if attempt.learner_id != learner.pk:
         raise PermissionDenied(NOT_ASSIGNED)
     check_can_answer(attempt.assessment, learner, now)
@@ -81,11 +93,12 @@ def _check_attempt(attempt: Attempt, learner: User, item: Item, now: dt.datetime
         raise ValidationError(TIME_UP)
     if item.pk not in attempt.item_ids:
         raise ValidationError(ITEM_NOT_IN_ASSESSMENT)
-    if Response.objects.filter(attempt=attempt, item=item, corrects__isnull=True).exists():
-        raise ValidationError(ALREADY_ANSWERED)
 
 
-@transaction.atomic
+def _recorded_earlier(learner: User, idempotency_key: str) -> Response | None:
+    return Response.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
+
+
 def response_record(
     *,
     learner: User,
@@ -99,13 +112,62 @@ def response_record(
     recorded_at: dt.datetime | None = None,
 ) -> RecordResult:
     """Record one answer and update the learner's mastery of the item's
-    competencies at once. The same idempotency key twice records once. An
-    answer to an assessment not assigned to the learner, closed, handed in,
-    out of time or already answered is refused; an answer that cannot be
-    read (a non-number in a numeric item) is refused with a message."""
-    existing = Response.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return RecordResult(response=existing, created=False)
+    competencies at once, in one transaction. The same idempotency key twice
+    records once (the first record is returned with ``created=False``, even
+    if the assessment has closed since). An answer to an assessment not
+    assigned to the learner, closed, handed in, out of time or already
+    answered is refused; an answer that cannot be read (a non-number in a
+    numeric item) is refused with a message.
+
+    The common path costs six statements: BEGIN, the assignment check (in
+    an assessment), the INSERT, two for the locked mastery rows and one
+    upsert, COMMIT (``tests/evidence/test_response_record.py`` pins it). A
+    repeated key or a second answer is caught by the unique constraints;
+    only then is the earlier record looked up, after the rollback."""
+    try:
+        return _record(
+            learner=learner,
+            item=item,
+            answer=answer,
+            idempotency_key=idempotency_key,
+            attempt=attempt,
+            source=source,
+            time_on_item_ms=time_on_item_ms,
+            recorded_by=recorded_by,
+            recorded_at=recorded_at,
+        )
+    except IntegrityError:
+        earlier = _recorded_earlier(learner, idempotency_key)
+        if earlier is not None:
+            return RecordResult(response=earlier, created=False)
+        if (
+            attempt is not None
+            and Response.objects.filter(attempt=attempt, item=item, corrects__isnull=True).exists()
+        ):
+            raise ValidationError(ALREADY_ANSWERED) from None
+        raise
+    except (ValidationError, PermissionDenied):
+        # A retry of an answer that was recorded before the assessment
+        # closed (or the time ran out) still gets its record back.
+        earlier = _recorded_earlier(learner, idempotency_key)
+        if earlier is not None:
+            return RecordResult(response=earlier, created=False)
+        raise
+
+
+@transaction.atomic
+def _record(
+    *,
+    learner: User,
+    item: Item,
+    answer: str,
+    idempotency_key: str,
+    attempt: Attempt | None,
+    source: str,
+    time_on_item_ms: int,
+    recorded_by: User | None,
+    recorded_at: dt.datetime | None,
+) -> RecordResult:
     now = timezone.now()
     if attempt is not None:
         _check_attempt(attempt, learner, item, now)
@@ -124,20 +186,13 @@ def response_record(
         recorded_by=recorded_by or learner,
         recorded_at=recorded_at or now,
     )
-    try:
-        with transaction.atomic():
-            response.save()
-    except IntegrityError:
-        earlier = Response.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return RecordResult(response=earlier, created=False)
-        raise ValidationError(ALREADY_ANSWERED)
+    response.save()
     estimates: dict[int, mastery.Estimate] = {}
     if scored.correct is not None:
         estimates = _apply_evidence(
             school_id=item.school_id,
             learner_id=learner.pk,
-            competency_ids=list(item.competencies.values_list("pk", flat=True)),
+            item_id=item.pk,
             correct=scored.correct,
         )
     return RecordResult(response=response, created=True, estimates=estimates)
@@ -155,13 +210,15 @@ def response_correct(
     """A teacher's correction of an automatic score (an accepted answer the
     key missed, say): a new record pointing at the original; the learner's
     mastery is replayed from their evidence with the correction in force."""
-    from trellis.evidence.services.mastery import mastery_recompute
-
     existing = Response.objects.filter(
         learner_id=original.learner_id, idempotency_key=idempotency_key
     ).first()
     if existing is not None:
+        if existing.corrects_id != original.pk:
+            raise ValidationError(KEY_USED_ELSEWHERE)
         return existing
+    if original.item.kind == kinds.RUBRIC:
+        raise ValidationError(RUBRIC_IS_RESCORED)
     if original.corrections.exists():
         raise ValidationError(ALREADY_CORRECTED)
     correction = Response(
@@ -181,7 +238,7 @@ def response_correct(
     correction.save()
     mastery_recompute(
         learner_id=original.learner_id,
-        competency_ids=list(original.item.competencies.values_list("pk", flat=True)),
+        competency_ids=item_competency_ids(original.item_id),
         school_id=original.school_id,
     )
     return correction
@@ -201,8 +258,6 @@ def rubric_score_record(
     """A teacher's rubric score (which counts as evidence for mastery) or the
     learner's self-rating (kept beside it, never changing mastery). Returns
     (score, created)."""
-    from trellis.evidence.services.mastery import mastery_recompute
-
     item = response.item
     if item.kind != kinds.RUBRIC:
         raise ValidationError(NOT_A_RUBRIC_TASK)
@@ -233,19 +288,18 @@ def rubric_score_record(
     score.full_clean()
     score.save()
     if kind == r.SCORE_TEACHER:
-        competency_ids = list(item.competencies.values_list("pk", flat=True))
         earlier = RubricScore.objects.filter(response=response, kind=kind).exclude(pk=score.pk)
         if corrects is None and not earlier.exists():
             _apply_evidence(
                 school_id=response.school_id,
                 learner_id=response.learner_id,
-                competency_ids=competency_ids,
+                item_id=item.pk,
                 correct=score.fraction >= mastery.RUBRIC_CORRECT_FRACTION,
             )
         else:
             mastery_recompute(
                 learner_id=response.learner_id,
-                competency_ids=competency_ids,
+                competency_ids=item_competency_ids(item.pk),
                 school_id=response.school_id,
             )
     return score, True

@@ -162,7 +162,9 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = access.access_assessment_to_take(request.user, assessment_id)
     learner = request.user
     attempt = Attempt.objects.filter(assessment=assessment, learner=learner).first()
-    if attempt is None:
+    if attempt is not None:
+        attempt.assessment = assessment  # already loaded: no second query
+    else:
         try:
             attempt = services.attempt_start(assessment=assessment, learner=learner)
         except ValidationError as exc:

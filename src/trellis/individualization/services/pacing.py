@@ -1,14 +1,16 @@
 """Own pace through a module sequence.
 
 A learner moves to the next module when the current module's mastery check
-is passed, never on a date. *Passed* means either
+is passed, never on a date. *Passed* means
 
-1. the learner's attempt at the module's mastery-check assessment has every
-   item answered (or was handed in) and the share of right answers is at
-   least the module's threshold; or
-2. every competency of the module is at *proficient* or *mastered* in the
-   learner's mastery records (the evidence already shows it, from practice
-   or other assessments).
+1. for a module with a mastery check: the learner's attempt at that
+   assessment has every item answered (or was handed in) and the share of
+   right answers is at least the module's threshold. Nothing else opens the
+   gate; a learner who fails gets another go when the teacher gives the
+   module a new check (``module_update``);
+2. for a module without one: every competency of the module is at
+   *proficient* or *mastered* in the learner's mastery records (the
+   evidence, from practice or any assessment, is the check).
 
 ``pace_sync`` applies that rule; it runs after every recorded response (a
 signal, see ``signals.py``) and from the "check progress" action.
@@ -37,6 +39,7 @@ NEEDS_COMPETENCY = "A module needs at least one competency."
 SEQUENCE_OTHER_CLASS = "That sequence belongs to another class."
 NOT_ENROLLED = "{learner} is not enrolled in {school_class}."
 EMPTY_SEQUENCE = "The sequence has no modules yet."
+COMPETENCY_ELSEWHERE = "Competency {code} belongs to a framework this school does not use."
 PASSING_LEVELS = {lv.PROFICIENT, lv.MASTERED}
 
 
@@ -56,6 +59,31 @@ def sequence_create(
     return sequence
 
 
+def _check_module(
+    sequence: ModuleSequence,
+    competencies: Sequence[Competency],
+    mastery_check: Assessment | None,
+    threshold: float,
+) -> None:
+    from trellis.curriculum.selectors import frameworks_for_school
+
+    if not competencies:
+        raise ValidationError({"competencies": NEEDS_COMPETENCY})
+    allowed = set(frameworks_for_school(sequence.school_class.school).values_list("pk", flat=True))
+    for competency in competencies:
+        if competency.framework_id not in allowed:
+            raise ValidationError(
+                {"competencies": COMPETENCY_ELSEWHERE.format(code=competency.label)}
+            )
+    if threshold is None or not 0.0 < threshold <= 1.0:
+        raise ValidationError({"threshold": THRESHOLD_RANGE})
+    if mastery_check is not None:
+        if mastery_check.school_class_id != sequence.school_class_id:
+            raise ValidationError({"mastery_check": CHECK_OTHER_CLASS})
+        if mastery_check.purpose not in ("for", "of"):
+            raise ValidationError({"mastery_check": CHECK_PURPOSE})
+
+
 @transaction.atomic
 def module_add(
     *,
@@ -69,15 +97,7 @@ def module_add(
 ) -> Module:
     """Append a module; in the class's default sequence, learners not yet
     placed are placed at its first module."""
-    if not competencies:
-        raise ValidationError({"competencies": NEEDS_COMPETENCY})
-    if not 0.0 < threshold <= 1.0:
-        raise ValidationError({"threshold": THRESHOLD_RANGE})
-    if mastery_check is not None:
-        if mastery_check.school_class_id != sequence.school_class_id:
-            raise ValidationError({"mastery_check": CHECK_OTHER_CLASS})
-        if mastery_check.purpose not in ("for", "of"):
-            raise ValidationError({"mastery_check": CHECK_PURPOSE})
+    _check_module(sequence, competencies, mastery_check, threshold)
     last = sequence.modules.order_by("-position").values_list("position", flat=True).first()
     module = Module(
         sequence=sequence,
@@ -101,6 +121,35 @@ def module_add(
                 sequence=sequence,
                 current_module=first,
             )
+    return module
+
+
+MODULE_FIELDS = ("title", "competencies", "resources", "practice", "mastery_check", "threshold")
+
+
+@transaction.atomic
+def module_update(*, module: Module, **changes: object) -> Module:
+    """Change a module (any of ``MODULE_FIELDS``). Giving it a new mastery
+    check is how a learner who failed the old one gets another go. Learners
+    working on the module are re-checked at once: a lower threshold may
+    already let them through."""
+    unknown = set(changes) - set(MODULE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown module field(s): {', '.join(sorted(unknown))}.")
+    competencies = changes.pop("competencies", None)
+    resources = changes.pop("resources", None)
+    for name, value in changes.items():
+        setattr(module, name, value)
+    wanted = list(module.competencies.all()) if competencies is None else list(competencies)  # type: ignore[call-overload]
+    _check_module(module.sequence, wanted, module.mastery_check, module.threshold)
+    module.full_clean()
+    module.save()
+    if competencies is not None:
+        module.competencies.set(wanted)
+    if resources is not None:
+        module.resources.set(resources)  # type: ignore[arg-type]
+    for pace in LearnerPace.objects.filter(current_module=module, finished_at__isnull=True):
+        pace_sync(pace=pace)
     return module
 
 
@@ -155,6 +204,7 @@ def check_score(module: Module, learner_id: int) -> float | None:
             share = sum(1 for _, ok in answers if ok) / len(attempt.item_ids)
             if complete and share >= module.threshold:
                 return round(share, 3)
+        return None
     wanted = set(module.competencies.values_list("pk", flat=True))
     levels = dict(
         MasteryRecord.objects.filter(learner_id=learner_id, competency_id__in=wanted).values_list(

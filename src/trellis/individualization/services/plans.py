@@ -16,6 +16,7 @@ from trellis.curriculum.selectors import frameworks_for_school
 from trellis.individualization import constants as c
 from trellis.individualization.models import (
     ACTIVE,
+    SUPPORT_KINDS,
     IndividualPlan,
     IndividualPlanVersion,
     Measurement,
@@ -28,6 +29,7 @@ from trellis.people import roles
 from trellis.people.models import Membership, User
 
 FIRST_VERSION_REASON = "Plan written."
+RESPONSIBLE_STAFF = "The person responsible must be a teacher or admin of the learner's school."
 PLAN_FIELDS = (
     "title",
     "summary",
@@ -88,43 +90,120 @@ def snapshot(plan: IndividualPlan) -> dict:
         "responsible": plan.responsible_id,
         "responsible_note": plan.responsible_note,
         "status": plan.status,
-        "objectives": [
-            {
-                "id": o.pk,
-                "statement": o.statement,
-                "competencies": sorted(o.competencies.values_list("pk", flat=True)),
-                "method": o.method,
-                "unit": o.unit,
-                "baseline": [o.baseline_date.isoformat(), o.baseline_value],
-                "target": [o.target_date.isoformat(), o.target_value],
-            }
-            for o in plan.objectives.order_by("pk")
-        ],
-        "supports": [
-            {
-                "id": s.pk,
-                "kind": s.kind,
-                "provider": s.provider,
-                "focus": s.focus,
-                "planned_minutes_per_week": s.planned_minutes_per_week,
-            }
-            for s in plan.supports.order_by("pk")
-        ],
+        "objectives": [_objective_state(o) for o in plan.objectives.order_by("pk")],
+        "supports": [_support_state(s) for s in plan.supports.order_by("pk")],
     }
 
 
-def _new_version(plan: IndividualPlan, *, changed_by: User, reason: str) -> IndividualPlanVersion:
+def _objective_state(o: SpecificObjective) -> dict:
+    return {
+        "id": o.pk,
+        "statement": o.statement,
+        "competencies": sorted(o.competencies.values_list("pk", flat=True)),
+        "method": o.method,
+        "unit": o.unit,
+        "baseline": [o.baseline_date.isoformat(), o.baseline_value],
+        "target": [o.target_date.isoformat(), o.target_value],
+    }
+
+
+def _support_state(s: Support) -> dict:
+    return {
+        "id": s.pk,
+        "kind": s.kind,
+        "provider": s.provider,
+        "focus": s.focus,
+        "planned_minutes_per_week": s.planned_minutes_per_week,
+    }
+
+
+_FIELD_WORDS = {
+    "title": "title",
+    "summary": "strengths and needs",
+    "time_multiplier": "time multiplier",
+    "review_dates": "review dates",
+    "responsible": "person responsible",
+    "responsible_note": "others involved",
+}
+_PART_WORDS = {
+    "statement": "wording",
+    "competencies": "competencies",
+    "method": "method",
+    "unit": "unit",
+    "baseline": "baseline",
+    "target": "target",
+    "kind": "kind",
+    "provider": "with whom",
+    "focus": "focus",
+    "planned_minutes_per_week": "minutes a week",
+}
+
+
+def describe_changes(before: dict | None, after: dict) -> list[str]:
+    """What one version changed from the one before, in short phrases for
+    the versions table ("accommodations: + read-aloud", "objective changed
+    (target): Read 60 wpm")."""
+    if before is None:
+        return ["plan written"]
+    out = []
+    added = [
+        a for a in after.get("accommodations", []) if a not in before.get("accommodations", [])
+    ]
+    dropped = [
+        a for a in before.get("accommodations", []) if a not in after.get("accommodations", [])
+    ]
+    if added or dropped:
+        out.append(
+            "accommodations: " + ", ".join([f"+ {a}" for a in added] + [f"− {a}" for a in dropped])
+        )
+    if before.get("status") != after.get("status"):
+        out.append(f"status: {before.get('status')} → {after.get('status')}")
+    out += [
+        f"{words} changed"
+        for key, words in _FIELD_WORDS.items()
+        if before.get(key) != after.get(key)
+    ]
+    for kind, label in (("objectives", "objective"), ("supports", "support")):
+        old = {x["id"]: x for x in before.get(kind, [])}
+        new = {x["id"]: x for x in after.get(kind, [])}
+        for key, x in new.items():
+            name = x.get("statement") or x.get("provider", "")
+            if key not in old:
+                out.append(f"{label} added: {name[:60]}")
+                continue
+            parts = [w for k, w in _PART_WORDS.items() if k in x and old[key].get(k) != x.get(k)]
+            if parts:
+                out.append(f"{label} changed ({', '.join(parts)}): {name[:60]}")
+        for key, x in old.items():
+            if key not in new:
+                out.append(f"{label} removed: {(x.get('statement') or x.get('provider', ''))[:60]}")
+    return out or ["no change to the plan's contents"]
+
+
+def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": c.REASON_REQUIRED})
+    return reason
+
+
+def _new_version(
+    plan: IndividualPlan, *, changed_by: User, reason: str, removed: dict | None = None
+) -> IndividualPlanVersion:
+    """Save the plan's next version. ``removed`` keeps, in that version's
+    snapshot, what a deletion took out of the plan (with its logged data)."""
+    reason = _check_reason(reason)
     last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
     plan.version = last + 1
     plan.updated_at = timezone.now()
     plan.save(update_fields=["version", "updated_at"])
+    state = snapshot(plan)
+    if removed:
+        state["removed"] = removed
     return IndividualPlanVersion.objects.create(
         plan=plan,
         number=plan.version,
-        snapshot=snapshot(plan),
+        snapshot=state,
         changed_by=changed_by,
         reason=reason,
     )
@@ -137,9 +216,7 @@ def _check_responsible(plan: IndividualPlan) -> None:
         role__in=[roles.TEACHER, roles.ADMIN],
         active=True,
     ).exists():
-        raise ValidationError(
-            {"responsible": "The person responsible must be staff at the school."}
-        )
+        raise ValidationError({"responsible": RESPONSIBLE_STAFF})
 
 
 @transaction.atomic
@@ -237,6 +314,27 @@ def _check_competencies(plan: IndividualPlan, competencies: Sequence[Competency]
             )
 
 
+def _check_objective(
+    plan: IndividualPlan,
+    *,
+    method: str,
+    baseline_value: float,
+    baseline_date: dt.date,
+    target_value: float,
+    target_date: dt.date,
+    competencies: Sequence[Competency],
+) -> None:
+    if method not in c.METHOD_RANGES:
+        raise ValidationError(
+            {"method": c.UNKNOWN_METHOD.format(value=method, choices=", ".join(c.METHOD_RANGES))}
+        )
+    if target_date <= baseline_date:
+        raise ValidationError({"target_date": c.TARGET_BEFORE_BASELINE})
+    check_measurable(method, what="baseline", value=baseline_value)
+    check_measurable(method, what="target", value=target_value)
+    _check_competencies(plan, competencies)
+
+
 @transaction.atomic
 def objective_add(
     *,
@@ -253,15 +351,16 @@ def objective_add(
     unit: str = "",
     rule_points: int = 4,
 ) -> SpecificObjective:
-    if method not in c.METHOD_RANGES:
-        raise ValidationError(
-            {"method": f"Unknown method {method!r}; use one of: {', '.join(c.METHOD_RANGES)}."}
-        )
-    if target_date <= baseline_date:
-        raise ValidationError({"target_date": c.TARGET_BEFORE_BASELINE})
-    check_measurable(method, what="baseline", value=baseline_value)
-    check_measurable(method, what="target", value=target_value)
-    _check_competencies(plan, competencies)
+    _check_reason(reason)
+    _check_objective(
+        plan,
+        method=method,
+        baseline_value=baseline_value,
+        baseline_date=baseline_date,
+        target_value=target_value,
+        target_date=target_date,
+        competencies=competencies,
+    )
     objective = SpecificObjective(
         plan=plan,
         statement=statement,
@@ -280,6 +379,124 @@ def objective_add(
     return objective
 
 
+OBJECTIVE_FIELDS = (
+    "statement",
+    "competencies",
+    "method",
+    "unit",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+)
+
+
+@transaction.atomic
+def objective_update(
+    *, objective: SpecificObjective, changed_by: User, reason: str, **changes: object
+) -> SpecificObjective:
+    """Change one specific objective (any of ``OBJECTIVE_FIELDS``) and keep a
+    version of the plan. The checks are those of ``objective_add``; an
+    objective that already has hand-entered measurements keeps its method."""
+    unknown = set(changes) - set(OBJECTIVE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown objective field(s): {', '.join(sorted(unknown))}.")
+    _check_reason(reason)
+    plan = objective.plan
+    competencies = changes.pop("competencies", None)
+    if competencies is None:
+        competencies = list(objective.competencies.all())
+    competencies = list(competencies)  # type: ignore[call-overload]
+    for name, value in changes.items():
+        setattr(objective, name, value)
+    _check_objective(
+        plan,
+        method=objective.method,
+        baseline_value=objective.baseline_value,
+        baseline_date=objective.baseline_date,
+        target_value=objective.target_value,
+        target_date=objective.target_date,
+        competencies=competencies,
+    )
+    entered = objective.measurements.count()
+    if entered and objective.method != c.METHOD_MANUAL:
+        raise ValidationError({"method": c.METHOD_LOCKED.format(count=entered)})
+    objective.full_clean()
+    objective.save()
+    objective.competencies.set(competencies)
+    _new_version(plan, changed_by=changed_by, reason=reason)
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, objective: SpecificObjective, changed_by: User, reason: str) -> int:
+    """Take one objective out of the plan; returns the plan's new version.
+    The objective and its hand-entered measurements are kept in that
+    version's snapshot under ``removed``."""
+    _check_reason(reason)
+    plan = objective.plan
+    removed = _objective_state(objective) | {
+        "measurements": [
+            [m.on.isoformat(), m.value, m.note] for m in objective.measurements.order_by("on", "pk")
+        ]
+    }
+    objective.delete()
+    return _new_version(
+        plan, changed_by=changed_by, reason=reason, removed={"objective": removed}
+    ).number
+
+
+SUPPORT_FIELDS = ("kind", "provider", "focus", "planned_minutes_per_week")
+
+
+@transaction.atomic
+def support_update(
+    *, support: Support, changed_by: User, reason: str, **changes: object
+) -> Support:
+    """Change one support (any of ``SUPPORT_FIELDS``) and keep a version."""
+    unknown = set(changes) - set(SUPPORT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown support field(s): {', '.join(sorted(unknown))}.")
+    _check_reason(reason)
+    for name, value in changes.items():
+        setattr(support, name, value)
+    _check_support(support)
+    support.save()
+    _new_version(support.plan, changed_by=changed_by, reason=reason)
+    return support
+
+
+@transaction.atomic
+def support_delete(*, support: Support, changed_by: User, reason: str) -> int:
+    """Take one support out of the plan; returns the plan's new version. The
+    support and its logged sessions are kept in that version's snapshot."""
+    _check_reason(reason)
+    plan = support.plan
+    removed = _support_state(support) | {
+        "sessions": [
+            [x.on.isoformat(), x.minutes, x.note] for x in support.sessions.order_by("on", "pk")
+        ]
+    }
+    support.delete()
+    return _new_version(
+        plan, changed_by=changed_by, reason=reason, removed={"support": removed}
+    ).number
+
+
+def _check_support(support: Support) -> None:
+    if support.kind not in dict(SUPPORT_KINDS):
+        raise ValidationError(
+            {
+                "kind": c.UNKNOWN_SUPPORT_KIND.format(
+                    value=support.kind, choices=", ".join(dict(SUPPORT_KINDS))
+                )
+            }
+        )
+    if support.planned_minutes_per_week is None or support.planned_minutes_per_week <= 0:
+        raise ValidationError({"planned_minutes_per_week": c.MINUTES_POSITIVE})
+    support.full_clean()
+
+
 @transaction.atomic
 def support_add(
     *,
@@ -291,6 +508,7 @@ def support_add(
     planned_minutes_per_week: int,
     focus: str = "",
 ) -> Support:
+    _check_reason(reason)
     support = Support(
         plan=plan,
         kind=kind,
@@ -298,7 +516,7 @@ def support_add(
         focus=focus,
         planned_minutes_per_week=planned_minutes_per_week,
     )
-    support.full_clean()
+    _check_support(support)
     support.save()
     _new_version(plan, changed_by=changed_by, reason=reason)
     return support

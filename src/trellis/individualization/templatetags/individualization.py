@@ -21,3 +21,12 @@ def minutes_allowed(attempt) -> str:
         return ""
     minutes = (attempt.due_at - attempt.started_at).total_seconds() / 60
     return f"{minutes:g}" if minutes == int(minutes) else f"{minutes:.1f}"
+
+
+@register.filter
+def number(value) -> str:
+    """A measured value as people write it: 31, 13.5, 0.627 (at most three
+    decimals, no trailing zeros)."""
+    if value is None or value == "":
+        return ""
+    return f"{round(float(value), 3):g}"

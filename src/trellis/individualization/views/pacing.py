@@ -62,17 +62,56 @@ def sequence_create(request: HttpRequest, class_id: int) -> HttpResponse:
     return redirect("pacing-board", school_class.pk)
 
 
-@login_required
-def module_add(request: HttpRequest, sequence_id: int) -> HttpResponse:
-    sequence = access.access_sequence_to_arrange(request.user, sequence_id)
-    school_class = sequence.school_class
+def _module_form(school_class, data=None, initial=None) -> forms.ModuleForm:
     frameworks = frameworks_for_school(school_class.school)
-    form = forms.ModuleForm(
-        request.POST or None,
+    return forms.ModuleForm(
+        data,
+        initial=initial,
         competencies_qs=Competency.objects.filter(framework__in=frameworks),
         resources_qs=Resource.objects.filter(school=school_class.school),
         checks_qs=Assessment.objects.filter(school_class=school_class, purpose__in=["for", "of"]),
     )
+
+
+@login_required
+def module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
+    module = access.access_module_to_arrange(request.user, module_id)
+    school_class = module.sequence.school_class
+    form = _module_form(
+        school_class,
+        request.POST or None,
+        initial={
+            "title": module.title,
+            "competencies": list(module.competencies.all()),
+            "resources": list(module.resources.all()),
+            "practice": module.practice,
+            "mastery_check": module.mastery_check,
+            "threshold": module.threshold,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["competencies"] = list(data["competencies"])
+        data["resources"] = list(data["resources"])
+        try:
+            services.module_update(module=module, **data)
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, "Module changed.")
+            return redirect("pacing-board", school_class.pk)
+    return render(
+        request,
+        "individualization/module_form.html",
+        {"form": form, "sequence": module.sequence, "module": module},
+    )
+
+
+@login_required
+def module_add(request: HttpRequest, sequence_id: int) -> HttpResponse:
+    sequence = access.access_sequence_to_arrange(request.user, sequence_id)
+    school_class = sequence.school_class
+    form = _module_form(school_class, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -18,11 +18,13 @@ from trellis.evidence.models import Assessment
 from trellis.evidence.models import assessment as a
 from trellis.individualization import access, forms, selectors
 from trellis.individualization.models import VIA_PAGE, IndividualPlan
-from trellis.individualization.progress import objective_progress
+from trellis.individualization.progress import decisions_waiting, objective_progress
 from trellis.individualization.services import plans as services
 from trellis.individualization.services import reports as report_services
+from trellis.people import roles
 from trellis.people import selectors as people_selectors
 from trellis.people.access import access_learner
+from trellis.people.models import User
 from trellis.people.rules import teaches_learner
 
 
@@ -37,13 +39,7 @@ def _fail(form, exc: ValidationError) -> None:
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.plans_visible_to(request.user))
-    prompts = []
-    for plan in plans:
-        if request.user.has_perm("individualization.change_plan", plan):
-            for objective in plan.objectives.all():
-                progress = objective_progress(objective)
-                if progress.prompt:
-                    prompts.append((plan, progress))
+    prompts = decisions_waiting(request.user, plans)
     taught = []
     if "teacher" in request.user.role_set():
         with_plan = {p.learner_id for p in plans if p.status == "active"}
@@ -102,7 +98,9 @@ def plan_create(request: HttpRequest, learner_id: int) -> HttpResponse:
 
 @login_required
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = access.access_plan_to_change(request.user, plan_id)
+    plan = access.access_plan_to_change(
+        request.user, plan_id, via=None if request.method == "POST" else VIA_PAGE
+    )
     initial = {
         "title": plan.title,
         "summary": plan.summary,
@@ -110,8 +108,14 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "time_multiplier": plan.time_multiplier,
         "review_dates": ", ".join(plan.review_dates),
         "responsible_note": plan.responsible_note,
+        "responsible": plan.responsible_id,
     }
-    form = forms.PlanChangeForm(request.POST or None, initial=initial)
+    staff = User.objects.filter(
+        memberships__school_id=plan.school_id,
+        memberships__role__in=[roles.TEACHER, roles.ADMIN],
+        memberships__active=True,
+    ).distinct()
+    form = forms.PlanChangeForm(request.POST or None, initial=initial, staff_qs=staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,6 +128,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                 accommodations=data["accommodations"],
                 time_multiplier=data["time_multiplier"],
                 review_dates=form.review_list(),
+                responsible=data["responsible"],
                 responsible_note=data["responsible_note"],
             )
         except ValidationError as exc:
@@ -165,6 +170,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "measurement_form": forms.MeasurementForm() if can_change else None,
             "reports": selectors.reports_visible_for_learner(request.user, plan.learner),
             "can_see_reads": access_reads_allowed(request.user, plan),
+            "versions": selectors.versions_with_changes(plan),
         },
     )
 
@@ -203,6 +209,136 @@ def objective_add(request: HttpRequest, plan_id: int) -> HttpResponse:
             messages.success(request, "Objective added.")
             return redirect("plan-detail", plan.pk)
     return render(request, "individualization/objective_form.html", {"form": form, "plan": plan})
+
+
+def _objective_initial(objective) -> dict:
+    return {
+        "statement": objective.statement,
+        "competencies": list(objective.competencies.all()),
+        "method": objective.method,
+        "unit": objective.unit,
+        "baseline_value": objective.baseline_value,
+        "baseline_date": objective.baseline_date,
+        "target_value": objective.target_value,
+        "target_date": objective.target_date,
+    }
+
+
+@login_required
+def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = access.access_objective(
+        request.user, objective_id, change=True, via=None if request.method == "POST" else VIA_PAGE
+    )
+    plan = objective.plan
+    form = forms.ObjectiveChangeForm(
+        request.POST or None,
+        initial=_objective_initial(objective),
+        competencies_qs=_competencies_for(plan),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        data["competencies"] = list(data["competencies"])
+        try:
+            services.objective_update(
+                objective=objective, changed_by=request.user, reason=reason, **data
+            )
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, "Objective changed; the previous version is kept.")
+            return redirect("plan-detail", plan.pk)
+    return render(
+        request,
+        "individualization/objective_form.html",
+        {"form": form, "plan": plan, "objective": objective},
+    )
+
+
+def _remove(request: HttpRequest, *, plan, thing, what: str, remove, lost: str) -> HttpResponse:
+    """The confirm-and-remove page shared by objectives and supports."""
+    form = forms.RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            remove(reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, f"{what.capitalize()} removed; the previous version is kept.")
+            return redirect("plan-detail", plan.pk)
+    return render(
+        request,
+        "individualization/remove_confirm.html",
+        {"form": form, "plan": plan, "thing": thing, "what": what, "lost": lost},
+    )
+
+
+@login_required
+def objective_delete(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = access.access_objective(
+        request.user, objective_id, change=True, via=None if request.method == "POST" else VIA_PAGE
+    )
+    count = objective.measurements.count()
+    return _remove(
+        request,
+        plan=objective.plan,
+        thing=objective,
+        what="objective",
+        remove=lambda reason: services.objective_delete(
+            objective=objective, changed_by=request.user, reason=reason
+        ),
+        lost=f"{count} measurement{'s' if count != 1 else ''} entered by hand" if count else "",
+    )
+
+
+@login_required
+def support_edit(request: HttpRequest, support_id: int) -> HttpResponse:
+    support = access.access_support_to_change(
+        request.user, support_id, via=None if request.method == "POST" else VIA_PAGE
+    )
+    plan = support.plan
+    form = forms.SupportChangeForm(
+        request.POST or None,
+        initial={
+            "kind": support.kind,
+            "provider": support.provider,
+            "focus": support.focus,
+            "planned_minutes_per_week": support.planned_minutes_per_week,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            services.support_update(support=support, changed_by=request.user, reason=reason, **data)
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, "Support changed; the previous version is kept.")
+            return redirect("plan-detail", plan.pk)
+    return render(
+        request,
+        "individualization/support_form.html",
+        {"form": form, "plan": plan, "support": support},
+    )
+
+
+@login_required
+def support_delete(request: HttpRequest, support_id: int) -> HttpResponse:
+    support = access.access_support_to_change(
+        request.user, support_id, via=None if request.method == "POST" else VIA_PAGE
+    )
+    count = support.sessions.count()
+    return _remove(
+        request,
+        plan=support.plan,
+        thing=support,
+        what="support",
+        remove=lambda reason: services.support_delete(
+            support=support, changed_by=request.user, reason=reason
+        ),
+        lost=f"{count} logged session{'s' if count != 1 else ''}" if count else "",
+    )
 
 
 @login_required

@@ -5,11 +5,12 @@ statement Trellis emits is one Trellis would accept back."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 from trellis.curriculum.models import Competency, Item
 from trellis.people import roles
-from trellis.people.models import School, User
+from trellis.people.models import Membership, School, User
 
 
 def prefix() -> str:
@@ -29,15 +30,45 @@ def competency_activity_id(competency: Competency) -> str:
 
 
 def items_for(school: School, activity_ids: set[str]) -> dict[str, Item]:
-    """Items of this school named by activity id (other schools' never)."""
+    """Items of this school named by activity id (other schools' never),
+    each with ``competency_ids``, read with their competency links in one
+    query (the statements resource runs this on every request)."""
     head = f"{prefix()}item:"
-    pks = {
-        int(a[len(head) :])
-        for a in activity_ids
-        if a.startswith(head) and a[len(head) :].isdigit() and len(a) - len(head) < 12
-    }
-    items = Item.objects.filter(school=school, pk__in=pks) if pks else Item.objects.none()
-    return {item_activity_id(i.pk): i for i in items}
+    pks = sorted(
+        {
+            int(a[len(head) :])
+            for a in activity_ids
+            if a.startswith(head) and a[len(head) :].isdigit() and len(a) - len(head) < 12
+        }
+    )
+    if not pks:
+        return {}
+    q = connection.ops.quote_name
+    meta = Item._meta
+    through = Item.competencies.through._meta
+    link_item = through.get_field("item").column
+    link_competency = through.get_field("competency").column
+    sql = (
+        "SELECT {item}.*, {link}.{competency} AS competency_link FROM {item} "
+        "LEFT JOIN {link} ON {link}.{link_item} = {item}.{pk} "
+        "WHERE {item}.{school} = %s AND {item}.{pk} IN ({pks})"
+    ).format(
+        item=q(meta.db_table),
+        link=q(through.db_table),
+        competency=q(link_competency),
+        link_item=q(link_item),
+        pk=q(meta.pk.column),
+        school=q(meta.get_field("school").column),
+        pks=", ".join(["%s"] * len(pks)),
+    )
+    found: dict[int, Item] = {}
+    for row in Item.objects.raw(sql, [school.pk, *pks]):
+        item = found.setdefault(row.pk, row)
+        if not hasattr(item, "competency_ids"):
+            item.competency_ids = []
+        if row.competency_link is not None:
+            item.competency_ids.append(row.competency_link)
+    return {item_activity_id(pk): item for pk, item in found.items()}
 
 
 def competencies_for(school: School, activity_ids: set[str]) -> dict[str, Competency]:
@@ -68,26 +99,46 @@ def actor_key(actor: dict) -> tuple[str, str]:
 
 
 def learners_for(school: School, actors: list[dict]) -> dict[tuple[str, str], User]:
-    """Active learners of this school the actors name: ``mbox`` by email,
-    ``account`` by username. A person of another school is never matched."""
+    """Active learners of this school the actors name: ``mbox`` by email
+    (without regard to case), ``account`` by username. A person of another
+    school is never matched. One plain query (this runs on every request);
+    the users come back with only ``pk``, ``username`` and ``email`` read."""
     keys = {actor_key(a) for a in actors}
-    emails = {v for k, v in keys if k == "mbox"}
-    usernames = {v for k, v in keys if k == "account"}
-    named = Q(username__in=usernames)
-    for email in emails:  # emails are matched without regard to case
-        named |= Q(email__iexact=email)
-    learners = User.objects.filter(
-        named,
-        is_active=True,
-        memberships__school=school,
-        memberships__role=roles.LEARNER,
-        memberships__active=True,
-    ).distinct()
+    emails = sorted({v for k, v in keys if k == "mbox"})
+    usernames = sorted({v for k, v in keys if k == "account"})
+    if not emails and not usernames:
+        return {}
+    q = connection.ops.quote_name
+    user, membership = User._meta, Membership._meta
+    col = {
+        "pk": q(user.pk.column),
+        "username": q(user.get_field("username").column),
+        "email": q(user.get_field("email").column),
+        "is_active": q(user.get_field("is_active").column),
+        "m_user": q(membership.get_field("user").column),
+        "m_school": q(membership.get_field("school").column),
+        "m_role": q(membership.get_field("role").column),
+        "m_active": q(membership.get_field("active").column),
+    }
+    named = []
+    if usernames:
+        named.append("u.{username} IN ({})".format(", ".join(["%s"] * len(usernames)), **col))
+    if emails:
+        named.append("LOWER(u.{email}) IN ({})".format(", ".join(["%s"] * len(emails)), **col))
+    sql = (
+        "SELECT u.{pk}, u.{username}, u.{email} FROM {users} u WHERE ({named}) "
+        "AND u.{is_active} = %s AND EXISTS (SELECT 1 FROM {memberships} m "
+        "WHERE m.{m_user} = u.{pk} AND m.{m_school} = %s AND m.{m_role} = %s "
+        "AND m.{m_active} = %s)"
+    ).format(
+        users=q(user.db_table), memberships=q(membership.db_table), named=" OR ".join(named), **col
+    )
+    wanted_emails, wanted_usernames = set(emails), set(usernames)
     out: dict[tuple[str, str], User] = {}
-    for user in learners:
-        if user.email and user.email.lower() in emails:
+    for user in User.objects.raw(sql, [*usernames, *emails, True, school.pk, roles.LEARNER, True]):
+        if user.email and user.email.lower() in wanted_emails:
             out[("mbox", user.email.lower())] = user
-        if user.username in usernames:
+        if user.username in wanted_usernames:
             out[("account", user.username)] = user
     return out
 

@@ -1,5 +1,12 @@
 """Per-tool credentials for the statements resource: issued by an admin,
-checked on every request with HTTP Basic."""
+checked on every request with HTTP Basic.
+
+A verified credential is remembered in the process for
+``TRELLIS_XAPI_CREDENTIAL_CACHE_SECONDS`` (default 30), so a tool sending
+one statement per request does not pay a database round trip for its
+credential each time. Saving or deleting a credential (unticking
+**active** in the admin) forgets it in that process at once; other worker
+processes stop accepting it within the cache time."""
 
 from __future__ import annotations
 
@@ -8,12 +15,19 @@ import binascii
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from trellis.interop.models import XapiCredential
-from trellis.people.models import School
+from trellis.people import roles
+from trellis.people.models import Membership, School
+from trellis.people.rules import is_operator
 
 NAME_TAKEN = "School {school} already has a tool named {name!r}; pick another name."
 NAME_EMPTY = "Give the tool a name."
@@ -41,6 +55,71 @@ def credential_issue(*, school: School, name: str) -> tuple[XapiCredential, str]
     return credential, secret
 
 
+#: key -> (time it was read, the active credential with its school)
+_verified: dict[str, tuple[float, XapiCredential]] = {}
+_verified_lock = threading.Lock()
+
+
+def _cache_seconds() -> float:
+    return float(getattr(settings, "TRELLIS_XAPI_CREDENTIAL_CACHE_SECONDS", 30))
+
+
+def credential_forget(key: str | None = None) -> None:
+    """Forget one remembered credential (or all of them) in this process."""
+    with _verified_lock:
+        if key is None:
+            _verified.clear()
+        else:
+            _verified.pop(key, None)
+
+
+@receiver(post_save, sender=XapiCredential, dispatch_uid="trellis-xapi-credential-saved")
+@receiver(post_delete, sender=XapiCredential, dispatch_uid="trellis-xapi-credential-deleted")
+def _credential_changed(sender, instance: XapiCredential, **kwargs) -> None:
+    credential_forget(instance.key)
+
+
+def _active_credential(key: str) -> XapiCredential | None:
+    now = time.monotonic()
+    seen = _verified.get(key)
+    if seen is not None and now - seen[0] < _cache_seconds():
+        return seen[1]
+    credential = (
+        XapiCredential.objects.select_related("school").filter(key=key, active=True).first()
+    )
+    with _verified_lock:
+        if credential is None:
+            _verified.pop(key, None)
+        elif _cache_seconds() > 0:
+            _verified[key] = (now, credential)
+    return credential
+
+
+@transaction.atomic
+def credential_revoke(*, credential: XapiCredential) -> XapiCredential:
+    """Stop accepting a tool's credential (kept, inactive, so its statements
+    still name it). Forgotten at once in this process; other workers stop
+    accepting it within the cache time."""
+    if credential.active:
+        credential.active = False
+        credential.full_clean()
+        credential.save(update_fields=["active"])
+    return credential
+
+
+def credentials_for(user) -> list[XapiCredential]:
+    """The credentials of the schools ``user`` administers (every school's
+    for an operator), newest first."""
+    found = XapiCredential.objects.select_related("school").order_by("-created_at", "-pk")
+    if not is_operator(user):
+        found = found.filter(
+            school__in=Membership.objects.filter(user=user, role=roles.ADMIN, active=True).values(
+                "school"
+            )
+        )
+    return list(found)
+
+
 def credential_from_header(header: str) -> XapiCredential | None:
     """The active credential an ``Authorization: Basic`` header names, or
     None (unknown key, wrong secret, or a malformed header)."""
@@ -53,9 +132,7 @@ def credential_from_header(header: str) -> XapiCredential | None:
         return None
     if not sep or len(key) > 64:
         return None
-    credential = (
-        XapiCredential.objects.select_related("school").filter(key=key, active=True).first()
-    )
+    credential = _active_credential(key)
     if credential is None or not hmac.compare_digest(credential.secret_hash, _digest(secret)):
         return None
     return credential

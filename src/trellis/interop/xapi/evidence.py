@@ -15,6 +15,7 @@ the responses (``mastery_recompute``) gives the same records.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from trellis.evidence import mastery
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models import response as r
 from trellis.evidence.services.responses import MAX_TIME_ON_ITEM_MS
+from trellis.interop.xapi.sql import insert_rows
 from trellis.people.models import School, User
 
 
@@ -45,18 +47,34 @@ class Answer:
     note: str = ""
 
 
-def record_answers(*, school: School, answers: list[Answer]) -> None:
+def record_answers(
+    *,
+    school: School,
+    answers: list[Answer],
+    competencies: dict[int, list[int]] | None = None,
+    check_existing: bool = True,
+) -> None:
     """Score, append and apply ``answers`` (in order); sets each one's
     ``response``, or its ``note`` when the answer cannot be read. Call inside
-    a transaction."""
-    already = {
-        (learner_id, key): response
-        for response in Response.objects.filter(
-            learner_id__in={a.learner.pk for a in answers},
-            idempotency_key__in={a.key for a in answers},
-        )
-        for learner_id, key in [(response.learner_id, response.idempotency_key)]
-    }
+    a transaction.
+
+    ``competencies`` (item id → competency ids) saves reading the links of
+    the items it covers. With ``check_existing=False`` the caller knows the
+    idempotency keys are new (no query for them); if one is not, the insert
+    fails with ``IntegrityError`` and the caller tries again checking."""
+    if not answers:
+        return
+    already = (
+        {
+            (response.learner_id, response.idempotency_key): response
+            for response in Response.objects.filter(
+                learner_id__in={a.learner.pk for a in answers},
+                idempotency_key__in={a.key for a in answers},
+            )
+        }
+        if check_existing
+        else {}
+    )
     fresh: list[Answer] = []
     for a in answers:
         if (a.learner.pk, a.key) in already:
@@ -81,35 +99,32 @@ def record_answers(*, school: School, answers: list[Answer]) -> None:
             recorded_at=a.at,
         )
         fresh.append(a)
-    Response.objects.bulk_create([a.response for a in fresh])
-    _apply(school, [a.response for a in fresh if a.response.correct is not None])
+    if not fresh:
+        return
+    insert_rows([a.response for a in fresh])
+    _apply(school, [a.response for a in fresh if a.response.correct is not None], competencies)
 
 
-def _apply(school: School, responses: list[Response]) -> None:
+def _apply(school: School, responses: list[Response], known: dict[int, list[int]] | None) -> None:
     if not responses:
         return
-    through = Item.competencies.through
     by_item: dict[int, list[int]] = defaultdict(list)
-    for item_id, cid in through.objects.filter(
-        item_id__in={x.item_id for x in responses}
-    ).values_list("item_id", "competency_id"):
-        by_item[item_id].append(cid)
+    unknown = set()
+    for x in responses:
+        if known is not None and x.item_id in known:
+            by_item[x.item_id] = list(known[x.item_id])
+        else:
+            unknown.add(x.item_id)
+    if unknown:
+        through = Item.competencies.through
+        for item_id, cid in through.objects.filter(item_id__in=unknown).values_list(
+            "item_id", "competency_id"
+        ):
+            by_item[item_id].append(cid)
     pairs = {(x.learner_id, cid) for x in responses for cid in by_item[x.item_id]}
     if not pairs:
         return
-    learners = {p[0] for p in pairs}
-    comps = {p[1] for p in pairs}
-    MasteryRecord.objects.bulk_create(
-        [MasteryRecord(learner_id=lid, competency_id=cid) for lid, cid in sorted(pairs)],
-        ignore_conflicts=True,
-    )
-    records = {
-        (m.learner_id, m.competency_id): m
-        for m in MasteryRecord.objects.select_for_update()
-        .filter(learner_id__in=learners, competency_id__in=comps)
-        .order_by("pk")
-        if (m.learner_id, m.competency_id) in pairs
-    }
+    records = _lock_records(sorted(pairs))
     model = mastery.model_for_school(school.pk)
     for x in sorted(responses, key=lambda x: (x.recorded_at, x.pk)):
         for cid in sorted(by_item[x.item_id]):
@@ -127,6 +142,52 @@ def _apply(school: School, responses: list[Response]) -> None:
 FIELDS = ("probability", "level", "attempts", "correct", "state", "updated_at")
 
 
+def _lock_records(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], MasteryRecord]:
+    """The mastery record of each (learner, competency) pair, made when
+    missing, locked until the transaction ends: one ``INSERT … ON CONFLICT
+    DO UPDATE … RETURNING`` (PostgreSQL and SQLite ≥ 3.35). The no-op update
+    takes the row lock a ``SELECT … FOR UPDATE`` would; rows are locked in
+    (learner, competency) order, the order ``mastery_apply`` uses for one
+    learner, so two writers never wait on each other in a cycle."""
+    meta = MasteryRecord._meta
+    q = connection.ops.quote_name
+    learner, competency = meta.get_field("learner"), meta.get_field("competency")
+    defaults = [meta.get_field(name) for name in FIELDS]
+    now = timezone.now()
+    constants = [
+        f.get_db_prep_save(now if f.name == "updated_at" else f.get_default(), connection)
+        for f in defaults
+    ]
+    columns = [learner.column, competency.column, *(f.column for f in defaults)]
+    row = "({})".format(", ".join(["%s"] * len(columns)))
+    sql = (
+        "INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT ({learner}, {competency}) "
+        "DO UPDATE SET {learner} = EXCLUDED.{learner} "
+        "RETURNING {pk}, {learner}, {competency}, {correct}, {state}"
+    ).format(
+        table=q(meta.db_table),
+        columns=", ".join(q(c) for c in columns),
+        rows=", ".join([row] * len(pairs)),
+        learner=q(learner.column),
+        competency=q(competency.column),
+        pk=q(meta.pk.column),
+        correct=q(meta.get_field("correct").column),
+        state=q(meta.get_field("state").column),
+    )
+    params = [value for pair in pairs for value in (*pair, *constants)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    records = {}
+    for pk, learner_id, competency_id, correct, state in found:
+        if isinstance(state, str | bytes):
+            state = json.loads(state)
+        records[(learner_id, competency_id)] = MasteryRecord(
+            pk=pk, learner_id=learner_id, competency_id=competency_id, correct=correct, state=state
+        )
+    return records
+
+
 def _save(records: list[MasteryRecord]) -> None:
     """One prepared UPDATE run for every record: ``bulk_update``'s CASE
     expressions cost more than the rest of a request together."""
@@ -141,4 +202,7 @@ def _save(records: list[MasteryRecord]) -> None:
         for m in records
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if len(params) == 1:
+            cursor.execute(sql, params[0])  # executemany's pipeline costs more for one
+        else:
+            cursor.executemany(sql, params)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Item
@@ -16,6 +16,7 @@ from trellis.interop.models import XapiCredential, XapiProxyItem, XapiStatement
 from trellis.interop.xapi import activities
 from trellis.interop.xapi import errors as e
 from trellis.interop.xapi.evidence import Answer, record_answers
+from trellis.interop.xapi.sql import insert_rows
 from trellis.interop.xapi.validate import (
     StatementInvalid,
     content_hash,
@@ -105,19 +106,41 @@ def _answer_for(statement: dict, item: Item | None) -> tuple[str | None, str]:
     return None, NOTE_NO_OUTCOME
 
 
+def _stored_hashes(school: School, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The content hash of each of these ids this school has stored (a plain
+    query: it runs on every request)."""
+    meta = XapiStatement._meta
+    q = connection.ops.quote_name
+    sid = meta.get_field("statement_id")
+    sql = "SELECT {sid}, {digest} FROM {table} WHERE {school} = %s AND {sid} IN ({ids})".format(
+        sid=q(sid.column),
+        digest=q(meta.get_field("content_hash").column),
+        table=q(meta.db_table),
+        school=q(meta.get_field("school").column),
+        ids=", ".join(["%s"] * len(ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [school.pk, *(sid.get_db_prep_value(i, connection) for i in ids)])
+        return {sid.to_python(found): digest for found, digest in cursor.fetchall()}
+
+
 @transaction.atomic
-def statements_store(*, credential: XapiCredential, statements: list[dict]) -> list[Stored]:
+def statements_store(
+    *, credential: XapiCredential, statements: list[dict], optimistic: bool = False
+) -> list[Stored]:
     """Store checked statements from one tool, all or nothing. The same id
     with the same content is stored once; with other content the whole
-    request is refused (:class:`StatementConflict`)."""
+    request is refused (:class:`StatementConflict`).
+
+    ``optimistic=True`` skips looking for evidence already recorded under
+    these statement ids (it exists only when another school's tool sent the
+    same id for the same learner, or another worker stored it a moment
+    ago); the insert then raises ``IntegrityError`` and the caller calls
+    again without it."""
     school = credential.school
     prepared = _prepare(statements)
     ids = [sid for sid, _, _ in prepared]
-    earlier = dict(
-        XapiStatement.objects.filter(school=school, statement_id__in=ids).values_list(
-            "statement_id", "content_hash"
-        )
-    )
+    earlier = _stored_hashes(school, ids)
     fresh = []
     for sid, digest, statement in prepared:
         if sid in earlier:
@@ -170,11 +193,16 @@ def statements_store(*, credential: XapiCredential, statements: list[dict]) -> l
                 note=note,
             )
         )
-    record_answers(school=school, answers=list(answers.values()))
+    record_answers(
+        school=school,
+        answers=list(answers.values()),
+        competencies={i.pk: i.competency_ids for i in items.values()},
+        check_existing=not optimistic,
+    )
     for row in rows:
         if row.statement_id in answers:
             row.response = answers[row.statement_id].response
             row.note = answers[row.statement_id].note
-    XapiStatement.objects.bulk_create(rows)
+    insert_rows(rows)
     created = {row.statement_id: row for row in rows}
     return [Stored(statement_id=sid, created=sid in created, row=created.get(sid)) for sid in ids]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from trellis.interop.models import XapiStatement
 from trellis.people.models import User
+from trellis.people.selectors import learners_visible_to
+
+#: At most this many learners are listed on the outside-activity overview.
+OVERVIEW_LIMIT = 200
 
 
 def statements_for_learner(learner: User) -> QuerySet[XapiStatement]:
@@ -72,3 +77,35 @@ def activity_row(statement: XapiStatement) -> ActivityRow:
         evidence=statement.response_id is not None,
         note=statement.note,
     )
+
+
+@dataclass(frozen=True)
+class LearnerActivity:
+    """One learner on the overview: how many statements tools sent about
+    them, how many counted as evidence, and when the latest arrived."""
+
+    learner: User
+    statements: int
+    evidence: int
+    latest: dt.datetime
+
+
+def learners_with_activity(user: User) -> list[LearnerActivity]:
+    """The learners ``user`` may see who have any outside activity, the
+    most recent first (at most ``OVERVIEW_LIMIT``). Two queries."""
+    counts = list(
+        XapiStatement.objects.filter(learner__in=learners_visible_to(user))
+        .values("learner_id")
+        .annotate(statements=Count("pk"), evidence=Count("response"), latest=Max("stored_at"))
+        .order_by("-latest", "learner_id")[:OVERVIEW_LIMIT]
+    )
+    learners = User.objects.in_bulk([c["learner_id"] for c in counts])
+    return [
+        LearnerActivity(
+            learner=learners[c["learner_id"]],
+            statements=c["statements"],
+            evidence=c["evidence"],
+            latest=c["latest"],
+        )
+        for c in counts
+    ]

@@ -70,10 +70,11 @@ def _checked(body) -> list[dict]:
 
 def _store(credential: XapiCredential, statements: list[dict]):
     try:
-        return statements_store(credential=credential, statements=statements)
+        return statements_store(credential=credential, statements=statements, optimistic=True)
     except IntegrityError:
-        # Another worker stored one of these ids a moment ago: try again,
-        # now comparing with what it stored.
+        # Another worker stored one of these ids a moment ago, or the same
+        # learner's evidence already holds one (sent to another school):
+        # try again, now comparing with what is stored.
         return statements_store(credential=credential, statements=statements)
 
 

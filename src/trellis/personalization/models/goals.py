@@ -99,12 +99,20 @@ class CheckIn(models.Model):
         return f"Check-in on goal {self.goal_id}, {self.on}: {self.progress:.0%}"
 
 
+SELF_RATED = "self"
+FROM_MASTERY = "mastery"
+CHECK_SOURCES = [(SELF_RATED, "The learner's own rating"), (FROM_MASTERY, "Mastery at the time")]
+
+
 class BenchmarkCheck(models.Model):
-    """The learner's own rating of a benchmark with no linked competency."""
+    """A benchmark's progress at a check-in: the learner's own rating of a
+    benchmark with no linked competency, or -- kept for the history chart --
+    the mastery of a linked competency at that moment."""
 
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="benchmark_checks")
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="checks")
     progress = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    source = models.CharField(max_length=8, choices=CHECK_SOURCES, default=SELF_RATED)
 
     class Meta:
         ordering = ["checkin__on", "pk"]

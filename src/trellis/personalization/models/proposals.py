@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 
 from trellis.curriculum.models import Competency
+from trellis.evidence.models import Assessment
+from trellis.evidence.models import assessment as purposes
 from trellis.people.models import SchoolClass
 
 SUBMITTED = "submitted"
@@ -29,6 +31,9 @@ ACTIONS = [
     (ACCEPTED, "Accepted"),
     (RETURNED, "Sent back"),
 ]
+#: What an accepted proposal becomes: AS learning (the default; feedback at
+#: once, self-rating and reflection) or OF learning (counts toward a grade).
+PURPOSES = [(purposes.AS_LEARNING, "AS learning"), (purposes.OF_LEARNING, "OF learning")]
 
 
 class AssessmentChoice(models.Model):
@@ -40,6 +45,12 @@ class AssessmentChoice(models.Model):
     #: The teacher's ways to show mastery, two or more, in order.
     options = models.JSONField(default=list)
     deadline = models.DateTimeField(help_text="Proposals must be accepted by then.")
+    purpose = models.CharField(
+        max_length=3,
+        choices=PURPOSES,
+        default=purposes.AS_LEARNING,
+        help_text="The purpose of the assessment an accepted proposal becomes.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -62,6 +73,11 @@ class Proposal(models.Model):
     rubric = models.TextField(help_text="The rubric or criteria it should be judged against.")
     status = models.CharField(max_length=10, choices=STATUSES, default=SUBMITTED)
     version = models.PositiveSmallIntegerField(default=1)
+    #: Set on acceptance: the learner's own assessment (one rubric task,
+    #: assigned to them alone) where the teacher scores the work.
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

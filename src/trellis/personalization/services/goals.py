@@ -171,7 +171,8 @@ def checkin_record(
     on: dt.date | None = None,
 ) -> CheckIn:
     """Record the learner's own ratings (0..1) of benchmarks without a
-    competency and store the goal's progress as of now."""
+    competency and store the goal's progress as of now, with the mastery of
+    each linked benchmark at this moment (mastery keeps no history)."""
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"on": CHECKIN_FUTURE.format(on=on)})
@@ -179,12 +180,20 @@ def checkin_record(
     checkin = CheckIn(goal=goal, on=on, note=note.strip(), progress=0.0, recorded_by=recorded_by)
     checkin.save()
     for bid, value in (ratings or {}).items():
-        if int(bid) not in own:
+        if not str(bid).isdigit() or int(bid) not in own:
             raise ValidationError(CHECKIN_NOT_BENCHMARK.format(value=bid))
         if not 0.0 <= float(value) <= 1.0:
             raise ValidationError(CHECKIN_RATING.format(n=own[int(bid)]))
         BenchmarkCheck.objects.create(checkin=checkin, benchmark_id=int(bid), progress=float(value))
-    checkin.progress = round(selectors.goal_progress(selectors.benchmark_progress(goal)), 6)
+    rows = selectors.benchmark_progress(goal)
+    BenchmarkCheck.objects.bulk_create(
+        BenchmarkCheck(
+            checkin=checkin, benchmark=row.benchmark, progress=row.progress, source=g.FROM_MASTERY
+        )
+        for row in rows
+        if row.source == "mastery"
+    )
+    checkin.progress = round(selectors.goal_progress(rows), 6)
     checkin.full_clean()
     checkin.save()
     return checkin

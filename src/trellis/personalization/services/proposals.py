@@ -13,8 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from trellis.curriculum.models import Competency
+from trellis.curriculum.models import Competency, Item
+from trellis.curriculum.models import item as kinds
 from trellis.curriculum.selectors import frameworks_for_school
+from trellis.curriculum.services import item_create
+from trellis.evidence.models import Assessment
+from trellis.evidence.models import assessment as a
+from trellis.evidence.services import assessment_assign, assessment_create
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
 from trellis.personalization.models import AssessmentChoice, OptionPick, Proposal, ProposalEvent
@@ -34,6 +39,54 @@ ACTION_NEEDS_COMMENT = "Say why when asking for a revision or sending a proposal
 OPTION_RANGE = "Choose one of the teacher's options (1 to {count})."
 ALREADY_ACCEPTED = "Your own proposal was accepted; there is nothing to pick."
 SELF_REVIEW = "A learner cannot review their own proposal."
+UNKNOWN_PURPOSE = "Unknown purpose {value!r}; use as (AS learning) or of (OF learning)."
+RUBRIC_EMPTY = "Say which rubric or criteria it should be judged against."
+RUBRIC_TOO_MANY = "A rubric can have at most {max} criteria (found {count})."
+RUBRIC_LEVELS = (
+    "Criterion {n} (“{name}”) needs at least two levels, lowest first, separated by “/”."
+)
+RUBRIC_TOO_MANY_LEVELS = "Criterion {n} (“{name}”) can have at most {max} levels."
+RUBRIC_NAME_LONG = "Criterion {n} is longer than {max} characters; keep each one short."
+#: Levels of a criterion written without its own (``Name: a / b / c``).
+DEFAULT_LEVELS = ("Not yet", "Partly", "Fully")
+MAX_CRITERIA = 10
+MAX_LEVELS = 8
+MAX_CRITERION_CHARS = 200
+
+
+def parse_rubric(text: str) -> list[dict[str, object]]:
+    """The learner's rubric as evidence scores it: ``[{"name", "levels"}]``.
+
+    Criteria are separated by new lines or semicolons. A criterion may give
+    its own levels after a colon, lowest first, separated by slashes
+    (``Accuracy: some errors / a few slips / all correct``); without them it
+    gets the standard levels Not yet / Partly / Fully. A colon with no slash
+    after it is part of the criterion's name."""
+    parts = [part.strip() for line in text.splitlines() for part in line.split(";")]
+    parts = [part for part in parts if part]
+    if not parts:
+        raise ValidationError({"rubric": RUBRIC_EMPTY})
+    if len(parts) > MAX_CRITERIA:
+        raise ValidationError(
+            {"rubric": RUBRIC_TOO_MANY.format(max=MAX_CRITERIA, count=len(parts))}
+        )
+    criteria: list[dict[str, object]] = []
+    for n, part in enumerate(parts, start=1):
+        name, levels = part, list(DEFAULT_LEVELS)
+        head, sep, tail = part.partition(":")
+        if sep and "/" in tail:
+            name = head.strip() or f"Criterion {n}"
+            levels = [lv.strip() for lv in tail.split("/") if lv.strip()]
+            if len(levels) < 2:
+                raise ValidationError({"rubric": RUBRIC_LEVELS.format(n=n, name=name)})
+            if len(levels) > MAX_LEVELS:
+                raise ValidationError(
+                    {"rubric": RUBRIC_TOO_MANY_LEVELS.format(n=n, name=name, max=MAX_LEVELS)}
+                )
+        if len(name) > MAX_CRITERION_CHARS or any(len(lv) > MAX_CRITERION_CHARS for lv in levels):
+            raise ValidationError({"rubric": RUBRIC_NAME_LONG.format(n=n, max=MAX_CRITERION_CHARS)})
+        criteria.append({"name": name, "levels": levels})
+    return criteria
 
 
 def _snapshot(proposal: Proposal) -> dict[str, object]:
@@ -42,6 +95,7 @@ def _snapshot(proposal: Proposal) -> dict[str, object]:
         "how": proposal.how,
         "rubric": proposal.rubric,
         "version": proposal.version,
+        "assessment_id": proposal.assessment_id,
     }
 
 
@@ -64,7 +118,10 @@ def choice_create(
     options: Sequence[str],
     deadline: dt.datetime,
     created_by: User,
+    purpose: str = a.AS_LEARNING,
 ) -> AssessmentChoice:
+    if purpose not in dict(p.PURPOSES):
+        raise ValidationError({"purpose": UNKNOWN_PURPOSE.format(value=purpose)})
     cleaned = [str(o).strip() for o in options if str(o).strip()]
     if len(cleaned) < 2:
         raise ValidationError({"options": NEEDS_TWO_OPTIONS.format(count=len(cleaned))})
@@ -81,6 +138,7 @@ def choice_create(
         title=title.strip(),
         options=cleaned,
         deadline=deadline,
+        purpose=purpose,
         created_by=created_by,
     )
     choice.full_clean()
@@ -101,6 +159,7 @@ def _check_fields(what: str, how: str, rubric: str) -> None:
     ):
         if not value.strip():
             raise ValidationError(PROPOSAL_FIELD.format(what=name))
+    parse_rubric(rubric)
 
 
 @transaction.atomic
@@ -164,15 +223,53 @@ def proposal_review(
     if action != p.ACCEPTED and not comment.strip():
         raise ValidationError({"comment": ACTION_NEEDS_COMMENT})
     proposal.status = action
-    proposal.save(update_fields=["status", "updated_at"])
+    if action == p.ACCEPTED:
+        proposal.assessment = _evidence_for(proposal, reviewer)
+    proposal.save(update_fields=["status", "assessment", "updated_at"])
     _event(proposal, reviewer, action, comment.strip())
     words = {p.ACCEPTED: "accepted", p.REVISION: "asked you to revise", p.RETURNED: "sent back"}
+    then = " Hand in your work in the assessment it became." if action == p.ACCEPTED else ""
     notification_send(
         recipients=[proposal.learner],
-        text=f"{reviewer} {words[action]} your proposal for {proposal.choice.title}.",
+        text=f"{reviewer} {words[action]} your proposal for {proposal.choice.title}.{then}",
         url=_url(proposal),
     )
     return proposal
+
+
+def _evidence_for(proposal: Proposal, teacher: User) -> Assessment:
+    """Turn an accepted proposal into evidence the normal flow can score: a
+    performance task scored with the proposal's rubric, tagged with the
+    competency, in an assessment of the choice's purpose assigned to this
+    learner alone. The task is kept out of the item bank (inactive) so that
+    draw rules and practice never hand one learner's task to others."""
+    choice = proposal.choice
+    competency = choice.competency
+    item = item_create(
+        school=choice.school_class.school,
+        kind=kinds.RUBRIC,
+        prompt=f"{proposal.what.rstrip('.')}. How it shows {competency.label}: {proposal.how}",
+        competencies=[competency],
+        created_by=teacher,
+        rubric=parse_rubric(proposal.rubric),
+    )
+    # curriculum has no service to retire an item; this is the one field set here.
+    Item.objects.filter(pk=item.pk).update(active=False)
+    assessment = assessment_create(
+        school_class=choice.school_class,
+        title=f"{choice.title}: {proposal.learner}'s own way"[:200],
+        purpose=choice.purpose,
+        created_by=teacher,
+        items=[item],
+        instructions=(
+            f"Your own way to show {competency.label}, accepted by {teacher}. "
+            "Describe your work and say where to find it; your teacher scores it "
+            "with your rubric."
+        ),
+        assign_class=False,
+    )
+    assessment_assign(assessment=assessment, target=a.TARGET_LEARNER, learner=proposal.learner)
+    return assessment
 
 
 def must_pick(choice: AssessmentChoice, learner: User, now: dt.datetime | None = None) -> bool:

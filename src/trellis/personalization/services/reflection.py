@@ -172,4 +172,11 @@ def path_choose(
     )
     choice.full_clean()
     choice.save()
+    if choice.chosen_by == rf.BY_TEACHER:
+        what = f"“{resource.title}”" if resource is not None else "a next step"
+        notification_send(
+            recipients=[learner],
+            text=f"{chosen_by_user} chose {what} for you to learn {competency.label}.",
+            url=reverse("personalization:path"),
+        )
     return choice

@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 
-from trellis.personalization import access, selectors
+from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
 from trellis.personalization.models import goals as g
 from trellis.personalization.services import goals as svc
@@ -198,6 +199,10 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
         else:
             return redirect("personalization:goal-detail", goal_id=goal.pk)
     rows = selectors.benchmark_progress(goal)
+    history = selectors.goal_history(goal)
+    projection = selectors.goal_projection(goal)
+    due = selectors.goal_due(goal)
+    chart = charts.goal_svg(history, [r.benchmark for r in rows], projection, due)
     return render(
         request,
         "personalization/goal_detail.html",
@@ -205,8 +210,13 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
             "goal": goal,
             "rows": rows,
             "progress": round(100 * selectors.goal_progress(rows)),
-            "projection": selectors.goal_projection(goal),
-            "checkins": list(goal.checkins.all()),
+            "projection": projection,
+            "rate_points": None
+            if projection.rate_per_week is None
+            else round(100 * projection.rate_per_week, 1),
+            "due": due,
+            "history": history,
+            "chart": mark_safe(chart),  # noqa: S308 -- built with escape()
             "reviews": list(goal.reviews.select_related("reviewer")),
             "can_change": request.user.has_perm("personalization.change_record", goal),
             "can_review": request.user.has_perm("personalization.review_record", goal),

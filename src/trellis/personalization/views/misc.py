@@ -108,12 +108,16 @@ def reflect(request: HttpRequest, response_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def my_path(request: HttpRequest) -> HttpResponse:
-    _learner_only(request)
-    learner = request.user
+def _path_page(request: HttpRequest, learner, *, owner: bool) -> HttpResponse:
+    """The learner's path: what they are ready to learn, resources ranked for
+    them with a reason, and what was chosen. The learner chooses for
+    themselves; their teacher may choose for them (recorded as the
+    teacher's choice); others who can see the learner only read it."""
     errors: list[str] = []
+    can_choose = owner or request.user.has_perm("personalization.guide_learner", learner)
     if request.method == "POST":
+        if not can_choose:
+            raise PermissionDenied(access.TEACHERS_ONLY)
         competency = (
             selectors.competencies_for(learner)
             .filter(pk=request.POST.get("competency") or 0)
@@ -124,13 +128,18 @@ def my_path(request: HttpRequest) -> HttpResponse:
             if competency is None:
                 raise ValidationError(rf_svc.RESOURCE_NOT_FOR)
             rf_svc.path_choose(
-                learner=learner, competency=competency, resource=resource, chosen_by_user=learner
+                learner=learner,
+                competency=competency,
+                resource=resource,
+                chosen_by_user=request.user,
             )
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Added to your path.")
-            return redirect("personalization:path")
+            messages.success(
+                request, "Added to your path." if owner else f"Added to {learner}'s path."
+            )
+            return redirect(request.path)
     ready = rf_svc.ready_competencies(learner)
     focus = None
     if request.GET.get("competency", "").isdigit():
@@ -141,13 +150,32 @@ def my_path(request: HttpRequest) -> HttpResponse:
         request,
         "personalization/path.html",
         {
+            "learner": learner,
+            "owner": owner,
+            "can_choose": can_choose,
             "ready": ready,
             "focus": focus,
             "recommendations": rf_svc.recommendations_for(learner, focus, k=6),
-            "chosen": learner.path_choices.select_related("competency", "resource")[:10],
+            "chosen": learner.path_choices.select_related(
+                "competency", "resource", "chosen_by_user"
+            )[:10],
             "errors": errors,
         },
     )
+
+
+@login_required
+def my_path(request: HttpRequest) -> HttpResponse:
+    _learner_only(request)
+    return _path_page(request, request.user, owner=True)
+
+
+@login_required
+def learner_path(request: HttpRequest, learner_id: int) -> HttpResponse:
+    learner = access.access_learner(request.user, learner_id)
+    if learner.pk == request.user.pk:
+        return redirect("personalization:path")
+    return _path_page(request, learner, owner=False)
 
 
 def _flag(request: HttpRequest, name: str) -> bool:
@@ -159,6 +187,16 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
     _learner_only(request)
     learner = request.user
     errors: list[str] = []
+    if request.method == "POST" and request.POST.get("action") == "share":
+        entry = access.access_entry_to_change(learner, request.POST.get("entry_id"))
+        pf_svc.entry_share(
+            entry=entry,
+            share_guardians=_flag(request, "share_guardians"),
+            share_class=_flag(request, "share_class"),
+            share_network=_flag(request, "share_network"),
+        )
+        messages.success(request, f"Sharing of “{entry.title}” saved.")
+        return redirect("personalization:portfolio")
     if request.method == "POST":
         try:
             pf_svc.entry_add(
@@ -259,9 +297,20 @@ def network(request: HttpRequest) -> HttpResponse:
                     .first()
                 )
                 net_svc.help_request_send(
-                    learner=user, message=request.POST.get("message", ""), competency=competency
+                    learner=user,
+                    message=request.POST.get("message", ""),
+                    competency=competency,
+                    recipient_ids=[int(i) for i in request.POST.getlist("to") if i.isdigit()],
                 )
-                messages.success(request, "Your help request was sent to your network.")
+                messages.success(request, "Your help request was sent.")
+            elif request.POST.get("action") == "remove":
+                member_id = request.POST.get("member_id", "")
+                if member_id.isdigit() and net_svc.network_remove(
+                    learner=user, member_id=int(member_id)
+                ):
+                    messages.success(
+                        request, "Removed from your network; they no longer see what you share."
+                    )
             else:
                 net_svc.network_add(
                     learner=user,

@@ -11,17 +11,22 @@ from django.utils import timezone
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
+from trellis.evidence.models.assessment import AS_LEARNING
 from trellis.people.access import access_class_as_teacher
 from trellis.people.selectors import classes_taught_by
 from trellis.personalization import access, selectors
 from trellis.personalization.models import OptionPick, Proposal
+from trellis.personalization.models.proposals import PURPOSES
 from trellis.personalization.services import proposals as svc
 from trellis.personalization.views import error_list
 
 BAD_DEADLINE = "The deadline {value!r} is not a date and time."
+NO_DEADLINE = "Give a deadline for proposals."
 
 
 def _deadline(value: str) -> dt.datetime:
+    if not value.strip():
+        raise ValidationError({"deadline": NO_DEADLINE})
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -29,30 +34,68 @@ def _deadline(value: str) -> dt.datetime:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
+def _my_state(choice, proposals: dict[int, Proposal], picks: dict[int, int], now) -> str:
+    """One line for a learner about where they stand on a choice."""
+    proposal = proposals.get(choice.pk)
+    if proposal is not None and proposal.status == "accepted":
+        return "Your own proposal was accepted."
+    if choice.pk in picks:
+        return f"You picked: {choice.options[picks[choice.pk]]}."
+    if choice.deadline <= now:
+        return "The deadline has passed: pick one of your teacher's options."
+    if proposal is not None and proposal.status != "returned":
+        return f"Your proposal: {proposal.get_status_display().lower()}."
+    return "Pick an option or propose your own."
+
+
 @login_required
 def choice_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    choices = list(selectors.choices_for(user).order_by("deadline"))
+    proposals = {
+        p.choice_id: p for p in Proposal.objects.filter(learner=user).order_by("created_at", "pk")
+    }
+    picks = dict(OptionPick.objects.filter(learner=user).values_list("choice_id", "option"))
+    now = timezone.now()
+    attends = {c.pk for c in choices if user.has_perm("personalization.answer_choice", c)}
     return render(
         request,
         "personalization/choices.html",
         {
-            "choices": selectors.choices_for(request.user).order_by("deadline"),
-            "taught": list(classes_taught_by(request.user)),
+            "choices": [
+                (c, _my_state(c, proposals, picks, now) if c.pk in attends else None)
+                for c in choices
+            ],
+            "taught": list(classes_taught_by(user)),
         },
     )
 
 
+OPTION_ROWS = 4
+
+
 @login_required
 def choice_create(request: HttpRequest, class_id: int) -> HttpResponse:
+    """A teacher offers two or more ways to show a competency, a deadline for
+    learners' own proposals, and the purpose an accepted proposal gets."""
     school_class = access_class_as_teacher(request.user, class_id)
     errors: list[str] = []
+    form = {
+        "title": request.POST.get("title", ""),
+        "competency": request.POST.get("competency", ""),
+        "options": request.POST.getlist("option"),
+        "deadline": request.POST.get("deadline", ""),
+        "purpose": request.POST.get("purpose", AS_LEARNING),
+    }
     if request.method == "POST":
         try:
             choice = svc.choice_create(
                 school_class=school_class,
-                competency_id=int(request.POST.get("competency") or 0),
-                title=request.POST.get("title", ""),
-                options=request.POST.getlist("option"),
-                deadline=_deadline(request.POST.get("deadline", "")),
+                competency_id=int(form["competency"]) if form["competency"].isdigit() else 0,
+                title=form["title"],
+                options=form["options"],
+                deadline=_deadline(form["deadline"]),
+                purpose=form["purpose"],
                 created_by=request.user,
             )
         except ValidationError as exc:
@@ -60,13 +103,21 @@ def choice_create(request: HttpRequest, class_id: int) -> HttpResponse:
         else:
             messages.success(request, "Choices offered to the class.")
             return redirect("personalization:choice-detail", choice_id=choice.pk)
+    options = (form["options"] + [""] * OPTION_ROWS)[: max(OPTION_ROWS, len(form["options"]))]
     competencies = Competency.objects.filter(
         framework__in=frameworks_for_school(school_class.school)
     ).order_by("code")
     return render(
         request,
         "personalization/choice_form.html",
-        {"school_class": school_class, "competencies": competencies, "errors": errors},
+        {
+            "school_class": school_class,
+            "competencies": competencies,
+            "form": form,
+            "options": list(enumerate(options, start=1)),
+            "purposes": PURPOSES,
+            "errors": errors,
+        },
     )
 
 
@@ -113,11 +164,18 @@ def choice_detail(request: HttpRequest, choice_id: int) -> HttpResponse:
             else None,
             "must_pick": is_learner and svc.must_pick(choice, request.user),
             "open": choice.deadline > timezone.now(),
-            "proposals": choice.proposals.select_related("learner") if manages else [],
-            "picks": choice.picks.select_related("learner") if manages else [],
+            "standing": selectors.choice_standing(choice) if manages else [],
             "errors": errors,
         },
     )
+
+
+def _criteria(rubric: str) -> list[dict[str, object]] | None:
+    """The rubric as it will be scored (None if it cannot be read)."""
+    try:
+        return svc.parse_rubric(rubric)
+    except ValidationError:
+        return None
 
 
 @login_required
@@ -154,6 +212,10 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
         "personalization/proposal_detail.html",
         {
             "proposal": proposal,
+            "criteria": _criteria(proposal.rubric),
+            "is_learner": request.user.pk == proposal.learner_id,
+            "can_score": proposal.assessment is not None
+            and request.user.has_perm("evidence.manage_assessment", proposal.assessment),
             "events": list(proposal.events.select_related("actor")),
             "can_revise": request.user.has_perm("personalization.change_record", proposal)
             and proposal.status == "revision",
@@ -167,9 +229,14 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @login_required
 def guidance(request: HttpRequest) -> HttpResponse:
     """The teacher's queue: goals and proposals waiting for them."""
-    if not classes_taught_by(request.user).exists():
+    taught = list(classes_taught_by(request.user))
+    if not taught:
         raise PermissionDenied(access.TEACHERS_ONLY)
-    return render(request, "personalization/guidance.html", selectors.guidance_queue(request.user))
+    return render(
+        request,
+        "personalization/guidance.html",
+        {**selectors.guidance_queue(request.user), "taught": taught},
+    )
 
 
 @login_required
