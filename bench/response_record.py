@@ -1,7 +1,7 @@
 """Benchmark: record one response including the live mastery update, on
 PostgreSQL. Target: under 20 ms at the 95th percentile.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/response_record.py [--responses 500]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/trellis .venv/bin/python bench/response_record.py [--responses 500]
 
 Creates a throw-away database beside the one named (``trellis_bench_response_record``),
 a school with 30 learners, a 40-competency framework, items tagged with one

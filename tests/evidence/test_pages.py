@@ -219,3 +219,33 @@ def test_api_record_response_is_idempotent(setup):
         "/api/v1/responses", bad, content_type="application/json", HTTP_IDEMPOTENCY_KEY="x"
     )
     assert refused.status_code == 400 and "is not a number" in refused.json()["detail"]
+
+
+def test_the_issue_endpoints_are_in_the_api_and_its_docs(db):
+    """Everything the pages do is also in the API, and documented."""
+    from pathlib import Path
+
+    schema = Client().get("/api/v1/openapi.json").json()["paths"]
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "assessment-and-mastery.md").read_text()
+    for method, path in [
+        ("get", "/api/v1/frameworks"),
+        ("post", "/api/v1/frameworks"),
+        ("get", "/api/v1/frameworks/{framework_id}/case"),
+        ("get", "/api/v1/competencies"),
+        ("get", "/api/v1/items"),
+        ("post", "/api/v1/items"),
+        ("get", "/api/v1/resources"),
+        ("post", "/api/v1/resources"),
+        ("get", "/api/v1/assessments"),
+        ("post", "/api/v1/assessments"),
+        ("post", "/api/v1/assessments/{assessment_id}/attempt"),
+        ("post", "/api/v1/assessments/{assessment_id}/submit"),
+        ("get", "/api/v1/responses"),
+        ("post", "/api/v1/responses"),
+        ("post", "/api/v1/responses/{response_id}/corrections"),
+        ("post", "/api/v1/responses/{response_id}/rubric-scores"),
+        ("get", "/api/v1/mastery"),
+    ]:
+        assert method in schema.get(path, {}), (method, path)
+        documented = path.split("{")[0].rstrip("/")
+        assert documented in docs, path
