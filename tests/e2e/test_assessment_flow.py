@@ -76,6 +76,13 @@ def test_learner_takes_assessment_and_teacher_scores_rubric(page, live_server, s
     assert RubricScore.objects.filter(kind="teacher", total=2).count() == 1
     page.goto(f"{live_server.url}/classes/{world.class_a.pk}/mastery/")
     expect(page.get_by_role("table")).to_contain_text("A.1")
-    screenshot("heatmap")
+    # Sortable by a competency (server-side, announced with aria-sort), and
+    # each cell reads as its level and percentage, not only as a colour.
+    page.get_by_role("link", name="A.1", exact=True).click()
+    expect(page.get_by_role("columnheader", name="A.1")).to_have_attribute("aria-sort", "ascending")
     record.refresh_from_db()
     assert record.attempts == 4
+    cell_name = f"{record.get_level_display()} {round(100 * record.probability)}"
+    row = page.get_by_role("row").filter(has_text=str(world.learner))
+    expect(row.get_by_role("cell", name=cell_name, exact=True)).to_be_visible()
+    screenshot("heatmap")

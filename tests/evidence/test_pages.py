@@ -238,6 +238,7 @@ def test_the_issue_endpoints_are_in_the_api_and_its_docs(db):
         ("post", "/api/v1/resources"),
         ("get", "/api/v1/assessments"),
         ("post", "/api/v1/assessments"),
+        ("post", "/api/v1/assessments/{assessment_id}/assignments"),
         ("post", "/api/v1/assessments/{assessment_id}/attempt"),
         ("post", "/api/v1/assessments/{assessment_id}/submit"),
         ("get", "/api/v1/responses"),

@@ -264,6 +264,16 @@ def test_levels():
     assert level_for(0.2, 1) == lv.ATTEMPTED
     assert level_for(0.99, 2) != lv.MASTERED
     assert level_for(0.99, 3) == lv.MASTERED
+    # The documented thresholds (docs/assessment-and-mastery.md).
+    for probability, level in [
+        (0.39, lv.ATTEMPTED),
+        (0.40, lv.FAMILIAR),
+        (0.59, lv.FAMILIAR),
+        (0.60, lv.PROFICIENT),
+        (0.94, lv.PROFICIENT),
+        (0.95, lv.MASTERED),
+    ]:
+        assert level_for(probability, 5) == level, probability
 
 
 def _statements(captured) -> list[str]:

@@ -49,7 +49,9 @@ def test_a_school_admin_issues_lists_and_revokes_a_tool_credential(client, world
     s = statement(world.learner.username, "https://videos.example/1")
     assert post_statement(client, body["key"], body["secret"], s).status_code == 200
     # the list shows it without the secret; another school's tools are not listed
-    XapiCredential.objects.create(school=other_world.school, name="theirs", key="k2", secret_hash="x")
+    XapiCredential.objects.create(
+        school=other_world.school, name="theirs", key="k2", secret_hash="x"
+    )
     listed = client.get(f"{API}/xapi/credentials").json()
     assert [c["name"] for c in listed] == ["quiz-app"] and "secret" not in listed[0]
     # a second tool with the same name is refused with the reason

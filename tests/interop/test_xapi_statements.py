@@ -86,6 +86,42 @@ def test_statement_about_an_item_becomes_evidence_and_updates_mastery(tool, worl
     assert XapiStatement.objects.get().response == response
 
 
+def test_choice_and_text_items_are_scored_with_their_own_keys(tool, world):
+    """Items are read with plain SQL on this path: their JSON keys (options,
+    accepted answers) must arrive as data, on SQLite and PostgreSQL."""
+    competency = make_item(world.school).competencies.get()
+    choice = Item.objects.create(
+        school=world.school,
+        kind=kinds.CHOICE,
+        prompt="Which is a ratio?",
+        options=[{"text": "3:4", "correct": True}, {"text": "7", "correct": False}],
+    )
+    text = Item.objects.create(
+        school=world.school, kind=kinds.TEXT, prompt="Name it", accepted_answers=["Ratio"]
+    )
+    for item in (choice, text):
+        item.competencies.add(competency)
+    batch = [
+        statement(world.learner.username, activities.item_activity_id(choice.pk), response="0"),
+        statement(world.sibling.username, activities.item_activity_id(choice.pk), response="1"),
+        statement(world.learner.username, activities.item_activity_id(text.pk), response=" ratio "),
+        statement(world.sibling.username, activities.item_activity_id(text.pk), response="rate"),
+    ]
+    assert tool.send("POST", batch).status_code == 200
+    got = {
+        (r.learner_id, r.item_id): r.correct
+        for r in Response.objects.filter(item__in=[choice, text])
+    }
+    assert got == {
+        (world.learner.pk, choice.pk): True,
+        (world.sibling.pk, choice.pk): False,
+        (world.learner.pk, text.pk): True,
+        (world.sibling.pk, text.pk): False,
+    }
+    record = MasteryRecord.objects.get(learner=world.learner, competency=competency)
+    assert (record.attempts, record.correct) == (2, 2)
+
+
 def test_statement_about_a_competency_uses_success_and_mbox(tool, world):
     item = make_item(world.school)
     competency = item.competencies.get()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
@@ -133,12 +133,13 @@ def work_for(child: User, *, now: dt.datetime | None = None) -> tuple[list[Work]
 
 
 def plan_of(child: User) -> IndividualPlan | None:
+    """The child's active plan with its objectives and supports (three
+    queries). Read-only: a caller that shows the plan's contents records the
+    read with ``individualization.services.plans.plan_read_record``."""
     plan = active_plan_for(child)
-    if plan is None:
-        return None
-    return (
-        IndividualPlan.objects.filter(pk=plan.pk).prefetch_related("objectives", "supports").first()
-    )
+    if plan is not None:
+        prefetch_related_objects([plan], "objectives", "supports")
+    return plan
 
 
 def shared_portfolio_of(child: User) -> QuerySet[PortfolioEntry]:

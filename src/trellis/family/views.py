@@ -1,5 +1,6 @@
 """Family pages: a guardian's view of one child (switching between their
-children), the live fragment it polls, and the digest preference."""
+children), the live fragment it polls, and the digest preference. Showing
+the child's individual plan writes a line in the plan's read log."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from trellis.family import access, selectors, services
 from trellis.family.models import DigestPreference
+from trellis.individualization.models import VIA_PAGE
+from trellis.individualization.services.plans import plan_read_record
 from trellis.people.access import NOT_FOUND, NotVisible
 
 POLL_SECONDS = 5
@@ -40,13 +43,16 @@ def family_child(request: HttpRequest, child_id: int) -> HttpResponse:
     child = access.access_child(request.user, child_id)
     upcoming, overdue = selectors.work_for(child)
     pref = DigestPreference.objects.filter(guardian=request.user).first()
+    plan = selectors.plan_of(child)
+    if plan is not None:  # the page shows the plan's contents: a logged read
+        plan_read_record(plan=plan, reader=request.user, via=VIA_PAGE)
     context = _live_context(child) | {
         "children": list(selectors.children_of(request.user)),
         "goals": list(selectors.goals_of(child)),
         "feedback": selectors.feedback_for(child),
         "upcoming": upcoming,
         "overdue": overdue,
-        "plan": selectors.plan_of(child),
+        "plan": plan,
         "portfolio": list(selectors.shared_portfolio_of(child)[:20]),
         "digest_on": pref.weekly_digest if pref else True,
     }

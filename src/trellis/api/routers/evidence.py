@@ -14,6 +14,7 @@ from trellis.curriculum.models import Item
 from trellis.curriculum.presentation import present_item
 from trellis.evidence import access, selectors, services
 from trellis.evidence.models import Attempt, MasteryRecord, Response
+from trellis.evidence.models import assessment as am
 from trellis.evidence.models import response as r
 from trellis.people.access import FORBIDDEN, NOT_FOUND, access_class_as_teacher, access_learner
 
@@ -32,6 +33,21 @@ class AssessmentIn(Schema):
     time_limit_minutes: int | None = None
     closes_at: dt.datetime | None = None
     instructions: str = ""
+    #: Assign to these learners of the class only (else the whole class).
+    learner_ids: list[int] = []
+
+
+class AssignmentIn(Schema):
+    target: str  # "class", "learner" or "group"
+    learner_id: int | None = None
+    group_id: int | None = None
+
+
+class AssignmentOut(Schema):
+    target: str
+    learner_id: int | None
+    group_id: int | None
+    group_label: str
 
 
 class AssessmentOut(Schema):
@@ -46,6 +62,7 @@ class AssessmentOut(Schema):
     opens_at: dt.datetime
     closes_at: dt.datetime | None
     closed: bool
+    assigned_to: list[AssignmentOut]
 
 
 class OptionOut(Schema):
@@ -139,6 +156,15 @@ def _assessment_out(a) -> AssessmentOut:
         opens_at=a.opens_at,
         closes_at=a.closes_at,
         closed=a.is_closed(),
+        assigned_to=[
+            AssignmentOut(
+                target=x.target,
+                learner_id=x.learner_id,
+                group_id=x.assigned_group_id,
+                group_label=x.group_label,
+            )
+            for x in a.assignments.all()
+        ],
     )
 
 
@@ -175,7 +201,7 @@ def _response_out(resp: Response, created: bool = True, hide_score: bool = False
 def assessments(request: HttpRequest):
     qs = (
         selectors.assessments_visible_to(request.user)
-        .prefetch_related("entries")
+        .prefetch_related("entries", "assignments")
         .order_by("-opens_at", "pk")
     )
     return [_assessment_out(a) for a in qs]
@@ -195,6 +221,7 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
     items.sort(key=lambda i: order[i.pk])
     from trellis.curriculum.access import access_competency
 
+    learners = [access_learner(request.user, pk) for pk in dict.fromkeys(payload.learner_ids)]
     created = services.assessment_create(
         school_class=school_class,
         title=payload.title,
@@ -206,13 +233,35 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
         time_limit_minutes=payload.time_limit_minutes,
         closes_at=payload.closes_at,
         instructions=payload.instructions,
+        assign_class=not learners,
     )
+    for learner in learners:
+        services.assessment_assign(assessment=created, target=am.TARGET_LEARNER, learner=learner)
     return Status(201, _assessment_out(created))
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="One assessment")
 def assessment(request: HttpRequest, assessment_id: int):
     return _assessment_out(access.access_assessment(request.user, assessment_id))
+
+
+@router.post(
+    "/assessments/{assessment_id}/assignments",
+    response={201: AssessmentOut},
+    summary="Assign an assessment of your class to the class, a learner of it, or a group of it",
+)
+def assessment_assign(request: HttpRequest, assessment_id: int, payload: AssignmentIn):
+    found = access.access_assessment_to_manage(request.user, assessment_id)
+    learner = None
+    if payload.learner_id is not None:
+        learner = access_learner(request.user, payload.learner_id)
+    services.assessment_assign(
+        assessment=found,
+        target=payload.target,
+        learner=learner,
+        assigned_group_id=payload.group_id,
+    )
+    return Status(201, _assessment_out(found))
 
 
 def _attempt_out(attempt: Attempt, learner) -> AttemptOut:

@@ -20,6 +20,7 @@ NOT_OPEN_YET = "This assessment opens at {opens}."
 CLOSED = "This assessment has closed; answers are no longer accepted."
 ITEM_OTHER_SCHOOL = "Item {item} belongs to another school."
 LEARNER_NOT_IN_CLASS = "{learner} is not enrolled in {school_class}."
+GROUP_NOT_IN_CLASS = "Group {group} is not a group of {school_class}."
 NO_ITEMS_TO_DRAW = "There are no items to draw from the chosen competencies."
 
 
@@ -135,6 +136,9 @@ def assessment_assign(
     assigned_group_id: int | None = None,
     group_label: str = "",
 ) -> AssessmentAssignment:
+    """Assign the assessment to its whole class, to one learner of the class,
+    or to a differentiation group of the class. Assigning the same thing
+    twice returns the first assignment."""
     if (
         target == a.TARGET_LEARNER
         and learner is not None
@@ -143,6 +147,25 @@ def assessment_assign(
         raise ValidationError(
             LEARNER_NOT_IN_CLASS.format(learner=learner, school_class=assessment.school_class)
         )
+    if target == a.TARGET_GROUP and assigned_group_id is not None:
+        from trellis.differentiation.models import Group
+
+        group = Group.objects.filter(pk=assigned_group_id).select_related("grouping").first()
+        if group is None or group.grouping.school_class_id != assessment.school_class_id:
+            raise ValidationError(
+                GROUP_NOT_IN_CLASS.format(
+                    group=assigned_group_id, school_class=assessment.school_class
+                )
+            )
+        group_label = group_label or group.label
+    same = AssessmentAssignment.objects.filter(
+        assessment=assessment,
+        target=target,
+        learner=learner,
+        assigned_group_id=assigned_group_id,
+    ).first()
+    if same is not None:
+        return same
     assignment = AssessmentAssignment(
         assessment=assessment,
         target=target,
