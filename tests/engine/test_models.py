@@ -148,7 +148,7 @@ def test_state_round_trips_and_mastery_is_a_probability(name: str) -> None:
 
 def test_registry() -> None:
     assert get_model("bkt").name == "bkt"
-    assert get_model("best") is MODELS["history-logit"]
+    assert get_model("best") is MODELS["history-net"]
     for name, cls in MODELS.items():
         assert name in ("best", cls.name)
     with pytest.raises(KeyError, match="unknown model"):

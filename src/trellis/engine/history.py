@@ -566,7 +566,14 @@ class HistoryLogit:
         """P(correct) of each response from the learner's earlier responses,
         in the log's row order (bit-identical to the online path)."""
         self._check()
-        x = self.history_features(log)
+        z = self.linear_logits(log, self.history_features(log))
+        return np.fromiter(
+            (1.0 / (1.0 + math.exp(-v)) for v in z.tolist()), dtype=np.float64, count=len(z)
+        )
+
+    def linear_logits(self, log: ResponseLog, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The logit of every row of ``log`` from its feature matrix ``x``
+        (the same per-feature sums, in the same order, as ``_logit``)."""
         names = skill_names(log)
         table = np.array([self._skill_w.get(s, self._zero) for s in names], dtype=np.float64)
         table = table.reshape(len(names), len(PER_SKILL) + 1)
@@ -584,9 +591,7 @@ class HistoryLogit:
         ).reshape(len(names), len(FEATURES))
         for j in range(len(FEATURES)):
             z = z + comb[log.skill, j] * x[:, j]
-        return np.fromiter(
-            (1.0 / (1.0 + math.exp(-v)) for v in z.tolist()), dtype=np.float64, count=len(z)
-        )
+        return np.asarray(z, dtype=np.float64)
 
     # ------------------------------------------------------------- online
     def init_state(self) -> HistoryState:

@@ -1,7 +1,7 @@
 """The registry of mastery models, by name.
 
 ``"bkt"`` is Bayesian Knowledge Tracing, ``"best"`` is the strongest model
-(currently :class:`~trellis.engine.history.HistoryLogit`); every model is
+(currently :class:`~trellis.engine.history_net.HistoryNet`); every model is
 also registered under its own ``name``. ``load_model(d)`` rebuilds any saved
 model from its ``to_dict()``.
 """
@@ -14,14 +14,16 @@ from typing import Any
 from trellis.engine.base import MasteryModel, ModelFormatError, load_json
 from trellis.engine.bkt import BKT, BKTForget
 from trellis.engine.history import HistoryLogit
+from trellis.engine.history_net import HistoryNet
 
-BEST = HistoryLogit
+BEST = HistoryNet
 
 MODELS: dict[str, Any] = {
     "bkt": BKT,
     "best": BEST,
     BKTForget.name: BKTForget,
     HistoryLogit.name: HistoryLogit,
+    HistoryNet.name: HistoryNet,
 }
 
 
