@@ -203,7 +203,18 @@ def score(
 ) -> dict[str, Any]:
     y = np.concatenate([te.correct for _, te in folds])
     p = np.concatenate(preds)
-    return {**res, "auc": auc(y, p), "rmse": rmse(y, p), "n_test": int(y.shape[0])}
+    # A row a model could not predict (NaN) gets a constant 0.5 and is
+    # counted in n_unpredicted: never silently left out of the figures.
+    missing = ~np.isfinite(p)
+    if missing.any():
+        p = np.where(missing, 0.5, p)
+    return {
+        **res,
+        "auc": auc(y, p),
+        "rmse": rmse(y, p),
+        "n_test": int(y.shape[0]),
+        "n_unpredicted": int(missing.sum()),
+    }
 
 
 def main() -> int:

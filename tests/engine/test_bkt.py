@@ -59,3 +59,26 @@ def test_fit_is_deterministic_given_seed() -> None:
 def test_not_fitted_raises() -> None:
     with pytest.raises(RuntimeError, match="not fitted"):
         BKT().predict_one(BKT().init_state(), "s")
+
+
+def test_large_skills_are_fit_on_whole_sampled_sequences() -> None:
+    """Above ``max_responses_per_skill`` EM sees a random subset of whole
+    (learner, skill) sequences of about that size, and the parameters stay
+    close to the full fit's."""
+    log = generate_bkt(3000, 2, 20, seed=3)  # 30,000 responses per skill
+    model = BKT(n_init=1, max_responses_per_skill=None).fit(log)
+    capped = BKT(n_init=1, max_responses_per_skill=10_000).fit(log)
+    rows = capped._fit_rows(log, np.random.default_rng(0))
+    assert rows is not None
+    per_skill = np.bincount(log.skill[rows], minlength=2)
+    assert np.all((per_skill >= 10_000) & (per_skill < 10_000 + 20))
+    # whole sequences only: every kept (learner, skill) keeps all 20 responses
+    key = log.learner[rows].astype(np.int64) * 2 + log.skill[rows]
+    assert set(np.bincount(key)[np.bincount(key) > 0].tolist()) == {20}
+    assert capped.n_fit_responses_ == int(per_skill.sum())
+    assert model.n_fit_responses_ == len(log)
+    for name in ("learn", "guess", "slip"):
+        assert np.allclose(getattr(capped, name + "_"), getattr(model, name + "_"), atol=0.03)
+    # a cap above every skill's count changes nothing
+    same = BKT(n_init=1, max_responses_per_skill=10**9).fit(log)
+    assert same.to_dict()["learn"] == model.to_dict()["learn"]

@@ -154,7 +154,7 @@ class BKT:
     on a seeded random sample of its learners' whole sequences holding about
     that many responses; ``None`` = always all), ``random_state``.
 
-    Why the cap: five numbers per skill are pinned down to about ±0.005 by
+    Why the cap: five numbers per skill are pinned down to about ±0.01 by
     50,000 responses, while EM time grows with every response; at district
     scale (millions of responses per skill) the cap turns hours into minutes
     without a measurable change in the fitted parameters.

@@ -92,7 +92,9 @@ class HistoryNet(HistoryLogit):
 
         def unpack(
             w: NDArray[np.float64],
-        ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        ) -> tuple[
+            NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+        ]:
             return (
                 w[sizes[0] : sizes[1]].reshape(d, h),
                 w[sizes[1] : sizes[2]].reshape(n_sk, h),
@@ -108,7 +110,9 @@ class HistoryNet(HistoryLogit):
             val += 0.5 * l2 * float(np.sum(wh * wh) + np.sum(emb * emb) + v @ v)
             r = (1.0 / (1.0 + np.exp(-z)) - y) / m_eff
             da = (r[:, None] * v[None, :]) * (1.0 - act * act)
-            g_emb = np.stack([np.bincount(sk, weights=da[:, j], minlength=n_sk) for j in range(h)], 1)
+            g_emb = np.stack(
+                [np.bincount(sk, weights=da[:, j], minlength=n_sk) for j in range(h)], 1
+            )
             g = np.concatenate(
                 [
                     (x.T @ da + l2 * wh).ravel(),
@@ -122,9 +126,7 @@ class HistoryNet(HistoryLogit):
         w0 = np.zeros(int(sizes[-1]))
         w0[: sizes[1]] = rng.normal(0.0, 0.1, d * h)
         w0[sizes[3] :] = rng.normal(0.0, 0.1, h)
-        res = minimize(
-            loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": self.hidden_iter}
-        )
+        res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": self.hidden_iter})
         wh, emb, c, v = unpack(res.x)
         # back to raw features: W x_std = (W / sd) x - (W / sd) mu
         w_raw = wh / sd[:, None]
@@ -141,6 +143,15 @@ class HistoryNet(HistoryLogit):
     def _index(self) -> None:
         super()._index()
         if hasattr(self, "out_coef_"):
+            # Per skill one matrix [W | linear weights]: a single
+            # matrix-vector product gives the hidden pre-activations and the
+            # linear sum (the O(1) online cost is one small gemv).
+            def stack(comb: tuple[float, ...]) -> NDArray[np.float64]:
+                lin = np.asarray(comb, dtype=np.float64)[:, None]
+                return np.ascontiguousarray(np.hstack([self.hidden_coef_, lin]))
+
+            self._mat = {s: stack(c) for s, c in self._comb.items()}
+            self._mat_default = stack(self._comb_default)
             self._bias = {
                 s: np.array(row, dtype=np.float64)
                 for s, row in zip(self.skills_, self.skill_hidden_.tolist(), strict=True)
@@ -152,25 +163,30 @@ class HistoryNet(HistoryLogit):
             raise NotFittedError("HistoryNet is not fitted; call fit() or from_dict() first")
 
     # --------------------------------------------------------- prediction
-    def _net(self, x: NDArray[np.float64], skill: str) -> float:
-        a = np.dot(x, self.hidden_coef_)
-        a = a + self._bias.get(skill, self.hidden_intercept_)
-        return float(np.dot(np.tanh(a), self.out_coef_))
+    def _row_logit(self, x: NDArray[np.float64], skill: str, item: str | None) -> float:
+        """The logit of one feature row; batch and online both call this."""
+        a = x @ self._mat.get(skill, self._mat_default)
+        h = int(self.hidden)
+        act = np.tanh(a[:h] + self._bias.get(skill, self.hidden_intercept_))
+        z = self.intercept_ + self._skill_w.get(skill, self._zero)[0]
+        z = z + (self._item_w.get(item, 0.0) if item is not None else 0.0)
+        return float(z + a[h] + act @ self.out_coef_)
 
     def _logit(self, x: list[float], skill: str, item: str | None = None) -> float:
-        z = super()._logit(x, skill, item)
-        return z + self._net(np.array(x, dtype=np.float64), skill)
+        return self._row_logit(np.array(x, dtype=np.float64), skill, item)
 
     def predict_proba(self, log: ResponseLog) -> NDArray[np.float64]:
         """P(correct) of each response from the learner's earlier responses,
         in the log's row order (bit-identical to the online path)."""
         self._check()
         x = self.history_features(log)
-        z = self.linear_logits(log, x).tolist()
         names = skill_names(log)
+        items: list[str | None] = [None] * len(log)
+        if log.item is not None and log.item_ids:
+            items = [log.item_ids[i] for i in log.item.tolist()]
         out = np.empty(len(log), dtype=np.float64)
         for i, k in enumerate(log.skill.tolist()):
-            v = z[i] + self._net(np.array(x[i], dtype=np.float64), names[k])
+            v = self._row_logit(np.array(x[i], dtype=np.float64), names[k], items[i])
             out[i] = 1.0 / (1.0 + math.exp(-v))
         return out
 
