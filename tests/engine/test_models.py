@@ -233,3 +233,51 @@ def test_history_state_rejects_other_layout() -> None:
 
     with pytest.raises(ValueError):
         HistoryState.from_dict({"skills": {"a": [1.0, 2.0]}, "overall": []})
+
+
+def test_history_net_switches_off_when_held_out_learners_do_not_gain() -> None:
+    """Few learners, many skills: the network cannot help the held-out
+    learners, so it is switched off and predictions are the linear model's."""
+    from trellis.engine.history import HistoryLogit
+    from trellis.engine.history_net import HistoryNet
+
+    log = generate_bkt(6, 40, 6, seed=5)
+    net = HistoryNet(hidden_iter=200, l2_hidden=0.0).fit(log)
+    assert net.hidden_used_ is False
+    assert net.holdout_loss_ >= net.holdout_loss_linear_
+    assert not net.out_coef_.any()
+    linear = HistoryLogit().fit(log)
+    assert np.allclose(net.predict_proba(log), linear.predict_proba(log), rtol=0, atol=1e-12)
+
+
+def test_history_net_kept_when_it_helps_held_out_learners() -> None:
+    """Outcomes driven by an interaction the linear model cannot express
+    (right when the last answer on this skill equals the last answer on any
+    skill: an XOR of two features): the network learns it and is kept."""
+    from trellis.engine.history import HistoryLogit
+    from trellis.engine.history_net import HistoryNet
+
+    rng = np.random.default_rng(7)
+    learner, skill, correct, order = [], [], [], []
+    for u in range(300):
+        last = {k: int(rng.integers(0, 2)) for k in range(4)}
+        overall = int(rng.integers(0, 2))
+        for t in range(30):
+            k = int(rng.integers(0, 4))
+            c = int(rng.random() < (0.9 if last[k] == overall else 0.1))
+            last[k] = overall = c
+            learner.append(u)
+            skill.append(k)
+            correct.append(c)
+            order.append(t)
+    log = ResponseLog(
+        learner=np.array(learner),
+        skill=np.array(skill),
+        correct=np.array(correct, dtype=np.int8),
+        order=np.array(order),
+    )
+    net = HistoryNet(hidden=8).fit(log)
+    assert net.hidden_used_ is True
+    assert net.holdout_loss_ < net.holdout_loss_linear_
+    linear = HistoryLogit().fit(log)
+    assert not np.allclose(net.predict_proba(log), linear.predict_proba(log))

@@ -14,7 +14,12 @@ response, ``b_k`` a learned vector per skill (skills unseen in training use
 the shared bias only) and ``hidden`` units (default 16). The linear model is
 fit first, exactly as ``HistoryLogit``; then ``W``, ``b`` and ``v`` are fit by
 L-BFGS on the log loss with the linear logit as a fixed offset (an L2
-penalty ``l2_hidden``), on at most ``hidden_rows`` seeded random rows.
+penalty ``l2_hidden``), on at most ``hidden_rows`` seeded random rows of
+90 % of the learners. The other 10 % (at least one learner) are held out:
+if the network does not lower their log loss it is switched off
+(``hidden_used_`` is False, the output weights are zero) and the model
+predicts exactly as ``HistoryLogit`` — small or unusual data (a handful of
+learners, hundreds of skills) would otherwise be overfit.
 
 Online, the correction is one matrix-vector product (``hidden`` x number of
 features) in NumPy, so ``update`` + ``predict_one`` stay O(1) and a few
@@ -40,12 +45,22 @@ from trellis.engine.history import HistoryLogit
 from trellis.engine.responses import ResponseLog
 
 
+def _log_loss(y: NDArray[Any], z: NDArray[np.float64]) -> float:
+    """Mean log loss of logits ``z`` for 0/1 outcomes ``y`` (nan if empty)."""
+    if z.shape[0] == 0:
+        return float("nan")
+    yf = y.astype(np.float64)
+    return float(np.mean(np.logaddexp(0.0, z) - yf * z))
+
+
 class HistoryNet(HistoryLogit):
     """``HistoryLogit`` + a one-hidden-layer correction (see module doc).
 
     Parameters: every ``HistoryLogit`` parameter, plus ``hidden`` (units),
     ``l2_hidden`` (penalty on the network's weights), ``hidden_iter``
-    (L-BFGS iterations) and ``hidden_rows`` (rows the network is fit on).
+    (L-BFGS iterations), ``hidden_rows`` (rows the network is fit on) and
+    ``holdout`` (share of learners held out to decide whether the network
+    is kept: ``hidden_used_``; if not, the model predicts as the linear one).
     """
 
     name = "history-net"
@@ -56,9 +71,11 @@ class HistoryNet(HistoryLogit):
         l2_hidden: float = 1e-5,
         hidden_iter: int = 300,
         hidden_rows: int = 400_000,
+        holdout: float = 0.1,
         **linear: Any,
     ) -> None:
         super().__init__(**linear)
+        self.holdout = holdout
         self.hidden = hidden
         self.l2_hidden = l2_hidden
         self.hidden_iter = hidden_iter
@@ -69,14 +86,27 @@ class HistoryNet(HistoryLogit):
         for stale in ("out_coef_", "_bias"):  # a refit starts from nothing
             self.__dict__.pop(stale, None)
         super().fit(log)
-        n = len(log)
         rng = np.random.default_rng(self.random_state + 1)
-        rows = np.arange(n)
-        if n > self.hidden_rows:
-            rows = np.sort(rng.choice(n, self.hidden_rows, replace=False))
-        x = self.history_features(log, rows)
+        # A tenth of the learners (at least one) is held out: the network is
+        # kept only if it lowers their log loss, so on small or odd data the
+        # model falls back to the linear one instead of overfitting.
+        learners = np.unique(log.learner)
+        n_held = int(round(self.holdout * learners.shape[0]))
+        n_held = min(max(n_held, 1), learners.shape[0] - 1) if learners.shape[0] >= 2 else 0
+        held = np.isin(log.learner, rng.permutation(learners)[:n_held])
+        rows = np.flatnonzero(~held)
+        if rows.shape[0] > self.hidden_rows:
+            rows = np.sort(rng.choice(rows, self.hidden_rows, replace=False))
+        val_rows = np.flatnonzero(held)
+        if val_rows.shape[0] > self.hidden_rows // 4:
+            val_rows = np.sort(rng.choice(val_rows, self.hidden_rows // 4, replace=False))
+        x_all = self.history_features(log, np.concatenate([rows, val_rows]))
+        x, x_val = x_all[: rows.shape[0]], x_all[rows.shape[0] :]
+        del x_all
         sub = log.take(rows)
+        val = log.take(val_rows)
         offset = self.linear_logits(sub, x)
+        offset_val = self.linear_logits(val, x_val)
         y = sub.correct.astype(np.float64)
         sk = sub.skill.astype(np.int64)
         names = skill_names(log)
@@ -128,6 +158,15 @@ class HistoryNet(HistoryLogit):
         w0[sizes[3] :] = rng.normal(0.0, 0.1, h)
         res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": self.hidden_iter})
         wh, emb, c, v = unpack(res.x)
+        # keep the network only if it helps the held-out learners
+        self.holdout_loss_linear_ = _log_loss(val.correct, offset_val)
+        z_val = offset_val + np.tanh(((x_val - mu) / sd) @ wh + emb[val.skill] + c) @ v
+        self.holdout_loss_ = _log_loss(val.correct, z_val)
+        self.hidden_used_ = bool(
+            val_rows.shape[0] == 0 or self.holdout_loss_ < self.holdout_loss_linear_
+        )
+        if not self.hidden_used_:
+            v = np.zeros_like(v)
         # back to raw features: W x_std = (W / sd) x - (W / sd) mu
         w_raw = wh / sd[:, None]
         c_raw = c - mu @ w_raw
@@ -198,6 +237,7 @@ class HistoryNet(HistoryLogit):
             "l2_hidden": self.l2_hidden,
             "hidden_iter": self.hidden_iter,
             "hidden_rows": self.hidden_rows,
+            "holdout": self.holdout,
         }
 
     def to_dict(self) -> dict[str, Any]:
