@@ -51,7 +51,7 @@ class GroupingIn(Schema):
     note: str = ""
 
 
-class MemberOut(Schema):
+class GroupMemberOut(Schema):
     learner_id: int
     name: str
     moved_from: str = ""
@@ -65,7 +65,7 @@ class GroupOut(Schema):
     key: str | None = None
     label: str
     explanation: str
-    members: list[MemberOut]
+    members: list[GroupMemberOut]
 
 
 class GroupingOut(Schema):
@@ -111,7 +111,7 @@ class EntryIn(Schema):
     for_assessment_id: int | None = None
 
 
-class PlanIn(Schema):
+class GroupPlanIn(Schema):
     grouping_id: int
     objective_id: int | None = None
     title: str = ""
@@ -125,7 +125,7 @@ class ResourceRef(Schema):
     url: str
 
 
-class EntryOut(Schema):
+class GroupPlanEntryOut(Schema):
     group_id: int
     group_label: str
     resources: list[ResourceRef]
@@ -135,14 +135,14 @@ class EntryOut(Schema):
     for_assessment_id: int | None
 
 
-class PlanOut(Schema):
+class GroupPlanOut(Schema):
     id: int
     grouping_id: int
     class_id: int
     objective_id: int
     objective: str
     title: str
-    entries: list[EntryOut]
+    entries: list[GroupPlanEntryOut]
 
 
 class StationsIn(Schema):
@@ -262,7 +262,7 @@ def _grouping_out(grouping: Grouping) -> GroupingOut:
                 label=g.label,
                 explanation=g.explanation,
                 members=[
-                    MemberOut(
+                    GroupMemberOut(
                         learner_id=ms.learner_id,
                         name=str(ms.learner),
                         moved_from=ms.moved_from,
@@ -329,7 +329,7 @@ def grouping_suggest(request: HttpRequest, payload: SuggestIn):
             GroupOut(
                 label=g.label,
                 explanation=g.explanation,
-                members=[MemberOut(learner_id=u.pk, name=str(u)) for u in g.learners],
+                members=[GroupMemberOut(learner_id=u.pk, name=str(u)) for u in g.learners],
             )
             for g in s.groups
         ],
@@ -506,8 +506,8 @@ def live_handle(request: HttpRequest, class_id: int, payload: HandleIn):
     return Status(201, _handled_out(action))
 
 
-def _plan_out(plan: m.GroupPlan, entries: list[m.GroupPlanEntry]) -> PlanOut:
-    return PlanOut(
+def _plan_out(plan: m.GroupPlan, entries: list[m.GroupPlanEntry]) -> GroupPlanOut:
+    return GroupPlanOut(
         id=plan.pk,
         grouping_id=plan.grouping_id,
         class_id=plan.grouping.school_class_id,
@@ -515,7 +515,7 @@ def _plan_out(plan: m.GroupPlan, entries: list[m.GroupPlanEntry]) -> PlanOut:
         objective=str(plan.objective),
         title=plan.title,
         entries=[
-            EntryOut(
+            GroupPlanEntryOut(
                 group_id=e.group_id,
                 group_label=e.group.label,
                 resources=[
@@ -533,9 +533,9 @@ def _plan_out(plan: m.GroupPlan, entries: list[m.GroupPlanEntry]) -> PlanOut:
 
 
 @router.post(
-    "/group-plans", response={201: PlanOut}, summary="Write (or replace) a grouping's plan"
+    "/group-plans", response={201: GroupPlanOut}, summary="Write (or replace) a grouping's plan"
 )
-def plan_save(request: HttpRequest, payload: PlanIn):
+def plan_save(request: HttpRequest, payload: GroupPlanIn):
     grouping = access.access_grouping_to_change(request.user, payload.grouping_id)
     objective = (
         _objective(grouping.school_class, payload.objective_id) if payload.objective_id else None
@@ -551,7 +551,7 @@ def plan_save(request: HttpRequest, payload: PlanIn):
     return Status(201, _plan_out(loaded, list(loaded.entries.all())))
 
 
-@router.get("/group-plans", response=list[PlanOut], summary="A class's group plans, newest first")
+@router.get("/group-plans", response=list[GroupPlanOut], summary="A class's group plans, newest first")
 def plan_list(request: HttpRequest, class_id: int):
     school_class = access_class_roster(request.user, class_id)
     entries = m.GroupPlanEntry.objects.select_related("group").prefetch_related("resources")
@@ -565,7 +565,7 @@ def plan_list(request: HttpRequest, class_id: int):
 
 
 @router.get(
-    "/group-plans/mine", response=list[PlanOut], summary="The caller's own group plan entries"
+    "/group-plans/mine", response=list[GroupPlanOut], summary="The caller's own group plan entries"
 )
 def plan_mine(request: HttpRequest, learner_id: int | None = None):
     learner = access_learner(request.user, learner_id) if learner_id else request.user
@@ -578,7 +578,7 @@ def plan_mine(request: HttpRequest, learner_id: int | None = None):
 
 @router.get(
     "/group-plans/{plan_id}",
-    response=PlanOut,
+    response=GroupPlanOut,
     summary="A group plan: every entry for the class's teachers and admins, only their own group's for a learner or guardian",
 )
 def plan_detail(request: HttpRequest, plan_id: int):

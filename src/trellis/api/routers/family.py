@@ -16,22 +16,22 @@ from trellis.individualization.services.plans import plan_read_record
 router = Router(tags=["family"])
 
 
-class MasteryOut(Schema):
+class ChildMasteryOut(Schema):
     code: str
     level: str
     percent: int
     new_evidence: int
 
 
-class BenchmarkOut(Schema):
+class ChildBenchmarkOut(Schema):
     description: str
     due_on: dt.date
 
 
-class GoalOut(Schema):
+class ChildGoalOut(Schema):
     title: str
     status: str
-    benchmarks: list[BenchmarkOut]
+    benchmarks: list[ChildBenchmarkOut]
 
 
 class WorkOut(Schema):
@@ -70,8 +70,8 @@ class ChildPlanOut(Schema):
 class ChildOut(Schema):
     id: int
     name: str
-    mastery: list[MasteryOut]
-    goals: list[GoalOut]
+    mastery: list[ChildMasteryOut]
+    goals: list[ChildGoalOut]
     feedback: list[FeedbackOut]
     upcoming: list[WorkOut]
     overdue: list[WorkOut]
@@ -103,13 +103,13 @@ def _child(guardian, child) -> ChildOut:
     return ChildOut(
         id=child.pk,
         name=str(child),
-        mastery=[MasteryOut(**m.__dict__) for m in selectors.mastery_of(child)],
+        mastery=[ChildMasteryOut(**m.__dict__) for m in selectors.mastery_of(child)],
         goals=[
-            GoalOut(
+            ChildGoalOut(
                 title=g.title,
                 status=g.status,
                 benchmarks=[
-                    BenchmarkOut(description=b.description, due_on=b.due_on)
+                    ChildBenchmarkOut(description=b.description, due_on=b.due_on)
                     for b in g.benchmarks.all()
                 ],
             )
