@@ -551,7 +551,9 @@ def plan_save(request: HttpRequest, payload: GroupPlanIn):
     return Status(201, _plan_out(loaded, list(loaded.entries.all())))
 
 
-@router.get("/group-plans", response=list[GroupPlanOut], summary="A class's group plans, newest first")
+@router.get(
+    "/group-plans", response=list[GroupPlanOut], summary="A class's group plans, newest first"
+)
 def plan_list(request: HttpRequest, class_id: int):
     school_class = access_class_roster(request.user, class_id)
     entries = m.GroupPlanEntry.objects.select_related("group").prefetch_related("resources")
