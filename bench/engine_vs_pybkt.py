@@ -50,21 +50,21 @@ preds_all = []
 for fold in spec["folds"]:
     train = pd.read_csv(fold["train"], dtype={"skill_name": str, "user_id": str})
     test = pd.read_csv(fold["test"], dtype={"skill_name": str, "user_id": str})
-    test.index = test["row"].values
+    # pyBKT sorts the frame it is given *in place*: keep the file's row
+    # order aside and hand it a copy (reading test["row"] after predict gave
+    # a permuted order, hence the AUC of 0.49 reported in an earlier run).
+    rows = test["row"].to_numpy().copy()
+    test.index = rows
     m = Model(seed=spec["seed"], num_fits=spec["num_fits"])
     t0 = time.perf_counter()
-    m.fit(data=train)
+    m.fit(data=train.copy())
     t1 = time.perf_counter()
-    pred = m.predict(data=test)
+    pred = m.predict(data=test.copy())
     t2 = time.perf_counter()
     out["fit_seconds"] += t1 - t0
     out["predict_seconds"] += t2 - t1
     # align by our own row column (pyBKT sorts the frame by order and user)
-    p = (
-        pred.set_index("row")["correct_predictions"]
-        .reindex(test["row"].values)
-        .to_numpy(dtype=float)
-    )
+    p = pred.set_index("row")["correct_predictions"].reindex(rows).to_numpy(dtype=float)
     np.save(fold["out"], p)
 self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
