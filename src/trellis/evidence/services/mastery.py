@@ -158,11 +158,17 @@ def lock_records(
 def save_records(*, learner_id: int, estimates: list[tuple[int, mastery.Estimate, int]]) -> None:
     """Write (competency id, estimate, correct count) for locked records in
     one statement."""
-    if not estimates:
+    save_record_rows([(learner_id, cid, estimate, correct) for cid, estimate, correct in estimates])
+
+
+def save_record_rows(rows: list[tuple[int, int, mastery.Estimate, int]]) -> None:
+    """Write (learner id, competency id, estimate, correct count) for locked
+    records, of any number of learners, in one statement."""
+    if not rows:
         return
     now = _prep("updated_at", timezone.now())
     params: list = []
-    for competency_id, estimate, correct in estimates:
+    for learner_id, competency_id, estimate, correct in rows:
         params += [
             learner_id,
             competency_id,
@@ -173,9 +179,43 @@ def save_records(*, learner_id: int, estimates: list[tuple[int, mastery.Estimate
             _prep("state", estimate.state),
             now,
         ]
-    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(estimates))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT.format(rows=rows), params)
+        cursor.execute(_UPSERT.format(rows=values), params)
+
+
+def lock_record_pairs(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], LockedRecord]:
+    """The record of each (learner id, competency id) pair — several
+    learners at once, as an xAPI statement list brings them — created if
+    missing and locked until the transaction ends, in one statement: ``INSERT
+    ... ON CONFLICT DO UPDATE ... RETURNING`` (PostgreSQL; SQLite >= 3.35),
+    whose no-op update takes the row lock a ``SELECT ... FOR UPDATE`` would.
+    Rows are claimed in (learner, competency) order, the order
+    :func:`lock_records` uses for one learner, so writers never wait on each
+    other in a cycle."""
+    ordered = sorted(set(pairs))
+    if not ordered:
+        return {}
+    state_field = MasteryRecord._meta.get_field("state")
+    constants = [0, lv.NOT_STARTED, 0, 0, _prep("state", {}), _prep("updated_at", timezone.now())]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(ordered))
+    sql = (
+        f"INSERT INTO {_RECORDS} ({_COLUMNS}) VALUES {values} "
+        "ON CONFLICT (learner_id, competency_id) DO UPDATE SET learner_id = excluded.learner_id "
+        "RETURNING learner_id, competency_id, state, correct"
+    )
+    params = [value for pair in ordered for value in (*pair, *constants)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return {
+        (learner_id, cid): LockedRecord(
+            competency_id=cid,
+            state=state_field.from_db_value(state, None, connection) or {},
+            correct=correct,
+        )
+        for learner_id, cid, state, correct in found
+    }
 
 
 @transaction.atomic

@@ -7,7 +7,9 @@ key, append a :class:`~trellis.evidence.models.Response` (source
 mastery update to each of the item's competencies with the record locked —
 but for a whole request in a handful of queries instead of about ten per
 statement, so that a tool sending hundreds of statements a second does not
-queue up. Records are locked in primary-key order, so two workers never
+queue up. Mastery records are locked and written through the evidence app's
+``lock_record_pairs`` / ``save_record_rows`` (the same SQL module as
+``response_record``), in (learner, competency) order, so two workers never
 wait on each other in a cycle. Mastery stays derived state: a replay from
 the responses (``mastery_recompute``) gives the same records.
 """
@@ -15,19 +17,17 @@ the responses (``mastery_recompute``) gives the same records.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.utils import timezone
 
 from trellis.curriculum.models import Item
 from trellis.curriculum.scoring import score_answer
 from trellis.evidence import mastery
-from trellis.evidence.models import MasteryRecord, Response
+from trellis.evidence.models import Response
 from trellis.evidence.models import response as r
+from trellis.evidence.services.mastery import lock_record_pairs, save_record_rows
 from trellis.evidence.services.responses import MAX_TIME_ON_ITEM_MS
 from trellis.interop.xapi.sql import insert_rows
 from trellis.people.models import School, User
@@ -124,85 +124,15 @@ def _apply(school: School, responses: list[Response], known: dict[int, list[int]
     pairs = {(x.learner_id, cid) for x in responses for cid in by_item[x.item_id]}
     if not pairs:
         return
-    records = _lock_records(sorted(pairs))
+    records = lock_record_pairs(pairs)
     model = mastery.model_for_school(school.pk)
+    state = {key: record.state for key, record in records.items()}
+    correct = {key: record.correct for key, record in records.items()}
+    latest: dict[tuple[int, int], mastery.Estimate] = {}
     for x in sorted(responses, key=lambda x: (x.recorded_at, x.pk)):
         for cid in sorted(by_item[x.item_id]):
-            record = records[(x.learner_id, cid)]
-            estimate = mastery.update(model, record.state, str(cid), bool(x.correct))
-            record.probability = estimate.probability
-            record.level = estimate.level
-            record.attempts = estimate.attempts
-            record.correct += int(bool(x.correct))
-            record.state = estimate.state
-            record.updated_at = timezone.now()
-    _save(list(records.values()))
-
-
-FIELDS = ("probability", "level", "attempts", "correct", "state", "updated_at")
-
-
-def _lock_records(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], MasteryRecord]:
-    """The mastery record of each (learner, competency) pair, made when
-    missing, locked until the transaction ends: one ``INSERT … ON CONFLICT
-    DO UPDATE … RETURNING`` (PostgreSQL and SQLite ≥ 3.35). The no-op update
-    takes the row lock a ``SELECT … FOR UPDATE`` would; rows are locked in
-    (learner, competency) order, the order ``mastery_apply`` uses for one
-    learner, so two writers never wait on each other in a cycle."""
-    meta = MasteryRecord._meta
-    q = connection.ops.quote_name
-    learner, competency = meta.get_field("learner"), meta.get_field("competency")
-    defaults = [meta.get_field(name) for name in FIELDS]
-    now = timezone.now()
-    constants = [
-        f.get_db_prep_save(now if f.name == "updated_at" else f.get_default(), connection)
-        for f in defaults
-    ]
-    columns = [learner.column, competency.column, *(f.column for f in defaults)]
-    row = "({})".format(", ".join(["%s"] * len(columns)))
-    sql = (
-        "INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT ({learner}, {competency}) "
-        "DO UPDATE SET {learner} = EXCLUDED.{learner} "
-        "RETURNING {pk}, {learner}, {competency}, {correct}, {state}"
-    ).format(
-        table=q(meta.db_table),
-        columns=", ".join(q(c) for c in columns),
-        rows=", ".join([row] * len(pairs)),
-        learner=q(learner.column),
-        competency=q(competency.column),
-        pk=q(meta.pk.column),
-        correct=q(meta.get_field("correct").column),
-        state=q(meta.get_field("state").column),
-    )
-    params = [value for pair in pairs for value in (*pair, *constants)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    records = {}
-    for pk, learner_id, competency_id, correct, state in found:
-        if isinstance(state, str | bytes):
-            state = json.loads(state)
-        records[(learner_id, competency_id)] = MasteryRecord(
-            pk=pk, learner_id=learner_id, competency_id=competency_id, correct=correct, state=state
-        )
-    return records
-
-
-def _save(records: list[MasteryRecord]) -> None:
-    """One prepared UPDATE run for every record: ``bulk_update``'s CASE
-    expressions cost more than the rest of a request together."""
-    meta = MasteryRecord._meta
-    q = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in FIELDS]
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        q(meta.db_table), ", ".join(f"{q(f.column)} = %s" for f in fields), q(meta.pk.column)
-    )
-    params = [
-        [f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] + [m.pk]
-        for m in records
-    ]
-    with connection.cursor() as cursor:
-        if len(params) == 1:
-            cursor.execute(sql, params[0])  # executemany's pipeline costs more for one
-        else:
-            cursor.executemany(sql, params)
+            key = (x.learner_id, cid)
+            latest[key] = mastery.update(model, state[key], str(cid), bool(x.correct))
+            state[key] = latest[key].state
+            correct[key] += int(bool(x.correct))
+    save_record_rows([(*key, estimate, correct[key]) for key, estimate in sorted(latest.items())])
