@@ -480,14 +480,14 @@ class HistoryLogit:
             self.random_state,
         )
         self.partners_: dict[str, tuple[tuple[str, float], ...]] = {}
-        for b in range(len(names)):
+        for bi in range(len(names)):
             lst = tuple(
                 (names[int(a)], float(st))
-                for a, st in zip(p_code[b].tolist(), p_st[b].tolist(), strict=True)
+                for a, st in zip(p_code[bi].tolist(), p_st[bi].tolist(), strict=True)
                 if a >= 0
             )
             if lst:
-                self.partners_[names[b]] = lst
+                self.partners_[names[bi]] = lst
         self._partners = self.partners_
         rows = None
         if len(log) > self.max_fit_rows:
