@@ -454,9 +454,8 @@ class HistoryLogit:
                     if a in code_of:
                         p_code[code_of[b], r] = code_of[a]
                         p_st[code_of[b], r] = st
-        pf = partner_features(learner, skill, order, c01, p_code, p_st)
         p0 = col["pa_sign"]
-        x[:, p0 : p0 + 4] = pf[out_rows]
+        x[:, p0 : p0 + 4] = partner_features(learner, skill, order, c01, p_code, p_st, out_rows)
         return x
 
     # ------------------------------------------------------------ fitting

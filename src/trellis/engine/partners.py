@@ -139,51 +139,57 @@ def partner_features(
     correct: NDArray[Any],
     partner: NDArray[np.int64],
     strength: NDArray[np.float64],
+    rows: NDArray[np.int64] | None = None,
 ) -> NDArray[np.float64]:
-    """The (n, 4) partner features of every row (rows in the input's order),
-    from earlier responses only; equal to the online computation."""
+    """The (len(rows), 4) partner features of ``rows`` (default: every row,
+    in the input's order), from earlier responses only; equal to the online
+    computation. Histories always come from all rows."""
     n = learner.shape[0]
-    out = np.zeros((n, N_FEATURES), dtype=np.float64)
-    if n == 0:
+    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    out = np.zeros((rows.shape[0], N_FEATURES), dtype=np.float64)
+    if n == 0 or rows.shape[0] == 0:
         return out
     g = _Groups(learner, skill, order, correct)
     n_sk = int(max(partner.shape[0], int(skill.max()) + 1))
     i1 = np.lexsort((np.arange(n), order, learner))
-    trank = np.empty(n, dtype=np.int64)
+    trank = np.empty(n, dtype=np.int64)  # position in the learner's time order
     trank[i1] = np.arange(n)
+    del i1
     # rows in group order: composite key group * (n + 1) + time rank is sorted
-    tr_sorted = trank[g.sort]
-    ck = g.gid * (n + 1) + tr_sorted
+    ck = g.gid * (n + 1) + trank[g.sort]
     gkey = g.learner * n_sk + g.skill  # sorted: groups are by learner then skill
-    lk = learner[g.sort]
-    kk = skill[g.sort]
-    pos = g.pos
-    own = g.mask[g.gid] & _low(np.minimum(pos, PREFIX_BITS))
-    found = np.zeros(n, dtype=bool)
-    feats = np.zeros((n, N_FEATURES), dtype=np.float64)
-    in_table = kk < partner.shape[0]
+    inv = np.empty(n, dtype=np.int64)
+    inv[g.sort] = np.arange(n)
+    qs = inv[rows]  # the queried rows' places in group order
+    del inv
+    q_l, q_k, q_t = learner[rows].astype(np.int64), skill[rows].astype(np.int64), trank[rows]
+    del trank
+    q_pos = g.pos[qs]
+    own = g.mask[g.gid[qs]] & _low(np.minimum(q_pos, PREFIX_BITS))
+    del qs
+    found = np.zeros(rows.shape[0], dtype=bool)
+    in_table = q_k < partner.shape[0]
+    q_kc = np.minimum(q_k, partner.shape[0] - 1)
     for r in range(partner.shape[1]):
-        a = np.where(in_table, partner[np.minimum(kk, partner.shape[0] - 1), r], -1)
-        cand = (~found) & (a >= 0) & (pos < PREFIX_BITS)
-        idx = np.flatnonzero(cand)
+        a = np.where(in_table, partner[q_kc, r], -1)
+        idx = np.flatnonzero((~found) & (a >= 0) & (q_pos < PREFIX_BITS))
         if idx.shape[0] == 0:
             continue
-        q = lk[idx] * n_sk + a[idx]
+        q = q_l[idx] * n_sk + a[idx]
         gi = np.searchsorted(gkey, q)
         gi_c = np.minimum(gi, gkey.shape[0] - 1)
         exists = (gi < gkey.shape[0]) & (gkey[gi_c] == q)
         idx, gi = idx[exists], gi_c[exists]
-        before = np.searchsorted(ck, gi * (n + 1) + tr_sorted[idx]) - g.starts[gi]
-        k = pos[idx]
+        before = np.searchsorted(ck, gi * (n + 1) + q_t[idx]) - g.starts[gi]
+        k = q_pos[idx]
         ma = g.mask[gi]
         hit = (before > k) & ((ma & _low(k)) == own[idx])
         idx, k, ma = idx[hit], k[hit], ma[hit]
-        st = strength[kk[idx], r]
+        st = strength[q_k[idx], r]
         sign = np.where(np.right_shift(ma, k) & 1, 1.0, -1.0)
-        feats[idx, 0] = sign
-        feats[idx, 1] = sign * st
-        feats[idx, 2] = 1.0
-        feats[idx, 3] = st
+        out[idx, 0] = sign
+        out[idx, 1] = sign * st
+        out[idx, 2] = 1.0
+        out[idx, 3] = st
         found[idx] = True
-    out[g.sort] = feats
     return out
