@@ -27,7 +27,7 @@ an item intercept when the log has items (ASSISTments ``problem_id``,
 DataShop problem+step; unseen items count as average), plus per-skill
 weights on a few of them (intercept = skill easiness, counts, last outcome,
 previous-on-same-skill, previous outcome, overall rate and ability: ability
-x skill interactions), fit jointly by L-BFGS on standardised features with
+x skill interactions; the partner's outcome), fit jointly by L-BFGS on standardised features with
 L2 penalties (scipy). A skill never seen in training uses the global weights
 only (and the overall mean outcome).
 
@@ -96,7 +96,7 @@ FEATURES = (
     "pa_match",
     "pa_st",
 )
-PER_SKILL = ("s_log", "f_log", "r1", "w1", "prev_same", "prev_c", "rate_all", "resid")
+PER_SKILL = ("s_log", "f_log", "r1", "w1", "prev_same", "prev_c", "rate_all", "resid", "pa_sign")
 _PER_IDX = tuple(FEATURES.index(f) for f in PER_SKILL)
 
 # Per-skill record: successes, failures, last1..last5 (+1/-1/0), ew_fast,
