@@ -82,3 +82,71 @@ def test_large_skills_are_fit_on_whole_sampled_sequences() -> None:
     # a cap above every skill's count changes nothing
     same = BKT(n_init=1, max_responses_per_skill=10**9).fit(log)
     assert same.to_dict()["learn"] == model.to_dict()["learn"]
+
+
+def _bkt_with(prior: float, learn: float, guess: float, slip: float) -> BKT:
+    return BKT.from_dict(
+        {
+            "model": "bkt",
+            "version": 1,
+            "params": BKT().get_params(),
+            "skills": ["s"],
+            "prior": [prior],
+            "learn": [learn],
+            "forget": [0.0],
+            "guess": [guess],
+            "slip": [slip],
+            "default": {"prior": 0.5, "learn": 0.1, "forget": 0.0, "guess": 0.2, "slip": 0.1},
+            "log_likelihood": 0.0,
+        }
+    )
+
+
+def test_long_run_of_right_answers_does_not_pin_known_at_one() -> None:
+    """After 12 right answers with a small guess, P(unknown) is ~1e-17: as
+    1 - P(known) it rounds to exactly 0 and no number of wrong answers moves
+    the estimate again. Carried separately, online and batch follow the
+    exact (rational) recursion, which falls after ~25 wrong answers."""
+    from fractions import Fraction
+
+    from trellis.engine.responses import ResponseLog
+
+    prior, learn, guess, slip = 0.79, 0.073, 0.0185, 0.1416
+    m = _bkt_with(prior, learn, guess, slip)
+    outcomes = [1] * 12 + [0] * 30 + [1] * 3
+    exact = []
+    p = Fraction(prior)
+    fl, fg, fs = Fraction(learn), Fraction(guess), Fraction(slip)
+    for y in outcomes:
+        exact.append(float(p * (1 - fs) + (1 - p) * fg))
+        a, b = (p * (1 - fs), (1 - p) * fg) if y else (p * fs, (1 - p) * (1 - fg))
+        f = a / (a + b)
+        p = f + (1 - f) * fl
+    state = m.init_state()
+    online = []
+    for y in outcomes:
+        online.append(m.predict_one(state, "s"))
+        m.update(state, "s", y)
+    log = ResponseLog(
+        learner=np.zeros(len(outcomes), dtype=np.int64),
+        skill=np.zeros(len(outcomes), dtype=np.int64),
+        correct=np.array(outcomes, dtype=np.int8),
+        order=np.arange(len(outcomes)),
+        skill_ids=("s",),
+    )
+    batch = m.predict_proba(log)
+    assert np.allclose(online, exact, rtol=1e-9, atol=0)
+    assert np.array_equal(np.array(online), batch)
+    assert online[41] < 0.5  # thirty wrong answers later
+    assert online[12] > 0.858  # still near 1 - slip right after the run
+
+
+def test_state_saved_without_unknown_reads_as_one_minus_known() -> None:
+    from trellis.engine.bkt import BKTState
+
+    m = _bkt_with(0.3, 0.15, 0.2, 0.1)
+    old = BKTState.from_dict({"known": {"s": 0.6}, "attempts": {"s": 2}})
+    assert m.predict_one(old, "s") == 0.6 * 0.9 + (1.0 - 0.6) * 0.2
+    m.update(old, "s", True)
+    assert 0.6 < m.mastery(old, "s") < 1.0
+    assert BKTState.from_dict(old.to_dict()) == old

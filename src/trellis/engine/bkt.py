@@ -45,15 +45,23 @@ class BKTState:
 
     known: dict[str, float] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
+    # P(unknown), kept apart from 1 - known (see ``forward``); a state saved
+    # before it existed reads as 1 - known
+    unknown: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"known": dict(self.known), "attempts": dict(self.attempts)}
+        return {
+            "known": dict(self.known),
+            "attempts": dict(self.attempts),
+            "unknown": dict(self.unknown),
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> BKTState:
         return cls(
             known={str(k): float(v) for k, v in d.get("known", {}).items()},
             attempts={str(k): int(v) for k, v in d.get("attempts", {}).items()},
+            unknown={str(k): float(v) for k, v in d.get("unknown", {}).items()},
         )
 
 
@@ -125,23 +133,35 @@ def forward(
     forget: NDArray[np.float64],
     guess: NDArray[np.float64],
     slip: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """P(known) before each response (flat order), for one parameter set per
-    group. Uses exactly the arithmetic of :meth:`BKT.update`."""
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """P(known) and P(unknown) before each response (flat order), for one
+    parameter set per group. Uses exactly the arithmetic of
+    :meth:`BKT.update`: the two are carried separately so that neither is
+    computed as 1 minus the other (which pins P(known) at exactly 1 after a
+    long run of right answers)."""
     g = layout.flat_group
     s_f, g_f, t_f, f_f = slip[g], guess[g], learn[g], forget[g]
     lk = np.where(obs, 1.0 - s_f, s_f)
     lu = np.where(obs, g_f, 1.0 - g_f)
     out = np.empty(obs.shape[0], dtype=np.float64)
+    out_u = np.empty(obs.shape[0], dtype=np.float64)
     p = prior[layout.seq_group].astype(np.float64)
+    u = 1.0 - p
     for s, k in zip(layout.offsets.tolist(), layout.ks.tolist(), strict=True):
         e = s + k
-        pt = p[:k]
+        pt, ut = p[:k], u[:k]
         out[s:e] = pt
+        out_u[s:e] = ut
         a = pt * lk[s:e]
-        f = a / (a + (1.0 - pt) * lu[s:e])
-        p[:k] = f * (1.0 - f_f[s:e]) + (1.0 - f) * t_f[s:e]
-    return out
+        b = ut * lu[s:e]
+        c = a + b
+        ok = c > 0.0  # both 0 only with extreme imported parameters: keep the state
+        cs = np.where(ok, c, 1.0)
+        f = np.where(ok, a / cs, pt)
+        fu = np.where(ok, b / cs, ut)
+        p[:k] = f * (1.0 - f_f[s:e]) + fu * t_f[s:e]
+        u[:k] = fu * (1.0 - t_f[s:e]) + f * f_f[s:e]
+    return out, out_u
 
 
 class BKT:
@@ -307,19 +327,28 @@ class BKT:
             del s_f, g_f
             c_all = np.empty((r, n))
             fk_all = np.empty((r, n))
+            fu_all = np.empty((r, n))
+            # P(known) and P(unknown) are carried separately (as pyBKT's
+            # two-state vector does): 1 - p loses everything below 1e-16, so
+            # a long run of right answers would pin p at exactly 1.
             p = params["prior"][:, layout.seq_group].copy()
+            u = 1.0 - p
             for s, k in zip(offs, ks, strict=True):
                 e = s + k
-                pt = p[:, :k]
-                a = pt * lk[:, s:e]
-                c = a + (1.0 - pt) * lu[:, s:e]
+                a = p[:, :k] * lk[:, s:e]
+                b = u[:, :k] * lu[:, s:e]
+                c = a + b
                 f = a / c
+                fu = b / c
                 c_all[:, s:e] = c
                 fk_all[:, s:e] = f
-                p[:, :k] = f * (1.0 - f_f[:, s:e]) + (1.0 - f) * t_f[:, s:e]
+                fu_all[:, s:e] = fu
+                p[:, :k] = f * (1.0 - f_f[:, s:e]) + fu * t_f[:, s:e]
+                u[:, :k] = fu * (1.0 - t_f[:, s:e]) + f * f_f[:, s:e]
             ll = by_skill(np.log(c_all))
             # Backward pass with scaled betas; accumulate expected counts.
             gk = np.empty((r, n))
+            gu = np.empty((r, n))
             xi_uk = np.zeros((r, n))
             xi_ku = np.zeros((r, n))
             bk = np.ones((r, ks[0] if ks else 0))
@@ -338,14 +367,15 @@ class BKT:
                         t1 = t_f[:, s : s + k1]
                         f1 = f_f[:, s : s + k1]
                         fk = fk_all[:, s : s + k1]
-                        xi_uk[:, s : s + k1] = (1.0 - fk) * t1 * mk
+                        xi_uk[:, s : s + k1] = fu_all[:, s : s + k1] * t1 * mk
                         xi_ku[:, s : s + k1] = fk * f1 * mu
                         bk[:, :k1] = (1.0 - f1) * mk + f1 * mu
                         bu[:, :k1] = t1 * mk + (1.0 - t1) * mu
                     gk[:, s : s + k] = fk_all[:, s : s + k] * bk[:, :k]
-            del c_all, fk_all, lk, lu, t_f, f_f
+                    gu[:, s : s + k] = fu_all[:, s : s + k] * bu[:, :k]
+            del c_all, fk_all, fu_all, lk, lu, t_f, f_f
             np.clip(gk, 0.0, 1.0, out=gk)
-            gu = 1.0 - gk
+            np.clip(gu, 0.0, 1.0, out=gu)
             new = {}
             with np.errstate(invalid="ignore", divide="ignore"):
                 new["prior"] = first_by_skill(gk[:, :k0]) / seq_count
@@ -394,31 +424,40 @@ class BKT:
     # --------------------------------------------------------- prediction
     def predict_known(self, log: ResponseLog) -> NDArray[np.float64]:
         """P(known) before each response, in the log's row order."""
+        return self._known_unknown(log)[0]
+
+    def _known_unknown(self, log: ResponseLog) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         self._check()
         layout = sequence_layout(log.learner, log.skill, log.order)
         obs = log.correct[layout.row_of_flat].astype(bool)
         prior, learn, forget, guess, slip = self._param_arrays(log)
-        known_flat = forward(layout, obs, prior, learn, forget, guess, slip)
+        known_flat, unknown_flat = forward(layout, obs, prior, learn, forget, guess, slip)
         known = np.empty_like(known_flat)
         known[layout.row_of_flat] = known_flat
-        return known
+        unknown = np.empty_like(unknown_flat)
+        unknown[layout.row_of_flat] = unknown_flat
+        return known, unknown
 
     def predict_proba(self, log: ResponseLog) -> NDArray[np.float64]:
         """P(correct) of each response from the learner's earlier responses
         on the same skill, in the log's row order."""
-        known = self.predict_known(log)
+        known, unknown = self._known_unknown(log)
         _, _, _, guess, slip = self._param_arrays(log)
         s = slip[log.skill]
         g = guess[log.skill]
-        return known * (1.0 - s) + (1.0 - known) * g
+        return known * (1.0 - s) + unknown * g
 
     # ------------------------------------------------------------- online
     def init_state(self) -> BKTState:
         return BKTState()
 
-    def _known(self, state: BKTState, skill: str) -> tuple[float, tuple[float, ...]]:
+    def _known(self, state: BKTState, skill: str) -> tuple[float, float, tuple[float, ...]]:
+        """P(known), P(unknown) and the parameters of ``skill``."""
         pr = self._params.get(skill, self._default)
-        return state.known.get(skill, pr[0]), pr
+        if skill not in state.known:
+            return pr[0], 1.0 - pr[0], pr
+        p = state.known[skill]
+        return p, state.unknown.get(skill, 1.0 - p), pr
 
     def update(
         self, state: BKTState, skill: str | int, correct: bool | int, **kwargs: Any
@@ -426,22 +465,25 @@ class BKT:
         """Fold one response into ``state`` (in place; also returned)."""
         self._check()
         sk = str(skill)
-        p, (_, learn, forget, guess, slip) = self._known(state, sk)
+        p, u, (_, learn, forget, guess, slip) = self._known(state, sk)
         if correct:
             a = p * (1.0 - slip)
-            f = a / (a + (1.0 - p) * guess)
+            b = u * guess
         else:
             a = p * slip
-            f = a / (a + (1.0 - p) * (1.0 - guess))
-        state.known[sk] = f * (1.0 - forget) + (1.0 - f) * learn
+            b = u * (1.0 - guess)
+        c = a + b
+        f, fu = (a / c, b / c) if c > 0.0 else (p, u)
+        state.known[sk] = f * (1.0 - forget) + fu * learn
+        state.unknown[sk] = fu * (1.0 - learn) + f * forget
         state.attempts[sk] = state.attempts.get(sk, 0) + 1
         return state
 
     def predict_one(self, state: BKTState, skill: str | int) -> float:
         """P(the next response on ``skill`` is correct)."""
         self._check()
-        p, pr = self._known(state, str(skill))
-        return p * (1.0 - pr[4]) + (1.0 - p) * pr[3]
+        p, u, pr = self._known(state, str(skill))
+        return p * (1.0 - pr[4]) + u * pr[3]
 
     def mastery(self, state: BKTState, skill: str | int) -> float:
         """P(the learner knows ``skill``) given all responses so far."""
