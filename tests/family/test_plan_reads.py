@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from tests.family.conftest import client_for
-from trellis.individualization.models import PlanReadLog
+from trellis.individualization.models import VIA_API, PlanReadLog
 from trellis.individualization.services import plans
 
 pytestmark = [pytest.mark.django_db, pytest.mark.privacy]
@@ -177,3 +177,14 @@ def test_openapi_documents_the_plan_in_the_guardian_answer(db):
         "objectives",
         "supports",
     }
+
+
+def test_plan_read_record_refuses_an_unknown_channel_and_writes_nothing(world, plan_a):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        plans.plan_read_record(plan=plan_a, reader=world.guardian, via="mail")
+    assert "via" in err.value.message_dict
+    assert _log(plan_a) == []
+    plans.plan_read_record(plan=plan_a, reader=world.guardian, via=VIA_API)
+    assert _log(plan_a) == [(world.guardian.username, VIA_API)]

@@ -552,6 +552,13 @@ def measurement_record(
     return measurement
 
 
+@transaction.atomic
 def plan_read_record(*, plan: IndividualPlan, reader: User, via: str) -> PlanReadLog:
-    """One line in the plan's access log (written even when the read is by the learner)."""
-    return PlanReadLog.objects.create(plan=plan, reader=reader, via=via)
+    """One line in the plan's access log (written even when the read is by the learner).
+
+    The plan and reader are objects the caller already holds, so only the
+    other fields are validated (no extra queries on every read)."""
+    entry = PlanReadLog(plan=plan, reader=reader, via=via)
+    entry.full_clean(exclude=["plan", "reader"])
+    entry.save()
+    return entry
