@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from trellis.engine import partners
 from trellis.engine.base import skill_names
@@ -136,3 +138,63 @@ def test_partner_features_vectorised_equal_scalar_interleaved() -> None:
         model._advance(s, names[log.skill[i]], int(log.correct[i]))
     assert x[:, FEATURES.index("pa_match")].any()
     assert np.array_equal(x, expected)
+
+
+_PARTNER_MODELS: dict[str, HistoryLogit] = {}
+
+
+def _partner_model(name: str) -> HistoryLogit:
+    """history-logit / history-net fit on data where b replays a."""
+    from trellis.engine.models import get_model
+
+    if name not in _PARTNER_MODELS:
+        _PARTNER_MODELS[name] = get_model(name)().fit(replay_log(150, seed=6))
+    return _PARTNER_MODELS[name]
+
+
+@st.composite
+def abc_logs(draw: st.DrawFn) -> ResponseLog:
+    """Short logs over skills a, b, c (and unseen d) where replays are common."""
+    n = draw(st.integers(1, 30))
+    return ResponseLog(
+        learner=np.asarray(draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))),
+        skill=np.asarray(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))),
+        correct=np.asarray(
+            draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)), dtype=np.int8
+        ),
+        order=np.asarray(draw(st.permutations(list(range(n))))),
+        learner_ids=("x", "y", "z"),
+        skill_ids=("a", "b", "c", "d"),
+    )
+
+
+@pytest.mark.parametrize("name", ["history-logit", "history-net"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(log=abc_logs(), data=st.data())
+def test_partner_models_never_look_ahead_and_online_equals_batch(
+    name: str, log: ResponseLog, data: st.DataObject
+) -> None:
+    model = _partner_model(name)
+    assert model.partners_["b"][0][0] == "a"
+    before = model.predict_proba(log)
+    t = data.draw(st.integers(0, len(log) - 1))
+    later = (log.learner == log.learner[t]) & (log.order > log.order[t])
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**31)))
+    correct = log.correct.copy()
+    correct[later] = rng.integers(0, 2, int(later.sum()))
+    changed = ResponseLog(
+        learner=log.learner,
+        skill=log.skill,
+        correct=correct,
+        order=log.order,
+        learner_ids=log.learner_ids,
+        skill_ids=log.skill_ids,
+    )
+    assert model.predict_proba(changed)[t] == before[t]
+    states: dict[int, HistoryState] = {}
+    online = np.empty(len(log))
+    for i in np.lexsort((np.arange(len(log)), log.order, log.learner)).tolist():
+        s = states.setdefault(int(log.learner[i]), model.init_state())
+        online[i] = model.predict_one(s, log.skill_ids[log.skill[i]])
+        model.update(s, log.skill_ids[log.skill[i]], int(log.correct[i]))
+    assert np.array_equal(online, before)
