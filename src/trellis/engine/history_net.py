@@ -119,6 +119,12 @@ class HistoryNet(HistoryLogit):
         sizes = np.cumsum([0, d * h, n_sk * h, h, h])
         l2 = self.l2_hidden
         m_eff = max(m, 1)
+        # Rows sorted by skill: the per-skill bias gradient is then one
+        # np.add.reduceat over contiguous runs instead of a bincount per unit.
+        by_sk = np.argsort(sk, kind="stable")
+        x, y, sk, offset = x[by_sk], y[by_sk], sk[by_sk], offset[by_sk]
+        present = np.flatnonzero(np.bincount(sk, minlength=n_sk))
+        run_starts = np.searchsorted(sk, present)
 
         def unpack(
             w: NDArray[np.float64],
@@ -134,21 +140,30 @@ class HistoryNet(HistoryLogit):
 
         def loss(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
             wh, emb, c, v = unpack(w)
-            act = np.tanh(x @ wh + emb[sk] + c)
+            act = x @ wh
+            act += emb[sk]
+            act += c
+            np.tanh(act, out=act)
             z = offset + act @ v
             val = float(np.sum(np.logaddexp(0.0, z) - y * z)) / m_eff
             val += 0.5 * l2 * float(np.sum(wh * wh) + np.sum(emb * emb) + v @ v)
             r = (1.0 / (1.0 + np.exp(-z)) - y) / m_eff
-            da = (r[:, None] * v[None, :]) * (1.0 - act * act)
-            g_emb = np.stack(
-                [np.bincount(sk, weights=da[:, j], minlength=n_sk) for j in range(h)], 1
-            )
+            g_v = act.T @ r + l2 * v
+            # da = r v (1 - act^2), in place over act
+            np.multiply(act, act, out=act)
+            np.subtract(1.0, act, out=act)
+            act *= v
+            act *= r[:, None]
+            da = act
+            g_emb = np.zeros((n_sk, h))
+            if m:
+                g_emb[present] = np.add.reduceat(da, run_starts, axis=0)
             g = np.concatenate(
                 [
                     (x.T @ da + l2 * wh).ravel(),
                     (g_emb + l2 * emb).ravel(),
                     da.sum(axis=0),
-                    act.T @ r + l2 * v,
+                    g_v,
                 ]
             )
             return val, g
