@@ -76,12 +76,29 @@ print(json.dumps(out))
 """
 
 
+def _has_cpp(py: Path) -> bool:
+    """Whether the venv's pyBKT carries its compiled C++ extensions."""
+    probe = (
+        "import glob, os, pyBKT; d = os.path.dirname(pyBKT.__file__); "
+        "print(bool(glob.glob(os.path.join(d, '**', '*.so'), recursive=True)))"
+    )
+    r = subprocess.run([str(py), "-c", probe], capture_output=True, text=True)
+    return r.returncode == 0 and r.stdout.strip() == "True"
+
+
 def ensure_pybkt() -> tuple[Path | None, str]:
-    """The venv's python, or None and why not."""
+    """The venv's python, or None and why not.
+
+    pyBKT 1.4.3 is an sdist whose setup.py compiles its C++ extensions
+    (bundled Eigen, OpenMP, gcc) but imports NumPy to find its headers; under
+    pip's default build isolation NumPy is absent, the compile is skipped and
+    setup.py silently installs the pure-Python fallback. So NumPy goes in
+    first and pyBKT is built with --no-build-isolation from the sdist."""
     py = VENV / "bin" / "python"
+    marker = VENV / ".cpp-build-tried"
     if py.exists():
         ok = subprocess.run([str(py), "-c", "from pyBKT.models import Model"], capture_output=True)
-        if ok.returncode == 0:
+        if ok.returncode == 0 and (_has_cpp(py) or marker.exists()):
             return py, "existing venv"
     with tempfile.TemporaryDirectory() as tmp:
         probe = subprocess.run(
@@ -91,32 +108,39 @@ def ensure_pybkt() -> tuple[Path | None, str]:
         )
     if probe.returncode != 0:
         return None, "pip download pybkt failed: " + probe.stderr.strip().splitlines()[-1:][0]
-    print(f"creating {VENV} and installing pyBKT pandas numpy ...", flush=True)
-    r = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
+    print(f"creating {VENV} and building pyBKT (C++) with pandas numpy ...", flush=True)
+    if not py.exists():
+        r = subprocess.run(
+            [sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True
+        )
+        if r.returncode != 0:
+            return None, "python -m venv failed: " + r.stderr.strip()
+    pip = [str(py), "-m", "pip", "install", "-q"]
+    # pyBKT 1.4.3 predates NumPy 2 (array-to-scalar assignments in EM_fit)
+    # and calls sklearn metrics with plain lists at import time (rejected by
+    # scikit-learn >= 1.6): pin what it was written against, in this venv only.
+    deps = ["pandas<2.3", "numpy<2", "scikit-learn<1.6", "scipy<1.15", "requests"]
+    r = subprocess.run([*pip, *deps, "setuptools", "wheel"], capture_output=True, text=True)
     if r.returncode != 0:
-        return None, "python -m venv failed: " + r.stderr.strip()
+        return None, "pip install (pyBKT's dependencies) failed: " + (
+            r.stderr.strip().splitlines() or [""]
+        )[-1]
     r = subprocess.run(
-        # pyBKT 1.4.3 (pure Python) predates NumPy 2 (array-to-scalar
-        # assignments in EM_fit) and calls sklearn metrics with plain lists at
-        # import time (rejected by scikit-learn >= 1.6): pin what it was
-        # written against, in this venv only.
         [
-            str(py),
-            "-m",
-            "pip",
-            "install",
-            "-q",
+            *pip,
+            "--no-build-isolation",
+            "--no-binary",
+            "pybkt",
+            "--force-reinstall",
+            "--no-deps",
             "pyBKT",
-            "pandas<2.3",
-            "numpy<2",
-            "scikit-learn<1.6",
-            "scipy<1.15",
         ],
         capture_output=True,
         text=True,
     )
     if r.returncode != 0:
         return None, "pip install pyBKT failed: " + (r.stderr.strip().splitlines() or [""])[-1]
+    marker.write_text("pyBKT built from the sdist; C++: " + str(_has_cpp(py)) + "\n")
     return py, "installed now"
 
 

@@ -150,3 +150,27 @@ def test_state_saved_without_unknown_reads_as_one_minus_known() -> None:
     m.update(old, "s", True)
     assert 0.6 < m.mastery(old, "s") < 1.0
     assert BKTState.from_dict(old.to_dict()) == old
+
+
+def test_dropping_converged_skills_changes_no_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """EM stops working on skills that converged in every restart (and on
+    their long sequences); the fitted parameters are exactly those of EM
+    over all sequences to the end."""
+    import trellis.engine.bkt as bkt
+    from trellis.engine.responses import ResponseLog
+
+    short = generate_bkt(300, 4, 8, seed=21)
+    long = generate_bkt(6, 1, 400, {**TRUE, "forget": 0.0}, seed=22)
+    log = ResponseLog(
+        learner=np.concatenate([short.learner, long.learner + 300]),
+        skill=np.concatenate([short.skill, long.skill + 4]),
+        correct=np.concatenate([short.correct, long.correct]),
+        order=np.concatenate([short.order, long.order]),
+    )
+    monkeypatch.setattr(bkt, "_COMPACT", 0.0)  # never drop anything
+    full = BKT(n_init=3).fit(log)
+    monkeypatch.setattr(bkt, "_COMPACT", 1.0)  # drop as soon as any skill converges
+    compact = BKT(n_init=3).fit(log)
+    for name in ("prior", "learn", "guess", "slip"):
+        assert np.array_equal(getattr(full, name + "_"), getattr(compact, name + "_")), name
+    assert full.log_likelihood_ == compact.log_likelihood_

@@ -36,6 +36,7 @@ PARAMS = ("prior", "learn", "forget", "guess", "slip")
 FORMAT_VERSION = 1
 _EPS = 1e-6
 _BETA_MAX = 1e250
+_COMPACT = 0.9  # drop converged skills once they hold 10 % of the working rows
 
 
 @dataclass
@@ -285,16 +286,32 @@ class BKT:
         n_sk: int,
     ) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], int]:
         r = params["prior"].shape[0]
-        n = obs.shape[0]
-        g = layout.flat_group
-        key = (g[None, :] + n_sk * np.arange(r)[:, None]).ravel()
-        has_next = np.zeros(n, dtype=bool)
-        ks = layout.ks.tolist()
-        offs = layout.offsets.tolist()
-        for t in range(len(ks) - 1):
-            has_next[offs[t] : offs[t] + ks[t + 1]] = True
-        k0 = ks[0] if ks else 0
         seq_count = np.bincount(layout.seq_group, minlength=n_sk).astype(np.float64)
+        # The working set: every sequence at first; once skills converge in
+        # every restart their sequences are dropped (their parameters and
+        # log-likelihood no longer change), which also shortens the time loop
+        # when the longest sequences belong to a converged skill.
+        offs = layout.offsets.tolist()
+        ks = layout.ks.tolist()
+        seq_group = layout.seq_group
+        g = layout.flat_group
+        all_obs = obs
+
+        def working(
+            sel: NDArray[np.int64] | None,
+        ) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.bool_], int]:
+            gw = g if sel is None else g[sel]
+            ow = all_obs if sel is None else all_obs[sel]
+            hn = np.zeros(ow.shape[0], dtype=bool)
+            for t in range(len(ks) - 1):
+                hn[offs[t] : offs[t] + ks[t + 1]] = True
+            return gw, ow, hn, (ks[0] if ks else 0)
+
+        g, obs, has_next, k0 = working(None)
+        n = obs.shape[0]
+        key = (g[None, :] + n_sk * np.arange(r)[:, None]).ravel()
+        in_work = np.zeros(n_sk, dtype=bool)
+        in_work[np.unique(seq_group)] = True
 
         def by_skill(x: NDArray[np.float64]) -> NDArray[np.float64]:
             return (
@@ -304,7 +321,7 @@ class BKT:
             )
 
         def first_by_skill(x: NDArray[np.float64]) -> NDArray[np.float64]:
-            kk = (layout.seq_group[None, :] + n_sk * np.arange(r)[:, None]).ravel()
+            kk = (seq_group[None, :] + n_sk * np.arange(r)[:, None]).ravel()
             return (
                 np.bincount(kk, weights=x.ravel(), minlength=r * n_sk)
                 .reshape(r, n_sk)
@@ -318,6 +335,31 @@ class BKT:
         active = np.ones((r, n_sk), dtype=bool)
         for it in range(1, self.max_iter + 1):
             n_iter = it
+            live: NDArray[np.bool_] = np.asarray(active.any(axis=0))
+            if np.count_nonzero(live[g]) < _COMPACT * g.shape[0]:
+                kept = np.flatnonzero(live[seq_group])
+                if kept.shape[0] == 0:  # only skills without responses are left
+                    n_iter = it - 1
+                    break
+                pieces, new_ks = [], []
+                for t in range(len(ks)):
+                    m = int(np.searchsorted(kept, ks[t]))  # kept ranks still running
+                    if m == 0:
+                        break
+                    new_ks.append(m)
+                    pieces.append(offs[t] + kept[:m])
+                sel = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+                # flat positions are relative to the current working arrays
+                all_obs, g = obs, g
+                ks = new_ks
+                offs = np.concatenate(([0], np.cumsum(new_ks)[:-1])).astype(np.int64).tolist()
+                seq_group = seq_group[kept]
+                g, obs, has_next, k0 = working(sel)
+                n = obs.shape[0]
+                key = (g[None, :] + n_sk * np.arange(r)[:, None]).ravel()
+                o = obs[None, :]
+                in_work = np.zeros(n_sk, dtype=bool)
+                in_work[np.unique(seq_group)] = True
             s_f = params["slip"][:, g]
             g_f = params["guess"][:, g]
             t_f = params["learn"][:, g]
@@ -331,7 +373,7 @@ class BKT:
             # P(known) and P(unknown) are carried separately (as pyBKT's
             # two-state vector does): 1 - p loses everything below 1e-16, so
             # a long run of right answers would pin p at exactly 1.
-            p = params["prior"][:, layout.seq_group].copy()
+            p = params["prior"][:, seq_group].copy()
             u = 1.0 - p
             for s, k in zip(offs, ks, strict=True):
                 e = s + k
@@ -345,7 +387,7 @@ class BKT:
                 fu_all[:, s:e] = fu
                 p[:, :k] = f * (1.0 - f_f[:, s:e]) + fu * t_f[:, s:e]
                 u[:, :k] = fu * (1.0 - t_f[:, s:e]) + f * f_f[:, s:e]
-            ll = by_skill(np.log(c_all))
+            ll = np.where(in_work[None, :], by_skill(np.log(c_all)), prev_ll)
             # Backward pass with scaled betas; accumulate expected counts.
             gk = np.empty((r, n))
             gu = np.empty((r, n))
