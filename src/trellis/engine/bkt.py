@@ -37,6 +37,7 @@ FORMAT_VERSION = 1
 _EPS = 1e-6
 _BETA_MAX = 1e250
 _COMPACT = 0.9  # drop converged skills once they hold 10 % of the working rows
+_SELECT_AFTER = 10  # EM iterations after which only each skill's best restart goes on
 
 
 @dataclass
@@ -335,6 +336,16 @@ class BKT:
         active = np.ones((r, n_sk), dtype=bool)
         for it in range(1, self.max_iter + 1):
             n_iter = it
+            if r > 1 and it == _SELECT_AFTER + 1:
+                # The restarts have competed long enough: per skill, only the
+                # one with the highest likelihood so far goes on.
+                best = np.argmax(prev_ll, axis=0)
+                cols = np.arange(n_sk)
+                params = {k: v[best, cols][None, :] for k, v in params.items()}
+                prev_ll = ll = prev_ll[best, cols][None, :]
+                active = active[best, cols][None, :]
+                r = 1
+                key = g.copy()
             live: NDArray[np.bool_] = np.asarray(active.any(axis=0))
             if np.count_nonzero(live[g]) < _COMPACT * g.shape[0]:
                 kept = np.flatnonzero(live[seq_group])
