@@ -38,6 +38,7 @@ _EPS = 1e-6
 _BETA_MAX = 1e250
 _COMPACT = 0.9  # drop converged skills once they hold 10 % of the working rows
 _SELECT_AFTER = 10  # EM iterations after which only each skill's best restart goes on
+_COMPETE_LEN = 200  # responses per sequence the restarts compete on
 
 
 @dataclass
@@ -226,21 +227,43 @@ class BKT:
         if self.forgetting:
             init["forget"] = rng.uniform(0.0, 0.1, (r, n_sk))
         init = {k: np.clip(v, _EPS, 1 - _EPS) if k != "forget" else v for k, v in init.items()}
-        # Restarts are run in batches so that memory stays bounded on big logs.
-        n = max(1, obs.shape[0])
-        batch = max(1, min(r, int(4e7 // (n * 12))))
-        best_ll = np.full(n_sk, -np.inf)
-        best = {k: np.zeros(n_sk) for k in PARAMS}
         self.n_iter_ = 0
-        for b0 in range(0, r, batch):
-            params = {k: v[b0 : b0 + batch].copy() for k, v in init.items()}
-            params, ll, n_iter = self._em(layout, obs, params, n_sk)
-            self.n_iter_ = max(self.n_iter_, n_iter)
-            for j in range(ll.shape[0]):
-                better = ll[j] > best_ll
-                best_ll = np.where(better, ll[j], best_ll)
-                for k in PARAMS:
-                    best[k] = np.where(better, params[k][j], best[k])
+        if r > 1:
+            # The restarts compete for _SELECT_AFTER EM iterations on every
+            # sequence cut to its first _COMPETE_LEN responses (the long tail
+            # of a few very long sequences would cost most of the time);
+            # per skill, the one with the highest likelihood then goes on
+            # alone on the full sequences.
+            cut_t = min(layout.max_len, _COMPETE_LEN)
+            cut = int(layout.offsets[cut_t - 1] + layout.ks[cut_t - 1]) if cut_t else 0
+            short = SequenceLayout(
+                flat=layout.flat,
+                row_of_flat=layout.row_of_flat,
+                offsets=layout.offsets[:cut_t],
+                ks=layout.ks[:cut_t],
+                seq_group=layout.seq_group,
+                flat_group=layout.flat_group[:cut],
+            )
+            # Restarts run in batches so that memory stays bounded on big logs.
+            batch = max(1, min(r, int(4e7 // (max(1, cut) * 12))))
+            best_ll = np.full(n_sk, -np.inf)
+            start = {k: np.zeros(n_sk) for k in PARAMS}
+            for b0 in range(0, r, batch):
+                params = {k: v[b0 : b0 + batch].copy() for k, v in init.items()}
+                params, ll, n_iter = self._em(
+                    short, obs[:cut], params, n_sk, max_iter=_SELECT_AFTER
+                )
+                self.n_iter_ = max(self.n_iter_, n_iter)
+                for j in range(ll.shape[0]):
+                    better = ll[j] > best_ll
+                    best_ll = np.where(better, ll[j], best_ll)
+                    for k in PARAMS:
+                        start[k] = np.where(better, params[k][j], start[k])
+            init = {k: v[None, :] for k, v in start.items()}
+        params, ll, n_iter = self._em(layout, obs, init, n_sk)
+        self.n_iter_ += n_iter
+        best = {k: params[k][0] for k in PARAMS}
+        best_ll = ll[0]
         seen = counts > 0
         self.skills_: tuple[str, ...] = tuple(names[i] for i in np.flatnonzero(seen))
         for k in PARAMS:
@@ -285,6 +308,7 @@ class BKT:
         obs: NDArray[np.bool_],
         params: dict[str, NDArray[np.float64]],
         n_sk: int,
+        max_iter: int | None = None,
     ) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], int]:
         r = params["prior"].shape[0]
         seq_count = np.bincount(layout.seq_group, minlength=n_sk).astype(np.float64)
@@ -334,18 +358,8 @@ class BKT:
         ll = prev_ll
         n_iter = 0
         active = np.ones((r, n_sk), dtype=bool)
-        for it in range(1, self.max_iter + 1):
+        for it in range(1, (self.max_iter if max_iter is None else max_iter) + 1):
             n_iter = it
-            if r > 1 and it == _SELECT_AFTER + 1:
-                # The restarts have competed long enough: per skill, only the
-                # one with the highest likelihood so far goes on.
-                best = np.argmax(prev_ll, axis=0)
-                cols = np.arange(n_sk)
-                params = {k: v[best, cols][None, :] for k, v in params.items()}
-                prev_ll = ll = prev_ll[best, cols][None, :]
-                active = active[best, cols][None, :]
-                r = 1
-                key = g.copy()
             live: NDArray[np.bool_] = np.asarray(active.any(axis=0))
             if np.count_nonzero(live[g]) < _COMPACT * g.shape[0]:
                 kept = np.flatnonzero(live[seq_group])
