@@ -354,7 +354,8 @@ class BKT:
             )
 
         o = obs[None, :]
-        prev_ll = np.full((r, n_sk), -np.inf)
+        # skills without a sequence here have log-likelihood 0 throughout
+        prev_ll = np.where(in_work[None, :], -np.inf, 0.0) * np.ones((r, 1))
         ll = prev_ll
         n_iter = 0
         active = np.ones((r, n_sk), dtype=bool)
