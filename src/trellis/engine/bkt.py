@@ -88,6 +88,47 @@ class SequenceLayout:
     def max_len(self) -> int:
         return int(self.ks.shape[0])
 
+    def head(self, steps: int) -> tuple[SequenceLayout, int]:
+        """Every sequence cut to its first ``steps`` responses, and how many
+        flat elements that keeps (they are a prefix of the flat order)."""
+        t = min(self.max_len, steps)
+        cut = int(self.offsets[t - 1] + self.ks[t - 1]) if t else 0
+        return self._sub(self.offsets[:t], self.ks[:t], self.seq_group, np.arange(cut)), cut
+
+    def keep(self, ranks: NDArray[np.int64]) -> tuple[SequenceLayout, NDArray[np.int64]]:
+        """Only the sequences of rank ``ranks`` (ascending), and for each new
+        flat element its position in this layout."""
+        pieces, ks = [], []
+        for o, k in zip(self.offsets.tolist(), self.ks.tolist(), strict=True):
+            m = int(np.searchsorted(ranks, k))  # kept sequences still running
+            if m == 0:
+                break
+            ks.append(m)
+            pieces.append(o + ranks[:m])
+        sel = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        ks_a = np.asarray(ks, dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(ks_a)[:-1])).astype(np.int64)
+        return self._sub(offsets, ks_a, self.seq_group[ranks], sel), sel
+
+    def _sub(
+        self,
+        offsets: NDArray[np.int64],
+        ks: NDArray[np.int64],
+        seq_group: NDArray[np.int64],
+        sel: NDArray[np.int64],
+    ) -> SequenceLayout:
+        row_of_flat = self.row_of_flat[sel]
+        flat = np.full(self.flat.shape[0], -1, dtype=np.int64)  # -1: row left out
+        flat[row_of_flat] = np.arange(sel.shape[0])
+        return SequenceLayout(
+            flat=flat,
+            row_of_flat=row_of_flat,
+            offsets=offsets,
+            ks=ks,
+            seq_group=seq_group,
+            flat_group=self.flat_group[sel],
+        )
+
 
 def sequence_layout(
     learner: NDArray[np.int64], group: NDArray[np.int64], order: NDArray[np.int64]
@@ -234,16 +275,7 @@ class BKT:
             # of a few very long sequences would cost most of the time);
             # per skill, the one with the highest likelihood then goes on
             # alone on the full sequences.
-            cut_t = min(layout.max_len, _COMPETE_LEN)
-            cut = int(layout.offsets[cut_t - 1] + layout.ks[cut_t - 1]) if cut_t else 0
-            short = SequenceLayout(
-                flat=layout.flat,
-                row_of_flat=layout.row_of_flat,
-                offsets=layout.offsets[:cut_t],
-                ks=layout.ks[:cut_t],
-                seq_group=layout.seq_group,
-                flat_group=layout.flat_group[:cut],
-            )
+            short, cut = layout.head(_COMPETE_LEN)
             # Restarts run in batches so that memory stays bounded on big logs.
             batch = max(1, min(r, int(4e7 // (max(1, cut) * 12))))
             best_ll = np.full(n_sk, -np.inf)
@@ -312,31 +344,28 @@ class BKT:
     ) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], int]:
         r = params["prior"].shape[0]
         seq_count = np.bincount(layout.seq_group, minlength=n_sk).astype(np.float64)
-        # The working set: every sequence at first; once skills converge in
-        # every restart their sequences are dropped (their parameters and
-        # log-likelihood no longer change), which also shortens the time loop
-        # when the longest sequences belong to a converged skill.
-        offs = layout.offsets.tolist()
-        ks = layout.ks.tolist()
-        seq_group = layout.seq_group
-        g = layout.flat_group
-        all_obs = obs
 
-        def working(
-            sel: NDArray[np.int64] | None,
-        ) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.bool_], int]:
-            gw = g if sel is None else g[sel]
-            ow = all_obs if sel is None else all_obs[sel]
-            hn = np.zeros(ow.shape[0], dtype=bool)
+        def prepare(
+            lay: SequenceLayout,
+        ) -> tuple[list[int], list[int], NDArray[np.bool_], NDArray[np.int64], NDArray[np.bool_]]:
+            """Time steps, whether each response has a next one, the
+            (restart, skill) key of each, and which skills have sequences."""
+            offs, ks = lay.offsets.tolist(), lay.ks.tolist()
+            hn = np.zeros(lay.flat_group.shape[0], dtype=bool)
             for t in range(len(ks) - 1):
                 hn[offs[t] : offs[t] + ks[t + 1]] = True
-            return gw, ow, hn, (ks[0] if ks else 0)
+            key = (lay.flat_group[None, :] + n_sk * np.arange(r)[:, None]).ravel()
+            present = np.zeros(n_sk, dtype=bool)
+            present[lay.seq_group] = True
+            return offs, ks, hn, key, present
 
-        g, obs, has_next, k0 = working(None)
-        n = obs.shape[0]
-        key = (g[None, :] + n_sk * np.arange(r)[:, None]).ravel()
-        in_work = np.zeros(n_sk, dtype=bool)
-        in_work[np.unique(seq_group)] = True
+        # The working set: every sequence at first; once a skill has
+        # converged in every restart its sequences are dropped (its
+        # parameters and log-likelihood no longer change), which also
+        # shortens the time loop when the longest sequences are that skill's.
+        lay = layout
+        offs, ks, has_next, key, in_work = prepare(lay)
+        g, seq_group, n, k0 = lay.flat_group, lay.seq_group, obs.shape[0], (ks[0] if ks else 0)
 
         def by_skill(x: NDArray[np.float64]) -> NDArray[np.float64]:
             return (
@@ -367,25 +396,11 @@ class BKT:
                 if kept.shape[0] == 0:  # only skills without responses are left
                     n_iter = it - 1
                     break
-                pieces, new_ks = [], []
-                for t in range(len(ks)):
-                    m = int(np.searchsorted(kept, ks[t]))  # kept ranks still running
-                    if m == 0:
-                        break
-                    new_ks.append(m)
-                    pieces.append(offs[t] + kept[:m])
-                sel = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
-                # flat positions are relative to the current working arrays
-                all_obs, g = obs, g
-                ks = new_ks
-                offs = np.concatenate(([0], np.cumsum(new_ks)[:-1])).astype(np.int64).tolist()
-                seq_group = seq_group[kept]
-                g, obs, has_next, k0 = working(sel)
-                n = obs.shape[0]
-                key = (g[None, :] + n_sk * np.arange(r)[:, None]).ravel()
+                lay, sel = lay.keep(kept)
+                obs = obs[sel]
                 o = obs[None, :]
-                in_work = np.zeros(n_sk, dtype=bool)
-                in_work[np.unique(seq_group)] = True
+                offs, ks, has_next, key, in_work = prepare(lay)
+                g, seq_group, n, k0 = lay.flat_group, lay.seq_group, obs.shape[0], ks[0]
             s_f = params["slip"][:, g]
             g_f = params["guess"][:, g]
             t_f = params["learn"][:, g]
