@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.engine.replay import online_features, online_predictions
 from trellis.engine.bkt import generate_bkt
 from trellis.engine.models import MODELS, get_model, load_model, load_model_file
 from trellis.engine.responses import ResponseLog
@@ -27,18 +28,6 @@ def fitted(name: str) -> Any:
     if name not in _FITTED:
         _FITTED[name] = get_model(name)().fit(training_log())
     return _FITTED[name]
-
-
-def online(model: Any, log: ResponseLog) -> np.ndarray:
-    """Predictions made by running update response by response."""
-    names = log.skill_ids or tuple(str(k) for k in range(log.n_skills))
-    out = np.empty(len(log))
-    states: dict[int, Any] = {}
-    for i in np.lexsort((np.arange(len(log)), log.order, log.learner)).tolist():
-        s = states.setdefault(int(log.learner[i]), model.init_state())
-        out[i] = model.predict_one(s, names[log.skill[i]])
-        model.update(s, names[log.skill[i]], int(log.correct[i]))
-    return out
 
 
 @st.composite
@@ -101,7 +90,7 @@ def test_no_look_ahead(name: str, log: ResponseLog, data: st.DataObject) -> None
 @given(log=logs())
 def test_online_update_equals_batch(name: str, log: ResponseLog) -> None:
     model = fitted(name)
-    assert np.array_equal(online(model, log), model.predict_proba(log))
+    assert np.array_equal(online_predictions(model, log), model.predict_proba(log))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -110,7 +99,7 @@ def test_online_equals_batch_on_generated_data(name: str) -> None:
     log = generate_bkt(20, 4, 15, seed=11)
     p = model.predict_proba(log)
     assert p.shape == (len(log),) and np.all((p > 0) & (p < 1))
-    assert np.array_equal(online(model, log), p)
+    assert np.array_equal(online_predictions(model, log), p)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -198,21 +187,14 @@ def test_history_logit_with_items_online_equals_batch() -> None:
 def test_history_features_vectorised_equal_scalar() -> None:
     """The NumPy feature construction equals the scalar online path bit for
     bit, on shuffled rows with interleaved skills, and for a row subset."""
-    from trellis.engine.base import skill_names
-    from trellis.engine.history import FEATURES, HistoryLogit, HistoryState
+    from trellis.engine.history import FEATURES, HistoryLogit
 
     log = generate_bkt(30, 5, 14, seed=5)
     log = log.take(np.random.default_rng(1).permutation(len(log)))
     model = HistoryLogit(max_iter=20).fit(log)
     x = model.history_features(log)
     assert x.shape == (len(log), len(FEATURES))
-    names = skill_names(log)
-    expected = np.empty_like(x)
-    states: dict[int, HistoryState] = {}
-    for i in np.lexsort((np.arange(len(log)), log.order, log.learner)).tolist():
-        s = states.setdefault(int(log.learner[i]), HistoryState())
-        expected[i] = model._features(s, names[log.skill[i]])
-        model._advance(s, names[log.skill[i]], int(log.correct[i]))
+    expected = online_features(model, log)
     assert np.array_equal(x, expected)
     rows = np.array([0, 7, 3, len(log) - 1])
     assert np.array_equal(model.history_features(log, rows), expected[rows])

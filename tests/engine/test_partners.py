@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.engine.replay import online_features, online_predictions
 from trellis.engine import partners
-from trellis.engine.base import skill_names
 from trellis.engine.evaluate import auc
 from trellis.engine.history import FEATURES, HistoryLogit, HistoryState
 from trellis.engine.responses import ResponseLog
@@ -129,13 +129,7 @@ def test_partner_features_vectorised_equal_scalar_interleaved() -> None:
     model = HistoryLogit(max_iter=20).fit(replay_log(100, seed=5))
     log = log.take(rng.permutation(len(log)))
     x = model.history_features(log)
-    names = skill_names(log)
-    expected = np.empty_like(x)
-    states: dict[int, HistoryState] = {}
-    for i in np.lexsort((np.arange(len(log)), log.order, log.learner)).tolist():
-        s = states.setdefault(int(log.learner[i]), HistoryState())
-        expected[i] = model._features(s, names[log.skill[i]])
-        model._advance(s, names[log.skill[i]], int(log.correct[i]))
+    expected = online_features(model, log)
     assert x[:, FEATURES.index("pa_match")].any()
     assert np.array_equal(x, expected)
 
@@ -191,10 +185,4 @@ def test_partner_models_never_look_ahead_and_online_equals_batch(
         skill_ids=log.skill_ids,
     )
     assert model.predict_proba(changed)[t] == before[t]
-    states: dict[int, HistoryState] = {}
-    online = np.empty(len(log))
-    for i in np.lexsort((np.arange(len(log)), log.order, log.learner)).tolist():
-        s = states.setdefault(int(log.learner[i]), model.init_state())
-        online[i] = model.predict_one(s, log.skill_ids[log.skill[i]])
-        model.update(s, log.skill_ids[log.skill[i]], int(log.correct[i]))
-    assert np.array_equal(online, before)
+    assert np.array_equal(online_predictions(model, log), before)
