@@ -60,8 +60,13 @@ from trellis.engine.responses import ResponseLog, skill_list
 
 FORMAT_VERSION = 1
 GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability")
-SKILL = ("s_log", "f_log", "last", "ew", "first", "rate")
-PER_SKILL = ("one", "s_log", "f_log")
+SKILL = ("s_log", "f_log", "last", "ew", "first", "rate", "same_prev", "same_prev_c")
+PER_SKILL = ("one", "s_log", "f_log", "last", "ability")
+# where each per-skill weight's value comes from: (True, SKILL index) or
+# (False, GLOBAL index)
+_PS_SRC = tuple(
+    (f in SKILL, SKILL.index(f) if f in SKILL else GLOBAL.index(f)) for f in PER_SKILL[1:]
+)
 _ITEM_PRIOR = 5.0  # answers' weight of the skills' mean in an item's expected outcome
 # overall record: right, wrong, previous outcome, decayed sum, residual sum
 _OV0 = (0.0, 0.0, 0.0, 0.0, 0.0)
@@ -71,7 +76,9 @@ _OV0 = (0.0, 0.0, 0.0, 0.0, 0.0)
 class AnswerState:
     """One learner's history summary (JSON-able via to_dict / from_dict)."""
 
-    skills: dict[str, list[float]] = field(default_factory=dict)  # right, wrong, last, ew
+    # per skill: right, wrong, last outcome, decayed sum, position (0-based,
+    # among the learner's answers) of the last answer touching it
+    skills: dict[str, list[float]] = field(default_factory=dict)
     overall: list[float] = field(default_factory=lambda: list(_OV0))
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,7 +88,7 @@ class AnswerState:
     def from_dict(cls, d: dict[str, Any]) -> AnswerState:
         ov = [float(v) for v in d.get("overall", _OV0)]
         skills = {str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()}
-        if len(ov) != len(_OV0) or any(len(v) != 4 for v in skills.values()):
+        if len(ov) != len(_OV0) or any(len(v) != 5 for v in skills.values()):
             raise ValueError("saved answer-logit state has a different layout")
         return cls(skills=skills, overall=ov)
 
@@ -220,6 +227,13 @@ class AnswerLogit:
         block[:, 3] = 0.0
         block[:, 4] = (tot == 0).astype(np.float64)
         block[:, 5] = (s_cnt + 1.0) / (tot + 2.0) - 0.5
+        apos = cnt[answer][i2]  # the answer's position among the learner's answers
+        prev_pos = np.full(m, -2.0)
+        if m > 1:
+            prev_pos[1:] = apos[:-1]
+        same = ((tot > 0) & (prev_pos == apos - 1.0)).astype(np.float64)
+        block[:, 6] = same
+        block[:, 7] = same * last
         h[i2] = block
         h[:, 3] = _decayed(el, ek, eo, ec, self.decay_skill)
         return g, h, answer
@@ -276,7 +290,7 @@ class AnswerLogit:
         d = dense.shape[1]
         w_row = 1.0 / lens[answer]
         p_n = len(PER_SKILL)
-        vals = np.column_stack([w_row, h[:, 0] * w_row, h[:, 1] * w_row]).ravel()
+        vals = (self._per_skill_values(g, h, answer) * w_row[:, None]).ravel()
         cols = (ex.skill.astype(np.int64)[:, None] * p_n + np.arange(p_n)[None, :]).ravel()
         rws = np.repeat(answer, p_n)
         spm = sp.csr_matrix((vals, (rws, cols)), shape=(n, n_sk * p_n))
@@ -333,6 +347,17 @@ class AnswerLogit:
         self._index()
         return self
 
+    @staticmethod
+    def _per_skill_values(
+        g: NDArray[np.float64], h: NDArray[np.float64], answer: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
+        """The values the per-skill weights multiply, one row per (answer,
+        skill): 1, then each ``PER_SKILL`` feature (``SKILL`` or ``GLOBAL``)."""
+        out = np.ones((h.shape[0], len(PER_SKILL)), dtype=np.float64)
+        for j, f in enumerate(PER_SKILL[1:], start=1):
+            out[:, j] = h[:, SKILL.index(f)] if f in SKILL else g[answer, GLOBAL.index(f)]
+        return out
+
     def _index(self) -> None:
         self._skill_mean = dict(zip(self.skills_, self.skill_mean_.tolist(), strict=True))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
@@ -358,9 +383,10 @@ class AnswerLogit:
         ex_skill = log.csr()[1]
         sw = np.array([self._skill_w.get(s, self._skill_w_default) for s in names])
         sw = sw.reshape(len(names), len(PER_SKILL))[ex_skill]
+        pv = self._per_skill_values(g, h, answer)
         t = sw[:, 0].copy()
-        t = t + sw[:, 1] * h[:, 0]
-        t = t + sw[:, 2] * h[:, 1]
+        for j in range(1, len(PER_SKILL)):
+            t = t + sw[:, j] * pv[:, j]
         for j, wj in enumerate(self._hw):
             t = t + wj * h[:, j]
         acc = combine_rows(t, log.csr()[0], "mean")
@@ -389,13 +415,23 @@ class AnswerLogit:
         acc = 0.0
         for j, sk in enumerate(skills):
             rec = state.skills.get(sk)
-            s, f, last, ew = (0.0, 0.0, 0.0, 0.0) if rec is None else rec
+            s, f, last, ew, at = (0.0, 0.0, 0.0, 0.0, -2.0) if rec is None else rec
             ls, lf = math.log1p(s), math.log1p(f)
-            hx = (ls, lf, last, ew, 1.0 if s + f == 0.0 else 0.0, (s + 1.0) / (s + f + 2.0) - 0.5)
-            a, cs, cf = self._skill_w.get(sk, self._skill_w_default)
-            t = a
-            t = t + cs * ls
-            t = t + cf * lf
+            same = 1.0 if at == n - 1.0 else 0.0
+            hx = (
+                ls,
+                lf,
+                last,
+                ew,
+                1.0 if s + f == 0.0 else 0.0,
+                (s + 1.0) / (s + f + 2.0) - 0.5,
+                same,
+                same * last,
+            )
+            sw = self._skill_w.get(sk, self._skill_w_default)
+            t = sw[0]
+            for wj, (from_skill, k) in zip(sw[1:], _PS_SRC, strict=True):
+                t = t + wj * (hx[k] if from_skill else gx[k])
             for wj, v in zip(self._hw, hx, strict=True):
                 t = t + wj * v
             acc = t if j == 0 else acc + t
@@ -437,6 +473,7 @@ class AnswerLogit:
         c01 = 1.0 if correct else 0.0
         ov = state.overall
         exp = self._expected_one(skills, None if item is None else str(item))
+        at = ov[0] + ov[1]
         if correct:
             ov[0] += 1.0
         else:
@@ -445,13 +482,14 @@ class AnswerLogit:
         ov[3] = self.decay_all * ov[3] + c
         ov[4] = 1.0 * ov[4] + (c01 - exp)
         for sk in skills:
-            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0])
+            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0, 0.0])
             if correct:
                 rec[0] += 1.0
             else:
                 rec[1] += 1.0
             rec[2] = c
             rec[3] = self.decay_skill * rec[3] + c
+            rec[4] = at
         return state
 
     def mastery(self, state: AnswerState, skill: str | int) -> float:
