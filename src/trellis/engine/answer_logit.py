@@ -59,9 +59,19 @@ from trellis.engine.bkt import combine_rows, sequence_layout
 from trellis.engine.responses import ResponseLog, skill_list
 
 FORMAT_VERSION = 1
-GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability")
-SKILL = ("s_log", "f_log", "last", "ew", "first", "rate", "same_prev", "same_prev_c")
-PER_SKILL = ("one", "s_log", "f_log", "last", "ability")
+GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability", "ability_recent")
+SKILL = (
+    "s_log",
+    "f_log",
+    "last",
+    "ew",
+    "first",
+    "rate",
+    "same_prev",
+    "same_prev_c",
+    "skill_ability",
+)
+PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
@@ -69,7 +79,7 @@ _PS_SRC = tuple(
 )
 _ITEM_PRIOR = 5.0  # answers' weight of the skills' mean in an item's expected outcome
 # overall record: right, wrong, previous outcome, decayed sum, residual sum
-_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0)
+_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass
@@ -88,7 +98,7 @@ class AnswerState:
     def from_dict(cls, d: dict[str, Any]) -> AnswerState:
         ov = [float(v) for v in d.get("overall", _OV0)]
         skills = {str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()}
-        if len(ov) != len(_OV0) or any(len(v) != 5 for v in skills.values()):
+        if len(ov) != len(_OV0) or any(len(v) != 6 for v in skills.values()):
             raise ValueError("saved answer-logit state has a different layout")
         return cls(skills=skills, overall=ov)
 
@@ -146,8 +156,10 @@ class AnswerLogit:
         l2_item: float = 1e-5,
         decay_all: float = 0.7,
         decay_skill: float = 0.5,
+        decay_ability: float = 0.9,
         max_iter: int = 200,
     ) -> None:
+        self.decay_ability = decay_ability
         self.l2 = l2
         self.l2_skill = l2_skill
         self.l2_item = l2_item
@@ -200,7 +212,9 @@ class AnswerLogit:
         g[i1, 0:3] = cols
         zero = np.zeros(n, dtype=np.int64)
         g[:, 3] = _decayed(learner, zero, order, c, self.decay_all)
-        resid = _decayed(learner, zero, order, np.where(c01, 1.0, 0.0) - self._expected(log), 1.0)
+        surprise = np.where(c01, 1.0, 0.0) - self._expected(log)
+        resid = _decayed(learner, zero, order, surprise, 1.0)
+        g[:, 5] = _decayed(learner, zero, order, surprise, self.decay_ability)
         cnt = np.empty(n, dtype=np.float64)
         cnt[i1] = pos.astype(np.float64)
         g[:, 4] = resid / (cnt + 3.0)
@@ -236,6 +250,9 @@ class AnswerLogit:
         block[:, 7] = same * last
         h[i2] = block
         h[:, 3] = _decayed(el, ek, eo, ec, self.decay_skill)
+        tot_row = np.empty(m, dtype=np.float64)
+        tot_row[i2] = tot.astype(np.float64)
+        h[:, 8] = _decayed(el, ek, eo, surprise[answer], 1.0) / (tot_row + 2.0)
         return g, h, answer
 
     # -------------------------------------------------------------- fitting
@@ -411,11 +428,11 @@ class AnswerLogit:
         ov = state.overall
         big_s, big_f = ov[0], ov[1]
         n = big_s + big_f
-        gx = (math.log1p(big_s), math.log1p(big_f), ov[2], ov[3], ov[4] / (n + 3.0))
+        gx = (math.log1p(big_s), math.log1p(big_f), ov[2], ov[3], ov[4] / (n + 3.0), ov[5])
         acc = 0.0
         for j, sk in enumerate(skills):
             rec = state.skills.get(sk)
-            s, f, last, ew, at = (0.0, 0.0, 0.0, 0.0, -2.0) if rec is None else rec
+            s, f, last, ew, at, sres = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0) if rec is None else rec
             ls, lf = math.log1p(s), math.log1p(f)
             same = 1.0 if at == n - 1.0 else 0.0
             hx = (
@@ -427,6 +444,7 @@ class AnswerLogit:
                 (s + 1.0) / (s + f + 2.0) - 0.5,
                 same,
                 same * last,
+                sres / (s + f + 2.0),
             )
             sw = self._skill_w.get(sk, self._skill_w_default)
             t = sw[0]
@@ -481,8 +499,9 @@ class AnswerLogit:
         ov[2] = c
         ov[3] = self.decay_all * ov[3] + c
         ov[4] = 1.0 * ov[4] + (c01 - exp)
+        ov[5] = self.decay_ability * ov[5] + (c01 - exp)
         for sk in skills:
-            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0, 0.0])
+            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
             if correct:
                 rec[0] += 1.0
             else:
@@ -490,6 +509,7 @@ class AnswerLogit:
             rec[2] = c
             rec[3] = self.decay_skill * rec[3] + c
             rec[4] = at
+            rec[5] = 1.0 * rec[5] + (c01 - exp)
         return state
 
     def mastery(self, state: AnswerState, skill: str | int) -> float:
@@ -508,6 +528,7 @@ class AnswerLogit:
             "l2_item": self.l2_item,
             "decay_all": self.decay_all,
             "decay_skill": self.decay_skill,
+            "decay_ability": self.decay_ability,
             "max_iter": self.max_iter,
         }
 
