@@ -220,10 +220,15 @@ class ResponseLog:
         return self.take(np.flatnonzero(mask))
 
 
+_ONE = (str, int, np.integer)
+
+
 def skill_list(skill: Any) -> list[str]:
     """The skill ids of one answer as the online API accepts them: one id
     (``str``/``int``) or a sequence of ids; duplicates dropped, order kept."""
-    if isinstance(skill, str | int | np.integer):
+    if type(skill) is str:
+        return [skill]
+    if isinstance(skill, _ONE):
         return [str(skill)]
     out: list[str] = []
     for s in skill:
