@@ -144,7 +144,10 @@ class AnswerLogit:
 
     Parameters: ``l2`` (on the dense weights), ``l2_skill`` (per-skill
     weights), ``l2_item`` (item intercepts: the shrinkage towards the
-    skills), ``decay_all`` / ``decay_skill`` (decayed sums), ``max_iter``.
+    skills), ``decay_all`` / ``decay_skill`` / ``decay_ability`` (decayed
+    sums), ``max_iter``, ``max_fit_rows`` (above this many answers the
+    optimiser sees a seeded random sample of them; features still come from
+    full histories) and ``random_state``.
     """
 
     name = "answer-logit"
@@ -158,7 +161,11 @@ class AnswerLogit:
         decay_skill: float = 0.5,
         decay_ability: float = 0.9,
         max_iter: int = 200,
+        max_fit_rows: int = 1_000_000,
+        random_state: int = 0,
     ) -> None:
+        self.max_fit_rows = max_fit_rows
+        self.random_state = random_state
         self.decay_ability = decay_ability
         self.l2 = l2
         self.l2_skill = l2_skill
@@ -287,6 +294,7 @@ class AnswerLogit:
             rows = np.flatnonzero(known_it)[::-1]
             first[it[rows]] = rows  # the first answer on each item gives its skills
             has = i_cnt > 0
+            item_seen = has
             base = np.where(has, sm[np.maximum(first, 0)], self.mean_)
             i_mean = (i_ok + _ITEM_PRIOR * base) / (i_cnt + _ITEM_PRIOR)
             self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(has))
@@ -296,10 +304,27 @@ class AnswerLogit:
             self.item_mean_ = np.zeros(0)
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
         g, h, _ = self.features(log)
-        hm = np.zeros((n, len(SKILL)))
-        np.add.at(hm, answer, h)
+        ex_skill = ex.skill.astype(np.int64)
+        if n > self.max_fit_rows:
+            # Features always come from full histories; the optimiser sees a
+            # seeded sample of answers (a few thousand weights need no more,
+            # and memory stays bounded at district scale).
+            rng = np.random.default_rng(self.random_state)
+            sel = np.sort(rng.choice(n, self.max_fit_rows, replace=False))
+            amap = np.full(n, -1, dtype=np.int64)
+            amap[sel] = np.arange(sel.shape[0])
+            keep = amap[answer] >= 0
+            g, h, answer, ex_skill = g[sel], h[keep], amap[answer[keep]], ex_skill[keep]
+            lens, y, it = lens[sel], y[sel], it[sel]
+            n = sel.shape[0]
+            known_it = it >= 0
+            del amap, keep, sel
+        # an answer's (answer, skill) rows are contiguous: sum them per answer
+        starts = np.concatenate(([0], np.cumsum(lens)[:-1])).astype(np.int64)
+        hm = np.add.reduceat(h, starts, axis=0) if n else np.zeros((0, len(SKILL)))
         hm /= lens[:, None]
         dense = np.hstack([g, hm])
+        del hm
         mu = dense.mean(axis=0) if n else np.zeros(dense.shape[1])
         sd = dense.std(axis=0) if n else np.ones(dense.shape[1])
         sd[sd < 1e-12] = 1.0
@@ -308,7 +333,7 @@ class AnswerLogit:
         w_row = 1.0 / lens[answer]
         p_n = len(PER_SKILL)
         vals = (self._per_skill_values(g, h, answer) * w_row[:, None]).ravel()
-        cols = (ex.skill.astype(np.int64)[:, None] * p_n + np.arange(p_n)[None, :]).ravel()
+        cols = (ex_skill[:, None] * p_n + np.arange(p_n)[None, :]).ravel()
         rws = np.repeat(answer, p_n)
         spm = sp.csr_matrix((vals, (rws, cols)), shape=(n, n_sk * p_n))
         spt = spm.T.tocsr()
@@ -356,8 +381,8 @@ class AnswerLogit:
             else np.zeros(p_n)
         )
         if n_it:
-            has = np.isin(np.arange(n_it), np.unique(itk))
-            self.item_coef_ = w[n_w:][has].copy()
+            # the items of self.items_ (a sampled-out one keeps weight 0)
+            self.item_coef_ = w[n_w:][item_seen].copy()
         else:
             self.item_coef_ = np.zeros(0)
         self.n_iter_ = int(res.nit)
@@ -530,6 +555,8 @@ class AnswerLogit:
             "decay_skill": self.decay_skill,
             "decay_ability": self.decay_ability,
             "max_iter": self.max_iter,
+            "max_fit_rows": self.max_fit_rows,
+            "random_state": self.random_state,
         }
 
     def to_dict(self) -> dict[str, Any]:
