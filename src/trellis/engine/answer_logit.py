@@ -72,6 +72,8 @@ SKILL = (
     "skill_ability",
 )
 PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
+assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
+assert len(SKILL) == 9 and len(GLOBAL) == 6  # AnswerLogit._logit writes them out
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
@@ -450,46 +452,56 @@ class AnswerLogit:
         return AnswerState()
 
     def _logit(self, state: AnswerState, skills: list[str], item: str | None) -> float:
+        # Written out term by term (the hot path of live updates); the order
+        # of the additions is the batch path's: PER_SKILL, then SKILL, then
+        # GLOBAL (a test pins batch == online bit for bit).
         ov = state.overall
         big_s, big_f = ov[0], ov[1]
         n = big_s + big_f
-        gx = (math.log1p(big_s), math.log1p(big_f), ov[2], ov[3], ov[4] / (n + 3.0), ov[5])
+        ability = ov[4] / (n + 3.0)
+        h0, h1, h2, h3, h4, h5, h6, h7, h8 = self._hw
+        get, default = self._skill_w.get, self._skill_w_default
         acc = 0.0
         for j, sk in enumerate(skills):
             rec = state.skills.get(sk)
             s, f, last, ew, at, sres = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0) if rec is None else rec
             ls, lf = math.log1p(s), math.log1p(f)
             same = 1.0 if at == n - 1.0 else 0.0
-            hx = (
-                ls,
-                lf,
-                last,
-                ew,
-                1.0 if s + f == 0.0 else 0.0,
-                (s + 1.0) / (s + f + 2.0) - 0.5,
-                same,
-                same * last,
-                sres / (s + f + 2.0),
-            )
-            sw = self._skill_w.get(sk, self._skill_w_default)
-            t = sw[0]
-            for wj, (from_skill, k) in zip(sw[1:], _PS_SRC, strict=True):
-                t = t + wj * (hx[k] if from_skill else gx[k])
-            for wj, v in zip(self._hw, hx, strict=True):
-                t = t + wj * v
+            sk_ab = sres / (s + f + 2.0)
+            a0, a1, a2, a3, a4, a5, a6 = get(sk, default)
+            t = a0 + a1 * ls
+            t = t + a2 * lf
+            t = t + a3 * last
+            t = t + a4 * ability
+            t = t + a5 * sk_ab
+            t = t + a6 * ew
+            t = t + h0 * ls
+            t = t + h1 * lf
+            t = t + h2 * last
+            t = t + h3 * ew
+            t = t + h4 * (1.0 if s + f == 0.0 else 0.0)
+            t = t + h5 * ((s + 1.0) / (s + f + 2.0) - 0.5)
+            t = t + h6 * same
+            t = t + h7 * (same * last)
+            t = t + h8 * sk_ab
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
-        z = self.intercept_
-        z = z + (self._item_w.get(item, 0.0) if item is not None else 0.0)
-        for wj, v in zip(self._gw, gx, strict=True):
-            z = z + wj * v
+        g0, g1, g2, g3, g4, g5 = self._gw
+        z = self.intercept_ + (self._item_w.get(item, 0.0) if item is not None else 0.0)
+        z = z + g0 * math.log1p(big_s)
+        z = z + g1 * math.log1p(big_f)
+        z = z + g2 * ov[2]
+        z = z + g3 * ov[3]
+        z = z + g4 * ability
+        z = z + g5 * ov[5]
         return z + acc
 
     def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
         """P(the next answer, on ``skill`` (one id or a sequence of ids) and
         ``item`` if given, is right). O(number of skills)."""
         self._check()
-        z = self._logit(state, skill_list(skill), None if item is None else str(item))
+        skills = [skill] if type(skill) is str else skill_list(skill)
+        z = self._logit(state, skills, None if item is None else str(item))
         return 1.0 / (1.0 + math.exp(-z))
 
     def _expected_one(self, skills: list[str], item: str | None) -> float:
@@ -511,7 +523,7 @@ class AnswerLogit:
     ) -> AnswerState:
         """Fold one answer (all its skills) into ``state``; O(number of skills)."""
         self._check()
-        skills = skill_list(skill)
+        skills = [skill] if type(skill) is str else skill_list(skill)
         c = 1.0 if correct else -1.0
         c01 = 1.0 if correct else 0.0
         ov = state.overall
