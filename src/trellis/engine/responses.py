@@ -89,7 +89,9 @@ class ResponseLog:
         """A log whose answers may touch several skills, from CSR arrays
         (``skill`` is derived: the first skill of each answer)."""
         ptr, idx = _i64(skill_ptr), _i64(skill_idx)
-        first = idx[ptr[:-1]] if ptr.shape[0] > 1 else np.zeros(0, dtype=np.int64)
+        # (clipped so that a malformed ptr reaches the checks of __post_init__)
+        head = np.clip(ptr[:-1], 0, max(idx.shape[0] - 1, 0))
+        first = idx[head] if idx.shape[0] else np.zeros(max(ptr.shape[0] - 1, 0), np.int64)
         return cls(
             learner=_i64(learner),
             skill=first,
