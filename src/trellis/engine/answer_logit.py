@@ -242,22 +242,21 @@ class AnswerLogit:
             last[1:] = ec[i2][:-1]
         last[tot == 0] = 0.0
         tab2 = _log1p_table(int(tot.max(initial=0)) + 1)
+        # written column by column through i2 (no second m x |SKILL| block)
         h = np.empty((m, len(SKILL)), dtype=np.float64)
-        block = np.empty((m, len(SKILL)), dtype=np.float64)
-        block[:, 0] = tab2[s_cnt]
-        block[:, 1] = tab2[tot - s_cnt]
-        block[:, 2] = last
-        block[:, 3] = 0.0
-        block[:, 4] = (tot == 0).astype(np.float64)
-        block[:, 5] = (s_cnt + 1.0) / (tot + 2.0) - 0.5
         apos = cnt[answer][i2]  # the answer's position among the learner's answers
         prev_pos = np.full(m, -2.0)
         if m > 1:
             prev_pos[1:] = apos[:-1]
         same = ((tot > 0) & (prev_pos == apos - 1.0)).astype(np.float64)
-        block[:, 6] = same
-        block[:, 7] = same * last
-        h[i2] = block
+        del apos, prev_pos
+        h[i2, 0] = tab2[s_cnt]
+        h[i2, 1] = tab2[tot - s_cnt]
+        h[i2, 2] = last
+        h[i2, 4] = (tot == 0).astype(np.float64)
+        h[i2, 5] = (s_cnt + 1.0) / (tot + 2.0) - 0.5
+        h[i2, 6] = same
+        h[i2, 7] = same * last
         h[:, 3] = _decayed(el, ek, eo, ec, self.decay_skill)
         tot_row = np.empty(m, dtype=np.float64)
         tot_row[i2] = tot.astype(np.float64)
