@@ -148,8 +148,8 @@ class AnswerLogit:
     weights), ``l2_item`` (item intercepts: the shrinkage towards the
     skills), ``decay_all`` / ``decay_skill`` / ``decay_ability`` (decayed
     sums), ``max_iter``, ``max_fit_rows`` (above this many answers the
-    optimiser sees a seeded random sample of them; features still come from
-    full histories) and ``random_state``.
+    weights are fit on a seeded random set of whole learners holding about
+    that many; the skill and item tables always use every answer) and ``random_state``.
     """
 
     name = "answer-logit"
@@ -304,22 +304,28 @@ class AnswerLogit:
             self.items_ = ()
             self.item_mean_ = np.zeros(0)
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
-        g, h, _ = self.features(log)
-        ex_skill = ex.skill.astype(np.int64)
+        del ex, answer
         if n > self.max_fit_rows:
-            # Features always come from full histories; the optimiser sees a
-            # seeded sample of answers (a few thousand weights need no more,
-            # and memory stays bounded at district scale).
+            # The weights are fit on a seeded random set of whole learners
+            # holding about max_fit_rows answers: a learner's features depend
+            # on their own history only (and on the tables above, from every
+            # answer), so theirs are exact, while time and memory stay
+            # bounded at district scale.
             rng = np.random.default_rng(self.random_state)
-            sel = np.sort(rng.choice(n, self.max_fit_rows, replace=False))
-            amap = np.full(n, -1, dtype=np.int64)
-            amap[sel] = np.arange(sel.shape[0])
-            keep = amap[answer] >= 0
-            g, h, answer, ex_skill = g[sel], h[keep], amap[answer[keep]], ex_skill[keep]
-            lens, y, it = lens[sel], y[sel], it[sel]
-            n = sel.shape[0]
+            learners = rng.permutation(np.unique(log.learner))
+            per = np.bincount(log.learner)[learners]
+            take = learners[: max(1, int(np.searchsorted(np.cumsum(per), self.max_fit_rows)))]
+            log = log.for_learners(np.sort(take))
+            ptr = log.csr()[0]
+            lens = np.diff(ptr)
+            y = log.correct.astype(np.float64)
+            n = len(log)
+            it = np.full(n, -1, dtype=np.int64)
+            if use_items and log.item is not None:
+                it = log.item.astype(np.int64)
             known_it = it >= 0
-            del amap, keep, sel
+        g, h, answer = self.features(log)
+        ex_skill = log.csr()[1].astype(np.int64)
         # an answer's (answer, skill) rows are contiguous: sum them per answer
         starts = np.concatenate(([0], np.cumsum(lens)[:-1])).astype(np.int64)
         hm = np.add.reduceat(h, starts, axis=0) if n else np.zeros((0, len(SKILL)))
