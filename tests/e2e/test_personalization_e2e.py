@@ -190,7 +190,8 @@ def test_reflection_path_portfolio_and_network_pages(
         note="Ratios compare.",
         share_network=True,
     )
-    net_svc.network_add(learner=world.learner, username=world.sibling.username, kind="peer")
+    link = net_svc.network_add(learner=world.learner, username=world.sibling.username, kind="peer")
+    net_svc.network_accept(link=link)
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(world.learner.username, PASSWORD)
 

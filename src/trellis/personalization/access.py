@@ -8,7 +8,14 @@ from django.core.exceptions import PermissionDenied
 
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get, access_learner
 from trellis.people.models import User
-from trellis.personalization.models import AssessmentChoice, Goal, PortfolioEntry, Proposal
+from trellis.personalization.models import (
+    AssessmentChoice,
+    ExpertRequest,
+    Goal,
+    NetworkMember,
+    PortfolioEntry,
+    Proposal,
+)
 
 __all__ = ["access_learner"]
 
@@ -92,3 +99,20 @@ def access_entry_to_change(user: User, entry_id: object) -> PortfolioEntry:
     entry = access_entry(user, entry_id)
     _check(user, "personalization.change_record", entry, forbidden=ONLY_THE_LEARNER)
     return entry
+
+
+def access_invitation(user: User, link_id: object) -> NetworkMember:
+    """An invitation to someone's network, for the invited person only."""
+    link = _get(NetworkMember, link_id)
+    if link.member_id != user.pk or not user.is_active:
+        raise NotVisible(NOT_FOUND)
+    return link
+
+
+def access_expert_request_to_decide(user: User, request_id: object) -> ExpertRequest:
+    """Seen by whoever may see the learner; decided by their teachers only."""
+    request = _get(ExpertRequest, request_id)
+    if not user.has_perm("people.view_learner", request.learner):
+        raise NotVisible(NOT_FOUND)
+    _check(user, "personalization.guide_learner", request.learner, forbidden=TEACHERS_ONLY)
+    return request

@@ -117,7 +117,9 @@ def _entry_network(user: User, entry) -> bool:
 
     return (
         entry.share_network
-        and NetworkMember.objects.filter(learner_id=entry.learner_id, member=user).exists()
+        and NetworkMember.objects.filter(
+            learner_id=entry.learner_id, member=user, status="accepted"
+        ).exists()
     )
 
 

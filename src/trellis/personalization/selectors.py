@@ -22,12 +22,14 @@ from trellis.personalization.models import (
     Benchmark,
     BenchmarkCheck,
     CheckIn,
+    ExpertRequest,
     Goal,
     NetworkMember,
     PortfolioEntry,
     Proposal,
     Reflection,
 )
+from trellis.personalization.models import network as nw
 
 
 def teachers_of(learner: User) -> QuerySet[User]:
@@ -224,20 +226,41 @@ def entries_visible_to(user: User, learner: User) -> QuerySet[PortfolioEntry]:
     mine = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
     if Enrollment.objects.filter(learner=learner, active=True, school_class_id__in=mine).exists():
         allowed |= Q(share_class=True)
-    if NetworkMember.objects.filter(learner=learner, member=user).exists():
+    if NetworkMember.objects.filter(learner=learner, member=user, status=nw.ACCEPTED).exists():
         allowed |= Q(share_network=True)
     return qs.filter(allowed)
 
 
 def network_of(learner: User) -> QuerySet[NetworkMember]:
+    """Everyone the learner invited, accepted or not (for the learner's own list)."""
     return NetworkMember.objects.filter(learner=learner).select_related("member")
+
+
+def accepted_network_of(learner: User) -> QuerySet[NetworkMember]:
+    """Members who accepted: the only ones help requests reach and whose
+    standing the learner may see."""
+    return network_of(learner).filter(status=nw.ACCEPTED)
+
+
+def invitations_for(member: User) -> QuerySet[NetworkMember]:
+    """Invitations this person has not answered yet."""
+    return NetworkMember.objects.filter(member=member, status=nw.INVITED).select_related("learner")
+
+
+def expert_requests_to_decide(teacher: User) -> QuerySet[ExpertRequest]:
+    """Pending outside-expert requests of learners this person teaches."""
+    taught = people_selectors.classes_taught_by(teacher).values("pk")
+    learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
+    return ExpertRequest.objects.filter(learner__in=learners, status=nw.PENDING).select_related(
+        "learner"
+    )
 
 
 def suggested_helpers(learner: User, competency: Competency) -> list[User]:
     """Peers in the learner's network who have mastered the competency.
     Only network members are considered: suggesting any classmate would tell
     the learner that classmate's mastery."""
-    peers = network_of(learner).filter(kind="peer").values("member_id")
+    peers = accepted_network_of(learner).filter(kind=nw.PEER).values("member_id")
     return list(
         User.objects.filter(
             pk__in=MasteryRecord.objects.filter(
@@ -248,9 +271,9 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
 
 
 def learners_with_entries_shared_to(user: User) -> QuerySet[User]:
-    """Learners whose network this person belongs to (for experts' page)."""
+    """Learners whose network this person accepted to join (for experts' page)."""
     return (
-        User.objects.filter(network__member=user)
+        User.objects.filter(network__member=user, network__status=nw.ACCEPTED)
         .distinct()
         .prefetch_related(
             Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))

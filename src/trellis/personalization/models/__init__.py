@@ -9,7 +9,12 @@ from trellis.personalization.models.goals import (
     Goal,
     GoalReview,
 )
-from trellis.personalization.models.network import HelpRequest, NetworkMember, Notification
+from trellis.personalization.models.network import (
+    ExpertRequest,
+    HelpRequest,
+    NetworkMember,
+    Notification,
+)
 from trellis.personalization.models.portfolio import PortfolioEntry
 from trellis.personalization.models.profile import LearnerProfile, ProfileComment
 from trellis.personalization.models.proposals import (
@@ -26,6 +31,7 @@ __all__ = [
     "BenchmarkCheck",
     "CheckIn",
     "Goal",
+    "ExpertRequest",
     "GoalReview",
     "HelpRequest",
     "LearnerProfile",

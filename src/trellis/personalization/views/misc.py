@@ -270,73 +270,93 @@ def entry_file(request: HttpRequest, entry_id: int) -> FileResponse:
     return response
 
 
+def _network_post(request: HttpRequest) -> str:
+    """Do what the network page's form asked; the success message."""
+    user, action = request.user, request.POST.get("action", "")
+    if action in ("accept", "decline"):
+        link = access.access_invitation(user, request.POST.get("link_id"))
+        if action == "accept":
+            net_svc.network_accept(link=link)
+            return f"You joined {link.learner}'s learning network."
+        net_svc.network_decline(link=link)
+        return f"You are not in {link.learner}'s learning network."
+    if action in ("approve", "reject"):
+        expert = access.access_expert_request_to_decide(user, request.POST.get("request_id"))
+        if action == "reject":
+            net_svc.expert_decline(request=expert, teacher=user)
+            return f"{expert.display_name} was not approved."
+        invitation = net_svc.expert_approve(request=expert, teacher=user)
+        if invitation.set_password_path:
+            request.session["p13n_invite"] = request.build_absolute_uri(
+                invitation.set_password_path
+            )
+            return f"Approved. Send {expert.display_name} the link below to choose a password."
+        return f"Approved; {expert.display_name} already has an account and was invited."
+    _learner_only(request)
+    if action == "invite":
+        net_svc.expert_request(
+            learner=user,
+            email=request.POST.get("email", ""),
+            display_name=request.POST.get("display_name", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        return "Sent to your teacher, who decides whether to invite this expert."
+    if action == "help":
+        competency = (
+            selectors.competencies_for(user).filter(pk=request.POST.get("competency") or 0).first()
+        )
+        net_svc.help_request_send(
+            learner=user,
+            message=request.POST.get("message", ""),
+            competency=competency,
+            recipient_ids=[int(i) for i in request.POST.getlist("to") if i.isdigit()],
+        )
+        return "Your help request was sent."
+    if action == "remove":
+        member_id = request.POST.get("member_id", "")
+        if member_id.isdigit() and net_svc.network_remove(learner=user, member_id=int(member_id)):
+            return "Removed from your network; they no longer see what you share."
+        return ""
+    net_svc.network_add(
+        learner=user, username=request.POST.get("username", ""), kind=request.POST.get("kind", "")
+    )
+    return "Invited. They join your network once they accept."
+
+
 @login_required
 def network(request: HttpRequest) -> HttpResponse:
     user = request.user
     errors: list[str] = []
     is_learner = user.has_perm("personalization.write_personal", user)
     if request.method == "POST":
-        _learner_only(request)
         try:
-            if request.POST.get("action") == "invite":
-                invitation = net_svc.expert_invite(
-                    learner=user,
-                    email=request.POST.get("email", ""),
-                    display_name=request.POST.get("display_name", ""),
-                )
-                request.session["p13n_invite"] = request.build_absolute_uri(
-                    invitation.set_password_path
-                )
-                messages.success(
-                    request, "Invited. Send them the link below so they can choose a password."
-                )
-            elif request.POST.get("action") == "help":
-                competency = (
-                    selectors.competencies_for(user)
-                    .filter(pk=request.POST.get("competency") or 0)
-                    .first()
-                )
-                net_svc.help_request_send(
-                    learner=user,
-                    message=request.POST.get("message", ""),
-                    competency=competency,
-                    recipient_ids=[int(i) for i in request.POST.getlist("to") if i.isdigit()],
-                )
-                messages.success(request, "Your help request was sent.")
-            elif request.POST.get("action") == "remove":
-                member_id = request.POST.get("member_id", "")
-                if member_id.isdigit() and net_svc.network_remove(
-                    learner=user, member_id=int(member_id)
-                ):
-                    messages.success(
-                        request, "Removed from your network; they no longer see what you share."
-                    )
-            else:
-                net_svc.network_add(
-                    learner=user,
-                    username=request.POST.get("username", ""),
-                    kind=request.POST.get("kind", ""),
-                )
-                messages.success(request, "Added to your network.")
+            done = _network_post(request)
         except ValidationError as exc:
             errors = error_list(exc)
         else:
+            if done:
+                messages.success(request, done)
             return redirect("personalization:network")
     competency = None
     if request.GET.get("competency", "").isdigit():
         competency = (
             selectors.competencies_for(user).filter(pk=int(request.GET["competency"])).first()
         )
+    members = list(selectors.network_of(user)) if is_learner else []
     return render(
         request,
         "personalization/network.html",
         {
             "is_learner": is_learner,
-            "members": selectors.network_of(user) if is_learner else [],
-            "kinds": nw.KINDS,
+            "members": members,
+            "accepted": [m for m in members if m.status == nw.ACCEPTED],
+            "kinds": [k for k in nw.KINDS if k[0] != nw.EXPERT],
             "competencies": selectors.competencies_for(user).order_by("code") if is_learner else [],
             "competency": competency,
             "helpers": selectors.suggested_helpers(user, competency) if competency else [],
+            "invitations": selectors.invitations_for(user),
+            "my_expert_requests": user.expert_requests.all()[:10] if is_learner else [],
+            "to_decide": selectors.expert_requests_to_decide(user),
             "received": user.help_requests_received.select_related("learner", "competency")[:20],
             "shared_with_me": selectors.learners_with_entries_shared_to(user),
             "invite_link": request.session.pop("p13n_invite", None),
