@@ -24,8 +24,10 @@ from trellis.personalization.models import (
     CheckIn,
     ExpertRequest,
     Goal,
+    HelpRequest,
     NetworkMember,
     PortfolioEntry,
+    PortfolioFeedback,
     Proposal,
     Reflection,
 )
@@ -345,3 +347,45 @@ def choice_standing(
         )
         for learner in people_selectors.roster_of(choice.school_class)
     ]
+
+
+def help_requests_visible_to(user: User) -> QuerySet[HelpRequest]:
+    """Help requests the person asked, received, or (teachers and admins)
+    asked by their learners; newest first, with their replies counted."""
+    from django.db.models import Count
+
+    qs = HelpRequest.objects.all()
+    if not user.is_superuser:
+        taught = people_selectors.classes_taught_by(user).values("pk")
+        learners = Enrollment.objects.filter(active=True, school_class__in=taught).values(
+            "learner_id"
+        )
+        administered = people_selectors.schools_administered_by(user).values("pk")
+        qs = qs.filter(
+            Q(learner=user)
+            | Q(recipients=user)
+            | Q(learner__in=learners)
+            | Q(
+                learner__memberships__school__in=administered,
+                learner__memberships__role="learner",
+                learner__memberships__active=True,
+            )
+        )
+    return (
+        HelpRequest.objects.filter(pk__in=qs.values("pk"))
+        .select_related("learner", "competency")
+        .annotate(reply_count=Count("replies"))
+    )
+
+
+def help_thread(request: HelpRequest) -> list:
+    return list(request.replies.select_related("author"))
+
+
+def feedback_visible_to(user: User, entry: PortfolioEntry) -> QuerySet[PortfolioFeedback]:
+    """All feedback for the learner, their teachers and admins; an author sees
+    their own."""
+    qs = PortfolioFeedback.objects.filter(entry=entry).select_related("author")
+    if user.has_perm("personalization.view_feedback", PortfolioFeedback(entry=entry, author_id=0)):
+        return qs
+    return qs.filter(author=user)

@@ -967,6 +967,154 @@ def help_request(request: HttpRequest, payload: HelpIn):
     )
 
 
+class ReplyOut(Schema):
+    id: int
+    author_id: int
+    author_name: str
+    text: str
+    created_at: dt.datetime
+    thanked: bool
+
+
+class HelpRequestOut(Schema):
+    id: int
+    learner_id: int
+    learner_name: str
+    competency_id: int | None
+    message: str
+    recipient_ids: list[int]
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+    replies: list[ReplyOut]
+
+
+def _reply_out(r) -> ReplyOut:
+    return ReplyOut(
+        id=r.pk,
+        author_id=r.author_id,
+        author_name=str(r.author),
+        text=r.text,
+        created_at=r.created_at,
+        thanked=r.thanked_at is not None,
+    )
+
+
+def _help_out(h) -> HelpRequestOut:
+    return HelpRequestOut(
+        id=h.pk,
+        learner_id=h.learner_id,
+        learner_name=str(h.learner),
+        competency_id=h.competency_id,
+        message=h.message,
+        recipient_ids=sorted(h.recipients.values_list("pk", flat=True)),
+        created_at=h.created_at,
+        resolved_at=h.resolved_at,
+        replies=[_reply_out(r) for r in selectors.help_thread(h)],
+    )
+
+
+@router.get(
+    "/network/help-requests",
+    response=list[HelpRequestOut],
+    summary="Help requests you asked, received, or (teachers) your learners asked",
+)
+def help_request_list(request: HttpRequest, learner_id: int | None = None):
+    qs = selectors.help_requests_visible_to(request.user).prefetch_related("recipients")
+    if learner_id is not None:
+        qs = qs.filter(learner_id=learner_id)
+    return [_help_out(h) for h in qs[:100]]
+
+
+@router.get(
+    "/network/help-requests/{request_id}",
+    response=HelpRequestOut,
+    summary="One help request with its thread",
+)
+def help_request_get(request: HttpRequest, request_id: int):
+    return _help_out(access.access_help_request(request.user, request_id))
+
+
+class ReplyIn(Schema):
+    text: str
+
+
+@router.post(
+    "/network/help-requests/{request_id}/replies",
+    response={201: ReplyOut},
+    summary="Reply in a help request's thread (the learner, its recipients, their teachers)",
+)
+def help_reply(request: HttpRequest, request_id: int, payload: ReplyIn):
+    help_request = access.access_help_request_to_reply(request.user, request_id)
+    reply = net_svc.help_reply(request=help_request, author=request.user, text=payload.text)
+    return Status(201, _reply_out(reply))
+
+
+@router.post(
+    "/network/help-requests/{request_id}/resolve",
+    response=HelpRequestOut,
+    summary="Mark your help request resolved (the learner)",
+)
+def help_resolve(request: HttpRequest, request_id: int):
+    help_request = access.access_help_request_to_resolve(request.user, request_id)
+    return _help_out(net_svc.help_resolve(request=help_request))
+
+
+@router.post(
+    "/network/help-requests/{request_id}/replies/{reply_id}/thank",
+    response=ReplyOut,
+    summary="Thank a helper for a reply (the learner)",
+)
+def help_thank(request: HttpRequest, request_id: int, reply_id: int):
+    reply = access.access_help_reply_to_thank(request.user, request_id, reply_id)
+    return _reply_out(net_svc.help_thank(reply=reply))
+
+
+class PortfolioFeedbackIn(Schema):
+    text: str
+
+
+class PortfolioFeedbackOut(Schema):
+    id: int
+    entry_id: int
+    author_id: int
+    author_name: str
+    text: str
+    created_at: dt.datetime
+
+
+def _feedback_out(f) -> PortfolioFeedbackOut:
+    return PortfolioFeedbackOut(
+        id=f.pk,
+        entry_id=f.entry_id,
+        author_id=f.author_id,
+        author_name=str(f.author),
+        text=f.text,
+        created_at=f.created_at,
+    )
+
+
+@router.get(
+    "/portfolio/entries/{entry_id}/feedback",
+    response=list[PortfolioFeedbackOut],
+    summary="Feedback on an entry: all of it for the learner and their teachers, "
+    "one's own for a network member",
+)
+def feedback_list(request: HttpRequest, entry_id: int):
+    entry = access.access_entry(request.user, entry_id)
+    return [_feedback_out(f) for f in selectors.feedback_visible_to(request.user, entry)]
+
+
+@router.post(
+    "/portfolio/entries/{entry_id}/feedback",
+    response={201: PortfolioFeedbackOut},
+    summary="Leave feedback on an entry shared with the network (members who accepted)",
+)
+def feedback_give(request: HttpRequest, entry_id: int, payload: PortfolioFeedbackIn):
+    entry = access.access_entry_to_give_feedback(request.user, entry_id)
+    feedback = pf_svc.feedback_give(entry=entry, author=request.user, text=payload.text)
+    return Status(201, _feedback_out(feedback))
+
+
 @router.get(
     "/network/notifications", response=list[dict], summary="Your notifications, newest first"
 )

@@ -11,11 +11,12 @@ from trellis.personalization.models.goals import (
 )
 from trellis.personalization.models.network import (
     ExpertRequest,
+    HelpReply,
     HelpRequest,
     NetworkMember,
     Notification,
 )
-from trellis.personalization.models.portfolio import PortfolioEntry
+from trellis.personalization.models.portfolio import PortfolioEntry, PortfolioFeedback
 from trellis.personalization.models.profile import LearnerProfile, ProfileComment
 from trellis.personalization.models.proposals import (
     AssessmentChoice,
@@ -33,6 +34,7 @@ __all__ = [
     "Goal",
     "ExpertRequest",
     "GoalReview",
+    "HelpReply",
     "HelpRequest",
     "LearnerProfile",
     "NetworkMember",
@@ -40,6 +42,7 @@ __all__ = [
     "OptionPick",
     "PathChoice",
     "PortfolioEntry",
+    "PortfolioFeedback",
     "ProfileComment",
     "Proposal",
     "ProposalEvent",

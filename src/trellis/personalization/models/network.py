@@ -99,12 +99,37 @@ class HelpRequest(models.Model):
         settings.AUTH_USER_MODEL, related_name="help_requests_received"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Set when the learner says they got the help they needed.
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Help request by {self.learner_id}: {self.message[:40]}"
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class HelpReply(models.Model):
+    """One message in a help request's thread (a helper's answer, or the
+    learner's follow-up). The learner may thank a helper for a reply."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_replies"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    thanked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Reply by {self.author_id} to help request {self.request_id}"
 
 
 class Notification(models.Model):

@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from trellis.curriculum.models import Competency
 from trellis.people import roles
 from trellis.people.models import Membership, User
-from trellis.personalization.models import ExpertRequest, HelpRequest, NetworkMember
+from trellis.personalization.models import ExpertRequest, HelpReply, HelpRequest, NetworkMember
 from trellis.personalization.models import network as nw
 from trellis.personalization.selectors import teachers_of
 from trellis.personalization.services.notify import notification_send
@@ -47,6 +47,11 @@ NOT_IN_NETWORK = "Help requests go only to people in your network who accepted."
 NOT_PENDING = "This request was already {status}."
 NOT_INVITED = "You already accepted this invitation."
 ALREADY_REQUESTED = "You already asked for {email}; a teacher will decide."
+EMPTY_REPLY = "Write a reply."
+RESOLVED = "This request is resolved; ask again with a new request if you still need help."
+ALREADY_RESOLVED = "This request is already resolved."
+THANK_OWN = "You can thank others for their replies, not yourself."
+ALREADY_THANKED = "You already thanked {author} for this reply."
 
 #: Which school roles each kind of member must hold at the learner's school.
 ROLES_FOR = {
@@ -152,7 +157,7 @@ def expert_request(
     notification_send(
         recipients=teachers_of(learner),
         text=f"{learner} asks to add an outside expert, {request.display_name}, to their network.",
-        url=reverse("personalization:network"),
+        url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
 
@@ -228,7 +233,7 @@ def expert_decline(*, request: ExpertRequest, teacher: User) -> ExpertRequest:
     notification_send(
         recipients=[request.learner],
         text=f"{teacher} did not approve {request.display_name} as an outside expert.",
-        url=reverse("personalization:network"),
+        url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
 
@@ -268,6 +273,77 @@ def help_request_send(
     notification_send(
         recipients=[network[i] for i in ids],
         text=f"{learner} asks for help{about}: {message.strip()[:150]}",
-        url=reverse("personalization:network"),
+        url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
+
+
+def _thread_url(request: HelpRequest) -> str:
+    return reverse("personalization:help-detail", args=[request.pk])
+
+
+@transaction.atomic
+def help_reply(*, request: HelpRequest, author: User, text: str) -> HelpReply:
+    """Add to the thread (``author`` may reply: checked by the access
+    module). A helper's reply notifies the learner; the learner's notifies
+    everyone the request went to and everyone who replied."""
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if not text.strip():
+        raise ValidationError({"text": EMPTY_REPLY})
+    if request.resolved:
+        raise ValidationError(RESOLVED)
+    reply = HelpReply(request=request, author=author, text=text.strip())
+    reply.full_clean()
+    reply.save()
+    if author.pk == request.learner_id:
+        others = [*request.recipients.all(), *User.objects.filter(help_replies__request=request)]
+        notification_send(
+            recipients=[u for u in others if u.pk != author.pk],
+            text=f"{author} added to their help request: {reply.text[:150]}",
+            url=_thread_url(request),
+        )
+    else:
+        notification_send(
+            recipients=[request.learner],
+            text=f"{author} answered your help request: {reply.text[:150]}",
+            url=_thread_url(request),
+        )
+    return reply
+
+
+@transaction.atomic
+def help_resolve(*, request: HelpRequest) -> HelpRequest:
+    """The learner marks the request resolved; the thread stays readable
+    and takes no more replies."""
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if request.resolved:
+        raise ValidationError(ALREADY_RESOLVED)
+    request.resolved_at = timezone.now()
+    request.save(update_fields=["resolved_at"])
+    helpers = User.objects.filter(help_replies__request=request).exclude(pk=request.learner_id)
+    notification_send(
+        recipients=helpers,
+        text=f"{request.learner} resolved the help request you answered.",
+        url=_thread_url(request),
+    )
+    return request
+
+
+@transaction.atomic
+def help_thank(*, reply: HelpReply) -> HelpReply:
+    """The learner thanks a helper for one reply (once)."""
+    reply = (
+        HelpReply.objects.select_for_update().select_related("request", "author").get(pk=reply.pk)
+    )
+    if reply.author_id == reply.request.learner_id:
+        raise ValidationError(THANK_OWN)
+    if reply.thanked_at is not None:
+        raise ValidationError(ALREADY_THANKED.format(author=reply.author))
+    reply.thanked_at = timezone.now()
+    reply.save(update_fields=["thanked_at"])
+    notification_send(
+        recipients=[reply.author],
+        text=f"{reply.request.learner} thanked you for your help.",
+        url=_thread_url(reply.request),
+    )
+    return reply

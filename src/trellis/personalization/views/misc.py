@@ -17,6 +17,7 @@ from trellis.evidence.access import access_response
 from trellis.evidence.models import Response
 from trellis.evidence.services.responses import new_key
 from trellis.people.access import NOT_FOUND, NotVisible
+from trellis.people.rules import administers_learner
 from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
 from trellis.personalization.models import Notification
@@ -224,7 +225,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
         "personalization/portfolio.html",
         {
             "learner": learner,
-            "entries": selectors.entries_visible_to(learner, learner),
+            "entries": _with_feedback(learner, selectors.entries_visible_to(learner, learner)),
             "owner": True,
             "kinds": pf.KINDS,
             "competencies": selectors.competencies_for(learner).order_by("code"),
@@ -251,8 +252,34 @@ def learner_portfolio(request: HttpRequest, learner_id: int) -> HttpResponse:
     return render(
         request,
         "personalization/portfolio.html",
-        {"learner": learner, "entries": entries, "owner": False},
+        {"learner": learner, "entries": _with_feedback(request.user, entries), "owner": False},
     )
+
+
+def _with_feedback(user, entries) -> list:
+    """Each entry with the feedback this person may read (``feedback_shown``)
+    and whether they may give some (``can_give_feedback``)."""
+    rows = list(entries)
+    for entry in rows:
+        entry.feedback_shown = list(selectors.feedback_visible_to(user, entry))
+        entry.can_give_feedback = user.has_perm("personalization.give_feedback", entry)
+    return rows
+
+
+@login_required
+def entry_feedback(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Where the feedback form on a shared portfolio posts."""
+    if request.method != "POST":
+        return redirect("personalization:network")
+    entry = access.access_entry_to_give_feedback(request.user, entry_id)
+    try:
+        pf_svc.feedback_give(entry=entry, author=request.user, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        for error in error_list(exc):
+            messages.error(request, error)
+    else:
+        messages.success(request, f"Your feedback on “{entry.title}” was sent.")
+    return redirect("personalization:learner-portfolio", learner_id=entry.learner_id)
 
 
 @login_required
@@ -357,10 +384,86 @@ def network(request: HttpRequest) -> HttpResponse:
             "invitations": selectors.invitations_for(user),
             "my_expert_requests": user.expert_requests.all()[:10] if is_learner else [],
             "to_decide": selectors.expert_requests_to_decide(user),
-            "received": user.help_requests_received.select_related("learner", "competency")[:20],
+            "mine": selectors.help_requests_visible_to(user).filter(learner=user)[:20]
+            if is_learner
+            else [],
+            "received": selectors.help_requests_visible_to(user).filter(recipients=user)[:20],
             "shared_with_me": selectors.learners_with_entries_shared_to(user),
             "invite_link": request.session.pop("p13n_invite", None),
             "errors": errors,
+        },
+    )
+
+
+@login_required
+def help_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A help request's thread: replies from the people it went to (and the
+    learner's teachers), the learner's follow-ups, thanks and resolving."""
+    help_request = access.access_help_request(request.user, request_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "reply")
+        try:
+            if action == "resolve":
+                help_request = access.access_help_request_to_resolve(request.user, request_id)
+                net_svc.help_resolve(request=help_request)
+                messages.success(request, "Marked resolved.")
+            elif action == "thank":
+                reply = access.access_help_reply_to_thank(
+                    request.user, request_id, request.POST.get("reply_id", "")
+                )
+                net_svc.help_thank(reply=reply)
+                messages.success(request, f"{reply.author} was thanked.")
+            else:
+                help_request = access.access_help_request_to_reply(request.user, request_id)
+                net_svc.help_reply(
+                    request=help_request, author=request.user, text=request.POST.get("text", "")
+                )
+                messages.success(request, "Reply sent.")
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            return redirect("personalization:help-detail", request_id=help_request.pk)
+        help_request.refresh_from_db()
+    user = request.user
+    owner = user.pk == help_request.learner_id
+    return render(
+        request,
+        "personalization/help_detail.html",
+        {
+            "help": help_request,
+            "owner": owner,
+            "recipients": list(help_request.recipients.all()),
+            "replies": selectors.help_thread(help_request),
+            "can_reply": not help_request.resolved
+            and user.has_perm("personalization.reply_help", help_request),
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def learner_help(request: HttpRequest, learner_id: int) -> HttpResponse:
+    """For the learner's teachers and admins: their help requests (with the
+    threads) and the feedback their network left on their shared work."""
+    from trellis.personalization.models import PortfolioFeedback
+
+    learner = access.access_learner(request.user, learner_id)
+    if not (
+        request.user.has_perm("personalization.guide_learner", learner)
+        or administers_learner(request.user, learner)
+    ):
+        raise PermissionDenied(access.TEACHERS_ONLY)
+    return render(
+        request,
+        "personalization/learner_help.html",
+        {
+            "learner": learner,
+            "requests": selectors.help_requests_visible_to(request.user).filter(learner=learner),
+            "feedback": PortfolioFeedback.objects.filter(entry__learner=learner)
+            .select_related("entry", "author")
+            .order_by("-created_at")[:50],
+            "members": selectors.network_of(learner),
         },
     )
 
