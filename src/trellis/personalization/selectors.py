@@ -315,9 +315,11 @@ class ChoiceStanding:
 
     learner: User
     proposal: Proposal | None
-    option: str | None  # the teacher's option they picked
+    option: str | None  # the teacher's option they picked (or were given)
     option_number: int | None  # its number, from 1
     must_pick: bool  # past the deadline with nothing accepted or picked
+    by_default: bool = False  # the option was the default, assigned at the deadline
+    assessment_id: int | None = None  # the option's assessment for this learner
 
 
 def choice_standing(
@@ -335,7 +337,11 @@ def choice_standing(
     for proposal in choice.proposals.order_by("created_at", "pk"):
         newest[proposal.learner_id] = proposal
     accepted = set(choice.proposals.filter(status=p.ACCEPTED).values_list("learner_id", flat=True))
-    picks = dict(OptionPick.objects.filter(choice=choice).values_list("learner_id", "option"))
+    rows = OptionPick.objects.filter(choice=choice).values_list(
+        "learner_id", "option", "by_default", "assessment_id"
+    )
+    picks = {learner_id: option for learner_id, option, _, _ in rows}
+    extra = {learner_id: (by_default, aid) for learner_id, _, by_default, aid in rows}
     past = choice.deadline <= now
     return [
         ChoiceStanding(
@@ -344,6 +350,8 @@ def choice_standing(
             option=choice.options[picks[learner.pk]] if learner.pk in picks else None,
             option_number=picks[learner.pk] + 1 if learner.pk in picks else None,
             must_pick=past and learner.pk not in accepted and learner.pk not in picks,
+            by_default=extra.get(learner.pk, (False, None))[0],
+            assessment_id=extra.get(learner.pk, (False, None))[1],
         )
         for learner in people_selectors.roster_of(choice.school_class)
     ]

@@ -385,6 +385,9 @@ class ChoiceIn(Schema):
     deadline: dt.datetime
     #: what an accepted proposal becomes: "as" (AS learning) or "of" (OF learning)
     purpose: str = "as"
+    #: the option (from 1) assigned at the deadline to learners with nothing
+    #: accepted or picked
+    default_option: int = 1
 
 
 class ChoiceOut(Schema):
@@ -395,6 +398,9 @@ class ChoiceOut(Schema):
     options: list[str]
     deadline: dt.datetime
     purpose: str
+    default_option: int
+    #: when the deadline rule ran (default assigned, waiting proposals closed)
+    deadline_applied_at: dt.datetime | None
 
 
 def _choice_out(c) -> ChoiceOut:
@@ -406,6 +412,8 @@ def _choice_out(c) -> ChoiceOut:
         options=c.options,
         deadline=c.deadline,
         purpose=c.purpose,
+        default_option=c.default_option + 1,
+        deadline_applied_at=c.deadline_applied_at,
     )
 
 
@@ -468,6 +476,7 @@ def _proposal_out(p) -> ProposalOut:
     summary="Assessment choices in the caller's classes",
 )
 def choice_list(request: HttpRequest):
+    prop_svc.choice_deadlines_apply(choices=selectors.choices_for(request.user))
     return [_choice_out(c) for c in selectors.choices_for(request.user)]
 
 
@@ -485,6 +494,7 @@ def choice_create(request: HttpRequest, payload: ChoiceIn):
         options=payload.options,
         deadline=payload.deadline,
         purpose=payload.purpose,
+        default_option=payload.default_option,
         created_by=request.user,
     )
     return Status(201, _choice_out(choice))
@@ -498,6 +508,10 @@ class StandingOut(Schema):
     option: int | None
     #: past the deadline with nothing accepted or picked: must pick an option
     must_pick: bool
+    #: the option is the teacher's default, assigned at the deadline
+    by_default: bool
+    #: the learner's own assessment for the picked option
+    assessment_id: int | None
 
 
 class ChoiceDetailOut(ChoiceOut):
@@ -512,6 +526,8 @@ class ChoiceDetailOut(ChoiceOut):
 )
 def choice_get(request: HttpRequest, choice_id: int):
     choice = access.access_choice(request.user, choice_id)
+    if prop_svc.choice_deadlines_apply(choices=type(choice).objects.filter(pk=choice.pk))[0]:
+        choice.refresh_from_db()
     manages = request.user.has_perm("personalization.manage_choice", choice)
     rows = [
         StandingOut(
@@ -520,6 +536,8 @@ def choice_get(request: HttpRequest, choice_id: int):
             proposal_status=s.proposal.status if s.proposal else None,
             option=s.option_number,
             must_pick=s.must_pick,
+            by_default=s.by_default,
+            assessment_id=s.assessment_id,
         )
         for s in selectors.choice_standing(choice)
         if manages or s.learner.pk == request.user.pk
@@ -550,11 +568,15 @@ class PickIn(Schema):
 def option_pick(request: HttpRequest, choice_id: int, payload: PickIn):
     choice = access.access_choice_to_answer(request.user, choice_id)
     pick = prop_svc.option_pick(choice=choice, learner=request.user, option=payload.option)
-    return Status(201, {"choice_id": choice.pk, "option": pick.option + 1})
+    return Status(
+        201,
+        {"choice_id": choice.pk, "option": pick.option + 1, "assessment_id": pick.assessment_id},
+    )
 
 
 @router.get("/proposals", response=list[ProposalOut], summary="Proposals the caller may see")
 def proposal_list(request: HttpRequest, status: str | None = None):
+    prop_svc.choice_deadlines_apply(choices=selectors.choices_for(request.user))
     qs = selectors.proposals_visible_to(request.user)
     if status is not None:
         qs = qs.filter(status=status)
@@ -565,7 +587,12 @@ def proposal_list(request: HttpRequest, status: str | None = None):
     "/proposals/{proposal_id}", response=ProposalOut, summary="One proposal with its history"
 )
 def proposal_get(request: HttpRequest, proposal_id: int):
-    return _proposal_out(access.access_proposal(request.user, proposal_id))
+    proposal = access.access_proposal(request.user, proposal_id)
+    if prop_svc.choice_deadlines_apply(
+        choices=type(proposal.choice).objects.filter(pk=proposal.choice_id)
+    )[0]:
+        proposal.refresh_from_db()
+    return _proposal_out(proposal)
 
 
 @router.put(
