@@ -268,10 +268,11 @@ def _with_feedback(user, entries) -> list:
 
 @login_required
 def entry_feedback(request: HttpRequest, entry_id: int) -> HttpResponse:
-    """Where the feedback form on a shared portfolio posts."""
-    if request.method != "POST":
-        return redirect("personalization:network")
+    """Where the feedback form on a shared portfolio posts (a GET goes back
+    to the portfolio, for those who may give feedback; 404/403 for others)."""
     entry = access.access_entry_to_give_feedback(request.user, entry_id)
+    if request.method != "POST":
+        return redirect("personalization:learner-portfolio", learner_id=entry.learner_id)
     try:
         pf_svc.feedback_give(entry=entry, author=request.user, text=request.POST.get("text", ""))
     except ValidationError as exc:
