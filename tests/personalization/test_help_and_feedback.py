@@ -96,9 +96,17 @@ def test_help_thread_forbidden_through_pages_session_and_bearer(world, other_wor
             h["id"] for h in token.get("/api/v1/network/help-requests").json()
         ]
     assert not HelpReply.objects.exists()
-    # the teacher and the recipient through a bearer token
-    for who in (world.teacher, world.sibling):
-        assert Client(**bearer(who)).get(url).status_code == 200
+    # the teacher, the school admin and the recipient through a bearer token
+    for who in (world.teacher, world.admin, world.sibling):
+        token = Client(**bearer(who))
+        assert token.get(url).status_code == 200
+        assert help_request.pk in [
+            h["id"] for h in token.get("/api/v1/network/help-requests").json()
+        ]
+    # removed from the network: the recipient still reads the thread, no longer replies
+    net_svc.network_remove(learner=world.learner, member_id=world.sibling.pk)
+    assert api(world.sibling).get(url).status_code == 200
+    assert post(api(world.sibling), f"{url[7:]}/replies", {"text": "x"}).status_code == 403
     # learner's help page: teachers only (a guardian may see the learner: 403)
     assert api(world.guardian).get(f"/learners/{world.learner.pk}/help/").status_code == 403
     assert api(other_world.teacher).get(f"/learners/{world.learner.pk}/help/").status_code == 404

@@ -148,8 +148,20 @@ def _help_recipient(user: User, help_request) -> bool:
 can_view_help = authenticated & (
     is_operator | _owns | _help_recipient | _teaches_or_administers_owner
 )
-#: Replying: the learner, those it was sent to, and the learner's teachers.
-can_reply_help = authenticated & (_owns | _help_recipient | _guides_owner)
+
+
+@rules.predicate
+def _still_in_network(user: User, help_request) -> bool:
+    from trellis.personalization.models import NetworkMember
+
+    return NetworkMember.objects.filter(
+        learner_id=help_request.learner_id, member=user, status="accepted"
+    ).exists()
+
+
+#: Replying: the learner, those it was sent to while they stay in the
+#: learner's network, and the learner's teachers.
+can_reply_help = authenticated & (_owns | (_help_recipient & _still_in_network) | _guides_owner)
 
 
 #: Peer feedback: members of the learner's network who accepted, on an entry
