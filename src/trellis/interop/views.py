@@ -15,8 +15,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trellis.interop import tasks
 from trellis.interop.forms import RosterUploadForm
 from trellis.interop.oneroster import RosterRefused, export_roster, import_roster, report_rows
+from trellis.jobs import runner
+from trellis.jobs.views import POLL_SECONDS
 from trellis.people.access import FORBIDDEN
 
 SESSION_KEY = "oneroster_upload"
@@ -88,14 +91,18 @@ def oneroster_confirm(request: HttpRequest) -> HttpResponse:
             request, TEMPLATE, {"form": RosterUploadForm(), "error": UPLOAD_EXPIRED}, status=409
         )
     filename = waiting.get("filename", "")
-    try:
-        plan = import_roster(str(path), user=request.user, filename=filename)
-    except RosterRefused as refused:  # the roster changed since the dry run
-        return _report(request, problems=refused.problems, filename=filename, status=422)
-    finally:
-        request.session.pop(SESSION_KEY, None)
-        path.unlink(missing_ok=True)
-    return _report(request, plan=plan, filename=filename, applied=True)
+    request.session.pop(SESSION_KEY, None)
+    # The import runs as a background task (in-process without a broker); the
+    # page shows its progress, polled, and then its report.
+    run = runner.start(
+        tasks.import_oneroster,
+        label=tasks.ROSTER_LABEL.format(name=filename),
+        started_by=request.user,
+        args=(str(path), request.user.pk, filename),
+    )
+    return render(
+        request, TEMPLATE, {"form": RosterUploadForm(), "run": run, "poll_seconds": POLL_SECONDS}
+    )
 
 
 @login_required
