@@ -32,6 +32,17 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Test databases reuse ids; nothing cached in one test (the latest
+    model's id, a credential) may leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness is for attackers, not for test suites."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache as shared_cache
+from django.db import transaction
 
 from trellis.engine import levels as engine_levels
 from trellis.engine.bkt import BKT, BKTState
@@ -106,43 +108,51 @@ def from_params(params: dict[str, Any], row_id: int | None = None) -> SchoolMode
 
 _cache: dict[int, tuple[float, SchoolModel]] = {}
 _cache_lock = threading.Lock()
-#: How long a process trusts its cached model before asking the database
-#: whether a newer fit exists: a nightly fit is in use within a minute, and
-#: recording a response usually costs no query for the model at all.
+#: How long the id of a school's latest fit is trusted before the database is
+#: asked again. The id lives in Django's cache (Redis in production, shared by
+#: every web and worker process), and a fit replaces it at once; with a
+#: per-process cache (the demo) another process sees a new fit within this time.
 MODEL_CHECK_SECONDS = 60.0
+
+
+def _latest_key(school_id: int) -> str:
+    return f"trellis:mastery-model:{school_id}"
 
 
 def model_for_school(school_id: int) -> SchoolModel:
     """The school's latest fitted model (defaults before the first fit),
-    parsed once per process and re-checked at most every
-    ``MODEL_CHECK_SECONDS``."""
+    parsed once per process; which fit is the latest comes from the shared
+    cache, so recording a response usually costs no query for the model."""
     from trellis.evidence.models import MasteryModel
 
-    now = time.monotonic()
+    latest = shared_cache.get(_latest_key(school_id))
+    if latest is None:
+        latest = (
+            MasteryModel.objects.filter(school_id=school_id)
+            .order_by("-fitted_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        ) or 0
+        shared_cache.set(_latest_key(school_id), latest, MODEL_CHECK_SECONDS)
     cached = _cache.get(school_id)
-    if cached is not None and now - cached[0] < MODEL_CHECK_SECONDS:
+    if cached is not None and (cached[1].row_id or 0) == latest:
         return cached[1]
-    latest = (
-        MasteryModel.objects.filter(school_id=school_id)
-        .order_by("-fitted_at", "-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if cached is not None and cached[1].row_id == latest:
-        model = cached[1]
-    elif latest is None:
+    if not latest:
         model = SchoolModel(engine=default_engine(), row_id=None)
     else:
         model = from_params(MasteryModel.objects.get(pk=latest).params, row_id=latest)
     with _cache_lock:
-        _cache[school_id] = (now, model)
+        _cache[school_id] = (time.monotonic(), model)
     return model
 
 
 def forget_cached_model(school_id: int) -> None:
-    """Drop the cached model (after a fit in this process)."""
+    """After a fit: every process asks the database for the latest fit (now,
+    and again once the fit commits, so nobody keeps the previous one)."""
     with _cache_lock:
         _cache.pop(school_id, None)
+    shared_cache.delete(_latest_key(school_id))
+    transaction.on_commit(lambda: shared_cache.delete(_latest_key(school_id)))
 
 
 @dataclass(frozen=True)
