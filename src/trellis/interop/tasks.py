@@ -52,10 +52,12 @@ def import_dataset(
     format: str,
     class_id: int,
     max_learners: int | None = None,
+    remove: bool = False,
     run_id: str | None = None,
 ) -> None:
     """Load a response log into a class (then refit the school), as
-    ``trellis import-dataset`` does."""
+    ``trellis import-dataset`` does; ``remove`` deletes the file (an upload)
+    once it is imported or refused."""
     school_class = SchoolClass.objects.select_related("school").get(pk=class_id)
     label = DATASET_LABEL.format(name=Path(path).name, school_class=school_class.name)
     with tracked(self, run_id=run_id, label=label, school=school_class.school) as run:
@@ -65,7 +67,12 @@ def import_dataset(
                 path=path, format=format, school_class=school_class, max_learners=max_learners
             )
         except (OSError, ValueError, datasets.DatasetError) as error:
-            raise Refused(str(error)) from error
+            if remove:
+                Path(path).unlink(missing_ok=True)
+            # Name the file as its uploader knows it, not where the server keeps it.
+            raise Refused(str(error).replace(path, Path(path).name)) from error
+        if remove:
+            Path(path).unlink(missing_ok=True)
         run.report = {
             **summary.as_dict(),
             "lines": [
