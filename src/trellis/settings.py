@@ -154,7 +154,7 @@ TRELLIS_XAPI_LRS_KEY = os.environ.get("TRELLIS_XAPI_LRS_KEY", "")
 TRELLIS_XAPI_LRS_SECRET = os.environ.get("TRELLIS_XAPI_LRS_SECRET", "")
 
 # Background tasks, cache and sessions (docs/operations.md, decision 0011).
-# REDIS_URL set: Redis holds the cache (sessions too, backed by the database)
+# REDIS_URL set: Redis holds the cache (sessions' too, backed by the database)
 # and carries Celery's tasks unless CELERY_BROKER_URL names another broker.
 # Neither set (the demo, the tests): a per-process memory cache, and tasks run
 # in-process when sent, so nothing else needs to be running.
@@ -175,5 +175,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database, read through the shared cache when there is one
+# (a per-process cache could keep a signed-out session alive elsewhere).
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))

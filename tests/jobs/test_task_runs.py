@@ -5,6 +5,8 @@ bearer API)."""
 
 from __future__ import annotations
 
+import os
+
 from django.core import mail
 from django.test import Client
 
@@ -220,3 +222,42 @@ def test_healthz_names_an_unreachable_cache(client, db, settings):
     answer = client.get("/healthz")
     assert answer.status_code == 503
     assert answer.json()["failing"] == ["cache"]
+
+
+def test_redis_url_switches_cache_sessions_and_broker_on(tmp_path):
+    """Read in a fresh process: with REDIS_URL the cache is Redis, sessions
+    are read through it and tasks go to the broker; without it, neither."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, "
+        "s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER]))"
+    )
+
+    def read(**env):
+        base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            env={**base, "DJANGO_SETTINGS_MODULE": "trellis.settings", **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    url = "redis://127.0.0.1:6379/8"
+    assert read(REDIS_URL=url) == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        url,
+        False,
+    ]
+    assert read() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+        "",
+        True,
+    ]
