@@ -38,6 +38,10 @@ app.conf.beat_schedule = {
         "task": "trellis.send_all_digests",
         "schedule": _crontab("TRELLIS_DIGEST_CRON", "0 17 * * 5"),
     },
+    "prune-task-runs": {
+        "task": "trellis.prune_task_runs",
+        "schedule": _crontab("TRELLIS_PRUNE_CRON", "45 3 * * *"),
+    },
     "xapi-outbox": {
         "task": "trellis.send_xapi_outbox",
         "schedule": float(os.environ.get("TRELLIS_XAPI_SEND_SECONDS", "60")),

@@ -261,3 +261,28 @@ def test_redis_url_switches_cache_sessions_and_broker_on(tmp_path):
         "",
         True,
     ]
+
+
+def test_finished_runs_are_pruned_after_the_keeping_time(world, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from trellis.jobs.tasks import prune_task_runs
+
+    settings.TRELLIS_TASK_RUN_DAYS = 90
+    now = timezone.now()
+    runs = {}
+    for name, state, age in [
+        ("old-done", TaskRun.SUCCEEDED, 91),
+        ("old-failed", TaskRun.FAILED, 100),
+        ("recent", TaskRun.SUCCEEDED, 89),
+        ("old-but-running", TaskRun.RUNNING, None),
+    ]:
+        runs[name] = TaskRun.objects.create(name="t", label=name, school=world.school, state=state)
+        if age is not None:
+            TaskRun.objects.filter(pk=runs[name].pk).update(
+                finished_at=now - dt.timedelta(days=age)
+            )
+    assert prune_task_runs.delay().get() == 2
+    assert sorted(TaskRun.objects.values_list("label", flat=True)) == ["old-but-running", "recent"]

@@ -4,6 +4,7 @@ is still working."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import transaction
@@ -82,3 +83,13 @@ def task_run_failed(
         run.state = TaskRun.FAILED
         run.finished_at = timezone.now()
     run.save(update_fields=["state", "error", "report", "finished_at"])
+
+
+@transaction.atomic
+def task_runs_prune(*, older_than_days: int) -> int:
+    """Delete finished runs older than ``older_than_days``; returns how many."""
+    if older_than_days < 1:
+        raise ValueError("Keep task runs for at least one day (older_than_days >= 1).")
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    deleted, _ = TaskRun.objects.filter(state__in=TaskRun.FINISHED, finished_at__lt=cutoff).delete()
+    return deleted
