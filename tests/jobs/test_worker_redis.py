@@ -72,10 +72,16 @@ def workers(transactional_db, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    client.close()
 
 
 def _sender() -> Celery:
-    return Celery("trellis-test-sender", broker=REDIS_TEST_URL)
+    # Not the current app: the tasks of later tests must stay on Trellis's app.
+    return Celery("trellis-test-sender", broker=REDIS_TEST_URL, set_as_current=False)
 
 
 def _wait_finished(*run_ids) -> list[TaskRun]:
