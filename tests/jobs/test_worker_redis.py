@@ -68,7 +68,7 @@ def workers(transactional_db, tmp_path):
         process.terminate()
     for process in started:
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
