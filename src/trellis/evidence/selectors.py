@@ -257,3 +257,15 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
 
 def probability_to_level(probability: float, attempts: int) -> str:
     return mastery.level_for(probability, attempts)
+
+
+def learner_model_state(learner_id: int) -> dict:
+    """The learner's state under a per-learner mastery model (``{}`` if none)."""
+    from trellis.evidence.models import LearnerModelState
+
+    found = (
+        LearnerModelState.objects.filter(learner_id=learner_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    return found or {}
