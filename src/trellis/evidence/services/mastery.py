@@ -90,6 +90,11 @@ _SELECT_LOCKED = (
     "WHERE learner_id = %s AND competency_id IN (SELECT cid FROM ({wanted}) wanted) "
     "ORDER BY competency_id"
 )
+_SELECT_ALL_LOCKED = (
+    f"SELECT competency_id, state, correct, "
+    "competency_id IN (SELECT cid FROM ({wanted}) wanted) "
+    f"FROM {_RECORDS} WHERE learner_id = %s ORDER BY competency_id"
+)
 _UPSERT = (
     f"INSERT INTO {_RECORDS} ({_COLUMNS}) VALUES {{rows}} "
     "ON CONFLICT (learner_id, competency_id) DO UPDATE SET "
@@ -107,6 +112,8 @@ class LockedRecord:
     competency_id: int
     state: dict
     correct: int
+    #: One of the competencies asked for (not only another of the learner's).
+    wanted: bool = True
 
 
 def item_competency_ids(item_id: int) -> list[int]:
@@ -119,7 +126,11 @@ def _prep(field_name: str, value):
 
 
 def lock_records(
-    *, learner_id: int, item_id: int | None = None, competency_ids: Iterable[int] = ()
+    *,
+    learner_id: int,
+    item_id: int | None = None,
+    competency_ids: Iterable[int] = (),
+    all_of_learner: bool = False,
 ) -> list[LockedRecord]:
     """The learner's records on the item's competencies (or on
     ``competency_ids``), created if missing and locked until the transaction
@@ -140,6 +151,12 @@ def lock_records(
             return []
         wanted, wanted_params = _OF_IDS.format(marks=", ".join(["%s"] * len(ids))), ids
     select = _SELECT_LOCKED.format(wanted=wanted)
+    select_params = [learner_id, *wanted_params]
+    if all_of_learner:
+        # Every record of the learner, those asked for flagged (``wanted``):
+        # a per-learner model's answer moves all of the learner's estimates.
+        select = _SELECT_ALL_LOCKED.format(wanted=wanted)
+        select_params = [*wanted_params, learner_id]
     if connection.features.has_select_for_update:
         select += " FOR UPDATE"
     state_field = MasteryRecord._meta.get_field("state")
@@ -149,15 +166,16 @@ def lock_records(
             [learner_id, lv.NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
             + wanted_params,
         )
-        cursor.execute(select, [learner_id, *wanted_params])
+        cursor.execute(select, select_params)
         rows = cursor.fetchall()
     return [
         LockedRecord(
-            competency_id=cid,
-            state=state_field.from_db_value(state, None, connection) or {},
-            correct=correct,
+            competency_id=row[0],
+            state=state_field.from_db_value(row[1], None, connection) or {},
+            correct=row[2],
+            wanted=bool(row[3]) if all_of_learner else True,
         )
-        for cid, state, correct in rows
+        for row in rows
     ]
 
 

@@ -103,30 +103,42 @@ def _apply_per_learner(
     ``MODEL_CHECK_SECONDS``), the learner's records are rebuilt from their
     evidence instead — this answer is already saved, so it is included."""
     stored = lock_learner_states([learner_id])[learner_id]
-    records = lock_records(learner_id=learner_id, item_id=item_id, competency_ids=competency_ids)
-    if not records:
+    records = lock_records(
+        learner_id=learner_id, item_id=item_id, competency_ids=competency_ids, all_of_learner=True
+    )
+    answered = [record.competency_id for record in records if record.wanted]
+    if not answered:
         return {}
     if not mastery.learner_state_is_current(model, stored):
-        cids = [record.competency_id for record in records]
-        mastery_recompute(learner_id=learner_id, competency_ids=cids, school_id=school_id)
+        mastery_recompute(learner_id=learner_id, competency_ids=answered, school_id=school_id)
         return {
             rec.competency_id: mastery.Estimate(
                 probability=rec.probability, attempts=rec.attempts, level=rec.level, state=rec.state
             )
-            for rec in MasteryRecord.objects.filter(learner_id=learner_id, competency_id__in=cids)
+            for rec in MasteryRecord.objects.filter(
+                learner_id=learner_id, competency_id__in=answered
+            )
         }
     tracker = mastery.Tracker(model, learner_state=stored)
-    fed = tracker.feed([str(record.competency_id) for record in records], correct)
-    out = {record.competency_id: fed[str(record.competency_id)] for record in records}
+    tracker.feed([str(cid) for cid in answered], correct)
+    # The answer moves every estimate of the learner (overall counts, the
+    # previous answer, ability), so every record is written.
+    estimates = {
+        record.competency_id: tracker.estimate(str(record.competency_id)) for record in records
+    }
     save_records(
         learner_id=learner_id,
         estimates=[
-            (record.competency_id, out[record.competency_id], record.correct + int(correct))
+            (
+                record.competency_id,
+                estimates[record.competency_id],
+                record.correct + int(correct and record.wanted),
+            )
             for record in records
         ],
     )
     save_learner_states({learner_id: tracker.learner_state})
-    return out
+    return {cid: estimates[cid] for cid in answered}
 
 
 def _check_attempt(attempt: Attempt, learner: User, item: Item, now: dt.datetime) -> None:

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from trellis.curriculum.models import Item
 from trellis.curriculum.scoring import score_answer
 from trellis.evidence import mastery
-from trellis.evidence.models import Response
+from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models import response as r
 from trellis.evidence.services.mastery import (
     lock_learner_states,
@@ -162,7 +162,12 @@ def _apply_per_learner(
     stale = {
         who for who, state in stored.items() if not mastery.learner_state_is_current(model, state)
     }
-    records = lock_record_pairs({pair for pair in pairs if pair[0] not in stale})
+    fresh = {x.learner_id for x in responses} - stale
+    # An answer moves every estimate of the learner: all their records.
+    held = MasteryRecord.objects.filter(learner_id__in=fresh).values_list(
+        "learner_id", "competency_id"
+    )
+    records = lock_record_pairs({p for p in pairs if p[0] in fresh} | set(held))
     trackers = {
         who: mastery.Tracker(model, learner_state=state)
         for who, state in stored.items()
@@ -174,11 +179,11 @@ def _apply_per_learner(
         if x.learner_id in stale:
             continue
         cids = sorted(by_item[x.item_id])
-        fed = trackers[x.learner_id].feed([str(cid) for cid in cids], bool(x.correct))
+        trackers[x.learner_id].feed([str(cid) for cid in cids], bool(x.correct))
         for cid in cids:
-            key = (x.learner_id, cid)
-            latest[key] = fed[str(cid)]
-            correct[key] += int(bool(x.correct))
+            correct[(x.learner_id, cid)] += int(bool(x.correct))
+    for who, cid in records:
+        latest[(who, cid)] = trackers[who].estimate(str(cid))
     save_record_rows([(*key, estimate, correct[key]) for key, estimate in sorted(latest.items())])
     save_learner_states({who: tracker.learner_state for who, tracker in trackers.items()})
     for who in sorted(stale):
