@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
 from trellis.engine import evaluate as engine_evaluate
 from trellis.engine import levels as engine_levels
@@ -90,6 +91,74 @@ def check_candidates(names: Sequence[str]) -> list[str]:
 
 def make_candidate(name: str) -> Any:
     return MODELS[name](**CANDIDATE_PARAMS.get(name, {}))
+
+
+#: What each model is called on the model card, and what its P(mastery) is.
+MODEL_LABELS: dict[str, Any] = {
+    "bkt": _("Bayesian Knowledge Tracing"),
+    "bkt-forget": _("Bayesian Knowledge Tracing with forgetting"),
+    "history-logit": _("History regression"),
+    "history-net": _("History regression with a small neural network"),
+}
+_KNOWS = _(
+    "P(mastery) is the probability that the learner knows the competency, given "
+    "every answer they have given on it: the model treats knowing as a hidden "
+    "yes/no state, learnt with some chance at each practice, and lets a learner "
+    "who knows it slip and one who does not guess right. 0.95 means the model is "
+    "95 % sure the competency is known."
+)
+_EXPECTS = _(
+    "P(mastery) is the probability that the learner answers the next question on "
+    "the competency correctly when practising it, predicted from everything they "
+    "did before: their right and wrong answers on it and how recent they are, "
+    "their answers on other competencies (a general ability) and how hard the "
+    "questions were. It is an expected performance rather than a hidden state: "
+    "0.95 means the model expects 19 right answers out of 20."
+)
+_MEANINGS: dict[str, Any] = {
+    "bkt": _KNOWS,
+    "bkt-forget": _(
+        "P(mastery) is the probability that the learner knows the competency, given "
+        "every answer they have given on it: the model treats knowing as a hidden "
+        "yes/no state, learnt with some chance at each practice and forgotten with "
+        "some chance, and lets a learner who knows it slip and one who does not "
+        "guess right. 0.95 means the model is 95 % sure the competency is known."
+    ),
+    "history-logit": _EXPECTS,
+    "history-net": _EXPECTS,
+}
+_MEANING_OTHER = _(
+    "P(mastery) is this model's probability that the learner answers the next "
+    "question on the competency correctly, predicted from everything they did "
+    "before."
+)
+LEVELS_SENTENCE = _(
+    "Whatever the model, levels use the same thresholds on this probability: "
+    "familiar from 0.40, proficient from 0.60, mastered from 0.95 with at least "
+    "3 attempts."
+)
+NOTE_DEFAULTS = _(
+    "Too little evidence to fit yet: Trellis uses Bayesian Knowledge Tracing with "
+    "its default parameters until trellis fit-mastery has seen 200 answers."
+)
+NOTE_NO_SELECTION = _(
+    "Fewer than 10 learners: Bayesian Knowledge Tracing was fitted on all the "
+    "evidence, with no held-out comparison of models."
+)
+NOTE_SELECTED = _(
+    "Every candidate model was fitted on the school's other learners and scored "
+    "on the held-out learners' answers; the one with the lowest log loss was "
+    "refitted on all the evidence and is in use."
+)
+
+
+def model_label(name: str) -> str:
+    return str(MODEL_LABELS.get(name, name))
+
+
+def model_meaning(name: str) -> str:
+    """One paragraph on what "mastery" means for the model ``name``."""
+    return f"{_MEANINGS.get(name, _MEANING_OTHER)} {LEVELS_SENTENCE}"
 
 
 def level_for(probability: float, attempts: int) -> str:
