@@ -126,3 +126,14 @@ def test_admin_bearer_token_and_anonymous(world, fitted):
     assert Client().get("/api/v1/mastery-model").status_code == 401
     page = Client().get(f"/schools/{world.school.pk}/mastery-model/")
     assert page.status_code == 302  # to sign in
+
+
+def test_card_says_when_models_were_not_compared(world):
+    from trellis.evidence.services import mastery_fit_school
+
+    load_log(world.school, simulate(20, 3, 20, seed=6).log)
+    mastery_fit_school(school=world.school, select=False)  # as the demo does
+    body = _client(world.admin).get("/api/v1/mastery-model").json()
+    assert body["model"] == "bkt" and body["fitted"] and body["candidates"] == []
+    assert body["selection_note"] == str(mastery.NOTE_NOT_ASKED)
+    assert body["n_learners"] == 20

@@ -145,6 +145,10 @@ NOTE_NO_SELECTION = _(
     "Fewer than 10 learners: Bayesian Knowledge Tracing was fitted on all the "
     "evidence, with no held-out comparison of models."
 )
+NOTE_NOT_ASKED = _(
+    "Bayesian Knowledge Tracing was fitted on all the evidence without comparing "
+    "models (as the demo does); trellis fit-mastery compares every model."
+)
 NOTE_SELECTED = _(
     "Every candidate model was fitted on the school's other learners and scored "
     "on the held-out learners' answers; the one with the lowest log loss was "
@@ -519,9 +523,13 @@ def fit(
         "candidates": [],
         "calibration": [],
         "chosen": MODEL_NAME,
+        # why no models were compared: not asked, or too few learners
+        "skipped": "" if select else "not_asked",
     }
     chosen = MODEL_NAME
-    if select and learners >= MIN_LEARNERS_TO_SELECT:
+    if select and learners < MIN_LEARNERS_TO_SELECT:
+        selection["skipped"] = "few_learners"
+    elif select:
         scores, predictions, y = score_candidates(log, names)
         best = min(scores, key=lambda c: (c["log_loss"], -(c["auc"] or 0.0)))
         chosen = best["name"]

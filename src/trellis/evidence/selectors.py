@@ -324,6 +324,8 @@ def model_card(school) -> ModelCard:
     fitted = row is not None and row.n_responses >= mastery.MIN_RESPONSES_TO_FIT
     if not fitted:
         note = mastery.NOTE_DEFAULTS
+    elif selection.get("skipped") == "not_asked":
+        note = mastery.NOTE_NOT_ASKED
     elif not selection.get("candidates"):
         note = mastery.NOTE_NO_SELECTION
     else:

@@ -52,6 +52,8 @@ class Command(BaseCommand):
             row = mastery_fit_school(school=school, candidates=candidates)
             if row.n_responses < mastery.MIN_RESPONSES_TO_FIT:
                 note = "default parameters (too little evidence)"
+            elif row.selection.get("skipped") == "not_asked":
+                note = f"fitted {row.name} (no comparison asked for)"
             elif not row.selection.get("candidates"):
                 note = (
                     f"fitted {row.name} (fewer than {mastery.MIN_LEARNERS_TO_SELECT} "
