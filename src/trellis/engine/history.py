@@ -16,18 +16,13 @@ overall (any skill)
     it, a decayed sum of outcomes, smoothed success rate, smoothed accuracy on
     the learner's first attempts of skills, and an ability estimate: the sum
     of (outcome - the skill's mean outcome in training) over ``n + 3``;
-on a partner skill (:mod:`trellis.engine.partners`)
-    when this learner's answers on *k* so far replay, in order, their first
-    answers on a skill that training data shows *k*'s answers often replay
-    (one problem tagged with both skills, logged once per skill), the
-    outcome they gave next on that skill, and the pair's strength.
 
 The logit is a global intercept plus global weights on every feature, plus
 an item intercept when the log has items (ASSISTments ``problem_id``,
 DataShop problem+step; unseen items count as average), plus per-skill
 weights on a few of them (intercept = skill easiness, counts, last outcome,
 previous-on-same-skill, previous outcome, overall rate and ability: ability
-x skill interactions; the partner's outcome), fit jointly by L-BFGS on standardised features with
+x skill interactions), fit jointly by L-BFGS on standardised features with
 L2 penalties (scipy). A skill never seen in training uses the global weights
 only (and the overall mean outcome).
 
@@ -61,10 +56,9 @@ from scipy.optimize import minimize
 
 from trellis.engine.base import NotFittedError, check_kind, load_json, save_json, skill_names
 from trellis.engine.bkt import sequence_layout
-from trellis.engine.partners import PREFIX_BITS, TOP, fit_partners, partner_features
 from trellis.engine.responses import ResponseLog
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: partner-skill features removed
 _LAST = 5  # how many earlier outcomes on the skill are one-hot features
 
 FEATURES = (
@@ -89,20 +83,13 @@ FEATURES = (
     # one-hot pattern of the last three outcomes on the skill (right / wrong
     # / none each): their interactions, e.g. "two right after a wrong"
     *(f"pat{j}" for j in range(27)),
-    # partner skill (see trellis.engine.partners): the outcome this learner
-    # gave at the same position on a skill whose answers theirs replay
-    "pa_sign",
-    "pa_sign_st",
-    "pa_match",
-    "pa_st",
 )
-PER_SKILL = ("s_log", "f_log", "r1", "w1", "prev_same", "prev_c", "rate_all", "resid", "pa_sign")
+PER_SKILL = ("s_log", "f_log", "r1", "w1", "prev_same", "prev_c", "rate_all", "resid")
 _PER_IDX = tuple(FEATURES.index(f) for f in PER_SKILL)
 
 # Per-skill record: successes, failures, last1..last5 (+1/-1/0), ew_fast,
-# ew_slow, run, bit mask of the first PREFIX_BITS outcomes (an exact float).
-_REC_LEN = 6 + _LAST
-_BITS = 5 + _LAST
+# ew_slow, run.
+_REC_LEN = 5 + _LAST
 # Overall record: successes, failures, prev skill, prev outcome, prev2
 # outcome, ew_all, first-attempt successes, first attempts, residual sum.
 _GLOBAL0: tuple[float, float, str, float, float, float, float, float, float] = (
@@ -252,17 +239,6 @@ class HistoryLogit:
             onehot.append(1.0 if v < 0 else 0.0)
         pattern = [0.0] * 27
         pattern[int(lasts[0] + 1.0 + 3.0 * (lasts[1] + 1.0) + 9.0 * (lasts[2] + 1.0))] = 1.0
-        partner = [0.0, 0.0, 0.0, 0.0]
-        k = int(n)
-        if k < PREFIX_BITS:
-            own = int(rec[_BITS])
-            low = (1 << k) - 1
-            for other, st in self._partners.get(skill, ()):
-                ra = state.skills.get(other)
-                if ra is not None and ra[0] + ra[1] > k and int(ra[_BITS]) & low == own:
-                    sign = 1.0 if (int(ra[_BITS]) >> k) & 1 else -1.0
-                    partner = [sign, sign * st, 1.0, st]
-                    break
         return [
             math.log1p(s),
             math.log1p(f),
@@ -283,7 +259,6 @@ class HistoryLogit:
             (fa_s + 1.0) / (fa_n + 2.0) - 0.5,
             resid / (big_n + 3.0),
             *pattern,
-            *partner,
         ]
 
     def _skill_mean(self, skill: str) -> float:
@@ -299,9 +274,6 @@ class HistoryLogit:
             state.skills[skill] = rec
             ov[6] += c01
             ov[7] += 1.0
-        n_before = int(rec[0] + rec[1])
-        if c > 0 and n_before < PREFIX_BITS:
-            rec[_BITS] += float(1 << n_before)
         if c > 0:
             rec[0] += 1.0
         else:
@@ -445,17 +417,6 @@ class HistoryLogit:
         put("ew_all", rec[:, 0].copy())
         put("resid", rec[:, 1] / (by_row1(pos1) + 3.0))
         del rec
-        code_of = {s: i for i, s in enumerate(names)}
-        p_code = np.full((len(names), TOP), -1, dtype=np.int64)
-        p_st = np.zeros((len(names), TOP), dtype=np.float64)
-        for b, lst in self._partners.items():
-            if b in code_of:
-                for r, (a, st) in enumerate(lst):
-                    if a in code_of:
-                        p_code[code_of[b], r] = code_of[a]
-                        p_st[code_of[b], r] = st
-        p0 = col["pa_sign"]
-        x[:, p0 : p0 + 4] = partner_features(learner, skill, order, c01, p_code, p_st, out_rows)
         return x
 
     # ------------------------------------------------------------ fitting
@@ -470,24 +431,6 @@ class HistoryLogit:
         self.skill_mean_ = pbar[seen_sk].copy()
         self.skill_mean_default_ = mean
         self._set_means(tuple(names[i] for i in np.flatnonzero(seen_sk)))
-        p_code, p_st = fit_partners(
-            log.learner.astype(np.int64),
-            log.skill.astype(np.int64),
-            log.order.astype(np.int64),
-            log.correct,
-            len(names),
-            self.random_state,
-        )
-        self.partners_: dict[str, tuple[tuple[str, float], ...]] = {}
-        for bi in range(len(names)):
-            lst = tuple(
-                (names[int(a)], float(st))
-                for a, st in zip(p_code[bi].tolist(), p_st[bi].tolist(), strict=True)
-                if a >= 0
-            )
-            if lst:
-                self.partners_[names[bi]] = lst
-        self._partners = self.partners_
         rows = None
         if len(log) > self.max_fit_rows:
             # Features always come from the full histories; only the rows the
@@ -589,7 +532,6 @@ class HistoryLogit:
 
     def _index(self) -> None:
         self._set_means(self.skills_)
-        self._partners = self.partners_
         self._coef = [float(v) for v in self.coef_.tolist()]
         self._skill_w = {
             s: tuple(float(v) for v in row)
@@ -712,7 +654,6 @@ class HistoryLogit:
             "skill_mean_default": self.skill_mean_default_,
             "items": list(self.items_),
             "item_coef": self.item_coef_.tolist(),
-            "partners": {b: [[a, st] for a, st in lst] for b, lst in self.partners_.items()},
         }
 
     @classmethod
@@ -731,9 +672,6 @@ class HistoryLogit:
         m.skill_mean_default_ = float(d["skill_mean_default"])
         m.items_ = tuple(str(s) for s in d["items"])
         m.item_coef_ = np.asarray(d["item_coef"], dtype=np.float64)
-        m.partners_ = {
-            str(b): tuple((str(a), float(st)) for a, st in lst) for b, lst in d["partners"].items()
-        }
         m._index()
         return m
 
