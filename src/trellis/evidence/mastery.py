@@ -359,8 +359,11 @@ class Tracker:
                 self.record_states[skill] = estimate.state
                 out[skill] = estimate
             return out
-        for skill in skills:
-            model.engine.update(self._engine_state, skill, bool(correct))
+        # One update per answer with all of its competencies (the engine's
+        # multi-skill interface, docs/engine-helpers.md).
+        model.engine.update(
+            self._engine_state, skills[0] if len(skills) == 1 else list(skills), bool(correct)
+        )
         for skill in skills:
             out[skill] = _estimate(model, self._engine_state, skill, {})
         return out
@@ -414,22 +417,22 @@ class Observation:
 
 
 def response_log(observations: Sequence[Observation]) -> ResponseLog:
-    """The engine's log of these answers: one row per answer × competency
-    (the engine's log takes one skill per row)."""
-    rows = [(o, skill) for o in observations for skill in o.skills]
+    """The engine's log of these answers: one row per answer with all of
+    its competencies (``ResponseLog.from_skill_lists``), so an item with
+    two competencies counts once in the fit and in the held-out scores."""
     learners = sorted({o.learner_id for o in observations})
-    skills = sorted({skill for _, skill in rows})
+    skills = sorted({skill for o in observations for skill in o.skills})
     items = sorted({o.item_id for o in observations})
     l_code = {v: i for i, v in enumerate(learners)}
     s_code = {v: i for i, v in enumerate(skills)}
     i_code = {v: i for i, v in enumerate(items)}
-    n = len(rows)
-    return ResponseLog(
-        learner=np.fromiter((l_code[o.learner_id] for o, _ in rows), np.int64, n),
-        skill=np.fromiter((s_code[skill] for _, skill in rows), np.int64, n),
-        correct=np.fromiter((int(o.correct) for o, _ in rows), np.int8, n),
-        order=np.fromiter((o.order for o, _ in rows), np.int64, n),
-        item=np.fromiter((i_code[o.item_id] for o, _ in rows), np.int64, n),
+    n = len(observations)
+    return ResponseLog.from_skill_lists(
+        learner=np.fromiter((l_code[o.learner_id] for o in observations), np.int64, n),
+        skills=[[s_code[skill] for skill in o.skills] for o in observations],
+        correct=np.fromiter((int(o.correct) for o in observations), np.int8, n),
+        order=np.fromiter((o.order for o in observations), np.int64, n),
+        item=np.fromiter((i_code[o.item_id] for o in observations), np.int64, n),
         learner_ids=tuple(str(x) for x in learners),
         skill_ids=tuple(skills),
         item_ids=tuple(str(x) for x in items),
