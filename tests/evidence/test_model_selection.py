@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 
 from tests.evidence.simschool import load_log
 from tests.factories import SchoolFactory
+from trellis.curriculum.models import Item
+from trellis.curriculum.models import item as kinds
 from trellis.engine import evaluate
 from trellis.engine.bkt import BKT, generate_bkt
 from trellis.engine.models import MODELS
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.django_db
 #: in its place.
 HISTORY = next(n for n in mastery.candidate_names() if not issubclass(MODELS[n], BKT))
 #: BKT against it: each wins on one of the schools below. (Every engine
-#: model is a candidate by default; see test_every_engine_model_is_a_candidate.)
+#: model is a candidate by default; see test_every_engine_candidate_is_tried.)
 PAIR = ["bkt", HISTORY]
 
 
@@ -182,6 +184,35 @@ def test_unknown_candidate_is_named(bkt_school):
         _out(school=bkt_school.code, candidates="bkt,irt")
 
 
-def test_every_engine_model_is_a_candidate():
-    assert set(mastery.candidate_names()) == {cls.name for cls in MODELS.values()}
-    assert len(mastery.candidate_names()) == len(set(mastery.candidate_names()))
+def test_every_engine_candidate_is_tried():
+    from trellis.engine.models import CANDIDATES
+
+    assert mastery.candidate_names() == list(CANDIDATES)
+    assert all(name in MODELS for name in CANDIDATES)
+
+
+def test_an_answer_on_two_competencies_is_one_update(ability_school):
+    """Live, with the per-learner model: an item with two competencies is
+    one answer — one more attempt on each, and the same estimates as the
+    replay, which feeds the answer once with both."""
+    services.mastery_fit_school(school=ability_school, candidates=PAIR)
+    learner = LearnerModelState.objects.order_by("learner_id").first().learner
+    first, second = MasteryRecord.objects.filter(learner=learner).order_by("competency_id")[:2]
+    item = Item.objects.create(
+        school=ability_school, kind=kinds.NUMERIC, prompt="Both", numeric_answer=1
+    )
+    item.competencies.add(first.competency, second.competency)
+    before = {r.competency_id: r.attempts for r in (first, second)}
+    result = services.response_record(
+        learner=learner, item=item, answer="0", idempotency_key="two-competencies"
+    )
+    assert {cid: e.attempts - before[cid] for cid, e in result.estimates.items()} == {
+        first.competency_id: 1,
+        second.competency_id: 1,
+    }
+    live = {r.competency_id: r.probability for r in MasteryRecord.objects.filter(learner=learner)}
+    services.mastery_recompute(
+        learner_id=learner.pk, competency_ids=[first.competency_id], school_id=ability_school.pk
+    )
+    replayed = MasteryRecord.objects.filter(learner=learner)
+    assert {r.competency_id: r.probability for r in replayed} == pytest.approx(live, abs=1e-12)

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from trellis.engine import evaluate as engine_evaluate
 from trellis.engine import levels as engine_levels
 from trellis.engine.bkt import BKT, BKTState
-from trellis.engine.models import MODELS, load_model
+from trellis.engine.models import CANDIDATES, MODELS, load_model
 from trellis.engine.responses import ResponseLog
 
 MODEL_NAME = "bkt"
@@ -71,10 +71,10 @@ RUBRIC_CORRECT_FRACTION = 0.5
 
 
 def candidate_names() -> list[str]:
-    """Every model the engine registers, once each, in the registry's order
-    (``best`` is an alias, not a model): on equal held-out scores the
-    earlier, simpler one is kept."""
-    return [str(cls.name) for key, cls in MODELS.items() if key != "best"]
+    """The models the engine offers for a school's selection
+    (``trellis.engine.models.CANDIDATES``), simplest first: on equal held-out
+    scores the earlier one is kept."""
+    return list(CANDIDATES)
 
 
 def check_candidates(names: Sequence[str]) -> list[str]:
@@ -97,8 +97,7 @@ def make_candidate(name: str) -> Any:
 MODEL_LABELS: dict[str, Any] = {
     "bkt": _("Bayesian Knowledge Tracing"),
     "bkt-forget": _("Bayesian Knowledge Tracing with forgetting"),
-    "history-logit": _("History regression"),
-    "history-net": _("History regression with a small neural network"),
+    "answer-logit": _("Answer history regression"),
 }
 _KNOWS = _(
     "P(mastery) is the probability that the learner knows the competency, given "
@@ -108,12 +107,13 @@ _KNOWS = _(
     "95 % sure the competency is known."
 )
 _EXPECTS = _(
-    "P(mastery) is the probability that the learner answers the next question on "
-    "the competency correctly when practising it, predicted from everything they "
-    "did before: their right and wrong answers on it and how recent they are, "
-    "their answers on other competencies (a general ability) and how hard the "
-    "questions were. It is an expected performance rather than a hidden state: "
-    "0.95 means the model expects 19 right answers out of 20."
+    "P(mastery) is the probability that the learner's next answer, on a "
+    "question of average difficulty for the competency, is right, predicted "
+    "from everything they did before: their right and wrong answers on it and "
+    "how recent they are, and their answers on other competencies measured "
+    "against how hard those questions were (a general ability). It is an "
+    "expected performance rather than a hidden state: 0.95 means the model "
+    "expects 19 right answers out of 20."
 )
 _MEANINGS: dict[str, Any] = {
     "bkt": _KNOWS,
@@ -124,8 +124,7 @@ _MEANINGS: dict[str, Any] = {
         "some chance, and lets a learner who knows it slip and one who does not "
         "guess right. 0.95 means the model is 95 % sure the competency is known."
     ),
-    "history-logit": _EXPECTS,
-    "history-net": _EXPECTS,
+    "answer-logit": _EXPECTS,
 }
 _MEANING_OTHER = _(
     "P(mastery) is this model's probability that the learner answers the next "
@@ -350,7 +349,9 @@ class Tracker:
             return {}
         return {"model": self.model.row_id, "state": self._engine_state.to_dict()}
 
-    def feed(self, skills: Sequence[str], correct: bool) -> dict[str, Estimate]:
+    def feed(
+        self, skills: Sequence[str], correct: bool, item: int | str | None = None
+    ) -> dict[str, Estimate]:
         model = self.model
         out: dict[str, Estimate] = {}
         if not model.per_learner:
@@ -362,7 +363,10 @@ class Tracker:
         # One update per answer with all of its competencies (the engine's
         # multi-skill interface, docs/engine-helpers.md).
         model.engine.update(
-            self._engine_state, skills[0] if len(skills) == 1 else list(skills), bool(correct)
+            self._engine_state,
+            skills[0] if len(skills) == 1 else list(skills),
+            bool(correct),
+            item=None if item is None else str(item),
         )
         for skill in skills:
             out[skill] = _estimate(model, self._engine_state, skill, {})
@@ -380,10 +384,13 @@ class Tracker:
 def expected_success(model: SchoolModel, state: dict[str, Any], skill: str, item_id: int) -> float:
     """P(correct) on this item: the model's chance for the competency, shifted
     by how much easier or harder the item has proved than its competency's
-    other items (``item_ease``, in logits, fit with the model). ``state`` is
+    other items (``item_ease``, in logits, fit with the model; a per-learner
+    model predicts the item itself). ``state`` is
     the record's state (BKT) or the learner's state (per-learner models)."""
     if model.per_learner:
+        # The model has its own item terms (fitted with it): no ease added.
         engine_state = Tracker(model, learner_state=state)._engine_state
+        return float(model.engine.predict_one(engine_state, skill, item=str(item_id)))
     else:
         engine_state = BKTState.from_dict(state) if state else model.engine.init_state()
     base = float(model.engine.predict_one(engine_state, skill))

@@ -70,7 +70,7 @@ def _probability_points(objective: SpecificObjective) -> list[m.DataPoint]:
     probs: dict[int, float] = {}
     per_day: dict = {}
     for o in observations_of(outcomes):
-        tracker.feed(o.skills, o.correct)
+        tracker.feed(o.skills, o.correct, o.item_id)
         for cid in wanted:
             if str(cid) in o.skills or cid in probs:
                 probs[cid] = tracker.estimate(str(cid)).probability

@@ -334,7 +334,7 @@ def mastery_recompute(*, learner_id: int, competency_ids: list[int], school_id: 
     tracker = mastery.Tracker(model)
     correct: dict[int, int] = defaultdict(int)
     for o in observations_of(effective_outcomes(responses)):
-        tracker.feed(o.skills, o.correct)
+        tracker.feed(o.skills, o.correct, o.item_id)
         for skill in o.skills:
             correct[int(skill)] += int(o.correct)
     save_records(
@@ -389,7 +389,7 @@ def records_rebuild(
         tracker = trackers.get(o.learner_id)
         if tracker is None:
             tracker = trackers[o.learner_id] = mastery.Tracker(model)
-        for skill, estimate in tracker.feed(o.skills, o.correct).items():
+        for skill, estimate in tracker.feed(o.skills, o.correct, o.item_id).items():
             latest[(o.learner_id, skill)] = estimate
             correct[(o.learner_id, skill)] += int(o.correct)
     if model.per_learner:

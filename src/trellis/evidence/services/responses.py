@@ -120,7 +120,7 @@ def _apply_per_learner(
             )
         }
     tracker = mastery.Tracker(model, learner_state=stored)
-    tracker.feed([str(cid) for cid in answered], correct)
+    tracker.feed([str(cid) for cid in answered], correct, item_id)
     # The answer moves every estimate of the learner (overall counts, the
     # previous answer, ability), so every record is written.
     estimates = {

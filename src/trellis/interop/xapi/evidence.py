@@ -179,7 +179,7 @@ def _apply_per_learner(
         if x.learner_id in stale:
             continue
         cids = sorted(by_item[x.item_id])
-        trackers[x.learner_id].feed([str(cid) for cid in cids], bool(x.correct))
+        trackers[x.learner_id].feed([str(cid) for cid in cids], bool(x.correct), x.item_id)
         for cid in cids:
             correct[(x.learner_id, cid)] += int(bool(x.correct))
     for who, cid in records:
