@@ -7,10 +7,15 @@ of success on an item (for adaptive practice). If the engine's interface
 moves, only this file changes.
 
 Skills are named by the competency's primary key as a string. A school's
-model is the latest ``MasteryModel`` row; until ``trellis fit-mastery`` has
-seen ``MIN_RESPONSES_TO_FIT`` responses, the default parameters below are
-used (a fifth of learners know a skill before practising it, 15 % learn it
-per attempt, 20 % guess, 10 % slip — the usual BKT starting values).
+model is the latest ``MasteryModel`` row: the engine model that predicted
+the school's held-out learners best (:func:`fit`; any of
+``trellis.engine.models.CANDIDATES``). Until ``trellis fit-mastery`` has
+seen ``MIN_RESPONSES_TO_FIT`` answers, BKT with the default parameters
+below is used (a fifth of learners know a skill before practising it, 15 %
+learn it per attempt, 20 % guess, 10 % slip — the usual BKT starting
+values). :class:`Tracker` folds answers in whatever the model: per
+competency record for BKT, one state per learner for models whose state
+spans skills (``SchoolModel.per_learner``).
 
 Levels come from ``trellis.engine.levels`` (documented in
 docs/assessment-and-mastery.md):
