@@ -232,7 +232,8 @@ def main() -> int:
     )
     rows: list[dict[str, Any]] = []
     for name in args.models.split(","):
-        rows.append(score(*run_trellis(name, folds, args.num_fits), folds))
+        res, preds = run_trellis(name, folds, args.num_fits)
+        rows.append(score(res, folds, preds))
         print(f"  {rows[-1]['model']}: AUC {rows[-1]['auc']:.4f}", flush=True)
     note = ""
     if not args.skip_anchors:
@@ -240,9 +241,11 @@ def main() -> int:
         if py is None:
             print(f"anchors skipped: {note}")
         else:
-            rows.append(score(*run_best_lr(py, folds, log.n_skills, len(log.item_ids)), folds))
+            res, preds = run_best_lr(py, folds, log.n_skills, len(log.item_ids))
+            rows.append(score(res, folds, preds))
             print(f"  Best-LR: AUC {rows[-1]['auc']:.4f}", flush=True)
-            rows.append(score(*run_pybkt_answers(py, folds, args.num_fits), folds))
+            res, preds = run_pybkt_answers(py, folds, args.num_fits)
+            rows.append(score(res, folds, preds))
     load = os.getloadavg()
     print()
     print("| model | AUC | RMSE | log loss | fit s (5 folds) |")

@@ -196,3 +196,18 @@ def test_fit_returns_self_and_learned_attributes_end_in_underscore() -> None:
         assert not [k for k in vars(model) if k.endswith("_")]
         assert model.fit(training_log()) is model
         assert [k for k in vars(model) if k.endswith("_") and not k.startswith("_")]
+
+
+def test_answer_logit_fits_a_sample_of_answers_above_max_fit_rows() -> None:
+    from trellis.engine.answer_logit import AnswerLogit
+
+    log = training_log()
+    small = AnswerLogit(max_fit_rows=200).fit(log)
+    full = AnswerLogit().fit(log)
+    # the item and skill tables come from the whole log either way
+    assert small.items_ == full.items_ and small.skills_ == full.skills_
+    assert len(small.item_coef_) == len(small.items_)
+    assert not np.array_equal(small.global_coef_, full.global_coef_)
+    p = small.predict_proba(log)
+    assert np.all((p > 0) & (p < 1))
+    assert np.array_equal(online_predictions(small, log), p)

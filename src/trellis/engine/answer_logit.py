@@ -59,9 +59,21 @@ from trellis.engine.bkt import combine_rows, sequence_layout
 from trellis.engine.responses import ResponseLog, skill_list
 
 FORMAT_VERSION = 1
-GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability")
-SKILL = ("s_log", "f_log", "last", "ew", "first", "rate", "same_prev", "same_prev_c")
-PER_SKILL = ("one", "s_log", "f_log", "last", "ability")
+GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability", "ability_recent")
+SKILL = (
+    "s_log",
+    "f_log",
+    "last",
+    "ew",
+    "first",
+    "rate",
+    "same_prev",
+    "same_prev_c",
+    "skill_ability",
+)
+PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
+assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
+assert len(SKILL) == 9 and len(GLOBAL) == 6  # AnswerLogit._logit writes them out
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
@@ -69,7 +81,7 @@ _PS_SRC = tuple(
 )
 _ITEM_PRIOR = 5.0  # answers' weight of the skills' mean in an item's expected outcome
 # overall record: right, wrong, previous outcome, decayed sum, residual sum
-_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0)
+_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass
@@ -88,7 +100,7 @@ class AnswerState:
     def from_dict(cls, d: dict[str, Any]) -> AnswerState:
         ov = [float(v) for v in d.get("overall", _OV0)]
         skills = {str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()}
-        if len(ov) != len(_OV0) or any(len(v) != 5 for v in skills.values()):
+        if len(ov) != len(_OV0) or any(len(v) != 6 for v in skills.values()):
             raise ValueError("saved answer-logit state has a different layout")
         return cls(skills=skills, overall=ov)
 
@@ -134,7 +146,10 @@ class AnswerLogit:
 
     Parameters: ``l2`` (on the dense weights), ``l2_skill`` (per-skill
     weights), ``l2_item`` (item intercepts: the shrinkage towards the
-    skills), ``decay_all`` / ``decay_skill`` (decayed sums), ``max_iter``.
+    skills), ``decay_all`` / ``decay_skill`` / ``decay_ability`` (decayed
+    sums), ``max_iter``, ``max_fit_rows`` (above this many answers the
+    optimiser sees a seeded random sample of them; features still come from
+    full histories) and ``random_state``.
     """
 
     name = "answer-logit"
@@ -146,8 +161,14 @@ class AnswerLogit:
         l2_item: float = 1e-5,
         decay_all: float = 0.7,
         decay_skill: float = 0.5,
+        decay_ability: float = 0.9,
         max_iter: int = 200,
+        max_fit_rows: int = 1_000_000,
+        random_state: int = 0,
     ) -> None:
+        self.max_fit_rows = max_fit_rows
+        self.random_state = random_state
+        self.decay_ability = decay_ability
         self.l2 = l2
         self.l2_skill = l2_skill
         self.l2_item = l2_item
@@ -200,7 +221,9 @@ class AnswerLogit:
         g[i1, 0:3] = cols
         zero = np.zeros(n, dtype=np.int64)
         g[:, 3] = _decayed(learner, zero, order, c, self.decay_all)
-        resid = _decayed(learner, zero, order, np.where(c01, 1.0, 0.0) - self._expected(log), 1.0)
+        surprise = np.where(c01, 1.0, 0.0) - self._expected(log)
+        resid = _decayed(learner, zero, order, surprise, 1.0)
+        g[:, 5] = _decayed(learner, zero, order, surprise, self.decay_ability)
         cnt = np.empty(n, dtype=np.float64)
         cnt[i1] = pos.astype(np.float64)
         g[:, 4] = resid / (cnt + 3.0)
@@ -219,23 +242,25 @@ class AnswerLogit:
             last[1:] = ec[i2][:-1]
         last[tot == 0] = 0.0
         tab2 = _log1p_table(int(tot.max(initial=0)) + 1)
+        # written column by column through i2 (no second m x |SKILL| block)
         h = np.empty((m, len(SKILL)), dtype=np.float64)
-        block = np.empty((m, len(SKILL)), dtype=np.float64)
-        block[:, 0] = tab2[s_cnt]
-        block[:, 1] = tab2[tot - s_cnt]
-        block[:, 2] = last
-        block[:, 3] = 0.0
-        block[:, 4] = (tot == 0).astype(np.float64)
-        block[:, 5] = (s_cnt + 1.0) / (tot + 2.0) - 0.5
         apos = cnt[answer][i2]  # the answer's position among the learner's answers
         prev_pos = np.full(m, -2.0)
         if m > 1:
             prev_pos[1:] = apos[:-1]
         same = ((tot > 0) & (prev_pos == apos - 1.0)).astype(np.float64)
-        block[:, 6] = same
-        block[:, 7] = same * last
-        h[i2] = block
+        del apos, prev_pos
+        h[i2, 0] = tab2[s_cnt]
+        h[i2, 1] = tab2[tot - s_cnt]
+        h[i2, 2] = last
+        h[i2, 4] = (tot == 0).astype(np.float64)
+        h[i2, 5] = (s_cnt + 1.0) / (tot + 2.0) - 0.5
+        h[i2, 6] = same
+        h[i2, 7] = same * last
         h[:, 3] = _decayed(el, ek, eo, ec, self.decay_skill)
+        tot_row = np.empty(m, dtype=np.float64)
+        tot_row[i2] = tot.astype(np.float64)
+        h[:, 8] = _decayed(el, ek, eo, surprise[answer], 1.0) / (tot_row + 2.0)
         return g, h, answer
 
     # -------------------------------------------------------------- fitting
@@ -270,6 +295,7 @@ class AnswerLogit:
             rows = np.flatnonzero(known_it)[::-1]
             first[it[rows]] = rows  # the first answer on each item gives its skills
             has = i_cnt > 0
+            item_seen = has
             base = np.where(has, sm[np.maximum(first, 0)], self.mean_)
             i_mean = (i_ok + _ITEM_PRIOR * base) / (i_cnt + _ITEM_PRIOR)
             self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(has))
@@ -279,10 +305,27 @@ class AnswerLogit:
             self.item_mean_ = np.zeros(0)
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
         g, h, _ = self.features(log)
-        hm = np.zeros((n, len(SKILL)))
-        np.add.at(hm, answer, h)
+        ex_skill = ex.skill.astype(np.int64)
+        if n > self.max_fit_rows:
+            # Features always come from full histories; the optimiser sees a
+            # seeded sample of answers (a few thousand weights need no more,
+            # and memory stays bounded at district scale).
+            rng = np.random.default_rng(self.random_state)
+            sel = np.sort(rng.choice(n, self.max_fit_rows, replace=False))
+            amap = np.full(n, -1, dtype=np.int64)
+            amap[sel] = np.arange(sel.shape[0])
+            keep = amap[answer] >= 0
+            g, h, answer, ex_skill = g[sel], h[keep], amap[answer[keep]], ex_skill[keep]
+            lens, y, it = lens[sel], y[sel], it[sel]
+            n = sel.shape[0]
+            known_it = it >= 0
+            del amap, keep, sel
+        # an answer's (answer, skill) rows are contiguous: sum them per answer
+        starts = np.concatenate(([0], np.cumsum(lens)[:-1])).astype(np.int64)
+        hm = np.add.reduceat(h, starts, axis=0) if n else np.zeros((0, len(SKILL)))
         hm /= lens[:, None]
         dense = np.hstack([g, hm])
+        del hm
         mu = dense.mean(axis=0) if n else np.zeros(dense.shape[1])
         sd = dense.std(axis=0) if n else np.ones(dense.shape[1])
         sd[sd < 1e-12] = 1.0
@@ -291,7 +334,7 @@ class AnswerLogit:
         w_row = 1.0 / lens[answer]
         p_n = len(PER_SKILL)
         vals = (self._per_skill_values(g, h, answer) * w_row[:, None]).ravel()
-        cols = (ex.skill.astype(np.int64)[:, None] * p_n + np.arange(p_n)[None, :]).ravel()
+        cols = (ex_skill[:, None] * p_n + np.arange(p_n)[None, :]).ravel()
         rws = np.repeat(answer, p_n)
         spm = sp.csr_matrix((vals, (rws, cols)), shape=(n, n_sk * p_n))
         spt = spm.T.tocsr()
@@ -339,8 +382,8 @@ class AnswerLogit:
             else np.zeros(p_n)
         )
         if n_it:
-            has = np.isin(np.arange(n_it), np.unique(itk))
-            self.item_coef_ = w[n_w:][has].copy()
+            # the items of self.items_ (a sampled-out one keeps weight 0)
+            self.item_coef_ = w[n_w:][item_seen].copy()
         else:
             self.item_coef_ = np.zeros(0)
         self.n_iter_ = int(res.nit)
@@ -408,45 +451,56 @@ class AnswerLogit:
         return AnswerState()
 
     def _logit(self, state: AnswerState, skills: list[str], item: str | None) -> float:
+        # Written out term by term (the hot path of live updates); the order
+        # of the additions is the batch path's: PER_SKILL, then SKILL, then
+        # GLOBAL (a test pins batch == online bit for bit).
         ov = state.overall
         big_s, big_f = ov[0], ov[1]
         n = big_s + big_f
-        gx = (math.log1p(big_s), math.log1p(big_f), ov[2], ov[3], ov[4] / (n + 3.0))
+        ability = ov[4] / (n + 3.0)
+        h0, h1, h2, h3, h4, h5, h6, h7, h8 = self._hw
+        get, default = self._skill_w.get, self._skill_w_default
         acc = 0.0
         for j, sk in enumerate(skills):
             rec = state.skills.get(sk)
-            s, f, last, ew, at = (0.0, 0.0, 0.0, 0.0, -2.0) if rec is None else rec
+            s, f, last, ew, at, sres = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0) if rec is None else rec
             ls, lf = math.log1p(s), math.log1p(f)
             same = 1.0 if at == n - 1.0 else 0.0
-            hx = (
-                ls,
-                lf,
-                last,
-                ew,
-                1.0 if s + f == 0.0 else 0.0,
-                (s + 1.0) / (s + f + 2.0) - 0.5,
-                same,
-                same * last,
-            )
-            sw = self._skill_w.get(sk, self._skill_w_default)
-            t = sw[0]
-            for wj, (from_skill, k) in zip(sw[1:], _PS_SRC, strict=True):
-                t = t + wj * (hx[k] if from_skill else gx[k])
-            for wj, v in zip(self._hw, hx, strict=True):
-                t = t + wj * v
+            sk_ab = sres / (s + f + 2.0)
+            a0, a1, a2, a3, a4, a5, a6 = get(sk, default)
+            t = a0 + a1 * ls
+            t = t + a2 * lf
+            t = t + a3 * last
+            t = t + a4 * ability
+            t = t + a5 * sk_ab
+            t = t + a6 * ew
+            t = t + h0 * ls
+            t = t + h1 * lf
+            t = t + h2 * last
+            t = t + h3 * ew
+            t = t + h4 * (1.0 if s + f == 0.0 else 0.0)
+            t = t + h5 * ((s + 1.0) / (s + f + 2.0) - 0.5)
+            t = t + h6 * same
+            t = t + h7 * (same * last)
+            t = t + h8 * sk_ab
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
-        z = self.intercept_
-        z = z + (self._item_w.get(item, 0.0) if item is not None else 0.0)
-        for wj, v in zip(self._gw, gx, strict=True):
-            z = z + wj * v
+        g0, g1, g2, g3, g4, g5 = self._gw
+        z = self.intercept_ + (self._item_w.get(item, 0.0) if item is not None else 0.0)
+        z = z + g0 * math.log1p(big_s)
+        z = z + g1 * math.log1p(big_f)
+        z = z + g2 * ov[2]
+        z = z + g3 * ov[3]
+        z = z + g4 * ability
+        z = z + g5 * ov[5]
         return z + acc
 
     def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
         """P(the next answer, on ``skill`` (one id or a sequence of ids) and
         ``item`` if given, is right). O(number of skills)."""
         self._check()
-        z = self._logit(state, skill_list(skill), None if item is None else str(item))
+        skills = [skill] if type(skill) is str else skill_list(skill)
+        z = self._logit(state, skills, None if item is None else str(item))
         return 1.0 / (1.0 + math.exp(-z))
 
     def _expected_one(self, skills: list[str], item: str | None) -> float:
@@ -468,7 +522,7 @@ class AnswerLogit:
     ) -> AnswerState:
         """Fold one answer (all its skills) into ``state``; O(number of skills)."""
         self._check()
-        skills = skill_list(skill)
+        skills = [skill] if type(skill) is str else skill_list(skill)
         c = 1.0 if correct else -1.0
         c01 = 1.0 if correct else 0.0
         ov = state.overall
@@ -481,8 +535,9 @@ class AnswerLogit:
         ov[2] = c
         ov[3] = self.decay_all * ov[3] + c
         ov[4] = 1.0 * ov[4] + (c01 - exp)
+        ov[5] = self.decay_ability * ov[5] + (c01 - exp)
         for sk in skills:
-            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0, 0.0])
+            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
             if correct:
                 rec[0] += 1.0
             else:
@@ -490,6 +545,7 @@ class AnswerLogit:
             rec[2] = c
             rec[3] = self.decay_skill * rec[3] + c
             rec[4] = at
+            rec[5] = 1.0 * rec[5] + (c01 - exp)
         return state
 
     def mastery(self, state: AnswerState, skill: str | int) -> float:
@@ -508,7 +564,10 @@ class AnswerLogit:
             "l2_item": self.l2_item,
             "decay_all": self.decay_all,
             "decay_skill": self.decay_skill,
+            "decay_ability": self.decay_ability,
             "max_iter": self.max_iter,
+            "max_fit_rows": self.max_fit_rows,
+            "random_state": self.random_state,
         }
 
     def to_dict(self) -> dict[str, Any]:

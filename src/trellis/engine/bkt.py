@@ -588,8 +588,11 @@ class BKT:
         """Fold one answer into ``state`` (in place; also returned): every
         skill of ``skill`` (one id or a sequence of ids) sees the outcome."""
         self._check()
-        for sk in skill_list(skill):
-            self._update_one(state, sk, correct)
+        if type(skill) is str:
+            self._update_one(state, skill, correct)
+        else:
+            for sk in skill_list(skill):
+                self._update_one(state, sk, correct)
         return state
 
     def _update_one(self, state: BKTState, sk: str, correct: bool | int) -> None:
@@ -610,8 +613,12 @@ class BKT:
         """P(the next answer, on ``skill`` (one id or a sequence of ids), is
         correct); ``item`` is accepted for the common interface and unused."""
         self._check()
+        if type(skill) is str:  # the common case: one skill
+            p, u, pr = self._known(state, skill)
+            return p * (1.0 - pr[4]) + u * pr[3]
+        skills = skill_list(skill)
         acc = 0.0
-        for j, sk in enumerate(skill_list(skill)):
+        for j, sk in enumerate(skills):
             p, u, pr = self._known(state, sk)
             v = p * (1.0 - pr[4]) + u * pr[3]
             if j == 0:
@@ -621,7 +628,7 @@ class BKT:
             else:
                 acc = acc + v
         if self.combine == "mean":
-            acc = acc / len(skill_list(skill))
+            acc = acc / len(skills)
         return acc
 
     def mastery(self, state: BKTState, skill: str | int) -> float:

@@ -89,7 +89,9 @@ class ResponseLog:
         """A log whose answers may touch several skills, from CSR arrays
         (``skill`` is derived: the first skill of each answer)."""
         ptr, idx = _i64(skill_ptr), _i64(skill_idx)
-        first = idx[ptr[:-1]] if ptr.shape[0] > 1 else np.zeros(0, dtype=np.int64)
+        # (clipped so that a malformed ptr reaches the checks of __post_init__)
+        head = np.clip(ptr[:-1], 0, max(idx.shape[0] - 1, 0))
+        first = idx[head] if idx.shape[0] else np.zeros(max(ptr.shape[0] - 1, 0), np.int64)
         return cls(
             learner=_i64(learner),
             skill=first,
@@ -220,10 +222,15 @@ class ResponseLog:
         return self.take(np.flatnonzero(mask))
 
 
+_ONE = (str, int, np.integer)
+
+
 def skill_list(skill: Any) -> list[str]:
     """The skill ids of one answer as the online API accepts them: one id
     (``str``/``int``) or a sequence of ids; duplicates dropped, order kept."""
-    if isinstance(skill, str | int | np.integer):
+    if type(skill) is str:
+        return [skill]
+    if isinstance(skill, _ONE):
         return [str(skill)]
     out: list[str] = []
     for s in skill:
