@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trellis.evidence.views import assessments, mastery, practice, refit
+from trellis.evidence.views import assessments, mastery, model_card, practice, refit
 
 urlpatterns = [
     path("competencies/", mastery.my_competencies, name="my-competencies"),
@@ -40,4 +40,9 @@ urlpatterns = [
         name="response-self-rate",
     ),
     path("practice/<int:competency_id>/", practice.practice, name="practice"),
+    path(
+        "schools/<int:school_id>/mastery-model/",
+        model_card.mastery_model_card,
+        name="mastery-model-card",
+    ),
 ]
