@@ -37,7 +37,10 @@ def test_digest_goes_to_guardians_with_both_parts(world, other_world, family):
         assert str(world.other_learner) not in part
         assert "s1_Upcoming quiz A" in part and "s1_Overdue quiz A" in part
         assert "One thing to ask your child about" in part
-        assert "How is your goal “Goal of s1_learner” going?" in part
+        # One right answer this week took 6.RP.1 from not started to familiar
+        # (the mastery history), so that is what to ask about.
+        assert "Moved up: s16.RP.1 (Not started → Familiar)" in part
+        assert "Ask them to show you how they do: s16.RP.1" in part
     assert "<h2>" in html and "<h2>" not in message.body
 
 

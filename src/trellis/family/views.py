@@ -4,6 +4,8 @@ the child's individual plan writes a line in the plan's read log."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -30,9 +32,11 @@ def family_home(request: HttpRequest) -> HttpResponse:
 
 
 def _live_context(child) -> dict[str, object]:
+    now = timezone.now()
     return {
         "child": child,
-        "mastery": selectors.mastery_of(child),
+        "mastery": selectors.mastery_of(child, now=now),
+        "changes": selectors.changes_since(child, now - dt.timedelta(days=selectors.RECENT_DAYS)),
         "updated_at": timezone.now(),
         "poll_seconds": POLL_SECONDS,
     }

@@ -7,6 +7,7 @@ from trellis.evidence.models.assessment import (
     AssessmentItem,
     Attempt,
 )
+from trellis.evidence.models.history import MasteryChange
 from trellis.evidence.models.mastery_state import MasteryModel, MasteryRecord
 from trellis.evidence.models.response import Response, RubricScore
 
@@ -15,6 +16,7 @@ __all__ = [
     "AssessmentAssignment",
     "AssessmentItem",
     "Attempt",
+    "MasteryChange",
     "MasteryModel",
     "MasteryRecord",
     "Response",

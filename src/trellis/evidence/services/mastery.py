@@ -19,6 +19,7 @@ from trellis.evidence import mastery
 from trellis.evidence.models import MasteryModel, MasteryRecord, Response, RubricScore
 from trellis.evidence.models import mastery_state as lv
 from trellis.evidence.models import response as r
+from trellis.evidence.services import history
 from trellis.people.models import School
 
 
@@ -80,7 +81,7 @@ _INSERT_MISSING = (
 _OF_ITEM = f"SELECT competency_id AS cid FROM {_LINKS} WHERE item_id = %s"
 _OF_IDS = f"SELECT id AS cid FROM {Competency._meta.db_table} WHERE id IN ({{marks}})"
 _SELECT_LOCKED = (
-    f"SELECT competency_id, state, correct FROM {_RECORDS} "
+    f"SELECT competency_id, state, correct, level, probability FROM {_RECORDS} "
     "WHERE learner_id = %s AND competency_id IN (SELECT cid FROM ({wanted}) wanted) "
     "ORDER BY competency_id"
 )
@@ -101,6 +102,9 @@ class LockedRecord:
     competency_id: int
     state: dict
     correct: int
+    #: As the previous writer left it (for the mastery history).
+    level: str = lv.NOT_STARTED
+    probability: float = 0.0
 
 
 def item_competency_ids(item_id: int) -> list[int]:
@@ -150,8 +154,10 @@ def lock_records(
             competency_id=cid,
             state=state_field.from_db_value(state, None, connection) or {},
             correct=correct,
+            level=level,
+            probability=probability,
         )
-        for cid, state, correct in rows
+        for cid, state, correct, level, probability in rows
     ]
 
 
@@ -265,7 +271,12 @@ def mastery_fit_school(*, school: School) -> MasteryModel:
     )
     fitted.row_id = row.pk
     mastery.forget_cached_model(school.pk)
+    learners = {o.learner_id for o in observations}
+    before = history.snapshot(learner_ids=learners)
     records_rebuild(school=school, model=fitted, observations=observations)
+    history.changes_record(
+        before=before, after=history.snapshot(learner_ids=learners), cause=history.CAUSE_REFIT
+    )
     return row
 
 
