@@ -196,6 +196,9 @@ class FlagOut(Schema):
     competency: str | None
     evidence: str
     since: dt.datetime
+    #: What the flag is based on (the answers since the lesson start, the
+    #: threshold, or the mastery record).
+    basis: str
 
 
 class HandleIn(Schema):
@@ -489,6 +492,7 @@ def live_flags(
                 competency=f.flag.competency,
                 evidence=f.flag.evidence,
                 since=f.flag.since,
+                basis=f.basis,
             )
             for f in view.flags
         ],
