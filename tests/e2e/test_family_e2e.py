@@ -84,3 +84,19 @@ def test_spanish_and_phone_width(page, live_server, sign_in, screenshot, family_
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page is {width}px wide on a 375px phone"
     screenshot("family-child-es-phone")
+
+
+def test_weekly_digest_reads_real_changes(page, screenshot, family_world):
+    """The digest's HTML, as a mail client shows it, at 1280 and 390 px."""
+    from trellis.family import digest
+
+    world, _, curriculum = family_world
+    for _ in range(3):
+        answer(world.learner, curriculum.prereq_item, True)
+    _subject, _text, html = digest.digest_render(world.guardian)
+    assert f"Moved up: {curriculum.prereq.code} (Not started → " in html
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.set_content(html)
+        expect(page.get_by_text("One thing to ask your child about").first).to_be_visible()
+        screenshot(f"family-digest-{width}")
