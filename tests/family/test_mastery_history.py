@@ -119,3 +119,31 @@ def test_guardian_view_shows_this_weeks_changes(world):
         client_for(world.teacher).get(f"/family/children/{world.learner.pk}/live/").status_code
         == 404
     )
+
+
+def test_history_rebuilt_from_evidence_matches_the_history_recorded_live(world):
+    c = make_curriculum(world.school)
+    pattern = [False, True, True, False, True, True, True, True]
+    for correct in pattern:
+        answer(world.learner, c.prereq_item, correct)
+        answer(world.sibling, c.objective_item, not correct)
+
+    def rows():
+        return list(
+            MasteryChange.objects.order_by(
+                "learner_id", "competency_id", "changed_at", "pk"
+            ).values_list("learner_id", "competency_id", "from_level", "to_level", "cause")
+        )
+
+    live = rows()
+    assert live and {r[-1] for r in live} == {h.CAUSE_ANSWER}
+    assert h.history_rebuild(school_id=world.school.pk) == len(live)
+    assert rows() == live
+    # Each chain ends at the record's level.
+    for record in MasteryRecord.objects.all():
+        last = (
+            MasteryChange.objects.filter(learner=record.learner, competency=record.competency)
+            .order_by("changed_at", "pk")
+            .last()
+        )
+        assert last.to_level == record.level

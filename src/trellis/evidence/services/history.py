@@ -24,6 +24,7 @@ __all__ = [
     "Snapshot",
     "State",
     "changes_record",
+    "history_rebuild",
     "snapshot",
 ]
 
@@ -89,3 +90,59 @@ def changes_record(
     if rows:
         MasteryChange.objects.bulk_create(rows, batch_size=2000)
     return rows
+
+
+def history_rebuild(*, school_id: int) -> int:
+    """Rebuild the school's mastery history from its evidence: replay each
+    learner's effective evidence on each competency in time order through
+    the school's current model, and keep each change of level as caused by
+    the answer that made it, dated when it was given. Replaces the school's
+    learners' earlier history; returns the number of changes. For evidence
+    that arrived in bulk (an import, the demo's simulation), whose records
+    were computed by a refit."""
+    from trellis.evidence import mastery
+    from trellis.evidence.models import Response
+    from trellis.evidence.services.mastery import _item_competencies, effective_outcomes
+
+    model = mastery.model_for_school(school_id)
+    responses = Response.objects.filter(school_id=school_id)
+    outcomes = effective_outcomes(responses)
+    rows = list(
+        responses.filter(corrections__isnull=True)
+        .order_by("recorded_at", "pk")
+        .values_list("pk", "recorded_at")
+    )
+    by_item = _item_competencies(o[1] for o in outcomes)
+    engine = model.engine
+    states: dict[tuple[int, int], object] = {}
+    levels: dict[tuple[int, int], State] = {}
+    changes = []
+    for learner_id, item_id, correct, order in outcomes:
+        response_id, at = rows[order]
+        for cid in by_item[item_id]:
+            key = (learner_id, cid)
+            if key not in states:
+                states[key] = engine.init_state()
+            state = states[key]
+            engine.update(state, str(cid), bool(correct))
+            p = float(engine.mastery(state, str(cid)))
+            new = State(mastery.level_for(p, int(engine.attempts(state, str(cid)))), p)
+            old = levels.get(key, NONE)
+            if new.level != old.level:
+                changes.append(
+                    MasteryChange(
+                        learner_id=learner_id,
+                        competency_id=cid,
+                        from_level=old.level,
+                        to_level=new.level,
+                        from_probability=old.probability,
+                        to_probability=new.probability,
+                        cause=CAUSE_ANSWER,
+                        response_id=response_id,
+                        changed_at=at,
+                    )
+                )
+            levels[key] = new
+    MasteryChange.objects.filter(learner_id__in={k[0] for k in levels}).delete()
+    MasteryChange.objects.bulk_create(changes, batch_size=2000)
+    return len(changes)
