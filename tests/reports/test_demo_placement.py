@@ -62,3 +62,11 @@ def _demo_groupings_come_from_the_engine():
             tuple(p.interest_tags) for p in LearnerProfile.objects.filter(learner_id__in=learners)
         }
         assert len(tags) >= 5, (name, tags)
+    # 6C's help requests have replies, some thanked and resolved.
+    from trellis.personalization.models.network import HelpReply, HelpRequest
+
+    six_c = SchoolClass.objects.get(name="Maths 6C").enrollments.values("learner_id")
+    asked = HelpRequest.objects.filter(learner_id__in=six_c)
+    assert HelpReply.objects.filter(request__in=asked).exists()
+    assert asked.filter(resolved_at__isnull=False).exists()
+    assert asked.filter(resolved_at__isnull=True).exists()

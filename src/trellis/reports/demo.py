@@ -285,9 +285,18 @@ def run_personalized(school_class: SchoolClass, competencies: Sequence[Competenc
         if peer.pk != learner.pk:
             link = network.network_add(learner=learner, username=peer.username, kind=PEER)
             network.network_accept(link=link)  # demo peers have accepted
-            network.help_request_send(
+            request = network.help_request_send(
                 learner=learner, message="Can you check my ratio table?", competency=comp
             )
+            if k % 3 != 2:  # most requests get an answer; some are thanked and resolved
+                reply = network.help_reply(
+                    request=request,
+                    author=peer,
+                    text="Your table is right; check the units in the last row.",
+                )
+                if k % 3 == 0:
+                    network.help_thank(reply=reply)
+                    network.help_resolve(request=request)
     for n in range(2):
         _check(school_class, f"Self-check {n + 1}: how sure am I?", AS_LEARNING, competencies[:2])
 
