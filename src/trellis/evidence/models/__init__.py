@@ -8,7 +8,7 @@ from trellis.evidence.models.assessment import (
     Attempt,
 )
 from trellis.evidence.models.history import MasteryChange
-from trellis.evidence.models.mastery_state import MasteryModel, MasteryRecord
+from trellis.evidence.models.mastery_state import LearnerModelState, MasteryModel, MasteryRecord
 from trellis.evidence.models.response import Response, RubricScore
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "AssessmentAssignment",
     "AssessmentItem",
     "Attempt",
+    "LearnerModelState",
     "MasteryChange",
     "MasteryModel",
     "MasteryRecord",

@@ -16,14 +16,16 @@ from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.scoring import check_rubric_points, score_answer
 from trellis.evidence import mastery
-from trellis.evidence.models import Attempt, Response, RubricScore
+from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
 from trellis.evidence.models import response as r
 from trellis.evidence.services import history
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
 from trellis.evidence.services.mastery import (
     item_competency_ids,
+    lock_learner_states,
     lock_records,
     mastery_recompute,
+    save_learner_states,
     save_records,
 )
 from trellis.people.models import User
@@ -76,6 +78,11 @@ def _apply_evidence(
     cause "answer": one more insert, only when a level changed). ``before_out``, when
     given, receives each competency's level and probability before."""
     model = mastery.model_for_school(school_id)
+    if model.per_learner:
+        return _apply_per_learner(
+            model, school_id=school_id, learner_id=learner_id, correct=correct, item_id=item_id,
+            competency_ids=competency_ids, response_id=response_id, at=at, before_out=before_out,
+        )  # fmt: skip
     out: dict[int, mastery.Estimate] = {}
     written = []
     locked = lock_records(learner_id=learner_id, item_id=item_id, competency_ids=competency_ids)
@@ -110,6 +117,79 @@ def recompute_with_history(
     mastery_recompute(learner_id=learner_id, competency_ids=competency_ids, school_id=school_id)
     after = history.snapshot(learner_ids=[learner_id], competency_ids=competency_ids)
     history.changes_record(before=before, after=after, cause=cause, response_id=response_id)
+
+
+def _apply_per_learner(
+    model: mastery.SchoolModel,
+    *,
+    school_id: int,
+    learner_id: int,
+    correct: bool,
+    item_id: int | None,
+    competency_ids: Iterable[int],
+    response_id: int | None = None,
+    at: dt.datetime | None = None,
+    before_out: dict[int, history.State] | None = None,
+) -> dict[int, mastery.Estimate]:
+    """The same for a model whose state spans the learner's skills: lock the
+    learner's state, then the records; one update with the answer; write
+    both back. Five statements. If the stored state was built by another
+    fit (a process still holding the previous model for up to
+    ``MODEL_CHECK_SECONDS``), the learner's records are rebuilt from their
+    evidence instead — this answer is already saved, so it is included."""
+    stored = lock_learner_states([learner_id])[learner_id]
+    records = lock_records(
+        learner_id=learner_id, item_id=item_id, competency_ids=competency_ids, all_of_learner=True
+    )
+    answered = [record.competency_id for record in records if record.wanted]
+    if not answered:
+        return {}
+    if not mastery.learner_state_is_current(model, stored):
+        mastery_recompute(learner_id=learner_id, competency_ids=answered, school_id=school_id)
+        return {
+            rec.competency_id: mastery.Estimate(
+                probability=rec.probability, attempts=rec.attempts, level=rec.level, state=rec.state
+            )
+            for rec in MasteryRecord.objects.filter(
+                learner_id=learner_id, competency_id__in=answered
+            )
+        }
+    tracker = mastery.Tracker(model, learner_state=stored)
+    tracker.feed([str(cid) for cid in answered], correct, item_id)
+    # The answer moves every estimate of the learner (overall counts, the
+    # previous answer, ability), so every record is written.
+    estimates = {
+        record.competency_id: tracker.estimate(str(record.competency_id)) for record in records
+    }
+    save_records(
+        learner_id=learner_id,
+        estimates=[
+            (
+                record.competency_id,
+                estimates[record.competency_id],
+                record.correct + int(correct and record.wanted),
+            )
+            for record in records
+        ],
+    )
+    save_learner_states({learner_id: tracker.learner_state})
+    before = {
+        (learner_id, rec.competency_id): history.State(rec.level, rec.probability)
+        for rec in records
+    }
+    history.changes_record(
+        before=before,
+        after={
+            (learner_id, cid): history.State(e.level, e.probability) for cid, e in estimates.items()
+        },
+        cause=history.CAUSE_ANSWER,
+        response_id=response_id,
+        at=at,
+    )
+    if before_out is not None:
+        for cid in answered:
+            before_out[cid] = before.get((learner_id, cid), history.NONE)
+    return {cid: estimates[cid] for cid in answered}
 
 
 def _check_attempt(attempt: Attempt, learner: User, item: Item, now: dt.datetime) -> None:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("curriculum", "0001_initial"),
-        ("evidence", "0001_initial"),
+        ("evidence", "0002_mastery_model_selection_and_learner_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
