@@ -60,6 +60,12 @@ class BenchmarkProgress:
     benchmark: Benchmark
     progress: float
     source: str  # "mastery", "check-in" or "none"
+    #: The check-in at which it was first met; once met it stays met.
+    met_on: dt.date | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.met_on is not None
 
     @property
     def percent(self) -> int:
@@ -83,12 +89,15 @@ def benchmark_progress(goal: Goal) -> list[BenchmarkProgress]:
         .values_list("benchmark_id", "progress")
     ):
         latest[bid] = progress
+    met_on = {m.benchmark.pk: m.on for m in benchmarks_met_in(goal)}
     out = []
     for b in benchmarks:
+        met = met_on.get(b.pk)
         if b.competency_id:
-            out.append(BenchmarkProgress(b, mastery.get(b.competency_id, 0.0), "mastery"))
+            value = 1.0 if met else mastery.get(b.competency_id, 0.0)
+            out.append(BenchmarkProgress(b, value, "mastery", met))
         elif b.pk in latest:
-            out.append(BenchmarkProgress(b, latest[b.pk], "check-in"))
+            out.append(BenchmarkProgress(b, 1.0 if met else latest[b.pk], "check-in", met))
         else:
             out.append(BenchmarkProgress(b, 0.0, "none"))
     return out
@@ -427,17 +436,26 @@ class BenchmarkMet:
     on: dt.date  # the check-in at which it was first met
 
 
-def benchmarks_met(learner_ids: Iterable[int], until: dt.date) -> list[BenchmarkMet]:
-    """Each benchmark of the learners' goals met on or before ``until``,
-    once, on the day it was first met; it stays met after."""
+def _first_met(checks: QuerySet[BenchmarkCheck]) -> list[BenchmarkMet]:
     first: dict[int, BenchmarkMet] = {}
-    for check in (
-        BenchmarkCheck.objects.filter(
-            checkin__goal__learner_id__in=list(learner_ids), checkin__on__lte=until
-        )
-        .select_related("benchmark__goal__learner", "checkin")
-        .order_by("checkin__on", "pk")
+    for check in checks.select_related("benchmark__goal__learner", "checkin").order_by(
+        "checkin__on", "pk"
     ):
         if check.benchmark_id not in first and benchmark_met(check.progress, check.source):
             first[check.benchmark_id] = BenchmarkMet(check.benchmark, check.checkin.on)
     return list(first.values())
+
+
+def benchmarks_met(learner_ids: Iterable[int], until: dt.date) -> list[BenchmarkMet]:
+    """Each benchmark of the learners' goals met on or before ``until``,
+    once, on the day it was first met; it stays met after."""
+    return _first_met(
+        BenchmarkCheck.objects.filter(
+            checkin__goal__learner_id__in=list(learner_ids), checkin__on__lte=until
+        )
+    )
+
+
+def benchmarks_met_in(goal: Goal) -> list[BenchmarkMet]:
+    """The goal's benchmarks met so far, each on the day first met."""
+    return _first_met(BenchmarkCheck.objects.filter(checkin__goal=goal))
