@@ -76,6 +76,7 @@ def continuum(request: HttpRequest) -> HttpResponse:
                     }
                     for t in row.sources
                 ],
+                "none": [t.label for t in row.sources if not t.decisions],
             }
             for row in result.report.rows
         ]
