@@ -102,9 +102,9 @@ def test_whole_class_alike_with_weekly_tests_is_none_of_the_three():
     assert report.label == WHOLE_CLASS_LABEL
     assert report.shares == pytest.approx((1.0, 0.0, 0.0, 0.0))
     assert report.position is None
-    assert report.rests_on == ("Who designs", "Progress")
+    assert report.rests_on == ("Who designs", "Resources and tools", "Progress")
     assert row(report, "assessment").learner_days == 4 * 20
-    assert row(report, "resources").label == NOT_ENOUGH
+    assert row(report, "support").label == NOT_ENOUGH
 
 
 @pytest.mark.parametrize(
@@ -192,7 +192,7 @@ def test_assessment_alone_never_places_a_class():
     assert row(report, "assessment").label == "mostly personalization"
     # The calendar of tests is the same for everyone: whole-class, not personalization.
     assert report.label == WHOLE_CLASS_LABEL
-    assert report.rests_on == ("Who designs", "Progress")
+    assert report.rests_on == ("Who designs", "Resources and tools", "Progress")
     assert report.shares == pytest.approx((1.0, 0.0, 0.0, 0.0))
 
 

@@ -118,8 +118,8 @@ ROWS: tuple[RowDefinition, ...] = (
     RowDefinition(
         "resources",
         "Resources and tools",
-        "Who chose the resources: the teacher for a group, the teacher for one "
-        "learner, or the learner.",
+        "Who chose the resources: the same for the whole class, the teacher for a "
+        "group, the teacher for one learner, or the learner.",
     ),
     RowDefinition(
         "support",
@@ -160,7 +160,7 @@ SOURCES: tuple[SourceDefinition, ...] = (
         "class_assessments",
         "assessments given to the whole class",
         WHOLE_CLASS,
-        ("who_designs", "objectives", "progress", "assessment"),
+        ("who_designs", "objectives", "resources", "progress", "assessment"),
     ),
     SourceDefinition(
         "class_sequences",
@@ -199,6 +199,9 @@ SOURCES: tuple[SourceDefinition, ...] = (
         "module sequences set for one learner",
         INDIVIDUALIZATION,
         ("who_designs",),
+    ),
+    SourceDefinition(
+        "teacher_paths", "paths a teacher set for one learner", INDIVIDUALIZATION, ("who_designs",)
     ),
     SourceDefinition(
         "specific_objectives", "specific objectives in plans", INDIVIDUALIZATION, ("objectives",)

@@ -435,7 +435,17 @@ def _personalization(ctx: _Ctx) -> None:
                     f"chose the resource “{c.resource.title}” for {c.competency.code}",
                     url,
                 )
-        elif c.resource:
+            continue
+        ctx.add(
+            "teacher_paths",
+            f"path:{c.pk}",
+            day,
+            [c.learner],
+            c.chosen_by_user,
+            f"set {c.learner}'s path to {what}",
+            url,
+        )
+        if c.resource:
             ctx.add(
                 "teacher_resources",
                 f"path:{c.pk}",
@@ -549,8 +559,10 @@ def facts_of(records: dict[str, list[Record]]) -> list[DayFact]:
 
 #: What each kind of record is, for the records page and the about page.
 RECORD_NOTES: dict[str, str] = {
-    "class_assessments": "Assessments given to the whole class (no group or learner targets); "
-    "they govern the day of every enrolled learner unless something more specific did.",
+    "class_assessments": "Assessments given to the whole class (no group or learner targets): "
+    "the same design, objectives and material for everyone, moving the class on by the "
+    "calendar; they govern the day of every enrolled learner unless something more specific "
+    "did.",
     "class_sequences": "Learners placed on the class's default module sequence: one decision "
     "for the class, not one sequence per learner.",
     "lesson_objectives": "Each grouping's lesson objective, the same for the whole class.",
@@ -568,6 +580,7 @@ RECORD_NOTES: dict[str, str] = {
     "specific_objectives": "Specific objectives in individual plans, on their baseline date.",
     "teacher_goals": "Goals a teacher set for a learner.",
     "teacher_resources": "Resources a teacher chose for one learner.",
+    "teacher_paths": "Path choices a teacher made for one learner.",
     "support_sessions": "Logged one-on-one support sessions.",
     "help_to_teacher": "Help requests sent only to the learner's teachers (one request, "
     "whatever the number of recipients).",
