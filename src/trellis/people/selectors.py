@@ -154,3 +154,26 @@ def teacher_learner_pairs(learner_ids: Iterable[int]) -> set[tuple[int, int]]:
 def names_of(user_ids: Iterable[int]) -> dict[int, str]:
     """How each person is shown, by id."""
     return {u.pk: str(u) for u in User.objects.filter(pk__in=list(user_ids))}
+
+
+def learner_school(learner: User) -> School | None:
+    """The school where the person is a learner (the first, if several)."""
+    membership = (
+        Membership.objects.filter(user=learner, role=roles.LEARNER)
+        .select_related("school")
+        .order_by("pk")
+        .first()
+    )
+    return membership.school if membership else None
+
+
+def school_class_ids(school: School) -> list[int]:
+    return list(SchoolClass.objects.filter(school=school).values_list("pk", flat=True))
+
+
+def school_learner_ids(school: School) -> list[int]:
+    return list(
+        Membership.objects.filter(school=school, role=roles.LEARNER).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -28,9 +28,8 @@ from trellis.engine.continuum import SOURCE_BY_KEY, DayFact
 from trellis.evidence import selectors as evidence_selectors
 from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING, TARGET_CLASS
 from trellis.individualization import selectors as indiv_selectors
-from trellis.people import roles
 from trellis.people import selectors as people_selectors
-from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
+from trellis.people.models import School, SchoolClass, User
 from trellis.personalization import selectors as p13n_selectors
 
 CLASS, LEARNER, SCHOOL = "class", "learner", "school"
@@ -71,18 +70,12 @@ def class_scope(school_class: SchoolClass) -> Scope:
 
 
 def learner_scope(learner: User) -> Scope:
-    enrollments = Enrollment.objects.filter(learner=learner, active=True).select_related(
-        "school_class__school"
-    )
-    classes = [e.school_class for e in enrollments]
-    membership = Membership.objects.filter(user=learner, role=roles.LEARNER).select_related(
-        "school"
-    )
-    school = classes[0].school if classes else membership.first().school  # type: ignore[union-attr]
+    classes = list(people_selectors.classes_attended_by(learner))
+    school = classes[0].school if classes else people_selectors.learner_school(learner)
     return Scope(
         LEARNER,
         str(learner),
-        school,
+        school,  # type: ignore[arg-type]
         frozenset(c.pk for c in classes),
         frozenset([learner.pk]),
         learner=learner,
@@ -91,12 +84,13 @@ def learner_scope(learner: User) -> Scope:
 
 
 def school_scope(school: School) -> Scope:
-    classes = SchoolClass.objects.filter(school=school).values_list("pk", flat=True)
-    learners = Membership.objects.filter(school=school, role=roles.LEARNER).values_list(
-        "user_id", flat=True
-    )
     return Scope(
-        SCHOOL, str(school), school, frozenset(classes), frozenset(learners), obj_id=school.pk
+        SCHOOL,
+        str(school),
+        school,
+        frozenset(people_selectors.school_class_ids(school)),
+        frozenset(people_selectors.school_learner_ids(school)),
+        obj_id=school.pk,
     )
 
 
