@@ -53,8 +53,10 @@ def test_a_plan_saved_many_times_is_one_plan(world):
 def test_one_request_to_three_people_is_one_request(world):
     peers = enrol_more(world.class_a, 2, prefix="peer")
     for peer in peers:
-        network.network_add(learner=world.learner, username=peer.username, kind=PEER)
-    network.network_add(learner=world.learner, username=world.teacher.username, kind=TEACHER)
+        link = network.network_add(learner=world.learner, username=peer.username, kind=PEER)
+        network.network_accept(link=link)
+    link = network.network_add(learner=world.learner, username=world.teacher.username, kind=TEACHER)
+    network.network_accept(link=link)
     network.help_request_send(learner=world.learner, message="Stuck on ratios")
     to_network = _tally(world.class_a, "support", "help_to_network")
     assert (to_network.decisions, to_network.learner_days) == (1, 1)

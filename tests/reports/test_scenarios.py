@@ -136,7 +136,8 @@ class Scenario:
                     )
                 if learner.pk not in self.networked:
                     peer = self.learners[(k + 1) % N]
-                    network.network_add(learner=learner, username=peer.username, kind=PEER)
+                    link = network.network_add(learner=learner, username=peer.username, kind=PEER)
+                    network.network_accept(link=link)
                     self.networked.add(learner.pk)
                 reflection.path_choose(
                     learner=learner,

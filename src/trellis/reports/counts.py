@@ -488,10 +488,10 @@ def _personalization(ctx: _Ctx) -> None:
         ctx.add(
             "network_added",
             f"network:{nm.pk}",
-            ctx.day(nm.created_at),
+            ctx.day(nm.accepted_at or nm.created_at),
             [nm.learner],
             nm.learner,
-            f"added {nm.member} to their network ({nm.get_kind_display().lower()})",
+            f"added {nm.member} to their network ({nm.get_kind_display().lower()}), who accepted",
             reverse("learner-detail", args=[nm.learner_id]),
         )
     for met in p13n_selectors.benchmarks_met(ids, ctx.end):
@@ -587,7 +587,8 @@ RECORD_NOTES: dict[str, str] = {
     "learner_resources": "Resources the learner chose.",
     "help_to_network": "Help requests that reached someone other than the learner's teachers "
     "(one request, whatever the number of recipients).",
-    "network_added": "People added to a learner's network.",
+    "network_added": "People who accepted a place in a learner's network (on the day they "
+    "accepted).",
     "benchmarks_met": "Benchmarks met, once, on the check-in where the learner rated them full "
     "or their competency had reached the mastered level; they stay met.",
     "goal_checkins": "Check-ins on the learner's goals (assessment AS learning).",
