@@ -3,7 +3,9 @@ ready to learn, recent evidence, a class's heat map, assessments to take."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
@@ -430,4 +432,22 @@ def model_card(school) -> ModelCard:
         calibration=[CalibrationBin(**b) for b in selection.get("calibration", [])],
         meaning=mastery.model_meaning(name),
         selection_note=str(note),
+    )
+
+
+# --- For the continuum report ------------------------------------------------
+
+
+def class_assessments_opened(
+    class_ids: Iterable[int], lo: datetime, hi: datetime
+) -> QuerySet[Assessment]:
+    """Assessments of the classes opening in [lo, hi), with the competencies
+    they draw on loaded (``draw_competencies`` and the items')."""
+    return (
+        Assessment.objects.filter(
+            school_class_id__in=list(class_ids), opens_at__gte=lo, opens_at__lt=hi
+        )
+        .select_related("school_class", "created_by")
+        .prefetch_related("draw_competencies", "items__competencies", "assignments")
+        .order_by("opens_at", "pk")
     )
