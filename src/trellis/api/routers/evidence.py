@@ -39,6 +39,8 @@ class AssessmentIn(Schema):
     draw_count: int | None = None
     draw_competency_ids: list[int] = []
     time_limit_minutes: int | None = None
+    #: When it opens (default: now); the continuum report dates it by this.
+    opens_at: dt.datetime | None = None
     closes_at: dt.datetime | None = None
     instructions: str = ""
     #: Assign to these learners of the class only (else the whole class).
@@ -239,6 +241,7 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
         draw_count=payload.draw_count,
         draw_competencies=[access_competency(request.user, c) for c in payload.draw_competency_ids],
         time_limit_minutes=payload.time_limit_minutes,
+        opens_at=payload.opens_at,
         closes_at=payload.closes_at,
         instructions=payload.instructions,
         assign_class=not learners,
