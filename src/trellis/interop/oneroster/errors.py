@@ -8,6 +8,20 @@ from dataclasses import dataclass
 
 # The archive and its manifest.
 NOT_A_ZIP = "The upload is not a readable zip archive ({error})."
+TOO_MANY_ENTRIES = "The zip holds {count} entries; a OneRoster zip may hold at most {limit}."
+ENTRY_NAME_TOO_LONG = (
+    "The zip entry {name!r} has a name {length} characters long; at most {limit} are read."
+)
+ENTRY_UNSAFE_PATH = (
+    "The zip entry {name!r} is an absolute path or climbs out of the archive with '..'; "
+    "put the OneRoster files at the top of the zip."
+)
+ENTRY_TWICE = "The zip holds {base} twice ({first!r} and {second!r}); keep one."
+TOO_LARGE = (
+    "The zip's files decompress to more than {limit} together; Trellis reads at most that "
+    "much from one OneRoster upload. Split the roster or use delta files."
+)
+TOO_MANY_PROBLEMS = "Reading stopped after {count} problems in this file; fix these and try again."
 MISSING_MANIFEST = "The zip has no manifest.csv."
 MANIFEST_BAD_HEADER = "manifest.csv must start with the header propertyName,value."
 MANIFEST_MISSING_PROPERTY = "manifest.csv has no {property} row."
@@ -95,9 +109,30 @@ class Problem:
         }
 
 
+#: How many problems a report lists; the rest are counted ("and 12 more").
+REPORTED_PROBLEMS = 100
+
+
 class RosterRefused(Exception):
-    """The file was refused; nothing was written. ``problems`` lists every reason."""
+    """The file was refused; nothing was written. ``problems`` lists every
+    reason; ``shown`` the first ``REPORTED_PROBLEMS`` of them and ``more``
+    how many a report leaves out."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__(f"The OneRoster file was refused: {len(self.problems)} problem(s).")
+
+    @property
+    def shown(self) -> list[Problem]:
+        return self.problems[:REPORTED_PROBLEMS]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.problems) - REPORTED_PROBLEMS)
+
+    def report(self) -> list[str]:
+        """The problems as lines: the first ``REPORTED_PROBLEMS``, then "… and N more"."""
+        lines = [str(problem) for problem in self.shown]
+        if self.more:
+            lines.append(f"… and {self.more} more problem(s) not listed.")
+        return lines
