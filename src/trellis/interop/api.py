@@ -238,9 +238,10 @@ def oneroster_import(request: HttpRequest, file: UploadedFile = ROSTER_FILE, dry
 
 
 @router.post("/oneroster/export", url_name="oneroster-export-api")
-def oneroster_export(request: HttpRequest, claim: bool = True):
-    """The whole roster as a OneRoster 1.2 CSV zip (bulk). With ``claim``
-    (the default) records made in Trellis are first given sourcedIds."""
+def oneroster_export(request: HttpRequest, claim: bool = False):
+    """The whole roster as a OneRoster 1.2 CSV zip (bulk). With
+    ``claim=true`` records made in Trellis are first given sourcedIds (source
+    ``trellis``) and exported too."""
     if not request.user.has_perm("interop.export_roster"):
         raise PermissionDenied(FORBIDDEN)
     buffer = io.BytesIO()

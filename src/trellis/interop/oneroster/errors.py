@@ -55,6 +55,10 @@ BAD_DATETIME = "{value!r} is not an ISO 8601 date and time (for example 2026-08-
 DATE_ORDER = "{column} {value} is before {start_column} {start}."
 BAD_CHOICE = "{value!r} is not a valid {column}; use one of: {choices}."
 TOO_LONG = "{column} is {length} characters long; Trellis keeps at most {limit}."
+OTHER_SOURCE = (
+    "{kind} {value!r} came from {owner}; this file comes from {source}, which may not "
+    "change it. Import the file of the system the record came from."
+)
 UNKNOWN_REFERENCE = "{column} {value!r} matches no {target} in this file or in earlier imports."
 NOT_A_SCHOOL = "{column} {value!r} is an org of type {type!r}, not a school."
 ENROLLMENT_OTHER_SCHOOL = (
@@ -78,6 +82,14 @@ ENROLLED_WITHOUT_ROLE = (
 # Not refusals: what the report mentions.
 IGNORED_FILE = "{filename} is accepted and not read."
 UNREAD_FILE = "{filename} is in the zip but the manifest marks it absent; it was not read."
+OPERATOR_KEPT = (
+    "The account {username!r} is a site operator's and stays active; the file would "
+    "have deactivated it."
+)
+OTHER_SOURCES_KEPT = (
+    "{count} records from other sources ({sources}) are not in this bulk file and were "
+    "left as they are."
+)
 UNMAPPED_ROLES = "{count} role rows of kinds Trellis gives no role to ({roles}) were kept."
 CLASS_SEVERAL_TERMS = "{count} classes list several terms; each is placed in its first term."
 

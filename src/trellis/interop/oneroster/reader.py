@@ -31,6 +31,7 @@ MAX_LENGTHS: dict[tuple[str, str], int] = {
     ("users", "email"): 254,
 }
 SOURCED_ID_MAX = 255
+SOURCE_MAX = 100
 
 DATE_COLUMNS = {
     "academicSessions": ("startDate", "endDate"),
@@ -92,6 +93,16 @@ class Bundle:
 
     def mode(self, name: str) -> str:
         return self.modes.get(name, spec.ABSENT)
+
+    @property
+    def source(self) -> str:
+        """The system the file comes from: the manifest's ``source.systemCode``,
+        else its ``source.systemName``, else blank."""
+        for prop in ("source.systemCode", "source.systemName"):
+            value = self.manifest.get(prop, "").strip()
+            if value:
+                return value[:SOURCE_MAX]
+        return ""
 
 
 def parse_date(value: str) -> dt.date | None:
