@@ -197,6 +197,11 @@ def judge(
     status = response.status_code
     if operation is not None:
         findings.statuses.add((operation.label, status))
+        if status not in operation.documented:
+            findings.problems.append(
+                f"{label}: {status} is not among the documented statuses "
+                f"{sorted(operation.documented)}"
+            )
     if status >= 500:
         findings.problems.append(f"{label}: {status} (server error)")
     if foreign is not None and foreign.marker.lower().encode() in body.lower():
