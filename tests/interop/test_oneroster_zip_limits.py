@@ -175,3 +175,12 @@ def test_the_command_prints_the_first_hundred_problems(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == REPORTED_PROBLEMS + 1
     assert err[-1].startswith("… and ") and err[-1].endswith(" more problem(s) not listed.")
+
+
+def test_a_nul_character_is_refused_with_its_line():
+    files = district_entries()
+    lines = files["users.csv"].split(b"\n")
+    lines[2] = lines[2].replace(b",", b",\x00", 1)
+    files["users.csv"] = b"\n".join(lines)
+    problems = refused(zip_of(files)).problems
+    assert Problem("users.csv", 3, "", errors.NUL_CHARACTER) in problems

@@ -40,6 +40,7 @@ EMPTY_FILE = "The file has no header row."
 MISSING_COLUMN = "Required column {column} is missing from the header."
 DUPLICATE_COLUMN = "Column {column} appears more than once in the header."
 EXTRA_FIELDS = "The row has {count} fields; the header has {expected}."
+NUL_CHARACTER = "The file contains a NUL character (byte 0), which Trellis cannot store."
 BAD_CSV = "The file is not valid CSV ({error})."
 
 # A row's values.
