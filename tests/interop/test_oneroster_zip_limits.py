@@ -184,3 +184,21 @@ def test_a_nul_character_is_refused_with_its_line():
     files["users.csv"] = b"\n".join(lines)
     problems = refused(zip_of(files)).problems
     assert Problem("users.csv", 3, "", errors.NUL_CHARACTER) in problems
+
+
+def test_the_page_and_the_api_list_the_first_hundred_problems(client, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    operator = User.objects.create_user("op", password="x", is_superuser=True)
+    client.force_login(operator)
+    upload = many_bad_users(300)
+    upload.name = "bad.zip"
+    page = client.post("/interop/oneroster/", {"file": upload})
+    assert page.status_code == 422
+    total = page.context["problem_count"]
+    assert total >= 300 and len(page.context["problems"]) == REPORTED_PROBLEMS
+    assert f"{total - REPORTED_PROBLEMS} more problems, not listed" in page.content.decode()
+    upload.seek(0)
+    answer = client.post("/api/v1/oneroster/import", {"file": upload})
+    assert answer.status_code == 422
+    body = answer.json()
+    assert len(body["problems"]) == REPORTED_PROBLEMS and body["more"] == total - REPORTED_PROBLEMS
