@@ -29,7 +29,8 @@ from trellis.individualization.services import pacing, plans
 from trellis.individualization.services.reports import summative_report_create
 from trellis.interop.xapi.credentials import credential_issue
 from trellis.people.models import User
-from trellis.personalization.models import NetworkMember, PortfolioEntry
+from trellis.personalization.models import PortfolioEntry
+from trellis.personalization.services import network
 from trellis.personalization.services.proposals import choice_create, proposal_submit
 
 
@@ -144,7 +145,17 @@ def _school(prefix: str, family_name: str) -> SweepSchool:
         how="I will draw it",
         rubric="Clear\nCorrect",
     )
-    member = NetworkMember.objects.create(learner=world.learner, member=world.sibling, kind="peer")
+    member = network.network_add(
+        learner=world.learner, username=world.sibling.username, kind="peer"
+    )
+    network.network_accept(link=member)
+    expert = network.expert_request(
+        learner=world.learner, email=f"{prefix}expert@example.org", display_name=f"{prefix}Expert"
+    )
+    help_request = network.help_request_send(
+        learner=world.learner, message=f"{prefix}Help", recipient_ids=[world.sibling.pk]
+    )
+    reply = network.help_reply(request=help_request, author=world.sibling, text=f"{prefix}Reply")
     grouping = diff.grouping_save(
         school_class=world.class_a,
         objective=cur.objective,
@@ -179,6 +190,10 @@ def _school(prefix: str, family_name: str) -> SweepSchool:
         "proposal_id": proposal.pk,
         "entry_id": PortfolioEntry.objects.filter(learner=world.learner).first().pk,
         "member_id": member.pk,
+        "link_id": member.pk,
+        "expert_request_id": expert.pk,
+        "request_id": help_request.pk,
+        "reply_id": reply.pk,
         "grouping_id": Grouping.objects.get(pk=grouping.pk).pk,
         "group_plan_id": group_plan.pk,
         "credential_id": credential.pk,

@@ -118,6 +118,8 @@ def pages() -> list[Page]:
 
 def id_kind(name: str, where: str) -> str:
     """The fixture's id kind for a parameter ``name`` of a path ``where``."""
+    if name == "request_id" and "experts" in where:
+        return "expert_request_id"
     if name == "plan_id":
         return (
             "group_plan_id"
