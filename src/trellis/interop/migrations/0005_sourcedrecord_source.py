@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interop", "0003_learnererasure"),
+        ("interop", "0004_xapioutbox_sending_claim"),
     ]
 
     operations = [
