@@ -33,6 +33,9 @@ FIXED_PARAMETERS = {
     "key": "mastery",
     "uidb64": "MQ",
     "token": "sweep-token",
+    # A background task's run: the fixture makes none yet, so only a run that
+    # exists nowhere is asked for (no 5xx, the refusal).
+    "run_id": "00000000-0000-4000-8000-000000000000",
 }
 #: Query parameters that name records, by the id kind they take.
 QUERY_RECORDS = {
