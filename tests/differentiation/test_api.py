@@ -185,10 +185,12 @@ def test_plan_stations_before_and_live(world, curriculum):
     before = client.get(
         f"/api/v1/groupings/classes/{world.class_a.pk}/before-lesson?objective_id={curriculum.objective.pk}"
     ).json()
-    assert {r["learner_id"] for r in before["likely_to_struggle"]} == {
-        world.learner.pk,
-        world.sibling.pk,
-    }
+    # Three wrong answers on the objective: likely to struggle. The sibling
+    # has no answers at all: not yet assessed, never guessed at.
+    assert [r["learner_id"] for r in before["likely_to_struggle"]] == [world.learner.pk]
+    assert before["likely_to_struggle"][0]["evidence"].startswith(f"{world.learner}: 3 answers on")
+    assert [r["learner_id"] for r in before["not_assessed"]] == [world.sibling.pk]
+    assert before["not_assessed"][0]["evidence"] == f"{world.sibling}: no answers yet"
     live = client.get(f"/api/v1/groupings/classes/{world.class_a.pk}/live").json()
     assert [(f["learner_id"], f["kind"]) for f in live["flags"]] == [
         (world.learner.pk, "stuck_errors")

@@ -129,3 +129,64 @@ def test_racing_ahead_says_when_the_objective_was_mastered(world, curriculum):
         {"objective": curriculum.objective.pk, "start": start.isoformat()},
     )
     assert "before this lesson" in page.content.decode()
+
+
+def test_stuck_first_racing_ahead_after_and_each_flag_says_its_basis(world, curriculum):
+    (fast,) = enrol_more(world.class_a, 1)
+    start = timezone.now() - dt.timedelta(minutes=2)
+    for _ in range(6):
+        answer(fast, curriculum.prereq_item, True)
+    for _ in range(3):
+        answer(world.learner, curriculum.objective_item, False)
+    view = live.live_flags(world.class_a, lesson_start=start, idle_minutes=60)
+    assert [(f.learner, f.kind) for f in view.go_now] == [(world.learner, "stuck_errors")]
+    assert [(f.learner, f.kind) for f in view.ahead] == [(fast, "racing_ahead")]
+    assert view.flags == view.go_now + view.ahead
+    clock = f"{timezone.localtime(start):%H:%M}"
+    assert view.go_now[0].basis == (
+        f"Based on answers since {clock}; flagged from 3 wrong answers in a row on one competency."
+    )
+    assert view.ahead[0].basis == (
+        f"Based on answers since {clock}; flagged from 5 right answers in a row on one competency."
+    )
+    # The page: the count of learners to go to now leaves racing ahead out,
+    # and the stuck card comes before the racing-ahead one.
+    client = client_for(world.teacher)
+    html = client.get(
+        f"/differentiate/classes/{world.class_a.pk}/live/",
+        {"start": start.isoformat(timespec="seconds"), "idle": 60},
+    ).content.decode()
+    assert 'Learners to go to now <span role="status">(1)</span>' in html
+    assert html.index(f"<strong>{world.learner}</strong>") < html.index(f"<strong>{fast}</strong>")
+    assert "flagged from 3 wrong answers in a row" in html
+
+
+def test_settings_keep_the_lesson_window_and_opening_late_still_shows_who_is_stuck(
+    world, curriculum
+):
+    # Wrong answers 20 minutes ago, before the teacher opens the page.
+    earlier = timezone.now() - dt.timedelta(minutes=20)
+    for n in range(3):
+        answer(
+            world.learner,
+            curriculum.objective_item,
+            False,
+            recorded_at=earlier + dt.timedelta(seconds=n),
+        )
+    client = client_for(world.teacher)
+    url = f"/differentiate/classes/{world.class_a.pk}/live/"
+    first = client.get(url)
+    start = first.context["start_value"]
+    # The lesson started at the class's first answer in the last hour.
+    assert start == earlier.replace(microsecond=0).isoformat(timespec="seconds")
+    assert [f.learner for f in first.context["view"].go_now if f.kind == "stuck_errors"] == [
+        world.learner
+    ]
+    # Changing a setting submits the start with it: the window is kept and
+    # the earlier wrong answers still count.
+    assert f'name="start" value="{start}"' in first.content.decode()
+    changed = client.get(url, {"start": start, "errors": 2, "idle": 60})
+    assert changed.context["start_value"] == start
+    stuck = [f for f in changed.context["view"].go_now if f.kind == "stuck_errors"]
+    assert [f.learner for f in stuck] == [world.learner]
+    assert stuck[0].flag.evidence.startswith("3 wrong in a row")

@@ -188,10 +188,64 @@ def test_before_lesson_lists_struggle_and_extension_with_evidence(world, curricu
     assert [c.code for c in report.prerequisites] == [curriculum.prereq.code]
     assert [r.learner for r in report.extension] == [world.learner]
     struggling = {r.learner: r for r in report.struggle}
-    assert set(struggling) == {weak, world.sibling}  # sibling has no evidence on the prerequisite
+    assert set(struggling) == {weak}
     assert struggling[weak].weak_prerequisites[0].attempts == 2
     assert "Attempted" in str(struggling[weak].weak_prerequisites[0])
     assert [r.learner for r in report.on_track] == [ready]
+    # The sibling has no answers: not yet assessed, not "likely to struggle".
+    assert [r.learner for r in report.not_assessed] == [world.sibling]
+    assert report.not_assessed[0].score is None
+    assert report.extension[0].evidence.startswith(
+        f"{world.learner}: 5 answers on {curriculum.objective.label} and 5 on its prerequisites"
+    )
+
+
+def test_before_the_lesson_and_readiness_grouping_agree(world, curriculum):
+    """Both read ``selectors.readiness_for``: a learner is said to show
+    mastery in the grouping only if "Before the lesson" lists them for
+    extension; the learners flagged as not yet assessed are the same; each
+    learner likely to struggle is in a group that says so or is named."""
+    from trellis.differentiation import suggest
+
+    weak, ready, new1, new2 = enrol_more(world.class_a, 4)
+    for _ in range(5):
+        answer(world.learner, curriculum.prereq_item, True)
+        answer(world.learner, curriculum.objective_item, True)
+        answer(ready, curriculum.prereq_item, True)
+    for _ in range(3):
+        answer(weak, curriculum.prereq_item, False)
+    report = selectors.before_lesson(world.class_a, curriculum.objective)
+    suggestion = suggest.suggest(
+        school_class=world.class_a,
+        objective=curriculum.objective,
+        kind="readiness",
+        constraints={"n_groups": 3},
+    )
+    assert {r.learner for r in report.not_assessed} == {world.sibling, new1, new2}
+    label = curriculum.objective.label
+    for group in suggestion.groups:
+        text = group.explanation
+        members = set(group.learners)
+        if "already shows mastery" in text:
+            assert members - {r.learner for r in report.not_assessed} <= {
+                r.learner for r in report.extension
+            }
+        for r in report.not_assessed:
+            if r.learner in members:
+                assert f"{r.learner}: no answers yet" in text
+                assert "not yet assessed" in text
+        for r in report.struggle:
+            if r.learner in members:
+                assert "not yet secure" in text
+        for learner in members:
+            assert f"{learner}: " in text.split("Evidence: ", 1)[1]
+    # Nobody with no answers is described with a readiness figure.
+    unassessed_only = [
+        g for g in suggestion.groups if set(g.learners) <= {r.learner for r in report.not_assessed}
+    ]
+    for g in unassessed_only:
+        assert "readiness" not in g.explanation.split("Evidence:")[0]
+        assert f"not yet assessed (no answers yet on {label}" in g.explanation
 
 
 def test_a_new_version_keeps_the_plan_with_its_groups(world, curriculum, grouping):

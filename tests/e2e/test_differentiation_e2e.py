@@ -65,7 +65,13 @@ def test_make_edit_and_plan_a_grouping(page, live_server, sign_in, screenshot, s
     expect(page.get_by_text("Grouping saved: 2 groups.")).to_be_visible()
     first = Grouping.objects.get()
     assert GroupMembership.objects.filter(grouping=first).count() == 6
+    # Each explanation states the evidence behind each placement.
+    expect(page.get_by_text(re.compile(r"Evidence: .*answers on")).first).to_be_visible()
     screenshot("differentiation-grouping")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _no_sideways_scroll(page)
+    screenshot("differentiation-grouping-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Move a learner and rename a group on the saved grouping: a new version
     # with the reason; the changed groups' explanations are written again.
@@ -165,19 +171,21 @@ def test_live_view_flags_a_stuck_learner_without_reloading(
     w, curriculum, _ = school
     sign_in(w.teacher.username, PASSWORD)
     page.goto(f"{live_server.url}/differentiate/classes/{w.class_a.pk}/live/")
-    expect(page.get_by_text("No learner is flagged right now.")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.get_by_text("No learner is stuck or idle right now.")).to_be_visible()
     page.evaluate("window.__sameDocument = true")
     for _ in range(3):
         answer(w.sibling, curriculum.objective_item, False)
     flag = page.locator(".flag-stuck_errors")
     expect(flag).to_contain_text(str(w.sibling), timeout=15_000)
     expect(flag).to_contain_text(f"3 wrong in a row on {curriculum.objective.code}")
+    expect(flag).to_contain_text("flagged from 3 wrong answers in a row")  # what it is based on
     assert page.evaluate("window.__sameDocument === true")  # no reload happened
     screenshot("differentiation-live")
     flag.get_by_label(f"What I did for {w.sibling}").fill("Worked an example together")
     flag.get_by_role("button", name=re.compile("Mark handled")).click()
     expect(page.locator(".flag-stuck_errors")).to_have_count(0)
     expect(page.get_by_text("Worked an example together")).to_be_visible()
-    page.set_viewport_size({"width": 375, "height": 800})
+    page.set_viewport_size({"width": 390, "height": 844})
     _no_sideways_scroll(page)
     screenshot("differentiation-live-phone")

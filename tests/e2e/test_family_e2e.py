@@ -43,16 +43,33 @@ def test_guardian_of_two_sees_only_their_own(page, live_server, sign_in, screens
         assert response.status == 404
 
 
-def test_live_update_arrives_without_reload(page, live_server, sign_in, family_world):
+def test_live_update_arrives_without_reload(page, live_server, sign_in, screenshot, family_world):
     world, _, curriculum = family_world
+    statuses: list[int] = []
+    page.on(
+        "response",
+        lambda r: statuses.append(r.status) if "/live/" in r.url else None,
+    )
     sign_in(world.guardian.username, PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/family/children/{world.learner.pk}/")
     live = page.locator("#family-live")
     expect(live).to_contain_text("1 new answer")
     page.evaluate("window.__marker = 'same page'")
+    # While nothing changes the polls are answered 304 and the page is kept.
+    page.wait_for_timeout(6_000)
+    assert statuses and set(statuses) == {304}
+    expect(live).to_contain_text("1 new answer")
     answer(world.learner, curriculum.prereq_item, True)
+    answer(world.learner, curriculum.objective_item, False)
     expect(live).to_contain_text("2 new answers", timeout=12_000)
+    # Every section came with it: this week's changes include the new one.
+    expect(live.locator(".family-changes")).to_contain_text(curriculum.objective.code)
+    assert 200 in statuses
     assert page.evaluate("window.__marker") == "same page"  # no reload happened
+    screenshot("family-live-after-answer-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("family-live-after-answer-390")
 
 
 def test_spanish_and_phone_width(page, live_server, sign_in, screenshot, family_world):
@@ -67,3 +84,19 @@ def test_spanish_and_phone_width(page, live_server, sign_in, screenshot, family_
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page is {width}px wide on a 375px phone"
     screenshot("family-child-es-phone")
+
+
+def test_weekly_digest_reads_real_changes(page, screenshot, family_world):
+    """The digest's HTML, as a mail client shows it, at 1280 and 390 px."""
+    from trellis.family import digest
+
+    world, _, curriculum = family_world
+    for _ in range(3):
+        answer(world.learner, curriculum.prereq_item, True)
+    _subject, _text, html = digest.digest_render(world.guardian)
+    assert f"Moved up: {curriculum.prereq.code} (Not started → " in html
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.set_content(html)
+        expect(page.get_by_text("One thing to ask your child about").first).to_be_visible()
+        screenshot(f"family-digest-{width}")

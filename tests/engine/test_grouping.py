@@ -15,15 +15,19 @@ from trellis.engine.grouping import (
     APART_CLIQUE,
     BOUNDS_ORDER,
     DUPLICATE_LEARNER,
+    EXTENSION,
     KINDS,
     NO_INTERESTS_AT_ALL,
     NO_INTERESTS_SOME,
     NO_LEARNERS,
     NO_PROFILE_AT_ALL,
     NO_PROFILE_SOME,
+    NOT_ASSESSED,
+    ON_TRACK,
     PROFILE_PHRASES,
     SIZE_IMPOSSIBLE,
     SIZE_IMPOSSIBLE_N,
+    STRUGGLE,
     TOGETHER_TOO_LARGE,
     TOO_MANY_GROUPS,
     UNKNOWN_GROUP_MEMBER,
@@ -37,6 +41,7 @@ from trellis.engine.grouping import (
     describe_groups,
     form_groups,
     match_groups,
+    placement,
     readiness,
     resolve_profiles,
 )
@@ -356,10 +361,66 @@ def test_constraint_repairs_are_noted():
 
 
 def test_learners_without_evidence_are_placed_and_noted():
-    ls = [*make_class(8), LearnerFeatures("new", "Newcomer")]
+    # 13 learners in 3 groups: at least 2 a group, so Newcomer joins the lowest band.
+    ls = [*make_class(12), LearnerFeatures("new", "Newcomer")]
     g = form_groups(ls, req(n_groups=3))
     assert "new" in g.label_of()
-    assert any("No evidence yet for Newcomer" in note for note in g.notes)
+    assert any("prerequisites): Newcomer. Their readiness is unknown" in note for note in g.notes)
+    assert not any("median" in note for note in g.notes)
+    group = g.group(g.label_of()["new"])
+    # Flagged in their group, and left out of the group's readiness figures.
+    assert "Newcomer not yet assessed (no answers yet on 6.RP.3" in group.explanation
+    assessed = [readiness(ln) for ln in ls if ln.id in group.members and ln.id != "new"]
+    assert group.readiness_range == (min(assessed), max(assessed))
+    assert "Newcomer: no answers yet" in group.explanation
+
+
+def test_unassessed_learners_form_their_own_group_never_said_to_show_mastery():
+    done = [
+        LearnerFeatures(
+            f"x{i}",
+            f"Ext {i}",
+            0.98,
+            {"6.RP.1": 0.99},
+            objective_answers=6,
+            prerequisite_answers=4,
+            last_answer="2026-12-01",
+        )
+        for i in range(4)
+    ]
+    weak = [
+        LearnerFeatures(f"w{i}", f"Weak {i}", 0.2, {"6.RP.1": 0.3}, objective_answers=3)
+        for i in range(4)
+    ]
+    new = [LearnerFeatures(f"n{i}", f"New {i}") for i in range(4)]
+    g = form_groups(done + weak + new, req(n_groups=3))
+    by_members = {frozenset(grp.members): grp for grp in g.groups}
+    unassessed = by_members[frozenset(f"n{i}" for i in range(4))]
+    assert unassessed.explanation.startswith(
+        f"Group {unassessed.label}: not yet assessed (no answers yet on 6.RP.3"
+    )
+    assert unassessed.readiness_range is None and unassessed.mean_readiness is None
+    assert "mastery" not in unassessed.explanation
+    ext = by_members[frozenset(f"x{i}" for i in range(4))]
+    assert "already shows mastery of 6.RP.3" in ext.explanation
+    assert "Ext 0: 6 answers on 6.RP.3 and 4 on its prerequisites, newest 2026-12-01" in (
+        ext.explanation
+    )
+    # A group with one learner below mastery is not said to show mastery.
+    (mixed,) = describe_groups(done + weak + new, req(), [("Mixed", ["x0", "x1", "n0"])])
+    assert "already shows mastery" in mixed.explanation
+    assert "New 0 not yet assessed" in mixed.explanation
+    (below,) = describe_groups(
+        [*done, LearnerFeatures("p", "Pat", 0.9, {"6.RP.1": 0.9}, objective_answers=5)],
+        req(),
+        [("Top", ["x0", "x1", "x2", "p"])],
+    )
+    assert "already shows mastery" not in below.explanation
+    # Two lucky answers are not mastery (levels.MIN_ATTEMPTS_MASTERED).
+    assert placement(LearnerFeatures("l", objective_mastery=0.99, objective_answers=2)) == ON_TRACK
+    assert placement(done[0]) == EXTENSION
+    assert placement(weak[0]) == STRUGGLE
+    assert placement(new[0]) == NOT_ASSESSED
 
 
 def test_compare_groupings_says_who_moved_and_why():
@@ -493,7 +554,7 @@ def test_describe_groups_explains_edited_groups_under_their_names():
         LearnerFeatures("w", "Wren", 0.2, {"6.RP.1": 0.3}),
         LearnerFeatures("x", "Xia", 0.3, {"6.RP.1": 0.4}),
         LearnerFeatures("y", "Yan", 0.97, {"6.RP.1": 0.99}),
-        LearnerFeatures("n", "New"),  # no evidence: the median
+        LearnerFeatures("n", "New"),  # no evidence: not yet assessed
         LearnerFeatures("t", "Tia", 0.4, {"6.RP.1": 0.9}),
     ]
     r = GroupingRequest(kind="readiness", objective_code="6.RP.3", n_groups=2)
@@ -501,8 +562,9 @@ def test_describe_groups_explains_edited_groups_under_their_names():
     assert crew.label == "Ratio crew" and crew.members == ("w", "x", "y")
     # The range now reaches Yan's readiness, who was moved in.
     assert crew.explanation.startswith("Ratio crew: ")
-    assert crew.explanation.endswith(f"3 learners, readiness 0.25-{readiness(ls[2]):.2f}.")
-    assert top.readiness_range is not None
+    assert f"3 learners, readiness 0.25-{readiness(ls[2]):.2f}. Evidence: " in crew.explanation
+    assert top.readiness_range is None
+    assert top.explanation.startswith("Top: not yet assessed")
     # A learner moved into a secure group is named, not hidden by the mean.
     (mixed,) = describe_groups(ls, r, [("Top", ["y", "w"])])
     assert "; Wren is not yet secure on 6.RP.1. 2 learners" in mixed.explanation

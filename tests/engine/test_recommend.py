@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trellis.engine.recommend import (
+    MASTERED,
     READINESS_LEVEL_ERROR,
     Bm25Index,
     LearnerContext,
@@ -205,8 +206,39 @@ def test_scores_bounded_and_sorted(catalogue, text, m):
         "l", mastery={"A": m}, interests_text=text, preferred_formats=("audio",)
     )
     recs = recommend(learner, catalogue, k=50)
-    assert len(recs) == len(catalogue)
+    review = recommend(learner, catalogue, k=50, review=True)
+    # Every resource is offered once: as new work, or (its competency
+    # mastered) as review.
+    mastered = [r for r in catalogue if r.competency_codes == ("A",) and m >= MASTERED]
+    assert len(review) == len(mastered)
+    assert len(recs) + len(review) == len(catalogue)
     assert all(0.0 <= r.score <= 1.0 for r in recs)
     keys = [(-r.score, r.resource_id) for r in recs]
     assert keys == sorted(keys)
     assert all(r.reason and r.reason[0].isupper() for r in recs)
+    assert all("for review: you have mastered A" in r.reason for r in review)
+
+
+def test_mastered_competencies_are_offered_only_as_review_and_say_so():
+    catalogue = [
+        ResourceInfo("m", "Ratio tables again", competency_codes=("6.RP.1",), readiness_level=5),
+        ResourceInfo("n", "Rates", competency_codes=("6.RP.2",), readiness_level=2),
+        ResourceInfo("both", "Ratios and rates", competency_codes=("6.RP.1", "6.RP.2")),
+    ]
+    learner = LearnerContext("l", mastery={"6.RP.1": 0.99, "6.RP.2": 0.3})
+    recs = recommend(learner, catalogue, k=10)
+    # A resource on both is judged on the competency not yet mastered.
+    assert {r.resource_id: r.competency for r in recs} == {"n": "6.RP.2", "both": "6.RP.2"}
+    assert not any("at your level for 6.RP.1" in r.reason for r in recs)
+    (review,) = recommend(learner, catalogue, k=10, review=True)
+    assert review.resource_id == "m"
+    assert review.reason.lower().endswith("for review: you have mastered 6.rp.1 (99 %)")
+    # Asked for a mastered competency, new work is empty and review is not.
+    assert recommend(learner, catalogue, competency="6.RP.1") == []
+    assert {r.resource_id for r in recommend(learner, catalogue, "6.RP.1", review=True)} == {
+        "m",
+        "both",
+    }
+    # The platform's level decides when given (mastered needs 3 answers).
+    unsure = LearnerContext("l", mastery={"6.RP.1": 0.99}, mastered=frozenset())
+    assert "m" in {r.resource_id for r in recommend(unsure, catalogue)}

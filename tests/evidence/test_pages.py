@@ -46,7 +46,7 @@ def test_take_for_assessment_with_feedback_and_resume(setup):
     assert done.status_code == 302
     following = client.get(done["Location"]).content.decode()
     assert "Correct." in following and "Question 2 of 4" in following
-    assert "Your mastery of A.1 is now" in following
+    assert "Your mastery of A.1 went up from 0 % to " in following
     # A non-number gets a message and nothing is recorded.
     page, bad = _answer_current(client, url, "lots")
     assert bad.status_code == 200 and NOT_A_NUMBER.format(value="lots") in bad.content.decode()
@@ -250,3 +250,45 @@ def test_the_issue_endpoints_are_in_the_api_and_its_docs(db):
         assert method in schema.get(path, {}), (method, path)
         documented = path.split("{")[0].rstrip("/")
         assert documented in docs, path
+
+
+def test_a_wrong_answer_never_reads_as_good_news(setup):
+    """After mastery, a wrong answer says how mastery moved: "Not quite.
+    Your mastery of A.1 went down from 97 % to 91 % (still mastered)"."""
+    from trellis.evidence import feedback
+    from trellis.evidence.services import response_record
+    from trellis.evidence.services.responses import new_key
+
+    learner = setup.world.learner
+    while not MasteryRecord.objects.filter(
+        learner=learner, competency=setup.competency, level="mastered"
+    ).exists():  # just mastered (97 % or so), not 99.99 %
+        response_record(
+            learner=learner,
+            item=setup.items[kinds.NUMERIC],
+            answer="2.5",
+            idempotency_key=new_key(),
+            source="practice",
+        )
+    before = MasteryRecord.objects.get(learner=learner, competency=setup.competency)
+    assert before.level == "mastered"
+    client = _client(learner)
+    url = f"/assessments/{setup.assessment.pk}/take/"
+    page, done = _answer_current(client, url, "0")  # the choice item, wrong
+    following = client.get(done["Location"]).content.decode()
+    after = MasteryRecord.objects.get(learner=learner, competency=setup.competency)
+    assert after.probability < before.probability
+    a, b = f"{100 * before.probability:.0f}", f"{100 * after.probability:.0f}"
+    if a == b:  # whole numbers would hide the move: one decimal
+        a, b = f"{100 * before.probability:.1f}", f"{100 * after.probability:.1f}"
+    state = "still mastered" if after.level == "mastered" else f"now {after.level}"
+    assert f"Not quite. Your mastery of A.1 went down from {a} % to {b} % ({state})." in following
+    assert "Correct." not in following and "is now mastered" not in following
+    # The wording itself: a rise after a wrong answer is not called progress.
+    up = feedback.Move("6.RP.1", 20, 23, "attempted", "attempted")
+    text = feedback.feedback_text(False, [up])
+    assert text.startswith("Not quite. Your mastery estimate of 6.RP.1 is 23 % (still attempted)")
+    assert "went up" not in text
+    assert feedback.feedback_text(
+        True, [feedback.Move("6.RP.1", 55, 64, "familiar", "proficient")]
+    ) == ("Correct. Your mastery of 6.RP.1 went up from 55 % to 64 % (now proficient).")

@@ -4,10 +4,13 @@ the live fragment picking up new evidence."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from tests.differentiation.conftest import answer
 from tests.family.conftest import client_for
@@ -37,7 +40,10 @@ def test_digest_goes_to_guardians_with_both_parts(world, other_world, family):
         assert str(world.other_learner) not in part
         assert "s1_Upcoming quiz A" in part and "s1_Overdue quiz A" in part
         assert "One thing to ask your child about" in part
-        assert "How is your goal “Goal of s1_learner” going?" in part
+        # One right answer this week took 6.RP.1 from not started to familiar
+        # (the mastery history), so that is what to ask about.
+        assert "Moved up: s16.RP.1 (Not started → Familiar)" in part
+        assert "Ask them to show you how they do: s16.RP.1" in part
     assert "<h2>" in html and "<h2>" not in message.body
 
 
@@ -101,8 +107,63 @@ def test_live_fragment_shows_new_evidence(world, family):
 
 def test_live_fragment_is_cheap(world, family, django_assert_max_num_queries):
     client = client_for(world.guardian)
-    with django_assert_max_num_queries(8):
-        assert client.get(f"/family/children/{world.learner.pk}/live/").status_code == 200
+    url = f"/family/children/{world.learner.pk}/live/"
+    with django_assert_max_num_queries(20):
+        first = client.get(url)
+    assert first.status_code == 200
+    # Nothing changed: an empty 304 (no body to send or swap).
+    with django_assert_max_num_queries(20):
+        same = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert same.status_code == 304 and same.content == b""
+    assert same["ETag"] == first["ETag"]
+
+
+def test_every_section_of_the_guardian_view_updates(world, family):
+    """Goals, feedback, work and mastery all come with the polled fragment:
+    a change to any of them changes the answer from 304 to 200."""
+    from trellis.evidence.services import assessment_create
+    from trellis.personalization.services.goals import goal_create
+
+    client = client_for(world.guardian)
+    url = f"/family/children/{world.learner.pk}/live/"
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+    def changed(text: str) -> None:
+        nonlocal etag
+        fresh = client.get(url, headers={"If-None-Match": etag})
+        assert fresh.status_code == 200
+        assert text in fresh.content.decode()
+        assert fresh["ETag"] != etag
+        etag = fresh["ETag"]
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+    goal_create(
+        learner=world.learner,
+        title="Read a chapter a day",
+        benchmarks=[
+            {
+                "description": "Five chapters",
+                "success_looks_like": "done",
+                "due_on": timezone.localdate() + dt.timedelta(days=7),
+            }
+        ],
+    )
+    changed("Read a chapter a day")
+    assessment_create(
+        school_class=world.class_a,
+        title="Fresh quiz",
+        purpose="for",
+        created_by=world.teacher,
+        items=[family.curriculum.objective_item],
+        closes_at=timezone.now() + dt.timedelta(days=2),
+    )
+    changed("Fresh quiz")
+    answer(world.learner, family.curriculum.prereq_item, True)
+    changed("2 new answers")
+    # Anyone else gets 404, whatever ETag they send.
+    for stranger in (world.stranger, world.teacher, world.learner):
+        assert client_for(stranger).get(url, headers={"If-None-Match": etag}).status_code == 404
 
 
 def test_anonymous_cannot_post_preference(world):

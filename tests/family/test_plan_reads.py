@@ -8,9 +8,11 @@ plan-less view writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
+from tests.differentiation.conftest import answer
 from tests.family.conftest import client_for
 from trellis.individualization.models import VIA_API, PlanReadLog
 from trellis.individualization.services import plans
@@ -82,12 +84,25 @@ def test_family_page_shows_the_plan_and_logs_one_read(world, plan_a, plan_b):
     assert _log(plan_b) == []
 
 
-def test_child_without_a_plan_and_the_live_fragment_log_nothing(world, plan_a, plan_b):
+def test_child_without_a_plan_and_the_live_fragment_log_nothing(world, family, plan_a, plan_b):
     client = client_for(world.guardian)
     page = client.get(f"/family/children/{world.sibling.pk}/").content.decode()
     assert "family-plan-h" not in page and "Plan of" not in page
-    assert client.get(f"/family/children/{world.learner.pk}/live/").status_code == 200
     assert PlanReadLog.objects.count() == 0
+    # The learner's page shows the plan (one read); polling its fragment with
+    # the page's ETag answers 304 and logs nothing while nothing changed.
+    shown = client.get(f"/family/children/{world.learner.pk}/")
+    assert PlanReadLog.objects.count() == 1
+    etag = json.loads(shown.context["hx_headers"])["If-None-Match"]
+    url = f"/family/children/{world.learner.pk}/live/"
+    for _ in range(3):
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert PlanReadLog.objects.count() == 1
+    # A change elsewhere on the page re-sends it, but the plan the guardian
+    # has is unchanged: still no new read.
+    answer(world.learner, family.curriculum.prereq_item, True)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    assert PlanReadLog.objects.count() == 1
 
 
 def test_api_returns_the_plan_and_logs_one_read_per_plan_shown(world, plan_a, plan_b):

@@ -191,3 +191,25 @@ def test_path_api_for_learner_and_teacher_and_privacy(world, other_world, comps)
         assert api(who).get(f"/api/v1/profiles/{world.learner.pk}/path").status_code == 404
         assert post(api(who), f"/profiles/{world.learner.pk}/path", choose).status_code == 404
     assert sorted(PathChoice.objects.values_list("chosen_by", flat=True)) == ["learner", "teacher"]
+
+
+def test_mastered_competencies_are_offered_only_as_review(world, comps):
+    mastered = make_resource(world, comps[0], title="Ratio tables again", readiness_level=5)
+    new = make_resource(world, comps[1], title="Unit rates", readiness_level=1)
+    MasteryRecord.objects.create(
+        learner=world.learner, competency=comps[0], probability=0.99, level="mastered", attempts=6
+    )
+    ranked = [res for res, _ in svc.recommendations_for(world.learner)]
+    assert ranked == [new]
+    ((res, rec),) = svc.recommendations_for(world.learner, review=True)
+    assert res == mastered and f"or review: you have mastered {comps[0].label} (99 %)" in (
+        rec.reason
+    )
+    html = api(world.learner).get("/path/").content.decode()
+    main, review = html.split('id="review-h"')
+    assert "Unit rates" in main and "Ratio tables again" not in main
+    assert "they are offered only as review" in main
+    assert "Ratio tables again" in review and "at your level" not in review
+    body = api(world.learner).get(f"/api/v1/profiles/{world.learner.pk}/path").json()
+    assert [r["resource_id"] for r in body["recommendations"]] == [new.pk]
+    assert [r["resource_id"] for r in body["review"]] == [mastered.pk]

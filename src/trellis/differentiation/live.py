@@ -34,10 +34,35 @@ ALREADY_MASTERED = "Had already mastered {objective} before this lesson: ready f
 JUST_BEFORE = dt.timedelta(minutes=2)
 
 
+#: With no lesson start given, the lesson is taken to have started at the
+#: class's first answer in this long before now (or now, with none), so a
+#: teacher who opens the page mid-lesson sees who is already stuck.
+LOOKBACK = dt.timedelta(minutes=60)
+
+
+def lesson_start_default(school_class: SchoolClass, now: dt.datetime | None = None) -> dt.datetime:
+    """The class's first answer in the last ``LOOKBACK``, else now (one query)."""
+    now = now or timezone.now()
+    first = (
+        Response.objects.filter(
+            learner_id__in=[u.pk for u in roster_of(school_class)],
+            recorded_at__gte=now - LOOKBACK,
+            recorded_at__lte=now,
+        )
+        .order_by("recorded_at")
+        .values_list("recorded_at", flat=True)
+        .first()
+    )
+    return (first or now).replace(microsecond=0)
+
+
 @dataclass(frozen=True)
 class LiveFlag:
     learner: User
     flag: Flag
+    #: What the flag is based on, for the teacher ("Based on the last 3
+    #: answers since the lesson started at 10:02; threshold 3 wrong in a row").
+    basis: str = ""
 
     @property
     def kind(self) -> str:
@@ -55,6 +80,44 @@ class LiveView:
     responses: int
     as_of: dt.datetime
     handled: list[FlagAction]
+    since: dt.datetime | None = None
+
+    @property
+    def go_now(self) -> list[LiveFlag]:
+        """Stuck first, then idle: the learners to go to now."""
+        return [f for f in self.flags if f.kind != RACING_AHEAD]
+
+    @property
+    def ahead(self) -> list[LiveFlag]:
+        """Racing ahead: ready for a challenge, after the others."""
+        return [f for f in self.flags if f.kind == RACING_AHEAD]
+
+
+def _basis(
+    flag: Flag,
+    *,
+    since: dt.datetime,
+    errors_in_a_row: int,
+    idle_minutes: int,
+    correct_in_a_row: int,
+    before: set[str],
+) -> str:
+    clock = f"answers since {timezone.localtime(since):%H:%M}"
+    if flag.kind == STUCK_ERRORS:
+        return f"Based on {clock}; flagged from {errors_in_a_row} wrong answers in a row on one competency."
+    if flag.kind == IDLE:
+        return (
+            f"Based on activity since {timezone.localtime(since):%H:%M}; "
+            f"flagged after {idle_minutes} minutes without any."
+        )
+    if flag.learner_id in before and flag.competency:
+        return (
+            f"Based on the mastery record of {flag.competency} (mastered before this lesson), "
+            "not on answers in this lesson."
+        )
+    if flag.competency and "Mastered" in flag.evidence:
+        return f"Based on the mastery record of {flag.competency}, reached with {clock}."
+    return f"Based on {clock}; flagged from {correct_in_a_row} right answers in a row on one competency."
 
 
 def parse_threshold(raw: object, default: int, name: str, top: int) -> int:
@@ -155,11 +218,27 @@ def live_flags(
         key = (action.learner_id, action.kind)
         latest.setdefault(key, action.at)
     shown = [
-        LiveFlag(learners[int(f.learner_id)], f)
+        LiveFlag(
+            learners[int(f.learner_id)],
+            f,
+            _basis(
+                f,
+                since=since,
+                errors_in_a_row=errors_in_a_row,
+                idle_minutes=idle_minutes,
+                correct_in_a_row=correct_in_a_row,
+                before=before,
+            ),
+        )
         for f in flags
         if latest.get((int(f.learner_id), f.kind)) is None
         or latest[(int(f.learner_id), f.kind)] < f.since
     ]
     return LiveView(
-        flags=shown, learners=len(learners), responses=len(seen), as_of=now, handled=handled[:10]
+        flags=shown,
+        learners=len(learners),
+        responses=len(seen),
+        as_of=now,
+        handled=handled[:10],
+        since=since,
     )

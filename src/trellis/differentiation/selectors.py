@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.curriculum.selectors import frameworks_for_school, prerequisites_of
 from trellis.differentiation import models as m
-from trellis.evidence.models import Assessment, MasteryRecord
+from trellis.engine import grouping as engine
+from trellis.evidence.models import Assessment, MasteryRecord, Response
 from trellis.evidence.models import assessment as a
 from trellis.evidence.models import mastery_state as lv
 from trellis.people.models import Guardianship, SchoolClass, User
@@ -109,38 +111,72 @@ class Evidence:
 @dataclass(frozen=True)
 class Readiness:
     """A learner's readiness for an objective: their estimate on it and on each
-    direct prerequisite (``score`` is the mean probability over all of them)."""
+    direct prerequisite (``score`` is the mean probability over those they
+    have evidence on, None with none), the engine's features and their
+    ``placement`` (``engine.placement``: not assessed, likely to struggle,
+    extension, on track), which "Before the lesson" and the readiness
+    groupings both read."""
 
     learner: User
     objective: Evidence
     prerequisites: list[Evidence]
-    score: float
+    score: float | None
+    features: engine.LearnerFeatures
+
+    @property
+    def placement(self) -> str:
+        return engine.placement(self.features)
 
     @property
     def weak_prerequisites(self) -> list[Evidence]:
-        return [e for e in self.prerequisites if e.level not in (lv.PROFICIENT, lv.MASTERED)]
+        """Prerequisites with evidence below proficient."""
+        return [
+            e
+            for e in self.prerequisites
+            if e.attempts and e.level not in (lv.PROFICIENT, lv.MASTERED)
+        ]
+
+    @property
+    def not_assessed(self) -> bool:
+        return self.placement == engine.NOT_ASSESSED
 
     @property
     def has_mastered_objective(self) -> bool:
-        return self.objective.level == lv.MASTERED
+        return self.placement == engine.EXTENSION
+
+    @property
+    def evidence(self) -> str:
+        """The answers behind the placement, in words."""
+        return engine.evidence_text(self.features, self.objective.competency.label)
 
 
 def readiness_for(learners: list[User], objective: Competency) -> list[Readiness]:
-    """Each learner's readiness, in three queries (prerequisites, their
-    competencies, the mastery records)."""
+    """Each learner's readiness, in four queries (prerequisites, their
+    competencies, the mastery records, the newest answer per learner).
+    Only records with answers count as evidence: a record a refit created
+    or touched without answers says nothing about the learner."""
     prereq_ids = sorted(prerequisites_of([objective.pk]).get(objective.pk, set()))
     competencies = {c.pk: c for c in Competency.objects.filter(pk__in=prereq_ids)}
     competencies[objective.pk] = objective
+    learner_ids = [u.pk for u in learners]
     records = {
         (r.learner_id, r.competency_id): r
         for r in MasteryRecord.objects.filter(
-            learner__in=[u.pk for u in learners], competency_id__in=list(competencies)
+            learner__in=learner_ids, competency_id__in=list(competencies)
         )
     }
+    newest = dict(
+        Response.objects.filter(
+            learner_id__in=learner_ids, item__competencies__in=list(competencies)
+        )
+        .values("learner_id")
+        .annotate(last=Max("recorded_at"))
+        .values_list("learner_id", "last")
+    )
 
     def evidence(learner: User, cid: int) -> Evidence:
         record = records.get((learner.pk, cid))
-        if record is None:
+        if record is None or not record.attempts:
             return Evidence(competencies[cid], 0, lv.NOT_STARTED, 0)
         return Evidence(
             competencies[cid], round(100 * record.probability), record.level, record.attempts
@@ -150,8 +186,24 @@ def readiness_for(learners: list[User], objective: Competency) -> list[Readiness
     for learner in learners:
         own = evidence(learner, objective.pk)
         prereqs = [evidence(learner, cid) for cid in prereq_ids if cid in competencies]
-        values = [e.percent / 100 for e in [own, *prereqs]]
-        out.append(Readiness(learner, own, prereqs, sum(values) / len(values)))
+        values = [e.percent / 100 for e in [own, *prereqs] if e.attempts]
+        last = newest.get(learner.pk)
+        features = engine.LearnerFeatures(
+            id=str(learner.pk),
+            name=str(learner),
+            objective_mastery=own.percent / 100 if own.attempts else None,
+            prerequisite_mastery={
+                e.competency.label: e.percent / 100 for e in prereqs if e.attempts
+            },
+            objective_answers=own.attempts,
+            prerequisite_answers=sum(e.attempts for e in prereqs),
+            last_answer=f"{timezone.localtime(last):%Y-%m-%d}" if last and values else "",
+        )
+        out.append(
+            Readiness(
+                learner, own, prereqs, sum(values) / len(values) if values else None, features
+            )
+        )
     return out
 
 
@@ -243,14 +295,18 @@ def group_member_ids(group_id: int) -> set[int]:
 @dataclass(frozen=True)
 class BeforeLesson:
     """Intentional differentiation: who is likely to struggle with the
-    objective (a prerequisite below proficient) and who already shows
-    mastery of it (candidates for extension), with the evidence."""
+    objective (a prerequisite with evidence below proficient), who already
+    shows mastery of it (candidates for extension), who is on track, and
+    who is not yet assessed (no answers on the objective or its
+    prerequisites), each with the evidence. The same ``placement`` the
+    readiness groupings use."""
 
     objective: Competency
     prerequisites: list[Competency]
     struggle: list[Readiness]
     extension: list[Readiness]
     on_track: list[Readiness]
+    not_assessed: list[Readiness]
 
 
 def before_lesson(school_class: SchoolClass, objective: Competency) -> BeforeLesson:
@@ -258,13 +314,19 @@ def before_lesson(school_class: SchoolClass, objective: Competency) -> BeforeLes
 
     rows = readiness_for(list(roster_of(school_class)), objective)
     prerequisites = rows[0].prerequisites if rows else []
-    extension = [r for r in rows if r.has_mastered_objective]
-    struggle = sorted(
-        (r for r in rows if not r.has_mastered_objective and r.weak_prerequisites),
-        key=lambda r: (r.score, str(r.learner)),
+
+    def placed(kind: str) -> list[Readiness]:
+        return [r for r in rows if r.placement == kind]
+
+    struggle = sorted(placed(engine.STRUGGLE), key=lambda r: (r.score or 0.0, str(r.learner)))
+    return BeforeLesson(
+        objective,
+        [e.competency for e in prerequisites],
+        struggle,
+        placed(engine.EXTENSION),
+        placed(engine.ON_TRACK),
+        placed(engine.NOT_ASSESSED),
     )
-    rest = [r for r in rows if r not in extension and r not in struggle]
-    return BeforeLesson(objective, [e.competency for e in prerequisites], struggle, extension, rest)
 
 
 @dataclass(frozen=True)

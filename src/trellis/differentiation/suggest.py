@@ -14,7 +14,7 @@ groups continue the earlier ones they share most learners with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -95,24 +95,16 @@ def profiles_of(learner_ids: list[int]) -> dict[int, ProfileData]:
 
 
 def learner_features(learners: list[User], objective: Competency) -> list[engine.LearnerFeatures]:
+    """The readiness features ``selectors.readiness_for`` gives "Before the
+    lesson" (the same evidence, the same placement), with the learners'
+    interests and profiles."""
     readiness = selectors.readiness_for(learners, objective)
     profiles = profiles_of([u.pk for u in learners])
     empty = ProfileData((), {})
     out = []
     for r in readiness:
         data = profiles.get(r.learner.pk, empty)
-        out.append(
-            engine.LearnerFeatures(
-                id=str(r.learner.pk),
-                name=str(r.learner),
-                objective_mastery=r.objective.percent / 100 if r.objective.attempts else None,
-                prerequisite_mastery={
-                    e.competency.label: e.percent / 100 for e in r.prerequisites if e.attempts
-                },
-                interests=data.interests,
-                profile=data.profile,
-            )
-        )
+        out.append(replace(r.features, interests=data.interests, profile=data.profile))
     return out
 
 
@@ -123,6 +115,9 @@ def _snapshot(features: list[engine.LearnerFeatures]) -> dict[str, dict]:
             "prerequisites": dict(f.prerequisite_mastery),
             "interests": list(f.interests),
             "profile": {k: list(v) for k, v in engine.preferences(f).items()},
+            "objective_answers": f.objective_answers,
+            "prerequisite_answers": f.prerequisite_answers,
+            "last_answer": f.last_answer,
         }
         for f in features
     }
@@ -148,6 +143,9 @@ def _from_snapshot(
                 k: (v,) if isinstance(v, str) else tuple(v)
                 for k, v in (row.get("profile") or {}).items()
             },
+            objective_answers=row.get("objective_answers"),
+            prerequisite_answers=int(row.get("prerequisite_answers") or 0),
+            last_answer=str(row.get("last_answer") or ""),
         )
         for lid, row in snapshot.items()
     ]

@@ -9,7 +9,13 @@ Kinds of grouping (``GroupingRequest.kind``):
     (``OBJECTIVE_WEIGHT``). Learners are sorted by readiness and cut into
     contiguous bands: the cut points minimise the spread within bands (1-D
     k-means solved exactly by dynamic programming) within the size bounds.
-    Group A is the least ready.
+    Group A is the least ready. Learners with no evidence on the objective
+    or its prerequisites are "not yet assessed": they sit below every
+    assessed learner (``UNASSESSED_READINESS``), so they form their own band
+    when the sizes allow and are otherwise flagged members of the lowest;
+    no readiness figure or mastery statement is made about them. Each
+    explanation ends with the evidence behind each member's placement
+    (answers and the newest answer's date).
 ``heterogeneous``
     Mixed readiness: a snake draft down the readiness order (A, B, C, C, B,
     A, ...), so that every group spans a range.
@@ -50,7 +56,7 @@ from typing import Literal
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from trellis.engine.levels import MASTERED, PROFICIENT
+from trellis.engine.levels import FAMILIAR, MASTERED, MIN_ATTEMPTS_MASTERED, PROFICIENT
 
 __all__ = [
     "APART_AND_TOGETHER",
@@ -61,7 +67,14 @@ __all__ = [
     "BOUNDS_ORDER",
     "DUPLICATE_LEARNER",
     "KINDS",
+    "EXTENSION",
     "MASTERY",
+    "NOT_ASSESSED",
+    "NOT_ASSESSED_TEXT",
+    "NO_EVIDENCE_NOTE",
+    "ON_TRACK",
+    "STRUGGLE",
+    "UNASSESSED_READINESS",
     "NO_ASSIGNMENT",
     "NO_CHANGE_REASON",
     "NO_INTERESTS_AT_ALL",
@@ -186,6 +199,12 @@ NO_ASSIGNMENT = (
 )
 
 
+NO_EVIDENCE_NOTE = (
+    "Not yet assessed (no answers yet on {obj} or its prerequisites): {names}. Their "
+    "readiness is unknown: they are kept together where the group sizes allow, and "
+    "flagged in their group's explanation."
+)
+
 # Notes on missing interests or profiles (interest and profile kinds).
 NO_INTERESTS_AT_ALL = (
     "No learner has stated any interests yet, so the groups are only balanced in size."
@@ -218,6 +237,12 @@ class LearnerFeatures:
     #: take_in / express / engage -> a preference, or several (all the
     #: learner ticked, in the order given); see :func:`resolve_profiles`.
     profile: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
+    #: The evidence behind the mastery figures: answers counted on the
+    #: objective and on its prerequisites, and the date of the newest one
+    #: (text, e.g. "2026-12-03"; empty when unknown or none).
+    objective_answers: int | None = None
+    prerequisite_answers: int = 0
+    last_answer: str = ""
 
     @property
     def display(self) -> str:
@@ -300,6 +325,57 @@ def readiness(learner: LearnerFeatures) -> float | None:
     if pre_mean is None:
         return float(obj)
     return OBJECTIVE_WEIGHT * float(obj) + (1.0 - OBJECTIVE_WEIGHT) * pre_mean
+
+
+#: Where a learner stands before a lesson on the objective (:func:`placement`).
+NOT_ASSESSED = "not_assessed"
+STRUGGLE = "struggle"
+EXTENSION = "extension"
+ON_TRACK = "on_track"
+#: Readiness kinds place learners with no evidence here, below every
+#: assessed learner: with enough of them they form their own band, otherwise
+#: they join the lowest band as flagged members. Never shown as a figure.
+UNASSESSED_READINESS = -1.0
+NOT_ASSESSED_TEXT = "not yet assessed (no answers yet on {obj} or its prerequisites)"
+
+
+def placement(learner: LearnerFeatures) -> str:
+    """Where the learner stands on the objective, from their evidence only:
+    ``not_assessed`` with no evidence on the objective or a prerequisite;
+    ``extension`` when their objective mastery is at least ``MASTERY`` (on
+    at least ``MIN_ATTEMPTS_MASTERED`` answers, when the count is known);
+    ``struggle`` when a prerequisite they have evidence on is below
+    ``SECURE`` (or, with no prerequisite evidence, when their objective
+    mastery is below ``levels.FAMILIAR``); ``on_track`` otherwise. "Before the lesson" and the
+    readiness groupings both read this."""
+    if readiness(learner) is None:
+        return NOT_ASSESSED
+    obj = learner.objective_mastery
+    enough = learner.objective_answers is None or learner.objective_answers >= MIN_ATTEMPTS_MASTERED
+    if obj is not None and obj >= MASTERY and enough:
+        return EXTENSION
+    if any(float(v) < SECURE for v in learner.prerequisite_mastery.values()):
+        return STRUGGLE
+    if not learner.prerequisite_mastery and obj is not None and obj < FAMILIAR:
+        return STRUGGLE
+    return ON_TRACK
+
+
+def evidence_text(learner: LearnerFeatures, objective_code: str = "") -> str:
+    """The evidence behind a learner's placement, in words: "Ana: 6 answers
+    on 6.RP.3 and 4 on its prerequisites, newest 2026-12-03"."""
+    obj = objective_code or "the objective"
+    own = learner.objective_answers or 0
+    pre = learner.prerequisite_answers
+    if readiness(learner) is None:
+        return f"{learner.display}: no answers yet"
+    parts = [f"{own} answer{'s' if own != 1 else ''} on {obj}"]
+    if pre:
+        parts.append(f"{pre} on its prerequisites")
+    text = f"{learner.display}: " + " and ".join(parts)
+    if learner.last_answer:
+        text += f", newest {learner.last_answer}"
+    return text
 
 
 def preferences(learner: LearnerFeatures) -> dict[str, tuple[str, ...]]:
@@ -688,23 +764,19 @@ class _Context:
     ls: list[LearnerFeatures]
     names: _Names
     ready_raw: list[float | None]
-    ready: list[float]  # unknown readiness filled with the class median
-    fill: float
+    ready: list[float]  # unknown readiness: UNASSESSED_READINESS
     prefs: list[dict[str, tuple[str, ...]]]  # all stated preferences
     resolved: list[dict[str, str]]  # one per dimension (resolve_profiles)
 
     @classmethod
     def of(cls, ls: list[LearnerFeatures], names: _Names) -> _Context:
         ready_raw = [readiness(ln) for ln in ls]
-        known = [r for r in ready_raw if r is not None]
-        fill = float(np.median(known)) if known else 0.5
         resolved = resolve_profiles(ls)
         return cls(
             ls=ls,
             names=names,
             ready_raw=ready_raw,
-            ready=[fill if r is None else r for r in ready_raw],
-            fill=fill,
+            ready=[UNASSESSED_READINESS if r is None else r for r in ready_raw],
             prefs=[preferences(ln) for ln in ls],
             resolved=[resolved[ln.id] for ln in ls],
         )
@@ -781,8 +853,9 @@ def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -
     no_evidence = [name[i] for i, r in enumerate(ctx.ready_raw) if r is None]
     if no_evidence and request.kind in ("readiness", "heterogeneous"):
         notes.append(
-            f"No evidence yet for {join_names(no_evidence)}: placed as if at the class median "
-            f"readiness ({_f2(ctx.fill)})."
+            NO_EVIDENCE_NOTE.format(
+                names=join_names(no_evidence), obj=request.objective_code or "the objective"
+            )
         )
     if request.kind == "interest":
         no_tags = [name[i] for i in range(n) if not ls[i].interests]
@@ -1038,9 +1111,11 @@ def _describe(
     which starts with ``title`` ("Group B: ...")."""
     ls = ctx.ls
     ids = tuple(ls[i].id for i in members)
-    rs = [ctx.ready[i] for i in members]
-    mean_r = sum(rs) / len(rs)
-    rng_r = (min(rs), max(rs))
+    rs = [r for r in (ctx.ready_raw[i] for i in members) if r is not None]
+    mean_r = sum(rs) / len(rs) if rs else None
+    rng_r = (min(rs), max(rs)) if rs else None
+    obj = request.objective_code or "today's objective"
+    unassessed = [ctx.names(ls[i].id) for i in members if ctx.ready_raw[i] is None]
     tag_count = Counter(t for i in members for t in set(ls[i].interests))
     half = len(members) / 2
     shared = tuple(
@@ -1065,7 +1140,6 @@ def _describe(
                 held[k] = times
     n = len(members)
     count = f"{n} learner{'s' if n != 1 else ''}"
-    obj = request.objective_code or "today's objective"
     weak: tuple[str, ...] = ()
     if request.kind == "readiness":
         pre_means: dict[str, float] = {}
@@ -1083,7 +1157,9 @@ def _describe(
         objs = [m for m in (ls[i].objective_mastery for i in members) if m is not None]
         obj_mean = sum(objs) / len(objs) if objs else None
         statement = f" ({request.objective_statement})" if request.objective_statement else ""
-        if obj_mean is not None and obj_mean >= MASTERY and not weak:
+        if not rs:
+            text = NOT_ASSESSED_TEXT.format(obj=obj)
+        elif all(placement(ls[i]) in (EXTENSION, NOT_ASSESSED) for i in members) and not weak:
             text = f"already shows mastery of {obj}{statement}: extension"
         elif weak:
             if len(weak) == 1:
@@ -1105,7 +1181,7 @@ def _describe(
             text = f"secure on {obj} (mastery averages {_f2(obj_mean)}): ready to practise toward mastery"
         else:
             text = f"prerequisites secure: ready for the objective {obj}{statement}"
-        if not weak:
+        if not weak and rs:
             # Means can hide a learner who is behind (a teacher's move, or a
             # constraint repair): name them, with what they are not yet
             # secure on (a prerequisite; or, in a group said to be secure on
@@ -1115,7 +1191,9 @@ def _describe(
             for i in members:
                 codes = sorted(c for c, v in ls[i].prerequisite_mastery.items() if v < SECURE)
                 own = ls[i].objective_mastery
-                if on_objective and own is not None and own < SECURE:
+                if (on_objective and own is not None and own < SECURE) or (
+                    not codes and placement(ls[i]) == STRUGGLE
+                ):
                     codes.append(obj)
                 if codes:
                     behind.append((ctx.names(ls[i].id), codes))
@@ -1125,13 +1203,21 @@ def _describe(
                 text += "; not yet secure: " + ", ".join(
                     f"{who} ({', '.join(codes)})" for who, codes in behind
                 )
-        explanation = f"{title}: {text}. {count}, readiness {_f2(rng_r[0])}-{_f2(rng_r[1])}."
+        if unassessed and rs:
+            text += "; " + join_names(unassessed) + " " + NOT_ASSESSED_TEXT.format(obj=obj)
+        ranged = f", readiness {_f2(rng_r[0])}-{_f2(rng_r[1])}" if rng_r else ""
+        explanation = f"{title}: {text}. {count}{ranged}." + _evidence(members, ctx, obj)
     elif request.kind == "heterogeneous":
-        explanation = (
-            f"{title}: mixed readiness, from {_f2(rng_r[0])} to {_f2(rng_r[1])} "
-            f"(mean {_f2(mean_r)}), so learners further along can support the others on {obj}. "
-            f"{count}."
-        )
+        if rng_r is not None and mean_r is not None:
+            text = (
+                f"mixed readiness, from {_f2(rng_r[0])} to {_f2(rng_r[1])} "
+                f"(mean {_f2(mean_r)}), so learners further along can support the others on {obj}"
+            )
+        else:
+            text = NOT_ASSESSED_TEXT.format(obj=obj)
+        if unassessed and rs:
+            text += "; " + join_names(unassessed) + " " + NOT_ASSESSED_TEXT.format(obj=obj)
+        explanation = f"{title}: {text}. {count}." + _evidence(members, ctx, obj)
     elif request.kind == "interest":
         missing = [ctx.names(ls[i].id) for i in members if not ls[i].interests]
         if shared:
@@ -1177,6 +1263,12 @@ def _describe(
     )
 
 
+def _evidence(members: list[int], ctx: _Context, obj: str) -> str:
+    """The evidence sentence of a group's explanation, one entry per member
+    (answers and the newest answer's date), so each placement can be checked."""
+    return " Evidence: " + "; ".join(evidence_text(ctx.ls[i], obj) for i in members) + "."
+
+
 def describe_groups(
     learners: Sequence[LearnerFeatures],
     request: GroupingRequest,
@@ -1188,8 +1280,8 @@ def describe_groups(
     starts with the name as given ("Ratio crew: ..."), and each Group's
     ``label`` is that name. Learners missing from ``learners`` raise
     :class:`GroupingConstraintError`; an empty group is described as empty.
-    Readiness of learners with no evidence is the median of ``learners``,
-    as in :func:`form_groups`."""
+    Learners with no evidence are flagged as not yet assessed, as in
+    :func:`form_groups`."""
     if request.kind not in KINDS:
         raise GroupingConstraintError(BAD_KIND.format(kind=request.kind))
     ls = sorted(learners, key=lambda x: x.id)

@@ -27,6 +27,12 @@ in space; a video, as you prefer; at your level for 7.RP.2"):
     information, 0 when it is not, 0.5 when the learner stated no
     preference.
 
+Competencies the learner has mastered are not recommended as new work: a
+resource whose competency (the one asked for, else the first not yet
+mastered) is mastered is left out, unless the call asks for **review**
+(``review=True``), which returns only such resources, each reason saying
+"for review: you have mastered 6.RP.1 (99 %)".
+
 ``score = 0.35 level + 0.15 ready + 0.35 interest + 0.15 format``, then
 multiplied by ``0.5 + 0.5 * coverage`` where coverage is the share of the
 learner's accessibility needs that the resource provides (1 when they need
@@ -214,6 +220,14 @@ class LearnerContext:
     interest_tags: frozenset[str] = frozenset()
     preferred_formats: tuple[str, ...] = ()
     needs_accessibility: frozenset[str] = frozenset()
+    #: Competencies the platform counts as mastered (its level, which also
+    #: asks for enough answers); None: mastery at or above ``MASTERED``.
+    mastered: frozenset[str] | None = None
+
+    def has_mastered(self, code: str) -> bool:
+        if self.mastered is not None:
+            return code in self.mastered
+        return self.mastery.get(code, 0.0) >= MASTERED
 
     def __post_init__(self) -> None:
         for code, value in self.mastery.items():
@@ -268,7 +282,7 @@ def _focus_competency(
     ready = [c for c in codes if c in learner.ready_to_learn]
     if ready:
         return ready[0]
-    return min(codes, key=lambda c: (learner.mastery.get(c, 0.0), c))
+    return min(codes, key=lambda c: (learner.has_mastered(c), learner.mastery.get(c, 0.0), c))
 
 
 def _ready_part(code: str | None, learner: LearnerContext) -> float:
@@ -276,7 +290,7 @@ def _ready_part(code: str | None, learner: LearnerContext) -> float:
         return 0.5
     if code in learner.ready_to_learn:
         return 1.0
-    return 0.0 if learner.mastery.get(code, 0.0) >= MASTERED else 0.5
+    return 0.0 if learner.has_mastered(code) else 0.5
 
 
 def _tag_overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -318,10 +332,13 @@ def recommend(
     *,
     weights: Weights | None = None,
     text_model: TextModel = "bm25",
+    review: bool = False,
 ) -> list[Recommendation]:
     """Rank ``resources`` for ``learner`` and return the best ``k`` with a
     one-line reason each. With ``competency`` given, only resources tagged
-    with it are considered and level fit is judged on it."""
+    with it are considered and level fit is judged on it. Resources on a
+    competency the learner has mastered are left out; with ``review`` only
+    those are ranked, offered as review."""
     if k < 1:
         raise ValueError(K_ERROR.format(value=k))
     if text_model not in ("bm25", "tfidf"):
@@ -345,6 +362,8 @@ def recommend(
     scored: list[Recommendation] = []
     for i, res in enumerate(pool):
         code = _focus_competency(res, learner, competency)
+        if (code is not None and learner.has_mastered(code)) != review:
+            continue
         mastery = learner.mastery.get(code, 0.0) if code else 0.0
         level = level_fit(res.readiness_level, mastery) if code else 0.5
         ready = _ready_part(code, learner)
@@ -385,7 +404,9 @@ def recommend(
             parts.append(f"{_article(fmt)} {fmt}, as you prefer")
         elif preferred:
             parts.append(f"{_article(fmt)} {fmt}")
-        if code:
+        if code and review:
+            parts.append(f"for review: you have mastered {code} ({round(100 * mastery)} %)")
+        elif code:
             parts.append(_level_phrase(res.readiness_level, mastery, code))
             if code in learner.ready_to_learn and competency is None:
                 parts[-1] += " (you're ready to learn it)"

@@ -31,6 +31,7 @@ from trellis.evidence.models import response as r
 from trellis.evidence.services import (
     assessment_create,
     attempt_start,
+    history,
     mastery_fit_school,
     response_record,
 )
@@ -149,6 +150,9 @@ def load_demo_activity(
     # ``make demo``; ``trellis fit-mastery`` compares them (the model card
     # says which was done).
     mastery_fit_school(school=school, select=False)
+    # The simulated answers arrived in bulk: their changes of level are
+    # replayed from the evidence, dated when each answer was given.
+    history.history_rebuild(school_id=school.pk)
     _demo_assessments(school=school, framework=framework, classes=classes, rng=rng)
 
 

@@ -261,6 +261,82 @@ def probability_to_level(probability: float, attempts: int) -> str:
     return mastery.level_for(probability, attempts)
 
 
+@dataclass(frozen=True)
+class LevelChange:
+    """A learner's level on one competency over a period, from the mastery
+    history: the level before the period's first change and after its last,
+    and how many changes came from answers or corrections (not a refit)."""
+
+    competency: Competency
+    from_level: str
+    to_level: str
+    from_percent: int
+    to_percent: int
+    by_evidence: int  # level steps up (+) or down (-) caused by answers/corrections
+
+    @property
+    def progressed(self) -> bool:
+        """Answers (not a refit) raised the level over the period, to
+        familiar or above: a first wrong answer (not started -> attempted)
+        is a start, not progress."""
+        return (
+            self.by_evidence > 0
+            and lv.LEVEL_ORDER[self.to_level] > lv.LEVEL_ORDER[self.from_level]
+            and lv.LEVEL_ORDER[self.to_level] >= lv.LEVEL_ORDER[lv.FAMILIAR]
+        )
+
+    @property
+    def direction(self) -> str:
+        """ "started", "up", "down" or "same" (from the period's start to its end)."""
+        a, b = lv.LEVEL_ORDER[self.from_level], lv.LEVEL_ORDER[self.to_level]
+        if self.from_level == lv.NOT_STARTED and b > a:
+            return "started"
+        return "up" if b > a else "down" if b < a else "same"
+
+    @property
+    def from_label(self) -> str:
+        return LEVEL_LABELS[self.from_level]
+
+    @property
+    def to_label(self) -> str:
+        return LEVEL_LABELS[self.to_level]
+
+
+def level_changes(learner: User, since, until=None) -> list[LevelChange]:
+    """The learner's changes of level in [since, until), per competency, in
+    competency order (one query). A refit of the school's model moves
+    levels without new evidence: it counts in ``from``/``to`` but not in
+    ``by_evidence``, so a refit alone is never progress."""
+    from trellis.evidence.models import MasteryChange
+    from trellis.evidence.models.history import CAUSE_REFIT
+
+    qs = MasteryChange.objects.filter(learner=learner, changed_at__gte=since)
+    if until is not None:
+        qs = qs.filter(changed_at__lt=until)
+    per: dict[int, list] = {}
+    for change in qs.select_related("competency").order_by("changed_at", "pk"):
+        per.setdefault(change.competency_id, []).append(change)
+    out = []
+    for changes in per.values():
+        first, last = changes[0], changes[-1]
+        steps = sum(
+            lv.LEVEL_ORDER[c.to_level] - lv.LEVEL_ORDER[c.from_level]
+            for c in changes
+            if c.cause != CAUSE_REFIT
+        )
+        out.append(
+            LevelChange(
+                competency=first.competency,
+                from_level=first.from_level,
+                to_level=last.to_level,
+                from_percent=round(100 * first.from_probability),
+                to_percent=round(100 * last.to_probability),
+                by_evidence=steps,
+            )
+        )
+    return sorted(out, key=lambda c: (c.competency.code, c.competency.pk))
+
+
 def learner_model_state(learner_id: int) -> dict:
     """The learner's state under a per-learner mastery model (``{}`` if none)."""
     from trellis.evidence.models import LearnerModelState

@@ -56,9 +56,11 @@ def child_digest(child: User, *, now: dt.datetime | None = None) -> ChildDigest:
     now = now or timezone.now()
     since = now - dt.timedelta(days=DIGEST_DAYS)
     submitted = [a.assessment.title for a in selectors.submitted_since(child, since)]
+    rose = selectors.progressed_since(child, since, now)
     progressed = [
-        f"{r.competency.code} ({_(r.get_level_display())})"
-        for r in selectors.mastered_since(child, since)
+        _("%(code)s (%(before)s → %(after)s)")
+        % {"code": c.competency.code, "before": _(c.from_label), "after": _(c.to_label)}
+        for c in rose
     ]
     upcoming, overdue = selectors.work_for(child, now=now)
     return ChildDigest(
@@ -68,7 +70,7 @@ def child_digest(child: User, *, now: dt.datetime | None = None) -> ChildDigest:
         evidence=selectors.recent_evidence_count(child, now=now),
         upcoming=[w.title for w in upcoming[:5]],
         overdue=[w.title for w in overdue],
-        ask=_ask_about(child, progressed, since),
+        ask=_ask_about(child, [c.competency.code for c in rose], since),
     )
 
 

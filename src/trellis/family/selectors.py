@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
-from trellis.evidence.selectors import assessments_for_learner
+from trellis.evidence.selectors import LevelChange, assessments_for_learner, level_changes
 from trellis.individualization.models import IndividualPlan
 from trellis.individualization.selectors import active_plan_for
 from trellis.people.models import User
@@ -157,7 +157,18 @@ def submitted_since(child: User, since: dt.datetime) -> QuerySet[Attempt]:
     )
 
 
-def mastered_since(child: User, since: dt.datetime) -> QuerySet[MasteryRecord]:
-    return MasteryRecord.objects.filter(
-        Q(level="mastered") | Q(level="proficient"), learner=child, updated_at__gte=since
-    ).select_related("competency")
+def progressed_since(
+    child: User, since: dt.datetime, until: dt.datetime | None = None
+) -> list[LevelChange]:
+    """Competencies whose level rose over the period through the child's
+    answers (or a teacher's correction), from the mastery history. A refit
+    of the school's model, which rewrites every record, is not progress."""
+    return [c for c in level_changes(child, since, until) if c.progressed]
+
+
+def changes_since(
+    child: User, since: dt.datetime, until: dt.datetime | None = None
+) -> list[LevelChange]:
+    """Every change of level over the period that answers or corrections
+    made (up or down); refit-only changes are left out."""
+    return [c for c in level_changes(child, since, until) if c.by_evidence]

@@ -2,12 +2,15 @@
 through the owning apps' services so that the continuum report has real
 records to count.
 
-* Maths 6A — differentiation: readiness groupings for three lessons, a
-  group plan per grouping (resources and support per group), FOR checks.
+* Maths 6A — differentiation: groupings for three lessons formed by the
+  grouping engine from the learners' evidence (readiness, then interest),
+  with its explanations, a group plan per grouping (resources and support
+  per group), FOR checks.
 * Maths 6B — individualization: individual plans with specific objectives
   and one-on-one supports (sessions logged), a module sequence each learner
   moves through at their own pace, resources a teacher picked for one
   learner, OF checks.
+* Every class's learners state varied interests and learning profiles.
 * Maths 6C — personalization: learner profiles, goals the learners set with
   benchmarks (and check-ins that meet them), learner path choices, proposals
   for showing mastery, networks and help requests, AS self-checks.
@@ -23,6 +26,7 @@ from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.differentiation import services as diff
+from trellis.differentiation import suggest
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
 from trellis.evidence.services import assessment_create
@@ -85,23 +89,64 @@ def _check(school_class: SchoolClass, title: str, purpose: str, comps: Sequence[
     )
 
 
+#: Interests and learning profiles the demo learners state, varied so that
+#: interest and profile groupings differ (a learner takes the k-th of each,
+#: cycling at different lengths).
+INTERESTS = (
+    ("football", "music"),
+    ("space", "drawing"),
+    ("animals", "cooking"),
+    ("music", "video games"),
+    ("drawing", "animals"),
+    ("space", "football"),
+    ("cooking",),
+)
+TAKE_IN = (["video"], ["reading"], ["hands-on", "video"], ["interactive"], ["audio", "reading"])
+EXPRESS = (["drawing"], ["speaking"], ["writing", "test"], ["making"])
+ENGAGE = (["pairs"], ["alone"], ["group"], ["teacher", "pairs"], ["alone", "group"])
+
+
+def _profiles(learners: Sequence[User]) -> None:
+    """Each learner states interests and a learning profile, varied across
+    the class."""
+    for k, learner in enumerate(learners):
+        tags = INTERESTS[k % len(INTERESTS)]
+        profile.profile_update(
+            learner=learner,
+            interests=" and ".join(tags),
+            interest_tags=list(tags),
+            take_in=TAKE_IN[k % len(TAKE_IN)],
+            express=EXPRESS[k % len(EXPRESS)],
+            engage=ENGAGE[k % len(ENGAGE)],
+        )
+
+
 def run_differentiated(school_class: SchoolClass, objectives: Sequence[Competency]) -> None:
+    """Three lessons, each grouped by the grouping engine from the learners'
+    evidence (``differentiation.suggest``: readiness bands, with the
+    engine's explanation of each group and of each placement), saved with
+    the features they were grouped on; one interest grouping too."""
     teacher = _teacher(school_class)
     learners = _learners(school_class)
-    thirds = [learners[k::3] for k in range(3)]
-    labels = ("Ready to extend", "On track", "Needs reteaching")
+    _profiles(learners)
     for n, objective in enumerate(objectives):
+        kind = "interest" if n == len(objectives) - 1 and n > 0 else "readiness"
+        suggestion = suggest.suggest(
+            school_class=school_class,
+            objective=objective,
+            kind=kind,
+            constraints={"n_groups": 3},
+        )
         grouping = diff.grouping_save(
             school_class=school_class,
             objective=objective,
-            kind="readiness",
-            groups=[
-                diff.GroupDraft(label=labels[k], learner_ids=[u.pk for u in thirds[k]])
-                for k in range(3)
-                if thirds[k]
-            ],
+            kind=kind,
+            groups=[g.draft() for g in suggestion.groups],
+            constraints=suggestion.constraints,
             created_by=teacher,
             note=f"Lesson {n + 1}",
+            features=suggestion.features,
+            notes=suggestion.notes,
         )
         check = _check(school_class, f"Exit ticket: {objective.code}", FOR_LEARNING, [objective])
         resources = _resources_for(school_class.school, objective)
@@ -127,6 +172,7 @@ def run_differentiated(school_class: SchoolClass, objectives: Sequence[Competenc
 def run_individualized(school_class: SchoolClass, competencies: Sequence[Competency]) -> None:
     teacher = _teacher(school_class)
     learners = _learners(school_class)
+    _profiles(learners)
     today = timezone.localdate()
     ordered = _mastered_first(learners, competencies)
     sequence = pacing.sequence_create(
@@ -199,10 +245,8 @@ def run_personalized(school_class: SchoolClass, competencies: Sequence[Competenc
         deadline=timezone.now() + dt.timedelta(days=14),
         created_by=teacher,
     )
+    _profiles(learners)
     for k, learner in enumerate(learners):
-        profile.profile_update(
-            learner=learner, interests="sport and music", interest_tags=["sport", "music"]
-        )
         goal = goals.goal_create(
             learner=learner,
             title="Get confident with ratios",
@@ -241,9 +285,18 @@ def run_personalized(school_class: SchoolClass, competencies: Sequence[Competenc
         if peer.pk != learner.pk:
             link = network.network_add(learner=learner, username=peer.username, kind=PEER)
             network.network_accept(link=link)  # demo peers have accepted
-            network.help_request_send(
+            request = network.help_request_send(
                 learner=learner, message="Can you check my ratio table?", competency=comp
             )
+            if k % 3 != 2:  # most requests get an answer; some are thanked and resolved
+                reply = network.help_reply(
+                    request=request,
+                    author=peer,
+                    text="Your table is right; check the units in the last row.",
+                )
+                if k % 3 == 0:
+                    network.help_thank(reply=reply)
+                    network.help_resolve(request=request)
     for n in range(2):
         _check(school_class, f"Self-check {n + 1}: how sure am I?", AS_LEARNING, competencies[:2])
 

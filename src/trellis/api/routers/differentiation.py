@@ -175,6 +175,8 @@ class ReadinessOut(Schema):
     name: str
     objective: EvidenceOut
     weak_prerequisites: list[EvidenceOut]
+    placement: str
+    evidence: str
 
 
 class BeforeOut(Schema):
@@ -183,6 +185,8 @@ class BeforeOut(Schema):
     prerequisites: list[str]
     likely_to_struggle: list[ReadinessOut]
     extension: list[ReadinessOut]
+    on_track: list[ReadinessOut]
+    not_assessed: list[ReadinessOut]
 
 
 class FlagOut(Schema):
@@ -192,6 +196,9 @@ class FlagOut(Schema):
     competency: str | None
     evidence: str
     since: dt.datetime
+    #: What the flag is based on (the answers since the lesson start, the
+    #: threshold, or the mastery record).
+    basis: str
 
 
 class HandleIn(Schema):
@@ -429,6 +436,8 @@ def before_lesson(request: HttpRequest, class_id: int, objective_id: int):
             name=str(r.learner),
             objective=ev(r.objective),
             weak_prerequisites=[ev(e) for e in r.weak_prerequisites] if weak else [],
+            placement=r.placement,
+            evidence=r.evidence,
         )
 
     return BeforeOut(
@@ -437,6 +446,8 @@ def before_lesson(request: HttpRequest, class_id: int, objective_id: int):
         prerequisites=[c.label for c in report.prerequisites],
         likely_to_struggle=[row(r, True) for r in report.struggle],
         extension=[row(r, False) for r in report.extension],
+        on_track=[row(r, False) for r in report.on_track],
+        not_assessed=[row(r, False) for r in report.not_assessed],
     )
 
 
@@ -481,6 +492,7 @@ def live_flags(
                 competency=f.flag.competency,
                 evidence=f.flag.evidence,
                 since=f.flag.since,
+                basis=f.basis,
             )
             for f in view.flags
         ],

@@ -121,6 +121,8 @@ class PathChoiceOut(Schema):
 class PathOut(Schema):
     ready: list[ReadyOut]
     recommendations: list[RecommendationOut]
+    #: Resources on competencies the learner has mastered, offered as review.
+    review: list[RecommendationOut]
     chosen: list[PathChoiceOut]
 
 
@@ -165,6 +167,18 @@ def path_get(request: HttpRequest, learner_id: int, competency_id: int | None = 
                 competency=rec.competency,
             )
             for res, rec in rf_svc.recommendations_for(learner, focus, k=10)
+        ],
+        review=[
+            RecommendationOut(
+                resource_id=res.pk,
+                title=res.title,
+                format=res.format,
+                readiness_level=res.readiness_level,
+                score=rec.score,
+                reason=rec.reason,
+                competency=rec.competency,
+            )
+            for res, rec in rf_svc.recommendations_for(learner, focus, k=5, review=True)
         ],
         chosen=[_path_choice_out(c) for c in learner.path_choices.all()[:20]],
     )

@@ -89,8 +89,8 @@ def _live_context(request: HttpRequest, school_class) -> dict:
 def live_view(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class = access_class_as_teacher(request.user, class_id)
     query = request.GET.copy()
-    if "start" not in query:
-        query["start"] = timezone.now().isoformat(timespec="seconds")
+    if not query.get("start"):  # kept once set: changing a setting keeps the window
+        query["start"] = live.lesson_start_default(school_class).isoformat(timespec="seconds")
     request.GET = query
     context = _live_context(request, school_class)
     context.update(
@@ -98,6 +98,7 @@ def live_view(request: HttpRequest, class_id: int) -> HttpResponse:
             "poll_seconds": POLL_SECONDS,
             "query": query.urlencode(),
             "objectives": selectors.objectives_for(school_class),
+            "start_value": query["start"],
         }
     )
     return render(request, "differentiation/live.html", context)

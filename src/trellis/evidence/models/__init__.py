@@ -7,6 +7,7 @@ from trellis.evidence.models.assessment import (
     AssessmentItem,
     Attempt,
 )
+from trellis.evidence.models.history import MasteryChange
 from trellis.evidence.models.mastery_state import LearnerModelState, MasteryModel, MasteryRecord
 from trellis.evidence.models.response import Response, RubricScore
 
@@ -16,6 +17,7 @@ __all__ = [
     "AssessmentItem",
     "Attempt",
     "LearnerModelState",
+    "MasteryChange",
     "MasteryModel",
     "MasteryRecord",
     "Response",

@@ -25,6 +25,7 @@ from trellis.evidence.models import (
 )
 from trellis.evidence.models import mastery_state as lv
 from trellis.evidence.models import response as r
+from trellis.evidence.services import history
 from trellis.people.models import School
 
 
@@ -86,12 +87,12 @@ _INSERT_MISSING = (
 _OF_ITEM = f"SELECT competency_id AS cid FROM {_LINKS} WHERE item_id = %s"
 _OF_IDS = f"SELECT id AS cid FROM {Competency._meta.db_table} WHERE id IN ({{marks}})"
 _SELECT_LOCKED = (
-    f"SELECT competency_id, state, correct FROM {_RECORDS} "
+    f"SELECT competency_id, state, correct, level, probability FROM {_RECORDS} "
     "WHERE learner_id = %s AND competency_id IN (SELECT cid FROM ({wanted}) wanted) "
     "ORDER BY competency_id"
 )
 _SELECT_ALL_LOCKED = (
-    f"SELECT competency_id, state, correct, "
+    f"SELECT competency_id, state, correct, level, probability, "
     "competency_id IN (SELECT cid FROM ({wanted}) wanted) "
     f"FROM {_RECORDS} WHERE learner_id = %s ORDER BY competency_id"
 )
@@ -112,6 +113,9 @@ class LockedRecord:
     competency_id: int
     state: dict
     correct: int
+    #: As the previous writer left it (for the mastery history).
+    level: str = lv.NOT_STARTED
+    probability: float = 0.0
     #: One of the competencies asked for (not only another of the learner's).
     wanted: bool = True
 
@@ -173,7 +177,9 @@ def lock_records(
             competency_id=row[0],
             state=state_field.from_db_value(row[1], None, connection) or {},
             correct=row[2],
-            wanted=bool(row[3]) if all_of_learner else True,
+            level=row[3],
+            probability=row[4],
+            wanted=bool(row[5]) if all_of_learner else True,
         )
         for row in rows
     ]
@@ -373,7 +379,12 @@ def mastery_fit_school(
     )
     fitted.row_id = row.pk
     mastery.forget_cached_model(school.pk)
+    learners = {o.learner_id for o in observations}
+    before = history.snapshot(learner_ids=learners)
     records_rebuild(school=school, model=fitted, observations=observations)
+    history.changes_record(
+        before=before, after=history.snapshot(learner_ids=learners), cause=history.CAUSE_REFIT
+    )
     return row
 
 

@@ -18,6 +18,7 @@ from trellis.curriculum.scoring import check_rubric_points, score_answer
 from trellis.evidence import mastery
 from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
 from trellis.evidence.models import response as r
+from trellis.evidence.services import history
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
 from trellis.evidence.services.mastery import (
     item_competency_ids,
@@ -51,6 +52,8 @@ class RecordResult:
     response: Response
     created: bool
     estimates: dict[int, mastery.Estimate] = field(default_factory=dict)
+    #: Each updated competency's level and probability before this answer.
+    before: dict[int, history.State] = field(default_factory=dict)
 
 
 def new_key() -> str:
@@ -64,27 +67,56 @@ def _apply_evidence(
     correct: bool,
     item_id: int | None = None,
     competency_ids: Iterable[int] = (),
+    response_id: int | None = None,
+    at: dt.datetime | None = None,
+    before_out: dict[int, history.State] | None = None,
 ) -> dict[int, mastery.Estimate]:
     """The engine's online update of the learner's records on the item's
-    competencies (or ``competency_ids``): lock them (``lock_records``),
-    update in memory, write them back in one upsert. Three statements in
-    all, however many competencies the item has."""
+    competencies (or ``competency_ids``): lock them (``lock_records``,
+    which also reads their levels), update in memory, write them back in
+    one upsert, and keep each change of level (``history.changes_record``,
+    cause "answer": one more insert, only when a level changed). ``before_out``, when
+    given, receives each competency's level and probability before."""
     model = mastery.model_for_school(school_id)
     if model.per_learner:
         return _apply_per_learner(
             model, school_id=school_id, learner_id=learner_id, correct=correct, item_id=item_id,
-            competency_ids=competency_ids,
+            competency_ids=competency_ids, response_id=response_id, at=at, before_out=before_out,
         )  # fmt: skip
     out: dict[int, mastery.Estimate] = {}
     written = []
-    for record in lock_records(
-        learner_id=learner_id, item_id=item_id, competency_ids=competency_ids
-    ):
+    locked = lock_records(learner_id=learner_id, item_id=item_id, competency_ids=competency_ids)
+    before = {
+        (learner_id, rec.competency_id): history.State(rec.level, rec.probability) for rec in locked
+    }
+    for record in locked:
         estimate = mastery.update(model, record.state, str(record.competency_id), correct)
         written.append((record.competency_id, estimate, record.correct + int(correct)))
         out[record.competency_id] = estimate
     save_records(learner_id=learner_id, estimates=written)
+    history.changes_record(
+        before=before,
+        after={(learner_id, cid): history.State(e.level, e.probability) for cid, e in out.items()},
+        cause=history.CAUSE_ANSWER,
+        response_id=response_id,
+        at=at,
+    )
+    if before_out is not None:
+        for cid in out:
+            before_out[cid] = before.get((learner_id, cid), history.NONE)
     return out
+
+
+def recompute_with_history(
+    *, learner_id: int, item_id: int, school_id: int, cause: str, response_id: int | None
+) -> None:
+    """``mastery_recompute`` of the learner's records on the item's
+    competencies, keeping each change of level with its cause."""
+    competency_ids = item_competency_ids(item_id)
+    before = history.snapshot(learner_ids=[learner_id], competency_ids=competency_ids)
+    mastery_recompute(learner_id=learner_id, competency_ids=competency_ids, school_id=school_id)
+    after = history.snapshot(learner_ids=[learner_id], competency_ids=competency_ids)
+    history.changes_record(before=before, after=after, cause=cause, response_id=response_id)
 
 
 def _apply_per_learner(
@@ -95,6 +127,9 @@ def _apply_per_learner(
     correct: bool,
     item_id: int | None,
     competency_ids: Iterable[int],
+    response_id: int | None = None,
+    at: dt.datetime | None = None,
+    before_out: dict[int, history.State] | None = None,
 ) -> dict[int, mastery.Estimate]:
     """The same for a model whose state spans the learner's skills: lock the
     learner's state, then the records; one update with the answer; write
@@ -138,6 +173,22 @@ def _apply_per_learner(
         ],
     )
     save_learner_states({learner_id: tracker.learner_state})
+    before = {
+        (learner_id, rec.competency_id): history.State(rec.level, rec.probability)
+        for rec in records
+    }
+    history.changes_record(
+        before=before,
+        after={
+            (learner_id, cid): history.State(e.level, e.probability) for cid, e in estimates.items()
+        },
+        cause=history.CAUSE_ANSWER,
+        response_id=response_id,
+        at=at,
+    )
+    if before_out is not None:
+        for cid in answered:
+            before_out[cid] = before.get((learner_id, cid), history.NONE)
     return {cid: estimates[cid] for cid in answered}
 
 
@@ -253,14 +304,18 @@ def _record(
     )
     response.save()
     estimates: dict[int, mastery.Estimate] = {}
+    before: dict[int, history.State] = {}
     if scored.correct is not None:
         estimates = _apply_evidence(
             school_id=item.school_id,
             learner_id=learner.pk,
             item_id=item.pk,
             correct=scored.correct,
+            response_id=response.pk,
+            at=response.recorded_at,
+            before_out=before,
         )
-    return RecordResult(response=response, created=True, estimates=estimates)
+    return RecordResult(response=response, created=True, estimates=estimates, before=before)
 
 
 @transaction.atomic
@@ -301,10 +356,12 @@ def response_correct(
         recorded_by=recorded_by,
     )
     correction.save()
-    mastery_recompute(
+    recompute_with_history(
         learner_id=original.learner_id,
-        competency_ids=item_competency_ids(original.item_id),
+        item_id=original.item_id,
         school_id=original.school_id,
+        cause=history.CAUSE_CORRECTION,
+        response_id=correction.pk,
     )
     return correction
 
@@ -360,11 +417,14 @@ def rubric_score_record(
                 learner_id=response.learner_id,
                 item_id=item.pk,
                 correct=score.fraction >= mastery.RUBRIC_CORRECT_FRACTION,
+                response_id=response.pk,
             )
         else:
-            mastery_recompute(
+            recompute_with_history(
                 learner_id=response.learner_id,
-                competency_ids=item_competency_ids(item.pk),
+                item_id=item.pk,
                 school_id=response.school_id,
+                cause=history.CAUSE_CORRECTION,
+                response_id=response.pk,
             )
     return score, True

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.presentation import present_item
 from trellis.curriculum.selectors import frameworks_for_school
-from trellis.evidence import access, selectors, services
+from trellis.evidence import access, feedback, selectors, services
 from trellis.evidence.forms import AnswerForm, AssessmentForm, RubricForm, elapsed_ms
 from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
 from trellis.evidence.models import assessment as a
@@ -194,6 +194,8 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
                     f"{reverse('response-self-rate', args=[result.response.pk])}?next="
                     f"{reverse('assessment-take', args=[assessment.pk])}"
                 )
+            if result.created:
+                feedback.remember(request.session, result)
             return redirect(
                 f"{reverse('assessment-take', args=[assessment.pk])}?last={result.response.pk}"
             )
@@ -229,7 +231,11 @@ def _last_feedback(request: HttpRequest, assessment, learner) -> dict | None:
     records = MasteryRecord.objects.filter(
         learner=learner, competency__in=response.item.competencies.all()
     ).select_related("competency")
-    return {"response": response, "records": list(records)}
+    return {
+        "response": response,
+        "records": list(records),
+        "text": feedback.recall(request.session, response),
+    }
 
 
 @login_required

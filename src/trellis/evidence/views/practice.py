@@ -14,7 +14,7 @@ from trellis.curriculum.access import access_competency
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.presentation import present_item
-from trellis.evidence import mastery, selectors, services
+from trellis.evidence import feedback, mastery, selectors, services
 from trellis.evidence.forms import AnswerForm, elapsed_ms
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models import response as r
@@ -70,12 +70,19 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
     last_id = request.GET.get("last")
     if last_id and last_id.isdigit():
         last = Response.objects.filter(pk=int(last_id), learner=learner).first()
+    last_text = feedback.recall(request.session, last) if last and last.correct is not None else ""
     item = next_practice_item(learner, competency, seen)
     if item is None:
         return render(
             request,
             "evidence/practice.html",
-            {"competency": competency, "record": record, "done": True, "last": last},
+            {
+                "competency": competency,
+                "record": record,
+                "done": True,
+                "last": last,
+                "last_text": last_text,
+            },
         )
     presented = present_item(item, learner)
     form = AnswerForm(request.POST or None, presented=presented)
@@ -93,6 +100,8 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
             form.add_error("answer", exc)
         else:
             request.session[key] = sorted(seen | {item.pk})
+            if result.created:
+                feedback.remember(request.session, result)
             return redirect(
                 f"{reverse('practice', args=[competency.pk])}?last={result.response.pk}"
             )
@@ -105,6 +114,7 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
             "presented": presented,
             "form": form,
             "last": last,
+            "last_text": last_text,
             "done": False,
         },
     )

@@ -27,6 +27,7 @@ from trellis.curriculum.scoring import score_answer
 from trellis.evidence import mastery
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models import response as r
+from trellis.evidence.services import history
 from trellis.evidence.services.mastery import (
     lock_learner_states,
     lock_record_pairs,
@@ -135,6 +136,9 @@ def _apply(school: School, responses: list[Response], known: dict[int, list[int]
         _apply_per_learner(school, model, responses, by_item, pairs)
         return
     records = lock_record_pairs(pairs)
+    before = history.snapshot(
+        learner_ids={lid for lid, _ in pairs}, competency_ids={cid for _, cid in pairs}
+    )
     state = {key: record.state for key, record in records.items()}
     correct = {key: record.correct for key, record in records.items()}
     latest: dict[tuple[int, int], mastery.Estimate] = {}
@@ -145,6 +149,12 @@ def _apply(school: School, responses: list[Response], known: dict[int, list[int]
             state[key] = latest[key].state
             correct[key] += int(bool(x.correct))
     save_record_rows([(*key, estimate, correct[key]) for key, estimate in sorted(latest.items())])
+    history.changes_record(
+        before={key: before[key] for key in latest if key in before},
+        after={key: history.State(e.level, e.probability) for key, e in latest.items()},
+        cause=history.CAUSE_ANSWER,
+        at=max(x.recorded_at for x in responses),
+    )
 
 
 def _apply_per_learner(

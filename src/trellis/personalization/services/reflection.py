@@ -13,6 +13,7 @@ from trellis.curriculum.models import Competency, Resource
 from trellis.engine.recommend import LearnerContext, Recommendation, ResourceInfo, recommend
 from trellis.evidence.models import MasteryRecord, Response, RubricScore
 from trellis.evidence.models import response as r
+from trellis.evidence.models.mastery_state import MASTERED as MASTERED_LEVEL
 from trellis.evidence.selectors import frameworks_for_learner, learner_mastery
 from trellis.evidence.services import rubric_score_record
 from trellis.people.models import Membership, User
@@ -104,21 +105,24 @@ def ready_competencies(learner: User) -> list:
 
 
 def recommendations_for(
-    learner: User, competency: Competency | None = None, k: int = 5
+    learner: User, competency: Competency | None = None, k: int = 5, *, review: bool = False
 ) -> list[tuple[Resource, Recommendation]]:
     """Resources ranked by ``trellis.engine.recommend`` from the learner's
     mastery, ready-to-learn fringe and profile. Competencies are keyed by
-    id so two frameworks' equal codes never mix; reasons name the code."""
+    id so two frameworks' equal codes never mix; reasons name the code.
+    Resources on competencies the learner has mastered are left out; with
+    ``review`` only those are returned, each offered as review."""
     resources = list(_school_resources(learner))
     if not resources:
         return []
     key = {c.pk: c.label for res in resources for c in res.competencies.all()}
-    mastery = {
-        key[cid]: p
-        for cid, p in MasteryRecord.objects.filter(
-            learner=learner, competency_id__in=list(key)
-        ).values_list("competency_id", "probability")
-    }
+    rows = list(
+        MasteryRecord.objects.filter(learner=learner, competency_id__in=list(key)).values_list(
+            "competency_id", "probability", "level"
+        )
+    )
+    mastery = {key[cid]: p for cid, p, _ in rows}
+    mastered = frozenset(key[cid] for cid, _, level in rows if level == MASTERED_LEVEL)
     ready = frozenset(
         key[m.competency.pk] for m in ready_competencies(learner) if m.competency.pk in key
     )
@@ -131,6 +135,7 @@ def recommendations_for(
         interest_tags=frozenset(profile.interest_tags),
         preferred_formats=tuple(profile.take_in),
         needs_accessibility=frozenset(profile.accessibility_needs),
+        mastered=mastered,
     )
     infos = [
         ResourceInfo(
@@ -147,7 +152,11 @@ def recommendations_for(
     ]
     by_id = {str(res.pk): res for res in resources}
     ranked = recommend(
-        context, infos, competency=key.get(competency.pk) if competency else None, k=k
+        context,
+        infos,
+        competency=key.get(competency.pk) if competency else None,
+        k=k,
+        review=review,
     )
     return [(by_id[rec.resource_id], rec) for rec in ranked]
 

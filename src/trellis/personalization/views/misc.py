@@ -157,6 +157,7 @@ def _path_page(request: HttpRequest, learner, *, owner: bool) -> HttpResponse:
             "ready": ready,
             "focus": focus,
             "recommendations": rf_svc.recommendations_for(learner, focus, k=6),
+            "review": rf_svc.recommendations_for(learner, focus, k=3, review=True),
             "chosen": learner.path_choices.select_related(
                 "competency", "resource", "chosen_by_user"
             )[:10],

@@ -1,0 +1,149 @@
+"""Mastery history (``evidence.MasteryChange``): each change of a learner's
+level is kept with its cause, and the digest and the guardian view report
+real changes over the period — a refit of the school's model, which
+rewrites every record, is not progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from tests.differentiation.conftest import answer, make_curriculum
+from tests.family.conftest import client_for
+from trellis.evidence.models import MasteryChange, MasteryRecord
+from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.services import history as h
+from trellis.evidence.services import mastery_fit_school, response_correct
+from trellis.evidence.services.responses import new_key
+from trellis.family import digest, selectors
+
+
+def _levels(learner, competency) -> list[tuple[str, str, str]]:
+    return list(
+        MasteryChange.objects.filter(learner=learner, competency=competency)
+        .order_by("changed_at", "pk")
+        .values_list("from_level", "to_level", "cause")
+    )
+
+
+def test_each_change_of_level_is_kept_with_its_cause(world):
+    c = make_curriculum(world.school)
+    first = answer(world.learner, c.prereq_item, False).response
+    changes = _levels(world.learner, c.prereq)
+    assert changes == [(lv.NOT_STARTED, lv.ATTEMPTED, h.CAUSE_ANSWER)]
+    assert MasteryChange.objects.get().response == first
+    # Answers that keep the level add nothing; each new level is one row.
+    seen = []
+    for _ in range(6):
+        answer(world.learner, c.prereq_item, True)
+        level = MasteryRecord.objects.get(learner=world.learner, competency=c.prereq).level
+        if not seen or seen[-1] != level:
+            seen.append(level)
+    changes = _levels(world.learner, c.prereq)
+    assert [t for _, t, _ in changes] == [lv.ATTEMPTED, *[x for x in seen if x != lv.ATTEMPTED]]
+    assert all(cause == h.CAUSE_ANSWER for *_, cause in changes)
+    # Consecutive rows chain: each starts where the previous ended.
+    assert all(a[1] == b[0] for a, b in zip(changes, changes[1:], strict=False))
+    # A teacher's correction of the first answer is recorded as a correction
+    # when it moves the level.
+    before = MasteryRecord.objects.get(learner=world.learner, competency=c.prereq).level
+    response_correct(
+        original=first, recorded_by=world.teacher, idempotency_key=new_key(), correct=True
+    )
+    after = MasteryRecord.objects.get(learner=world.learner, competency=c.prereq).level
+    last = _levels(world.learner, c.prereq)[-1]
+    if before != after:
+        assert last == (before, after, h.CAUSE_CORRECTION)
+    else:
+        assert last[2] == h.CAUSE_ANSWER
+
+
+def test_a_refit_that_touches_every_record_is_not_progress(world):
+    c = make_curriculum(world.school)
+    ten_days_ago = timezone.now() - dt.timedelta(days=10)
+    for _ in range(6):
+        for item in (c.prereq_item, c.objective_item):
+            answer(world.learner, item, True, recorded_at=ten_days_ago)
+    high = MasteryRecord.objects.filter(
+        learner=world.learner, level__in=[lv.PROFICIENT, lv.MASTERED]
+    )
+    assert high.count() == 2
+    # The answers' changes are dated when the answers were given.
+    assert not MasteryChange.objects.filter(changed_at__gt=ten_days_ago).exists()
+    now = timezone.now()
+    mastery_fit_school(school=world.school)
+    week = now - dt.timedelta(days=digest.DIGEST_DAYS)
+    # Every record was rewritten this week ...
+    assert MasteryRecord.objects.filter(learner=world.learner, updated_at__gte=now).count() == 2
+    # ... and any level the refit moved is kept as a refit, not progress.
+    assert set(
+        MasteryChange.objects.filter(changed_at__gte=now).values_list("cause", flat=True)
+    ) <= {h.CAUSE_REFIT}
+    # A refit that raises a level: recorded, and still not progress.
+    record = MasteryRecord.objects.get(learner=world.learner, competency=c.objective)
+    h.changes_record(
+        before={(world.learner.pk, c.objective.pk): h.State(lv.FAMILIAR, 0.5)},
+        after={(world.learner.pk, c.objective.pk): h.State(record.level, record.probability)},
+        cause=h.CAUSE_REFIT,
+    )
+    assert selectors.progressed_since(world.learner, week) == []
+    assert digest.child_digest(world.learner).progressed == []
+
+    # A new answer today that raises a level is this week's progress.
+    other = MasteryRecord.objects.filter(learner=world.sibling)
+    assert not other.exists()
+    for _ in range(4):
+        answer(world.sibling, c.prereq_item, True)
+    level = MasteryRecord.objects.get(learner=world.sibling, competency=c.prereq)
+    rose = selectors.progressed_since(world.sibling, week)
+    assert [(x.competency, x.from_level, x.to_level) for x in rose] == [
+        (c.prereq, lv.NOT_STARTED, level.level)
+    ]
+    assert digest.child_digest(world.sibling).progressed == [
+        f"{c.prereq.code} (Not started → {level.get_level_display()})"
+    ]
+
+
+def test_guardian_view_shows_this_weeks_changes(world):
+    c = make_curriculum(world.school)
+    answer(world.learner, c.prereq_item, False)
+    page = client_for(world.guardian).get(f"/family/children/{world.learner.pk}/live/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"{c.prereq.code}: started, now Attempted (" in text
+    # A first wrong answer is a start, not progress.
+    assert selectors.progressed_since(world.learner, timezone.now() - dt.timedelta(days=7)) == []
+    # Another family's guardian does not see it.
+    assert (
+        client_for(world.teacher).get(f"/family/children/{world.learner.pk}/live/").status_code
+        == 404
+    )
+
+
+def test_history_rebuilt_from_evidence_matches_the_history_recorded_live(world):
+    c = make_curriculum(world.school)
+    pattern = [False, True, True, False, True, True, True, True]
+    for correct in pattern:
+        answer(world.learner, c.prereq_item, correct)
+        answer(world.sibling, c.objective_item, not correct)
+
+    def rows():
+        return list(
+            MasteryChange.objects.order_by(
+                "learner_id", "competency_id", "changed_at", "pk"
+            ).values_list("learner_id", "competency_id", "from_level", "to_level", "cause")
+        )
+
+    live = rows()
+    assert live and {r[-1] for r in live} == {h.CAUSE_ANSWER}
+    assert h.history_rebuild(school_id=world.school.pk) == len(live)
+    assert rows() == live
+    # Each chain ends at the record's level.
+    for record in MasteryRecord.objects.all():
+        last = (
+            MasteryChange.objects.filter(learner=record.learner, competency=record.competency)
+            .order_by("changed_at", "pk")
+            .last()
+        )
+        assert last.to_level == record.level
