@@ -159,3 +159,37 @@ def test_a_datashop_file_keeps_its_times_and_splits_several_kcs(world, tmp_path)
     bad.write_text("Anon Student Id\tCorrect First Attempt\n")
     with pytest.raises(CommandError, match="KC"):
         run(str(bad), "--format", "datashop", "--class", world.class_a.name)
+
+
+def test_long_learner_ids_stay_apart_and_are_found_again(world, tmp_path):
+    """Two learner ids that share their first 200 characters are two learners
+    (a plain cut to the 150 characters a username holds merged them); the
+    username is the id's start, ``~`` and a hash, the same on every import."""
+    common = "x" * 200
+    path = tmp_path / "long.csv"
+    path.write_text(
+        ",order_id,user_id,problem_id,skill_name,correct\n"
+        f"0,1,{common}a,p1,Fractions,1\n"
+        f"1,2,{common}b,p2,Fractions,0\n"
+    )
+    summary = run(str(path), "--format", "assistments", "--class", world.class_a.name)
+    assert summary["learners"] == 2 and summary["responses"] == 2
+    learners = User.objects.filter(username__startswith=f"{world.school.code}-long-")
+    names = sorted(learners.values_list("username", flat=True))
+    assert len(names) == 2 and all(len(n) == 150 for n in names)
+    assert [n.rsplit("~", 1)[0] for n in names] == [names[0][:137]] * 2
+    answers = {
+        n: list(Response.objects.filter(learner__username=n).values_list("correct", flat=True))
+        for n in names
+    }
+    assert sorted(answers.values()) == [[False], [True]]
+    run(str(path), "--format", "assistments", "--class", world.class_a.name)
+    assert learners.count() == 2 and Response.objects.count() == 2
+
+
+def test_fit_keeps_short_texts_and_separates_long_ones():
+    from trellis.interop.datasets import fit
+
+    assert fit("short", 10) == "short"
+    a, b = fit("y" * 20 + "1", 16), fit("y" * 20 + "2", 16)
+    assert len(a) == len(b) == 16 and a != b and a[:3] == "yyy" and a[3] == "~"

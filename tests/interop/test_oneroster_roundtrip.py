@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def export_bytes() -> bytes:
+    """An export that claims what was made in Trellis, so the whole roster travels."""
     buffer = io.BytesIO()
-    export_roster(buffer)
+    export_roster(buffer, claim=True)
     return buffer.getvalue()
 
 

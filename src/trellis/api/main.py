@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 
+from trellis.api import statuses
 from trellis.api.auth import AUTH
 from trellis.api.routers import curriculum, evidence, people
 from trellis.api.routers import differentiation as differentiation_router
@@ -61,3 +62,6 @@ api.add_router("/", reports_router.router)
 api.add_router("/", family_router.router)
 api.add_router("/", interop_api.router)
 api.add_router("/", jobs_router.router)
+
+# The refusals every operation shares (401, 403, 404, 400, 422) in the document.
+statuses.install(api)

@@ -213,7 +213,9 @@ ROSTER_FILE = File(...)
 
 class RosterRefusedOut(Schema):
     detail: str
+    #: The first 100 problems; ``more`` counts the rest.
     problems: list[ProblemOut]
+    more: int = 0
 
 
 @router.post(
@@ -230,15 +232,16 @@ def oneroster_import(request: HttpRequest, file: UploadedFile = ROSTER_FILE, dry
     try:
         plan = import_roster(file, dry_run=dry_run, user=request.user, filename=file.name or "")
     except RosterRefused as refused:
-        problems = [p.as_dict() for p in refused.problems]
-        return Status(422, {"detail": str(refused), "problems": problems})
+        problems = [p.as_dict() for p in refused.shown]
+        return Status(422, {"detail": str(refused), "problems": problems, "more": refused.more})
     return Status(200, {"dry_run": dry_run, "changes": plan.summary, "notes": plan.notes})
 
 
 @router.post("/oneroster/export", url_name="oneroster-export-api")
-def oneroster_export(request: HttpRequest, claim: bool = True):
-    """The whole roster as a OneRoster 1.2 CSV zip (bulk). With ``claim``
-    (the default) records made in Trellis are first given sourcedIds."""
+def oneroster_export(request: HttpRequest, claim: bool = False):
+    """The whole roster as a OneRoster 1.2 CSV zip (bulk). With
+    ``claim=true`` records made in Trellis are first given sourcedIds (source
+    ``trellis``) and exported too."""
     if not request.user.has_perm("interop.export_roster"):
         raise PermissionDenied(FORBIDDEN)
     buffer = io.BytesIO()

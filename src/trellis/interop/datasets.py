@@ -13,6 +13,7 @@ the same file again adds nothing (the rows' keys are deterministic)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from trellis.people.models import Enrollment, Membership, SchoolClass, User
 ITEM_PROMPT = "Data set {name}: a response on skill {skill}"
 EMPTY_LOG = "{path} holds no responses Trellis can load."
 BAD_LIMIT = "--max-learners must be a positive number."
+#: The longest username Trellis keeps (``User.username``).
+USERNAME_MAX = 150
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,18 @@ class DatasetSummary:
         return self.__dict__.copy()
 
 
+def fit(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters; otherwise its first
+    characters, ``~`` and 12 hex digits of its SHA-256, ``limit`` long in all.
+    Two different long texts stay different (a plain cut could merge two
+    learners whose ids share their first 150 characters), and the same text
+    always gives the same result, so re-importing a file finds its rows."""
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return f"{text[: limit - 13]}~{digest}"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:30] or "data"
 
@@ -58,17 +73,17 @@ def _competencies(framework: Framework, skill_ids: tuple[str, ...]) -> dict[str,
     new = [
         Competency(
             framework=framework,
-            identifier=f"skill:{skill}"[:100],
+            identifier=fit(f"skill:{skill}", 100),
             code=str(skill)[:60],
             statement=str(skill) or "(unnamed skill)",
             position=n,
         )
         for n, skill in enumerate(skill_ids)
-        if f"skill:{skill}"[:100] not in have
+        if fit(f"skill:{skill}", 100) not in have
     ]
     Competency.objects.bulk_create(new, batch_size=1000)
     have = {c.identifier: c for c in framework.competencies.all()}
-    return {skill: have[f"skill:{skill}"[:100]] for skill in skill_ids}
+    return {skill: have[fit(f"skill:{skill}", 100)] for skill in skill_ids}
 
 
 def _items(school_class: SchoolClass, name: str, comps: dict[str, Competency]) -> dict[str, int]:
@@ -105,7 +120,7 @@ def _items(school_class: SchoolClass, name: str, comps: dict[str, Competency]) -
 
 def _learners(school_class: SchoolClass, name: str, ids: tuple[str, ...]) -> list[int]:
     school = school_class.school
-    usernames = [f"{school.code}-{name}-{lid}"[:150] for lid in ids]
+    usernames = [fit(f"{school.code}-{name}-{lid}", USERNAME_MAX) for lid in ids]
     have = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
     unusable = make_password(None)
     User.objects.bulk_create(

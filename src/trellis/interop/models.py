@@ -42,6 +42,12 @@ class SourcedRecord(models.Model):
     kind = models.CharField(max_length=20, choices=KINDS)
     sourced_id = models.CharField(max_length=255)
     status = models.CharField(max_length=12, choices=STATUSES, default=ACTIVE)
+    #: The system the record came from: the ``source.systemCode`` (else
+    #: ``source.systemName``) of the manifest of the file that first brought
+    #: it, ``"trellis"`` for records an export claimed, blank when the file
+    #: named no source. Only a file from the same source changes or
+    #: deactivates the record.
+    source = models.CharField(max_length=100, blank=True, default="")
     date_last_modified = models.DateTimeField(null=True, blank=True)
     #: The row as it was read (every column, extension columns included),
     #: so that an export reproduces it.

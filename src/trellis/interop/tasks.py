@@ -34,11 +34,11 @@ def import_oneroster(
             Path(path).unlink(missing_ok=True)
             problems = [
                 {"file": p.file, "line": p.line, "column": p.column, "message": p.message}
-                for p in refused.problems
+                for p in refused.shown  # the first hundred; "more" counts the rest
             ]
             raise Refused(
-                ROSTER_REFUSED.format(name=filename, count=len(problems)),
-                report={"problems": problems},
+                ROSTER_REFUSED.format(name=filename, count=len(refused.problems)),
+                report={"problems": problems, "more": refused.more},
             ) from refused
         Path(path).unlink(missing_ok=True)
         run.report = {"lines": report_lines(plan), "rows": report_rows(plan)}

@@ -40,12 +40,15 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 
 def _report(
-    request, *, plan=None, problems=None, token=None, filename="", applied=False, status=200
+    request, *, plan=None, refused=None, token=None, filename="", applied=False, status=200
 ):
     context = {
         "form": RosterUploadForm(),
         "filename": filename,
-        "problems": problems,
+        # A hostile file can hold a million problems: the first hundred are listed.
+        "problems": refused.shown if refused is not None else None,
+        "problem_count": len(refused.problems) if refused is not None else 0,
+        "more_problems": refused.more if refused is not None else 0,
         "rows": report_rows(plan) if plan is not None else None,
         "notes": plan.notes if plan is not None else [],
         "has_changes": plan.has_changes if plan is not None else False,
@@ -74,7 +77,7 @@ def oneroster_import(request: HttpRequest) -> HttpResponse:
         plan = import_roster(str(path), dry_run=True)
     except RosterRefused as refused:
         path.unlink(missing_ok=True)
-        return _report(request, problems=refused.problems, filename=upload.name, status=422)
+        return _report(request, refused=refused, filename=upload.name, status=422)
     request.session[SESSION_KEY] = {"token": token, "filename": upload.name}
     return _report(request, plan=plan, token=token, filename=upload.name)
 

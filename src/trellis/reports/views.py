@@ -92,7 +92,11 @@ def continuum(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def continuum_records(request: HttpRequest, key: str) -> HttpResponse:
-    scope, start, end = _scope_and_range(request)
+    try:
+        scope, start, end = _scope_and_range(request)
+    except ValueError as exc:  # no scope, two scopes, or a bad date: the page says which
+        context = {"classes": list(selectors.report_classes_for(request.user)), "error": str(exc)}
+        return render(request, "reports/continuum.html", context, status=400)
     try:
         records = selectors.drill_down(scope, start, end, key)
     except ValueError as exc:

@@ -169,6 +169,7 @@ def _write_records(records: Iterable[FinalRecord], **mappings: dict[str, int]) -
                 kind=record.kind,
                 sourced_id=record.sourced_id,
                 status=record.status,
+                source=record.source,
                 data=record.data,
                 date_last_modified=record.date_last_modified,
             )
@@ -210,6 +211,7 @@ def _copy_records(new: list[SourcedRecord], now) -> dict[str, int]:
         "kind",
         "sourced_id",
         "status",
+        "source",
         "date_last_modified",
         "data",
         "school_id",
@@ -224,6 +226,7 @@ def _copy_records(new: list[SourcedRecord], now) -> dict[str, int]:
             r.kind,
             r.sourced_id,
             r.status,
+            r.source,
             r.date_last_modified,
             json.dumps(r.data),
             r.school_id,

@@ -8,6 +8,20 @@ from dataclasses import dataclass
 
 # The archive and its manifest.
 NOT_A_ZIP = "The upload is not a readable zip archive ({error})."
+TOO_MANY_ENTRIES = "The zip holds {count} entries; a OneRoster zip may hold at most {limit}."
+ENTRY_NAME_TOO_LONG = (
+    "The zip entry {name!r} has a name {length} characters long; at most {limit} are read."
+)
+ENTRY_UNSAFE_PATH = (
+    "The zip entry {name!r} is an absolute path or climbs out of the archive with '..'; "
+    "put the OneRoster files at the top of the zip."
+)
+ENTRY_TWICE = "The zip holds {base} twice ({first!r} and {second!r}); keep one."
+TOO_LARGE = (
+    "The zip's files decompress to more than {limit} together; Trellis reads at most that "
+    "much from one OneRoster upload. Split the roster or use delta files."
+)
+TOO_MANY_PROBLEMS = "Reading stopped after {count} problems in this file; fix these and try again."
 MISSING_MANIFEST = "The zip has no manifest.csv."
 MANIFEST_BAD_HEADER = "manifest.csv must start with the header propertyName,value."
 MANIFEST_MISSING_PROPERTY = "manifest.csv has no {property} row."
@@ -26,6 +40,7 @@ EMPTY_FILE = "The file has no header row."
 MISSING_COLUMN = "Required column {column} is missing from the header."
 DUPLICATE_COLUMN = "Column {column} appears more than once in the header."
 EXTRA_FIELDS = "The row has {count} fields; the header has {expected}."
+NUL_CHARACTER = "The file contains a NUL character (byte 0), which Trellis cannot store."
 BAD_CSV = "The file is not valid CSV ({error})."
 
 # A row's values.
@@ -41,6 +56,10 @@ BAD_DATETIME = "{value!r} is not an ISO 8601 date and time (for example 2026-08-
 DATE_ORDER = "{column} {value} is before {start_column} {start}."
 BAD_CHOICE = "{value!r} is not a valid {column}; use one of: {choices}."
 TOO_LONG = "{column} is {length} characters long; Trellis keeps at most {limit}."
+OTHER_SOURCE = (
+    "{kind} {value!r} came from {owner}; this file comes from {source}, which may not "
+    "change it. Import the file of the system the record came from."
+)
 UNKNOWN_REFERENCE = "{column} {value!r} matches no {target} in this file or in earlier imports."
 NOT_A_SCHOOL = "{column} {value!r} is an org of type {type!r}, not a school."
 ENROLLMENT_OTHER_SCHOOL = (
@@ -64,6 +83,14 @@ ENROLLED_WITHOUT_ROLE = (
 # Not refusals: what the report mentions.
 IGNORED_FILE = "{filename} is accepted and not read."
 UNREAD_FILE = "{filename} is in the zip but the manifest marks it absent; it was not read."
+OPERATOR_KEPT = (
+    "The account {username!r} is a site operator's and stays active; the file would "
+    "have deactivated it."
+)
+OTHER_SOURCES_KEPT = (
+    "{count} records from other sources ({sources}) are not in this bulk file and were "
+    "left as they are."
+)
 UNMAPPED_ROLES = "{count} role rows of kinds Trellis gives no role to ({roles}) were kept."
 CLASS_SEVERAL_TERMS = "{count} classes list several terms; each is placed in its first term."
 
@@ -95,9 +122,30 @@ class Problem:
         }
 
 
+#: How many problems a report lists; the rest are counted ("and 12 more").
+REPORTED_PROBLEMS = 100
+
+
 class RosterRefused(Exception):
-    """The file was refused; nothing was written. ``problems`` lists every reason."""
+    """The file was refused; nothing was written. ``problems`` lists every
+    reason; ``shown`` the first ``REPORTED_PROBLEMS`` of them and ``more``
+    how many a report leaves out."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__(f"The OneRoster file was refused: {len(self.problems)} problem(s).")
+
+    @property
+    def shown(self) -> list[Problem]:
+        return self.problems[:REPORTED_PROBLEMS]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.problems) - REPORTED_PROBLEMS)
+
+    def report(self) -> list[str]:
+        """The problems as lines: the first ``REPORTED_PROBLEMS``, then "… and N more"."""
+        lines = [str(problem) for problem in self.shown]
+        if self.more:
+            lines.append(f"… and {self.more} more problem(s) not listed.")
+        return lines

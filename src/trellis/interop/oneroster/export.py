@@ -2,10 +2,13 @@
 values Trellis owns (names, usernames, class titles) taken from Trellis.
 
 Schools, terms, classes, accounts and links made in Trellis have no
-sourcedId yet; the export first *claims* them, recording a stable sourcedId
-(``trellis-user-12`` …) in the mapping table, so that the file it writes
-imports back onto the same records instead of beside them. Accounts without
-a role in any school (operators, for example) are not exported.
+sourcedId. Only when asked (``claim=True``; the command's ``--claim``) does the
+export *claim* them, recording a stable sourcedId (``trellis-user-12`` …) in
+the mapping table with the source ``trellis``, so that the file it writes
+imports back onto the same records instead of beside them. A claimed record
+belongs to the source ``trellis``: a district's bulk file (another source)
+never deactivates it. Accounts without a role in any school, and operators'
+accounts, are never claimed.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ from trellis.people.models import (
     Term,
     User,
 )
+
+#: The source of the records an export claims (and the export's source.systemCode).
+CLAIM_SOURCE = "trellis"
 
 
 def _blank(fspec: spec.FileSpec, **values: str) -> dict[str, str]:
@@ -93,6 +99,7 @@ def claim_unsourced() -> int:
             sourced_id=sid,
             data=data,
             status=spec.ACTIVE if active else spec.TOBEDELETED,
+            source=CLAIM_SOURCE,
             **fk,
         )
         made.append(rec)
@@ -171,7 +178,9 @@ def claim_unsourced() -> int:
     sourced_users = set(mapped["user"].values())
     with_roles = set(Membership.objects.values_list("user_id", flat=True))
     for user in (
-        User.objects.filter(pk__in=with_roles).exclude(pk__in=list(sourced_users)).order_by("pk")
+        User.objects.filter(pk__in=with_roles, is_superuser=False)
+        .exclude(pk__in=list(sourced_users))
+        .order_by("pk")
     ):
         record(
             "user",
@@ -310,8 +319,9 @@ def _csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def export_roster(target: str | BinaryIO, *, claim: bool = True) -> dict[str, int]:
-    """Write the zip to ``target`` (a path or a binary file); return rows per file."""
+def export_roster(target: str | BinaryIO, *, claim: bool = False) -> dict[str, int]:
+    """Write the zip to ``target`` (a path or a binary file); return rows per
+    file. ``claim`` first gives Trellis-made objects sourcedIds (see above)."""
     with transaction.atomic():
         if claim:
             claim_unsourced()
@@ -345,7 +355,7 @@ def export_roster(target: str | BinaryIO, *, claim: bool = True) -> dict[str, in
     ]
     for name in spec.ALL_FILE_NAMES:
         manifest.append([f"file.{name}", spec.BULK if name in counts else spec.ABSENT])
-    manifest += [["source.systemName", "Trellis"], ["source.systemCode", "trellis"]]
+    manifest += [["source.systemName", "Trellis"], ["source.systemCode", CLAIM_SOURCE]]
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(_entry(spec.MANIFEST_FILE), _csv(manifest))
         for filename, content in files.items():

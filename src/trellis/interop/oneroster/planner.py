@@ -60,6 +60,7 @@ class FinalRecord:
     school_id: int | None = None
     school_class_id: int | None = None
     user_id: int | None = None
+    source: str = ""  # the system the record came from (see SourcedRecord.source)
 
     @property
     def active(self) -> bool:
@@ -286,18 +287,40 @@ def same_row(a: dict[str, str], b: dict[str, str]) -> bool:
 def _load_records() -> dict[str, dict[str, FinalRecord]]:
     existing: dict[str, dict[str, FinalRecord]] = {kind: {} for kind in KINDS}
     rows = SourcedRecord.objects.values_list(
-        "pk", "kind", "sourced_id", "status", "data", "school_id", "school_class_id", "user_id"
+        "pk",
+        "kind",
+        "sourced_id",
+        "status",
+        "data",
+        "school_id",
+        "school_class_id",
+        "user_id",
+        "source",
     ).order_by("pk")
-    for pk, kind, sid, status, data, school_id, class_id, user_id in rows.iterator(chunk_size=5000):
+    for pk, kind, sid, status, data, school_id, class_id, user_id, source in rows.iterator(
+        chunk_size=5000
+    ):
         if kind in existing:
             existing[kind][sid] = FinalRecord(
-                kind, sid, status, data, UNCHANGED, None, pk, school_id, class_id, user_id
+                kind, sid, status, data, UNCHANGED, None, pk, school_id, class_id, user_id, source
             )
     return existing
 
 
-def _final_records(bundle: Bundle, existing: dict[str, dict[str, FinalRecord]]):
+def _describe_source(source: str) -> str:
+    return f"source {source!r}" if source else "a file that named no source"
+
+
+def _final_records(
+    bundle: Bundle, existing: dict[str, dict[str, FinalRecord]], plan: Plan | None = None
+):
+    """Each record after the file. A file changes and (in bulk mode, by
+    leaving them out) deactivates only the records of its own source: rows
+    that would change another source's record are refused, and another
+    source's records a bulk file leaves out stay as they are."""
     final: dict[str, dict[str, FinalRecord]] = {}
+    source = bundle.source
+    kept_other: dict[str, int] = defaultdict(int)
     for fspec in spec.FILES:
         old = existing[fspec.kind]
         file_rows = bundle.files.get(fspec.name)
@@ -316,6 +339,21 @@ def _final_records(bundle: Bundle, existing: dict[str, dict[str, FinalRecord]]):
                 change = UPDATED
             else:
                 change = UNCHANGED
+            if was is not None and was.source != source and change != UNCHANGED:
+                if plan is not None:
+                    plan.problems.append(
+                        row.problem(
+                            "sourcedId",
+                            errors.OTHER_SOURCE.format(
+                                kind=fspec.kind,
+                                value=sid,
+                                owner=_describe_source(was.source),
+                                source=_describe_source(source),
+                            ),
+                        )
+                    )
+                records[sid] = was
+                continue
             records[sid] = FinalRecord(
                 fspec.kind,
                 sid,
@@ -327,11 +365,16 @@ def _final_records(bundle: Bundle, existing: dict[str, dict[str, FinalRecord]]):
                 was.school_id if was else None,
                 was.school_class_id if was else None,
                 was.user_id if was else None,
+                was.source if was else source,
             )
         for sid, was in old.items():
             if sid in records:
                 continue
             if file_rows.mode == spec.BULK and was.status == spec.ACTIVE:
+                if was.source != source:
+                    kept_other[was.source] += 1
+                    records[sid] = was
+                    continue
                 records[sid] = FinalRecord(
                     was.kind,
                     sid,
@@ -343,10 +386,18 @@ def _final_records(bundle: Bundle, existing: dict[str, dict[str, FinalRecord]]):
                     was.school_id,
                     was.school_class_id,
                     was.user_id,
+                    was.source,
                 )
             else:
                 records[sid] = was
         final[fspec.kind] = records
+    if kept_other and plan is not None:
+        plan.notes.append(
+            errors.OTHER_SOURCES_KEPT.format(
+                count=sum(kept_other.values()),
+                sources=", ".join(repr(s) if s else "no source named" for s in sorted(kept_other)),
+            )
+        )
     return final
 
 
@@ -447,7 +498,7 @@ def plan_import(bundle: Bundle) -> Plan:
         if mode != spec.ABSENT and name in spec.BY_NAME and name not in bundle.files
     }
     existing = _load_records()
-    final = _final_records(bundle, existing)
+    final = _final_records(bundle, existing, plan)
     plan.records = final
     _check_references(final, plan.problems, unreadable)
     for kind in KINDS:
@@ -604,6 +655,7 @@ def _plan_objects(plan: Plan, existing, final) -> None:
         user_values[pk] = (username, first, last, email, display, is_active)
         pk_by_username[username] = pk
     user_by_pk = {r.user_id: r.sourced_id for r in users.values() if r.user_id in user_values}
+    operators = set(User.objects.filter(is_superuser=True).values_list("pk", flat=True))
     usernames: dict[str, str] = {}
     user_counts = {"created": 0, "updated": 0, "deactivated": 0, "reactivated": 0}
     for record in users.values():
@@ -636,6 +688,10 @@ def _plan_objects(plan: Plan, existing, final) -> None:
             user_counts["created"] += 1
             continue
         was = user_values[pk]
+        if pk in operators and not fields["is_active"]:
+            # A roster never switches off the people who run the site.
+            fields["is_active"] = True
+            plan.notes.append(errors.OPERATOR_KEPT.format(username=was[0]))
         wanted = tuple(
             fields[f]
             for f in ("username", "first_name", "last_name", "email", "display_name", "is_active")

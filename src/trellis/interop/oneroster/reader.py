@@ -31,6 +31,7 @@ MAX_LENGTHS: dict[tuple[str, str], int] = {
     ("users", "email"): 254,
 }
 SOURCED_ID_MAX = 255
+SOURCE_MAX = 100
 
 DATE_COLUMNS = {
     "academicSessions": ("startDate", "endDate"),
@@ -93,6 +94,16 @@ class Bundle:
     def mode(self, name: str) -> str:
         return self.modes.get(name, spec.ABSENT)
 
+    @property
+    def source(self) -> str:
+        """The system the file comes from: the manifest's ``source.systemCode``,
+        else its ``source.systemName``, else blank."""
+        for prop in ("source.systemCode", "source.systemName"):
+            value = self.manifest.get(prop, "").strip()
+            if value:
+                return value[:SOURCE_MAX]
+        return ""
+
 
 def parse_date(value: str) -> dt.date | None:
     if not _DATE_RE.match(value):
@@ -117,55 +128,167 @@ def valid_username(value: str) -> bool:
     return bool(_USERNAME_RE.match(value))
 
 
-def read_zip(source: str | BinaryIO) -> Bundle:
+#: Limits on what a zip may hold. A OneRoster zip has at most a dozen files
+#: at its top level or in one folder; the decompressed size is counted while
+#: reading (the sizes a zip's header claims are not trusted).
+MAX_ENTRIES = 64
+MAX_NAME_LENGTH = 255
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+_CHUNK = 1024 * 1024
+#: A file with more problems than this is not read further.
+MAX_FILE_PROBLEMS = 1000
+
+
+def _unsafe_name(name: str) -> bool:
+    """Whether a zip entry's name is absolute, climbs out with ``..`` or
+    names a Windows drive: such entries are refused, not matched."""
+    normal = name.replace("\\", "/")
+    if normal.startswith("/") or re.match(r"^[A-Za-z]:", normal):
+        return True
+    return any(part == ".." for part in normal.split("/"))
+
+
+def read_zip(source: str | BinaryIO, *, max_total_bytes: int | None = None) -> Bundle:
     """Read and check a OneRoster zip given as a path or a binary file."""
     bundle = Bundle()
+    budget = MAX_TOTAL_BYTES if max_total_bytes is None else max_total_bytes
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         bundle.problems.append(Problem("(zip)", 0, "", errors.NOT_A_ZIP.format(error=exc)))
         return bundle
     with archive:
-        entries: dict[str, zipfile.ZipInfo] = {}
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            entries.setdefault(PurePosixPath(info.filename).name, info)
-
-        def load(filename: str) -> bytes | None:
-            info = entries.get(filename)
-            return archive.read(info) if info is not None else None
-
-        _read_manifest(bundle, load(spec.MANIFEST_FILE))
-        if bundle.problems:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            bundle.problems.append(
+                Problem(
+                    "(zip)",
+                    0,
+                    "",
+                    errors.TOO_MANY_ENTRIES.format(count=len(infos), limit=MAX_ENTRIES),
+                )
+            )
             return bundle
-        for name in spec.ALL_FILE_NAMES:
-            mode = bundle.mode(name)
-            filename = f"{name}.csv"
-            if mode == spec.ABSENT:
-                if filename in entries:
-                    bundle.notes.append(errors.UNREAD_FILE.format(filename=filename))
-                continue
-            if filename not in entries:
+        entries: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            name = info.filename
+            if len(name) > MAX_NAME_LENGTH:
                 bundle.problems.append(
                     Problem(
-                        spec.MANIFEST_FILE,
+                        "(zip)",
                         0,
                         "",
-                        errors.FILE_MISSING.format(
-                            name=f"file.{name}", mode=mode, filename=filename
+                        errors.ENTRY_NAME_TOO_LONG.format(
+                            name=name[:60] + "…", length=len(name), limit=MAX_NAME_LENGTH
                         ),
                     )
                 )
                 continue
-            if name in spec.IGNORED_FILES:
-                bundle.notes.append(errors.IGNORED_FILE.format(filename=filename))
+            if _unsafe_name(name):
+                bundle.problems.append(
+                    Problem("(zip)", 0, "", errors.ENTRY_UNSAFE_PATH.format(name=name))
+                )
                 continue
-            file_rows = _read_file(bundle, spec.BY_NAME[name], mode, load(filename) or b"")
-            if file_rows is not None:
-                bundle.files[name] = file_rows
-        _legacy_roles(bundle)
+            if info.is_dir():
+                continue
+            base = PurePosixPath(name.replace("\\", "/")).name
+            other = entries.get(base)
+            if other is not None:
+                bundle.problems.append(
+                    Problem(
+                        "(zip)",
+                        0,
+                        "",
+                        errors.ENTRY_TWICE.format(base=base, first=other.filename, second=name),
+                    )
+                )
+                continue
+            entries[base] = info
+        if bundle.problems:
+            return bundle
+        used = 0
+
+        def load(filename: str) -> bytes | None:
+            nonlocal used
+            info = entries.get(filename)
+            if info is None:
+                return None
+            chunks: list[bytes] = []
+            try:
+                with archive.open(info) as stream:
+                    while True:
+                        chunk = stream.read(min(_CHUNK, budget - used + 1))
+                        if not chunk:
+                            break
+                        used += len(chunk)
+                        if used > budget:
+                            raise _TooLarge
+                        chunks.append(chunk)
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
+                raise _Unreadable(f"{filename}: {exc}") from exc
+            return b"".join(chunks)
+
+        try:
+            _read_entries(bundle, load, entries)
+        except _TooLarge:
+            bundle.files.clear()
+            bundle.problems.append(
+                Problem("(zip)", 0, "", errors.TOO_LARGE.format(limit=_megabytes(budget)))
+            )
+        except _Unreadable as exc:
+            bundle.files.clear()
+            bundle.problems.append(Problem("(zip)", 0, "", errors.NOT_A_ZIP.format(error=exc)))
     return bundle
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size} bytes"
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _read_entries(bundle: Bundle, load, entries: dict[str, zipfile.ZipInfo]) -> None:
+    _read_manifest(bundle, load(spec.MANIFEST_FILE))
+    if bundle.problems:
+        return
+    for name in spec.ALL_FILE_NAMES:
+        mode = bundle.mode(name)
+        filename = f"{name}.csv"
+        if mode == spec.ABSENT:
+            if filename in entries:
+                bundle.notes.append(errors.UNREAD_FILE.format(filename=filename))
+            continue
+        if filename not in entries:
+            bundle.problems.append(
+                Problem(
+                    spec.MANIFEST_FILE,
+                    0,
+                    "",
+                    errors.FILE_MISSING.format(name=f"file.{name}", mode=mode, filename=filename),
+                )
+            )
+            continue
+        if name in spec.IGNORED_FILES:
+            bundle.notes.append(errors.IGNORED_FILE.format(filename=filename))
+            continue
+        file_rows = _read_file(bundle, spec.BY_NAME[name], mode, load(filename) or b"")
+        if file_rows is not None:
+            bundle.files[name] = file_rows
+    _legacy_roles(bundle)
 
 
 def _decode(bundle: Bundle, filename: str, raw: bytes) -> list[list[str]] | None:
@@ -176,6 +299,10 @@ def _decode(bundle: Bundle, filename: str, raw: bytes) -> list[list[str]] | None
         bundle.problems.append(
             Problem(filename, line, "", errors.BAD_ENCODING.format(error=exc.reason))
         )
+        return None
+    if "\x00" in text:  # PostgreSQL cannot store it, in text or in JSON
+        line = text[: text.index("\x00")].count("\n") + 1
+        bundle.problems.append(Problem(filename, line, "", errors.NUL_CHARACTER))
         return None
     try:
         return list(csv.reader(io.StringIO(text, newline=""), strict=True))
@@ -287,7 +414,13 @@ def _read_file(bundle: Bundle, fspec: spec.FileSpec, mode: str, raw: bytes) -> F
         if c in seen
     ]
     first_line: dict[str, int] = {}
+    start = len(problems)
     for line, values in enumerate(rows[1:], start=2):
+        if len(problems) - start >= MAX_FILE_PROBLEMS:
+            problems.append(
+                Problem(filename, 0, "", errors.TOO_MANY_PROBLEMS.format(count=MAX_FILE_PROBLEMS))
+            )
+            break
         if not any(v.strip() for v in values):
             continue  # a blank line, often the last one
         if len(values) > width:

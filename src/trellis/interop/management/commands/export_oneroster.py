@@ -14,12 +14,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="where to write the zip")
         parser.add_argument(
-            "--no-claim",
+            "--claim",
             action="store_true",
-            help="export only records that already have a sourcedId; give none to Trellis-made ones",
+            help=(
+                "first give schools, classes, accounts and links made in Trellis sourcedIds "
+                "(source 'trellis'), so that they are exported too"
+            ),
         )
 
     def handle(self, *args, **options):
-        counts = export_roster(options["file"], claim=not options["no_claim"])
+        counts = export_roster(options["file"], claim=options["claim"])
         summary = ", ".join(f"{count} {name}" for name, count in counts.items()) or "nothing"
         self.stdout.write(f"Wrote {options['file']}: {summary}.")

@@ -32,8 +32,8 @@ class Command(BaseCommand):
         try:
             plan = import_roster(str(path), dry_run=dry_run, filename=path.name)
         except RosterRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(str(problem))
+            for line in refused.report():
+                self.stderr.write(line)
             raise CommandError(
                 f"{path.name} was refused: {len(refused.problems)} problem(s); nothing was imported.",
                 returncode=1,
