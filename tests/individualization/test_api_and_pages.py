@@ -10,6 +10,7 @@ from django.test import Client
 
 from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
 from trellis.individualization import constants as c
+from trellis.individualization.constants import COMPETENCY_ELSEWHERE
 from trellis.individualization.models import IndividualPlan
 
 pytestmark = pytest.mark.django_db
@@ -395,7 +396,7 @@ def test_api_changes_a_module_and_tells_a_learner_where_they_are(
     bad = _client(world.teacher).patch(
         url, data={"competency_ids": [424242]}, content_type="application/json"
     )
-    assert bad.status_code == 400 and "Unknown competency id(s): 424242" in bad.json()["detail"]
+    assert bad.status_code == 400 and COMPETENCY_ELSEWHERE.format(id=424242) in bad.json()["detail"]
     changed = _client(world.teacher).patch(
         url, data={"mastery_check_id": retake.pk, "threshold": 1.0}, content_type="application/json"
     )

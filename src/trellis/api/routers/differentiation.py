@@ -344,6 +344,7 @@ def grouping_create(request: HttpRequest, payload: GroupingIn):
     objective = _objective(school_class, payload.objective_id)
     learners = list(roster_of(school_class))
     drafts = [services.GroupDraft(g.label, g.learner_ids, g.explanation) for g in payload.groups]
+    services.check_learners_in_class(school_class, drafts)
     features = suggest.features_snapshot(learners, objective)
     if payload.kind in dict(m.KINDS):  # blank explanations: the engine's
         suggest.refresh_explanations(
