@@ -7,6 +7,7 @@ secret from the environment. Here everything has a safe local default so that
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "trellis.people",
     "trellis.curriculum",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the sign-in page's response (see AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trellis.urls"
@@ -98,6 +102,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a throttled username or address before any password is checked.
+    "trellis.people.throttle.ThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -115,6 +121,26 @@ LOGOUT_REDIRECT_URL = "login"
 #: before further attempts are refused until the window passes.
 LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("TRELLIS_LOGIN_THROTTLE_ATTEMPTS", "5"))
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("TRELLIS_LOGIN_THROTTLE_WINDOW", "900"))
+#: Reverse proxies (addresses or networks, comma-separated) whose
+#: X-Forwarded-For header names the real client. Empty: REMOTE_ADDR is the client.
+TRELLIS_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("TRELLIS_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# django-axes counts failed sign-ins (see trellis.people.throttle).
+AXES_HANDLER = "trellis.people.throttle.ThrottleHandler"
+AXES_FAILURE_LIMIT = "trellis.people.throttle.failure_limit"
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_THROTTLE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "trellis.people.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "trellis.people.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "trellis.people.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+#: A refused attempt while throttled does not restart the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+#: No log of successful sign-ins: only failures are kept, and only for the window.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

@@ -213,15 +213,3 @@ class Guardianship(models.Model):
             raise ValidationError(
                 {"learner": GUARDIAN_OF_NON_LEARNER.format(username=self.learner.username)}
             )
-
-
-class FailedLogin(models.Model):
-    """One failed sign-in, kept briefly so that guessing can be throttled
-    across every application process (a shared table, not a local cache)."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"failed sign-in as {self.username} at {self.at:%Y-%m-%d %H:%M}"
