@@ -38,12 +38,20 @@ class User(AbstractUser):
 
     def role_set(self) -> set[str]:
         """The roles this person holds in any school (cached per instance)."""
-        cached = getattr(self, "_role_cache", None)
+        return set(self.role_schools())
+
+    def role_schools(self) -> dict[str, set[int]]:
+        """For each role held on an active membership, the schools where it is
+        held (one query, cached per instance)."""
+        cached = getattr(self, "_role_schools_cache", None)
         if cached is None:
-            cached = set(
-                self.memberships.filter(active=True).values_list("role", flat=True).distinct()
-            )
-            self._role_cache = cached
+            cached = {}
+            if self.pk is not None:
+                for school_id, role in self.memberships.filter(active=True).values_list(
+                    "school_id", "role"
+                ):
+                    cached.setdefault(role, set()).add(school_id)
+            self._role_schools_cache = cached
         return cached
 
 
