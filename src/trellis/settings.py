@@ -12,6 +12,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
+from csp.constants import UNSAFE_INLINE as CSP_UNSAFE_INLINE
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The checkout (or install) root; ``var/`` beneath it holds the SQLite file.
@@ -38,6 +41,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "csp",
+    "pgtrigger",
+    # Serves the API docs' Swagger UI from Trellis's own static files (the
+    # Content-Security-Policy allows no other origin).
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "trellis.people",
     "trellis.curriculum",
@@ -53,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -142,6 +151,26 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 #: No log of successful sign-ins: only failures are kept, and only for the window.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+
+# Content-Security-Policy on every response (django-csp): scripts, styles,
+# images, fonts and connections only from Trellis itself; no plugins, no
+# framing, forms post only here. Style *attributes* (bar widths, indents)
+# need 'unsafe-inline' for styles; scripts get no such allowance.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, CSP_UNSAFE_INLINE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "media-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
