@@ -190,7 +190,8 @@ def test_reflection_path_portfolio_and_network_pages(
         note="Ratios compare.",
         share_network=True,
     )
-    net_svc.network_add(learner=world.learner, username=world.sibling.username, kind="peer")
+    link = net_svc.network_add(learner=world.learner, username=world.sibling.username, kind="peer")
+    net_svc.network_accept(link=link)
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(world.learner.username, PASSWORD)
 
@@ -237,10 +238,19 @@ def test_reflection_path_portfolio_and_network_pages(
     page.goto(f"{live_server.url}/network/")
     page.get_by_label("Their name").fill("Dr Ada")
     page.get_by_label("Their email").fill("ada@example.org")
-    page.get_by_role("button", name="Invite", exact=True).click()
-    link = page.locator(".p13n-invite a").get_attribute("href")
+    page.get_by_role("button", name="Ask my teacher").click()
+    expect(page.get_by_text("Sent to your teacher")).to_be_visible()
+    expect(page.locator(".p13n-invite")).to_have_count(0)  # no link for the learner
     _no_sideways_scroll(page)
     screenshot("personalization-network")
+
+    page.context.clear_cookies()
+    sign_in(world.teacher.username, PASSWORD)
+    page.goto(f"{live_server.url}/network/")
+    page.get_by_role("button", name="Approve and invite").click()
+    link = page.locator(".p13n-invite a").get_attribute("href")
+    _no_sideways_scroll(page)
+    screenshot("personalization-network-teacher-approves")
 
     page.context.clear_cookies()
     page.goto(link)
@@ -251,8 +261,9 @@ def test_reflection_path_portfolio_and_network_pages(
     page.get_by_role("button", name="Set my password").click()
     sign_in("ada@example.org", "a-fine-long-secret-9")
     page.goto(f"{live_server.url}/network/")
+    page.get_by_role("button", name="Accept").click()
     page.get_by_role("link", name=str(world.learner)).click()
-    expect(page.get_by_text("What I learned about ratios")).to_be_visible()
+    expect(page.get_by_role("heading", name="What I learned about ratios")).to_be_visible()
     expect(page.get_by_text("My diagram")).to_have_count(0)
     screenshot("personalization-expert-portfolio")
     assert page.goto(f"{live_server.url}/learners/{world.learner.pk}/profile/").status == 404

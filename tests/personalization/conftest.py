@@ -123,3 +123,22 @@ def make_resource(world, competency, **fields) -> Resource:
     )
     res.competencies.add(competency)
     return res
+
+
+def join(learner, member, kind: str = "peer"):
+    """``member`` invited to ``learner``'s network and accepted."""
+    from trellis.personalization.services import network as net_svc
+
+    link = net_svc.network_add(learner=learner, username=member.username, kind=kind)
+    return net_svc.network_accept(link=link)
+
+
+def join_expert(learner, teacher, email: str = "expert@example.org"):
+    """An outside expert asked for by the learner, approved by their teacher,
+    who accepted; returns the expert's account."""
+    from trellis.personalization.services import network as net_svc
+
+    request = net_svc.expert_request(learner=learner, email=email, display_name="Dr Expert")
+    invitation = net_svc.expert_approve(request=request, teacher=teacher)
+    net_svc.network_accept(link=invitation.link)
+    return invitation.link.member

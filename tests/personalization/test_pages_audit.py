@@ -10,8 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
-from tests.factories import UserFactory
-from tests.personalization.conftest import api, goal_body, post, scored_work
+from tests.personalization.conftest import api, goal_body, join, join_expert, post, scored_work
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.services import rubric_score_record
 from trellis.personalization.models import (
@@ -148,15 +147,14 @@ def test_removing_someone_from_the_network_takes_back_what_they_saw(world):
     pf_svc.entry_add(
         learner=world.learner, kind="note", title="Shared", note="n", share_network=True
     )
-    expert = UserFactory(username="expert")
-    net_svc.network_add(learner=world.learner, username="expert", kind="expert")
+    expert = join_expert(world.learner, world.teacher)
     assert api(expert).get(f"/api/v1/portfolio/{world.learner.pk}").status_code == 200
     page = api(world.learner).post("/network/", {"action": "remove", "member_id": expert.pk})
     assert page.status_code == 302 and not NetworkMember.objects.exists()
     assert api(expert).get(f"/api/v1/portfolio/{world.learner.pk}").status_code == 404
     assert api(expert).get(f"/learners/{world.learner.pk}/portfolio/").status_code == 404
     # through the API too; removing someone not in the network is 404, others may not
-    net_svc.network_add(learner=world.learner, username=world.sibling.username, kind="peer")
+    join(world.learner, world.sibling)
     url = f"/api/v1/network/members/{world.sibling.pk}"
     assert api(world.teacher).delete(url).status_code == 403
     assert api(world.learner).delete(url).status_code == 204
@@ -164,8 +162,8 @@ def test_removing_someone_from_the_network_takes_back_what_they_saw(world):
 
 
 def test_help_request_goes_to_the_suggested_helper_chosen_on_the_page(world, comps):
-    for username, kind in ((world.sibling.username, "peer"), (world.teacher.username, "teacher")):
-        net_svc.network_add(learner=world.learner, username=username, kind=kind)
+    for member, kind in ((world.sibling, "peer"), (world.teacher, "teacher")):
+        join(world.learner, member, kind)
     MasteryRecord.objects.create(
         learner=world.sibling, competency=comps[0], probability=0.97, level="mastered"
     )

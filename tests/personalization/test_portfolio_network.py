@@ -9,8 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.factories import UserFactory
-from tests.personalization.conftest import api, post
+from tests.personalization.conftest import api, join, join_expert, post
 from trellis.evidence.models import MasteryRecord
 from trellis.personalization.models import HelpRequest, Notification, PortfolioEntry
 from trellis.personalization.services import network as net_svc
@@ -110,9 +109,8 @@ def test_sharing_choices_decide_who_sees_each_entry(world, other_world):
     guardians = _entry(world, "For family", share_guardians=True)
     klass = _entry(world, "For class", share_class=True)
     network = _entry(world, "For network", share_network=True)
-    expert = UserFactory(username="expert")
-    net_svc.network_add(learner=world.learner, username="expert", kind="expert")
-    net_svc.network_add(learner=world.learner, username=world.other_learner.username, kind="peer")
+    expert = join_expert(world.learner, world.teacher)
+    join(world.learner, world.other_learner)
 
     def titles(who):
         r = api(who).get(f"/api/v1/portfolio/{world.learner.pk}")
@@ -185,9 +183,9 @@ def test_network_rules_and_help_requests(world, other_world, comps):
         == 400
     )
     r = post(learner, "/network", {"username": other_world.learner.username, "kind": "peer"})
-    assert r.status_code == 400 and net_svc.PEER_SAME_SCHOOL in r.json()["detail"]
+    assert r.status_code == 400 and "No one at your school called" in r.json()["detail"]
     r = post(learner, "/network", {"username": world.teacher.username, "kind": "expert"})
-    assert r.status_code == 400 and net_svc.EXPERT_NO_ROLE in r.json()["detail"]
+    assert r.status_code == 400 and net_svc.EXPERT_BY_REQUEST in r.json()["detail"]
     assert (
         post(learner, "/network", {"username": world.sibling.username, "kind": "peer"}).status_code
         == 201
@@ -198,6 +196,11 @@ def test_network_rules_and_help_requests(world, other_world, comps):
         ).status_code
         == 201
     )
+    for member in (world.sibling, world.teacher):
+        invitation = api(member).get("/api/v1/network/invitations").json()[0]
+        assert invitation["learner_id"] == world.learner.pk
+        accepted = api(member).post(f"/api/v1/network/invitations/{invitation['id']}/accept")
+        assert accepted.status_code == 200
     assert (
         post(
             api(world.teacher), "/network", {"username": world.sibling.username, "kind": "peer"}
@@ -280,20 +283,37 @@ def test_notifications_list_and_count(world, comps):
     assert client.get("/notifications/count/").content == b"Notifications"
 
 
-def test_invited_expert_sets_a_password_and_sees_only_shared_entries(world):
+def test_expert_asked_by_learner_approved_by_teacher_sets_password_and_sees_shared(
+    world, other_world
+):
     _entry(world, "Shared", share_network=True)
     _entry(world, "Private")
     r = post(
         api(world.learner),
         "/network/experts",
-        {"email": "Ada@Example.org", "display_name": "Dr Ada"},
+        {"email": "Ada@Example.org", "display_name": "Dr Ada", "reason": "She builds bridges"},
     )
     assert r.status_code == 201, r.content
-    url = r.json()["set_password_url"]
+    # the learner gets no link and no account exists until a teacher approves
+    assert "set_password_url" not in r.json() and r.json()["status"] == "pending"
+    assert not net_svc.User.objects.filter(email="ada@example.org").exists()
+    request_id = r.json()["id"]
+    assert Notification.objects.filter(recipient=world.teacher, text__contains="Dr Ada").exists()
+    url = f"/api/v1/network/experts/{request_id}/approve"
+    for who in (other_world.teacher, world.teacher_b, world.stranger, world.sibling):
+        assert api(who).post(url).status_code == 404  # no reason to see this learner
+    for who in (world.learner, world.guardian):
+        assert api(who).post(url).status_code == 403  # may see the learner, not decide
+    assert not net_svc.User.objects.filter(email="ada@example.org").exists()
+    approved = api(world.teacher).post(url)
+    assert approved.status_code == 200, approved.content
+    link = approved.json()["set_password_url"]
+    assert link and approved.json()["status"] == "approved"
+    assert api(world.teacher).post(url).status_code == 400  # decided once
     expert = net_svc.User.objects.get(email="ada@example.org")
     assert not expert.has_usable_password() and not expert.memberships.exists()
     client = Client()
-    form = client.get(url, follow=True)
+    form = client.get(link, follow=True)
     assert b"Choose a password" in form.content, form.content.decode()[-1500:]
     done = client.post(
         form.redirect_chain[-1][0],
@@ -301,14 +321,14 @@ def test_invited_expert_sets_a_password_and_sees_only_shared_entries(world):
     )
     assert done.status_code == 302
     assert client.login(username="ada@example.org", password="a-fine-long-secret-9")
+    # invited, not yet accepted: nothing shared is shown
+    assert client.get(f"/api/v1/portfolio/{world.learner.pk}").status_code == 404
+    invitation = client.get("/api/v1/network/invitations").json()[0]
+    assert client.post(f"/api/v1/network/invitations/{invitation['id']}/accept").status_code == 200
     titles = [e["title"] for e in client.get(f"/api/v1/portfolio/{world.learner.pk}").json()]
     assert titles == ["Shared"]
     assert client.get(f"/api/v1/profiles/{world.learner.pk}").status_code == 404
     assert client.get(f"/api/v1/learners/{world.learner.pk}").status_code == 404
-    again = post(
-        api(world.learner), "/network/experts", {"email": "ada@example.org", "display_name": "Ada"}
-    )
-    assert again.status_code == 400 and net_svc.EMAIL_TAKEN in again.json()["detail"]
     bad = post(
         api(world.learner), "/network/experts", {"email": "not-an-email", "display_name": "X"}
     )

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.personalization.conftest import api, choice_body, post
-from trellis.personalization.models import AssessmentChoice, Notification, ProposalEvent
+from trellis.personalization.models import (
+    AssessmentChoice,
+    Notification,
+    OptionPick,
+    Proposal,
+    ProposalEvent,
+)
 from trellis.personalization.services import proposals as svc
 
 pytestmark = pytest.mark.django_db
@@ -63,31 +72,112 @@ def test_choice_needs_two_options_and_future_deadline(world, comps):
     assert r.status_code == 400 and svc.DEADLINE_PAST in r.json()["detail"]
 
 
-def test_after_deadline_without_acceptance_the_learner_must_pick(world, comps):
-    choice = _choice(world, comps)
-    p = post(api(world.learner), f"/proposals/choices/{choice['id']}/proposals", PROPOSAL).json()
-    AssessmentChoice.objects.filter(pk=choice["id"]).update(
+def _past(choice_id) -> AssessmentChoice:
+    AssessmentChoice.objects.filter(pk=choice_id).update(
         deadline=timezone.now() - dt.timedelta(minutes=1)
     )
-    c = AssessmentChoice.objects.get(pk=choice["id"])
+    return AssessmentChoice.objects.get(pk=choice_id)
+
+
+def test_at_the_deadline_the_default_is_assigned_and_waiting_proposals_closed(world, comps):
+    """The command assigns the teacher's default (here option 2) as an
+    assessable task to a learner with nothing accepted or picked, closes their
+    waiting proposal with the reason, tells learner and teacher, and does
+    nothing more when run again."""
+    r = post(
+        api(world.teacher),
+        "/proposals/choices",
+        choice_body(world, comps[0], options=["A quiz", "A poster", "A comic"], default_option=2),
+    )
+    assert r.status_code == 201 and r.json()["default_option"] == 2
+    choice_id = r.json()["id"]
+    p = post(api(world.learner), f"/proposals/choices/{choice_id}/proposals", PROPOSAL).json()
+    # the sibling picks option 3 before the deadline: an assessable task at once
+    picked = post(api(world.sibling), f"/proposals/choices/{choice_id}/pick", {"option": 3})
+    assert picked.status_code == 201 and picked.json()["assessment_id"]
+    sibling_task = picked.json()["assessment_id"]
+    c = _past(choice_id)
     assert svc.must_pick(c, world.learner)
     r = post(api(world.teacher), f"/proposals/{p['id']}/reviews", {"action": "accepted"})
     assert r.status_code == 400 and svc.DEADLINE_PASSED in r.json()["detail"]
-    page = api(world.learner).get(f"/choices/{choice['id']}/")
-    assert b"pick one of these options" in page.content
+    before = Notification.objects.count()
+    out = io.StringIO()
+    call_command("apply_choice_deadlines", stdout=out)
+    assert "1 choice(s)" in out.getvalue() and "1 learner(s)" in out.getvalue()
+    pick = OptionPick.objects.get(choice_id=choice_id, learner=world.learner)
+    assert (pick.option, pick.by_default) == (1, True) and pick.assessment_id
+    assert pick.assessment.title == "Show ratios: A poster"
+    assert list(pick.assessment.items.values_list("kind", flat=True)) == ["rubric"]
+    assert pick.assessment.items.get().competencies.get() == comps[0]
+    # the learner hands in work there; classmates cannot open it
+    take = reverse("assessment-take", args=[pick.assessment_id])
+    assert api(world.learner).get(take).status_code == 200
+    assert api(world.sibling).get(take).status_code == 404
     assert (
-        post(
-            api(world.learner), f"/proposals/choices/{choice['id']}/pick", {"option": 3}
-        ).status_code
-        == 400
+        api(world.sibling).get(reverse("assessment-take", args=[sibling_task])).status_code == 200
     )
-    assert (
-        post(
-            api(world.learner), f"/proposals/choices/{choice['id']}/pick", {"option": 2}
-        ).status_code
-        == 201
-    )
+    proposal = Proposal.objects.get(pk=p["id"])
+    assert proposal.status == "closed"
+    closing = proposal.events.last()
+    assert closing.action == "closed" and closing.actor is None
+    assert "deadline" in closing.comment and "A poster" in closing.comment
+    assert Notification.objects.filter(
+        recipient=world.learner, text__contains="“A poster”, is now your task"
+    ).exists()
+    summary = Notification.objects.get(recipient=world.teacher, text__contains="deadline for")
+    assert "assigned to 1 learner(s)" in summary.text and "1 proposal(s)" in summary.text
     assert not svc.must_pick(c, world.learner)
+    # idempotent: nothing more happens
+    sent = Notification.objects.count()
+    assert sent > before
+    out = io.StringIO()
+    call_command("apply_choice_deadlines", stdout=out)
+    assert "0 choice(s)" in out.getvalue()
+    assert Notification.objects.count() == sent and OptionPick.objects.count() == 2
+    # the pick stands; no re-pick, no review of the closed proposal
+    r = post(api(world.learner), f"/proposals/choices/{choice_id}/pick", {"option": 1})
+    assert r.status_code == 400 and "A poster" in r.json()["detail"]
+    r = post(api(world.teacher), f"/proposals/{p['id']}/reviews", {"action": "accepted"})
+    assert r.status_code == 400
+    standing = api(world.teacher).get(f"/api/v1/proposals/choices/{choice_id}").json()["standing"]
+    assert {s["learner_id"]: (s["option"], s["by_default"]) for s in standing} == {
+        world.learner.pk: (2, True),
+        world.sibling.pk: (3, False),
+    }
+    page = api(world.learner).get(f"/choices/{choice_id}/").content.decode()
+    assert "your teacher's default option is your task" in page and take in page
+    assert "automatically" in api(world.learner).get(f"/proposals/{p['id']}/").content.decode()
+
+
+def test_the_deadline_rule_is_applied_when_a_page_or_the_api_is_read(world, comps):
+    choice = _choice(world, comps)  # options "A quiz", "A poster"; default 1
+    _past(choice["id"])
+    assert "A quiz" in api(world.learner).get("/choices/").content.decode()
+    assert AssessmentChoice.objects.get(pk=choice["id"]).deadline_applied_at is not None
+    assert OptionPick.objects.filter(by_default=True, option=0).count() == 2  # learner, sibling
+    # through the API too
+    other = _choice(world, comps)
+    _past(other["id"])
+    body = api(world.teacher).get(f"/api/v1/proposals/choices/{other['id']}").json()
+    assert body["deadline_applied_at"] and all(s["by_default"] for s in body["standing"])
+
+
+def test_picking_closes_a_waiting_proposal_and_then_no_proposal_is_taken(world, comps):
+    choice = _choice(world, comps)
+    p = post(api(world.learner), f"/proposals/choices/{choice['id']}/proposals", PROPOSAL).json()
+    r = post(api(world.learner), f"/proposals/choices/{choice['id']}/pick", {"option": 2})
+    assert r.status_code == 201
+    proposal = Proposal.objects.get(pk=p["id"])
+    assert proposal.status == "closed" and "A poster" in proposal.events.last().comment
+    r = post(api(world.learner), f"/proposals/choices/{choice['id']}/proposals", PROPOSAL)
+    assert r.status_code == 400 and "A poster" in r.json()["detail"]
+
+
+def test_default_option_must_be_one_of_the_options(world, comps):
+    r = post(
+        api(world.teacher), "/proposals/choices", choice_body(world, comps[0], default_option=3)
+    )
+    assert r.status_code == 400 and svc.DEFAULT_RANGE.format(count=2) in r.json()["detail"]
 
 
 def test_proposal_privacy_across_classes_and_schools(world, other_world, comps):

@@ -64,7 +64,7 @@ def test_only_the_class_teacher_may_offer_choices(world, other_world, comps):
     assert not AssessmentChoice.objects.exists()
 
 
-def test_after_the_deadline_the_teacher_sees_who_must_pick(world, comps):
+def test_after_the_deadline_the_teacher_sees_who_got_the_default(world, comps):
     choice = svc.choice_create(
         school_class=world.class_a,
         competency_id=comps[0].pk,
@@ -87,11 +87,11 @@ def test_after_the_deadline_the_teacher_sees_who_must_pick(world, comps):
         deadline=timezone.now() - dt.timedelta(minutes=1)
     )
     page = api(world.teacher).get(f"/choices/{choice.pk}/").content.decode()
-    assert (
-        page.count("<strong>must pick</strong>") == 1
-    )  # the learner: a proposal, but none accepted
+    # the learner had a proposal, none accepted: the default (option 1) was assigned
+    assert "<strong>must pick</strong>" not in page
+    assert page.count("default, at the deadline") == 1 and "Closed" in page
     mine = api(world.learner).get("/choices/").content.decode()
-    assert "The deadline has passed: pick one of your teacher" in mine
+    assert "The deadline passed: your teacher&#x27;s default, A quiz." in mine
     assert "You picked: A poster." in api(world.sibling).get("/choices/").content.decode()
 
 
@@ -150,12 +150,12 @@ def test_choice_api_says_where_each_learner_stands(world, other_world, comps):
     )
     url = f"/api/v1/proposals/choices/{choice.pk}"
     body = api(world.teacher).get(url).json()
-    assert {s["learner_id"]: (s["option"], s["must_pick"]) for s in body["standing"]} == {
-        world.learner.pk: (None, True),
-        world.sibling.pk: (2, False),
+    rows = {
+        s["learner_id"]: (s["option"], s["must_pick"], s["by_default"]) for s in body["standing"]
     }
+    assert rows == {world.learner.pk: (1, False, True), world.sibling.pk: (2, False, False)}
     assert body["purpose"] == "as"
     mine = api(world.learner).get(url).json()["standing"]
-    assert [(s["learner_id"], s["must_pick"]) for s in mine] == [(world.learner.pk, True)]
+    assert [(s["learner_id"], s["by_default"]) for s in mine] == [(world.learner.pk, True)]
     for who in (world.other_learner, world.teacher_b, other_world.teacher, world.stranger):
         assert api(who).get(url).status_code == 404

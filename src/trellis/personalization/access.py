@@ -8,12 +8,26 @@ from django.core.exceptions import PermissionDenied
 
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get, access_learner
 from trellis.people.models import User
-from trellis.personalization.models import AssessmentChoice, Goal, PortfolioEntry, Proposal
+from trellis.personalization.models import (
+    AssessmentChoice,
+    ExpertRequest,
+    Goal,
+    HelpReply,
+    HelpRequest,
+    NetworkMember,
+    PortfolioEntry,
+    Proposal,
+)
 
 __all__ = ["access_learner"]
 
 ONLY_THE_LEARNER = "Only the learner can change this; teachers comment or review instead."
 TEACHERS_ONLY = "Only the learner's teachers can do that."
+REPLY_FORBIDDEN = "Only the learner, the people the request went to and their teachers reply."
+FEEDBACK_FORBIDDEN = (
+    "Feedback on shared work comes from the learner's network: "
+    "members who accepted, on entries shared with the network."
+)
 
 
 def _check(user: User, perm: str, record, *, forbidden: str = FORBIDDEN) -> None:
@@ -91,4 +105,54 @@ def access_entry(user: User, entry_id: object) -> PortfolioEntry:
 def access_entry_to_change(user: User, entry_id: object) -> PortfolioEntry:
     entry = access_entry(user, entry_id)
     _check(user, "personalization.change_record", entry, forbidden=ONLY_THE_LEARNER)
+    return entry
+
+
+def access_invitation(user: User, link_id: object) -> NetworkMember:
+    """An invitation to someone's network, for the invited person only."""
+    link = _get(NetworkMember, link_id)
+    if link.member_id != user.pk or not user.is_active:
+        raise NotVisible(NOT_FOUND)
+    return link
+
+
+def access_expert_request_to_decide(user: User, request_id: object) -> ExpertRequest:
+    """Seen by whoever may see the learner; decided by their teachers only."""
+    request = _get(ExpertRequest, request_id)
+    if not user.has_perm("people.view_learner", request.learner):
+        raise NotVisible(NOT_FOUND)
+    _check(user, "personalization.guide_learner", request.learner, forbidden=TEACHERS_ONLY)
+    return request
+
+
+def access_help_request(user: User, request_id: object) -> HelpRequest:
+    request = _get(HelpRequest, request_id)
+    if not user.has_perm("personalization.view_help", request):
+        raise NotVisible(NOT_FOUND)
+    return request
+
+
+def access_help_request_to_reply(user: User, request_id: object) -> HelpRequest:
+    request = access_help_request(user, request_id)
+    _check(user, "personalization.reply_help", request, forbidden=REPLY_FORBIDDEN)
+    return request
+
+
+def access_help_request_to_resolve(user: User, request_id: object) -> HelpRequest:
+    request = access_help_request(user, request_id)
+    _check(user, "personalization.change_record", request, forbidden=ONLY_THE_LEARNER)
+    return request
+
+
+def access_help_reply_to_thank(user: User, request_id: object, reply_id: object) -> HelpReply:
+    request = access_help_request_to_resolve(user, request_id)
+    reply = request.replies.filter(pk=int(reply_id) if str(reply_id).isdigit() else 0).first()
+    if reply is None:
+        raise NotVisible(NOT_FOUND)
+    return reply
+
+
+def access_entry_to_give_feedback(user: User, entry_id: object) -> PortfolioEntry:
+    entry = access_entry(user, entry_id)
+    _check(user, "personalization.give_feedback", entry, forbidden=FEEDBACK_FORBIDDEN)
     return entry

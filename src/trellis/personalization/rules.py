@@ -116,7 +116,9 @@ def _entry_network(user: User, entry) -> bool:
 
     return (
         entry.share_network
-        and NetworkMember.objects.filter(learner_id=entry.learner_id, member=user).exists()
+        and NetworkMember.objects.filter(
+            learner_id=entry.learner_id, member=user, status="accepted"
+        ).exists()
     )
 
 
@@ -129,6 +131,59 @@ can_view_entry = authenticated & (
     | _entry_network
 )
 
+
+@rules.predicate
+def _teaches_or_administers_owner(user: User, record) -> bool:
+    return teaches_learner(user, record.learner) or administers_learner(user, record.learner)
+
+
+@rules.predicate
+def _help_recipient(user: User, help_request) -> bool:
+    return help_request.recipients.filter(pk=user.pk).exists()
+
+
+#: A help request and its thread: the learner, the people it was sent to, and
+#: the learner's teachers and school admins.
+can_view_help = authenticated & (
+    is_operator | _owns | _help_recipient | _teaches_or_administers_owner
+)
+
+
+@rules.predicate
+def _still_in_network(user: User, help_request) -> bool:
+    from trellis.personalization.models import NetworkMember
+
+    return NetworkMember.objects.filter(
+        learner_id=help_request.learner_id, member=user, status="accepted"
+    ).exists()
+
+
+#: Replying: the learner, those it was sent to while they stay in the
+#: learner's network, and the learner's teachers.
+can_reply_help = authenticated & (_owns | (_help_recipient & _still_in_network) | _guides_owner)
+
+
+#: Peer feedback: members of the learner's network who accepted, on an entry
+#: the learner shares with the network.
+can_give_feedback = authenticated & ~_owns & _entry_network
+
+
+@rules.predicate
+def _feedback_author(user: User, feedback) -> bool:
+    return feedback.author_id == user.pk
+
+
+_sees_all_of_owner = is_operator | _owns | _teaches_or_administers_owner
+
+
+@rules.predicate
+def _feedback_on_own_or_taught(user: User, feedback) -> bool:
+    return _sees_all_of_owner(user, feedback.entry)
+
+
+#: Feedback is read by the learner, its author and the learner's teachers.
+can_view_feedback = authenticated & (_feedback_author | _feedback_on_own_or_taught)
+
 rules.add_perm("personalization.view_personal", can_view_personal)
 rules.add_perm("personalization.write_personal", can_write_personal)
 rules.add_perm("personalization.guide_learner", can_guide_learner)
@@ -140,3 +195,7 @@ rules.add_perm("personalization.manage_choice", can_manage_choice)
 rules.add_perm("personalization.answer_choice", can_answer_choice)
 rules.add_perm("personalization.review_proposal", can_review_proposal)
 rules.add_perm("personalization.view_entry", can_view_entry)
+rules.add_perm("personalization.view_help", can_view_help)
+rules.add_perm("personalization.reply_help", can_reply_help)
+rules.add_perm("personalization.give_feedback", can_give_feedback)
+rules.add_perm("personalization.view_feedback", can_view_feedback)

@@ -22,12 +22,16 @@ from trellis.personalization.models import (
     Benchmark,
     BenchmarkCheck,
     CheckIn,
+    ExpertRequest,
     Goal,
+    HelpRequest,
     NetworkMember,
     PortfolioEntry,
+    PortfolioFeedback,
     Proposal,
     Reflection,
 )
+from trellis.personalization.models import network as nw
 
 
 def teachers_of(learner: User) -> QuerySet[User]:
@@ -224,20 +228,41 @@ def entries_visible_to(user: User, learner: User) -> QuerySet[PortfolioEntry]:
     mine = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
     if Enrollment.objects.filter(learner=learner, active=True, school_class_id__in=mine).exists():
         allowed |= Q(share_class=True)
-    if NetworkMember.objects.filter(learner=learner, member=user).exists():
+    if NetworkMember.objects.filter(learner=learner, member=user, status=nw.ACCEPTED).exists():
         allowed |= Q(share_network=True)
     return qs.filter(allowed)
 
 
 def network_of(learner: User) -> QuerySet[NetworkMember]:
+    """Everyone the learner invited, accepted or not (for the learner's own list)."""
     return NetworkMember.objects.filter(learner=learner).select_related("member")
+
+
+def accepted_network_of(learner: User) -> QuerySet[NetworkMember]:
+    """Members who accepted: the only ones help requests reach and whose
+    standing the learner may see."""
+    return network_of(learner).filter(status=nw.ACCEPTED)
+
+
+def invitations_for(member: User) -> QuerySet[NetworkMember]:
+    """Invitations this person has not answered yet."""
+    return NetworkMember.objects.filter(member=member, status=nw.INVITED).select_related("learner")
+
+
+def expert_requests_to_decide(teacher: User) -> QuerySet[ExpertRequest]:
+    """Pending outside-expert requests of learners this person teaches."""
+    taught = people_selectors.classes_taught_by(teacher).values("pk")
+    learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
+    return ExpertRequest.objects.filter(learner__in=learners, status=nw.PENDING).select_related(
+        "learner"
+    )
 
 
 def suggested_helpers(learner: User, competency: Competency) -> list[User]:
     """Peers in the learner's network who have mastered the competency.
     Only network members are considered: suggesting any classmate would tell
     the learner that classmate's mastery."""
-    peers = network_of(learner).filter(kind="peer").values("member_id")
+    peers = accepted_network_of(learner).filter(kind=nw.PEER).values("member_id")
     return list(
         User.objects.filter(
             pk__in=MasteryRecord.objects.filter(
@@ -248,9 +273,9 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
 
 
 def learners_with_entries_shared_to(user: User) -> QuerySet[User]:
-    """Learners whose network this person belongs to (for experts' page)."""
+    """Learners whose network this person accepted to join (for experts' page)."""
     return (
-        User.objects.filter(network__member=user)
+        User.objects.filter(network__member=user, network__status=nw.ACCEPTED)
         .distinct()
         .prefetch_related(
             Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))
@@ -292,9 +317,11 @@ class ChoiceStanding:
 
     learner: User
     proposal: Proposal | None
-    option: str | None  # the teacher's option they picked
+    option: str | None  # the teacher's option they picked (or were given)
     option_number: int | None  # its number, from 1
     must_pick: bool  # past the deadline with nothing accepted or picked
+    by_default: bool = False  # the option was the default, assigned at the deadline
+    assessment_id: int | None = None  # the option's assessment for this learner
 
 
 def choice_standing(
@@ -312,7 +339,11 @@ def choice_standing(
     for proposal in choice.proposals.order_by("created_at", "pk"):
         newest[proposal.learner_id] = proposal
     accepted = set(choice.proposals.filter(status=p.ACCEPTED).values_list("learner_id", flat=True))
-    picks = dict(OptionPick.objects.filter(choice=choice).values_list("learner_id", "option"))
+    rows = OptionPick.objects.filter(choice=choice).values_list(
+        "learner_id", "option", "by_default", "assessment_id"
+    )
+    picks = {learner_id: option for learner_id, option, _, _ in rows}
+    extra = {learner_id: (by_default, aid) for learner_id, _, by_default, aid in rows}
     past = choice.deadline <= now
     return [
         ChoiceStanding(
@@ -321,6 +352,50 @@ def choice_standing(
             option=choice.options[picks[learner.pk]] if learner.pk in picks else None,
             option_number=picks[learner.pk] + 1 if learner.pk in picks else None,
             must_pick=past and learner.pk not in accepted and learner.pk not in picks,
+            by_default=extra.get(learner.pk, (False, None))[0],
+            assessment_id=extra.get(learner.pk, (False, None))[1],
         )
         for learner in people_selectors.roster_of(choice.school_class)
     ]
+
+
+def help_requests_visible_to(user: User) -> QuerySet[HelpRequest]:
+    """Help requests the person asked, received, or (teachers and admins)
+    asked by their learners; newest first, with their replies counted."""
+    from django.db.models import Count
+
+    qs = HelpRequest.objects.all()
+    if not user.is_superuser:
+        taught = people_selectors.classes_taught_by(user).values("pk")
+        learners = Enrollment.objects.filter(active=True, school_class__in=taught).values(
+            "learner_id"
+        )
+        administered = people_selectors.schools_administered_by(user).values("pk")
+        qs = qs.filter(
+            Q(learner=user)
+            | Q(recipients=user)
+            | Q(learner__in=learners)
+            | Q(
+                learner__memberships__school__in=administered,
+                learner__memberships__role="learner",
+                learner__memberships__active=True,
+            )
+        )
+    return (
+        HelpRequest.objects.filter(pk__in=qs.values("pk"))
+        .select_related("learner", "competency")
+        .annotate(reply_count=Count("replies"))
+    )
+
+
+def help_thread(request: HelpRequest) -> list:
+    return list(request.replies.select_related("author"))
+
+
+def feedback_visible_to(user: User, entry: PortfolioEntry) -> QuerySet[PortfolioFeedback]:
+    """All feedback for the learner, their teachers and admins; an author sees
+    their own."""
+    qs = PortfolioFeedback.objects.filter(entry=entry).select_related("author")
+    if user.has_perm("personalization.view_feedback", PortfolioFeedback(entry=entry, author_id=0)):
+        return qs
+    return qs.filter(author=user)

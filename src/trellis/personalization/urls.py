@@ -29,7 +29,10 @@ urlpatterns = [
     path("portfolio/", misc.my_portfolio, name="portfolio"),
     path("learners/<int:learner_id>/portfolio/", misc.learner_portfolio, name="learner-portfolio"),
     path("portfolio/<int:entry_id>/file/", misc.entry_file, name="entry-file"),
+    path("portfolio/<int:entry_id>/feedback/", misc.entry_feedback, name="entry-feedback"),
     path("network/", misc.network, name="network"),
+    path("help/<int:request_id>/", misc.help_detail, name="help-detail"),
+    path("learners/<int:learner_id>/help/", misc.learner_help, name="learner-help"),
     path(
         "experts/welcome/<uidb64>/<token>/",
         misc.ExpertWelcomeView.as_view(),

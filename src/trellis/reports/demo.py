@@ -239,7 +239,8 @@ def run_personalized(school_class: SchoolClass, competencies: Sequence[Competenc
             )
         peer = learners[(k + 1) % len(learners)]
         if peer.pk != learner.pk:
-            network.network_add(learner=learner, username=peer.username, kind=PEER)
+            link = network.network_add(learner=learner, username=peer.username, kind=PEER)
+            network.network_accept(link=link)  # demo peers have accepted
             network.help_request_send(
                 learner=learner, message="Can you check my ratio table?", competency=comp
             )

@@ -385,6 +385,9 @@ class ChoiceIn(Schema):
     deadline: dt.datetime
     #: what an accepted proposal becomes: "as" (AS learning) or "of" (OF learning)
     purpose: str = "as"
+    #: the option (from 1) assigned at the deadline to learners with nothing
+    #: accepted or picked
+    default_option: int = 1
 
 
 class ChoiceOut(Schema):
@@ -395,6 +398,9 @@ class ChoiceOut(Schema):
     options: list[str]
     deadline: dt.datetime
     purpose: str
+    default_option: int
+    #: when the deadline rule ran (default assigned, waiting proposals closed)
+    deadline_applied_at: dt.datetime | None
 
 
 def _choice_out(c) -> ChoiceOut:
@@ -406,6 +412,8 @@ def _choice_out(c) -> ChoiceOut:
         options=c.options,
         deadline=c.deadline,
         purpose=c.purpose,
+        default_option=c.default_option + 1,
+        deadline_applied_at=c.deadline_applied_at,
     )
 
 
@@ -468,6 +476,7 @@ def _proposal_out(p) -> ProposalOut:
     summary="Assessment choices in the caller's classes",
 )
 def choice_list(request: HttpRequest):
+    prop_svc.choice_deadlines_apply(choices=selectors.choices_for(request.user))
     return [_choice_out(c) for c in selectors.choices_for(request.user)]
 
 
@@ -485,6 +494,7 @@ def choice_create(request: HttpRequest, payload: ChoiceIn):
         options=payload.options,
         deadline=payload.deadline,
         purpose=payload.purpose,
+        default_option=payload.default_option,
         created_by=request.user,
     )
     return Status(201, _choice_out(choice))
@@ -498,6 +508,10 @@ class StandingOut(Schema):
     option: int | None
     #: past the deadline with nothing accepted or picked: must pick an option
     must_pick: bool
+    #: the option is the teacher's default, assigned at the deadline
+    by_default: bool
+    #: the learner's own assessment for the picked option
+    assessment_id: int | None
 
 
 class ChoiceDetailOut(ChoiceOut):
@@ -512,6 +526,8 @@ class ChoiceDetailOut(ChoiceOut):
 )
 def choice_get(request: HttpRequest, choice_id: int):
     choice = access.access_choice(request.user, choice_id)
+    if prop_svc.choice_deadlines_apply(choices=type(choice).objects.filter(pk=choice.pk))[0]:
+        choice.refresh_from_db()
     manages = request.user.has_perm("personalization.manage_choice", choice)
     rows = [
         StandingOut(
@@ -520,6 +536,8 @@ def choice_get(request: HttpRequest, choice_id: int):
             proposal_status=s.proposal.status if s.proposal else None,
             option=s.option_number,
             must_pick=s.must_pick,
+            by_default=s.by_default,
+            assessment_id=s.assessment_id,
         )
         for s in selectors.choice_standing(choice)
         if manages or s.learner.pk == request.user.pk
@@ -550,11 +568,15 @@ class PickIn(Schema):
 def option_pick(request: HttpRequest, choice_id: int, payload: PickIn):
     choice = access.access_choice_to_answer(request.user, choice_id)
     pick = prop_svc.option_pick(choice=choice, learner=request.user, option=payload.option)
-    return Status(201, {"choice_id": choice.pk, "option": pick.option + 1})
+    return Status(
+        201,
+        {"choice_id": choice.pk, "option": pick.option + 1, "assessment_id": pick.assessment_id},
+    )
 
 
 @router.get("/proposals", response=list[ProposalOut], summary="Proposals the caller may see")
 def proposal_list(request: HttpRequest, status: str | None = None):
+    prop_svc.choice_deadlines_apply(choices=selectors.choices_for(request.user))
     qs = selectors.proposals_visible_to(request.user)
     if status is not None:
         qs = qs.filter(status=status)
@@ -565,7 +587,12 @@ def proposal_list(request: HttpRequest, status: str | None = None):
     "/proposals/{proposal_id}", response=ProposalOut, summary="One proposal with its history"
 )
 def proposal_get(request: HttpRequest, proposal_id: int):
-    return _proposal_out(access.access_proposal(request.user, proposal_id))
+    proposal = access.access_proposal(request.user, proposal_id)
+    if prop_svc.choice_deadlines_apply(
+        choices=type(proposal.choice).objects.filter(pk=proposal.choice_id)
+    )[0]:
+        proposal.refresh_from_db()
+    return _proposal_out(proposal)
 
 
 @router.put(
@@ -751,6 +778,7 @@ def portfolio_share(request: HttpRequest, entry_id: int, payload: ShareIn):
 
 class MemberIn(Schema):
     username: str
+    #: peer, teacher or mentor (outside experts: POST /network/experts)
     kind: str
 
 
@@ -758,6 +786,12 @@ class MemberOut(Schema):
     member_id: int
     name: str
     kind: str
+    #: "invited" until the member accepts, then "accepted"
+    status: str
+
+
+def _member_out(m) -> MemberOut:
+    return MemberOut(member_id=m.member_id, name=str(m.member), kind=m.kind, status=m.status)
 
 
 class HelpIn(Schema):
@@ -769,47 +803,144 @@ class HelpIn(Schema):
 @router.get("/network", response=list[MemberOut], summary="Your network (learners)")
 def network_list(request: HttpRequest):
     _learner_only(request.user)
-    return [
-        MemberOut(member_id=m.member_id, name=str(m.member), kind=m.kind)
-        for m in selectors.network_of(request.user)
-    ]
+    return [_member_out(m) for m in selectors.network_of(request.user)]
 
 
 @router.post(
-    "/network", response={201: MemberOut}, summary="Add someone to your network (learners)"
+    "/network",
+    response={201: MemberOut},
+    summary="Invite someone of your school to your network (learners); they must accept",
 )
 def network_add(request: HttpRequest, payload: MemberIn):
     _learner_only(request.user)
     m = net_svc.network_add(learner=request.user, username=payload.username, kind=payload.kind)
-    return Status(201, MemberOut(member_id=m.member_id, name=str(m.member), kind=m.kind))
+    return Status(201, _member_out(m))
+
+
+class InvitationOut(Schema):
+    id: int
+    learner_id: int
+    learner_name: str
+    kind: str
+
+
+@router.get(
+    "/network/invitations",
+    response=list[InvitationOut],
+    summary="Invitations to other learners' networks you have not answered",
+)
+def invitations(request: HttpRequest):
+    return [
+        InvitationOut(id=i.pk, learner_id=i.learner_id, learner_name=str(i.learner), kind=i.kind)
+        for i in selectors.invitations_for(request.user)
+    ]
+
+
+@router.post(
+    "/network/invitations/{link_id}/accept",
+    response=InvitationOut,
+    summary="Accept an invitation to a learner's network",
+)
+def invitation_accept(request: HttpRequest, link_id: int):
+    link = net_svc.network_accept(link=access.access_invitation(request.user, link_id))
+    return InvitationOut(
+        id=link.pk, learner_id=link.learner_id, learner_name=str(link.learner), kind=link.kind
+    )
+
+
+@router.post(
+    "/network/invitations/{link_id}/decline",
+    response={204: None},
+    summary="Decline an invitation, or leave a learner's network",
+)
+def invitation_decline(request: HttpRequest, link_id: int):
+    net_svc.network_decline(link=access.access_invitation(request.user, link_id))
+    return Status(204, None)
 
 
 class ExpertIn(Schema):
     email: str
     display_name: str
+    reason: str = ""
 
 
-class InvitationOut(MemberOut):
-    set_password_url: str
+class ExpertRequestOut(Schema):
+    id: int
+    learner_id: int
+    email: str
+    display_name: str
+    reason: str
+    #: pending, approved or declined
+    status: str
+
+
+def _expert_request_out(r) -> ExpertRequestOut:
+    return ExpertRequestOut(
+        id=r.pk,
+        learner_id=r.learner_id,
+        email=r.email,
+        display_name=r.display_name,
+        reason=r.reason,
+        status=r.status,
+    )
 
 
 @router.post(
-    "/network/experts", response={201: InvitationOut}, summary="Invite an outside expert (learners)"
+    "/network/experts",
+    response={201: ExpertRequestOut},
+    summary="Ask for an outside expert (learners); a teacher approves",
 )
-def expert_invite(request: HttpRequest, payload: ExpertIn):
+def expert_request(request: HttpRequest, payload: ExpertIn):
     _learner_only(request.user)
-    inv = net_svc.expert_invite(
-        learner=request.user, email=payload.email, display_name=payload.display_name
+    req = net_svc.expert_request(learner=request.user, **payload.dict())
+    return Status(201, _expert_request_out(req))
+
+
+@router.get(
+    "/network/experts",
+    response=list[ExpertRequestOut],
+    summary="Your outside-expert requests (learners) or those waiting for you (teachers)",
+)
+def expert_requests(request: HttpRequest):
+    mine = list(request.user.expert_requests.all())
+    return [
+        _expert_request_out(r)
+        for r in mine + list(selectors.expert_requests_to_decide(request.user))
+    ]
+
+
+class ApprovalOut(ExpertRequestOut):
+    member_id: int
+    #: one-time link for the teacher to send to a new expert; null if they had an account
+    set_password_url: str | None
+
+
+@router.post(
+    "/network/experts/{request_id}/approve",
+    response=ApprovalOut,
+    summary="Approve an outside expert and invite them (the learner's teachers)",
+)
+def expert_approve(request: HttpRequest, request_id: int):
+    req = access.access_expert_request_to_decide(request.user, request_id)
+    inv = net_svc.expert_approve(request=req, teacher=request.user)
+    req.refresh_from_db()
+    return ApprovalOut(
+        **_expert_request_out(req).dict(),
+        member_id=inv.link.member_id,
+        set_password_url=request.build_absolute_uri(inv.set_password_path)
+        if inv.set_password_path
+        else None,
     )
-    return Status(
-        201,
-        InvitationOut(
-            member_id=inv.link.member_id,
-            name=str(inv.link.member),
-            kind=inv.link.kind,
-            set_password_url=request.build_absolute_uri(inv.set_password_path),
-        ),
-    )
+
+
+@router.post(
+    "/network/experts/{request_id}/decline",
+    response=ExpertRequestOut,
+    summary="Decline an outside-expert request (the learner's teachers)",
+)
+def expert_decline(request: HttpRequest, request_id: int):
+    req = access.access_expert_request_to_decide(request.user, request_id)
+    return _expert_request_out(net_svc.expert_decline(request=req, teacher=request.user))
 
 
 @router.delete(
@@ -835,7 +966,7 @@ def network_helpers(request: HttpRequest, competency_id: int):
     if competency is None:
         raise NotVisible(NOT_FOUND)
     return [
-        MemberOut(member_id=u.pk, name=str(u), kind="peer")
+        MemberOut(member_id=u.pk, name=str(u), kind="peer", status="accepted")
         for u in selectors.suggested_helpers(request.user, competency)
     ]
 
@@ -861,6 +992,154 @@ def help_request(request: HttpRequest, payload: HelpIn):
     return Status(
         201, {"id": req.pk, "recipients": list(req.recipients.values_list("pk", flat=True))}
     )
+
+
+class ReplyOut(Schema):
+    id: int
+    author_id: int
+    author_name: str
+    text: str
+    created_at: dt.datetime
+    thanked: bool
+
+
+class HelpRequestOut(Schema):
+    id: int
+    learner_id: int
+    learner_name: str
+    competency_id: int | None
+    message: str
+    recipient_ids: list[int]
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+    replies: list[ReplyOut]
+
+
+def _reply_out(r) -> ReplyOut:
+    return ReplyOut(
+        id=r.pk,
+        author_id=r.author_id,
+        author_name=str(r.author),
+        text=r.text,
+        created_at=r.created_at,
+        thanked=r.thanked_at is not None,
+    )
+
+
+def _help_out(h) -> HelpRequestOut:
+    return HelpRequestOut(
+        id=h.pk,
+        learner_id=h.learner_id,
+        learner_name=str(h.learner),
+        competency_id=h.competency_id,
+        message=h.message,
+        recipient_ids=sorted(h.recipients.values_list("pk", flat=True)),
+        created_at=h.created_at,
+        resolved_at=h.resolved_at,
+        replies=[_reply_out(r) for r in selectors.help_thread(h)],
+    )
+
+
+@router.get(
+    "/network/help-requests",
+    response=list[HelpRequestOut],
+    summary="Help requests you asked, received, or (teachers) your learners asked",
+)
+def help_request_list(request: HttpRequest, learner_id: int | None = None):
+    qs = selectors.help_requests_visible_to(request.user).prefetch_related("recipients")
+    if learner_id is not None:
+        qs = qs.filter(learner_id=learner_id)
+    return [_help_out(h) for h in qs[:100]]
+
+
+@router.get(
+    "/network/help-requests/{request_id}",
+    response=HelpRequestOut,
+    summary="One help request with its thread",
+)
+def help_request_get(request: HttpRequest, request_id: int):
+    return _help_out(access.access_help_request(request.user, request_id))
+
+
+class ReplyIn(Schema):
+    text: str
+
+
+@router.post(
+    "/network/help-requests/{request_id}/replies",
+    response={201: ReplyOut},
+    summary="Reply in a help request's thread (the learner, its recipients, their teachers)",
+)
+def help_reply(request: HttpRequest, request_id: int, payload: ReplyIn):
+    help_request = access.access_help_request_to_reply(request.user, request_id)
+    reply = net_svc.help_reply(request=help_request, author=request.user, text=payload.text)
+    return Status(201, _reply_out(reply))
+
+
+@router.post(
+    "/network/help-requests/{request_id}/resolve",
+    response=HelpRequestOut,
+    summary="Mark your help request resolved (the learner)",
+)
+def help_resolve(request: HttpRequest, request_id: int):
+    help_request = access.access_help_request_to_resolve(request.user, request_id)
+    return _help_out(net_svc.help_resolve(request=help_request))
+
+
+@router.post(
+    "/network/help-requests/{request_id}/replies/{reply_id}/thank",
+    response=ReplyOut,
+    summary="Thank a helper for a reply (the learner)",
+)
+def help_thank(request: HttpRequest, request_id: int, reply_id: int):
+    reply = access.access_help_reply_to_thank(request.user, request_id, reply_id)
+    return _reply_out(net_svc.help_thank(reply=reply))
+
+
+class PortfolioFeedbackIn(Schema):
+    text: str
+
+
+class PortfolioFeedbackOut(Schema):
+    id: int
+    entry_id: int
+    author_id: int
+    author_name: str
+    text: str
+    created_at: dt.datetime
+
+
+def _feedback_out(f) -> PortfolioFeedbackOut:
+    return PortfolioFeedbackOut(
+        id=f.pk,
+        entry_id=f.entry_id,
+        author_id=f.author_id,
+        author_name=str(f.author),
+        text=f.text,
+        created_at=f.created_at,
+    )
+
+
+@router.get(
+    "/portfolio/entries/{entry_id}/feedback",
+    response=list[PortfolioFeedbackOut],
+    summary="Feedback on an entry: all of it for the learner and their teachers, "
+    "one's own for a network member",
+)
+def feedback_list(request: HttpRequest, entry_id: int):
+    entry = access.access_entry(request.user, entry_id)
+    return [_feedback_out(f) for f in selectors.feedback_visible_to(request.user, entry)]
+
+
+@router.post(
+    "/portfolio/entries/{entry_id}/feedback",
+    response={201: PortfolioFeedbackOut},
+    summary="Leave feedback on an entry shared with the network (members who accepted)",
+)
+def feedback_give(request: HttpRequest, entry_id: int, payload: PortfolioFeedbackIn):
+    entry = access.access_entry_to_give_feedback(request.user, entry_id)
+    feedback = pf_svc.feedback_give(entry=entry, author=request.user, text=payload.text)
+    return Status(201, _feedback_out(feedback))
 
 
 @router.get(

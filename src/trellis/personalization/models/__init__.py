@@ -9,8 +9,14 @@ from trellis.personalization.models.goals import (
     Goal,
     GoalReview,
 )
-from trellis.personalization.models.network import HelpRequest, NetworkMember, Notification
-from trellis.personalization.models.portfolio import PortfolioEntry
+from trellis.personalization.models.network import (
+    ExpertRequest,
+    HelpReply,
+    HelpRequest,
+    NetworkMember,
+    Notification,
+)
+from trellis.personalization.models.portfolio import PortfolioEntry, PortfolioFeedback
 from trellis.personalization.models.profile import LearnerProfile, ProfileComment
 from trellis.personalization.models.proposals import (
     AssessmentChoice,
@@ -26,7 +32,9 @@ __all__ = [
     "BenchmarkCheck",
     "CheckIn",
     "Goal",
+    "ExpertRequest",
     "GoalReview",
+    "HelpReply",
     "HelpRequest",
     "LearnerProfile",
     "NetworkMember",
@@ -34,6 +42,7 @@ __all__ = [
     "OptionPick",
     "PathChoice",
     "PortfolioEntry",
+    "PortfolioFeedback",
     "ProfileComment",
     "Proposal",
     "ProposalEvent",

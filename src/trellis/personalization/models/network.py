@@ -14,6 +14,11 @@ TEACHER = "teacher"
 MENTOR = "mentor"
 EXPERT = "expert"
 KINDS = [(PEER, "Peer"), (TEACHER, "Teacher"), (MENTOR, "Mentor"), (EXPERT, "Outside expert")]
+#: A member is invited until they accept; nothing of theirs is shown to the
+#: learner, and nothing of the learner's to them, before that.
+INVITED = "invited"
+ACCEPTED = "accepted"
+STATUSES = [(INVITED, "Invited, not yet accepted"), (ACCEPTED, "Accepted")]
 
 
 class NetworkMember(models.Model):
@@ -27,6 +32,8 @@ class NetworkMember(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    status = models.CharField(max_length=8, choices=STATUSES, default=INVITED)
+    accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -42,6 +49,44 @@ class NetworkMember(models.Model):
         return f"{self.member_id} in {self.learner_id}'s network ({self.kind})"
 
 
+PENDING = "pending"
+APPROVED = "approved"
+DECLINED = "declined"
+REQUEST_STATUSES = [
+    (PENDING, "Waiting for a teacher"),
+    (APPROVED, "Approved"),
+    (DECLINED, "Declined"),
+]
+
+
+class ExpertRequest(models.Model):
+    """A learner asks for an outside expert; no account exists until one of
+    their teachers approves, and the set-password link goes to that teacher."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_requests"
+    )
+    email = models.EmailField()
+    display_name = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=REQUEST_STATUSES, default=PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} for {self.learner_id} ({self.status})"
+
+
 class HelpRequest(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_requests"
@@ -54,12 +99,37 @@ class HelpRequest(models.Model):
         settings.AUTH_USER_MODEL, related_name="help_requests_received"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Set when the learner says they got the help they needed.
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Help request by {self.learner_id}: {self.message[:40]}"
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class HelpReply(models.Model):
+    """One message in a help request's thread (a helper's answer, or the
+    learner's follow-up). The learner may thank a helper for a reply."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_replies"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    thanked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Reply by {self.author_id} to help request {self.request_id}"
 
 
 class Notification(models.Model):

@@ -50,3 +50,21 @@ class PortfolioEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PortfolioFeedback(models.Model):
+    """A network member's feedback on an entry the learner shared with the
+    network; seen by the learner, the author and the learner's teachers."""
+
+    entry = models.ForeignKey(PortfolioEntry, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_feedback"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Feedback by {self.author_id} on entry {self.entry_id}"

@@ -16,12 +16,18 @@ SUBMITTED = "submitted"
 REVISION = "revision"
 ACCEPTED = "accepted"
 RETURNED = "returned"
+#: Closed without a decision: the deadline passed, or the learner picked one
+#: of the teacher's options instead (the reason is the closing event's comment).
+CLOSED = "closed"
 STATUSES = [
     (SUBMITTED, "Waiting for the teacher"),
     (REVISION, "Revision asked"),
     (ACCEPTED, "Accepted"),
     (RETURNED, "Sent back"),
+    (CLOSED, "Closed"),
 ]
+#: Proposals still waiting on someone.
+OPEN = (SUBMITTED, REVISION)
 #: Event actions: each status change, plus the learner's revision.
 REVISED = "revised"
 ACTIONS = [
@@ -30,6 +36,7 @@ ACTIONS = [
     (REVISED, "Revised"),
     (ACCEPTED, "Accepted"),
     (RETURNED, "Sent back"),
+    (CLOSED, "Closed"),
 ]
 #: What an accepted proposal becomes: AS learning (the default; feedback at
 #: once, self-rating and reflection) or OF learning (counts toward a grade).
@@ -45,6 +52,11 @@ class AssessmentChoice(models.Model):
     #: The teacher's ways to show mastery, two or more, in order.
     options = models.JSONField(default=list)
     deadline = models.DateTimeField(help_text="Proposals must be accepted by then.")
+    #: The option (counting from 0) assigned to a learner who has neither an
+    #: accepted proposal nor a pick when the deadline passes.
+    default_option = models.PositiveSmallIntegerField(default=0)
+    #: When the deadline rule ran (``choice_deadline_apply``); it runs once.
+    deadline_applied_at = models.DateTimeField(null=True, blank=True)
     purpose = models.CharField(
         max_length=3,
         choices=PURPOSES,
@@ -114,6 +126,12 @@ class OptionPick(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     option = models.PositiveSmallIntegerField()
+    #: True when the teacher's default was assigned at the deadline.
+    by_default = models.BooleanField(default=False)
+    #: The learner's own assessment for the option, where the teacher scores it.
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now=True)
 
     class Meta:

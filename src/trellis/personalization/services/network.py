@@ -11,81 +11,132 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from trellis.curriculum.models import Competency
 from trellis.people import roles
 from trellis.people.models import Membership, User
-from trellis.personalization.models import HelpRequest, NetworkMember
+from trellis.personalization.models import ExpertRequest, HelpReply, HelpRequest, NetworkMember
 from trellis.personalization.models import network as nw
+from trellis.personalization.selectors import teachers_of
 from trellis.personalization.services.notify import notification_send
 
-NO_SUCH_PERSON = "No account is called {username!r}."
+NOT_AVAILABLE = (
+    "No one at your school called {username!r} can be added as your {kind}. "
+    "Check the username, or ask your teacher."
+)
 NOT_YOURSELF = "You cannot add yourself to your own network."
 ALREADY_IN = "{member} is already in your network."
-UNKNOWN_KIND = "Unknown kind {value!r}; use peer, teacher, mentor or expert."
-PEER_SAME_SCHOOL = "A peer must be a learner at your school."
-TEACHER_SAME_SCHOOL = "A teacher in your network must teach at your school."
-EXPERT_NO_ROLE = "An outside expert is an invited account with no role in any school."
+UNKNOWN_KIND = "Unknown kind {value!r}; use peer, teacher or mentor."
+EXPERT_BY_REQUEST = (
+    "Outside experts are not added by username: ask for one by email and a teacher approves it."
+)
 EMPTY_HELP = "Say what you need help with."
-NO_RECIPIENTS = "Add people to your network first, or choose at least one of them."
+NO_RECIPIENTS = (
+    "No one in your network has accepted yet: help requests go only to people who accepted."
+)
 BAD_EMAIL = "{email!r} is not an email address."
 EXPERT_NAME = "Give the expert's name."
-EMAIL_TAKEN = "Someone with that email already has an account: add them by username instead."
-NOT_IN_NETWORK = "Help requests go only to people in your network."
+EMAIL_TAKEN = (
+    "{email} already belongs to an account with a role in a school; "
+    "a school member joins a network by username, not as an outside expert."
+)
+NOT_IN_NETWORK = "Help requests go only to people in your network who accepted."
+NOT_PENDING = "This request was already {status}."
+NOT_INVITED = "You already accepted this invitation."
+ALREADY_REQUESTED = "You already asked for {email}; a teacher will decide."
+EMPTY_REPLY = "Write a reply."
+RESOLVED = "This request is resolved; ask again with a new request if you still need help."
+ALREADY_RESOLVED = "This request is already resolved."
+THANK_OWN = "You can thank others for their replies, not yourself."
+ALREADY_THANKED = "You already thanked {author} for this reply."
+
+#: Which school roles each kind of member must hold at the learner's school.
+ROLES_FOR = {
+    nw.PEER: (roles.LEARNER,),
+    nw.TEACHER: (roles.TEACHER,),
+    nw.MENTOR: (roles.LEARNER, roles.TEACHER, roles.ADMIN),
+}
 
 
-def _has_role_with(member: User, learner: User, role: str) -> bool:
-    schools = Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
+def _schools_of(learner: User):
+    return Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
         "school_id"
     )
+
+
+def _has_role_with(member: User, learner: User, role_list: Sequence[str]) -> bool:
     return Membership.objects.filter(
-        user=member, role=role, active=True, school__in=schools
+        user=member, role__in=role_list, active=True, school__in=_schools_of(learner)
     ).exists()
 
 
 @transaction.atomic
 def network_add(*, learner: User, username: str, kind: str) -> NetworkMember:
-    if kind not in dict(nw.KINDS):
+    """Invite a peer, teacher or mentor of the learner's school. They see
+    nothing and receive nothing until they accept (``network_accept``).
+
+    Every reason someone cannot be added -- no such account, an account at
+    another school, the wrong role -- gives the same message, so the form
+    cannot be used to find out who has an account."""
+    if kind == nw.EXPERT:
+        raise ValidationError({"kind": EXPERT_BY_REQUEST})
+    if kind not in ROLES_FOR:
         raise ValidationError({"kind": UNKNOWN_KIND.format(value=kind)})
-    member = User.objects.filter(username=username.strip(), is_active=True).first()
-    if member is None:
-        raise ValidationError({"username": NO_SUCH_PERSON.format(username=username)})
-    if member.pk == learner.pk:
+    name = username.strip()
+    label = dict(nw.KINDS)[kind].lower()
+    member = User.objects.filter(username=name, is_active=True).first()
+    if member is not None and member.pk == learner.pk:
         raise ValidationError({"username": NOT_YOURSELF})
+    if member is None or not _has_role_with(member, learner, ROLES_FOR[kind]):
+        raise ValidationError({"username": NOT_AVAILABLE.format(username=name, kind=label)})
     if NetworkMember.objects.filter(learner=learner, member=member).exists():
         raise ValidationError({"username": ALREADY_IN.format(member=member)})
-    if kind == nw.PEER and not _has_role_with(member, learner, roles.LEARNER):
-        raise ValidationError({"username": PEER_SAME_SCHOOL})
-    if kind == nw.TEACHER and not _has_role_with(member, learner, roles.TEACHER):
-        raise ValidationError({"username": TEACHER_SAME_SCHOOL})
-    if kind == nw.EXPERT and member.memberships.exists():
-        raise ValidationError({"username": EXPERT_NO_ROLE})
     link = NetworkMember(learner=learner, member=member, kind=kind, invited_by=learner)
     link.full_clean()
     link.save()
     notification_send(
         recipients=[member],
-        text=f"{learner} added you to their learning network as {link.get_kind_display().lower()}.",
+        text=f"{learner} invites you to their learning network as {label}. Accept or decline.",
         url=reverse("personalization:network"),
     )
     return link
 
 
-@dataclass(frozen=True)
-class Invitation:
-    link: NetworkMember
-    #: Path of the page where the expert sets their password (send it to them).
-    set_password_path: str
+@transaction.atomic
+def network_accept(*, link: NetworkMember) -> NetworkMember:
+    """The invited member accepts (``link`` fetched for them by the access
+    module); from now on help requests reach them and the learner may see
+    what the network shows of them."""
+    link = NetworkMember.objects.select_for_update().get(pk=link.pk)
+    if link.status == nw.ACCEPTED:
+        raise ValidationError(NOT_INVITED)
+    link.status = nw.ACCEPTED
+    link.accepted_at = timezone.now()
+    link.save(update_fields=["status", "accepted_at"])
+    notification_send(
+        recipients=[link.learner],
+        text=f"{link.member} accepted your invitation to your learning network.",
+        url=reverse("personalization:network"),
+    )
+    return link
 
 
 @transaction.atomic
-def expert_invite(*, learner: User, email: str, display_name: str) -> Invitation:
-    """Create an account with no school role and no usable password for an
-    outside expert, add it to the learner's network, and return the one-time
-    link where the expert chooses a password. Such an account can see only
-    what the learner shares with their network."""
+def network_decline(*, link: NetworkMember) -> None:
+    """The member declines an invitation or leaves the network."""
+    NetworkMember.objects.filter(pk=link.pk).delete()
+
+
+@transaction.atomic
+def expert_request(
+    *, learner: User, email: str, display_name: str, reason: str = ""
+) -> ExpertRequest:
+    """A learner asks for an outside expert. No account is made and no link
+    is given to the learner: the learner's teachers are told and one of them
+    approves (``expert_approve``) or declines."""
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -93,21 +144,98 @@ def expert_invite(*, learner: User, email: str, display_name: str) -> Invitation
         raise ValidationError({"email": BAD_EMAIL.format(email=email)}) from None
     if not display_name.strip():
         raise ValidationError({"display_name": EXPERT_NAME})
-    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
-        raise ValidationError({"email": EMAIL_TAKEN})
-    expert = User(username=email[:150], email=email, display_name=display_name.strip()[:150])
-    expert.set_unusable_password()
-    expert.full_clean()
-    expert.save()
-    link = network_add(learner=learner, username=expert.username, kind=nw.EXPERT)
-    path = reverse(
-        "personalization:expert-welcome",
-        args=[
-            urlsafe_base64_encode(force_bytes(expert.pk)),
-            default_token_generator.make_token(expert),
-        ],
+    if ExpertRequest.objects.filter(learner=learner, email=email, status=nw.PENDING).exists():
+        raise ValidationError({"email": ALREADY_REQUESTED.format(email=email)})
+    request = ExpertRequest(
+        learner=learner,
+        email=email,
+        display_name=display_name.strip()[:150],
+        reason=reason.strip(),
+    )
+    request.full_clean()
+    request.save()
+    notification_send(
+        recipients=teachers_of(learner),
+        text=f"{learner} asks to add an outside expert, {request.display_name}, to their network.",
+        url=reverse("personalization:help-detail", args=[request.pk]),
+    )
+    return request
+
+
+@dataclass(frozen=True)
+class Invitation:
+    link: NetworkMember
+    #: Path of the page where a new expert sets their password (the approving
+    #: teacher sends it to them); empty when the expert already had an account.
+    set_password_path: str
+
+
+@transaction.atomic
+def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
+    """A teacher of the learner approves: the expert's account is made (no
+    school role, no usable password) or found, and invited to the learner's
+    network; they see only what the learner shares with it, once they
+    accept. The one-time set-password link is for the teacher to send."""
+    request = ExpertRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != nw.PENDING:
+        raise ValidationError(NOT_PENDING.format(status=request.get_status_display().lower()))
+    path = ""
+    expert = User.objects.filter(
+        Q(email__iexact=request.email) | Q(username__iexact=request.email)
+    ).first()
+    if expert is not None and expert.memberships.exists():
+        raise ValidationError({"email": EMAIL_TAKEN.format(email=request.email)})
+    if expert is None:
+        expert = User(
+            username=request.email[:150], email=request.email, display_name=request.display_name
+        )
+        expert.set_unusable_password()
+        expert.full_clean()
+        expert.save()
+        path = reverse(
+            "personalization:expert-welcome",
+            args=[
+                urlsafe_base64_encode(force_bytes(expert.pk)),
+                default_token_generator.make_token(expert),
+            ],
+        )
+    link, _ = NetworkMember.objects.get_or_create(
+        learner=request.learner,
+        member=expert,
+        defaults={"kind": nw.EXPERT, "invited_by": teacher},
+    )
+    request.status = nw.APPROVED
+    request.decided_by = teacher
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    notification_send(
+        recipients=[request.learner],
+        text=f"{teacher} approved {request.display_name} as an outside expert in your network.",
+        url=reverse("personalization:network"),
+    )
+    notification_send(
+        recipients=[expert],
+        text=f"{request.learner} invites you to their learning network as outside expert.",
+        url=reverse("personalization:network"),
     )
     return Invitation(link=link, set_password_path=path)
+
+
+@transaction.atomic
+def expert_decline(*, request: ExpertRequest, teacher: User) -> ExpertRequest:
+    request = ExpertRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != nw.PENDING:
+        raise ValidationError(NOT_PENDING.format(status=request.get_status_display().lower()))
+    request.status = nw.DECLINED
+    request.decided_by = teacher
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    notification_send(
+        recipients=[request.learner],
+        text=f"{teacher} did not approve {request.display_name} as an outside expert.",
+        url=reverse("personalization:help-detail", args=[request.pk]),
+    )
+    return request
 
 
 @transaction.atomic
@@ -128,7 +256,9 @@ def help_request_send(
         raise ValidationError({"message": EMPTY_HELP})
     network = {
         m.member_id: m.member
-        for m in NetworkMember.objects.filter(learner=learner).select_related("member")
+        for m in NetworkMember.objects.filter(learner=learner, status=nw.ACCEPTED).select_related(
+            "member"
+        )
     }
     ids = [int(i) for i in recipient_ids] or list(network)
     if not ids:
@@ -143,6 +273,77 @@ def help_request_send(
     notification_send(
         recipients=[network[i] for i in ids],
         text=f"{learner} asks for help{about}: {message.strip()[:150]}",
-        url=reverse("personalization:network"),
+        url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
+
+
+def _thread_url(request: HelpRequest) -> str:
+    return reverse("personalization:help-detail", args=[request.pk])
+
+
+@transaction.atomic
+def help_reply(*, request: HelpRequest, author: User, text: str) -> HelpReply:
+    """Add to the thread (``author`` may reply: checked by the access
+    module). A helper's reply notifies the learner; the learner's notifies
+    everyone the request went to and everyone who replied."""
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if not text.strip():
+        raise ValidationError({"text": EMPTY_REPLY})
+    if request.resolved:
+        raise ValidationError(RESOLVED)
+    reply = HelpReply(request=request, author=author, text=text.strip())
+    reply.full_clean()
+    reply.save()
+    if author.pk == request.learner_id:
+        others = [*request.recipients.all(), *User.objects.filter(help_replies__request=request)]
+        notification_send(
+            recipients=[u for u in others if u.pk != author.pk],
+            text=f"{author} added to their help request: {reply.text[:150]}",
+            url=_thread_url(request),
+        )
+    else:
+        notification_send(
+            recipients=[request.learner],
+            text=f"{author} answered your help request: {reply.text[:150]}",
+            url=_thread_url(request),
+        )
+    return reply
+
+
+@transaction.atomic
+def help_resolve(*, request: HelpRequest) -> HelpRequest:
+    """The learner marks the request resolved; the thread stays readable
+    and takes no more replies."""
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if request.resolved:
+        raise ValidationError(ALREADY_RESOLVED)
+    request.resolved_at = timezone.now()
+    request.save(update_fields=["resolved_at"])
+    helpers = User.objects.filter(help_replies__request=request).exclude(pk=request.learner_id)
+    notification_send(
+        recipients=helpers,
+        text=f"{request.learner} resolved the help request you answered.",
+        url=_thread_url(request),
+    )
+    return request
+
+
+@transaction.atomic
+def help_thank(*, reply: HelpReply) -> HelpReply:
+    """The learner thanks a helper for one reply (once)."""
+    reply = (
+        HelpReply.objects.select_for_update().select_related("request", "author").get(pk=reply.pk)
+    )
+    if reply.author_id == reply.request.learner_id:
+        raise ValidationError(THANK_OWN)
+    if reply.thanked_at is not None:
+        raise ValidationError(ALREADY_THANKED.format(author=reply.author))
+    reply.thanked_at = timezone.now()
+    reply.save(update_fields=["thanked_at"])
+    notification_send(
+        recipients=[reply.author],
+        text=f"{reply.request.learner} thanked you for your help.",
+        url=_thread_url(reply.request),
+    )
+    return reply

@@ -10,7 +10,7 @@ from django.db import transaction
 from trellis.evidence.models import Response
 from trellis.people.models import User
 from trellis.personalization import selectors
-from trellis.personalization.models import PortfolioEntry
+from trellis.personalization.models import PortfolioEntry, PortfolioFeedback
 from trellis.personalization.models import portfolio as pf
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -21,6 +21,8 @@ UNKNOWN_KIND = "Unknown entry kind {value!r}; use work, file, link or note."
 KIND_NEEDS = "A {kind} entry needs {what}."
 NOT_YOUR_WORK = "Only your own scored work can go in your portfolio."
 UNKNOWN_COMPETENCY = "Competency {value} is not one you can link to."
+EMPTY_FEEDBACK = "Write your feedback."
+NOT_SHARED = "“{title}” is no longer shared with the network."
 
 
 def sniff(head: bytes) -> str | None:
@@ -120,3 +122,27 @@ def entry_share(
     )
     entry.save(update_fields=["share_guardians", "share_class", "share_network"])
     return entry
+
+
+@transaction.atomic
+def feedback_give(*, entry: PortfolioEntry, author: User, text: str) -> PortfolioFeedback:
+    """A network member's feedback on a shared entry (``author`` may give it:
+    checked by the access module); the learner is notified."""
+    from django.urls import reverse
+
+    from trellis.personalization.services.notify import notification_send
+
+    entry = PortfolioEntry.objects.select_for_update().get(pk=entry.pk)
+    if not text.strip():
+        raise ValidationError({"text": EMPTY_FEEDBACK})
+    if not entry.share_network:
+        raise ValidationError(NOT_SHARED.format(title=entry.title))
+    feedback = PortfolioFeedback(entry=entry, author=author, text=text.strip())
+    feedback.full_clean()
+    feedback.save()
+    notification_send(
+        recipients=[entry.learner],
+        text=f"{author} left feedback on “{entry.title}”: {feedback.text[:150]}",
+        url=reverse("personalization:portfolio"),
+    )
+    return feedback

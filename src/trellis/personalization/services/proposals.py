@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +40,17 @@ ACTION_NEEDS_COMMENT = "Say why when asking for a revision or sending a proposal
 OPTION_RANGE = "Choose one of the teacher's options (1 to {count})."
 ALREADY_ACCEPTED = "Your own proposal was accepted; there is nothing to pick."
 SELF_REVIEW = "A learner cannot review their own proposal."
+DEFAULT_RANGE = "The default option must be one of the options (1 to {count})."
+ALREADY_PICKED = "You picked “{option}”; it is your task now (ask your teacher to change it)."
+PICKED_INSTEAD = "The learner picked one of the teacher's options instead: “{option}”."
+CLOSED_AT_DEADLINE = (
+    "The deadline ({deadline}) passed before this proposal was accepted; "
+    "the teacher's default option, “{option}”, was assigned instead."
+)
+CLOSED_AT_DEADLINE_PICKED = (
+    "The deadline ({deadline}) passed before this proposal was accepted; "
+    "the learner's pick, “{option}”, stands."
+)
 UNKNOWN_PURPOSE = "Unknown purpose {value!r}; use as (AS learning) or of (OF learning)."
 RUBRIC_EMPTY = "Say which rubric or criteria it should be judged against."
 RUBRIC_TOO_MANY = "A rubric can have at most {max} criteria (found {count})."
@@ -119,12 +131,17 @@ def choice_create(
     deadline: dt.datetime,
     created_by: User,
     purpose: str = a.AS_LEARNING,
+    default_option: int = 1,
 ) -> AssessmentChoice:
+    """``default_option`` counts from 1, as the page shows it: the option a
+    learner gets at the deadline with nothing accepted and nothing picked."""
     if purpose not in dict(p.PURPOSES):
         raise ValidationError({"purpose": UNKNOWN_PURPOSE.format(value=purpose)})
     cleaned = [str(o).strip() for o in options if str(o).strip()]
     if len(cleaned) < 2:
         raise ValidationError({"options": NEEDS_TWO_OPTIONS.format(count=len(cleaned))})
+    if not 1 <= int(default_option) <= len(cleaned):
+        raise ValidationError({"default_option": DEFAULT_RANGE.format(count=len(cleaned))})
     if deadline <= timezone.now():
         raise ValidationError({"deadline": DEADLINE_PAST})
     competency = Competency.objects.filter(
@@ -139,6 +156,7 @@ def choice_create(
         options=cleaned,
         deadline=deadline,
         purpose=purpose,
+        default_option=int(default_option) - 1,
         created_by=created_by,
     )
     choice.full_clean()
@@ -169,7 +187,14 @@ def proposal_submit(
     if choice.deadline <= timezone.now():
         raise ValidationError(DEADLINE_PASSED)
     _check_fields(what, how, rubric)
-    if Proposal.objects.filter(choice=choice, learner=learner).exclude(status=p.RETURNED).exists():
+    pick = OptionPick.objects.filter(choice=choice, learner=learner).first()
+    if pick is not None:
+        raise ValidationError(ALREADY_PICKED.format(option=choice.options[pick.option]))
+    if (
+        Proposal.objects.filter(choice=choice, learner=learner)
+        .exclude(status__in=(p.RETURNED, p.CLOSED))
+        .exists()
+    ):
         raise ValidationError(ALREADY_PROPOSED)
     proposal = Proposal(
         choice=choice, learner=learner, what=what.strip(), how=how.strip(), rubric=rubric.strip()
@@ -280,19 +305,161 @@ def must_pick(choice: AssessmentChoice, learner: User, now: dt.datetime | None =
     return choice.deadline <= now and not accepted and not picked
 
 
+def _option_evidence(choice: AssessmentChoice, learner: User, option: int) -> Assessment:
+    """A picked (or assigned) teacher option as evidence the normal flow can
+    score: a performance task whose prompt is the option, scored on one
+    criterion -- does the work show the competency -- tagged with the
+    competency, in an assessment of the choice's purpose assigned to this
+    learner alone (inactive task, as for an accepted proposal)."""
+    competency = choice.competency
+    teacher = choice.created_by
+    item = item_create(
+        school=choice.school_class.school,
+        kind=kinds.RUBRIC,
+        prompt=f"{choice.options[option].rstrip('.')}. Show {competency.label}.",
+        competencies=[competency],
+        created_by=teacher,
+        rubric=[{"name": f"Shows {competency.label}", "levels": list(DEFAULT_LEVELS)}],
+    )
+    Item.objects.filter(pk=item.pk).update(active=False)
+    assessment = assessment_create(
+        school_class=choice.school_class,
+        title=f"{choice.title}: {choice.options[option]}"[:200],
+        purpose=choice.purpose,
+        created_by=teacher,
+        items=[item],
+        instructions=(
+            f"Your way to show {competency.label}: {choice.options[option]}. "
+            "Describe your work and say where to find it; your teacher scores it."
+        ),
+        assign_class=False,
+    )
+    assessment_assign(assessment=assessment, target=a.TARGET_LEARNER, learner=learner)
+    return assessment
+
+
+def _close(proposal: Proposal, reason: str) -> None:
+    proposal.status = p.CLOSED
+    proposal.save(update_fields=["status", "updated_at"])
+    ProposalEvent.objects.create(
+        proposal=proposal, actor=None, action=p.CLOSED, comment=reason, snapshot=_snapshot(proposal)
+    )
+
+
 @transaction.atomic
 def option_pick(*, choice: AssessmentChoice, learner: User, option: int) -> OptionPick:
-    """``option`` counts from 1, as the page shows it."""
+    """``option`` counts from 1, as the page shows it. The pick is final: it
+    becomes the learner's own assessable task at once, and a proposal of
+    theirs still waiting is closed with the reason."""
     if not 1 <= int(option) <= len(choice.options):
         raise ValidationError({"option": OPTION_RANGE.format(count=len(choice.options))})
+    choice = AssessmentChoice.objects.select_for_update().get(pk=choice.pk)
     if Proposal.objects.filter(choice=choice, learner=learner, status=p.ACCEPTED).exists():
         raise ValidationError(ALREADY_ACCEPTED)
-    pick, _ = OptionPick.objects.update_or_create(
-        choice=choice, learner=learner, defaults={"option": int(option) - 1}
+    existing = OptionPick.objects.filter(choice=choice, learner=learner).first()
+    if existing is not None:
+        raise ValidationError(ALREADY_PICKED.format(option=choice.options[existing.option]))
+    index = int(option) - 1
+    pick = OptionPick.objects.create(
+        choice=choice,
+        learner=learner,
+        option=index,
+        assessment=_option_evidence(choice, learner, index),
     )
+    for proposal in Proposal.objects.filter(choice=choice, learner=learner, status__in=p.OPEN):
+        _close(proposal, PICKED_INSTEAD.format(option=choice.options[index]))
     notification_send(
         recipients=choice.school_class.teachers.all(),
         text=f"{learner} picked “{choice.options[pick.option]}” for {choice.title}.",
         url=reverse("personalization:choice-detail", args=[choice.pk]),
     )
     return pick
+
+
+@transaction.atomic
+def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None = None) -> int:
+    """Apply the deadline rule to one choice whose deadline has passed: every
+    learner of the class with neither an accepted proposal nor a pick gets
+    the teacher's default option as their own assessable task and is told;
+    every proposal still waiting is closed with the reason; the teachers get
+    one summary. Runs once per choice (idempotent, safe to run concurrently);
+    returns the number of learners the default was assigned to."""
+    now = now or timezone.now()
+    choice = AssessmentChoice.objects.select_for_update().get(pk=choice.pk)
+    if choice.deadline > now or choice.deadline_applied_at is not None:
+        return 0
+    default = choice.default_option if choice.default_option < len(choice.options) else 0
+    deadline = timezone.localtime(choice.deadline).strftime("%d %b %Y %H:%M")
+    accepted = set(
+        Proposal.objects.filter(choice=choice, status=p.ACCEPTED).values_list(
+            "learner_id", flat=True
+        )
+    )
+    picks = dict(OptionPick.objects.filter(choice=choice).values_list("learner_id", "option"))
+    assigned = 0
+    for learner in people_selectors.roster_of(choice.school_class):
+        if learner.pk in accepted or learner.pk in picks:
+            continue
+        OptionPick.objects.create(
+            choice=choice,
+            learner=learner,
+            option=default,
+            by_default=True,
+            assessment=_option_evidence(choice, learner, default),
+        )
+        picks[learner.pk] = default
+        assigned += 1
+        notification_send(
+            recipients=[learner],
+            text=(
+                f"The deadline for {choice.title} passed: your teacher's default, "
+                f"“{choice.options[default]}”, is now your task."
+            ),
+            url=reverse("personalization:choice-detail", args=[choice.pk]),
+        )
+    closed = 0
+    for proposal in Proposal.objects.filter(choice=choice, status__in=p.OPEN).select_related(
+        "learner"
+    ):
+        option = choice.options[picks.get(proposal.learner_id, default)]
+        template = (
+            CLOSED_AT_DEADLINE
+            if proposal.learner_id in picks and picks[proposal.learner_id] == default
+            else CLOSED_AT_DEADLINE_PICKED
+        )
+        _close(proposal, template.format(deadline=deadline, option=option))
+        closed += 1
+        notification_send(
+            recipients=[proposal.learner],
+            text=f"Your proposal for {choice.title} was closed: the deadline passed.",
+            url=_url(proposal),
+        )
+    choice.deadline_applied_at = now
+    choice.save(update_fields=["deadline_applied_at"])
+    if assigned or closed:
+        notification_send(
+            recipients=choice.school_class.teachers.all(),
+            text=(
+                f"The deadline for {choice.title} passed: your default, "
+                f"“{choice.options[default]}”, was assigned to {assigned} learner(s); "
+                f"{closed} proposal(s) still waiting were closed."
+            ),
+            url=reverse("personalization:choice-detail", args=[choice.pk]),
+        )
+    return assigned
+
+
+def choice_deadlines_apply(
+    *, choices: QuerySet[AssessmentChoice] | None = None, now: dt.datetime | None = None
+) -> tuple[int, int]:
+    """Apply the deadline rule to every choice (or those given) whose
+    deadline has passed and has not been applied; (choices, learners)."""
+    now = now or timezone.now()
+    qs = AssessmentChoice.objects.all() if choices is None else choices
+    due = list(
+        qs.filter(deadline__lte=now, deadline_applied_at__isnull=True).values_list("pk", flat=True)
+    )
+    learners = 0
+    for pk in due:
+        learners += choice_deadline_apply(choice=AssessmentChoice(pk=pk), now=now)
+    return len(due), learners

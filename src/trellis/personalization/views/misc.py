@@ -17,6 +17,7 @@ from trellis.evidence.access import access_response
 from trellis.evidence.models import Response
 from trellis.evidence.services.responses import new_key
 from trellis.people.access import NOT_FOUND, NotVisible
+from trellis.people.rules import administers_learner
 from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
 from trellis.personalization.models import Notification
@@ -224,7 +225,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
         "personalization/portfolio.html",
         {
             "learner": learner,
-            "entries": selectors.entries_visible_to(learner, learner),
+            "entries": _with_feedback(learner, selectors.entries_visible_to(learner, learner)),
             "owner": True,
             "kinds": pf.KINDS,
             "competencies": selectors.competencies_for(learner).order_by("code"),
@@ -251,8 +252,35 @@ def learner_portfolio(request: HttpRequest, learner_id: int) -> HttpResponse:
     return render(
         request,
         "personalization/portfolio.html",
-        {"learner": learner, "entries": entries, "owner": False},
+        {"learner": learner, "entries": _with_feedback(request.user, entries), "owner": False},
     )
+
+
+def _with_feedback(user, entries) -> list:
+    """Each entry with the feedback this person may read (``feedback_shown``)
+    and whether they may give some (``can_give_feedback``)."""
+    rows = list(entries)
+    for entry in rows:
+        entry.feedback_shown = list(selectors.feedback_visible_to(user, entry))
+        entry.can_give_feedback = user.has_perm("personalization.give_feedback", entry)
+    return rows
+
+
+@login_required
+def entry_feedback(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Where the feedback form on a shared portfolio posts (a GET goes back
+    to the portfolio, for those who may give feedback; 404/403 for others)."""
+    entry = access.access_entry_to_give_feedback(request.user, entry_id)
+    if request.method != "POST":
+        return redirect("personalization:learner-portfolio", learner_id=entry.learner_id)
+    try:
+        pf_svc.feedback_give(entry=entry, author=request.user, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        for error in error_list(exc):
+            messages.error(request, error)
+    else:
+        messages.success(request, f"Your feedback on “{entry.title}” was sent.")
+    return redirect("personalization:learner-portfolio", learner_id=entry.learner_id)
 
 
 @login_required
@@ -270,77 +298,173 @@ def entry_file(request: HttpRequest, entry_id: int) -> FileResponse:
     return response
 
 
+def _network_post(request: HttpRequest) -> str:
+    """Do what the network page's form asked; the success message."""
+    user, action = request.user, request.POST.get("action", "")
+    if action in ("accept", "decline"):
+        link = access.access_invitation(user, request.POST.get("link_id"))
+        if action == "accept":
+            net_svc.network_accept(link=link)
+            return f"You joined {link.learner}'s learning network."
+        net_svc.network_decline(link=link)
+        return f"You are not in {link.learner}'s learning network."
+    if action in ("approve", "reject"):
+        expert = access.access_expert_request_to_decide(user, request.POST.get("request_id"))
+        if action == "reject":
+            net_svc.expert_decline(request=expert, teacher=user)
+            return f"{expert.display_name} was not approved."
+        invitation = net_svc.expert_approve(request=expert, teacher=user)
+        if invitation.set_password_path:
+            request.session["p13n_invite"] = request.build_absolute_uri(
+                invitation.set_password_path
+            )
+            return f"Approved. Send {expert.display_name} the link below to choose a password."
+        return f"Approved; {expert.display_name} already has an account and was invited."
+    _learner_only(request)
+    if action == "invite":
+        net_svc.expert_request(
+            learner=user,
+            email=request.POST.get("email", ""),
+            display_name=request.POST.get("display_name", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        return "Sent to your teacher, who decides whether to invite this expert."
+    if action == "help":
+        competency = (
+            selectors.competencies_for(user).filter(pk=request.POST.get("competency") or 0).first()
+        )
+        net_svc.help_request_send(
+            learner=user,
+            message=request.POST.get("message", ""),
+            competency=competency,
+            recipient_ids=[int(i) for i in request.POST.getlist("to") if i.isdigit()],
+        )
+        return "Your help request was sent."
+    if action == "remove":
+        member_id = request.POST.get("member_id", "")
+        if member_id.isdigit() and net_svc.network_remove(learner=user, member_id=int(member_id)):
+            return "Removed from your network; they no longer see what you share."
+        return ""
+    net_svc.network_add(
+        learner=user, username=request.POST.get("username", ""), kind=request.POST.get("kind", "")
+    )
+    return "Invited. They join your network once they accept."
+
+
 @login_required
 def network(request: HttpRequest) -> HttpResponse:
     user = request.user
     errors: list[str] = []
     is_learner = user.has_perm("personalization.write_personal", user)
     if request.method == "POST":
-        _learner_only(request)
         try:
-            if request.POST.get("action") == "invite":
-                invitation = net_svc.expert_invite(
-                    learner=user,
-                    email=request.POST.get("email", ""),
-                    display_name=request.POST.get("display_name", ""),
-                )
-                request.session["p13n_invite"] = request.build_absolute_uri(
-                    invitation.set_password_path
-                )
-                messages.success(
-                    request, "Invited. Send them the link below so they can choose a password."
-                )
-            elif request.POST.get("action") == "help":
-                competency = (
-                    selectors.competencies_for(user)
-                    .filter(pk=request.POST.get("competency") or 0)
-                    .first()
-                )
-                net_svc.help_request_send(
-                    learner=user,
-                    message=request.POST.get("message", ""),
-                    competency=competency,
-                    recipient_ids=[int(i) for i in request.POST.getlist("to") if i.isdigit()],
-                )
-                messages.success(request, "Your help request was sent.")
-            elif request.POST.get("action") == "remove":
-                member_id = request.POST.get("member_id", "")
-                if member_id.isdigit() and net_svc.network_remove(
-                    learner=user, member_id=int(member_id)
-                ):
-                    messages.success(
-                        request, "Removed from your network; they no longer see what you share."
-                    )
-            else:
-                net_svc.network_add(
-                    learner=user,
-                    username=request.POST.get("username", ""),
-                    kind=request.POST.get("kind", ""),
-                )
-                messages.success(request, "Added to your network.")
+            done = _network_post(request)
         except ValidationError as exc:
             errors = error_list(exc)
         else:
+            if done:
+                messages.success(request, done)
             return redirect("personalization:network")
     competency = None
     if request.GET.get("competency", "").isdigit():
         competency = (
             selectors.competencies_for(user).filter(pk=int(request.GET["competency"])).first()
         )
+    members = list(selectors.network_of(user)) if is_learner else []
     return render(
         request,
         "personalization/network.html",
         {
             "is_learner": is_learner,
-            "members": selectors.network_of(user) if is_learner else [],
-            "kinds": nw.KINDS,
+            "members": members,
+            "accepted": [m for m in members if m.status == nw.ACCEPTED],
+            "kinds": [k for k in nw.KINDS if k[0] != nw.EXPERT],
             "competencies": selectors.competencies_for(user).order_by("code") if is_learner else [],
             "competency": competency,
             "helpers": selectors.suggested_helpers(user, competency) if competency else [],
-            "received": user.help_requests_received.select_related("learner", "competency")[:20],
+            "invitations": selectors.invitations_for(user),
+            "my_expert_requests": user.expert_requests.all()[:10] if is_learner else [],
+            "to_decide": selectors.expert_requests_to_decide(user),
+            "mine": selectors.help_requests_visible_to(user).filter(learner=user)[:20]
+            if is_learner
+            else [],
+            "received": selectors.help_requests_visible_to(user).filter(recipients=user)[:20],
             "shared_with_me": selectors.learners_with_entries_shared_to(user),
             "invite_link": request.session.pop("p13n_invite", None),
             "errors": errors,
+        },
+    )
+
+
+@login_required
+def help_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A help request's thread: replies from the people it went to (and the
+    learner's teachers), the learner's follow-ups, thanks and resolving."""
+    help_request = access.access_help_request(request.user, request_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "reply")
+        try:
+            if action == "resolve":
+                help_request = access.access_help_request_to_resolve(request.user, request_id)
+                net_svc.help_resolve(request=help_request)
+                messages.success(request, "Marked resolved.")
+            elif action == "thank":
+                reply = access.access_help_reply_to_thank(
+                    request.user, request_id, request.POST.get("reply_id", "")
+                )
+                net_svc.help_thank(reply=reply)
+                messages.success(request, f"{reply.author} was thanked.")
+            else:
+                help_request = access.access_help_request_to_reply(request.user, request_id)
+                net_svc.help_reply(
+                    request=help_request, author=request.user, text=request.POST.get("text", "")
+                )
+                messages.success(request, "Reply sent.")
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            return redirect("personalization:help-detail", request_id=help_request.pk)
+        help_request.refresh_from_db()
+    user = request.user
+    owner = user.pk == help_request.learner_id
+    return render(
+        request,
+        "personalization/help_detail.html",
+        {
+            "help": help_request,
+            "owner": owner,
+            "recipients": list(help_request.recipients.all()),
+            "replies": selectors.help_thread(help_request),
+            "can_reply": not help_request.resolved
+            and user.has_perm("personalization.reply_help", help_request),
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def learner_help(request: HttpRequest, learner_id: int) -> HttpResponse:
+    """For the learner's teachers and admins: their help requests (with the
+    threads) and the feedback their network left on their shared work."""
+    from trellis.personalization.models import PortfolioFeedback
+
+    learner = access.access_learner(request.user, learner_id)
+    if not (
+        request.user.has_perm("personalization.guide_learner", learner)
+        or administers_learner(request.user, learner)
+    ):
+        raise PermissionDenied(access.TEACHERS_ONLY)
+    return render(
+        request,
+        "personalization/learner_help.html",
+        {
+            "learner": learner,
+            "requests": selectors.help_requests_visible_to(request.user).filter(learner=learner),
+            "feedback": PortfolioFeedback.objects.filter(entry__learner=learner)
+            .select_related("entry", "author")
+            .order_by("-created_at")[:50],
+            "members": selectors.network_of(learner),
         },
     )
 

@@ -15,7 +15,7 @@ from trellis.evidence.models.assessment import AS_LEARNING
 from trellis.people.access import access_class_as_teacher
 from trellis.people.selectors import classes_taught_by
 from trellis.personalization import access, selectors
-from trellis.personalization.models import OptionPick, Proposal
+from trellis.personalization.models import AssessmentChoice, OptionPick, Proposal
 from trellis.personalization.models.proposals import PURPOSES
 from trellis.personalization.services import proposals as svc
 from trellis.personalization.views import error_list
@@ -34,13 +34,16 @@ def _deadline(value: str) -> dt.datetime:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
-def _my_state(choice, proposals: dict[int, Proposal], picks: dict[int, int], now) -> str:
+def _my_state(choice, proposals: dict[int, Proposal], picks: dict[int, OptionPick], now) -> str:
     """One line for a learner about where they stand on a choice."""
     proposal = proposals.get(choice.pk)
     if proposal is not None and proposal.status == "accepted":
         return "Your own proposal was accepted."
     if choice.pk in picks:
-        return f"You picked: {choice.options[picks[choice.pk]]}."
+        pick = picks[choice.pk]
+        if pick.by_default:
+            return f"The deadline passed: your teacher's default, {choice.options[pick.option]}."
+        return f"You picked: {choice.options[pick.option]}."
     if choice.deadline <= now:
         return "The deadline has passed: pick one of your teacher's options."
     if proposal is not None and proposal.status != "returned":
@@ -51,11 +54,12 @@ def _my_state(choice, proposals: dict[int, Proposal], picks: dict[int, int], now
 @login_required
 def choice_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    svc.choice_deadlines_apply(choices=selectors.choices_for(user))
     choices = list(selectors.choices_for(user).order_by("deadline"))
     proposals = {
         p.choice_id: p for p in Proposal.objects.filter(learner=user).order_by("created_at", "pk")
     }
-    picks = dict(OptionPick.objects.filter(learner=user).values_list("choice_id", "option"))
+    picks = {pick.choice_id: pick for pick in OptionPick.objects.filter(learner=user)}
     now = timezone.now()
     attends = {c.pk for c in choices if user.has_perm("personalization.answer_choice", c)}
     return render(
@@ -86,6 +90,7 @@ def choice_create(request: HttpRequest, class_id: int) -> HttpResponse:
         "options": request.POST.getlist("option"),
         "deadline": request.POST.get("deadline", ""),
         "purpose": request.POST.get("purpose", AS_LEARNING),
+        "default_option": request.POST.get("default_option", "1"),
     }
     if request.method == "POST":
         try:
@@ -96,6 +101,9 @@ def choice_create(request: HttpRequest, class_id: int) -> HttpResponse:
                 options=form["options"],
                 deadline=_deadline(form["deadline"]),
                 purpose=form["purpose"],
+                default_option=int(form["default_option"])
+                if form["default_option"].isdigit()
+                else 0,
                 created_by=request.user,
             )
         except ValidationError as exc:
@@ -124,6 +132,8 @@ def choice_create(request: HttpRequest, class_id: int) -> HttpResponse:
 @login_required
 def choice_detail(request: HttpRequest, choice_id: int) -> HttpResponse:
     choice = access.access_choice(request.user, choice_id)
+    if svc.choice_deadlines_apply(choices=AssessmentChoice.objects.filter(pk=choice.pk))[0]:
+        choice.refresh_from_db()
     errors: list[str] = []
     if request.method == "POST":
         choice = access.access_choice_to_answer(request.user, choice_id)
@@ -181,6 +191,10 @@ def _criteria(rubric: str) -> list[dict[str, object]] | None:
 @login_required
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = access.access_proposal(request.user, proposal_id)
+    if svc.choice_deadlines_apply(choices=AssessmentChoice.objects.filter(pk=proposal.choice_id))[
+        0
+    ]:
+        proposal.refresh_from_db()
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -232,6 +246,7 @@ def guidance(request: HttpRequest) -> HttpResponse:
     taught = list(classes_taught_by(request.user))
     if not taught:
         raise PermissionDenied(access.TEACHERS_ONLY)
+    svc.choice_deadlines_apply(choices=AssessmentChoice.objects.filter(school_class__in=taught))
     return render(
         request,
         "personalization/guidance.html",
