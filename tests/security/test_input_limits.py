@@ -121,3 +121,16 @@ def test_the_continuum_of_someone_who_is_not_a_learner_is_404_not_500(world, dja
     client = _session(operator)
     assert client.get(f"/reports/continuum/?learner={world.teacher.pk}").status_code == 404
     assert client.get(f"/reports/continuum/?learner={world.learner.pk}").status_code == 200
+
+
+def test_a_nul_byte_in_a_oneroster_file_is_a_listed_problem_not_a_500(world):
+    from tests.interop.roster import district, make_zip, row
+    from trellis.interop.oneroster import RosterRefused, errors, import_roster
+    from trellis.interop.oneroster.errors import Problem
+
+    files = district()
+    first = files["users"][0]["sourcedId"]
+    row(files, "users", first)["givenName"] = "Ada\x00"
+    with pytest.raises(RosterRefused) as info:
+        import_roster(make_zip(files))
+    assert Problem("users.csv", 2, "", errors.NUL_CHARACTER) in info.value.problems

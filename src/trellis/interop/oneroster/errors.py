@@ -27,6 +27,7 @@ MISSING_COLUMN = "Required column {column} is missing from the header."
 DUPLICATE_COLUMN = "Column {column} appears more than once in the header."
 EXTRA_FIELDS = "The row has {count} fields; the header has {expected}."
 BAD_CSV = "The file is not valid CSV ({error})."
+NUL_CHARACTER = "The file contains a NUL character (\\0), which Trellis cannot store."
 
 # A row's values.
 REQUIRED_VALUE = "{column} must not be blank."

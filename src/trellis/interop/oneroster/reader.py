@@ -177,6 +177,10 @@ def _decode(bundle: Bundle, filename: str, raw: bytes) -> list[list[str]] | None
             Problem(filename, line, "", errors.BAD_ENCODING.format(error=exc.reason))
         )
         return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        bundle.problems.append(Problem(filename, line, "", errors.NUL_CHARACTER))
+        return None
     try:
         return list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
