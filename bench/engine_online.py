@@ -30,7 +30,7 @@ DATA = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data").resolve(
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--responses", type=int, default=200_000)
-    ap.add_argument("--models", default="bkt,bkt-forget,history-logit,best")
+    ap.add_argument("--models", default="bkt,bkt-forget,answer-logit")
     ap.add_argument("--real", action="store_true", help="replay builder_train.csv")
     args = ap.parse_args()
     real = DATA / "assistments2009" / "builder_train.csv"

@@ -244,7 +244,7 @@ def score(
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--models", default="bkt,bkt-forget,best")
+    ap.add_argument("--models", default="bkt,bkt-forget,answer-logit")
     ap.add_argument("--skip-pybkt", action="store_true")
     ap.add_argument(
         "--num-fits",
@@ -265,7 +265,10 @@ def main() -> int:
         print(f"pyBKT unavailable: {why}")
     log = datasets.read_dkt(builder)
     tr, te = split_by_learner(log, 0.2, args.seed)
-    ct_log = datasets.read_datashop(ct)
+    # One row per (step, KC), as pyBKT takes it and as the DataShop reader
+    # gave it before steps became one multi-skill answer: a per-skill
+    # comparison (engine_vs_anchors.py scores answers).
+    ct_log = datasets.read_datashop(ct).expand()[0]
     ct_folds = []
     for f in learner_folds(ct_log, 5, args.seed):
         mask = np.isin(ct_log.learner, f)

@@ -1,9 +1,9 @@
 """Benchmark: record one response including the live mastery update, on
 PostgreSQL. Target: under 20 ms at the 95th percentile.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/trellis .venv/bin/python bench/response_record.py [--responses 500]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/trellis .venv/bin/python bench/response_record.py [--responses 500] [--model answer-logit]
 
-Creates a throw-away database beside the one named (``trellis_bench_response_record``),
+Creates a throw-away database beside the one named (``<name>_bench_response_record``),
 a school with 30 learners, a 40-competency framework, items tagged with one
 or two competencies, a fitted mastery model and an open FOR assessment; then
 times ``response_record`` (the service every page and endpoint calls: checks,
@@ -32,6 +32,11 @@ TARGET_MS = 20.0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=int, default=500)
+    parser.add_argument(
+        "--model",
+        default="bkt",
+        help="the school's fitted model (an engine candidate; default bkt)",
+    )
     args = parser.parse_args()
 
     import django
@@ -46,7 +51,9 @@ def main() -> None:
             file=sys.stderr,
         )
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = (
-        None if connection.vendor == "sqlite" else "trellis_bench_response_record"
+        None
+        if connection.vendor == "sqlite"
+        else f"{settings.DATABASES['default']['NAME']}_bench_response_record"
     )
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -113,13 +120,13 @@ def run(args, vendor: str) -> dict:
     through.objects.bulk_create(links)
     # A fitted model, as the nightly job leaves it.
     observations = [
-        Observation(learner_id=rng.randrange(1000), skill=str(comps[rng.randrange(40)].pk),
-                    item_id=rng.randrange(400), correct=rng.random() < 0.65, order=k)
+        Observation(learner_id=rng.randrange(1000), skills=(str(comps[rng.randrange(40)].pk),),
+                    item_id=items[rng.randrange(400)].pk, correct=rng.random() < 0.65, order=k)
         for k in range(4000)
     ]  # fmt: skip
-    fitted = fit(observations)
+    fitted = fit(observations, candidates=[args.model])
     MasteryModel.objects.create(
-        school=school, name="bkt", params=fitted.params(), n_responses=len(observations)
+        school=school, name=fitted.name, params=fitted.params(), n_responses=len(observations)
     )
     assessment = services.assessment_create(
         school_class=school_class, title="Bench check", purpose=a.FOR_LEARNING, created_by=teacher,
@@ -151,6 +158,7 @@ def run(args, vendor: str) -> dict:
     return {
         "bench": "response_record",
         "database": vendor,
+        "model": args.model,
         "responses": args.responses,
         "p50_ms": round(statistics.median(warm), 2),
         "p95_ms": round(p95, 2),

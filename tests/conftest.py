@@ -1,5 +1,5 @@
 """Shared fixtures: two whole schools, API clients, and the skips for
-PostgreSQL, real data and the browser."""
+PostgreSQL, Redis, real data and the browser."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Test databases reuse ids; nothing cached in one test (the latest
+    model's id, a credential) may leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness is for attackers, not for test suites."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -41,7 +52,37 @@ def _is_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
+#: The Redis the redis-marked tests use (its db index is theirs alone).
+REDIS_TEST_URL = os.environ.get("TRELLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
+    except (redis.RedisError, OSError):
+        return False
+    return True
+
+
+def _skip_without_redis(items) -> None:
+    wanted = [item for item in items if "redis" in item.keywords]
+    if not wanted or _redis_reachable():
+        return
+    if os.environ.get("TRELLIS_REQUIRE_REDIS") == "1":
+        raise pytest.UsageError(
+            f"TRELLIS_REQUIRE_REDIS=1 but Redis is unreachable at {REDIS_TEST_URL}"
+        )
+    skip = pytest.mark.skip(
+        reason=f"needs Redis at {REDIS_TEST_URL} (set TRELLIS_TEST_REDIS_URL; .ci/run requires it)"
+    )
+    for item in wanted:
+        item.add_marker(skip)
+
+
 def pytest_collection_modifyitems(config, items):
+    _skip_without_redis(items)
     if os.environ.get("TRELLIS_REQUIRE_POSTGRES") == "1" and not _is_postgres():
         raise pytest.UsageError("TRELLIS_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
     if not _is_postgres():

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "trellis.people",
+    "trellis.jobs",
     "trellis.curriculum",
     "trellis.evidence",
     "trellis.interop",
@@ -207,3 +208,30 @@ LOGGING = {
 TRELLIS_XAPI_LRS_URL = os.environ.get("TRELLIS_XAPI_LRS_URL", "")
 TRELLIS_XAPI_LRS_KEY = os.environ.get("TRELLIS_XAPI_LRS_KEY", "")
 TRELLIS_XAPI_LRS_SECRET = os.environ.get("TRELLIS_XAPI_LRS_SECRET", "")
+
+# Background tasks, cache and sessions (docs/operations.md, decision 0011).
+# REDIS_URL set: Redis holds the cache (sessions' too, backed by the database)
+# and carries Celery's tasks unless CELERY_BROKER_URL names another broker.
+# Neither set (the demo, the tests): a per-process memory cache, and tasks run
+# in-process when sent, so nothing else needs to be running.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True  # a task's state and report live in trellis.jobs.TaskRun
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+TRELLIS_TASK_RETRY_SECONDS = int(os.environ.get("TRELLIS_TASK_RETRY_SECONDS", "30"))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Sessions in the database, read through the shared cache when there is one
+# (a per-process cache could keep a signed-out session alive elsewhere).
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))

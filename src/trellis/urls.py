@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("trellis.interop.urls")),
     path("", include("trellis.curriculum.urls")),
     path("", include("trellis.evidence.urls")),
+    path("", include("trellis.jobs.urls")),
 ]

@@ -193,3 +193,34 @@ def test_early_restart_selection_keeps_the_optimum(monkeypatch: pytest.MonkeyPat
         assert np.allclose(getattr(full, name + "_"), getattr(early, name + "_"), atol=0.02), name
     assert early.log_likelihood_ >= one.log_likelihood_ - 1e-6
     assert early.n_iter_ <= full.n_iter_
+
+
+def test_multi_skill_answer_combines_its_skills_predictions() -> None:
+    """An answer with skills {a, b}: each skill's sequence sees it once; its
+    prediction is the mean (or product) of what each skill alone predicts."""
+    from trellis.engine.bkt import BKT, generate_bkt
+    from trellis.engine.responses import ResponseLog
+
+    model = BKT(n_init=1).fit(generate_bkt(30, 2, 10, seed=1))
+    log = ResponseLog.from_skill_lists(
+        learner=[0, 0, 0],
+        skills=[[0], [0, 1], [1]],
+        correct=[1, 0, 1],
+        order=[0, 1, 2],
+        skill_ids=("s0", "s1"),
+    )
+    # each skill alone, one sequence per skill holding the shared answer
+    s0 = model.init_state()
+    p_a0 = model.predict_one(s0, "s0")
+    model.update(s0, "s0", 1)
+    p_a1 = model.predict_one(s0, "s0")
+    p_b1 = model.predict_one(model.init_state(), "s1")
+    s1 = model.init_state()
+    model.update(s1, "s1", 0)
+    p_b2 = model.predict_one(s1, "s1")
+    assert model.predict_proba(log).tolist() == [p_a0, (p_a1 + p_b1) / 2, p_b2]
+    model.combine = "product"
+    assert model.predict_proba(log).tolist() == [p_a0, p_a1 * p_b1, p_b2]
+    state = model.init_state()
+    model.update(state, ["s0", "s1"], False)
+    assert model.attempts(state, "s0") == model.attempts(state, "s1") == 1

@@ -103,3 +103,27 @@ def test_unreadable_or_malformed_data_exit_2_with_one_line(tmp_path: Path) -> No
     assert r.stderr.strip().splitlines() == [
         f"trellis.engine: error: {bad}:3: expected comma-separated 0/1 correctness values, got '1,x'"
     ]
+
+
+def test_evaluate_answers_format_with_multi_skill_answers(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    rows = ["learner,item,skills,correct,time"]
+    for u in range(24):
+        for t in range(12):
+            skills = "_".join(map(str, sorted({int(rng.integers(1, 4)), int(rng.integers(1, 4))})))
+            ok = int(rng.random() < 0.3 + 0.05 * t)
+            rows.append(f"u{u},q{int(rng.integers(0, 6))},{skills},{ok},{1_700_000_000 + 60 * t}")
+    path = tmp_path / "answers.csv"
+    path.write_text("\n".join(rows) + "\n")
+    r = run("evaluate", "--train", str(path), "--cv", "3", "--format", "answers", "--model", "best")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["model"] == "answer-logit" and out["n_test"] == 24 * 12
+    bad = tmp_path / "bad.csv"
+    bad.write_text("learner,item,skills,correct\nu,q,1__2,1\n")
+    r = run("evaluate", "--train", str(bad), "--cv", "3", "--format", "answers")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"trellis.engine: error: {bad}:2: expected one or more skill ids joined by '_' "
+        "in column 'skills', got '1__2'"
+    ]

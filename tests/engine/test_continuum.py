@@ -1,73 +1,87 @@
-"""Classes run in each style land where they should on the continuum."""
+"""The continuum in learner-days: each style lands on its column, mixtures
+land in proportion to the days spent in each, whole-class teaching is
+never one of the three, and duplicated records move nothing."""
 
+import datetime as dt
 import xml.etree.ElementTree as ET
-from dataclasses import fields
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trellis.engine.continuum import (
-    ASSESSMENT_PROFILES,
-    COUNT_LABELS,
-    NEGATIVE_COUNT_ERROR,
+    COLUMNS,
+    DEFINING_ROWS,
+    MIN_DAYS_ERROR,
+    MIN_LEARNER_DAYS,
+    NOT_ENOUGH,
+    ROW_SOURCES,
     ROWS,
-    ContinuumCounts,
-    assessment_shares,
+    SOURCES,
+    WHOLE_CLASS_LABEL,
+    DayFact,
     compute_continuum,
     placement_label,
     render_continuum_svg,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-DIFFERENTIATED_CLASS = ContinuumCounts(
-    groups_formed=12,
-    group_plans=10,
-    class_objectives=10,
-    resources_assigned_to_group=40,
-    group_supports=25,
-    help_requests_to_teacher=3,
-    calendar_advances=60,
-    assessments_for=30,
-    assessments_of=20,
-)
-INDIVIDUALIZED_CLASS = ContinuumCounts(
-    individual_plans=25,
-    groups_formed=1,
-    teacher_set_sequences=25,
-    specific_objectives=50,
-    class_objectives=2,
-    resources_assigned_to_individual=80,
-    one_on_one_supports=40,
-    help_requests_to_teacher=30,
-    own_pace_advances=70,
-    calendar_advances=5,
-    assessments_of=40,
-    assessments_for=4,
-)
-PERSONALIZED_CLASS = ContinuumCounts(
-    learner_profile_updates=25,
-    learner_chosen_paths=20,
-    learner_proposals=15,
-    goals_set_by_learner=40,
-    goals_set_by_teacher=2,
-    resources_chosen_by_learner=120,
-    help_requests_to_network=45,
-    network_members_added=30,
-    help_requests_to_teacher=8,
-    mastery_advances=80,
-    assessments_as=50,
-    assessments_for=40,
-    assessments_of=8,
-)
+MONDAY = dt.date(2026, 11, 2)
+LEARNERS = range(1, 21)  # a class of 20
 
 
-def test_every_count_has_a_label_and_a_row():
-    names = {f.name for f in fields(ContinuumCounts)}
-    assert names == set(COUNT_LABELS)
-    in_rows = {name for row in ROWS for name, _ in row.sources}
-    assert in_rows == names
+def days(weeks: int, weekdays: tuple[int, ...]) -> list[dt.date]:
+    return [MONDAY + dt.timedelta(weeks=w, days=d) for w in range(weeks) for d in weekdays]
+
+
+def facts(source: str, on: list[dt.date], learners=LEARNERS, decision=None) -> list[DayFact]:
+    return [
+        DayFact(source, learner, day, decision or f"{source}:{day}")
+        for day in on
+        for learner in learners
+    ]
+
+
+def differentiated(on: list[dt.date]) -> list[DayFact]:
+    return [
+        *facts("groupings", on),
+        *facts("group_plans", on),
+        *facts("group_resources", on),
+        *facts("group_supports", on),
+        *facts("group_lessons", on),
+    ]
+
+
+def personalized(on: list[dt.date], learners=LEARNERS) -> list[DayFact]:
+    return [
+        *facts("profile_updates", on, learners),
+        *facts("learner_paths", on, learners),
+        *facts("learner_resources", on, learners),
+        *facts("help_to_network", on, learners),
+        *facts("benchmarks_met", on, learners),
+        *facts("goal_checkins", on, learners),
+    ]
+
+
+def individualized(on: list[dt.date], learners=LEARNERS) -> list[DayFact]:
+    return [
+        *facts("individual_plans", on, learners),
+        *facts("individual_sequences", on, learners),
+        *facts("teacher_resources", on, learners),
+        *facts("support_sessions", on, learners),
+        *facts("module_passes", on, learners),
+    ]
+
+
+def weekly_tests(weeks: int) -> list[DayFact]:
+    return facts("class_assessments", days(weeks, (4,)))
+
+
+def row(report, key):
+    return next(r for r in report.rows if r.key == key)
+
+
+def test_rows_and_sources_are_defined_once():
     assert [r.title for r in ROWS] == [
         "Starts with",
         "Who designs",
@@ -77,175 +91,171 @@ def test_every_count_has_a_label_and_a_row():
         "Progress",
         "Assessment",
     ]
+    assert len({s.key for s in SOURCES}) == len(SOURCES)
+    for r in ROWS:
+        assert ROW_SOURCES[r.key], r.key
+    assert set(DEFINING_ROWS) <= {r.key for r in ROWS}
+
+
+def test_whole_class_alike_with_weekly_tests_is_none_of_the_three():
+    report = compute_continuum(weekly_tests(4))
+    assert report.label == WHOLE_CLASS_LABEL
+    assert report.shares == pytest.approx((1.0, 0.0, 0.0, 0.0))
+    assert report.position is None
+    assert report.rests_on == ("Who designs", "Resources and tools", "Progress")
+    assert row(report, "assessment").learner_days == 4 * 20
+    assert row(report, "support").label == NOT_ENOUGH
 
 
 @pytest.mark.parametrize(
-    ("counts", "label", "lo", "hi"),
+    ("build", "label", "column"),
     [
-        (DIFFERENTIATED_CLASS, "mostly differentiation", 0.0, 0.3),
-        (INDIVIDUALIZED_CLASS, "mostly individualization", 0.8, 1.2),
-        (PERSONALIZED_CLASS, "mostly personalization", 1.7, 2.0),
+        (differentiated, "mostly differentiation", 1),
+        (individualized, "mostly individualization", 2),
+        (personalized, "mostly personalization", 3),
     ],
 )
-def test_classes_run_in_one_style_land_there(counts, label, lo, hi):
-    report = compute_continuum(counts)
+def test_each_style_lands_on_its_column_even_with_weekly_tests(build, label, column):
+    report = compute_continuum([*build(days(4, (0, 1, 2, 3, 4))), *weekly_tests(4)])
     assert report.label == label
-    assert report.position is not None and lo <= report.position <= hi
-    assert report.rows_with_data == 7
-    for row in report.rows:
-        assert row.has_data
-        assert row.label == label, row.key
+    assert report.shares is not None and report.shares[column] == pytest.approx(1.0)
+    # The test days are governed by the style too: whole-class is the default only.
+    assert row(report, "progress").days[COLUMNS[0]] == 0
 
 
-def test_mixed_class_sits_between():
-    # Teacher-run groups for half the work, learner-led for the rest.
-    mixed = ContinuumCounts(
-        groups_formed=10,
-        learner_profile_updates=10,
-        group_plans=10,
-        learner_chosen_paths=10,
-        class_objectives=10,
-        goals_set_by_learner=10,
-        resources_assigned_to_group=30,
-        resources_chosen_by_learner=30,
-        group_supports=10,
-        help_requests_to_network=10,
-        calendar_advances=20,
-        mastery_advances=20,
-        assessments_as=10,
-        assessments_for=20,
-        assessments_of=10,
+def test_four_differentiated_days_and_one_personalized_is_a_fifth_personalized():
+    weeks = 3
+    report = compute_continuum(
+        [*differentiated(days(weeks, (0, 1, 2, 3))), *personalized(days(weeks, (4,)))]
     )
-    report = compute_continuum(mixed)
-    assert report.label == "between differentiation and personalization"
-    assert report.shares is not None
-    d, i, p = report.shares
-    assert d == pytest.approx(p, abs=0.1)
-    assert i < 0.15
-    assert report.position == pytest.approx(1.0, abs=0.15)
+    expected_days = weeks * 5 * len(LEARNERS)
+    for key in ("resources", "progress", "starts_with"):
+        r = row(report, key)
+        assert r.learner_days == expected_days
+        assert r.shares == pytest.approx((0.0, 4 / 5, 0.0, 1 / 5))
+    assert report.shares == pytest.approx((0.0, 4 / 5, 0.0, 1 / 5))
+    assert report.label == "mostly differentiation"
 
 
-def test_three_way_mix_label():
-    assert placement_label((0.34, 0.33, 0.33)) == "a mix of all three"
-    assert placement_label((0.45, 0.4, 0.15)) == "between differentiation and individualization"
-    assert placement_label(None) == "no data"
+def test_per_learner_records_do_not_swamp_per_group_ones():
+    # One grouping for 20 learners against 20 personal choices on one day
+    # each: the same number of learner-days, so an even split.
+    report = compute_continuum(
+        [
+            *facts("group_resources", [MONDAY], decision="entry:1"),
+            *facts("learner_resources", [MONDAY + dt.timedelta(days=1)]),
+        ]
+    )
+    assert row(report, "resources").shares == pytest.approx((0.0, 0.5, 0.0, 0.5))
 
 
-def test_rows_without_records_say_so_and_do_not_count():
-    counts = ContinuumCounts(resources_chosen_by_learner=5, assessments_of=3)
-    report = compute_continuum(counts)
-    placed = {r.key for r in report.rows if r.has_data}
-    assert placed == {"resources", "assessment"}
-    empty = next(r for r in report.rows if r.key == "objectives")
-    assert empty.label == "no data"
-    assert empty.position is None and empty.shares is None
-    assert "No records" in empty.note
-    assert report.rows_with_data == 2
-    # Overall is the mean of the two placed rows only.
-    assert report.shares == pytest.approx((0.0, 0.5, 0.5))
-    assert "Objectives" in report.note
+def test_half_the_class_on_plans():
+    on = days(2, (0, 1, 2, 3, 4))
+    planned, rest = LEARNERS[:10], LEARNERS[10:]
+    report = compute_continuum(
+        [*individualized(on, planned), *facts("class_assessments", on, rest)]
+    )
+    designs = row(report, "who_designs")
+    assert designs.shares == pytest.approx((0.5, 0.0, 0.5, 0.0))
+    assert designs.label == "between whole-class teaching and individualization"
 
 
-def test_min_records_threshold():
-    counts = ContinuumCounts(resources_chosen_by_learner=2)
-    report = compute_continuum(counts, min_records=3)
-    assert report.shares is None and report.label == "no data"
-    row = next(r for r in report.rows if r.key == "resources")
-    assert "Only 2 records" in row.note
-    with pytest.raises(ValueError):
-        compute_continuum(counts, min_records=0)
+def test_a_day_governed_by_two_approaches_is_split():
+    report = compute_continuum(
+        [*facts("group_supports", [MONDAY]), *facts("support_sessions", [MONDAY], LEARNERS[:10])]
+    )
+    support = row(report, "support")
+    assert support.learner_days == 20
+    assert support.days["differentiation"] == pytest.approx(10 + 10 * 0.5)
+    assert support.days["individualization"] == pytest.approx(5.0)
 
 
-def test_no_data_at_all():
-    report = compute_continuum(ContinuumCounts())
-    assert report.position is None and report.rows_with_data == 0
-    ET.fromstring(render_continuum_svg(report))
-
-
-def test_negative_counts_rejected_with_the_constant():
+def test_rows_need_the_minimum_of_learner_days():
+    few = facts("learner_paths", [MONDAY], LEARNERS[: MIN_LEARNER_DAYS - 1])
+    report = compute_continuum(few)
+    r = row(report, "who_designs")
+    assert r.label == NOT_ENOUGH and r.shares is None and r.position is None
+    assert f"Only {MIN_LEARNER_DAYS - 1} learner-days" in r.note
+    assert report.label == NOT_ENOUGH and report.rests_on == ()
     with pytest.raises(ValueError) as exc:
-        ContinuumCounts(goals_set_by_learner=-1)
-    assert str(exc.value) == NEGATIVE_COUNT_ERROR.format(field="goals_set_by_learner", value=-1)
+        compute_continuum(few, min_learner_days=0)
+    assert str(exc.value) == MIN_DAYS_ERROR.format(value=0)
 
 
-def test_drill_down_counts_and_note():
-    report = compute_continuum(PERSONALIZED_CLASS)
-    objectives = next(r for r in report.rows if r.key == "objectives")
-    assert objectives.counts == {
-        "class_objectives": 0,
-        "specific_objectives": 0,
-        "goals_set_by_teacher": 2,
-        "goals_set_by_learner": 40,
-    }
-    assert objectives.total == 42
-    assert "40 goals set by the learner" in objectives.note
-    assert objectives.shares == pytest.approx((0.0, 2 / 42, 40 / 42))
+def test_assessment_alone_never_places_a_class():
+    mix = [
+        *facts("class_assessments", days(4, (1,))),
+        *facts("goal_checkins", days(4, (2,))),
+        *facts("reflections", days(4, (3,))),
+    ]
+    report = compute_continuum(mix)
+    assert row(report, "assessment").label == "mostly personalization"
+    # The calendar of tests is the same for everyone: whole-class, not personalization.
+    assert report.label == WHOLE_CLASS_LABEL
+    assert report.rests_on == ("Who designs", "Resources and tools", "Progress")
+    assert report.shares == pytest.approx((1.0, 0.0, 0.0, 0.0))
 
 
-@pytest.mark.parametrize("approach", list(ASSESSMENT_PROFILES))
-def test_assessment_profiles_map_to_their_approach(approach):
-    as_, for_, of = ASSESSMENT_PROFILES[approach]
-    shares = assessment_shares(round(100 * as_), round(100 * for_), round(100 * of))
-    k = list(ASSESSMENT_PROFILES).index(approach)
-    assert shares[k] == pytest.approx(1.0)
+def test_labels_never_call_whole_class_one_of_the_three():
+    assert placement_label((0.45, 0.2, 0.2, 0.15)) == WHOLE_CLASS_LABEL
+    assert placement_label((0.7, 0.1, 0.1, 0.1)) == WHOLE_CLASS_LABEL
+    assert (
+        placement_label((0.3, 0.5, 0.0, 0.2)) == "between whole-class teaching and differentiation"
+    )
+    assert (
+        placement_label((0.0, 0.45, 0.4, 0.15)) == "between differentiation and individualization"
+    )
+    assert placement_label((0.1, 0.3, 0.3, 0.3)) == "a mix of approaches"
+    assert placement_label(None) == NOT_ENOUGH
 
 
-def test_assessment_extremes_use_nearest_blend():
-    # Only AS learning: nearest is personalization's mix.
-    assert assessment_shares(10, 0, 0)[2] == pytest.approx(1.0)
-    # Only OF learning: individualization.
-    assert assessment_shares(0, 0, 10)[1] == pytest.approx(1.0)
-    # Only FOR learning: shared by differentiation and personalization.
-    d, i, p = assessment_shares(0, 10, 0)
-    assert i == pytest.approx(0.0, abs=1e-9) and d > 0.3 and p > 0.3
-
-
-def test_svg_is_accessible_well_formed_and_stable():
-    report = compute_continuum(INDIVIDUALIZED_CLASS)
+def test_svg_has_the_whole_class_band_and_is_stable():
+    report = compute_continuum([*differentiated(days(1, (0,))), *weekly_tests(2)])
     svg = render_continuum_svg(report, title="Class 7B <spring> & summer")
     assert svg == render_continuum_svg(report, title="Class 7B <spring> & summer")
     root = ET.fromstring(svg)
     assert root.get("role") == "img"
-    assert root.get("aria-labelledby") == "continuum-title continuum-desc"
     assert root.find(f"{SVG}title").text == "Class 7B <spring> & summer"
-    desc = root.find(f"{SVG}desc").text
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    for row in ROWS:
-        assert row.title in texts
-        assert row.title in desc
-    for title in ("Differentiation", "Individualization", "Personalization", "Overall"):
+    for title in ("Whole class", "Differentiation", "Individualization", "Personalization"):
         assert title in texts
-    assert "mostly individualization" in desc
-    # One marker per placed row plus the overall.
-    markers = [c for c in root.iter(f"{SVG}circle")]
-    assert len(markers) == 8
+    columns = [r.get("data-column") for r in root.iter(f"{SVG}rect") if r.get("class") == "column"]
+    assert columns == list(COLUMNS)
+    desc = root.find(f"{SVG}desc").text
+    for r in ROWS:
+        assert r.title in desc
+    placed = sum(1 for r in report.rows if r.has_data) + 1
+    assert len(list(root.iter(f"{SVG}circle"))) == placed
+    assert texts.count(NOT_ENOUGH) == len(report.rows) + 1 - placed
 
 
-def test_svg_marks_no_data_rows():
-    report = compute_continuum(ContinuumCounts(assessments_as=3))
-    root = ET.fromstring(render_continuum_svg(report))
-    texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert texts.count("no data") == 6
-    assert len(list(root.iter(f"{SVG}circle"))) == 2
-
-
-counts_strategy = st.builds(
-    ContinuumCounts, **{f.name: st.integers(0, 500) for f in fields(ContinuumCounts)}
+source_keys = st.sampled_from([s.key for s in SOURCES])
+fact_strategy = st.builds(
+    DayFact,
+    source_keys,
+    st.integers(1, 8),
+    st.dates(MONDAY, MONDAY + dt.timedelta(days=13)),
+    st.sampled_from(["a", "b", "c"]),
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(counts_strategy, st.integers(1, 20))
-def test_positions_in_range_and_shares_sum_to_one(counts, min_records):
-    report = compute_continuum(counts, min_records=min_records)
-    for row in [*report.rows]:
-        if row.shares is None:
-            assert row.position is None
-            continue
-        assert sum(row.shares) == pytest.approx(1.0)
-        assert all(0.0 <= s <= 1.0 for s in row.shares)
-        assert row.position is not None and 0.0 <= row.position <= 2.0
+@given(st.lists(fact_strategy, max_size=80), st.data())
+def test_duplicating_a_decisions_records_moves_no_share(base, data):
+    report = compute_continuum(base, min_learner_days=1)
+    decisions = sorted({(f.source, f.decision) for f in base})
+    if decisions:
+        source, decision = data.draw(st.sampled_from(decisions))
+        copies = data.draw(st.integers(1, 5))
+        extra = [f for f in base if (f.source, f.decision) == (source, decision)] * copies
+        again = compute_continuum([*base, *extra], min_learner_days=1)
+        assert again.shares == report.shares
+        for a, b in zip(report.rows, again.rows, strict=True):
+            assert (a.shares, a.learner_days, a.days) == (b.shares, b.learner_days, b.days)
+    for r in report.rows:
+        if r.shares is not None:
+            assert sum(r.shares) == pytest.approx(1.0)
+            assert r.position is None or 0.0 <= r.position <= 2.0
     if report.shares is not None:
         assert sum(report.shares) == pytest.approx(1.0)
-        assert report.position is not None and 0.0 <= report.position <= 2.0
     ET.fromstring(render_continuum_svg(report))

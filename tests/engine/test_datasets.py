@@ -86,6 +86,33 @@ def test_read_assistments_drops_rows_without_skill(tmp_path: Path) -> None:
     assert s.correct.tolist() == [0, 1, 0]
 
 
+def test_read_assistments_merges_the_rows_of_one_answer(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "as.csv",
+        AS_HEADER
+        + "0,20,u1,p1,1,Table\n1,20,u1,p1,1,Graph\n2,10,u1,p2,0,Graph\n"
+        + "3,20,u2,p1,0,Graph\n4,20,u2,p1,0,Table\n5,20,u2,p1,0,Table\n",
+    )
+    log = ds.read_assistments(p)
+    assert len(log) == 3 and log.is_multi_skill
+    assert [[log.skill_ids[k] for k in log.skills_of(i)] for i in range(3)] == [
+        ["Table", "Graph"],
+        ["Graph"],
+        ["Graph", "Table"],
+    ]
+    assert log.correct.tolist() == [1, 0, 0] and log.order.tolist() == [20, 10, 20]
+
+
+def test_read_assistments_rows_of_one_answer_must_agree(tmp_path: Path) -> None:
+    p = write(tmp_path, "as.csv", AS_HEADER + "0,20,u1,p1,1,Table\n1,20,u1,p1,0,Graph\n")
+    with pytest.raises(DatasetError) as e:
+        ds.read_assistments(p)
+    assert str(e.value) == ds.ANSWER_DISAGREES.format(
+        path=p, line=3, column="correct", first_line=2, got="0"
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
@@ -125,7 +152,7 @@ def test_read_assistments_requires_columns(tmp_path: Path) -> None:
 DS_HEADER = "Row\tAnon Student Id\tProblem Name\tStep Name\tFirst Transaction Time\tCorrect First Attempt\tKC(Default)\n"
 
 
-def test_read_datashop_splits_kcs_and_drops_untagged(tmp_path: Path) -> None:
+def test_read_datashop_keeps_a_multi_kc_step_as_one_answer(tmp_path: Path) -> None:
     rows = [
         "1\ts1\tP\tA\t2006-10-26 09:52:30.0\t0\tKC1~~KC2",
         "2\ts1\tP\tB\t2006-10-26 09:51:00.0\t1\t",
@@ -134,13 +161,18 @@ def test_read_datashop_splits_kcs_and_drops_untagged(tmp_path: Path) -> None:
     ]
     p = write(tmp_path, "ds.txt", DS_HEADER + "\n".join(rows) + "\n")
     log = ds.read_datashop(p)
-    assert len(log) == 4 and log.dropped == 1
-    assert [log.skill_ids[k] for k in log.skill] == ["KC1", "KC2", "KC2", "KC1"]
-    assert log.correct.tolist() == [0, 0, 1, 1]
+    assert len(log) == 3 and log.dropped == 1 and log.is_multi_skill
+    assert [[log.skill_ids[k] for k in log.skills_of(i)] for i in range(3)] == [
+        ["KC1", "KC2"],
+        ["KC2"],
+        ["KC1"],
+    ]
+    assert log.correct.tolist() == [0, 1, 1]
     assert log.time is not None and not np.isnan(log.time).any()
     s = log.sorted()
     # learner s1 in time order: the KC2 step at 09:50 first, then the two-KC step
-    assert [s.skill_ids[k] for k in s.skill[:3]] == ["KC2", "KC1", "KC2"]
+    assert [s.skill_ids[k] for k in s.skill[:2]] == ["KC2", "KC1"]
+    assert s.skills_of(1).tolist() == [0, 1]
 
 
 @pytest.mark.parametrize(
@@ -179,6 +211,91 @@ def test_read_datashop_requires_kc_column(tmp_path: Path) -> None:
     assert str(e.value) == ds.MISSING_COLUMN.format(path=p, line=1, column="KC(Default)")
 
 
+# -------------------------------------------------------------- answers
+AN_HEADER = "learner,item,skills,correct,time\n"
+
+
+def test_read_answers_multi_skill_and_time_order(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "an.csv",
+        AN_HEADER
+        + "u1,q1,2_37_48,1,2024-09-01T08:30:00\n"
+        + "u1,q2,37,0,2024-09-01T08:00:00Z\n"
+        + "u2,,5,1,1725177600\n"
+        + "u1,q1,48_2,1,2024-09-01T08:00:00+00:00\n",
+    )
+    log = ds.read_answers(p)
+    assert len(log) == 4 and log.is_multi_skill
+    assert [[log.skill_ids[k] for k in log.skills_of(i)] for i in range(4)] == [
+        ["2", "37", "48"],
+        ["37"],
+        ["5"],
+        ["48", "2"],
+    ]
+    assert log.item is not None and log.item.tolist() == [0, 1, -1, 0]
+    # 08:00 twice (rows 2 and 4: file order), then 08:30; 1725177600 = 2024-09-01T08:00Z
+    assert log.order.tolist() == [3, 0, 1, 2]
+    assert log.time is not None and log.time[1] == log.time[2] == log.time[3]
+
+
+def test_read_answers_without_time_keeps_file_order(tmp_path: Path) -> None:
+    p = write(tmp_path, "an.csv", "learner,item,skills,correct\nu,a,1,1\nu,b,1_2,0\n")
+    log = ds.read_answers(p)
+    assert log.order.tolist() == [0, 1] and log.time is None
+    assert ds.read(p, "answers").skills_of(1).tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "u,a,1,2,5\n",
+            ds.BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="correct", got="2"),
+        ),
+        (
+            "u,a,1__2,1,5\n",
+            ds.BAD_FIELD.format(
+                path="{p}",
+                line=2,
+                what="one or more skill ids joined by '_'",
+                column="skills",
+                got="1__2",
+            ),
+        ),
+        (
+            "u,a,,1,5\n",
+            ds.BAD_FIELD.format(
+                path="{p}",
+                line=2,
+                what="one or more skill ids joined by '_'",
+                column="skills",
+                got="",
+            ),
+        ),
+        (
+            ",a,1,1,5\n",
+            ds.BAD_FIELD.format(path="{p}", line=2, what="a learner id", column="learner", got=""),
+        ),
+        ("u,a,1,1,yesterday\n", ds.BAD_TIME.format(path="{p}", line=2, got="yesterday")),
+        ("u,a,1,1,\n", ds.BAD_TIME.format(path="{p}", line=2, got="")),
+        ("u,a,1,1\n", ds.WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=5, got=4)),
+    ],
+)
+def test_read_answers_rejects_malformed(tmp_path: Path, body: str, expected: str) -> None:
+    p = write(tmp_path, "an.csv", AN_HEADER + body)
+    with pytest.raises(DatasetError) as e:
+        ds.read_answers(p)
+    assert str(e.value) == expected.replace("{p}", str(p))
+
+
+def test_read_answers_requires_columns(tmp_path: Path) -> None:
+    p = write(tmp_path, "an.csv", "learner,item,correct\nu,a,1\n")
+    with pytest.raises(DatasetError) as e:
+        ds.read_answers(p)
+    assert str(e.value) == ds.MISSING_COLUMN.format(path=p, line=1, column="skills")
+
+
 @pytest.mark.realdata
 def test_real_files_read_fast(shared_data: Path) -> None:
     import time
@@ -189,5 +306,7 @@ def test_real_files_read_fast(shared_data: Path) -> None:
     assert len(log) == 407_967 and log.n_learners == 3_361
     sample = ds.read_assistments(shared_data / "assistments2009" / "skill_builder_sample.csv")
     assert len(sample) + sample.dropped == 10_791 and sample.n_skills == 2
+    dedup = ds.read_answers(shared_data / "assistments2009-dedup" / "train.csv")
+    assert len(dedup) == 208_382 and dedup.n_learners == 1_971 and dedup.is_multi_skill
     ct = ds.read_datashop(shared_data / "cognitive_tutor_algebra" / "ct.csv")
     assert ct.n_learners == 11 and ct.dropped > 0

@@ -113,12 +113,12 @@ def test_fit_mastery_command_uses_defaults_then_fits(setup):
     _simulated(setup, 20, "early")
     out = io.StringIO()
     call_command("fit_mastery", school=setup.world.school.code, stdout=out)
-    assert "20 responses, default parameters (too little evidence)" in out.getvalue()
+    assert "20 responses, 2 learners, default parameters (too little evidence)" in out.getvalue()
     assert MasteryModel.objects.get().params["engine"]["default"] == mastery.DEFAULT_PARAMS
     _simulated(setup, 400, "later")
     out = io.StringIO()
     call_command("fit_mastery", school=setup.world.school.code, stdout=out)
-    assert "420 responses, fitted" in out.getvalue()
+    assert "420 responses, 2 learners, fitted bkt (fewer than 10" in out.getvalue()
     latest = MasteryModel.objects.order_by("-pk").first()
     assert latest.params["engine"]["default"] != mastery.DEFAULT_PARAMS
     assert mastery.model_for_school(setup.world.school.pk).row_id == latest.pk

@@ -355,7 +355,7 @@ def test_a_verified_credential_is_remembered_for_the_cache_time(tool, world, mon
     from trellis.interop.xapi import credentials
 
     clock = [1000.0]
-    monkeypatch.setattr(credentials.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(credentials.time, "time", lambda: clock[0])
     s = statement(world.learner.username, "https://videos.example/1")
     assert tool.send("POST", s).status_code == 200
     with CaptureQueriesContext(connection) as seen:

@@ -1,9 +1,7 @@
 """The full demo school: Maths 6A reads as differentiation, 6B as
-individualization, 6C as personalization."""
+individualization, 6C as personalization (timing belongs in bench/)."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -15,10 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_classes_land_on_their_approach():
-    started = time.monotonic()
     demo_load()
-    elapsed = time.monotonic() - started
-    assert elapsed < 30, f"the demo took {elapsed:.1f} s to load"
     expected = {
         "Maths 6A": "mostly differentiation",
         "Maths 6B": "mostly individualization",

@@ -1,5 +1,6 @@
-"""Classes run in each style land where they should on the continuum, and
-the counts behind each row are the records the styles made."""
+"""Classes run in each style (by the demo's runners) land where they
+should, and the decisions behind each row are the records the styles made,
+each counted once however many records it wrote."""
 
 from __future__ import annotations
 
@@ -8,48 +9,59 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from trellis.engine.continuum import DIFFERENTIATION, INDIVIDUALIZATION, PERSONALIZATION
+from trellis.engine.continuum import (
+    DIFFERENTIATION,
+    INDIVIDUALIZATION,
+    PERSONALIZATION,
+    WHOLE_CLASS,
+)
 from trellis.reports import counts, selectors
 
 pytestmark = pytest.mark.django_db
 
 
-def _report(school_class, days: int = 30):
+def _result(school_class, days: int = 30):
     today = timezone.localdate()
     return selectors.continuum_for(
         counts.class_scope(school_class), today - dt.timedelta(days=days), today
     )
 
 
+def _tally(result, row_key: str, source: str):
+    row = next(r for r in result.report.rows if r.key == row_key)
+    return next(t for t in row.sources if t.key == source)
+
+
 def test_each_style_lands_on_its_approach(styled):
-    assert _report(styled.diff).report.label == f"mostly {DIFFERENTIATION}"
-    assert _report(styled.indiv).report.label == f"mostly {INDIVIDUALIZATION}"
-    assert _report(styled.pers).report.label == f"mostly {PERSONALIZATION}"
-    positions = [_report(c).report.position for c in (styled.diff, styled.indiv, styled.pers)]
+    assert _result(styled.diff).report.label == f"mostly {DIFFERENTIATION}"
+    assert _result(styled.indiv).report.label == f"mostly {INDIVIDUALIZATION}"
+    assert _result(styled.pers).report.label == f"mostly {PERSONALIZATION}"
+    positions = [_result(c).report.position for c in (styled.diff, styled.indiv, styled.pers)]
     assert positions[0] < 0.5 < positions[1] < 1.5 < positions[2]
 
 
-def test_counts_are_the_records_made(styled):
-    diff = _report(styled.diff).counts
-    assert diff.groups_formed == 6  # two lessons x three groups
-    assert diff.class_objectives == 2
-    assert diff.calendar_advances == 12  # six learners placed twice
-    assert diff.assessments_for == 2 and diff.assessments_of == 1
-    assert diff.goals_set_by_learner == 0
-    pers = _report(styled.pers).counts
-    assert pers.goals_set_by_learner == 6
-    assert pers.network_members_added == 6
-    assert pers.help_requests_to_network == 6
-    assert pers.help_requests_to_teacher == 0
-    assert pers.mastery_advances == 6
-    assert pers.learner_proposals == 3
-    indiv = _report(styled.indiv).counts
-    assert indiv.specific_objectives == 12  # six learners x two objectives
-    assert indiv.one_on_one_supports == 18
-    assert indiv.teacher_set_sequences == 6
-    assert indiv.own_pace_advances == 3  # the three ready learners pass module 1
-    assert indiv.resources_assigned_to_individual == 6
-    assert indiv.assessments_of == 3
+def test_decisions_and_learner_days_are_the_records_made(styled):
+    learners = styled.diff.enrollments.filter(active=True).count()
+    diff = _result(styled.diff)
+    assert _tally(diff, "starts_with", "groupings").decisions == 2  # two lessons
+    assert _tally(diff, "starts_with", "groupings").learner_days == learners  # one day
+    assert _tally(diff, "progress", "group_lessons").decisions == 6  # 2 lessons x 3 groups
+    # Two groupings on the same day govern each learner's day once.
+    assert next(r for r in diff.report.rows if r.key == "progress").learner_days == learners
+    pers = _result(styled.pers)
+    assert _tally(pers, "objectives", "learner_goals").decisions == learners
+    assert _tally(pers, "support", "help_to_network").decisions == learners
+    assert _tally(pers, "support", "help_to_teacher").decisions == 0
+    assert _tally(pers, "progress", "benchmarks_met").decisions == learners
+    assert _tally(pers, "who_designs", "proposals").decisions == learners // 2
+    indiv = _result(styled.indiv)
+    # Each plan was saved four times (created, two objectives, a support): one plan each.
+    assert _tally(indiv, "starts_with", "individual_plans").decisions == learners
+    assert _tally(indiv, "support", "support_sessions").decisions == 3 * learners
+    # Placing the class on its default sequence is one whole-class decision.
+    placed = _tally(indiv, "who_designs", "class_sequences")
+    assert (placed.decisions, placed.learner_days, placed.approach) == (1, learners, WHOLE_CLASS)
+    assert _tally(indiv, "who_designs", "individual_sequences").decisions == 0
 
 
 def test_date_range_excludes_records_outside_it(styled):
@@ -57,34 +69,34 @@ def test_date_range_excludes_records_outside_it(styled):
     result = selectors.continuum_for(
         counts.class_scope(styled.diff), long_ago, long_ago + dt.timedelta(days=10)
     )
-    assert result.report.label == "no data"
+    assert result.report.label == "not enough evidence"
     assert result.report.rows_with_data == 0
 
 
 def test_learner_and_school_scopes(styled, world):
     learner = styled.pers.enrollments.order_by("pk").first().learner
     today = timezone.localdate()
-    result = selectors.continuum_for(
-        counts.learner_scope(learner), today - dt.timedelta(days=30), today
-    )
-    assert result.counts.goals_set_by_learner == 1
-    assert result.report.label == f"mostly {PERSONALIZATION}"
-    # the school's counts add up its classes
-    school = selectors.continuum_for(
-        counts.school_scope(world.school), today - dt.timedelta(days=30), today
-    ).counts
-    per_class = [_report(c).counts for c in (styled.diff, styled.indiv, styled.pers)]
-    assert school.goals_set_by_learner == sum(c.goals_set_by_learner for c in per_class)
-    assert school.groups_formed == sum(c.groups_formed for c in per_class)
+    start = today - dt.timedelta(days=30)
+    result = selectors.continuum_for(counts.learner_scope(learner), start, today)
+    assert _tally(result, "objectives", "learner_goals").decisions == 1
+    # One learner on one day is below the minimum of learner-days.
+    assert result.report.label == "not enough evidence"
+    school = selectors.continuum_for(counts.school_scope(world.school), start, today)
+    per_class = [_result(c) for c in (styled.diff, styled.indiv, styled.pers)]
+    for row, source in (("objectives", "learner_goals"), ("starts_with", "groupings")):
+        assert _tally(school, row, source).decisions == sum(
+            _tally(c, row, source).decisions for c in per_class
+        )
 
 
 def test_drill_down_lists_the_records_counted(styled):
     today = timezone.localdate()
     scope = counts.class_scope(styled.pers)
     start = today - dt.timedelta(days=30)
-    records = selectors.drill_down(scope, start, today, "goals_set_by_learner")
-    assert len(records) == _report(styled.pers).counts.goals_set_by_learner
-    with pytest.raises(ValueError, match="no count called"):
+    records = selectors.drill_down(scope, start, today, "learner_goals")
+    assert len(records) == _tally(_result(styled.pers), "objectives", "learner_goals").decisions
+    assert all(r.day == today and len(r.learner_ids) == 1 for r in records)
+    with pytest.raises(ValueError, match="no kind of record called"):
         selectors.drill_down(scope, start, today, "nonsense")
 
 

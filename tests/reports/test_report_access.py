@@ -72,7 +72,7 @@ def test_school_reports(viewer, world, other_world):
 
 
 def test_drill_down_is_guarded_like_the_report(world, other_world):
-    url = f"/reports/continuum/records/goals_set_by_learner/?class={world.class_a.pk}"
+    url = f"/reports/continuum/records/learner_goals/?class={world.class_a.pk}"
     assert client_for(world.teacher).get(url).status_code == 200
     assert client_for(world.teacher_b).get(url).status_code == 404
     assert client_for(other_world.admin).get(url).status_code == 404

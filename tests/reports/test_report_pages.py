@@ -14,30 +14,38 @@ pytestmark = pytest.mark.django_db
 
 def test_api_rows_and_placement(styled, world, django_assert_max_num_queries):
     client = client_for(world.teacher)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(60):
         response = client.get(f"/api/v1/reports/continuum?class={styled.pers.pk}")
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["placement"] == "mostly personalization"
+    assert data["rests_on"] == ["Who designs", "Resources and tools", "Support", "Progress"]
     assert [r["key"] for r in data["rows"]] == [r.key for r in ROWS]
     objectives = next(r for r in data["rows"] if r["key"] == "objectives")
-    assert objectives["counts"]["goals_set_by_learner"] == 6
+    assert objectives["decisions"]["learner_goals"] == 6
+    assert objectives["learner_days"] == 6  # six learners, all on one day
     assert objectives["value"] == "mostly personalization"
     assert objectives["shares"]["personalization"] == 1.0
+    assert objectives["shares"]["whole_class"] == 0.0
     assert data["position"] > 1.5
 
 
-def test_page_shows_chart_table_and_drill_down(styled, world):
+def test_page_shows_chart_table_and_records_as_sentences(styled, world):
     client = client_for(world.teacher)
     page = client.get(f"/reports/continuum/?class={styled.diff.pk}").content.decode()
-    assert "<svg" in page and "<desc" in page
+    assert "<svg" in page and "<desc" in page and "Whole class" in page
     assert "mostly differentiation" in page
-    assert "/reports/continuum/records/groups_formed/" in page
+    assert "/reports/continuum/records/groupings/" in page
     drill = client.get(
-        f"/reports/continuum/records/goals_set_by_learner/?class={styled.pers.pk}"
+        f"/reports/continuum/records/learner_goals/?class={styled.pers.pk}"
     ).content.decode()
-    assert drill.count("<li>Get confident with ratios</li>") == 6
-    assert "6 goals set by the learner" in drill
+    assert drill.count("set the goal “Get confident with ratios”") == 6
+    assert "Goals the learner set: 6" in drill
+    assert "/goals/" in drill and "object (" not in drill
+    help_page = client.get(
+        f"/reports/continuum/records/help_to_network/?class={styled.pers.pk}"
+    ).content.decode()
+    assert "(one request)" in help_page and "HelpRequest" not in help_page
 
 
 def test_about_page_explains_every_row(world):

@@ -13,6 +13,7 @@ from trellis.api.routers import curriculum, evidence, people
 from trellis.api.routers import differentiation as differentiation_router
 from trellis.api.routers import family as family_router
 from trellis.api.routers import individualization as individualization_router
+from trellis.api.routers import jobs as jobs_router
 from trellis.api.routers import personalization as personalization_router
 from trellis.api.routers import reports as reports_router
 from trellis.interop import api as interop_api
@@ -59,3 +60,4 @@ api.add_router("/", differentiation_router.router)
 api.add_router("/", reports_router.router)
 api.add_router("/", family_router.router)
 api.add_router("/", interop_api.router)
+api.add_router("/", jobs_router.router)

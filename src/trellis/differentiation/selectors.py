@@ -4,7 +4,9 @@ and the members a group-targeted assessment reaches."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -300,3 +302,58 @@ def rotation_table(plan: m.GroupPlan, rotation: m.StationRotation) -> RotationTa
         for t, row in enumerate(rotation_schedule(len(groups), len(names)))
     ]
     return RotationTable(groups, slots, minutes)
+
+
+# --- For the continuum report ------------------------------------------------
+
+
+def groupings_made(
+    class_ids: Iterable[int], learner_id: int | None, lo: datetime, hi: datetime
+) -> QuerySet[m.Grouping]:
+    """Groupings of the classes made in [lo, hi), with members, groups and
+    plan entries loaded; only those ``learner_id`` was in, when given."""
+    qs = m.Grouping.objects.filter(
+        school_class_id__in=list(class_ids), created_at__gte=lo, created_at__lt=hi
+    )
+    if learner_id is not None:
+        qs = qs.filter(memberships__learner_id=learner_id)
+    return (
+        qs.select_related("school_class", "objective", "created_by", "plan__created_by")
+        .prefetch_related(
+            "memberships__learner",
+            "groups__memberships",
+            "groups__plan_entry__resources",
+        )
+        .distinct()
+        .order_by("created_at", "pk")
+    )
+
+
+def group_plans_updated(
+    class_ids: Iterable[int], learner_id: int | None, lo: datetime, hi: datetime
+) -> QuerySet[m.GroupPlan]:
+    """Group plans of the classes last written in [lo, hi), with their
+    entries, groups, members and resources loaded."""
+    qs = m.GroupPlan.objects.filter(
+        grouping__school_class_id__in=list(class_ids), updated_at__gte=lo, updated_at__lt=hi
+    )
+    if learner_id is not None:
+        qs = qs.filter(grouping__memberships__learner_id=learner_id)
+    return (
+        qs.select_related("grouping__school_class", "objective", "created_by")
+        .prefetch_related("entries__group__memberships__learner", "entries__resources")
+        .distinct()
+        .order_by("updated_at", "pk")
+    )
+
+
+def for_assessment_groups(assessment_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each assessment used as a group plan entry's FOR check, the
+    learners of the groups it was used for."""
+    out: dict[int, set[int]] = {}
+    for aid, learner_id in m.GroupPlanEntry.objects.filter(
+        for_assessment_id__in=list(assessment_ids)
+    ).values_list("for_assessment_id", "group__memberships__learner_id"):
+        if learner_id is not None:
+            out.setdefault(aid, set()).add(learner_id)
+    return out

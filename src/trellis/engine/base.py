@@ -8,6 +8,7 @@ a time::
     state = model.init_state()                 # a learner with no history
     p = model.predict_one(state, "fractions")  # P(next answer correct)
     model.update(state, "fractions", True)     # constant time, mutates state
+    model.update(state, ["fractions", "ratio"], False, item="q17")  # one answer, two skills
     m = model.mastery(state, "fractions")      # P(knows the skill), see docs
     n = model.attempts(state, "fractions")
 
@@ -48,9 +49,9 @@ class MasteryModel(Protocol):
 
     def init_state(self) -> Any: ...
 
-    def update(self, state: Any, skill: str | int, correct: bool | int, **kwargs: Any) -> Any: ...
+    def update(self, state: Any, skill: Any, correct: bool | int, **kwargs: Any) -> Any: ...
 
-    def predict_one(self, state: Any, skill: str | int) -> float: ...
+    def predict_one(self, state: Any, skill: Any, item: str | None = None) -> float: ...
 
     def mastery(self, state: Any, skill: str | int) -> float: ...
 

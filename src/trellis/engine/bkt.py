@@ -15,6 +15,13 @@ pyBKT: ``n_init`` random starts (prior ~ U(0,1), learn ~ U(0,0.4), guess ~
 U(0,0.4), slip ~ U(0,0.3)), the one with the highest likelihood kept per
 skill.
 
+Answers with several skills: every skill's sequence holds each answer that
+touches it once (EM runs on ``ResponseLog.expand()``); the probability of a
+right answer combines the skills' own predictions by ``combine``: ``"mean"``
+(default, compensatory) or ``"product"`` (conjunctive: every skill needed);
+``update`` folds the outcome into every skill of the answer. The choice of
+``"mean"`` was made by held-out likelihood (docs/mastery.md).
+
 ``mastery(state, skill)`` is P(known) given the learner's responses so far.
 Skills never seen in training use the response-weighted mean of the fitted
 parameters (``default_params_``).
@@ -30,10 +37,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from trellis.engine.base import NotFittedError, check_kind, load_json, save_json, skill_names
-from trellis.engine.responses import ResponseLog
+from trellis.engine.responses import ResponseLog, skill_list
 
 PARAMS = ("prior", "learn", "forget", "guess", "slip")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # ``combine`` is optional in params (absent: "mean")
+COMBINE = ("mean", "product")
 _EPS = 1e-6
 _BETA_MAX = 1e250
 _COMPACT = 0.9  # drop converged skills once they hold 10 % of the working rows
@@ -130,6 +138,23 @@ class SequenceLayout:
         )
 
 
+def combine_rows(v: NDArray[np.float64], ptr: NDArray[np.int64], how: str) -> NDArray[np.float64]:
+    """Per answer, the ``"mean"`` or ``"product"`` of its skills' values ``v``
+    (one per answer x skill row, CSR ``ptr``), with the operations of the
+    online path in the same order (so equal bit for bit)."""
+    lens = np.diff(ptr)
+    acc = v[ptr[:-1]].copy()
+    for j in range(1, int(lens.max(initial=1))):
+        rows = np.flatnonzero(lens > j)
+        if how == "product":
+            acc[rows] = acc[rows] * v[ptr[rows] + j]
+        else:
+            acc[rows] = acc[rows] + v[ptr[rows] + j]
+    if how == "mean":
+        acc = acc / lens
+    return acc
+
+
 def sequence_layout(
     learner: NDArray[np.int64], group: NDArray[np.int64], order: NDArray[np.int64]
 ) -> SequenceLayout:
@@ -214,7 +239,8 @@ class BKT:
     Parameters: ``forgetting`` (fit a forget probability), ``n_init`` random
     restarts, ``max_iter`` EM iterations, ``tol`` (stop once no skill's
     log-likelihood moves by more than ``tol``, as pyBKT),
-    ``max_responses_per_skill`` (a skill with more responses than this is fit
+    ``combine`` (``"mean"`` or ``"product"``: how the predictions of an
+    answer's skills combine), ``max_responses_per_skill`` (a skill with more responses than this is fit
     on a seeded random sample of its learners' whole sequences holding about
     that many responses; ``None`` = always all), ``random_state``.
 
@@ -234,7 +260,9 @@ class BKT:
         tol: float = 0.005,
         random_state: int = 0,
         max_responses_per_skill: int | None = 50_000,
+        combine: str = "mean",
     ) -> None:
+        self.combine = combine
         self.forgetting = forgetting
         self.n_init = n_init
         self.max_iter = max_iter
@@ -244,6 +272,10 @@ class BKT:
 
     # ------------------------------------------------------------ fitting
     def fit(self, log: ResponseLog) -> BKT:
+        if self.combine not in COMBINE:
+            raise ValueError(f"combine must be one of {', '.join(COMBINE)}, got {self.combine!r}")
+        if log.skill_ptr is not None:
+            log = log.expand()[0]  # one sequence per skill, each answer once in it
         names = skill_names(log)
         n_sk = len(names)
         counts = np.bincount(log.skill, minlength=n_sk).astype(np.float64)
@@ -506,7 +538,11 @@ class BKT:
 
     # --------------------------------------------------------- prediction
     def predict_known(self, log: ResponseLog) -> NDArray[np.float64]:
-        """P(known) before each response, in the log's row order."""
+        """P(known) before each response, in the log's row order (of its
+        first skill for an answer with several)."""
+        if log.skill_ptr is not None:
+            ex, _ = log.expand()
+            return self._known_unknown(ex)[0][log.skill_ptr[:-1]]
         return self._known_unknown(log)[0]
 
     def _known_unknown(self, log: ResponseLog) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -522,13 +558,19 @@ class BKT:
         return known, unknown
 
     def predict_proba(self, log: ResponseLog) -> NDArray[np.float64]:
-        """P(correct) of each response from the learner's earlier responses
-        on the same skill, in the log's row order."""
+        """P(correct) of each answer from the learner's earlier answers on
+        its skills, in the log's row order (several skills: ``combine``)."""
+        if log.skill_ptr is None:
+            return self._predict_rows(log)
+        ex, _ = log.expand()
+        return combine_rows(self._predict_rows(ex), log.skill_ptr, self.combine)
+
+    def _predict_rows(self, log: ResponseLog) -> NDArray[np.float64]:
         known, unknown = self._known_unknown(log)
         _, _, _, guess, slip = self._param_arrays(log)
         s = slip[log.skill]
         g = guess[log.skill]
-        return known * (1.0 - s) + unknown * g
+        return np.asarray(known * (1.0 - s) + unknown * g, dtype=np.float64)
 
     # ------------------------------------------------------------- online
     def init_state(self) -> BKTState:
@@ -542,12 +584,18 @@ class BKT:
         p = state.known[skill]
         return p, state.unknown.get(skill, 1.0 - p), pr
 
-    def update(
-        self, state: BKTState, skill: str | int, correct: bool | int, **kwargs: Any
-    ) -> BKTState:
-        """Fold one response into ``state`` (in place; also returned)."""
+    def update(self, state: BKTState, skill: Any, correct: bool | int, **kwargs: Any) -> BKTState:
+        """Fold one answer into ``state`` (in place; also returned): every
+        skill of ``skill`` (one id or a sequence of ids) sees the outcome."""
         self._check()
-        sk = str(skill)
+        if type(skill) is str:
+            self._update_one(state, skill, correct)
+        else:
+            for sk in skill_list(skill):
+                self._update_one(state, sk, correct)
+        return state
+
+    def _update_one(self, state: BKTState, sk: str, correct: bool | int) -> None:
         p, u, (_, learn, forget, guess, slip) = self._known(state, sk)
         if correct:
             a = p * (1.0 - slip)
@@ -560,13 +608,28 @@ class BKT:
         state.known[sk] = f * (1.0 - forget) + fu * learn
         state.unknown[sk] = fu * (1.0 - learn) + f * forget
         state.attempts[sk] = state.attempts.get(sk, 0) + 1
-        return state
 
-    def predict_one(self, state: BKTState, skill: str | int) -> float:
-        """P(the next response on ``skill`` is correct)."""
+    def predict_one(self, state: BKTState, skill: Any, item: str | None = None) -> float:
+        """P(the next answer, on ``skill`` (one id or a sequence of ids), is
+        correct); ``item`` is accepted for the common interface and unused."""
         self._check()
-        p, u, pr = self._known(state, str(skill))
-        return p * (1.0 - pr[4]) + u * pr[3]
+        if type(skill) is str:  # the common case: one skill
+            p, u, pr = self._known(state, skill)
+            return p * (1.0 - pr[4]) + u * pr[3]
+        skills = skill_list(skill)
+        acc = 0.0
+        for j, sk in enumerate(skills):
+            p, u, pr = self._known(state, sk)
+            v = p * (1.0 - pr[4]) + u * pr[3]
+            if j == 0:
+                acc = v
+            elif self.combine == "product":
+                acc = acc * v
+            else:
+                acc = acc + v
+        if self.combine == "mean":
+            acc = acc / len(skills)
+        return acc
 
     def mastery(self, state: BKTState, skill: str | int) -> float:
         """P(the learner knows ``skill``) given all responses so far."""
@@ -585,6 +648,7 @@ class BKT:
             "max_responses_per_skill": self.max_responses_per_skill,
             "tol": self.tol,
             "random_state": self.random_state,
+            "combine": self.combine,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -632,8 +696,11 @@ class BKTForget(BKT):
         tol: float = 0.005,
         random_state: int = 0,
         max_responses_per_skill: int | None = 50_000,
+        combine: str = "mean",
     ) -> None:
-        super().__init__(forgetting, n_init, max_iter, tol, random_state, max_responses_per_skill)
+        super().__init__(
+            forgetting, n_init, max_iter, tol, random_state, max_responses_per_skill, combine
+        )
 
 
 def generate_bkt(

@@ -1,278 +1,298 @@
 """The continuum report: where a class, a learner or a school actually sits
-between differentiation, individualization and personalization.
+between whole-class teaching, differentiation, individualization and
+personalization.
 
-The SPEC's table has seven rows (starts with, who designs, objectives,
-resources and tools, support, progress, assessment). For each row we count
-records of three kinds, one kind per approach, and turn the counts into a
-*share vector* ``(d, i, p)`` -- the part of that row's practice that looks
-like differentiation, individualization and personalization -- which sums
-to 1. The Django side does the counting over a scope (class, learner or
-school) and a date range; this module is pure arithmetic over those counts,
-so that the formulas can be read, tested and shown to schools as they are.
+The unit is the **learner-day**: one enrolled learner on one day. For each
+row of the SPEC table (starts with, who designs, objectives, resources and
+tools, support, progress, assessment) the Django side hands over *facts*:
+"on this day, this decision governed this learner's learning, in this row".
+Each fact comes from a *source* (``SOURCES``), and each source belongs to one
+column: the same for the whole class, their group (differentiation), a plan
+or sequence for them alone (individualization), or their own choice
+(personalization). This module is pure arithmetic over those facts, so the
+rules can be read, tested and shown to schools as they are.
 
-Formulas
---------
-Rows other than assessment -- every counted record belongs to one approach::
+Rules
+-----
+Learner-day of a row -- a (learner, day) with at least one fact of that row.
+Facts are a set: a decision that wrote many records (several plan versions,
+one help request to three people, a benchmark checked at every check-in)
+still governs each learner-day once.
 
-    d = D / (D + I + P)    i = I / (D + I + P)    p = P / (D + I + P)
+What governed it -- whole-class is the default: it counts only when no
+group, plan or own choice governed that learner-day in that row. When
+several of differentiation, individualization and personalization did, the
+learner-day is split equally between them.
 
-where D, I and P are the sums of that row's counts for each approach (see
-``ROW_SOURCES`` for which record counts where).
+Shares -- a row's shares ``(w, d, i, p)`` are its learner-days per column
+divided by its learner-days; they sum to 1.
 
-Assessment -- a single assessment purpose does not belong to one approach
-(the table gives differentiation "FOR and OF", individualization "OF",
-personalization "AS and FOR, minimal OF"). So each approach has a
-*typical mix* of AS/FOR/OF (``ASSESSMENT_PROFILES``) and the observed mix
-``m = (AS, FOR, OF) / total`` is written as a blend of the three typical
-mixes: the weights ``(d, i, p)`` with ``d*D_mix + i*I_mix + p*P_mix = m``.
-When the observed mix is more extreme than any blend (say, only FOR), the
-nearest blend is used.
+Enough evidence -- a row with fewer than ``min_learner_days`` learner-days
+(``MIN_LEARNER_DAYS`` = 5 by default) says "not enough evidence" and has no
+shares.
 
-Position -- a share vector is also placed on a line from 0 to 2::
+Overall -- rests on the defining rows (``DEFINING_ROWS``: who designs,
+resources, support, progress) that have enough evidence, each counting
+equally; at least ``MIN_DEFINING_ROWS`` (2) of them are needed, or the
+overall says "not enough evidence". Starts with, objectives and assessment
+are shown for what they say but do not move the overall.
 
-    position = 0*d + 1*i + 2*p       (0 = differentiation, 1 =
-                                       individualization, 2 = personalization)
+Position -- among the three approaches only: ``(i + 2p) / (d + i + p)``
+(0 = differentiation, 1 = individualization, 2 = personalization); none
+when the row is entirely whole-class.
 
-Overall -- the average of the share vectors of the rows that have data,
-each row counting equally (so that a row with many records, such as
-resources, does not drown a row with few, such as goals). Its position
-follows from the averaged shares.
-
-Placement label -- from the shares, not the position (a half-and-half mix
-of differentiation and personalization has position 1 but is not
-individualization): the largest share at least 60 % -> "mostly X"; else
-the two largest together at least 80 % -> "between X and Y"; else "a mix of
-all three".
-
-No data -- a row with fewer than ``min_records`` counted records (default 1)
-says so, has no shares or position, and is left out of the overall.
+Label -- from the four shares: whole-class the largest share -> "whole-class
+teaching (none of the three)" (or "between whole-class teaching and X" when
+the two together reach 80 %), never one of the three; otherwise the largest
+share at least 60 % -> "mostly X"; the two largest together at least 80 % ->
+"between X and Y"; else "a mix of approaches".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-import numpy as np
+# --- Columns -------------------------------------------------------------------
 
-# --- Approaches --------------------------------------------------------------
-
+WHOLE_CLASS = "whole-class"
 DIFFERENTIATION = "differentiation"
 INDIVIDUALIZATION = "individualization"
 PERSONALIZATION = "personalization"
 APPROACHES: tuple[str, str, str] = (DIFFERENTIATION, INDIVIDUALIZATION, PERSONALIZATION)
-APPROACH_TITLES: dict[str, str] = {
+COLUMNS: tuple[str, str, str, str] = (WHOLE_CLASS, *APPROACHES)
+COLUMN_TITLES: dict[str, str] = {
+    WHOLE_CLASS: "Whole class",
     DIFFERENTIATION: "Differentiation",
     INDIVIDUALIZATION: "Individualization",
     PERSONALIZATION: "Personalization",
 }
+APPROACH_TITLES = {a: COLUMN_TITLES[a] for a in APPROACHES}
+WHOLE_CLASS_LABEL = "whole-class teaching (none of the three)"
+NOT_ENOUGH = "not enough evidence"
 
-# --- Error messages (reused by the Django side) -------------------------------
-
-NEGATIVE_COUNT_ERROR = "Counts cannot be negative: {field} is {value}."
-MIN_RECORDS_ERROR = "The minimum number of records for a row must be at least 1, not {value}."
-
-# --- Thresholds for the placement label ----------------------------------------
+# --- Thresholds ------------------------------------------------------------------
 
 MOSTLY_SHARE = 0.6
 BETWEEN_SHARE = 0.8
+MIN_LEARNER_DAYS = 5
+MIN_DEFINING_ROWS = 2
+DEFINING_ROWS: tuple[str, ...] = ("who_designs", "resources", "support", "progress")
 
+# --- Error messages (reused by the Django side) -----------------------------------
 
-@dataclass(frozen=True)
-class ContinuumCounts:
-    """Plain counts of records in one scope (class, learner or school) and
-    date range. Every field is "how many records of this kind"; the Django
-    side fills them, this module never queries anything.
-
-    Grouped by the SPEC row they feed (see ``ROW_SOURCES``).
-    """
-
-    # starts with -- what planning starts from
-    groups_formed: int = 0  # groups formed by readiness, interest or profile
-    individual_plans: int = 0  # individual plans written or revised
-    learner_profile_updates: int = 0  # learner profiles filled in by the learner
-    # who designs -- who designed the learning
-    group_plans: int = 0  # teacher's group plans (per-group content/process/product)
-    teacher_set_sequences: int = 0  # module sequences a teacher set for one learner
-    learner_chosen_paths: int = 0  # paths the learner drew up
-    learner_proposals: int = 0  # learner proposals of how to show mastery
-    # objectives
-    class_objectives: int = 0  # objectives set for the whole class
-    specific_objectives: int = 0  # specific objectives in individual plans
-    goals_set_by_teacher: int = 0  # goals a teacher set for one learner
-    goals_set_by_learner: int = 0  # goals the learner set (teacher-guided)
-    # resources and tools
-    resources_assigned_to_group: int = 0
-    resources_assigned_to_individual: int = 0
-    resources_chosen_by_learner: int = 0
-    # support
-    group_supports: int = 0  # support given by the teacher to a group
-    one_on_one_supports: int = 0  # logged one-on-one supports (teacher or aide)
-    help_requests_to_teacher: int = 0
-    help_requests_to_network: int = 0  # to peers, mentors, outside experts
-    network_members_added: int = 0  # people the learner added to their network
-    # progress -- what made a learner move on
-    calendar_advances: int = 0  # moved on with the class by date
-    own_pace_advances: int = 0  # moved on in a set sequence when finished
-    mastery_advances: int = 0  # moved on by demonstrating mastery (gate passed)
-    # assessment -- by purpose
-    assessments_as: int = 0  # AS learning: self-assessment, reflection
-    assessments_for: int = 0  # FOR learning: formative checks, feedback
-    assessments_of: int = 0  # OF learning: summative
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value < 0:
-                raise ValueError(NEGATIVE_COUNT_ERROR.format(field=f.name, value=value))
+MIN_DAYS_ERROR = "The minimum number of learner-days for a row must be at least 1, not {value}."
+UNKNOWN_SOURCE_ERROR = "There is no source called {value!r}."
 
 
 @dataclass(frozen=True)
 class RowDefinition:
-    """One row of the SPEC table: which counts feed it, for which approach."""
+    """One row of the SPEC table."""
 
     key: str
     title: str
     measure: str  # the sentence shown to schools
-    sources: tuple[tuple[str, str], ...]  # (count field, approach)
 
 
 ROWS: tuple[RowDefinition, ...] = (
     RowDefinition(
         "starts_with",
         "Starts with",
-        "What planning started from: groups formed, individual plans written, "
-        "or profiles the learners filled in themselves.",
-        (
-            ("groups_formed", DIFFERENTIATION),
-            ("individual_plans", INDIVIDUALIZATION),
-            ("learner_profile_updates", PERSONALIZATION),
-        ),
+        "What planning started from: groups formed, an individual plan written, "
+        "or a profile the learner filled in.",
     ),
     RowDefinition(
         "who_designs",
         "Who designs",
-        "Who designed the learning: the teacher for a group, the teacher for one "
-        "learner, or the learner (own path, own proposal for showing mastery).",
-        (
-            ("group_plans", DIFFERENTIATION),
-            ("teacher_set_sequences", INDIVIDUALIZATION),
-            ("learner_chosen_paths", PERSONALIZATION),
-            ("learner_proposals", PERSONALIZATION),
-        ),
+        "Who designed the learning: the teacher for the whole class, for a group, "
+        "for one learner, or the learner (own path, own proposal).",
     ),
     RowDefinition(
         "objectives",
         "Objectives",
         "Whose objectives: the same for the whole class, specific ones a teacher "
         "set for one learner, or goals the learner set.",
-        (
-            ("class_objectives", DIFFERENTIATION),
-            ("specific_objectives", INDIVIDUALIZATION),
-            ("goals_set_by_teacher", INDIVIDUALIZATION),
-            ("goals_set_by_learner", PERSONALIZATION),
-        ),
     ),
     RowDefinition(
         "resources",
         "Resources and tools",
-        "Who chose the resources: the teacher for a group, the teacher for one "
-        "learner, or the learner.",
-        (
-            ("resources_assigned_to_group", DIFFERENTIATION),
-            ("resources_assigned_to_individual", INDIVIDUALIZATION),
-            ("resources_chosen_by_learner", PERSONALIZATION),
-        ),
+        "Who chose the resources: the same for the whole class, the teacher for a "
+        "group, the teacher for one learner, or the learner.",
     ),
     RowDefinition(
         "support",
         "Support",
         "Where help came from: the teacher working with a group, the teacher or "
-        "an aide one-on-one, or the learner's own network of peers and experts.",
-        (
-            ("group_supports", DIFFERENTIATION),
-            ("one_on_one_supports", INDIVIDUALIZATION),
-            ("help_requests_to_teacher", INDIVIDUALIZATION),
-            ("help_requests_to_network", PERSONALIZATION),
-            ("network_members_added", PERSONALIZATION),
-        ),
+        "an aide one-on-one, or the learner's own network.",
     ),
     RowDefinition(
         "progress",
         "Progress",
-        "What made learners move on: the calendar (with the class), finishing "
-        "at their own pace, or showing mastery.",
-        (
-            ("calendar_advances", DIFFERENTIATION),
-            ("own_pace_advances", INDIVIDUALIZATION),
-            ("mastery_advances", PERSONALIZATION),
-        ),
+        "What moved learners on: the class calendar, their group's next lesson, "
+        "finishing a module at their own pace, or showing mastery of their own goal.",
     ),
     RowDefinition(
         "assessment",
         "Assessment",
-        "The mix of assessment AS, FOR and OF learning, compared with the mix "
-        "each approach typically uses.",
-        (
-            ("assessments_as", "AS"),
-            ("assessments_for", "FOR"),
-            ("assessments_of", "OF"),
-        ),
+        "What assessment was for: a test given to everyone alike, FOR data that "
+        "led to regrouping, OF confirming a plan's objectives, or AS learning "
+        "with goal check-ins and reflections.",
     ),
 )
+ROW_KEYS = tuple(r.key for r in ROWS)
 
-ROW_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {r.key: r.sources for r in ROWS}
 
-#: Words for each count, for drill-down tables ("12 goals set by the learner").
-COUNT_LABELS: dict[str, str] = {
-    "groups_formed": "groups formed",
-    "individual_plans": "individual plans",
-    "learner_profile_updates": "learner profile updates",
-    "group_plans": "group plans",
-    "teacher_set_sequences": "sequences set by a teacher for one learner",
-    "learner_chosen_paths": "paths chosen by the learner",
-    "learner_proposals": "learner proposals for showing mastery",
-    "class_objectives": "class objectives",
-    "specific_objectives": "specific objectives in individual plans",
-    "goals_set_by_teacher": "goals set by a teacher",
-    "goals_set_by_learner": "goals set by the learner",
-    "resources_assigned_to_group": "resources assigned to a group",
-    "resources_assigned_to_individual": "resources assigned to one learner",
-    "resources_chosen_by_learner": "resources chosen by the learner",
-    "group_supports": "supports given to a group",
-    "one_on_one_supports": "one-on-one supports",
-    "help_requests_to_teacher": "help requests to the teacher",
-    "help_requests_to_network": "help requests to the learner's network",
-    "network_members_added": "people added to a learner's network",
-    "calendar_advances": "moves on with the class by date",
-    "own_pace_advances": "moves on at own pace",
-    "mastery_advances": "moves on after showing mastery",
-    "assessments_as": "assessments AS learning",
-    "assessments_for": "assessments FOR learning",
-    "assessments_of": "assessments OF learning",
+@dataclass(frozen=True)
+class SourceDefinition:
+    """A kind of decision: the column it belongs to and the rows it governs."""
+
+    key: str
+    label: str  # plural noun phrase: "group plans"
+    approach: str
+    rows: tuple[str, ...]
+
+
+SOURCES: tuple[SourceDefinition, ...] = (
+    # whole class
+    SourceDefinition(
+        "class_assessments",
+        "assessments given to the whole class",
+        WHOLE_CLASS,
+        ("who_designs", "objectives", "resources", "progress", "assessment"),
+    ),
+    SourceDefinition(
+        "class_sequences",
+        "placements on the class's default module sequence",
+        WHOLE_CLASS,
+        ("who_designs",),
+    ),
+    SourceDefinition(
+        "lesson_objectives",
+        "lesson objectives set for the whole class",
+        WHOLE_CLASS,
+        ("objectives",),
+    ),
+    # differentiation
+    SourceDefinition("groupings", "groupings made", DIFFERENTIATION, ("starts_with",)),
+    SourceDefinition("group_plans", "group plans", DIFFERENTIATION, ("who_designs",)),
+    SourceDefinition(
+        "group_resources", "group plan entries with resources", DIFFERENTIATION, ("resources",)
+    ),
+    SourceDefinition(
+        "group_supports", "group plan entries with support notes", DIFFERENTIATION, ("support",)
+    ),
+    SourceDefinition("group_lessons", "moves to a group's lesson", DIFFERENTIATION, ("progress",)),
+    SourceDefinition(
+        "regrouping_checks", "FOR checks that led to grouping", DIFFERENTIATION, ("assessment",)
+    ),
+    # individualization
+    SourceDefinition(
+        "individual_plans",
+        "individual plans written or revised",
+        INDIVIDUALIZATION,
+        ("starts_with", "who_designs"),
+    ),
+    SourceDefinition(
+        "individual_sequences",
+        "module sequences set for one learner",
+        INDIVIDUALIZATION,
+        ("who_designs",),
+    ),
+    SourceDefinition(
+        "teacher_paths", "paths a teacher set for one learner", INDIVIDUALIZATION, ("who_designs",)
+    ),
+    SourceDefinition(
+        "specific_objectives", "specific objectives in plans", INDIVIDUALIZATION, ("objectives",)
+    ),
+    SourceDefinition(
+        "teacher_goals", "goals a teacher set for a learner", INDIVIDUALIZATION, ("objectives",)
+    ),
+    SourceDefinition(
+        "teacher_resources",
+        "resources a teacher chose for one learner",
+        INDIVIDUALIZATION,
+        ("resources",),
+    ),
+    SourceDefinition(
+        "support_sessions", "one-on-one support sessions", INDIVIDUALIZATION, ("support",)
+    ),
+    SourceDefinition(
+        "help_to_teacher", "help requests to the teacher", INDIVIDUALIZATION, ("support",)
+    ),
+    SourceDefinition(
+        "module_passes", "modules passed at own pace", INDIVIDUALIZATION, ("progress",)
+    ),
+    SourceDefinition(
+        "plan_checks", "OF checks of a plan's objectives", INDIVIDUALIZATION, ("assessment",)
+    ),
+    # personalization
+    SourceDefinition(
+        "profile_updates", "profiles the learner filled in", PERSONALIZATION, ("starts_with",)
+    ),
+    SourceDefinition("learner_paths", "paths the learner chose", PERSONALIZATION, ("who_designs",)),
+    SourceDefinition(
+        "proposals", "proposals for showing mastery", PERSONALIZATION, ("who_designs",)
+    ),
+    SourceDefinition("learner_goals", "goals the learner set", PERSONALIZATION, ("objectives",)),
+    SourceDefinition(
+        "learner_resources", "resources the learner chose", PERSONALIZATION, ("resources",)
+    ),
+    SourceDefinition(
+        "help_to_network", "help requests to the learner's network", PERSONALIZATION, ("support",)
+    ),
+    SourceDefinition(
+        "network_added", "people added to a learner's network", PERSONALIZATION, ("support",)
+    ),
+    SourceDefinition("benchmarks_met", "benchmarks met", PERSONALIZATION, ("progress",)),
+    SourceDefinition(
+        "goal_checkins", "goal check-ins (AS learning)", PERSONALIZATION, ("assessment",)
+    ),
+    SourceDefinition("reflections", "reflections (AS learning)", PERSONALIZATION, ("assessment",)),
+)
+SOURCE_BY_KEY: dict[str, SourceDefinition] = {s.key: s for s in SOURCES}
+ROW_SOURCES: dict[str, tuple[SourceDefinition, ...]] = {
+    r.key: tuple(s for s in SOURCES if r.key in s.rows) for r in ROWS
 }
 
-#: The typical (AS, FOR, OF) mix of each approach, read off the SPEC table:
-#: differentiation "FOR and OF", individualization "OF", personalization
-#: "AS and FOR, minimal OF".
-ASSESSMENT_PROFILES: dict[str, tuple[float, float, float]] = {
-    DIFFERENTIATION: (0.0, 0.5, 0.5),
-    INDIVIDUALIZATION: (0.0, 0.0, 1.0),
-    PERSONALIZATION: (0.5, 0.4, 0.1),
-}
+Shares = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class DayFact:
+    """On ``day`` the decision ``decision`` (of kind ``source``) governed the
+    learning of ``learner``. Equal facts are one fact."""
+
+    source: str
+    learner: int
+    day: dt.date
+    decision: str = ""
+
+
+@dataclass(frozen=True)
+class SourceTally:
+    """What one source contributed to one row."""
+
+    key: str
+    label: str
+    approach: str
+    decisions: int  # distinct decisions
+    learner_days: int  # distinct learner-days they governed
 
 
 @dataclass(frozen=True)
 class ContinuumRow:
-    """One row of the report. ``shares`` and ``position`` are ``None`` when
-    the row has too few records to say anything (``has_data`` is False)."""
+    """One row of the report. ``shares`` (whole class, D, I, P) and
+    ``position`` are ``None`` without enough evidence."""
 
     key: str
     title: str
     measure: str
-    counts: dict[str, int]
-    total: int
-    shares: tuple[float, float, float] | None
+    learner_days: int
+    days: dict[str, float]  # learner-days per column (split days give fractions)
+    sources: tuple[SourceTally, ...]
+    shares: Shares | None
     position: float | None
     label: str
     note: str
@@ -281,196 +301,209 @@ class ContinuumRow:
     def has_data(self) -> bool:
         return self.shares is not None
 
+    @property
+    def defining(self) -> bool:
+        return self.key in DEFINING_ROWS
+
 
 @dataclass(frozen=True)
 class ContinuumReport:
     """The whole report: one row per SPEC row plus the overall placement."""
 
     rows: tuple[ContinuumRow, ...]
-    shares: tuple[float, float, float] | None
+    shares: Shares | None
     position: float | None
     label: str
-    rows_with_data: int
-    note: str = field(default="")
+    rests_on: tuple[str, ...]  # titles of the rows the overall rests on
+    min_learner_days: int
+    note: str
+
+    @property
+    def rows_with_data(self) -> int:
+        return sum(1 for r in self.rows if r.has_data)
 
 
-# --- Pure helpers -------------------------------------------------------------
+# --- Pure helpers ------------------------------------------------------------------
 
 
-def position_of(shares: tuple[float, float, float]) -> float:
+def position_of(shares: Shares) -> float | None:
     """0 for pure differentiation, 1 for individualization, 2 for
-    personalization; a blend lands in between."""
-    return float(min(2.0, max(0.0, shares[1] + 2.0 * shares[2])))
+    personalization, among the three only; None when all is whole-class."""
+    _, d, i, p = shares
+    total = d + i + p
+    if total <= 1e-12:
+        return None
+    return float(min(2.0, max(0.0, (i + 2.0 * p) / total)))
 
 
-def placement_label(shares: tuple[float, float, float] | None) -> str:
-    """Words for a share vector: "mostly X", "between X and Y" (in continuum
-    order) or "a mix of all three". Labels come from shares rather than the
-    position, because half differentiation and half personalization sits at
-    position 1 without being individualization."""
+def _column_phrase(column: str) -> str:
+    return "whole-class teaching" if column == WHOLE_CLASS else column
+
+
+def placement_label(shares: Shares | None) -> str:
+    """Words for four shares (see the module docstring)."""
     if shares is None:
-        return "no data"
-    order = sorted(range(3), key=lambda k: (-shares[k], k))
+        return NOT_ENOUGH
+    order = sorted(range(4), key=lambda k: (-shares[k], k))
     top, second = order[0], order[1]
+    pair = shares[top] + shares[second]
+    if top == 0:
+        if shares[0] < MOSTLY_SHARE and pair >= BETWEEN_SHARE:
+            return f"between whole-class teaching and {COLUMNS[second]}"
+        return WHOLE_CLASS_LABEL
     if shares[top] >= MOSTLY_SHARE:
-        return f"mostly {APPROACHES[top]}"
-    if shares[top] + shares[second] >= BETWEEN_SHARE:
+        return f"mostly {COLUMNS[top]}"
+    if pair >= BETWEEN_SHARE:
         a, b = sorted((top, second))
-        return f"between {APPROACHES[a]} and {APPROACHES[b]}"
-    return "a mix of all three"
-
-
-def _normalise(values: tuple[float, float, float]) -> tuple[float, float, float]:
-    total = sum(values)
-    return (values[0] / total, values[1] / total, values[2] / total)
-
-
-def _closest_on_segment(m: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
-    """Parameter t in [0, 1] and point a + t(b - a) closest to m."""
-    ab = b - a
-    t = float(np.clip(np.dot(m - a, ab) / np.dot(ab, ab), 0.0, 1.0))
-    return t, a + t * ab
-
-
-def assessment_shares(as_: int, for_: int, of: int) -> tuple[float, float, float]:
-    """Write the observed AS/FOR/OF mix as a blend of the three approaches'
-    typical mixes (``ASSESSMENT_PROFILES``); if no blend matches exactly,
-    use the nearest one. Requires at least one assessment."""
-    total = as_ + for_ + of
-    if total <= 0:
-        raise ValueError("assessment_shares needs at least one assessment")
-    m = np.array([as_, for_, of], dtype=float) / total
-    verts = [np.array(ASSESSMENT_PROFILES[a], dtype=float) for a in APPROACHES]
-    matrix = np.column_stack(verts)
-    # The three mixes lie on the plane AS+FOR+OF = 1, so the 3x3 system gives
-    # barycentric weights that sum to 1.
-    weights = np.linalg.solve(matrix, m)
-    if np.all(weights >= -1e-12):
-        w = np.clip(weights, 0.0, None)
-        return _normalise((float(w[0]), float(w[1]), float(w[2])))
-    # Outside the triangle of typical mixes: the nearest blend is on an edge.
-    best: tuple[float, tuple[float, float, float]] | None = None
-    for i, j in ((0, 1), (1, 2), (0, 2)):
-        t, point = _closest_on_segment(m, verts[i], verts[j])
-        dist = float(np.sum((m - point) ** 2))
-        w3 = [0.0, 0.0, 0.0]
-        w3[i], w3[j] = 1.0 - t, t
-        candidate = (w3[0], w3[1], w3[2])
-        if best is None or dist < best[0] - 1e-15:
-            best = (dist, candidate)
-    assert best is not None
-    return _normalise(best[1])
+        return f"between {_column_phrase(COLUMNS[a])} and {COLUMNS[b]}"
+    return "a mix of approaches"
 
 
 def _percent(x: float) -> str:
     return f"{round(100 * x)}%"
 
 
-def _shares_text(shares: tuple[float, float, float]) -> str:
-    return ", ".join(f"{_percent(s)} {a}" for s, a in zip(shares, APPROACHES, strict=True))
+def shares_text(shares: Shares) -> str:
+    return ", ".join(
+        f"{_percent(s)} {_column_phrase(c)}" for s, c in zip(shares, COLUMNS, strict=True)
+    )
 
 
-def _row(defn: RowDefinition, counts: ContinuumCounts, min_records: int) -> ContinuumRow:
-    row_counts = {name: int(getattr(counts, name)) for name, _ in defn.sources}
-    total = sum(row_counts.values())
-    if total < min_records:
-        if total == 0:
-            note = "No records in this period, so this row is not placed."
+def _plural(n: float, word: str) -> str:
+    shown = f"{n:g}" if isinstance(n, int) or float(n).is_integer() else f"{n:.1f}"
+    return f"{shown} {word}{'' if n == 1 else 's'}"
+
+
+def row_learner_days(
+    facts: Iterable[DayFact], row: str
+) -> dict[tuple[int, dt.date], frozenset[str]]:
+    """Each learner-day of ``row`` and the columns whose decisions governed it."""
+    out: dict[tuple[int, dt.date], set[str]] = {}
+    for fact in facts:
+        source = SOURCE_BY_KEY.get(fact.source)
+        if source is None:
+            raise ValueError(UNKNOWN_SOURCE_ERROR.format(value=fact.source))
+        if row in source.rows:
+            out.setdefault((fact.learner, fact.day), set()).add(source.approach)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def split_days(days: dict[tuple[int, dt.date], frozenset[str]]) -> dict[str, float]:
+    """Learner-days per column: whole-class only where nothing more specific
+    governed the day; a day governed by several approaches is split."""
+    totals = dict.fromkeys(COLUMNS, 0.0)
+    for columns in days.values():
+        specific = [c for c in APPROACHES if c in columns]
+        if specific:
+            for c in specific:
+                totals[c] += 1.0 / len(specific)
         else:
-            note = (
-                f"Only {total} record{'s' if total != 1 else ''} in this period "
-                f"(at least {min_records} needed), so this row is not placed."
+            totals[WHOLE_CLASS] += 1.0
+    return totals
+
+
+def _tallies(facts: list[DayFact], row: str) -> tuple[SourceTally, ...]:
+    out = []
+    for source in ROW_SOURCES[row]:
+        mine = [f for f in facts if f.source == source.key]
+        out.append(
+            SourceTally(
+                source.key,
+                source.label,
+                source.approach,
+                len({f.decision for f in mine}),
+                len({(f.learner, f.day) for f in mine}),
             )
-        return ContinuumRow(
-            defn.key, defn.title, defn.measure, row_counts, total, None, None, "no data", note
         )
-    if defn.key == "assessment":
-        shares = assessment_shares(
-            row_counts["assessments_as"],
-            row_counts["assessments_for"],
-            row_counts["assessments_of"],
-        )
+    return tuple(out)
+
+
+def _row(defn: RowDefinition, facts: list[DayFact], min_days: int) -> ContinuumRow:
+    days = row_learner_days(facts, defn.key)
+    n = len(days)
+    per = split_days(days)
+    tallies = _tallies(facts, defn.key)
+    if n < min_days:
         note = (
-            f"{row_counts['assessments_as']} AS, {row_counts['assessments_for']} FOR and "
-            f"{row_counts['assessments_of']} OF learning; this mix reads as "
-            f"{_shares_text(shares)}."
+            f"Only {_plural(n, 'learner-day')} with evidence (at least {min_days} needed): "
+            f"{NOT_ENOUGH}."
         )
-    else:
-        per = dict.fromkeys(APPROACHES, 0)
-        for name, approach in defn.sources:
-            per[approach] += row_counts[name]
-        shares = _normalise(
-            (
-                float(per[DIFFERENTIATION]),
-                float(per[INDIVIDUALIZATION]),
-                float(per[PERSONALIZATION]),
-            )
+        return ContinuumRow(
+            defn.key, defn.title, defn.measure, n, per, tallies, None, None, NOT_ENOUGH, note
         )
-        parts = [
-            f"{row_counts[name]} {COUNT_LABELS[name]}"
-            for name, _ in defn.sources
-            if row_counts[name]
-        ]
-        note = f"Counted {'; '.join(parts)} ({total} in all): {_shares_text(shares)}."
+    shares: Shares = (
+        per[WHOLE_CLASS] / n,
+        per[DIFFERENTIATION] / n,
+        per[INDIVIDUALIZATION] / n,
+        per[PERSONALIZATION] / n,
+    )
+    label = placement_label(shares)
+    parts = [
+        f"{t.decisions} {t.label} ({_plural(t.learner_days, 'learner-day')})"
+        for t in tallies
+        if t.decisions
+    ]
+    note = (
+        f"{_plural(n, 'learner-day')} with evidence: {shares_text(shares)}. "
+        f"From {'; '.join(parts)}."
+    )
     return ContinuumRow(
         defn.key,
         defn.title,
         defn.measure,
-        row_counts,
-        total,
+        n,
+        per,
+        tallies,
         shares,
         position_of(shares),
-        placement_label(shares),
+        label,
         note,
     )
 
 
-def compute_continuum(counts: ContinuumCounts, *, min_records: int = 1) -> ContinuumReport:
-    """Place the practice behind ``counts`` on each row of the SPEC table
-    and overall. Rows with fewer than ``min_records`` records are reported
-    as "no data" and do not count toward the overall placement."""
-    if min_records < 1:
-        raise ValueError(MIN_RECORDS_ERROR.format(value=min_records))
-    rows = tuple(_row(defn, counts, min_records) for defn in ROWS)
-    placed = [r.shares for r in rows if r.shares is not None]
-    if not placed:
-        return ContinuumReport(
-            rows=rows,
-            shares=None,
-            position=None,
-            label="no data",
-            rows_with_data=0,
-            note="No row has enough records in this period to place the practice.",
+def compute_continuum(
+    facts: Iterable[DayFact], *, min_learner_days: int = MIN_LEARNER_DAYS
+) -> ContinuumReport:
+    """Place the practice behind ``facts`` on each row and overall."""
+    if min_learner_days < 1:
+        raise ValueError(MIN_DAYS_ERROR.format(value=min_learner_days))
+    unique = list(dict.fromkeys(facts))
+    rows = tuple(_row(defn, unique, min_learner_days) for defn in ROWS)
+    placed = [r for r in rows if r.defining and r.shares is not None]
+    missing = [r.title for r in rows if r.defining and r.shares is None]
+    if len(placed) < MIN_DEFINING_ROWS:
+        note = (
+            f"Not placed: at least {MIN_DEFINING_ROWS} of the four defining rows (who designs, "
+            f"resources, support, progress) need {min_learner_days} learner-days of evidence; "
+            f"{len(placed)} have."
         )
-    mean = np.mean(np.array(placed, dtype=float), axis=0)
-    overall = _normalise((float(mean[0]), float(mean[1]), float(mean[2])))
+        return ContinuumReport(rows, None, None, NOT_ENOUGH, (), min_learner_days, note)
+    vectors = [r.shares for r in placed if r.shares is not None]
+    mean = [sum(v[k] for v in vectors) / len(vectors) for k in range(4)]
+    total = sum(mean)
+    overall: Shares = (mean[0] / total, mean[1] / total, mean[2] / total, mean[3] / total)
     label = placement_label(overall)
-    missing = [r.title for r in rows if r.shares is None]
+    rests_on = tuple(r.title for r in placed)
     note = (
-        f"Average of {len(placed)} of {len(rows)} rows, each counting equally: "
-        f"{_shares_text(overall)} ({label})."
+        f"Rests on {', '.join(rests_on)}, each counting equally: {shares_text(overall)} ({label})."
     )
     if missing:
-        note += f" Not placed for lack of records: {', '.join(missing)}."
+        note += f" Not enough evidence in: {', '.join(missing)}."
     return ContinuumReport(
-        rows=rows,
-        shares=overall,
-        position=position_of(overall),
-        label=label,
-        rows_with_data=len(placed),
-        note=note,
+        rows, overall, position_of(overall), label, rests_on, min_learner_days, note
     )
 
 
-# --- SVG ----------------------------------------------------------------------
+# --- SVG -----------------------------------------------------------------------------
 
-_LEFT = 170  # width of the row-title column
-_COL = 150  # width of each approach column
-_RIGHT = 290  # width of the numbers column (fits the longest label)
+_LEFT = 150  # width of the row-title column
+_COL = 125  # width of each column
+_RIGHT = 250  # width of the numbers column
 _HEADER = 40
 _BAND = 44
 _PAD = 10
-_COLOURS = ("#e8f0fb", "#eef7ea", "#fbf1e6")  # light column fills
+_FILLS = ("#efefef", "#e8f0fb", "#eef7ea", "#fbf1e6")  # light column fills
+_BARS = ("#8a8a8a", "#3b6fb6", "#4f9a3a", "#c9771e")
 _MARKER = "#1a1a1a"
 
 
@@ -480,11 +513,12 @@ def _f(x: float) -> str:
 
 
 def _row_desc(row: ContinuumRow) -> str:
-    if row.shares is None or row.position is None:
-        return f"{row.title}: no data ({row.total} records)."
+    if row.shares is None:
+        return f"{row.title}: {NOT_ENOUGH} ({_plural(row.learner_days, 'learner-day')})."
+    where = "" if row.position is None else f", position {row.position:.2f} of 2"
     return (
-        f"{row.title}: {row.label}, position {row.position:.2f} of 2 "
-        f"({_shares_text(row.shares)}; {row.total} records)."
+        f"{row.title}: {row.label}{where} ({shares_text(row.shares)}; "
+        f"{_plural(row.learner_days, 'learner-day')})."
     )
 
 
@@ -494,21 +528,25 @@ def render_continuum_svg(
     title: str = "Where practice sits on the continuum",
     id_prefix: str = "continuum",
 ) -> str:
-    """A server-side SVG that mirrors the SPEC table: one band per row, three
-    columns (Differentiation | Individualization | Personalization), a marker
-    at the row's position and the shares beside it, then the overall. No
-    script; ``<title>`` and ``<desc>`` carry the same numbers in words for
-    screen readers; output is deterministic for the same report."""
+    """A server-side SVG that mirrors the SPEC table with a whole-class band
+    before it: one band per row, four columns (Whole class | Differentiation
+    | Individualization | Personalization), a stacked bar of the four
+    shares, a marker at the row's position among the three approaches (in
+    the whole-class column when the row is all whole-class), then the
+    overall. No script; ``<title>`` and ``<desc>`` carry the numbers in
+    words; output is deterministic for the same report."""
     n = len(report.rows) + 1  # + overall
-    width = _LEFT + 3 * _COL + _RIGHT
+    width = _LEFT + 4 * _COL + _RIGHT
     height = _HEADER + n * _BAND + _PAD * 2
     tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
-    overall_desc = (
-        "Overall: no data."
-        if report.shares is None or report.position is None
-        else f"Overall: {report.label}, position {report.position:.2f} of 2 "
-        f"({_shares_text(report.shares)}; {report.rows_with_data} rows placed)."
-    )
+    if report.shares is None:
+        overall_desc = f"Overall: {NOT_ENOUGH}."
+    else:
+        where = "" if report.position is None else f", position {report.position:.2f} of 2"
+        overall_desc = (
+            f"Overall: {report.label}{where} ({shares_text(report.shares)}; "
+            f"rests on {', '.join(report.rests_on)})."
+        )
     desc = " ".join([_row_desc(r) for r in report.rows] + [overall_desc])
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
@@ -519,26 +557,27 @@ def render_continuum_svg(
     ]
     body_top = _HEADER
     body_h = n * _BAND
-    for k, approach in enumerate(APPROACHES):
+    for k, column in enumerate(COLUMNS):
         x = _LEFT + k * _COL
         out.append(
-            f'<rect x="{x}" y="{body_top}" width="{_COL}" height="{body_h}" '
-            f'fill="{_COLOURS[k]}" stroke="#999" stroke-width="0.5"/>'
+            f'<rect class="column" data-column="{column}" x="{x}" y="{body_top}" '
+            f'width="{_COL}" height="{body_h}" fill="{_FILLS[k]}" stroke="#999" '
+            'stroke-width="0.5"/>'
         )
         out.append(
             f'<text x="{_f(x + _COL / 2)}" y="{_HEADER - 14}" text-anchor="middle" '
-            f'font-weight="bold">{escape(APPROACH_TITLES[approach])}</text>'
+            f'font-weight="bold">{escape(COLUMN_TITLES[column])}</text>'
         )
+    numbers_x = _LEFT + 4 * _COL + _PAD
     out.append(
-        f'<text x="{_LEFT + 3 * _COL + _PAD}" y="{_HEADER - 14}" font-weight="bold">'
-        "Shares (D / I / P)</text>"
+        f'<text x="{numbers_x}" y="{_HEADER - 14}" font-weight="bold">Shares (W / D / I / P)</text>'
     )
 
     def band(
         idx: int,
         label: str,
         row_title: str,
-        shares: tuple[float, float, float] | None,
+        shares: Shares | None,
         position: float | None,
         total_text: str,
         bold: bool,
@@ -552,40 +591,39 @@ def render_continuum_svg(
             f'stroke-width="{1.5 if bold else 0.5}"/>'
         )
         out.append(f'<text x="{_PAD}" y="{_f(cy + 4)}"{weight}>{escape(row_title)}</text>')
-        if shares is None or position is None:
+        if shares is None:
             out.append(
-                f'<text x="{_f(_LEFT + 1.5 * _COL)}" y="{_f(cy + 4)}" text-anchor="middle" '
-                f'fill="#555" font-style="italic">no data</text>'
+                f'<text x="{_f(_LEFT + 2 * _COL)}" y="{_f(cy + 4)}" text-anchor="middle" '
+                f'fill="#555" font-style="italic">{NOT_ENOUGH}</text>'
             )
         else:
-            # A thin stacked bar of the shares, then the marker at the position.
-            bar_x = _LEFT + _COL / 2
-            bar_w = 2 * _COL
-            x0 = bar_x
+            x0 = _LEFT + _COL / 2
+            bar_w = 3 * _COL
             for k, s in enumerate(shares):
                 w = s * bar_w
                 if w > 0:
                     out.append(
-                        f'<rect x="{_f(x0)}" y="{_f(cy + 9)}" width="{_f(w)}" height="5" '
-                        f'fill="{("#3b6fb6", "#4f9a3a", "#c9771e")[k]}"/>'
+                        f'<rect class="share" data-column="{COLUMNS[k]}" x="{_f(x0)}" '
+                        f'y="{_f(cy + 9)}" width="{_f(w)}" height="5" fill="{_BARS[k]}"/>'
                     )
                 x0 += w
-            mx = _LEFT + _COL / 2 + position * _COL
+            line_x0 = _LEFT + 1.5 * _COL
             out.append(
-                f'<line x1="{_f(_LEFT + _COL / 2)}" y1="{_f(cy)}" x2="{_f(_LEFT + 2.5 * _COL)}" '
+                f'<line x1="{_f(line_x0)}" y1="{_f(cy)}" x2="{_f(_LEFT + 3.5 * _COL)}" '
                 f'y2="{_f(cy)}" stroke="#777" stroke-width="1"/>'
             )
+            mx = _LEFT + _COL / 2 if position is None else line_x0 + position * _COL
             r = 8 if bold else 6
             out.append(
                 f'<circle cx="{_f(mx)}" cy="{_f(cy)}" r="{r}" fill="{_MARKER}">'
                 f"<title>{escape(label)}</title></circle>"
             )
             out.append(
-                f'<text x="{_LEFT + 3 * _COL + _PAD}" y="{_f(cy - 2)}"{weight}>'
+                f'<text x="{numbers_x}" y="{_f(cy - 2)}"{weight}>'
                 f"{' / '.join(_percent(s) for s in shares)}</text>"
             )
         out.append(
-            f'<text x="{_LEFT + 3 * _COL + _PAD}" y="{_f(cy + 13)}" fill="#555" '
+            f'<text x="{numbers_x}" y="{_f(cy + 13)}" fill="#555" '
             f'font-size="11">{escape(total_text)}</text>'
         )
         out.append("</g>")
@@ -597,7 +635,7 @@ def render_continuum_svg(
             row.title,
             row.shares,
             row.position,
-            f"{row.total} record{'s' if row.total != 1 else ''}",
+            _plural(row.learner_days, "learner-day"),
             False,
         )
     band(

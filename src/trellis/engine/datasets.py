@@ -10,10 +10,18 @@ What is dropped, and counted in ``ResponseLog.dropped``:
 * DKT three-line files: nothing. Blank lines at the very end of the file are
   ignored (they hold no response).
 * ASSISTments CSV: rows whose ``skill_name`` is empty (responses that were
-  never tagged with a skill).
+  never tagged with a skill). The rows of one answer (same ``user_id`` and
+  ``order_id``, one per skill of the problem) become one answer with
+  several skills.
 * DataShop step exports: steps whose KC column is empty. A step tagged with
-  several KCs joined by ``~~`` becomes one response per KC, all sharing the
-  step's order, time and correctness (the usual DataShop/BKT convention).
+  several KCs joined by ``~~`` is one answer with several skills.
+* ``answers`` CSV (``learner,item,skills,correct[,time]``): nothing; a
+  malformed row is an error.
+
+The DKT format cannot say that two of its entries are one answer: a problem
+tagged with several skills appears once per skill, in separate skill blocks,
+so a model reading it sees that answer several times (and the block order
+hides the real time order across skills). Use it for per-skill models only.
 """
 
 from __future__ import annotations
@@ -42,8 +50,11 @@ __all__ = [
     "WRONG_FIELD_COUNT",
     "read",
     "read_assistments",
+    "read_answers",
     "read_datashop",
     "read_dkt",
+    "ANSWER_DISAGREES",
+    "BAD_TIME",
 ]
 
 # Message templates (``str.format`` fields). Tests reuse them.
@@ -58,7 +69,17 @@ MISSING_COLUMN = "{path}:{line}: expected a header with the column {column!r}"
 WRONG_FIELD_COUNT = "{path}:{line}: expected {expected} fields as in the header, got {got}"
 BAD_FIELD = "{path}:{line}: expected {what} in column {column!r}, got {got!r}"
 
-FORMATS = ("dkt", "assistments", "datashop")
+ANSWER_DISAGREES = (
+    "{path}:{line}: expected the same {column!r} as line {first_line} (one answer: same "
+    "user_id and order_id), got {got!r}"
+)
+BAD_TIME = (
+    "{path}:{line}: expected an ISO 8601 date-time (2024-09-01T08:30:00) or seconds since "
+    "1970 in column 'time', got {got!r}"
+)
+
+FORMATS = ("dkt", "assistments", "datashop", "answers")
+SKILLS_SEPARATOR = "_"
 
 KC_SEPARATOR = "~~"
 
@@ -74,6 +95,51 @@ def _codes(values: Sequence[str]) -> tuple[NDArray[np.int64], tuple[str, ...]]:
         (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
     )
     return codes, tuple(index)
+
+
+def _answers_log(
+    users: list[str],
+    skill_lists: list[list[str]],
+    correct: list[int],
+    order: NDArray[np.int64],
+    items: list[str] | None,
+    times: NDArray[np.float64] | None,
+    dropped: int,
+) -> ResponseLog:
+    """A multi-skill log from one list of skill ids per answer (dense codes
+    in order of first appearance; an empty item id means unknown: -1)."""
+    learner, learner_ids = _codes(users)
+    index: dict[str, int] = {}
+    ptr = [0]
+    idx: list[int] = []
+    for ks in skill_lists:
+        seen: set[int] = set()
+        for k in ks:
+            c = index.setdefault(k, len(index))
+            if c not in seen:
+                seen.add(c)
+                idx.append(c)
+        ptr.append(len(idx))
+    item: NDArray[np.int64] | None = None
+    item_ids: tuple[str, ...] = ()
+    if items is not None:
+        known = [v for v in items if v]
+        _, item_ids = _codes(known)
+        code = {v: i for i, v in enumerate(item_ids)}
+        item = np.fromiter((code.get(v, -1) for v in items), dtype=np.int64, count=len(items))
+    return ResponseLog.multi(
+        learner=learner,
+        skill_ptr=np.asarray(ptr, dtype=np.int64),
+        skill_idx=np.asarray(idx, dtype=np.int64),
+        correct=np.asarray(correct, dtype=np.int8),
+        order=order,
+        item=item,
+        time=times,
+        learner_ids=learner_ids,
+        skill_ids=tuple(index),
+        item_ids=item_ids,
+        dropped=dropped,
+    )
 
 
 # --------------------------------------------------------------------- DKT
@@ -202,16 +268,20 @@ def read_assistments(path: str | Path) -> ResponseLog:
     Required columns: ``user_id``, ``order_id`` (the time order), ``skill_name``
     and ``correct`` (0/1). ``problem_id`` fills ``item`` when present. A
     leading unnamed index column is ignored. Rows with an empty
-    ``skill_name`` are dropped and counted in ``dropped``; rows for a
-    problem tagged with several skills appear once per skill in the
-    original export and are kept as they are.
+    ``skill_name`` are dropped and counted in ``dropped``. A problem tagged
+    with several skills appears once per skill in the original export: the
+    rows of one answer (same ``user_id`` and ``order_id``) become one answer
+    with all their skills, in file order; they must agree on ``correct``
+    (and ``problem_id``), else :data:`ANSWER_DISAGREES`.
     """
     p = Path(path)
     users: list[str] = []
-    skills: list[str] = []
+    skills: list[list[str]] = []
     items: list[str] = []
     correct: list[int] = []
     order: list[int] = []
+    first_line: list[int] = []
+    answer_of: dict[tuple[str, int], int] = {}
     dropped = 0
     with p.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
@@ -245,28 +315,39 @@ def read_assistments(path: str | Path) -> ResponseLog:
                         path=p, line=line, what="a learner id", column="user_id", got=row[i_user]
                     )
                 )
+            o = _int_field(p, line, "order_id", row[i_order])
+            c = _binary_field(p, line, "correct", row[i_correct])
+            it = row[i_item].strip() if i_item is not None else ""
+            a = answer_of.get((user, o))
+            if a is not None:
+                for column, was, got in (("correct", correct[a], c), ("problem_id", items[a], it)):
+                    if was != got:
+                        raise DatasetError(
+                            ANSWER_DISAGREES.format(
+                                path=p,
+                                line=line,
+                                column=column,
+                                first_line=first_line[a],
+                                got=row[idx[column]],
+                            )
+                        )
+                skills[a].append(skill)
+                continue
+            answer_of[(user, o)] = len(users)
+            first_line.append(line)
             users.append(user)
-            skills.append(skill)
-            order.append(_int_field(p, line, "order_id", row[i_order]))
-            correct.append(_binary_field(p, line, "correct", row[i_correct]))
-            if i_item is not None:
-                items.append(row[i_item].strip())
-    learner, learner_ids = _codes(users)
-    skill_codes, skill_ids = _codes(skills)
-    item: NDArray[np.int64] | None = None
-    item_ids: tuple[str, ...] = ()
-    if i_item is not None:
-        item, item_ids = _codes(items)
-    return ResponseLog(
-        learner=learner,
-        skill=skill_codes,
-        correct=np.asarray(correct, dtype=np.int8),
-        order=np.asarray(order, dtype=np.int64),
-        item=item,
-        learner_ids=learner_ids,
-        skill_ids=skill_ids,
-        item_ids=item_ids,
-        dropped=dropped,
+            skills.append([skill])
+            order.append(o)
+            correct.append(c)
+            items.append(it)
+    return _answers_log(
+        users,
+        skills,
+        correct,
+        np.asarray(order, dtype=np.int64),
+        items if i_item is not None else None,
+        None,
+        dropped,
     )
 
 
@@ -300,12 +381,13 @@ def read_datashop(path: str | Path) -> ResponseLog:
     ``First Transaction Time`` (else ``Step Start Time``) fills ``time`` in
     seconds since 1970 (UTC assumed; NaN when empty). ``order`` sorts by that
     time, ties broken by file position; if any kept row lacks a time, ``order``
-    is simply the file position (DataShop's export order). Steps with an empty KC are dropped and counted in ``dropped``; a
-    step with several KCs joined by ``~~`` becomes one response per KC.
+    is simply the file position (DataShop's export order). Steps with an
+    empty KC are dropped and counted in ``dropped``; a step with several KCs
+    joined by ``~~`` is one answer with all of them (in file order).
     """
     p = Path(path)
     users: list[str] = []
-    skills: list[str] = []
+    skills: list[list[str]] = []
     items: list[str] = []
     correct: list[int] = []
     order: list[int] = []
@@ -369,44 +451,131 @@ def read_datashop(path: str | Path) -> ResponseLog:
             item = ""
             if i_prob is not None and i_step is not None:
                 item = row[i_prob].strip() + "|" + row[i_step].strip()
-            for k in kcs:
-                users.append(user)
-                skills.append(k)
-                correct.append(c)
-                order.append(line)
-                times.append(t)
-                items.append(item)
+            users.append(user)
+            skills.append(kcs)
+            correct.append(c)
+            order.append(line)
+            times.append(t)
+            items.append(item)
     time_arr = np.asarray(times, dtype=np.float64)
     order_arr = np.asarray(order, dtype=np.int64)
     if len(time_arr) and not np.isnan(time_arr).any():
-        # Time order, ties (and the KCs of one step) kept in file order.
+        # Time order, ties kept in file order.
         rank = np.lexsort((order_arr, time_arr))
         order_arr = np.empty_like(order_arr)
         order_arr[rank] = np.arange(len(rank), dtype=np.int64)
-    learner, learner_ids = _codes(users)
-    skill_codes, skill_ids = _codes(skills)
-    item_arr: NDArray[np.int64] | None = None
-    item_ids: tuple[str, ...] = ()
-    if i_prob is not None and i_step is not None:
-        item_arr, item_ids = _codes(items)
-    return ResponseLog(
-        learner=learner,
-        skill=skill_codes,
-        correct=np.asarray(correct, dtype=np.int8),
-        order=order_arr,
-        item=item_arr,
-        time=time_arr if i_time is not None else None,
-        learner_ids=learner_ids,
-        skill_ids=skill_ids,
-        item_ids=item_ids,
-        dropped=dropped,
+    return _answers_log(
+        users,
+        skills,
+        correct,
+        order_arr,
+        items if i_prob is not None and i_step is not None else None,
+        time_arr if i_time is not None else None,
+        dropped,
     )
+
+
+# ---------------------------------------------------------------- answers
+def _answer_time(p: Path, line: int, value: str) -> float:
+    v = value.strip()
+    try:
+        t = float(v)
+    except ValueError:
+        try:
+            t = _iso(v)
+        except ValueError:
+            t = math.nan
+    if not math.isfinite(t):
+        raise DatasetError(BAD_TIME.format(path=p, line=line, got=value))
+    return t
+
+
+def _iso(v: str) -> float:
+    if not v:
+        raise ValueError("empty")
+    dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+def read_answers(path: str | Path) -> ResponseLog:
+    """Read the Trellis ``answers`` CSV: one row per answer.
+
+    Header with the columns ``learner``, ``item``, ``skills`` (one or more
+    skill ids joined by ``_``, e.g. ``2_37_48``) and ``correct`` (0/1), and
+    optionally ``time`` (ISO 8601, e.g. ``2024-09-01T08:30:00``, UTC when no
+    offset is given, or seconds since 1970). With ``time`` the rows are
+    ordered by it (ties in file order); without it, file order is time
+    order. An empty ``item`` means unknown. Errors: :data:`MISSING_COLUMN`,
+    :data:`WRONG_FIELD_COUNT`, :data:`BAD_FIELD` (empty learner, empty skill
+    id, correct not 0/1), :data:`BAD_TIME`.
+    """
+    p = Path(path)
+    users: list[str] = []
+    skills: list[list[str]] = []
+    items: list[str] = []
+    correct: list[int] = []
+    times: list[float] = []
+    with p.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DatasetError(
+                TRUNCATED.format(path=p, line=1, what="a header line with column names")
+            )
+        idx = _header_index(p, header, ("learner", "item", "skills", "correct"))
+        i_user, i_item, i_sk, i_c = idx["learner"], idx["item"], idx["skills"], idx["correct"]
+        i_time = idx.get("time")
+        width = len(header)
+        for row in reader:
+            line = reader.line_num
+            if not row:
+                continue
+            if len(row) != width:
+                raise DatasetError(
+                    WRONG_FIELD_COUNT.format(path=p, line=line, expected=width, got=len(row))
+                )
+            user = row[i_user].strip()
+            if not user:
+                raise DatasetError(
+                    BAD_FIELD.format(
+                        path=p, line=line, what="a learner id", column="learner", got=row[i_user]
+                    )
+                )
+            ks = [k.strip() for k in row[i_sk].split(SKILLS_SEPARATOR)]
+            if not all(ks):
+                raise DatasetError(
+                    BAD_FIELD.format(
+                        path=p,
+                        line=line,
+                        what="one or more skill ids joined by '_'",
+                        column="skills",
+                        got=row[i_sk],
+                    )
+                )
+            users.append(user)
+            skills.append(ks)
+            items.append(row[i_item].strip())
+            correct.append(_binary_field(p, line, "correct", row[i_c]))
+            if i_time is not None:
+                times.append(_answer_time(p, line, row[i_time]))
+    n = len(users)
+    order = np.arange(n, dtype=np.int64)
+    time_arr: NDArray[np.float64] | None = None
+    if i_time is not None:
+        time_arr = np.asarray(times, dtype=np.float64)
+        rank = np.lexsort((np.arange(n), time_arr))
+        order[rank] = np.arange(n, dtype=np.int64)
+    return _answers_log(users, skills, correct, order, items, time_arr, 0)
 
 
 _READERS: dict[str, Callable[[str | Path], ResponseLog]] = {
     "dkt": read_dkt,
     "assistments": read_assistments,
     "datashop": read_datashop,
+    "answers": read_answers,
 }
 
 

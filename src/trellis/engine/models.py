@@ -1,8 +1,9 @@
 """The registry of mastery models, by name.
 
 ``"bkt"`` is Bayesian Knowledge Tracing, ``"best"`` is the strongest model
-(currently :class:`~trellis.engine.history_net.HistoryNet`); every model is
-also registered under its own ``name``. ``load_model(d)`` rebuilds any saved
+(currently :class:`~trellis.engine.answer_logit.AnswerLogit`); every model is
+also registered under its own ``name``. ``CANDIDATES`` are the names a
+school's model selection should fit and compare. ``load_model(d)`` rebuilds any saved
 model from its ``to_dict()``.
 """
 
@@ -11,20 +12,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from trellis.engine.answer_logit import AnswerLogit
 from trellis.engine.base import MasteryModel, ModelFormatError, load_json
 from trellis.engine.bkt import BKT, BKTForget
-from trellis.engine.history import HistoryLogit
-from trellis.engine.history_net import HistoryNet
 
-BEST = HistoryNet
+BEST = AnswerLogit
 
 MODELS: dict[str, Any] = {
     "bkt": BKT,
     "best": BEST,
     BKTForget.name: BKTForget,
-    HistoryLogit.name: HistoryLogit,
-    HistoryNet.name: HistoryNet,
+    AnswerLogit.name: AnswerLogit,
 }
+
+CANDIDATES: tuple[str, ...] = (BKT.name, BKTForget.name, AnswerLogit.name)
 
 
 def get_model(name: str) -> Any:

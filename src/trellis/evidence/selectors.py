@@ -3,7 +3,9 @@ ready to learn, recent evidence, a class's heat map, assessments to take."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
@@ -262,3 +264,119 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
 
 def probability_to_level(probability: float, attempts: int) -> str:
     return mastery.level_for(probability, attempts)
+
+
+def learner_model_state(learner_id: int) -> dict:
+    """The learner's state under a per-learner mastery model (``{}`` if none)."""
+    from trellis.evidence.models import LearnerModelState
+
+    found = (
+        LearnerModelState.objects.filter(learner_id=learner_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    return found or {}
+
+
+# --- The model card ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateScore:
+    name: str
+    label: str
+    auc: float | None
+    log_loss: float
+    fit_seconds: float
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    low: float
+    high: float
+    n: int
+    predicted: float
+    observed: float
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """What a school admin is told about the school's mastery model."""
+
+    school_id: int
+    model: str
+    label: str
+    fitted: bool
+    fitted_at: object  # datetime | None
+    n_answers: int
+    n_learners: int
+    n_test_answers: int
+    holdout_share: float
+    candidates: list[CandidateScore]
+    calibration: list[CalibrationBin]
+    meaning: str
+    selection_note: str
+
+
+def model_card(school) -> ModelCard:
+    """The school's model card: the model in use (the latest fit, or the
+    default parameters), its fit, each candidate's held-out scores, the
+    calibration table and what "mastery" means for it."""
+    from trellis.evidence.models import MasteryModel
+
+    row = MasteryModel.objects.filter(school=school).order_by("-fitted_at", "-pk").first()
+    selection = row.selection if row is not None else {}
+    name = row.name if row is not None else mastery.MODEL_NAME
+    fitted = row is not None and row.n_responses >= mastery.MIN_RESPONSES_TO_FIT
+    if not fitted:
+        note = mastery.NOTE_DEFAULTS
+    elif selection.get("skipped") == "not_asked":
+        note = mastery.NOTE_NOT_ASKED
+    elif not selection.get("candidates"):
+        note = mastery.NOTE_NO_SELECTION
+    else:
+        note = mastery.NOTE_SELECTED
+    return ModelCard(
+        school_id=school.pk,
+        model=name,
+        label=mastery.model_label(name),
+        fitted=fitted,
+        fitted_at=row.fitted_at if row is not None else None,
+        n_answers=row.n_responses if row is not None else 0,
+        n_learners=row.n_learners if row is not None else 0,
+        n_test_answers=int(selection.get("n_test_rows", 0)),
+        holdout_share=float(selection.get("holdout_share", mastery.HOLDOUT_SHARE)),
+        candidates=[
+            CandidateScore(
+                name=c["name"],
+                label=mastery.model_label(c["name"]),
+                auc=c["auc"],
+                log_loss=c["log_loss"],
+                fit_seconds=c["fit_seconds"],
+                chosen=c["name"] == name,
+            )
+            for c in selection.get("candidates", [])
+        ],
+        calibration=[CalibrationBin(**b) for b in selection.get("calibration", [])],
+        meaning=mastery.model_meaning(name),
+        selection_note=str(note),
+    )
+
+
+# --- For the continuum report ------------------------------------------------
+
+
+def class_assessments_opened(
+    class_ids: Iterable[int], lo: datetime, hi: datetime
+) -> QuerySet[Assessment]:
+    """Assessments of the classes opening in [lo, hi), with the competencies
+    they draw on loaded (``draw_competencies`` and the items')."""
+    return (
+        Assessment.objects.filter(
+            school_class_id__in=list(class_ids), opens_at__gte=lo, opens_at__lt=hi
+        )
+        .select_related("school_class", "created_by")
+        .prefetch_related("draw_competencies", "items__competencies", "assignments")
+        .order_by("opens_at", "pk")
+    )

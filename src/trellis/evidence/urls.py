@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trellis.evidence.views import assessments, mastery, practice
+from trellis.evidence.views import assessments, mastery, model_card, practice, refit
 
 urlpatterns = [
     path("competencies/", mastery.my_competencies, name="my-competencies"),
@@ -10,6 +10,7 @@ urlpatterns = [
         name="learner-competencies",
     ),
     path("classes/<int:class_id>/mastery/", mastery.class_heatmap, name="class-heatmap"),
+    path("mastery/refit/", refit.refit, name="mastery-refit"),
     path("assessments/", assessments.assessment_list, name="assessment-list"),
     path(
         "classes/<int:class_id>/assessments/new/",
@@ -39,4 +40,9 @@ urlpatterns = [
         name="response-self-rate",
     ),
     path("practice/<int:competency_id>/", practice.practice, name="practice"),
+    path(
+        "schools/<int:school_id>/mastery-model/",
+        model_card.mastery_model_card,
+        name="mastery-model-card",
+    ),
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trellis.family import selectors
-from trellis.family.models import DigestPreference
+from trellis.family.models import DigestPreference, DigestSent
 from trellis.people import roles
 from trellis.people.models import User
 from trellis.personalization.models import Reflection
@@ -102,9 +102,25 @@ def guardians_to_send() -> list[User]:
     )
 
 
+def week_of(moment: dt.datetime) -> dt.date:
+    """The Monday (in the site's time zone) of the week ``moment`` falls in."""
+    day = timezone.localdate(moment)
+    return day - dt.timedelta(days=day.weekday())
+
+
 @transaction.atomic
 def digest_send(*, guardian: User, now: dt.datetime | None = None) -> bool:
+    """Send this week's digest to ``guardian`` unless it was already sent;
+    returns whether it was sent now. The (guardian, week) row is inserted
+    first, so a second worker trying the same week waits on the unique key
+    and then finds it taken; if sending fails the row is rolled back and a
+    retry may send it."""
     now = now or timezone.now()
+    _sent, created = DigestSent.objects.get_or_create(
+        guardian=guardian, week=week_of(now), defaults={"sent_at": now}
+    )
+    if not created:
+        return False
     subject, text, html = digest_render(guardian, now=now)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [guardian.email])
     message.attach_alternative(html, "text/html")
@@ -116,5 +132,5 @@ def digest_send(*, guardian: User, now: dt.datetime | None = None) -> bool:
 
 
 def digests_send(*, now: dt.datetime | None = None) -> int:
-    """Send every due digest; returns how many were sent."""
+    """Send every due digest not yet sent this week; returns how many were sent."""
     return sum(digest_send(guardian=g, now=now) for g in guardians_to_send())

@@ -19,3 +19,25 @@ class DigestPreference(models.Model):
     def __str__(self) -> str:
         state = "on" if self.weekly_digest else "off"
         return f"weekly digest {state} for {self.guardian}"
+
+
+class DigestSent(models.Model):
+    """One guardian's digest for one week (the week's Monday): the unique row
+    that makes sending idempotent, even when two workers try at once."""
+
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests_sent"
+    )
+    week = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian", "week"], name="one_digest_per_guardian_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"digest for {self.guardian} in the week of {self.week}"

@@ -26,7 +26,7 @@ from trellis.engine import monitoring as m
 from trellis.evidence import mastery
 from trellis.evidence.models import Response
 from trellis.evidence.models import assessment as a
-from trellis.evidence.services.mastery import _item_competencies, effective_outcomes
+from trellis.evidence.services.mastery import effective_outcomes, observations_of
 from trellis.individualization import constants as c
 from trellis.individualization.models import SpecificObjective
 
@@ -54,7 +54,11 @@ def _competency_ids(objective: SpecificObjective) -> set[int]:
 def _probability_points(objective: SpecificObjective) -> list[m.DataPoint]:
     wanted = _competency_ids(objective)
     learner_id = objective.plan.learner_id
-    qs = Response.objects.filter(learner_id=learner_id, item__competencies__in=wanted).distinct()
+    model = mastery.model_for_school(objective.plan.school_id)
+    qs = Response.objects.filter(learner_id=learner_id)
+    if not model.per_learner:
+        # BKT's competencies are independent: their own evidence is enough.
+        qs = qs.filter(item__competencies__in=wanted).distinct()
     outcomes = effective_outcomes(qs)
     # ``order`` in an outcome indexes the same time-ordered list of responses.
     times = list(
@@ -62,19 +66,16 @@ def _probability_points(objective: SpecificObjective) -> list[m.DataPoint]:
         .order_by("recorded_at", "pk")
         .values_list("recorded_at", flat=True)
     )
-    by_item = _item_competencies(o[1] for o in outcomes)
-    model = mastery.model_for_school(objective.plan.school_id)
-    states: dict[int, dict] = {}
+    tracker = mastery.Tracker(model)
     probs: dict[int, float] = {}
     per_day: dict = {}
-    for _, item_id, correct, order in outcomes:
-        for cid in by_item[item_id]:
-            if cid in wanted:
-                estimate = mastery.update(model, states.get(cid, {}), str(cid), correct)
-                states[cid] = estimate.state
-                probs[cid] = estimate.probability
+    for o in observations_of(outcomes):
+        tracker.feed(o.skills, o.correct, o.item_id)
+        for cid in wanted:
+            if str(cid) in o.skills or cid in probs:
+                probs[cid] = tracker.estimate(str(cid)).probability
         if probs:
-            per_day[timezone.localdate(times[order])] = sum(probs.values()) / len(probs)
+            per_day[timezone.localdate(times[o.order])] = sum(probs.values()) / len(probs)
     return [m.DataPoint(day, round(value, 3)) for day, value in sorted(per_day.items())]
 
 

@@ -4,6 +4,7 @@ active accommodations, and the pacing board of a class."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,11 +15,15 @@ from trellis.individualization import constants as c
 from trellis.individualization.models import (
     ACTIVE,
     IndividualPlan,
+    IndividualPlanVersion,
     LearnerPace,
     Module,
+    ModulePass,
     ModuleSequence,
     PlanReadLog,
+    SpecificObjective,
     SummativeReport,
+    SupportSession,
 )
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
@@ -245,3 +250,92 @@ def paces_of_learner(learner: User) -> QuerySet[LearnerPace]:
         )
         .order_by("school_class__name", "pk")
     )
+
+
+# --- For the continuum report ------------------------------------------------
+
+
+def plan_versions_saved(
+    learner_ids: Iterable[int], lo: datetime, hi: datetime
+) -> QuerySet[IndividualPlanVersion]:
+    """Versions of the learners' plans saved in [lo, hi) (history of plans)."""
+    return (
+        IndividualPlanVersion.objects.filter(
+            plan__learner_id__in=list(learner_ids), at__gte=lo, at__lt=hi
+        )
+        .select_related("plan__learner", "changed_by")
+        .order_by("at", "pk")
+    )
+
+
+def paces_entered(
+    class_ids: Iterable[int], learner_ids: Iterable[int], lo: datetime, hi: datetime
+) -> QuerySet[LearnerPace]:
+    """Placements of the learners on a module sequence in [lo, hi)."""
+    return (
+        LearnerPace.objects.filter(
+            school_class_id__in=list(class_ids),
+            learner_id__in=list(learner_ids),
+            entered_at__gte=lo,
+            entered_at__lt=hi,
+        )
+        .select_related("learner", "sequence__created_by", "school_class")
+        .order_by("entered_at", "pk")
+    )
+
+
+def objectives_set(learner_ids: Iterable[int], lo: date, hi: date) -> QuerySet[SpecificObjective]:
+    """Specific objectives of the learners' plans with a baseline in [lo, hi)."""
+    return (
+        SpecificObjective.objects.filter(
+            plan__learner_id__in=list(learner_ids), baseline_date__gte=lo, baseline_date__lt=hi
+        )
+        .select_related("plan__learner", "plan__responsible")
+        .order_by("baseline_date", "pk")
+    )
+
+
+def sessions_logged(learner_ids: Iterable[int], lo: date, hi: date) -> QuerySet[SupportSession]:
+    """One-on-one support sessions with the learners on a day in [lo, hi)."""
+    return (
+        SupportSession.objects.filter(
+            support__plan__learner_id__in=list(learner_ids), on__gte=lo, on__lt=hi
+        )
+        .select_related("support__plan__learner", "logged_by")
+        .order_by("on", "pk")
+    )
+
+
+def module_passes_made(
+    class_ids: Iterable[int], learner_ids: Iterable[int], lo: datetime, hi: datetime
+) -> QuerySet[ModulePass]:
+    """Modules the learners passed in [lo, hi), in the classes' sequences."""
+    return (
+        ModulePass.objects.filter(
+            pace__school_class_id__in=list(class_ids),
+            pace__learner_id__in=list(learner_ids),
+            passed_at__gte=lo,
+            passed_at__lt=hi,
+        )
+        .select_related("pace__learner", "pace__school_class", "module")
+        .order_by("passed_at", "pk")
+    )
+
+
+def individual_competencies(learner_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each learner, the competencies of their plans' specific objectives
+    and of the modules of the sequences they are placed on (what an OF
+    check would confirm for them alone)."""
+    ids = list(learner_ids)
+    out: dict[int, set[int]] = {}
+    for learner_id, comp_id in SpecificObjective.objects.filter(
+        plan__learner_id__in=ids, plan__status=ACTIVE
+    ).values_list("plan__learner_id", "competencies"):
+        if comp_id is not None:
+            out.setdefault(learner_id, set()).add(comp_id)
+    for learner_id, comp_id in LearnerPace.objects.filter(learner_id__in=ids).values_list(
+        "learner_id", "sequence__modules__competencies"
+    ):
+        if comp_id is not None:
+            out.setdefault(learner_id, set()).add(comp_id)
+    return out

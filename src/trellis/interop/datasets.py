@@ -1,4 +1,5 @@
-"""Loading a public response log (DKT, ASSISTments, DataShop) into a class,
+"""Loading a public response log (DKT, ASSISTments, DataShop, Trellis
+``answers``) into a class,
 so a school or a researcher can watch Trellis run on real learners' data.
 
 The file is read by :func:`trellis.engine.datasets.read`. Each skill becomes
@@ -149,7 +150,9 @@ def dataset_import(
     """Load the file into the class, all or nothing. ``max_learners`` keeps
     the first N learners of the file (for a quick look at a large one)."""
     path = Path(path)
-    log = datasets.read(path, format)
+    # One hidden item per skill below: an answer with several skills is
+    # recorded once per skill (the reader keeps it as one answer).
+    log = datasets.read(path, format).expand()[0]
     if max_learners is not None:
         if max_learners < 1:
             raise ValueError(BAD_LIMIT)

@@ -173,9 +173,12 @@ class XapiOutbox(models.Model):
     by ``trellis send-xapi`` (so a learner's page never waits on it)."""
 
     PENDING = "pending"
+    #: Claimed by a sender, which is posting it with no lock held; the claim
+    #: lapses at ``next_try_at`` (a sender that died leaves it to the next one).
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
-    STATUSES = [(PENDING, "Pending"), (SENT, "Sent"), (FAILED, "Failed")]
+    STATUSES = [(PENDING, "Pending"), (SENDING, "Sending"), (SENT, "Sent"), (FAILED, "Failed")]
 
     statement_id = models.UUIDField(unique=True)
     data = models.JSONField()

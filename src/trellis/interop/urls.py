@@ -8,6 +8,7 @@ urlpatterns = [
     path("interop/oneroster/", views.oneroster_import, name="oneroster-import"),
     path("interop/oneroster/confirm/", views.oneroster_confirm, name="oneroster-confirm"),
     path("interop/oneroster/export/", views.oneroster_export, name="oneroster-export"),
+    path("interop/datasets/", views.dataset_import, name="dataset-import"),
     path("xapi/statements", xapi_views.statements, name="xapi-statements"),
     path("interop/activity/", xapi_pages.activity_overview, name="xapi-activity-overview"),
     path(

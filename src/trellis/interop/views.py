@@ -15,9 +15,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trellis.interop.forms import RosterUploadForm
+from trellis.interop import tasks
+from trellis.interop.forms import DatasetUploadForm, RosterUploadForm
 from trellis.interop.oneroster import RosterRefused, export_roster, import_roster, report_rows
-from trellis.people.access import FORBIDDEN
+from trellis.jobs import runner
+from trellis.jobs.views import POLL_SECONDS
+from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible
 
 SESSION_KEY = "oneroster_upload"
 UPLOAD_EXPIRED = "That upload is no longer waiting to be imported; upload the file again."
@@ -88,14 +91,18 @@ def oneroster_confirm(request: HttpRequest) -> HttpResponse:
             request, TEMPLATE, {"form": RosterUploadForm(), "error": UPLOAD_EXPIRED}, status=409
         )
     filename = waiting.get("filename", "")
-    try:
-        plan = import_roster(str(path), user=request.user, filename=filename)
-    except RosterRefused as refused:  # the roster changed since the dry run
-        return _report(request, problems=refused.problems, filename=filename, status=422)
-    finally:
-        request.session.pop(SESSION_KEY, None)
-        path.unlink(missing_ok=True)
-    return _report(request, plan=plan, filename=filename, applied=True)
+    request.session.pop(SESSION_KEY, None)
+    # The import runs as a background task (in-process without a broker); the
+    # page shows its progress, polled, and then its report.
+    run = runner.start(
+        tasks.import_oneroster,
+        label=tasks.ROSTER_LABEL.format(name=filename),
+        started_by=request.user,
+        args=(str(path), request.user.pk, filename),
+    )
+    return render(
+        request, TEMPLATE, {"form": RosterUploadForm(), "run": run, "poll_seconds": POLL_SECONDS}
+    )
 
 
 @login_required
@@ -107,3 +114,54 @@ def oneroster_export(request: HttpRequest) -> FileResponse:
     handle = path.open("rb")
     path.unlink()  # the open handle keeps the data until the response is sent (POSIX)
     return FileResponse(handle, as_attachment=True, filename="oneroster-export.zip")
+
+
+DATASET_TEMPLATE = "interop/dataset_import.html"
+
+
+def _dataset_classes(user):
+    from trellis.people import roles
+    from trellis.people.models import SchoolClass
+    from trellis.people.rules import is_operator
+
+    classes = SchoolClass.objects.select_related("school").order_by("school__name", "name")
+    if is_operator(user):
+        return classes
+    return classes.filter(
+        school__memberships__user=user,
+        school__memberships__role=roles.ADMIN,
+        school__memberships__active=True,
+    ).distinct()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dataset_import(request: HttpRequest) -> HttpResponse:
+    """Load a public response log into a class, as a background task whose
+    progress the page shows (for school admins and operators)."""
+    classes = _dataset_classes(request.user)
+    if not classes.exists():
+        raise NotVisible(NOT_FOUND)
+    if request.method == "GET":
+        return render(request, DATASET_TEMPLATE, {"form": DatasetUploadForm(classes=classes)})
+    form = DatasetUploadForm(request.POST, request.FILES, classes=classes)
+    if not form.is_valid():
+        return render(request, DATASET_TEMPLATE, {"form": form}, status=400)
+    upload = form.cleaned_data["file"]
+    school_class = form.cleaned_data["school_class"]
+    folder = Path(settings.MEDIA_ROOT) / "dataset-uploads" / secrets.token_hex(16)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(upload.name).name
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    run = runner.start(
+        tasks.import_dataset,
+        label=tasks.DATASET_LABEL.format(name=path.name, school_class=school_class.name),
+        started_by=request.user,
+        school=school_class.school,
+        args=(str(path), form.cleaned_data["format"], school_class.pk),
+        kwargs={"max_learners": form.cleaned_data["max_learners"], "remove": True},
+    )
+    context = {"form": DatasetUploadForm(classes=classes), "run": run, "poll_seconds": POLL_SECONDS}
+    return render(request, DATASET_TEMPLATE, context)

@@ -7,6 +7,8 @@ list endpoints filter through here, detail views through ``access``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 
 from trellis.people import roles
@@ -155,3 +157,53 @@ def school_counts(school: School) -> dict[str, int]:
         "classes": SchoolClass.objects.filter(school=school, active=True).count(),
         "enrollments": Enrollment.objects.filter(school_class__school=school, active=True).count(),
     }
+
+
+# --- For the continuum report ------------------------------------------------
+
+
+def active_learners_by_class(class_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The learners actively enrolled in each class."""
+    out: dict[int, set[int]] = {}
+    for class_id, learner_id in Enrollment.objects.filter(
+        school_class_id__in=list(class_ids), active=True
+    ).values_list("school_class_id", "learner_id"):
+        out.setdefault(class_id, set()).add(learner_id)
+    return out
+
+
+def teacher_learner_pairs(learner_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(teacher, learner) for every class that teacher teaches the learner in."""
+    return set(
+        TeachingAssignment.objects.filter(
+            school_class__enrollments__learner_id__in=list(learner_ids)
+        ).values_list("teacher_id", "school_class__enrollments__learner_id")
+    )
+
+
+def names_of(user_ids: Iterable[int]) -> dict[int, str]:
+    """How each person is shown, by id."""
+    return {u.pk: str(u) for u in User.objects.filter(pk__in=list(user_ids))}
+
+
+def learner_school(learner: User) -> School | None:
+    """The school where the person is a learner (the first, if several)."""
+    membership = (
+        Membership.objects.filter(user=learner, role=roles.LEARNER)
+        .select_related("school")
+        .order_by("pk")
+        .first()
+    )
+    return membership.school if membership else None
+
+
+def school_class_ids(school: School) -> list[int]:
+    return list(SchoolClass.objects.filter(school=school).values_list("pk", flat=True))
+
+
+def school_learner_ids(school: School) -> list[int]:
+    return list(
+        Membership.objects.filter(school=school, role=roles.LEARNER).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -5,12 +5,14 @@ helpers a learner might ask."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_visible_to
+from trellis.engine import levels
 from trellis.engine.goals import ProgressObservation, Projection, project_goal
 from trellis.evidence.models import MasteryRecord, RubricScore
 from trellis.evidence.models import mastery_state as lv
@@ -25,13 +27,16 @@ from trellis.personalization.models import (
     ExpertRequest,
     Goal,
     HelpRequest,
+    LearnerProfile,
     NetworkMember,
+    PathChoice,
     PortfolioEntry,
     PortfolioFeedback,
     Proposal,
     Reflection,
 )
 from trellis.personalization.models import network as nw
+from trellis.personalization.models.goals import FROM_MASTERY
 
 
 def teachers_of(learner: User) -> QuerySet[User]:
@@ -58,6 +63,12 @@ class BenchmarkProgress:
     benchmark: Benchmark
     progress: float
     source: str  # "mastery", "check-in" or "none"
+    #: The check-in at which it was first met; once met it stays met.
+    met_on: dt.date | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.met_on is not None
 
     @property
     def percent(self) -> int:
@@ -81,12 +92,15 @@ def benchmark_progress(goal: Goal) -> list[BenchmarkProgress]:
         .values_list("benchmark_id", "progress")
     ):
         latest[bid] = progress
+    met_on = {m.benchmark.pk: m.on for m in benchmarks_met_in(goal)}
     out = []
     for b in benchmarks:
+        met = met_on.get(b.pk)
         if b.competency_id:
-            out.append(BenchmarkProgress(b, mastery.get(b.competency_id, 0.0), "mastery"))
+            value = 1.0 if met else mastery.get(b.competency_id, 0.0)
+            out.append(BenchmarkProgress(b, value, "mastery", met))
         elif b.pk in latest:
-            out.append(BenchmarkProgress(b, latest[b.pk], "check-in"))
+            out.append(BenchmarkProgress(b, 1.0 if met else latest[b.pk], "check-in", met))
         else:
             out.append(BenchmarkProgress(b, 0.0, "none"))
     return out
@@ -399,3 +413,126 @@ def feedback_visible_to(user: User, entry: PortfolioEntry) -> QuerySet[Portfolio
     if user.has_perm("personalization.view_feedback", PortfolioFeedback(entry=entry, author_id=0)):
         return qs
     return qs.filter(author=user)
+
+
+# --- For the continuum report ------------------------------------------------
+
+
+def _window(field: str, lo: object, hi: object) -> Q:
+    return Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+
+
+def profiles_updated(learner_ids: Iterable[int], lo, hi) -> QuerySet[LearnerProfile]:
+    return (
+        LearnerProfile.objects.filter(
+            _window("updated_at", lo, hi), learner_id__in=list(learner_ids)
+        )
+        .select_related("learner")
+        .order_by("updated_at", "pk")
+    )
+
+
+def path_choices_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[PathChoice]:
+    return (
+        PathChoice.objects.filter(_window("at", lo, hi), learner_id__in=list(learner_ids))
+        .select_related("learner", "competency", "resource", "chosen_by_user")
+        .order_by("at", "pk")
+    )
+
+
+def proposals_made(
+    class_ids: Iterable[int], learner_ids: Iterable[int], lo, hi
+) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(
+            _window("created_at", lo, hi),
+            learner_id__in=list(learner_ids),
+            choice__school_class_id__in=list(class_ids),
+        )
+        .select_related("learner", "choice")
+        .order_by("created_at", "pk")
+    )
+
+
+def goals_set(learner_ids: Iterable[int], lo, hi) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(_window("created_at", lo, hi), learner_id__in=list(learner_ids))
+        .select_related("learner", "set_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def help_requests_sent(learner_ids: Iterable[int], lo, hi) -> QuerySet[HelpRequest]:
+    """Help requests, each once, with their recipients loaded."""
+    return (
+        HelpRequest.objects.filter(_window("created_at", lo, hi), learner_id__in=list(learner_ids))
+        .select_related("learner")
+        .prefetch_related("recipients")
+        .order_by("created_at", "pk")
+    )
+
+
+def network_added(learner_ids: Iterable[int], lo, hi) -> QuerySet[NetworkMember]:
+    """People who accepted a place in the learners' networks in [lo, hi)."""
+    return (
+        NetworkMember.objects.filter(
+            _window("accepted_at", lo, hi), learner_id__in=list(learner_ids), status=nw.ACCEPTED
+        )
+        .select_related("learner", "member")
+        .order_by("accepted_at", "pk")
+    )
+
+
+def checkins_made(learner_ids: Iterable[int], lo: dt.date, hi: dt.date) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(_window("on", lo, hi), goal__learner_id__in=list(learner_ids))
+        .select_related("goal__learner", "recorded_by")
+        .order_by("on", "pk")
+    )
+
+
+def reflections_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[Reflection]:
+    return (
+        Reflection.objects.filter(_window("created_at", lo, hi), learner_id__in=list(learner_ids))
+        .select_related("learner")
+        .order_by("created_at", "pk")
+    )
+
+
+def benchmark_met(progress: float, source: str) -> bool:
+    """A benchmark is met when the learner rates it full, or when its linked
+    competency reaches the mastered level."""
+    if source == FROM_MASTERY:
+        return progress >= levels.MASTERED
+    return progress >= 1.0
+
+
+@dataclass(frozen=True)
+class BenchmarkMet:
+    benchmark: Benchmark
+    on: dt.date  # the check-in at which it was first met
+
+
+def _first_met(checks: QuerySet[BenchmarkCheck]) -> list[BenchmarkMet]:
+    first: dict[int, BenchmarkMet] = {}
+    for check in checks.select_related("benchmark__goal__learner", "checkin").order_by(
+        "checkin__on", "pk"
+    ):
+        if check.benchmark_id not in first and benchmark_met(check.progress, check.source):
+            first[check.benchmark_id] = BenchmarkMet(check.benchmark, check.checkin.on)
+    return list(first.values())
+
+
+def benchmarks_met(learner_ids: Iterable[int], until: dt.date) -> list[BenchmarkMet]:
+    """Each benchmark of the learners' goals met on or before ``until``,
+    once, on the day it was first met; it stays met after."""
+    return _first_met(
+        BenchmarkCheck.objects.filter(
+            checkin__goal__learner_id__in=list(learner_ids), checkin__on__lte=until
+        )
+    )
+
+
+def benchmarks_met_in(goal: Goal) -> list[BenchmarkMet]:
+    """The goal's benchmarks met so far, each on the day first met."""
+    return _first_met(BenchmarkCheck.objects.filter(checkin__goal=goal))

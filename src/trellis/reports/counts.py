@@ -1,64 +1,49 @@
-"""Gather ``ContinuumCounts`` from the records of the other apps.
+"""Gather the decisions behind the continuum report from the other apps'
+selectors, as *records* a teacher can read, and turn them into learner-day
+facts for the engine.
 
-One function per count, each returning the queryset of the records it
-counted, so the same definition drives the number in the report and the
-drill-down list behind it (a count and its list can never disagree). The
-engine (``trellis.engine.continuum``) turns the counts into shares; this
-module only decides which records are in scope and in the date range.
+A record is one decision on one day (a grouping, a group plan, a plan saved
+that day, a help request, a benchmark first met ...), with the learners it
+governed. The same records drive the numbers in the report and the
+"records behind" pages, so a number and its list cannot disagree. The
+engine (``trellis.engine.continuum``) decides what governed each
+learner-day; this module only decides which records are in scope and in
+the date range, and whom each one governed.
 
-Scope: a class (its groupings and assessments, and its enrolled learners'
-own records), a learner (their records, the groupings they were placed in,
-their classes' assessments) or a school (all of it).
+Scope: a class (its enrolled learners), a learner (their records and the
+groupings they were in) or a school (all its classes and learners).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from trellis.differentiation.models import Group, Grouping, GroupMembership, GroupPlanEntry
-from trellis.engine.continuum import ContinuumCounts
-from trellis.evidence.models import Assessment
-from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
-from trellis.individualization.models import (
-    IndividualPlanVersion,
-    LearnerPace,
-    ModulePass,
-    SpecificObjective,
-    SupportSession,
-)
-from trellis.people import roles
-from trellis.people.models import (
-    Enrollment,
-    Membership,
-    School,
-    SchoolClass,
-    TeachingAssignment,
-    User,
-)
-from trellis.personalization.models import (
-    BenchmarkCheck,
-    Goal,
-    HelpRequest,
-    LearnerProfile,
-    NetworkMember,
-    PathChoice,
-    Proposal,
-    Reflection,
-)
+from trellis.differentiation import selectors as diff_selectors
+from trellis.engine.continuum import SOURCE_BY_KEY, DayFact
+from trellis.evidence import selectors as evidence_selectors
+from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING, TARGET_CLASS
+from trellis.individualization import selectors as indiv_selectors
+from trellis.people import selectors as people_selectors
+from trellis.people.models import School, SchoolClass, User
+from trellis.personalization import selectors as p13n_selectors
 
 CLASS, LEARNER, SCHOOL = "class", "learner", "school"
 RANGE_ERROR = "The start date ({start}) must not be after the end date ({end})."
+#: A FOR check counts as leading to regrouping when the class is regrouped
+#: within this many days after it opened.
+REGROUP_DAYS = 7
+NAMES_SHOWN = 6
 
 
 @dataclass(frozen=True)
 class Scope:
-    """What a report covers: the classes whose group-level records count and
-    the learners whose own records count. ``learner`` is set for a learner
+    """What a report covers: the classes whose class-level records count and
+    the learners whose learner-days count. ``learner`` is set for a learner
     report, where group-level records count only if the learner was in them."""
 
     kind: str
@@ -71,8 +56,8 @@ class Scope:
 
 
 def class_scope(school_class: SchoolClass) -> Scope:
-    learners = Enrollment.objects.filter(school_class=school_class, active=True).values_list(
-        "learner_id", flat=True
+    learners = people_selectors.active_learners_by_class([school_class.pk]).get(
+        school_class.pk, set()
     )
     return Scope(
         CLASS,
@@ -85,18 +70,12 @@ def class_scope(school_class: SchoolClass) -> Scope:
 
 
 def learner_scope(learner: User) -> Scope:
-    enrollments = Enrollment.objects.filter(learner=learner, active=True).select_related(
-        "school_class__school"
-    )
-    classes = [e.school_class for e in enrollments]
-    membership = Membership.objects.filter(user=learner, role=roles.LEARNER).select_related(
-        "school"
-    )
-    school = classes[0].school if classes else membership.first().school  # type: ignore[union-attr]
+    classes = list(people_selectors.classes_attended_by(learner))
+    school = classes[0].school if classes else people_selectors.learner_school(learner)
     return Scope(
         LEARNER,
         str(learner),
-        school,
+        school,  # type: ignore[arg-type]
         frozenset(c.pk for c in classes),
         frozenset([learner.pk]),
         learner=learner,
@@ -105,12 +84,13 @@ def learner_scope(learner: User) -> Scope:
 
 
 def school_scope(school: School) -> Scope:
-    classes = SchoolClass.objects.filter(school=school).values_list("pk", flat=True)
-    learners = Membership.objects.filter(school=school, role=roles.LEARNER).values_list(
-        "user_id", flat=True
-    )
     return Scope(
-        SCHOOL, str(school), school, frozenset(classes), frozenset(learners), obj_id=school.pk
+        SCHOOL,
+        str(school),
+        school,
+        frozenset(people_selectors.school_class_ids(school)),
+        frozenset(people_selectors.school_learner_ids(school)),
+        obj_id=school.pk,
     )
 
 
@@ -124,247 +104,493 @@ def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return lo, hi
 
 
-Source = Callable[[Scope, dt.datetime, dt.datetime], QuerySet]
+# --- Records ---------------------------------------------------------------------
 
 
-def _in(field: str, lo: dt.datetime, hi: dt.datetime) -> Q:
-    return Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+@dataclass(frozen=True)
+class Record:
+    """One decision on one day, in words: "<actor> <action>", for
+    ``learners``, with a link to the record itself."""
+
+    source: str
+    decision: str
+    day: dt.date
+    learner_ids: frozenset[int]
+    learner_names: tuple[str, ...]
+    actor: str
+    action: str
+    url: str
+
+    @property
+    def learners_text(self) -> str:
+        names = list(self.learner_names)
+        if not names:
+            return ""
+        if len(names) <= NAMES_SHOWN:
+            return ", ".join(names)
+        return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} more"
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.actor} {self.action}"
 
 
-def _days(field: str, lo: dt.datetime, hi: dt.datetime) -> Q:
-    return Q(**{f"{field}__gte": lo.date(), f"{field}__lt": hi.date()})
+@dataclass
+class _Ctx:
+    scope: Scope
+    start: dt.date
+    end: dt.date
+    lo: dt.datetime
+    hi: dt.datetime
+    names: dict[int, str] = field(default_factory=dict)
+    out: dict[str, list[Record]] = field(default_factory=dict)
 
+    def day(self, at: dt.datetime) -> dt.date:
+        return timezone.localtime(at).date()
 
-def _groupings(s: Scope, lo, hi) -> QuerySet:
-    qs = Grouping.objects.filter(_in("created_at", lo, hi), school_class_id__in=s.class_ids)
-    if s.learner is not None:
-        qs = qs.filter(memberships__learner=s.learner)
-    return qs.select_related("school_class", "objective")
-
-
-def _groups(s: Scope, lo, hi) -> QuerySet:
-    qs = Group.objects.filter(
-        _in("grouping__created_at", lo, hi), grouping__school_class_id__in=s.class_ids
-    )
-    if s.learner is not None:
-        qs = qs.filter(memberships__learner=s.learner)
-    return qs
-
-
-def _entries(s: Scope, lo, hi) -> QuerySet:
-    qs = GroupPlanEntry.objects.filter(
-        _in("plan__updated_at", lo, hi), plan__grouping__school_class_id__in=s.class_ids
-    )
-    if s.learner is not None:
-        qs = qs.filter(group__memberships__learner=s.learner)
-    return qs.select_related("group")
-
-
-def _group_resources(s: Scope, lo, hi) -> QuerySet:
-    through = GroupPlanEntry.resources.through
-    return through.objects.filter(
-        groupplanentry__in=_entries(s, lo, hi).values("pk")
-    ).select_related("resource")
-
-
-def _group_memberships(s: Scope, lo, hi) -> QuerySet:
-    qs = GroupMembership.objects.filter(
-        _in("grouping__created_at", lo, hi), grouping__school_class_id__in=s.class_ids
-    )
-    if s.learner is not None:
-        qs = qs.filter(learner=s.learner)
-    return qs.select_related("learner", "group")
-
-
-def _plan_versions(s: Scope, lo, hi) -> QuerySet:
-    return IndividualPlanVersion.objects.filter(
-        _in("at", lo, hi), plan__learner_id__in=s.learner_ids
-    ).select_related("plan")
-
-
-def _profiles(s: Scope, lo, hi) -> QuerySet:
-    return LearnerProfile.objects.filter(
-        _in("updated_at", lo, hi), learner_id__in=s.learner_ids
-    ).select_related("learner")
-
-
-def _paces(s: Scope, lo, hi) -> QuerySet:
-    return LearnerPace.objects.filter(
-        _in("entered_at", lo, hi), learner_id__in=s.learner_ids, school_class_id__in=s.class_ids
-    )
-
-
-def _path_choices(by: str) -> Source:
-    def source(s: Scope, lo, hi) -> QuerySet:
-        return PathChoice.objects.filter(
-            _in("at", lo, hi), learner_id__in=s.learner_ids, chosen_by=by
-        ).select_related("competency", "resource")
-
-    return source
-
-
-def _resource_choices(by: str) -> Source:
-    return lambda s, lo, hi: _path_choices(by)(s, lo, hi).filter(resource__isnull=False)
-
-
-def _proposals(s: Scope, lo, hi) -> QuerySet:
-    return Proposal.objects.filter(
-        _in("created_at", lo, hi),
-        learner_id__in=s.learner_ids,
-        choice__school_class_id__in=s.class_ids,
-    )
-
-
-def _objectives(s: Scope, lo, hi) -> QuerySet:
-    return SpecificObjective.objects.filter(
-        _days("baseline_date", lo, hi), plan__learner_id__in=s.learner_ids
-    )
-
-
-def _goals(by_learner: bool) -> Source:
-    def source(s: Scope, lo, hi) -> QuerySet:
-        qs = Goal.objects.filter(_in("created_at", lo, hi), learner_id__in=s.learner_ids)
-        mine = Q(set_by_id=F("learner_id"))
-        return qs.filter(mine) if by_learner else qs.exclude(mine)
-
-    return source
-
-
-def _group_supports(s: Scope, lo, hi) -> QuerySet:
-    return _entries(s, lo, hi).exclude(affect="")
-
-
-def _sessions(s: Scope, lo, hi) -> QuerySet:
-    return SupportSession.objects.filter(
-        _days("on", lo, hi), support__plan__learner_id__in=s.learner_ids
-    ).select_related("support")
-
-
-def _help(to_teacher: bool) -> Source:
-    def source(s: Scope, lo, hi) -> QuerySet:
-        through = HelpRequest.recipients.through
-        teaches = Exists(
-            TeachingAssignment.objects.filter(
-                teacher_id=OuterRef("user_id"),
-                school_class__enrollments__learner_id=OuterRef("helprequest__learner_id"),
+    def add(
+        self,
+        source: str,
+        decision: str,
+        day: dt.date,
+        learners: Iterable[User | int],
+        actor: object,
+        action: str,
+        url: str,
+    ) -> None:
+        ids = []
+        for who in learners:
+            pk = who if isinstance(who, int) else who.pk
+            if pk in self.scope.learner_ids:
+                if not isinstance(who, int):
+                    self.names.setdefault(pk, str(who))
+                ids.append(pk)
+        if not ids or not (self.start <= day <= self.end):
+            return
+        self.out.setdefault(source, []).append(
+            Record(
+                source,
+                decision,
+                day,
+                frozenset(ids),
+                tuple(sorted({self.names.get(i, f"learner {i}") for i in ids})),
+                str(actor) if actor else "Someone",
+                action,
+                url,
             )
         )
-        qs = through.objects.filter(
-            _in("helprequest__created_at", lo, hi), helprequest__learner_id__in=s.learner_ids
-        ).select_related("helprequest", "user")
-        return qs.filter(teaches) if to_teacher else qs.exclude(teaches)
-
-    return source
 
 
-def _network(s: Scope, lo, hi) -> QuerySet:
-    return NetworkMember.objects.filter(
-        _in("created_at", lo, hi), learner_id__in=s.learner_ids
-    ).select_related("member")
+def _differentiation(ctx: _Ctx) -> list:
+    s = ctx.scope
+    learner_id = s.learner.pk if s.learner else None
+    groupings = list(diff_selectors.groupings_made(s.class_ids, learner_id, ctx.lo, ctx.hi))
+    for g in groupings:
+        day = ctx.day(g.created_at)
+        members = [m.learner for m in g.memberships.all()]
+        url = reverse("diff-grouping-detail", args=[g.pk])
+        code = g.objective.code
+        n = len(g.groups.all())
+        ctx.add(
+            "groupings",
+            f"grouping:{g.pk}",
+            day,
+            members,
+            g.created_by,
+            f"grouped {g.school_class.name} by {g.get_kind_display().lower()} for {code} "
+            f"into {n} group{'s' if n != 1 else ''}",
+            url,
+        )
+        ctx.add(
+            "lesson_objectives",
+            f"grouping:{g.pk}",
+            day,
+            members,
+            g.created_by,
+            f"set {code} as the lesson objective for the whole of {g.school_class.name}",
+            url,
+        )
+        for group in g.groups.all():
+            group_members = [m.learner_id for m in group.memberships.all()]
+            ctx.add(
+                "group_lessons",
+                f"group:{group.pk}",
+                day,
+                group_members,
+                g.created_by,
+                f"moved group “{group.label}” on to the lesson on {code}",
+                url,
+            )
+    for plan in diff_selectors.group_plans_updated(s.class_ids, learner_id, ctx.lo, ctx.hi):
+        day = ctx.day(plan.updated_at)
+        url = reverse("diff-grouping-detail", args=[plan.grouping_id])
+        entries = list(plan.entries.all())
+        everyone = [m.learner for e in entries for m in e.group.memberships.all()]
+        title = plan.title or plan.objective.code
+        ctx.add(
+            "group_plans",
+            f"groupplan:{plan.pk}",
+            day,
+            everyone,
+            plan.created_by,
+            f"wrote the group plan “{title}” for {len(entries)} groups",
+            url,
+        )
+        for e in entries:
+            members = [m.learner for m in e.group.memberships.all()]
+            resources = [r.title for r in e.resources.all()]
+            if resources:
+                ctx.add(
+                    "group_resources",
+                    f"entry:{e.pk}",
+                    day,
+                    members,
+                    plan.created_by,
+                    f"chose {', '.join(resources)} for group “{e.group.label}”",
+                    url,
+                )
+            if e.affect.strip():
+                ctx.add(
+                    "group_supports",
+                    f"entry:{e.pk}",
+                    day,
+                    members,
+                    plan.created_by,
+                    f"planned support for group “{e.group.label}”: {e.affect.strip()[:80]}",
+                    url,
+                )
+    return groupings
 
 
-def _module_passes(s: Scope, lo, hi) -> QuerySet:
-    return ModulePass.objects.filter(
-        _in("passed_at", lo, hi),
-        pace__learner_id__in=s.learner_ids,
-        pace__school_class_id__in=s.class_ids,
-    ).select_related("module")
+def _assessments(ctx: _Ctx, groupings: list) -> None:
+    s = ctx.scope
+    by_class = people_selectors.active_learners_by_class(s.class_ids)
+    assessments = list(evidence_selectors.class_assessments_opened(s.class_ids, ctx.lo, ctx.hi))
+    used_for_groups = diff_selectors.for_assessment_groups([a.pk for a in assessments])
+    individual = indiv_selectors.individual_competencies(s.learner_ids)
+    for a in assessments:
+        day = ctx.day(a.opens_at)
+        url = reverse("assessment-detail", args=[a.pk])
+        learners = by_class.get(a.school_class_id, set())
+        assignments = list(a.assignments.all())
+        purpose = a.get_purpose_display()
+        if not assignments or any(x.target == TARGET_CLASS for x in assignments):
+            ctx.add(
+                "class_assessments",
+                f"assessment:{a.pk}",
+                day,
+                learners,
+                a.created_by,
+                f"gave “{a.title}” ({purpose}) to the whole of {a.school_class.name}",
+                url,
+            )
+        if a.purpose == FOR_LEARNING:
+            regrouped = set(used_for_groups.get(a.pk, set()))
+            for g in groupings:
+                after = (ctx.day(g.created_at) - day).days
+                if g.school_class_id == a.school_class_id and 0 <= after <= REGROUP_DAYS:
+                    regrouped |= {m.learner_id for m in g.memberships.all()}
+            ctx.add(
+                "regrouping_checks",
+                f"assessment:{a.pk}",
+                day,
+                sorted(regrouped),
+                a.created_by,
+                f"used “{a.title}” ({purpose}) to group the class",
+                url,
+            )
+        if a.purpose == OF_LEARNING:
+            comps = {c.pk for c in a.draw_competencies.all()} | {
+                c.pk for item in a.items.all() for c in item.competencies.all()
+            }
+            confirmed = [lid for lid in sorted(learners) if individual.get(lid, set()) & comps]
+            ctx.add(
+                "plan_checks",
+                f"assessment:{a.pk}",
+                day,
+                confirmed,
+                a.created_by,
+                f"checked learners' own plan or module objectives with “{a.title}” ({purpose})",
+                url,
+            )
 
 
-def _benchmarks_met(s: Scope, lo, hi) -> QuerySet:
-    return BenchmarkCheck.objects.filter(
-        _days("checkin__on", lo, hi),
-        checkin__goal__learner_id__in=s.learner_ids,
-        progress__gte=1.0,
-    ).select_related("benchmark")
-
-
-def _assessments(purpose: str) -> Source:
-    def source(s: Scope, lo, hi) -> QuerySet:
-        return Assessment.objects.filter(
-            _in("opens_at", lo, hi), school_class_id__in=s.class_ids, purpose=purpose
+def _individualization(ctx: _Ctx) -> None:
+    s = ctx.scope
+    seen: dict[tuple[int, dt.date], list] = {}
+    for v in indiv_selectors.plan_versions_saved(s.learner_ids, ctx.lo, ctx.hi):
+        seen.setdefault((v.plan_id, ctx.day(v.at)), []).append(v)
+    for (plan_id, day), versions in seen.items():
+        plan = versions[0].plan
+        saves = len(versions)
+        ctx.add(
+            "individual_plans",
+            f"plan:{plan_id}",
+            day,
+            [plan.learner],
+            versions[-1].changed_by,
+            f"wrote or revised the individual plan “{plan.title}”"
+            + (f" ({saves} saves that day, one plan)" if saves > 1 else ""),
+            reverse("plan-detail", args=[plan_id]),
+        )
+    class_wide: dict[tuple[int, dt.date], list] = {}
+    for pace in indiv_selectors.paces_entered(s.class_ids, s.learner_ids, ctx.lo, ctx.hi):
+        day = ctx.day(pace.entered_at)
+        if pace.sequence.is_default:
+            class_wide.setdefault((pace.sequence_id, day), []).append(pace)
+            continue
+        ctx.add(
+            "individual_sequences",
+            f"pace:{pace.pk}",
+            day,
+            [pace.learner],
+            pace.sequence.created_by,
+            f"set the module sequence “{pace.sequence.title}” for {pace.learner} alone",
+            reverse("pacing-board", args=[pace.school_class_id]),
+        )
+    for (seq_id, day), paces in class_wide.items():
+        sequence = paces[0].sequence
+        ctx.add(
+            "class_sequences",
+            f"sequence:{seq_id}",
+            day,
+            [p.learner for p in paces],
+            sequence.created_by,
+            f"placed {len(paces)} learners on the class's module sequence “{sequence.title}”",
+            reverse("pacing-board", args=[paces[0].school_class_id]),
+        )
+    lo_d, hi_d = ctx.start, ctx.end + dt.timedelta(days=1)
+    for o in indiv_selectors.objectives_set(s.learner_ids, lo_d, hi_d):
+        ctx.add(
+            "specific_objectives",
+            f"objective:{o.pk}",
+            o.baseline_date,
+            [o.plan.learner],
+            o.plan.responsible,
+            f"set the specific objective “{o.statement}”",
+            reverse("plan-detail", args=[o.plan_id]),
+        )
+    for session in indiv_selectors.sessions_logged(s.learner_ids, lo_d, hi_d):
+        plan = session.support.plan
+        ctx.add(
+            "support_sessions",
+            f"session:{session.pk}",
+            session.on,
+            [plan.learner],
+            session.logged_by,
+            f"logged {session.minutes} minutes of one-on-one support ({session.support.provider})",
+            reverse("plan-detail", args=[plan.pk]),
+        )
+    for mp in indiv_selectors.module_passes_made(s.class_ids, s.learner_ids, ctx.lo, ctx.hi):
+        ctx.add(
+            "module_passes",
+            f"pass:{mp.pk}",
+            ctx.day(mp.passed_at),
+            [mp.pace.learner],
+            mp.pace.learner,
+            f"passed “{mp.module.title}” at their own pace",
+            reverse("pacing-board", args=[mp.pace.school_class_id]),
         )
 
-    return source
+
+def _personalization(ctx: _Ctx) -> None:
+    s = ctx.scope
+    ids = s.learner_ids
+    for prof in p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi):
+        ctx.add(
+            "profile_updates",
+            f"profile:{prof.pk}",
+            ctx.day(prof.updated_at),
+            [prof.learner],
+            prof.learner,
+            "filled in their learner profile",
+            reverse("personalization:learner-profile", args=[prof.learner_id]),
+        )
+    for c in p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi):
+        day, url = ctx.day(c.at), reverse("personalization:learner-path", args=[c.learner_id])
+        what = f"{c.competency.code}" + (f" with “{c.resource.title}”" if c.resource else "")
+        if c.chosen_by == "learner":
+            ctx.add(
+                "learner_paths",
+                f"path:{c.pk}",
+                day,
+                [c.learner],
+                c.learner,
+                f"chose to work on {what}",
+                url,
+            )
+            if c.resource:
+                ctx.add(
+                    "learner_resources",
+                    f"path:{c.pk}",
+                    day,
+                    [c.learner],
+                    c.learner,
+                    f"chose the resource “{c.resource.title}” for {c.competency.code}",
+                    url,
+                )
+            continue
+        ctx.add(
+            "teacher_paths",
+            f"path:{c.pk}",
+            day,
+            [c.learner],
+            c.chosen_by_user,
+            f"set {c.learner}'s path to {what}",
+            url,
+        )
+        if c.resource:
+            ctx.add(
+                "teacher_resources",
+                f"path:{c.pk}",
+                day,
+                [c.learner],
+                c.chosen_by_user,
+                f"chose the resource “{c.resource.title}” on {c.competency.code} for {c.learner}",
+                url,
+            )
+    for p in p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi):
+        ctx.add(
+            "proposals",
+            f"proposal:{p.pk}",
+            ctx.day(p.created_at),
+            [p.learner],
+            p.learner,
+            f"proposed how to show mastery for “{p.choice.title}”",
+            reverse("personalization:proposal-detail", args=[p.pk]),
+        )
+    for goal in p13n_selectors.goals_set(ids, ctx.lo, ctx.hi):
+        own = goal.set_by_id == goal.learner_id
+        ctx.add(
+            "learner_goals" if own else "teacher_goals",
+            f"goal:{goal.pk}",
+            ctx.day(goal.created_at),
+            [goal.learner],
+            goal.set_by,
+            f"set the goal “{goal.title}”" + ("" if own else f" for {goal.learner}"),
+            reverse("personalization:goal-detail", args=[goal.pk]),
+        )
+    teaches = people_selectors.teacher_learner_pairs(ids)
+    for h in p13n_selectors.help_requests_sent(ids, ctx.lo, ctx.hi):
+        recipients = list(h.recipients.all())
+        to_teacher = bool(recipients) and all((r.pk, h.learner_id) in teaches for r in recipients)
+        names = ", ".join(sorted(str(r) for r in recipients)) or "nobody"
+        ctx.add(
+            "help_to_teacher" if to_teacher else "help_to_network",
+            f"help:{h.pk}",
+            ctx.day(h.created_at),
+            [h.learner],
+            h.learner,
+            f"asked {names} for help (one request): “{h.message[:60]}”",
+            reverse("learner-detail", args=[h.learner_id]),
+        )
+    for nm in p13n_selectors.network_added(ids, ctx.lo, ctx.hi):
+        ctx.add(
+            "network_added",
+            f"network:{nm.pk}",
+            ctx.day(nm.accepted_at or nm.created_at),
+            [nm.learner],
+            nm.learner,
+            f"added {nm.member} to their network ({nm.get_kind_display().lower()}), who accepted",
+            reverse("learner-detail", args=[nm.learner_id]),
+        )
+    for met in p13n_selectors.benchmarks_met(ids, ctx.end):
+        goal = met.benchmark.goal
+        ctx.add(
+            "benchmarks_met",
+            f"benchmark:{met.benchmark.pk}",
+            met.on,
+            [goal.learner],
+            goal.learner,
+            f"met the benchmark “{met.benchmark.description}” of their goal “{goal.title}”",
+            reverse("personalization:goal-detail", args=[goal.pk]),
+        )
+    for ci in p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1)):
+        ctx.add(
+            "goal_checkins",
+            f"checkin:{ci.pk}",
+            ci.on,
+            [ci.goal.learner],
+            ci.recorded_by,
+            f"checked in on the goal “{ci.goal.title}” ({round(100 * ci.progress)}%)",
+            reverse("personalization:goal-detail", args=[ci.goal_id]),
+        )
+    for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi):
+        ctx.add(
+            "reflections",
+            f"reflection:{r.pk}",
+            ctx.day(r.created_at),
+            [r.learner],
+            r.learner,
+            "wrote a reflection on their work",
+            reverse("personalization:learner-reflections", args=[r.learner_id]),
+        )
 
 
-def _reflections(s: Scope, lo, hi) -> QuerySet:
-    return Reflection.objects.filter(_in("created_at", lo, hi), learner_id__in=s.learner_ids)
+GATHERERS: tuple[Callable[[_Ctx], object], ...] = (_individualization, _personalization)
 
 
-#: Every count, and the records behind it. A count may add up several
-#: sources (assessment AS learning = AS assessments + learners' reflections).
-SOURCES: dict[str, tuple[Source, ...]] = {
-    "groups_formed": (_groups,),
-    "individual_plans": (_plan_versions,),
-    "learner_profile_updates": (_profiles,),
-    "group_plans": (_entries,),
-    "teacher_set_sequences": (_paces,),
-    "learner_chosen_paths": (_path_choices("learner"),),
-    "learner_proposals": (_proposals,),
-    "class_objectives": (_groupings,),
-    "specific_objectives": (_objectives,),
-    "goals_set_by_teacher": (_goals(by_learner=False),),
-    "goals_set_by_learner": (_goals(by_learner=True),),
-    "resources_assigned_to_group": (_group_resources,),
-    "resources_assigned_to_individual": (_resource_choices("teacher"),),
-    "resources_chosen_by_learner": (_resource_choices("learner"),),
-    "group_supports": (_group_supports,),
-    "one_on_one_supports": (_sessions,),
-    "help_requests_to_teacher": (_help(to_teacher=True),),
-    "help_requests_to_network": (_help(to_teacher=False),),
-    "network_members_added": (_network,),
-    "calendar_advances": (_group_memberships,),
-    "own_pace_advances": (_module_passes,),
-    "mastery_advances": (_benchmarks_met,),
-    "assessments_as": (_assessments(AS_LEARNING), _reflections),
-    "assessments_for": (_assessments(FOR_LEARNING),),
-    "assessments_of": (_assessments(OF_LEARNING),),
-}
+def gather_records(scope: Scope, start: dt.date, end: dt.date) -> dict[str, list[Record]]:
+    """Every record in scope and range, by source key (every key present)."""
+    lo, hi = bounds(start, end)
+    ctx = _Ctx(scope, start, end, lo, hi, names=people_selectors.names_of(scope.learner_ids))
+    groupings = _differentiation(ctx)
+    _assessments(ctx, groupings)
+    for gather in GATHERERS:
+        gather(ctx)
+    return {key: ctx.out.get(key, []) for key in SOURCE_BY_KEY}
 
-#: What each count means in records, for the drill-down page.
+
+def facts_of(records: dict[str, list[Record]]) -> list[DayFact]:
+    """One fact per learner a record governed on its day."""
+    return [
+        DayFact(key, learner, r.day, r.decision)
+        for key, rows in records.items()
+        for r in rows
+        for learner in sorted(r.learner_ids)
+    ]
+
+
+#: What each kind of record is, for the records page and the about page.
 RECORD_NOTES: dict[str, str] = {
-    "groups_formed": "Groups in groupings made in the period.",
-    "individual_plans": "Individual plans written or revised (each saved version).",
-    "learner_profile_updates": "Learner profiles last updated in the period.",
-    "group_plans": "Per-group entries of group plans.",
-    "teacher_set_sequences": "Learners placed by a teacher on a module sequence.",
-    "learner_chosen_paths": "Path choices made by the learner.",
-    "learner_proposals": "Proposals a learner made for showing mastery.",
-    "class_objectives": "Groupings: each sets one lesson objective for the whole class.",
-    "specific_objectives": "Specific objectives in individual plans (by baseline date).",
-    "goals_set_by_teacher": "Goals a teacher set for a learner.",
-    "goals_set_by_learner": "Goals the learner set.",
-    "resources_assigned_to_group": "Resources in group plan entries.",
-    "resources_assigned_to_individual": "Resources a teacher chose for one learner.",
-    "resources_chosen_by_learner": "Resources the learner chose.",
-    "group_supports": "Group plan entries with support notes.",
-    "one_on_one_supports": "Logged one-on-one support sessions.",
-    "help_requests_to_teacher": "Help requests sent to one of the learner's teachers.",
-    "help_requests_to_network": "Help requests sent to peers, mentors or experts.",
-    "network_members_added": "People added to a learner's network.",
-    "calendar_advances": "Learners placed in the class's next lesson group by date.",
-    "own_pace_advances": "Modules passed in a set sequence, at the learner's pace.",
-    "mastery_advances": "Benchmarks of the learner's own goals met.",
-    "assessments_as": "Assessments AS learning, plus learners' reflections.",
-    "assessments_for": "Assessments FOR learning opened in the period.",
-    "assessments_of": "Assessments OF learning opened in the period.",
+    "class_assessments": "Assessments given to the whole class (no group or learner targets): "
+    "the same design, objectives and material for everyone, moving the class on by the "
+    "calendar; they govern the day of every enrolled learner unless something more specific "
+    "did.",
+    "class_sequences": "Learners placed on the class's default module sequence: one decision "
+    "for the class, not one sequence per learner.",
+    "lesson_objectives": "Each grouping's lesson objective, the same for the whole class.",
+    "groupings": "Groupings made by readiness, interest or profile; each governs its members' day.",
+    "group_plans": "Group plans (content, process, product, affect per group).",
+    "group_resources": "Group plan entries that give a group resources.",
+    "group_supports": "Group plan entries with support notes for the group.",
+    "group_lessons": "Groups moved on to the lesson of their grouping.",
+    "regrouping_checks": "FOR checks used in a group plan or followed by a grouping of the "
+    f"class within {REGROUP_DAYS} days.",
+    "individual_plans": "Individual plans written or revised; several saves on one day are one "
+    "plan that day (versions are history).",
+    "individual_sequences": "Module sequences (not the class default) a teacher set for one "
+    "learner.",
+    "specific_objectives": "Specific objectives in individual plans, on their baseline date.",
+    "teacher_goals": "Goals a teacher set for a learner.",
+    "teacher_resources": "Resources a teacher chose for one learner.",
+    "teacher_paths": "Path choices a teacher made for one learner.",
+    "support_sessions": "Logged one-on-one support sessions.",
+    "help_to_teacher": "Help requests sent only to the learner's teachers (one request, "
+    "whatever the number of recipients).",
+    "module_passes": "Modules passed in a sequence, at the learner's own pace.",
+    "plan_checks": "OF checks on a competency of the learner's plan objectives or modules.",
+    "profile_updates": "Learner profiles the learner filled in or updated.",
+    "learner_paths": "Path choices the learner made.",
+    "proposals": "Proposals a learner made for showing mastery.",
+    "learner_goals": "Goals the learner set.",
+    "learner_resources": "Resources the learner chose.",
+    "help_to_network": "Help requests that reached someone other than the learner's teachers "
+    "(one request, whatever the number of recipients).",
+    "network_added": "People who accepted a place in a learner's network (on the day they "
+    "accepted).",
+    "benchmarks_met": "Benchmarks met, once, on the check-in where the learner rated them full "
+    "or their competency had reached the mastered level; they stay met.",
+    "goal_checkins": "Check-ins on the learner's goals (assessment AS learning).",
+    "reflections": "Reflections on their work (assessment AS learning).",
 }
-
-
-def records_for(scope: Scope, start: dt.date, end: dt.date, key: str) -> list[QuerySet]:
-    """The querysets behind one count (for the drill-down)."""
-    lo, hi = bounds(start, end)
-    return [source(scope, lo, hi) for source in SOURCES[key]]
-
-
-def gather_counts(scope: Scope, start: dt.date, end: dt.date) -> ContinuumCounts:
-    """One aggregate COUNT query per source; no rows are loaded."""
-    lo, hi = bounds(start, end)
-    values = {
-        key: sum(
-            source(scope, lo, hi).order_by().values("pk").distinct().count() for source in srcs
-        )
-        for key, srcs in SOURCES.items()
-    }
-    return ContinuumCounts(**values)

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from trellis.engine.continuum import (
-    COUNT_LABELS,
-    ContinuumCounts,
+    SOURCE_BY_KEY,
     ContinuumReport,
     compute_continuum,
 )
@@ -18,7 +17,7 @@ from trellis.people.models import SchoolClass, User
 from trellis.reports import counts
 
 DATE_ERROR = "{name} must be a date written YYYY-MM-DD, not {value!r}."
-UNKNOWN_COUNT = "There is no count called {key!r}."
+UNKNOWN_COUNT = "There is no kind of record called {key!r}."
 DEFAULT_DAYS = 30
 DRILL_LIMIT = 200
 
@@ -28,7 +27,7 @@ class ContinuumResult:
     scope: counts.Scope
     start: dt.date
     end: dt.date
-    counts: ContinuumCounts
+    records: dict[str, list[counts.Record]]
     report: ContinuumReport
 
 
@@ -53,18 +52,17 @@ def parse_range(start: object, end: object) -> tuple[dt.date, dt.date]:
 
 
 def continuum_for(scope: counts.Scope, start: dt.date, end: dt.date) -> ContinuumResult:
-    gathered = counts.gather_counts(scope, start, end)
-    return ContinuumResult(scope, start, end, gathered, compute_continuum(gathered))
+    records = counts.gather_records(scope, start, end)
+    report = compute_continuum(counts.facts_of(records))
+    return ContinuumResult(scope, start, end, records, report)
 
 
-def drill_down(scope: counts.Scope, start: dt.date, end: dt.date, key: str) -> list[object]:
-    """The records behind one count (at most ``DRILL_LIMIT``)."""
-    if key not in COUNT_LABELS:
+def drill_down(scope: counts.Scope, start: dt.date, end: dt.date, key: str) -> list[counts.Record]:
+    """The records of one kind, newest first (at most ``DRILL_LIMIT``)."""
+    if key not in SOURCE_BY_KEY:
         raise ValueError(UNKNOWN_COUNT.format(key=key))
-    rows: list[object] = []
-    for qs in counts.records_for(scope, start, end, key):
-        rows.extend(qs.order_by("-pk")[:DRILL_LIMIT])
-    return rows[:DRILL_LIMIT]
+    rows = counts.gather_records(scope, start, end)[key]
+    return sorted(rows, key=lambda r: (r.day, r.decision), reverse=True)[:DRILL_LIMIT]
 
 
 def report_classes_for(user: User) -> QuerySet[SchoolClass]:

@@ -10,7 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from trellis.engine.continuum import COUNT_LABELS, ROWS, render_continuum_svg
+from trellis.engine.continuum import (
+    COLUMN_TITLES,
+    COLUMNS,
+    DEFINING_ROWS,
+    MIN_DEFINING_ROWS,
+    MIN_LEARNER_DAYS,
+    ROW_SOURCES,
+    ROWS,
+    SOURCE_BY_KEY,
+    render_continuum_svg,
+)
 from trellis.reports import access, counts, selectors
 
 
@@ -49,15 +59,34 @@ def continuum(request: HttpRequest) -> HttpResponse:
         rows = [
             {
                 "row": row,
-                "counts": [
-                    {"key": k, "label": COUNT_LABELS[k], "value": v, "query": query}
-                    for k, v in row.counts.items()
+                "columns": [
+                    {"title": COLUMN_TITLES[c], "days": row.days[c], "share": share}
+                    for c, share in zip(
+                        COLUMNS, row.shares or (None, None, None, None), strict=True
+                    )
                 ],
+                "sources": [
+                    {
+                        "key": t.key,
+                        "label": t.label,
+                        "column": COLUMN_TITLES[t.approach],
+                        "decisions": t.decisions,
+                        "learner_days": t.learner_days,
+                        "query": query,
+                    }
+                    for t in row.sources
+                ],
+                "none": [t.label for t in row.sources if not t.decisions],
             }
             for row in result.report.rows
         ]
         svg = render_continuum_svg(result.report, title=f"Continuum: {scope.label}")
-        context.update(result=result, rows=rows, svg=mark_safe(svg))  # noqa: S308 - escaped by the engine
+        context.update(
+            result=result,
+            rows=rows,
+            columns=[COLUMN_TITLES[c] for c in COLUMNS],
+            svg=mark_safe(svg),  # noqa: S308 - escaped by the engine
+        )
     return render(request, "reports/continuum.html", context)
 
 
@@ -77,7 +106,8 @@ def continuum_records(request: HttpRequest, key: str) -> HttpResponse:
             "scope": scope,
             "start": start,
             "end": end,
-            "label": COUNT_LABELS[key],
+            "label": SOURCE_BY_KEY[key].label,
+            "column": COLUMN_TITLES[SOURCE_BY_KEY[key].approach],
             "note": counts.RECORD_NOTES[key],
             "records": records,
             "back": f"?{_query(scope, start, end)}",
@@ -90,15 +120,20 @@ def continuum_about(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "row": r,
+            "defining": r.key in DEFINING_ROWS,
             "sources": [
                 {
-                    "label": COUNT_LABELS[name],
-                    "approach": approach,
-                    "note": counts.RECORD_NOTES[name],
+                    "label": src.label,
+                    "column": COLUMN_TITLES[src.approach],
+                    "note": counts.RECORD_NOTES[src.key],
                 }
-                for name, approach in r.sources
+                for src in ROW_SOURCES[r.key]
             ],
         }
         for r in ROWS
     ]
-    return render(request, "reports/about.html", {"rows": rows})
+    return render(
+        request,
+        "reports/about.html",
+        {"rows": rows, "min_days": MIN_LEARNER_DAYS, "min_rows": MIN_DEFINING_ROWS},
+    )

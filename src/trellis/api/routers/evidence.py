@@ -4,6 +4,7 @@ the ``Idempotency-Key`` header), rubric scores and mastery."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -16,7 +17,14 @@ from trellis.evidence import access, selectors, services
 from trellis.evidence.models import Attempt, MasteryRecord, Response
 from trellis.evidence.models import assessment as am
 from trellis.evidence.models import response as r
-from trellis.people.access import FORBIDDEN, NOT_FOUND, access_class_as_teacher, access_learner
+from trellis.people.access import (
+    FORBIDDEN,
+    NOT_FOUND,
+    access_class_as_teacher,
+    access_learner,
+    access_school,
+)
+from trellis.people.selectors import schools_administered_by
 
 router = Router(tags=["evidence"])
 
@@ -31,6 +39,8 @@ class AssessmentIn(Schema):
     draw_count: int | None = None
     draw_competency_ids: list[int] = []
     time_limit_minutes: int | None = None
+    #: When it opens (default: now); the continuum report dates it by this.
+    opens_at: dt.datetime | None = None
     closes_at: dt.datetime | None = None
     instructions: str = ""
     #: Assign to these learners of the class only (else the whole class).
@@ -231,6 +241,7 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
         draw_count=payload.draw_count,
         draw_competencies=[access_competency(request.user, c) for c in payload.draw_competency_ids],
         time_limit_minutes=payload.time_limit_minutes,
+        opens_at=payload.opens_at,
         closes_at=payload.closes_at,
         instructions=payload.instructions,
         assign_class=not learners,
@@ -482,3 +493,55 @@ def mastery(request: HttpRequest, learner_id: int | None = None, competency_id: 
         )
         for m in qs.order_by("learner_id", "competency_id")[:5000]
     ]
+
+
+class CandidateOut(Schema):
+    name: str
+    label: str
+    auc: float | None
+    log_loss: float
+    fit_seconds: float
+    chosen: bool
+
+
+class CalibrationBinOut(Schema):
+    low: float
+    high: float
+    n: int
+    predicted: float
+    observed: float
+
+
+class MasteryModelOut(Schema):
+    school_id: int
+    model: str
+    label: str
+    fitted: bool
+    fitted_at: dt.datetime | None
+    n_answers: int
+    n_learners: int
+    n_test_answers: int
+    holdout_share: float
+    candidates: list[CandidateOut]
+    calibration: list[CalibrationBinOut]
+    meaning: str
+    selection_note: str
+
+
+@router.get(
+    "/mastery-model",
+    response=MasteryModelOut,
+    summary="The school's mastery model card, for its admins",
+)
+def mastery_model(request: HttpRequest, school_id: int | None = None):
+    """Which model the school uses, when and on how much evidence it was
+    fitted, each candidate's held-out AUC and log loss, the calibration
+    table and what "mastery" means for it. ``school_id`` may be left out by
+    the admin of one school."""
+    if school_id is None:
+        mine = list(schools_administered_by(request.user).values_list("pk", flat=True)[:2])
+        if len(mine) != 1:
+            raise HttpError(404, NOT_FOUND)
+        school_id = mine[0]
+    card = selectors.model_card(access_school(request.user, school_id))
+    return MasteryModelOut(**asdict(card))

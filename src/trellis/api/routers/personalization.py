@@ -216,6 +216,8 @@ class BenchmarkOut(Schema):
     competency_id: int | None
     progress: float
     source: str
+    #: The check-in date at which it was first met (stays met); None if not yet.
+    met_on: dt.date | None = None
 
 
 class CheckInOut(Schema):
@@ -229,6 +231,8 @@ class CheckInOut(Schema):
 class GoalOut(Schema):
     id: int
     learner_id: int
+    #: Who set it: the learner, or a teacher who set it for them.
+    set_by_id: int | None = None
     title: str
     description: str
     status: str
@@ -247,6 +251,7 @@ def _goal_out(goal) -> GoalOut:
     return GoalOut(
         id=goal.pk,
         learner_id=goal.learner_id,
+        set_by_id=goal.set_by_id,
         title=goal.title,
         description=goal.description,
         status=goal.status,
@@ -261,6 +266,7 @@ def _goal_out(goal) -> GoalOut:
                 competency_id=r.benchmark.competency_id,
                 progress=round(r.progress, 4),
                 source=r.source,
+                met_on=r.met_on,
             )
             for r in rows
         ],
@@ -321,6 +327,17 @@ def goal_create(request: HttpRequest, payload: GoalIn):
     _learner_only(request.user)
     data = payload.dict()
     goal = goal_svc.goal_create(learner=request.user, **data)
+    return Status(201, _goal_out(goal))
+
+
+@router.post(
+    "/learners/{learner_id}/goals",
+    response={201: GoalOut},
+    summary="Set a goal for one of your learners (teachers)",
+)
+def goal_set_for_learner(request: HttpRequest, learner_id: int, payload: GoalIn):
+    learner = access.access_learner_to_guide(request.user, learner_id)
+    goal = goal_svc.goal_set_for_learner(teacher=request.user, learner=learner, **payload.dict())
     return Status(201, _goal_out(goal))
 
 

@@ -21,6 +21,7 @@ class ContinuumQuery(Schema):
 
 
 class Shares(Schema):
+    whole_class: float
     differentiation: float
     individualization: float
     personalization: float
@@ -31,8 +32,10 @@ class RowOut(Schema):
     title: str
     measure: str
     value: str
-    counts: dict[str, int]
-    total: int
+    defining: bool
+    learner_days: int
+    days: dict[str, float]
+    decisions: dict[str, int]
     shares: Shares | None
     position: float | None
     note: str
@@ -48,14 +51,16 @@ class ContinuumOut(Schema):
     placement: str
     shares: Shares | None
     position: float | None
+    rests_on: list[str]
+    min_learner_days: int
     note: str
 
 
 def _shares(values) -> Shares | None:
     if values is None:
         return None
-    d, i, p = values
-    return Shares(differentiation=d, individualization=i, personalization=p)
+    w, d, i, p = values
+    return Shares(whole_class=w, differentiation=d, individualization=i, personalization=p)
 
 
 @router.get("/reports/continuum", response=ContinuumOut)
@@ -81,8 +86,10 @@ def continuum(request: HttpRequest, q: Query[ContinuumQuery]):
                 title=r.title,
                 measure=r.measure,
                 value=r.label,
-                counts=r.counts,
-                total=r.total,
+                defining=r.defining,
+                learner_days=r.learner_days,
+                days=r.days,
+                decisions={t.key: t.decisions for t in r.sources},
                 shares=_shares(r.shares),
                 position=r.position,
                 note=r.note,
@@ -92,5 +99,7 @@ def continuum(request: HttpRequest, q: Query[ContinuumQuery]):
         placement=report.label,
         shares=_shares(report.shares),
         position=report.position,
+        rests_on=list(report.rests_on),
+        min_learner_days=report.min_learner_days,
         note=report.note,
     )

@@ -7,7 +7,7 @@ from trellis.evidence.models.assessment import (
     AssessmentItem,
     Attempt,
 )
-from trellis.evidence.models.mastery_state import MasteryModel, MasteryRecord
+from trellis.evidence.models.mastery_state import LearnerModelState, MasteryModel, MasteryRecord
 from trellis.evidence.models.response import Response, RubricScore
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "AssessmentAssignment",
     "AssessmentItem",
     "Attempt",
+    "LearnerModelState",
     "MasteryModel",
     "MasteryRecord",
     "Response",

@@ -32,6 +32,11 @@ class MasteryModel(models.Model):
     name = models.CharField(max_length=40)
     params = models.JSONField()
     n_responses = models.PositiveIntegerField(default=0)
+    n_learners = models.PositiveIntegerField(default=0)
+    #: What ``fit-mastery`` measured to choose the model: each candidate's
+    #: held-out AUC and log loss, the chosen one's calibration table, counts
+    #: (``trellis.evidence.mastery.fit``); empty for default parameters.
+    selection = models.JSONField(default=dict, blank=True)
     fitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,3 +69,21 @@ class MasteryRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.competency.label}: {self.level}"
+
+
+class LearnerModelState(models.Model):
+    """A learner's state under a model whose state spans skills (the history
+    models: overall counts, the previous answer, an ability estimate). BKT
+    keeps its state in each ``MasteryRecord`` instead. Derived like the
+    records: rebuilt from the evidence by every fit, updated in place by
+    every answer. ``state`` is ``{"model": MasteryModel id, "state": ...}``;
+    a state of another model is rebuilt from the learner's evidence."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="model_state"
+    )
+    state = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"model state of {self.learner}"

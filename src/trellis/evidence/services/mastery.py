@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Item
 from trellis.evidence import mastery
-from trellis.evidence.models import MasteryModel, MasteryRecord, Response, RubricScore
+from trellis.evidence.models import (
+    LearnerModelState,
+    MasteryModel,
+    MasteryRecord,
+    Response,
+    RubricScore,
+)
 from trellis.evidence.models import mastery_state as lv
 from trellis.evidence.models import response as r
 from trellis.people.models import School
@@ -84,6 +90,11 @@ _SELECT_LOCKED = (
     "WHERE learner_id = %s AND competency_id IN (SELECT cid FROM ({wanted}) wanted) "
     "ORDER BY competency_id"
 )
+_SELECT_ALL_LOCKED = (
+    f"SELECT competency_id, state, correct, "
+    "competency_id IN (SELECT cid FROM ({wanted}) wanted) "
+    f"FROM {_RECORDS} WHERE learner_id = %s ORDER BY competency_id"
+)
 _UPSERT = (
     f"INSERT INTO {_RECORDS} ({_COLUMNS}) VALUES {{rows}} "
     "ON CONFLICT (learner_id, competency_id) DO UPDATE SET "
@@ -101,6 +112,8 @@ class LockedRecord:
     competency_id: int
     state: dict
     correct: int
+    #: One of the competencies asked for (not only another of the learner's).
+    wanted: bool = True
 
 
 def item_competency_ids(item_id: int) -> list[int]:
@@ -113,7 +126,11 @@ def _prep(field_name: str, value):
 
 
 def lock_records(
-    *, learner_id: int, item_id: int | None = None, competency_ids: Iterable[int] = ()
+    *,
+    learner_id: int,
+    item_id: int | None = None,
+    competency_ids: Iterable[int] = (),
+    all_of_learner: bool = False,
 ) -> list[LockedRecord]:
     """The learner's records on the item's competencies (or on
     ``competency_ids``), created if missing and locked until the transaction
@@ -134,6 +151,12 @@ def lock_records(
             return []
         wanted, wanted_params = _OF_IDS.format(marks=", ".join(["%s"] * len(ids))), ids
     select = _SELECT_LOCKED.format(wanted=wanted)
+    select_params = [learner_id, *wanted_params]
+    if all_of_learner:
+        # Every record of the learner, those asked for flagged (``wanted``):
+        # a per-learner model's answer moves all of the learner's estimates.
+        select = _SELECT_ALL_LOCKED.format(wanted=wanted)
+        select_params = [*wanted_params, learner_id]
     if connection.features.has_select_for_update:
         select += " FOR UPDATE"
     state_field = MasteryRecord._meta.get_field("state")
@@ -143,15 +166,16 @@ def lock_records(
             [learner_id, lv.NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
             + wanted_params,
         )
-        cursor.execute(select, [learner_id, *wanted_params])
+        cursor.execute(select, select_params)
         rows = cursor.fetchall()
     return [
         LockedRecord(
-            competency_id=cid,
-            state=state_field.from_db_value(state, None, connection) or {},
-            correct=correct,
+            competency_id=row[0],
+            state=state_field.from_db_value(row[1], None, connection) or {},
+            correct=row[2],
+            wanted=bool(row[3]) if all_of_learner else True,
         )
-        for cid, state, correct in rows
+        for row in rows
     ]
 
 
@@ -218,50 +242,134 @@ def lock_record_pairs(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int],
     }
 
 
+_STATES = LearnerModelState._meta.db_table
+
+
+def lock_learner_states(learner_ids: Iterable[int]) -> dict[int, dict]:
+    """The per-learner model state of each learner (``{}`` when new),
+    created if missing and locked until the transaction ends, in one
+    statement (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, as
+    :func:`lock_record_pairs`), in learner order. Writers lock a learner's
+    state before their records, so they never wait on each other in a
+    cycle. Only per-learner models (``SchoolModel.per_learner``) use it."""
+    ordered = sorted({int(x) for x in learner_ids})
+    if not ordered:
+        return {}
+    field = LearnerModelState._meta.get_field("state")
+    now = _prep("updated_at", timezone.now())
+    values = ", ".join(["(%s, %s, %s)"] * len(ordered))
+    sql = (
+        f"INSERT INTO {_STATES} (learner_id, state, updated_at) VALUES {values} "
+        "ON CONFLICT (learner_id) DO UPDATE SET learner_id = excluded.learner_id "
+        "RETURNING learner_id, state"
+    )
+    params = [v for learner_id in ordered for v in (learner_id, _prep("state", {}), now)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return {
+        learner_id: field.from_db_value(state, None, connection) or {}
+        for learner_id, state in found
+    }
+
+
+def save_learner_states(states: dict[int, dict]) -> None:
+    """Write per-learner model states in one statement."""
+    if not states:
+        return
+    now = _prep("updated_at", timezone.now())
+    values = ", ".join(["(%s, %s, %s)"] * len(states))
+    sql = (
+        f"INSERT INTO {_STATES} (learner_id, state, updated_at) VALUES {values} "
+        "ON CONFLICT (learner_id) DO UPDATE SET state = excluded.state, "
+        "updated_at = excluded.updated_at"
+    )
+    params = [
+        v
+        for learner_id, state in sorted(states.items())
+        for v in (learner_id, _prep("state", state), now)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def observations_of(outcomes: list[tuple[int, int, bool, int]]) -> list[mastery.Observation]:
+    """One observation per answer, with all of its item's competencies
+    (answers on items with no competency carry no evidence of mastery)."""
+    by_item = _item_competencies(o[1] for o in outcomes)
+    return [
+        mastery.Observation(
+            learner_id=who,
+            skills=tuple(str(c) for c in sorted(by_item[item_id])),
+            item_id=item_id,
+            correct=ok,
+            order=order,
+        )
+        for who, item_id, ok, order in outcomes
+        if by_item[item_id]
+    ]
+
+
 @transaction.atomic
 def mastery_recompute(*, learner_id: int, competency_ids: list[int], school_id: int) -> None:
-    """Rebuild one learner's records on these competencies from their evidence."""
+    """Rebuild one learner's records on these competencies from their
+    evidence (with a per-learner model, every record of the learner and
+    their model state: one answer changes what the model makes of all the
+    answers after it)."""
     model = mastery.model_for_school(school_id)
     wanted = set(competency_ids)
+    if model.per_learner:
+        lock_learner_states([learner_id])
+        wanted |= set(
+            MasteryRecord.objects.filter(learner_id=learner_id).values_list(
+                "competency_id", flat=True
+            )
+        )
     # Lock first, so that the evidence read below includes every response
     # committed by a writer that held these rows before us.
     locked = lock_records(learner_id=learner_id, competency_ids=wanted)
-    outcomes = effective_outcomes(
-        Response.objects.filter(learner_id=learner_id, item__competencies__in=wanted).distinct()
-    )
-    by_item = _item_competencies(o[1] for o in outcomes)
-    history: dict[int, list[bool]] = {cid: [] for cid in wanted}
-    for _, item_id, correct, _ in outcomes:
-        for cid in by_item[item_id]:
-            if cid in wanted:
-                history[cid].append(correct)
+    responses = Response.objects.filter(learner_id=learner_id)
+    if not model.per_learner:
+        responses = responses.filter(item__competencies__in=wanted).distinct()
+    tracker = mastery.Tracker(model)
+    correct: dict[int, int] = defaultdict(int)
+    for o in observations_of(effective_outcomes(responses)):
+        tracker.feed(o.skills, o.correct, o.item_id)
+        for skill in o.skills:
+            correct[int(skill)] += int(o.correct)
     save_records(
         learner_id=learner_id,
         estimates=[
             (
                 record.competency_id,
-                mastery.replay(model, str(record.competency_id), history[record.competency_id]),
-                sum(history[record.competency_id]),
+                tracker.estimate(str(record.competency_id)),
+                correct[record.competency_id],
             )
             for record in locked
         ],
     )
+    if model.per_learner:
+        save_learner_states({learner_id: tracker.learner_state})
 
 
 @transaction.atomic
-def mastery_fit_school(*, school: School) -> MasteryModel:
-    """Fit the school's model on all its evidence, store it, and recompute
-    every learner × competency record with it (in bulk)."""
+def mastery_fit_school(
+    *, school: School, select: bool = True, candidates: list[str] | None = None
+) -> MasteryModel:
+    """Fit the school's model on all its evidence — choosing among the
+    engine's models by held-out fit unless ``select`` is False — store it,
+    and recompute every learner × competency record (and per-learner model
+    state) with it, in bulk. ``candidates`` limits the models tried."""
     outcomes = effective_outcomes(Response.objects.filter(school=school))
-    by_item = _item_competencies(o[1] for o in outcomes)
-    observations = [
-        mastery.Observation(learner_id=who, skill=str(c), item_id=i, correct=ok, order=order)
-        for who, i, ok, order in outcomes
-        for c in by_item[i]
-    ]
-    fitted = mastery.fit(observations)
+    observations = observations_of(outcomes)
+    fitted = mastery.fit(observations, select=select, candidates=candidates)
     row = MasteryModel.objects.create(
-        school=school, name=mastery.MODEL_NAME, params=fitted.params(), n_responses=len(outcomes)
+        school=school,
+        name=fitted.name,
+        params=fitted.params(),
+        n_responses=len(outcomes),
+        n_learners=len({o[0] for o in outcomes}),
+        selection=fitted.selection,
     )
     fitted.row_id = row.pk
     mastery.forget_cached_model(school.pk)
@@ -272,29 +380,51 @@ def mastery_fit_school(*, school: School) -> MasteryModel:
 def records_rebuild(
     *, school: School, model: mastery.SchoolModel, observations: list[mastery.Observation]
 ) -> int:
-    """Replace the school's mastery records by a replay of ``observations``."""
-    history: dict[tuple[int, str], list[bool]] = defaultdict(list)
+    """Replace the school's mastery records (and per-learner model states)
+    by a replay of ``observations``."""
+    trackers: dict[int, mastery.Tracker] = {}
+    correct: dict[tuple[int, str], int] = defaultdict(int)
+    latest: dict[tuple[int, str], mastery.Estimate] = {}
     for o in observations:  # already in time order
-        history[(o.learner_id, o.skill)].append(o.correct)
+        tracker = trackers.get(o.learner_id)
+        if tracker is None:
+            tracker = trackers[o.learner_id] = mastery.Tracker(model)
+        for skill, estimate in tracker.feed(o.skills, o.correct, o.item_id).items():
+            latest[(o.learner_id, skill)] = estimate
+            correct[(o.learner_id, skill)] += int(o.correct)
+    if model.per_learner:
+        # Every estimate from the learner's final state: a later answer on
+        # another competency moves an earlier competency's estimate too.
+        latest = {
+            (learner_id, skill): trackers[learner_id].estimate(skill)
+            for learner_id, skill in latest
+        }
     now = timezone.now()
-    records = []
-    for (learner_id, skill), outcomes in history.items():
-        estimate = mastery.replay(model, skill, outcomes)
-        records.append(
-            MasteryRecord(
-                learner_id=learner_id,
-                competency_id=int(skill),
-                probability=estimate.probability,
-                level=estimate.level,
-                attempts=estimate.attempts,
-                correct=sum(outcomes),
-                state=estimate.state,
-                updated_at=now,
-            )
+    records = [
+        MasteryRecord(
+            learner_id=learner_id,
+            competency_id=int(skill),
+            probability=estimate.probability,
+            level=estimate.level,
+            attempts=estimate.attempts,
+            correct=correct[(learner_id, skill)],
+            state=estimate.state,
+            updated_at=now,
         )
+        for (learner_id, skill), estimate in latest.items()
+    ]
     MasteryRecord.objects.filter(
         learner_id__in={rec.learner_id for rec in records},
         competency_id__in={rec.competency_id for rec in records},
     ).delete()
     MasteryRecord.objects.bulk_create(records, batch_size=2000)
+    LearnerModelState.objects.filter(learner_id__in=trackers).delete()
+    if model.per_learner:
+        LearnerModelState.objects.bulk_create(
+            [
+                LearnerModelState(learner_id=learner_id, state=tracker.learner_state)
+                for learner_id, tracker in trackers.items()
+            ],
+            batch_size=2000,
+        )
     return len(records)

@@ -16,13 +16,15 @@ from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.scoring import check_rubric_points, score_answer
 from trellis.evidence import mastery
-from trellis.evidence.models import Attempt, Response, RubricScore
+from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
 from trellis.evidence.models import response as r
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
 from trellis.evidence.services.mastery import (
     item_competency_ids,
+    lock_learner_states,
     lock_records,
     mastery_recompute,
+    save_learner_states,
     save_records,
 )
 from trellis.people.models import User
@@ -68,6 +70,11 @@ def _apply_evidence(
     update in memory, write them back in one upsert. Three statements in
     all, however many competencies the item has."""
     model = mastery.model_for_school(school_id)
+    if model.per_learner:
+        return _apply_per_learner(
+            model, school_id=school_id, learner_id=learner_id, correct=correct, item_id=item_id,
+            competency_ids=competency_ids,
+        )  # fmt: skip
     out: dict[int, mastery.Estimate] = {}
     written = []
     for record in lock_records(
@@ -78,6 +85,60 @@ def _apply_evidence(
         out[record.competency_id] = estimate
     save_records(learner_id=learner_id, estimates=written)
     return out
+
+
+def _apply_per_learner(
+    model: mastery.SchoolModel,
+    *,
+    school_id: int,
+    learner_id: int,
+    correct: bool,
+    item_id: int | None,
+    competency_ids: Iterable[int],
+) -> dict[int, mastery.Estimate]:
+    """The same for a model whose state spans the learner's skills: lock the
+    learner's state, then the records; one update with the answer; write
+    both back. Five statements. If the stored state was built by another
+    fit (a process still holding the previous model for up to
+    ``MODEL_CHECK_SECONDS``), the learner's records are rebuilt from their
+    evidence instead — this answer is already saved, so it is included."""
+    stored = lock_learner_states([learner_id])[learner_id]
+    records = lock_records(
+        learner_id=learner_id, item_id=item_id, competency_ids=competency_ids, all_of_learner=True
+    )
+    answered = [record.competency_id for record in records if record.wanted]
+    if not answered:
+        return {}
+    if not mastery.learner_state_is_current(model, stored):
+        mastery_recompute(learner_id=learner_id, competency_ids=answered, school_id=school_id)
+        return {
+            rec.competency_id: mastery.Estimate(
+                probability=rec.probability, attempts=rec.attempts, level=rec.level, state=rec.state
+            )
+            for rec in MasteryRecord.objects.filter(
+                learner_id=learner_id, competency_id__in=answered
+            )
+        }
+    tracker = mastery.Tracker(model, learner_state=stored)
+    tracker.feed([str(cid) for cid in answered], correct, item_id)
+    # The answer moves every estimate of the learner (overall counts, the
+    # previous answer, ability), so every record is written.
+    estimates = {
+        record.competency_id: tracker.estimate(str(record.competency_id)) for record in records
+    }
+    save_records(
+        learner_id=learner_id,
+        estimates=[
+            (
+                record.competency_id,
+                estimates[record.competency_id],
+                record.correct + int(correct and record.wanted),
+            )
+            for record in records
+        ],
+    )
+    save_learner_states({learner_id: tracker.learner_state})
+    return {cid: estimates[cid] for cid in answered}
 
 
 def _check_attempt(attempt: Attempt, learner: User, item: Item, now: dt.datetime) -> None:

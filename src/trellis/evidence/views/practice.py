@@ -14,7 +14,7 @@ from trellis.curriculum.access import access_competency
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.presentation import present_item
-from trellis.evidence import mastery, services
+from trellis.evidence import mastery, selectors, services
 from trellis.evidence.forms import AnswerForm, elapsed_ms
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models import response as r
@@ -46,6 +46,8 @@ def next_practice_item(learner, competency, seen: set[int]) -> Item | None:
     if record and mastery.is_mastered(record.probability, record.attempts):
         return None
     model = mastery.model_for_school(items[0].school_id)
+    if model.per_learner:
+        state = selectors.learner_model_state(learner.pk)
     candidates = [
         (i.pk, mastery.expected_success(model, state, str(competency.pk), i.pk)) for i in items
     ]

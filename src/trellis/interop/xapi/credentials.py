@@ -1,12 +1,13 @@
 """Per-tool credentials for the statements resource: issued by an admin,
 checked on every request with HTTP Basic.
 
-A verified credential is remembered in the process for
-``TRELLIS_XAPI_CREDENTIAL_CACHE_SECONDS`` (default 30), so a tool sending
-one statement per request does not pay a database round trip for its
-credential each time. Saving or deleting a credential (unticking
-**active** in the admin) forgets it in that process at once; other worker
-processes stop accepting it within the cache time."""
+A verified credential is remembered in Django's cache (Redis in production,
+shared by every process) for ``TRELLIS_XAPI_CREDENTIAL_CACHE_SECONDS``
+(default 30), so a tool sending one statement per request does not pay a
+database round trip for its credential each time. Saving or deleting a
+credential (unticking **active** in the admin) forgets it at once for every
+process sharing the cache; a change no signal reports (a queryset update)
+takes effect within the cache time."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ import binascii
 import hashlib
 import hmac
 import secrets
-import threading
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -55,51 +56,59 @@ def credential_issue(*, school: School, name: str) -> tuple[XapiCredential, str]
     return credential, secret
 
 
-#: key -> (time it was read, the active credential with its school)
-_verified: dict[str, tuple[float, XapiCredential]] = {}
-_verified_lock = threading.Lock()
+_CACHE_PREFIX = "trellis:xapi-credential"
 
 
 def _cache_seconds() -> float:
     return float(getattr(settings, "TRELLIS_XAPI_CREDENTIAL_CACHE_SECONDS", 30))
 
 
+def _cache_key(key: str) -> str:
+    generation = cache.get_or_set(f"{_CACHE_PREFIX}:generation", 0, None)
+    return f"{_CACHE_PREFIX}:{generation}:{key}"
+
+
 def credential_forget(key: str | None = None) -> None:
-    """Forget one remembered credential (or all of them) in this process."""
-    with _verified_lock:
-        if key is None:
-            _verified.clear()
-        else:
-            _verified.pop(key, None)
+    """Forget one remembered credential (or all of them) in the shared cache,
+    so every process stops accepting it at once."""
+    if key is None:
+        try:
+            cache.incr(f"{_CACHE_PREFIX}:generation")
+        except ValueError:  # never set: nothing is remembered under it
+            cache.set(f"{_CACHE_PREFIX}:generation", 1, None)
+    else:
+        cache.delete(_cache_key(key))
 
 
 @receiver(post_save, sender=XapiCredential, dispatch_uid="trellis-xapi-credential-saved")
 @receiver(post_delete, sender=XapiCredential, dispatch_uid="trellis-xapi-credential-deleted")
 def _credential_changed(sender, instance: XapiCredential, **kwargs) -> None:
     credential_forget(instance.key)
+    # Also after the change commits, so a process that read the old row in
+    # the meantime does not keep it for the whole cache time.
+    transaction.on_commit(lambda: credential_forget(instance.key))
 
 
 def _active_credential(key: str) -> XapiCredential | None:
-    now = time.monotonic()
-    seen = _verified.get(key)
-    if seen is not None and now - seen[0] < _cache_seconds():
+    seconds = _cache_seconds()
+    now = time.time()
+    seen = cache.get(_cache_key(key)) if seconds > 0 else None
+    if seen is not None and now - seen[0] < seconds:
         return seen[1]
     credential = (
         XapiCredential.objects.select_related("school").filter(key=key, active=True).first()
     )
-    with _verified_lock:
-        if credential is None:
-            _verified.pop(key, None)
-        elif _cache_seconds() > 0:
-            _verified[key] = (now, credential)
+    if credential is None:
+        cache.delete(_cache_key(key))
+    elif seconds > 0:
+        cache.set(_cache_key(key), (now, credential), timeout=seconds)
     return credential
 
 
 @transaction.atomic
 def credential_revoke(*, credential: XapiCredential) -> XapiCredential:
     """Stop accepting a tool's credential (kept, inactive, so its statements
-    still name it). Forgotten at once in this process; other workers stop
-    accepting it within the cache time."""
+    still name it). Forgotten at once by every process sharing the cache."""
     if credential.active:
         credential.active = False
         credential.full_clean()

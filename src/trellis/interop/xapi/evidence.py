@@ -25,9 +25,15 @@ from django.core.exceptions import ValidationError
 from trellis.curriculum.models import Item
 from trellis.curriculum.scoring import score_answer
 from trellis.evidence import mastery
-from trellis.evidence.models import Response
+from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models import response as r
-from trellis.evidence.services.mastery import lock_record_pairs, save_record_rows
+from trellis.evidence.services.mastery import (
+    lock_learner_states,
+    lock_record_pairs,
+    mastery_recompute,
+    save_learner_states,
+    save_record_rows,
+)
 from trellis.evidence.services.responses import MAX_TIME_ON_ITEM_MS
 from trellis.interop.xapi.sql import insert_rows
 from trellis.people.models import School, User
@@ -124,8 +130,11 @@ def _apply(school: School, responses: list[Response], known: dict[int, list[int]
     pairs = {(x.learner_id, cid) for x in responses for cid in by_item[x.item_id]}
     if not pairs:
         return
-    records = lock_record_pairs(pairs)
     model = mastery.model_for_school(school.pk)
+    if model.per_learner:
+        _apply_per_learner(school, model, responses, by_item, pairs)
+        return
+    records = lock_record_pairs(pairs)
     state = {key: record.state for key, record in records.items()}
     correct = {key: record.correct for key, record in records.items()}
     latest: dict[tuple[int, int], mastery.Estimate] = {}
@@ -136,3 +145,50 @@ def _apply(school: School, responses: list[Response], known: dict[int, list[int]
             state[key] = latest[key].state
             correct[key] += int(bool(x.correct))
     save_record_rows([(*key, estimate, correct[key]) for key, estimate in sorted(latest.items())])
+
+
+def _apply_per_learner(
+    school: School,
+    model: mastery.SchoolModel,
+    responses: list[Response],
+    by_item: dict[int, list[int]],
+    pairs: set[tuple[int, int]],
+) -> None:
+    """The same for a model whose state spans a learner's skills: lock the
+    learners' states, then their records; one update per answer with all of
+    its competencies. A learner whose state was built by another fit is
+    rebuilt from their evidence (these statements are already inserted)."""
+    stored = lock_learner_states({x.learner_id for x in responses})
+    stale = {
+        who for who, state in stored.items() if not mastery.learner_state_is_current(model, state)
+    }
+    fresh = {x.learner_id for x in responses} - stale
+    # An answer moves every estimate of the learner: all their records.
+    held = MasteryRecord.objects.filter(learner_id__in=fresh).values_list(
+        "learner_id", "competency_id"
+    )
+    records = lock_record_pairs({p for p in pairs if p[0] in fresh} | set(held))
+    trackers = {
+        who: mastery.Tracker(model, learner_state=state)
+        for who, state in stored.items()
+        if who not in stale
+    }
+    correct = {key: record.correct for key, record in records.items()}
+    latest: dict[tuple[int, int], mastery.Estimate] = {}
+    for x in sorted(responses, key=lambda x: (x.recorded_at, x.pk)):
+        if x.learner_id in stale:
+            continue
+        cids = sorted(by_item[x.item_id])
+        trackers[x.learner_id].feed([str(cid) for cid in cids], bool(x.correct), x.item_id)
+        for cid in cids:
+            correct[(x.learner_id, cid)] += int(bool(x.correct))
+    for who, cid in records:
+        latest[(who, cid)] = trackers[who].estimate(str(cid))
+    save_record_rows([(*key, estimate, correct[key]) for key, estimate in sorted(latest.items())])
+    save_learner_states({who: tracker.learner_state for who, tracker in trackers.items()})
+    for who in sorted(stale):
+        mastery_recompute(
+            learner_id=who,
+            competency_ids=sorted({cid for learner, cid in pairs if learner == who}),
+            school_id=school.pk,
+        )

@@ -3,7 +3,9 @@
 A recorded response is turned into a statement and queued in
 :class:`~trellis.interop.models.XapiOutbox` in the same transaction (only
 when ``TRELLIS_XAPI_LRS_URL`` is set); ``trellis send-xapi`` sends the queue
-later, so a learner's page never waits on someone else's server. A failed
+later (or the worker does, every minute: trellis.interop.tasks), so a
+learner's page never waits on someone else's server; no row lock is held
+while posting. A failed
 send is retried with exponential backoff until ``TRELLIS_XAPI_MAX_TRIES``."""
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from trellis.evidence.models import Response
@@ -91,40 +93,59 @@ def post_to_lrs(statements: list[dict]) -> None:
             raise OSError(f"LRS answered {answer.status}")
 
 
+def _claim(now: dt.datetime, lease: dt.timedelta) -> list[XapiOutbox]:
+    """Take up to a batch of due rows (pending, or claimed by a sender whose
+    claim has lapsed) and mark them sending; the row locks end when this
+    short transaction commits, before anything is posted."""
+    with transaction.atomic():
+        due = list(
+            XapiOutbox.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=XapiOutbox.PENDING) | Q(status=XapiOutbox.SENDING),
+                next_try_at__lte=now,
+            )
+            .order_by("next_try_at", "pk")[:BATCH]
+        )
+        XapiOutbox.objects.filter(pk__in=[row.pk for row in due]).update(
+            status=XapiOutbox.SENDING, next_try_at=now + lease
+        )
+    return due
+
+
 def outbox_send(
     *, now: dt.datetime | None = None, post: Callable[[list[dict]], None] = post_to_lrs
 ) -> dict[str, int]:
-    """Send every due statement, a batch at a time. A batch that fails
-    is tried again after a backoff; after the last try it is marked failed."""
+    """Send every due statement, a batch at a time: claim the batch and
+    commit, post it with no transaction open, then record the outcome. A
+    batch that fails is tried again after a backoff; after the last try it
+    is marked failed."""
     now = now or timezone.now()
     max_tries = getattr(settings, "TRELLIS_XAPI_MAX_TRIES", 8)
+    lease = dt.timedelta(seconds=getattr(settings, "TRELLIS_XAPI_CLAIM_SECONDS", 300))
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     while True:
-        with transaction.atomic():
-            due = list(
-                XapiOutbox.objects.select_for_update(skip_locked=True)
-                .filter(status=XapiOutbox.PENDING, next_try_at__lte=now)
-                .order_by("next_try_at", "pk")[:BATCH]
-            )
-            if not due:
-                return counts
-            try:
-                post([row.data for row in due])
-            except (OSError, urllib.error.URLError, ValueError) as error:
-                for row in due:
-                    row.tries += 1
-                    row.last_error = str(error)[:500]
-                    if row.tries >= max_tries:
-                        row.status = XapiOutbox.FAILED
-                        counts["failed"] += 1
-                    else:
-                        row.next_try_at = now + backoff(row.tries)
-                        counts["retrying"] += 1
+        due = _claim(now, lease)
+        if not due:
+            return counts
+        try:
+            post([row.data for row in due])
+        except (OSError, urllib.error.URLError, ValueError) as error:
+            for row in due:
+                row.tries += 1
+                row.last_error = str(error)[:500]
+                if row.tries >= max_tries:
+                    row.status = XapiOutbox.FAILED
+                    counts["failed"] += 1
+                else:
+                    row.status = XapiOutbox.PENDING
+                    row.next_try_at = now + backoff(row.tries)
+                    counts["retrying"] += 1
+            with transaction.atomic():
                 XapiOutbox.objects.bulk_update(
                     due, ["tries", "last_error", "status", "next_try_at"]
                 )
-                continue
-            XapiOutbox.objects.filter(pk__in=[row.pk for row in due]).update(
-                status=XapiOutbox.SENT, sent_at=timezone.now(), tries=F("tries") + 1
-            )
-            counts["sent"] += len(due)
+            continue
+        XapiOutbox.objects.filter(pk__in=[row.pk for row in due]).update(
+            status=XapiOutbox.SENT, sent_at=timezone.now(), tries=F("tries") + 1
+        )
+        counts["sent"] += len(due)

@@ -112,6 +112,44 @@ def goal_create(
     return goal
 
 
+NOT_THEIR_TEACHER = "Only a teacher of {learner} can set a goal for them."
+
+
+@transaction.atomic
+def goal_set_for_learner(
+    *,
+    teacher: User,
+    learner: User,
+    title: str,
+    benchmarks: Sequence[Mapping[str, object]],
+    description: str = "",
+    competency_ids: Sequence[object] = (),
+    target_date: dt.date | None = None,
+) -> Goal:
+    """A teacher sets a goal for one of their learners: it needs no approval
+    (the teacher set it) and the learner is told."""
+    if teacher.pk == learner.pk or not teacher.has_perm("personalization.guide_learner", learner):
+        raise PermissionDenied(NOT_THEIR_TEACHER.format(learner=learner))
+    goal = Goal(
+        learner=learner,
+        title=title.strip(),
+        description=description.strip(),
+        target_date=target_date,
+        set_by=teacher,
+        status=g.APPROVED,
+    )
+    goal.full_clean()
+    goal.save()
+    goal.competencies.set(_competencies(learner, competency_ids))
+    _benchmarks(goal, learner, benchmarks)
+    notification_send(
+        recipients=[learner],
+        text=f"{teacher} set a goal for you: {goal.title}",
+        url=reverse("personalization:goal-detail", args=[goal.pk]),
+    )
+    return goal
+
+
 @transaction.atomic
 def goal_update(
     *,

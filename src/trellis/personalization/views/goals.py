@@ -148,13 +148,33 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @login_required
 def learner_goals(request: HttpRequest, learner_id: int) -> HttpResponse:
+    """A learner's goals; their teachers can also set a goal for them here."""
     learner = access.access_learner(request.user, learner_id)
+    can_set = request.user.pk != learner.pk and request.user.has_perm(
+        "personalization.guide_learner", learner
+    )
+    errors: list[str] = []
+    if request.method == "POST":
+        learner = access.access_learner_to_guide(request.user, learner_id)
+        try:
+            goal = svc.goal_set_for_learner(
+                teacher=request.user, learner=learner, **_goal_fields(request)
+            )
+        except ValidationError as exc:
+            errors = error_list(exc)
+        else:
+            messages.success(request, f"Goal set for {learner}; they have been told.")
+            return redirect("personalization:goal-detail", goal_id=goal.pk)
     return render(
         request,
         "personalization/learner_goals.html",
         {
             "learner": learner,
             "goals": selectors.goals_visible_to(request.user).filter(learner=learner),
+            "can_set": can_set,
+            "competencies": selectors.competencies_for(learner).order_by("code"),
+            "form": _form_values(post=request.POST),
+            "errors": errors,
         },
     )
 

@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0001_initial"),
+        ("evidence", "0002_mastery_model_selection_and_learner_state"),
     ]
 
     operations = [

@@ -1,0 +1,620 @@
+"""``AnswerLogit``: logistic regression on a learner's earlier answers, one
+prediction per answer whatever the number of its skills.
+
+Built for data where every answer is recorded once and time runs forward (a
+school's own evidence): every feature of answer *i* of learner *u* is a
+count or summary of *u*'s answers strictly before *i* (answers with equal
+``order`` count in row order), so nothing about *i* itself, or any later
+answer, can reach its prediction.
+
+Features (``K`` = the answer's skills, ``m = |K|``):
+
+overall (``GLOBAL``)
+    ``log1p`` of earlier right and wrong answers, the previous answer's
+    outcome (+1 / -1, 0 if none), a decayed sum of outcomes (``decay_all``),
+    and an ability estimate: the sum of (outcome - expected outcome) over
+    ``n + 3``, the expected outcome being the item's mean in training shrunk
+    towards its skills' mean (or the skills' mean for an unseen item);
+per skill of the answer, averaged over ``K`` (``SKILL``)
+    ``log1p`` of earlier right and wrong answers touching the skill, the
+    last outcome on it, a decayed sum of its outcomes (``decay_skill``), a
+    first-attempt flag and a smoothed success rate;
+per-skill weights (``PER_SKILL``, averaged over ``K``)
+    an intercept (the skill's easiness) and weights on its ``log1p`` right
+    and wrong counts (the Best-LR terms of Gervet et al., 2020);
+item
+    an intercept per item seen in training, L2-penalised so that an item
+    with few answers stays near its skills' level (a hierarchical shrinkage
+    of item difficulty towards the skills); unseen items use 0.
+
+The weights are fit jointly by L-BFGS (SciPy) on the log loss with L2
+penalties, on standardised dense features (mapped back to raw features).
+
+Online, the state holds four numbers per skill and six overall, so
+``update`` and ``predict_one`` are O(|K|). Batch prediction performs the same
+floating-point operations in the same order as the online path (integer
+``log1p`` by table of ``math.log1p``, decayed sums advanced one step per
+position, per-skill terms summed in the answer's skill order and divided by
+``m``, ``math.exp``), so batch and online predictions are bit-identical.
+
+``mastery(state, skill)``: the probability of a right answer on an average
+(unseen) item of that skill as the learner's next answer: an expected
+performance, not a hidden-state posterior.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.optimize import minimize
+
+from trellis.engine.base import NotFittedError, check_kind, load_json, save_json, skill_names
+from trellis.engine.bkt import combine_rows, sequence_layout
+from trellis.engine.responses import ResponseLog, skill_list
+
+FORMAT_VERSION = 1
+GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability", "ability_recent")
+SKILL = (
+    "s_log",
+    "f_log",
+    "last",
+    "ew",
+    "first",
+    "rate",
+    "same_prev",
+    "same_prev_c",
+    "skill_ability",
+)
+PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
+assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
+assert len(SKILL) == 9 and len(GLOBAL) == 6  # AnswerLogit._logit writes them out
+# where each per-skill weight's value comes from: (True, SKILL index) or
+# (False, GLOBAL index)
+_PS_SRC = tuple(
+    (f in SKILL, SKILL.index(f) if f in SKILL else GLOBAL.index(f)) for f in PER_SKILL[1:]
+)
+_ITEM_PRIOR = 5.0  # answers' weight of the skills' mean in an item's expected outcome
+# overall record: right, wrong, previous outcome, decayed sum, residual sum
+_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+@dataclass
+class AnswerState:
+    """One learner's history summary (JSON-able via to_dict / from_dict)."""
+
+    # per skill: right, wrong, last outcome, decayed sum, position (0-based,
+    # among the learner's answers) of the last answer touching it
+    skills: dict[str, list[float]] = field(default_factory=dict)
+    overall: list[float] = field(default_factory=lambda: list(_OV0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"skills": {k: list(v) for k, v in self.skills.items()}, "overall": self.overall}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AnswerState:
+        ov = [float(v) for v in d.get("overall", _OV0)]
+        skills = {str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()}
+        if len(ov) != len(_OV0) or any(len(v) != 6 for v in skills.values()):
+            raise ValueError("saved answer-logit state has a different layout")
+        return cls(skills=skills, overall=ov)
+
+
+def _log1p_table(n: int) -> NDArray[np.float64]:
+    return np.array([math.log1p(i) for i in range(n + 1)], dtype=np.float64)
+
+
+def _decayed(
+    learner: NDArray[np.int64],
+    group: NDArray[np.int64],
+    order: NDArray[np.int64],
+    x: NDArray[np.float64],
+    decay: float,
+) -> NDArray[np.float64]:
+    """Per (learner, group) sequence in time order, ``h`` *before* each row of
+    ``h <- decay * h + x`` (h = 0 at the start), as the scalar update."""
+    lay = sequence_layout(learner, group, order)
+    xf = x[lay.row_of_flat]
+    out = np.empty(x.shape[0], dtype=np.float64)
+    h = np.zeros(int(lay.ks[0]) if lay.max_len else 0, dtype=np.float64)
+    for t in range(lay.max_len):
+        k = int(lay.ks[t])
+        o = int(lay.offsets[t])
+        h = h[:k]
+        out[o : o + k] = h
+        h = decay * h + xf[o : o + k]
+    return out[lay.flat]
+
+
+def _excl_count(v: NDArray[np.int64], key: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    """For rows sorted so that equal ``key`` are contiguous and in time order,
+    the sum of ``v`` over the earlier rows with the same key."""
+    new = np.ones(n, dtype=bool)
+    new[1:] = key[1:] != key[:-1]
+    start = np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    cs = np.concatenate(([0], np.cumsum(v)))
+    return np.asarray(cs[:-1] - cs[start], dtype=np.int64)
+
+
+class AnswerLogit:
+    """Logistic regression on answer histories (see module docstring).
+
+    Parameters: ``l2`` (on the dense weights), ``l2_skill`` (per-skill
+    weights), ``l2_item`` (item intercepts: the shrinkage towards the
+    skills), ``decay_all`` / ``decay_skill`` / ``decay_ability`` (decayed
+    sums), ``max_iter``, ``max_fit_rows`` (above this many answers the
+    optimiser sees a seeded random sample of them; features still come from
+    full histories) and ``random_state``.
+    """
+
+    name = "answer-logit"
+
+    def __init__(
+        self,
+        l2: float = 1e-6,
+        l2_skill: float = 1e-5,
+        l2_item: float = 1e-5,
+        decay_all: float = 0.7,
+        decay_skill: float = 0.5,
+        decay_ability: float = 0.9,
+        max_iter: int = 200,
+        max_fit_rows: int = 1_000_000,
+        random_state: int = 0,
+    ) -> None:
+        self.max_fit_rows = max_fit_rows
+        self.random_state = random_state
+        self.decay_ability = decay_ability
+        self.l2 = l2
+        self.l2_skill = l2_skill
+        self.l2_item = l2_item
+        self.decay_all = decay_all
+        self.decay_skill = decay_skill
+        self.max_iter = max_iter
+
+    # ------------------------------------------------------------ features
+    def _expected(self, log: ResponseLog) -> NDArray[np.float64]:
+        """Each answer's expected outcome (item mean shrunk to its skills')."""
+        names = skill_names(log)
+        ptr, idx = log.csr()
+        sm = np.array([self._skill_mean.get(s, self.mean_) for s in names], dtype=np.float64)
+        out = combine_rows(sm[idx], ptr, "mean")
+        if log.item is not None and log.item_ids:
+            tab = np.array([self._item_mean.get(i, math.nan) for i in log.item_ids])
+            it = log.item.astype(np.int64)
+            v = np.where(it >= 0, tab[np.maximum(it, 0)] if tab.size else math.nan, math.nan)
+            out = np.where(np.isnan(v), out, v)
+        return np.asarray(out, dtype=np.float64)
+
+    def features(
+        self, log: ResponseLog
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+        """``(G, H, answer)``: the overall features of every answer (n x
+        |GLOBAL|), the per-skill features of every (answer, skill) row of
+        ``log.expand()`` (N x |SKILL|) and the answer of each such row; all
+        from earlier answers only, equal to the online values."""
+        n = len(log)
+        learner = log.learner.astype(np.int64)
+        order = log.order.astype(np.int64)
+        c01 = log.correct.astype(np.int64) != 0
+        c = np.where(c01, 1.0, -1.0)
+        g = np.empty((n, len(GLOBAL)), dtype=np.float64)
+        # overall, by learner in time order (ties: row order)
+        i1 = np.lexsort((np.arange(n), order, learner))
+        wins = _excl_count(c01[i1].astype(np.int64), learner[i1], n)
+        new = np.ones(n, dtype=bool)
+        new[1:] = learner[i1][1:] != learner[i1][:-1]
+        pos = np.arange(n) - np.maximum.accumulate(np.where(new, np.arange(n), 0))
+        tab = _log1p_table(int(pos.max(initial=0)) + 1)
+        prev = np.zeros(n)
+        if n > 1:
+            prev[1:] = c[i1][:-1]
+        prev[new] = 0.0
+        cols = np.empty((n, 3), dtype=np.float64)
+        cols[:, 0] = tab[wins]
+        cols[:, 1] = tab[pos - wins]
+        cols[:, 2] = prev
+        g[i1, 0:3] = cols
+        zero = np.zeros(n, dtype=np.int64)
+        g[:, 3] = _decayed(learner, zero, order, c, self.decay_all)
+        surprise = np.where(c01, 1.0, 0.0) - self._expected(log)
+        resid = _decayed(learner, zero, order, surprise, 1.0)
+        g[:, 5] = _decayed(learner, zero, order, surprise, self.decay_ability)
+        cnt = np.empty(n, dtype=np.float64)
+        cnt[i1] = pos.astype(np.float64)
+        g[:, 4] = resid / (cnt + 3.0)
+        # per skill, on one row per (answer, skill)
+        ex, answer = log.expand()
+        m = len(ex)
+        el, ek, eo = ex.learner.astype(np.int64), ex.skill.astype(np.int64), order[answer]
+        ec01 = c01[answer]
+        ec = c[answer]
+        i2 = np.lexsort((np.arange(m), eo, ek, el))
+        key = el[i2] * (int(ek.max(initial=0)) + 1) + ek[i2]
+        s_cnt = _excl_count(ec01[i2].astype(np.int64), key, m)
+        tot = _excl_count(np.ones(m, dtype=np.int64), key, m)
+        last = np.zeros(m)
+        if m > 1:
+            last[1:] = ec[i2][:-1]
+        last[tot == 0] = 0.0
+        tab2 = _log1p_table(int(tot.max(initial=0)) + 1)
+        # written column by column through i2 (no second m x |SKILL| block)
+        h = np.empty((m, len(SKILL)), dtype=np.float64)
+        apos = cnt[answer][i2]  # the answer's position among the learner's answers
+        prev_pos = np.full(m, -2.0)
+        if m > 1:
+            prev_pos[1:] = apos[:-1]
+        same = ((tot > 0) & (prev_pos == apos - 1.0)).astype(np.float64)
+        del apos, prev_pos
+        h[i2, 0] = tab2[s_cnt]
+        h[i2, 1] = tab2[tot - s_cnt]
+        h[i2, 2] = last
+        h[i2, 4] = (tot == 0).astype(np.float64)
+        h[i2, 5] = (s_cnt + 1.0) / (tot + 2.0) - 0.5
+        h[i2, 6] = same
+        h[i2, 7] = same * last
+        h[:, 3] = _decayed(el, ek, eo, ec, self.decay_skill)
+        tot_row = np.empty(m, dtype=np.float64)
+        tot_row[i2] = tot.astype(np.float64)
+        h[:, 8] = _decayed(el, ek, eo, surprise[answer], 1.0) / (tot_row + 2.0)
+        return g, h, answer
+
+    # -------------------------------------------------------------- fitting
+    def fit(self, log: ResponseLog) -> AnswerLogit:
+        names = skill_names(log)
+        n_sk = len(names)
+        ptr, idx = log.csr()
+        lens = np.diff(ptr)
+        y = log.correct.astype(np.float64)
+        n = len(log)
+        # expected outcomes: skill means, then item means shrunk towards them
+        ex, answer = log.expand()
+        cnt = np.bincount(ex.skill, minlength=n_sk).astype(np.float64)
+        ok = np.bincount(ex.skill, weights=y[answer], minlength=n_sk)
+        self.mean_ = float((y.sum() + 1.0) / (n + 2.0))
+        seen = cnt > 0
+        self.skills_: tuple[str, ...] = tuple(names[i] for i in np.flatnonzero(seen))
+        self.skill_mean_ = ((ok + 2.0 * self.mean_) / (cnt + 2.0))[seen]
+        self._skill_mean = dict(zip(self.skills_, self.skill_mean_.tolist(), strict=True))
+        self._item_mean: dict[str, float] = {}
+        use_items = log.item is not None and bool(log.item_ids)
+        it = np.full(n, -1, dtype=np.int64) if not use_items else log.item.astype(np.int64)  # type: ignore[union-attr]
+        n_it = len(log.item_ids) if use_items else 0
+        known_it = it >= 0
+        if n_it:
+            sm = combine_rows(
+                np.array([self._skill_mean.get(s, self.mean_) for s in names])[idx], ptr, "mean"
+            )
+            i_cnt = np.bincount(it[known_it], minlength=n_it).astype(np.float64)
+            i_ok = np.bincount(it[known_it], weights=y[known_it], minlength=n_it)
+            first = np.full(n_it, -1, dtype=np.int64)
+            rows = np.flatnonzero(known_it)[::-1]
+            first[it[rows]] = rows  # the first answer on each item gives its skills
+            has = i_cnt > 0
+            item_seen = has
+            base = np.where(has, sm[np.maximum(first, 0)], self.mean_)
+            i_mean = (i_ok + _ITEM_PRIOR * base) / (i_cnt + _ITEM_PRIOR)
+            self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(has))
+            self.item_mean_ = i_mean[has]
+        else:
+            self.items_ = ()
+            self.item_mean_ = np.zeros(0)
+        self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
+        g, h, _ = self.features(log)
+        ex_skill = ex.skill.astype(np.int64)
+        if n > self.max_fit_rows:
+            # Features always come from full histories; the optimiser sees a
+            # seeded sample of answers (a few thousand weights need no more,
+            # and memory stays bounded at district scale).
+            rng = np.random.default_rng(self.random_state)
+            sel = np.sort(rng.choice(n, self.max_fit_rows, replace=False))
+            amap = np.full(n, -1, dtype=np.int64)
+            amap[sel] = np.arange(sel.shape[0])
+            keep = amap[answer] >= 0
+            g, h, answer, ex_skill = g[sel], h[keep], amap[answer[keep]], ex_skill[keep]
+            lens, y, it = lens[sel], y[sel], it[sel]
+            n = sel.shape[0]
+            known_it = it >= 0
+            del amap, keep, sel
+        # an answer's (answer, skill) rows are contiguous: sum them per answer
+        starts = np.concatenate(([0], np.cumsum(lens)[:-1])).astype(np.int64)
+        hm = np.add.reduceat(h, starts, axis=0) if n else np.zeros((0, len(SKILL)))
+        hm /= lens[:, None]
+        dense = np.hstack([g, hm])
+        del hm
+        mu = dense.mean(axis=0) if n else np.zeros(dense.shape[1])
+        sd = dense.std(axis=0) if n else np.ones(dense.shape[1])
+        sd[sd < 1e-12] = 1.0
+        dense = (dense - mu) / sd
+        d = dense.shape[1]
+        w_row = 1.0 / lens[answer]
+        p_n = len(PER_SKILL)
+        vals = (self._per_skill_values(g, h, answer) * w_row[:, None]).ravel()
+        cols = (ex_skill[:, None] * p_n + np.arange(p_n)[None, :]).ravel()
+        rws = np.repeat(answer, p_n)
+        spm = sp.csr_matrix((vals, (rws, cols)), shape=(n, n_sk * p_n))
+        spt = spm.T.tocsr()
+        n_eff = max(n, 1)
+        n_w = 1 + d + n_sk * p_n
+        itk = it[known_it]
+
+        def loss(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+            wd, ws, wi = w[1 : 1 + d], w[1 + d : n_w], w[n_w:]
+            z = w[0] + dense @ wd + spm @ ws
+            if n_it:
+                z[known_it] += wi[itk]
+            lz = np.logaddexp(0.0, z)
+            val = float(np.sum(lz - y * z)) / n_eff
+            r = (1.0 / (1.0 + np.exp(-z)) - y) / n_eff
+            grad = np.empty_like(w)
+            grad[0] = r.sum()
+            grad[1 : 1 + d] = dense.T @ r + self.l2 * wd
+            grad[1 + d : n_w] = spt @ r + self.l2_skill * ws
+            if n_it:
+                grad[n_w:] = np.bincount(itk, weights=r[known_it], minlength=n_it)
+                grad[n_w:] += self.l2_item * wi
+            val += 0.5 * (
+                self.l2 * float(wd @ wd)
+                + self.l2_skill * float(ws @ ws)
+                + self.l2_item * float(wi @ wi)
+            )
+            return val, grad
+
+        w0 = np.zeros(n_w + n_it)
+        ybar = float(np.clip(y.mean() if n else 0.5, 1e-3, 1 - 1e-3))
+        w0[0] = math.log(ybar / (1 - ybar))
+        res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": self.max_iter})
+        w = res.x
+        wd = w[1 : 1 + d] / sd
+        self.intercept_ = float(w[0] - wd @ mu)
+        self.global_coef_ = wd[: len(GLOBAL)].copy()
+        self.skill_feature_coef_ = wd[len(GLOBAL) :].copy()
+        ws = w[1 + d : n_w].reshape(n_sk, p_n)
+        self.skill_coef_ = ws[seen].copy()
+        weights = cnt[seen]
+        self.default_skill_coef_ = (
+            (self.skill_coef_ * weights[:, None]).sum(axis=0) / weights.sum()
+            if weights.sum() > 0
+            else np.zeros(p_n)
+        )
+        if n_it:
+            # the items of self.items_ (a sampled-out one keeps weight 0)
+            self.item_coef_ = w[n_w:][item_seen].copy()
+        else:
+            self.item_coef_ = np.zeros(0)
+        self.n_iter_ = int(res.nit)
+        self._index()
+        return self
+
+    @staticmethod
+    def _per_skill_values(
+        g: NDArray[np.float64], h: NDArray[np.float64], answer: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
+        """The values the per-skill weights multiply, one row per (answer,
+        skill): 1, then each ``PER_SKILL`` feature (``SKILL`` or ``GLOBAL``)."""
+        out = np.ones((h.shape[0], len(PER_SKILL)), dtype=np.float64)
+        for j, f in enumerate(PER_SKILL[1:], start=1):
+            out[:, j] = h[:, SKILL.index(f)] if f in SKILL else g[answer, GLOBAL.index(f)]
+        return out
+
+    def _index(self) -> None:
+        self._skill_mean = dict(zip(self.skills_, self.skill_mean_.tolist(), strict=True))
+        self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
+        self._item_w = dict(zip(self.items_, self.item_coef_.tolist(), strict=True))
+        self._skill_w = {
+            s: tuple(row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
+        }
+        self._skill_w_default = tuple(float(v) for v in self.default_skill_coef_.tolist())
+        self._gw = [float(v) for v in self.global_coef_.tolist()]
+        self._hw = [float(v) for v in self.skill_feature_coef_.tolist()]
+
+    def _check(self) -> None:
+        if not hasattr(self, "_gw"):
+            raise NotFittedError("AnswerLogit is not fitted; call fit() or from_dict() first")
+
+    # ----------------------------------------------------------- prediction
+    def predict_proba(self, log: ResponseLog) -> NDArray[np.float64]:
+        """P(correct) of each answer from the learner's earlier answers, in
+        the log's row order (bit-identical to the online path)."""
+        self._check()
+        g, h, answer = self.features(log)
+        names = skill_names(log)
+        ex_skill = log.csr()[1]
+        sw = np.array([self._skill_w.get(s, self._skill_w_default) for s in names])
+        sw = sw.reshape(len(names), len(PER_SKILL))[ex_skill]
+        pv = self._per_skill_values(g, h, answer)
+        t = sw[:, 0].copy()
+        for j in range(1, len(PER_SKILL)):
+            t = t + sw[:, j] * pv[:, j]
+        for j, wj in enumerate(self._hw):
+            t = t + wj * h[:, j]
+        acc = combine_rows(t, log.csr()[0], "mean")
+        z = np.full(len(log), self.intercept_)
+        if log.item is not None and log.item_ids:
+            tab = np.array([self._item_w.get(i, 0.0) for i in log.item_ids] + [0.0])
+            z = z + tab[np.where(log.item >= 0, log.item, len(log.item_ids))]
+        else:
+            z = z + 0.0
+        for j, wj in enumerate(self._gw):
+            z = z + wj * g[:, j]
+        z = z + acc
+        return np.fromiter(
+            (1.0 / (1.0 + math.exp(-v)) for v in z.tolist()), dtype=np.float64, count=len(z)
+        )
+
+    # --------------------------------------------------------------- online
+    def init_state(self) -> AnswerState:
+        return AnswerState()
+
+    def _logit(self, state: AnswerState, skills: list[str], item: str | None) -> float:
+        # Written out term by term (the hot path of live updates); the order
+        # of the additions is the batch path's: PER_SKILL, then SKILL, then
+        # GLOBAL (a test pins batch == online bit for bit).
+        ov = state.overall
+        big_s, big_f = ov[0], ov[1]
+        n = big_s + big_f
+        ability = ov[4] / (n + 3.0)
+        h0, h1, h2, h3, h4, h5, h6, h7, h8 = self._hw
+        get, default = self._skill_w.get, self._skill_w_default
+        acc = 0.0
+        for j, sk in enumerate(skills):
+            rec = state.skills.get(sk)
+            s, f, last, ew, at, sres = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0) if rec is None else rec
+            ls, lf = math.log1p(s), math.log1p(f)
+            same = 1.0 if at == n - 1.0 else 0.0
+            sk_ab = sres / (s + f + 2.0)
+            a0, a1, a2, a3, a4, a5, a6 = get(sk, default)
+            t = a0 + a1 * ls
+            t = t + a2 * lf
+            t = t + a3 * last
+            t = t + a4 * ability
+            t = t + a5 * sk_ab
+            t = t + a6 * ew
+            t = t + h0 * ls
+            t = t + h1 * lf
+            t = t + h2 * last
+            t = t + h3 * ew
+            t = t + h4 * (1.0 if s + f == 0.0 else 0.0)
+            t = t + h5 * ((s + 1.0) / (s + f + 2.0) - 0.5)
+            t = t + h6 * same
+            t = t + h7 * (same * last)
+            t = t + h8 * sk_ab
+            acc = t if j == 0 else acc + t
+        acc = acc / len(skills)
+        g0, g1, g2, g3, g4, g5 = self._gw
+        z = self.intercept_ + (self._item_w.get(item, 0.0) if item is not None else 0.0)
+        z = z + g0 * math.log1p(big_s)
+        z = z + g1 * math.log1p(big_f)
+        z = z + g2 * ov[2]
+        z = z + g3 * ov[3]
+        z = z + g4 * ability
+        z = z + g5 * ov[5]
+        return z + acc
+
+    def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
+        """P(the next answer, on ``skill`` (one id or a sequence of ids) and
+        ``item`` if given, is right). O(number of skills)."""
+        self._check()
+        skills = [skill] if type(skill) is str else skill_list(skill)
+        z = self._logit(state, skills, None if item is None else str(item))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def _expected_one(self, skills: list[str], item: str | None) -> float:
+        if item is not None and item in self._item_mean:
+            return self._item_mean[item]
+        acc = 0.0
+        for j, sk in enumerate(skills):
+            v = self._skill_mean.get(sk, self.mean_)
+            acc = v if j == 0 else acc + v
+        return acc / len(skills)
+
+    def update(
+        self,
+        state: AnswerState,
+        skill: Any,
+        correct: bool | int,
+        item: str | None = None,
+        **kwargs: Any,
+    ) -> AnswerState:
+        """Fold one answer (all its skills) into ``state``; O(number of skills)."""
+        self._check()
+        skills = [skill] if type(skill) is str else skill_list(skill)
+        c = 1.0 if correct else -1.0
+        c01 = 1.0 if correct else 0.0
+        ov = state.overall
+        exp = self._expected_one(skills, None if item is None else str(item))
+        at = ov[0] + ov[1]
+        if correct:
+            ov[0] += 1.0
+        else:
+            ov[1] += 1.0
+        ov[2] = c
+        ov[3] = self.decay_all * ov[3] + c
+        ov[4] = 1.0 * ov[4] + (c01 - exp)
+        ov[5] = self.decay_ability * ov[5] + (c01 - exp)
+        for sk in skills:
+            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+            if correct:
+                rec[0] += 1.0
+            else:
+                rec[1] += 1.0
+            rec[2] = c
+            rec[3] = self.decay_skill * rec[3] + c
+            rec[4] = at
+            rec[5] = 1.0 * rec[5] + (c01 - exp)
+        return state
+
+    def mastery(self, state: AnswerState, skill: str | int) -> float:
+        """P(right) on an average unseen item of ``skill`` as the next answer."""
+        return self.predict_one(state, str(skill))
+
+    def attempts(self, state: AnswerState, skill: str | int) -> int:
+        rec = state.skills.get(str(skill))
+        return 0 if rec is None else int(rec[0] + rec[1])
+
+    # -------------------------------------------------------- serialisation
+    def get_params(self) -> dict[str, Any]:
+        return {
+            "l2": self.l2,
+            "l2_skill": self.l2_skill,
+            "l2_item": self.l2_item,
+            "decay_all": self.decay_all,
+            "decay_skill": self.decay_skill,
+            "decay_ability": self.decay_ability,
+            "max_iter": self.max_iter,
+            "max_fit_rows": self.max_fit_rows,
+            "random_state": self.random_state,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        self._check()
+        return {
+            "model": self.name,
+            "version": FORMAT_VERSION,
+            "params": self.get_params(),
+            "features": [list(GLOBAL), list(SKILL), list(PER_SKILL)],
+            "intercept": self.intercept_,
+            "global_coef": self.global_coef_.tolist(),
+            "skill_feature_coef": self.skill_feature_coef_.tolist(),
+            "mean": self.mean_,
+            "skills": list(self.skills_),
+            "skill_mean": self.skill_mean_.tolist(),
+            "skill_coef": self.skill_coef_.tolist(),
+            "default_skill_coef": self.default_skill_coef_.tolist(),
+            "items": list(self.items_),
+            "item_mean": self.item_mean_.tolist(),
+            "item_coef": self.item_coef_.tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AnswerLogit:
+        check_kind(d, cls.name, FORMAT_VERSION)
+        if d["features"] != [list(GLOBAL), list(SKILL), list(PER_SKILL)]:
+            raise ValueError("saved answer-logit model uses a different feature set")
+        m = cls(**d["params"])
+        m.intercept_ = float(d["intercept"])
+        m.global_coef_ = np.asarray(d["global_coef"], dtype=np.float64)
+        m.skill_feature_coef_ = np.asarray(d["skill_feature_coef"], dtype=np.float64)
+        m.mean_ = float(d["mean"])
+        m.skills_ = tuple(str(s) for s in d["skills"])
+        m.skill_mean_ = np.asarray(d["skill_mean"], dtype=np.float64)
+        m.skill_coef_ = np.asarray(d["skill_coef"], dtype=np.float64).reshape(
+            len(m.skills_), len(PER_SKILL)
+        )
+        m.default_skill_coef_ = np.asarray(d["default_skill_coef"], dtype=np.float64)
+        m.items_ = tuple(str(s) for s in d["items"])
+        m.item_mean_ = np.asarray(d["item_mean"], dtype=np.float64)
+        m.item_coef_ = np.asarray(d["item_coef"], dtype=np.float64)
+        m._index()
+        return m
+
+    def save(self, path: str | Path) -> None:
+        save_json(self.to_dict(), path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> AnswerLogit:
+        return cls.from_dict(load_json(path))

@@ -1,0 +1,48 @@
+"""The weekly digest as background work: one task per guardian (see trellis.jobs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from trellis.family.digest import digest_send, guardians_to_send, week_of
+from trellis.jobs.runner import tracked
+from trellis.people import roles
+from trellis.people.models import Membership, User
+
+DIGEST_LABEL = "Weekly digest for {name}, week of {week}"
+
+
+@shared_task(bind=True, name="trellis.send_digest", max_retries=3, acks_late=True)
+def send_digest(self, guardian_id: int, at: str | None = None, run_id: str | None = None) -> bool:
+    """Send one guardian the digest of the week containing ``at`` (ISO time;
+    now by default), once: a week already sent is skipped."""
+    guardian = User.objects.get(pk=guardian_id)
+    now = dt.datetime.fromisoformat(at) if at else timezone.now()
+    membership = (
+        Membership.objects.select_related("school")
+        .filter(user=guardian, role=roles.GUARDIAN, active=True)
+        .order_by("pk")
+        .first()
+    )
+    label = DIGEST_LABEL.format(
+        name=guardian.get_full_name() or guardian.username, week=week_of(now)
+    )
+    school = membership.school if membership else None
+    with tracked(self, run_id=run_id, label=label, school=school) as run:
+        sent = digest_send(guardian=guardian, now=now)
+        run.report = {"sent": sent, "week": week_of(now).isoformat()}
+        run.message = "Sent" if sent else "Already sent this week"
+    return sent
+
+
+@shared_task(name="trellis.send_all_digests")
+def send_all_digests() -> int:
+    """The weekly schedule: one digest task per guardian due one, all for the same week."""
+    at = timezone.now().isoformat()
+    guardians = guardians_to_send()
+    for guardian in guardians:
+        send_digest.delay(guardian.pk, at)
+    return len(guardians)

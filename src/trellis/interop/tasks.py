@@ -1,0 +1,88 @@
+"""Interop as background work (see trellis.jobs): roster and data-set imports
+started from their pages, and the xAPI outbox sent every minute."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from celery import shared_task
+
+from trellis.engine import datasets
+from trellis.interop.datasets import dataset_import
+from trellis.interop.oneroster import RosterRefused, import_roster, report_lines, report_rows
+from trellis.interop.xapi.outbox import outbox_send
+from trellis.jobs.runner import Refused, tracked
+from trellis.people.models import SchoolClass, User
+
+ROSTER_LABEL = "Import the roster {name}"
+ROSTER_REFUSED = "{name} was refused: {count} problem(s); nothing was imported."
+DATASET_LABEL = "Import the data set {name} into {school_class}"
+
+
+@shared_task(bind=True, name="trellis.import_oneroster", max_retries=2, acks_late=True)
+def import_oneroster(
+    self, path: str, user_id: int | None, filename: str, run_id: str | None = None
+) -> None:
+    """Apply an uploaded (and already checked) OneRoster zip; the upload is
+    removed once it has been imported or refused."""
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    with tracked(self, run_id=run_id, label=ROSTER_LABEL.format(name=filename)) as run:
+        run.progress(10, "Checking and applying the roster")
+        try:
+            plan = import_roster(path, user=user, filename=filename)
+        except RosterRefused as refused:
+            Path(path).unlink(missing_ok=True)
+            problems = [
+                {"file": p.file, "line": p.line, "column": p.column, "message": p.message}
+                for p in refused.problems
+            ]
+            raise Refused(
+                ROSTER_REFUSED.format(name=filename, count=len(problems)),
+                report={"problems": problems},
+            ) from refused
+        Path(path).unlink(missing_ok=True)
+        run.report = {"lines": report_lines(plan), "rows": report_rows(plan)}
+        run.message = f"{filename} was imported"
+
+
+@shared_task(bind=True, name="trellis.import_dataset", max_retries=2, acks_late=True)
+def import_dataset(
+    self,
+    path: str,
+    format: str,
+    class_id: int,
+    max_learners: int | None = None,
+    remove: bool = False,
+    run_id: str | None = None,
+) -> None:
+    """Load a response log into a class (then refit the school), as
+    ``trellis import-dataset`` does; ``remove`` deletes the file (an upload)
+    once it is imported or refused."""
+    school_class = SchoolClass.objects.select_related("school").get(pk=class_id)
+    label = DATASET_LABEL.format(name=Path(path).name, school_class=school_class.name)
+    with tracked(self, run_id=run_id, label=label, school=school_class.school) as run:
+        run.progress(10, "Reading the file and loading the responses")
+        try:
+            summary = dataset_import(
+                path=path, format=format, school_class=school_class, max_learners=max_learners
+            )
+        except (OSError, ValueError, datasets.DatasetError) as error:
+            if remove:
+                Path(path).unlink(missing_ok=True)
+            # Name the file as its uploader knows it, not where the server keeps it.
+            raise Refused(str(error).replace(path, Path(path).name)) from error
+        if remove:
+            Path(path).unlink(missing_ok=True)
+        run.report = {
+            **summary.as_dict(),
+            "lines": [
+                f"{key.replace('_', ' ')}: {value}" for key, value in summary.as_dict().items()
+            ],
+        }
+        run.message = "Imported"
+
+
+@shared_task(name="trellis.send_xapi_outbox")
+def send_xapi_outbox() -> dict[str, int]:
+    """Send the due xAPI statements (each row keeps its own tries and backoff)."""
+    return outbox_send()
