@@ -7,10 +7,14 @@ secret from the environment. Here everything has a safe local default so that
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
+from csp.constants import UNSAFE_INLINE as CSP_UNSAFE_INLINE
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The checkout (or install) root; ``var/`` beneath it holds the SQLite file.
@@ -36,6 +40,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "csp",
+    "pgtrigger",
+    # Serves the API docs' Swagger UI from Trellis's own static files (the
+    # Content-Security-Policy allows no other origin).
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "trellis.people",
     "trellis.jobs",
@@ -52,15 +62,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "trellis.people.middleware.RefuseNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the sign-in page's response (see AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trellis.urls"
@@ -99,6 +113,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a throttled username or address before any password is checked.
+    "trellis.people.throttle.ThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -116,6 +132,46 @@ LOGOUT_REDIRECT_URL = "login"
 #: before further attempts are refused until the window passes.
 LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("TRELLIS_LOGIN_THROTTLE_ATTEMPTS", "5"))
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("TRELLIS_LOGIN_THROTTLE_WINDOW", "900"))
+#: Reverse proxies (addresses or networks, comma-separated) whose
+#: X-Forwarded-For header names the real client. Empty: REMOTE_ADDR is the client.
+TRELLIS_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("TRELLIS_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# django-axes counts failed sign-ins (see trellis.people.throttle).
+AXES_HANDLER = "trellis.people.throttle.ThrottleHandler"
+AXES_FAILURE_LIMIT = "trellis.people.throttle.failure_limit"
+AXES_COOLOFF_TIME = dt.timedelta(seconds=LOGIN_THROTTLE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "trellis.people.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "trellis.people.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "trellis.people.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+#: A refused attempt while throttled does not restart the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+#: No log of successful sign-ins: only failures are kept, and only for the window.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Content-Security-Policy on every response (django-csp): scripts, styles,
+# images, fonts and connections only from Trellis itself; no plugins, no
+# framing, forms post only here. Style *attributes* (bar widths, indents)
+# need 'unsafe-inline' for styles; scripts get no such allowance.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, CSP_UNSAFE_INLINE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "media-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

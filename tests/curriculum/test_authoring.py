@@ -112,7 +112,7 @@ def test_items_only_tag_competencies_the_school_uses(world, other_world, comp):
             school=world.school, kind=kinds.NUMERIC, prompt="Q", competencies=[elsewhere],
             numeric_answer=1,
         )  # fmt: skip
-    assert services.COMPETENCY_ELSEWHERE.format(code=elsewhere.label) in _messages(exc)
+    assert services.COMPETENCY_ELSEWHERE.format(id=elsewhere.pk) in _messages(exc)
     with pytest.raises(ValidationError) as exc:
         services.item_create(
             school=world.school, kind=kinds.NUMERIC, prompt="Q", competencies=[], numeric_answer=1

@@ -98,7 +98,7 @@ def test_save_refuses_bad_groupings_whole(world, curriculum, other_world):
         (
             [services.GroupDraft("A", [L, S, other_world.learner.pk])],
             services.LEARNER_NOT_IN_CLASS.format(
-                learner=other_world.learner, school_class=world.class_a
+                id=other_world.learner.pk, school_class=world.class_a
             ),
         ),
         ([], services.NO_GROUPS),
@@ -146,7 +146,7 @@ def test_objective_of_another_school_is_refused(world, curriculum, other_curricu
             created_by=world.teacher,
         )
     assert exc.value.messages == [
-        services.OBJECTIVE_OTHER_SCHOOL.format(objective=other_curriculum.objective.label)
+        services.OBJECTIVE_OTHER_SCHOOL.format(id=other_curriculum.objective.pk)
     ]
 
 

@@ -73,9 +73,7 @@ def test_flag_handle_refuses_bad_input(world):
             handled_by=world.teacher,
         )
     assert exc.value.messages == [
-        services.LEARNER_NOT_IN_CLASS.format(
-            learner=world.other_learner, school_class=world.class_a
-        )
+        services.LEARNER_NOT_IN_CLASS.format(id=world.other_learner.pk, school_class=world.class_a)
     ]
     assert FlagAction.objects.count() == 0
 

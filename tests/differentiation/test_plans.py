@@ -106,11 +106,11 @@ def test_plan_refuses_bad_entries_whole(world, curriculum, grouping, other_world
         ),
         (
             dict(for_assessment_id=other_class.pk),
-            services.ASSESSMENT_OTHER_CLASS.format(title=other_class.title),
+            services.ASSESSMENT_UNKNOWN.format(assessment=other_class.pk),
         ),
         (
             dict(resource_ids=[foreign.pk]),
-            services.RESOURCE_OTHER_SCHOOL.format(resource=foreign.title),
+            services.RESOURCE_UNKNOWN.format(resource=foreign.pk),
         ),
         (dict(resource_ids=[987654]), services.RESOURCE_UNKNOWN.format(resource=987654)),
     ]

@@ -13,6 +13,7 @@ from django.test import Client
 
 from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
 from trellis.individualization import constants as c
+from trellis.individualization.constants import COMPETENCY_ELSEWHERE
 from trellis.individualization.models import (
     Measurement,
     PlanReadLog,
@@ -298,7 +299,7 @@ def test_api_changes_and_removes_an_objective_and_a_support(world):
     bad = _json(teacher, "patch", url, {"reason": "x", "target_date": "2026-01-01"})
     assert bad.status_code == 400 and c.TARGET_BEFORE_BASELINE in bad.json()["detail"]
     bad = _json(teacher, "patch", url, {"reason": "x", "competency_ids": [999999]})
-    assert bad.status_code == 400 and "Unknown competency id(s): 999999" in bad.json()["detail"]
+    assert bad.status_code == 400 and COMPETENCY_ELSEWHERE.format(id=999999) in bad.json()["detail"]
     bad = _json(teacher, "patch", url, {"reason": "", "target_value": 70})
     assert bad.status_code == 400 and c.REASON_REQUIRED in bad.json()["detail"]
     changed = _json(

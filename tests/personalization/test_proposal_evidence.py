@@ -145,7 +145,7 @@ def test_accept_is_all_or_nothing_when_the_learner_has_left_the_class(world, com
     )
     items, assessments = Item.objects.count(), Assessment.objects.count()
     r = post(api(world.teacher), f"/proposals/{p['id']}/reviews", {"action": "accepted"})
-    expected = LEARNER_NOT_IN_CLASS.format(learner=world.learner, school_class=world.class_a)
+    expected = LEARNER_NOT_IN_CLASS.format(id=world.learner.pk, school_class=world.class_a)
     assert r.status_code == 400 and expected in r.json()["detail"]
     assert Proposal.objects.get(pk=p["id"]).status == "submitted"
     assert (Item.objects.count(), Assessment.objects.count()) == (items, assessments)

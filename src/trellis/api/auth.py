@@ -1,5 +1,11 @@
-"""How API callers prove who they are: the browser's session (with CSRF on
-writes) or a bearer token issued with ``trellis create-api-token``."""
+"""How API callers prove who they are: a bearer token issued with
+``trellis create-api-token``, or the browser's session (with CSRF on writes).
+
+The token is tried first. A request carrying an ``Authorization: Bearer``
+header is a script, not a browser, so the CSRF check (which protects cookie
+sessions from other sites' forms) does not apply to it; a request without that
+header falls through to the session, whose writes need the CSRF token.
+"""
 
 from __future__ import annotations
 
@@ -35,4 +41,6 @@ class ActiveSessionAuth(SessionAuth):
         return None
 
 
-AUTH = [ActiveSessionAuth(), TokenAuth()]
+#: Order matters: django-ninja stops at the first scheme that raises, and the
+#: session scheme raises on a missing CSRF token, so the token goes first.
+AUTH = [TokenAuth(), ActiveSessionAuth()]

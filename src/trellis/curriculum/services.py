@@ -14,7 +14,7 @@ from trellis.curriculum.models import Competency, CompetencyLink, Framework, Ite
 from trellis.people.models import School, User
 
 NEEDS_COMPETENCY = "Tag at least one competency."
-COMPETENCY_ELSEWHERE = "Competency {code} belongs to a framework this school does not use."
+COMPETENCY_ELSEWHERE = "There is no competency with id {id} in this school's frameworks."
 LINK_OTHER_FRAMEWORK = "Both competencies must belong to the same framework."
 LINK_WOULD_CYCLE = "That prerequisite would make a cycle: {cycle}."
 PARENT_OTHER_FRAMEWORK = "The parent competency belongs to another framework."
@@ -26,7 +26,7 @@ def _check_competencies(school: School, competencies: Sequence[Competency]) -> N
     for c in competencies:
         owner = c.framework.school_id
         if owner is not None and owner != school.pk:
-            raise ValidationError({"competencies": COMPETENCY_ELSEWHERE.format(code=c.label)})
+            raise ValidationError({"competencies": COMPETENCY_ELSEWHERE.format(id=c.pk)})
 
 
 @transaction.atomic

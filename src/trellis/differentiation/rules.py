@@ -15,8 +15,14 @@ from __future__ import annotations
 
 import rules
 
-from trellis.people.models import Guardianship, User
-from trellis.people.rules import authenticated, can_teach_class, can_view_class_roster
+from trellis.people.models import User
+from trellis.people.rules import (
+    attends_class,
+    authenticated,
+    can_teach_class,
+    can_view_class_roster,
+    guardian_of_any,
+)
 
 
 @rules.predicate
@@ -41,14 +47,14 @@ def teaches_plan_class(user: User, plan) -> bool:
 
 @rules.predicate
 def in_entry_group(user: User, entry) -> bool:
-    return entry.group.memberships.filter(learner=user).exists()
+    return attends_class(user, entry.plan.grouping.school_class) and (
+        entry.group.memberships.filter(learner=user).exists()
+    )
 
 
 @rules.predicate
 def guardian_of_entry_member(user: User, entry) -> bool:
-    return Guardianship.objects.filter(
-        guardian=user, learner__in=entry.group.memberships.values("learner_id")
-    ).exists()
+    return guardian_of_any(user, entry.group.memberships.values("learner_id"))
 
 
 @rules.predicate

@@ -18,7 +18,7 @@ from trellis.engine import grouping as engine
 from trellis.evidence.models import Assessment, MasteryRecord, Response
 from trellis.evidence.models import assessment as a
 from trellis.evidence.models import mastery_state as lv
-from trellis.people.models import Guardianship, SchoolClass, User
+from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import classes_taught_by, schools_administered_by
 
 LEVEL_LABELS = dict(lv.LEVELS)
@@ -248,9 +248,9 @@ def entries_for_learner(learner: User) -> list[MyEntry]:
 
 
 def children_of(guardian: User) -> QuerySet[User]:
-    return User.objects.filter(
-        pk__in=Guardianship.objects.filter(guardian=guardian).values("learner_id")
-    ).order_by("first_name", "username")
+    from trellis.people.selectors import children_of as active_children_of
+
+    return active_children_of(guardian)
 
 
 def plan_with_entries(plan_id: int) -> m.GroupPlan | None:

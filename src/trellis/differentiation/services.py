@@ -26,16 +26,16 @@ from trellis.people.selectors import roster_of
 NO_GROUPS = "A grouping needs at least one group."
 LABEL_EMPTY = "Group {n} has no name."
 LABEL_TWICE = "Two groups are called “{label}”; give each group its own name."
-LEARNER_NOT_IN_CLASS = "{learner} is not a learner in {school_class}."
+LEARNER_NOT_IN_CLASS = "There is no learner with id {id} in {school_class}."
 LEARNER_TWICE = "{learner} is in more than one group."
 LEARNERS_MISSING = "Every learner needs a group; not placed: {names}."
 EMPTY_ROSTER = "{school_class} has no learners to group."
 KEEP_APART_BROKEN = "{a} and {b} should be kept apart but are both in {group}."
 KEEP_TOGETHER_BROKEN = "{a} and {b} should be kept together but are in {group_a} and {group_b}."
-OBJECTIVE_OTHER_SCHOOL = "The objective {objective} belongs to another school's framework."
+OBJECTIVE_OTHER_SCHOOL = "There is no objective with id {id} in this school's frameworks."
 UNKNOWN_KIND = "Unknown kind of grouping “{kind}”; use one of: {choices}."
 UNKNOWN_GROUP = "There is no group called “{label}” in this grouping."
-MOVE_UNKNOWN_LEARNER = "{learner} is not in this grouping."
+MOVE_UNKNOWN_LEARNER = "There is no learner with id {id} in this grouping."
 NO_MOVES = "Choose at least one learner to move or a group to rename."
 KEY_TWICE = "Two groups cannot both continue {label}."
 MOVED_BY_TEACHER = "Moved by {teacher}"
@@ -43,10 +43,9 @@ JOINED_CLASS = "New to the class"
 
 GROUP_OTHER_GROUPING = "Group {group} is not part of this grouping."
 ASSESSMENT_NOT_FOR = "“{title}” is {purpose}; a group's check must be FOR learning (formative)."
-ASSESSMENT_OTHER_CLASS = "“{title}” belongs to another class."
-RESOURCE_OTHER_SCHOOL = "Resource {resource} belongs to another school."
-RESOURCE_UNKNOWN = "There is no resource {resource}."
-ASSESSMENT_UNKNOWN = "There is no assessment {assessment}."
+#: Also the answer for another school's resource or another class's assessment.
+RESOURCE_UNKNOWN = "There is no resource with id {resource} here."
+ASSESSMENT_UNKNOWN = "There is no assessment with id {assessment} in this class."
 
 NO_STATIONS = "Name at least one station."
 STATION_EMPTY = "Station {n} has no name."
@@ -87,10 +86,20 @@ def _name(users: Mapping[int, User], pk: int) -> str:
     return str(user) if user else f"learner {pk}"
 
 
+def check_learners_in_class(school_class: SchoolClass, drafts: Sequence[GroupDraft]) -> None:
+    """Refuse, by id only, any learner id that is not on the class's roster
+    (before anything is computed from, or said about, the id)."""
+    roster_ids = {u.pk for u in roster_of(school_class)}
+    for draft in drafts:
+        for pk in draft.learner_ids:
+            if pk not in roster_ids:
+                raise ValidationError(LEARNER_NOT_IN_CLASS.format(id=pk, school_class=school_class))
+
+
 def check_objective(school_class: SchoolClass, objective: Competency) -> None:
     school_id = objective.framework.school_id
     if school_id is not None and school_id != school_class.school_id:
-        raise ValidationError(OBJECTIVE_OTHER_SCHOOL.format(objective=objective.label))
+        raise ValidationError(OBJECTIVE_OTHER_SCHOOL.format(id=objective.pk))
 
 
 def check_constraints(
@@ -130,12 +139,7 @@ def _check_groups(
         labels.add(label)
         for pk in group.learner_ids:
             if pk not in roster:
-                learner = User.objects.filter(pk=pk).first()
-                raise ValidationError(
-                    LEARNER_NOT_IN_CLASS.format(
-                        learner=learner or f"learner {pk}", school_class=school_class
-                    )
-                )
+                raise ValidationError(LEARNER_NOT_IN_CLASS.format(id=pk, school_class=school_class))
             if pk in placed:
                 raise ValidationError(LEARNER_TWICE.format(learner=roster[pk]))
             placed.add(pk)
@@ -349,8 +353,7 @@ def grouping_move(
         if label not in by_label:
             raise ValidationError(UNKNOWN_GROUP.format(label=label))
         if pk not in placed:
-            learner = User.objects.filter(pk=pk).first()
-            raise ValidationError(MOVE_UNKNOWN_LEARNER.format(learner=learner or f"learner {pk}"))
+            raise ValidationError(MOVE_UNKNOWN_LEARNER.format(id=pk))
         if placed[pk].label != label:
             real[pk] = label
     draft_of_group = {g.pk: d for g, d in zip(groups, drafts, strict=True)}
@@ -394,21 +397,20 @@ def _check_entry(
 ) -> tuple[list[Resource], Assessment | None]:
     if draft.group_id not in groups:
         raise ValidationError(GROUP_OTHER_GROUPING.format(group=draft.group_id))
-    resources = list(Resource.objects.filter(pk__in=draft.resource_ids))
+    resources = list(
+        Resource.objects.filter(pk__in=draft.resource_ids, school_id=plan_class.school_id)
+    )
     found = {r.pk for r in resources}
     for pk in draft.resource_ids:
         if pk not in found:
             raise ValidationError(RESOURCE_UNKNOWN.format(resource=pk))
-    for resource in resources:
-        if resource.school_id != plan_class.school_id:
-            raise ValidationError(RESOURCE_OTHER_SCHOOL.format(resource=resource.title))
     assessment = None
     if draft.for_assessment_id:
-        assessment = Assessment.objects.filter(pk=draft.for_assessment_id).first()
+        assessment = Assessment.objects.filter(
+            pk=draft.for_assessment_id, school_class_id=plan_class.pk
+        ).first()
         if assessment is None:
             raise ValidationError(ASSESSMENT_UNKNOWN.format(assessment=draft.for_assessment_id))
-        if assessment.school_class_id != plan_class.pk:
-            raise ValidationError(ASSESSMENT_OTHER_CLASS.format(title=assessment.title))
         if assessment.purpose != a.FOR_LEARNING:
             raise ValidationError(
                 ASSESSMENT_NOT_FOR.format(title=assessment.title, purpose=assessment.purpose_short)
@@ -507,9 +509,7 @@ def flag_handle(
     if kind not in FLAG_KINDS:
         raise ValidationError(UNKNOWN_FLAG_KIND.format(kind=kind))
     if not school_class.enrollments.filter(learner=learner, active=True).exists():
-        raise ValidationError(
-            LEARNER_NOT_IN_CLASS.format(learner=learner, school_class=school_class)
-        )
+        raise ValidationError(LEARNER_NOT_IN_CLASS.format(id=learner.pk, school_class=school_class))
     action = m.FlagAction(
         school_class=school_class,
         learner=learner,

@@ -248,7 +248,12 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
         return Assessment.objects.none()
     if user.is_superuser:
         return Assessment.objects.all()
-    taught = SchoolClass.objects.filter(teaching_assignments__teacher=user).values("pk")
+    taught = SchoolClass.objects.filter(
+        teaching_assignments__teacher=user,
+        school_id__in=Membership.objects.filter(user=user, role="teacher", active=True).values(
+            "school_id"
+        ),
+    ).values("pk")
     administered = Membership.objects.filter(user=user, role="admin", active=True).values(
         "school_id"
     )

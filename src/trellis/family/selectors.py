@@ -24,9 +24,9 @@ def children_of(guardian: User) -> QuerySet[User]:
     """The guardian's children, and nobody else."""
     if not guardian.is_authenticated:
         return User.objects.none()
-    return User.objects.filter(guardians_links__guardian=guardian).order_by(
-        "first_name", "username"
-    )
+    from trellis.people.selectors import children_of as active_children_of
+
+    return active_children_of(guardian)
 
 
 @dataclass(frozen=True)

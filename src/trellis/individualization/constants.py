@@ -47,10 +47,11 @@ NOT_MEASURABLE = (
 TARGET_BEFORE_BASELINE = "The target date must be after the baseline date."
 REASON_REQUIRED = "Say why the plan is changing: a reason is required for every change."
 MULTIPLIER_RANGE = "The extended-time multiplier must be between 1 and {high:g}."
-LEARNER_NOT_IN_SCHOOL_CLASS = "{learner} is not a learner in a class you teach."
+LEARNER_NOT_IN_SCHOOL_CLASS = "There is no learner with id {id} in a class you teach."
 ONE_ACTIVE_PLAN = "{learner} already has an active plan; change it instead of writing a second."
 NEEDS_COMPETENCY = "Tie the objective to at least one competency."
-COMPETENCY_ELSEWHERE = "Competency {code} belongs to a framework this school does not use."
+#: Also the answer for an id that names no competency at all.
+COMPETENCY_ELSEWHERE = "There is no competency with id {id} in this school's frameworks."
 MANUAL_ONLY = "Measurements are entered by hand only for objectives measured by the teacher."
 MINUTES_POSITIVE = "Minutes must be more than 0."
 UNKNOWN_METHOD = "Unknown measurement method {value!r}; use one of: {choices}."

@@ -135,6 +135,20 @@ def check_choice(table: str, fmt: str) -> None:
         raise ValueError(UNKNOWN_FORMAT.format(name=fmt))
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell a spreadsheet will show, not run: text that
+    would start a formula gets a leading apostrophe (numbers stay numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def render(rows: list[dict], fmt: str, columns: Iterable[str] = ()) -> str:
     """CSV (a header even when there are no rows, if ``columns`` is given)
     or JSON (a list of objects)."""
@@ -144,7 +158,7 @@ def render(rows: list[dict], fmt: str, columns: Iterable[str] = ()) -> str:
     writer = csv.DictWriter(out, fieldnames=list(columns) or list(rows[0] if rows else []))
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

@@ -15,6 +15,7 @@ import json
 import uuid
 import zipfile
 
+import pgtrigger
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -23,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from trellis.evidence.models import Response
+from trellis.evidence.models.response import TRIGGER as APPEND_ONLY_TRIGGER
 from trellis.interop.models import LearnerErasure
 from trellis.people.models import Guardianship, Membership, User
 
@@ -113,8 +115,10 @@ def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
         if count:
             removed[label] = count
     Guardianship.objects.filter(learner=learner).delete()
-    # Free text a learner wrote may name them; the correctness stays.
-    Response.objects.filter(learner=learner).update(answer="")
+    # Free text a learner wrote may name them; the correctness stays. The one
+    # change to evidence Trellis makes: through the append-only trigger.
+    with pgtrigger.ignore(f"evidence.Response:{APPEND_ONLY_TRIGGER}"):
+        Response.objects.filter(learner=learner).update(answer="")
     Membership.objects.filter(user=learner).exclude(role="learner").delete()
     learner.username = f"{ERASED_PREFIX}{uuid.uuid4().hex[:16]}"
     learner.first_name = learner.last_name = learner.display_name = learner.email = ""

@@ -12,6 +12,15 @@ from trellis.people.models import School, SchoolClass, User
 
 NOT_FOUND = "Not found."
 FORBIDDEN = "You do not have permission to do that."
+#: The one answer, in a 400, for an id that names no record and for an id of a
+#: record that is not the person's to use here (another school's, another
+#: class's). It repeats only what was sent, never a name, title or code, so
+#: that ids cannot be walked to learn who or what exists.
+NO_SUCH_RECORD = "There is no {kind} with id {id} here."
+
+
+def no_such_record(kind: str, pk: object) -> str:
+    return NO_SUCH_RECORD.format(kind=kind, id=pk)
 
 
 class NotVisible(Http404):

@@ -9,27 +9,25 @@ WRONG_CREDENTIALS = "That username and password do not match. Check them and try
 
 
 class SignInForm(AuthenticationForm):
-    """Sign-in that never says which part was wrong and throttles guessing."""
+    """Sign-in that never says which part was wrong and throttles guessing
+    (django-axes, see ``trellis.people.throttle``)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": WRONG_CREDENTIALS,
     }
 
-    def _ip(self) -> str | None:
-        if self.request is None:
-            return None
-        return self.request.META.get("REMOTE_ADDR")
-
     def clean(self):
-        username = (self.data.get("username") or "").strip()
-        if username and throttle.is_throttled(username=username, ip_address=self._ip()):
+        refused: forms.ValidationError | None = None
+        # The failure is recorded inside the lock's transaction, so the error
+        # is raised only after it commits.
+        with throttle.one_attempt_at_a_time(self.data.get("username") or ""):
+            try:
+                cleaned = super().clean()
+            except forms.ValidationError as exc:
+                refused = exc
+        if refused is None:
+            return cleaned
+        if getattr(self.request, "axes_locked_out", False):
             raise forms.ValidationError(throttle.throttle_message(), code="throttled")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                throttle.record_failure(username=username, ip_address=self._ip())
-            raise
-        throttle.clear_failures(username=username)
-        return cleaned
+        raise refused

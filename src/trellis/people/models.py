@@ -36,14 +36,32 @@ class User(AbstractUser):
     def name(self) -> str:
         return str(self)
 
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Django's check, except that a learner's own acts
+        (``roles.LEARNER_ACTIONS``) follow their rule alone: the superuser
+        shortcut does not let an operator act as a learner."""
+        if perm in roles.LEARNER_ACTIONS:
+            import rules
+
+            return bool(self.is_active and rules.has_perm(perm, self, obj))
+        return super().has_perm(perm, obj)
+
     def role_set(self) -> set[str]:
         """The roles this person holds in any school (cached per instance)."""
-        cached = getattr(self, "_role_cache", None)
+        return set(self.role_schools())
+
+    def role_schools(self) -> dict[str, set[int]]:
+        """For each role held on an active membership, the schools where it is
+        held (one query, cached per instance)."""
+        cached = getattr(self, "_role_schools_cache", None)
         if cached is None:
-            cached = set(
-                self.memberships.filter(active=True).values_list("role", flat=True).distinct()
-            )
-            self._role_cache = cached
+            cached = {}
+            if self.pk is not None:
+                for school_id, role in self.memberships.filter(active=True).values_list(
+                    "school_id", "role"
+                ):
+                    cached.setdefault(role, set()).add(school_id)
+            self._role_schools_cache = cached
         return cached
 
 
@@ -213,15 +231,3 @@ class Guardianship(models.Model):
             raise ValidationError(
                 {"learner": GUARDIAN_OF_NON_LEARNER.format(username=self.learner.username)}
             )
-
-
-class FailedLogin(models.Model):
-    """One failed sign-in, kept briefly so that guessing can be throttled
-    across every application process (a shared table, not a local cache)."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"failed sign-in as {self.username} at {self.at:%Y-%m-%d %H:%M}"

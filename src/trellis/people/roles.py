@@ -16,3 +16,17 @@ CHOICES = [
     (GUARDIAN, "Guardian"),
     (ADMIN, "School admin"),
 ]
+
+#: Permissions that are acts of the learner themselves (writing their own
+#: profile, goals, proposals and portfolio, answering a choice, taking an
+#: assessment, rating their own work). No one else holds them: not even an
+#: operator, whose superuser status lets them administer, not act as a learner.
+LEARNER_ACTIONS = frozenset(
+    {
+        "personalization.write_personal",
+        "personalization.change_record",
+        "personalization.answer_choice",
+        "evidence.take_assessment",
+        "evidence.self_rate_response",
+    }
+)

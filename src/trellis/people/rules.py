@@ -13,16 +13,20 @@ from trellis.people import roles
 from trellis.people.models import Enrollment, Guardianship, Membership, School, SchoolClass, User
 
 
+def _role_school_ids(user: User, role: str) -> set[int]:
+    """The schools where ``user`` holds ``role`` on an active membership
+    (cached on the user object for the request). Every rule that gives access
+    through a role goes through this, so deactivating a membership removes
+    the access it gave, whatever teaching assignments or guardian links
+    remain."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cache = user.role_schools()
+    return cache.get(role, set())
+
+
 def _admin_school_ids(user: User) -> set[int]:
-    cached = getattr(user, "_admin_school_ids", None)
-    if cached is None:
-        cached = set(
-            Membership.objects.filter(user=user, role=roles.ADMIN, active=True).values_list(
-                "school_id", flat=True
-            )
-        )
-        user._admin_school_ids = cached
-    return cached
+    return _role_school_ids(user, roles.ADMIN)
 
 
 @rules.predicate
@@ -42,14 +46,40 @@ def is_learner(user: User, learner: User) -> bool:
 
 @rules.predicate
 def is_guardian_of(user: User, learner: User) -> bool:
-    return Guardianship.objects.filter(guardian=user, learner=learner).exists()
+    """A guardian link, and an active guardian role in a school where the
+    learner is an active learner."""
+    return guardian_of_any(user, [learner.pk])
+
+
+def guardian_of_any(user: User, learner_ids) -> bool:
+    """``is_guardian_of`` for any of several learners (a query of ids)."""
+    ids = _role_school_ids(user, roles.GUARDIAN)
+    return (
+        bool(ids)
+        and Guardianship.objects.filter(
+            guardian=user,
+            learner__in=learner_ids,
+            learner__memberships__role=roles.LEARNER,
+            learner__memberships__active=True,
+            learner__memberships__school_id__in=ids,
+        ).exists()
+    )
 
 
 @rules.predicate
 def teaches_learner(user: User, learner: User) -> bool:
-    return Enrollment.objects.filter(
-        learner=learner, active=True, school_class__teaching_assignments__teacher=user
-    ).exists()
+    """An active enrolment in a class the user is assigned to teach, in a
+    school where the user is an active teacher."""
+    ids = _role_school_ids(user, roles.TEACHER)
+    return (
+        bool(ids)
+        and Enrollment.objects.filter(
+            learner=learner,
+            active=True,
+            school_class__teaching_assignments__teacher=user,
+            school_class__school_id__in=ids,
+        ).exists()
+    )
 
 
 @rules.predicate
@@ -65,19 +95,28 @@ def administers_learner(user: User, learner: User) -> bool:
 
 @rules.predicate
 def teaches_class(user: User, school_class: SchoolClass) -> bool:
-    return school_class.teaching_assignments.filter(teacher=user).exists()
+    return (
+        school_class.school_id in _role_school_ids(user, roles.TEACHER)
+        and school_class.teaching_assignments.filter(teacher=user).exists()
+    )
 
 
 @rules.predicate
 def attends_class(user: User, school_class: SchoolClass) -> bool:
-    return school_class.enrollments.filter(learner=user, active=True).exists()
+    return (
+        school_class.school_id in _role_school_ids(user, roles.LEARNER)
+        and school_class.enrollments.filter(learner=user, active=True).exists()
+    )
 
 
 @rules.predicate
 def has_child_in_class(user: User, school_class: SchoolClass) -> bool:
-    return school_class.enrollments.filter(
-        active=True, learner__guardians_links__guardian=user
-    ).exists()
+    return (
+        school_class.school_id in _role_school_ids(user, roles.GUARDIAN)
+        and school_class.enrollments.filter(
+            active=True, learner__guardians_links__guardian=user
+        ).exists()
+    )
 
 
 @rules.predicate

@@ -27,6 +27,23 @@ def _is_operator(user: User) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
+def role_school_ids(user: User, role: str) -> QuerySet:
+    """Ids of the schools where ``user`` holds ``role`` on an active
+    membership: what a teaching assignment or guardian link counts in."""
+    return Membership.objects.filter(user=user, role=role, active=True).values("school_id")
+
+
+def _children_links(guardian: User) -> QuerySet[Guardianship]:
+    """Guardian links that give access: the guardian is an active guardian
+    in a school where the child is an active learner."""
+    return Guardianship.objects.filter(
+        guardian=guardian,
+        learner__memberships__role=roles.LEARNER,
+        learner__memberships__active=True,
+        learner__memberships__school_id__in=role_school_ids(guardian, roles.GUARDIAN),
+    )
+
+
 def schools_administered_by(user: User) -> QuerySet[School]:
     if not user.is_authenticated:
         return School.objects.none()
@@ -46,9 +63,11 @@ def learners_visible_to(user: User) -> QuerySet[User]:
     if _is_operator(user):
         return User.objects.filter(pk__in=learner_ids.values("user_id"))
     own = learner_ids.filter(user=user).values("user_id")
-    children = Guardianship.objects.filter(guardian=user).values("learner_id")
+    children = _children_links(user).values("learner_id")
     taught = Enrollment.objects.filter(
-        active=True, school_class__teaching_assignments__teacher=user
+        active=True,
+        school_class__teaching_assignments__teacher=user,
+        school_class__school_id__in=role_school_ids(user, roles.TEACHER),
     ).values("learner_id")
     administered = learner_ids.filter(
         school__in=Membership.objects.filter(user=user, role=roles.ADMIN, active=True).values(
@@ -66,10 +85,18 @@ def classes_visible_to(user: User) -> QuerySet[SchoolClass]:
         return SchoolClass.objects.none()
     if _is_operator(user):
         return SchoolClass.objects.all()
-    taught = TeachingAssignment.objects.filter(teacher=user).values("school_class_id")
-    attended = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
+    taught = TeachingAssignment.objects.filter(
+        teacher=user, school_class__school_id__in=role_school_ids(user, roles.TEACHER)
+    ).values("school_class_id")
+    attended = Enrollment.objects.filter(
+        learner=user,
+        active=True,
+        school_class__school_id__in=role_school_ids(user, roles.LEARNER),
+    ).values("school_class_id")
     childrens = Enrollment.objects.filter(
-        active=True, learner__in=Guardianship.objects.filter(guardian=user).values("learner_id")
+        active=True,
+        learner__in=_children_links(user).values("learner_id"),
+        school_class__school_id__in=role_school_ids(user, roles.GUARDIAN),
     ).values("school_class_id")
     administered = Membership.objects.filter(user=user, role=roles.ADMIN, active=True).values(
         "school_id"
@@ -81,7 +108,10 @@ def classes_visible_to(user: User) -> QuerySet[SchoolClass]:
 
 def classes_taught_by(user: User) -> QuerySet[SchoolClass]:
     return (
-        SchoolClass.objects.filter(teaching_assignments__teacher=user)
+        SchoolClass.objects.filter(
+            teaching_assignments__teacher=user,
+            school_id__in=role_school_ids(user, roles.TEACHER),
+        )
         .select_related("term", "school")
         .annotate(
             learner_count=Count("enrollments", filter=Q(enrollments__active=True), distinct=True)
@@ -106,7 +136,7 @@ def roster_of(school_class: SchoolClass) -> QuerySet[User]:
 
 
 def children_of(guardian: User) -> QuerySet[User]:
-    return User.objects.filter(guardians_links__guardian=guardian).order_by(
+    return User.objects.filter(pk__in=_children_links(guardian).values("learner_id")).order_by(
         "first_name", "username"
     )
 

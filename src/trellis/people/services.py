@@ -64,7 +64,7 @@ def membership_grant(*, user: User, school: School, role: str) -> Membership:
     if not created and not membership.active:
         membership.active = True
         membership.save(update_fields=["active"])
-    user.__dict__.pop("_role_cache", None)
+    user.__dict__.pop("_role_schools_cache", None)
     return membership
 
 

@@ -16,6 +16,7 @@ import rules
 from trellis.people.models import Enrollment, User
 from trellis.people.rules import (
     administers_learner,
+    attends_class,
     authenticated,
     can_teach_class,
     can_view_class,
@@ -73,9 +74,7 @@ def _sees_choice_class(user: User, choice) -> bool:
 
 @rules.predicate
 def _attends_choice_class(user: User, choice) -> bool:
-    return Enrollment.objects.filter(
-        school_class_id=choice.school_class_id, learner=user, active=True
-    ).exists()
+    return attends_class(user, choice.school_class)
 
 
 can_view_choice = authenticated & (is_operator | _sees_choice_class)

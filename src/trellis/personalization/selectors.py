@@ -320,7 +320,9 @@ def guidance_queue(teacher: User) -> dict[str, object]:
 
 
 def children_of(guardian: User) -> QuerySet[User]:
-    return User.objects.filter(guardians_links__guardian=guardian).order_by("first_name")
+    from trellis.people.selectors import children_of as active_children_of
+
+    return active_children_of(guardian)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from trellis.people.access import FORBIDDEN, access_class, access_learner, access_school
-from trellis.people.models import User
+from trellis.people import roles
+from trellis.people.access import (
+    FORBIDDEN,
+    NOT_FOUND,
+    NotVisible,
+    access_class,
+    access_learner,
+    access_school,
+)
+from trellis.people.models import Membership, User
 from trellis.reports import counts
 
 SCOPE_MISSING = "Choose one of class, learner or school."
@@ -29,6 +37,10 @@ def access_report_scope(
         return counts.class_scope(school_class)
     if learner_id not in (None, ""):
         learner = access_learner(user, learner_id)
+        if not Membership.objects.filter(user=learner, role=roles.LEARNER).exists():
+            # Only an operator gets this far with someone who never was a
+            # learner: there is no learner report to show.
+            raise NotVisible(NOT_FOUND)
         if not user.has_perm("reports.view_learner_report", learner):
             raise PermissionDenied(FORBIDDEN)
         return counts.learner_scope(learner)

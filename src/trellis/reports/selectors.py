@@ -74,7 +74,12 @@ def report_classes_for(user: User) -> QuerySet[SchoolClass]:
     admin_schools = Membership.objects.filter(user=user, role="admin", active=True).values(
         "school_id"
     )
-    taught = SchoolClass.objects.filter(teaching_assignments__teacher=user).values("pk")
+    taught = SchoolClass.objects.filter(
+        teaching_assignments__teacher=user,
+        school_id__in=Membership.objects.filter(user=user, role="teacher", active=True).values(
+            "school_id"
+        ),
+    ).values("pk")
     return (
         (
             SchoolClass.objects.filter(pk__in=taught)

@@ -351,6 +351,7 @@ def grouping_create(request: HttpRequest, payload: GroupingIn):
     objective = _objective(school_class, payload.objective_id)
     learners = list(roster_of(school_class))
     drafts = [services.GroupDraft(g.label, g.learner_ids, g.explanation) for g in payload.groups]
+    services.check_learners_in_class(school_class, drafts)
     features = suggest.features_snapshot(learners, objective)
     if payload.kind in dict(m.KINDS):  # blank explanations: the engine's
         suggest.refresh_explanations(
@@ -464,13 +465,16 @@ def live_flags(
     correct_in_a_row: int = 5,
 ):
     school_class = access_class_as_teacher(request.user, class_id)
-    for name, value in (
-        ("errors_in_a_row", errors_in_a_row),
-        ("idle_minutes", idle_minutes),
-        ("correct_in_a_row", correct_in_a_row),
+    # The same bounds as the live page's form (and small enough for any timedelta).
+    for name, value, top in (
+        ("errors_in_a_row", errors_in_a_row, 20),
+        ("idle_minutes", idle_minutes, 120),
+        ("correct_in_a_row", correct_in_a_row, 50),
     ):
-        if value < 1:
-            raise HttpError(400, f"{name} must be at least 1, not {value}.")
+        if not 1 <= value <= top:
+            raise HttpError(400, live.BAD_THRESHOLD.format(name=name, top=top))
+    if lesson_start is not None and lesson_start.tzinfo is None:
+        lesson_start = lesson_start.replace(tzinfo=dt.UTC)
     view = live.live_flags(
         school_class,
         objective=_objective(school_class, objective_id) if objective_id else None,

@@ -266,14 +266,14 @@ def _objective_out(o) -> ObjectiveOut:
 
 
 def _competencies(ids: list[int]) -> list[Competency]:
-    """The competencies named; an id that names none is refused (the
-    services then refuse one from another school's framework)."""
+    """The competencies named; an id that names none is refused with the
+    same message the services give one from another school's framework."""
+    from trellis.individualization.constants import COMPETENCY_ELSEWHERE
+
     found = list(Competency.objects.filter(pk__in=ids))
     missing = sorted(set(ids) - {comp.pk for comp in found})
     if missing:
-        raise ValidationError(
-            {"competency_ids": f"Unknown competency id(s): {', '.join(map(str, missing))}."}
-        )
+        raise ValidationError({"competency_ids": COMPETENCY_ELSEWHERE.format(id=missing[0])})
     return found
 
 
@@ -828,7 +828,9 @@ def pace_place(request: HttpRequest, payload: PaceIn):
         pk=payload.sequence_id, school_class=school_class
     ).first()
     if sequence is None:
-        raise ValidationError({"sequence_id": pacing.SEQUENCE_OTHER_CLASS})
+        raise ValidationError(
+            {"sequence_id": pacing.SEQUENCE_OTHER_CLASS.format(id=payload.sequence_id)}
+        )
     pace = pacing.pace_place(
         school_class=school_class,
         learner=learner,

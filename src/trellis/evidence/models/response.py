@@ -9,6 +9,7 @@ retry after a network error records the answer once.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,6 +20,15 @@ from trellis.evidence.models.assessment import Attempt
 from trellis.people.models import School
 
 APPEND_ONLY = "Evidence is append-only: record a correction instead of editing {what}."
+#: The database trigger (PostgreSQL) that refuses UPDATE and DELETE on an
+#: evidence table; ``pgtrigger.ignore(f"evidence.Response:{TRIGGER}")`` lets
+#: erasure blank a learner's free text through it.
+TRIGGER = "append_only"
+
+
+def append_only_trigger() -> pgtrigger.Protect:
+    return pgtrigger.Protect(name=TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete)
+
 
 SOURCE_ASSESSMENT = "assessment"
 SOURCE_PRACTICE = "practice"
@@ -73,6 +83,7 @@ class Response(AppendOnly):
 
     class Meta:
         ordering = ["recorded_at", "pk"]
+        triggers = [append_only_trigger()]
         constraints = [
             models.UniqueConstraint(
                 fields=["learner", "idempotency_key"], name="response_idempotent"
@@ -126,6 +137,7 @@ class RubricScore(AppendOnly):
 
     class Meta:
         ordering = ["recorded_at", "pk"]
+        triggers = [append_only_trigger()]
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "kind", "idempotency_key"], name="rubric_score_idempotent"

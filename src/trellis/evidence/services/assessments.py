@@ -18,8 +18,9 @@ from trellis.people.models import Enrollment, SchoolClass, User
 NOT_ASSIGNED = "This assessment is not assigned to you."
 NOT_OPEN_YET = "This assessment opens at {opens}."
 CLOSED = "This assessment has closed; answers are no longer accepted."
-ITEM_OTHER_SCHOOL = "Item {item} belongs to another school."
-LEARNER_NOT_IN_CLASS = "{learner} is not enrolled in {school_class}."
+#: Also the answer for an id that names no item at all.
+ITEM_OTHER_SCHOOL = "There is no item with id {item} in this school."
+LEARNER_NOT_IN_CLASS = "There is no learner with id {id} in {school_class}."
 GROUP_NOT_IN_CLASS = "Group {group} is not a group of {school_class}."
 NO_ITEMS_TO_DRAW = "There are no items to draw from the chosen competencies."
 
@@ -145,7 +146,7 @@ def assessment_assign(
         and not assessment.school_class.enrollments.filter(learner=learner, active=True).exists()
     ):
         raise ValidationError(
-            LEARNER_NOT_IN_CLASS.format(learner=learner, school_class=assessment.school_class)
+            LEARNER_NOT_IN_CLASS.format(id=learner.pk, school_class=assessment.school_class)
         )
     if target == a.TARGET_GROUP and assigned_group_id is not None:
         from trellis.differentiation.models import Group

@@ -22,6 +22,7 @@ from trellis.evidence.models import assessment as a
 from trellis.evidence.models import response as r
 from trellis.people import selectors as people_selectors
 from trellis.people.access import access_class_as_teacher
+from trellis.people.redirects import safe_next
 
 
 @login_required
@@ -277,10 +278,7 @@ def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpRes
         else:
             if kind == r.SCORE_SELF:
                 messages.success(request, "Your self-rating is saved beside your work.")
-                nxt = request.GET.get("next", "")
-                return redirect(
-                    nxt if nxt.startswith("/") and not nxt.startswith("//") else "my-competencies"
-                )
+                return redirect(safe_next(request, reverse("my-competencies")))
             messages.success(request, f"Score saved for {response.learner}.")
             if response.attempt_id:
                 return redirect("assessment-detail", response.attempt.assessment_id)

@@ -36,10 +36,11 @@ CHECK_OTHER_CLASS = "The mastery check must be an assessment of this class."
 CHECK_PURPOSE = "The mastery check must be a FOR- or OF-learning assessment."
 THRESHOLD_RANGE = "The pass threshold must be between 0 and 1 (for example 0.8)."
 NEEDS_COMPETENCY = "A module needs at least one competency."
-SEQUENCE_OTHER_CLASS = "That sequence belongs to another class."
-NOT_ENROLLED = "{learner} is not enrolled in {school_class}."
+#: Also the answer for an id that names no sequence at all.
+SEQUENCE_OTHER_CLASS = "There is no sequence with id {id} in this class."
+NOT_ENROLLED = "There is no learner with id {id} in {school_class}."
 EMPTY_SEQUENCE = "The sequence has no modules yet."
-COMPETENCY_ELSEWHERE = "Competency {code} belongs to a framework this school does not use."
+COMPETENCY_ELSEWHERE = "There is no competency with id {id} in this school's frameworks."
 PASSING_LEVELS = {lv.PROFICIENT, lv.MASTERED}
 
 
@@ -72,9 +73,7 @@ def _check_module(
     allowed = set(frameworks_for_school(sequence.school_class.school).values_list("pk", flat=True))
     for competency in competencies:
         if competency.framework_id not in allowed:
-            raise ValidationError(
-                {"competencies": COMPETENCY_ELSEWHERE.format(code=competency.label)}
-            )
+            raise ValidationError({"competencies": COMPETENCY_ELSEWHERE.format(id=competency.pk)})
     if threshold is None or not 0.0 < threshold <= 1.0:
         raise ValidationError({"threshold": THRESHOLD_RANGE})
     if mastery_check is not None:
@@ -164,10 +163,10 @@ def pace_place(
     """Put a learner on a sequence (their own or the class's) from its
     first module, optionally starting later than the class."""
     if sequence.school_class_id != school_class.pk:
-        raise ValidationError({"sequence": SEQUENCE_OTHER_CLASS})
+        raise ValidationError({"sequence": SEQUENCE_OTHER_CLASS.format(id=sequence.pk)})
     if not school_class.enrollments.filter(learner=learner, active=True).exists():
         raise ValidationError(
-            {"learner": NOT_ENROLLED.format(learner=learner, school_class=school_class)}
+            {"learner": NOT_ENROLLED.format(id=learner.pk, school_class=school_class)}
         )
     first = sequence.modules.order_by("position").first()
     if first is None:

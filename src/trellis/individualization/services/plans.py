@@ -238,7 +238,7 @@ def plan_create(
         .first()
     )
     if membership is None:
-        raise ValidationError({"learner": c.LEARNER_NOT_IN_SCHOOL_CLASS.format(learner=learner)})
+        raise ValidationError({"learner": c.LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk)})
     if IndividualPlan.objects.filter(learner=learner, status=ACTIVE).exists():
         raise ValidationError(c.ONE_ACTIVE_PLAN.format(learner=learner))
     _check_multiplier(time_multiplier)
@@ -309,9 +309,7 @@ def _check_competencies(plan: IndividualPlan, competencies: Sequence[Competency]
     allowed = set(frameworks_for_school(plan.school).values_list("pk", flat=True))
     for competency in competencies:
         if competency.framework_id not in allowed:
-            raise ValidationError(
-                {"competencies": c.COMPETENCY_ELSEWHERE.format(code=competency.label)}
-            )
+            raise ValidationError({"competencies": c.COMPETENCY_ELSEWHERE.format(id=competency.pk)})
 
 
 def _check_objective(

@@ -69,7 +69,7 @@ def plan_create(request: HttpRequest, learner_id: int) -> HttpResponse:
     if not (request.user.is_superuser or teaches_learner(request.user, learner)):
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied(services.c.LEARNER_NOT_IN_SCHOOL_CLASS.format(learner=learner))
+        raise PermissionDenied(services.c.LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk))
     form = forms.PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -406,7 +406,7 @@ def report_create(request: HttpRequest, learner_id: int) -> HttpResponse:
     if not (request.user.is_superuser or teaches_learner(request.user, learner)):
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied(services.c.LEARNER_NOT_IN_SCHOOL_CLASS.format(learner=learner))
+        raise PermissionDenied(services.c.LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk))
     qs = Assessment.objects.filter(
         purpose=a.OF_LEARNING,
         attempts__learner=learner,

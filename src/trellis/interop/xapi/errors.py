@@ -35,10 +35,14 @@ MBOX_FORM = "{where}: actor.mbox must be 'mailto:' followed by an email address,
 OBJECT_ACTIVITY_ONLY = "{where}: object must be an Activity (objectType {got!r} is not accepted)."
 NOT_BOOL = "{where}: {field} must be true or false."
 NOT_NUMBER = "{where}: {field} must be a number."
+NUMBER_RANGE = "{where}: {field} must be a number no larger than {limit} in size."
 SCALED_RANGE = "{where}: result.score.scaled must be between -1 and 1, got {got}."
 RAW_RANGE = "{where}: result.score.raw must lie between min and max."
 MIN_MAX = "{where}: result.score.min must be less than max."
 BAD_DURATION = "{where}: result.duration must be an ISO 8601 duration (PT1M30S), got {got!r}."
-BAD_TIMESTAMP = "{where}: timestamp must be an ISO 8601 date-time with a time zone, got {got!r}."
+BAD_TIMESTAMP = (
+    "{where}: timestamp must be an ISO 8601 date-time with a time zone, in the years "
+    "1900 to 2199, got {got!r}."
+)
 LANGUAGE_MAP = "{where}: {field} must be a language map of strings."
 NO_ATTACHMENTS = "{where}: attachments are not accepted."

@@ -69,10 +69,24 @@ def _language_map(value: Any, where: str, field: str) -> None:
         raise StatementInvalid(e.LANGUAGE_MAP.format(where=where, field=field))
 
 
+#: Scores beyond this size are refused: PostgreSQL and the exports hold
+#: doubles, and no real score needs more.
+NUMBER_LIMIT = 1e15
+#: Timestamps outside these years are refused: a year-1 date cannot be shown
+#: in every time zone, and none is a real learning record.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+
+
 def _number(value: Any, where: str, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise StatementInvalid(e.NOT_NUMBER.format(where=where, field=field))
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number) or abs(number) > NUMBER_LIMIT:
+        raise StatementInvalid(e.NUMBER_RANGE.format(where=where, field=field, limit="10^15"))
+    return number
 
 
 def check_uuid(value: Any, where: str, field: str) -> uuid.UUID:
@@ -180,7 +194,9 @@ def parse_timestamp(value: Any) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return when if when.tzinfo is not None else None
+    if when.tzinfo is None or not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+        return None
+    return when
 
 
 def check_statement(statement: Any, where: str = "statement") -> dict:

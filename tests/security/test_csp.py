@@ -1,0 +1,55 @@
+"""A Content-Security-Policy on every page (django-csp): scripts only from
+Trellis's own files, so no template may carry an inline script or an
+event-handler attribute."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+import trellis
+
+pytestmark = pytest.mark.django_db
+TEMPLATES = sorted(Path(trellis.__file__).parent.rglob("*.html"))
+
+
+def _policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/", "/api/v1/docs", "/goals/"])
+def test_every_page_carries_a_policy_without_inline_scripts(world, url):
+    client = Client()
+    if url != "/accounts/login/":
+        client.force_login(world.learner)
+    response = client.get(url)
+    assert response.status_code == 200
+    policy = _policy(response)
+    assert policy["script-src"] == ["'self'"] or "'unsafe-inline'" not in policy["script-src"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["default-src"] == ["'self'"]
+
+
+def test_no_template_has_an_inline_script_or_event_handler():
+    assert TEMPLATES, "templates not found"
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+    handler = re.compile(r"\son[a-z]+\s*=", re.I)
+    offenders = [
+        str(path)
+        for path in TEMPLATES
+        if inline_script.search(path.read_text()) or handler.search(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_the_api_docs_load_swagger_from_trellis_itself(world):
+    client = Client()
+    client.force_login(world.teacher)
+    body = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body
+    assert "cdn." not in body
