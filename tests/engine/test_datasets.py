@@ -297,12 +297,9 @@ def test_read_answers_requires_columns(tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_real_files_read_fast(shared_data: Path) -> None:
-    import time
-
-    t = time.perf_counter()
+def test_real_files_read_whole(shared_data: Path) -> None:
+    """Reading speed is measured in bench/, not here."""
     log = ds.read_dkt(shared_data / "assistments2009" / "builder_train.csv")
-    assert time.perf_counter() - t < 3.0
     assert len(log) == 407_967 and log.n_learners == 3_361
     sample = ds.read_assistments(shared_data / "assistments2009" / "skill_builder_sample.csv")
     assert len(sample) + sample.dropped == 10_791 and sample.n_skills == 2

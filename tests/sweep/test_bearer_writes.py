@@ -17,11 +17,6 @@ from trellis.personalization.models import Goal
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #17 finding 3 (helper secweb): session auth runs first and refuses "
-    "a bearer-token write with 403 CSRF; remove this mark once the API tries the token first",
-)
 def test_a_bearer_token_write_is_not_refused_for_csrf(world):
     _record, raw = ApiToken.issue(user=world.learner, name="program")
     client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
