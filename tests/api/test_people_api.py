@@ -57,3 +57,35 @@ def test_openapi_schema_documents_the_people_endpoints(db):
     for path in ("/api/v1/me", "/api/v1/learners", "/api/v1/learners/{learner_id}"):
         assert path in schema["paths"]
     assert {"ActiveSessionAuth", "TokenAuth"} <= set(schema["components"]["securitySchemes"])
+
+
+def _token_updates(queries) -> int:
+    return sum(
+        1 for q in queries if q["sql"].startswith("UPDATE") and "api_apitoken" in q["sql"].lower()
+    )
+
+
+def test_token_last_used_is_written_at_most_once_a_minute(world):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token, raw = ApiToken.issue(user=world.guardian, name="pace")
+    client = Client()
+    header = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/me", **header).status_code == 200
+        assert client.get("/api/v1/me", **header).status_code == 200
+    assert _token_updates(ctx.captured_queries) == 1
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+
+    # Once the stored time is more than a minute old, the next call writes again.
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(seconds=61))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/me", **header).status_code == 200
+    assert _token_updates(ctx.captured_queries) == 1
+    token.refresh_from_db()
+    assert token.last_used_at > first - timedelta(seconds=61)
