@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Case, Max, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Resource
@@ -290,6 +290,56 @@ def group_member_ids(group_id: int) -> set[int]:
     if newest is None or not current.exists():
         current = m.GroupMembership.objects.filter(group=group)
     return set(current.values_list("learner_id", flat=True))
+
+
+def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
+    """Of these groups, those whose current members (as ``group_member_ids``
+    reads them) include this learner. At most four queries however many
+    groups are asked about."""
+    wanted = set(group_ids)
+    if not wanted:
+        return set()
+    groups = list(
+        m.Group.objects.filter(pk__in=wanted).values_list(
+            "pk", "key", "grouping__lineage", "grouping_id"
+        )
+    )
+    if not groups:
+        return set()
+    lineages = {lineage or grouping_id for _, _, lineage, grouping_id in groups}
+    newest: dict[int, int] = {}
+    for lineage, pk in (
+        m.Grouping.objects.filter(lineage__in=lineages)
+        .order_by("lineage", "-created_at", "-pk")
+        .values_list("lineage", "pk")
+    ):
+        newest.setdefault(lineage, pk)
+    # Per (newest grouping, group key): whether it has members, and whether the learner is one.
+    continued: dict[tuple[int, object], bool] = {
+        (grouping_id, key): bool(mine)
+        for grouping_id, key, mine in m.GroupMembership.objects.filter(
+            grouping_id__in=set(newest.values())
+        )
+        .values("grouping_id", "group__key")
+        .annotate(mine=Max(Case(When(learner_id=learner_id, then=1), default=0)))
+        .values_list("grouping_id", "group__key", "mine")
+    }
+    found: set[int] = set()
+    fallback: set[int] = set()
+    for pk, key, lineage, grouping_id in groups:
+        current = newest.get(lineage or grouping_id)
+        if current is not None and (current, key) in continued:
+            if continued[(current, key)]:
+                found.add(pk)
+        else:
+            fallback.add(pk)
+    if fallback:
+        found.update(
+            m.GroupMembership.objects.filter(group_id__in=fallback, learner_id=learner_id)
+            .values_list("group_id", flat=True)
+            .distinct()
+        )
+    return found
 
 
 @dataclass(frozen=True)

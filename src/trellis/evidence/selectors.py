@@ -200,20 +200,18 @@ def _group_assessment_ids(learner: User) -> set[int]:
     """Assessments assigned to a differentiation group of one of the
     learner's classes that the learner is in now (the group's current
     members, as ``is_assigned`` reads them)."""
-    from trellis.evidence.services.assessments import group_member_ids
+    from trellis.evidence.services.assessments import groups_containing
 
     classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
-    rows = AssessmentAssignment.objects.filter(
-        target=am.TARGET_GROUP, assessment__school_class__in=classes
-    ).values_list("assessment_id", "assigned_group_id")
-    members: dict[int, set[int]] = {}
-    found = set()
-    for assessment_id, group_id in rows:
-        if group_id not in members:
-            members[group_id] = group_member_ids(group_id)
-        if learner.pk in members[group_id]:
-            found.add(assessment_id)
-    return found
+    rows = list(
+        AssessmentAssignment.objects.filter(
+            target=am.TARGET_GROUP, assessment__school_class__in=classes
+        ).values_list("assessment_id", "assigned_group_id")
+    )
+    if not rows:
+        return set()
+    mine = groups_containing(learner.pk, {group_id for _, group_id in rows})
+    return {assessment_id for assessment_id, group_id in rows if group_id in mine}
 
 
 def _assigned_to(learner: User) -> Q:

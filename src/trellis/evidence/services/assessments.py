@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -45,6 +45,14 @@ def group_member_ids(assigned_group_id: int) -> set[int]:
     return current_members(assigned_group_id)
 
 
+def groups_containing(learner_id: int, assigned_group_ids: Iterable[int]) -> set[int]:
+    """Of these differentiation groups, those the learner is in now (as
+    ``group_member_ids`` reads them), in a fixed number of queries."""
+    from trellis.differentiation.selectors import groups_containing as current
+
+    return current(learner_id, assigned_group_ids)
+
+
 # Asked on every answer (and by the permission rules), so written out once.
 _ASSIGNED = (
     f"SELECT target, assigned_group_id FROM {AssessmentAssignment._meta.db_table} "
@@ -77,7 +85,7 @@ def is_assigned(assessment: Assessment, learner: User) -> bool:
         rows = cursor.fetchall()
     if any(target != a.TARGET_GROUP for target, _ in rows):
         return True
-    return any(learner.pk in group_member_ids(group_id) for _, group_id in rows)
+    return bool(groups_containing(learner.pk, {group_id for _, group_id in rows}))
 
 
 @transaction.atomic
