@@ -609,3 +609,49 @@ def test_profile_changes_are_compared_as_preferences():
     other = [LearnerFeatures("a", "Ana", profile={"engage": "alone"})]
     assert change_reasons(before, same) == {}
     assert change_reasons(before, other) == {"a": "learning profile changed"}
+
+
+def _cut_cost(sizes, values, seg):
+    """Within-segment weighted sum of squares of a cut (segment per unit)."""
+    total = 0.0
+    for k in set(seg):
+        ws = [s for s, x in zip(sizes, seg, strict=True) if x == k]
+        vs = [v for v, x in zip(values, seg, strict=True) if x == k]
+        mean = sum(w * v for w, v in zip(ws, vs, strict=True)) / sum(ws)
+        total += sum(w * (v - mean) ** 2 for w, v in zip(ws, vs, strict=True))
+    return total
+
+
+def test_contiguous_cut_is_the_cheapest_valid_cut():
+    """The vectorised dynamic program against every possible cut of small
+    sorted inputs: same feasibility, sizes within bounds, least cost."""
+    import itertools
+
+    from trellis.engine.grouping import _contiguous_cut
+
+    r = random.Random(7)
+    for _ in range(150):
+        u = r.randint(1, 9)
+        sizes = [r.choice([1, 1, 2, 3]) for _ in range(u)]
+        values = sorted(r.random() for _ in range(u))
+        g = r.randint(1, 4)
+        lo = r.randint(1, 3)
+        hi = lo + r.randint(0, 4)
+        best = None
+        for cuts in itertools.combinations(range(1, u), g - 1):
+            bounds = (0, *cuts, u)
+            weights = [sum(sizes[a:b]) for a, b in itertools.pairwise(bounds)]
+            if all(lo <= w <= hi for w in weights):
+                seg = [
+                    k for k, (a, b) in enumerate(itertools.pairwise(bounds)) for _ in range(a, b)
+                ]
+                cost = _cut_cost(sizes, values, seg)
+                best = cost if best is None else min(best, cost)
+        got = _contiguous_cut(sizes, None, values, g, lo, hi)
+        if best is None:
+            assert got is None
+            continue
+        assert got is not None and got == sorted(got) and set(got) == set(range(g))
+        for k in range(g):
+            assert lo <= sum(s for s, x in zip(sizes, got, strict=True) if x == k) <= hi
+        assert _cut_cost(sizes, values, got) == pytest.approx(best, abs=1e-9)

@@ -593,60 +593,86 @@ def _contiguous_cut(
     (``seg_cost[i]`` between units i-1 and i). Returns the segment index per
     unit, or None if no such cut exists."""
     u = len(sizes)
-    cum = [0]
+    if g < 1 or u == 0:
+        return None
+    # Prefix sums as Python floats (the same additions in the same order as a
+    # loop), then arrays: each cost below is the same IEEE arithmetic per cell.
+    cum_list = [0]
     for s in sizes:
-        cum.append(cum[-1] + s)
+        cum_list.append(cum_list[-1] + s)
+    cum = np.array(cum_list, dtype=np.int64)
+    total = cum_list[-1]
     if values is not None:
-        s1 = [0.0]
-        s2 = [0.0]
+        s1_list = [0.0]
+        s2_list = [0.0]
         for s, v in zip(sizes, values, strict=True):
-            s1.append(s1[-1] + s * v)
-            s2.append(s2[-1] + s * v * v)
-
-        def cost(i: int, j: int) -> float:  # units i..j-1
-            w = cum[j] - cum[i]
-            m = s1[j] - s1[i]
-            return (s2[j] - s2[i]) - m * m / w
+            s1_list.append(s1_list[-1] + s * v)
+            s2_list.append(s2_list[-1] + s * v * v)
+        s1 = np.array(s1_list)
+        s2 = np.array(s2_list)
     else:
         assert seg_cost is not None
-        b = [0.0]
+        b_list = [0.0]
         for x in seg_cost:
-            b.append(b[-1] + x)
-
-        def cost(i: int, j: int) -> float:
-            return b[j] - b[i + 1] if j > i + 1 else 0.0
+            b_list.append(b_list[-1] + x)
+        b = np.array(b_list)
 
     inf = math.inf
-    # best[k][j]: best cost of cutting units 0..j-1 into k segments.
-    best = [[inf] * (u + 1) for _ in range(g + 1)]
-    arg = [[-1] * (u + 1) for _ in range(g + 1)]
-    best[0][0] = 0.0
+    # best[j] after round k: best cost of cutting units 0..j-1 into k
+    # segments; arg[k][j]: where the last of them starts. Round k only visits
+    # the j whose weight k segments can hold and whose remainder g - k
+    # segments can hold (the others cannot lie on a complete cut); within it,
+    # the start i is tried nearest first (d = j - i = 1, 2, ...) and replaces
+    # the best only when better by more than 1e-12, as the loop did.
+    arg = np.full((g + 1, u + 1), -1, dtype=np.int64)
+    prev = np.full(u + 1, inf)
+    prev[0] = 0.0
+    max_d = min(u, hi)  # every unit holds at least one learner
     for k in range(1, g + 1):
-        prev, cur, a = best[k - 1], best[k], arg[k]
-        for j in range(1, u + 1):
-            i = j - 1
-            bj = inf
-            bi = -1
-            while i >= 0:
-                w = cum[j] - cum[i]
-                if w > hi:
+        rest = g - k
+        ok_j = (
+            (cum >= k * lo)
+            & (cum <= k * hi)
+            & (total - cum >= rest * lo)
+            & (total - cum <= rest * hi)
+        )
+        ok_j[0] = False
+        js = np.nonzero(ok_j)[0]
+        cur = np.full(u + 1, inf)
+        if js.size:
+            bj = np.full(js.size, inf)
+            bi = np.full(js.size, -1, dtype=np.int64)
+            for d in range(1, max_d + 1):
+                i = js - d
+                inside = i >= 0
+                if not inside.any():
                     break
-                if w >= lo and prev[i] < inf:
-                    c = prev[i] + cost(i, j)
-                    if c < bj - 1e-12:
-                        bj, bi = c, i
-                i -= 1
-            cur[j], a[j] = bj, bi
-    if best[g][u] == inf:
+                i = np.where(inside, i, 0)
+                w = cum[js] - cum[i]
+                if values is not None:
+                    m = s1[js] - s1[i]
+                    seg = (s2[js] - s2[i]) - m * m / w
+                elif d > 1:
+                    seg = b[js] - b[i + 1]
+                else:
+                    seg = np.zeros(js.size)
+                c = prev[i] + seg
+                better = inside & (w >= lo) & (w <= hi) & (prev[i] < inf) & (c < bj - 1e-12)
+                bj = np.where(better, c, bj)
+                bi = np.where(better, i, bi)
+            cur[js] = bj
+            arg[k, js] = bi
+        prev = cur
+    if prev[u] == inf:
         return None
-    seg = [0] * u
+    out = [0] * u
     j = u
     for k in range(g, 0, -1):
-        i = arg[k][j]
-        for x in range(i, j):
-            seg[x] = k - 1
-        j = i
-    return seg
+        start = int(arg[k, j])
+        for x in range(start, j):
+            out[x] = k - 1
+        j = start
+    return out
 
 
 def _balanced_caps(n: int, g: int, lo: int, hi: int) -> list[int]:
@@ -965,12 +991,10 @@ def _initial(
             init = [0] * n_units
             for pos, u in enumerate(order):
                 init[u] = seg[pos]
+            members = _by_group(init, g)
             centre = np.array(
                 [
-                    np.average(
-                        r[[u for u in range(n_units) if init[u] == k]],
-                        weights=[sizes[u] for u in range(n_units) if init[u] == k],
-                    )
+                    np.average(r[members[k]], weights=[sizes[u] for u in members[k]])
                     for k in range(g)
                 ]
             )
@@ -1022,24 +1046,37 @@ def _initial(
         init = [0] * n_units
         for pos, u in enumerate(order):
             init[u] = seg[pos]
+        members = _by_group(init, g)
         dominant = [
-            Counter(units[u].profile for u in range(n_units) if init[u] == k).most_common(1)[0][0]
-            for k in range(g)
+            Counter(units[u].profile for u in members[k]).most_common(1)[0][0] for k in range(g)
         ]
     else:
         common = Counter(u.profile for u in units).most_common()
         dominant = [common[k % len(common)][0] for k in range(g)]
-    cost = np.array(
-        [
-            [
-                sum(w for w, x, y in zip(_PROFILE_WEIGHTS, u.profile, d, strict=True) if x != y)
-                / sum(_PROFILE_WEIGHTS)
-                for d in dominant
-            ]
-            for u in units
-        ]
-    )
+    cost = _profile_distance([u.profile for u in units], dominant)
     return init, cost
+
+
+def _by_group(assignment: Sequence[int], g: int) -> list[list[int]]:
+    """The positions assigned to each of the g groups, in order."""
+    out: list[list[int]] = [[] for _ in range(g)]
+    for pos, k in enumerate(assignment):
+        out[k].append(pos)
+    return out
+
+
+def _profile_distance(
+    profiles: Sequence[tuple[str, ...]], dominant: Sequence[tuple[str, ...]]
+) -> np.ndarray:
+    """Share of the profile weight on which each profile differs from each
+    group's dominant profile (rows: profiles, columns: groups)."""
+    cost = np.zeros((len(profiles), len(dominant)))
+    for f, weight in enumerate(_PROFILE_WEIGHTS):
+        codes: dict[str, int] = {}
+        mine = np.array([codes.setdefault(p[f], len(codes)) for p in profiles])
+        theirs = np.array([codes.setdefault(d[f], len(codes)) for d in dominant])
+        cost += weight * (mine[:, None] != theirs[None, :])
+    return cost / sum(_PROFILE_WEIGHTS)
 
 
 def _themes(units: list[_Unit], sizes: list[int], caps: list[int]) -> list[str | None]:
