@@ -261,7 +261,7 @@ def plan_versions_saved(
     """Versions of the learners' plans saved in [lo, hi) (history of plans)."""
     return (
         IndividualPlanVersion.objects.filter(
-            plan__learner_id__in=list(learner_ids), at__gte=lo, at__lt=hi
+            plan__learner_id__in=people_selectors.id_filter(learner_ids), at__gte=lo, at__lt=hi
         )
         .select_related("plan__learner", "changed_by")
         .order_by("at", "pk")
@@ -275,7 +275,7 @@ def paces_entered(
     return (
         LearnerPace.objects.filter(
             school_class_id__in=list(class_ids),
-            learner_id__in=list(learner_ids),
+            learner_id__in=people_selectors.id_filter(learner_ids),
             entered_at__gte=lo,
             entered_at__lt=hi,
         )
@@ -288,7 +288,9 @@ def objectives_set(learner_ids: Iterable[int], lo: date, hi: date) -> QuerySet[S
     """Specific objectives of the learners' plans with a baseline in [lo, hi)."""
     return (
         SpecificObjective.objects.filter(
-            plan__learner_id__in=list(learner_ids), baseline_date__gte=lo, baseline_date__lt=hi
+            plan__learner_id__in=people_selectors.id_filter(learner_ids),
+            baseline_date__gte=lo,
+            baseline_date__lt=hi,
         )
         .select_related("plan__learner", "plan__responsible")
         .order_by("baseline_date", "pk")
@@ -299,7 +301,9 @@ def sessions_logged(learner_ids: Iterable[int], lo: date, hi: date) -> QuerySet[
     """One-on-one support sessions with the learners on a day in [lo, hi)."""
     return (
         SupportSession.objects.filter(
-            support__plan__learner_id__in=list(learner_ids), on__gte=lo, on__lt=hi
+            support__plan__learner_id__in=people_selectors.id_filter(learner_ids),
+            on__gte=lo,
+            on__lt=hi,
         )
         .select_related("support__plan__learner", "logged_by")
         .order_by("on", "pk")
@@ -313,7 +317,7 @@ def module_passes_made(
     return (
         ModulePass.objects.filter(
             pace__school_class_id__in=list(class_ids),
-            pace__learner_id__in=list(learner_ids),
+            pace__learner_id__in=people_selectors.id_filter(learner_ids),
             passed_at__gte=lo,
             passed_at__lt=hi,
         )
@@ -326,7 +330,7 @@ def individual_competencies(learner_ids: Iterable[int]) -> dict[int, set[int]]:
     """For each learner, the competencies of their plans' specific objectives
     and of the modules of the sequences they are placed on (what an OF
     check would confirm for them alone)."""
-    ids = list(learner_ids)
+    ids = people_selectors.id_filter(learner_ids)
     out: dict[int, set[int]] = {}
     for learner_id, comp_id in SpecificObjective.objects.filter(
         plan__learner_id__in=ids, plan__status=ACTIVE

@@ -172,18 +172,37 @@ def active_learners_by_class(class_ids: Iterable[int]) -> dict[int, set[int]]:
     return out
 
 
+def id_filter(ids: Iterable[int]) -> Iterable[int]:
+    """What an ``__in`` filter is given: a query of ids stays a subquery (one
+    SQL statement, no id list built in Python and sent back); any other
+    iterable becomes a list."""
+    return ids if isinstance(ids, QuerySet) else list(ids)
+
+
+def active_learner_ids_query(class_ids: Iterable[int]) -> QuerySet:
+    """The learners actively enrolled in these classes, as a subquery."""
+    return Enrollment.objects.filter(school_class_id__in=list(class_ids), active=True).values(
+        "learner_id"
+    )
+
+
+def school_learner_ids_query(school: School) -> QuerySet:
+    """The school's learners, as a subquery."""
+    return Membership.objects.filter(school=school, role=roles.LEARNER).values("user_id")
+
+
 def teacher_learner_pairs(learner_ids: Iterable[int]) -> set[tuple[int, int]]:
     """(teacher, learner) for every class that teacher teaches the learner in."""
     return set(
         TeachingAssignment.objects.filter(
-            school_class__enrollments__learner_id__in=list(learner_ids)
+            school_class__enrollments__learner_id__in=id_filter(learner_ids)
         ).values_list("teacher_id", "school_class__enrollments__learner_id")
     )
 
 
 def names_of(user_ids: Iterable[int]) -> dict[int, str]:
     """How each person is shown, by id."""
-    return {u.pk: str(u) for u in User.objects.filter(pk__in=list(user_ids))}
+    return {u.pk: str(u) for u in User.objects.filter(pk__in=id_filter(user_ids))}
 
 
 def learner_school(learner: User) -> School | None:

@@ -425,7 +425,7 @@ def _window(field: str, lo: object, hi: object) -> Q:
 def profiles_updated(learner_ids: Iterable[int], lo, hi) -> QuerySet[LearnerProfile]:
     return (
         LearnerProfile.objects.filter(
-            _window("updated_at", lo, hi), learner_id__in=list(learner_ids)
+            _window("updated_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
         .select_related("learner")
         .order_by("updated_at", "pk")
@@ -434,7 +434,9 @@ def profiles_updated(learner_ids: Iterable[int], lo, hi) -> QuerySet[LearnerProf
 
 def path_choices_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[PathChoice]:
     return (
-        PathChoice.objects.filter(_window("at", lo, hi), learner_id__in=list(learner_ids))
+        PathChoice.objects.filter(
+            _window("at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
+        )
         .select_related("learner", "competency", "resource", "chosen_by_user")
         .order_by("at", "pk")
     )
@@ -446,7 +448,7 @@ def proposals_made(
     return (
         Proposal.objects.filter(
             _window("created_at", lo, hi),
-            learner_id__in=list(learner_ids),
+            learner_id__in=people_selectors.id_filter(learner_ids),
             choice__school_class_id__in=list(class_ids),
         )
         .select_related("learner", "choice")
@@ -456,7 +458,9 @@ def proposals_made(
 
 def goals_set(learner_ids: Iterable[int], lo, hi) -> QuerySet[Goal]:
     return (
-        Goal.objects.filter(_window("created_at", lo, hi), learner_id__in=list(learner_ids))
+        Goal.objects.filter(
+            _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
+        )
         .select_related("learner", "set_by")
         .order_by("created_at", "pk")
     )
@@ -465,7 +469,9 @@ def goals_set(learner_ids: Iterable[int], lo, hi) -> QuerySet[Goal]:
 def help_requests_sent(learner_ids: Iterable[int], lo, hi) -> QuerySet[HelpRequest]:
     """Help requests, each once, with their recipients loaded."""
     return (
-        HelpRequest.objects.filter(_window("created_at", lo, hi), learner_id__in=list(learner_ids))
+        HelpRequest.objects.filter(
+            _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
+        )
         .select_related("learner")
         .prefetch_related("recipients")
         .order_by("created_at", "pk")
@@ -476,7 +482,9 @@ def network_added(learner_ids: Iterable[int], lo, hi) -> QuerySet[NetworkMember]
     """People who accepted a place in the learners' networks in [lo, hi)."""
     return (
         NetworkMember.objects.filter(
-            _window("accepted_at", lo, hi), learner_id__in=list(learner_ids), status=nw.ACCEPTED
+            _window("accepted_at", lo, hi),
+            learner_id__in=people_selectors.id_filter(learner_ids),
+            status=nw.ACCEPTED,
         )
         .select_related("learner", "member")
         .order_by("accepted_at", "pk")
@@ -485,7 +493,9 @@ def network_added(learner_ids: Iterable[int], lo, hi) -> QuerySet[NetworkMember]
 
 def checkins_made(learner_ids: Iterable[int], lo: dt.date, hi: dt.date) -> QuerySet[CheckIn]:
     return (
-        CheckIn.objects.filter(_window("on", lo, hi), goal__learner_id__in=list(learner_ids))
+        CheckIn.objects.filter(
+            _window("on", lo, hi), goal__learner_id__in=people_selectors.id_filter(learner_ids)
+        )
         .select_related("goal__learner", "recorded_by")
         .order_by("on", "pk")
     )
@@ -493,7 +503,9 @@ def checkins_made(learner_ids: Iterable[int], lo: dt.date, hi: dt.date) -> Query
 
 def reflections_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[Reflection]:
     return (
-        Reflection.objects.filter(_window("created_at", lo, hi), learner_id__in=list(learner_ids))
+        Reflection.objects.filter(
+            _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
+        )
         .select_related("learner")
         .order_by("created_at", "pk")
     )
@@ -528,7 +540,8 @@ def benchmarks_met(learner_ids: Iterable[int], until: dt.date) -> list[Benchmark
     once, on the day it was first met; it stays met after."""
     return _first_met(
         BenchmarkCheck.objects.filter(
-            checkin__goal__learner_id__in=list(learner_ids), checkin__on__lte=until
+            checkin__goal__learner_id__in=people_selectors.id_filter(learner_ids),
+            checkin__on__lte=until,
         )
     )
 

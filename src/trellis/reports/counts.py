@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +54,13 @@ class Scope:
     learner_ids: frozenset[int]
     learner: User | None = None
     obj_id: int = 0
+    #: The same learners as a query, so that the records' queries filter with
+    #: a subquery instead of an inlined list of every id (a class or school).
+    learner_query: QuerySet | None = None
+
+    @property
+    def learner_filter(self) -> Iterable[int]:
+        return self.learner_ids if self.learner_query is None else self.learner_query
 
 
 def class_scope(school_class: SchoolClass) -> Scope:
@@ -66,6 +74,7 @@ def class_scope(school_class: SchoolClass) -> Scope:
         frozenset([school_class.pk]),
         frozenset(learners),
         obj_id=school_class.pk,
+        learner_query=people_selectors.active_learner_ids_query([school_class.pk]),
     )
 
 
@@ -91,6 +100,7 @@ def school_scope(school: School) -> Scope:
         frozenset(people_selectors.school_class_ids(school)),
         frozenset(people_selectors.school_learner_ids(school)),
         obj_id=school.pk,
+        learner_query=people_selectors.school_learner_ids_query(school),
     )
 
 
@@ -267,7 +277,7 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
     by_class = people_selectors.active_learners_by_class(s.class_ids)
     assessments = list(evidence_selectors.class_assessments_opened(s.class_ids, ctx.lo, ctx.hi))
     used_for_groups = diff_selectors.for_assessment_groups([a.pk for a in assessments])
-    individual = indiv_selectors.individual_competencies(s.learner_ids)
+    individual = indiv_selectors.individual_competencies(s.learner_filter)
     for a in assessments:
         day = ctx.day(a.opens_at)
         url = reverse("assessment-detail", args=[a.pk])
@@ -318,7 +328,7 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
 def _individualization(ctx: _Ctx) -> None:
     s = ctx.scope
     seen: dict[tuple[int, dt.date], list] = {}
-    for v in indiv_selectors.plan_versions_saved(s.learner_ids, ctx.lo, ctx.hi):
+    for v in indiv_selectors.plan_versions_saved(s.learner_filter, ctx.lo, ctx.hi):
         seen.setdefault((v.plan_id, ctx.day(v.at)), []).append(v)
     for (plan_id, day), versions in seen.items():
         plan = versions[0].plan
@@ -334,7 +344,7 @@ def _individualization(ctx: _Ctx) -> None:
             reverse("plan-detail", args=[plan_id]),
         )
     class_wide: dict[tuple[int, dt.date], list] = {}
-    for pace in indiv_selectors.paces_entered(s.class_ids, s.learner_ids, ctx.lo, ctx.hi):
+    for pace in indiv_selectors.paces_entered(s.class_ids, s.learner_filter, ctx.lo, ctx.hi):
         day = ctx.day(pace.entered_at)
         if pace.sequence.is_default:
             class_wide.setdefault((pace.sequence_id, day), []).append(pace)
@@ -360,7 +370,7 @@ def _individualization(ctx: _Ctx) -> None:
             reverse("pacing-board", args=[paces[0].school_class_id]),
         )
     lo_d, hi_d = ctx.start, ctx.end + dt.timedelta(days=1)
-    for o in indiv_selectors.objectives_set(s.learner_ids, lo_d, hi_d):
+    for o in indiv_selectors.objectives_set(s.learner_filter, lo_d, hi_d):
         ctx.add(
             "specific_objectives",
             f"objective:{o.pk}",
@@ -370,7 +380,7 @@ def _individualization(ctx: _Ctx) -> None:
             f"set the specific objective “{o.statement}”",
             reverse("plan-detail", args=[o.plan_id]),
         )
-    for session in indiv_selectors.sessions_logged(s.learner_ids, lo_d, hi_d):
+    for session in indiv_selectors.sessions_logged(s.learner_filter, lo_d, hi_d):
         plan = session.support.plan
         ctx.add(
             "support_sessions",
@@ -381,7 +391,7 @@ def _individualization(ctx: _Ctx) -> None:
             f"logged {session.minutes} minutes of one-on-one support ({session.support.provider})",
             reverse("plan-detail", args=[plan.pk]),
         )
-    for mp in indiv_selectors.module_passes_made(s.class_ids, s.learner_ids, ctx.lo, ctx.hi):
+    for mp in indiv_selectors.module_passes_made(s.class_ids, s.learner_filter, ctx.lo, ctx.hi):
         ctx.add(
             "module_passes",
             f"pass:{mp.pk}",
@@ -395,7 +405,7 @@ def _individualization(ctx: _Ctx) -> None:
 
 def _personalization(ctx: _Ctx) -> None:
     s = ctx.scope
-    ids = s.learner_ids
+    ids = s.learner_filter
     for prof in p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi):
         ctx.add(
             "profile_updates",
@@ -533,7 +543,7 @@ GATHERERS: tuple[Callable[[_Ctx], object], ...] = (_individualization, _personal
 def gather_records(scope: Scope, start: dt.date, end: dt.date) -> dict[str, list[Record]]:
     """Every record in scope and range, by source key (every key present)."""
     lo, hi = bounds(start, end)
-    ctx = _Ctx(scope, start, end, lo, hi, names=people_selectors.names_of(scope.learner_ids))
+    ctx = _Ctx(scope, start, end, lo, hi, names=people_selectors.names_of(scope.learner_filter))
     groupings = _differentiation(ctx)
     _assessments(ctx, groupings)
     for gather in GATHERERS:
