@@ -148,6 +148,8 @@ def test_help_thread_and_network_in_spanish(world):
     network = learner.get("/network/").content.decode()
     assert "Mi red de aprendizaje" in network and "Pedir ayuda" in network
     assert "1 respuesta" in network and "Ask for help" not in network
+    count = learner.get("/notifications/count/").content.decode()
+    assert re.fullmatch(r"Notificaciones \(\d+ sin leer\)", count), count
     # The same page stays English for someone who did not choose Spanish.
     english = client_for(world.learner).get(f"/help/{help_request.pk}/").content.decode()
     assert "My help request" in english and "Mi petición de ayuda" not in english
