@@ -14,7 +14,14 @@ overall (``GLOBAL``)
     outcome (+1 / -1, 0 if none), a decayed sum of outcomes (``decay_all``),
     and an ability estimate: the sum of (outcome - expected outcome) over
     ``n + 3``, the expected outcome being the item's mean in training shrunk
-    towards its skills' mean (or the skills' mean for an unseen item);
+    towards its skills' mean (or the skills' mean for an unseen item); and
+    the answer's difficulty, the logit of its own expected outcome relative
+    to the overall mean's. While fitting, a training answer's expected
+    outcome (for these and for the ability terms) takes its item's mean from
+    the other learners only (learners split into five random groups, the
+    mean from the other four): with its own outcome inside the mean, a
+    training answer would see a difficulty that a new learner's answer never
+    does, and the weights would learn to trust it;
 per skill of the answer, averaged over ``K`` (``SKILL``)
     ``log1p`` of earlier right and wrong answers touching the skill, the
     last outcome on it, a decayed sum of its outcomes (``decay_skill``), a
@@ -454,6 +461,7 @@ class AnswerLogit:
         self._skill_mean = dict(zip(self.skills_, self.skill_mean_.tolist(), strict=True))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
         self._item_w = dict(zip(self.items_, self.item_coef_.tolist(), strict=True))
+        self._item_diff = {i: self._difficulty(v) for i, v in self._item_mean.items()}
         self._skill_w = {
             s: tuple(row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
         }
@@ -542,7 +550,10 @@ class AnswerLogit:
         z = z + g3 * ov[3]
         z = z + g4 * ability
         z = z + g5 * ov[5]
-        z = z + g6 * self._difficulty(self._expected_one(skills, item))
+        d = None if item is None else self._item_diff.get(item)
+        if d is None:
+            d = self._difficulty(self._expected_one(skills, item))
+        z = z + g6 * d
         return z + acc
 
     def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
