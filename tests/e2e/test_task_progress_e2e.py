@@ -4,6 +4,7 @@ appears without a reload, and polling stops once the run has finished."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.world import build_school
 from trellis.jobs.models import TaskRun
@@ -28,7 +29,7 @@ def test_the_progress_bar_follows_the_run(page, live_server, sign_in, screenshot
     page.set_viewport_size({"width": 390, "height": 800})
     screenshot("task-run-running-390")
     task_run_progress(run=run, progress=70, message="Rebuilding the records")
-    page.wait_for_function("document.querySelector('.task-run progress').value == 70")
+    expect(page.locator(".task-run progress")).to_have_attribute("value", "70")
     task_run_succeeded(run=run, report={"lines": ["Fitted on 0 responses."]}, message="Done")
     page.get_by_text("Fitted on 0 responses.").wait_for()
     assert page.locator(".task-run").get_attribute("data-state") == "succeeded"

@@ -17,7 +17,12 @@ from trellis.engine.bkt import BKT
 from trellis.engine.models import MODELS
 from trellis.engine.simulate import simulate
 from trellis.evidence import mastery, services
-from trellis.evidence.models import LearnerModelState, MasteryModel, MasteryRecord
+from trellis.evidence.models import (
+    LearnerModelState,
+    MasteryChange,
+    MasteryModel,
+    MasteryRecord,
+)
 from trellis.interop.xapi.evidence import Answer, record_answers
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +77,35 @@ def test_bulk_answers_move_every_record_as_a_replay_does():
         for cid, (p, n, c) in replayed.items():
             assert live[who.pk][cid][1:] == (n, c)
             assert live[who.pk][cid][0] == pytest.approx(p, abs=1e-12)
+
+
+def test_bulk_answers_keep_each_change_of_level_with_its_cause():
+    """History under a per-learner model: every record whose level the
+    statements moved gets one change, caused by an answer."""
+    school = SchoolFactory()
+    load_log(school, simulate(20, 4, 30, seed=8).log)
+    services.mastery_fit_school(school=school, candidates=[PER_LEARNER])
+    learner = LearnerModelState.objects.order_by("learner_id").first().learner
+    levels_before = {
+        r.competency_id: r.level for r in MasteryRecord.objects.filter(learner=learner)
+    }
+    changes_before = MasteryChange.objects.filter(learner=learner).count()
+    items = list(Item.objects.filter(school=school).order_by("pk")[:3])
+    at = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    answers = [
+        Answer(learner=learner, item=item, answer="0", key=f"w-{n}-{k}", time_ms=9000,
+               at=at + dt.timedelta(minutes=3 * n + k))
+        for n, item in enumerate(items)
+        for k in range(3)
+    ]  # fmt: skip
+    with transaction.atomic():
+        record_answers(school=school, answers=answers)
+    levels_after = {r.competency_id: r.level for r in MasteryRecord.objects.filter(learner=learner)}
+    moved = {cid for cid, level in levels_after.items() if levels_before.get(cid) != level}
+    new = MasteryChange.objects.filter(learner=learner).order_by("pk")[changes_before:]
+    assert moved, "nine wrong answers moved no level; the test needs a stronger push"
+    assert {c.competency_id for c in new} == moved
+    assert {c.cause for c in new} == {"answer"}
+    for change in new:
+        assert change.from_level == levels_before.get(change.competency_id, "not_started")
+        assert change.to_level == levels_after[change.competency_id]

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from trellis.curriculum.models import Competency
 from trellis.differentiation.models import FlagAction
@@ -26,7 +27,11 @@ from trellis.people.selectors import roster_of
 
 #: Responses older than this are not looked at by the live view.
 WINDOW = dt.timedelta(hours=3)
-KIND_LABELS = {STUCK_ERRORS: "Stuck", IDLE: "Idle", RACING_AHEAD: "Racing ahead"}
+KIND_LABELS = {
+    STUCK_ERRORS: gettext_noop("Stuck"),
+    IDLE: gettext_noop("Idle"),
+    RACING_AHEAD: gettext_noop("Racing ahead"),
+}
 BAD_THRESHOLD = "{name} must be a whole number from 1 to {top}."
 ALREADY_MASTERED = "Had already mastered {objective} before this lesson: ready for a challenge"
 #: How long before a mastery record's time an answer must be for the mastery
@@ -70,7 +75,7 @@ class LiveFlag:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.flag.kind]
+        return gettext(KIND_LABELS[self.flag.kind])
 
 
 @dataclass(frozen=True)

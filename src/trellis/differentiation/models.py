@@ -15,6 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment
@@ -175,7 +176,11 @@ class StationRotation(models.Model):
         return f"{len(self.stations)} stations, {self.minutes_per_station} minutes each"
 
 
-FLAG_LABELS = {"stuck_errors": "Stuck", "idle": "Idle", "racing_ahead": "Racing ahead"}
+FLAG_LABELS = {
+    "stuck_errors": gettext_noop("Stuck"),
+    "idle": gettext_noop("Idle"),
+    "racing_ahead": gettext_noop("Racing ahead"),
+}
 
 
 class FlagAction(models.Model):
@@ -202,4 +207,4 @@ class FlagAction(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return FLAG_LABELS.get(self.kind, self.kind)
+        return gettext(FLAG_LABELS[self.kind]) if self.kind in FLAG_LABELS else self.kind

@@ -233,6 +233,41 @@ def run_individualized(school_class: SchoolClass, competencies: Sequence[Compete
         _check(school_class, f"Module check {n + 1}", OF_LEARNING, ordered[:1])
 
 
+#: The goals 6C's learners set themselves: each learner's own, on the
+#: competency they chose to work on (title, then benchmarks as description,
+#: what success looks like, days until due).
+GOAL_IDEAS: tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...] = (
+    (
+        "Get confident with {code}",
+        (
+            ("Explain {code} to a friend", "They can use it", 7),
+            ("Solve five problems on {code}", "Four right", 21),
+        ),
+    ),
+    (
+        "Master {code} before the unit check",
+        (
+            ("Finish the practice set on {code}", "Every item tried", 5),
+            ("Score 80 % on a check of {code}", "At least 80 %", 14),
+        ),
+    ),
+    (
+        "Teach {code} to my group",
+        (
+            ("Make a one-page guide to {code}", "A classmate can follow it", 10),
+            ("Lead a five-minute explanation", "Questions answered", 18),
+        ),
+    ),
+    (
+        "Use {code} outside school",
+        (
+            ("Find {code} in a recipe, a map or a shop", "A photo and a note", 7),
+            ("Write and solve a problem of my own", "Solved and checked", 20),
+        ),
+    ),
+)
+
+
 def run_personalized(school_class: SchoolClass, competencies: Sequence[Competency]) -> None:
     teacher = _teacher(school_class)
     learners = _learners(school_class)
@@ -247,25 +282,22 @@ def run_personalized(school_class: SchoolClass, competencies: Sequence[Competenc
     )
     _profiles(learners)
     for k, learner in enumerate(learners):
+        comp = competencies[k % len(competencies)]
+        title, steps = GOAL_IDEAS[k % len(GOAL_IDEAS)]
         goal = goals.goal_create(
             learner=learner,
-            title="Get confident with ratios",
+            title=title.format(code=comp.code),
             benchmarks=[
                 {
-                    "description": "Explain a ratio table to a friend",
-                    "success_looks_like": "They can use it",
-                    "due_on": today + dt.timedelta(days=7),
-                },
-                {
-                    "description": "Solve five rate problems",
-                    "success_looks_like": "Four right",
-                    "due_on": today + dt.timedelta(days=21),
-                },
+                    "description": description.format(code=comp.code),
+                    "success_looks_like": success,
+                    "due_on": today + dt.timedelta(days=days),
+                }
+                for description, success, days in steps
             ],
         )
         first = goal.benchmarks.order_by("position").first()
         goals.checkin_record(goal=goal, recorded_by=learner, ratings={first.pk: 1.0})
-        comp = competencies[k % len(competencies)]
         resources = _resources_for(school_class.school, comp)
         reflection.path_choose(
             learner=learner,

@@ -111,11 +111,13 @@ def recompute_with_history(
     *, learner_id: int, item_id: int, school_id: int, cause: str, response_id: int | None
 ) -> None:
     """``mastery_recompute`` of the learner's records on the item's
-    competencies, keeping each change of level with its cause."""
+    competencies, keeping each change of level with its cause. All of the
+    learner's records are compared: under a per-learner model a correction
+    moves every estimate, not only the item's."""
     competency_ids = item_competency_ids(item_id)
-    before = history.snapshot(learner_ids=[learner_id], competency_ids=competency_ids)
+    before = history.snapshot(learner_ids=[learner_id])
     mastery_recompute(learner_id=learner_id, competency_ids=competency_ids, school_id=school_id)
-    after = history.snapshot(learner_ids=[learner_id], competency_ids=competency_ids)
+    after = history.snapshot(learner_ids=[learner_id])
     history.changes_record(before=before, after=after, cause=cause, response_id=response_id)
 
 

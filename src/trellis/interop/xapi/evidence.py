@@ -178,6 +178,8 @@ def _apply_per_learner(
         "learner_id", "competency_id"
     )
     records = lock_record_pairs({p for p in pairs if p[0] in fresh} | set(held))
+    learners = {x.learner_id for x in responses}
+    before = history.snapshot(learner_ids=learners)
     trackers = {
         who: mastery.Tracker(model, learner_state=state)
         for who, state in stored.items()
@@ -202,3 +204,10 @@ def _apply_per_learner(
             competency_ids=sorted({cid for learner, cid in pairs if learner == who}),
             school_id=school.pk,
         )
+    # Each change of level these answers made (a rebuilt learner's included).
+    history.changes_record(
+        before=before,
+        after=history.snapshot(learner_ids=learners),
+        cause=history.CAUSE_ANSWER,
+        at=max(x.recorded_at for x in responses),
+    )

@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.curriculum.models import item as kinds
@@ -491,4 +492,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_count(request: HttpRequest) -> HttpResponse:
     count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
-    return HttpResponse(f"Notifications ({count} unread)" if count else "Notifications")
+    if not count:
+        return HttpResponse(gettext("Notifications"))
+    return HttpResponse(gettext("Notifications (%(count)s unread)") % {"count": count})

@@ -23,5 +23,10 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  // A poll answered "304 Not Modified" keeps what the page shows (htmx would
+  // otherwise swap in the empty body).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 304) { event.detail.shouldSwap = false; }
+  });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 })();
