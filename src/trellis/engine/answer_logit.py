@@ -14,7 +14,14 @@ overall (``GLOBAL``)
     outcome (+1 / -1, 0 if none), a decayed sum of outcomes (``decay_all``),
     and an ability estimate: the sum of (outcome - expected outcome) over
     ``n + 3``, the expected outcome being the item's mean in training shrunk
-    towards its skills' mean (or the skills' mean for an unseen item);
+    towards its skills' mean (or the skills' mean for an unseen item); and
+    the answer's difficulty, the logit of its own expected outcome relative
+    to the overall mean's. While fitting, a training answer's expected
+    outcome (for these and for the ability terms) takes its item's mean from
+    the other learners only (learners split into five random groups, the
+    mean from the other four): with its own outcome inside the mean, a
+    training answer would see a difficulty that a new learner's answer never
+    does, and the weights would learn to trust it;
 per skill of the answer, averaged over ``K`` (``SKILL``)
     ``log1p`` of earlier right and wrong answers touching the skill, the
     last outcome on it, a decayed sum of its outcomes (``decay_skill``), a
@@ -58,8 +65,8 @@ from trellis.engine.base import NotFittedError, check_kind, load_json, save_json
 from trellis.engine.bkt import combine_rows, sequence_layout
 from trellis.engine.responses import ResponseLog, skill_list
 
-FORMAT_VERSION = 1
-GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability", "ability_recent")
+FORMAT_VERSION = 2
+GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability", "ability_recent", "difficulty")
 SKILL = (
     "s_log",
     "f_log",
@@ -73,13 +80,14 @@ SKILL = (
 )
 PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
 assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
-assert len(SKILL) == 9 and len(GLOBAL) == 6  # AnswerLogit._logit writes them out
+assert len(SKILL) == 9 and len(GLOBAL) == 7  # AnswerLogit._logit writes them out
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
     (f in SKILL, SKILL.index(f) if f in SKILL else GLOBAL.index(f)) for f in PER_SKILL[1:]
 )
-_ITEM_PRIOR = 5.0  # answers' weight of the skills' mean in an item's expected outcome
+_ITEM_PRIOR = 5.0
+_CROSS_FOLDS = 5  # learner groups for the item means seen by training answers  # answers' weight of the skills' mean in an item's expected outcome
 # overall record: right, wrong, previous outcome, decayed sum, residual sum
 _OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
@@ -158,7 +166,7 @@ class AnswerLogit:
         self,
         l2: float = 1e-6,
         l2_skill: float = 1e-5,
-        l2_item: float = 1e-5,
+        l2_item: float = 3e-5,
         decay_all: float = 0.7,
         decay_skill: float = 0.5,
         decay_ability: float = 0.9,
@@ -177,8 +185,14 @@ class AnswerLogit:
         self.max_iter = max_iter
 
     # ------------------------------------------------------------ features
-    def _expected(self, log: ResponseLog) -> NDArray[np.float64]:
-        """Each answer's expected outcome (item mean shrunk to its skills')."""
+    def _expected(self, log: ResponseLog, cross_fit: bool = False) -> NDArray[np.float64]:
+        """Each answer's expected outcome (item mean shrunk to its skills').
+
+        ``cross_fit`` (fit only): the learners are split at random
+        (``random_state``) into ``_CROSS_FOLDS`` groups and an answer's item
+        mean is taken from the other groups' answers, so that a training
+        answer sees its item as a new learner's answer will (from other
+        learners only), never through its own outcome or its own learner."""
         names = skill_names(log)
         ptr, idx = log.csr()
         sm = np.array([self._skill_mean.get(s, self.mean_) for s in names], dtype=np.float64)
@@ -187,11 +201,15 @@ class AnswerLogit:
             tab = np.array([self._item_mean.get(i, math.nan) for i in log.item_ids])
             it = log.item.astype(np.int64)
             v = np.where(it >= 0, tab[np.maximum(it, 0)] if tab.size else math.nan, math.nan)
-            out = np.where(np.isnan(v), out, v)
+            sk_mean = out
+            if cross_fit:
+                out = np.where(it >= 0, self._cross_fit_mean(log, it, sk_mean), out)
+            else:
+                out = np.where(np.isnan(v), sk_mean, v)
         return np.asarray(out, dtype=np.float64)
 
     def features(
-        self, log: ResponseLog
+        self, log: ResponseLog, cross_fit: bool = False
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
         """``(G, H, answer)``: the overall features of every answer (n x
         |GLOBAL|), the per-skill features of every (answer, skill) row of
@@ -221,7 +239,11 @@ class AnswerLogit:
         g[i1, 0:3] = cols
         zero = np.zeros(n, dtype=np.int64)
         g[:, 3] = _decayed(learner, zero, order, c, self.decay_all)
-        surprise = np.where(c01, 1.0, 0.0) - self._expected(log)
+        expected = self._expected(log, cross_fit)
+        surprise = np.where(c01, 1.0, 0.0) - expected
+        g[:, 6] = np.fromiter(
+            (self._difficulty(e) for e in expected.tolist()), dtype=np.float64, count=n
+        )
         resid = _decayed(learner, zero, order, surprise, 1.0)
         g[:, 5] = _decayed(learner, zero, order, surprise, self.decay_ability)
         cnt = np.empty(n, dtype=np.float64)
@@ -324,7 +346,7 @@ class AnswerLogit:
             if use_items and log.item is not None:
                 it = log.item.astype(np.int64)
             known_it = it >= 0
-        g, h, answer = self.features(log)
+        g, h, answer = self.features(log, cross_fit=True)
         ex_skill = log.csr()[1].astype(np.int64)
         # an answer's (answer, skill) rows are contiguous: sum them per answer
         starts = np.concatenate(([0], np.cumsum(lens)[:-1])).astype(np.int64)
@@ -396,6 +418,34 @@ class AnswerLogit:
         self._index()
         return self
 
+    def _cross_fit_mean(
+        self, log: ResponseLog, it: NDArray[np.int64], base: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """Each answer's item mean from the other learner groups' answers
+        (shrunk towards ``base``, its skills' mean)."""
+        n_it = len(log.item_ids)
+        rng = np.random.default_rng(self.random_state)
+        learner = log.learner.astype(np.int64)
+        grp = rng.integers(0, _CROSS_FOLDS, size=int(learner.max(initial=0)) + 1)[learner]
+        ok = it >= 0
+        y = log.correct.astype(np.float64)
+        itk = np.maximum(it, 0)
+        key = grp * n_it + itk
+        w = ok.astype(np.float64)
+        cnt_g = np.bincount(key, weights=w, minlength=_CROSS_FOLDS * n_it)
+        ok_g = np.bincount(key, weights=w * y, minlength=_CROSS_FOLDS * n_it)
+        cnt = np.bincount(itk, weights=w, minlength=n_it)
+        okc = np.bincount(itk, weights=w * y, minlength=n_it)
+        o_cnt = cnt[itk] - cnt_g[key]
+        o_ok = okc[itk] - ok_g[key]
+        return np.asarray((o_ok + _ITEM_PRIOR * base) / (o_cnt + _ITEM_PRIOR), dtype=np.float64)
+
+    def _difficulty(self, expected: float) -> float:
+        """The logit of an expected outcome, relative to the overall mean's."""
+        e = min(max(expected, 1e-6), 1.0 - 1e-6)
+        m = self.mean_
+        return math.log(e / (1.0 - e)) - math.log(m / (1.0 - m))
+
     @staticmethod
     def _per_skill_values(
         g: NDArray[np.float64], h: NDArray[np.float64], answer: NDArray[np.int64]
@@ -411,6 +461,7 @@ class AnswerLogit:
         self._skill_mean = dict(zip(self.skills_, self.skill_mean_.tolist(), strict=True))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
         self._item_w = dict(zip(self.items_, self.item_coef_.tolist(), strict=True))
+        self._item_diff = {i: self._difficulty(v) for i, v in self._item_mean.items()}
         self._skill_w = {
             s: tuple(row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
         }
@@ -491,7 +542,7 @@ class AnswerLogit:
             t = t + h8 * sk_ab
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
-        g0, g1, g2, g3, g4, g5 = self._gw
+        g0, g1, g2, g3, g4, g5, g6 = self._gw
         z = self.intercept_ + (self._item_w.get(item, 0.0) if item is not None else 0.0)
         z = z + g0 * math.log1p(big_s)
         z = z + g1 * math.log1p(big_f)
@@ -499,6 +550,10 @@ class AnswerLogit:
         z = z + g3 * ov[3]
         z = z + g4 * ability
         z = z + g5 * ov[5]
+        d = None if item is None else self._item_diff.get(item)
+        if d is None:
+            d = self._difficulty(self._expected_one(skills, item))
+        z = z + g6 * d
         return z + acc
 
     def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
