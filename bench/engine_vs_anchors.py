@@ -35,9 +35,7 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -46,7 +44,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine_vs_pybkt import ensure_pybkt, run_pybkt  # noqa: E402
+from engine_vs_pybkt import ensure_pybkt, run_pybkt, run_worker  # noqa: E402
 from trellis.engine.bkt import combine_rows  # noqa: E402
 from trellis.engine.datasets import read_answers  # noqa: E402
 from trellis.engine.evaluate import auc, learner_folds, rmse  # noqa: E402
@@ -140,28 +138,15 @@ def save_answers(log: ResponseLog, path: Path) -> None:
 def run_best_lr(
     py: Path, folds: list[tuple[ResponseLog, ResponseLog]], n_skills: int, n_items: int
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        t = Path(tmp)
-        spec: dict[str, Any] = {"n_skills": n_skills, "n_items": n_items, "folds": []}
-        for j, (tr, te) in enumerate(folds):
-            save_answers(tr, t / f"tr{j}.npz")
-            save_answers(te, t / f"te{j}.npz")
-            spec["folds"].append(
-                {
-                    "train": str(t / f"tr{j}.npz"),
-                    "test": str(t / f"te{j}.npz"),
-                    "out": str(t / f"p{j}.npy"),
-                }
-            )
-        (t / "spec.json").write_text(json.dumps(spec))
-        (t / "worker.py").write_text(BEST_LR)
-        r = subprocess.run(
-            [str(py), str(t / "worker.py"), str(t / "spec.json")], capture_output=True, text=True
-        )
-        if r.returncode != 0:
-            raise RuntimeError("Best-LR worker failed: " + r.stderr.strip()[-2000:])
-        res = json.loads(r.stdout.strip().splitlines()[-1])
-        preds = [np.load(t / f"p{j}.npy") for j in range(len(folds))]
+    res, preds = run_worker(
+        py,
+        folds,
+        write=save_answers,
+        suffix=".npz",
+        worker=BEST_LR,
+        spec={"n_skills": n_skills, "n_items": n_items},
+        name="Best-LR",
+    )
     return {"model": "Best-LR (sklearn)", **res}, preds
 
 

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -169,32 +170,56 @@ def write_csv(log: ResponseLog, path: Path) -> None:
             fh.write(f'{i},{u},"{s}",{c},{o}\n')
 
 
-def run_pybkt(
-    py: Path, folds: list[tuple[ResponseLog, ResponseLog]], seed: int, num_fits: int = 5
+def run_worker(
+    py: Path,
+    folds: list[tuple[ResponseLog, ResponseLog]],
+    *,
+    write: Callable[[ResponseLog, Path], None],
+    suffix: str,
+    worker: str,
+    spec: dict[str, Any],
+    name: str,
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
+    """Run an anchor's worker script in the bench's own venv: each fold's
+    train and test logs written with ``write``, one spec file, predictions
+    back as ``.npy`` files, figures as the worker's last JSON line."""
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        spec: dict[str, Any] = {"seed": seed, "num_fits": num_fits, "folds": []}
+        spec = {**spec, "folds": []}
         for j, (tr, te) in enumerate(folds):
-            write_csv(tr, t / f"train{j}.csv")
-            write_csv(te, t / f"test{j}.csv")
+            write(tr, t / f"train{j}{suffix}")
+            write(te, t / f"test{j}{suffix}")
             spec["folds"].append(
                 {
-                    "train": str(t / f"train{j}.csv"),
-                    "test": str(t / f"test{j}.csv"),
+                    "train": str(t / f"train{j}{suffix}"),
+                    "test": str(t / f"test{j}{suffix}"),
                     "out": str(t / f"p{j}.npy"),
                 }
             )
         (t / "spec.json").write_text(json.dumps(spec))
-        (t / "worker.py").write_text(WORKER)
+        (t / "worker.py").write_text(worker)
         r = subprocess.run(
             [str(py), str(t / "worker.py"), str(t / "spec.json")], capture_output=True, text=True
         )
         if r.returncode != 0:
-            raise RuntimeError("pyBKT worker failed: " + r.stderr.strip()[-2000:])
+            raise RuntimeError(f"{name} worker failed: " + r.stderr.strip()[-2000:])
         res = json.loads(r.stdout.strip().splitlines()[-1])
         preds = [np.load(t / f"p{j}.npy") for j in range(len(folds))]
     return res, preds
+
+
+def run_pybkt(
+    py: Path, folds: list[tuple[ResponseLog, ResponseLog]], seed: int, num_fits: int = 5
+) -> tuple[dict[str, Any], list[np.ndarray]]:
+    return run_worker(
+        py,
+        folds,
+        write=write_csv,
+        suffix=".csv",
+        worker=WORKER,
+        spec={"seed": seed, "num_fits": num_fits},
+        name="pyBKT",
+    )
 
 
 def run_trellis(
