@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -227,6 +228,20 @@ def read_dkt(path: str | Path) -> ResponseLog:
 
 
 # ------------------------------------------------------------- CSV helpers
+def _rows(path: Path, reader: Any, *, width: int) -> Iterator[tuple[int, list[str]]]:
+    """The data rows after the header, with their line numbers: blank lines
+    skipped, a row with the wrong number of fields refused with its line."""
+    for row in reader:
+        line = reader.line_num
+        if not row:
+            continue
+        if len(row) != width:
+            raise DatasetError(
+                WRONG_FIELD_COUNT.format(path=path, line=line, expected=width, got=len(row))
+            )
+        yield line, row
+
+
 def _header_index(
     p: Path, header: list[str], required: Sequence[str], line: int = 1
 ) -> dict[str, int]:
@@ -295,15 +310,7 @@ def read_assistments(path: str | Path) -> ResponseLog:
         i_user, i_order = idx["user_id"], idx["order_id"]
         i_skill, i_correct = idx["skill_name"], idx["correct"]
         i_item = idx.get("problem_id")
-        width = len(header)
-        for row in reader:
-            line = reader.line_num
-            if not row:
-                continue
-            if len(row) != width:
-                raise DatasetError(
-                    WRONG_FIELD_COUNT.format(path=p, line=line, expected=width, got=len(row))
-                )
+        for line, row in _rows(p, reader, width=len(header)):
             skill = row[i_skill].strip()
             if not skill:
                 dropped += 1
@@ -409,15 +416,7 @@ def read_datashop(path: str | Path) -> ResponseLog:
             "First Transaction Time" if "First Transaction Time" in idx else "Step Start Time"
         )
         i_prob, i_step = idx.get("Problem Name"), idx.get("Step Name")
-        width = len(header)
-        for row in reader:
-            line = reader.line_num
-            if not row:
-                continue
-            if len(row) != width:
-                raise DatasetError(
-                    WRONG_FIELD_COUNT.format(path=p, line=line, expected=width, got=len(row))
-                )
+        for line, row in _rows(p, reader, width=len(header)):
             kcs = [k.strip() for k in row[i_kc].split(KC_SEPARATOR) if k.strip()]
             if not kcs:
                 dropped += 1
@@ -528,15 +527,7 @@ def read_answers(path: str | Path) -> ResponseLog:
         idx = _header_index(p, header, ("learner", "item", "skills", "correct"))
         i_user, i_item, i_sk, i_c = idx["learner"], idx["item"], idx["skills"], idx["correct"]
         i_time = idx.get("time")
-        width = len(header)
-        for row in reader:
-            line = reader.line_num
-            if not row:
-                continue
-            if len(row) != width:
-                raise DatasetError(
-                    WRONG_FIELD_COUNT.format(path=p, line=line, expected=width, got=len(row))
-                )
+        for line, row in _rows(p, reader, width=len(header)):
             user = row[i_user].strip()
             if not user:
                 raise DatasetError(
