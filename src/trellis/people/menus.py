@@ -136,7 +136,9 @@ def menu_for(user: User, path: str = "") -> list[MenuGroup]:
                 "data",
                 str(_("Data")),
                 [
-                    (str(_("Roster import")), "oneroster-import"),
+                    (str(_("Data tools")), "data-tools"),
+                    (str(_("Exports")), "data-exports"),
+                    (str(_("Learner records")), "data-learner-record"),
                     (str(_("Continuum")), "continuum"),
                 ],
                 path,
