@@ -55,7 +55,9 @@ def test_the_guardian_page_shows_no_my_group_link(world):
     client = Client()
     client.force_login(world.guardian)
     body = client.get("/").content.decode()
-    assert 'id="menu-family"' in body
+    # One group: its links stand in the menu itself, no disclosure button.
+    assert f'href="{reverse("family")}"' in body
+    assert "menu-group-toggle" not in body
     assert f'href="{reverse("diff-my-group")}"' not in body
 
 

@@ -107,6 +107,7 @@ def menu_for(user: User, path: str = "") -> list[MenuGroup]:
                     (str(_("My children")), "family"),
                     (str(_("Goals and portfolios")), "personalization:family"),
                     (str(_("Individual plans")), "plan-list"),
+                    (str(_("Outside activity")), "xapi-activity-overview"),
                 ],
                 path,
             )
