@@ -11,8 +11,8 @@ def follow_menu(page, name: str, exact: bool = False) -> None:
         toggle.click()
     link = nav.get_by_role("link", name=name, exact=exact).first
     if not link.is_visible():
-        group = nav.locator(".menu-group").filter(
-            has=page.get_by_role("link", name=name, exact=exact)
-        )
+        # A closed group's links are hidden, and roles skip hidden elements.
+        hidden_link = page.get_by_role("link", name=name, exact=exact, include_hidden=True)
+        group = nav.locator(".menu-group").filter(has=hidden_link)
         group.first.locator(".menu-group-toggle").click()
     link.click()
