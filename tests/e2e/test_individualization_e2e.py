@@ -59,6 +59,9 @@ def test_plan_with_extended_time_reaches_the_learner_and_the_chart(
     # The learner takes the timed check: 20 minutes × 1.5.
     sign_in(world.learner.username, PASSWORD)
     page.goto(f"{live_server.url}/assessments/{timed.pk}/take/")
+    # The clock starts only once the learner confirms (issue 20).
+    expect(page.get_by_text("you have 30 minutes from the moment you start")).to_be_visible()
+    page.get_by_role("button", name="Start now").click()
     expect(page.get_by_text("time allowed: 30 minutes")).to_be_visible()
     screenshot("individualization-timed-assessment")
     for answer in ("right", "right", "close"):
