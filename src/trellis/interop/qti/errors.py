@@ -130,7 +130,9 @@ class Problem:
         }
 
 
-def problem(file: str, line: int | None, element: str, template: str, **values: object) -> Problem:
+def problem(
+    file: str, line: int | None, element: str, template: str, /, **values: object
+) -> Problem:
     """A problem whose message is ``template`` in the active language."""
     return Problem(file, line or 0, element, gettext(template).format(**values))
 

@@ -310,9 +310,9 @@ def _read_item(draft: ItemDraft, root: etree._Element, problems: list[Problem]) 
     when it cannot become a Trellis item."""
     before = len(problems)
 
-    def refuse(element: etree._Element | None, template: str, **values: object) -> None:
-        line = element.sourceline if element is not None else 0
-        name = local(element) if element is not None else ""
+    def refuse(node: etree._Element | None, template: str, /, **values: object) -> None:
+        line = node.sourceline if node is not None else 0
+        name = local(node) if node is not None else ""
         problems.append(problem(draft.file, line, name, template, **values))
 
     if root.tag != qti("qti-assessment-item"):
