@@ -131,9 +131,7 @@ def test_an_unknown_competency_is_a_problem(world, other_world, competency):
 
 def test_every_problem_is_listed_and_nothing_is_written(world, competency):
     multiple = item_xml().replace('cardinality="single"', 'cardinality="multiple"')
-    two_correct = item_xml().replace(
-        "<qti-value>B</qti-value>", "<qti-value>Z</qti-value>"
-    )
+    two_correct = item_xml().replace("<qti-value>B</qti-value>", "<qti-value>Z</qti-value>")
     source = package(
         competency,
         {
@@ -176,9 +174,7 @@ def test_too_many_entries(world, competency, monkeypatch):
     monkeypatch.setattr(reader, "MAX_ENTRIES", 3)
     files = {f"extra/{n}.txt": "x" for n in range(3)}
     problems = refused(world, package(competency, **files))
-    assert [p.message for p in problems] == [
-        errors.TOO_MANY_ENTRIES.format(count=5, limit=3)
-    ]
+    assert [p.message for p in problems] == [errors.TOO_MANY_ENTRIES.format(count=5, limit=3)]
 
 
 def test_entities_and_dtds_are_refused(world, competency):
@@ -187,9 +183,11 @@ def test_entities_and_dtds_are_refused(world, competency):
         '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
     )
     external = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-    body = CHOICE_ITEM.split("\n", 1)[1].replace("Which is even?", "&lol2; &xxe;")
-    for head in (laughs, external):
-        text = (head + body).format(qti=reader.spec.QTI_NS, template="x")
+    body = CHOICE_ITEM.split("\n", 1)[1]
+    for head, entity in ((laughs, "&lol2;"), (external, "&xxe;")):
+        text = (head + body.replace("Which is even?", entity)).format(
+            qti=reader.spec.QTI_NS, template="x"
+        )
         problems = refused(world, package(competency, {"items/q1.xml": text}))
         assert [(p.file, p.line, p.message) for p in problems] == [
             ("items/q1.xml", 1, errors.DTD_REFUSED)
