@@ -81,7 +81,10 @@ def parse_xml(name: str, raw: bytes, problems: list[Problem]) -> etree._Element 
     try:
         tree = etree.ElementTree(etree.fromstring(raw, _parser()))
     except etree.XMLSyntaxError as exc:
-        problems.append(problem(name, exc.lineno, "", errors.MALFORMED_XML, error=exc.msg))
+        # libxml2's own words; the line is the problem's, not repeated in them
+        last = exc.error_log.last_error if exc.error_log else None
+        error = last.message.strip() if last is not None and last.message else exc.msg
+        problems.append(problem(name, exc.lineno, "", errors.MALFORMED_XML, error=error))
         return None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         problems.append(problem(name, 1, "", errors.DTD_REFUSED))
