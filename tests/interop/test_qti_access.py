@@ -152,3 +152,18 @@ def test_a_missing_file_is_named(world):
     assert answer.status_code == 400
     assert "This field is required." in answer.content.decode()
     assert not Item.objects.exists()
+
+
+def test_the_page_queries_do_not_grow_with_frameworks(world, django_assert_num_queries):
+    """Session, account, the caller's school, their roles (the rule), the
+    navigation's roles and plans, and the frameworks for the export list:
+    seven, however many frameworks there are."""
+    client = _session(world.teacher)
+    make_framework(world.school)
+    with django_assert_num_queries(7):
+        assert client.get(PAGE).status_code == 200
+    make_framework(world.school, codes=("B.1",))
+    make_framework(None, codes=("C.1",))
+    with django_assert_num_queries(7):
+        page = client.get(PAGE)
+    assert page.content.decode().count("<option") == 1 + 3

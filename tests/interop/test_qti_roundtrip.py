@@ -145,3 +145,13 @@ def test_inactive_items_are_not_exported(world):
     retired.active = False
     retired.save()
     assert export_items(io.BytesIO(), school=world.school) == 5
+
+
+def test_export_queries_do_not_grow_with_the_items(world, django_assert_num_queries):
+    local, national = _every_kind(world)
+    # one query for the items, one for their competencies, one for the frameworks
+    with django_assert_num_queries(3):
+        export_items(io.BytesIO(), school=world.school)
+    make_items(world.school, leaf(local, "A.3"))
+    with django_assert_num_queries(3):
+        assert export_items(io.BytesIO(), school=world.school) == 10
