@@ -230,3 +230,68 @@ def test_the_zip_limit_helper_is_shared_with_oneroster():
     assert zips.unsafe_name("..\\x") and zips.unsafe_name("D:x")
     with zipfile.ZipFile(io.BytesIO(), "w"):
         pass
+
+
+def test_problems_come_out_in_the_readers_language(world):
+    from django.utils import translation
+
+    with translation.override("es"):
+        problems = refused(world, make_zip({"items/q1.xml": item_xml()}))
+    assert [p.message for p in problems] == [
+        "El zip no tiene imsmanifest.xml en su nivel superior."
+    ]
+
+
+FOREIGN_NUMERIC = """<?xml version="1.0" encoding="UTF-8"?>
+<qti-assessment-item xmlns="{qti}" identifier="n1" title="n1" adaptive="false" time-dependent="false">
+  <qti-response-declaration identifier="ANSWER" cardinality="single" base-type="integer">
+    <qti-correct-response><qti-value>12</qti-value></qti-correct-response>
+  </qti-response-declaration>
+  <qti-outcome-declaration identifier="SCORE" cardinality="single" base-type="float"/>
+  <qti-item-body>
+    <div>
+      <p>A box holds
+         three rows of four eggs.</p>
+      <p>How many eggs? <qti-text-entry-interaction response-identifier="ANSWER"/></p>
+    </div>
+    <qti-feedback-block outcome-identifier="FEEDBACK" identifier="x" show-hide="show">
+      <p>Not part of the question.</p>
+    </qti-feedback-block>
+  </qti-item-body>
+  <qti-response-processing template="{template}"/>
+</qti-assessment-item>
+"""
+
+FOREIGN_ESSAY = """<?xml version="1.0" encoding="UTF-8"?>
+<qti-assessment-item xmlns="{qti}" identifier="e1" title="e1" adaptive="false" time-dependent="false">
+  <qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="string"/>
+  <qti-item-body>
+    <qti-rubric-block use="scoring" view="scorer tutor">
+      <qti-content-body>
+        <p>Clarity</p>
+        <ol><li>unclear</li><li>clear</li><li>very  clear</li></ol>
+      </qti-content-body>
+    </qti-rubric-block>
+    <qti-rubric-block use="instructions" view="candidate">
+      <qti-content-body><p>Write at least three sentences.</p></qti-content-body>
+    </qti-rubric-block>
+    <qti-extended-text-interaction response-identifier="RESPONSE">
+      <qti-prompt>Explain why<br/>ratios matter.</qti-prompt>
+    </qti-extended-text-interaction>
+  </qti-item-body>
+</qti-assessment-item>
+"""
+
+
+def test_items_written_by_other_tools_are_read_as_html_reads_them(world, competency):
+    source = package(
+        competency,
+        {"n.xml": item_xml(FOREIGN_NUMERIC), "e.xml": item_xml(FOREIGN_ESSAY)},
+    )
+    numeric, essay = import_items(source, school=world.school)
+    assert (numeric.kind, numeric.numeric_answer, numeric.numeric_tolerance) == ("numeric", 12, 0)
+    assert numeric.prompt == "A box holds three rows of four eggs.\nHow many eggs?"
+    assert essay.kind == "rubric"
+    assert essay.prompt == "Explain why\nratios matter."
+    # only the scorer's rubric is the rubric; the candidate's instructions are not
+    assert essay.rubric == [{"name": "Clarity", "levels": ["unclear", "clear", "very clear"]}]
