@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import rules
 
+from trellis.curriculum.rules import staff_of_school
 from trellis.people.rules import (
     administers_any_school,
     administers_learner,
@@ -47,3 +48,9 @@ rules.add_perm("interop.manage_xapi_credentials", can_view_school)
 # rules above, per school, class or learner.
 can_use_data_tools = authenticated & (is_operator | administers_any_school)
 rules.add_perm("interop.use_data_tools", can_use_data_tools)
+
+# QTI item packages (trellis.interop.qti): a school's items hold answer keys,
+# so only its teachers and admins import or export them.
+can_exchange_items = authenticated & staff_of_school
+
+rules.add_perm("interop.exchange_items", can_exchange_items)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from trellis.interop import data_views, views
+from trellis.interop.qti import pages as qti_pages
 from trellis.interop.xapi import pages as xapi_pages
 from trellis.interop.xapi import views as xapi_views
 
@@ -21,6 +22,8 @@ urlpatterns = [
         data_views.data_learner_erase,
         name="data-learner-erase",
     ),
+    path("interop/qti/", qti_pages.qti_items, name="qti-items"),
+    path("interop/qti/export/", qti_pages.qti_download, name="qti-export"),
     path("interop/datasets/", views.dataset_import, name="dataset-import"),
     path("xapi/statements", xapi_views.statements, name="xapi-statements"),
     path("interop/activity/", xapi_pages.activity_overview, name="xapi-activity-overview"),
