@@ -20,7 +20,7 @@
     return node ? node.dataset : {};
   }
   function format(text, values) {
-    return String(text || "").replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+    return String(text || "").replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
   }
 
   /* IndexedDB, promised. */
