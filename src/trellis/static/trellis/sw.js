@@ -55,6 +55,7 @@ async function doRefresh() {
   var used = 0;
   var kept = {};
   var skipped = [];
+  var unreachable = false;
 
   async function keep(url) {
     if (kept[url] !== undefined) { return true; }
@@ -62,6 +63,7 @@ async function doRefresh() {
     try {
       response = await fetch(url, { credentials: "same-origin", redirect: "follow" });
     } catch (err) {
+      unreachable = true;  // the connection went: keep what was kept before
       return false;
     }
     if (!response.ok || response.redirected) { return false; }
@@ -95,6 +97,7 @@ async function doRefresh() {
       complete: entry.started && cached === entry.urls.length && entry.urls.length > 0
     });
   }
+  if (unreachable) { return null; }
   var requests = await cache.keys();
   for (var k = 0; k < requests.length; k++) {
     var path = new URL(requests[k].url);
