@@ -88,12 +88,14 @@ def _answer_three_offline(page, context, live_server, assessment, screenshot=Non
     return prompts
 
 
-def _wait_for(condition, timeout=20.0):
+def _wait_for(page, condition, timeout=20.0):
+    """Poll the database, letting Playwright run its event handlers (the
+    sync API dispatches routes only inside its own calls)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.2)
+        page.wait_for_timeout(200)
     return condition()
 
 
@@ -134,11 +136,11 @@ def test_three_answers_offline_reload_and_sync_once(page, context, live_server, 
     assert not Response.objects.filter(learner=world.learner).exists()
 
     context.set_offline(False)
-    assert _wait_for(lambda: Response.objects.filter(learner=world.learner).count() == 3)
+    assert _wait_for(page, lambda: Response.objects.filter(learner=world.learner).count() == 3)
     # The page asks the server where the assessment stands: all answered.
     expect(page.locator("[data-offline-status]")).to_be_hidden()
     _check_three_in_order(world, items, competency, prompts)
-    time.sleep(1.0)  # nothing more arrives
+    page.wait_for_timeout(1000)  # nothing more arrives
     assert Response.objects.filter(learner=world.learner).count() == 3
 
 
@@ -161,14 +163,14 @@ def test_connection_drops_in_the_middle_of_sending(page, context, live_server, s
 
     context.route("**/api/v1/responses", drop_the_reply_of_the_second)
     context.set_offline(False)
-    assert _wait_for(lambda: Response.objects.filter(learner=world.learner).count() == 2)
-    time.sleep(1.0)
+    assert _wait_for(page, lambda: Response.objects.filter(learner=world.learner).count() == 2)
+    page.wait_for_timeout(1000)
     assert Response.objects.filter(learner=world.learner).count() == 2
     expect(page.locator("[data-offline-status]")).to_contain_text("2 answers saved")
 
     context.set_offline(False)
-    assert _wait_for(lambda: Response.objects.filter(learner=world.learner).count() == 3)
-    time.sleep(1.0)
+    assert _wait_for(page, lambda: Response.objects.filter(learner=world.learner).count() == 3)
+    page.wait_for_timeout(1000)
     assert calls["n"] >= 4  # the second answer was sent again
     _check_three_in_order(world, items, competency, prompts)
 
