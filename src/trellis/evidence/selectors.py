@@ -476,7 +476,7 @@ def offline_pack_for_learner(learner: User) -> list[OfflineEntry]:
     assessments assigned to them too), each with the pages of its questions
     not yet answered. An assessment not started yet is listed with no pages:
     opening it starts the attempt (and a time limit's clock), which only the
-    learner should do. Three queries."""
+    learner should do. Four queries, however many assessments."""
     from django.urls import reverse
     from django.utils import timezone
 
