@@ -132,6 +132,7 @@ def test_three_answers_offline_reload_and_sync_once(page, context, live_server, 
     sign_in(world.learner.username, PASSWORD)
     _ready_offline(page, live_server, assessment)
     screenshot("offline-available")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     prompts = _answer_three_offline(page, context, live_server, assessment, screenshot)
     assert not Response.objects.filter(learner=world.learner).exists()
 
@@ -200,3 +201,15 @@ def test_a_refused_answer_is_shown_with_its_reason(page, context, live_server, s
     expect(refused).to_be_visible()
     refused.get_by_role("button", name="I have read this").click()
     expect(refused).to_be_hidden()
+
+    # The teacher sees it with its reason, at a desk and on a phone.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(world.teacher.username, PASSWORD)
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+        table = page.locator("[data-refused-answers]")
+        expect(table).to_contain_text(assessment_services.CLOSED)
+        expect(table).to_contain_text(str(world.learner))
+        screenshot(f"offline-refused-teacher-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
