@@ -126,7 +126,9 @@ def _check_three_in_order(world, items, competency, prompts) -> None:
     )
 
 
-def test_three_answers_offline_reload_and_sync_once(page, context, live_server, sign_in, screenshot):
+def test_three_answers_offline_reload_and_sync_once(
+    page, context, live_server, sign_in, screenshot
+):
     world, competency, items, assessment = _school("off1_")
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(world.learner.username, PASSWORD)
