@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db.utils import OperationalError
 from playwright.sync_api import expect
 
 from tests.curriculum.factories import leaf, make_framework, make_items
@@ -90,13 +91,27 @@ def _answer_three_offline(page, context, live_server, assessment, screenshot=Non
 
 def _wait_for(page, condition, timeout=20.0):
     """Poll the database, letting Playwright run its event handlers (the
-    sync API dispatches routes only inside its own calls)."""
+    sync API dispatches routes only inside its own calls). The live
+    server's thread shares the in-memory SQLite database, which answers
+    "table is locked" while it writes: that is read as "not yet"."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError:
+            pass
         page.wait_for_timeout(200)
     return condition()
+
+
+def _settled(page, learner) -> int:
+    """The learner's responses once nothing more arrives for a second."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    counts = []
+    _wait_for(page, lambda: counts.append(Response.objects.filter(learner=learner).count()) or True)
+    return counts[-1]
 
 
 def _reference_probability(world, items, competency, prompts) -> float:
@@ -142,9 +157,9 @@ def test_three_answers_offline_reload_and_sync_once(
     assert _wait_for(page, lambda: Response.objects.filter(learner=world.learner).count() == 3)
     # The page asks the server where the assessment stands: all answered.
     expect(page.locator("[data-offline-status]")).to_be_hidden()
+    assert _settled(page, world.learner) == 3  # nothing more arrives
+    page.goto("about:blank")
     _check_three_in_order(world, items, competency, prompts)
-    page.wait_for_timeout(1000)  # nothing more arrives
-    assert Response.objects.filter(learner=world.learner).count() == 3
 
 
 def test_connection_drops_in_the_middle_of_sending(page, context, live_server, sign_in):
@@ -167,13 +182,13 @@ def test_connection_drops_in_the_middle_of_sending(page, context, live_server, s
     context.route("**/api/v1/responses", drop_the_reply_of_the_second)
     context.set_offline(False)
     assert _wait_for(page, lambda: Response.objects.filter(learner=world.learner).count() == 2)
-    page.wait_for_timeout(1000)
-    assert Response.objects.filter(learner=world.learner).count() == 2
+    assert _settled(page, world.learner) == 2
     expect(page.locator("[data-offline-status]")).to_contain_text("2 answers saved")
 
     context.set_offline(False)
     assert _wait_for(page, lambda: Response.objects.filter(learner=world.learner).count() == 3)
-    page.wait_for_timeout(1000)
+    assert _settled(page, world.learner) == 3
+    page.goto("about:blank")
     assert calls["n"] >= 4  # the second answer was sent again
     _check_three_in_order(world, items, competency, prompts)
 
