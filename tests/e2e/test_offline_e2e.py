@@ -228,5 +228,6 @@ def test_a_refused_answer_is_shown_with_its_reason(page, context, live_server, s
         table = page.locator("[data-refused-answers]")
         expect(table).to_contain_text(assessment_services.CLOSED)
         expect(table).to_contain_text(str(world.learner))
+        expect(table.locator("tbody td").nth(2)).to_have_text("4")  # the option, not its number
         screenshot(f"offline-refused-teacher-{width}")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -119,11 +119,20 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "entries": list(assessment.entries.select_related("item")),
             "late": selectors.late_answers_of_assessment(assessment),
             "refused": [
-                (refused, gettext(refused.reason))
+                (refused, _answer_as_shown(refused.item, refused.answer), gettext(refused.reason))
                 for refused in selectors.refused_answers_of_assessment(assessment)
             ],
         },
     )
+
+
+def _answer_as_shown(item: Item, answer: str) -> str:
+    """A multiple-choice answer is sent as its option's number: show the
+    option the learner chose."""
+    options = item.options or []
+    if item.kind == "choice" and answer.isdigit() and int(answer) < len(options):
+        return str(options[int(answer)].get("text", answer))
+    return answer
 
 
 @login_required
