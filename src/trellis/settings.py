@@ -207,6 +207,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TRELLIS_LOG_LEVEL", "WARNING")},
 }
 
+# Offline learner mode (docs/offline.md): the most the service worker keeps
+# on a learner's device for offline use (pages of open assessments and the
+# static files they need), in bytes.
+TRELLIS_OFFLINE_BUDGET_BYTES = int(os.environ.get("TRELLIS_OFFLINE_BUDGET_BYTES", str(5 * 2**20)))
+
 # xAPI out (trellis.interop.xapi.outbox): statements go to this LRS when set.
 TRELLIS_XAPI_LRS_URL = os.environ.get("TRELLIS_XAPI_LRS_URL", "")
 TRELLIS_XAPI_LRS_KEY = os.environ.get("TRELLIS_XAPI_LRS_KEY", "")

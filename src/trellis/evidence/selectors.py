@@ -21,10 +21,12 @@ from trellis.evidence.models import (
     AssessmentAssignment,
     Attempt,
     MasteryRecord,
+    RefusedAnswer,
     Response,
 )
 from trellis.evidence.models import assessment as am
 from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models.response import ANSWER_ORDER
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
 
@@ -453,4 +455,83 @@ def class_assessments_opened(
         .select_related("school_class", "created_by")
         .prefetch_related("draw_competencies", "items__competencies", "assignments")
         .order_by("opens_at", "pk")
+    )
+
+
+@dataclass
+class OfflineEntry:
+    """One assessment the learner can take offline: the take page of each
+    question still to answer (``?item=``), as rendered for this learner."""
+
+    assessment_id: int
+    title: str
+    class_name: str
+    started: bool
+    pending: int
+    urls: list[str]
+
+
+def offline_pack_for_learner(learner: User) -> list[OfflineEntry]:
+    """The learner's open assessments (own-pace module checks are
+    assessments assigned to them too), each with the pages of its questions
+    not yet answered. An assessment not started yet is listed with no pages:
+    opening it starts the attempt (and a time limit's clock), which only the
+    learner should do. Four queries, however many assessments."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    if not learner.is_authenticated:
+        return []
+    now = timezone.now()
+    pairs = [
+        (assessment, attempt)
+        for assessment, attempt in assessments_for_learner(learner)
+        if not assessment.is_closed(now)
+        and assessment.opens_at <= now
+        and (attempt is None or attempt.submitted_at is None)
+    ]
+    answered: dict[int, set[int]] = {}
+    for attempt_id, item_id in Response.objects.filter(
+        attempt_id__in=[attempt.pk for _, attempt in pairs if attempt is not None],
+        corrects__isnull=True,
+    ).values_list("attempt_id", "item_id"):
+        answered.setdefault(attempt_id, set()).add(item_id)
+    out = []
+    for assessment, attempt in pairs:
+        take = reverse("assessment-take", args=[assessment.pk])
+        pending = (
+            [i for i in attempt.item_ids if i not in answered.get(attempt.pk, set())]
+            if attempt is not None
+            else []
+        )
+        out.append(
+            OfflineEntry(
+                assessment_id=assessment.pk,
+                title=assessment.title,
+                class_name=assessment.school_class.name,
+                started=attempt is not None,
+                pending=len(pending),
+                urls=[f"{take}?item={item_id}" for item_id in pending],
+            )
+        )
+    return out
+
+
+def late_answers_of_assessment(assessment: Assessment) -> list[Response]:
+    """Answers to this assessment sent late from an offline device, in the
+    order they were given, for the teacher's page. One query."""
+    return list(
+        Response.objects.filter(attempt__assessment=assessment, offline=True)
+        .select_related("learner", "item")
+        .order_by(*ANSWER_ORDER)
+    )
+
+
+def refused_answers_of_assessment(assessment: Assessment) -> list[RefusedAnswer]:
+    """Offline answers to this assessment the server refused, with their
+    reasons, kept for the teacher. One query."""
+    return list(
+        RefusedAnswer.objects.filter(attempt__assessment=assessment)
+        .select_related("learner", "item")
+        .order_by("received_at", "pk")
     )

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from trellis.evidence.views import assessments, mastery, model_card, practice, refit
+from trellis.evidence.views import assessments, mastery, model_card, offline, practice, refit
 
 urlpatterns = [
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="web-manifest"),
     path("competencies/", mastery.my_competencies, name="my-competencies"),
     path(
         "learners/<int:learner_id>/competencies/",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
@@ -103,6 +104,12 @@ class ResponseIn(Schema):
     answer: str
     attempt_id: int | None = None
     time_on_item_ms: int = 0
+    #: When the learner gave the answer, by the device's clock (an answer
+    #: queued offline); the server keeps it between the attempt's start and
+    #: the moment it arrives (docs/offline.md).
+    answered_at: dt.datetime | None = None
+    #: Sent from the device's offline queue: a refusal is kept for the teacher.
+    offline: bool = False
 
 
 class MasteryOut(Schema):
@@ -126,8 +133,26 @@ class ResponseOut(Schema):
     time_on_item_ms: int
     corrects_id: int | None
     recorded_at: dt.datetime
+    answered_at: dt.datetime | None = None
+    offline: bool = False
     created: bool = True
     mastery: list[MasteryOut] = []
+
+
+class OfflineEntryOut(Schema):
+    assessment_id: int
+    title: str
+    class_name: str
+    #: False until the learner opens it once while online (starting an
+    #: attempt, and a time limit's clock, is the learner's choice).
+    started: bool
+    pending: int
+    urls: list[str]
+
+
+class OfflinePackOut(Schema):
+    budget_bytes: int
+    entries: list[OfflineEntryOut]
 
 
 class CorrectionIn(Schema):
@@ -190,6 +215,8 @@ def _response_out(resp: Response, created: bool = True, hide_score: bool = False
         time_on_item_ms=resp.time_on_item_ms,
         corrects_id=resp.corrects_id,
         recorded_at=resp.recorded_at,
+        answered_at=resp.answered_at,
+        offline=resp.offline,
         created=created,
         mastery=[
             MasteryOut(
@@ -378,10 +405,27 @@ def response_record(
         attempt=attempt,
         source=r.SOURCE_PRACTICE,
         time_on_item_ms=payload.time_on_item_ms,
+        answered_at=payload.answered_at,
+        offline=payload.offline,
     )
     hide = attempt is not None and not attempt.assessment.shows_feedback()
     status = 201 if result.created else 200
     return Status(status, _response_out(result.response, result.created, hide, result.estimates))
+
+
+@router.get(
+    "/offline-pack",
+    response=OfflinePackOut,
+    summary="Your open assessments' pages to keep on this device for offline use",
+)
+def offline_pack(request: HttpRequest):
+    """What the service worker caches for the caller (their own started,
+    open attempts' remaining questions, as rendered for them), and the size
+    budget it must keep to."""
+    return OfflinePackOut(
+        budget_bytes=settings.TRELLIS_OFFLINE_BUDGET_BYTES,
+        entries=[asdict(e) for e in selectors.offline_pack_for_learner(request.user)],
+    )
 
 
 def _may_practise(user, item: Item) -> bool:

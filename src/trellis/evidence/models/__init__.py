@@ -9,7 +9,7 @@ from trellis.evidence.models.assessment import (
 )
 from trellis.evidence.models.history import MasteryChange
 from trellis.evidence.models.mastery_state import LearnerModelState, MasteryModel, MasteryRecord
-from trellis.evidence.models.response import Response, RubricScore
+from trellis.evidence.models.response import RefusedAnswer, Response, RubricScore
 
 __all__ = [
     "Assessment",
@@ -20,6 +20,7 @@ __all__ = [
     "MasteryChange",
     "MasteryModel",
     "MasteryRecord",
+    "RefusedAnswer",
     "Response",
     "RubricScore",
 ]

@@ -13,6 +13,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from trellis.curriculum.models import Item
@@ -80,6 +81,11 @@ class Response(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    #: When the learner gave the answer, by the device's clock, bounded by the
+    #: server (docs/offline.md); empty when it was recorded as it was given.
+    answered_at = models.DateTimeField(null=True, blank=True)
+    #: Sent from the device's queue after it had been offline.
+    offline = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -109,6 +115,44 @@ class Response(AppendOnly):
         teacher = [s for s in current if s.kind == SCORE_TEACHER]
         chosen = teacher or current
         return chosen[-1] if chosen else None
+
+
+#: The order evidence counts in: when the answer was given (an answer sent
+#: late from an offline device counts at the time it was given), then id.
+ANSWER_ORDER = (Coalesce("answered_at", "recorded_at").asc(), "pk")
+
+
+class RefusedAnswer(models.Model):
+    """An answer sent from a device's offline queue that the server refused
+    (the assessment closed, the time limit had passed when it was given, …),
+    kept with the reason so that the teacher sees it and nothing the learner
+    did is silently lost. Not evidence: it never changes mastery."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refused_answers"
+    )
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, null=True, blank=True, related_name="refused_answers"
+    )
+    answer = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=64)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    #: The refusal in English (the message's id in the translation catalogue).
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "idempotency_key"], name="refused_answer_idempotent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → item {self.item_id} (refused)"
 
 
 SCORE_TEACHER = "teacher"

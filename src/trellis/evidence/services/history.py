@@ -102,6 +102,7 @@ def history_rebuild(*, school_id: int) -> int:
     were computed by a refit."""
     from trellis.evidence import mastery
     from trellis.evidence.models import Response
+    from trellis.evidence.models.response import ANSWER_ORDER
     from trellis.evidence.services.mastery import _item_competencies, effective_outcomes
 
     model = mastery.model_for_school(school_id)
@@ -109,7 +110,7 @@ def history_rebuild(*, school_id: int) -> int:
     outcomes = effective_outcomes(responses)
     rows = list(
         responses.filter(corrections__isnull=True)
-        .order_by("recorded_at", "pk")
+        .order_by(*ANSWER_ORDER)
         .values_list("pk", "recorded_at")
     )
     by_item = _item_competencies(o[1] for o in outcomes)

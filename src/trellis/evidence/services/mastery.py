@@ -31,11 +31,12 @@ from trellis.people.models import School
 
 def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
     """(learner id, item id, correct, order) for each response that counts, in
-    time order. Superseded responses are skipped; rubric tasks count by their
+    the order the answers were given (``ANSWER_ORDER``: an answer sent late
+    from an offline device counts when it was given). Superseded responses are skipped; rubric tasks count by their
     newest teacher score, and not at all until scored."""
     rows = list(
         responses_qs.filter(corrections__isnull=True)
-        .order_by("recorded_at", "pk")
+        .order_by(*r.ANSWER_ORDER)
         .values_list("pk", "learner_id", "item_id", "correct", "corrects_id")
     )
     unscored = [pk for pk, _, _, correct, _ in rows if correct is None]

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.scoring import check_rubric_points, score_answer
 from trellis.evidence import mastery
-from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
+from trellis.evidence.models import Attempt, MasteryRecord, RefusedAnswer, Response, RubricScore
 from trellis.evidence.models import response as r
 from trellis.evidence.services import history
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
@@ -40,8 +42,20 @@ CORRECTS_OTHER = "A correction must point to a record of the same learner and it
 ALREADY_CORRECTED = "That record has already been corrected; correct the newest one."
 RUBRIC_IS_RESCORED = "A performance task is not corrected this way: score it again with its rubric."
 KEY_USED_ELSEWHERE = "That idempotency key was already used for another record of this learner."
+ANSWERED_AFTER_TIME_LIMIT = gettext_lazy(
+    "This answer was given after the time limit of the assessment had passed."
+)
+SENT_TOO_LONG_AFTER_TIME_LIMIT = gettext_lazy(
+    "This answer reached the school more than a day after the time limit of the assessment."
+)
 #: Time on an item is capped so that a tab left open overnight does not count.
 MAX_TIME_ON_ITEM_MS = 60 * 60 * 1000
+#: How long an answer given offline to a timed assessment may take to reach
+#: the server after the attempt's deadline: the device's clock is trusted
+#: within this window only (docs/offline.md, "What the server trusts").
+OFFLINE_GRACE = dt.timedelta(hours=24)
+#: An answer given offline outside an assessment counts at most this far back.
+MAX_OFFLINE_AGE = dt.timedelta(days=14)
 
 
 @dataclass
@@ -194,23 +208,78 @@ def _apply_per_learner(
     return {cid: estimates[cid] for cid in answered}
 
 
-def _check_attempt(attempt: Attempt, learner: User, item: Item, now: dt.datetime) -> None:
+def _check_attempt(
+    attempt: Attempt, learner: User, item: Item, now: dt.datetime, given: dt.datetime | None
+) -> None:
     """Refuse an answer the attempt cannot take. A second answer to the same
     question is refused by the database (the partial unique constraint
-    ``response_once_per_attempt_item``), not by a query here."""
+    ``response_once_per_attempt_item``), not by a query here. ``given`` is
+    the (bounded) time an answer sent late from a device was given: the
+    time limit is judged by it, so that the time counted is the time the
+    learner really spent; whether the assessment is still open is judged
+    when it arrives (a closed assessment has released its feedback)."""
     if attempt.learner_id != learner.pk:
         raise PermissionDenied(NOT_ASSIGNED)
     check_can_answer(attempt.assessment, learner, now)
     if attempt.submitted_at is not None:
         raise ValidationError(ALREADY_SUBMITTED)
-    if attempt.due_at is not None and attempt.due_at < now:
-        raise ValidationError(TIME_UP)
+    if attempt.due_at is not None:
+        if given is None and attempt.due_at < now:
+            raise ValidationError(TIME_UP)
+        if given is not None and attempt.due_at < given:
+            raise ValidationError(ANSWERED_AFTER_TIME_LIMIT)
+        if given is not None and attempt.due_at + OFFLINE_GRACE < now:
+            raise ValidationError(SENT_TOO_LONG_AFTER_TIME_LIMIT)
     if item.pk not in attempt.item_ids:
         raise ValidationError(ITEM_NOT_IN_ASSESSMENT)
 
 
 def _recorded_earlier(learner: User, idempotency_key: str) -> Response | None:
     return Response.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
+
+
+def bounded_answer_time(
+    answered_at: dt.datetime, *, attempt: Attempt | None, now: dt.datetime
+) -> dt.datetime:
+    """The device's time for an answer, kept between the start of the
+    attempt (or ``MAX_OFFLINE_AGE`` ago, outside an assessment) and the
+    moment the server received it: an answer is never given before its
+    attempt started or after it arrived, whatever the device's clock says."""
+    if timezone.is_naive(answered_at):
+        answered_at = timezone.make_aware(answered_at, dt.UTC)
+    earliest = attempt.started_at if attempt is not None else now - MAX_OFFLINE_AGE
+    return max(earliest, min(answered_at, now))
+
+
+def _refusal_keep(
+    *,
+    learner: User,
+    item: Item,
+    attempt: Attempt | None,
+    answer: str,
+    idempotency_key: str,
+    answered_at: dt.datetime | None,
+    exc: Exception,
+) -> None:
+    """Keep a refused offline answer for the teacher, with the reason in
+    English (the catalogue's message id; pages show it translated)."""
+    with translation.override("en"):
+        if isinstance(exc, ValidationError):
+            reason = " ".join(str(m) for m in exc.messages)
+        else:
+            reason = str(exc) or NOT_ASSIGNED
+    RefusedAnswer.objects.get_or_create(
+        learner=learner,
+        idempotency_key=idempotency_key,
+        defaults={
+            "school_id": item.school_id,
+            "item": item,
+            "attempt": attempt,
+            "answer": answer[:10000],
+            "answered_at": answered_at,
+            "reason": reason,
+        },
+    )
 
 
 def response_record(
@@ -224,9 +293,19 @@ def response_record(
     time_on_item_ms: int = 0,
     recorded_by: User | None = None,
     recorded_at: dt.datetime | None = None,
+    answered_at: dt.datetime | None = None,
+    offline: bool = False,
 ) -> RecordResult:
     """Record one answer and update the learner's mastery of the item's
-    competencies at once, in one transaction. The same idempotency key twice
+    competencies at once, in one transaction.
+
+    ``answered_at`` is when the learner gave it by the device's clock (an
+    answer queued offline and sent later, ``offline``), bounded by
+    ``bounded_answer_time``: the time limit is judged by it and mastery
+    counts the answer in the order the answers were given. An offline
+    answer that is refused is kept as a ``RefusedAnswer`` with the reason
+    (for the teacher) before the refusal is raised; a retry with the same key
+    is refused again with the same reason and nothing new is kept. The same idempotency key twice
     records once (the first record is returned with ``created=False``, even
     if the assessment has closed since). An answer to an assessment not
     assigned to the learner, closed, handed in, out of time or already
@@ -242,17 +321,37 @@ def response_record(
     ``test_recording_costs_a_fixed_number_of_queries``. A repeated key or a
     second answer to a question is caught by the unique constraints; only
     then is the earlier record looked up, after the rollback."""
+    if not offline:
+        return _record_or_earlier(
+            learner=learner, item=item, answer=answer, idempotency_key=idempotency_key,
+            attempt=attempt, source=source, time_on_item_ms=time_on_item_ms,
+            recorded_by=recorded_by, recorded_at=recorded_at, answered_at=answered_at,
+        )  # fmt: skip
+    refused = RefusedAnswer.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
+    if refused is not None:
+        raise ValidationError(gettext(refused.reason))
+    try:
+        return _record_or_earlier(
+            learner=learner, item=item, answer=answer, idempotency_key=idempotency_key,
+            attempt=attempt, source=source, time_on_item_ms=time_on_item_ms,
+            recorded_by=recorded_by, recorded_at=recorded_at, answered_at=answered_at,
+            offline=True,
+        )  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal_keep(
+            learner=learner, item=item, attempt=attempt, answer=answer,
+            idempotency_key=idempotency_key, answered_at=answered_at, exc=exc,
+        )  # fmt: skip
+        raise
+
+
+def _record_or_earlier(
+    *, learner: User, idempotency_key: str, attempt: Attempt | None, item: Item, **kwargs
+) -> RecordResult:
+    """``_record``, or the earlier record when the key was already used."""
     try:
         return _record(
-            learner=learner,
-            item=item,
-            answer=answer,
-            idempotency_key=idempotency_key,
-            attempt=attempt,
-            source=source,
-            time_on_item_ms=time_on_item_ms,
-            recorded_by=recorded_by,
-            recorded_at=recorded_at,
+            learner=learner, item=item, idempotency_key=idempotency_key, attempt=attempt, **kwargs
         )
     except IntegrityError:
         earlier = _recorded_earlier(learner, idempotency_key)
@@ -285,10 +384,17 @@ def _record(
     time_on_item_ms: int,
     recorded_by: User | None,
     recorded_at: dt.datetime | None,
+    answered_at: dt.datetime | None = None,
+    offline: bool = False,
 ) -> RecordResult:
     now = timezone.now()
+    given = (
+        bounded_answer_time(answered_at, attempt=attempt, now=now)
+        if answered_at is not None
+        else None
+    )
     if attempt is not None:
-        _check_attempt(attempt, learner, item, now)
+        _check_attempt(attempt, learner, item, now, given)
     scored = score_answer(item, answer)
     response = Response(
         school_id=item.school_id,
@@ -303,21 +409,58 @@ def _record(
         idempotency_key=idempotency_key,
         recorded_by=recorded_by or learner,
         recorded_at=recorded_at or now,
+        answered_at=given,
+        offline=offline,
     )
     response.save()
     estimates: dict[int, mastery.Estimate] = {}
     before: dict[int, history.State] = {}
-    if scored.correct is not None:
+    if scored.correct is not None and given is not None and _answered_later_exists(response):
+        estimates = _replay_in_answer_order(response)
+    elif scored.correct is not None:
         estimates = _apply_evidence(
             school_id=item.school_id,
             learner_id=learner.pk,
             item_id=item.pk,
             correct=scored.correct,
             response_id=response.pk,
-            at=response.recorded_at,
+            at=given or response.recorded_at,
             before_out=before,
         )
     return RecordResult(response=response, created=True, estimates=estimates, before=before)
+
+
+def _answered_later_exists(response: Response) -> bool:
+    """Whether the learner has evidence given after this late answer (from
+    another device, or online while this one waited in a queue)."""
+    given = response.answered_at
+    return (
+        Response.objects.filter(learner_id=response.learner_id)
+        .exclude(pk=response.pk)
+        .filter(Q(answered_at__gt=given) | Q(answered_at__isnull=True, recorded_at__gt=given))
+        .exists()
+    )
+
+
+def _replay_in_answer_order(response: Response) -> dict[int, mastery.Estimate]:
+    """Rebuild the learner's mastery from their evidence in the order the
+    answers were given, so that a late answer counts before the later ones
+    instead of on top of them."""
+    recompute_with_history(
+        learner_id=response.learner_id,
+        item_id=response.item_id,
+        school_id=response.school_id,
+        cause=history.CAUSE_ANSWER,
+        response_id=response.pk,
+    )
+    return {
+        rec.competency_id: mastery.Estimate(
+            probability=rec.probability, attempts=rec.attempts, level=rec.level, state=rec.state
+        )
+        for rec in MasteryRecord.objects.filter(
+            learner_id=response.learner_id, competency_id__in=item_competency_ids(response.item_id)
+        )
+    }
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from trellis.curriculum.models import Competency, Item
@@ -94,6 +95,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             right=Count(
                 "responses", filter=Q(responses__correct=True, responses__corrections__isnull=True)
             ),
+            sent_offline=Count(
+                "responses", filter=Q(responses__offline=True, responses__corrects__isnull=True)
+            ),
         )
         .order_by("learner__last_name", "learner__first_name")
     )
@@ -113,8 +117,22 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "attempts": attempts,
             "to_score": to_score,
             "entries": list(assessment.entries.select_related("item")),
+            "late": selectors.late_answers_of_assessment(assessment),
+            "refused": [
+                (refused, _answer_as_shown(refused.item, refused.answer), gettext(refused.reason))
+                for refused in selectors.refused_answers_of_assessment(assessment)
+            ],
         },
     )
+
+
+def _answer_as_shown(item: Item, answer: str) -> str:
+    """A multiple-choice answer is sent as its option's number: show the
+    option the learner chose."""
+    options = item.options or []
+    if item.kind == "choice" and answer.isdigit() and int(answer) < len(options):
+        return str(options[int(answer)].get("text", answer))
+    return answer
 
 
 @login_required
@@ -187,7 +205,7 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
     pending = _pending(attempt)
     if attempt.submitted_at or not pending or assessment.is_closed():
         return _summary(request, assessment, attempt)
-    item = Item.objects.get(pk=pending[0])
+    item = Item.objects.get(pk=_chosen_item(request, pending))
     presented = present_item(item, learner)
     form = AnswerForm(request.POST or None, presented=presented)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +232,8 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 f"{reverse('assessment-take', args=[assessment.pk])}?last={result.response.pk}"
             )
     last = _last_feedback(request, assessment, learner)
-    position = len(attempt.item_ids) - len(pending) + 1
+    position = attempt.item_ids.index(item.pk) + 1
+    take = reverse("assessment-take", args=[assessment.pk])
     return render(
         request,
         "evidence/assessment_take.html",
@@ -226,8 +245,19 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "position": position,
             "total": len(attempt.item_ids),
             "last": last,
+            "offline_next": [f"{take}?item={i}" for i in pending if i != item.pk],
         },
     )
+
+
+def _chosen_item(request: HttpRequest, pending: list[int]) -> int:
+    """The question asked for with ``?item=`` (the pages a device keeps for
+    offline use, one per question) when it is still to be answered, else
+    the first one still to be answered."""
+    asked = request.GET.get("item", "")
+    if asked.isdigit() and int(asked) in pending:
+        return int(asked)
+    return pending[0]
 
 
 def _last_feedback(request: HttpRequest, assessment, learner) -> dict | None:
