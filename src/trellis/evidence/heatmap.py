@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from trellis.curriculum.models import Framework
@@ -22,7 +22,7 @@ from trellis.curriculum.selectors import assessable_competencies
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.selectors import _EMPTY, LEVEL_LABELS, LEVEL_SHORT, HeatCell, HeatRow
 from trellis.people import selectors as people_selectors
-from trellis.people.models import SchoolClass
+from trellis.people.models import Enrollment, SchoolClass
 
 #: Learners per page: 40 × 123 competencies stays well under 1 MB of HTML.
 PAGE_SIZE = 40
@@ -44,23 +44,28 @@ class HeatPage:
 
 
 def default_framework(school_class: SchoolClass, frameworks: list[Framework]) -> Framework | None:
-    """The framework the page opens on: the one holding most of the class's
-    mastery records (after a data-set import the first framework in the
-    list is often one nobody has evidence on yet); the first when none has
-    any. One query."""
+    """The framework the page opens on: the first (in the list's order) on
+    which a learner of the class has a mastery record — after a data-set
+    import the first framework in the list is often one nobody has evidence
+    on yet; the first when none has any. One query, an EXISTS per framework
+    (it stops at the first record, rather than counting a whole district's)."""
     if not frameworks:
         return None
-    counts = dict(
-        MasteryRecord.objects.filter(
-            learner__enrollments__school_class=school_class,
-            learner__enrollments__active=True,
-            competency__framework__in=[f.pk for f in frameworks],
-        )
-        .values_list("competency__framework_id")
-        .annotate(n=Count("pk"))
-        .values_list("competency__framework_id", "n")
+    learners = Enrollment.objects.filter(school_class=school_class, active=True).values(
+        "learner_id"
     )
-    return max(frameworks, key=lambda f: (counts.get(f.pk, 0), -frameworks.index(f)))
+    with_evidence = set(
+        Framework.objects.filter(pk__in=[f.pk for f in frameworks])
+        .filter(
+            Exists(
+                MasteryRecord.objects.filter(
+                    competency__framework_id=OuterRef("pk"), learner_id__in=learners
+                )
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    return next((f for f in frameworks if f.pk in with_evidence), frameworks[0])
 
 
 def class_heatmap_page(
