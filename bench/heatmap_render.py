@@ -2,6 +2,12 @@
 competencies) server-side on SQLite. Target: under 300 ms.
 
     .venv/bin/python bench/heatmap_render.py [--learners 30] [--competencies 40] [--runs 20]
+    DATABASE_URL=postgres://... .venv/bin/python bench/heatmap_render.py --learners 3361 --competencies 123
+
+The page shows one page of learners (``trellis.evidence.heatmap.PAGE_SIZE``):
+the runs alternate name, competency and mean order over the first, middle
+and last pages; ``max_bytes`` is the largest page (issue #18: at most 1 MB
+and 1 s for a class of 3,361 × 123).
 
 Builds a throw-away test database (SQLite in memory unless DATABASE_URL says
 otherwise), fills one class with mastery records, then times full GET
@@ -122,14 +128,22 @@ def run(args) -> dict:
     url = f"/classes/{school_class.pk}/mastery/"
     first = client.get(url)  # warm-up (template compilation, caches)
     assert first.status_code == 200, first.status_code
-    assert first.content.count(b'<td class="level-') == args.learners * args.competencies
+    from trellis.evidence.heatmap import PAGE_SIZE
+
+    shown = min(args.learners, PAGE_SIZE)
+    assert first.content.count(b'<td class="level-') == shown * args.competencies
     timings = []
+    largest = 0
+    pages = -(-args.learners // PAGE_SIZE)
     for n in range(args.runs):
-        query = "" if n % 2 == 0 else f"?sort={comps[n % len(comps)].pk}&dir=desc"
+        # Name order, one competency descending, the mean; first, middle and last pages.
+        sort = ("sort=name", f"sort={comps[n % len(comps)].pk}&dir=desc", "sort=mean")[n % 3]
+        query = f"?{sort}&page={(1, pages // 2 + 1, pages)[n % 3]}"
         started = time.perf_counter()
         response = client.get(url + query)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
+        largest = max(largest, len(response.content))
     timings.sort()
     p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
     return {
@@ -141,6 +155,8 @@ def run(args) -> dict:
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(p95, 1),
         "max_ms": round(timings[-1], 1),
+        "max_bytes": largest,
+        "page_size": PAGE_SIZE,
         "target_ms": TARGET_MS,
         "ok": p95 < TARGET_MS,
     }

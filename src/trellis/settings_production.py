@@ -12,7 +12,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from trellis.settings import *  # noqa: F403
-from trellis.settings import DATABASES  # noqa: F401  (re-exported, read from DATABASE_URL)
+from trellis.settings import DATABASES  # read from DATABASE_URL
 
 
 def _required(name: str) -> str:
@@ -23,6 +23,15 @@ def _required(name: str) -> str:
 
 
 DEBUG = False
+
+# Keep each worker's database connection between requests (60 s unless
+# DATABASE_CONN_MAX_AGE says otherwise; 0 closes it after every request).
+# A new PostgreSQL connection is a new server process: opening one per
+# request cost more than the answer itself under load (issue #18,
+# bench/answer_load.py). The health check drops a connection the server
+# closed instead of failing the next request on it.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [

@@ -309,8 +309,7 @@ def test_recording_costs_a_fixed_number_of_queries(setup):
     practice = dict(learner=learner, item=numeric, source=r.SOURCE_PRACTICE)
     services.response_record(**practice, answer="2.5", idempotency_key="warm")  # model cached
     mastery_statements = [
-        "INSERT evidence_masteryrecord",  # the missing records, ON CONFLICT DO NOTHING
-        "SELECT evidence_masteryrecord",  # ... locked (FOR UPDATE on PostgreSQL)
+        "INSERT evidence_masteryrecord",  # created if missing and locked, RETURNING
         "INSERT evidence_masteryrecord",  # the new estimates, ON CONFLICT DO UPDATE
     ]
     expected = ["SAVEPOINT", "INSERT evidence_response", *mastery_statements, "RELEASE"]

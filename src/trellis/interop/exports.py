@@ -34,23 +34,34 @@ def school_learner_ids(school: School) -> QuerySet:
 
 
 def mastery_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
-    rows = MasteryRecord.objects.filter(learner_id__in=learner_ids).select_related(
-        "learner", "competency"
-    )
+    """One query, rows straight from ``values()`` (no model objects: a
+    school's table is learners × competencies)."""
+    rows = (
+        MasteryRecord.objects.filter(learner_id__in=learner_ids)
+        .order_by("learner__username", "competency_id")
+        .values_list(
+            "learner_id", "learner__username", "competency_id", "competency__code",
+            "competency__statement", "level", "probability", "attempts", "correct", "updated_at",
+        )
+    )  # fmt: skip
     return [
         {
-            "learner_id": m.learner_id,
-            "learner": m.learner.username,
-            "competency_id": m.competency_id,
-            "competency": m.competency.label,
-            "level": m.level,
-            "probability": round(m.probability, 4),
-            "attempts": m.attempts,
-            "correct": m.correct,
-            "updated_at": m.updated_at,
+            "learner_id": learner_id,
+            "learner": username,
+            "competency_id": competency_id,
+            # As Competency.label: the code, else the statement's start.
+            "competency": code or statement[:40],
+            "level": level,
+            "probability": round(probability, 4),
+            "attempts": attempts,
+            "correct": correct,
+            "updated_at": updated_at,
         }
-        for m in rows.order_by("learner__username", "competency_id")
-    ]
+        for (
+            learner_id, username, competency_id, code, statement, level, probability, attempts,
+            correct, updated_at,
+        ) in rows
+    ]  # fmt: skip
 
 
 def evidence_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:

@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
@@ -383,7 +384,13 @@ def response_record(
     payload: ResponseIn,
     idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_HEADER),
 ):
-    item = Item.objects.filter(pk=payload.item_id).first()
+    # The item and (for practice) whether the caller is a learner of its
+    # school, in one query: every round trip counts on the answer path.
+    item = (
+        Item.objects.filter(pk=payload.item_id)
+        .annotate(may_practise=_learner_of_school(request.user))
+        .first()
+    )
     if item is None:
         raise HttpError(404, NOT_FOUND)
     attempt = None
@@ -395,7 +402,7 @@ def response_record(
         )
         if attempt is None or attempt.learner_id != request.user.pk:
             raise HttpError(404, NOT_FOUND)
-    elif not _may_practise(request.user, item):
+    elif not item.may_practise:
         raise HttpError(404, NOT_FOUND)
     result = services.response_record(
         learner=request.user,
@@ -428,13 +435,16 @@ def offline_pack(request: HttpRequest):
     )
 
 
-def _may_practise(user, item: Item) -> bool:
-    """Practice outside an assessment: items of a school where you are a learner."""
+def _learner_of_school(user) -> Exists:
+    """Practice outside an assessment: items of a school where you are a
+    learner (an expression over the item's school)."""
     from trellis.people.models import Membership
 
-    return Membership.objects.filter(
-        user=user, school_id=item.school_id, role="learner", active=True
-    ).exists()
+    return Exists(
+        Membership.objects.filter(
+            user=user, school_id=OuterRef("school_id"), role="learner", active=True
+        )
+    )
 
 
 @router.get("/responses/{response_id}", response=ResponseOut, summary="One response")
@@ -518,25 +528,24 @@ def rubric_score(
 
 @router.get("/mastery", response=list[MasteryOut], summary="Mastery per learner and competency")
 def mastery(request: HttpRequest, learner_id: int | None = None, competency_id: int | None = None):
+    """Rows straight from ``values()``: no model object (nor a second schema
+    object) per record, which is where this list spent its time (issue #18)."""
     if learner_id is not None:
         learner = access_learner(request.user, learner_id)
-        qs = MasteryRecord.objects.filter(learner=learner).select_related("competency")
+        qs = MasteryRecord.objects.filter(learner=learner)
     else:
         qs = selectors.mastery_records_visible(request.user)
     if competency_id is not None:
         qs = qs.filter(competency_id=competency_id)
-    return [
-        MasteryOut(
-            learner_id=m.learner_id,
-            competency_id=m.competency_id,
-            code=m.competency.code,
-            probability=round(m.probability, 4),
-            level=m.level,
-            attempts=m.attempts,
-            updated_at=m.updated_at,
-        )
-        for m in qs.order_by("learner_id", "competency_id")[:5000]
-    ]
+    rows = list(
+        qs.order_by("learner_id", "competency_id").values(
+            "learner_id", "competency_id", "probability", "level", "attempts", "updated_at",
+            code=F("competency__code"),
+        )[:5000]
+    )  # fmt: skip
+    for row in rows:
+        row["probability"] = round(row["probability"], 4)
+    return rows
 
 
 class CandidateOut(Schema):

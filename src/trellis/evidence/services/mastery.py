@@ -85,13 +85,19 @@ _INSERT_MISSING = (
     "SELECT %s, wanted.cid, 0, %s, 0, 0, %s, %s FROM ({wanted}) wanted "
     "WHERE true ORDER BY wanted.cid ON CONFLICT (learner_id, competency_id) DO NOTHING"
 )
+#: Create the missing records and lock them all in one statement: the no-op
+#: update of an existing row takes the lock ``SELECT ... FOR UPDATE`` would,
+#: waits for a concurrent writer like it, and returns the row as that writer
+#: committed it. Rows are claimed in competency order (the ORDER BY).
+_CLAIM = (
+    f"INSERT INTO {_RECORDS} ({_COLUMNS}) "
+    "SELECT %s, wanted.cid, 0, %s, 0, 0, %s, %s FROM ({wanted}) wanted "
+    "WHERE true ORDER BY wanted.cid ON CONFLICT (learner_id, competency_id) "
+    "DO UPDATE SET learner_id = excluded.learner_id "
+    "RETURNING competency_id, state, correct, level, probability"
+)
 _OF_ITEM = f"SELECT competency_id AS cid FROM {_LINKS} WHERE item_id = %s"
 _OF_IDS = f"SELECT id AS cid FROM {Competency._meta.db_table} WHERE id IN ({{marks}})"
-_SELECT_LOCKED = (
-    f"SELECT competency_id, state, correct, level, probability FROM {_RECORDS} "
-    "WHERE learner_id = %s AND competency_id IN (SELECT cid FROM ({wanted}) wanted) "
-    "ORDER BY competency_id"
-)
 _SELECT_ALL_LOCKED = (
     f"SELECT competency_id, state, correct, level, probability, "
     "competency_id IN (SELECT cid FROM ({wanted}) wanted) "
@@ -141,13 +147,18 @@ def lock_records(
     ``competency_ids``), created if missing and locked until the transaction
     ends, in competency order.
 
-    Two statements whatever the number of competencies: an ``INSERT ...
-    ON CONFLICT DO NOTHING`` of the missing rows, in competency order (a
-    concurrent insert of the same row waits for the first to commit), then
-    ``SELECT ... FOR UPDATE`` in the same order, which returns each row as
-    the previous writer committed it. Every writer claims rows in that one
-    order, so two responses of one learner arriving at once are applied one
-    after the other and never deadlock (tests/evidence/test_concurrency_pg.py)."""
+    One statement whatever the number of competencies (``_CLAIM``): an
+    ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` in competency order,
+    which creates the missing rows (a concurrent insert of the same row waits
+    for the first to commit) and locks the existing ones, returning each row
+    as the previous writer committed it. (A round trip fewer than an insert
+    then a ``SELECT ... FOR UPDATE``: under load every round trip on the
+    answer path counts.) Every writer claims rows in that one order, so two
+    responses of one learner arriving at once are applied one after the
+    other and never deadlock (tests/evidence/test_concurrency_pg.py). With
+    ``all_of_learner`` (a per-learner model: every record of the learner is
+    rewritten) it is two: the insert of the missing rows, then all of the
+    learner's rows locked."""
     if item_id is not None:
         wanted, wanted_params = _OF_ITEM, [item_id]
     else:
@@ -155,21 +166,31 @@ def lock_records(
         if not ids:
             return []
         wanted, wanted_params = _OF_IDS.format(marks=", ".join(["%s"] * len(ids))), ids
-    select = _SELECT_LOCKED.format(wanted=wanted)
-    select_params = [learner_id, *wanted_params]
-    if all_of_learner:
-        # Every record of the learner, those asked for flagged (``wanted``):
-        # a per-learner model's answer moves all of the learner's estimates.
-        select = _SELECT_ALL_LOCKED.format(wanted=wanted)
-        select_params = [*wanted_params, learner_id]
+    state_field = MasteryRecord._meta.get_field("state")
+    constants = [lv.NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
+    if not all_of_learner:
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM.format(wanted=wanted), [learner_id, *constants, *wanted_params])
+            rows = sorted(cursor.fetchall(), key=lambda row: row[0])
+        return [
+            LockedRecord(
+                competency_id=cid,
+                state=state_field.from_db_value(state, None, connection) or {},
+                correct=correct,
+                level=level,
+                probability=probability,
+            )
+            for cid, state, correct, level, probability in rows
+        ]
+    # Every record of the learner, those asked for flagged (``wanted``): a
+    # per-learner model's answer moves all of the learner's estimates.
+    select = _SELECT_ALL_LOCKED.format(wanted=wanted)
+    select_params = [*wanted_params, learner_id]
     if connection.features.has_select_for_update:
         select += " FOR UPDATE"
-    state_field = MasteryRecord._meta.get_field("state")
     with connection.cursor() as cursor:
         cursor.execute(
-            _INSERT_MISSING.format(wanted=wanted),
-            [learner_id, lv.NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
-            + wanted_params,
+            _INSERT_MISSING.format(wanted=wanted), [learner_id, *constants, *wanted_params]
         )
         cursor.execute(select, select_params)
         rows = cursor.fetchall()
@@ -180,7 +201,7 @@ def lock_records(
             correct=row[2],
             level=row[3],
             probability=row[4],
-            wanted=bool(row[5]) if all_of_learner else True,
+            wanted=bool(row[5]),
         )
         for row in rows
     ]

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from trellis.curriculum.access import access_framework
-from trellis.evidence import selectors
+from trellis.evidence import heatmap, selectors
 from trellis.people.access import access_class_roster, access_learner
 
 
@@ -46,14 +46,25 @@ def learner_competencies(request: HttpRequest, learner_id: int) -> HttpResponse:
 
 @login_required
 def class_heatmap(request: HttpRequest, class_id: int) -> HttpResponse:
+    """One page of learners (``heatmap.PAGE_SIZE``), sorted over the whole
+    class, so that no response grows with the class (issue #18)."""
     school_class = access_class_roster(request.user, class_id)
     frameworks = selectors.class_frameworks(school_class)
-    framework = _choose(frameworks, request.GET.get("framework"), request.user)
-    heat = selectors.class_heatmap(
+    if request.GET.get("framework"):
+        framework = access_framework(request.user, request.GET["framework"])
+    else:
+        framework = heatmap.default_framework(school_class, frameworks)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    heat = heatmap.class_heatmap_page(
         school_class,
         framework,
         sort=request.GET.get("sort", "name"),
         descending=request.GET.get("dir") == "desc",
+        page=page,
+        page_size=heatmap.PAGE_SIZE,
     )
     return render(
         request,

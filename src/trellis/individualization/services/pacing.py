@@ -250,8 +250,21 @@ def pace_sync(*, pace: LearnerPace) -> list[ModulePass]:
 
 
 def paces_sync_for_learner(learner_id: int) -> int:
-    """After new evidence: advance the learner wherever a check is now passed."""
+    """After new evidence: advance the learner wherever a check is now passed.
+
+    It runs after every recorded response, so it first reads each unfinished
+    pace's current check without a lock; only a pace whose check now passes
+    is locked and moved on (``pace_sync`` checks again under the lock). An
+    answer that passes nothing — nearly every answer — costs no transaction
+    and no row lock."""
     moved = 0
-    for pace in LearnerPace.objects.filter(learner_id=learner_id, finished_at__isnull=True):
-        moved += len(pace_sync(pace=pace))
+    today = timezone.localdate()
+    paces = LearnerPace.objects.filter(
+        learner_id=learner_id, finished_at__isnull=True, current_module__isnull=False
+    ).select_related("current_module")
+    for pace in paces:
+        if pace.start_after and pace.start_after > today:
+            continue
+        if check_score(pace.current_module, learner_id) is not None:
+            moved += len(pace_sync(pace=pace))
     return moved

@@ -1,0 +1,277 @@
+"""Benchmark: learners answering at once, end to end over HTTP, on PostgreSQL
+with gunicorn and the production settings. Targets (issue #18): with 32
+concurrent learners, ``POST /api/v1/responses`` p95 under 100 ms and at
+least 300 answers a second on two gunicorn workers per core.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<an empty database> \\
+        .venv/bin/python bench/answer_load.py --clients 32 --seconds 30
+
+What it does, in order: migrates the database named by ``DATABASE_URL``
+(which should be empty; a second run reuses it), loads the demo school,
+issues a bearer token to each demo learner (as ``trellis create-api-token``
+does), starts gunicorn on a free local port with
+``trellis.settings_production`` and compose.yaml's environment (two
+workers per core, persistent database connections; ``--redis-url`` or
+``REDIS_URL`` for the shared cache, as production has it), measures ``GET /api/v1/me`` with
+the same number of clients as the baseline, then lets each client answer
+practice questions as its own learners (distinct learners per client, a new
+idempotency key per answer, about 70% right) for ``--seconds``. Each client
+is a closed loop: it sends its next answer when the previous one returns,
+so latency and throughput are measured together. Everything it started is
+stopped at the end. The last line is JSON with ``p50_ms``, ``p95_ms``,
+``answers_per_s``, ``errors``, ``me_p95_ms`` and ``load_avg`` (the machine's
+1/5/15-minute load average at the end: the figures depend on it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+TARGET_P95_MS = 100.0
+TARGET_ANSWERS_PER_S = 300.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _trellis(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, "-m", "trellis.cli", *args], check=True, env=env, cwd=ROOT)
+
+
+def _prepare(env: dict) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Migrate, load the demo, and return (token, [(item id, answer)]) for
+    each demo learner: the numeric and multiple-choice items of their school,
+    each with the right answer (or, for a share, a wrong one at answer time)."""
+    _trellis("migrate", "--noinput", "-v", "0", env=env)
+    _trellis("load-demo", env=env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "trellis.settings"
+    import django
+
+    django.setup()
+    from trellis.api.models import ApiToken
+    from trellis.curriculum.models import Item
+    from trellis.curriculum.models import item as kinds
+    from trellis.people import roles
+    from trellis.people.models import Membership
+
+    answers_by_school: dict[int, list[tuple[int, str]]] = {}
+    for item in Item.objects.filter(kind__in=[kinds.NUMERIC, kinds.CHOICE]).order_by("pk"):
+        if item.kind == kinds.NUMERIC:
+            right = f"{item.numeric_answer}"
+        else:
+            right = str(next(i for i, o in enumerate(item.options) if o.get("correct")))
+        answers_by_school.setdefault(item.school_id, []).append((item.pk, right))
+    learners = []
+    for membership in (
+        Membership.objects.filter(role=roles.LEARNER, active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        items = answers_by_school.get(membership.school_id)
+        if items:
+            _, raw = ApiToken.issue(user=membership.user, name="bench answer_load")
+            learners.append((raw, items))
+    return learners
+
+
+class Client(threading.Thread):
+    """One closed-loop client: each request waits for the previous one."""
+
+    def __init__(self, port: int, learners, until: float, answer: bool, seed: int):
+        super().__init__(daemon=True)
+        self.port, self.learners, self.until, self.answer = port, learners, until, answer
+        self.rng = random.Random(seed)
+        self.timings: list[float] = []
+        self.errors = 0
+        self.statuses: dict[int, int] = {}
+
+    def run(self) -> None:
+        k = 0
+        while time.monotonic() < self.until:
+            token, items = self.learners[k % len(self.learners)]
+            k += 1
+            headers = {"Authorization": f"Bearer {token}", "Host": "localhost"}
+            if self.answer:
+                item_id, right = self.rng.choice(items)
+                answer = right if self.rng.random() < 0.7 else "0"
+                body = json.dumps({"item_id": item_id, "answer": answer, "time_on_item_ms": 9000})
+                headers["Content-Type"] = "application/json"
+                headers["Idempotency-Key"] = uuid.uuid4().hex
+                method, path = "POST", "/api/v1/responses"
+            else:
+                body, method, path = None, "GET", "/api/v1/me"
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                conn.request(method, path, body=body, headers=headers)
+                reply = conn.getresponse()
+                reply.read()
+                conn.close()
+                status = reply.status
+            except OSError:
+                status = 0
+            elapsed = (time.perf_counter() - started) * 1000
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            if status in (200, 201):
+                self.timings.append(elapsed)
+            else:
+                self.errors += 1
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(share * len(ordered))) - 1)] if ordered else 0.0
+
+
+def _load(port: int, learners, clients: int, seconds: float, answer: bool) -> dict:
+    """Run ``clients`` closed-loop clients for ``seconds``; each client has
+    its own learners (none shared between clients)."""
+    shares = [learners[i::clients] or [learners[i % len(learners)]] for i in range(clients)]
+    until = time.monotonic() + seconds
+    threads = [
+        Client(port, shares[i], until, answer, seed=i) for i in range(clients)
+    ]  # fmt: skip
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.monotonic() - started
+    timings = [t for thread in threads for t in thread.timings]
+    statuses: dict[int, int] = {}
+    for thread in threads:
+        for status, n in thread.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    return {
+        "n": len(timings),
+        "errors": sum(thread.errors for thread in threads),
+        "statuses": statuses,
+        "p50_ms": round(statistics.median(timings), 1) if timings else 0.0,
+        "p95_ms": round(_percentile(timings, 0.95), 1),
+        "per_s": round(len(timings) / wall, 1),
+    }
+
+
+def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited before answering; see its output above")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz", headers={"Host": "localhost"})
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer within a minute")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (default two per core)"
+    )
+    parser.add_argument("--baseline-seconds", type=float, default=10)
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", ""),
+        help="the cache production uses (default $REDIS_URL; none: per-process memory)",
+    )
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to an empty PostgreSQL database.")
+    workers = args.workers or 2 * (os.cpu_count() or 1)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "trellis.settings",
+    }
+    learners = _prepare(env)
+    if not learners:
+        raise SystemExit("The demo has no learner with numeric or multiple-choice items.")
+    from django.db import connections
+
+    connections.close_all()
+    port = _free_port()
+    server_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "trellis.settings_production",
+        "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex,
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        # Plain HTTP on the loopback: no TLS proxy in front here.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "TRELLIS_LOG_LEVEL": "WARNING",
+        # As compose.yaml runs the web servers.
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
+    }
+    if args.redis_url:
+        server_env["REDIS_URL"] = args.redis_url
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "trellis.wsgi", "--workers", str(workers),
+            "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--backlog", "2048",
+        ],
+        env=server_env, cwd=ROOT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        _wait_ready(port, server)
+        # Warm every worker (imports, the school's model, connections).
+        _load(port, learners, args.clients, 3, answer=True)
+        me = _load(port, learners, args.clients, args.baseline_seconds, answer=False)
+        answers = _load(port, learners, args.clients, args.seconds, answer=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    result = {
+        "bench": "answer_load",
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "workers": workers,
+        "learners": len(learners),
+        "answers": answers["n"],
+        "p50_ms": answers["p50_ms"],
+        "p95_ms": answers["p95_ms"],
+        "answers_per_s": answers["per_s"],
+        "errors": answers["errors"],
+        "statuses": answers["statuses"],
+        "me_p50_ms": me["p50_ms"],
+        "me_p95_ms": me["p95_ms"],
+        "me_per_s": me["per_s"],
+        "ok": answers["p95_ms"] < TARGET_P95_MS
+        and answers["per_s"] >= TARGET_ANSWERS_PER_S
+        and not answers["errors"],
+        "redis": bool(args.redis_url),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

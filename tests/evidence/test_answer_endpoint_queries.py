@@ -1,0 +1,84 @@
+"""The answer endpoint (``POST /api/v1/responses``) is on every learner's
+answer and has a load target (issue #18: 32 learners at once, p95 under
+100 ms, ``bench/answer_load.py``): under load every round trip to the
+database counts, so its statements are pinned here, end to end — the bearer
+token, the item with the practice check, the service's transaction, and
+what runs after the commit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.curriculum.factories import leaf
+from trellis.api.models import ApiToken
+from trellis.curriculum.models import item as kinds
+from trellis.evidence.models import MasteryRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def _statements(captured) -> list[str]:
+    """The kind of each statement: "INSERT evidence_response", "SELECT
+    curriculum_item" (a SELECT named by its first column's table, since the
+    practice check is a subquery inside the item's SELECT)."""
+    out = []
+    for query in captured:
+        words = query["sql"].replace('"', "").split()
+        verb = words[0].upper()
+        if verb in {"SAVEPOINT", "RELEASE", "ROLLBACK"}:
+            out.append(verb)
+        elif verb == "INSERT":
+            out.append(f"INSERT {words[words.index('INTO') + 1]}")
+        else:
+            out.append(f"{verb} {words[1].split('.')[0]}")
+    return out
+
+
+def _post(client: Client, raw: str, item_id: int, key: str):
+    return client.post(
+        "/api/v1/responses",
+        data=json.dumps({"item_id": item_id, "answer": "2.5"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def test_a_practice_answer_costs_the_same_statements_however_many_competencies(
+    setup, django_capture_on_commit_callbacks
+):
+    learner = setup.world.learner
+    numeric = setup.items[kinds.NUMERIC]
+    _, raw = ApiToken.issue(user=learner, name="phone")
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(client, raw, numeric.pk, "warm").status_code == 201  # model cached
+    for n, key in enumerate(("one", "three")):
+        if n:
+            numeric.competencies.add(leaf(setup.framework, "A.2"), leaf(setup.framework, "A.3"))
+        with (
+            CaptureQueriesContext(connection) as ctx,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            reply = _post(client, raw, numeric.pk, key)
+        assert reply.status_code == 201
+        statements = _statements(ctx.captured_queries)
+        moved = "INSERT evidence_masterychange" in statements
+        assert statements == [
+            "SELECT api_apitoken",  # the token with its account
+            "SELECT curriculum_item",  # the item, and may the caller practise it
+            "SAVEPOINT",
+            "INSERT evidence_response",
+            "INSERT evidence_masteryrecord",  # created if missing, locked, read
+            "INSERT evidence_masteryrecord",  # the new estimates
+            *(["INSERT evidence_masterychange"] if moved else []),
+            "RELEASE",
+            "SELECT individualization_learnerpace",  # after the commit: any pace to move?
+        ]
+    expected = numeric.competencies.count()
+    assert MasteryRecord.objects.filter(learner=learner).count() >= expected == 3
