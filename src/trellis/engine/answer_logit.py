@@ -65,7 +65,11 @@ from trellis.engine.base import NotFittedError, check_kind, load_json, save_json
 from trellis.engine.bkt import combine_rows, sequence_layout
 from trellis.engine.responses import ResponseLog, skill_list
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+# the last three outcomes on a skill, most recent first (1 right, 0 wrong),
+# as one indicator per pattern; all 0 before the third answer on the skill
+PATTERNS = tuple(f"last3_{a}{b}{c}" for a in "01" for b in "01" for c in "01")
+_N_BASE_SKILL = 9  # SKILL features before the patterns
 GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability", "ability_recent", "difficulty")
 SKILL = (
     "s_log",
@@ -77,19 +81,22 @@ SKILL = (
     "same_prev",
     "same_prev_c",
     "skill_ability",
+    *PATTERNS,
 )
 PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
 assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
-assert len(SKILL) == 9 and len(GLOBAL) == 7  # AnswerLogit._logit writes them out
+assert len(SKILL) == _N_BASE_SKILL + 8 and len(GLOBAL) == 7  # AnswerLogit._logit writes them out
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
     (f in SKILL, SKILL.index(f) if f in SKILL else GLOBAL.index(f)) for f in PER_SKILL[1:]
 )
 _ITEM_PRIOR = 5.0
-_CROSS_FOLDS = 5  # learner groups for the item means seen by training answers  # answers' weight of the skills' mean in an item's expected outcome
+_CROSS_FOLDS = 5  # learner groups for the item means seen by training answers
 # overall record: right, wrong, previous outcome, decayed sum, residual sum
 _OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+_N_STATE = 8  # numbers per skill in AnswerState.skills
+_EMPTY_SKILL = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0)
 
 
 @dataclass
@@ -97,7 +104,8 @@ class AnswerState:
     """One learner's history summary (JSON-able via to_dict / from_dict)."""
 
     # per skill: right, wrong, last outcome, decayed sum, position (0-based,
-    # among the learner's answers) of the last answer touching it
+    # among the learner's answers) of the last answer touching it, residual
+    # sum, the outcomes before the last and before that (+1 / -1, 0 if none)
     skills: dict[str, list[float]] = field(default_factory=dict)
     overall: list[float] = field(default_factory=lambda: list(_OV0))
 
@@ -108,7 +116,7 @@ class AnswerState:
     def from_dict(cls, d: dict[str, Any]) -> AnswerState:
         ov = [float(v) for v in d.get("overall", _OV0)]
         skills = {str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()}
-        if len(ov) != len(_OV0) or any(len(v) != 6 for v in skills.values()):
+        if len(ov) != len(_OV0) or any(len(v) != _N_STATE for v in skills.values()):
             raise ValueError("saved answer-logit state has a different layout")
         return cls(skills=skills, overall=ov)
 
@@ -137,6 +145,23 @@ def _decayed(
         out[o : o + k] = h
         h = decay * h + xf[o : o + k]
     return out[lay.flat]
+
+
+def _patterns(c01: NDArray[np.bool_], tot: NDArray[np.int64]) -> NDArray[np.float64]:
+    """For rows sorted by (learner, skill, time), ``tot`` the number of
+    earlier rows of the same sequence: the ``PATTERNS`` indicators of the
+    three outcomes before each row (a row with fewer than three gets none)."""
+    m = c01.shape[0]
+    code = np.full(m, -1, dtype=np.int64)
+    if m > 3:
+        v = c01.astype(np.int64)
+        code[3:] = 4 * v[2:-1] + 2 * v[1:-2] + v[:-3]
+    code[tot < 3] = -1
+    out = np.zeros((m, len(PATTERNS)), dtype=np.float64)
+    has = code >= 0
+    # PATTERNS[j] spells j in binary, most recent outcome first
+    out[np.flatnonzero(has), code[has]] = 1.0
+    return out
 
 
 def _excl_count(v: NDArray[np.int64], key: NDArray[np.int64], n: int) -> NDArray[np.int64]:
@@ -265,7 +290,8 @@ class AnswerLogit:
         last[tot == 0] = 0.0
         tab2 = _log1p_table(int(tot.max(initial=0)) + 1)
         # written column by column through i2 (no second m x |SKILL| block)
-        h = np.empty((m, len(SKILL)), dtype=np.float64)
+        h = np.zeros((m, len(SKILL)), dtype=np.float64)
+        h[i2, _N_BASE_SKILL:] = _patterns(ec01[i2], tot)
         apos = cnt[answer][i2]  # the answer's position among the learner's answers
         prev_pos = np.full(m, -2.0)
         if m > 1:
@@ -515,12 +541,13 @@ class AnswerLogit:
         big_s, big_f = ov[0], ov[1]
         n = big_s + big_f
         ability = ov[4] / (n + 3.0)
-        h0, h1, h2, h3, h4, h5, h6, h7, h8 = self._hw
+        h0, h1, h2, h3, h4, h5, h6, h7, h8 = self._hw[:_N_BASE_SKILL]
+        hp = self._hw[_N_BASE_SKILL:]
         get, default = self._skill_w.get, self._skill_w_default
         acc = 0.0
         for j, sk in enumerate(skills):
             rec = state.skills.get(sk)
-            s, f, last, ew, at, sres = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0) if rec is None else rec
+            s, f, last, ew, at, sres, last2, last3 = _EMPTY_SKILL if rec is None else rec
             ls, lf = math.log1p(s), math.log1p(f)
             same = 1.0 if at == n - 1.0 else 0.0
             sk_ab = sres / (s + f + 2.0)
@@ -540,6 +567,12 @@ class AnswerLogit:
             t = t + h6 * same
             t = t + h7 * (same * last)
             t = t + h8 * sk_ab
+            # the pattern indicators, added one by one as the batch path does
+            code = -1
+            if s + f >= 3.0:
+                code = (4 if last > 0 else 0) + (2 if last2 > 0 else 0) + (1 if last3 > 0 else 0)
+            for q, wq in enumerate(hp):
+                t = t + wq * (1.0 if q == code else 0.0)
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
         g0, g1, g2, g3, g4, g5, g6 = self._gw
@@ -598,11 +631,13 @@ class AnswerLogit:
         ov[4] = 1.0 * ov[4] + (c01 - exp)
         ov[5] = self.decay_ability * ov[5] + (c01 - exp)
         for sk in skills:
-            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+            rec = state.skills.setdefault(sk, [0.0] * _N_STATE)
             if correct:
                 rec[0] += 1.0
             else:
                 rec[1] += 1.0
+            rec[7] = rec[6]
+            rec[6] = rec[2]
             rec[2] = c
             rec[3] = self.decay_skill * rec[3] + c
             rec[4] = at
