@@ -70,7 +70,16 @@ FORMAT_VERSION = 3
 # as one indicator per pattern; all 0 before the third answer on the skill
 PATTERNS = tuple(f"last3_{a}{b}{c}" for a in "01" for b in "01" for c in "01")
 _N_BASE_SKILL = 9  # SKILL features before the patterns
-GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability", "ability_recent", "difficulty")
+GLOBAL = (
+    "S_log",
+    "F_log",
+    "prev_c",
+    "ew_all",
+    "ability",
+    "ability_recent",
+    "difficulty",
+    "item_after_recent",
+)
 SKILL = (
     "s_log",
     "f_log",
@@ -85,7 +94,7 @@ SKILL = (
 )
 PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
 assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
-assert len(SKILL) == _N_BASE_SKILL + 8 and len(GLOBAL) == 7  # AnswerLogit._logit writes them out
+assert len(SKILL) == _N_BASE_SKILL + 8 and len(GLOBAL) == 8  # AnswerLogit._logit writes them out
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
@@ -93,8 +102,10 @@ _PS_SRC = tuple(
 )
 _ITEM_PRIOR = 5.0
 _CROSS_FOLDS = 5  # learner groups for the item means seen by training answers
-# overall record: right, wrong, previous outcome, decayed sum, residual sum
-_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+# overall record: right, wrong, previous outcome, decayed sum, residual sum,
+# recent residual sum, the outcome before the previous one
+_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+_N_RECENT = 7  # states of a learner's last two outcomes (see _recent_code)
 _N_STATE = 8  # numbers per skill in AnswerState.skills
 _EMPTY_SKILL = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0)
 
@@ -162,6 +173,37 @@ def _patterns(c01: NDArray[np.bool_], tot: NDArray[np.int64]) -> NDArray[np.floa
     # PATTERNS[j] spells j in binary, most recent outcome first
     out[np.flatnonzero(has), code[has]] = 1.0
     return out
+
+
+def _recent_code(pos: NDArray[np.int64], prev: NDArray[np.float64], prev2: NDArray[np.float64]) -> NDArray[np.int64]:
+    """The state of a learner's last two outcomes before an answer: 0 no
+    earlier answer; 1 / 2 one, wrong / right; 3 + 2 * (last right) +
+    (the one before right) with two or more (``prev``, ``prev2``: +1 / -1)."""
+    two = 3 + 2 * (prev > 0) + (prev2 > 0)
+    return np.where(pos == 0, 0, np.where(pos == 1, 1 + (prev > 0), two)).astype(np.int64)
+
+
+def _recent_states(log: ResponseLog) -> NDArray[np.int64]:
+    """Each answer's ``_recent_code``: its learner's last two outcomes before it."""
+    n = len(log)
+    learner = log.learner.astype(np.int64)
+    i1 = np.lexsort((np.arange(n), log.order.astype(np.int64), learner))
+    c = np.where(log.correct[i1] != 0, 1.0, -1.0)
+    new = np.ones(n, dtype=bool)
+    new[1:] = learner[i1][1:] != learner[i1][:-1]
+    pos = np.arange(n) - np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    prev = np.zeros(n)
+    prev2 = np.zeros(n)
+    prev[1:] = c[:-1]
+    prev2[2:] = c[:-2]
+    out = np.empty(n, dtype=np.int64)
+    out[i1] = _recent_code(pos, prev, prev2)
+    return out
+
+
+def _logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    q = np.clip(p, 1e-6, 1.0 - 1e-6)
+    return np.asarray(np.log(q / (1.0 - q)), dtype=np.float64)
 
 
 def _excl_count(v: NDArray[np.int64], key: NDArray[np.int64], n: int) -> NDArray[np.int64]:
@@ -262,13 +304,21 @@ class AnswerLogit:
         cols[:, 1] = tab[pos - wins]
         cols[:, 2] = prev
         g[i1, 0:3] = cols
+        recent = _recent_states(log)
         zero = np.zeros(n, dtype=np.int64)
         g[:, 3] = _decayed(learner, zero, order, c, self.decay_all)
         expected = self._expected(log, cross_fit)
         surprise = np.where(c01, 1.0, 0.0) - expected
-        g[:, 6] = np.fromiter(
-            (self._difficulty(e) for e in expected.tolist()), dtype=np.float64, count=n
-        )
+        if cross_fit:
+            # fitting only: NumPy's log may differ from math.log in the last
+            # bit, which matters for predictions (batch = online) but not here
+            e = np.clip(expected, 1e-6, 1.0 - 1e-6)
+            g[:, 6] = np.log(e / (1.0 - e)) - math.log(self.mean_ / (1.0 - self.mean_))
+        else:
+            g[:, 6] = np.fromiter(
+                (self._difficulty(e) for e in expected.tolist()), dtype=np.float64, count=n
+            )
+        g[:, 7] = self._item_after_recent(log, recent, expected, cross_fit)
         resid = _decayed(learner, zero, order, surprise, 1.0)
         g[:, 5] = _decayed(learner, zero, order, surprise, self.decay_ability)
         cnt = np.empty(n, dtype=np.float64)
@@ -348,9 +398,17 @@ class AnswerLogit:
             i_mean = (i_ok + _ITEM_PRIOR * base) / (i_cnt + _ITEM_PRIOR)
             self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(has))
             self.item_mean_ = i_mean[has]
+            cell = it[known_it] * _N_RECENT + _recent_states(log)[known_it]
+            r_cnt = np.bincount(cell, minlength=n_it * _N_RECENT).reshape(n_it, _N_RECENT)
+            r_ok = np.bincount(cell, weights=y[known_it], minlength=n_it * _N_RECENT)
+            rate = (r_ok.reshape(n_it, _N_RECENT) + _ITEM_PRIOR * i_mean[:, None]) / (
+                r_cnt + _ITEM_PRIOR
+            )
+            self.item_recent_ = (_logit(rate) - _logit(i_mean)[:, None])[has]
         else:
             self.items_ = ()
             self.item_mean_ = np.zeros(0)
+            self.item_recent_ = np.zeros((0, _N_RECENT))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
         del ex, answer
         if n > self.max_fit_rows:
@@ -383,8 +441,11 @@ class AnswerLogit:
         mu = dense.mean(axis=0) if n else np.zeros(dense.shape[1])
         sd = dense.std(axis=0) if n else np.ones(dense.shape[1])
         sd[sd < 1e-12] = 1.0
-        dense = (dense - mu) / sd
+        # single precision for the two products with the dense block, the
+        # bulk of each L-BFGS step (standardised values; sums in float64)
+        dense32 = ((dense - mu) / sd).astype(np.float32)
         d = dense.shape[1]
+        del dense
         w_row = 1.0 / lens[answer]
         p_n = len(PER_SKILL)
         vals = (self._per_skill_values(g, h, answer) * w_row[:, None]).ravel()
@@ -398,15 +459,17 @@ class AnswerLogit:
 
         def loss(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
             wd, ws, wi = w[1 : 1 + d], w[1 + d : n_w], w[n_w:]
-            z = w[0] + dense @ wd + spm @ ws
+            z = w[0] + (dense32 @ wd.astype(np.float32)).astype(np.float64) + spm @ ws
             if n_it:
                 z[known_it] += wi[itk]
-            lz = np.logaddexp(0.0, z)
+            # log(1 + e^z) and the sigmoid from one exp(-|z|)
+            e = np.exp(-np.abs(z))
+            lz = np.maximum(z, 0.0) + np.log1p(e)
             val = float(np.sum(lz - y * z)) / n_eff
-            r = (1.0 / (1.0 + np.exp(-z)) - y) / n_eff
+            r = (np.where(z >= 0.0, 1.0, e) / (1.0 + e) - y) / n_eff
             grad = np.empty_like(w)
             grad[0] = r.sum()
-            grad[1 : 1 + d] = dense.T @ r + self.l2 * wd
+            grad[1 : 1 + d] = (r.astype(np.float32) @ dense32).astype(np.float64) + self.l2 * wd
             grad[1 + d : n_w] = spt @ r + self.l2_skill * ws
             if n_it:
                 grad[n_w:] = np.bincount(itk, weights=r[known_it], minlength=n_it)
@@ -466,6 +529,50 @@ class AnswerLogit:
         o_ok = okc[itk] - ok_g[key]
         return np.asarray((o_ok + _ITEM_PRIOR * base) / (o_cnt + _ITEM_PRIOR), dtype=np.float64)
 
+    def _item_after_recent(
+        self,
+        log: ResponseLog,
+        recent: NDArray[np.int64],
+        expected: NDArray[np.float64],
+        cross_fit: bool,
+    ) -> NDArray[np.float64]:
+        """How the answer's item went for learners whose last two outcomes
+        were the same as this learner's (``_recent_code``): the logit of that
+        success rate (shrunk towards the expected outcome) minus the logit of
+        the expected outcome; 0 for an item unseen in training.
+
+        Fitting (``cross_fit``), the rates come from the other learner
+        groups' answers, as for the item means; predicting, from the table
+        made at fit time (``item_recent_``), read the same way online."""
+        n = len(log)
+        out = np.zeros(n, dtype=np.float64)
+        if log.item is None or not log.item_ids:
+            return out
+        it = log.item.astype(np.int64)
+        ok = it >= 0
+        if cross_fit:
+            n_it = len(log.item_ids)
+            rng = np.random.default_rng(self.random_state)
+            learner = log.learner.astype(np.int64)
+            grp = rng.integers(0, _CROSS_FOLDS, size=int(learner.max(initial=0)) + 1)[learner]
+            cell = np.maximum(it, 0) * _N_RECENT + recent
+            key = grp * (n_it * _N_RECENT) + cell
+            w = ok.astype(np.float64)
+            y = log.correct.astype(np.float64) * w
+            size = n_it * _N_RECENT
+            cnt = np.bincount(cell, weights=w, minlength=size)[cell]
+            cnt -= np.bincount(key, weights=w, minlength=_CROSS_FOLDS * size)[key]
+            right = np.bincount(cell, weights=y, minlength=size)[cell]
+            right -= np.bincount(key, weights=y, minlength=_CROSS_FOLDS * size)[key]
+            rate = (right + _ITEM_PRIOR * expected) / (cnt + _ITEM_PRIOR)
+            return np.where(ok, _logit(rate) - _logit(expected), 0.0)
+        tab = np.zeros((len(log.item_ids) + 1, _N_RECENT), dtype=np.float64)
+        for j, name in enumerate(log.item_ids):
+            row = self._item_recent.get(name)
+            if row is not None:
+                tab[j] = row
+        return np.asarray(tab[np.where(ok, it, len(log.item_ids)), recent], dtype=np.float64)
+
     def _difficulty(self, expected: float) -> float:
         """The logit of an expected outcome, relative to the overall mean's."""
         e = min(max(expected, 1e-6), 1.0 - 1e-6)
@@ -488,6 +595,7 @@ class AnswerLogit:
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
         self._item_w = dict(zip(self.items_, self.item_coef_.tolist(), strict=True))
         self._item_diff = {i: self._difficulty(v) for i, v in self._item_mean.items()}
+        self._item_recent = dict(zip(self.items_, self.item_recent_.tolist(), strict=True))
         self._skill_w = {
             s: tuple(row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
         }
@@ -575,7 +683,7 @@ class AnswerLogit:
                 t = t + wq * (1.0 if q == code else 0.0)
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
-        g0, g1, g2, g3, g4, g5, g6 = self._gw
+        g0, g1, g2, g3, g4, g5, g6, g7 = self._gw
         z = self.intercept_ + (self._item_w.get(item, 0.0) if item is not None else 0.0)
         z = z + g0 * math.log1p(big_s)
         z = z + g1 * math.log1p(big_f)
@@ -587,6 +695,16 @@ class AnswerLogit:
         if d is None:
             d = self._difficulty(self._expected_one(skills, item))
         z = z + g6 * d
+        row = None if item is None else self._item_recent.get(item)
+        if row is None:
+            recent = 0.0
+        elif n == 0.0:
+            recent = row[0]
+        elif n == 1.0:
+            recent = row[2 if ov[2] > 0 else 1]
+        else:
+            recent = row[3 + (2 if ov[2] > 0 else 0) + (1 if ov[6] > 0 else 0)]
+        z = z + g7 * recent
         return z + acc
 
     def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
@@ -626,6 +744,7 @@ class AnswerLogit:
             ov[0] += 1.0
         else:
             ov[1] += 1.0
+        ov[6] = ov[2]
         ov[2] = c
         ov[3] = self.decay_all * ov[3] + c
         ov[4] = 1.0 * ov[4] + (c01 - exp)
@@ -684,6 +803,7 @@ class AnswerLogit:
             "items": list(self.items_),
             "item_mean": self.item_mean_.tolist(),
             "item_coef": self.item_coef_.tolist(),
+            "item_after_recent": self.item_recent_.tolist(),
         }
 
     @classmethod
@@ -705,6 +825,9 @@ class AnswerLogit:
         m.items_ = tuple(str(s) for s in d["items"])
         m.item_mean_ = np.asarray(d["item_mean"], dtype=np.float64)
         m.item_coef_ = np.asarray(d["item_coef"], dtype=np.float64)
+        m.item_recent_ = np.asarray(d["item_after_recent"], dtype=np.float64).reshape(
+            len(m.items_), _N_RECENT
+        )
         m._index()
         return m
 
