@@ -52,6 +52,7 @@ performance, not a hidden-state posterior.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,7 @@ GLOBAL = (
     "ability_recent",
     "difficulty",
     "item_after_recent",
+    "item_among_peers",
 )
 SKILL = (
     "s_log",
@@ -94,7 +96,7 @@ SKILL = (
 )
 PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
 assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
-assert len(SKILL) == _N_BASE_SKILL + 8 and len(GLOBAL) == 8  # AnswerLogit._logit writes them out
+assert len(SKILL) == _N_BASE_SKILL + 8 and len(GLOBAL) == 9  # AnswerLogit._logit writes them out
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
@@ -106,6 +108,10 @@ _CROSS_FOLDS = 5  # learner groups for the item means seen by training answers
 # recent residual sum, the outcome before the previous one
 _OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 _N_RECENT = 7  # states of a learner's last two outcomes (see _recent_code)
+# a learner's success rate so far, (right + 1) / (answers + 2), is cut at
+# these points into "peer" bands (state 0: no earlier answer; 1 + band)
+PEER_EDGES = (0.35, 0.45, 0.55, 0.62, 0.7, 0.77, 0.84, 0.9, 0.95)
+_N_PEER = len(PEER_EDGES) + 2
 _N_STATE = 8  # numbers per skill in AnswerState.skills
 _EMPTY_SKILL = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0)
 
@@ -199,6 +205,40 @@ def _recent_states(log: ResponseLog) -> NDArray[np.int64]:
     out = np.empty(n, dtype=np.int64)
     out[i1] = _recent_code(pos, prev, prev2)
     return out
+
+
+def _peer_states(log: ResponseLog) -> NDArray[np.int64]:
+    """Each answer's peer band: 0 before the learner's first answer, else 1 +
+    the band of (right + 1) / (answers + 2) so far among ``PEER_EDGES``."""
+    n = len(log)
+    learner = log.learner.astype(np.int64)
+    i1 = np.lexsort((np.arange(n), log.order.astype(np.int64), learner))
+    wins = _excl_count((log.correct[i1] != 0).astype(np.int64), learner[i1], n)
+    tot = _excl_count(np.ones(n, dtype=np.int64), learner[i1], n)
+    rate = (wins + 1.0) / (tot + 2.0)
+    band = 1 + np.searchsorted(np.array(PEER_EDGES), rate, side="left")
+    out = np.empty(n, dtype=np.int64)
+    out[i1] = np.where(tot == 0, 0, band)
+    return out
+
+
+def _state_table(
+    it: NDArray[np.int64],
+    known: NDArray[np.bool_],
+    y: NDArray[np.float64],
+    states: NDArray[np.int64],
+    n_states: int,
+    i_mean: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Per item and state: the logit of the item's success rate among
+    answers in that state, shrunk towards the item's mean, minus the logit
+    of that mean (rows for every item code)."""
+    n_it = i_mean.shape[0]
+    cell = it[known] * n_states + states[known]
+    cnt = np.bincount(cell, minlength=n_it * n_states).reshape(n_it, n_states)
+    ok = np.bincount(cell, weights=y[known], minlength=n_it * n_states).reshape(n_it, n_states)
+    rate = (ok + _ITEM_PRIOR * i_mean[:, None]) / (cnt + _ITEM_PRIOR)
+    return _logit(rate) - _logit(i_mean)[:, None]
 
 
 def _logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -318,7 +358,12 @@ class AnswerLogit:
             g[:, 6] = np.fromiter(
                 (self._difficulty(e) for e in expected.tolist()), dtype=np.float64, count=n
             )
-        g[:, 7] = self._item_after_recent(log, recent, expected, cross_fit)
+        g[:, 7] = self._item_by_state(
+            log, recent, _N_RECENT, self._item_recent, expected, cross_fit
+        )
+        g[:, 8] = self._item_by_state(
+            log, _peer_states(log), _N_PEER, self._item_peers, expected, cross_fit
+        )
         resid = _decayed(learner, zero, order, surprise, 1.0)
         g[:, 5] = _decayed(learner, zero, order, surprise, self.decay_ability)
         cnt = np.empty(n, dtype=np.float64)
@@ -398,18 +443,19 @@ class AnswerLogit:
             i_mean = (i_ok + _ITEM_PRIOR * base) / (i_cnt + _ITEM_PRIOR)
             self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(has))
             self.item_mean_ = i_mean[has]
-            cell = it[known_it] * _N_RECENT + _recent_states(log)[known_it]
-            r_cnt = np.bincount(cell, minlength=n_it * _N_RECENT).reshape(n_it, _N_RECENT)
-            r_ok = np.bincount(cell, weights=y[known_it], minlength=n_it * _N_RECENT)
-            rate = (r_ok.reshape(n_it, _N_RECENT) + _ITEM_PRIOR * i_mean[:, None]) / (
-                r_cnt + _ITEM_PRIOR
-            )
-            self.item_recent_ = (_logit(rate) - _logit(i_mean)[:, None])[has]
+            self.item_recent_ = _state_table(
+                it, known_it, y, _recent_states(log), _N_RECENT, i_mean
+            )[has]
+            self.item_peers_ = _state_table(it, known_it, y, _peer_states(log), _N_PEER, i_mean)[
+                has
+            ]
         else:
             self.items_ = ()
             self.item_mean_ = np.zeros(0)
             self.item_recent_ = np.zeros((0, _N_RECENT))
+            self.item_peers_ = np.zeros((0, _N_PEER))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
+        self._item_recent = self._item_peers = {}  # fitting reads other groups' answers
         del ex, answer
         if n > self.max_fit_rows:
             # The weights are fit on a seeded random set of whole learners
@@ -529,10 +575,12 @@ class AnswerLogit:
         o_ok = okc[itk] - ok_g[key]
         return np.asarray((o_ok + _ITEM_PRIOR * base) / (o_cnt + _ITEM_PRIOR), dtype=np.float64)
 
-    def _item_after_recent(
+    def _item_by_state(
         self,
         log: ResponseLog,
         recent: NDArray[np.int64],
+        n_states: int,
+        table: dict[str, list[float]],
         expected: NDArray[np.float64],
         cross_fit: bool,
     ) -> NDArray[np.float64]:
@@ -555,20 +603,20 @@ class AnswerLogit:
             rng = np.random.default_rng(self.random_state)
             learner = log.learner.astype(np.int64)
             grp = rng.integers(0, _CROSS_FOLDS, size=int(learner.max(initial=0)) + 1)[learner]
-            cell = np.maximum(it, 0) * _N_RECENT + recent
-            key = grp * (n_it * _N_RECENT) + cell
+            cell = np.maximum(it, 0) * n_states + recent
+            key = grp * (n_it * n_states) + cell
             w = ok.astype(np.float64)
             y = log.correct.astype(np.float64) * w
-            size = n_it * _N_RECENT
+            size = n_it * n_states
             cnt = np.bincount(cell, weights=w, minlength=size)[cell]
             cnt -= np.bincount(key, weights=w, minlength=_CROSS_FOLDS * size)[key]
             right = np.bincount(cell, weights=y, minlength=size)[cell]
             right -= np.bincount(key, weights=y, minlength=_CROSS_FOLDS * size)[key]
             rate = (right + _ITEM_PRIOR * expected) / (cnt + _ITEM_PRIOR)
             return np.where(ok, _logit(rate) - _logit(expected), 0.0)
-        tab = np.zeros((len(log.item_ids) + 1, _N_RECENT), dtype=np.float64)
+        tab = np.zeros((len(log.item_ids) + 1, n_states), dtype=np.float64)
         for j, name in enumerate(log.item_ids):
-            row = self._item_recent.get(name)
+            row = table.get(name)
             if row is not None:
                 tab[j] = row
         return np.asarray(tab[np.where(ok, it, len(log.item_ids)), recent], dtype=np.float64)
@@ -596,6 +644,7 @@ class AnswerLogit:
         self._item_w = dict(zip(self.items_, self.item_coef_.tolist(), strict=True))
         self._item_diff = {i: self._difficulty(v) for i, v in self._item_mean.items()}
         self._item_recent = dict(zip(self.items_, self.item_recent_.tolist(), strict=True))
+        self._item_peers = dict(zip(self.items_, self.item_peers_.tolist(), strict=True))
         self._skill_w = {
             s: tuple(row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
         }
@@ -683,7 +732,7 @@ class AnswerLogit:
                 t = t + wq * (1.0 if q == code else 0.0)
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
-        g0, g1, g2, g3, g4, g5, g6, g7 = self._gw
+        g0, g1, g2, g3, g4, g5, g6, g7, g8 = self._gw
         z = self.intercept_ + (self._item_w.get(item, 0.0) if item is not None else 0.0)
         z = z + g0 * math.log1p(big_s)
         z = z + g1 * math.log1p(big_f)
@@ -705,6 +754,11 @@ class AnswerLogit:
         else:
             recent = row[3 + (2 if ov[2] > 0 else 0) + (1 if ov[6] > 0 else 0)]
         z = z + g7 * recent
+        row = None if item is None else self._item_peers.get(item)
+        peers = 0.0
+        if row is not None:
+            peers = row[0 if n == 0.0 else 1 + bisect_left(PEER_EDGES, (big_s + 1.0) / (n + 2.0))]
+        z = z + g8 * peers
         return z + acc
 
     def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
@@ -804,6 +858,7 @@ class AnswerLogit:
             "item_mean": self.item_mean_.tolist(),
             "item_coef": self.item_coef_.tolist(),
             "item_after_recent": self.item_recent_.tolist(),
+            "item_among_peers": self.item_peers_.tolist(),
         }
 
     @classmethod
@@ -827,6 +882,9 @@ class AnswerLogit:
         m.item_coef_ = np.asarray(d["item_coef"], dtype=np.float64)
         m.item_recent_ = np.asarray(d["item_after_recent"], dtype=np.float64).reshape(
             len(m.items_), _N_RECENT
+        )
+        m.item_peers_ = np.asarray(d["item_among_peers"], dtype=np.float64).reshape(
+            len(m.items_), _N_PEER
         )
         m._index()
         return m
