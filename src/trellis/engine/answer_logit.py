@@ -81,6 +81,7 @@ GLOBAL = (
     "difficulty",
     "item_after_recent",
     "item_among_peers",
+    "item_at_experience",
 )
 SKILL = (
     "s_log",
@@ -96,7 +97,7 @@ SKILL = (
 )
 PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
 assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
-assert len(SKILL) == _N_BASE_SKILL + 8 and len(GLOBAL) == 9  # AnswerLogit._logit writes them out
+assert len(SKILL) == _N_BASE_SKILL + 8 and len(GLOBAL) == 10  # AnswerLogit._logit writes them out
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
@@ -112,6 +113,10 @@ _N_RECENT = 7  # states of a learner's last two outcomes (see _recent_code)
 # these points into "peer" bands (state 0: no earlier answer; 1 + band)
 PEER_EDGES = (0.35, 0.45, 0.55, 0.62, 0.7, 0.77, 0.84, 0.9, 0.95)
 _N_PEER = len(PEER_EDGES) + 2
+# a learner's number of earlier answers is cut at these points into
+# experience bands (0 answers, 1, 2-3, 4-7, ... , 128 and more)
+EXPERIENCE_EDGES = (0.5, 1.5, 3.5, 7.5, 15.5, 31.5, 63.5, 127.5)
+_N_EXPERIENCE = len(EXPERIENCE_EDGES) + 1
 _N_STATE = 8  # numbers per skill in AnswerState.skills
 _EMPTY_SKILL = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0)
 
@@ -207,9 +212,10 @@ def _recent_states(log: ResponseLog) -> NDArray[np.int64]:
     return out
 
 
-def _peer_states(log: ResponseLog) -> NDArray[np.int64]:
-    """Each answer's peer band: 0 before the learner's first answer, else 1 +
-    the band of (right + 1) / (answers + 2) so far among ``PEER_EDGES``."""
+def _peer_states(log: ResponseLog) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each answer's peer band (0 before the learner's first answer, else 1 +
+    the band of (right + 1) / (answers + 2) so far among ``PEER_EDGES``) and
+    experience band (of the number of earlier answers, ``EXPERIENCE_EDGES``)."""
     n = len(log)
     learner = log.learner.astype(np.int64)
     i1 = np.lexsort((np.arange(n), log.order.astype(np.int64), learner))
@@ -219,7 +225,9 @@ def _peer_states(log: ResponseLog) -> NDArray[np.int64]:
     band = 1 + np.searchsorted(np.array(PEER_EDGES), rate, side="left")
     out = np.empty(n, dtype=np.int64)
     out[i1] = np.where(tot == 0, 0, band)
-    return out
+    exp_band = np.empty(n, dtype=np.int64)
+    exp_band[i1] = np.searchsorted(np.array(EXPERIENCE_EDGES), tot.astype(np.float64), side="left")
+    return out, exp_band
 
 
 def _state_table(
@@ -361,8 +369,10 @@ class AnswerLogit:
         g[:, 7] = self._item_by_state(
             log, recent, _N_RECENT, self._item_recent, expected, cross_fit
         )
-        g[:, 8] = self._item_by_state(
-            log, _peer_states(log), _N_PEER, self._item_peers, expected, cross_fit
+        peers, experience = _peer_states(log)
+        g[:, 8] = self._item_by_state(log, peers, _N_PEER, self._item_peers, expected, cross_fit)
+        g[:, 9] = self._item_by_state(
+            log, experience, _N_EXPERIENCE, self._item_experience, expected, cross_fit
         )
         resid = _decayed(learner, zero, order, surprise, 1.0)
         g[:, 5] = _decayed(learner, zero, order, surprise, self.decay_ability)
@@ -446,16 +456,19 @@ class AnswerLogit:
             self.item_recent_ = _state_table(
                 it, known_it, y, _recent_states(log), _N_RECENT, i_mean
             )[has]
-            self.item_peers_ = _state_table(it, known_it, y, _peer_states(log), _N_PEER, i_mean)[
-                has
-            ]
+            peers, experience = _peer_states(log)
+            self.item_peers_ = _state_table(it, known_it, y, peers, _N_PEER, i_mean)[has]
+            self.item_experience_ = _state_table(
+                it, known_it, y, experience, _N_EXPERIENCE, i_mean
+            )[has]
         else:
             self.items_ = ()
             self.item_mean_ = np.zeros(0)
             self.item_recent_ = np.zeros((0, _N_RECENT))
             self.item_peers_ = np.zeros((0, _N_PEER))
+            self.item_experience_ = np.zeros((0, _N_EXPERIENCE))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
-        self._item_recent = self._item_peers = {}  # fitting reads other groups' answers
+        self._item_recent = self._item_peers = self._item_experience = {}  # fitting reads other groups' answers
         del ex, answer
         if n > self.max_fit_rows:
             # The weights are fit on a seeded random set of whole learners
@@ -645,6 +658,9 @@ class AnswerLogit:
         self._item_diff = {i: self._difficulty(v) for i, v in self._item_mean.items()}
         self._item_recent = dict(zip(self.items_, self.item_recent_.tolist(), strict=True))
         self._item_peers = dict(zip(self.items_, self.item_peers_.tolist(), strict=True))
+        self._item_experience = dict(
+            zip(self.items_, self.item_experience_.tolist(), strict=True)
+        )
         self._skill_w = {
             s: tuple(row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
         }
@@ -732,7 +748,7 @@ class AnswerLogit:
                 t = t + wq * (1.0 if q == code else 0.0)
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
-        g0, g1, g2, g3, g4, g5, g6, g7, g8 = self._gw
+        g0, g1, g2, g3, g4, g5, g6, g7, g8, g9 = self._gw
         z = self.intercept_ + (self._item_w.get(item, 0.0) if item is not None else 0.0)
         z = z + g0 * math.log1p(big_s)
         z = z + g1 * math.log1p(big_f)
@@ -759,6 +775,9 @@ class AnswerLogit:
         if row is not None:
             peers = row[0 if n == 0.0 else 1 + bisect_left(PEER_EDGES, (big_s + 1.0) / (n + 2.0))]
         z = z + g8 * peers
+        row = None if item is None else self._item_experience.get(item)
+        at = 0.0 if row is None else row[bisect_left(EXPERIENCE_EDGES, n)]
+        z = z + g9 * at
         return z + acc
 
     def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
@@ -859,6 +878,7 @@ class AnswerLogit:
             "item_coef": self.item_coef_.tolist(),
             "item_after_recent": self.item_recent_.tolist(),
             "item_among_peers": self.item_peers_.tolist(),
+            "item_at_experience": self.item_experience_.tolist(),
         }
 
     @classmethod
@@ -885,6 +905,9 @@ class AnswerLogit:
         )
         m.item_peers_ = np.asarray(d["item_among_peers"], dtype=np.float64).reshape(
             len(m.items_), _N_PEER
+        )
+        m.item_experience_ = np.asarray(d["item_at_experience"], dtype=np.float64).reshape(
+            len(m.items_), _N_EXPERIENCE
         )
         m._index()
         return m
