@@ -35,7 +35,9 @@ def test_the_last_three_outcomes_on_a_skill_light_one_pattern() -> None:
     )
     _, h, answer = model().features(log)
     pat = h[:, [SKILL.index(p) for p in PATTERNS]]
-    on = {int(answer[r]): PATTERNS[int(np.argmax(pat[r]))] for r in range(len(answer)) if pat[r].any()}
+    on = {
+        int(answer[r]): PATTERNS[int(np.argmax(pat[r]))] for r in range(len(answer)) if pat[r].any()
+    }
     # s0's outcomes in time order: 1, 0, 1, 1, 0; most recent first
     assert on == {4: "last3_101", 5: "last3_110"}
     assert pat.sum() == 2.0

@@ -186,7 +186,9 @@ def _patterns(c01: NDArray[np.bool_], tot: NDArray[np.int64]) -> NDArray[np.floa
     return out
 
 
-def _recent_code(pos: NDArray[np.int64], prev: NDArray[np.float64], prev2: NDArray[np.float64]) -> NDArray[np.int64]:
+def _recent_code(
+    pos: NDArray[np.int64], prev: NDArray[np.float64], prev2: NDArray[np.float64]
+) -> NDArray[np.int64]:
     """The state of a learner's last two outcomes before an answer: 0 no
     earlier answer; 1 / 2 one, wrong / right; 3 + 2 * (last right) +
     (the one before right) with two or more (``prev``, ``prev2``: +1 / -1)."""
@@ -468,7 +470,9 @@ class AnswerLogit:
             self.item_peers_ = np.zeros((0, _N_PEER))
             self.item_experience_ = np.zeros((0, _N_EXPERIENCE))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
-        self._item_recent = self._item_peers = self._item_experience = {}  # fitting reads other groups' answers
+        self._item_recent = self._item_peers = (
+            self._item_experience
+        ) = {}  # fitting reads other groups' answers
         del ex, answer
         if n > self.max_fit_rows:
             # The weights are fit on a seeded random set of whole learners
@@ -658,9 +662,7 @@ class AnswerLogit:
         self._item_diff = {i: self._difficulty(v) for i, v in self._item_mean.items()}
         self._item_recent = dict(zip(self.items_, self.item_recent_.tolist(), strict=True))
         self._item_peers = dict(zip(self.items_, self.item_peers_.tolist(), strict=True))
-        self._item_experience = dict(
-            zip(self.items_, self.item_experience_.tolist(), strict=True)
-        )
+        self._item_experience = dict(zip(self.items_, self.item_experience_.tolist(), strict=True))
         self._skill_w = {
             s: tuple(row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
         }
@@ -740,12 +742,13 @@ class AnswerLogit:
             t = t + h6 * same
             t = t + h7 * (same * last)
             t = t + h8 * sk_ab
-            # the pattern indicators, added one by one as the batch path does
-            code = -1
+            # the one pattern indicator that is on (the batch path also adds
+            # w * 0.0 for the others, which leaves t unchanged)
             if s + f >= 3.0:
-                code = (4 if last > 0 else 0) + (2 if last2 > 0 else 0) + (1 if last3 > 0 else 0)
-            for q, wq in enumerate(hp):
-                t = t + wq * (1.0 if q == code else 0.0)
+                t = (
+                    t
+                    + hp[(4 if last > 0 else 0) + (2 if last2 > 0 else 0) + (1 if last3 > 0 else 0)]
+                )
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
         g0, g1, g2, g3, g4, g5, g6, g7, g8, g9 = self._gw
