@@ -101,3 +101,45 @@ def test_a_training_answers_own_outcome_never_reaches_its_own_features(
     mine &= (log.order < log.order[t]) | (np.arange(len(log)) <= t)
     assert np.array_equal(g0[mine], g1[mine])
     assert np.array_equal(h0[mine[answer]], h1[mine[answer]])
+
+
+def test_an_item_reads_how_it_went_for_peers_with_the_same_record_so_far() -> None:
+    # item "x" comes after four warm-up answers: the 20 learners with four
+    # rights got it right, the 20 with four wrongs got it wrong; a learner's
+    # band is that of (right + 1) / (answers + 2): 5/6 or 1/6
+    cols: dict[str, list[int]] = {"learner": [], "item": [], "correct": [], "order": []}
+    for u in range(40):
+        c = 1 if u < 20 else 0
+        for t in range(5):
+            cols["learner"].append(u)
+            cols["item"].append(1 if t == 4 else 0)
+            cols["correct"].append(c)
+            cols["order"].append(t)
+    n = len(cols["learner"])
+    log = ResponseLog(
+        learner=np.array(cols["learner"]),
+        skill=np.zeros(n, dtype=np.int64),
+        correct=np.array(cols["correct"], dtype=np.int8),
+        order=np.array(cols["order"]),
+        item=np.array(cols["item"]),
+        learner_ids=tuple(f"u{i}" for i in range(40)),
+        skill_ids=("s",),
+        item_ids=("w", "x"),
+    )
+    fitted = AnswerLogit().fit(log)
+    g, _, _ = fitted.features(log)
+    col = GLOBAL.index("item_among_peers")
+    last = log.order == 4
+    # x's mean is 1/2 (shrunk towards 1/2), its rate among the strong band
+    # (20 + 5 * 0.5) / (20 + 5) = 0.9, among the weak one 0.1
+    assert np.allclose(g[last & (log.correct == 1), col], np.log(0.9 / 0.1))
+    assert np.allclose(g[last & (log.correct == 0), col], np.log(0.1 / 0.9))
+    # every learner answered x as their fifth answer: no shift by experience
+    assert np.allclose(g[last, GLOBAL.index("item_at_experience")], 0.0, atol=1e-9)
+    # the same learner, online, sees the same numbers
+    state = fitted.init_state()
+    for _ in range(4):
+        fitted.update(state, "s", True, item="w")
+    p = fitted.predict_one(state, "s", item="x")
+    batch = fitted.predict_proba(log)[int(np.flatnonzero(last & (log.correct == 1))[0])]
+    assert p == batch

@@ -196,12 +196,19 @@ def _recent_code(
     return np.where(pos == 0, 0, np.where(pos == 1, 1 + (prev > 0), two)).astype(np.int64)
 
 
-def _recent_states(log: ResponseLog) -> NDArray[np.int64]:
-    """Each answer's ``_recent_code``: its learner's last two outcomes before it."""
+def _learner_states(
+    log: ResponseLog,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Each answer's states from its learner's earlier answers (one sort):
+    the last two outcomes (``_recent_code``), the peer band (0 before the
+    first answer, else 1 + the band of (right + 1) / (answers + 2) among
+    ``PEER_EDGES``) and the experience band (of the number of earlier
+    answers, ``EXPERIENCE_EDGES``)."""
     n = len(log)
     learner = log.learner.astype(np.int64)
     i1 = np.lexsort((np.arange(n), log.order.astype(np.int64), learner))
-    c = np.where(log.correct[i1] != 0, 1.0, -1.0)
+    right = log.correct[i1] != 0
+    c = np.where(right, 1.0, -1.0)
     new = np.ones(n, dtype=bool)
     new[1:] = learner[i1][1:] != learner[i1][:-1]
     pos = np.arange(n) - np.maximum.accumulate(np.where(new, np.arange(n), 0))
@@ -209,27 +216,19 @@ def _recent_states(log: ResponseLog) -> NDArray[np.int64]:
     prev2 = np.zeros(n)
     prev[1:] = c[:-1]
     prev2[2:] = c[:-2]
-    out = np.empty(n, dtype=np.int64)
-    out[i1] = _recent_code(pos, prev, prev2)
-    return out
-
-
-def _peer_states(log: ResponseLog) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Each answer's peer band (0 before the learner's first answer, else 1 +
-    the band of (right + 1) / (answers + 2) so far among ``PEER_EDGES``) and
-    experience band (of the number of earlier answers, ``EXPERIENCE_EDGES``)."""
-    n = len(log)
-    learner = log.learner.astype(np.int64)
-    i1 = np.lexsort((np.arange(n), log.order.astype(np.int64), learner))
-    wins = _excl_count((log.correct[i1] != 0).astype(np.int64), learner[i1], n)
-    tot = _excl_count(np.ones(n, dtype=np.int64), learner[i1], n)
-    rate = (wins + 1.0) / (tot + 2.0)
+    recent = np.empty(n, dtype=np.int64)
+    recent[i1] = _recent_code(pos, prev, prev2)
+    del prev, prev2, c
+    wins = _excl_count(right.astype(np.int64), learner[i1], n)
+    rate = (wins + 1.0) / (pos + 2.0)
     band = 1 + np.searchsorted(np.array(PEER_EDGES), rate, side="left")
-    out = np.empty(n, dtype=np.int64)
-    out[i1] = np.where(tot == 0, 0, band)
-    exp_band = np.empty(n, dtype=np.int64)
-    exp_band[i1] = np.searchsorted(np.array(EXPERIENCE_EDGES), tot.astype(np.float64), side="left")
-    return out, exp_band
+    peers = np.empty(n, dtype=np.int64)
+    peers[i1] = np.where(pos == 0, 0, band)
+    experience = np.empty(n, dtype=np.int64)
+    experience[i1] = np.searchsorted(
+        np.array(EXPERIENCE_EDGES), pos.astype(np.float64), side="left"
+    )
+    return recent, peers, experience
 
 
 def _state_table(
@@ -354,7 +353,7 @@ class AnswerLogit:
         cols[:, 1] = tab[pos - wins]
         cols[:, 2] = prev
         g[i1, 0:3] = cols
-        recent = _recent_states(log)
+        recent, peers, experience = _learner_states(log)
         zero = np.zeros(n, dtype=np.int64)
         g[:, 3] = _decayed(learner, zero, order, c, self.decay_all)
         expected = self._expected(log, cross_fit)
@@ -371,7 +370,6 @@ class AnswerLogit:
         g[:, 7] = self._item_by_state(
             log, recent, _N_RECENT, self._item_recent, expected, cross_fit
         )
-        peers, experience = _peer_states(log)
         g[:, 8] = self._item_by_state(log, peers, _N_PEER, self._item_peers, expected, cross_fit)
         g[:, 9] = self._item_by_state(
             log, experience, _N_EXPERIENCE, self._item_experience, expected, cross_fit
@@ -455,10 +453,8 @@ class AnswerLogit:
             i_mean = (i_ok + _ITEM_PRIOR * base) / (i_cnt + _ITEM_PRIOR)
             self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(has))
             self.item_mean_ = i_mean[has]
-            self.item_recent_ = _state_table(
-                it, known_it, y, _recent_states(log), _N_RECENT, i_mean
-            )[has]
-            peers, experience = _peer_states(log)
+            recent, peers, experience = _learner_states(log)
+            self.item_recent_ = _state_table(it, known_it, y, recent, _N_RECENT, i_mean)[has]
             self.item_peers_ = _state_table(it, known_it, y, peers, _N_PEER, i_mean)[has]
             self.item_experience_ = _state_table(
                 it, known_it, y, experience, _N_EXPERIENCE, i_mean
