@@ -466,9 +466,10 @@ class AnswerLogit:
             self.item_peers_ = np.zeros((0, _N_PEER))
             self.item_experience_ = np.zeros((0, _N_EXPERIENCE))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
-        self._item_recent = self._item_peers = (
-            self._item_experience
-        ) = {}  # fitting reads other groups' answers
+        # while fitting, the item tables are read from other learner groups
+        self._item_recent: dict[str, list[float]] = {}
+        self._item_peers: dict[str, list[float]] = {}
+        self._item_experience: dict[str, list[float]] = {}
         del ex, answer
         if n > self.max_fit_rows:
             # The weights are fit on a seeded random set of whole learners
