@@ -52,6 +52,7 @@ performance, not a hidden-state posterior.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,23 @@ from trellis.engine.base import NotFittedError, check_kind, load_json, save_json
 from trellis.engine.bkt import combine_rows, sequence_layout
 from trellis.engine.responses import ResponseLog, skill_list
 
-FORMAT_VERSION = 2
-GLOBAL = ("S_log", "F_log", "prev_c", "ew_all", "ability", "ability_recent", "difficulty")
+FORMAT_VERSION = 3
+# the last three outcomes on a skill, most recent first (1 right, 0 wrong),
+# as one indicator per pattern; all 0 before the third answer on the skill
+PATTERNS = tuple(f"last3_{a}{b}{c}" for a in "01" for b in "01" for c in "01")
+_N_BASE_SKILL = 9  # SKILL features before the patterns
+GLOBAL = (
+    "S_log",
+    "F_log",
+    "prev_c",
+    "ew_all",
+    "ability",
+    "ability_recent",
+    "difficulty",
+    "item_after_recent",
+    "item_among_peers",
+    "item_at_experience",
+)
 SKILL = (
     "s_log",
     "f_log",
@@ -77,19 +93,32 @@ SKILL = (
     "same_prev",
     "same_prev_c",
     "skill_ability",
+    *PATTERNS,
 )
 PER_SKILL = ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
 assert PER_SKILL == ("one", "s_log", "f_log", "last", "ability", "skill_ability", "ew")
-assert len(SKILL) == 9 and len(GLOBAL) == 7  # AnswerLogit._logit writes them out
+assert len(SKILL) == _N_BASE_SKILL + 8 and len(GLOBAL) == 10  # AnswerLogit._logit writes them out
 # where each per-skill weight's value comes from: (True, SKILL index) or
 # (False, GLOBAL index)
 _PS_SRC = tuple(
     (f in SKILL, SKILL.index(f) if f in SKILL else GLOBAL.index(f)) for f in PER_SKILL[1:]
 )
 _ITEM_PRIOR = 5.0
-_CROSS_FOLDS = 5  # learner groups for the item means seen by training answers  # answers' weight of the skills' mean in an item's expected outcome
-# overall record: right, wrong, previous outcome, decayed sum, residual sum
-_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+_CROSS_FOLDS = 5  # learner groups for the item means seen by training answers
+# overall record: right, wrong, previous outcome, decayed sum, residual sum,
+# recent residual sum, the outcome before the previous one
+_OV0 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+_N_RECENT = 7  # states of a learner's last two outcomes (see _recent_code)
+# a learner's success rate so far, (right + 1) / (answers + 2), is cut at
+# these points into "peer" bands (state 0: no earlier answer; 1 + band)
+PEER_EDGES = (0.35, 0.45, 0.55, 0.62, 0.7, 0.77, 0.84, 0.9, 0.95)
+_N_PEER = len(PEER_EDGES) + 2
+# a learner's number of earlier answers is cut at these points into
+# experience bands (0 answers, 1, 2-3, 4-7, ... , 128 and more)
+EXPERIENCE_EDGES = (0.5, 1.5, 3.5, 7.5, 15.5, 31.5, 63.5, 127.5)
+_N_EXPERIENCE = len(EXPERIENCE_EDGES) + 1
+_N_STATE = 8  # numbers per skill in AnswerState.skills
+_EMPTY_SKILL = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0)
 
 
 @dataclass
@@ -97,7 +126,8 @@ class AnswerState:
     """One learner's history summary (JSON-able via to_dict / from_dict)."""
 
     # per skill: right, wrong, last outcome, decayed sum, position (0-based,
-    # among the learner's answers) of the last answer touching it
+    # among the learner's answers) of the last answer touching it, residual
+    # sum, the outcomes before the last and before that (+1 / -1, 0 if none)
     skills: dict[str, list[float]] = field(default_factory=dict)
     overall: list[float] = field(default_factory=lambda: list(_OV0))
 
@@ -108,7 +138,7 @@ class AnswerState:
     def from_dict(cls, d: dict[str, Any]) -> AnswerState:
         ov = [float(v) for v in d.get("overall", _OV0)]
         skills = {str(k): [float(x) for x in v] for k, v in d.get("skills", {}).items()}
-        if len(ov) != len(_OV0) or any(len(v) != 6 for v in skills.values()):
+        if len(ov) != len(_OV0) or any(len(v) != _N_STATE for v in skills.values()):
             raise ValueError("saved answer-logit state has a different layout")
         return cls(skills=skills, overall=ov)
 
@@ -137,6 +167,92 @@ def _decayed(
         out[o : o + k] = h
         h = decay * h + xf[o : o + k]
     return out[lay.flat]
+
+
+def _patterns(c01: NDArray[np.bool_], tot: NDArray[np.int64]) -> NDArray[np.float64]:
+    """For rows sorted by (learner, skill, time), ``tot`` the number of
+    earlier rows of the same sequence: the ``PATTERNS`` indicators of the
+    three outcomes before each row (a row with fewer than three gets none)."""
+    m = c01.shape[0]
+    code = np.full(m, -1, dtype=np.int64)
+    if m > 3:
+        v = c01.astype(np.int64)
+        code[3:] = 4 * v[2:-1] + 2 * v[1:-2] + v[:-3]
+    code[tot < 3] = -1
+    out = np.zeros((m, len(PATTERNS)), dtype=np.float64)
+    has = code >= 0
+    # PATTERNS[j] spells j in binary, most recent outcome first
+    out[np.flatnonzero(has), code[has]] = 1.0
+    return out
+
+
+def _recent_code(
+    pos: NDArray[np.int64], prev: NDArray[np.float64], prev2: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """The state of a learner's last two outcomes before an answer: 0 no
+    earlier answer; 1 / 2 one, wrong / right; 3 + 2 * (last right) +
+    (the one before right) with two or more (``prev``, ``prev2``: +1 / -1)."""
+    two = 3 + 2 * (prev > 0) + (prev2 > 0)
+    return np.where(pos == 0, 0, np.where(pos == 1, 1 + (prev > 0), two)).astype(np.int64)
+
+
+def _learner_states(
+    log: ResponseLog,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Each answer's states from its learner's earlier answers (one sort):
+    the last two outcomes (``_recent_code``), the peer band (0 before the
+    first answer, else 1 + the band of (right + 1) / (answers + 2) among
+    ``PEER_EDGES``) and the experience band (of the number of earlier
+    answers, ``EXPERIENCE_EDGES``)."""
+    n = len(log)
+    learner = log.learner.astype(np.int64)
+    i1 = np.lexsort((np.arange(n), log.order.astype(np.int64), learner))
+    right = log.correct[i1] != 0
+    c = np.where(right, 1.0, -1.0)
+    new = np.ones(n, dtype=bool)
+    new[1:] = learner[i1][1:] != learner[i1][:-1]
+    pos = np.arange(n) - np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    prev = np.zeros(n)
+    prev2 = np.zeros(n)
+    prev[1:] = c[:-1]
+    prev2[2:] = c[:-2]
+    recent = np.empty(n, dtype=np.int64)
+    recent[i1] = _recent_code(pos, prev, prev2)
+    del prev, prev2, c
+    wins = _excl_count(right.astype(np.int64), learner[i1], n)
+    rate = (wins + 1.0) / (pos + 2.0)
+    band = 1 + np.searchsorted(np.array(PEER_EDGES), rate, side="left")
+    peers = np.empty(n, dtype=np.int64)
+    peers[i1] = np.where(pos == 0, 0, band)
+    experience = np.empty(n, dtype=np.int64)
+    experience[i1] = np.searchsorted(
+        np.array(EXPERIENCE_EDGES), pos.astype(np.float64), side="left"
+    )
+    return recent, peers, experience
+
+
+def _state_table(
+    it: NDArray[np.int64],
+    known: NDArray[np.bool_],
+    y: NDArray[np.float64],
+    states: NDArray[np.int64],
+    n_states: int,
+    i_mean: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Per item and state: the logit of the item's success rate among
+    answers in that state, shrunk towards the item's mean, minus the logit
+    of that mean (rows for every item code)."""
+    n_it = i_mean.shape[0]
+    cell = it[known] * n_states + states[known]
+    cnt = np.bincount(cell, minlength=n_it * n_states).reshape(n_it, n_states)
+    ok = np.bincount(cell, weights=y[known], minlength=n_it * n_states).reshape(n_it, n_states)
+    rate = (ok + _ITEM_PRIOR * i_mean[:, None]) / (cnt + _ITEM_PRIOR)
+    return _logit(rate) - _logit(i_mean)[:, None]
+
+
+def _logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    q = np.clip(p, 1e-6, 1.0 - 1e-6)
+    return np.asarray(np.log(q / (1.0 - q)), dtype=np.float64)
 
 
 def _excl_count(v: NDArray[np.int64], key: NDArray[np.int64], n: int) -> NDArray[np.int64]:
@@ -237,12 +353,26 @@ class AnswerLogit:
         cols[:, 1] = tab[pos - wins]
         cols[:, 2] = prev
         g[i1, 0:3] = cols
+        recent, peers, experience = _learner_states(log)
         zero = np.zeros(n, dtype=np.int64)
         g[:, 3] = _decayed(learner, zero, order, c, self.decay_all)
         expected = self._expected(log, cross_fit)
         surprise = np.where(c01, 1.0, 0.0) - expected
-        g[:, 6] = np.fromiter(
-            (self._difficulty(e) for e in expected.tolist()), dtype=np.float64, count=n
+        if cross_fit:
+            # fitting only: NumPy's log may differ from math.log in the last
+            # bit, which matters for predictions (batch = online) but not here
+            e = np.clip(expected, 1e-6, 1.0 - 1e-6)
+            g[:, 6] = np.log(e / (1.0 - e)) - math.log(self.mean_ / (1.0 - self.mean_))
+        else:
+            g[:, 6] = np.fromiter(
+                (self._difficulty(e) for e in expected.tolist()), dtype=np.float64, count=n
+            )
+        g[:, 7] = self._item_by_state(
+            log, recent, _N_RECENT, self._item_recent, expected, cross_fit
+        )
+        g[:, 8] = self._item_by_state(log, peers, _N_PEER, self._item_peers, expected, cross_fit)
+        g[:, 9] = self._item_by_state(
+            log, experience, _N_EXPERIENCE, self._item_experience, expected, cross_fit
         )
         resid = _decayed(learner, zero, order, surprise, 1.0)
         g[:, 5] = _decayed(learner, zero, order, surprise, self.decay_ability)
@@ -265,7 +395,8 @@ class AnswerLogit:
         last[tot == 0] = 0.0
         tab2 = _log1p_table(int(tot.max(initial=0)) + 1)
         # written column by column through i2 (no second m x |SKILL| block)
-        h = np.empty((m, len(SKILL)), dtype=np.float64)
+        h = np.zeros((m, len(SKILL)), dtype=np.float64)
+        h[i2, _N_BASE_SKILL:] = _patterns(ec01[i2], tot)
         apos = cnt[answer][i2]  # the answer's position among the learner's answers
         prev_pos = np.full(m, -2.0)
         if m > 1:
@@ -322,10 +453,23 @@ class AnswerLogit:
             i_mean = (i_ok + _ITEM_PRIOR * base) / (i_cnt + _ITEM_PRIOR)
             self.items_: tuple[str, ...] = tuple(log.item_ids[i] for i in np.flatnonzero(has))
             self.item_mean_ = i_mean[has]
+            recent, peers, experience = _learner_states(log)
+            self.item_recent_ = _state_table(it, known_it, y, recent, _N_RECENT, i_mean)[has]
+            self.item_peers_ = _state_table(it, known_it, y, peers, _N_PEER, i_mean)[has]
+            self.item_experience_ = _state_table(
+                it, known_it, y, experience, _N_EXPERIENCE, i_mean
+            )[has]
         else:
             self.items_ = ()
             self.item_mean_ = np.zeros(0)
+            self.item_recent_ = np.zeros((0, _N_RECENT))
+            self.item_peers_ = np.zeros((0, _N_PEER))
+            self.item_experience_ = np.zeros((0, _N_EXPERIENCE))
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
+        # while fitting, the item tables are read from other learner groups
+        self._item_recent: dict[str, list[float]] = {}
+        self._item_peers: dict[str, list[float]] = {}
+        self._item_experience: dict[str, list[float]] = {}
         del ex, answer
         if n > self.max_fit_rows:
             # The weights are fit on a seeded random set of whole learners
@@ -357,8 +501,11 @@ class AnswerLogit:
         mu = dense.mean(axis=0) if n else np.zeros(dense.shape[1])
         sd = dense.std(axis=0) if n else np.ones(dense.shape[1])
         sd[sd < 1e-12] = 1.0
-        dense = (dense - mu) / sd
+        # single precision for the two products with the dense block, the
+        # bulk of each L-BFGS step (standardised values; sums in float64)
+        dense32 = ((dense - mu) / sd).astype(np.float32)
         d = dense.shape[1]
+        del dense
         w_row = 1.0 / lens[answer]
         p_n = len(PER_SKILL)
         vals = (self._per_skill_values(g, h, answer) * w_row[:, None]).ravel()
@@ -372,15 +519,17 @@ class AnswerLogit:
 
         def loss(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
             wd, ws, wi = w[1 : 1 + d], w[1 + d : n_w], w[n_w:]
-            z = w[0] + dense @ wd + spm @ ws
+            z = w[0] + (dense32 @ wd.astype(np.float32)).astype(np.float64) + spm @ ws
             if n_it:
                 z[known_it] += wi[itk]
-            lz = np.logaddexp(0.0, z)
+            # log(1 + e^z) and the sigmoid from one exp(-|z|)
+            e = np.exp(-np.abs(z))
+            lz = np.maximum(z, 0.0) + np.log1p(e)
             val = float(np.sum(lz - y * z)) / n_eff
-            r = (1.0 / (1.0 + np.exp(-z)) - y) / n_eff
+            r = (np.where(z >= 0.0, 1.0, e) / (1.0 + e) - y) / n_eff
             grad = np.empty_like(w)
             grad[0] = r.sum()
-            grad[1 : 1 + d] = dense.T @ r + self.l2 * wd
+            grad[1 : 1 + d] = (r.astype(np.float32) @ dense32).astype(np.float64) + self.l2 * wd
             grad[1 + d : n_w] = spt @ r + self.l2_skill * ws
             if n_it:
                 grad[n_w:] = np.bincount(itk, weights=r[known_it], minlength=n_it)
@@ -440,6 +589,52 @@ class AnswerLogit:
         o_ok = okc[itk] - ok_g[key]
         return np.asarray((o_ok + _ITEM_PRIOR * base) / (o_cnt + _ITEM_PRIOR), dtype=np.float64)
 
+    def _item_by_state(
+        self,
+        log: ResponseLog,
+        recent: NDArray[np.int64],
+        n_states: int,
+        table: dict[str, list[float]],
+        expected: NDArray[np.float64],
+        cross_fit: bool,
+    ) -> NDArray[np.float64]:
+        """How the answer's item went for learners whose last two outcomes
+        were the same as this learner's (``_recent_code``): the logit of that
+        success rate (shrunk towards the expected outcome) minus the logit of
+        the expected outcome; 0 for an item unseen in training.
+
+        Fitting (``cross_fit``), the rates come from the other learner
+        groups' answers, as for the item means; predicting, from the table
+        made at fit time (``item_recent_``), read the same way online."""
+        n = len(log)
+        out = np.zeros(n, dtype=np.float64)
+        if log.item is None or not log.item_ids:
+            return out
+        it = log.item.astype(np.int64)
+        ok = it >= 0
+        if cross_fit:
+            n_it = len(log.item_ids)
+            rng = np.random.default_rng(self.random_state)
+            learner = log.learner.astype(np.int64)
+            grp = rng.integers(0, _CROSS_FOLDS, size=int(learner.max(initial=0)) + 1)[learner]
+            cell = np.maximum(it, 0) * n_states + recent
+            key = grp * (n_it * n_states) + cell
+            w = ok.astype(np.float64)
+            y = log.correct.astype(np.float64) * w
+            size = n_it * n_states
+            cnt = np.bincount(cell, weights=w, minlength=size)[cell]
+            cnt -= np.bincount(key, weights=w, minlength=_CROSS_FOLDS * size)[key]
+            right = np.bincount(cell, weights=y, minlength=size)[cell]
+            right -= np.bincount(key, weights=y, minlength=_CROSS_FOLDS * size)[key]
+            rate = (right + _ITEM_PRIOR * expected) / (cnt + _ITEM_PRIOR)
+            return np.where(ok, _logit(rate) - _logit(expected), 0.0)
+        tab = np.zeros((len(log.item_ids) + 1, n_states), dtype=np.float64)
+        for j, name in enumerate(log.item_ids):
+            row = table.get(name)
+            if row is not None:
+                tab[j] = row
+        return np.asarray(tab[np.where(ok, it, len(log.item_ids)), recent], dtype=np.float64)
+
     def _difficulty(self, expected: float) -> float:
         """The logit of an expected outcome, relative to the overall mean's."""
         e = min(max(expected, 1e-6), 1.0 - 1e-6)
@@ -462,6 +657,9 @@ class AnswerLogit:
         self._item_mean = dict(zip(self.items_, self.item_mean_.tolist(), strict=True))
         self._item_w = dict(zip(self.items_, self.item_coef_.tolist(), strict=True))
         self._item_diff = {i: self._difficulty(v) for i, v in self._item_mean.items()}
+        self._item_recent = dict(zip(self.items_, self.item_recent_.tolist(), strict=True))
+        self._item_peers = dict(zip(self.items_, self.item_peers_.tolist(), strict=True))
+        self._item_experience = dict(zip(self.items_, self.item_experience_.tolist(), strict=True))
         self._skill_w = {
             s: tuple(row) for s, row in zip(self.skills_, self.skill_coef_.tolist(), strict=True)
         }
@@ -515,12 +713,13 @@ class AnswerLogit:
         big_s, big_f = ov[0], ov[1]
         n = big_s + big_f
         ability = ov[4] / (n + 3.0)
-        h0, h1, h2, h3, h4, h5, h6, h7, h8 = self._hw
+        h0, h1, h2, h3, h4, h5, h6, h7, h8 = self._hw[:_N_BASE_SKILL]
+        hp = self._hw[_N_BASE_SKILL:]
         get, default = self._skill_w.get, self._skill_w_default
         acc = 0.0
         for j, sk in enumerate(skills):
             rec = state.skills.get(sk)
-            s, f, last, ew, at, sres = (0.0, 0.0, 0.0, 0.0, -2.0, 0.0) if rec is None else rec
+            s, f, last, ew, at, sres, last2, last3 = _EMPTY_SKILL if rec is None else rec
             ls, lf = math.log1p(s), math.log1p(f)
             same = 1.0 if at == n - 1.0 else 0.0
             sk_ab = sres / (s + f + 2.0)
@@ -540,9 +739,16 @@ class AnswerLogit:
             t = t + h6 * same
             t = t + h7 * (same * last)
             t = t + h8 * sk_ab
+            # the one pattern indicator that is on (the batch path also adds
+            # w * 0.0 for the others, which leaves t unchanged)
+            if s + f >= 3.0:
+                t = (
+                    t
+                    + hp[(4 if last > 0 else 0) + (2 if last2 > 0 else 0) + (1 if last3 > 0 else 0)]
+                )
             acc = t if j == 0 else acc + t
         acc = acc / len(skills)
-        g0, g1, g2, g3, g4, g5, g6 = self._gw
+        g0, g1, g2, g3, g4, g5, g6, g7, g8, g9 = self._gw
         z = self.intercept_ + (self._item_w.get(item, 0.0) if item is not None else 0.0)
         z = z + g0 * math.log1p(big_s)
         z = z + g1 * math.log1p(big_f)
@@ -554,6 +760,24 @@ class AnswerLogit:
         if d is None:
             d = self._difficulty(self._expected_one(skills, item))
         z = z + g6 * d
+        row = None if item is None else self._item_recent.get(item)
+        if row is None:
+            recent = 0.0
+        elif n == 0.0:
+            recent = row[0]
+        elif n == 1.0:
+            recent = row[2 if ov[2] > 0 else 1]
+        else:
+            recent = row[3 + (2 if ov[2] > 0 else 0) + (1 if ov[6] > 0 else 0)]
+        z = z + g7 * recent
+        row = None if item is None else self._item_peers.get(item)
+        peers = 0.0
+        if row is not None:
+            peers = row[0 if n == 0.0 else 1 + bisect_left(PEER_EDGES, (big_s + 1.0) / (n + 2.0))]
+        z = z + g8 * peers
+        row = None if item is None else self._item_experience.get(item)
+        at = 0.0 if row is None else row[bisect_left(EXPERIENCE_EDGES, n)]
+        z = z + g9 * at
         return z + acc
 
     def predict_one(self, state: AnswerState, skill: Any, item: str | None = None) -> float:
@@ -593,16 +817,19 @@ class AnswerLogit:
             ov[0] += 1.0
         else:
             ov[1] += 1.0
+        ov[6] = ov[2]
         ov[2] = c
         ov[3] = self.decay_all * ov[3] + c
         ov[4] = 1.0 * ov[4] + (c01 - exp)
         ov[5] = self.decay_ability * ov[5] + (c01 - exp)
         for sk in skills:
-            rec = state.skills.setdefault(sk, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+            rec = state.skills.setdefault(sk, [0.0] * _N_STATE)
             if correct:
                 rec[0] += 1.0
             else:
                 rec[1] += 1.0
+            rec[7] = rec[6]
+            rec[6] = rec[2]
             rec[2] = c
             rec[3] = self.decay_skill * rec[3] + c
             rec[4] = at
@@ -649,6 +876,9 @@ class AnswerLogit:
             "items": list(self.items_),
             "item_mean": self.item_mean_.tolist(),
             "item_coef": self.item_coef_.tolist(),
+            "item_after_recent": self.item_recent_.tolist(),
+            "item_among_peers": self.item_peers_.tolist(),
+            "item_at_experience": self.item_experience_.tolist(),
         }
 
     @classmethod
@@ -670,6 +900,15 @@ class AnswerLogit:
         m.items_ = tuple(str(s) for s in d["items"])
         m.item_mean_ = np.asarray(d["item_mean"], dtype=np.float64)
         m.item_coef_ = np.asarray(d["item_coef"], dtype=np.float64)
+        m.item_recent_ = np.asarray(d["item_after_recent"], dtype=np.float64).reshape(
+            len(m.items_), _N_RECENT
+        )
+        m.item_peers_ = np.asarray(d["item_among_peers"], dtype=np.float64).reshape(
+            len(m.items_), _N_PEER
+        )
+        m.item_experience_ = np.asarray(d["item_at_experience"], dtype=np.float64).reshape(
+            len(m.items_), _N_EXPERIENCE
+        )
         m._index()
         return m
 
