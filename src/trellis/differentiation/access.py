@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from trellis.differentiation import models as m
-from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get
+from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
 from trellis.people.models import User
 
 
 def access_grouping(user: User, grouping_id: object) -> m.Grouping:
-    grouping = _get(m.Grouping, grouping_id)
+    grouping = get_or_not_visible(m.Grouping, grouping_id)
     if not user.has_perm("differentiation.view_grouping", grouping):
         raise NotVisible(NOT_FOUND)
     return grouping
@@ -25,7 +25,7 @@ def access_grouping_to_change(user: User, grouping_id: object) -> m.Grouping:
 
 
 def access_plan(user: User, plan_id: object) -> m.GroupPlan:
-    plan = _get(m.GroupPlan, plan_id)
+    plan = get_or_not_visible(m.GroupPlan, plan_id)
     if not user.has_perm("differentiation.view_plan", plan):
         raise NotVisible(NOT_FOUND)
     return plan

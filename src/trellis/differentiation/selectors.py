@@ -292,6 +292,13 @@ def group_member_ids(group_id: int) -> set[int]:
     return set(current.values_list("learner_id", flat=True))
 
 
+def group_described(group_id: int) -> tuple[int, str] | None:
+    """(class id, label) of a group, for an assessment assigned to it; None
+    when there is no such group."""
+    row = m.Group.objects.filter(pk=group_id).values_list("grouping__school_class_id", "label")
+    return next(iter(row), None)
+
+
 def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
     """Of these groups, those whose current members (as ``group_member_ids``
     reads them) include this learner. At most four queries however many
@@ -397,10 +404,16 @@ class RotationTable:
         return self.minutes * len(self.slots)
 
 
+def rotation_schedule(n_groups: int, n_stations: int) -> list[list[int]]:
+    """slot -> station index of each group: group g is at station (g + t) mod
+    n in slot t, so over n slots every group visits every station once and no
+    two groups share a station at the same time."""
+    return [[(g + t) % n_stations for g in range(n_groups)] for t in range(n_stations)]
+
+
 def rotation_table(plan: m.GroupPlan, rotation: m.StationRotation) -> RotationTable:
     """Which group is at which station in each time slot (see
-    ``services.rotation_schedule``)."""
-    from trellis.differentiation.services import rotation_schedule
+    ``rotation_schedule``)."""
 
     groups = list(
         plan.grouping.groups.prefetch_related(

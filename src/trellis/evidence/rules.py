@@ -35,7 +35,7 @@ def administers_assessment_class(user: User, assessment) -> bool:
 
 @rules.predicate
 def assigned_to(user: User, assessment) -> bool:
-    from trellis.evidence.services.assessments import is_assigned
+    from trellis.evidence.selectors import is_assigned
 
     return is_assigned(assessment, user)
 

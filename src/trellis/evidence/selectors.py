@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from trellis.curriculum.models import Competency, Framework
 from trellis.curriculum.selectors import (
@@ -16,6 +16,7 @@ from trellis.curriculum.selectors import (
     prerequisites_of,
 )
 from trellis.evidence import mastery
+from trellis.evidence.groups import groups_containing
 from trellis.evidence.models import (
     Assessment,
     AssessmentAssignment,
@@ -196,12 +197,35 @@ def class_heatmap(
     )
 
 
+def is_assigned(assessment: Assessment, learner: User) -> bool:
+    """Whether the assessment is assigned to this learner: to them by name,
+    to their class (an active enrolment), or to a differentiation group of
+    their class that they are in now. Asked on every answer and by the
+    permission rules: one query for the first two; the group's members are
+    asked for only when a group assignment exists."""
+    if learner.pk is None:
+        return False
+    enrolled = people_selectors.active_learner_ids_query([assessment.school_class_id]).filter(
+        learner_id=learner.pk
+    )
+    rows = list(
+        AssessmentAssignment.objects.filter(assessment_id=assessment.pk)
+        .alias(enrolled=Exists(enrolled))
+        .filter(
+            Q(target=am.TARGET_LEARNER, learner_id=learner.pk)
+            | Q(target__in=(am.TARGET_CLASS, am.TARGET_GROUP), enrolled=True)
+        )
+        .values_list("target", "assigned_group_id")
+    )
+    if any(target != am.TARGET_GROUP for target, _ in rows):
+        return True
+    return bool(groups_containing(learner.pk, {group_id for _, group_id in rows}))
+
+
 def _group_assessment_ids(learner: User) -> set[int]:
     """Assessments assigned to a differentiation group of one of the
     learner's classes that the learner is in now (the group's current
     members, as ``is_assigned`` reads them)."""
-    from trellis.evidence.services.assessments import groups_containing
-
     classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
     rows = list(
         AssessmentAssignment.objects.filter(

@@ -102,7 +102,7 @@ def history_rebuild(*, school_id: int) -> int:
     were computed by a refit."""
     from trellis.evidence import mastery
     from trellis.evidence.models import Response
-    from trellis.evidence.services.mastery import _item_competencies, effective_outcomes
+    from trellis.evidence.services.mastery import competency_ids_by_item, effective_outcomes
 
     model = mastery.model_for_school(school_id)
     responses = Response.objects.filter(school_id=school_id)
@@ -112,7 +112,7 @@ def history_rebuild(*, school_id: int) -> int:
         .order_by("recorded_at", "pk")
         .values_list("pk", "recorded_at")
     )
-    by_item = _item_competencies(o[1] for o in outcomes)
+    by_item = competency_ids_by_item(o[1] for o in outcomes)
     engine = model.engine
     states: dict[tuple[int, int], object] = {}
     levels: dict[tuple[int, int], State] = {}

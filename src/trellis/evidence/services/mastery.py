@@ -61,7 +61,7 @@ def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
     return out
 
 
-def _item_competencies(item_ids: Iterable[int]) -> dict[int, list[int]]:
+def competency_ids_by_item(item_ids: Iterable[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = defaultdict(list)
     through = Item.competencies.through
     for item_id, competency_id in through.objects.filter(item_id__in=set(item_ids)).values_list(
@@ -302,7 +302,7 @@ def save_learner_states(states: dict[int, dict]) -> None:
 def observations_of(outcomes: list[tuple[int, int, bool, int]]) -> list[mastery.Observation]:
     """One observation per answer, with all of its item's competencies
     (answers on items with no competency carry no evidence of mastery)."""
-    by_item = _item_competencies(o[1] for o in outcomes)
+    by_item = competency_ids_by_item(o[1] for o in outcomes)
     return [
         mastery.Observation(
             learner_id=who,

@@ -20,11 +20,11 @@ from trellis.individualization.models import (
     IndividualPlan,
     IndividualPlanVersion,
     Measurement,
-    PlanReadLog,
     SpecificObjective,
     Support,
     SupportSession,
 )
+from trellis.individualization.readlog import plan_read_record  # noqa: F401  (re-exported)
 from trellis.people import roles
 from trellis.people.models import Membership, User
 
@@ -548,15 +548,3 @@ def measurement_record(
     measurement.full_clean()
     measurement.save()
     return measurement
-
-
-@transaction.atomic
-def plan_read_record(*, plan: IndividualPlan, reader: User, via: str) -> PlanReadLog:
-    """One line in the plan's access log (written even when the read is by the learner).
-
-    The plan and reader are objects the caller already holds, so only the
-    other fields are validated (no extra queries on every read)."""
-    entry = PlanReadLog(plan=plan, reader=reader, via=via)
-    entry.full_clean(exclude=["plan", "reader"])
-    entry.save()
-    return entry
