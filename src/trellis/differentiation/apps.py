@@ -16,6 +16,7 @@ class DifferentiationConfig(AppConfig):
             GroupDirectory(
                 members=selectors.group_member_ids,
                 containing=selectors.groups_containing,
+                containing_each=selectors.groups_containing_each,
                 describe=selectors.group_described,
             )
         )

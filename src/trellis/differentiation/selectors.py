@@ -349,6 +349,58 @@ def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def groups_containing_each(
+    learner_ids: Iterable[int], group_ids: Iterable[int]
+) -> dict[int, set[int]]:
+    """For several learners at once (a guardian's children): learner id ->
+    the groups of these whose current members (as ``group_member_ids`` reads
+    them) include the learner. At most four queries however many learners
+    and groups are asked about."""
+    learners = set(learner_ids)
+    wanted = set(group_ids)
+    found: dict[int, set[int]] = {learner: set() for learner in learners}
+    if not wanted or not learners:
+        return found
+    groups = list(
+        m.Group.objects.filter(pk__in=wanted).values_list(
+            "pk", "key", "grouping__lineage", "grouping_id"
+        )
+    )
+    if not groups:
+        return found
+    lineages = {lineage or grouping_id for _, _, lineage, grouping_id in groups}
+    newest: dict[int, int] = {}
+    for lineage, pk in (
+        m.Grouping.objects.filter(lineage__in=lineages)
+        .order_by("lineage", "-created_at", "-pk")
+        .values_list("lineage", "pk")
+    ):
+        newest.setdefault(lineage, pk)
+    # (newest grouping, group key) -> its members among these learners; a key
+    # present with no such member still continues the group.
+    continued: dict[tuple[int, object], set[int]] = {}
+    for grouping_id, key, member in m.GroupMembership.objects.filter(
+        grouping_id__in=set(newest.values())
+    ).values_list("grouping_id", "group__key", "learner_id"):
+        mine = continued.setdefault((grouping_id, key), set())
+        if member in learners:
+            mine.add(member)
+    fallback: set[int] = set()
+    for pk, key, lineage, grouping_id in groups:
+        current = newest.get(lineage or grouping_id)
+        if current is not None and (current, key) in continued:
+            for member in continued[(current, key)]:
+                found[member].add(pk)
+        else:
+            fallback.add(pk)
+    if fallback:
+        for group_id, member in m.GroupMembership.objects.filter(
+            group_id__in=fallback, learner_id__in=learners
+        ).values_list("group_id", "learner_id"):
+            found[member].add(group_id)
+    return found
+
+
 @dataclass(frozen=True)
 class BeforeLesson:
     """Intentional differentiation: who is likely to struggle with the

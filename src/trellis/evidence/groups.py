@@ -20,6 +20,8 @@ class GroupDirectory:
     members: Callable[[int], set[int]]
     #: Of these group ids, those the learner is in now, in a fixed number of queries.
     containing: Callable[[int, Iterable[int]], set[int]]
+    #: learner id -> the groups of these the learner is in now, for several learners.
+    containing_each: Callable[[Iterable[int], Iterable[int]], dict[int, set[int]]]
     #: (class id, label) of the group, or None when there is no such group.
     describe: Callable[[int], tuple[int, str] | None]
 
@@ -27,6 +29,7 @@ class GroupDirectory:
 _NOBODY = GroupDirectory(
     members=lambda group_id: set(),
     containing=lambda learner_id, group_ids: set(),
+    containing_each=lambda learner_ids, group_ids: {learner: set() for learner in learner_ids},
     describe=lambda group_id: None,
 )
 _directory: list[GroupDirectory] = [_NOBODY]
@@ -46,6 +49,16 @@ def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
     if not wanted:
         return set()
     return _directory[0].containing(learner_id, wanted)
+
+
+def groups_containing_each(
+    learner_ids: Iterable[int], group_ids: Iterable[int]
+) -> dict[int, set[int]]:
+    learners = set(learner_ids)
+    wanted = set(group_ids)
+    if not wanted:
+        return {learner: set() for learner in learners}
+    return _directory[0].containing_each(learners, wanted)
 
 
 def group_described(group_id: int) -> tuple[int, str] | None:

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Count, Exists, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from trellis.curriculum.models import Competency, Framework
 from trellis.curriculum.selectors import (
@@ -16,13 +17,14 @@ from trellis.curriculum.selectors import (
     prerequisites_of,
 )
 from trellis.evidence import mastery
-from trellis.evidence.groups import groups_containing
+from trellis.evidence.groups import groups_containing, groups_containing_each
 from trellis.evidence.models import (
     Assessment,
     AssessmentAssignment,
     Attempt,
     MasteryRecord,
     Response,
+    RubricScore,
 )
 from trellis.evidence.models import assessment as am
 from trellis.evidence.models import mastery_state as lv
@@ -252,17 +254,69 @@ def _assigned_to(learner: User) -> Q:
 def assessments_for_learner(learner: User) -> list[tuple[Assessment, Attempt | None]]:
     """Assessments assigned to this learner (class-wide, to a group they are
     in, or to them), newest first, each with the learner's attempt if any."""
+    return assessments_for_learners([learner.pk])[learner.pk]
+
+
+def assessments_for_learners(
+    learner_ids: Iterable[int],
+) -> dict[int, list[tuple[Assessment, Attempt | None]]]:
+    """``assessments_for_learner`` for several learners at once (a guardian's
+    children) in the same six queries however many there are: the
+    assignments reaching them (1), the groups among those (3, see
+    differentiation's ``groups_containing_each``), the assessments (1) and
+    the learners' attempts (1)."""
+    learners = set(learner_ids)
+    reached: dict[int, set[int]] = {learner: set() for learner in learners}
+    # A class or group target reaches the learners actively enrolled in the
+    # assessment's class (the enrolment join); a learner target reaches its learner.
+    rows = AssessmentAssignment.objects.filter(
+        Q(target=am.TARGET_LEARNER, learner_id__in=learners)
+        | Q(
+            target__in=(am.TARGET_CLASS, am.TARGET_GROUP),
+            assessment__school_class__enrollments__learner_id__in=learners,
+            assessment__school_class__enrollments__active=True,
+        )
+    ).values_list(
+        "assessment_id",
+        "target",
+        "learner_id",
+        "assigned_group_id",
+        "assessment__school_class__enrollments__learner_id",
+    )
+    by_group: list[tuple[int, int, int]] = []
+    for assessment_id, target, named, group_id, enrolled in rows:
+        if target == am.TARGET_LEARNER:
+            if named in learners:
+                reached[named].add(assessment_id)
+        elif target == am.TARGET_CLASS:
+            reached[enrolled].add(assessment_id)
+        else:
+            by_group.append((assessment_id, group_id, enrolled))
+    if by_group:
+        groups_of = groups_containing_each(
+            {enrolled for _, _, enrolled in by_group}, {group for _, group, _ in by_group}
+        )
+        for assessment_id, group_id, enrolled in by_group:
+            if group_id in groups_of.get(enrolled, ()):
+                reached[enrolled].add(assessment_id)
+    wanted = set().union(*reached.values())
     assessments = list(
-        Assessment.objects.filter(_assigned_to(learner))
+        Assessment.objects.filter(pk__in=wanted)
         .select_related("school_class")
-        .distinct()
-        .order_by("-opens_at")
+        .order_by("-opens_at", "-pk")
     )
     attempts = {
-        a.assessment_id: a
-        for a in Attempt.objects.filter(learner=learner, assessment__in=[x.pk for x in assessments])
+        (attempt.learner_id, attempt.assessment_id): attempt
+        for attempt in Attempt.objects.filter(learner_id__in=learners, assessment_id__in=wanted)
     }
-    return [(a, attempts.get(a.pk)) for a in assessments]
+    return {
+        learner: [
+            (assessment, attempts.get((learner, assessment.pk)))
+            for assessment in assessments
+            if assessment.pk in reached[learner]
+        ]
+        for learner in learners
+    }
 
 
 def assessments_visible_to(user: User) -> QuerySet[Assessment]:
@@ -478,3 +532,59 @@ def class_assessments_opened(
         .prefetch_related("draw_competencies", "items__competencies", "assignments")
         .order_by("opens_at", "pk")
     )
+
+
+# --- For a guardian's children, all at once ------------------------------------
+
+
+def mastery_records_by_learner(learner_ids: Iterable[int]) -> dict[int, list[MasteryRecord]]:
+    """Each learner's mastery records with their competencies, by competency
+    code (one query however many learners)."""
+    out: dict[int, list[MasteryRecord]] = {learner: [] for learner in learner_ids}
+    for record in (
+        MasteryRecord.objects.filter(learner_id__in=list(out))
+        .select_related("competency")
+        .order_by("competency__code", "pk")
+    ):
+        out[record.learner_id].append(record)
+    return out
+
+
+def recent_response_counts(
+    learner_ids: Iterable[int], since: datetime
+) -> dict[tuple[int, int], int]:
+    """(learner, competency) -> responses recorded since then (one query)."""
+    return {
+        (learner, competency): n
+        for learner, competency, n in Response.objects.filter(
+            learner_id__in=list(learner_ids), recorded_at__gte=since
+        )
+        .values_list("learner_id", "item__competencies")
+        .annotate(n=Count("pk"))
+        .values_list("learner_id", "item__competencies", "n")
+    }
+
+
+def teacher_comments_by_learner(
+    learner_ids: Iterable[int], limit: int
+) -> dict[int, list[RubricScore]]:
+    """Each learner's newest ``limit`` teacher rubric scores with a comment,
+    with who wrote them and on which item (one query however many learners)."""
+    out: dict[int, list[RubricScore]] = {learner: [] for learner in learner_ids}
+    scores = (
+        RubricScore.objects.filter(response__learner_id__in=list(out), kind="teacher")
+        .exclude(comment="")
+        .select_related("recorded_by", "response__item")
+        .alias(
+            nth=Window(
+                RowNumber(),
+                partition_by=F("response__learner_id"),
+                order_by=(F("recorded_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(nth__lte=limit)
+        .order_by("-recorded_at", "-pk")
+    )
+    for score in scores:
+        out[score.response.learner_id].append(score)
+    return out

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
+from trellis.evidence import selectors as evidence_selectors
+from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response, RubricScore
 from trellis.evidence.selectors import LevelChange, assessments_for_learner, level_changes
+from trellis.individualization import selectors as individualization_selectors
 from trellis.individualization.models import IndividualPlan
 from trellis.individualization.selectors import active_plan_for
 from trellis.people.models import User
+from trellis.personalization import selectors as personalization_selectors
 from trellis.personalization.models import Goal, GoalReview, PortfolioEntry
 
 RECENT_DAYS = 7
@@ -111,25 +114,7 @@ class Work:
 
 def work_for(child: User, *, now: dt.datetime | None = None) -> tuple[list[Work], list[Work]]:
     """(upcoming, overdue): assigned assessments the child has not handed in."""
-    now = now or timezone.now()
-    upcoming: list[Work] = []
-    overdue: list[Work] = []
-    for assessment, attempt in assessments_for_learner(child):
-        if attempt is not None and attempt.submitted_at is not None:
-            continue
-        if assessment.closed_at is not None and assessment.closes_at is None:
-            continue
-        late = assessment.closes_at is not None and assessment.closes_at < now
-        work = Work(
-            assessment.title,
-            str(assessment.school_class or ""),
-            assessment.get_purpose_display(),
-            assessment.closes_at,
-            late,
-        )
-        (overdue if late else upcoming).append(work)
-    upcoming.sort(key=lambda w: (w.due is None, w.due or now))
-    return upcoming, overdue
+    return _sorted_work(assessments_for_learner(child), now or timezone.now())
 
 
 def plan_of(child: User) -> IndividualPlan | None:
@@ -172,3 +157,94 @@ def changes_since(
     """Every change of level over the period that answers or corrections
     made (up or down); refit-only changes are left out."""
     return [c for c in level_changes(child, since, until) if c.by_evidence]
+
+
+@dataclass(frozen=True)
+class ChildOverview:
+    """What the guardian API answers about one child (the family page's
+    sections), read for all of a guardian's children at once."""
+
+    child: User
+    mastery: list[MasteryRow]
+    goals: list[Goal]
+    feedback: list[Feedback]
+    upcoming: list[Work]
+    overdue: list[Work]
+    plan: IndividualPlan | None
+    shared_portfolio: list[PortfolioEntry]
+
+
+def _sorted_work(
+    pairs: list[tuple[Assessment, Attempt | None]], now: dt.datetime
+) -> tuple[list[Work], list[Work]]:
+    upcoming: list[Work] = []
+    overdue: list[Work] = []
+    for assessment, attempt in pairs:
+        if attempt is not None and attempt.submitted_at is not None:
+            continue
+        if assessment.closed_at is not None and assessment.closes_at is None:
+            continue
+        late = assessment.closes_at is not None and assessment.closes_at < now
+        work = Work(
+            assessment.title,
+            str(assessment.school_class or ""),
+            assessment.get_purpose_display(),
+            assessment.closes_at,
+            late,
+        )
+        (overdue if late else upcoming).append(work)
+    upcoming.sort(key=lambda w: (w.due is None, w.due or now))
+    return upcoming, overdue
+
+
+def children_overview(
+    guardian: User,
+    *,
+    now: dt.datetime | None = None,
+    feedback_limit: int = 10,
+    portfolio_limit: int = 20,
+) -> list[ChildOverview]:
+    """``mastery_of``, ``goals_of``, ``feedback_for``, ``work_for``,
+    ``plan_of`` and ``shared_portfolio_of`` for every child of the guardian,
+    in a number of queries that does not grow with the number of children
+    (issue #18). Read-only, like ``plan_of``."""
+    now = now or timezone.now()
+    children = list(children_of(guardian))
+    ids = [child.pk for child in children]
+    recent = evidence_selectors.recent_response_counts(ids, now - dt.timedelta(days=RECENT_DAYS))
+    records = evidence_selectors.mastery_records_by_learner(ids)
+    goals = personalization_selectors.goals_by_learner(ids)
+    scores = evidence_selectors.teacher_comments_by_learner(ids, feedback_limit)
+    reviews = personalization_selectors.goal_comments_by_learner(ids, feedback_limit)
+    work = evidence_selectors.assessments_for_learners(ids)
+    plans = individualization_selectors.active_plans_by_learner(ids)
+    portfolios = personalization_selectors.shared_portfolios_by_learner(ids, portfolio_limit)
+    out = []
+    for child in children:
+        feedback = [
+            Feedback(s.recorded_at, str(s.recorded_by), str(s.response.item), s.comment)
+            for s in scores[child.pk]
+        ] + [Feedback(r.at, str(r.reviewer), r.goal.title, r.comment) for r in reviews[child.pk]]
+        upcoming, overdue = _sorted_work(work[child.pk], now)
+        out.append(
+            ChildOverview(
+                child=child,
+                mastery=[
+                    MasteryRow(
+                        r.competency.code,
+                        r.competency.statement,
+                        r.get_level_display(),
+                        round(100 * r.probability),
+                        recent.get((child.pk, r.competency_id), 0),
+                    )
+                    for r in records[child.pk]
+                ],
+                goals=goals[child.pk],
+                feedback=sorted(feedback, key=lambda f: f.at, reverse=True)[:feedback_limit],
+                upcoming=upcoming,
+                overdue=overdue,
+                plan=plans.get(child.pk),
+                shared_portfolio=portfolios[child.pk],
+            )
+        )
+    return out

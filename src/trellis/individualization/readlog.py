@@ -22,3 +22,13 @@ def plan_read_record(*, plan: IndividualPlan, reader: User, via: str) -> PlanRea
     entry.full_clean(exclude=["plan", "reader"])
     entry.save()
     return entry
+
+
+@transaction.atomic
+def plan_reads_record(*, plans: list[IndividualPlan], reader: User, via: str) -> None:
+    """``plan_read_record`` for several plans shown in one answer (a
+    guardian's children): one insert however many plans."""
+    entries = [PlanReadLog(plan=plan, reader=reader, via=via) for plan in plans]
+    for entry in entries:
+        entry.full_clean(exclude=["plan", "reader"])
+    PlanReadLog.objects.bulk_create(entries)

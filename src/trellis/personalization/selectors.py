@@ -8,7 +8,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_visible_to
@@ -26,6 +27,7 @@ from trellis.personalization.models import (
     CheckIn,
     ExpertRequest,
     Goal,
+    GoalReview,
     HelpRequest,
     LearnerProfile,
     NetworkMember,
@@ -549,3 +551,67 @@ def benchmarks_met(learner_ids: Iterable[int], until: dt.date) -> list[Benchmark
 def benchmarks_met_in(goal: Goal) -> list[BenchmarkMet]:
     """The goal's benchmarks met so far, each on the day first met."""
     return _first_met(BenchmarkCheck.objects.filter(checkin__goal=goal))
+
+
+# --- For a guardian's children, all at once ------------------------------------
+
+
+def goals_by_learner(learner_ids: Iterable[int]) -> dict[int, list[Goal]]:
+    """Each learner's goals, newest first, with their benchmarks (two queries
+    however many learners)."""
+    out: dict[int, list[Goal]] = {learner: [] for learner in learner_ids}
+    for goal in (
+        Goal.objects.filter(learner_id__in=list(out))
+        .prefetch_related("benchmarks")
+        .order_by("-created_at", "-pk")
+    ):
+        out[goal.learner_id].append(goal)
+    return out
+
+
+def goal_comments_by_learner(learner_ids: Iterable[int], limit: int) -> dict[int, list[GoalReview]]:
+    """Each learner's newest ``limit`` goal reviews with a comment by someone
+    else, with the reviewer and the goal (one query however many learners)."""
+    out: dict[int, list[GoalReview]] = {learner: [] for learner in learner_ids}
+    reviews = (
+        GoalReview.objects.filter(goal__learner_id__in=list(out))
+        .exclude(comment="")
+        .exclude(reviewer_id=F("goal__learner_id"))
+        .select_related("reviewer", "goal")
+        .alias(
+            nth=Window(
+                RowNumber(),
+                partition_by=F("goal__learner_id"),
+                order_by=(F("at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(nth__lte=limit)
+        .order_by("-at", "-pk")
+    )
+    for review in reviews:
+        out[review.goal.learner_id].append(review)
+    return out
+
+
+def shared_portfolios_by_learner(
+    learner_ids: Iterable[int], limit: int
+) -> dict[int, list[PortfolioEntry]]:
+    """Each learner's newest ``limit`` portfolio entries shared with
+    guardians, and only those (one query however many learners)."""
+    out: dict[int, list[PortfolioEntry]] = {learner: [] for learner in learner_ids}
+    entries = (
+        PortfolioEntry.objects.filter(learner_id__in=list(out), share_guardians=True)
+        .select_related("competency")
+        .alias(
+            nth=Window(
+                RowNumber(),
+                partition_by=F("learner_id"),
+                order_by=(F("created_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(nth__lte=limit)
+        .order_by("-created_at", "-pk")
+    )
+    for entry in entries:
+        out[entry.learner_id].append(entry)
+    return out

@@ -24,7 +24,10 @@ from trellis.individualization.models import (
     Support,
     SupportSession,
 )
-from trellis.individualization.readlog import plan_read_record  # noqa: F401  (re-exported)
+from trellis.individualization.readlog import (  # noqa: F401  (re-exported)
+    plan_read_record,
+    plan_reads_record,
+)
 from trellis.people import roles
 from trellis.people.models import Membership, User
 
