@@ -588,3 +588,13 @@ def teacher_comments_by_learner(
     for score in scores:
         out[score.response.learner_id].append(score)
     return out
+
+
+def responses_since(learner: User, since: datetime) -> QuerySet[Response]:
+    return Response.objects.filter(learner=learner, recorded_at__gte=since)
+
+
+def attempts_submitted_since(learner: User, since: datetime) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(learner=learner, submitted_at__gte=since).select_related(
+        "assessment"
+    )
