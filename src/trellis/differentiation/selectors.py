@@ -16,12 +16,12 @@ from trellis.curriculum.selectors import frameworks_for_school, prerequisites_of
 from trellis.differentiation import models as m
 from trellis.engine import grouping as engine
 from trellis.evidence.models import Assessment, MasteryRecord, Response
-from trellis.evidence.models import assessment as a
-from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models.assessment import FOR_LEARNING
+from trellis.evidence.models.mastery_state import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import classes_taught_by, schools_administered_by
 
-LEVEL_LABELS = dict(lv.LEVELS)
+LEVEL_LABELS = dict(LEVELS)
 
 
 def classes_to_differentiate(user: User) -> QuerySet[SchoolClass]:
@@ -131,9 +131,7 @@ class Readiness:
     def weak_prerequisites(self) -> list[Evidence]:
         """Prerequisites with evidence below proficient."""
         return [
-            e
-            for e in self.prerequisites
-            if e.attempts and e.level not in (lv.PROFICIENT, lv.MASTERED)
+            e for e in self.prerequisites if e.attempts and e.level not in (PROFICIENT, MASTERED)
         ]
 
     @property
@@ -177,7 +175,7 @@ def readiness_for(learners: list[User], objective: Competency) -> list[Readiness
     def evidence(learner: User, cid: int) -> Evidence:
         record = records.get((learner.pk, cid))
         if record is None or not record.attempts:
-            return Evidence(competencies[cid], 0, lv.NOT_STARTED, 0)
+            return Evidence(competencies[cid], 0, NOT_STARTED, 0)
         return Evidence(
             competencies[cid], round(100 * record.probability), record.level, record.attempts
         )
@@ -270,7 +268,7 @@ def resources_for(school_class: SchoolClass) -> QuerySet[Resource]:
 
 
 def for_assessments_of(school_class: SchoolClass) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(school_class=school_class, purpose=a.FOR_LEARNING).order_by(
+    return Assessment.objects.filter(school_class=school_class, purpose=FOR_LEARNING).order_by(
         "title"
     )
 

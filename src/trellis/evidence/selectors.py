@@ -26,18 +26,26 @@ from trellis.evidence.models import (
     Response,
     RubricScore,
 )
-from trellis.evidence.models import assessment as am
-from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models.assessment import TARGET_CLASS, TARGET_GROUP, TARGET_LEARNER
+from trellis.evidence.models.mastery_state import (
+    ATTEMPTED,
+    FAMILIAR,
+    LEVEL_ORDER,
+    LEVELS,
+    MASTERED,
+    NOT_STARTED,
+    PROFICIENT,
+)
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
 
-LEVEL_LABELS = dict(lv.LEVELS)
+LEVEL_LABELS = dict(LEVELS)
 LEVEL_SHORT = {
-    lv.NOT_STARTED: "—",
-    lv.ATTEMPTED: "Att",
-    lv.FAMILIAR: "Fam",
-    lv.PROFICIENT: "Pro",
-    lv.MASTERED: "Mas",
+    NOT_STARTED: "—",
+    ATTEMPTED: "Att",
+    FAMILIAR: "Fam",
+    PROFICIENT: "Pro",
+    MASTERED: "Mas",
 }
 
 
@@ -75,7 +83,7 @@ def ready_to_learn_ids(
 
     def mastered(cid: int) -> bool:
         record = records.get(cid)
-        return record is not None and record.level == lv.MASTERED
+        return record is not None and record.level == MASTERED
 
     return {
         cid
@@ -99,7 +107,7 @@ def learner_mastery(learner: User, framework: Framework) -> list[CompetencyMaste
             CompetencyMastery(
                 competency=c,
                 probability=record.probability if record else 0.0,
-                level=record.level if record else lv.NOT_STARTED,
+                level=record.level if record else NOT_STARTED,
                 attempts=record.attempts if record else 0,
                 ready=c.pk in ready,
             )
@@ -151,7 +159,7 @@ class HeatMap:
     descending: bool
 
 
-_EMPTY = HeatCell(lv.NOT_STARTED, LEVEL_SHORT[lv.NOT_STARTED], LEVEL_LABELS[lv.NOT_STARTED], 0, 0)
+_EMPTY = HeatCell(NOT_STARTED, LEVEL_SHORT[NOT_STARTED], LEVEL_LABELS[NOT_STARTED], 0, 0)
 
 
 def class_frameworks(school_class: SchoolClass) -> list[Framework]:
@@ -214,12 +222,12 @@ def is_assigned(assessment: Assessment, learner: User) -> bool:
         AssessmentAssignment.objects.filter(assessment_id=assessment.pk)
         .alias(enrolled=Exists(enrolled))
         .filter(
-            Q(target=am.TARGET_LEARNER, learner_id=learner.pk)
-            | Q(target__in=(am.TARGET_CLASS, am.TARGET_GROUP), enrolled=True)
+            Q(target=TARGET_LEARNER, learner_id=learner.pk)
+            | Q(target__in=(TARGET_CLASS, TARGET_GROUP), enrolled=True)
         )
         .values_list("target", "assigned_group_id")
     )
-    if any(target != am.TARGET_GROUP for target, _ in rows):
+    if any(target != TARGET_GROUP for target, _ in rows):
         return True
     return bool(groups_containing(learner.pk, {group_id for _, group_id in rows}))
 
@@ -231,7 +239,7 @@ def _group_assessment_ids(learner: User) -> set[int]:
     classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
     rows = list(
         AssessmentAssignment.objects.filter(
-            target=am.TARGET_GROUP, assessment__school_class__in=classes
+            target=TARGET_GROUP, assessment__school_class__in=classes
         ).values_list("assessment_id", "assigned_group_id")
     )
     if not rows:
@@ -245,8 +253,8 @@ def _assigned_to(learner: User) -> Q:
     name, or to a group of their class they are in."""
     classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
     return (
-        Q(assignments__target=am.TARGET_CLASS, school_class__in=classes)
-        | Q(assignments__target=am.TARGET_LEARNER, assignments__learner=learner)
+        Q(assignments__target=TARGET_CLASS, school_class__in=classes)
+        | Q(assignments__target=TARGET_LEARNER, assignments__learner=learner)
         | Q(pk__in=_group_assessment_ids(learner))
     )
 
@@ -270,9 +278,9 @@ def assessments_for_learners(
     # A class or group target reaches the learners actively enrolled in the
     # assessment's class (the enrolment join); a learner target reaches its learner.
     rows = AssessmentAssignment.objects.filter(
-        Q(target=am.TARGET_LEARNER, learner_id__in=learners)
+        Q(target=TARGET_LEARNER, learner_id__in=learners)
         | Q(
-            target__in=(am.TARGET_CLASS, am.TARGET_GROUP),
+            target__in=(TARGET_CLASS, TARGET_GROUP),
             assessment__school_class__enrollments__learner_id__in=learners,
             assessment__school_class__enrollments__active=True,
         )
@@ -285,10 +293,10 @@ def assessments_for_learners(
     )
     by_group: list[tuple[int, int, int]] = []
     for assessment_id, target, named, group_id, enrolled in rows:
-        if target == am.TARGET_LEARNER:
+        if target == TARGET_LEARNER:
             if named in learners:
                 reached[named].add(assessment_id)
-        elif target == am.TARGET_CLASS:
+        elif target == TARGET_CLASS:
             reached[enrolled].add(assessment_id)
         else:
             by_group.append((assessment_id, group_id, enrolled))
@@ -362,15 +370,15 @@ class LevelChange:
         is a start, not progress."""
         return (
             self.by_evidence > 0
-            and lv.LEVEL_ORDER[self.to_level] > lv.LEVEL_ORDER[self.from_level]
-            and lv.LEVEL_ORDER[self.to_level] >= lv.LEVEL_ORDER[lv.FAMILIAR]
+            and LEVEL_ORDER[self.to_level] > LEVEL_ORDER[self.from_level]
+            and LEVEL_ORDER[self.to_level] >= LEVEL_ORDER[FAMILIAR]
         )
 
     @property
     def direction(self) -> str:
         """ "started", "up", "down" or "same" (from the period's start to its end)."""
-        a, b = lv.LEVEL_ORDER[self.from_level], lv.LEVEL_ORDER[self.to_level]
-        if self.from_level == lv.NOT_STARTED and b > a:
+        a, b = LEVEL_ORDER[self.from_level], LEVEL_ORDER[self.to_level]
+        if self.from_level == NOT_STARTED and b > a:
             return "started"
         return "up" if b > a else "down" if b < a else "same"
 
@@ -401,7 +409,7 @@ def level_changes(learner: User, since, until=None) -> list[LevelChange]:
     for changes in per.values():
         first, last = changes[0], changes[-1]
         steps = sum(
-            lv.LEVEL_ORDER[c.to_level] - lv.LEVEL_ORDER[c.from_level]
+            LEVEL_ORDER[c.to_level] - LEVEL_ORDER[c.from_level]
             for c in changes
             if c.cause != CAUSE_REFIT
         )

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from trellis.individualization import constants as c
+from trellis.individualization.constants import EXTENDED_TIME
 from trellis.individualization.models import (
     ACTIVE,
     IndividualPlan,
@@ -99,7 +99,7 @@ def accommodations_of(learner: User) -> tuple[frozenset[str], float]:
             cached = (frozenset(), 1.0)
         else:
             applied = frozenset(plan.accommodations)
-            multiplier = plan.time_multiplier if c.EXTENDED_TIME in applied else 1.0
+            multiplier = plan.time_multiplier if EXTENDED_TIME in applied else 1.0
             cached = (applied, multiplier)
         with contextlib.suppress(AttributeError):  # an anonymous user object
             learner._individualization_cache = cached

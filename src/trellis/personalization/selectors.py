@@ -16,8 +16,8 @@ from trellis.curriculum.selectors import frameworks_visible_to
 from trellis.engine import levels
 from trellis.engine.goals import ProgressObservation, Projection, project_goal
 from trellis.evidence.models import MasteryRecord, RubricScore
-from trellis.evidence.models import mastery_state as lv
-from trellis.evidence.models import response as r
+from trellis.evidence.models.mastery_state import MASTERED
+from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, User
 from trellis.personalization.models import (
@@ -37,8 +37,8 @@ from trellis.personalization.models import (
     Proposal,
     Reflection,
 )
-from trellis.personalization.models import network as nw
 from trellis.personalization.models.goals import FROM_MASTERY
+from trellis.personalization.models.network import ACCEPTED, INVITED, PEER, PENDING
 
 
 def teachers_of(learner: User) -> QuerySet[User]:
@@ -208,7 +208,7 @@ def self_teacher_gap(learner: User) -> list[GapPoint]:
     reflections = {x.response_id: x for x in Reflection.objects.filter(learner=learner)}
     points = []
     for rid, kinds in by_response.items():
-        mine, theirs = _newest(kinds.get(r.SCORE_SELF, [])), _newest(kinds.get(r.SCORE_TEACHER, []))
+        mine, theirs = _newest(kinds.get(SCORE_SELF, [])), _newest(kinds.get(SCORE_TEACHER, []))
         if mine is None or theirs is None:
             continue
         attempt = theirs.response.attempt
@@ -244,7 +244,7 @@ def entries_visible_to(user: User, learner: User) -> QuerySet[PortfolioEntry]:
     mine = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
     if Enrollment.objects.filter(learner=learner, active=True, school_class_id__in=mine).exists():
         allowed |= Q(share_class=True)
-    if NetworkMember.objects.filter(learner=learner, member=user, status=nw.ACCEPTED).exists():
+    if NetworkMember.objects.filter(learner=learner, member=user, status=ACCEPTED).exists():
         allowed |= Q(share_network=True)
     return qs.filter(allowed)
 
@@ -257,19 +257,19 @@ def network_of(learner: User) -> QuerySet[NetworkMember]:
 def accepted_network_of(learner: User) -> QuerySet[NetworkMember]:
     """Members who accepted: the only ones help requests reach and whose
     standing the learner may see."""
-    return network_of(learner).filter(status=nw.ACCEPTED)
+    return network_of(learner).filter(status=ACCEPTED)
 
 
 def invitations_for(member: User) -> QuerySet[NetworkMember]:
     """Invitations this person has not answered yet."""
-    return NetworkMember.objects.filter(member=member, status=nw.INVITED).select_related("learner")
+    return NetworkMember.objects.filter(member=member, status=INVITED).select_related("learner")
 
 
 def expert_requests_to_decide(teacher: User) -> QuerySet[ExpertRequest]:
     """Pending outside-expert requests of learners this person teaches."""
     taught = people_selectors.classes_taught_by(teacher).values("pk")
     learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
-    return ExpertRequest.objects.filter(learner__in=learners, status=nw.PENDING).select_related(
+    return ExpertRequest.objects.filter(learner__in=learners, status=PENDING).select_related(
         "learner"
     )
 
@@ -278,11 +278,11 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
     """Peers in the learner's network who have mastered the competency.
     Only network members are considered: suggesting any classmate would tell
     the learner that classmate's mastery."""
-    peers = accepted_network_of(learner).filter(kind=nw.PEER).values("member_id")
+    peers = accepted_network_of(learner).filter(kind=PEER).values("member_id")
     return list(
         User.objects.filter(
             pk__in=MasteryRecord.objects.filter(
-                competency=competency, level=lv.MASTERED, learner__in=peers
+                competency=competency, level=MASTERED, learner__in=peers
             ).values("learner_id")
         ).order_by("username")
     )
@@ -291,7 +291,7 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
 def learners_with_entries_shared_to(user: User) -> QuerySet[User]:
     """Learners whose network this person accepted to join (for experts' page)."""
     return (
-        User.objects.filter(network__member=user, network__status=nw.ACCEPTED)
+        User.objects.filter(network__member=user, network__status=ACCEPTED)
         .distinct()
         .prefetch_related(
             Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))
@@ -486,7 +486,7 @@ def network_added(learner_ids: Iterable[int], lo, hi) -> QuerySet[NetworkMember]
         NetworkMember.objects.filter(
             _window("accepted_at", lo, hi),
             learner_id__in=people_selectors.id_filter(learner_ids),
-            status=nw.ACCEPTED,
+            status=ACCEPTED,
         )
         .select_related("learner", "member")
         .order_by("accepted_at", "pk")

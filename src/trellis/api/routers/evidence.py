@@ -15,8 +15,8 @@ from trellis.curriculum.models import Item
 from trellis.curriculum.presentation import present_item
 from trellis.evidence import access, selectors, services
 from trellis.evidence.models import Attempt, MasteryRecord, Response
-from trellis.evidence.models import assessment as am
-from trellis.evidence.models import response as r
+from trellis.evidence.models.assessment import TARGET_LEARNER
+from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER, SOURCE_PRACTICE
 from trellis.people.access import (
     FORBIDDEN,
     NOT_FOUND,
@@ -138,7 +138,7 @@ class CorrectionIn(Schema):
 class RubricScoreIn(Schema):
     points: list[int]
     comment: str = ""
-    kind: str = r.SCORE_TEACHER
+    kind: str = SCORE_TEACHER
     corrects_id: int | None = None
 
 
@@ -247,7 +247,7 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
         assign_class=not learners,
     )
     for learner in learners:
-        services.assessment_assign(assessment=created, target=am.TARGET_LEARNER, learner=learner)
+        services.assessment_assign(assessment=created, target=TARGET_LEARNER, learner=learner)
     return Status(201, _assessment_out(created))
 
 
@@ -376,7 +376,7 @@ def response_record(
         answer=payload.answer,
         idempotency_key=(idempotency_key or services.responses.new_key())[:64],
         attempt=attempt,
-        source=r.SOURCE_PRACTICE,
+        source=SOURCE_PRACTICE,
         time_on_item_ms=payload.time_on_item_ms,
     )
     hide = attempt is not None and not attempt.assessment.shows_feedback()
@@ -439,7 +439,7 @@ def rubric_score(
     payload: RubricScoreIn,
     idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_HEADER),
 ):
-    if payload.kind == r.SCORE_SELF:
+    if payload.kind == SCORE_SELF:
         found = access.access_response(request.user, response_id)
         if not request.user.has_perm("evidence.self_rate_response", found):
             raise PermissionDenied(FORBIDDEN)

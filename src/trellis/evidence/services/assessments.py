@@ -14,7 +14,12 @@ from trellis.curriculum.accommodations import accommodations_of
 from trellis.curriculum.models import Competency, Item
 from trellis.evidence.groups import group_described
 from trellis.evidence.models import Assessment, AssessmentAssignment, AssessmentItem, Attempt
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import (
+    NEEDS_ITEMS_OR_RULE,
+    TARGET_CLASS,
+    TARGET_GROUP,
+    TARGET_LEARNER,
+)
 from trellis.evidence.selectors import is_assigned
 from trellis.people.models import SchoolClass, User
 
@@ -68,7 +73,7 @@ def assessment_create(
     )
     assessment.full_clean()
     if not items and not (draw_count and draw_competencies):
-        raise ValidationError(a.NEEDS_ITEMS_OR_RULE)
+        raise ValidationError(NEEDS_ITEMS_OR_RULE)
     for item in items:
         if item.school_id != school_class.school_id:
             raise ValidationError(ITEM_OTHER_SCHOOL.format(item=item.pk))
@@ -82,7 +87,7 @@ def assessment_create(
     if draw_competencies:
         assessment.draw_competencies.set(draw_competencies)
     if assign_class:
-        assessment_assign(assessment=assessment, target=a.TARGET_CLASS)
+        assessment_assign(assessment=assessment, target=TARGET_CLASS)
     return assessment
 
 
@@ -99,14 +104,14 @@ def assessment_assign(
     or to a differentiation group of the class. Assigning the same thing
     twice returns the first assignment."""
     if (
-        target == a.TARGET_LEARNER
+        target == TARGET_LEARNER
         and learner is not None
         and not assessment.school_class.enrollments.filter(learner=learner, active=True).exists()
     ):
         raise ValidationError(
             LEARNER_NOT_IN_CLASS.format(id=learner.pk, school_class=assessment.school_class)
         )
-    if target == a.TARGET_GROUP and assigned_group_id is not None:
+    if target == TARGET_GROUP and assigned_group_id is not None:
         described = group_described(assigned_group_id)
         if described is None or described[0] != assessment.school_class_id:
             raise ValidationError(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from trellis.evidence.models import MasteryChange, MasteryRecord
-from trellis.evidence.models import mastery_state as lv
 from trellis.evidence.models.history import CAUSE_ANSWER, CAUSE_CORRECTION, CAUSE_REFIT
+from trellis.evidence.models.mastery_state import NOT_STARTED
 
 __all__ = [
     "CAUSE_ANSWER",
@@ -38,7 +38,7 @@ class State:
 #: (learner id, competency id) -> the record's level and probability.
 Snapshot = dict[tuple[int, int], State]
 
-NONE = State(lv.NOT_STARTED, 0.0)
+NONE = State(NOT_STARTED, 0.0)
 
 
 def snapshot(

@@ -23,8 +23,8 @@ from trellis.evidence.models import (
     Response,
     RubricScore,
 )
-from trellis.evidence.models import mastery_state as lv
-from trellis.evidence.models import response as r
+from trellis.evidence.models.mastery_state import NOT_STARTED
+from trellis.evidence.models.response import SCORE_TEACHER
 from trellis.evidence.services import history
 from trellis.people.models import School
 
@@ -43,7 +43,7 @@ def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
     if unscored:
         for response_id, total, maximum in (
             RubricScore.objects.filter(
-                response_id__in=unscored, kind=r.SCORE_TEACHER, corrections__isnull=True
+                response_id__in=unscored, kind=SCORE_TEACHER, corrections__isnull=True
             )
             .order_by("recorded_at", "pk")
             .values_list("response_id", "total", "maximum")
@@ -114,7 +114,7 @@ class LockedRecord:
     state: dict
     correct: int
     #: As the previous writer left it (for the mastery history).
-    level: str = lv.NOT_STARTED
+    level: str = NOT_STARTED
     probability: float = 0.0
     #: One of the competencies asked for (not only another of the learner's).
     wanted: bool = True
@@ -167,7 +167,7 @@ def lock_records(
     with connection.cursor() as cursor:
         cursor.execute(
             _INSERT_MISSING.format(wanted=wanted),
-            [learner_id, lv.NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
+            [learner_id, NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
             + wanted_params,
         )
         cursor.execute(select, select_params)
@@ -227,7 +227,7 @@ def lock_record_pairs(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int],
     if not ordered:
         return {}
     state_field = MasteryRecord._meta.get_field("state")
-    constants = [0, lv.NOT_STARTED, 0, 0, _prep("state", {}), _prep("updated_at", timezone.now())]
+    constants = [0, NOT_STARTED, 0, 0, _prep("state", {}), _prep("updated_at", timezone.now())]
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(ordered))
     sql = (
         f"INSERT INTO {_RECORDS} ({_COLUMNS}) VALUES {values} "

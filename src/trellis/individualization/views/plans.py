@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.evidence.models import Assessment
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import OF_LEARNING
 from trellis.individualization import access, forms, selectors
 from trellis.individualization.models import VIA_PAGE, IndividualPlan
 from trellis.individualization.progress import decisions_waiting, objective_progress
@@ -408,7 +408,7 @@ def report_create(request: HttpRequest, learner_id: int) -> HttpResponse:
 
         raise PermissionDenied(services.c.LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk))
     qs = Assessment.objects.filter(
-        purpose=a.OF_LEARNING,
+        purpose=OF_LEARNING,
         attempts__learner=learner,
         school_class__teaching_assignments__teacher=request.user,
     ).distinct()
