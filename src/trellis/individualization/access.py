@@ -15,7 +15,13 @@ from trellis.individualization.models import (
     Support,
 )
 from trellis.individualization.readlog import plan_read_record
-from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
+from trellis.people.access import (
+    FORBIDDEN,
+    NOT_FOUND,
+    NotVisible,
+    access_learner,
+    get_or_not_visible,
+)
 from trellis.people.models import User
 
 
@@ -42,12 +48,27 @@ def access_plan_to_change(user: User, plan_id: object, *, via: str | None = None
 
 def access_plan_reads(user: User, plan_id: object) -> IndividualPlan:
     """The read log: the school's admins (and operators) only."""
-    from trellis.people.rules import administers_learner, is_operator
-
     plan = access_plan(user, plan_id)
-    if not (is_operator(user) or administers_learner(user, plan.learner)):
+    if not user.has_perm("individualization.view_plan_reads", plan):
         raise PermissionDenied(FORBIDDEN)
     return plan
+
+
+def may_see_plan_reads(user: User, plan: IndividualPlan) -> bool:
+    """Whether a page showing this plan offers the link to its read log."""
+    return user.has_perm("individualization.view_plan_reads", plan)
+
+
+def access_learner_to_write_for(
+    user: User, learner_id: object, *, refusal: str = FORBIDDEN
+) -> User:
+    """A learner the person may write a plan or a report for (their
+    teacher): 404 for a learner they may not see, 403 with ``refusal`` for
+    one they see but do not teach."""
+    learner = access_learner(user, learner_id)
+    if not user.has_perm("individualization.write_for_learner", learner):
+        raise PermissionDenied(refusal)
+    return learner
 
 
 def access_objective(
