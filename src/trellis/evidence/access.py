@@ -47,3 +47,12 @@ def access_response_to_score(user: User, response_id: object) -> Response:
     if not user.has_perm("evidence.score_response", response):
         raise PermissionDenied(FORBIDDEN)
     return response
+
+
+def may_practise(user: User, item) -> bool:
+    """Whether the person may answer this item outside an assessment. The
+    rule itself, not ``has_perm``: an operator is not a learner and does
+    not practise."""
+    from trellis.evidence.rules import can_practise_item
+
+    return can_practise_item.test(user, item)

@@ -205,6 +205,13 @@ def names_of(user_ids: Iterable[int]) -> dict[int, str]:
     return {u.pk: str(u) for u in User.objects.filter(pk__in=id_filter(user_ids))}
 
 
+def is_learner_at(user: User, school_id: int | None) -> bool:
+    """Whether the person is an active learner of that school (one query)."""
+    return Membership.objects.filter(
+        user=user, school_id=school_id, role=roles.LEARNER, active=True
+    ).exists()
+
+
 def learner_school(learner: User) -> School | None:
     """The school where the person is a learner (the first, if several)."""
     membership = (

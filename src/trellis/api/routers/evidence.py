@@ -368,7 +368,7 @@ def response_record(
         )
         if attempt is None or attempt.learner_id != request.user.pk:
             raise HttpError(404, NOT_FOUND)
-    elif not _may_practise(request.user, item):
+    elif not access.may_practise(request.user, item):
         raise HttpError(404, NOT_FOUND)
     result = services.response_record(
         learner=request.user,
@@ -382,15 +382,6 @@ def response_record(
     hide = attempt is not None and not attempt.assessment.shows_feedback()
     status = 201 if result.created else 200
     return Status(status, _response_out(result.response, result.created, hide, result.estimates))
-
-
-def _may_practise(user, item: Item) -> bool:
-    """Practice outside an assessment: items of a school where you are a learner."""
-    from trellis.people.models import Membership
-
-    return Membership.objects.filter(
-        user=user, school_id=item.school_id, role="learner", active=True
-    ).exists()
 
 
 @router.get("/responses/{response_id}", response=ResponseOut, summary="One response")
