@@ -68,7 +68,7 @@ def run(args, vendor: str) -> dict:
     from trellis.evidence import services
     from trellis.evidence.mastery import Observation, fit
     from trellis.evidence.models import MasteryModel
-    from trellis.evidence.models import assessment as a
+    from trellis.evidence.models.assessment import FOR_LEARNING
     from trellis.people import roles
     from trellis.people.models import (
         Enrollment,
@@ -129,7 +129,7 @@ def run(args, vendor: str) -> dict:
         school=school, name=fitted.name, params=fitted.params(), n_responses=len(observations)
     )
     assessment = services.assessment_create(
-        school_class=school_class, title="Bench check", purpose=a.FOR_LEARNING, created_by=teacher,
+        school_class=school_class, title="Bench check", purpose=FOR_LEARNING, created_by=teacher,
         items=items[:60],
     )  # fmt: skip
     attempts = {u.pk: services.attempt_start(assessment=assessment, learner=u) for u in learners}

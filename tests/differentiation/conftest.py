@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.factories import EnrollmentFactory, MembershipFactory, UserFactory
 from trellis.curriculum.models import Competency, CompetencyLink, Framework, Item
-from trellis.evidence.models import response as r
+from trellis.evidence.models.response import SOURCE_PRACTICE
 from trellis.evidence.services import response_record
 from trellis.evidence.services.responses import new_key
 from trellis.people import roles
@@ -53,7 +53,7 @@ def answer(learner, item, correct: bool, **kwargs):
         item=item,
         answer="4" if correct else "5",
         idempotency_key=new_key(),
-        source=r.SOURCE_PRACTICE,
+        source=SOURCE_PRACTICE,
         **kwargs,
     )
 

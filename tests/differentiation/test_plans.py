@@ -12,8 +12,8 @@ from trellis.curriculum.models import Resource
 from trellis.differentiation import selectors, services
 from trellis.differentiation.models import GroupPlan, GroupPlanEntry, StationRotation
 from trellis.evidence.models import AssessmentAssignment
+from trellis.evidence.selectors import is_assigned
 from trellis.evidence.services import assessment_create
-from trellis.evidence.services.assessments import is_assigned
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trellis.engine import datasets as ds
-from trellis.engine.datasets import DatasetError
+from trellis.engine.datasets import (
+    ANSWER_DISAGREES,
+    BAD_CORRECT,
+    BAD_COUNT,
+    BAD_FIELD,
+    BAD_SKILL,
+    BAD_TIME,
+    LENGTH_MISMATCH,
+    MISSING_COLUMN,
+    TRUNCATED,
+    WRONG_FIELD_COUNT,
+    DatasetError,
+    read,
+    read_answers,
+    read_assistments,
+    read_datashop,
+    read_dkt,
+)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -20,7 +36,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 # ------------------------------------------------------------------ DKT
 def test_read_dkt_parses_records_with_trailing_commas(tmp_path: Path) -> None:
     p = write(tmp_path, "a.csv", "3\n7,8,7,\n1,0,1,\n2\n8,8\n0,1\n\n")
-    log = ds.read_dkt(p)
+    log = read_dkt(p)
     assert len(log) == 5 and log.dropped == 0
     assert log.learner.tolist() == [0, 0, 0, 1, 1]
     assert [log.skill_ids[k] for k in log.skill] == ["7", "8", "7", "8", "8"]
@@ -31,36 +47,36 @@ def test_read_dkt_parses_records_with_trailing_commas(tmp_path: Path) -> None:
 
 def test_read_dispatches_on_format(tmp_path: Path) -> None:
     p = write(tmp_path, "a.csv", "1\n5\n1\n")
-    assert len(ds.read(p, "dkt")) == 1
+    assert len(read(p, "dkt")) == 1
     with pytest.raises(ValueError, match="unknown format"):
-        ds.read(p, "xml")
+        read(p, "xml")
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("x\n1\n1\n", ds.BAD_COUNT.format(path="{p}", line=1, got="x")),
-        ("2\n1,a\n1,0\n", ds.BAD_SKILL.format(path="{p}", line=2, got="1,a")),
-        ("2\n1,2\n1,2\n", ds.BAD_CORRECT.format(path="{p}", line=3, got="1,2")),
+        ("x\n1\n1\n", BAD_COUNT.format(path="{p}", line=1, got="x")),
+        ("2\n1,a\n1,0\n", BAD_SKILL.format(path="{p}", line=2, got="1,a")),
+        ("2\n1,2\n1,2\n", BAD_CORRECT.format(path="{p}", line=3, got="1,2")),
         (
             "3\n1,2\n1,0,1\n",
-            ds.LENGTH_MISMATCH.format(path="{p}", line=2, expected=3, count_line=1, got=2),
+            LENGTH_MISMATCH.format(path="{p}", line=2, expected=3, count_line=1, got=2),
         ),
         (
             "2\n1,2\n1\n",
-            ds.LENGTH_MISMATCH.format(path="{p}", line=3, expected=2, count_line=1, got=1),
+            LENGTH_MISMATCH.format(path="{p}", line=3, expected=2, count_line=1, got=1),
         ),
         (
             "1\n1\n1\n2\n1,1\n",
-            ds.TRUNCATED.format(path="{p}", line=6, what="a line of 0/1 correctness values"),
+            TRUNCATED.format(path="{p}", line=6, what="a line of 0/1 correctness values"),
         ),
-        ("1\n", ds.TRUNCATED.format(path="{p}", line=2, what="a line of skill ids")),
+        ("1\n", TRUNCATED.format(path="{p}", line=2, what="a line of skill ids")),
     ],
 )
 def test_read_dkt_rejects_malformed(tmp_path: Path, text: str, expected: str) -> None:
     p = write(tmp_path, "bad.csv", text)
     with pytest.raises(DatasetError) as e:
-        ds.read_dkt(p)
+        read_dkt(p)
     assert str(e.value) == expected.replace("{p}", str(p))
     assert isinstance(e.value, ValueError)
 
@@ -76,7 +92,7 @@ def test_read_assistments_drops_rows_without_skill(tmp_path: Path) -> None:
         AS_HEADER
         + '0,20,u1,p1,1,"Box, and Whisker"\n1,10,u1,p2,0,Table\n2,30,u2,p1,1,\n3,5,u2,p3,0,Table\n',
     )
-    log = ds.read_assistments(p)
+    log = read_assistments(p)
     assert len(log) == 3 and log.dropped == 1
     assert log.skill_ids == ("Box, and Whisker", "Table")
     assert log.order.tolist() == [20, 10, 5]
@@ -94,7 +110,7 @@ def test_read_assistments_merges_the_rows_of_one_answer(tmp_path: Path) -> None:
         + "0,20,u1,p1,1,Table\n1,20,u1,p1,1,Graph\n2,10,u1,p2,0,Graph\n"
         + "3,20,u2,p1,0,Graph\n4,20,u2,p1,0,Table\n5,20,u2,p1,0,Table\n",
     )
-    log = ds.read_assistments(p)
+    log = read_assistments(p)
     assert len(log) == 3 and log.is_multi_skill
     assert [[log.skill_ids[k] for k in log.skills_of(i)] for i in range(3)] == [
         ["Table", "Graph"],
@@ -107,8 +123,8 @@ def test_read_assistments_merges_the_rows_of_one_answer(tmp_path: Path) -> None:
 def test_read_assistments_rows_of_one_answer_must_agree(tmp_path: Path) -> None:
     p = write(tmp_path, "as.csv", AS_HEADER + "0,20,u1,p1,1,Table\n1,20,u1,p1,0,Graph\n")
     with pytest.raises(DatasetError) as e:
-        ds.read_assistments(p)
-    assert str(e.value) == ds.ANSWER_DISAGREES.format(
+        read_assistments(p)
+    assert str(e.value) == ANSWER_DISAGREES.format(
         path=p, line=3, column="correct", first_line=2, got="0"
     )
 
@@ -118,34 +134,34 @@ def test_read_assistments_rows_of_one_answer_must_agree(tmp_path: Path) -> None:
     [
         (
             "0,1,u1,p1,2,Table\n",
-            ds.BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="correct", got="2"),
+            BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="correct", got="2"),
         ),
         (
             "0,x,u1,p1,1,Table\n",
-            ds.BAD_FIELD.format(path="{p}", line=2, what="an integer", column="order_id", got="x"),
+            BAD_FIELD.format(path="{p}", line=2, what="an integer", column="order_id", got="x"),
         ),
-        ("0,1,u1,p1,1\n", ds.WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=6, got=5)),
+        ("0,1,u1,p1,1\n", WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=6, got=5)),
         (
             "0,1,,p1,1,Table\n",
-            ds.BAD_FIELD.format(path="{p}", line=2, what="a learner id", column="user_id", got=""),
+            BAD_FIELD.format(path="{p}", line=2, what="a learner id", column="user_id", got=""),
         ),
     ],
 )
 def test_read_assistments_rejects_malformed(tmp_path: Path, body: str, expected: str) -> None:
     p = write(tmp_path, "as.csv", AS_HEADER + "0,1,u1,p1,1,Table\n"[:0] + body)
     with pytest.raises(DatasetError) as e:
-        ds.read_assistments(p)
+        read_assistments(p)
     assert str(e.value) == expected.replace("{p}", str(p))
 
 
 def test_read_assistments_requires_columns(tmp_path: Path) -> None:
     p = write(tmp_path, "as.csv", "user_id,order_id,correct\nu,1,1\n")
     with pytest.raises(DatasetError) as e:
-        ds.read_assistments(p)
-    assert str(e.value) == ds.MISSING_COLUMN.format(path=p, line=1, column="skill_name")
+        read_assistments(p)
+    assert str(e.value) == MISSING_COLUMN.format(path=p, line=1, column="skill_name")
     empty = write(tmp_path, "empty.csv", "")
     with pytest.raises(DatasetError, match="header"):
-        ds.read_assistments(empty)
+        read_assistments(empty)
 
 
 # ------------------------------------------------------------- DataShop
@@ -159,8 +175,8 @@ def test_read_datashop_keeps_a_multi_kc_step_as_one_answer(tmp_path: Path) -> No
         "3\ts1\tP\tC\t2006-10-26 09:50:00.0\t1\tKC2",
         "4\ts2\tP\tA\t2006-10-26 10:00:00.0\t1\tKC1",
     ]
-    p = write(tmp_path, "ds.txt", DS_HEADER + "\n".join(rows) + "\n")
-    log = ds.read_datashop(p)
+    p = write(tmp_path, "txt", DS_HEADER + "\n".join(rows) + "\n")
+    log = read_datashop(p)
     assert len(log) == 3 and log.dropped == 1 and log.is_multi_skill
     assert [[log.skill_ids[k] for k in log.skills_of(i)] for i in range(3)] == [
         ["KC1", "KC2"],
@@ -180,13 +196,13 @@ def test_read_datashop_keeps_a_multi_kc_step_as_one_answer(tmp_path: Path) -> No
     [
         (
             "1\ts1\tP\tA\t2006-10-26 09:52:30.0\tyes\tKC1",
-            ds.BAD_FIELD.format(
+            BAD_FIELD.format(
                 path="{p}", line=2, what="0 or 1", column="Correct First Attempt", got="yes"
             ),
         ),
         (
             "1\ts1\tP\tA\tyesterday\t1\tKC1",
-            ds.BAD_FIELD.format(
+            BAD_FIELD.format(
                 path="{p}",
                 line=2,
                 what="a date-time like 2006-10-26 09:51:58.0",
@@ -194,21 +210,21 @@ def test_read_datashop_keeps_a_multi_kc_step_as_one_answer(tmp_path: Path) -> No
                 got="yesterday",
             ),
         ),
-        ("1\ts1\tP\tA\t1", ds.WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=7, got=5)),
+        ("1\ts1\tP\tA\t1", WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=7, got=5)),
     ],
 )
 def test_read_datashop_rejects_malformed(tmp_path: Path, row: str, expected: str) -> None:
-    p = write(tmp_path, "ds.txt", DS_HEADER + row + "\n")
+    p = write(tmp_path, "txt", DS_HEADER + row + "\n")
     with pytest.raises(DatasetError) as e:
-        ds.read_datashop(p)
+        read_datashop(p)
     assert str(e.value) == expected.replace("{p}", str(p))
 
 
 def test_read_datashop_requires_kc_column(tmp_path: Path) -> None:
-    p = write(tmp_path, "ds.txt", "Anon Student Id\tCorrect First Attempt\ns\t1\n")
+    p = write(tmp_path, "txt", "Anon Student Id\tCorrect First Attempt\ns\t1\n")
     with pytest.raises(DatasetError) as e:
-        ds.read_datashop(p)
-    assert str(e.value) == ds.MISSING_COLUMN.format(path=p, line=1, column="KC(Default)")
+        read_datashop(p)
+    assert str(e.value) == MISSING_COLUMN.format(path=p, line=1, column="KC(Default)")
 
 
 # -------------------------------------------------------------- answers
@@ -225,7 +241,7 @@ def test_read_answers_multi_skill_and_time_order(tmp_path: Path) -> None:
         + "u2,,5,1,1725177600\n"
         + "u1,q1,48_2,1,2024-09-01T08:00:00+00:00\n",
     )
-    log = ds.read_answers(p)
+    log = read_answers(p)
     assert len(log) == 4 and log.is_multi_skill
     assert [[log.skill_ids[k] for k in log.skills_of(i)] for i in range(4)] == [
         ["2", "37", "48"],
@@ -241,9 +257,9 @@ def test_read_answers_multi_skill_and_time_order(tmp_path: Path) -> None:
 
 def test_read_answers_without_time_keeps_file_order(tmp_path: Path) -> None:
     p = write(tmp_path, "an.csv", "learner,item,skills,correct\nu,a,1,1\nu,b,1_2,0\n")
-    log = ds.read_answers(p)
+    log = read_answers(p)
     assert log.order.tolist() == [0, 1] and log.time is None
-    assert ds.read(p, "answers").skills_of(1).tolist() == [0, 1]
+    assert read(p, "answers").skills_of(1).tolist() == [0, 1]
 
 
 @pytest.mark.parametrize(
@@ -251,11 +267,11 @@ def test_read_answers_without_time_keeps_file_order(tmp_path: Path) -> None:
     [
         (
             "u,a,1,2,5\n",
-            ds.BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="correct", got="2"),
+            BAD_FIELD.format(path="{p}", line=2, what="0 or 1", column="correct", got="2"),
         ),
         (
             "u,a,1__2,1,5\n",
-            ds.BAD_FIELD.format(
+            BAD_FIELD.format(
                 path="{p}",
                 line=2,
                 what="one or more skill ids joined by '_'",
@@ -265,7 +281,7 @@ def test_read_answers_without_time_keeps_file_order(tmp_path: Path) -> None:
         ),
         (
             "u,a,,1,5\n",
-            ds.BAD_FIELD.format(
+            BAD_FIELD.format(
                 path="{p}",
                 line=2,
                 what="one or more skill ids joined by '_'",
@@ -275,35 +291,35 @@ def test_read_answers_without_time_keeps_file_order(tmp_path: Path) -> None:
         ),
         (
             ",a,1,1,5\n",
-            ds.BAD_FIELD.format(path="{p}", line=2, what="a learner id", column="learner", got=""),
+            BAD_FIELD.format(path="{p}", line=2, what="a learner id", column="learner", got=""),
         ),
-        ("u,a,1,1,yesterday\n", ds.BAD_TIME.format(path="{p}", line=2, got="yesterday")),
-        ("u,a,1,1,\n", ds.BAD_TIME.format(path="{p}", line=2, got="")),
-        ("u,a,1,1\n", ds.WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=5, got=4)),
+        ("u,a,1,1,yesterday\n", BAD_TIME.format(path="{p}", line=2, got="yesterday")),
+        ("u,a,1,1,\n", BAD_TIME.format(path="{p}", line=2, got="")),
+        ("u,a,1,1\n", WRONG_FIELD_COUNT.format(path="{p}", line=2, expected=5, got=4)),
     ],
 )
 def test_read_answers_rejects_malformed(tmp_path: Path, body: str, expected: str) -> None:
     p = write(tmp_path, "an.csv", AN_HEADER + body)
     with pytest.raises(DatasetError) as e:
-        ds.read_answers(p)
+        read_answers(p)
     assert str(e.value) == expected.replace("{p}", str(p))
 
 
 def test_read_answers_requires_columns(tmp_path: Path) -> None:
     p = write(tmp_path, "an.csv", "learner,item,correct\nu,a,1\n")
     with pytest.raises(DatasetError) as e:
-        ds.read_answers(p)
-    assert str(e.value) == ds.MISSING_COLUMN.format(path=p, line=1, column="skills")
+        read_answers(p)
+    assert str(e.value) == MISSING_COLUMN.format(path=p, line=1, column="skills")
 
 
 @pytest.mark.realdata
 def test_real_files_read_whole(shared_data: Path) -> None:
     """Reading speed is measured in bench/, not here."""
-    log = ds.read_dkt(shared_data / "assistments2009" / "builder_train.csv")
+    log = read_dkt(shared_data / "assistments2009" / "builder_train.csv")
     assert len(log) == 407_967 and log.n_learners == 3_361
-    sample = ds.read_assistments(shared_data / "assistments2009" / "skill_builder_sample.csv")
+    sample = read_assistments(shared_data / "assistments2009" / "skill_builder_sample.csv")
     assert len(sample) + sample.dropped == 10_791 and sample.n_skills == 2
-    dedup = ds.read_answers(shared_data / "assistments2009-dedup" / "train.csv")
+    dedup = read_answers(shared_data / "assistments2009-dedup" / "train.csv")
     assert len(dedup) == 208_382 and dedup.n_learners == 1_971 and dedup.is_multi_skill
-    ct = ds.read_datashop(shared_data / "cognitive_tutor_algebra" / "ct.csv")
+    ct = read_datashop(shared_data / "cognitive_tutor_algebra" / "ct.csv")
     assert ct.n_learners == 11 and ct.dropped > 0

@@ -11,7 +11,7 @@ from tests.curriculum.factories import leaf, make_framework, make_items
 from tests.world import SchoolWorld
 from trellis.curriculum.models import Competency, Framework, Item
 from trellis.evidence.models import Assessment
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import FOR_LEARNING
 from trellis.evidence.services import assessment_create
 
 
@@ -24,7 +24,7 @@ class Setup:
     assessment: Assessment
 
 
-def build(world: SchoolWorld, purpose: str = a.FOR_LEARNING) -> Setup:
+def build(world: SchoolWorld, purpose: str = FOR_LEARNING) -> Setup:
     framework = make_framework(world.school)
     competency = leaf(framework, "A.1")
     items = make_items(world.school, competency)

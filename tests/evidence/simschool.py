@@ -15,7 +15,7 @@ from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.engine.responses import ResponseLog
 from trellis.evidence.models import Response
-from trellis.evidence.models import response as r
+from trellis.evidence.models.response import SOURCE_SIMULATED
 from trellis.people import roles
 from trellis.people.models import Membership, School, User
 
@@ -73,7 +73,7 @@ def load_log(school: School, log: ResponseLog, prefix: str = "sim") -> dict[str,
                 school=school,
                 learner=learner,
                 item_id=item_of[key],
-                source=r.SOURCE_SIMULATED,
+                source=SOURCE_SIMULATED,
                 answer="1" if ordered.correct[n] else "0",
                 correct=bool(ordered.correct[n]),
                 score=float(ordered.correct[n]),

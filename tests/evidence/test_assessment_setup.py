@@ -16,7 +16,12 @@ from trellis.curriculum.models import item as kinds
 from trellis.differentiation import services as differentiation
 from trellis.evidence import selectors, services
 from trellis.evidence.models import AssessmentAssignment
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import (
+    CLOSES_BEFORE_OPENS,
+    FOR_LEARNING,
+    NEEDS_ITEMS_OR_RULE,
+    OF_LEARNING,
+)
 from trellis.evidence.services import assessments as assessment_services
 from trellis.evidence.services import responses as response_services
 
@@ -62,8 +67,8 @@ def test_api_assigns_to_chosen_learners(setup):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"item_ids": []}, a.NEEDS_ITEMS_OR_RULE),
-        ({"closes_at": "2000-01-01T00:00:00Z"}, a.CLOSES_BEFORE_OPENS),
+        ({"item_ids": []}, NEEDS_ITEMS_OR_RULE),
+        ({"closes_at": "2000-01-01T00:00:00Z"}, CLOSES_BEFORE_OPENS),
         ({"purpose": "exam"}, "purpose"),
     ],
 )
@@ -82,7 +87,7 @@ def test_create_page_explains_a_missing_choice(setup):
         {"title": "Empty", "purpose": "for"},
     )
     assert page.status_code == 200
-    assert a.NEEDS_ITEMS_OR_RULE in page.content.decode()
+    assert NEEDS_ITEMS_OR_RULE in page.content.decode()
 
 
 def test_api_assigns_to_a_group_of_the_class_only(setup):
@@ -95,7 +100,7 @@ def test_api_assigns_to_a_group_of_the_class_only(setup):
     )  # fmt: skip
     group_b = grouping.groups.get(label="B")
     check = services.assessment_create(
-        school_class=w.class_a, title="For B", purpose=a.FOR_LEARNING, created_by=w.teacher,
+        school_class=w.class_a, title="For B", purpose=FOR_LEARNING, created_by=w.teacher,
         items=[setup.items[kinds.CHOICE]], assign_class=False,
     )  # fmt: skip
     url = f"/api/v1/assessments/{check.pk}/assignments"
@@ -130,7 +135,7 @@ def test_answers_stay_inside_the_assessment(setup):
     w = setup.world
     attempt = services.attempt_start(assessment=setup.assessment, learner=w.learner)
     stray = services.assessment_create(
-        school_class=w.class_a, title="Other", purpose=a.FOR_LEARNING, created_by=w.teacher,
+        school_class=w.class_a, title="Other", purpose=FOR_LEARNING, created_by=w.teacher,
         items=[setup.items[kinds.CHOICE]],
     )  # fmt: skip
     from tests.curriculum.factories import leaf, make_items
@@ -154,7 +159,7 @@ def test_answers_stay_inside_the_assessment(setup):
 def test_not_open_yet_and_nothing_to_draw(setup):
     w = setup.world
     later = services.assessment_create(
-        school_class=w.class_a, title="Next week", purpose=a.FOR_LEARNING, created_by=w.teacher,
+        school_class=w.class_a, title="Next week", purpose=FOR_LEARNING, created_by=w.teacher,
         items=[setup.items[kinds.CHOICE]], opens_at=timezone.now() + dt.timedelta(days=7),
     )  # fmt: skip
     with pytest.raises(ValidationError) as exc:
@@ -163,7 +168,7 @@ def test_not_open_yet_and_nothing_to_draw(setup):
     from tests.curriculum.factories import leaf
 
     empty = services.assessment_create(
-        school_class=w.class_a, title="Draw", purpose=a.OF_LEARNING, created_by=w.teacher,
+        school_class=w.class_a, title="Draw", purpose=OF_LEARNING, created_by=w.teacher,
         draw_count=3, draw_competencies=[leaf(setup.framework, "A.3")],
     )  # fmt: skip
     with pytest.raises(ValidationError) as exc:

@@ -12,7 +12,7 @@ from django.test import Client
 from trellis.curriculum.models import item as kinds
 from trellis.evidence import services
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models import response as r
+from trellis.evidence.models.response import SOURCE_PRACTICE
 from trellis.evidence.services import responses as response_services
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_other_school_cannot_correct(setup, wrong, other_world):
 def test_a_rubric_task_is_rescored_not_corrected(setup):
     task = services.response_record(
         learner=setup.world.learner, item=setup.items[kinds.RUBRIC], answer="work",
-        idempotency_key="task", source=r.SOURCE_PRACTICE,
+        idempotency_key="task", source=SOURCE_PRACTICE,
     ).response  # fmt: skip
     with pytest.raises(ValidationError) as exc:
         services.response_correct(

@@ -14,7 +14,7 @@ from trellis.curriculum.models import item as kinds
 from trellis.differentiation import services as differentiation
 from trellis.evidence import selectors, services
 from trellis.evidence.models import Response
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import FOR_LEARNING, TARGET_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +44,13 @@ def grouped(setup):
     check = services.assessment_create(
         school_class=w.class_a,
         title="Group A check",
-        purpose=a.FOR_LEARNING,
+        purpose=FOR_LEARNING,
         created_by=w.teacher,
         items=[setup.items[kinds.CHOICE]],
         assign_class=False,
     )
     services.assessment_assign(
-        assessment=check, target=a.TARGET_GROUP, assigned_group_id=group_a.pk, group_label="A"
+        assessment=check, target=TARGET_GROUP, assigned_group_id=group_a.pk, group_label="A"
     )
     return setup, grouping, check
 

@@ -16,8 +16,8 @@ from trellis.curriculum.models import item as kinds
 from trellis.evidence import mastery, services
 from trellis.evidence.forms import elapsed_ms, shown_token
 from trellis.evidence.models import Assessment, MasteryModel, MasteryRecord, Response
-from trellis.evidence.models import assessment as a
-from trellis.evidence.models import response as r
+from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
+from trellis.evidence.models.response import SOURCE_PRACTICE, SOURCE_SIMULATED
 from trellis.evidence.views.practice import TARGET_SUCCESS, next_practice_item
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def _simulated(setup, n_responses: int, prefix: str) -> None:
         [
             Response(
                 school=setup.world.school, learner=learners[n % 2], item=items[n % 3],
-                source=r.SOURCE_SIMULATED, correct=(n % 7) < 2 + 4 * (n > n_responses // 3),
+                source=SOURCE_SIMULATED, correct=(n % 7) < 2 + 4 * (n > n_responses // 3),
                 score=0, idempotency_key=f"{prefix}-{n}", recorded_by=learners[n % 2],
             )
             for n in range(n_responses)
@@ -146,7 +146,7 @@ def test_demo_learners_have_mastery_from_their_simulated_month(world):
     model = MasteryModel.objects.get(school=world.school)
     assert model.n_responses >= mastery.MIN_RESPONSES_TO_FIT  # fitted, not defaults
     for learner in learners:
-        simulated = Response.objects.filter(learner=learner, source=r.SOURCE_SIMULATED)
+        simulated = Response.objects.filter(learner=learner, source=SOURCE_SIMULATED)
         assert simulated.count() > RESPONSES_PER_LEARNER // 2
         records = MasteryRecord.objects.filter(learner=learner)
         assert records.count() >= 3
@@ -167,7 +167,7 @@ def test_demo_learners_have_mastery_from_their_simulated_month(world):
     purposes = set(
         Assessment.objects.filter(school_class=world.class_a).values_list("purpose", flat=True)
     )
-    assert purposes == {a.AS_LEARNING, a.FOR_LEARNING, a.OF_LEARNING}
+    assert purposes == {AS_LEARNING, FOR_LEARNING, OF_LEARNING}
 
 
 def test_draw_rule_draws_once_per_learner(setup):
@@ -176,7 +176,7 @@ def test_draw_rule_draws_once_per_learner(setup):
     other = leaf(setup.framework, "A.2")
     make_items(setup.world.school, other)
     drawn = services.assessment_create(
-        school_class=setup.world.class_a, title="Drawn", purpose=a.OF_LEARNING,
+        school_class=setup.world.class_a, title="Drawn", purpose=OF_LEARNING,
         created_by=setup.world.teacher, draw_count=3, draw_competencies=[setup.competency, other],
     )  # fmt: skip
     first = services.attempt_start(assessment=drawn, learner=setup.world.learner)
@@ -205,6 +205,6 @@ def test_time_on_item_is_measured_on_the_server(setup, monkeypatch):
     # Recorded with the response, capped at an hour.
     result = services.response_record(
         learner=setup.world.learner, item=setup.items[kinds.CHOICE], answer="1",
-        idempotency_key="t", source=r.SOURCE_PRACTICE, time_on_item_ms=5 * 3600 * 1000,
+        idempotency_key="t", source=SOURCE_PRACTICE, time_on_item_ms=5 * 3600 * 1000,
     )  # fmt: skip
     assert result.response.time_on_item_ms == 3600 * 1000

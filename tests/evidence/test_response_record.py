@@ -11,8 +11,14 @@ from trellis.curriculum import scoring
 from trellis.curriculum.models import item as kinds
 from trellis.evidence import services
 from trellis.evidence.models import MasteryRecord, Response, RubricScore
-from trellis.evidence.models import mastery_state as lv
-from trellis.evidence.models import response as r
+from trellis.evidence.models.mastery_state import (
+    ATTEMPTED,
+    FAMILIAR,
+    MASTERED,
+    NOT_STARTED,
+    PROFICIENT,
+)
+from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER, SOURCE_PRACTICE
 from trellis.evidence.services import assessments as assessment_services
 from trellis.evidence.services import responses as response_services
 
@@ -82,21 +88,21 @@ def test_not_assigned_is_refused(setup):
 
 
 def test_individual_assignment(setup):
-    from trellis.evidence.models import assessment as a
+    from trellis.evidence.models.assessment import OF_LEARNING, TARGET_LEARNER
 
     targeted = services.assessment_create(
-        school_class=setup.world.class_a, title="Just you", purpose=a.OF_LEARNING,
+        school_class=setup.world.class_a, title="Just you", purpose=OF_LEARNING,
         created_by=setup.world.teacher, items=[setup.items[kinds.CHOICE]], assign_class=False,
     )  # fmt: skip
     services.assessment_assign(
-        assessment=targeted, target=a.TARGET_LEARNER, learner=setup.world.learner
+        assessment=targeted, target=TARGET_LEARNER, learner=setup.world.learner
     )
     assert services.attempt_start(assessment=targeted, learner=setup.world.learner)
     with pytest.raises(PermissionDenied):
         services.attempt_start(assessment=targeted, learner=setup.world.sibling)
     with pytest.raises(ValidationError):
         services.assessment_assign(
-            assessment=targeted, target=a.TARGET_LEARNER, learner=setup.world.other_learner
+            assessment=targeted, target=TARGET_LEARNER, learner=setup.world.other_learner
         )
 
 
@@ -194,7 +200,7 @@ def test_rubric_scores_and_self_rating(setup):
     self_rating, _ = services.rubric_score_record(
         response=response,
         recorded_by=setup.world.learner,
-        kind=r.SCORE_SELF,
+        kind=SCORE_SELF,
         points=[2, 1],
         idempotency_key="s",
     )
@@ -202,7 +208,7 @@ def test_rubric_scores_and_self_rating(setup):
     score, created = services.rubric_score_record(
         response=response,
         recorded_by=setup.world.teacher,
-        kind=r.SCORE_TEACHER,
+        kind=SCORE_TEACHER,
         points=[1, 1],
         idempotency_key="t",
     )
@@ -210,7 +216,7 @@ def test_rubric_scores_and_self_rating(setup):
     again, created = services.rubric_score_record(
         response=response,
         recorded_by=setup.world.teacher,
-        kind=r.SCORE_TEACHER,
+        kind=SCORE_TEACHER,
         points=[1, 1],
         idempotency_key="t",
     )
@@ -218,13 +224,13 @@ def test_rubric_scores_and_self_rating(setup):
     record = MasteryRecord.objects.get(learner=setup.world.learner)
     assert record.attempts == 1 and record.correct == 1
     fix, _ = services.rubric_score_record(
-        response=response, recorded_by=setup.world.teacher, kind=r.SCORE_TEACHER, points=[0, 0],
+        response=response, recorded_by=setup.world.teacher, kind=SCORE_TEACHER, points=[0, 0],
         idempotency_key="t2", corrects=score,
     )  # fmt: skip
     record.refresh_from_db()
     assert fix.corrects == score and record.correct == 0 and record.attempts == 1
     assert RubricScore.objects.filter(response=response).count() == 3
-    assert self_rating.kind == r.SCORE_SELF
+    assert self_rating.kind == SCORE_SELF
 
 
 def test_rubric_points_are_checked(setup):
@@ -233,7 +239,7 @@ def test_rubric_points_are_checked(setup):
         services.rubric_score_record(
             response=response,
             recorded_by=setup.world.teacher,
-            kind=r.SCORE_TEACHER,
+            kind=SCORE_TEACHER,
             points=[5, 0],
             idempotency_key="t",
         )
@@ -242,7 +248,7 @@ def test_rubric_points_are_checked(setup):
         services.rubric_score_record(
             response=response,
             recorded_by=setup.world.sibling,
-            kind=r.SCORE_SELF,
+            kind=SCORE_SELF,
             points=[1, 1],
             idempotency_key="s",
         )
@@ -260,18 +266,18 @@ def test_fit_uses_defaults_then_school_data(setup):
 def test_levels():
     from trellis.evidence.mastery import level_for
 
-    assert level_for(0.0, 0) == lv.NOT_STARTED
-    assert level_for(0.2, 1) == lv.ATTEMPTED
-    assert level_for(0.99, 2) != lv.MASTERED
-    assert level_for(0.99, 3) == lv.MASTERED
+    assert level_for(0.0, 0) == NOT_STARTED
+    assert level_for(0.2, 1) == ATTEMPTED
+    assert level_for(0.99, 2) != MASTERED
+    assert level_for(0.99, 3) == MASTERED
     # The documented thresholds (docs/assessment-and-mastery.md).
     for probability, level in [
-        (0.39, lv.ATTEMPTED),
-        (0.40, lv.FAMILIAR),
-        (0.59, lv.FAMILIAR),
-        (0.60, lv.PROFICIENT),
-        (0.94, lv.PROFICIENT),
-        (0.95, lv.MASTERED),
+        (0.39, ATTEMPTED),
+        (0.40, FAMILIAR),
+        (0.59, FAMILIAR),
+        (0.60, PROFICIENT),
+        (0.94, PROFICIENT),
+        (0.95, MASTERED),
     ]:
         assert level_for(probability, 5) == level, probability
 
@@ -306,7 +312,7 @@ def test_recording_costs_a_fixed_number_of_queries(setup):
     learner = setup.world.learner
     numeric = setup.items[kinds.NUMERIC]
     numeric.competencies.add(leaf(setup.framework, "A.2"))  # two competencies
-    practice = dict(learner=learner, item=numeric, source=r.SOURCE_PRACTICE)
+    practice = dict(learner=learner, item=numeric, source=SOURCE_PRACTICE)
     services.response_record(**practice, answer="2.5", idempotency_key="warm")  # model cached
     mastery_statements = [
         "INSERT evidence_masteryrecord",  # created if missing and locked, RETURNING
@@ -370,7 +376,7 @@ def test_recompute_matches_the_live_updates(setup):
     for n, answer in enumerate(["2.5", "1", "2.5", "2.5", "0"]):
         services.response_record(
             learner=learner, item=setup.items[kinds.NUMERIC], answer=answer,
-            idempotency_key=f"r{n}", source=r.SOURCE_PRACTICE,
+            idempotency_key=f"r{n}", source=SOURCE_PRACTICE,
         )  # fmt: skip
     live = MasteryRecord.objects.get(learner=learner, competency=setup.competency)
     services.mastery_recompute(

@@ -29,7 +29,7 @@ def client_for(user) -> Client:
     return client
 
 
-def _child_records(world, learner, school_class, curriculum, tag: str) -> None:
+def child_records(world, learner, school_class, curriculum, tag: str) -> None:
     answer(learner, curriculum.prereq_item, True)
     soon = timezone.localdate() + dt.timedelta(days=14)
     goal_create(
@@ -72,9 +72,9 @@ def world_records(world, curriculum, prefix: str) -> None:
         items=[curriculum.objective_item],
         closes_at=timezone.now() + dt.timedelta(days=3),
     )
-    _child_records(world, world.learner, world.class_a, curriculum, f"{prefix}learner")
-    _child_records(world, world.sibling, world.class_a, curriculum, f"{prefix}sibling")
-    _child_records(world, world.other_learner, world.class_b, curriculum, f"{prefix}other")
+    child_records(world, world.learner, world.class_a, curriculum, f"{prefix}learner")
+    child_records(world, world.sibling, world.class_a, curriculum, f"{prefix}sibling")
+    child_records(world, world.other_learner, world.class_b, curriculum, f"{prefix}other")
 
 
 @pytest.fixture

@@ -12,9 +12,22 @@ from django.utils import timezone
 from tests.differentiation.conftest import answer, make_curriculum
 from tests.family.conftest import client_for
 from trellis.evidence.models import MasteryChange, MasteryRecord
-from trellis.evidence.models import mastery_state as lv
-from trellis.evidence.services import history as h
+from trellis.evidence.models.mastery_state import (
+    ATTEMPTED,
+    FAMILIAR,
+    MASTERED,
+    NOT_STARTED,
+    PROFICIENT,
+)
 from trellis.evidence.services import mastery_fit_school, response_correct
+from trellis.evidence.services.history import (
+    CAUSE_ANSWER,
+    CAUSE_CORRECTION,
+    CAUSE_REFIT,
+    State,
+    changes_record,
+    history_rebuild,
+)
 from trellis.evidence.services.responses import new_key
 from trellis.family import digest, selectors
 
@@ -31,7 +44,7 @@ def test_each_change_of_level_is_kept_with_its_cause(world):
     c = make_curriculum(world.school)
     first = answer(world.learner, c.prereq_item, False).response
     changes = _levels(world.learner, c.prereq)
-    assert changes == [(lv.NOT_STARTED, lv.ATTEMPTED, h.CAUSE_ANSWER)]
+    assert changes == [(NOT_STARTED, ATTEMPTED, CAUSE_ANSWER)]
     assert MasteryChange.objects.get().response == first
     # Answers that keep the level add nothing; each new level is one row.
     seen = []
@@ -41,8 +54,8 @@ def test_each_change_of_level_is_kept_with_its_cause(world):
         if not seen or seen[-1] != level:
             seen.append(level)
     changes = _levels(world.learner, c.prereq)
-    assert [t for _, t, _ in changes] == [lv.ATTEMPTED, *[x for x in seen if x != lv.ATTEMPTED]]
-    assert all(cause == h.CAUSE_ANSWER for *_, cause in changes)
+    assert [t for _, t, _ in changes] == [ATTEMPTED, *[x for x in seen if x != ATTEMPTED]]
+    assert all(cause == CAUSE_ANSWER for *_, cause in changes)
     # Consecutive rows chain: each starts where the previous ended.
     assert all(a[1] == b[0] for a, b in zip(changes, changes[1:], strict=False))
     # A teacher's correction of the first answer is recorded as a correction
@@ -54,9 +67,9 @@ def test_each_change_of_level_is_kept_with_its_cause(world):
     after = MasteryRecord.objects.get(learner=world.learner, competency=c.prereq).level
     last = _levels(world.learner, c.prereq)[-1]
     if before != after:
-        assert last == (before, after, h.CAUSE_CORRECTION)
+        assert last == (before, after, CAUSE_CORRECTION)
     else:
-        assert last[2] == h.CAUSE_ANSWER
+        assert last[2] == CAUSE_ANSWER
 
 
 def test_a_refit_that_touches_every_record_is_not_progress(world):
@@ -65,9 +78,7 @@ def test_a_refit_that_touches_every_record_is_not_progress(world):
     for _ in range(6):
         for item in (c.prereq_item, c.objective_item):
             answer(world.learner, item, True, recorded_at=ten_days_ago)
-    high = MasteryRecord.objects.filter(
-        learner=world.learner, level__in=[lv.PROFICIENT, lv.MASTERED]
-    )
+    high = MasteryRecord.objects.filter(learner=world.learner, level__in=[PROFICIENT, MASTERED])
     assert high.count() == 2
     # The answers' changes are dated when the answers were given.
     assert not MasteryChange.objects.filter(changed_at__gt=ten_days_ago).exists()
@@ -79,13 +90,13 @@ def test_a_refit_that_touches_every_record_is_not_progress(world):
     # ... and any level the refit moved is kept as a refit, not progress.
     assert set(
         MasteryChange.objects.filter(changed_at__gte=now).values_list("cause", flat=True)
-    ) <= {h.CAUSE_REFIT}
+    ) <= {CAUSE_REFIT}
     # A refit that raises a level: recorded, and still not progress.
     record = MasteryRecord.objects.get(learner=world.learner, competency=c.objective)
-    h.changes_record(
-        before={(world.learner.pk, c.objective.pk): h.State(lv.FAMILIAR, 0.5)},
-        after={(world.learner.pk, c.objective.pk): h.State(record.level, record.probability)},
-        cause=h.CAUSE_REFIT,
+    changes_record(
+        before={(world.learner.pk, c.objective.pk): State(FAMILIAR, 0.5)},
+        after={(world.learner.pk, c.objective.pk): State(record.level, record.probability)},
+        cause=CAUSE_REFIT,
     )
     assert selectors.progressed_since(world.learner, week) == []
     assert digest.child_digest(world.learner).progressed == []
@@ -98,7 +109,7 @@ def test_a_refit_that_touches_every_record_is_not_progress(world):
     level = MasteryRecord.objects.get(learner=world.sibling, competency=c.prereq)
     rose = selectors.progressed_since(world.sibling, week)
     assert [(x.competency, x.from_level, x.to_level) for x in rose] == [
-        (c.prereq, lv.NOT_STARTED, level.level)
+        (c.prereq, NOT_STARTED, level.level)
     ]
     assert digest.child_digest(world.sibling).progressed == [
         f"{c.prereq.code} (Not started → {level.get_level_display()})"
@@ -136,8 +147,8 @@ def test_history_rebuilt_from_evidence_matches_the_history_recorded_live(world):
         )
 
     live = rows()
-    assert live and {r[-1] for r in live} == {h.CAUSE_ANSWER}
-    assert h.history_rebuild(school_id=world.school.pk) == len(live)
+    assert live and {r[-1] for r in live} == {CAUSE_ANSWER}
+    assert history_rebuild(school_id=world.school.pk) == len(live)
     assert rows() == live
     # Each chain ends at the record's level.
     for record in MasteryRecord.objects.all():

@@ -9,7 +9,7 @@ from trellis.curriculum import services as curriculum
 from trellis.curriculum.models import Competency, Item
 from trellis.evidence import services as evidence
 from trellis.evidence.models import Assessment
-from trellis.individualization import constants as c
+from trellis.individualization.constants import EXTENDED_TIME
 from trellis.individualization.models import IndividualPlan
 from trellis.individualization.services import plans
 from trellis.people.models import SchoolClass, User
@@ -73,7 +73,7 @@ def answer_all(learner: User, assessment: Assessment, right: int) -> None:
         )
 
 
-def plan_for(world, accommodations=(c.EXTENDED_TIME,), **kw) -> IndividualPlan:
+def plan_for(world, accommodations=(EXTENDED_TIME,), **kw) -> IndividualPlan:
     return plans.plan_create(
         learner=world.learner,
         author=world.teacher,

@@ -11,7 +11,13 @@ from django.test import Client
 from tests.individualization.helpers import check_for, curriculum_for, fresh, plan_for
 from trellis.curriculum.presentation import present_item
 from trellis.evidence import services as evidence
-from trellis.individualization import constants as c
+from trellis.individualization.constants import (
+    EXTENDED_TIME,
+    HIGH_CONTRAST,
+    LARGE_PRINT,
+    READ_ALOUD,
+    REDUCED_CHOICES,
+)
 from trellis.individualization.services import plans
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +33,7 @@ def test_extended_time_multiplies_the_time_limit(world):
     cur = curriculum_for(world)
     timed = check_for(world.class_a, cur.items, time_limit_minutes=30)
     assert evidence.effective_time_limit(timed, fresh(world.learner)) == dt.timedelta(minutes=30)
-    plan_for(world, accommodations=[c.EXTENDED_TIME], time_multiplier=1.5)
+    plan_for(world, accommodations=[EXTENDED_TIME], time_multiplier=1.5)
     assert evidence.effective_time_limit(timed, fresh(world.learner)) == dt.timedelta(minutes=45)
     assert evidence.effective_time_limit(timed, fresh(world.sibling)) == dt.timedelta(minutes=30)
     attempt = evidence.attempt_start(assessment=timed, learner=fresh(world.learner))
@@ -39,7 +45,7 @@ def test_extended_time_multiplies_the_time_limit(world):
 def test_a_multiplier_without_extended_time_changes_nothing(world):
     cur = curriculum_for(world)
     timed = check_for(world.class_a, cur.items, time_limit_minutes=30)
-    plan_for(world, accommodations=[c.LARGE_PRINT], time_multiplier=2)
+    plan_for(world, accommodations=[LARGE_PRINT], time_multiplier=2)
     assert evidence.effective_time_limit(timed, fresh(world.learner)) == dt.timedelta(minutes=30)
 
 
@@ -51,7 +57,7 @@ def test_reduced_answer_choices_removes_only_removable_distractors(world):
         "close",
         "silly",
     ]
-    plan_for(world, accommodations=[c.REDUCED_CHOICES])
+    plan_for(world, accommodations=[REDUCED_CHOICES])
     shown = present_item(item, fresh(world.learner))
     assert [(o.index, o.text) for o in shown.options] == [(0, "right"), (1, "close")]
     assert [o.text for o in present_item(item, fresh(world.sibling)).options] == [
@@ -70,7 +76,7 @@ def test_read_aloud_shows_a_speech_control_on_the_item(world):
     url = f"/assessments/{check.pk}/take/"
     # The speech itself is wired by static/trellis/trellis.js (no inline scripts: CSP).
     assert "indiv-read-aloud" not in _client(world.learner).get(url).content.decode()
-    plan_for(world, accommodations=[c.READ_ALOUD])
+    plan_for(world, accommodations=[READ_ALOUD])
     page = _client(world.learner).get(url).content.decode()
     assert "Read the question aloud" in page and 'class="indiv-read-aloud"' in page
     assert "/static/trellis/trellis.js" in page
@@ -78,7 +84,7 @@ def test_read_aloud_shows_a_speech_control_on_the_item(world):
 
 
 @pytest.mark.parametrize(
-    ("accommodation", "css"), [(c.LARGE_PRINT, "large-print"), (c.HIGH_CONTRAST, "high-contrast")]
+    ("accommodation", "css"), [(LARGE_PRINT, "large-print"), (HIGH_CONTRAST, "high-contrast")]
 )
 def test_large_print_and_high_contrast_change_every_page(world, accommodation, css):
     cur = curriculum_for(world)
@@ -94,6 +100,6 @@ def test_large_print_and_high_contrast_change_every_page(world, accommodation, c
 def test_a_closed_plan_stops_its_accommodations(world):
     cur = curriculum_for(world)
     timed = check_for(world.class_a, cur.items, time_limit_minutes=20)
-    plan = plan_for(world, accommodations=[c.EXTENDED_TIME], time_multiplier=2)
+    plan = plan_for(world, accommodations=[EXTENDED_TIME], time_multiplier=2)
     plans.plan_update(plan=plan, changed_by=world.teacher, reason="Goals met.", status="closed")
     assert evidence.effective_time_limit(timed, fresh(world.learner)) == dt.timedelta(minutes=20)

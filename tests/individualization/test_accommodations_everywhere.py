@@ -17,7 +17,13 @@ from django.test import Client
 from tests.individualization.helpers import check_for, curriculum_for, plan_for
 from trellis.evidence.models import Attempt, Response
 from trellis.evidence.services.responses import TIME_UP
-from trellis.individualization import constants as c
+from trellis.individualization.constants import (
+    EXTENDED_TIME,
+    HIGH_CONTRAST,
+    LARGE_PRINT,
+    READ_ALOUD,
+    REDUCED_CHOICES,
+)
 from trellis.individualization.services import pacing
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +76,7 @@ def _body_classes(html: str) -> str:
 def test_reduced_answer_choices_in_the_rendered_page(world, place):
     cur = curriculum_for(world)
     url = _page_url(world, cur, place)
-    plan_for(world, accommodations=[c.REDUCED_CHOICES])
+    plan_for(world, accommodations=[REDUCED_CHOICES])
     learner_page = _client(world.learner).get(url).content.decode()
     assert _choices(learner_page) == ["right", "close"]
     assert _choices(_client(world.sibling).get(url).content.decode()) == ["right", "close", "silly"]
@@ -80,7 +86,7 @@ def test_reduced_answer_choices_in_the_rendered_page(world, place):
 def test_a_removed_distractor_cannot_be_answered_either(world, place):
     cur = curriculum_for(world)
     url = _page_url(world, cur, place)
-    plan_for(world, accommodations=[c.REDUCED_CHOICES])
+    plan_for(world, accommodations=[REDUCED_CHOICES])
     client = _client(world.learner)
     page = client.get(url).content.decode()
     item_id = int(re.search(r'name="item_id" value="(\d+)"', page).group(1))
@@ -95,7 +101,7 @@ def test_read_aloud_control_on_the_item(world, place):
     cur = curriculum_for(world)
     url = _page_url(world, cur, place)
     assert "Read the question aloud" not in _client(world.learner).get(url).content.decode()
-    plan_for(world, accommodations=[c.READ_ALOUD])
+    plan_for(world, accommodations=[READ_ALOUD])
     page = _client(world.learner).get(url).content.decode()
     assert '<button type="button" class="indiv-read-aloud" data-read="#prompt"' in page
     assert 'id="prompt"' in page  # what the button reads
@@ -105,7 +111,7 @@ def test_read_aloud_control_on_the_item(world, place):
 
 @pytest.mark.parametrize("place", PAGES)
 @pytest.mark.parametrize(
-    ("accommodation", "css"), [(c.LARGE_PRINT, "large-print"), (c.HIGH_CONTRAST, "high-contrast")]
+    ("accommodation", "css"), [(LARGE_PRINT, "large-print"), (HIGH_CONTRAST, "high-contrast")]
 )
 def test_large_print_and_high_contrast_on_the_item_page(world, place, accommodation, css):
     cur = curriculum_for(world)
@@ -123,7 +129,7 @@ def test_extended_time_is_shown_and_enforced(world, place):
     classmate without the plan may not."""
     cur = curriculum_for(world)
     url = _page_url(world, cur, place, time_limit=20)
-    plan_for(world, accommodations=[c.EXTENDED_TIME], time_multiplier=1.5)
+    plan_for(world, accommodations=[EXTENDED_TIME], time_multiplier=1.5)
     results = {}
     for who in (world.learner, world.sibling):
         client = _client(who)
@@ -151,7 +157,7 @@ def test_extended_time_is_shown_and_enforced(world, place):
 
 def test_practice_is_untimed_so_extended_time_says_so(world):
     cur = curriculum_for(world)
-    plan_for(world, accommodations=[c.EXTENDED_TIME])
+    plan_for(world, accommodations=[EXTENDED_TIME])
     page = _client(world.learner).get(f"/practice/{cur.ratio.pk}/").content.decode()
     assert "Extended time" in page and "no time limit here" in page
 
@@ -159,7 +165,7 @@ def test_practice_is_untimed_so_extended_time_says_so(world):
 def test_the_api_attempt_applies_reduced_choices_and_extended_time(world):
     cur = curriculum_for(world)
     check = check_for(world.class_a, cur.items, time_limit_minutes=20)
-    plan_for(world, accommodations=[c.REDUCED_CHOICES, c.EXTENDED_TIME], time_multiplier=2)
+    plan_for(world, accommodations=[REDUCED_CHOICES, EXTENDED_TIME], time_multiplier=2)
     got = {}
     for who in (world.learner, world.sibling):
         body = _client(who).post(f"/api/v1/assessments/{check.pk}/attempt").json()
@@ -176,7 +182,7 @@ def test_accommodations_follow_only_the_active_plan(world):
 
     cur = curriculum_for(world)
     url = _page_url(world, cur, "practice")
-    plan = plan_for(world, accommodations=[c.REDUCED_CHOICES, c.LARGE_PRINT])
+    plan = plan_for(world, accommodations=[REDUCED_CHOICES, LARGE_PRINT])
     assert _choices(_client(world.learner).get(url).content.decode()) == ["right", "close"]
     plans.plan_update(plan=plan, changed_by=world.teacher, reason="Plan ends.", status="closed")
     page = _client(world.learner).get(url).content.decode()

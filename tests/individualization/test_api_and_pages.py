@@ -9,8 +9,15 @@ import pytest
 from django.test import Client
 
 from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
-from trellis.individualization import constants as c
-from trellis.individualization.constants import COMPETENCY_ELSEWHERE
+from trellis.individualization.constants import (
+    COMPETENCY_ELSEWHERE,
+    EXTENDED_TIME,
+    METHOD_MANUAL,
+    METHOD_PERCENT,
+    METHOD_PROBABILITY,
+    READ_ALOUD,
+    TARGET_BEFORE_BASELINE,
+)
 from trellis.individualization.models import IndividualPlan
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +42,7 @@ def test_plan_lifecycle_through_the_api(world):
         {
             "learner_id": world.learner.pk,
             "title": "Plan",
-            "accommodations": [c.EXTENDED_TIME],
+            "accommodations": [EXTENDED_TIME],
             "review_dates": ["2026-10-01"],
         },
     )
@@ -47,7 +54,7 @@ def test_plan_lifecycle_through_the_api(world):
         {
             "statement": "Read 60 wpm",
             "competency_ids": [cur.ratio.pk],
-            "method": c.METHOD_MANUAL,
+            "method": METHOD_MANUAL,
             "unit": "wpm",
             "baseline_value": 30,
             "baseline_date": str(BASELINE),
@@ -82,7 +89,7 @@ def test_plan_lifecycle_through_the_api(world):
     assert session.status_code == 201
     changed = teacher.patch(
         f"/api/v1/individual-plans/{plan_id}",
-        data={"reason": "Add read aloud", "accommodations": [c.EXTENDED_TIME, c.READ_ALOUD]},
+        data={"reason": "Add read aloud", "accommodations": [EXTENDED_TIME, READ_ALOUD]},
         content_type="application/json",
     )
     assert changed.status_code == 200 and changed.json()["version"] == 4
@@ -118,9 +125,9 @@ def test_bad_plan_input_is_refused_with_a_clear_message(world, payload, message)
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"target_date": str(BASELINE - dt.timedelta(days=1))}, c.TARGET_BEFORE_BASELINE),
+        ({"target_date": str(BASELINE - dt.timedelta(days=1))}, TARGET_BEFORE_BASELINE),
         (
-            {"method": c.METHOD_PROBABILITY, "target_value": 150, "baseline_value": 0.2},
+            {"method": METHOD_PROBABILITY, "target_value": 150, "baseline_value": 0.2},
             "A target of 150 cannot be measured by mastery probability: it must lie between 0 and 1",
         ),
     ],
@@ -131,7 +138,7 @@ def test_bad_objective_input_is_refused_with_a_clear_message(world, change, mess
     body = {
         "statement": "x",
         "competency_ids": [cur.ratio.pk],
-        "method": c.METHOD_PERCENT,
+        "method": METHOD_PERCENT,
         "baseline_value": 20,
         "baseline_date": str(BASELINE),
         "target_value": 80,
@@ -210,7 +217,7 @@ def test_teacher_writes_a_plan_through_the_page_and_bad_dates_are_explained(worl
         f"/learners/{world.learner.pk}/plans/new/",
         {
             "title": "Own pace in maths",
-            "accommodations": [c.EXTENDED_TIME, c.READ_ALOUD],
+            "accommodations": [EXTENDED_TIME, READ_ALOUD],
             "time_multiplier": "2",
             "review_dates": "2026-10-01, 2026-12-01",
             "summary": "",
@@ -219,13 +226,13 @@ def test_teacher_writes_a_plan_through_the_page_and_bad_dates_are_explained(worl
     )
     plan = IndividualPlan.objects.get(learner=world.learner)
     assert response.status_code == 302 and response["Location"] == f"/plans/{plan.pk}/"
-    assert plan.accommodations == [c.EXTENDED_TIME, c.READ_ALOUD] and plan.time_multiplier == 2
+    assert plan.accommodations == [EXTENDED_TIME, READ_ALOUD] and plan.time_multiplier == 2
     bad = teacher.post(
         f"/plans/{plan.pk}/objectives/new/",
         {
             "statement": "Ratios",
             "competencies": [cur.ratio.pk],
-            "method": c.METHOD_PROBABILITY,
+            "method": METHOD_PROBABILITY,
             "baseline_value": "0.2",
             "baseline_date": "2026-09-01",
             "target_value": "150",
@@ -234,7 +241,7 @@ def test_teacher_writes_a_plan_through_the_page_and_bad_dates_are_explained(worl
         },
     )
     body = bad.content.decode()
-    assert bad.status_code == 200 and c.TARGET_BEFORE_BASELINE in body
+    assert bad.status_code == 200 and TARGET_BEFORE_BASELINE in body
     page = teacher.get(f"/plans/{plan.pk}/").content.decode()
     assert "Extended time" in page and "Time limits are multiplied by 2.0" in page
     no_reason = teacher.post(
@@ -301,13 +308,13 @@ def test_unknown_accommodation_is_refused_by_name_on_the_page_and_in_a_change(wo
     plan = plan_for(world)
     response = teacher.patch(
         f"/api/v1/individual-plans/{plan.pk}",
-        data={"reason": "More help.", "accommodations": [c.READ_ALOUD, "telepathy"]},
+        data={"reason": "More help.", "accommodations": [READ_ALOUD, "telepathy"]},
         content_type="application/json",
     )
     assert response.status_code == 400
     assert "Unknown accommodation 'telepathy'" in response.json()["detail"]
     plan.refresh_from_db()
-    assert plan.accommodations == [c.EXTENDED_TIME] and plan.version == 1
+    assert plan.accommodations == [EXTENDED_TIME] and plan.version == 1
 
 
 def test_api_lists_decisions_and_reports_as_the_pages_do(world):
@@ -325,7 +332,7 @@ def test_api_lists_decisions_and_reports_as_the_pages_do(world):
         reason="Objective added.",
         statement="Read 50 wpm",
         competencies=[cur.ratio],
-        method=c.METHOD_MANUAL,
+        method=METHOD_MANUAL,
         baseline_value=10,
         baseline_date=start,
         target_value=50,
@@ -464,7 +471,7 @@ def test_the_person_responsible_can_change_to_staff_of_the_school_only(world, ot
         {
             "title": plan.title,
             "time_multiplier": "1.5",
-            "accommodations": [c.EXTENDED_TIME],
+            "accommodations": [EXTENDED_TIME],
             "responsible": world.admin.pk,
             "reason": "The admin coordinates.",
         },

@@ -12,8 +12,15 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
-from trellis.individualization import constants as c
-from trellis.individualization.constants import COMPETENCY_ELSEWHERE
+from trellis.individualization.constants import (
+    COMPETENCY_ELSEWHERE,
+    METHOD_MANUAL,
+    METHOD_PERCENT,
+    MINUTES_POSITIVE,
+    NEEDS_COMPETENCY,
+    REASON_REQUIRED,
+    TARGET_BEFORE_BASELINE,
+)
 from trellis.individualization.models import (
     Measurement,
     PlanReadLog,
@@ -44,7 +51,7 @@ def _objective(world, plan, cur, **kw):
         reason="Objective added.",
         statement="Read 60 words a minute",
         competencies=[cur.ratio],
-        method=c.METHOD_MANUAL,
+        method=METHOD_MANUAL,
         unit="wpm",
         baseline_value=30,
         baseline_date=BASELINE,
@@ -108,14 +115,14 @@ def test_changing_an_objective_keeps_a_version_with_who_and_why(world):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"target_date": BASELINE - dt.timedelta(days=1)}, c.TARGET_BEFORE_BASELINE),
-        ({"baseline_date": TARGET}, c.TARGET_BEFORE_BASELINE),
+        ({"target_date": BASELINE - dt.timedelta(days=1)}, TARGET_BEFORE_BASELINE),
+        ({"baseline_date": TARGET}, TARGET_BEFORE_BASELINE),
         (
-            {"method": c.METHOD_PERCENT, "target_value": 150},
+            {"method": METHOD_PERCENT, "target_value": 150},
             "A target of 150 cannot be measured by percent correct on checks",
         ),
         ({"method": "vibes"}, "Unknown measurement method 'vibes'"),
-        ({"competencies": []}, c.NEEDS_COMPETENCY),
+        ({"competencies": []}, NEEDS_COMPETENCY),
     ],
 )
 def test_a_bad_objective_change_is_refused_and_changes_nothing(world, change, message):
@@ -127,7 +134,7 @@ def test_a_bad_objective_change_is_refused_and_changes_nothing(world, change, me
     assert message in str(err.value)
     stored = SpecificObjective.objects.get(pk=objective.pk)
     assert (stored.method, stored.baseline_date, stored.target_date, stored.target_value) == (
-        c.METHOD_MANUAL,
+        METHOD_MANUAL,
         BASELINE,
         TARGET,
         60,
@@ -149,7 +156,7 @@ def test_a_change_or_removal_needs_a_reason(world):
     ):
         with pytest.raises(ValidationError) as err:
             call()
-        assert c.REASON_REQUIRED in str(err.value)
+        assert REASON_REQUIRED in str(err.value)
     assert SpecificObjective.objects.get(pk=objective.pk).statement == "Read 60 words a minute"
     assert Support.objects.get(pk=support.pk).provider == "Ms Diaz, aide"
     assert plan.versions.count() == 3
@@ -163,12 +170,12 @@ def test_a_hand_measured_objective_keeps_its_method(world):
             objective=objective,
             changed_by=world.teacher,
             reason="Use checks instead.",
-            method=c.METHOD_PERCENT,
+            method=METHOD_PERCENT,
             baseline_value=20,
             target_value=80,
         )
     assert "1 measurement(s) entered by hand" in str(err.value)
-    assert SpecificObjective.objects.get(pk=objective.pk).method == c.METHOD_MANUAL
+    assert SpecificObjective.objects.get(pk=objective.pk).method == METHOD_MANUAL
 
 
 def test_removing_an_objective_keeps_it_and_its_measurements_in_the_version(world):
@@ -193,7 +200,7 @@ def test_changing_and_removing_a_support(world):
         plans.support_update(
             support=support, changed_by=world.teacher, reason="x", planned_minutes_per_week=0
         )
-    assert c.MINUTES_POSITIVE in str(err.value)
+    assert MINUTES_POSITIVE in str(err.value)
     with pytest.raises(ValidationError) as err:
         plans.support_update(support=support, changed_by=world.teacher, reason="x", kind="magic")
     assert "Unknown kind of support 'magic'" in str(err.value)
@@ -232,7 +239,7 @@ def test_teacher_changes_and_removes_through_the_pages(world):
     fields = {
         "statement": "Read 70 words a minute",
         "competencies": [cur.ratio.pk],
-        "method": c.METHOD_MANUAL,
+        "method": METHOD_MANUAL,
         "unit": "wpm",
         "baseline_value": "30",
         "baseline_date": BASELINE.isoformat(),
@@ -243,7 +250,7 @@ def test_teacher_changes_and_removes_through_the_pages(world):
         f"/objectives/{objective.pk}/edit/",
         fields | {"target_date": "2026-08-01", "reason": "Higher goal."},
     )
-    assert bad.status_code == 200 and c.TARGET_BEFORE_BASELINE in bad.content.decode()
+    assert bad.status_code == 200 and TARGET_BEFORE_BASELINE in bad.content.decode()
     no_reason = teacher.post(f"/objectives/{objective.pk}/edit/", fields | {"reason": ""})
     assert no_reason.status_code == 200 and "This field is required" in no_reason.content.decode()
     ok = teacher.post(f"/objectives/{objective.pk}/edit/", fields | {"reason": "Higher goal."})
@@ -297,11 +304,11 @@ def test_api_changes_and_removes_an_objective_and_a_support(world):
     teacher = _client(world.teacher)
     url = f"/api/v1/individual-plans/objectives/{objective.pk}"
     bad = _json(teacher, "patch", url, {"reason": "x", "target_date": "2026-01-01"})
-    assert bad.status_code == 400 and c.TARGET_BEFORE_BASELINE in bad.json()["detail"]
+    assert bad.status_code == 400 and TARGET_BEFORE_BASELINE in bad.json()["detail"]
     bad = _json(teacher, "patch", url, {"reason": "x", "competency_ids": [999999]})
     assert bad.status_code == 400 and COMPETENCY_ELSEWHERE.format(id=999999) in bad.json()["detail"]
     bad = _json(teacher, "patch", url, {"reason": "", "target_value": 70})
-    assert bad.status_code == 400 and c.REASON_REQUIRED in bad.json()["detail"]
+    assert bad.status_code == 400 and REASON_REQUIRED in bad.json()["detail"]
     changed = _json(
         teacher, "patch", url, {"reason": "Higher goal.", "target_value": 70, "unit": "words/min"}
     )

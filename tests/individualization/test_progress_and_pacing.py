@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tests.individualization.helpers import answer_all, check_for, curriculum_for, plan_for
-from trellis.engine import monitoring as m
-from trellis.individualization import constants as c
+from trellis.engine.monitoring import CHANGE_PLAN
+from trellis.individualization.constants import METHOD_MANUAL, METHOD_PERCENT, METHOD_PROBABILITY
 from trellis.individualization.models import LearnerPace
 from trellis.individualization.progress import objective_progress
 from trellis.individualization.selectors import pacing_board
@@ -40,7 +40,7 @@ def _objective(world, cur, method, baseline, target, **kw):
 
 def test_percent_correct_gains_a_point_per_check(world):
     cur = curriculum_for(world)
-    objective = _objective(world, cur, c.METHOD_PERCENT, 0, 100)
+    objective = _objective(world, cur, METHOD_PERCENT, 0, 100)
     assert objective_progress(objective).points == []
     answer_all(world.learner, check_for(world.class_a, cur.items, title="one"), right=2)
     answer_all(world.sibling, check_for(world.class_a, cur.items, title="sib"), right=3)
@@ -53,7 +53,7 @@ def test_percent_correct_gains_a_point_per_check(world):
 
 def test_mastery_probability_points_rise_with_right_answers(world):
     cur = curriculum_for(world)
-    objective = _objective(world, cur, c.METHOD_PROBABILITY, 0.1, 0.95)
+    objective = _objective(world, cur, METHOD_PROBABILITY, 0.1, 0.95)
     answer_all(world.learner, check_for(world.class_a, cur.items), right=3)
     points = objective_progress(objective).points
     assert len(points) == 1 and 0.5 < points[0].value <= 1.0
@@ -69,7 +69,7 @@ def test_four_points_below_the_aim_line_prompts_a_change(world):
     objective = _objective(
         world,
         cur,
-        c.METHOD_MANUAL,
+        METHOD_MANUAL,
         10,
         50,
         baseline_date=start,
@@ -83,7 +83,7 @@ def test_four_points_below_the_aim_line_prompts_a_change(world):
             value=value,
         )
     progress = objective_progress(objective)
-    assert progress.decision.kind == m.CHANGE_PLAN and progress.prompt
+    assert progress.decision.kind == CHANGE_PLAN and progress.prompt
     assert progress.trend is not None and progress.trend.slope_per_week == pytest.approx(0.6)
     assert all(row.behind for row in progress.table)
     from django.test import Client
@@ -306,7 +306,7 @@ def test_the_plan_page_draws_the_chart_with_aim_trend_prompt_and_table(world):
     objective = _objective(
         world,
         cur,
-        c.METHOD_MANUAL,
+        METHOD_MANUAL,
         10,
         50,
         baseline_date=start,

@@ -16,8 +16,43 @@ from trellis.curriculum.models import item as kinds
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.interop.models import XapiCredential, XapiStatement
 from trellis.interop.xapi import activities
-from trellis.interop.xapi import errors as e
 from trellis.interop.xapi.credentials import NAME_TAKEN, credential_issue
+from trellis.interop.xapi.errors import (
+    ACTOR_AGENT_ONLY,
+    ACTOR_IFI,
+    AUTH_BAD,
+    AUTH_REQUIRED,
+    BAD_CHARACTERS,
+    BAD_DURATION,
+    BAD_STATEMENT_ID,
+    BAD_TIMESTAMP,
+    BODY_SHAPE,
+    CONFLICT,
+    DUPLICATE_IN_BATCH,
+    EMPTY_LIST,
+    LANGUAGE_MAP,
+    MBOX_FORM,
+    MIN_MAX,
+    MISSING,
+    NO_ATTACHMENTS,
+    NOT_BOOL,
+    NOT_IRI,
+    NOT_NUMBER,
+    NOT_OBJECT,
+    NOT_STRING,
+    NOT_UTF8,
+    NOT_UUID,
+    OBJECT_ACTIVITY_ONLY,
+    PUT_ID_MISMATCH,
+    PUT_NEEDS_ID,
+    PUT_ONE_ONLY,
+    RAW_RANGE,
+    SCALED_RANGE,
+    TOO_MANY,
+    UNKNOWN_FIELD,
+    VERSION_MISSING,
+    VERSION_UNSUPPORTED,
+)
 from trellis.interop.xapi.ingest import NOTE_NO_LEARNER, NOTE_NOT_TRELLIS
 
 pytestmark = pytest.mark.django_db
@@ -175,12 +210,12 @@ def test_same_id_with_other_content_is_a_conflict(tool, world):
     changed = {**s, "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}}
     answer = tool.send("POST", changed)
     assert answer.status_code == 409
-    assert answer.json()["error"] == e.CONFLICT.format(id=s["id"])
+    assert answer.json()["error"] == CONFLICT.format(id=s["id"])
     put = tool.send("PUT", changed, query=f"?statementId={s['id']}")
     assert put.status_code == 409
     batch = tool.send("POST", [s, changed])
     assert batch.status_code == 400
-    assert batch.json()["error"] == e.DUPLICATE_IN_BATCH.format(id=s["id"])
+    assert batch.json()["error"] == DUPLICATE_IN_BATCH.format(id=s["id"])
 
 
 def test_a_refused_batch_stores_nothing(tool, world):
@@ -188,7 +223,7 @@ def test_a_refused_batch_stores_nothing(tool, world):
     bad = statement(world.learner.username, "not an iri")
     answer = tool.send("POST", [good, bad])
     assert answer.status_code == 400
-    assert answer.json()["error"] == e.NOT_IRI.format(
+    assert answer.json()["error"] == NOT_IRI.format(
         where="statement[1]", field="object.id", got="not an iri"
     )
     assert not XapiStatement.objects.exists()
@@ -200,83 +235,83 @@ W = "statement"
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda s: s.pop("actor"), e.MISSING.format(where=W, field="actor")),
-        (lambda s: s.pop("verb"), e.MISSING.format(where=W, field="verb")),
-        (lambda s: s.pop("object"), e.MISSING.format(where=W, field="object")),
-        (lambda s: s.update(id="nope"), e.NOT_UUID.format(where=W, field="id", got="nope")),
-        (lambda s: s.update(extra=1), e.UNKNOWN_FIELD.format(where=W, field="extra")),
-        (lambda s: s.update(attachments=[]), e.NO_ATTACHMENTS.format(where=W)),
-        (lambda s: s.update(actor={"name": "x"}), e.ACTOR_IFI.format(where=W, found="neither")),
+        (lambda s: s.pop("actor"), MISSING.format(where=W, field="actor")),
+        (lambda s: s.pop("verb"), MISSING.format(where=W, field="verb")),
+        (lambda s: s.pop("object"), MISSING.format(where=W, field="object")),
+        (lambda s: s.update(id="nope"), NOT_UUID.format(where=W, field="id", got="nope")),
+        (lambda s: s.update(extra=1), UNKNOWN_FIELD.format(where=W, field="extra")),
+        (lambda s: s.update(attachments=[]), NO_ATTACHMENTS.format(where=W)),
+        (lambda s: s.update(actor={"name": "x"}), ACTOR_IFI.format(where=W, found="neither")),
         (
             lambda s: s.update(actor={"mbox": "mailto:a@b.c", "account": {}}),
-            e.ACTOR_IFI.format(where=W, found="mbox, account"),
+            ACTOR_IFI.format(where=W, found="mbox, account"),
         ),
-        (lambda s: s.update(actor={"mbox": "a@b.c"}), e.MBOX_FORM.format(where=W, got="a@b.c")),
+        (lambda s: s.update(actor={"mbox": "a@b.c"}), MBOX_FORM.format(where=W, got="a@b.c")),
         (
             lambda s: s.update(actor={"objectType": "Group", "mbox": "mailto:a@b.c"}),
-            e.ACTOR_AGENT_ONLY.format(where=W),
+            ACTOR_AGENT_ONLY.format(where=W),
         ),
         (
             lambda s: s.update(actor={"account": {"homePage": "https://x.example"}}),
-            e.MISSING.format(where=W, field="actor.account.name"),
+            MISSING.format(where=W, field="actor.account.name"),
         ),
         (
             lambda s: s.update(verb={"id": "answered"}),
-            e.NOT_IRI.format(where=W, field="verb.id", got="answered"),
+            NOT_IRI.format(where=W, field="verb.id", got="answered"),
         ),
-        (lambda s: s.update(verb={}), e.MISSING.format(where=W, field="verb.id")),
-        (lambda s: s.update(verb={"id": 5}), e.NOT_STRING.format(where=W, field="verb.id")),
+        (lambda s: s.update(verb={}), MISSING.format(where=W, field="verb.id")),
+        (lambda s: s.update(verb={"id": 5}), NOT_STRING.format(where=W, field="verb.id")),
         (
             lambda s: s.update(verb={"id": ANSWERED, "display": "x"}),
-            e.LANGUAGE_MAP.format(where=W, field="verb.display"),
+            LANGUAGE_MAP.format(where=W, field="verb.display"),
         ),
         (
             lambda s: s.update(object={"objectType": "Agent", "mbox": "mailto:a@b.c"}),
-            e.OBJECT_ACTIVITY_ONLY.format(where=W, got="Agent"),
+            OBJECT_ACTIVITY_ONLY.format(where=W, got="Agent"),
         ),
-        (lambda s: s.update(object={}), e.MISSING.format(where=W, field="object.id")),
-        (lambda s: s.update(result=[]), e.NOT_OBJECT.format(where=W, field="result")),
+        (lambda s: s.update(object={}), MISSING.format(where=W, field="object.id")),
+        (lambda s: s.update(result=[]), NOT_OBJECT.format(where=W, field="result")),
         (
             lambda s: s.update(result={"success": "yes"}),
-            e.NOT_BOOL.format(where=W, field="result.success"),
+            NOT_BOOL.format(where=W, field="result.success"),
         ),
         (
             lambda s: s.update(result={"completion": 1}),
-            e.NOT_BOOL.format(where=W, field="result.completion"),
+            NOT_BOOL.format(where=W, field="result.completion"),
         ),
         (
             lambda s: s.update(result={"response": 4}),
-            e.NOT_STRING.format(where=W, field="result.response"),
+            NOT_STRING.format(where=W, field="result.response"),
         ),
         (
             lambda s: s.update(result={"score": {"scaled": 2}}),
-            e.SCALED_RANGE.format(where=W, got=2.0),
+            SCALED_RANGE.format(where=W, got=2.0),
         ),
         (
             lambda s: s.update(result={"score": {"raw": 11, "min": 0, "max": 10}}),
-            e.RAW_RANGE.format(where=W),
+            RAW_RANGE.format(where=W),
         ),
-        (lambda s: s.update(result={"score": {"min": 5, "max": 5}}), e.MIN_MAX.format(where=W)),
+        (lambda s: s.update(result={"score": {"min": 5, "max": 5}}), MIN_MAX.format(where=W)),
         (
             lambda s: s.update(result={"score": {"raw": "9"}}),
-            e.NOT_NUMBER.format(where=W, field="result.score.raw"),
+            NOT_NUMBER.format(where=W, field="result.score.raw"),
         ),
-        (lambda s: s.update(result={"duration": "45s"}), e.BAD_DURATION.format(where=W, got="45s")),
+        (lambda s: s.update(result={"duration": "45s"}), BAD_DURATION.format(where=W, got="45s")),
         (
             lambda s: s.update(result={"grade": "A"}),
-            e.UNKNOWN_FIELD.format(where=W, field="result.grade"),
+            UNKNOWN_FIELD.format(where=W, field="result.grade"),
         ),
         (
             lambda s: s.update(timestamp="yesterday"),
-            e.BAD_TIMESTAMP.format(where=W, got="yesterday"),
+            BAD_TIMESTAMP.format(where=W, got="yesterday"),
         ),
         (
             lambda s: s.update(timestamp="2026-01-01T10:00:00"),
-            e.BAD_TIMESTAMP.format(where=W, got="2026-01-01T10:00:00"),
+            BAD_TIMESTAMP.format(where=W, got="2026-01-01T10:00:00"),
         ),
         (
             lambda s: s.update(context={"registration": "r"}),
-            e.NOT_UUID.format(where=W, field="context.registration", got="r"),
+            NOT_UUID.format(where=W, field="context.registration", got="r"),
         ),
     ],
 )
@@ -293,11 +328,11 @@ def test_bad_statements_are_refused_with_a_reason(tool, world, change, message):
     ("body", "message"),
     [
         ("{not json", None),
-        ("42", e.BODY_SHAPE),
-        ("[]", e.EMPTY_LIST),
+        ("42", BODY_SHAPE),
+        ("[]", EMPTY_LIST),
         ('{"a": NaN}', None),
-        (json.dumps([{"x": "a\u0000b"}]), e.BAD_CHARACTERS),
-        (b"\xff\xfe", e.NOT_UTF8),
+        (json.dumps([{"x": "a\u0000b"}]), BAD_CHARACTERS),
+        (b"\xff\xfe", NOT_UTF8),
     ],
 )
 def test_bodies_that_are_not_statements_are_refused(tool, body, message):
@@ -312,27 +347,27 @@ def test_bodies_that_are_not_statements_are_refused(tool, body, message):
 def test_too_many_statements_are_refused(tool, world):
     s = statement(world.learner.username, "https://videos.example/1")
     answer = tool.send("POST", [s] * 501)
-    assert answer.json()["error"] == e.TOO_MANY.format(limit=500)
+    assert answer.json()["error"] == TOO_MANY.format(limit=500)
 
 
 def test_version_header_is_required_and_checked(tool, world):
     s = statement(world.learner.username, "https://videos.example/1")
     missing = tool.send("POST", s, version=None)
-    assert missing.status_code == 400 and missing.json()["error"] == e.VERSION_MISSING
+    assert missing.status_code == 400 and missing.json()["error"] == VERSION_MISSING
     old = tool.send("POST", s, version="0.95")
     assert old.status_code == 400
-    assert old.json()["error"] == e.VERSION_UNSUPPORTED.format(got="0.95")
+    assert old.json()["error"] == VERSION_UNSUPPORTED.format(got="0.95")
     assert tool.send("POST", s, version="2.0.0").status_code == 200
 
 
 def test_credentials_are_required_and_checked(tool, world, client):
     s = statement(world.learner.username, "https://videos.example/1")
     none = tool.send("POST", s, auth="")
-    assert none.status_code == 401 and none.json()["error"] == e.AUTH_REQUIRED
+    assert none.status_code == 401 and none.json()["error"] == AUTH_REQUIRED
     assert none["WWW-Authenticate"].startswith("Basic")
     key = tool.auth.split()[1]
     wrong = "Basic " + base64.b64encode(base64.b64decode(key)[:-1] + b"x").decode()
-    assert tool.send("POST", s, auth=wrong).json()["error"] == e.AUTH_BAD
+    assert tool.send("POST", s, auth=wrong).json()["error"] == AUTH_BAD
     assert tool.send("POST", s, auth="Basic %%%").status_code == 401
     credential = XapiCredential.objects.get()
     credential.active = False
@@ -369,19 +404,19 @@ def test_a_verified_credential_is_remembered_for_the_cache_time(tool, world, mon
     assert tool.send("POST", {**s, "id": str(uuid.uuid4())}).status_code == 200
     clock[0] += 2
     answer = tool.send("POST", {**s, "id": str(uuid.uuid4())})
-    assert answer.status_code == 401 and answer.json()["error"] == e.AUTH_BAD
+    assert answer.status_code == 401 and answer.json()["error"] == AUTH_BAD
     assert XapiStatement.objects.count() == 3
 
 
 def test_put_refusals(tool, world):
     s = statement(world.learner.username, "https://videos.example/1")
-    assert tool.send("PUT", s).json()["error"] == e.PUT_NEEDS_ID
+    assert tool.send("PUT", s).json()["error"] == PUT_NEEDS_ID
     bad = tool.send("PUT", s, query="?statementId=xyz")
-    assert bad.json()["error"] == e.BAD_STATEMENT_ID.format(got="xyz")
+    assert bad.json()["error"] == BAD_STATEMENT_ID.format(got="xyz")
     other = tool.send("PUT", s, query=f"?statementId={uuid.uuid4()}")
-    assert other.status_code == 400 and other.json()["error"] == e.PUT_ID_MISMATCH
+    assert other.status_code == 400 and other.json()["error"] == PUT_ID_MISMATCH
     listed = tool.send("PUT", [s], query=f"?statementId={s['id']}")
-    assert listed.json()["error"] == e.PUT_ONE_ONLY
+    assert listed.json()["error"] == PUT_ONE_ONLY
     assert tool.send("DELETE", "").status_code == 405
 
 

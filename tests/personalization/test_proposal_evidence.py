@@ -14,7 +14,7 @@ from django.utils.html import escape
 from tests.personalization.conftest import api, choice_body, post
 from trellis.curriculum.models import Item
 from trellis.evidence.models import Assessment, MasteryRecord, Response
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
 from trellis.evidence.services import assessment_create, attempt_start
 from trellis.evidence.services.assessments import LEARNER_NOT_IN_CLASS
 from trellis.people.models import Enrollment
@@ -48,7 +48,7 @@ def test_accept_take_score_and_mastery_moves(world, other_world, comps):
     proposal = _accepted(world, comps)
     assessment = proposal.assessment
     # the learner's own assessment: AS learning by default, one rubric task with their rubric
-    assert assessment.purpose == a.AS_LEARNING and assessment.school_class == world.class_a
+    assert assessment.purpose == AS_LEARNING and assessment.school_class == world.class_a
     assert [(x.target, x.learner_id) for x in assessment.assignments.all()] == [
         ("learner", world.learner.pk)
     ]
@@ -115,7 +115,7 @@ def test_accept_take_score_and_mastery_moves(world, other_world, comps):
 
 def test_of_purpose_and_the_private_task_is_never_drawn_for_others(world, comps):
     proposal = _accepted(world, comps, purpose="of")
-    assert proposal.assessment.purpose == a.OF_LEARNING
+    assert proposal.assessment.purpose == OF_LEARNING
     assert proposal.choice.purpose == "of"
     numeric = Item.objects.create(
         school=world.school, kind="numeric", prompt="2:4 = 1:?", numeric_answer=2
@@ -124,7 +124,7 @@ def test_of_purpose_and_the_private_task_is_never_drawn_for_others(world, comps)
     drawn = assessment_create(
         school_class=world.class_a,
         title="Draw",
-        purpose=a.FOR_LEARNING,
+        purpose=FOR_LEARNING,
         created_by=world.teacher,
         draw_count=5,
         draw_competencies=[comps[0]],

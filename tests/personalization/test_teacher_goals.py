@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.personalization.conftest import api, goal_body, post
 from trellis.api.models import ApiToken
 from trellis.personalization.models import Goal, Notification
-from trellis.personalization.models import goals as g
+from trellis.personalization.models.goals import APPROVED
 from trellis.reports import counts, selectors
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_teacher_sets_a_goal_on_the_page(world):
     response = api(world.teacher).post(url, _form())
     goal = Goal.objects.get(learner=world.learner)
     assert response.status_code == 302 and response.url.endswith(f"/goals/{goal.pk}/")
-    assert goal.set_by == world.teacher and goal.status == g.APPROVED
+    assert goal.set_by == world.teacher and goal.status == APPROVED
     assert Notification.objects.filter(recipient=world.learner, text__contains=goal.title).exists()
     assert "set by" in api(world.teacher).get(url).content.decode()
     today = timezone.localdate()
@@ -65,7 +65,7 @@ def test_api_sets_a_goal_for_a_learner(world, other_world):
     created = post(api(world.teacher), url, goal_body())
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["set_by_id"] == world.teacher.pk and body["status"] == g.APPROVED
+    assert body["set_by_id"] == world.teacher.pk and body["status"] == APPROVED
     assert post(api(world.guardian), url, goal_body()).status_code == 403
     assert post(api(other_world.teacher), url, goal_body()).status_code == 404
     _, raw = ApiToken.issue(user=world.teacher_b, name="t")

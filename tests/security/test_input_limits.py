@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.interop.test_xapi_statements import Tool, statement
 from trellis.interop.models import XapiStatement
-from trellis.interop.xapi import errors as e
+from trellis.interop.xapi.errors import BAD_TIMESTAMP
 
 pytestmark = pytest.mark.django_db
 W = "statement"
@@ -26,7 +26,7 @@ def test_an_xapi_timestamp_outside_the_years_held_is_refused(world, stamp):
     s["timestamp"] = stamp
     answer = tool.send("POST", s)
     assert answer.status_code == 400
-    assert answer.json()["error"] == e.BAD_TIMESTAMP.format(where=W, got=stamp)
+    assert answer.json()["error"] == BAD_TIMESTAMP.format(where=W, got=stamp)
     assert not XapiStatement.objects.exists()
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from trellis.curriculum.models import Competency, Framework, Item, Resource
-from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get
+from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
 from trellis.people.models import User
 
 
 def access_framework(user: User, framework_id: object) -> Framework:
-    framework = _get(Framework, framework_id)
+    framework = get_or_not_visible(Framework, framework_id)
     if not user.has_perm("curriculum.view_framework", framework):
         raise NotVisible(NOT_FOUND)
     return framework
@@ -25,21 +25,21 @@ def access_framework_to_manage(user: User, framework_id: object) -> Framework:
 
 
 def access_competency(user: User, competency_id: object) -> Competency:
-    competency = _get(Competency, competency_id)
+    competency = get_or_not_visible(Competency, competency_id)
     if not user.has_perm("curriculum.view_framework", competency.framework):
         raise NotVisible(NOT_FOUND)
     return competency
 
 
 def access_item(user: User, item_id: object) -> Item:
-    item = _get(Item, item_id)
+    item = get_or_not_visible(Item, item_id)
     if not user.has_perm("curriculum.view_item", item):
         raise NotVisible(NOT_FOUND)
     return item
 
 
 def access_resource(user: User, resource_id: object) -> Resource:
-    resource = _get(Resource, resource_id)
+    resource = get_or_not_visible(Resource, resource_id)
     if not user.has_perm("curriculum.view_item", resource):
         raise NotVisible(NOT_FOUND)
     return resource

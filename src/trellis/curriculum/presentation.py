@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from trellis.curriculum.accommodations import accommodations_of
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.people.models import User
@@ -41,8 +42,6 @@ class PresentedItem:
 def accommodations_for(learner: User) -> frozenset[str]:
     """The accommodations that apply to this learner's item delivery: those
     of the learner's active individual plan (trellis.individualization)."""
-    from trellis.individualization.selectors import accommodations_of
-
     return accommodations_of(learner)[0]
 
 

@@ -9,8 +9,8 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 
-from trellis.differentiation import models as m
 from trellis.differentiation import services
+from trellis.differentiation.models import KINDS, READINESS
 
 PAIR_ROWS = 3
 BAD_EDITOR = "The group editor was incomplete; start again from a suggestion."
@@ -19,7 +19,7 @@ SAME_LEARNER_PAIR = "A pair needs two different learners."
 
 class SuggestForm(forms.Form):
     objective = forms.ModelChoiceField(queryset=None, label="Objective for the lesson")
-    kind = forms.ChoiceField(choices=m.KINDS, label="Group by", initial=m.READINESS)
+    kind = forms.ChoiceField(choices=KINDS, label="Group by", initial=READINESS)
     n_groups = forms.IntegerField(label="Number of groups", min_value=1, required=False, initial=3)
     min_size = forms.IntegerField(label="Smallest group", min_value=1, required=False)
     max_size = forms.IntegerField(label="Largest group", min_value=1, required=False)

@@ -21,7 +21,7 @@ from trellis.curriculum.models import Competency
 from trellis.differentiation.models import FlagAction
 from trellis.engine.flags import IDLE, RACING_AHEAD, STUCK_ERRORS, Flag, LessonEvent, flag_learners
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models.mastery_state import MASTERED
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
 
@@ -186,7 +186,7 @@ def live_flags(
         mastered = {
             str(lid): at
             for lid, at in MasteryRecord.objects.filter(
-                learner_id__in=list(learners), competency=objective, level=lv.MASTERED
+                learner_id__in=list(learners), competency=objective, level=MASTERED
             ).values_list("learner_id", "updated_at")
         }
     # A mastery record is refitted right after an answer, so mastery reached

@@ -16,12 +16,12 @@ from trellis.curriculum.selectors import frameworks_for_school, prerequisites_of
 from trellis.differentiation import models as m
 from trellis.engine import grouping as engine
 from trellis.evidence.models import Assessment, MasteryRecord, Response
-from trellis.evidence.models import assessment as a
-from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models.assessment import FOR_LEARNING
+from trellis.evidence.models.mastery_state import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import classes_taught_by, schools_administered_by
 
-LEVEL_LABELS = dict(lv.LEVELS)
+LEVEL_LABELS = dict(LEVELS)
 
 
 def classes_to_differentiate(user: User) -> QuerySet[SchoolClass]:
@@ -131,9 +131,7 @@ class Readiness:
     def weak_prerequisites(self) -> list[Evidence]:
         """Prerequisites with evidence below proficient."""
         return [
-            e
-            for e in self.prerequisites
-            if e.attempts and e.level not in (lv.PROFICIENT, lv.MASTERED)
+            e for e in self.prerequisites if e.attempts and e.level not in (PROFICIENT, MASTERED)
         ]
 
     @property
@@ -177,7 +175,7 @@ def readiness_for(learners: list[User], objective: Competency) -> list[Readiness
     def evidence(learner: User, cid: int) -> Evidence:
         record = records.get((learner.pk, cid))
         if record is None or not record.attempts:
-            return Evidence(competencies[cid], 0, lv.NOT_STARTED, 0)
+            return Evidence(competencies[cid], 0, NOT_STARTED, 0)
         return Evidence(
             competencies[cid], round(100 * record.probability), record.level, record.attempts
         )
@@ -270,7 +268,7 @@ def resources_for(school_class: SchoolClass) -> QuerySet[Resource]:
 
 
 def for_assessments_of(school_class: SchoolClass) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(school_class=school_class, purpose=a.FOR_LEARNING).order_by(
+    return Assessment.objects.filter(school_class=school_class, purpose=FOR_LEARNING).order_by(
         "title"
     )
 
@@ -290,6 +288,13 @@ def group_member_ids(group_id: int) -> set[int]:
     if newest is None or not current.exists():
         current = m.GroupMembership.objects.filter(group=group)
     return set(current.values_list("learner_id", flat=True))
+
+
+def group_described(group_id: int) -> tuple[int, str] | None:
+    """(class id, label) of a group, for an assessment assigned to it; None
+    when there is no such group."""
+    row = m.Group.objects.filter(pk=group_id).values_list("grouping__school_class_id", "label")
+    return next(iter(row), None)
 
 
 def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
@@ -339,6 +344,58 @@ def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
             .values_list("group_id", flat=True)
             .distinct()
         )
+    return found
+
+
+def groups_containing_each(
+    learner_ids: Iterable[int], group_ids: Iterable[int]
+) -> dict[int, set[int]]:
+    """For several learners at once (a guardian's children): learner id ->
+    the groups of these whose current members (as ``group_member_ids`` reads
+    them) include the learner. At most four queries however many learners
+    and groups are asked about."""
+    learners = set(learner_ids)
+    wanted = set(group_ids)
+    found: dict[int, set[int]] = {learner: set() for learner in learners}
+    if not wanted or not learners:
+        return found
+    groups = list(
+        m.Group.objects.filter(pk__in=wanted).values_list(
+            "pk", "key", "grouping__lineage", "grouping_id"
+        )
+    )
+    if not groups:
+        return found
+    lineages = {lineage or grouping_id for _, _, lineage, grouping_id in groups}
+    newest: dict[int, int] = {}
+    for lineage, pk in (
+        m.Grouping.objects.filter(lineage__in=lineages)
+        .order_by("lineage", "-created_at", "-pk")
+        .values_list("lineage", "pk")
+    ):
+        newest.setdefault(lineage, pk)
+    # (newest grouping, group key) -> its members among these learners; a key
+    # present with no such member still continues the group.
+    continued: dict[tuple[int, object], set[int]] = {}
+    for grouping_id, key, member in m.GroupMembership.objects.filter(
+        grouping_id__in=set(newest.values())
+    ).values_list("grouping_id", "group__key", "learner_id"):
+        mine = continued.setdefault((grouping_id, key), set())
+        if member in learners:
+            mine.add(member)
+    fallback: set[int] = set()
+    for pk, key, lineage, grouping_id in groups:
+        current = newest.get(lineage or grouping_id)
+        if current is not None and (current, key) in continued:
+            for member in continued[(current, key)]:
+                found[member].add(pk)
+        else:
+            fallback.add(pk)
+    if fallback:
+        for group_id, member in m.GroupMembership.objects.filter(
+            group_id__in=fallback, learner_id__in=learners
+        ).values_list("group_id", "learner_id"):
+            found[member].add(group_id)
     return found
 
 
@@ -397,10 +454,16 @@ class RotationTable:
         return self.minutes * len(self.slots)
 
 
+def rotation_schedule(n_groups: int, n_stations: int) -> list[list[int]]:
+    """slot -> station index of each group: group g is at station (g + t) mod
+    n in slot t, so over n slots every group visits every station once and no
+    two groups share a station at the same time."""
+    return [[(g + t) % n_stations for g in range(n_groups)] for t in range(n_stations)]
+
+
 def rotation_table(plan: m.GroupPlan, rotation: m.StationRotation) -> RotationTable:
     """Which group is at which station in each time slot (see
-    ``services.rotation_schedule``)."""
-    from trellis.differentiation.services import rotation_schedule
+    ``rotation_schedule``)."""
 
     groups = list(
         plan.grouping.groups.prefetch_related(

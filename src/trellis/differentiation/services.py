@@ -464,13 +464,6 @@ def group_plan_save(
     return plan
 
 
-def rotation_schedule(n_groups: int, n_stations: int) -> list[list[int]]:
-    """slot -> station index of each group: group g is at station (g + t) mod
-    n in slot t, so over n slots every group visits every station once and no
-    two groups share a station at the same time."""
-    return [[(g + t) % n_stations for g in range(n_groups)] for t in range(n_stations)]
-
-
 @transaction.atomic
 def station_rotation_save(
     *, plan: m.GroupPlan, stations: Sequence[str], minutes_per_station: int

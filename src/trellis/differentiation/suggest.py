@@ -21,8 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trellis.curriculum.models import Competency
-from trellis.differentiation import models as m
 from trellis.differentiation import selectors, services
+from trellis.differentiation.models import INTEREST, KINDS, PROFILE, Grouping
 from trellis.engine import grouping as engine
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
@@ -255,9 +255,9 @@ def suggest(
     """Groups for this class and objective from current mastery. Constraints
     that cannot be met raise ValidationError with the engine's message,
     which names the conflict."""
-    if kind not in dict(m.KINDS):
+    if kind not in dict(KINDS):
         raise ValidationError(
-            services.UNKNOWN_KIND.format(kind=kind, choices=", ".join(k for k, _ in m.KINDS))
+            services.UNKNOWN_KIND.format(kind=kind, choices=", ".join(k for k, _ in KINDS))
         )
     services.check_objective(school_class, objective)
     learners = list(roster_of(school_class))
@@ -282,14 +282,14 @@ def suggest(
     except engine.GroupingConstraintError as exc:
         raise ValidationError(str(exc)) from None
     notes = list(result.notes)
-    if kind in (m.INTEREST, m.PROFILE):
+    if kind in (INTEREST, PROFILE):
         with_profile = profiles_of([u.pk for u in learners])
         without = [str(u) for u in learners if u.pk not in with_profile]
         if without:
             notes.append(
                 NO_PROFILE_YET.format(
                     names=engine.join_names(without),
-                    what="interest" if kind == m.INTEREST else "learning profile",
+                    what="interest" if kind == INTEREST else "learning profile",
                 )
             )
     by_id = {str(u.pk): u for u in learners}
@@ -325,7 +325,7 @@ def _free_label(label: str, taken: set[str]) -> str:
 
 
 @transaction.atomic
-def grouping_regroup(*, grouping: m.Grouping, created_by: User, note: str = "") -> m.Grouping:
+def grouping_regroup(*, grouping: Grouping, created_by: User, note: str = "") -> Grouping:
     """Regroup after a formative check: a new suggestion from current mastery
     with the same kind and constraints, saved as a revision.
 

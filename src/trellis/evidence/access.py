@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from trellis.evidence.models import Assessment, Response
-from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get
+from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
 from trellis.people.models import User
 
 
 def access_assessment(user: User, assessment_id: object) -> Assessment:
-    assessment = _get(Assessment, assessment_id)
+    assessment = get_or_not_visible(Assessment, assessment_id)
     if not user.has_perm("evidence.view_assessment", assessment):
         raise NotVisible(NOT_FOUND)
     return assessment
@@ -36,7 +36,7 @@ def access_assessment_to_take(user: User, assessment_id: object) -> Assessment:
 
 
 def access_response(user: User, response_id: object) -> Response:
-    response = _get(Response, response_id)
+    response = get_or_not_visible(Response, response_id)
     if not user.has_perm("evidence.view_response", response):
         raise NotVisible(NOT_FOUND)
     return response
@@ -47,3 +47,12 @@ def access_response_to_score(user: User, response_id: object) -> Response:
     if not user.has_perm("evidence.score_response", response):
         raise PermissionDenied(FORBIDDEN)
     return response
+
+
+def may_practise(user: User, item) -> bool:
+    """Whether the person may answer this item outside an assessment. The
+    rule itself, not ``has_perm``: an operator is not a learner and does
+    not practise."""
+    from trellis.evidence.rules import can_practise_item
+
+    return can_practise_item.test(user, item)

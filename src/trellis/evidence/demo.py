@@ -26,8 +26,8 @@ from trellis.curriculum.models import item as kinds
 from trellis.curriculum.selectors import assessable_competencies, prerequisites_of
 from trellis.engine import simulate as sim
 from trellis.evidence.models import Response
-from trellis.evidence.models import assessment as a
-from trellis.evidence.models import response as r
+from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
+from trellis.evidence.models.response import SOURCE_SIMULATED
 from trellis.evidence.services import (
     assessment_create,
     attempt_start,
@@ -135,7 +135,7 @@ def load_demo_activity(
                 school=school,
                 learner_id=learner_id,
                 item_id=choices[sim_item_rank[item_code] % len(choices)],
-                source=r.SOURCE_SIMULATED,
+                source=SOURCE_SIMULATED,
                 answer="",
                 correct=bool(correct),
                 score=1.0 if correct else 0.0,
@@ -180,7 +180,7 @@ def _demo_assessments(
         for_a = assessment_create(
             school_class=school_class,
             title=f"Quick check: {'ratios and rates' if grade == '6' else 'proportional relationships'}",
-            purpose=a.FOR_LEARNING,
+            purpose=FOR_LEARNING,
             created_by=teacher,
             items=quick + ([task[grade]] if grade in task else []),
             instructions="Answer each question; you will see at once how you did.",
@@ -189,7 +189,7 @@ def _demo_assessments(
         assessment_create(
             school_class=school_class,
             title="Self-check: expressions",
-            purpose=a.AS_LEARNING,
+            purpose=AS_LEARNING,
             created_by=teacher,
             items=_pick(school, ee, kinds.NUMERIC, 3) + _pick(school, ee, kinds.TEXT, 1),
             instructions="Try each question, then think about what you found easy and hard.",
@@ -201,7 +201,7 @@ def _demo_assessments(
         assessment_create(
             school_class=school_class,
             title=f"Unit test: {'the number system' if grade == '6' else 'rational numbers'}",
-            purpose=a.OF_LEARNING,
+            purpose=OF_LEARNING,
             created_by=teacher,
             draw_count=6,
             draw_competencies=draw,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models.mastery_state import LEVELS, NOT_STARTED
 
-LEVEL_LABELS = dict(lv.LEVELS)
+LEVEL_LABELS = dict(LEVELS)
 
 #: Where the last answer's movement is kept between the POST and the page
 #: that shows it (the session), keyed by the response.
@@ -84,7 +84,7 @@ def moves_of(result, labels: dict[int, str]) -> list[Move]:
                 competency=labels.get(cid, str(cid)),
                 before_percent=100 * before.probability if before else 0.0,
                 after_percent=100 * estimate.probability,
-                before_level=before.level if before else lv.NOT_STARTED,
+                before_level=before.level if before else NOT_STARTED,
                 after_level=str(estimate.level),
             )
         )

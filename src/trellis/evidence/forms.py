@@ -11,7 +11,7 @@ from django.core import signing
 
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.presentation import PresentedItem
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import NEEDS_ITEMS_OR_RULE, PURPOSES
 
 SHOWN_SALT = "trellis.evidence.shown"
 STALE_FORM = "This page was open for too long or was changed; please answer again."
@@ -119,7 +119,7 @@ class RubricForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     title = forms.CharField(max_length=200)
-    purpose = forms.ChoiceField(choices=a.PURPOSES, widget=forms.RadioSelect)
+    purpose = forms.ChoiceField(choices=PURPOSES, widget=forms.RadioSelect)
     instructions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     items = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
@@ -154,5 +154,5 @@ class AssessmentForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("items") and not (data.get("draw_count") and data.get("draw_competencies")):
-            raise forms.ValidationError(a.NEEDS_ITEMS_OR_RULE)
+            raise forms.ValidationError(NEEDS_ITEMS_OR_RULE)
         return data

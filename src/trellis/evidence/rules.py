@@ -35,9 +35,23 @@ def administers_assessment_class(user: User, assessment) -> bool:
 
 @rules.predicate
 def assigned_to(user: User, assessment) -> bool:
-    from trellis.evidence.services.assessments import is_assigned
+    from trellis.evidence.selectors import is_assigned
 
     return is_assigned(assessment, user)
+
+
+@rules.predicate
+def learns_at_item_school(user: User, item) -> bool:
+    """Practice outside an assessment: items of a school where you are a
+    learner. An item read with :func:`evidence.selectors.item_for_answer`
+    carries the answer already (same query)."""
+    from trellis.people.selectors import is_learner_at
+
+    known = getattr(item, "may_practise", None)
+    if known is not None:
+        return bool(known)
+
+    return is_learner_at(user, item.school_id)
 
 
 @rules.predicate
@@ -62,6 +76,7 @@ can_view_assessment = authenticated & (
     is_operator | teaches_assessment_class | administers_assessment_class | assigned_to
 )
 can_take_assessment = authenticated & assigned_to
+can_practise_item = authenticated & learns_at_item_school
 can_view_response = authenticated & may_view_responder
 can_score_response = authenticated & (is_operator | may_score_response)
 can_self_rate_response = authenticated & own_response
@@ -71,6 +86,7 @@ can_view_class_mastery = can_view_class_roster
 rules.add_perm("evidence.manage_assessment", can_manage_assessment)
 rules.add_perm("evidence.view_assessment", can_view_assessment)
 rules.add_perm("evidence.take_assessment", can_take_assessment)
+rules.add_perm("evidence.practise_item", can_practise_item)
 rules.add_perm("evidence.view_response", can_view_response)
 rules.add_perm("evidence.score_response", can_score_response)
 rules.add_perm("evidence.self_rate_response", can_self_rate_response)

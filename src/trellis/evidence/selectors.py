@@ -7,15 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
-from trellis.curriculum.models import Competency, Framework
+from trellis.curriculum.models import Competency, Framework, Item
 from trellis.curriculum.selectors import (
     assessable_competencies,
     frameworks_for_school,
     prerequisites_of,
 )
 from trellis.evidence import mastery
+from trellis.evidence.groups import groups_containing, groups_containing_each
 from trellis.evidence.models import (
     Assessment,
     AssessmentAssignment,
@@ -23,20 +25,29 @@ from trellis.evidence.models import (
     MasteryRecord,
     RefusedAnswer,
     Response,
+    RubricScore,
 )
-from trellis.evidence.models import assessment as am
-from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models.assessment import TARGET_CLASS, TARGET_GROUP, TARGET_LEARNER
+from trellis.evidence.models.mastery_state import (
+    ATTEMPTED,
+    FAMILIAR,
+    LEVEL_ORDER,
+    LEVELS,
+    MASTERED,
+    NOT_STARTED,
+    PROFICIENT,
+)
 from trellis.evidence.models.response import ANSWER_ORDER
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
 
-LEVEL_LABELS = dict(lv.LEVELS)
+LEVEL_LABELS = dict(LEVELS)
 LEVEL_SHORT = {
-    lv.NOT_STARTED: "—",
-    lv.ATTEMPTED: "Att",
-    lv.FAMILIAR: "Fam",
-    lv.PROFICIENT: "Pro",
-    lv.MASTERED: "Mas",
+    NOT_STARTED: "—",
+    ATTEMPTED: "Att",
+    FAMILIAR: "Fam",
+    PROFICIENT: "Pro",
+    MASTERED: "Mas",
 }
 
 
@@ -74,7 +85,7 @@ def ready_to_learn_ids(
 
     def mastered(cid: int) -> bool:
         record = records.get(cid)
-        return record is not None and record.level == lv.MASTERED
+        return record is not None and record.level == MASTERED
 
     return {
         cid
@@ -98,7 +109,7 @@ def learner_mastery(learner: User, framework: Framework) -> list[CompetencyMaste
             CompetencyMastery(
                 competency=c,
                 probability=record.probability if record else 0.0,
-                level=record.level if record else lv.NOT_STARTED,
+                level=record.level if record else NOT_STARTED,
                 attempts=record.attempts if record else 0,
                 ready=c.pk in ready,
             )
@@ -150,7 +161,7 @@ class HeatMap:
     descending: bool
 
 
-_EMPTY = HeatCell(lv.NOT_STARTED, LEVEL_SHORT[lv.NOT_STARTED], LEVEL_LABELS[lv.NOT_STARTED], 0, 0)
+_EMPTY = HeatCell(NOT_STARTED, LEVEL_SHORT[NOT_STARTED], LEVEL_LABELS[NOT_STARTED], 0, 0)
 
 
 def class_frameworks(school_class: SchoolClass) -> list[Framework]:
@@ -198,16 +209,39 @@ def class_heatmap(
     )
 
 
+def is_assigned(assessment: Assessment, learner: User) -> bool:
+    """Whether the assessment is assigned to this learner: to them by name,
+    to their class (an active enrolment), or to a differentiation group of
+    their class that they are in now. Asked on every answer and by the
+    permission rules: one query for the first two; the group's members are
+    asked for only when a group assignment exists."""
+    if learner.pk is None:
+        return False
+    enrolled = people_selectors.active_learner_ids_query([assessment.school_class_id]).filter(
+        learner_id=learner.pk
+    )
+    rows = list(
+        AssessmentAssignment.objects.filter(assessment_id=assessment.pk)
+        .alias(enrolled=Exists(enrolled))
+        .filter(
+            Q(target=TARGET_LEARNER, learner_id=learner.pk)
+            | Q(target__in=(TARGET_CLASS, TARGET_GROUP), enrolled=True)
+        )
+        .values_list("target", "assigned_group_id")
+    )
+    if any(target != TARGET_GROUP for target, _ in rows):
+        return True
+    return bool(groups_containing(learner.pk, {group_id for _, group_id in rows}))
+
+
 def _group_assessment_ids(learner: User) -> set[int]:
     """Assessments assigned to a differentiation group of one of the
     learner's classes that the learner is in now (the group's current
     members, as ``is_assigned`` reads them)."""
-    from trellis.evidence.services.assessments import groups_containing
-
     classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
     rows = list(
         AssessmentAssignment.objects.filter(
-            target=am.TARGET_GROUP, assessment__school_class__in=classes
+            target=TARGET_GROUP, assessment__school_class__in=classes
         ).values_list("assessment_id", "assigned_group_id")
     )
     if not rows:
@@ -221,8 +255,8 @@ def _assigned_to(learner: User) -> Q:
     name, or to a group of their class they are in."""
     classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
     return (
-        Q(assignments__target=am.TARGET_CLASS, school_class__in=classes)
-        | Q(assignments__target=am.TARGET_LEARNER, assignments__learner=learner)
+        Q(assignments__target=TARGET_CLASS, school_class__in=classes)
+        | Q(assignments__target=TARGET_LEARNER, assignments__learner=learner)
         | Q(pk__in=_group_assessment_ids(learner))
     )
 
@@ -230,17 +264,69 @@ def _assigned_to(learner: User) -> Q:
 def assessments_for_learner(learner: User) -> list[tuple[Assessment, Attempt | None]]:
     """Assessments assigned to this learner (class-wide, to a group they are
     in, or to them), newest first, each with the learner's attempt if any."""
+    return assessments_for_learners([learner.pk])[learner.pk]
+
+
+def assessments_for_learners(
+    learner_ids: Iterable[int],
+) -> dict[int, list[tuple[Assessment, Attempt | None]]]:
+    """``assessments_for_learner`` for several learners at once (a guardian's
+    children) in the same six queries however many there are: the
+    assignments reaching them (1), the groups among those (3, see
+    differentiation's ``groups_containing_each``), the assessments (1) and
+    the learners' attempts (1)."""
+    learners = set(learner_ids)
+    reached: dict[int, set[int]] = {learner: set() for learner in learners}
+    # A class or group target reaches the learners actively enrolled in the
+    # assessment's class (the enrolment join); a learner target reaches its learner.
+    rows = AssessmentAssignment.objects.filter(
+        Q(target=TARGET_LEARNER, learner_id__in=learners)
+        | Q(
+            target__in=(TARGET_CLASS, TARGET_GROUP),
+            assessment__school_class__enrollments__learner_id__in=learners,
+            assessment__school_class__enrollments__active=True,
+        )
+    ).values_list(
+        "assessment_id",
+        "target",
+        "learner_id",
+        "assigned_group_id",
+        "assessment__school_class__enrollments__learner_id",
+    )
+    by_group: list[tuple[int, int, int]] = []
+    for assessment_id, target, named, group_id, enrolled in rows:
+        if target == TARGET_LEARNER:
+            if named in learners:
+                reached[named].add(assessment_id)
+        elif target == TARGET_CLASS:
+            reached[enrolled].add(assessment_id)
+        else:
+            by_group.append((assessment_id, group_id, enrolled))
+    if by_group:
+        groups_of = groups_containing_each(
+            {enrolled for _, _, enrolled in by_group}, {group for _, group, _ in by_group}
+        )
+        for assessment_id, group_id, enrolled in by_group:
+            if group_id in groups_of.get(enrolled, ()):
+                reached[enrolled].add(assessment_id)
+    wanted = set().union(*reached.values())
     assessments = list(
-        Assessment.objects.filter(_assigned_to(learner))
+        Assessment.objects.filter(pk__in=wanted)
         .select_related("school_class")
-        .distinct()
-        .order_by("-opens_at")
+        .order_by("-opens_at", "-pk")
     )
     attempts = {
-        a.assessment_id: a
-        for a in Attempt.objects.filter(learner=learner, assessment__in=[x.pk for x in assessments])
+        (attempt.learner_id, attempt.assessment_id): attempt
+        for attempt in Attempt.objects.filter(learner_id__in=learners, assessment_id__in=wanted)
     }
-    return [(a, attempts.get(a.pk)) for a in assessments]
+    return {
+        learner: [
+            (assessment, attempts.get((learner, assessment.pk)))
+            for assessment in assessments
+            if assessment.pk in reached[learner]
+        ]
+        for learner in learners
+    }
 
 
 def assessments_visible_to(user: User) -> QuerySet[Assessment]:
@@ -286,15 +372,15 @@ class LevelChange:
         is a start, not progress."""
         return (
             self.by_evidence > 0
-            and lv.LEVEL_ORDER[self.to_level] > lv.LEVEL_ORDER[self.from_level]
-            and lv.LEVEL_ORDER[self.to_level] >= lv.LEVEL_ORDER[lv.FAMILIAR]
+            and LEVEL_ORDER[self.to_level] > LEVEL_ORDER[self.from_level]
+            and LEVEL_ORDER[self.to_level] >= LEVEL_ORDER[FAMILIAR]
         )
 
     @property
     def direction(self) -> str:
         """ "started", "up", "down" or "same" (from the period's start to its end)."""
-        a, b = lv.LEVEL_ORDER[self.from_level], lv.LEVEL_ORDER[self.to_level]
-        if self.from_level == lv.NOT_STARTED and b > a:
+        a, b = LEVEL_ORDER[self.from_level], LEVEL_ORDER[self.to_level]
+        if self.from_level == NOT_STARTED and b > a:
             return "started"
         return "up" if b > a else "down" if b < a else "same"
 
@@ -325,7 +411,7 @@ def level_changes(learner: User, since, until=None) -> list[LevelChange]:
     for changes in per.values():
         first, last = changes[0], changes[-1]
         steps = sum(
-            lv.LEVEL_ORDER[c.to_level] - lv.LEVEL_ORDER[c.from_level]
+            LEVEL_ORDER[c.to_level] - LEVEL_ORDER[c.from_level]
             for c in changes
             if c.cause != CAUSE_REFIT
         )
@@ -534,4 +620,80 @@ def refused_answers_of_assessment(assessment: Assessment) -> list[RefusedAnswer]
         RefusedAnswer.objects.filter(attempt__assessment=assessment)
         .select_related("learner", "item")
         .order_by("received_at", "pk")
+
+
+# --- For a guardian's children, all at once ------------------------------------
+
+
+def mastery_records_by_learner(learner_ids: Iterable[int]) -> dict[int, list[MasteryRecord]]:
+    """Each learner's mastery records with their competencies, by competency
+    code (one query however many learners)."""
+    out: dict[int, list[MasteryRecord]] = {learner: [] for learner in learner_ids}
+    for record in (
+        MasteryRecord.objects.filter(learner_id__in=list(out))
+        .select_related("competency")
+        .order_by("competency__code", "pk")
+    ):
+        out[record.learner_id].append(record)
+    return out
+
+
+def recent_response_counts(
+    learner_ids: Iterable[int], since: datetime
+) -> dict[tuple[int, int], int]:
+    """(learner, competency) -> responses recorded since then (one query)."""
+    return {
+        (learner, competency): n
+        for learner, competency, n in Response.objects.filter(
+            learner_id__in=list(learner_ids), recorded_at__gte=since
+        )
+        .values_list("learner_id", "item__competencies")
+        .annotate(n=Count("pk"))
+        .values_list("learner_id", "item__competencies", "n")
+    }
+
+
+def teacher_comments_by_learner(
+    learner_ids: Iterable[int], limit: int
+) -> dict[int, list[RubricScore]]:
+    """Each learner's newest ``limit`` teacher rubric scores with a comment,
+    with who wrote them and on which item (one query however many learners)."""
+    out: dict[int, list[RubricScore]] = {learner: [] for learner in learner_ids}
+    scores = (
+        RubricScore.objects.filter(response__learner_id__in=list(out), kind="teacher")
+        .exclude(comment="")
+        .select_related("recorded_by", "response__item")
+        .alias(
+            nth=Window(
+                RowNumber(),
+                partition_by=F("response__learner_id"),
+                order_by=(F("recorded_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(nth__lte=limit)
+        .order_by("-recorded_at", "-pk")
+    )
+    for score in scores:
+        out[score.response.learner_id].append(score)
+    return out
+
+
+def responses_since(learner: User, since: datetime) -> QuerySet[Response]:
+    return Response.objects.filter(learner=learner, recorded_at__gte=since)
+
+
+def attempts_submitted_since(learner: User, since: datetime) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(learner=learner, submitted_at__gte=since).select_related(
+        "assessment"
+    )
+
+
+def item_for_answer(user: User, item_id: int) -> Item | None:
+    """The item about to be answered, with whether ``user`` is a learner of
+    its school (``may_practise``, read by the practice rule) in the same
+    query: every round trip counts on the answer path."""
+    return (
+        Item.objects.filter(pk=item_id)
+        .annotate(may_practise=people_selectors.is_learner_at_expression(user))
+        .first()
     )

@@ -6,16 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
+from trellis.evidence import selectors as evidence_selectors
 from trellis.evidence.selectors import LevelChange, assessments_for_learner, level_changes
+from trellis.individualization import selectors as individualization_selectors
 from trellis.individualization.models import IndividualPlan
 from trellis.individualization.selectors import active_plan_for
 from trellis.people.models import User
+from trellis.personalization import selectors as personalization_selectors
 from trellis.personalization.models import Goal, GoalReview, PortfolioEntry
+
+if TYPE_CHECKING:  # evidence's records are read through its selectors
+    from trellis.evidence.models import Assessment, Attempt, MasteryRecord, RubricScore
 
 RECENT_DAYS = 7
 
@@ -42,28 +48,30 @@ def mastery_of(child: User, *, now: dt.datetime | None = None) -> list[MasteryRo
     """Mastery by competency, with the evidence added in the last week (the
     "recent change"). Two queries."""
     since = (now or timezone.now()) - dt.timedelta(days=RECENT_DAYS)
-    recent = dict(
-        Response.objects.filter(learner=child, recorded_at__gte=since)
-        .values_list("item__competencies")
-        .annotate(n=Count("pk"))
-        .values_list("item__competencies", "n")
+    recent = evidence_selectors.recent_response_counts([child.pk], since)
+    return _mastery_rows(
+        child.pk, evidence_selectors.mastery_records_by_learner([child.pk]), recent
     )
-    records = MasteryRecord.objects.filter(learner=child).select_related("competency")
+
+
+def _mastery_rows(
+    child_id: int, records: dict[int, list[MasteryRecord]], recent: dict[tuple[int, int], int]
+) -> list[MasteryRow]:
     return [
         MasteryRow(
             r.competency.code,
             r.competency.statement,
             r.get_level_display(),
             round(100 * r.probability),
-            recent.get(r.competency_id, 0),
+            recent.get((child_id, r.competency_id), 0),
         )
-        for r in records.order_by("competency__code")
+        for r in records[child_id]
     ]
 
 
 def recent_evidence_count(child: User, *, now: dt.datetime | None = None) -> int:
     since = (now or timezone.now()) - dt.timedelta(days=RECENT_DAYS)
-    return Response.objects.filter(learner=child, recorded_at__gte=since).count()
+    return evidence_selectors.responses_since(child, since).count()
 
 
 def goals_of(child: User) -> QuerySet[Goal]:
@@ -80,19 +88,14 @@ class Feedback:
 
 def feedback_for(child: User, limit: int = 10) -> list[Feedback]:
     """Teachers' comments on the child's work and on their goals, newest first."""
-    scores = (
-        RubricScore.objects.filter(response__learner=child, kind="teacher")
-        .exclude(comment="")
-        .select_related("recorded_by", "response__item")
-        .order_by("-recorded_at")[:limit]
+    return _feedback(
+        evidence_selectors.teacher_comments_by_learner([child.pk], limit)[child.pk],
+        personalization_selectors.goal_comments_by_learner([child.pk], limit)[child.pk],
+        limit,
     )
-    reviews = (
-        GoalReview.objects.filter(goal__learner=child)
-        .exclude(comment="")
-        .exclude(reviewer=child)
-        .select_related("reviewer", "goal")
-        .order_by("-at")[:limit]
-    )
+
+
+def _feedback(scores: list[RubricScore], reviews: list[GoalReview], limit: int) -> list[Feedback]:
     rows = [
         Feedback(s.recorded_at, str(s.recorded_by), str(s.response.item), s.comment) for s in scores
     ]
@@ -111,25 +114,7 @@ class Work:
 
 def work_for(child: User, *, now: dt.datetime | None = None) -> tuple[list[Work], list[Work]]:
     """(upcoming, overdue): assigned assessments the child has not handed in."""
-    now = now or timezone.now()
-    upcoming: list[Work] = []
-    overdue: list[Work] = []
-    for assessment, attempt in assessments_for_learner(child):
-        if attempt is not None and attempt.submitted_at is not None:
-            continue
-        if assessment.closed_at is not None and assessment.closes_at is None:
-            continue
-        late = assessment.closes_at is not None and assessment.closes_at < now
-        work = Work(
-            assessment.title,
-            str(assessment.school_class or ""),
-            assessment.get_purpose_display(),
-            assessment.closes_at,
-            late,
-        )
-        (overdue if late else upcoming).append(work)
-    upcoming.sort(key=lambda w: (w.due is None, w.due or now))
-    return upcoming, overdue
+    return _sorted_work(assessments_for_learner(child), now or timezone.now())
 
 
 def plan_of(child: User) -> IndividualPlan | None:
@@ -152,9 +137,7 @@ def shared_portfolio_of(child: User) -> QuerySet[PortfolioEntry]:
 
 
 def submitted_since(child: User, since: dt.datetime) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(learner=child, submitted_at__gte=since).select_related(
-        "assessment"
-    )
+    return evidence_selectors.attempts_submitted_since(child, since)
 
 
 def progressed_since(
@@ -172,3 +155,81 @@ def changes_since(
     """Every change of level over the period that answers or corrections
     made (up or down); refit-only changes are left out."""
     return [c for c in level_changes(child, since, until) if c.by_evidence]
+
+
+@dataclass(frozen=True)
+class ChildOverview:
+    """What the guardian API answers about one child (the family page's
+    sections), read for all of a guardian's children at once."""
+
+    child: User
+    mastery: list[MasteryRow]
+    goals: list[Goal]
+    feedback: list[Feedback]
+    upcoming: list[Work]
+    overdue: list[Work]
+    plan: IndividualPlan | None
+    shared_portfolio: list[PortfolioEntry]
+
+
+def _sorted_work(
+    pairs: list[tuple[Assessment, Attempt | None]], now: dt.datetime
+) -> tuple[list[Work], list[Work]]:
+    upcoming: list[Work] = []
+    overdue: list[Work] = []
+    for assessment, attempt in pairs:
+        if attempt is not None and attempt.submitted_at is not None:
+            continue
+        if assessment.closed_at is not None and assessment.closes_at is None:
+            continue
+        late = assessment.closes_at is not None and assessment.closes_at < now
+        work = Work(
+            assessment.title,
+            str(assessment.school_class or ""),
+            assessment.get_purpose_display(),
+            assessment.closes_at,
+            late,
+        )
+        (overdue if late else upcoming).append(work)
+    upcoming.sort(key=lambda w: (w.due is None, w.due or now))
+    return upcoming, overdue
+
+
+def children_overview(
+    guardian: User,
+    *,
+    now: dt.datetime | None = None,
+    feedback_limit: int = 10,
+    portfolio_limit: int = 20,
+) -> list[ChildOverview]:
+    """``mastery_of``, ``goals_of``, ``feedback_for``, ``work_for``,
+    ``plan_of`` and ``shared_portfolio_of`` for every child of the guardian,
+    in a number of queries that does not grow with the number of children
+    (issue #18). Read-only, like ``plan_of``."""
+    now = now or timezone.now()
+    children = list(children_of(guardian))
+    ids = [child.pk for child in children]
+    recent = evidence_selectors.recent_response_counts(ids, now - dt.timedelta(days=RECENT_DAYS))
+    records = evidence_selectors.mastery_records_by_learner(ids)
+    goals = personalization_selectors.goals_by_learner(ids)
+    scores = evidence_selectors.teacher_comments_by_learner(ids, feedback_limit)
+    reviews = personalization_selectors.goal_comments_by_learner(ids, feedback_limit)
+    work = evidence_selectors.assessments_for_learners(ids)
+    plans = individualization_selectors.active_plans_by_learner(ids)
+    portfolios = personalization_selectors.shared_portfolios_by_learner(ids, portfolio_limit)
+    out = []
+    for child in children:
+        upcoming, overdue = _sorted_work(work[child.pk], now)
+        out.append(
+            ChildOverview(
+                child=child,
+                mastery=_mastery_rows(child.pk, records, recent),
+                goals=goals[child.pk],
+                feedback=_feedback(scores[child.pk], reviews[child.pk], feedback_limit),
+                upcoming=upcoming,
+                overdue=overdue,
+                plan=plans.get(child.pk),
+                shared_portfolio=portfolios[child.pk],
+            )
+        )
+    return out

@@ -14,18 +14,23 @@ from trellis.individualization.models import (
     SummativeReport,
     Support,
 )
-from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get
+from trellis.individualization.readlog import plan_read_record
+from trellis.people.access import (
+    FORBIDDEN,
+    NOT_FOUND,
+    NotVisible,
+    access_learner,
+    get_or_not_visible,
+)
 from trellis.people.models import User
 
 
 def access_plan(user: User, plan_id: object, *, via: str | None = None) -> IndividualPlan:
     """A plan the person may read; ``via`` ("page" or "api") logs the read."""
-    plan = _get(IndividualPlan, plan_id)
+    plan = get_or_not_visible(IndividualPlan, plan_id)
     if not user.has_perm("individualization.view_plan", plan):
         raise NotVisible(NOT_FOUND)
     if via is not None:
-        from trellis.individualization.services.plans import plan_read_record
-
         plan_read_record(plan=plan, reader=user, via=via)
     return plan
 
@@ -37,26 +42,39 @@ def access_plan_to_change(user: User, plan_id: object, *, via: str | None = None
     if not user.has_perm("individualization.change_plan", plan):
         raise PermissionDenied(FORBIDDEN)
     if via is not None:
-        from trellis.individualization.services.plans import plan_read_record
-
         plan_read_record(plan=plan, reader=user, via=via)
     return plan
 
 
 def access_plan_reads(user: User, plan_id: object) -> IndividualPlan:
     """The read log: the school's admins (and operators) only."""
-    from trellis.people.rules import administers_learner, is_operator
-
     plan = access_plan(user, plan_id)
-    if not (is_operator(user) or administers_learner(user, plan.learner)):
+    if not user.has_perm("individualization.view_plan_reads", plan):
         raise PermissionDenied(FORBIDDEN)
     return plan
+
+
+def may_see_plan_reads(user: User, plan: IndividualPlan) -> bool:
+    """Whether a page showing this plan offers the link to its read log."""
+    return user.has_perm("individualization.view_plan_reads", plan)
+
+
+def access_learner_to_write_for(
+    user: User, learner_id: object, *, refusal: str = FORBIDDEN
+) -> User:
+    """A learner the person may write a plan or a report for (their
+    teacher): 404 for a learner they may not see, 403 with ``refusal`` for
+    one they see but do not teach."""
+    learner = access_learner(user, learner_id)
+    if not user.has_perm("individualization.write_for_learner", learner):
+        raise PermissionDenied(refusal)
+    return learner
 
 
 def access_objective(
     user: User, objective_id: object, *, change: bool = False, via: str | None = None
 ) -> SpecificObjective:
-    objective = _get(SpecificObjective, objective_id)
+    objective = get_or_not_visible(SpecificObjective, objective_id)
     if change:
         access_plan_to_change(user, objective.plan_id, via=via)
     else:
@@ -66,7 +84,7 @@ def access_objective(
 
 def access_support_to_change(user: User, support_id: object, *, via: str | None = None) -> Support:
     """A support the person may change, delete or log sessions of."""
-    support = _get(Support, support_id)
+    support = get_or_not_visible(Support, support_id)
     access_plan_to_change(user, support.plan_id, via=via)
     return support
 
@@ -75,7 +93,7 @@ access_support_to_log = access_support_to_change
 
 
 def access_report(user: User, report_id: object) -> SummativeReport:
-    report = _get(SummativeReport, report_id)
+    report = get_or_not_visible(SummativeReport, report_id)
     if not user.has_perm("individualization.view_report", report):
         raise NotVisible(NOT_FOUND)
     return report
@@ -91,12 +109,12 @@ def access_report_to_share(user: User, report_id: object) -> SummativeReport:
 def access_sequence_to_arrange(user: User, sequence_id: object) -> ModuleSequence:
     from trellis.people.access import access_class_as_teacher
 
-    sequence = _get(ModuleSequence, sequence_id)
+    sequence = get_or_not_visible(ModuleSequence, sequence_id)
     access_class_as_teacher(user, sequence.school_class_id)
     return sequence
 
 
 def access_module_to_arrange(user: User, module_id: object) -> Module:
-    module = _get(Module, module_id)
+    module = get_or_not_visible(Module, module_id)
     access_sequence_to_arrange(user, module.sequence_id)
     return module

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from trellis.individualization import constants as c
+from trellis.individualization.constants import BODY_CLASSES
 
 
 def accommodations(request: HttpRequest) -> dict[str, object]:
@@ -17,6 +17,6 @@ def accommodations(request: HttpRequest) -> dict[str, object]:
         from trellis.individualization.selectors import accommodations_of
 
         applied, _ = accommodations_of(user)
-        return " ".join(css for key, css in c.BODY_CLASSES.items() if key in applied)
+        return " ".join(css for key, css in BODY_CLASSES.items() if key in applied)
 
     return {"accommodation_body_classes": classes}

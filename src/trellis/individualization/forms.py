@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from django import forms
 
-from trellis.individualization import constants as c
+from trellis.individualization.constants import (
+    ACCOMMODATIONS,
+    DEFAULT_TIME_MULTIPLIER,
+    METHODS,
+    UNKNOWN_ACCOMMODATION,
+)
 from trellis.individualization.models import SUPPORT_KINDS
 
 
@@ -26,17 +31,17 @@ class PlanForm(Described):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Strengths and needs"
     )
     accommodations = forms.MultipleChoiceField(
-        choices=list(c.ACCOMMODATIONS.items()),
+        choices=list(ACCOMMODATIONS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         error_messages={
-            "invalid_choice": c.UNKNOWN_ACCOMMODATION.replace("{value!r}", "'%(value)s'").format(
-                choices=", ".join(c.ACCOMMODATIONS)
+            "invalid_choice": UNKNOWN_ACCOMMODATION.replace("{value!r}", "'%(value)s'").format(
+                choices=", ".join(ACCOMMODATIONS)
             )
         },
     )
     time_multiplier = forms.FloatField(
-        initial=c.DEFAULT_TIME_MULTIPLIER,
+        initial=DEFAULT_TIME_MULTIPLIER,
         label="Extended time: multiply time limits by",
         help_text="Used when extended time is ticked, for example 1.5.",
     )
@@ -79,7 +84,7 @@ class PlanChangeForm(PlanForm):
 class ObjectiveForm(Described):
     statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Objective")
     competencies = forms.ModelMultipleChoiceField(queryset=None)
-    method = forms.ChoiceField(choices=c.METHODS, label="How progress is measured")
+    method = forms.ChoiceField(choices=METHODS, label="How progress is measured")
     unit = forms.CharField(max_length=40, required=False, help_text="For a teacher measure.")
     baseline_value = forms.FloatField(label="Baseline value")
     baseline_date = forms.DateField(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment
-from trellis.individualization import constants as c
+from trellis.individualization.constants import ACCOMMODATIONS, DEFAULT_TIME_MULTIPLIER, METHODS
 from trellis.people.models import School, SchoolClass
 
 ACTIVE = "active"
@@ -31,7 +31,7 @@ class IndividualPlan(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="Strengths and needs, in a few lines.")
     accommodations = models.JSONField(default=list, blank=True)
-    time_multiplier = models.FloatField(default=c.DEFAULT_TIME_MULTIPLIER)
+    time_multiplier = models.FloatField(default=DEFAULT_TIME_MULTIPLIER)
     review_dates = models.JSONField(default=list, blank=True, help_text="ISO dates.")
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -56,14 +56,14 @@ class IndividualPlan(models.Model):
 
     @property
     def accommodation_labels(self) -> list[str]:
-        return [c.ACCOMMODATIONS.get(a, a) for a in self.accommodations]
+        return [ACCOMMODATIONS.get(a, a) for a in self.accommodations]
 
 
 class SpecificObjective(models.Model):
     plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="objectives")
     statement = models.TextField()
     competencies = models.ManyToManyField(Competency, related_name="+")
-    method = models.CharField(max_length=24, choices=c.METHODS)
+    method = models.CharField(max_length=24, choices=METHODS)
     unit = models.CharField(max_length=40, blank=True, help_text="For example words per minute.")
     baseline_value = models.FloatField()
     baseline_date = models.DateField()

@@ -27,7 +27,7 @@ from trellis.evidence import mastery
 from trellis.evidence.models import Response
 from trellis.evidence.models import assessment as a
 from trellis.evidence.services.mastery import effective_outcomes, observations_of
-from trellis.individualization import constants as c
+from trellis.individualization.constants import METHOD_PERCENT, METHOD_PROBABILITY
 from trellis.individualization.models import SpecificObjective
 
 
@@ -105,9 +105,9 @@ def _percent_points(objective: SpecificObjective) -> list[m.DataPoint]:
 
 
 def objective_points(objective: SpecificObjective) -> list[m.DataPoint]:
-    if objective.method == c.METHOD_PROBABILITY:
+    if objective.method == METHOD_PROBABILITY:
         return _probability_points(objective)
-    if objective.method == c.METHOD_PERCENT:
+    if objective.method == METHOD_PERCENT:
         return _percent_points(objective)
     return [m.DataPoint(x.on, x.value) for x in objective.measurements.all()]
 
@@ -124,7 +124,7 @@ def objective_progress(objective: SpecificObjective) -> ObjectiveProgress:
         trend = m.trend_line(points)
     except ValueError:
         trend = None
-    unit = {c.METHOD_PERCENT: "%", c.METHOD_PROBABILITY: ""}.get(objective.method, objective.unit)
+    unit = {METHOD_PERCENT: "%", METHOD_PROBABILITY: ""}.get(objective.method, objective.unit)
     svg = m.render_progress_svg(
         aim,
         points,

@@ -35,6 +35,11 @@ def teaches_plan_learner(user: User, plan) -> bool:
 
 
 @rules.predicate
+def administers_plan_learner(user: User, plan) -> bool:
+    return administers_learner(user, plan.learner)
+
+
+@rules.predicate
 def owns_report(user: User, report) -> bool:
     return report.learner_id == user.pk
 
@@ -63,6 +68,10 @@ can_view_report = authenticated & (
     | administers_report_learner
     | report_shared_with_guardian
 )
+#: Writing a plan or a report for a learner (the object is the learner): their teachers.
+can_write_for_learner = authenticated & (is_operator | teaches_learner)
+#: A plan's read log: the school's admins (and operators).
+can_view_plan_reads = authenticated & (is_operator | administers_plan_learner)
 can_share_report = authenticated & (is_operator | teaches_report_learner)
 #: Arranging modules and placing learners: the class's teachers.
 can_arrange_modules = can_teach_class
@@ -71,6 +80,8 @@ can_view_pacing = can_view_class_roster
 
 rules.add_perm("individualization.view_plan", can_view_plan)
 rules.add_perm("individualization.change_plan", can_change_plan)
+rules.add_perm("individualization.write_for_learner", can_write_for_learner)
+rules.add_perm("individualization.view_plan_reads", can_view_plan_reads)
 rules.add_perm("individualization.view_report", can_view_report)
 rules.add_perm("individualization.share_report", can_share_report)
 rules.add_perm("individualization.arrange_modules", can_arrange_modules)

@@ -31,7 +31,7 @@ from trellis.curriculum.models import Competency, Framework, Item
 from trellis.curriculum.models import item as kinds
 from trellis.engine import datasets
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models import response as r
+from trellis.evidence.models.response import SOURCE_IMPORT
 from trellis.evidence.services import mastery_fit_school
 from trellis.people import roles
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
@@ -226,7 +226,7 @@ def dataset_import(
             school=school,
             learner_id=learner_pk[int(log.learner[n])],
             item_id=items[keys[n]],
-            source=r.SOURCE_IMPORT,
+            source=SOURCE_IMPORT,
             answer="1" if log.correct[n] else "0",
             correct=bool(log.correct[n]),
             score=1.0 if log.correct[n] else 0.0,

@@ -27,7 +27,9 @@ class NotVisible(Http404):
     """The record does not exist, or this person has no reason to see it."""
 
 
-def _get(model, pk: object):
+def get_or_not_visible(model, pk: object):
+    """The record with this id, or NotVisible: a malformed id answers like a
+    missing record. Public so that every app's access module fetches alike."""
     try:
         return model.objects.get(pk=int(pk))  # type: ignore[arg-type]
     except (model.DoesNotExist, TypeError, ValueError):
@@ -35,14 +37,14 @@ def _get(model, pk: object):
 
 
 def access_learner(user: User, learner_id: object) -> User:
-    learner = _get(User, learner_id)
+    learner = get_or_not_visible(User, learner_id)
     if not user.has_perm("people.view_learner", learner):
         raise NotVisible(NOT_FOUND)
     return learner
 
 
 def access_class(user: User, class_id: object) -> SchoolClass:
-    school_class = _get(SchoolClass, class_id)
+    school_class = get_or_not_visible(SchoolClass, class_id)
     if not user.has_perm("people.view_class", school_class):
         raise NotVisible(NOT_FOUND)
     return school_class
@@ -65,7 +67,7 @@ def access_class_as_teacher(user: User, class_id: object) -> SchoolClass:
 
 
 def access_school(user: User, school_id: object) -> School:
-    school = _get(School, school_id)
+    school = get_or_not_visible(School, school_id)
     if not user.has_perm("people.view_school", school):
         raise NotVisible(NOT_FOUND)
     return school

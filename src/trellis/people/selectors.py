@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from trellis.people import roles
 from trellis.people.models import (
@@ -203,6 +203,23 @@ def teacher_learner_pairs(learner_ids: Iterable[int]) -> set[tuple[int, int]]:
 def names_of(user_ids: Iterable[int]) -> dict[int, str]:
     """How each person is shown, by id."""
     return {u.pk: str(u) for u in User.objects.filter(pk__in=id_filter(user_ids))}
+
+
+def is_learner_at(user: User, school_id: int | None) -> bool:
+    """Whether the person is an active learner of that school (one query)."""
+    return Membership.objects.filter(
+        user=user, school_id=school_id, role=roles.LEARNER, active=True
+    ).exists()
+
+
+def is_learner_at_expression(user: User, school_field: str = "school_id") -> Exists:
+    """:func:`is_learner_at` as an expression over a row's school, so the
+    answer path reads the item and this check in one query."""
+    return Exists(
+        Membership.objects.filter(
+            user=user, school_id=OuterRef(school_field), role=roles.LEARNER, active=True
+        )
+    )
 
 
 def learner_school(learner: User) -> School | None:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, _get, access_learner
+from trellis.people.access import (
+    FORBIDDEN,
+    NOT_FOUND,
+    NotVisible,
+    access_learner,
+    get_or_not_visible,
+)
 from trellis.people.models import User
 from trellis.personalization.models import (
     AssessmentChoice,
@@ -42,7 +48,7 @@ def access_learner_to_guide(user: User, learner_id: object) -> User:
 
 
 def access_goal(user: User, goal_id: object) -> Goal:
-    goal = _get(Goal, goal_id)
+    goal = get_or_not_visible(Goal, goal_id)
     if not user.has_perm("personalization.view_record", goal):
         raise NotVisible(NOT_FOUND)
     return goal
@@ -61,7 +67,7 @@ def access_goal_to_review(user: User, goal_id: object) -> Goal:
 
 
 def access_choice(user: User, choice_id: object) -> AssessmentChoice:
-    choice = _get(AssessmentChoice, choice_id)
+    choice = get_or_not_visible(AssessmentChoice, choice_id)
     if not user.has_perm("personalization.view_choice", choice):
         raise NotVisible(NOT_FOUND)
     return choice
@@ -74,7 +80,7 @@ def access_choice_to_answer(user: User, choice_id: object) -> AssessmentChoice:
 
 
 def access_proposal(user: User, proposal_id: object) -> Proposal:
-    proposal = _get(Proposal, proposal_id)
+    proposal = get_or_not_visible(Proposal, proposal_id)
     if not (
         user.has_perm("personalization.view_record", proposal)
         or user.has_perm("personalization.manage_choice", proposal.choice)
@@ -96,7 +102,7 @@ def access_proposal_to_review(user: User, proposal_id: object) -> Proposal:
 
 
 def access_entry(user: User, entry_id: object) -> PortfolioEntry:
-    entry = _get(PortfolioEntry, entry_id)
+    entry = get_or_not_visible(PortfolioEntry, entry_id)
     if not user.has_perm("personalization.view_entry", entry):
         raise NotVisible(NOT_FOUND)
     return entry
@@ -110,7 +116,7 @@ def access_entry_to_change(user: User, entry_id: object) -> PortfolioEntry:
 
 def access_invitation(user: User, link_id: object) -> NetworkMember:
     """An invitation to someone's network, for the invited person only."""
-    link = _get(NetworkMember, link_id)
+    link = get_or_not_visible(NetworkMember, link_id)
     if link.member_id != user.pk or not user.is_active:
         raise NotVisible(NOT_FOUND)
     return link
@@ -118,7 +124,7 @@ def access_invitation(user: User, link_id: object) -> NetworkMember:
 
 def access_expert_request_to_decide(user: User, request_id: object) -> ExpertRequest:
     """Seen by whoever may see the learner; decided by their teachers only."""
-    request = _get(ExpertRequest, request_id)
+    request = get_or_not_visible(ExpertRequest, request_id)
     if not user.has_perm("people.view_learner", request.learner):
         raise NotVisible(NOT_FOUND)
     _check(user, "personalization.guide_learner", request.learner, forbidden=TEACHERS_ONLY)
@@ -126,7 +132,7 @@ def access_expert_request_to_decide(user: User, request_id: object) -> ExpertReq
 
 
 def access_help_request(user: User, request_id: object) -> HelpRequest:
-    request = _get(HelpRequest, request_id)
+    request = get_or_not_visible(HelpRequest, request_id)
     if not user.has_perm("personalization.view_help", request):
         raise NotVisible(NOT_FOUND)
     return request

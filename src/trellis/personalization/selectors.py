@@ -8,15 +8,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_visible_to
 from trellis.engine import levels
 from trellis.engine.goals import ProgressObservation, Projection, project_goal
 from trellis.evidence.models import MasteryRecord, RubricScore
-from trellis.evidence.models import mastery_state as lv
-from trellis.evidence.models import response as r
+from trellis.evidence.models.mastery_state import MASTERED
+from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, User
 from trellis.personalization.models import (
@@ -26,6 +27,7 @@ from trellis.personalization.models import (
     CheckIn,
     ExpertRequest,
     Goal,
+    GoalReview,
     HelpRequest,
     LearnerProfile,
     NetworkMember,
@@ -35,8 +37,8 @@ from trellis.personalization.models import (
     Proposal,
     Reflection,
 )
-from trellis.personalization.models import network as nw
 from trellis.personalization.models.goals import FROM_MASTERY
+from trellis.personalization.models.network import ACCEPTED, INVITED, PEER, PENDING
 
 
 def teachers_of(learner: User) -> QuerySet[User]:
@@ -206,7 +208,7 @@ def self_teacher_gap(learner: User) -> list[GapPoint]:
     reflections = {x.response_id: x for x in Reflection.objects.filter(learner=learner)}
     points = []
     for rid, kinds in by_response.items():
-        mine, theirs = _newest(kinds.get(r.SCORE_SELF, [])), _newest(kinds.get(r.SCORE_TEACHER, []))
+        mine, theirs = _newest(kinds.get(SCORE_SELF, [])), _newest(kinds.get(SCORE_TEACHER, []))
         if mine is None or theirs is None:
             continue
         attempt = theirs.response.attempt
@@ -242,7 +244,7 @@ def entries_visible_to(user: User, learner: User) -> QuerySet[PortfolioEntry]:
     mine = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
     if Enrollment.objects.filter(learner=learner, active=True, school_class_id__in=mine).exists():
         allowed |= Q(share_class=True)
-    if NetworkMember.objects.filter(learner=learner, member=user, status=nw.ACCEPTED).exists():
+    if NetworkMember.objects.filter(learner=learner, member=user, status=ACCEPTED).exists():
         allowed |= Q(share_network=True)
     return qs.filter(allowed)
 
@@ -255,19 +257,19 @@ def network_of(learner: User) -> QuerySet[NetworkMember]:
 def accepted_network_of(learner: User) -> QuerySet[NetworkMember]:
     """Members who accepted: the only ones help requests reach and whose
     standing the learner may see."""
-    return network_of(learner).filter(status=nw.ACCEPTED)
+    return network_of(learner).filter(status=ACCEPTED)
 
 
 def invitations_for(member: User) -> QuerySet[NetworkMember]:
     """Invitations this person has not answered yet."""
-    return NetworkMember.objects.filter(member=member, status=nw.INVITED).select_related("learner")
+    return NetworkMember.objects.filter(member=member, status=INVITED).select_related("learner")
 
 
 def expert_requests_to_decide(teacher: User) -> QuerySet[ExpertRequest]:
     """Pending outside-expert requests of learners this person teaches."""
     taught = people_selectors.classes_taught_by(teacher).values("pk")
     learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
-    return ExpertRequest.objects.filter(learner__in=learners, status=nw.PENDING).select_related(
+    return ExpertRequest.objects.filter(learner__in=learners, status=PENDING).select_related(
         "learner"
     )
 
@@ -276,11 +278,11 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
     """Peers in the learner's network who have mastered the competency.
     Only network members are considered: suggesting any classmate would tell
     the learner that classmate's mastery."""
-    peers = accepted_network_of(learner).filter(kind=nw.PEER).values("member_id")
+    peers = accepted_network_of(learner).filter(kind=PEER).values("member_id")
     return list(
         User.objects.filter(
             pk__in=MasteryRecord.objects.filter(
-                competency=competency, level=lv.MASTERED, learner__in=peers
+                competency=competency, level=MASTERED, learner__in=peers
             ).values("learner_id")
         ).order_by("username")
     )
@@ -289,7 +291,7 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
 def learners_with_entries_shared_to(user: User) -> QuerySet[User]:
     """Learners whose network this person accepted to join (for experts' page)."""
     return (
-        User.objects.filter(network__member=user, network__status=nw.ACCEPTED)
+        User.objects.filter(network__member=user, network__status=ACCEPTED)
         .distinct()
         .prefetch_related(
             Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))
@@ -484,7 +486,7 @@ def network_added(learner_ids: Iterable[int], lo, hi) -> QuerySet[NetworkMember]
         NetworkMember.objects.filter(
             _window("accepted_at", lo, hi),
             learner_id__in=people_selectors.id_filter(learner_ids),
-            status=nw.ACCEPTED,
+            status=ACCEPTED,
         )
         .select_related("learner", "member")
         .order_by("accepted_at", "pk")
@@ -549,3 +551,67 @@ def benchmarks_met(learner_ids: Iterable[int], until: dt.date) -> list[Benchmark
 def benchmarks_met_in(goal: Goal) -> list[BenchmarkMet]:
     """The goal's benchmarks met so far, each on the day first met."""
     return _first_met(BenchmarkCheck.objects.filter(checkin__goal=goal))
+
+
+# --- For a guardian's children, all at once ------------------------------------
+
+
+def goals_by_learner(learner_ids: Iterable[int]) -> dict[int, list[Goal]]:
+    """Each learner's goals, newest first, with their benchmarks (two queries
+    however many learners)."""
+    out: dict[int, list[Goal]] = {learner: [] for learner in learner_ids}
+    for goal in (
+        Goal.objects.filter(learner_id__in=list(out))
+        .prefetch_related("benchmarks")
+        .order_by("-created_at", "-pk")
+    ):
+        out[goal.learner_id].append(goal)
+    return out
+
+
+def goal_comments_by_learner(learner_ids: Iterable[int], limit: int) -> dict[int, list[GoalReview]]:
+    """Each learner's newest ``limit`` goal reviews with a comment by someone
+    else, with the reviewer and the goal (one query however many learners)."""
+    out: dict[int, list[GoalReview]] = {learner: [] for learner in learner_ids}
+    reviews = (
+        GoalReview.objects.filter(goal__learner_id__in=list(out))
+        .exclude(comment="")
+        .exclude(reviewer_id=F("goal__learner_id"))
+        .select_related("reviewer", "goal")
+        .alias(
+            nth=Window(
+                RowNumber(),
+                partition_by=F("goal__learner_id"),
+                order_by=(F("at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(nth__lte=limit)
+        .order_by("-at", "-pk")
+    )
+    for review in reviews:
+        out[review.goal.learner_id].append(review)
+    return out
+
+
+def shared_portfolios_by_learner(
+    learner_ids: Iterable[int], limit: int
+) -> dict[int, list[PortfolioEntry]]:
+    """Each learner's newest ``limit`` portfolio entries shared with
+    guardians, and only those (one query however many learners)."""
+    out: dict[int, list[PortfolioEntry]] = {learner: [] for learner in learner_ids}
+    entries = (
+        PortfolioEntry.objects.filter(learner_id__in=list(out), share_guardians=True)
+        .select_related("competency")
+        .alias(
+            nth=Window(
+                RowNumber(),
+                partition_by=F("learner_id"),
+                order_by=(F("created_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(nth__lte=limit)
+        .order_by("-created_at", "-pk")
+    )
+    for entry in entries:
+        out[entry.learner_id].append(entry)
+    return out

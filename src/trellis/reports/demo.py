@@ -30,7 +30,7 @@ from trellis.differentiation import suggest
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
 from trellis.evidence.services import assessment_create
-from trellis.individualization import constants as ic
+from trellis.individualization.constants import METHOD_PROBABILITY
 from trellis.individualization.models import ONE_ON_ONE
 from trellis.individualization.services import pacing, plans
 from trellis.people.models import School, SchoolClass, User
@@ -200,7 +200,7 @@ def run_individualized(school_class: SchoolClass, competencies: Sequence[Compete
                 reason="Set at the plan meeting",
                 statement=f"Reach proficiency in {comp.code}",
                 competencies=[comp],
-                method=ic.METHOD_PROBABILITY,
+                method=METHOD_PROBABILITY,
                 baseline_value=0.3,
                 baseline_date=today,
                 target_value=0.8,

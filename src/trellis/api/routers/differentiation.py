@@ -12,8 +12,16 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from trellis.differentiation import access, live, selectors, services, suggest
-from trellis.differentiation import models as m
-from trellis.differentiation.models import Grouping
+from trellis.differentiation.models import (
+    KINDS,
+    READINESS,
+    FlagAction,
+    Grouping,
+    GroupMembership,
+    GroupPlan,
+    GroupPlanEntry,
+    StationRotation,
+)
 from trellis.people.access import (
     NotVisible,
     access_class_as_teacher,
@@ -28,7 +36,7 @@ router = Router(tags=["differentiation"])
 class SuggestIn(Schema):
     class_id: int
     objective_id: int
-    kind: str = m.READINESS
+    kind: str = READINESS
     n_groups: int | None = None
     min_size: int | None = None
     max_size: int | None = None
@@ -45,7 +53,7 @@ class GroupIn(Schema):
 class GroupingIn(Schema):
     class_id: int
     objective_id: int
-    kind: str = m.READINESS
+    kind: str = READINESS
     groups: list[GroupIn]
     constraints: dict = {}
     note: str = ""
@@ -229,7 +237,7 @@ class LiveOut(Schema):
     handled: list[HandledOut] = []
 
 
-def _handled_out(action: m.FlagAction) -> HandledOut:
+def _handled_out(action: FlagAction) -> HandledOut:
     return HandledOut(
         id=action.pk,
         learner_id=action.learner_id,
@@ -295,7 +303,7 @@ def grouping_list(request: HttpRequest, class_id: int):
     qs = selectors.groupings_of(school_class).prefetch_related(
         Prefetch(
             "memberships",
-            queryset=m.GroupMembership.objects.only("id", "grouping_id", "moved_from", "reason"),
+            queryset=GroupMembership.objects.only("id", "grouping_id", "moved_from", "reason"),
         )
     )
     return [
@@ -353,7 +361,7 @@ def grouping_create(request: HttpRequest, payload: GroupingIn):
     drafts = [services.GroupDraft(g.label, g.learner_ids, g.explanation) for g in payload.groups]
     services.check_learners_in_class(school_class, drafts)
     features = suggest.features_snapshot(learners, objective)
-    if payload.kind in dict(m.KINDS):  # blank explanations: the engine's
+    if payload.kind in dict(KINDS):  # blank explanations: the engine's
         suggest.refresh_explanations(
             objective=objective,
             kind=payload.kind,
@@ -522,7 +530,7 @@ def live_handle(request: HttpRequest, class_id: int, payload: HandleIn):
     return Status(201, _handled_out(action))
 
 
-def _plan_out(plan: m.GroupPlan, entries: list[m.GroupPlanEntry]) -> GroupPlanOut:
+def _plan_out(plan: GroupPlan, entries: list[GroupPlanEntry]) -> GroupPlanOut:
     return GroupPlanOut(
         id=plan.pk,
         grouping_id=plan.grouping_id,
@@ -572,9 +580,9 @@ def plan_save(request: HttpRequest, payload: GroupPlanIn):
 )
 def plan_list(request: HttpRequest, class_id: int):
     school_class = access_class_roster(request.user, class_id)
-    entries = m.GroupPlanEntry.objects.select_related("group").prefetch_related("resources")
+    entries = GroupPlanEntry.objects.select_related("group").prefetch_related("resources")
     plans = (
-        m.GroupPlan.objects.filter(grouping__school_class=school_class)
+        GroupPlan.objects.filter(grouping__school_class=school_class)
         .select_related("grouping", "objective")
         .prefetch_related(Prefetch("entries", queryset=entries))
         .order_by("-updated_at", "-pk")
@@ -606,7 +614,7 @@ def plan_detail(request: HttpRequest, plan_id: int):
     return _plan_out(plan, access.visible_entries(request.user, plan))
 
 
-def _stations_out(plan: m.GroupPlan, rotation: m.StationRotation) -> StationsOut:
+def _stations_out(plan: GroupPlan, rotation: StationRotation) -> StationsOut:
     table = selectors.rotation_table(plan, rotation)
     return StationsOut(
         plan_id=plan.pk,
@@ -641,7 +649,7 @@ def stations_save(request: HttpRequest, plan_id: int, payload: StationsIn):
 )
 def stations_detail(request: HttpRequest, plan_id: int):
     plan = access.access_plan(request.user, plan_id)
-    rotation = m.StationRotation.objects.filter(plan=plan).first()
+    rotation = StationRotation.objects.filter(plan=plan).first()
     if rotation is None:
         raise NotVisible()
     return _stations_out(plan, rotation)

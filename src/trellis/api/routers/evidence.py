@@ -17,8 +17,8 @@ from trellis.curriculum.models import Item
 from trellis.curriculum.presentation import present_item
 from trellis.evidence import access, selectors, services
 from trellis.evidence.models import Attempt, MasteryRecord, Response
-from trellis.evidence.models import assessment as am
-from trellis.evidence.models import response as r
+from trellis.evidence.models.assessment import TARGET_LEARNER
+from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER, SOURCE_PRACTICE
 from trellis.people.access import (
     FORBIDDEN,
     NOT_FOUND,
@@ -164,7 +164,7 @@ class CorrectionIn(Schema):
 class RubricScoreIn(Schema):
     points: list[int]
     comment: str = ""
-    kind: str = r.SCORE_TEACHER
+    kind: str = SCORE_TEACHER
     corrects_id: int | None = None
 
 
@@ -275,7 +275,7 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn):
         assign_class=not learners,
     )
     for learner in learners:
-        services.assessment_assign(assessment=created, target=am.TARGET_LEARNER, learner=learner)
+        services.assessment_assign(assessment=created, target=TARGET_LEARNER, learner=learner)
     return Status(201, _assessment_out(created))
 
 
@@ -386,11 +386,7 @@ def response_record(
 ):
     # The item and (for practice) whether the caller is a learner of its
     # school, in one query: every round trip counts on the answer path.
-    item = (
-        Item.objects.filter(pk=payload.item_id)
-        .annotate(may_practise=_learner_of_school(request.user))
-        .first()
-    )
+    item = selectors.item_for_answer(request.user, payload.item_id)
     if item is None:
         raise HttpError(404, NOT_FOUND)
     attempt = None
@@ -402,7 +398,7 @@ def response_record(
         )
         if attempt is None or attempt.learner_id != request.user.pk:
             raise HttpError(404, NOT_FOUND)
-    elif not item.may_practise:
+    elif not access.may_practise(request.user, item):
         raise HttpError(404, NOT_FOUND)
     result = services.response_record(
         learner=request.user,
@@ -410,7 +406,7 @@ def response_record(
         answer=payload.answer,
         idempotency_key=(idempotency_key or services.responses.new_key())[:64],
         attempt=attempt,
-        source=r.SOURCE_PRACTICE,
+        source=SOURCE_PRACTICE,
         time_on_item_ms=payload.time_on_item_ms,
         answered_at=payload.answered_at,
         offline=payload.offline,
@@ -432,18 +428,6 @@ def offline_pack(request: HttpRequest):
     return OfflinePackOut(
         budget_bytes=settings.TRELLIS_OFFLINE_BUDGET_BYTES,
         entries=[asdict(e) for e in selectors.offline_pack_for_learner(request.user)],
-    )
-
-
-def _learner_of_school(user) -> Exists:
-    """Practice outside an assessment: items of a school where you are a
-    learner (an expression over the item's school)."""
-    from trellis.people.models import Membership
-
-    return Exists(
-        Membership.objects.filter(
-            user=user, school_id=OuterRef("school_id"), role="learner", active=True
-        )
     )
 
 
@@ -493,7 +477,7 @@ def rubric_score(
     payload: RubricScoreIn,
     idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_HEADER),
 ):
-    if payload.kind == r.SCORE_SELF:
+    if payload.kind == SCORE_SELF:
         found = access.access_response(request.user, response_id)
         if not request.user.has_perm("evidence.self_rate_response", found):
             raise PermissionDenied(FORBIDDEN)

@@ -24,7 +24,6 @@ from trellis.people.access import (
     access_learner,
 )
 from trellis.people.models import User
-from trellis.people.rules import teaches_learner
 
 router = Router(tags=["individualization"])
 
@@ -278,7 +277,7 @@ def _competencies(ids: list[int]) -> list[Competency]:
 
 
 def _teacher_of(user: User, learner: User) -> None:
-    if not (user.is_superuser or teaches_learner(user, learner)):
+    if not user.has_perm("individualization.write_for_learner", learner):
         raise PermissionDenied(FORBIDDEN)
 
 

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from trellis.curriculum.accommodations import accommodations_of
 from trellis.curriculum.models import Competency, Item
+from trellis.evidence.groups import group_described
 from trellis.evidence.models import Assessment, AssessmentAssignment, AssessmentItem, Attempt
-from trellis.evidence.models import assessment as a
-from trellis.people.models import Enrollment, SchoolClass, User
+from trellis.evidence.models.assessment import (
+    NEEDS_ITEMS_OR_RULE,
+    TARGET_CLASS,
+    TARGET_GROUP,
+    TARGET_LEARNER,
+)
+from trellis.evidence.selectors import is_assigned
+from trellis.people.models import SchoolClass, User
 
 NOT_ASSIGNED = "This assessment is not assigned to you."
 NOT_OPEN_YET = "This assessment opens at {opens}."
@@ -31,61 +39,8 @@ def effective_time_limit(assessment: Assessment, learner: User) -> dt.timedelta 
     plan, trellis.individualization) changes it."""
     if not assessment.time_limit_minutes:
         return None
-    from trellis.individualization.selectors import accommodations_of
-
     multiplier = accommodations_of(learner)[1]
     return dt.timedelta(minutes=assessment.time_limit_minutes * multiplier)
-
-
-def group_member_ids(assigned_group_id: int) -> set[int]:
-    """Learners of a differentiation group. The differentiation app provides
-    groups; until it does, a group assignment reaches nobody."""
-    from trellis.differentiation.selectors import group_member_ids as current_members
-
-    return current_members(assigned_group_id)
-
-
-def groups_containing(learner_id: int, assigned_group_ids: Iterable[int]) -> set[int]:
-    """Of these differentiation groups, those the learner is in now (as
-    ``group_member_ids`` reads them), in a fixed number of queries."""
-    from trellis.differentiation.selectors import groups_containing as current
-
-    return current(learner_id, assigned_group_ids)
-
-
-# Asked on every answer (and by the permission rules), so written out once.
-_ASSIGNED = (
-    f"SELECT target, assigned_group_id FROM {AssessmentAssignment._meta.db_table} "
-    "WHERE assessment_id = %s AND ((target = %s AND learner_id = %s) "
-    "OR (target IN (%s, %s) AND EXISTS (SELECT 1 FROM "
-    f"{Enrollment._meta.db_table} WHERE school_class_id = %s AND learner_id = %s AND active)))"
-)
-
-
-def is_assigned(assessment: Assessment, learner: User) -> bool:
-    """Whether the assessment is assigned to this learner: to them by name,
-    to their class (an active enrolment), or to a differentiation group of
-    their class that they are in now. One query for the first two; the
-    group's members are asked for only when a group assignment exists."""
-    if learner.pk is None:
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ASSIGNED,
-            [
-                assessment.pk,
-                a.TARGET_LEARNER,
-                learner.pk,
-                a.TARGET_CLASS,
-                a.TARGET_GROUP,
-                assessment.school_class_id,
-                learner.pk,
-            ],
-        )
-        rows = cursor.fetchall()
-    if any(target != a.TARGET_GROUP for target, _ in rows):
-        return True
-    return bool(groups_containing(learner.pk, {group_id for _, group_id in rows}))
 
 
 @transaction.atomic
@@ -118,7 +73,7 @@ def assessment_create(
     )
     assessment.full_clean()
     if not items and not (draw_count and draw_competencies):
-        raise ValidationError(a.NEEDS_ITEMS_OR_RULE)
+        raise ValidationError(NEEDS_ITEMS_OR_RULE)
     for item in items:
         if item.school_id != school_class.school_id:
             raise ValidationError(ITEM_OTHER_SCHOOL.format(item=item.pk))
@@ -132,7 +87,7 @@ def assessment_create(
     if draw_competencies:
         assessment.draw_competencies.set(draw_competencies)
     if assign_class:
-        assessment_assign(assessment=assessment, target=a.TARGET_CLASS)
+        assessment_assign(assessment=assessment, target=TARGET_CLASS)
     return assessment
 
 
@@ -149,24 +104,22 @@ def assessment_assign(
     or to a differentiation group of the class. Assigning the same thing
     twice returns the first assignment."""
     if (
-        target == a.TARGET_LEARNER
+        target == TARGET_LEARNER
         and learner is not None
         and not assessment.school_class.enrollments.filter(learner=learner, active=True).exists()
     ):
         raise ValidationError(
             LEARNER_NOT_IN_CLASS.format(id=learner.pk, school_class=assessment.school_class)
         )
-    if target == a.TARGET_GROUP and assigned_group_id is not None:
-        from trellis.differentiation.models import Group
-
-        group = Group.objects.filter(pk=assigned_group_id).select_related("grouping").first()
-        if group is None or group.grouping.school_class_id != assessment.school_class_id:
+    if target == TARGET_GROUP and assigned_group_id is not None:
+        described = group_described(assigned_group_id)
+        if described is None or described[0] != assessment.school_class_id:
             raise ValidationError(
                 GROUP_NOT_IN_CLASS.format(
                     group=assigned_group_id, school_class=assessment.school_class
                 )
             )
-        group_label = group_label or group.label
+        group_label = group_label or described[1]
     same = AssessmentAssignment.objects.filter(
         assessment=assessment,
         target=target,

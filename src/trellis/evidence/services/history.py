@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from trellis.evidence.models import MasteryChange, MasteryRecord
-from trellis.evidence.models import mastery_state as lv
 from trellis.evidence.models.history import CAUSE_ANSWER, CAUSE_CORRECTION, CAUSE_REFIT
+from trellis.evidence.models.mastery_state import NOT_STARTED
 
 __all__ = [
     "CAUSE_ANSWER",
@@ -38,7 +38,7 @@ class State:
 #: (learner id, competency id) -> the record's level and probability.
 Snapshot = dict[tuple[int, int], State]
 
-NONE = State(lv.NOT_STARTED, 0.0)
+NONE = State(NOT_STARTED, 0.0)
 
 
 def snapshot(
@@ -103,7 +103,7 @@ def history_rebuild(*, school_id: int) -> int:
     from trellis.evidence import mastery
     from trellis.evidence.models import Response
     from trellis.evidence.models.response import ANSWER_ORDER
-    from trellis.evidence.services.mastery import _item_competencies, effective_outcomes
+    from trellis.evidence.services.mastery import competency_ids_by_item, effective_outcomes
 
     model = mastery.model_for_school(school_id)
     responses = Response.objects.filter(school_id=school_id)
@@ -113,7 +113,7 @@ def history_rebuild(*, school_id: int) -> int:
         .order_by(*ANSWER_ORDER)
         .values_list("pk", "recorded_at")
     )
-    by_item = _item_competencies(o[1] for o in outcomes)
+    by_item = competency_ids_by_item(o[1] for o in outcomes)
     engine = model.engine
     states: dict[tuple[int, int], object] = {}
     levels: dict[tuple[int, int], State] = {}

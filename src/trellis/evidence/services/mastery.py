@@ -23,8 +23,8 @@ from trellis.evidence.models import (
     Response,
     RubricScore,
 )
-from trellis.evidence.models import mastery_state as lv
-from trellis.evidence.models import response as r
+from trellis.evidence.models.mastery_state import NOT_STARTED
+from trellis.evidence.models.response import SCORE_TEACHER
 from trellis.evidence.services import history
 from trellis.people.models import School
 
@@ -44,7 +44,7 @@ def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
     if unscored:
         for response_id, total, maximum in (
             RubricScore.objects.filter(
-                response_id__in=unscored, kind=r.SCORE_TEACHER, corrections__isnull=True
+                response_id__in=unscored, kind=SCORE_TEACHER, corrections__isnull=True
             )
             .order_by("recorded_at", "pk")
             .values_list("response_id", "total", "maximum")
@@ -62,7 +62,7 @@ def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
     return out
 
 
-def _item_competencies(item_ids: Iterable[int]) -> dict[int, list[int]]:
+def competency_ids_by_item(item_ids: Iterable[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = defaultdict(list)
     through = Item.competencies.through
     for item_id, competency_id in through.objects.filter(item_id__in=set(item_ids)).values_list(
@@ -121,7 +121,7 @@ class LockedRecord:
     state: dict
     correct: int
     #: As the previous writer left it (for the mastery history).
-    level: str = lv.NOT_STARTED
+    level: str = NOT_STARTED
     probability: float = 0.0
     #: One of the competencies asked for (not only another of the learner's).
     wanted: bool = True
@@ -167,7 +167,7 @@ def lock_records(
             return []
         wanted, wanted_params = _OF_IDS.format(marks=", ".join(["%s"] * len(ids))), ids
     state_field = MasteryRecord._meta.get_field("state")
-    constants = [lv.NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
+    constants = [NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
     if not all_of_learner:
         with connection.cursor() as cursor:
             cursor.execute(_CLAIM.format(wanted=wanted), [learner_id, *constants, *wanted_params])
@@ -249,7 +249,7 @@ def lock_record_pairs(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int],
     if not ordered:
         return {}
     state_field = MasteryRecord._meta.get_field("state")
-    constants = [0, lv.NOT_STARTED, 0, 0, _prep("state", {}), _prep("updated_at", timezone.now())]
+    constants = [0, NOT_STARTED, 0, 0, _prep("state", {}), _prep("updated_at", timezone.now())]
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(ordered))
     sql = (
         f"INSERT INTO {_RECORDS} ({_COLUMNS}) VALUES {values} "
@@ -324,7 +324,7 @@ def save_learner_states(states: dict[int, dict]) -> None:
 def observations_of(outcomes: list[tuple[int, int, bool, int]]) -> list[mastery.Observation]:
     """One observation per answer, with all of its item's competencies
     (answers on items with no competency carry no evidence of mastery)."""
-    by_item = _item_competencies(o[1] for o in outcomes)
+    by_item = competency_ids_by_item(o[1] for o in outcomes)
     return [
         mastery.Observation(
             learner_id=who,

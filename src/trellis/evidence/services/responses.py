@@ -19,7 +19,7 @@ from trellis.curriculum.models import item as kinds
 from trellis.curriculum.scoring import check_rubric_points, score_answer
 from trellis.evidence import mastery
 from trellis.evidence.models import Attempt, MasteryRecord, RefusedAnswer, Response, RubricScore
-from trellis.evidence.models import response as r
+from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER, SOURCE_ASSESSMENT
 from trellis.evidence.services import history
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
 from trellis.evidence.services.mastery import (
@@ -289,7 +289,7 @@ def response_record(
     answer: str,
     idempotency_key: str,
     attempt: Attempt | None = None,
-    source: str = r.SOURCE_ASSESSMENT,
+    source: str = SOURCE_ASSESSMENT,
     time_on_item_ms: int = 0,
     recorded_by: User | None = None,
     recorded_at: dt.datetime | None = None,
@@ -401,7 +401,7 @@ def _record(
         learner=learner,
         item=item,
         attempt=attempt,
-        source=source if attempt is None else r.SOURCE_ASSESSMENT,
+        source=source if attempt is None else SOURCE_ASSESSMENT,
         answer=scored.answer,
         correct=scored.correct,
         score=scored.score,
@@ -528,7 +528,7 @@ def rubric_score_record(
     item = response.item
     if item.kind != kinds.RUBRIC:
         raise ValidationError(NOT_A_RUBRIC_TASK)
-    if kind == r.SCORE_SELF and recorded_by.pk != response.learner_id:
+    if kind == SCORE_SELF and recorded_by.pk != response.learner_id:
         raise PermissionDenied(SELF_RATING_OWN_ONLY)
     existing = RubricScore.objects.filter(
         response=response, kind=kind, idempotency_key=idempotency_key
@@ -554,7 +554,7 @@ def rubric_score_record(
     )
     score.full_clean()
     score.save()
-    if kind == r.SCORE_TEACHER:
+    if kind == SCORE_TEACHER:
         earlier = RubricScore.objects.filter(response=response, kind=kind).exclude(pk=score.pk)
         if corrects is None and not earlier.exists():
             _apply_evidence(

@@ -19,8 +19,8 @@ from trellis.curriculum.selectors import frameworks_for_school
 from trellis.evidence import access, feedback, selectors, services
 from trellis.evidence.forms import AnswerForm, AssessmentForm, RubricForm, elapsed_ms
 from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
-from trellis.evidence.models import assessment as a
-from trellis.evidence.models import response as r
+from trellis.evidence.models.assessment import TARGET_LEARNER
+from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.people import selectors as people_selectors
 from trellis.people.access import access_class_as_teacher
 from trellis.people.redirects import safe_next
@@ -71,7 +71,7 @@ def assessment_create(request: HttpRequest, class_id: int) -> HttpResponse:
             )
             for learner in data["learners"]:
                 services.assessment_assign(
-                    assessment=created, target=a.TARGET_LEARNER, learner=learner
+                    assessment=created, target=TARGET_LEARNER, learner=learner
                 )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -106,7 +106,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             attempt__assessment=assessment, item__kind="rubric", corrects__isnull=True
         )
         .select_related("learner", "item")
-        .annotate(n_scores=Count("rubric_scores", filter=Q(rubric_scores__kind=r.SCORE_TEACHER)))
+        .annotate(n_scores=Count("rubric_scores", filter=Q(rubric_scores__kind=SCORE_TEACHER)))
         .order_by("recorded_at")
     )
     return render(
@@ -319,7 +319,7 @@ def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpRes
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if kind == r.SCORE_SELF:
+            if kind == SCORE_SELF:
                 messages.success(request, "Your self-rating is saved beside your work.")
                 return redirect(safe_next(request, reverse("my-competencies")))
             messages.success(request, f"Score saved for {response.learner}.")
@@ -334,8 +334,8 @@ def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpRes
             "form": form,
             "kind": kind,
             "previous": previous,
-            "teacher_score": _latest(scores, r.SCORE_TEACHER),
-            "self_score": _latest(scores, r.SCORE_SELF),
+            "teacher_score": _latest(scores, SCORE_TEACHER),
+            "self_score": _latest(scores, SCORE_SELF),
         },
     )
 
@@ -343,7 +343,7 @@ def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpRes
 @login_required
 def response_score(request: HttpRequest, response_id: int) -> HttpResponse:
     response = access.access_response_to_score(request.user, response_id)
-    return _rubric_page(request, response, r.SCORE_TEACHER)
+    return _rubric_page(request, response, SCORE_TEACHER)
 
 
 @login_required
@@ -353,4 +353,4 @@ def response_self_rate(request: HttpRequest, response_id: int) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(services.responses.SELF_RATING_OWN_ONLY)
-    return _rubric_page(request, response, r.SCORE_SELF)
+    return _rubric_page(request, response, SCORE_SELF)

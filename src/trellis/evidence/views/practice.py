@@ -17,7 +17,7 @@ from trellis.curriculum.presentation import present_item
 from trellis.evidence import feedback, mastery, selectors, services
 from trellis.evidence.forms import AnswerForm, elapsed_ms
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models import response as r
+from trellis.evidence.models.response import SOURCE_PRACTICE
 from trellis.people import roles
 from trellis.people.models import Membership
 
@@ -93,7 +93,7 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
                 item=item,
                 answer=form.cleaned_data["answer"],
                 idempotency_key=form.cleaned_data["token"],
-                source=r.SOURCE_PRACTICE,
+                source=SOURCE_PRACTICE,
                 time_on_item_ms=elapsed_ms(form.cleaned_data.get("shown") or "", item.pk),
             )
         except ValidationError as exc:

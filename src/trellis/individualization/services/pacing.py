@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
-from trellis.evidence.models import mastery_state as lv
+from trellis.evidence.models.mastery_state import MASTERED, PROFICIENT
 from trellis.individualization.models import LearnerPace, Module, ModulePass, ModuleSequence
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
@@ -41,7 +41,7 @@ SEQUENCE_OTHER_CLASS = "There is no sequence with id {id} in this class."
 NOT_ENROLLED = "There is no learner with id {id} in {school_class}."
 EMPTY_SEQUENCE = "The sequence has no modules yet."
 COMPETENCY_ELSEWHERE = "There is no competency with id {id} in this school's frameworks."
-PASSING_LEVELS = {lv.PROFICIENT, lv.MASTERED}
+PASSING_LEVELS = {PROFICIENT, MASTERED}
 
 
 @transaction.atomic

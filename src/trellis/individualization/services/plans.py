@@ -13,17 +13,42 @@ from django.utils import timezone
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
-from trellis.individualization import constants as c
+from trellis.individualization.constants import (
+    ACCOMMODATIONS,
+    COMPETENCY_ELSEWHERE,
+    DEFAULT_TIME_MULTIPLIER,
+    LEARNER_NOT_IN_SCHOOL_CLASS,
+    MANUAL_ONLY,
+    MAX_TIME_MULTIPLIER,
+    METHOD_LOCKED,
+    METHOD_MANUAL,
+    METHOD_RANGES,
+    METHODS,
+    MINUTES_POSITIVE,
+    MULTIPLIER_RANGE,
+    NEEDS_COMPETENCY,
+    NOT_MEASURABLE,
+    ONE_ACTIVE_PLAN,
+    REASON_REQUIRED,
+    REVIEW_DATE_FORMAT,
+    TARGET_BEFORE_BASELINE,
+    UNKNOWN_ACCOMMODATION,
+    UNKNOWN_METHOD,
+    UNKNOWN_SUPPORT_KIND,
+)
 from trellis.individualization.models import (
     ACTIVE,
     SUPPORT_KINDS,
     IndividualPlan,
     IndividualPlanVersion,
     Measurement,
-    PlanReadLog,
     SpecificObjective,
     Support,
     SupportSession,
+)
+from trellis.individualization.readlog import (  # noqa: F401  (re-exported)
+    plan_read_record,
+    plan_reads_record,
 )
 from trellis.people import roles
 from trellis.people.models import Membership, User
@@ -46,15 +71,15 @@ def check_accommodations(values: Iterable[str]) -> list[str]:
     """The accommodations, deduplicated in the system's order; an unknown one is refused."""
     values = list(values)
     for value in values:
-        if value not in c.ACCOMMODATIONS:
+        if value not in ACCOMMODATIONS:
             raise ValidationError(
                 {
-                    "accommodations": c.UNKNOWN_ACCOMMODATION.format(
-                        value=value, choices=", ".join(c.ACCOMMODATIONS)
+                    "accommodations": UNKNOWN_ACCOMMODATION.format(
+                        value=value, choices=", ".join(ACCOMMODATIONS)
                     )
                 }
             )
-    return [a for a in c.ACCOMMODATIONS if a in values]
+    return [a for a in ACCOMMODATIONS if a in values]
 
 
 def _review_dates(values: Iterable[object]) -> list[str]:
@@ -67,15 +92,15 @@ def _review_dates(values: Iterable[object]) -> list[str]:
             out.append(dt.date.fromisoformat(str(value).strip()).isoformat())
         except ValueError:
             raise ValidationError(
-                {"review_dates": c.REVIEW_DATE_FORMAT.format(value=value)}
+                {"review_dates": REVIEW_DATE_FORMAT.format(value=value)}
             ) from None
     return sorted(set(out))
 
 
 def _check_multiplier(value: float) -> None:
-    if not 1.0 <= value <= c.MAX_TIME_MULTIPLIER:
+    if not 1.0 <= value <= MAX_TIME_MULTIPLIER:
         raise ValidationError(
-            {"time_multiplier": c.MULTIPLIER_RANGE.format(high=c.MAX_TIME_MULTIPLIER)}
+            {"time_multiplier": MULTIPLIER_RANGE.format(high=MAX_TIME_MULTIPLIER)}
         )
 
 
@@ -183,7 +208,7 @@ def describe_changes(before: dict | None, after: dict) -> list[str]:
 def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": c.REASON_REQUIRED})
+        raise ValidationError({"reason": REASON_REQUIRED})
     return reason
 
 
@@ -227,7 +252,7 @@ def plan_create(
     title: str,
     summary: str = "",
     accommodations: Sequence[str] = (),
-    time_multiplier: float = c.DEFAULT_TIME_MULTIPLIER,
+    time_multiplier: float = DEFAULT_TIME_MULTIPLIER,
     review_dates: Sequence[object] = (),
     responsible: User | None = None,
     responsible_note: str = "",
@@ -238,9 +263,9 @@ def plan_create(
         .first()
     )
     if membership is None:
-        raise ValidationError({"learner": c.LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk)})
+        raise ValidationError({"learner": LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk)})
     if IndividualPlan.objects.filter(learner=learner, status=ACTIVE).exists():
-        raise ValidationError(c.ONE_ACTIVE_PLAN.format(learner=learner))
+        raise ValidationError(ONE_ACTIVE_PLAN.format(learner=learner))
     _check_multiplier(time_multiplier)
     plan = IndividualPlan(
         school_id=membership.school_id,
@@ -287,12 +312,12 @@ def plan_update(
 
 def check_measurable(method: str, *, what: str, value: float) -> None:
     """A value outside the range the method can produce is refused."""
-    low, high = c.METHOD_RANGES[method]
+    low, high = METHOD_RANGES[method]
     if value < low or (high is not None and value > high):
-        label = dict(c.METHODS)[method].split(" (")[0].lower()
+        label = dict(METHODS)[method].split(" (")[0].lower()
         raise ValidationError(
             {
-                f"{what}_value": c.NOT_MEASURABLE.format(
+                f"{what}_value": NOT_MEASURABLE.format(
                     what=what,
                     value=value,
                     method=label,
@@ -305,11 +330,11 @@ def check_measurable(method: str, *, what: str, value: float) -> None:
 
 def _check_competencies(plan: IndividualPlan, competencies: Sequence[Competency]) -> None:
     if not competencies:
-        raise ValidationError({"competencies": c.NEEDS_COMPETENCY})
+        raise ValidationError({"competencies": NEEDS_COMPETENCY})
     allowed = set(frameworks_for_school(plan.school).values_list("pk", flat=True))
     for competency in competencies:
         if competency.framework_id not in allowed:
-            raise ValidationError({"competencies": c.COMPETENCY_ELSEWHERE.format(id=competency.pk)})
+            raise ValidationError({"competencies": COMPETENCY_ELSEWHERE.format(id=competency.pk)})
 
 
 def _check_objective(
@@ -322,12 +347,12 @@ def _check_objective(
     target_date: dt.date,
     competencies: Sequence[Competency],
 ) -> None:
-    if method not in c.METHOD_RANGES:
+    if method not in METHOD_RANGES:
         raise ValidationError(
-            {"method": c.UNKNOWN_METHOD.format(value=method, choices=", ".join(c.METHOD_RANGES))}
+            {"method": UNKNOWN_METHOD.format(value=method, choices=", ".join(METHOD_RANGES))}
         )
     if target_date <= baseline_date:
-        raise ValidationError({"target_date": c.TARGET_BEFORE_BASELINE})
+        raise ValidationError({"target_date": TARGET_BEFORE_BASELINE})
     check_measurable(method, what="baseline", value=baseline_value)
     check_measurable(method, what="target", value=target_value)
     _check_competencies(plan, competencies)
@@ -417,8 +442,8 @@ def objective_update(
         competencies=competencies,
     )
     entered = objective.measurements.count()
-    if entered and objective.method != c.METHOD_MANUAL:
-        raise ValidationError({"method": c.METHOD_LOCKED.format(count=entered)})
+    if entered and objective.method != METHOD_MANUAL:
+        raise ValidationError({"method": METHOD_LOCKED.format(count=entered)})
     objective.full_clean()
     objective.save()
     objective.competencies.set(competencies)
@@ -485,13 +510,13 @@ def _check_support(support: Support) -> None:
     if support.kind not in dict(SUPPORT_KINDS):
         raise ValidationError(
             {
-                "kind": c.UNKNOWN_SUPPORT_KIND.format(
+                "kind": UNKNOWN_SUPPORT_KIND.format(
                     value=support.kind, choices=", ".join(dict(SUPPORT_KINDS))
                 )
             }
         )
     if support.planned_minutes_per_week is None or support.planned_minutes_per_week <= 0:
-        raise ValidationError({"planned_minutes_per_week": c.MINUTES_POSITIVE})
+        raise ValidationError({"planned_minutes_per_week": MINUTES_POSITIVE})
     support.full_clean()
 
 
@@ -526,7 +551,7 @@ def support_session_log(
 ) -> SupportSession:
     """A session that took place. Logging is not a plan change: no version."""
     if minutes is None or minutes <= 0:
-        raise ValidationError({"minutes": c.MINUTES_POSITIVE})
+        raise ValidationError({"minutes": MINUTES_POSITIVE})
     session = SupportSession(
         support=support, on=on, minutes=minutes, note=note, logged_by=logged_by
     )
@@ -539,8 +564,8 @@ def support_session_log(
 def measurement_record(
     *, objective: SpecificObjective, recorded_by: User, on: dt.date, value: float, note: str = ""
 ) -> Measurement:
-    if objective.method != c.METHOD_MANUAL:
-        raise ValidationError(c.MANUAL_ONLY)
+    if objective.method != METHOD_MANUAL:
+        raise ValidationError(MANUAL_ONLY)
     check_measurable(objective.method, what="measurement", value=value)
     measurement = Measurement(
         objective=objective, on=on, value=value, note=note, recorded_by=recorded_by
@@ -548,15 +573,3 @@ def measurement_record(
     measurement.full_clean()
     measurement.save()
     return measurement
-
-
-@transaction.atomic
-def plan_read_record(*, plan: IndividualPlan, reader: User, via: str) -> PlanReadLog:
-    """One line in the plan's access log (written even when the read is by the learner).
-
-    The plan and reader are objects the caller already holds, so only the
-    other fields are validated (no extra queries on every read)."""
-    entry = PlanReadLog(plan=plan, reader=reader, via=via)
-    entry.full_clean(exclude=["plan", "reader"])
-    entry.save()
-    return entry

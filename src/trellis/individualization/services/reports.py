@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from trellis.curriculum.models import Competency
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import OF_LEARNING
 from trellis.individualization.models import IndividualPlan, SummativeReport
 from trellis.individualization.selectors import active_plan_for
 from trellis.people.models import User
@@ -30,7 +30,7 @@ NO_ATTEMPT = "{learner} has not answered “{title}” yet."
 def summative_report_create(
     *, learner: User, assessment: Assessment, created_by: User, plan: IndividualPlan | None = None
 ) -> SummativeReport:
-    if assessment.purpose != a.OF_LEARNING:
+    if assessment.purpose != OF_LEARNING:
         raise ValidationError(
             {
                 "assessment": NOT_SUMMATIVE.format(

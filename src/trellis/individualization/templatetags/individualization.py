@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django import template
 
-from trellis.individualization import constants as c
+from trellis.individualization.constants import ACCOMMODATIONS
 
 register = template.Library()
 
 
 @register.filter
 def accommodation_labels(values) -> str:
-    return "; ".join(c.ACCOMMODATIONS[a].split(" (")[0] for a in c.ACCOMMODATIONS if a in values)
+    return "; ".join(ACCOMMODATIONS[a].split(" (")[0] for a in ACCOMMODATIONS if a in values)
 
 
 @register.filter

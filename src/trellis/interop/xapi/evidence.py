@@ -26,7 +26,7 @@ from trellis.curriculum.models import Item
 from trellis.curriculum.scoring import score_answer
 from trellis.evidence import mastery
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models import response as r
+from trellis.evidence.models.response import SOURCE_IMPORT
 from trellis.evidence.services import history
 from trellis.evidence.services.mastery import (
     lock_learner_states,
@@ -96,7 +96,7 @@ def record_answers(
             school=school,
             learner=a.learner,
             item=a.item,
-            source=r.SOURCE_IMPORT,
+            source=SOURCE_IMPORT,
             answer=scored.answer,
             correct=scored.correct,
             score=scored.score,

@@ -14,7 +14,7 @@ from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.models import item as kinds
 from trellis.interop.models import XapiCredential, XapiProxyItem, XapiStatement
 from trellis.interop.xapi import activities
-from trellis.interop.xapi import errors as e
+from trellis.interop.xapi.errors import CONFLICT, DUPLICATE_IN_BATCH
 from trellis.interop.xapi.evidence import Answer, record_answers
 from trellis.interop.xapi.sql import insert_rows
 from trellis.interop.xapi.validate import (
@@ -56,7 +56,7 @@ def _prepare(statements: list[dict]) -> list[tuple[uuid.UUID, str, dict]]:
         digest = content_hash(statement)
         if sid in seen:
             if seen[sid] != digest:
-                raise StatementInvalid(e.DUPLICATE_IN_BATCH.format(id=sid))
+                raise StatementInvalid(DUPLICATE_IN_BATCH.format(id=sid))
             continue
         seen[sid] = digest
         out.append((sid, digest, statement))
@@ -145,7 +145,7 @@ def statements_store(
     for sid, digest, statement in prepared:
         if sid in earlier:
             if earlier[sid] != digest:
-                raise StatementConflict(e.CONFLICT.format(id=sid))
+                raise StatementConflict(CONFLICT.format(id=sid))
             continue
         fresh.append((sid, digest, statement))
     activity_ids = {s["object"]["id"] for _, _, s in fresh}

@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from trellis.evidence.models import Response
-from trellis.evidence.models import response as r
+from trellis.evidence.models.response import SOURCE_ASSESSMENT, SOURCE_PRACTICE
 from trellis.interop.models import XapiOutbox
 from trellis.interop.xapi import activities
 
@@ -34,7 +34,7 @@ BATCH = 100
 BACKOFF_BASE_S = 30
 BACKOFF_CAP_S = 6 * 60 * 60
 #: Evidence that came from outside (xAPI, data sets) is not sent back out.
-EMITTED_SOURCES = {r.SOURCE_ASSESSMENT, r.SOURCE_PRACTICE}
+EMITTED_SOURCES = {SOURCE_ASSESSMENT, SOURCE_PRACTICE}
 
 
 def lrs_url() -> str:

@@ -15,7 +15,29 @@ import re
 import uuid
 from typing import Any
 
-from trellis.interop.xapi import errors as e
+from trellis.interop.xapi.errors import (
+    ACTOR_AGENT_ONLY,
+    ACTOR_IFI,
+    BAD_DURATION,
+    BAD_TIMESTAMP,
+    LANGUAGE_MAP,
+    MBOX_FORM,
+    MIN_MAX,
+    MISSING,
+    NO_ATTACHMENTS,
+    NOT_BOOL,
+    NOT_IRI,
+    NOT_NUMBER,
+    NOT_OBJECT,
+    NOT_STRING,
+    NOT_UUID,
+    NUMBER_RANGE,
+    OBJECT_ACTIVITY_ONLY,
+    RAW_RANGE,
+    SCALED_RANGE,
+    TOO_LONG,
+    UNKNOWN_FIELD,
+)
 
 TOP_LEVEL = {
     "id",
@@ -48,25 +70,25 @@ class StatementInvalid(ValueError):
 
 def _obj(value: Any, where: str, field: str) -> dict:
     if not isinstance(value, dict):
-        raise StatementInvalid(e.NOT_OBJECT.format(where=where, field=field))
+        raise StatementInvalid(NOT_OBJECT.format(where=where, field=field))
     return value
 
 
 def _iri(value: Any, where: str, field: str, limit: int = MAX_IRI) -> str:
     if value is None:
-        raise StatementInvalid(e.MISSING.format(where=where, field=field))
+        raise StatementInvalid(MISSING.format(where=where, field=field))
     if not isinstance(value, str):
-        raise StatementInvalid(e.NOT_STRING.format(where=where, field=field))
+        raise StatementInvalid(NOT_STRING.format(where=where, field=field))
     if not IRI.match(value):
-        raise StatementInvalid(e.NOT_IRI.format(where=where, field=field, got=value[:80]))
+        raise StatementInvalid(NOT_IRI.format(where=where, field=field, got=value[:80]))
     if len(value) > limit:
-        raise StatementInvalid(e.TOO_LONG.format(where=where, field=field, limit=limit))
+        raise StatementInvalid(TOO_LONG.format(where=where, field=field, limit=limit))
     return value
 
 
 def _language_map(value: Any, where: str, field: str) -> None:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise StatementInvalid(e.LANGUAGE_MAP.format(where=where, field=field))
+        raise StatementInvalid(LANGUAGE_MAP.format(where=where, field=field))
 
 
 #: Scores beyond this size are refused: PostgreSQL and the exports hold
@@ -79,50 +101,48 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 
 def _number(value: Any, where: str, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise StatementInvalid(e.NOT_NUMBER.format(where=where, field=field))
+        raise StatementInvalid(NOT_NUMBER.format(where=where, field=field))
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number) or abs(number) > NUMBER_LIMIT:
-        raise StatementInvalid(e.NUMBER_RANGE.format(where=where, field=field, limit="10^15"))
+        raise StatementInvalid(NUMBER_RANGE.format(where=where, field=field, limit="10^15"))
     return number
 
 
 def check_uuid(value: Any, where: str, field: str) -> uuid.UUID:
     if not isinstance(value, str):
-        raise StatementInvalid(e.NOT_UUID.format(where=where, field=field, got=value))
+        raise StatementInvalid(NOT_UUID.format(where=where, field=field, got=value))
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise StatementInvalid(e.NOT_UUID.format(where=where, field=field, got=value[:80]))
+        raise StatementInvalid(NOT_UUID.format(where=where, field=field, got=value[:80]))
 
 
 def _actor(value: Any, where: str) -> None:
     actor = _obj(value, where, "actor")
     if actor.get("objectType", "Agent") != "Agent":
-        raise StatementInvalid(e.ACTOR_AGENT_ONLY.format(where=where))
+        raise StatementInvalid(ACTOR_AGENT_ONLY.format(where=where))
     found = [k for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in actor]
     if found not in (["mbox"], ["account"]):
-        raise StatementInvalid(e.ACTOR_IFI.format(where=where, found=", ".join(found) or "neither"))
+        raise StatementInvalid(ACTOR_IFI.format(where=where, found=", ".join(found) or "neither"))
     if "name" in actor and not isinstance(actor["name"], str):
-        raise StatementInvalid(e.NOT_STRING.format(where=where, field="actor.name"))
+        raise StatementInvalid(NOT_STRING.format(where=where, field="actor.name"))
     if "mbox" in actor:
         mbox = actor["mbox"]
         if not isinstance(mbox, str) or not MBOX.match(mbox) or len(mbox) > 254:
-            raise StatementInvalid(e.MBOX_FORM.format(where=where, got=str(mbox)[:80]))
+            raise StatementInvalid(MBOX_FORM.format(where=where, got=str(mbox)[:80]))
         return
     account = _obj(actor["account"], where, "actor.account")
     _iri(account.get("homePage"), where, "actor.account.homePage")
     name = account.get("name")
     if name is None:
-        raise StatementInvalid(e.MISSING.format(where=where, field="actor.account.name"))
+        raise StatementInvalid(MISSING.format(where=where, field="actor.account.name"))
     if not isinstance(name, str) or not name:
-        raise StatementInvalid(e.NOT_STRING.format(where=where, field="actor.account.name"))
+        raise StatementInvalid(NOT_STRING.format(where=where, field="actor.account.name"))
     if len(name) > 150:
-        raise StatementInvalid(
-            e.TOO_LONG.format(where=where, field="actor.account.name", limit=150)
-        )
+        raise StatementInvalid(TOO_LONG.format(where=where, field="actor.account.name", limit=150))
 
 
 def _verb(value: Any, where: str) -> None:
@@ -136,7 +156,7 @@ def _object(value: Any, where: str) -> None:
     obj = _obj(value, where, "object")
     kind = obj.get("objectType", "Activity")
     if kind != "Activity":
-        raise StatementInvalid(e.OBJECT_ACTIVITY_ONLY.format(where=where, got=str(kind)[:40]))
+        raise StatementInvalid(OBJECT_ACTIVITY_ONLY.format(where=where, got=str(kind)[:40]))
     _iri(obj.get("id"), where, "object.id", limit=1000)
     if "definition" in obj:
         _obj(obj["definition"], where, "object.definition")
@@ -146,15 +166,15 @@ def _score(value: Any, where: str) -> None:
     score = _obj(value, where, "result.score")
     for key in score:
         if key not in {"scaled", "raw", "min", "max"}:
-            raise StatementInvalid(e.UNKNOWN_FIELD.format(where=where, field=f"result.score.{key}"))
+            raise StatementInvalid(UNKNOWN_FIELD.format(where=where, field=f"result.score.{key}"))
     nums = {k: _number(v, where, f"result.score.{k}") for k, v in score.items()}
     if "scaled" in nums and not -1 <= nums["scaled"] <= 1:
-        raise StatementInvalid(e.SCALED_RANGE.format(where=where, got=nums["scaled"]))
+        raise StatementInvalid(SCALED_RANGE.format(where=where, got=nums["scaled"]))
     if "min" in nums and "max" in nums and nums["min"] >= nums["max"]:
-        raise StatementInvalid(e.MIN_MAX.format(where=where))
+        raise StatementInvalid(MIN_MAX.format(where=where))
     raw = nums.get("raw")
     if raw is not None and (raw < nums.get("min", raw) or raw > nums.get("max", raw)):
-        raise StatementInvalid(e.RAW_RANGE.format(where=where))
+        raise StatementInvalid(RAW_RANGE.format(where=where))
 
 
 def duration_ms(text: str) -> int | None:
@@ -172,17 +192,17 @@ def _result(value: Any, where: str) -> None:
     result = _obj(value, where, "result")
     for key in result:
         if key not in {"score", "success", "completion", "response", "duration", "extensions"}:
-            raise StatementInvalid(e.UNKNOWN_FIELD.format(where=where, field=f"result.{key}"))
+            raise StatementInvalid(UNKNOWN_FIELD.format(where=where, field=f"result.{key}"))
     if "score" in result:
         _score(result["score"], where)
     for flag in ("success", "completion"):
         if flag in result and not isinstance(result[flag], bool):
-            raise StatementInvalid(e.NOT_BOOL.format(where=where, field=f"result.{flag}"))
+            raise StatementInvalid(NOT_BOOL.format(where=where, field=f"result.{flag}"))
     if "response" in result and not isinstance(result["response"], str):
-        raise StatementInvalid(e.NOT_STRING.format(where=where, field="result.response"))
+        raise StatementInvalid(NOT_STRING.format(where=where, field="result.response"))
     if "duration" in result and duration_ms(result["duration"]) is None:
         got = str(result["duration"])[:40]
-        raise StatementInvalid(e.BAD_DURATION.format(where=where, got=got))
+        raise StatementInvalid(BAD_DURATION.format(where=where, got=got))
     if "extensions" in result:
         _obj(result["extensions"], where, "result.extensions")
 
@@ -204,14 +224,14 @@ def check_statement(statement: Any, where: str = "statement") -> dict:
     statement = _obj(statement, where, "the statement")
     for key in statement:
         if key not in TOP_LEVEL:
-            raise StatementInvalid(e.UNKNOWN_FIELD.format(where=where, field=str(key)[:40]))
+            raise StatementInvalid(UNKNOWN_FIELD.format(where=where, field=str(key)[:40]))
     if "attachments" in statement:
-        raise StatementInvalid(e.NO_ATTACHMENTS.format(where=where))
+        raise StatementInvalid(NO_ATTACHMENTS.format(where=where))
     if "id" in statement:
         check_uuid(statement["id"], where, "id")
     for field in ("actor", "verb", "object"):
         if field not in statement:
-            raise StatementInvalid(e.MISSING.format(where=where, field=field))
+            raise StatementInvalid(MISSING.format(where=where, field=field))
     _actor(statement["actor"], where)
     _verb(statement["verb"], where)
     _object(statement["object"], where)
@@ -223,7 +243,7 @@ def check_statement(statement: Any, where: str = "statement") -> dict:
             check_uuid(context["registration"], where, "context.registration")
     if "timestamp" in statement and parse_timestamp(statement["timestamp"]) is None:
         got = str(statement["timestamp"])[:40]
-        raise StatementInvalid(e.BAD_TIMESTAMP.format(where=where, got=got))
+        raise StatementInvalid(BAD_TIMESTAMP.format(where=where, got=got))
     return statement
 
 

@@ -13,8 +13,25 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from trellis.interop.models import XapiCredential, XapiStatement
-from trellis.interop.xapi import errors as e
 from trellis.interop.xapi.credentials import credential_from_header
+from trellis.interop.xapi.errors import (
+    AUTH_BAD,
+    AUTH_REQUIRED,
+    BAD_CHARACTERS,
+    BAD_STATEMENT_ID,
+    BODY_SHAPE,
+    EMPTY_LIST,
+    METHOD,
+    NOT_FOUND,
+    NOT_JSON,
+    NOT_UTF8,
+    PUT_ID_MISMATCH,
+    PUT_NEEDS_ID,
+    PUT_ONE_ONLY,
+    TOO_MANY,
+    VERSION_MISSING,
+    VERSION_UNSUPPORTED,
+)
 from trellis.interop.xapi.ingest import StatementConflict, statements_store
 from trellis.interop.xapi.validate import StatementInvalid, check_statement
 
@@ -41,18 +58,18 @@ def _decode(request: HttpRequest) -> list[dict] | dict:
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError:
-        raise StatementInvalid(e.NOT_UTF8)
+        raise StatementInvalid(NOT_UTF8)
     try:
         body = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
-        raise StatementInvalid(e.NOT_JSON.format(error=str(error)[:120]))
+        raise StatementInvalid(NOT_JSON.format(error=str(error)[:120]))
     dumped = json.dumps(body, ensure_ascii=False)
     try:
         dumped.encode("utf-8")
     except UnicodeEncodeError:
-        raise StatementInvalid(e.BAD_CHARACTERS)
+        raise StatementInvalid(BAD_CHARACTERS)
     if "\\u0000" in dumped or "\x00" in dumped:
-        raise StatementInvalid(e.BAD_CHARACTERS)
+        raise StatementInvalid(BAD_CHARACTERS)
     return body
 
 
@@ -60,11 +77,11 @@ def _checked(body) -> list[dict]:
     if isinstance(body, dict):
         return [check_statement(body)]
     if not isinstance(body, list):
-        raise StatementInvalid(e.BODY_SHAPE)
+        raise StatementInvalid(BODY_SHAPE)
     if not body:
-        raise StatementInvalid(e.EMPTY_LIST)
+        raise StatementInvalid(EMPTY_LIST)
     if len(body) > MAX_STATEMENTS:
-        raise StatementInvalid(e.TOO_MANY.format(limit=MAX_STATEMENTS))
+        raise StatementInvalid(TOO_MANY.format(limit=MAX_STATEMENTS))
     return [check_statement(s, f"statement[{n}]") for n, s in enumerate(body)]
 
 
@@ -81,18 +98,18 @@ def _store(credential: XapiCredential, statements: list[dict]):
 def _param_id(request: HttpRequest) -> uuid.UUID:
     raw = request.GET.get("statementId")
     if raw is None:
-        raise StatementInvalid(e.PUT_NEEDS_ID)
+        raise StatementInvalid(PUT_NEEDS_ID)
     try:
         return uuid.UUID(raw)
     except ValueError:
-        raise StatementInvalid(e.BAD_STATEMENT_ID.format(got=raw[:80]))
+        raise StatementInvalid(BAD_STATEMENT_ID.format(got=raw[:80]))
 
 
 def _get(request: HttpRequest, credential: XapiCredential) -> HttpResponse:
     sid = _param_id(request)
     row = XapiStatement.objects.filter(school=credential.school, statement_id=sid).first()
     if row is None:
-        return _answer(404, e.NOT_FOUND.format(id=sid))
+        return _answer(404, NOT_FOUND.format(id=sid))
     return _answer(200, row.data)
 
 
@@ -100,10 +117,10 @@ def _put(request: HttpRequest, credential: XapiCredential) -> HttpResponse:
     sid = _param_id(request)
     body = _decode(request)
     if isinstance(body, list):
-        raise StatementInvalid(e.PUT_ONE_ONLY)
+        raise StatementInvalid(PUT_ONE_ONLY)
     statement = check_statement(body)
     if "id" in statement and str(uuid.UUID(statement["id"])) != str(sid):
-        raise StatementInvalid(e.PUT_ID_MISMATCH)
+        raise StatementInvalid(PUT_ID_MISMATCH)
     _store(credential, [{**statement, "id": str(sid)}])
     return _answer(204)
 
@@ -117,18 +134,18 @@ def _post(request: HttpRequest, credential: XapiCredential) -> HttpResponse:
 def statements(request: HttpRequest) -> HttpResponse:
     version = request.headers.get("X-Experience-API-Version")
     if version is None:
-        return _answer(400, e.VERSION_MISSING)
+        return _answer(400, VERSION_MISSING)
     if not (version.startswith("1.0.") or version == "1.0" or version == "2.0.0"):
-        return _answer(400, e.VERSION_UNSUPPORTED.format(got=version[:20]))
+        return _answer(400, VERSION_UNSUPPORTED.format(got=version[:20]))
     header = request.headers.get("Authorization", "")
     credential = credential_from_header(header) if header else None
     if credential is None:
-        response = _answer(401, e.AUTH_BAD if header else e.AUTH_REQUIRED)
+        response = _answer(401, AUTH_BAD if header else AUTH_REQUIRED)
         response["WWW-Authenticate"] = 'Basic realm="Trellis xAPI"'
         return response
     handler = {"GET": _get, "PUT": _put, "POST": _post}.get(request.method)
     if handler is None:
-        return _answer(405, e.METHOD)
+        return _answer(405, METHOD)
     try:
         return handler(request, credential)
     except StatementInvalid as error:

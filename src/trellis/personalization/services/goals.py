@@ -14,7 +14,16 @@ from django.utils import timezone
 from trellis.people.models import User
 from trellis.personalization import selectors
 from trellis.personalization.models import Benchmark, BenchmarkCheck, CheckIn, Goal, GoalReview
-from trellis.personalization.models import goals as g
+from trellis.personalization.models.goals import (
+    APPROVE,
+    APPROVED,
+    ASK_CHANGES,
+    CHANGES,
+    COMMENT,
+    DECISIONS,
+    FROM_MASTERY,
+    PENDING,
+)
 from trellis.personalization.services.notify import notification_send
 
 NEEDS_BENCHMARK = "A goal needs at least one benchmark."
@@ -136,7 +145,7 @@ def goal_set_for_learner(
         description=description.strip(),
         target_date=target_date,
         set_by=teacher,
-        status=g.APPROVED,
+        status=APPROVED,
     )
     goal.full_clean()
     goal.save()
@@ -161,7 +170,7 @@ def goal_update(
     target_date: dt.date | None = None,
 ) -> Goal:
     goal.title, goal.description, goal.target_date = title.strip(), description.strip(), target_date
-    goal.status = g.PENDING
+    goal.status = PENDING
     goal.full_clean()
     goal.save()
     goal.competencies.set(_competencies(goal.learner, competency_ids))
@@ -174,22 +183,22 @@ def goal_update(
 def goal_review(*, goal: Goal, reviewer: User, decision: str, comment: str = "") -> GoalReview:
     if reviewer.pk == goal.learner_id:
         raise PermissionDenied(SELF_APPROVAL)
-    if decision not in dict(g.DECISIONS):
+    if decision not in dict(DECISIONS):
         raise ValidationError({"decision": UNKNOWN_DECISION.format(value=decision)})
-    if decision in (g.ASK_CHANGES, g.COMMENT) and not comment.strip():
+    if decision in (ASK_CHANGES, COMMENT) and not comment.strip():
         raise ValidationError({"comment": CHANGES_NEED_COMMENT})
     review = GoalReview(goal=goal, reviewer=reviewer, decision=decision, comment=comment.strip())
     review.full_clean()
     review.save()
-    if decision == g.APPROVE:
-        goal.status = g.APPROVED
-    elif decision == g.ASK_CHANGES:
-        goal.status = g.CHANGES
+    if decision == APPROVE:
+        goal.status = APPROVED
+    elif decision == ASK_CHANGES:
+        goal.status = CHANGES
     goal.save(update_fields=["status", "updated_at"])
     words = {
-        g.APPROVE: "approved",
-        g.COMMENT: "commented on",
-        g.ASK_CHANGES: "asked for changes to",
+        APPROVE: "approved",
+        COMMENT: "commented on",
+        ASK_CHANGES: "asked for changes to",
     }
     notification_send(
         recipients=[goal.learner],
@@ -226,7 +235,7 @@ def checkin_record(
     rows = selectors.benchmark_progress(goal)
     BenchmarkCheck.objects.bulk_create(
         BenchmarkCheck(
-            checkin=checkin, benchmark=row.benchmark, progress=row.progress, source=g.FROM_MASTERY
+            checkin=checkin, benchmark=row.benchmark, progress=row.progress, source=FROM_MASTERY
         )
         for row in rows
         if row.source == "mastery"

@@ -19,7 +19,17 @@ from trellis.curriculum.models import Competency
 from trellis.people import roles
 from trellis.people.models import Membership, User
 from trellis.personalization.models import ExpertRequest, HelpReply, HelpRequest, NetworkMember
-from trellis.personalization.models import network as nw
+from trellis.personalization.models.network import (
+    ACCEPTED,
+    APPROVED,
+    DECLINED,
+    EXPERT,
+    KINDS,
+    MENTOR,
+    PEER,
+    PENDING,
+    TEACHER,
+)
 from trellis.personalization.selectors import teachers_of
 from trellis.personalization.services.notify import notification_send
 
@@ -55,9 +65,9 @@ ALREADY_THANKED = "You already thanked {author} for this reply."
 
 #: Which school roles each kind of member must hold at the learner's school.
 ROLES_FOR = {
-    nw.PEER: (roles.LEARNER,),
-    nw.TEACHER: (roles.TEACHER,),
-    nw.MENTOR: (roles.LEARNER, roles.TEACHER, roles.ADMIN),
+    PEER: (roles.LEARNER,),
+    TEACHER: (roles.TEACHER,),
+    MENTOR: (roles.LEARNER, roles.TEACHER, roles.ADMIN),
 }
 
 
@@ -81,12 +91,12 @@ def network_add(*, learner: User, username: str, kind: str) -> NetworkMember:
     Every reason someone cannot be added -- no such account, an account at
     another school, the wrong role -- gives the same message, so the form
     cannot be used to find out who has an account."""
-    if kind == nw.EXPERT:
+    if kind == EXPERT:
         raise ValidationError({"kind": EXPERT_BY_REQUEST})
     if kind not in ROLES_FOR:
         raise ValidationError({"kind": UNKNOWN_KIND.format(value=kind)})
     name = username.strip()
-    label = dict(nw.KINDS)[kind].lower()
+    label = dict(KINDS)[kind].lower()
     member = User.objects.filter(username=name, is_active=True).first()
     if member is not None and member.pk == learner.pk:
         raise ValidationError({"username": NOT_YOURSELF})
@@ -111,9 +121,9 @@ def network_accept(*, link: NetworkMember) -> NetworkMember:
     module); from now on help requests reach them and the learner may see
     what the network shows of them."""
     link = NetworkMember.objects.select_for_update().get(pk=link.pk)
-    if link.status == nw.ACCEPTED:
+    if link.status == ACCEPTED:
         raise ValidationError(NOT_INVITED)
-    link.status = nw.ACCEPTED
+    link.status = ACCEPTED
     link.accepted_at = timezone.now()
     link.save(update_fields=["status", "accepted_at"])
     notification_send(
@@ -144,7 +154,7 @@ def expert_request(
         raise ValidationError({"email": BAD_EMAIL.format(email=email)}) from None
     if not display_name.strip():
         raise ValidationError({"display_name": EXPERT_NAME})
-    if ExpertRequest.objects.filter(learner=learner, email=email, status=nw.PENDING).exists():
+    if ExpertRequest.objects.filter(learner=learner, email=email, status=PENDING).exists():
         raise ValidationError({"email": ALREADY_REQUESTED.format(email=email)})
     request = ExpertRequest(
         learner=learner,
@@ -177,7 +187,7 @@ def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
     network; they see only what the learner shares with it, once they
     accept. The one-time set-password link is for the teacher to send."""
     request = ExpertRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != nw.PENDING:
+    if request.status != PENDING:
         raise ValidationError(NOT_PENDING.format(status=request.get_status_display().lower()))
     path = ""
     expert = User.objects.filter(
@@ -202,9 +212,9 @@ def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
     link, _ = NetworkMember.objects.get_or_create(
         learner=request.learner,
         member=expert,
-        defaults={"kind": nw.EXPERT, "invited_by": teacher},
+        defaults={"kind": EXPERT, "invited_by": teacher},
     )
-    request.status = nw.APPROVED
+    request.status = APPROVED
     request.decided_by = teacher
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
@@ -224,9 +234,9 @@ def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
 @transaction.atomic
 def expert_decline(*, request: ExpertRequest, teacher: User) -> ExpertRequest:
     request = ExpertRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != nw.PENDING:
+    if request.status != PENDING:
         raise ValidationError(NOT_PENDING.format(status=request.get_status_display().lower()))
-    request.status = nw.DECLINED
+    request.status = DECLINED
     request.decided_by = teacher
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
@@ -256,7 +266,7 @@ def help_request_send(
         raise ValidationError({"message": EMPTY_HELP})
     network = {
         m.member_id: m.member
-        for m in NetworkMember.objects.filter(learner=learner, status=nw.ACCEPTED).select_related(
+        for m in NetworkMember.objects.filter(learner=learner, status=ACCEPTED).select_related(
             "member"
         )
     }

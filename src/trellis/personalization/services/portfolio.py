@@ -11,7 +11,7 @@ from trellis.evidence.models import Response
 from trellis.people.models import User
 from trellis.personalization import selectors
 from trellis.personalization.models import PortfolioEntry, PortfolioFeedback
-from trellis.personalization.models import portfolio as pf
+from trellis.personalization.models.portfolio import FILE, KINDS, LINK, NOTE, WORK
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 TOO_BIG = "The file is {size} bytes; the limit is 10 MB."
@@ -72,17 +72,17 @@ def entry_add(
     share_class: bool = False,
     share_network: bool = False,
 ) -> PortfolioEntry:
-    if kind not in dict(pf.KINDS):
+    if kind not in dict(KINDS):
         raise ValidationError({"kind": UNKNOWN_KIND.format(value=kind)})
     needs = {
-        pf.WORK: ("a piece of scored work", response),
-        pf.FILE: ("a file", upload),
-        pf.LINK: ("a link", url),
-        pf.NOTE: ("a note", note.strip()),
+        WORK: ("a piece of scored work", response),
+        FILE: ("a file", upload),
+        LINK: ("a link", url),
+        NOTE: ("a note", note.strip()),
     }
     what, given = needs[kind]
     if not given:
-        raise ValidationError(KIND_NEEDS.format(kind=dict(pf.KINDS)[kind].lower(), what=what))
+        raise ValidationError(KIND_NEEDS.format(kind=dict(KINDS)[kind].lower(), what=what))
     if response is not None and response.learner_id != learner.pk:
         raise ValidationError({"response": NOT_YOUR_WORK})
     competency = None
@@ -96,13 +96,13 @@ def entry_add(
         title=title.strip(),
         competency=competency,
         note=note.strip(),
-        url=url if kind == pf.LINK else "",
-        response=response if kind == pf.WORK else None,
+        url=url if kind == LINK else "",
+        response=response if kind == WORK else None,
         share_guardians=share_guardians,
         share_class=share_class,
         share_network=share_network,
     )
-    if kind == pf.FILE and upload is not None:
+    if kind == FILE and upload is not None:
         entry.content_type = check_upload(upload)
         entry.original_name = (upload.name or "")[:200]
         entry.file.save("upload", upload, save=False)

@@ -25,7 +25,16 @@ from trellis.evidence.services import assessment_assign, assessment_create
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
 from trellis.personalization.models import AssessmentChoice, OptionPick, Proposal, ProposalEvent
-from trellis.personalization.models import proposals as p
+from trellis.personalization.models.proposals import (
+    ACCEPTED,
+    CLOSED,
+    OPEN,
+    PURPOSES,
+    RETURNED,
+    REVISED,
+    REVISION,
+    SUBMITTED,
+)
 from trellis.personalization.services.notify import notification_send
 
 NEEDS_TWO_OPTIONS = "Offer at least two ways to show mastery (found {count})."
@@ -136,7 +145,7 @@ def choice_create(
 ) -> AssessmentChoice:
     """``default_option`` counts from 1, as the page shows it: the option a
     learner gets at the deadline with nothing accepted and nothing picked."""
-    if purpose not in dict(p.PURPOSES):
+    if purpose not in dict(PURPOSES):
         raise ValidationError({"purpose": UNKNOWN_PURPOSE.format(value=purpose)})
     cleaned = [str(o).strip() for o in options if str(o).strip()]
     if len(cleaned) < 2:
@@ -193,7 +202,7 @@ def proposal_submit(
         raise ValidationError(ALREADY_PICKED.format(option=choice.options[pick.option]))
     if (
         Proposal.objects.filter(choice=choice, learner=learner)
-        .exclude(status__in=(p.RETURNED, p.CLOSED))
+        .exclude(status__in=(RETURNED, CLOSED))
         .exists()
     ):
         raise ValidationError(ALREADY_PROPOSED)
@@ -202,7 +211,7 @@ def proposal_submit(
     )
     proposal.full_clean()
     proposal.save()
-    _event(proposal, learner, p.SUBMITTED)
+    _event(proposal, learner, SUBMITTED)
     notification_send(
         recipients=choice.school_class.teachers.all(),
         text=f"{learner} proposed their own way to show {choice.competency.label}.",
@@ -214,17 +223,17 @@ def proposal_submit(
 @transaction.atomic
 def proposal_revise(*, proposal: Proposal, what: str, how: str, rubric: str) -> Proposal:
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != p.REVISION:
+    if proposal.status != REVISION:
         raise ValidationError(NOT_REVISABLE.format(status=proposal.get_status_display().lower()))
     if proposal.choice.deadline <= timezone.now():
         raise ValidationError(DEADLINE_PASSED)
     _check_fields(what, how, rubric)
     proposal.what, proposal.how, proposal.rubric = what.strip(), how.strip(), rubric.strip()
     proposal.version += 1
-    proposal.status = p.SUBMITTED
+    proposal.status = SUBMITTED
     proposal.full_clean()
     proposal.save()
-    _event(proposal, proposal.learner, p.REVISED)
+    _event(proposal, proposal.learner, REVISED)
     notification_send(
         recipients=proposal.choice.school_class.teachers.all(),
         text=f"{proposal.learner} revised their proposal for {proposal.choice.title}.",
@@ -240,21 +249,21 @@ def proposal_review(
     if reviewer.pk == proposal.learner_id:
         raise PermissionDenied(SELF_REVIEW)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if action not in (p.ACCEPTED, p.REVISION, p.RETURNED):
+    if action not in (ACCEPTED, REVISION, RETURNED):
         raise ValidationError({"action": UNKNOWN_ACTION.format(value=action)})
-    if proposal.status != p.SUBMITTED:
+    if proposal.status != SUBMITTED:
         raise ValidationError(NOT_OPEN.format(status=proposal.get_status_display().lower()))
-    if action == p.ACCEPTED and proposal.choice.deadline <= timezone.now():
+    if action == ACCEPTED and proposal.choice.deadline <= timezone.now():
         raise ValidationError(DEADLINE_PASSED)
-    if action != p.ACCEPTED and not comment.strip():
+    if action != ACCEPTED and not comment.strip():
         raise ValidationError({"comment": ACTION_NEEDS_COMMENT})
     proposal.status = action
-    if action == p.ACCEPTED:
+    if action == ACCEPTED:
         proposal.assessment = _evidence_for(proposal, reviewer)
     proposal.save(update_fields=["status", "assessment", "updated_at"])
     _event(proposal, reviewer, action, comment.strip())
-    words = {p.ACCEPTED: "accepted", p.REVISION: "asked you to revise", p.RETURNED: "sent back"}
-    then = " Hand in your work in the assessment it became." if action == p.ACCEPTED else ""
+    words = {ACCEPTED: "accepted", REVISION: "asked you to revise", RETURNED: "sent back"}
+    then = " Hand in your work in the assessment it became." if action == ACCEPTED else ""
     notification_send(
         recipients=[proposal.learner],
         text=f"{reviewer} {words[action]} your proposal for {proposal.choice.title}.{then}",
@@ -301,7 +310,7 @@ def _evidence_for(proposal: Proposal, teacher: User) -> Assessment:
 def must_pick(choice: AssessmentChoice, learner: User, now: dt.datetime | None = None) -> bool:
     """Past the deadline, nothing accepted and nothing picked yet."""
     now = now or timezone.now()
-    accepted = Proposal.objects.filter(choice=choice, learner=learner, status=p.ACCEPTED).exists()
+    accepted = Proposal.objects.filter(choice=choice, learner=learner, status=ACCEPTED).exists()
     picked = OptionPick.objects.filter(choice=choice, learner=learner).exists()
     return choice.deadline <= now and not accepted and not picked
 
@@ -340,10 +349,10 @@ def _option_evidence(choice: AssessmentChoice, learner: User, option: int) -> As
 
 
 def _close(proposal: Proposal, reason: str) -> None:
-    proposal.status = p.CLOSED
+    proposal.status = CLOSED
     proposal.save(update_fields=["status", "updated_at"])
     ProposalEvent.objects.create(
-        proposal=proposal, actor=None, action=p.CLOSED, comment=reason, snapshot=_snapshot(proposal)
+        proposal=proposal, actor=None, action=CLOSED, comment=reason, snapshot=_snapshot(proposal)
     )
 
 
@@ -355,7 +364,7 @@ def option_pick(*, choice: AssessmentChoice, learner: User, option: int) -> Opti
     if not 1 <= int(option) <= len(choice.options):
         raise ValidationError({"option": OPTION_RANGE.format(count=len(choice.options))})
     choice = AssessmentChoice.objects.select_for_update().get(pk=choice.pk)
-    if Proposal.objects.filter(choice=choice, learner=learner, status=p.ACCEPTED).exists():
+    if Proposal.objects.filter(choice=choice, learner=learner, status=ACCEPTED).exists():
         raise ValidationError(ALREADY_ACCEPTED)
     existing = OptionPick.objects.filter(choice=choice, learner=learner).first()
     if existing is not None:
@@ -367,7 +376,7 @@ def option_pick(*, choice: AssessmentChoice, learner: User, option: int) -> Opti
         option=index,
         assessment=_option_evidence(choice, learner, index),
     )
-    for proposal in Proposal.objects.filter(choice=choice, learner=learner, status__in=p.OPEN):
+    for proposal in Proposal.objects.filter(choice=choice, learner=learner, status__in=OPEN):
         _close(proposal, PICKED_INSTEAD.format(option=choice.options[index]))
     notification_send(
         recipients=choice.school_class.teachers.all(),
@@ -392,9 +401,7 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
     default = choice.default_option if choice.default_option < len(choice.options) else 0
     deadline = date_format(timezone.localtime(choice.deadline), "DATETIME_FORMAT")
     accepted = set(
-        Proposal.objects.filter(choice=choice, status=p.ACCEPTED).values_list(
-            "learner_id", flat=True
-        )
+        Proposal.objects.filter(choice=choice, status=ACCEPTED).values_list("learner_id", flat=True)
     )
     picks = dict(OptionPick.objects.filter(choice=choice).values_list("learner_id", "option"))
     assigned = 0
@@ -419,7 +426,7 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
             url=reverse("personalization:choice-detail", args=[choice.pk]),
         )
     closed = 0
-    for proposal in Proposal.objects.filter(choice=choice, status__in=p.OPEN).select_related(
+    for proposal in Proposal.objects.filter(choice=choice, status__in=OPEN).select_related(
         "learner"
     ):
         option = choice.options[picks.get(proposal.learner_id, default)]

@@ -12,14 +12,14 @@ from django.urls import reverse
 from trellis.curriculum.models import Competency, Resource
 from trellis.engine.recommend import LearnerContext, Recommendation, ResourceInfo, recommend
 from trellis.evidence.models import MasteryRecord, Response, RubricScore
-from trellis.evidence.models import response as r
 from trellis.evidence.models.mastery_state import MASTERED as MASTERED_LEVEL
+from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.evidence.selectors import frameworks_for_learner, learner_mastery
 from trellis.evidence.services import rubric_score_record
 from trellis.people.models import Membership, User
 from trellis.personalization import selectors
 from trellis.personalization.models import PathChoice, Reflection
-from trellis.personalization.models import reflection as rf
+from trellis.personalization.models.reflection import BY_LEARNER, BY_TEACHER
 from trellis.personalization.services.notify import notification_send
 from trellis.personalization.services.profile import profile_of
 
@@ -30,7 +30,7 @@ RESOURCE_NOT_FOR = "That resource is not one of your school's resources for this
 
 
 def teacher_score_of(response: Response) -> RubricScore | None:
-    scores = list(RubricScore.objects.filter(response=response, kind=r.SCORE_TEACHER))
+    scores = list(RubricScore.objects.filter(response=response, kind=SCORE_TEACHER))
     return selectors._newest(scores)
 
 
@@ -61,12 +61,12 @@ def reflection_record(
         if not value.strip():
             raise ValidationError(REFLECTION_FIELD.format(what=what))
     previous = selectors._newest(
-        list(RubricScore.objects.filter(response=response, kind=r.SCORE_SELF))
+        list(RubricScore.objects.filter(response=response, kind=SCORE_SELF))
     )
     score, _ = rubric_score_record(
         response=response,
         recorded_by=learner,
-        kind=r.SCORE_SELF,
+        kind=SCORE_SELF,
         points=list(points),
         idempotency_key=idempotency_key,
         comment=went_well.strip()[:500],
@@ -176,12 +176,12 @@ def path_choose(
         learner=learner,
         competency=competency,
         resource=resource,
-        chosen_by=rf.BY_LEARNER if chosen_by_user.pk == learner.pk else rf.BY_TEACHER,
+        chosen_by=BY_LEARNER if chosen_by_user.pk == learner.pk else BY_TEACHER,
         chosen_by_user=chosen_by_user,
     )
     choice.full_clean()
     choice.save()
-    if choice.chosen_by == rf.BY_TEACHER:
+    if choice.chosen_by == BY_TEACHER:
         what = f"“{resource.title}”" if resource is not None else "a next step"
         notification_send(
             recipients=[learner],

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
-from trellis.personalization.models import goals as g
+from trellis.personalization.models.goals import DECISIONS
 from trellis.personalization.services import goals as svc
 from trellis.personalization.views import error_list
 
@@ -240,7 +240,7 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
             "reviews": list(goal.reviews.select_related("reviewer")),
             "can_change": request.user.has_perm("personalization.change_record", goal),
             "can_review": request.user.has_perm("personalization.review_record", goal),
-            "decisions": g.DECISIONS,
+            "decisions": DECISIONS,
             "errors": errors,
         },
     )

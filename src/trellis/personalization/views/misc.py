@@ -22,8 +22,8 @@ from trellis.people.rules import administers_learner
 from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
 from trellis.personalization.models import Notification
-from trellis.personalization.models import network as nw
 from trellis.personalization.models import portfolio as pf
+from trellis.personalization.models.network import ACCEPTED, EXPERT, KINDS
 from trellis.personalization.services import network as net_svc
 from trellis.personalization.services import notify
 from trellis.personalization.services import portfolio as pf_svc
@@ -379,8 +379,8 @@ def network(request: HttpRequest) -> HttpResponse:
         {
             "is_learner": is_learner,
             "members": members,
-            "accepted": [m for m in members if m.status == nw.ACCEPTED],
-            "kinds": [k for k in nw.KINDS if k[0] != nw.EXPERT],
+            "accepted": [m for m in members if m.status == ACCEPTED],
+            "kinds": [k for k in KINDS if k[0] != EXPERT],
             "competencies": selectors.competencies_for(user).order_by("code") if is_learner else [],
             "competency": competency,
             "helpers": selectors.suggested_helpers(user, competency) if competency else [],

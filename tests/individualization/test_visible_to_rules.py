@@ -1,0 +1,26 @@
+"""Every individualization ``*_visible_to`` selector against its rule, for
+every person of two whole schools (see tests/sweep/agreement.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sweep.agreement import disagreements
+from tests.sweep.fixture import build_sweep
+from trellis.individualization import selectors
+from trellis.individualization.models import IndividualPlan, SummativeReport
+
+pytestmark = [pytest.mark.django_db, pytest.mark.privacy]
+
+CASES = {
+    "plans_visible_to": (IndividualPlan, "individualization.view_plan"),
+    "reports_visible_to": (SummativeReport, "individualization.view_report"),
+}
+
+
+@pytest.mark.parametrize("selector", sorted(CASES))
+def test_visible_to_agrees_with_rules(selector):
+    sweep = build_sweep()
+    model, perm = CASES[selector]
+    listed = getattr(selectors, selector)
+    assert disagreements(sweep, selector, listed, model.objects.all(), perm) == []
