@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trellis.people.urls")),
     path("", include("trellis.interop.urls")),
+    path("", include("trellis.lti.urls")),
     path("", include("trellis.curriculum.urls")),
     path("", include("trellis.evidence.urls")),
     path("", include("trellis.jobs.urls")),

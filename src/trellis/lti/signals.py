@@ -1,0 +1,28 @@
+"""A recorded answer in an assessment attempt queues the attempt's score for
+the LMS links placed on that assessment (once the answer is committed). A
+signal keeps the evidence app free of any knowledge of LTI."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from trellis.evidence.models import Response
+from trellis.lti.models import ResourceLink
+
+
+@receiver(post_save, sender=Response, dispatch_uid="trellis-lti-scores")
+def _queue_scores(sender, instance: Response, created: bool, **kwargs) -> None:
+    if not created or instance.attempt_id is None:
+        return
+    if not ResourceLink.objects.filter(platform__school_id=instance.school_id).exists():
+        return
+    attempt_id = instance.attempt_id
+
+    def _send() -> None:
+        from trellis.lti.tasks import send_scores
+
+        send_scores.delay(attempt_id)
+
+    transaction.on_commit(_send)
