@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from trellis.lti.models import Platform
 
 DEPLOYMENT_HELP = _("One a line; the LMS shows it once Trellis is added as a tool.")
+
+
+def _https_urls(field, **kwargs):
+    """URL fields take https:// when the scheme is left out."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class PlatformForm(forms.ModelForm):
@@ -20,6 +28,7 @@ class PlatformForm(forms.ModelForm):
 
     class Meta:
         model = Platform
+        formfield_callback = _https_urls
         fields = [
             "name",
             "issuer",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
 from trellis.lti import access, keys, selectors
@@ -81,7 +81,7 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     oidc = DjangoOIDCLogin(request, TrellisToolConf(), launch_data_storage=DatabaseLaunchStorage())
     try:
         return oidc.redirect(request.build_absolute_uri(reverse("lti-launch")))
-    except LtiException as error:
+    except (LtiException, OIDCException) as error:
         return _refused(request, error, "login")
 
 
