@@ -65,9 +65,7 @@ class FakeLms:
         self.lineitem_url = f"{base}/courses/7/lineitems/1"
         self.mock.add(responses.GET, self.key_set_url, json=self.jwks())
         self.mock.add_callback(responses.POST, self.auth_token_url, callback=self._token)
-        self.mock.add_callback(
-            responses.POST, f"{self.lineitem_url}/scores", callback=self._score
-        )
+        self.mock.add_callback(responses.POST, f"{self.lineitem_url}/scores", callback=self._score)
         self.mock.add_callback(responses.GET, self.memberships_url, callback=self._members)
 
     # -- the platform's HTTP endpoints
@@ -88,7 +86,11 @@ class FakeLms:
 
     def _members(self, request):
         body = {"id": self.memberships_url, "context": {"id": "course-7"}, "members": self.members}
-        return 200, {"Content-Type": "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"}, json.dumps(body)
+        return (
+            200,
+            {"Content-Type": "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"},
+            json.dumps(body),
+        )
 
     # -- registering it at Trellis
     def register(self, school, *, create_accounts: bool = False):

@@ -40,7 +40,10 @@ def course(lms, school_a):
         )
         for purpose in (OF_LEARNING, FOR_LEARNING, AS_LEARNING)
     }
-    for person, email in ((school_a.teacher, "teacher@a.example"), (school_a.learner, "ana@a.example")):
+    for person, email in (
+        (school_a.teacher, "teacher@a.example"),
+        (school_a.learner, "ana@a.example"),
+    ):
         person.email = email
         person.save()
     return school_a, cur, assessments
@@ -89,7 +92,9 @@ def _deep_link(lms, teacher_client, *, choice: str, send_for: bool = False) -> d
     return item
 
 
-def _learner_launch(lms, client, item, *, link_id="link-1", sub="lms-learner", email="ana@a.example"):
+def _learner_launch(
+    lms, client, item, *, link_id="link-1", sub="lms-learner", email="ana@a.example"
+):
     params = lms.login(client)
     claims = lms.claims(
         sub=sub,
@@ -140,7 +145,9 @@ def test_deep_link_launch_answer_and_the_score_reaches_the_line_item(
     link = ResourceLink.objects.get()
     assert link.lineitem_url == lms.lineitem_url
 
-    _answer_all(learner_client, of, ["4", "5"], django_capture_on_commit_callbacks)  # one right, one wrong
+    _answer_all(
+        learner_client, of, ["4", "5"], django_capture_on_commit_callbacks
+    )  # one right, one wrong
     final = lms.scores[-1]
     assert final["userId"] == "lms-learner"
     assert final["scoreGiven"] == 1.0 and final["scoreMaximum"] == 2.0
@@ -226,7 +233,9 @@ def test_the_picker_refuses_something_outside_the_class(lms, course, school_b):
     )
     client = Client()
     params = lms.login(client)
-    claims = lms.deep_linking_claims(sub="lms-teacher", nonce=params["nonce"], email="teacher@a.example")
+    claims = lms.deep_linking_claims(
+        sub="lms-teacher", nonce=params["nonce"], email="teacher@a.example"
+    )
     lms.launch(client, lms.sign(claims), params["state"])
     page = client.get(reverse("lti-deep-link"))
     school_class_id = page.context["tie"].fields["school_class"].queryset.get().pk

@@ -76,7 +76,11 @@ def test_a_learner_is_matched_by_oneroster_sourced_id(lms, school_a):
     )
     client = Client()
     _launch(
-        lms, client, sub="lms-sib", roles_=[LEARNER], **{CLAIM + "lis": {"person_sourcedid": "or-77"}}
+        lms,
+        client,
+        sub="lms-sib",
+        roles_=[LEARNER],
+        **{CLAIM + "lis": {"person_sourcedid": "or-77"}},
     )
     assert _signed_in(client) == school_a.sibling.pk
 
@@ -101,6 +105,7 @@ def test_a_launch_never_signs_in_to_another_schools_account(lms, school_a, schoo
     assert answer.status_code == 400
     assert _signed_in(client) is None
     assert NO_ACCOUNT.format(school=school_a.school) in caplog.text
+    assert NO_ACCOUNT.format(school=school_a.school) in answer.content.decode()
     assert not LinkedAccount.objects.exists()
 
 
@@ -112,7 +117,9 @@ def test_with_accounts_allowed_a_stranger_gets_a_new_account_in_the_registering_
     other.email = "shared@example.org"
     other.save()
     client = Client()
-    _launch(lms, client, sub="lms-new", roles_=[LEARNER], email="shared@example.org", name="New One")
+    _launch(
+        lms, client, sub="lms-new", roles_=[LEARNER], email="shared@example.org", name="New One"
+    )
     user_id = _signed_in(client)
     assert user_id is not None and user_id != other.pk
     created = User.objects.get(pk=user_id)
@@ -146,8 +153,12 @@ def test_roles_and_the_course_class_place_new_people(lms, school_a):
     learner = User.objects.get(pk=_signed_in(client2))
     client3 = Client()
     _launch(lms, client3, sub="lms-t", roles_=[INSTRUCTOR])
-    assert Enrollment.objects.filter(school_class=school_a.class_a, learner=learner, active=True).exists()
-    assert TeachingAssignment.objects.filter(school_class=school_a.class_a, teacher=teacher).exists()
+    assert Enrollment.objects.filter(
+        school_class=school_a.class_a, learner=learner, active=True
+    ).exists()
+    assert TeachingAssignment.objects.filter(
+        school_class=school_a.class_a, teacher=teacher
+    ).exists()
     assert set(Membership.objects.filter(user=teacher).values_list("role", flat=True)) == {
         roles.TEACHER
     }

@@ -97,10 +97,14 @@ def test_bad_registrations_are_refused_with_the_reason(school_a):
     api = Caller(school_a.admin, "session")
     _register(school_a.school)
     again = api.post("/lti/platforms", _payload(school_a.school))
-    assert again.status_code == 400 and PLATFORM_TAKEN in again.json()["detail"]
-    empty = api.post("/lti/platforms", _payload(school_a.school, client_id="x", deployment_ids=[" "]))
-    assert empty.status_code == 400 and NO_DEPLOYMENT in empty.json()["detail"]
-    bad_url = api.post("/lti/platforms", _payload(school_a.school, client_id="y", key_set_url="nope"))
+    assert again.status_code == 400 and str(PLATFORM_TAKEN) in again.json()["detail"]
+    empty = api.post(
+        "/lti/platforms", _payload(school_a.school, client_id="x", deployment_ids=[" "])
+    )
+    assert empty.status_code == 400 and str(NO_DEPLOYMENT) in empty.json()["detail"]
+    bad_url = api.post(
+        "/lti/platforms", _payload(school_a.school, client_id="y", key_set_url="nope")
+    )
     assert bad_url.status_code == 400 and "key_set_url" in bad_url.json()["detail"]
     assert Platform.objects.count() == 1
 
@@ -148,7 +152,9 @@ def test_the_registration_page_registers_and_shows_the_tool_urls(school_a, schoo
     platform = Platform.objects.get()
     assert platform.deployment_ids == ["1:abc", "2:def"] and platform.create_accounts
     # Registering for a school the admin does not run is refused by the form.
-    refused = client.post(reverse("lti-platforms"), {**form, "school": school_b.school.pk, "client_id": "2"})
+    refused = client.post(
+        reverse("lti-platforms"), {**form, "school": school_b.school.pk, "client_id": "2"}
+    )
     assert refused.status_code == 200 and refused.context["form"].errors["school"]
     edit = client.post(
         reverse("lti-platform-edit", kwargs={"platform_id": platform.pk}),

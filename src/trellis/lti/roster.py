@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import requests
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
@@ -12,11 +13,11 @@ from trellis.lti.config import registration_for
 from trellis.lti.models import Context
 from trellis.lti.services import RosterResult, roster_apply
 
-NO_ROSTER_SERVICE = (
+NO_ROSTER_SERVICE = gettext_lazy(
     "The LMS has not offered its roster service for {course} yet: launch Trellis from the "
     "course once, then sync."
 )
-ROSTER_UNREACHABLE = "The LMS did not answer the roster request: {error}"
+ROSTER_UNREACHABLE = gettext_lazy("The LMS did not answer the roster request: {error}")
 
 
 def roster_sync(*, context: Context, session: requests.Session | None = None) -> RosterResult:

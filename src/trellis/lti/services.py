@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_noop
 
 from trellis.interop.models import SourcedRecord
 from trellis.lti.models import (
@@ -45,18 +47,18 @@ from trellis.people.services import (
 
 logger = logging.getLogger("trellis.lti")
 
-PLATFORM_TAKEN = "An LMS with this issuer and client id is already registered."
-NO_DEPLOYMENT = "Give at least one deployment id."
-REPLAYED = "This launch was already used (its nonce was seen before)."
-NO_ACCOUNT = (
+PLATFORM_TAKEN = gettext_lazy("An LMS with this issuer and client id is already registered.")
+NO_DEPLOYMENT = gettext_lazy("Give at least one deployment id.")
+REPLAYED = gettext_noop("This launch was already used (its nonce was seen before).")
+NO_ACCOUNT = gettext_noop(
     "Your LMS account is not linked to a Trellis account at {school}, and this LMS may not "
     "create accounts. Ask the school's admin."
 )
-OPERATOR_ACCOUNT = "A launch never signs in as a site operator."
-NO_SUB = "The launch names no user (no sub)."
-NO_CLASS = "This LMS course is not tied to a Trellis class yet."
-NOT_A_PLACEMENT = "This link does not name anything in Trellis at {school}."
-NOT_PLACEABLE = "There is no {kind} with id {id} in this class."
+OPERATOR_ACCOUNT = gettext_noop("A launch never signs in as a site operator.")
+NO_SUB = gettext_noop("The launch names no user (no sub).")
+NO_CLASS = gettext_lazy("This LMS course is not tied to a Trellis class yet.")
+NOT_A_PLACEMENT = gettext_noop("This link does not name anything in Trellis at {school}.")
+NOT_PLACEABLE = gettext_lazy("There is no {kind} with id {id} in this class.")
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -65,8 +67,20 @@ INSTRUCTOR_ROLES = ("#Instructor", "#TeachingAssistant", "#ContentDeveloper", "#
 LEARNER_ROLES = ("#Learner", "#Student")
 
 
+NOT_A_LAUNCH = gettext_noop("Trellis takes resource-link and deep-linking launches only.")
+
+
 class LaunchRefused(Exception):
-    """A launch Trellis will not act on; the message says why (and is logged)."""
+    """A launch Trellis will not act on. ``str()`` is the English reason for
+    the log; ``translated()`` the same in the person's language."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template.format(**params))
+
+    def translated(self) -> str:
+        return gettext(self.template).format(**self.params)
 
 
 # ---------------------------------------------------------------- registration
@@ -263,7 +277,7 @@ def launch_accept(*, platform: Platform, claims: dict) -> Launch:
     user = _match(platform, claims)
     if user is None:
         if not platform.create_accounts or not user_roles:
-            raise LaunchRefused(NO_ACCOUNT.format(school=platform.school))
+            raise LaunchRefused(NO_ACCOUNT, school=platform.school)
         user = _new_account(platform, claims)
         for role in sorted(user_roles):
             membership_grant(user=user, school=platform.school, role=role)
@@ -339,7 +353,7 @@ def resource_link_record(*, platform: Platform, claims: dict) -> ResourceLink:
         except ValidationError:
             placement = None
     if placement is None:
-        raise LaunchRefused(NOT_A_PLACEMENT.format(school=platform.school))
+        raise LaunchRefused(NOT_A_PLACEMENT, school=platform.school)
     ags = claims.get(AGS_CLAIM) or {}
     link, _created = ResourceLink.objects.update_or_create(
         platform=platform,

@@ -35,6 +35,7 @@ from trellis.lti.models import (
 )
 from trellis.lti.roster import roster_sync
 from trellis.lti.services import (
+    NOT_A_LAUNCH,
     LaunchRefused,
     context_tie,
     launch_accept,
@@ -67,9 +68,15 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return JsonResponse(keys.jwks())
 
 
-def _refused(request: HttpRequest, reason: object, stage: str) -> HttpResponse:
+def _refused(request: HttpRequest, reason: Exception, stage: str) -> HttpResponse:
+    """Log the reason (in English, for the admin) and show it: Trellis's own
+    reasons translated, the library's as a technical detail."""
     logger.warning("LTI %s refused: %s", stage, reason)
-    return render(request, "lti/refused.html", {"reason": str(reason)}, status=400)
+    if isinstance(reason, LaunchRefused):
+        context = {"reason": reason.translated(), "detail": ""}
+    else:
+        context = {"reason": _("The LMS's request could not be verified."), "detail": str(reason)}
+    return render(request, "lti/refused.html", context, status=400)
 
 
 @csrf_exempt
@@ -111,13 +118,13 @@ def launch(request: HttpRequest) -> HttpResponse:
         claims = message.get_launch_data()
         platform = conf.platform
         if platform is None:  # pragma: no cover - validation found a registration
-            raise LaunchRefused("Registration not found.")
+            raise LaunchRefused(NOT_A_LAUNCH)
         result = launch_accept(platform=platform, claims=claims)
         link = None
         if message.is_resource_launch():
             link = resource_link_record(platform=platform, claims=claims)
         elif not message.is_deep_link_launch():
-            raise LaunchRefused("Trellis takes resource-link and deep-linking launches only.")
+            raise LaunchRefused(NOT_A_LAUNCH)
     except (LtiException, LaunchRefused) as error:
         return _refused(request, error, "launch")
     login(request, result.user, backend=SIGN_IN_BACKEND)
