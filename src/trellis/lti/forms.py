@@ -53,6 +53,10 @@ class PlatformForm(forms.ModelForm):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+        only = list(schools[:2])
+        if len(only) == 1:  # an admin of one school: nothing to choose
+            self.fields["school"].initial = only[0].pk
+        self.order_fields(["school", "name"])
         if self.instance.pk:
             self.fields.pop("school")
             self.fields["deployment_lines"].initial = "\n".join(self.instance.deployment_ids)
