@@ -263,3 +263,23 @@ def test_an_lms_that_does_not_answer_leaves_the_score_failed_and_retries_send_it
     scores_for_attempt(of.attempts.get().pk)
     assert len(lms.scores) == 1 and lms.scores[0]["scoreGiven"] == 2.0
     assert ScoreSent.objects.filter(status="sent").count() == 1
+
+
+def test_a_modules_link_lands_learners_on_their_modules_and_teachers_on_the_board(lms, course):
+    from trellis.individualization.services import pacing
+
+    school, _cur, _assessments = course
+    pacing.sequence_create(school_class=school.class_a, title="Unit 1", created_by=school.teacher)
+    item = _deep_link(lms, Client(), choice=f"modules:{school.class_a.pk}")
+    landed = _learner_launch(lms, Client(), item, link_id="link-modules")
+    assert landed["Location"] == reverse("my-modules")
+    client = Client()
+    params = lms.login(client)
+    claims = lms.claims(
+        sub="lms-teacher",
+        nonce=params["nonce"],
+        roles=[INSTRUCTOR],
+        **{CLAIM + "custom": item["custom"], CLAIM + "resource_link": {"id": "link-modules"}},
+    )
+    answer = lms.launch(client, lms.sign(claims), params["state"])
+    assert answer["Location"] == reverse("pacing-board", kwargs={"class_id": school.class_a.pk})

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from tests.factories import MembershipFactory, UserFactory
 from tests.lti.platform import CLAIM, INSTRUCTOR, LEARNER, other_key
@@ -105,7 +106,7 @@ def test_a_launch_never_signs_in_to_another_schools_account(lms, school_a, schoo
     assert answer.status_code == 400
     assert _signed_in(client) is None
     assert NO_ACCOUNT.format(school=school_a.school) in caplog.text
-    assert NO_ACCOUNT.format(school=school_a.school) in answer.content.decode()
+    assert escape(NO_ACCOUNT.format(school=school_a.school)) in answer.content.decode()
     assert not LinkedAccount.objects.exists()
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +211,28 @@ def test_a_school_admin_may_not_rotate_the_installations_key(school_a, how):
     client.force_login(school_a.admin)
     assert client.post(reverse("lti-key-rotate")).status_code == 403
     assert keys.current_key() == first
+
+
+@pytest.mark.parametrize("how", ["session", "bearer"])
+def test_the_platform_list_costs_the_same_queries_for_one_or_many(
+    school_a, how, django_assert_num_queries
+):
+    """No query per platform: the list endpoint and the page cost what they
+    cost with one registration when there are four."""
+    _register(school_a.school, client_id="c0")
+    api = Caller(school_a.admin, how)
+    keys.current_key()
+    api.get("/lti/platforms")  # warm: the token's last-used stamp, the key
+    page = Client()
+    page.force_login(school_a.admin)
+    page.get(reverse("lti-platforms"))
+    with CaptureQueriesContext(connection) as one_api:
+        assert len(api.get("/lti/platforms").json()) == 1
+    with CaptureQueriesContext(connection) as one_page:
+        page.get(reverse("lti-platforms"))
+    for n in range(1, 4):
+        _register(school_a.school, client_id=f"c{n}")
+    with django_assert_num_queries(len(one_api.captured_queries)):
+        assert len(api.get("/lti/platforms").json()) == 4
+    with django_assert_num_queries(len(one_page.captured_queries)):
+        page.get(reverse("lti-platforms"))

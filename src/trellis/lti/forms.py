@@ -56,7 +56,7 @@ class PlatformForm(forms.ModelForm):
         only = list(schools[:2])
         if len(only) == 1:  # an admin of one school: nothing to choose
             self.fields["school"].initial = only[0].pk
-        self.order_fields(["school", "name"])
+        self.order_fields(["school", "name", "issuer", "client_id", "deployment_lines"])
         if self.instance.pk:
             self.fields.pop("school")
             self.fields["deployment_lines"].initial = "\n".join(self.instance.deployment_ids)
