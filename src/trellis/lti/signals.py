@@ -1,6 +1,7 @@
 """A recorded answer in an assessment attempt queues the attempt's score for
 the LMS links placed on that assessment (once the answer is committed). A
-signal keeps the evidence app free of any knowledge of LTI."""
+signal keeps the evidence app free of any knowledge of LTI, and the
+answer's own transaction gains no statement."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from trellis.lti.models import ResourceLink
 def _queue_scores(sender, instance: Response, created: bool, **kwargs) -> None:
     if not created or instance.attempt_id is None:
         return
-    if not ResourceLink.objects.filter(platform__school_id=instance.school_id).exists():
-        return
-    attempt_id = instance.attempt_id
+    attempt_id, school_id = instance.attempt_id, instance.school_id
 
     def _send() -> None:
+        # After the commit, outside the answer's short transaction: only a
+        # school with launched LMS links queues anything.
+        if not ResourceLink.objects.filter(platform__school_id=school_id).exists():
+            return
         from trellis.lti.tasks import send_scores
 
         send_scores.delay(attempt_id)
