@@ -16,7 +16,7 @@ from trellis.lti.views import tool_urls
 router = Router(tags=["lti"])
 
 
-class PlatformIn(Schema):
+class LtiPlatformIn(Schema):
     school_id: int
     name: str
     issuer: str
@@ -28,7 +28,7 @@ class PlatformIn(Schema):
     create_accounts: bool = False
 
 
-class PlatformChange(Schema):
+class LtiPlatformChange(Schema):
     name: str | None = None
     issuer: str | None = None
     client_id: str | None = None
@@ -40,7 +40,7 @@ class PlatformChange(Schema):
     active: bool | None = None
 
 
-class PlatformOut(Schema):
+class LtiPlatformOut(Schema):
     id: int
     school_id: int
     name: str
@@ -54,7 +54,7 @@ class PlatformOut(Schema):
     active: bool
 
 
-class ToolOut(Schema):
+class LtiToolOut(Schema):
     login_url: str
     launch_url: str
     deep_linking_url: str
@@ -62,18 +62,18 @@ class ToolOut(Schema):
     key_id: str
 
 
-class KeyOut(Schema):
+class LtiKeyOut(Schema):
     key_id: str
 
 
-class RosterOut(Schema):
+class LtiRosterSyncOut(Schema):
     added: int
     already: int
     removed: int
     unmatched: list[str]
 
 
-class RosterIn(Schema):
+class LtiRosterSyncIn(Schema):
     context_id: int
 
 
@@ -93,7 +93,7 @@ def _platform(platform: Platform) -> dict:
     }
 
 
-@router.get("/lti/tool", response=ToolOut, url_name="lti-tool")
+@router.get("/lti/tool", response=LtiToolOut, url_name="lti-tool")
 def tool(request: HttpRequest):
     """The addresses to enter in an LMS, and the id of the current signing key."""
     urls = tool_urls(request)
@@ -106,14 +106,14 @@ def tool(request: HttpRequest):
     }
 
 
-@router.get("/lti/platforms", response=list[PlatformOut], url_name="lti-platform-list")
+@router.get("/lti/platforms", response=list[LtiPlatformOut], url_name="lti-platform-list")
 def list_platforms(request: HttpRequest):
     """The LMS registrations of the schools you administer."""
     return [_platform(p) for p in selectors.platforms_for(request.user)]
 
 
-@router.post("/lti/platforms", response={201: PlatformOut}, url_name="lti-platform-register")
-def register_platform(request: HttpRequest, payload: PlatformIn):
+@router.post("/lti/platforms", response={201: LtiPlatformOut}, url_name="lti-platform-register")
+def register_platform(request: HttpRequest, payload: LtiPlatformIn):
     """Register an LMS for a school you administer."""
     school = access.access_platform_school(request.user, payload.school_id)
     data = payload.dict()
@@ -121,20 +121,22 @@ def register_platform(request: HttpRequest, payload: PlatformIn):
     return Status(201, _platform(platform_register(school=school, **data)))
 
 
-@router.get("/lti/platforms/{platform_id}", response=PlatformOut, url_name="lti-platform")
+@router.get("/lti/platforms/{platform_id}", response=LtiPlatformOut, url_name="lti-platform")
 def get_platform(request: HttpRequest, platform_id: int):
     return _platform(access.access_platform(request.user, platform_id))
 
 
-@router.patch("/lti/platforms/{platform_id}", response=PlatformOut, url_name="lti-platform-change")
-def change_platform(request: HttpRequest, platform_id: int, payload: PlatformChange):
+@router.patch(
+    "/lti/platforms/{platform_id}", response=LtiPlatformOut, url_name="lti-platform-change"
+)
+def change_platform(request: HttpRequest, platform_id: int, payload: LtiPlatformChange):
     """Change a registration (deactivate it with ``active: false``)."""
     platform = access.access_platform(request.user, platform_id)
     changes = {k: v for k, v in payload.dict().items() if v is not None}
     return _platform(platform_update(platform=platform, **changes))
 
 
-@router.post("/lti/keys/rotate", response=KeyOut, url_name="lti-key-rotate")
+@router.post("/lti/keys/rotate", response=LtiKeyOut, url_name="lti-key-rotate")
 def rotate_key(request: HttpRequest):
     """Sign with a new key from now on (operators); the old one stays in the
     JWKS for the grace period."""
@@ -142,8 +144,10 @@ def rotate_key(request: HttpRequest):
     return {"key_id": keys.key_rotate().kid}
 
 
-@router.post("/classes/{class_id}/lti/roster-sync", response=RosterOut, url_name="lti-roster-sync")
-def sync_roster(request: HttpRequest, class_id: int, payload: RosterIn):
+@router.post(
+    "/classes/{class_id}/lti/roster-sync", response=LtiRosterSyncOut, url_name="lti-roster-sync"
+)
+def sync_roster(request: HttpRequest, class_id: int, payload: LtiRosterSyncIn):
     """Bring the class's roster in line with one of its LMS courses (all or nothing)."""
     school_class = access.access_roster_sync(request.user, class_id)
     context = selectors.contexts_of_class(school_class).filter(pk=payload.context_id).first()
