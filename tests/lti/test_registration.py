@@ -236,3 +236,13 @@ def test_the_platform_list_costs_the_same_queries_for_one_or_many(
         assert len(api.get("/lti/platforms").json()) == 4
     with django_assert_num_queries(len(one_page.captured_queries)):
         page.get(reverse("lti-platforms"))
+
+
+def test_the_registration_page_in_spanish(school_a):
+    client = Client()
+    client.force_login(school_a.admin)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    html = client.get(reverse("lti-platforms")).content.decode()
+    assert "Trellis en su LMS (LTI 1.3)" in html
+    assert "Registrar un LMS" in html
+    assert "Trellis in your LMS" not in html
