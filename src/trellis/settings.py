@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "trellis.curriculum",
     "trellis.evidence",
     "trellis.interop",
+    "trellis.lti",
     "trellis.api",
     "trellis.individualization",
     "trellis.personalization",
@@ -216,6 +217,9 @@ TRELLIS_OFFLINE_BUDGET_BYTES = int(os.environ.get("TRELLIS_OFFLINE_BUDGET_BYTES"
 TRELLIS_XAPI_LRS_URL = os.environ.get("TRELLIS_XAPI_LRS_URL", "")
 TRELLIS_XAPI_LRS_KEY = os.environ.get("TRELLIS_XAPI_LRS_KEY", "")
 TRELLIS_XAPI_LRS_SECRET = os.environ.get("TRELLIS_XAPI_LRS_SECRET", "")
+
+# LTI 1.3 (trellis.lti): days a rotated-out signing key stays in /lti/jwks/.
+TRELLIS_LTI_KEY_GRACE_DAYS = int(os.environ.get("TRELLIS_LTI_KEY_GRACE_DAYS", "7"))
 
 # Background tasks, cache and sessions (docs/operations.md, decision 0011).
 # REDIS_URL set: Redis holds the cache (sessions' too, backed by the database)

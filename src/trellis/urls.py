@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("trellis.family.urls")),
     path("", include("trellis.people.urls")),
     path("", include("trellis.interop.urls")),
+    path("", include("trellis.lti.urls")),
     path("", include("trellis.curriculum.urls")),
     path("", include("trellis.evidence.urls")),
     path("", include("trellis.jobs.urls")),

@@ -3,7 +3,7 @@ and in each school one record of every kind an API operation or a page takes
 by id — curriculum, assessments, responses, goals, portfolio entries, an
 individual plan with an objective, a support and a report, modules, a
 choice with a proposal, a network member, a grouping with a plan, an xAPI
-credential — made through the apps' services.
+credential, an LMS registration — made through the apps' services.
 
 Every name in school A carries ``sweepA``/``Sweepay`` and in school B
 ``sweepB``/``Sweepbee``, so a page or answer that shows another school's
@@ -28,6 +28,7 @@ from trellis.evidence.services import assessment_create
 from trellis.individualization.services import pacing, plans
 from trellis.individualization.services.reports import summative_report_create
 from trellis.interop.xapi.credentials import credential_issue
+from trellis.lti.services import platform_register
 from trellis.people.models import User
 from trellis.personalization.models import PortfolioEntry
 from trellis.personalization.services import network
@@ -169,6 +170,16 @@ def _school(prefix: str, family_name: str) -> SweepSchool:
         created_by=world.teacher,
     )
     credential, _secret = credential_issue(school=world.school, name=f"{prefix}Tool")
+    lms = platform_register(
+        school=world.school,
+        name=f"{prefix}Lms",
+        issuer=f"https://{prefix.lower()}lms.example.edu",
+        client_id=f"{prefix}client",
+        deployment_ids=["1"],
+        auth_login_url="https://lms.example.edu/auth",
+        auth_token_url="https://lms.example.edu/token",
+        key_set_url="https://lms.example.edu/jwks",
+    )
     ids = {
         "learner_id": world.learner.pk,
         "child_id": world.learner.pk,
@@ -197,6 +208,7 @@ def _school(prefix: str, family_name: str) -> SweepSchool:
         "grouping_id": Grouping.objects.get(pk=grouping.pk).pk,
         "group_plan_id": group_plan.pk,
         "credential_id": credential.pk,
+        "platform_id": lms.pk,
     }
     return SweepSchool(world=world, curriculum=cur, ids=ids, marker=prefix.rstrip("_"))
 

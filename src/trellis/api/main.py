@@ -18,6 +18,7 @@ from trellis.api.routers import jobs as jobs_router
 from trellis.api.routers import personalization as personalization_router
 from trellis.api.routers import reports as reports_router
 from trellis.interop import api as interop_api
+from trellis.lti import api as lti_api
 from trellis.people.access import FORBIDDEN, NOT_FOUND
 
 api = NinjaAPI(
@@ -62,6 +63,7 @@ api.add_router("/", reports_router.router)
 api.add_router("/", family_router.router)
 api.add_router("/", interop_api.router)
 api.add_router("/", jobs_router.router)
+api.add_router("/", lti_api.router)
 
 # The refusals every operation shares (401, 403, 404, 400, 422) in the document.
 statuses.install(api)

@@ -620,6 +620,7 @@ def refused_answers_of_assessment(assessment: Assessment) -> list[RefusedAnswer]
         RefusedAnswer.objects.filter(attempt__assessment=assessment)
         .select_related("learner", "item")
         .order_by("received_at", "pk")
+    )
 
 
 # --- For a guardian's children, all at once ------------------------------------

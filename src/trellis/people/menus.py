@@ -140,6 +140,7 @@ def menu_for(user: User, path: str = "") -> list[MenuGroup]:
                     (str(_("Data tools")), "data-tools"),
                     (str(_("Exports")), "data-exports"),
                     (str(_("Learner records")), "data-learner-record"),
+                    (str(_("LMS")), "lti-platforms"),
                     (str(_("Continuum")), "continuum"),
                 ],
                 path,

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError

@@ -24,7 +24,7 @@ from trellis.evidence.models import (
     RubricScore,
 )
 from trellis.evidence.models.mastery_state import NOT_STARTED
-from trellis.evidence.models.response import SCORE_TEACHER
+from trellis.evidence.models.response import ANSWER_ORDER, SCORE_TEACHER
 from trellis.evidence.services import history
 from trellis.people.models import School
 
@@ -36,7 +36,7 @@ def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
     newest teacher score, and not at all until scored."""
     rows = list(
         responses_qs.filter(corrections__isnull=True)
-        .order_by(*r.ANSWER_ORDER)
+        .order_by(*ANSWER_ORDER)
         .values_list("pk", "learner_id", "item_id", "correct", "corrects_id")
     )
     unscored = [pk for pk, _, _, correct, _ in rows if correct is None]

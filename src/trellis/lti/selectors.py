@@ -1,0 +1,55 @@
+"""Reads: the registrations someone may manage, a class's LMS courses, and
+what a teacher may place in a course by deep linking."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from trellis.curriculum.models import Competency
+from trellis.evidence.models import Assessment
+from trellis.individualization.models import ModuleSequence
+from trellis.lti.models import Context, Platform
+from trellis.people import roles
+from trellis.people.models import SchoolClass, User
+
+
+def platforms_for(user: User) -> QuerySet[Platform]:
+    """The registrations of the schools ``user`` administers (all, for an operator)."""
+    platforms = Platform.objects.select_related("school").order_by("school__name", "name")
+    if user.is_active and user.is_superuser:
+        return platforms
+    return platforms.filter(
+        school__memberships__user=user,
+        school__memberships__role=roles.ADMIN,
+        school__memberships__active=True,
+    )
+
+
+def contexts_of_class(school_class: SchoolClass) -> QuerySet[Context]:
+    return Context.objects.filter(school_class=school_class, platform__active=True).select_related(
+        "platform"
+    )
+
+
+def placeable_assessments(school_class: SchoolClass) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(school_class=school_class).order_by("title")
+
+
+def placeable_competencies(school_class: SchoolClass) -> QuerySet[Competency]:
+    """Competencies the school has active auto-scored items for: what
+    adaptive practice can serve."""
+    from trellis.curriculum.models.item import AUTO_SCORED
+
+    return (
+        Competency.objects.filter(
+            items__school_id=school_class.school_id,
+            items__active=True,
+            items__kind__in=AUTO_SCORED,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def has_modules(school_class: SchoolClass) -> bool:
+    return ModuleSequence.objects.filter(school_class=school_class).exists()
