@@ -55,7 +55,9 @@ def test_bulk_answers_move_every_record_as_a_replay_does():
     stale.state = {**stale.state, "model": -1}  # as a previous fit left it
     stale.save()
     before = _records(first)
-    items = list(Item.objects.filter(school=school).order_by("pk")[:3])
+    # three wrong answers on every item: enough to move some level under
+    # any fitted model (the direction is the model's business, not this test's)
+    items = list(Item.objects.filter(school=school).order_by("pk"))
     at = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
     answers = [
         Answer(learner=who, item=item, answer=str(n % 2), key=f"x-{who.pk}-{n}", time_ms=9000,
@@ -90,7 +92,9 @@ def test_bulk_answers_keep_each_change_of_level_with_its_cause():
         r.competency_id: r.level for r in MasteryRecord.objects.filter(learner=learner)
     }
     changes_before = MasteryChange.objects.filter(learner=learner).count()
-    items = list(Item.objects.filter(school=school).order_by("pk")[:3])
+    # three wrong answers on every item: enough to move some level under
+    # any fitted model (the direction is the model's business, not this test's)
+    items = list(Item.objects.filter(school=school).order_by("pk"))
     at = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
     answers = [
         Answer(learner=learner, item=item, answer="0", key=f"w-{n}-{k}", time_ms=9000,
@@ -103,7 +107,7 @@ def test_bulk_answers_keep_each_change_of_level_with_its_cause():
     levels_after = {r.competency_id: r.level for r in MasteryRecord.objects.filter(learner=learner)}
     moved = {cid for cid, level in levels_after.items() if levels_before.get(cid) != level}
     new = MasteryChange.objects.filter(learner=learner).order_by("pk")[changes_before:]
-    assert moved, "nine wrong answers moved no level; the test needs a stronger push"
+    assert moved, "three wrong answers on every item moved no level; the test needs a stronger push"
     assert {c.competency_id for c in new} == moved
     assert {c.cause for c in new} == {"answer"}
     for change in new:
