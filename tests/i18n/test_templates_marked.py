@@ -30,7 +30,19 @@ NOT_YET_OURS = {
 }
 
 # Names and units that read the same in both languages (formats, standards).
-SAME_IN_BOTH = {"s", "min", "CSV", "JSON", "OneRoster", "xAPI", "LRS", "DKT", "ASSISTments", "DataShop", "CASE"}
+SAME_IN_BOTH = {
+    "s",
+    "min",
+    "CSV",
+    "JSON",
+    "OneRoster",
+    "xAPI",
+    "LRS",
+    "DKT",
+    "ASSISTments",
+    "DataShop",
+    "CASE",
+}
 
 VISIBLE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label"}
 BUTTON_TYPES = {"submit", "button", "reset"}
@@ -70,7 +82,11 @@ def _masked(source: str) -> str:
             out.append(OTHER)
         elif token.token_type == TokenType.BLOCK:
             name = token.contents.split()[0]
-            if name == "block" and token.contents.split()[1:2] and token.contents.split()[1] in NOT_PROSE_BLOCKS:
+            if (
+                name == "block"
+                and token.contents.split()[1:2]
+                and token.contents.split()[1] in NOT_PROSE_BLOCKS
+            ):
                 closing = "endblock"
             elif name in SKIPPED_BLOCKS:
                 closing = SKIPPED_BLOCKS[name]
@@ -135,8 +151,16 @@ def test_the_scanner_finds_text_outside_translate_tags():
     assert untranslated("{% blocktranslate %}Hi {{ n }}{% endblocktranslate %}") == []
     assert untranslated('<a title="{% translate "Open" %}" href="/x/">{{ n }}</a>') == []
     assert untranslated('<input type="hidden" name="kind" value="readiness">') == []
-    assert untranslated('<button name="decision" value="accept">{% translate "Accept" %}</button>') == []
-    assert untranslated("<p><code>trellis fit-mastery</code></p>{% block body_class %}wide{% endblock %}") == []
+    assert (
+        untranslated('<button name="decision" value="accept">{% translate "Accept" %}</button>')
+        == []
+    )
+    assert (
+        untranslated(
+            "<p><code>trellis fit-mastery</code></p>{% block body_class %}wide{% endblock %}"
+        )
+        == []
+    )
     assert untranslated("<script>const label = 'x';</script>{# a note #}") == []
     assert untranslated("<p>CSV · JSON</p>") == []
 

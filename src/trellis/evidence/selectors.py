@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Framework
 from trellis.curriculum.selectors import (
@@ -31,10 +32,10 @@ from trellis.people.models import Enrollment, Membership, SchoolClass, User
 LEVEL_LABELS = dict(lv.LEVELS)
 LEVEL_SHORT = {
     lv.NOT_STARTED: "—",
-    lv.ATTEMPTED: "Att",
-    lv.FAMILIAR: "Fam",
-    lv.PROFICIENT: "Pro",
-    lv.MASTERED: "Mas",
+    lv.ATTEMPTED: _("Att"),
+    lv.FAMILIAR: _("Fam"),
+    lv.PROFICIENT: _("Pro"),
+    lv.MASTERED: _("Mas"),
 }
 
 
