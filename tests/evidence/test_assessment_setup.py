@@ -82,7 +82,7 @@ def test_create_page_explains_a_missing_choice(setup):
         {"title": "Empty", "purpose": "for"},
     )
     assert page.status_code == 200
-    assert a.NEEDS_ITEMS_OR_RULE in page.content.decode()
+    assert str(a.NEEDS_ITEMS_OR_RULE) in page.content.decode()
 
 
 def test_api_assigns_to_a_group_of_the_class_only(setup):

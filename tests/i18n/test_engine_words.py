@@ -1,15 +1,20 @@
 """The engine speaks English and stays free of Django; the pages translate
 its words through Django-side tables keyed by the engine's keys. These tests
 fail when the engine gains a row, a kind of decision, a column or a
-placement phrase that the tables do not translate."""
+placement phrase that the tables do not translate, and check that the
+progress-monitoring decision, rebuilt on the Django side, says in English
+exactly what the engine says."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
+import pytest
 from django.utils import translation
 
-from trellis.engine import continuum
+from trellis.engine import continuum, monitoring
+from trellis.individualization.progress import decision_message
 from trellis.reports import words
 
 
@@ -30,3 +35,25 @@ def test_every_placement_the_engine_can_say_is_translated():
     with translation.override("es"):
         spanish = {label: words.placement(label) for label in said}
     assert all(spanish[label] != label for label in said), spanish
+
+
+def _points(values: list[float]) -> list[monitoring.DataPoint]:
+    start = dt.date(2026, 3, 2)
+    return [monitoring.DataPoint(start + dt.timedelta(days=7 * i), v) for i, v in enumerate(values)]
+
+
+@pytest.mark.parametrize("increasing", [True, False])
+@pytest.mark.parametrize(
+    "values", [[0.1, 0.1, 0.1, 0.1], [0.9, 0.9, 0.9, 0.9], [0.1, 0.9, 0.1, 0.9], [0.5, 0.5]]
+)
+def test_decision_messages_match_the_engine_and_are_translated(increasing, values):
+    low, high = (0.2, 0.8) if increasing else (0.8, 0.2)
+    aim = monitoring.AimLine(dt.date(2026, 3, 1), low, dt.date(2026, 6, 1), high)
+    decided = monitoring.decision(_points(values), aim, n=4)
+    with translation.override("en"):
+        english = decision_message(decided, aim, 4)
+    with translation.override("es"):
+        spanish = decision_message(decided, aim, 4)
+    # The engine's day format ("2 Mar 2026") is the page's "j M Y".
+    assert english == decided.message
+    assert spanish != english and "datos" in spanish
