@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 
 import pytest
 from django.utils import translation
 
-from trellis.engine import continuum, monitoring
+from trellis.engine import continuum, monitoring, recommend
 from trellis.individualization.progress import decision_message
+from trellis.personalization.words import recommendation_reason
 from trellis.reports import words
 
 
@@ -57,3 +59,45 @@ def test_decision_messages_match_the_engine_and_are_translated(increasing, value
     # The engine's day format ("2 Mar 2026") is the page's "j M Y".
     assert english == decided.message
     assert spanish != english and "datos" in spanish
+
+
+def _recommendations(review: bool) -> list:
+    learner = recommend.LearnerContext(
+        id="l1",
+        mastery={"6.RP.1": 0.3, "6.RP.2": 0.99},
+        ready_to_learn=frozenset({"6.RP.1"}),
+        interest_tags=frozenset({"football"}),
+        preferred_formats=("video",),
+        needs_accessibility=frozenset({"captions"}),
+        mastered=frozenset({"6.RP.2"}),
+    )
+    resources = [
+        recommend.ResourceInfo(str(n), f"R{n}", competency_codes=(code,), readiness_level=level,
+                               format=fmt, interest_tags=tags)
+        for n, (code, level, fmt, tags) in enumerate([
+            ("6.RP.1", 5, "video", ("football",)), ("6.RP.1", 2, "reading", ()),
+            ("6.RP.1", 1, "audio", ()), ("6.RP.2", 3, "project", ()),
+        ])
+    ]  # fmt: skip
+    return recommend.recommend(learner, resources, review=review)
+
+
+@pytest.mark.parametrize("review", [False, True])
+def test_recommendation_reasons_match_the_engine_and_are_translated(review):
+    recs = _recommendations(review)
+    assert recs and all(r.parts for r in recs)
+    for rec in recs:
+        with translation.override("en"):
+            english = recommendation_reason(rec)
+        with translation.override("es"):
+            spanish = recommendation_reason(rec)
+        # The English words differ from the engine's only where the engine
+        # puts an article before the format ("a video" vs "format: video").
+        engine = re.sub(
+            r"\b(an?) (video|reading|interactive|hands-on|audio|project)\b",
+            lambda m: f"format: {m.group(2)}",
+            rec.reason,
+            flags=re.I,
+        )
+        assert english.lower() == engine.lower()
+        assert spanish != english
