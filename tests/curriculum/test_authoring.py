@@ -177,7 +177,7 @@ def test_item_form_explains_what_is_wrong(world, comp):
     for data, message in cases:
         page = teacher.post("/items/new/", data)
         assert page.status_code == 200
-        assert message in page.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+        assert str(message) in page.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
     assert not Item.objects.exists()
     saved = teacher.post(
         "/items/new/",

@@ -72,7 +72,7 @@ def test_api_refuses_bad_assessments(setup, extra, message):
     body = {"class_id": w.class_a.pk, "title": "Bad", "purpose": "for",
             "item_ids": [setup.items[kinds.CHOICE].pk], **extra}  # fmt: skip
     post = _post(_client(w.teacher), "/api/v1/assessments", body)
-    assert post.status_code == 400 and message in post.json()["detail"]
+    assert post.status_code == 400 and str(message) in post.json()["detail"]
     assert not setup.assessment.school_class.assessments.filter(title="Bad").exists()
 
 

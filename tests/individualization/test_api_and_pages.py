@@ -139,7 +139,7 @@ def test_bad_objective_input_is_refused_with_a_clear_message(world, change, mess
         **change,
     }
     response = _post(_client(world.teacher), f"/api/v1/individual-plans/{plan.pk}/objectives", body)
-    assert response.status_code == 400 and message in response.json()["detail"]
+    assert response.status_code == 400 and str(message) in response.json()["detail"]
     assert plan.objectives.count() == 0
 
 

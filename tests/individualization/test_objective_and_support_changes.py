@@ -124,7 +124,7 @@ def test_a_bad_objective_change_is_refused_and_changes_nothing(world, change, me
         plans.objective_update(
             objective=objective, changed_by=world.teacher, reason="Try.", **change
         )
-    assert message in str(err.value)
+    assert str(message) in str(err.value)
     stored = SpecificObjective.objects.get(pk=objective.pk)
     assert (stored.method, stored.baseline_date, stored.target_date, stored.target_value) == (
         c.METHOD_MANUAL,
