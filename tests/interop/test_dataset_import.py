@@ -147,13 +147,18 @@ def test_an_assistments_file_keeps_the_order_ids_time_order(world, tmp_path):
     }
 
 
-def test_a_datashop_file_keeps_its_times_and_splits_several_kcs(world, tmp_path):
+def test_a_datashop_file_keeps_its_times_and_a_step_with_two_kcs_once(world, tmp_path):
     path = tmp_path / "steps.txt"
     path.write_text(DATASHOP)
     summary = run(str(path), "--format", "datashop", "--class", world.class_a.name)
     assert summary["learners"] == 2 and summary["competencies"] == 2
-    assert summary["responses"] == 4 and summary["dropped"] == 1  # one step had two KCs
+    # four steps, one without a KC: three answers, the two-KC step once
+    assert summary["responses"] == 3 and summary["dropped"] == 1
     first = Response.objects.filter(learner__username__endswith="-JG4Tz").first()
+    assert sorted(first.item.competencies.values_list("code", flat=True)) == [
+        "Enter-Given",
+        "Find-Slope",
+    ]
     assert first.recorded_at.isoformat() == "2006-10-26T09:52:30+00:00"
     bad = tmp_path / "bad.txt"
     bad.write_text("Anon Student Id\tCorrect First Attempt\n")
@@ -193,3 +198,38 @@ def test_fit_keeps_short_texts_and_separates_long_ones():
     assert fit("short", 10) == "short"
     a, b = fit("y" * 20 + "1", 16), fit("y" * 20 + "2", 16)
     assert len(a) == len(b) == 16 and a != b and a[:3] == "yyy" and a[3] == "~"
+
+
+def test_an_answer_with_several_skills_is_recorded_once(world, tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_text(
+        "learner,item,skills,correct\na,q1,s1_s2,1\na,q2,s2,0\nb,q1,s1_s2,0\nb,q3,s1_s2,1\n"
+    )
+    summary = run(str(path), "--format", "answers", "--class", world.class_a.name)
+    assert summary["responses"] == 4 and summary["competencies"] == 2
+    responses = Response.objects.filter(learner__username__startswith=f"{world.school.code}-multi-")
+    assert responses.count() == 4
+    # the file's items become hidden items, q1 and q3 on both skills
+    items = {r.item.prompt: r.item for r in responses.select_related("item")}
+    assert len(items) == 3
+    skills_of = {
+        prompt.rsplit(" ", 1)[-1]: sorted(c.code for c in item.competencies.all())
+        for prompt, item in items.items()
+    }
+    assert skills_of == {"q1": ["s1", "s2"], "q2": ["s2"], "q3": ["s1", "s2"]}
+    run(str(path), "--format", "answers", "--class", world.class_a.name)
+    assert responses.count() == 4
+
+
+def test_a_file_without_items_gets_one_hidden_item_per_skill_set(world, tmp_path):
+    path = tmp_path / "noitems.csv"
+    # DKT names no items: skills 1 and 2 on their own and never together
+    path.write_text("3\n1,2,1\n1,0,1\n")
+    run(str(path), "--format", "dkt", "--class", world.class_a.name)
+    items = {
+        r.item_id
+        for r in Response.objects.filter(
+            learner__username__startswith=f"{world.school.code}-noitems-"
+        )
+    }
+    assert len(items) == 2

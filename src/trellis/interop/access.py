@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from trellis.curriculum.access import access_framework
+from trellis.curriculum.models import Framework
 from trellis.interop.models import XapiCredential
+from trellis.people import roles
 from trellis.people.access import (
     FORBIDDEN,
     NOT_FOUND,
@@ -15,7 +18,7 @@ from trellis.people.access import (
     access_learner,
     access_school,
 )
-from trellis.people.models import School, SchoolClass, User
+from trellis.people.models import Membership, School, SchoolClass, User
 
 
 def access_class_export(user: User, class_id: object) -> SchoolClass:
@@ -67,3 +70,35 @@ def access_credential(user: User, credential_id: object) -> XapiCredential:
     if not user.has_perm("interop.manage_xapi_credentials", credential.school):
         raise NotVisible(NOT_FOUND)
     return credential
+
+
+def access_item_exchange_school(user: User, school_id: object = None) -> School:
+    """The school whose items ``user`` imports or exports as QTI: the one
+    named (404 when it is not theirs to see, 403 when they are not its
+    teacher or admin), or else the first school they teach or administer."""
+    if school_id is None:
+        membership = (
+            Membership.objects.filter(
+                user_id=user.pk, active=True, role__in=[roles.TEACHER, roles.ADMIN]
+            )
+            .select_related("school")
+            .order_by("school__name")
+            .first()
+        )
+        if membership is None:
+            raise PermissionDenied(FORBIDDEN)
+        school = membership.school
+    else:
+        school = access_school(user, school_id)
+    if not user.has_perm("interop.exchange_items", school):
+        raise PermissionDenied(FORBIDDEN)
+    return school
+
+
+def access_export_framework(user: User, school: School, framework_id: object) -> Framework:
+    """A framework whose items of ``school`` are exported: the school's own
+    or a global one that ``user`` may see (404 otherwise)."""
+    framework = access_framework(user, framework_id)
+    if framework.school_id not in (None, school.pk):
+        raise NotVisible(NOT_FOUND)
+    return framework

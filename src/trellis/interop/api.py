@@ -1,7 +1,7 @@
 """Interoperability endpoints: class and school tables as CSV or JSON, a
 learner's whole record as a zip, erasure of a learner, a learner's outside
-(xAPI) activity, the tools' xAPI credentials, and OneRoster import and
-export. Each endpoint checks access through ``trellis.interop.access`` (or
+(xAPI) activity, the tools' xAPI credentials, OneRoster import and
+export, and QTI 3.0 item packages. Each endpoint checks access through ``trellis.interop.access`` (or
 the rule it names) and calls one service. The xAPI Statements resource
 itself is not here: it lives at ``/xapi/statements`` (``xapi/views.py``)."""
 
@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from trellis.interop import access, exports
 from trellis.interop.learner_record import learner_archive, learner_erase
 from trellis.interop.oneroster import RosterRefused, export_roster, import_roster
+from trellis.interop.qti import QtiRefused, export_items, import_items
 from trellis.interop.xapi.credentials import credential_issue, credential_revoke, credentials_for
 from trellis.interop.xapi.selectors import (
     activity_row,
@@ -247,3 +248,62 @@ def oneroster_export(request: HttpRequest, claim: bool = False):
     buffer = io.BytesIO()
     export_roster(buffer, claim=claim)
     return _file(buffer.getvalue(), "application/zip", "oneroster-export.zip")
+
+
+class QtiProblemOut(Schema):
+    file: str
+    line: int
+    element: str
+    message: str
+
+
+class QtiImportOut(Schema):
+    school_id: int
+    imported: int
+    item_ids: list[int]
+
+
+class QtiRefusedOut(Schema):
+    detail: str
+    #: The first 100 problems; ``more`` counts the rest.
+    problems: list[QtiProblemOut]
+    more: int = 0
+
+
+#: The uploaded QTI package (a required multipart field named ``file``).
+QTI_FILE = File(...)
+
+
+@router.post(
+    "/qti/import",
+    response={200: QtiImportOut, 422: QtiRefusedOut},
+    url_name="qti-import-api",
+)
+def qti_import(request: HttpRequest, file: UploadedFile = QTI_FILE, school_id: int | None = None):
+    """Import the items of a QTI 3.0 package into your school (or
+    ``school_id``, one you teach or administer), all or nothing. A refused
+    package is a 422 listing every problem with its file, line and element."""
+    school = access.access_item_exchange_school(request.user, school_id)
+    try:
+        items = import_items(file, school=school, user=request.user)
+    except QtiRefused as refused:
+        problems = [p.as_dict() for p in refused.shown]
+        return Status(422, {"detail": str(refused), "problems": problems, "more": refused.more})
+    return Status(
+        200, {"school_id": school.pk, "imported": len(items), "item_ids": [i.pk for i in items]}
+    )
+
+
+@router.get("/qti/export", url_name="qti-export-api")
+def qti_export(request: HttpRequest, framework: int | None = None, school_id: int | None = None):
+    """Your school's active items as a QTI 3.0 package (a zip), or only
+    those linked to competencies of ``framework``."""
+    school = access.access_item_exchange_school(request.user, school_id)
+    chosen = (
+        access.access_export_framework(request.user, school, framework)
+        if framework is not None
+        else None
+    )
+    buffer = io.BytesIO()
+    export_items(buffer, school=school, framework=chosen)
+    return _file(buffer.getvalue(), "application/zip", f"qti-items-{school.pk}.zip")

@@ -3,8 +3,11 @@
 so a school or a researcher can watch Trellis run on real learners' data.
 
 The file is read by :func:`trellis.engine.datasets.read`. Each skill becomes
-a competency of a framework named after the file, with one hidden numeric
-item through which its responses are recorded (answer 1 = correct); each
+a competency of a framework named after the file. Each answer is recorded
+once, through a hidden numeric item (answer 1 = correct) linked to all of
+the answer's skills: one item per item of the file when the file names its
+items, else one per distinct set of skills, so an answer with several
+skills counts once in the fit and in the scores, as on the platform. Each
 learner becomes an account with no usable password, a learner of the school
 and enrolled in the class. Everything is bulk-inserted, then the school's
 mastery model is fit and every record rebuilt, as the demo does. Importing
@@ -33,7 +36,9 @@ from trellis.evidence.services import mastery_fit_school
 from trellis.people import roles
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
 
-ITEM_PROMPT = "Data set {name}: a response on skill {skill}"
+ITEM_PROMPT = "Data set {name}: {key}"
+ITEM_KEY = "item {item}"
+SKILLS_KEY = "skills {skills}"
 EMPTY_LOG = "{path} holds no responses Trellis can load."
 BAD_LIMIT = "--max-learners must be a positive number."
 #: The longest username Trellis keeps (``User.username``).
@@ -86,36 +91,63 @@ def _competencies(framework: Framework, skill_ids: tuple[str, ...]) -> dict[str,
     return {skill: have[fit(f"skill:{skill}", 100)] for skill in skill_ids}
 
 
-def _items(school_class: SchoolClass, name: str, comps: dict[str, Competency]) -> dict[str, int]:
+def _item_keys(log) -> tuple[list[str], list[tuple[int, ...]]]:
+    """Each answer's hidden-item key and the skill codes that item stands
+    for. A file's own item keeps its skills as first seen (an item's
+    tagging does not change between answers in these data sets)."""
+    keys: list[str] = []
+    skills_of: dict[str, tuple[int, ...]] = {}
+    for n in range(len(log)):
+        skills = tuple(int(s) for s in log.skills_of(n))
+        item = -1 if log.item is None else int(log.item[n])
+        if item >= 0:
+            key = ITEM_KEY.format(item=log.item_ids[item] if log.item_ids else item)
+        else:
+            names = (log.skill_ids[s] if log.skill_ids else str(s) for s in skills)
+            key = SKILLS_KEY.format(skills="_".join(names))
+        keys.append(key)
+        skills_of.setdefault(key, skills)
+    return keys, list(skills_of.items())
+
+
+def _items(
+    school_class: SchoolClass,
+    name: str,
+    wanted: list[tuple[str, tuple[int, ...]]],
+    comp_of_skill: dict[int, Competency],
+) -> dict[str, int]:
+    """The hidden item of each key, created once (a second import of the
+    same file finds them by their prompt)."""
     school = school_class.school
-    through = Item.competencies.through
+    prompts = {key: fit(ITEM_PROMPT.format(name=name, key=key), 10_000) for key, _ in wanted}
     existing = dict(
-        through.objects.filter(
-            competency_id__in=[c.pk for c in comps.values()],
-            item__school=school,
-            item__prompt__startswith=ITEM_PROMPT.format(name=name, skill=""),
-        ).values_list("competency_id", "item_id")
+        Item.objects.filter(school=school, prompt__in=list(prompts.values())).values_list(
+            "prompt", "pk"
+        )
     )
-    missing = [(s, c) for s, c in comps.items() if c.pk not in existing]
+    missing = [(key, skills) for key, skills in wanted if prompts[key] not in existing]
     items = [
         Item(
             school=school,
             kind=kinds.NUMERIC,
-            prompt=ITEM_PROMPT.format(name=name, skill=skill),
+            prompt=prompts[key],
             numeric_answer=1,
             active=False,
         )
-        for skill, _ in missing
+        for key, _ in missing
     ]
     Item.objects.bulk_create(items, batch_size=1000)
+    through = Item.competencies.through
     through.objects.bulk_create(
         [
-            through(item_id=i.pk, competency_id=c.pk)
-            for i, (_, c) in zip(items, missing, strict=True)
-        ]
+            through(item_id=i.pk, competency_id=comp_of_skill[s].pk)
+            for i, (_, skills) in zip(items, missing, strict=True)
+            for s in dict.fromkeys(skills)
+        ],
+        batch_size=2000,
     )
-    existing.update({c.pk: i.pk for i, (_, c) in zip(items, missing, strict=True)})
-    return {skill: existing[c.pk] for skill, c in comps.items()}
+    existing.update({i.prompt: i.pk for i in items})
+    return {key: existing[prompts[key]] for key, _ in wanted}
 
 
 def _learners(school_class: SchoolClass, name: str, ids: tuple[str, ...]) -> list[int]:
@@ -165,9 +197,7 @@ def dataset_import(
     """Load the file into the class, all or nothing. ``max_learners`` keeps
     the first N learners of the file (for a quick look at a large one)."""
     path = Path(path)
-    # One hidden item per skill below: an answer with several skills is
-    # recorded once per skill (the reader keeps it as one answer).
-    log = datasets.read(path, format).expand()[0]
+    log = datasets.read(path, format)
     if max_learners is not None:
         if max_learners < 1:
             raise ValueError(BAD_LIMIT)
@@ -181,20 +211,21 @@ def dataset_import(
         identifier=f"dataset:{format}:{name}",
         defaults={"title": f"Data set {path.name} ({format})", "subject": "Data set"},
     )
-    used_skills = sorted(set(log.skill.tolist()))
+    used_skills = sorted(set(log.csr()[1].tolist()))
     skill_names = tuple(log.skill_ids[s] if log.skill_ids else str(s) for s in used_skills)
     comps = _competencies(framework, skill_names)
-    items = _items(school_class, name, comps)
+    comp_of_skill = {s: comps[n] for s, n in zip(used_skills, skill_names, strict=True)}
+    keys, wanted = _item_keys(log)
+    items = _items(school_class, name, wanted, comp_of_skill)
     used_learners = sorted(set(log.learner.tolist()))
     learner_ids = tuple(log.learner_ids[n] if log.learner_ids else str(n) for n in used_learners)
     learner_pk = dict(zip(used_learners, _learners(school_class, name, learner_ids), strict=True))
-    skill_item = {s: items[n] for s, n in zip(used_skills, skill_names, strict=True)}
     times = _times(log, timezone.now())
     rows = [
         Response(
             school=school,
             learner_id=learner_pk[int(log.learner[n])],
-            item_id=skill_item[int(log.skill[n])],
+            item_id=items[keys[n]],
             source=r.SOURCE_IMPORT,
             answer="1" if log.correct[n] else "0",
             correct=bool(log.correct[n]),

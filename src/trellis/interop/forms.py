@@ -29,3 +29,25 @@ class DatasetUploadForm(forms.Form):
     def __init__(self, *args, classes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school_class"].queryset = classes
+
+
+class QtiUploadForm(forms.Form):
+    """A QTI 3.0 package of items to add to the school's items."""
+
+    file = forms.FileField(
+        label=_("QTI 3.0 package (zip)"),
+        help_text=_("An IMS content package: imsmanifest.xml and one file per item."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+
+class QtiExportForm(forms.Form):
+    """Which items to download: all the school's, or one framework's."""
+
+    framework = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Framework"), empty_label=_("All frameworks")
+    )
+
+    def __init__(self, *args, frameworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = frameworks

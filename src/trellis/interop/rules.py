@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import rules
 
+from trellis.curriculum.rules import staff_of_school
 from trellis.people.rules import (
     administers_learner,
     authenticated,
@@ -40,3 +41,9 @@ rules.add_perm("interop.view_learner_activity", can_view_learner)
 # xAPI credentials of a school's tools: issued, listed and revoked by the
 # school's admins and operators.
 rules.add_perm("interop.manage_xapi_credentials", can_view_school)
+
+# QTI item packages (trellis.interop.qti): a school's items hold answer keys,
+# so only its teachers and admins import or export them.
+can_exchange_items = authenticated & staff_of_school
+
+rules.add_perm("interop.exchange_items", can_exchange_items)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from trellis.interop import views
+from trellis.interop.qti import pages as qti_pages
 from trellis.interop.xapi import pages as xapi_pages
 from trellis.interop.xapi import views as xapi_views
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("interop/oneroster/", views.oneroster_import, name="oneroster-import"),
     path("interop/oneroster/confirm/", views.oneroster_confirm, name="oneroster-confirm"),
     path("interop/oneroster/export/", views.oneroster_export, name="oneroster-export"),
+    path("interop/qti/", qti_pages.qti_items, name="qti-items"),
+    path("interop/qti/export/", qti_pages.qti_download, name="qti-export"),
     path("interop/datasets/", views.dataset_import, name="dataset-import"),
     path("xapi/statements", xapi_views.statements, name="xapi-statements"),
     path("interop/activity/", xapi_pages.activity_overview, name="xapi-activity-overview"),

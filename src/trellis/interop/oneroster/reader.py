@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
+from trellis.interop import zips
 from trellis.interop.oneroster import errors, spec
 from trellis.interop.oneroster.errors import Problem
 
@@ -142,10 +143,7 @@ MAX_FILE_PROBLEMS = 1000
 def _unsafe_name(name: str) -> bool:
     """Whether a zip entry's name is absolute, climbs out with ``..`` or
     names a Windows drive: such entries are refused, not matched."""
-    normal = name.replace("\\", "/")
-    if normal.startswith("/") or re.match(r"^[A-Za-z]:", normal):
-        return True
-    return any(part == ".." for part in normal.split("/"))
+    return zips.unsafe_name(name)
 
 
 def read_zip(source: str | BinaryIO, *, max_total_bytes: int | None = None) -> Bundle:
