@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from trellis.engine.continuum import (
     COLUMNS,
@@ -81,7 +82,9 @@ def continuum(request: HttpRequest) -> HttpResponse:
             }
             for row in result.report.rows
         ]
-        svg = render_continuum_svg(result.report, title=f"Continuum: {scope.label}")
+        svg = render_continuum_svg(
+            result.report, title=_("Continuum: %(scope)s") % {"scope": scope.label}
+        )
         context.update(
             result=result,
             overall=words.placement(result.report.label),
