@@ -12,24 +12,37 @@ PYTEST_ARGS ?=
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Trellis needs Python 3.11 or newer"'
+	@echo "== Creating $(VENV) and upgrading pip"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --progress-bar on --upgrade pip
+
+# pip shows what it collects and a progress bar for each download, so the
+# first install (a minute or two) is never silent.
+PIP_INSTALL = $(BIN)/python -m pip install --progress-bar on
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	@echo "Installing Trellis and its dependencies into $(VENV) (about a minute the first time)..."
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "== Installing Trellis and its dependencies into $(VENV) (about a minute the first time)"
+	$(PIP_INSTALL) -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	@echo "Installing Trellis with its test tools into $(VENV) (a minute or two the first time)..."
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $@ $(VENV)/.installed
+# The test tools alone, from pyproject's dev extra: Trellis itself is not
+# reinstalled, so .venv/bin/trellis is not rewritten under a running demo
+# (whose autoreloader would restart it) when nothing changed.
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	@echo "== Installing the test tools into $(VENV) (a minute or two the first time)"
+	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["dev"]))' > $(VENV)/dev-requirements.txt
+	$(PIP_INSTALL) -r $(VENV)/dev-requirements.txt
+	@touch $@
 
 demo: $(VENV)/.installed
 	@mkdir -p var
 	$(BIN)/trellis migrate --noinput
 	$(BIN)/trellis load-demo
-	@echo "Serving the demo school on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo ""
+	@echo "== Serving the demo school on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "   Sign in as admin, teacher1, learner1 or guardian1 (more in README.md);"
+	@echo "   every demo account's password is trellis-demo."
+	@echo ""
 	$(BIN)/trellis runserver 127.0.0.1:$(PORT)
 
 serve: $(VENV)/.installed
@@ -40,6 +53,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	@mkdir -p var
 	$(BIN)/trellis makemigrations --check --dry-run
 
 test: lint

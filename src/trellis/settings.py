@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "trellis.people.middleware.RefuseNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trellis.people.middleware.AccountLanguage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -176,6 +177,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+#: One date format per language on every page (trellis/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["trellis.formats"]
 TIME_ZONE = os.environ.get("TRELLIS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -14,7 +14,6 @@ urlpatterns = [
     path("", include("trellis.differentiation.urls")),
     path("", include("trellis.reports.urls")),
     path("", include("trellis.family.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trellis.people.urls")),
     path("", include("trellis.interop.urls")),
     path("", include("trellis.curriculum.urls")),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.menu import follow_menu
 from tests.evidence.conftest import build
 from tests.factories import PASSWORD
 from tests.world import build_school
@@ -29,7 +30,7 @@ def test_learner_takes_assessment_and_teacher_scores_rubric(page, live_server, s
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
 
     sign_in(world.learner.username, PASSWORD)
-    page.get_by_role("link", name="Assessments").click()
+    follow_menu(page, "Assessments")
     page.get_by_role("link", name="Check").click()
     expect(page.get_by_text("Question 1 of 4")).to_be_visible()
     screenshot("assessment-take-question")
@@ -54,7 +55,7 @@ def test_learner_takes_assessment_and_teacher_scores_rubric(page, live_server, s
     page.get_by_role("button", name="Save my rating").click()
     page.get_by_role("button", name="Hand in").click()
     expect(page.get_by_text("You handed this in")).to_be_visible()
-    page.get_by_role("link", name="My competencies").first.click()
+    follow_menu(page, "My competencies")
     expect(page.get_by_text("3 tries")).to_be_visible()
     screenshot("my-competencies")
     record = MasteryRecord.objects.get(learner=world.learner, competency=setup.competency)
@@ -63,7 +64,7 @@ def test_learner_takes_assessment_and_teacher_scores_rubric(page, live_server, s
 
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(world.teacher.username, PASSWORD)
-    page.get_by_role("link", name="Assessments").click()
+    follow_menu(page, "Assessments")
     page.get_by_role("link", name="Check").click()
     page.get_by_role("link", name=f"Score {world.learner}'s work").click()
     expect(page.get_by_text("Learner's self-rating: 3/3")).to_be_visible()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.menu import follow_menu
 from trellis.people.demo import DEMO_PASSWORD, demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +18,7 @@ def test_teacher_opens_continuum_for_demo_class(page, live_server, sign_in, scre
     demo_load()
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in("teacher1", DEMO_PASSWORD)
-    page.get_by_role("link", name="Continuum", exact=True).click()
+    follow_menu(page, "Continuum", exact=True)
     page.get_by_label("Class", exact=True).select_option(
         label="Maths 6A (Trellis Demo Middle School)"
     )

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.differentiation.conftest import answer, enrol_more, make_curriculum
+from tests.e2e.menu import follow_menu
 from tests.factories import PASSWORD
 from tests.world import build_school
 from trellis.curriculum.models import Resource
@@ -47,7 +48,7 @@ def _no_sideways_scroll(page) -> None:
 def test_make_edit_and_plan_a_grouping(page, live_server, sign_in, screenshot, school):
     w, curriculum, extra = school
     sign_in(w.teacher.username, PASSWORD)
-    page.get_by_role("link", name="Differentiate").click()
+    follow_menu(page, "Differentiate")
     page.get_by_role("link", name=w.class_a.name).click()
     page.get_by_label("Objective for the lesson").select_option(str(curriculum.objective.pk))
     page.get_by_label("Number of groups").fill("2")
@@ -127,7 +128,7 @@ def test_make_edit_and_plan_a_grouping(page, live_server, sign_in, screenshot, s
         page.get_by_text(f"{extra[0]} — weak prerequisites: {curriculum.prereq.code}")
     ).to_be_visible()
     screenshot("differentiation-before-lesson")
-    page.get_by_role("link", name="Differentiate").click()
+    follow_menu(page, "Differentiate")
     screenshot("differentiation-home")
 
     # Groups by interest, from what the learners wrote in their profiles.
@@ -159,7 +160,7 @@ def test_make_edit_and_plan_a_grouping(page, live_server, sign_in, screenshot, s
         .group
     )
     sign_in(extra[2].username, PASSWORD)
-    page.get_by_role("link", name="My group").click()
+    follow_menu(page, "My group")
     expect(page.get_by_text(f"You are in {weak_group.label}")).to_be_visible()
     _no_sideways_scroll(page)
     screenshot("differentiation-my-group-phone")

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.differentiation.conftest import answer, make_curriculum
+from tests.e2e.menu import follow_menu
 from tests.factories import PASSWORD
 from tests.family.conftest import world_records
 from tests.world import build_school
@@ -28,7 +29,7 @@ def family_world(db):
 def test_guardian_of_two_sees_only_their_own(page, live_server, sign_in, screenshot, family_world):
     world, other, _ = family_world
     sign_in(world.guardian.username, PASSWORD)
-    page.get_by_role("link", name="Family").click()
+    follow_menu(page, "My children")
     switcher = page.get_by_role("navigation", name="Your children")
     expect(switcher.get_by_role("link")).to_have_count(2)
     first = page.get_by_role("heading", level=1).inner_text()

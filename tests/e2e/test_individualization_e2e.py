@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.menu import follow_menu
 from tests.factories import PASSWORD
 from tests.individualization.helpers import check_for, curriculum_for
 from tests.world import build_school
@@ -29,7 +30,7 @@ def test_plan_with_extended_time_reaches_the_learner_and_the_chart(
 
     # The teacher writes the plan.
     sign_in(world.teacher.username, PASSWORD)
-    page.get_by_role("link", name="Individual plans").click()
+    follow_menu(page, "Individual plans")
     screenshot("individualization-plan-list")
     page.get_by_role("link", name=f"Write a plan for {world.learner}").click()
     page.get_by_label("Title").fill("Maths at own pace")
@@ -58,6 +59,9 @@ def test_plan_with_extended_time_reaches_the_learner_and_the_chart(
     # The learner takes the timed check: 20 minutes × 1.5.
     sign_in(world.learner.username, PASSWORD)
     page.goto(f"{live_server.url}/assessments/{timed.pk}/take/")
+    # The clock starts only once the learner confirms (issue 20).
+    expect(page.get_by_text("you have 30 minutes from the moment you start")).to_be_visible()
+    page.get_by_role("button", name="Start now").click()
     expect(page.get_by_text("time allowed: 30 minutes")).to_be_visible()
     screenshot("individualization-timed-assessment")
     for answer in ("right", "right", "close"):
@@ -150,6 +154,13 @@ def test_pacing_board_report_and_page_accommodations(page, live_server, sign_in,
     page.get_by_role("link", name="Take the mastery check: Check 2").click()
     expect(page.get_by_role("button", name="Read the question aloud")).to_be_visible()
     expect(page.get_by_label("silly")).to_have_count(0)
+    # Large print reaches the question, its options and the page's text: the
+    # question stays larger than the body text, which is larger than 16 px.
+    size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    body_px = page.locator("body").evaluate(size)
+    assert body_px >= 16 * 1.3
+    assert page.locator(".take .prompt").first.evaluate(size) > body_px
+    assert page.locator(".take .choices label").first.evaluate(size) >= body_px
     screenshot("individualization-accommodated-item")
 
     # Adaptive practice, from the module page: the same accommodations.

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.menu import follow_menu
 from tests.factories import PASSWORD
 from tests.personalization.conftest import make_framework
 from tests.world import build_school
@@ -73,7 +74,7 @@ def test_profile_goal_and_proposal_revised_then_accepted(page, live_server, sign
     page.set_viewport_size({"width": 1100, "height": 800})
     sign_in(world.teacher.username, PASSWORD)
     expect(page.get_by_role("link", name="Notifications (2 unread)")).to_be_visible()
-    page.get_by_role("link", name="Guide learners").click()
+    follow_menu(page, "Guide learners")
     expect(
         page.get_by_role("link", name=f"{world.learner}: Explain ratios with comics")
     ).to_be_visible()
@@ -287,7 +288,7 @@ def test_reflection_path_portfolio_and_network_pages(
 
     page.context.clear_cookies()
     sign_in(world.guardian.username, PASSWORD)
-    page.get_by_role("link", name="Family").click()
+    follow_menu(page, "My children")
     page.get_by_role("link", name="Profiles, goals and portfolios in full").click()
     page.get_by_role("link", name="Portfolio").first.click()
     expect(page.get_by_text("My diagram")).to_be_visible()  # shared with guardians

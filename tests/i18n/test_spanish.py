@@ -154,6 +154,10 @@ def test_help_thread_and_network_in_spanish(world):
     assert "1 respuesta" in network and "Ask for help" not in network
     count = learner.get("/notifications/count/").content.decode()
     assert re.fullmatch(r"Notificaciones \(\d+ sin leer\)", count), count
-    # The same page stays English for someone who did not choose Spanish.
-    english = client_for(world.learner).get(f"/help/{help_request.pk}/").content.decode()
+    # The choice is kept on the account: another device shows Spanish too,
+    # until the learner switches back to English there.
+    other_device = client_for(world.learner)
+    assert "Mi petición de ayuda" in other_device.get(f"/help/{help_request.pk}/").content.decode()
+    other_device.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = other_device.get(f"/help/{help_request.pk}/").content.decode()
     assert "My help request" in english and "Mi petición de ayuda" not in english

@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, SCREENSHOTS
+from tests.e2e.menu import follow_menu
 from tests.factories import PASSWORD
 from tests.interop.test_xapi_statements import make_item
 from tests.world import build_school
@@ -70,7 +71,7 @@ def test_outside_activity_page_on_a_phone(live_server, page):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
     # from the main navigation to the overview, then to the learner
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Outside activity").click()
+    follow_menu(page, "Outside activity")
     assert page.get_by_role("heading", level=1).inner_text() == "Outside activity"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

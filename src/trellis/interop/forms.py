@@ -3,6 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+ERASE_CONFIRM_MISMATCH = _(
+    "That is not the learner's username: type %(username)s exactly to erase their data."
+)
+
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
@@ -29,6 +33,44 @@ class DatasetUploadForm(forms.Form):
     def __init__(self, *args, classes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school_class"].queryset = classes
+
+
+class ExportForm(forms.Form):
+    """Which table, for which school or class, in which format: the page's
+    form for ``GET /api/v1/exports/…``. The scopes offered are the schools
+    the person runs and their classes (``scopes``: value → label)."""
+
+    scope = forms.ChoiceField(label=_("School or class"))
+    table = forms.ChoiceField(
+        label=_("Table"),
+        choices=[
+            ("mastery", _("Mastery (one row per learner and competency)")),
+            ("evidence", _("Evidence (one row per response)")),
+            ("goals", _("Goals")),
+            ("plans", _("Individual plans")),
+        ],
+    )
+    fmt = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
+
+    def __init__(self, *args, scopes: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = scopes
+
+
+class ErasureConfirmForm(forms.Form):
+    """Erasure cannot be undone: the admin types the learner's username."""
+
+    confirm_username = forms.CharField(label=_("Type the learner's username to confirm"))
+
+    def __init__(self, *args, username: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.username = username
+
+    def clean_confirm_username(self) -> str:
+        typed = self.cleaned_data["confirm_username"].strip()
+        if typed != self.username:
+            raise forms.ValidationError(ERASE_CONFIRM_MISMATCH, params={"username": self.username})
+        return typed
 
 
 class QtiUploadForm(forms.Form):

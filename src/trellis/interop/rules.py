@@ -8,6 +8,7 @@ import rules
 
 from trellis.curriculum.rules import staff_of_school
 from trellis.people.rules import (
+    administers_any_school,
     administers_learner,
     authenticated,
     can_view_class_roster,
@@ -41,6 +42,12 @@ rules.add_perm("interop.view_learner_activity", can_view_learner)
 # xAPI credentials of a school's tools: issued, listed and revoked by the
 # school's admins and operators.
 rules.add_perm("interop.manage_xapi_credentials", can_view_school)
+
+# The admin's data tools pages (exports, a learner's record, erasure): the
+# school admins and operators. What each tool then touches is checked by the
+# rules above, per school, class or learner.
+can_use_data_tools = authenticated & (is_operator | administers_any_school)
+rules.add_perm("interop.use_data_tools", can_use_data_tools)
 
 # QTI item packages (trellis.interop.qti): a school's items hold answer keys,
 # so only its teachers and admins import or export them.

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 
 NUL_REFUSED = "The request contains a NUL character (\\0), which Trellis does not accept."
 #: ``\u0000`` in JSON that is not itself an escaped backslash followed by "u0000".
@@ -48,4 +49,21 @@ class RefuseNulCharacters:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": NUL_REFUSED}, status=400)
             return HttpResponse(NUL_REFUSED, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class AccountLanguage:
+    """The language a signed-in person chose (``User.language``) wins over
+    the browser's and the cookie's, so the choice follows the account to
+    every device. Runs after ``LocaleMiddleware`` and authentication; with
+    no choice on the account, ``LocaleMiddleware``'s answer stands."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return self.get_response(request)

@@ -3,6 +3,7 @@ and the roles people hold. Every other app hangs its records off these."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,6 +27,9 @@ class User(AbstractUser):
     (``Membership``) and their links to classes and learners."""
 
     display_name = models.CharField(max_length=150, blank=True)
+    #: The language this person chose with the header's switch; empty until
+    #: they choose, when the browser's preference (or the site default) applies.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         ordering = ["username"]

@@ -30,6 +30,11 @@ def _admin_school_ids(user: User) -> set[int]:
 
 
 @rules.predicate
+def administers_any_school(user: User) -> bool:
+    return bool(_admin_school_ids(user))
+
+
+@rules.predicate
 def is_operator(user: User) -> bool:
     return bool(user.is_active and user.is_superuser)
 

@@ -226,3 +226,23 @@ def school_learner_ids(school: School) -> list[int]:
             "user_id", flat=True
         )
     )
+
+
+def learners_of_schools_administered_by(user: User, search: str = "") -> QuerySet[User]:
+    """The learners of the schools ``user`` runs (every school for an
+    operator), by name, optionally those whose username or name contains
+    ``search``: the list the admin's learner-record page starts from."""
+    schools = schools_administered_by(user)
+    learners = User.objects.filter(
+        pk__in=Membership.objects.filter(
+            role=roles.LEARNER, active=True, school__in=schools.values("pk")
+        ).values("user_id")
+    )
+    if search:
+        learners = learners.filter(
+            Q(username__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(display_name__icontains=search)
+        )
+    return learners.order_by("last_name", "first_name", "username")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trellis.people import roles
@@ -20,6 +22,7 @@ from trellis.people.models import (
 )
 
 UNKNOWN_ROLE = "Unknown role {role!r}; use one of: {choices}."
+UNKNOWN_LANGUAGE = "Unknown language {value!r}; choose one of {choices}."
 
 
 @transaction.atomic
@@ -112,3 +115,17 @@ def guardianship_create(*, guardian: User, learner: User, relationship: str = ""
     link.full_clean()
     link.save()
     return link
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language a person chose, so that it follows them to
+    every device they sign in on."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        raise ValidationError(
+            {"language": UNKNOWN_LANGUAGE.format(value=language, choices=", ".join(codes))}
+        )
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

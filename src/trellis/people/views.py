@@ -3,12 +3,15 @@ school pages. Each fetches through ``access`` and reads through ``selectors``.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from trellis.people import access, roles, selectors
+from trellis.people import access, roles, selectors, services
 from trellis.people.forms import SignInForm
 
 
@@ -16,6 +19,18 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: Django's ``set_language`` (cookie, for
+    everyone) and, for a signed-in person, the choice kept on the account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    codes = {code for code, _name in settings.LANGUAGES}
+    if request.user.is_authenticated and language in codes:
+        services.user_language_set(user=request.user, language=language)
+    return response
 
 
 @login_required

@@ -143,7 +143,9 @@ class Record:
 
     @property
     def sentence(self) -> str:
-        return f"{self.actor} {self.action}"
+        """Without a closing full stop (the page adds one): an action that
+        quotes an objective or a note ending in "." would otherwise end ".."."""
+        return f"{self.actor} {self.action}".rstrip().rstrip(".")
 
 
 @dataclass

@@ -171,11 +171,24 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if attempt is not None:
         attempt.assessment = assessment  # already loaded: no second query
     else:
+        limit = services.effective_time_limit(assessment, learner)
+        if limit is not None and request.POST.get("start") != "1":
+            # A timed assessment: the clock starts only when the learner says so.
+            return render(
+                request,
+                "evidence/assessment_start.html",
+                {
+                    "assessment": assessment,
+                    "minutes": int(limit.total_seconds() // 60),
+                },
+            )
         try:
             attempt = services.attempt_start(assessment=assessment, learner=learner)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return _summary(request, assessment, None)
+        if request.method == "POST":  # "Start now" on the confirmation: the first item
+            return redirect("assessment-take", assessment.pk)
     pending = _pending(attempt)
     if attempt.submitted_at or not pending or assessment.is_closed():
         return _summary(request, assessment, attempt)

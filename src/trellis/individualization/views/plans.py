@@ -161,7 +161,15 @@ def _competencies_for(plan: IndividualPlan):
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.access_plan(request.user, plan_id, via=VIA_PAGE)
-    plan = selectors.plan_detail(plan.pk)
+    return _plan_page(request, plan.pk)
+
+
+def _plan_page(
+    request: HttpRequest, plan_id: int, *, session_retry: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The plan page; ``session_retry`` (support id, what was typed, every
+    error) shows a refused session again, fields kept."""
+    plan = selectors.plan_detail(plan_id)
     can_change = request.user.has_perm("individualization.change_plan", plan)
     progress = [objective_progress(o) for o in plan.objectives.all()]
     return render(
@@ -180,7 +188,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "reports": selectors.reports_visible_for_learner(request.user, plan.learner),
             "can_see_reads": access_reads_allowed(request.user, plan),
             "versions": selectors.versions_with_changes(plan),
+            "session_retry": session_retry,
         },
+        status=status,
     )
 
 
@@ -378,14 +388,25 @@ def support_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 def session_log(request: HttpRequest, support_id: int) -> HttpResponse:
     support = access.access_support_to_log(request.user, support_id)
     form = forms.SessionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        services.support_session_log(support=support, logged_by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.support_session_log(
+                support=support, logged_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            errors = list(exc.messages)
     else:
-        messages.success(request, _("Session logged."))
+        errors = [
+            f"{form.fields[name].label or name}: {' '.join(msgs)}"
+            for name, msgs in form.errors.items()
+        ]
+    if errors:
+        # Every problem at once, on the plan page, with what was typed kept.
+        typed = {key: request.POST.get(key, "") for key in ("on", "minutes", "note")}
+        retry = {"support_id": support.pk, "data": typed, "errors": errors}
+        return _plan_page(request, support.plan_id, session_retry=retry, status=400)
+    messages.success(request, _("Session logged."))
     return redirect("plan-detail", support.plan_id)
 
 

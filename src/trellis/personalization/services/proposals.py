@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.models import item as kinds
@@ -389,7 +390,7 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
     if choice.deadline > now or choice.deadline_applied_at is not None:
         return 0
     default = choice.default_option if choice.default_option < len(choice.options) else 0
-    deadline = timezone.localtime(choice.deadline).strftime("%d %b %Y %H:%M")
+    deadline = date_format(timezone.localtime(choice.deadline), "DATETIME_FORMAT")
     accepted = set(
         Proposal.objects.filter(choice=choice, status=p.ACCEPTED).values_list(
             "learner_id", flat=True

@@ -22,7 +22,46 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  // The header's menus: one button opens the whole menu on a phone, and each
+  // group's button opens its list (a disclosure, not an ARIA menu: the links
+  // stay links, reached with Tab). Escape or a click elsewhere closes them.
+  function setOpen(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  function closeGroups(except) {
+    document.querySelectorAll(".menu-group-toggle[aria-expanded='true']").forEach(function (b) {
+      if (b !== except) { setOpen(b, false); }
+    });
+  }
+  function wireMenu() {
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("site-menu");
+    if (toggle && menu) {
+      toggle.hidden = false;
+      toggle.addEventListener("click", function () {
+        var open = toggle.getAttribute("aria-expanded") !== "true";
+        setOpen(toggle, open);
+        menu.classList.toggle("open", open);
+      });
+    }
+    document.querySelectorAll(".menu-group-toggle").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") !== "true";
+        closeGroups(button);
+        setOpen(button, open);
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      var open = document.querySelector(".menu-group-toggle[aria-expanded='true']");
+      if (open) { setOpen(open, false); open.focus(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest(".menu-group")) { closeGroups(null); }
+    });
+  }
+  document.documentElement.classList.add("js");
+  document.addEventListener("DOMContentLoaded", function () { wireMenu(); wire(document); });
   // A poll answered "304 Not Modified" keeps what the page shows (htmx would
   // otherwise swap in the empty body).
   document.addEventListener("htmx:beforeSwap", function (event) {
