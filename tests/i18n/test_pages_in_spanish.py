@@ -36,8 +36,8 @@ NOT_PAGES = re.compile(
     r"^/(accounts/logout|logout|admin/|api/|static/|media/|i18n/)|\.(csv|json|zip|pdf|svg)$|/export|/case/?$|/file/?$|/download"
 )
 VISIBLE_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
-# Menus (<nav>) belong to the templates the "ui" branch is translating; they
-# are read too once that branch is merged and NOT_YET_OURS is empty.
+# Menus (<nav>) are left out only while a template is still being
+# translated in another branch (NOT_YET_OURS); they are read now.
 NOT_READ = ("script", "style", "code", "textarea") + (("nav",) if NOT_YET_OURS else ())
 
 
