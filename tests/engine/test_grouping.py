@@ -655,3 +655,45 @@ def test_contiguous_cut_is_the_cheapest_valid_cut():
         for k in range(g):
             assert lo <= sum(s for s, x in zip(sizes, got, strict=True) if x == k) <= hi
         assert _cut_cost(sizes, values, got) == pytest.approx(best, abs=1e-9)
+
+
+def test_first_oversized_keep_together_block_is_the_one_named():
+    """Two chains too large: the error names the one whose first learner
+    comes first, members in learner order (as the union-find did)."""
+    ls = make_class(12)
+    r = req(
+        keep_together=[("s009", "s008"), ("s008", "s007"), ("s007", "s006"), ("s005", "s001")]
+        + [("s002", "s001"), ("s003", "s002")],
+        max_size=3,
+    )
+    with pytest.raises(GroupingConstraintError) as e:
+        form_groups(ls, r)
+    assert str(e.value) == TOGETHER_TOO_LARGE.format(
+        names="Pupil 1, Pupil 2, Pupil 3 and Pupil 5", size=4, max_size=3
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=12))
+def test_keep_together_blocks_match_transitive_closure(pairs):
+    """Two learners share a block exactly when a chain of pairs joins them;
+    blocks are numbered in the order of their first learner."""
+    from trellis.engine.grouping import _together_blocks
+
+    n = 10
+    joined = [{i} for i in range(n)]
+    changed = True
+    while changed:
+        changed = False
+        for a, b in pairs:
+            merged = joined[a] | joined[b]
+            for x in merged:
+                if joined[x] != merged:
+                    joined[x] = merged
+                    changed = True
+    labels = _together_blocks(n, pairs)
+    for a in range(n):
+        for b in range(n):
+            assert (labels[a] == labels[b]) == (b in joined[a])
+    firsts = [min(i for i in range(n) if labels[i] == label) for label in sorted(set(labels))]
+    assert firsts == sorted(firsts)

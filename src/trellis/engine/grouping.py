@@ -55,6 +55,8 @@ from typing import Literal
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from trellis.engine.levels import FAMILIAR, MASTERED, MIN_ATTEMPTS_MASTERED, PROFICIENT
 
@@ -464,20 +466,17 @@ class _Names:
 
 
 # --------------------------------------------------------------- constraints
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, a: int) -> int:
-        while self.parent[a] != a:
-            self.parent[a] = self.parent[self.parent[a]]
-            a = self.parent[a]
-        return a
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+def _together_blocks(n: int, together: Sequence[tuple[int, int]]) -> list[int]:
+    """Each learner's keep-together block: the connected components of the
+    keep-together pairs (``scipy.sparse.csgraph``), labelled so that blocks
+    are numbered in the order of their first learner."""
+    if not together:
+        return list(range(n))
+    rows = [i for i, _ in together]
+    cols = [j for _, j in together]
+    graph = coo_matrix((np.ones(len(together)), (rows, cols)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return [int(label) for label in labels]
 
 
 def _pairs(
@@ -832,11 +831,9 @@ def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -
     for i, j in apart:
         if i == j:
             raise GroupingConstraintError(APART_SELF.format(name=name[i]))
-    uf = _UnionFind(n)
-    for i, j in together:
-        uf.union(i, j)
+    block_of = _together_blocks(n, together)
     for i, j in apart:
-        if uf.find(i) == uf.find(j):
+        if block_of[i] == block_of[j]:
             chain = " - ".join(_together_path(i, j, together, name))
             raise GroupingConstraintError(
                 APART_AND_TOGETHER.format(a=name[i], b=name[j], chain=chain)
@@ -844,7 +841,7 @@ def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -
     g, lo, hi = _sizes(n, request)
     blocks: dict[int, list[int]] = {}
     for i in range(n):
-        blocks.setdefault(uf.find(i), []).append(i)
+        blocks.setdefault(block_of[i], []).append(i)
     for members in blocks.values():
         if len(members) > hi:
             raise GroupingConstraintError(
