@@ -238,7 +238,11 @@ def from_params(params: dict[str, Any], row_id: int | None = None) -> SchoolMode
     )
 
 
-_cache: dict[int, tuple[float, SchoolModel]] = {}
+#: Parsed models by school, kept per process because parsing the fitted
+#: parameters costs more than an answer may; keyed by the fit's row id so it
+#: is never stale: the expiring part (which fit is the latest) is in Django's
+#: cache below, not here.
+_cache: dict[int, SchoolModel] = {}
 _cache_lock = threading.Lock()
 #: How long the id of a school's latest fit is trusted before the database is
 #: asked again. The id lives in Django's cache (Redis in production, shared by
@@ -267,14 +271,14 @@ def model_for_school(school_id: int) -> SchoolModel:
         ) or 0
         shared_cache.set(_latest_key(school_id), latest, MODEL_CHECK_SECONDS)
     cached = _cache.get(school_id)
-    if cached is not None and (cached[1].row_id or 0) == latest:
-        return cached[1]
+    if cached is not None and (cached.row_id or 0) == latest:
+        return cached
     if not latest:
         model = SchoolModel(engine=default_engine(), row_id=None)
     else:
         model = from_params(MasteryModel.objects.get(pk=latest).params, row_id=latest)
     with _cache_lock:
-        _cache[school_id] = (time.monotonic(), model)
+        _cache[school_id] = model
     return model
 
 
