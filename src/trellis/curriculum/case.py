@@ -19,11 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+import pydantic
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints, field_validator
 
 from trellis.curriculum.graph import find_cycle
 from trellis.curriculum.models import Competency, CompetencyLink, Framework
@@ -71,7 +73,112 @@ def _fail(message: str) -> CaseImportError:
     return CaseImportError(message)
 
 
+def _when(value: Any) -> dt.datetime | None:
+    """A ``lastChangeDateTime`` (absent or empty: none; no zone: UTC)."""
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed
+
+
+#: A required text: a string with something in it besides spaces.
+_Text = Annotated[StrictStr, StringConstraints(pattern=r"\S")]
+
+
+class _Record(BaseModel):
+    """The part of a CASE record the import relies on; anything else is kept
+    verbatim (``extra``). Fields are declared in the order they are checked,
+    so the first error is the one the file's reader meets first."""
+
+    model_config = ConfigDict(extra="allow")
+
+    @field_validator("lastChangeDateTime", check_fields=False)
+    @classmethod
+    def _readable_date(cls, value: Any) -> Any:
+        _when(value)
+        return value
+
+
+class _Document(_Record):
+    identifier: _Text
+    title: _Text
+    lastChangeDateTime: Any = None
+
+
+class _Item(_Record):
+    identifier: _Text
+    fullStatement: _Text
+    educationLevel: list[Any] = []
+    lastChangeDateTime: Any = None
+
+
+class _NodeRef(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    identifier: StrictStr
+
+
+class _Association(_Record):
+    identifier: _Text
+    associationType: _Text
+    lastChangeDateTime: Any = None
+    originNodeURI: _NodeRef
+    destinationNodeURI: _NodeRef
+
+
+class _Package(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    CFDocument: _Document
+    CFItems: list[_Item] = []
+    CFAssociations: list[_Association] = []
+
+
+_SECTIONS = {
+    "CFDocument": "there is no CFDocument object",
+    "CFItems": "CFItems is not a list of objects",
+    "CFAssociations": "CFAssociations is not a list of objects",
+}
+_WHAT = {"CFDocument": "CFDocument", "CFItems": "CFItem", "CFAssociations": "CFAssociation"}
+
+
+def _refusal(data: dict[str, Any], loc: tuple[int | str, ...]) -> CaseImportError:
+    """The message for the first thing pydantic found wrong at ``loc``."""
+    section, rest, index = str(loc[0]), loc[1:], None
+    record: dict[str, Any] = {}
+    if section == "CFDocument" and rest:
+        record = data["CFDocument"]
+    elif len(loc) < 3:  # the list itself, or one of its entries, is not what it should be
+        rest = ()
+    else:
+        index = int(loc[1])
+        record, rest = data[section][index], loc[2:]
+    if not rest:
+        return _fail(MALFORMED.format(problem=_SECTIONS[section]))
+    what, field = _WHAT[section], str(rest[0])
+    if field == "lastChangeDateTime":
+        return _fail(
+            BAD_DATE.format(what=what, identifier=record.get("identifier"), value=record[field])
+        )
+    if field in ("originNodeURI", "destinationNodeURI"):
+        return _fail(
+            MISSING_FIELD.format(
+                what="Association",
+                identifier=record.get("identifier", "?"),
+                field=f"{field}.identifier",
+            )
+        )
+    if field == "educationLevel":
+        field = "educationLevel list"
+    ident = record.get("identifier") or (f"#{index + 1}" if index is not None else "")
+    return _fail(MISSING_FIELD.format(what=what, identifier=ident, field=field))
+
+
 def _load(data: str | bytes | dict[str, Any]) -> _Parsed:
+    """The package's shape checked by pydantic (``_Package``); the records
+    are kept as the file had them, for the verbatim round trip."""
     if isinstance(data, (str, bytes)):
         try:
             data = json.loads(data)
@@ -79,64 +186,30 @@ def _load(data: str | bytes | dict[str, Any]) -> _Parsed:
             raise _fail(NOT_JSON.format(error=exc))
     if not isinstance(data, dict):
         raise _fail(MALFORMED.format(problem="the top level is not an object"))
-    document = data.get("CFDocument")
-    if not isinstance(document, dict):
-        raise _fail(MALFORMED.format(problem="there is no CFDocument object"))
-    items = data.get("CFItems", [])
-    associations = data.get("CFAssociations", [])
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise _fail(MALFORMED.format(problem="CFItems is not a list of objects"))
-    if not isinstance(associations, list) or not all(isinstance(a, dict) for a in associations):
-        raise _fail(MALFORMED.format(problem="CFAssociations is not a list of objects"))
-    return _Parsed(document=document, items=items, associations=associations)
+    try:
+        _Package.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise _refusal(data, exc.errors()[0]["loc"]) from None
+    return _Parsed(
+        document=data["CFDocument"],
+        items=data.get("CFItems", []),
+        associations=data.get("CFAssociations", []),
+    )
 
 
-def _require(record: dict[str, Any], field: str, what: str, index: int | None = None) -> str:
-    value = record.get(field)
-    if not isinstance(value, str) or not value.strip():
-        ident = record.get("identifier") or (f"#{index + 1}" if index is not None else "")
-        raise _fail(MISSING_FIELD.format(what=what, identifier=ident, field=field))
-    return value
-
-
-def _node_id(assoc: dict[str, Any], end: str) -> str:
-    node = assoc.get(end)
-    ident = assoc.get("identifier", "?")
-    if not isinstance(node, dict) or not isinstance(node.get("identifier"), str):
-        raise _fail(
-            MISSING_FIELD.format(what="Association", identifier=ident, field=f"{end}.identifier")
-        )
-    return node["identifier"]
-
-
-def _date(record: dict[str, Any], what: str) -> dt.datetime | None:
-    value = record.get("lastChangeDateTime")
-    if value in (None, ""):
-        return None
-    parsed = parse_datetime(str(value))
-    if parsed is None:
-        raise _fail(BAD_DATE.format(what=what, identifier=record.get("identifier"), value=value))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+def _date(record: dict[str, Any]) -> dt.datetime | None:
+    """The record's ``lastChangeDateTime`` (already found readable by ``_load``)."""
+    return _when(record.get("lastChangeDateTime"))
 
 
 def _validate(parsed: _Parsed) -> None:
-    """Everything that can be wrong, found before anything is written."""
-    doc_id = _require(parsed.document, "identifier", "CFDocument")
-    _require(parsed.document, "title", "CFDocument")
-    _date(parsed.document, "CFDocument")
+    """Everything that can be wrong beyond the shape (identifiers used
+    twice, references to nothing, cycles), found before anything is written."""
+    doc_id = parsed.document["identifier"]
     seen: set[str] = {doc_id}
     item_ids: set[str] = set()
-    for index, item in enumerate(parsed.items):
-        ident = _require(item, "identifier", "CFItem", index)
-        _require(item, "fullStatement", "CFItem", index)
-        levels = item.get("educationLevel", [])
-        if not isinstance(levels, list):
-            raise _fail(
-                MISSING_FIELD.format(what="CFItem", identifier=ident, field="educationLevel list")
-            )
-        _date(item, "CFItem")
+    for item in parsed.items:
+        ident = item["identifier"]
         if ident in seen:
             raise _fail(DUPLICATE_IDENTIFIER.format(identifier=ident))
         seen.add(ident)
@@ -144,17 +217,13 @@ def _validate(parsed: _Parsed) -> None:
     parents: dict[str, list[str]] = {}
     precedes: dict[str, list[str]] = {}
     assoc_ids: set[str] = set()
-    for index, assoc in enumerate(parsed.associations):
-        ident = _require(assoc, "identifier", "CFAssociation", index)
-        kind = _require(assoc, "associationType", "CFAssociation", index)
+    for assoc in parsed.associations:
+        ident, kind = assoc["identifier"], assoc["associationType"]
         if ident in assoc_ids or ident in seen:
             raise _fail(DUPLICATE_IDENTIFIER.format(identifier=ident))
         assoc_ids.add(ident)
-        _date(assoc, "CFAssociation")
-        origin, destination = (
-            _node_id(assoc, "originNodeURI"),
-            _node_id(assoc, "destinationNodeURI"),
-        )
+        origin = assoc["originNodeURI"]["identifier"]
+        destination = assoc["destinationNodeURI"]["identifier"]
         if kind not in TYPED and kind != CHILD_OF:
             continue
         for end in (origin, destination):
@@ -201,7 +270,7 @@ def framework_import_case(
         version=doc.get("version", ""),
         adoption_status=doc.get("adoptionStatus", ""),
         language=doc.get("language", ""),
-        last_change=_date(doc, "CFDocument"),
+        last_change=_date(doc),
         extra={**_extra(doc, _DOC_FIELDS), "subject": subjects}
         if subjects
         else _extra(doc, _DOC_FIELDS),
@@ -220,7 +289,7 @@ def framework_import_case(
             grade_band=", ".join(str(level) for level in item.get("educationLevel", [])),
             item_type=item.get("CFItemType", "") or "",
             position=index,
-            last_change=_date(item, "CFItem"),
+            last_change=_date(item),
             extra=_extra(item, _ITEM_FIELDS),
         )
         for index, item in enumerate(parsed.items)
@@ -254,7 +323,7 @@ def framework_import_case(
                     kind=kind,
                     origin=by_id[origin],
                     destination=by_id[destination],
-                    last_change=_date(assoc, "CFAssociation"),
+                    last_change=_date(assoc),
                     extra=_extra(assoc, {"identifier", "associationType"}),
                 )
             )
