@@ -36,7 +36,6 @@ from trellis.evidence.services.mastery import (
     save_record_rows,
 )
 from trellis.evidence.services.responses import MAX_TIME_ON_ITEM_MS
-from trellis.interop.xapi.sql import insert_rows
 from trellis.people.models import School, User
 
 
@@ -108,7 +107,7 @@ def record_answers(
         fresh.append(a)
     if not fresh:
         return
-    insert_rows([a.response for a in fresh])
+    Response.objects.bulk_create([a.response for a in fresh])
     _apply(school, [a.response for a in fresh if a.response.correct is not None], competencies)
 
 

@@ -16,7 +16,6 @@ from trellis.interop.models import XapiCredential, XapiProxyItem, XapiStatement
 from trellis.interop.xapi import activities
 from trellis.interop.xapi.errors import CONFLICT, DUPLICATE_IN_BATCH
 from trellis.interop.xapi.evidence import Answer, record_answers
-from trellis.interop.xapi.sql import insert_rows
 from trellis.interop.xapi.validate import (
     StatementInvalid,
     content_hash,
@@ -203,6 +202,6 @@ def statements_store(
         if row.statement_id in answers:
             row.response = answers[row.statement_id].response
             row.note = answers[row.statement_id].note
-    insert_rows(rows)
+    XapiStatement.objects.bulk_create(rows)
     created = {row.statement_id: row for row in rows}
     return [Stored(statement_id=sid, created=sid in created, row=created.get(sid)) for sid in ids]
