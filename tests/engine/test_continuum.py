@@ -22,8 +22,8 @@ from trellis.engine.continuum import (
     DayFact,
     compute_continuum,
     placement_label,
-    render_continuum_svg,
 )
+from trellis.reports.charts import render_continuum_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONDAY = dt.date(2026, 11, 2)

@@ -19,9 +19,9 @@ from trellis.engine.continuum import (
     ROW_SOURCES,
     ROWS,
     SOURCE_BY_KEY,
-    render_continuum_svg,
 )
 from trellis.reports import access, counts, selectors, words
+from trellis.reports.charts import render_continuum_svg
 
 
 def _scope_args(request: HttpRequest) -> dict[str, str]:
