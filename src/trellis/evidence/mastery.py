@@ -115,12 +115,18 @@ _KNOWS = _(
 )
 _EXPECTS = _(
     "P(mastery) is the probability that the learner's next answer, on a "
-    "question of average difficulty for the competency, is right, predicted "
-    "from everything they did before: their right and wrong answers on it and "
-    "how recent they are, and their answers on other competencies measured "
-    "against how hard those questions were (a general ability). It is an "
-    "expected performance rather than a hidden state: 0.95 means the model "
-    "expects 19 right answers out of 20."
+    "question of average difficulty for the competency, is right, judged from "
+    "their record on that competency alone: how many right and wrong answers, "
+    "the last one, and how recent they are. The model's chance for a given "
+    "question also weighs their answers on other competencies and how that "
+    "question went for similar learners, which helps choose questions but is "
+    "not a level. It is an expected performance rather than a hidden state: "
+    "0.95 means the model expects 19 right answers out of 20."
+)
+#: True of every registered model (tests/engine/test_mastery_monotone.py).
+_MOVES_WITH_EVIDENCE = _(
+    "A wrong answer on the competency never raises P(mastery) and a right "
+    "answer never lowers it; answers on other competencies leave it unchanged."
 )
 _MEANINGS: dict[str, Any] = {
     "bkt": _KNOWS,
@@ -168,7 +174,9 @@ def model_label(name: str) -> str:
 
 def model_meaning(name: str) -> str:
     """One paragraph on what "mastery" means for the model ``name``."""
-    return f"{_MEANINGS.get(name, _MEANING_OTHER)} {LEVELS_SENTENCE}"
+    if name in _MEANINGS:
+        return f"{_MEANINGS[name]} {_MOVES_WITH_EVIDENCE} {LEVELS_SENTENCE}"
+    return f"{_MEANING_OTHER} {LEVELS_SENTENCE}"
 
 
 def level_for(probability: float, attempts: int) -> str:
