@@ -82,7 +82,7 @@ def wrong_way(model: Any, log: ResponseLog) -> dict[str, Any]:
     return out
 
 
-def held_out(name: str, train: ResponseLog, test: ResponseLog) -> dict[str, float]:
+def held_out(name: str, train: ResponseLog, test: ResponseLog) -> dict[str, Any]:
     model = get_model(name)().fit(train)
     ptr, idx = test.csr()
     names = [str(s) for s in (test.skill_ids or range(test.n_skills))]
@@ -100,7 +100,12 @@ def held_out(name: str, train: ResponseLog, test: ResponseLog) -> dict[str, floa
         if test.item is not None and test.item[i] >= 0:
             it = str(items[test.item[i]])
         model.update(st, sk, bool(test.correct[i]), item=it)
-    return {
+    res: dict[str, Any] = (
+        {}
+        if isinstance(model, BKT)
+        else {"mastery_coef": [round(v, 4) for v in model.mastery_coef_.tolist()]}
+    )
+    return res | {
         "auc_prediction": auc(test.correct, model.predict_proba(test)),
         "auc_mastery": auc(test.correct, shown),
         "auc_unconstrained": auc(test.correct, before),

@@ -1,7 +1,8 @@
 """Mastery moves with the evidence: for every candidate model, from any
-reachable state, a wrong answer on a skill never raises that skill's
-mastery and a right answer never lowers it; answers on other skills leave
-it where it was. Grouping, goals, reports and the family view show mastery;
+reachable state, a wrong answer never raises a skill's mastery and a right
+answer never lowers it; answers on other skills leave it where it was (BKT)
+or move it, in the answer's direction, only through a bounded ability term
+(answer-logit). Grouping, goals, reports and the family view show mastery;
 a level that rises after a wrong answer is one nobody can trust."""
 
 from __future__ import annotations
@@ -57,12 +58,36 @@ def test_an_answer_moves_mastery_only_with_its_outcome(
         model.update(state, skills, correct, item=item)
         for s in everyone:
             after = model.mastery(state, s)
-            if s not in skills:
-                assert after == before[s], (s, skills)
-            elif correct:
-                assert after >= before[s] - TOLERANCE, (s, before[s], after)
+            # the skills answered, and (answer-logit's bounded ability term
+            # only) any other skill: never against the outcome
+            if correct:
+                assert after >= before[s] - TOLERANCE, (s, skills, before[s], after)
             else:
-                assert after <= before[s] + TOLERANCE, (s, before[s], after)
+                assert after <= before[s] + TOLERANCE, (s, skills, before[s], after)
+            if s not in skills and name != "answer-logit":
+                assert after == before[s], (s, skills)
+
+
+def test_answer_logit_other_skills_move_mastery_only_within_the_ability_bound() -> None:
+    """However many answers on other skills, a skill's mastery logit stays
+    within the ability weight of where the skill's own record puts it."""
+    model = fitted("answer-logit")
+    weight = model.to_dict()["mastery_coef"][MASTERY.index("ability")]
+    skill, others = SKILLS[0], SKILLS[1:]
+    for correct in (True, False):
+        state = model.init_state()
+        for _ in range(3):
+            model.update(state, skill, not correct)
+        start = model.mastery(state, skill)
+        for k in range(200):
+            model.update(state, others[k % len(others)], correct)
+        moved = abs(_logit(model.mastery(state, skill)) - _logit(start))
+        assert moved <= 2.0 * weight + 1e-9
+        assert (model.mastery(state, skill) >= start) == correct
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1.0 - p)))
 
 
 @pytest.mark.parametrize("name", CANDIDATES)

@@ -46,13 +46,16 @@ position, per-skill terms summed in the answer's skill order and divided by
 
 ``mastery(state, skill)``: the probability of a right answer on an average
 item of that skill as the learner's next answer, from a separate read-out
-fitted alongside: the skill's own record only (``MASTERY``), its weights held
-to the sign of the evidence (right counts, last outcome, decayed sum and
-success rate up; wrong counts down). The next-answer weights may learn that a
-wrong answer raises the chance of the next one (practice, the learner-state
-tables, the ability terms); a level shown to a teacher or a family must not
-rise after a wrong answer, so mastery is monotone in the learner's answers
-on the skill and does not move with answers on other skills. An expected
+fitted alongside: the skill's own record and one bounded overall ability,
+tanh(sum of surprises / ``ABILITY_SCALE``) (``MASTERY``), its weights held to
+the sign of the evidence (right counts, last outcome, decayed sum, success
+rate and ability up; wrong counts down). The next-answer weights may learn
+that a wrong answer raises the chance of the next one (practice, the
+learner-state tables, the ability terms); a level shown to a teacher or a
+family must not rise after a wrong answer, so mastery is monotone in the
+learner's answers: a wrong answer never raises any skill's mastery, a right
+one never lowers it, and answers on other skills move it only through the
+bounded ability (by at most twice its weight, in logits). An expected
 performance, not a hidden-state posterior.
 """
 
@@ -77,8 +80,11 @@ FORMAT_VERSION = 4  # 4: the monotone mastery read-out (mastery_coef, skill_leve
 # The mastery read-out's features, from the skill's own record only (SKILL
 # columns), and the sign each weight is held to: a wrong answer never raises
 # any of them times its weight, a right answer never lowers it.
-MASTERY = ("s_log", "f_log", "last", "ew", "rate")
-MASTERY_SIGN = (1, -1, 1, 1, 1)
+MASTERY = ("s_log", "f_log", "last", "ew", "rate", "ability")
+MASTERY_SIGN = (1, -1, 1, 1, 1, 1)
+# the one overall term: tanh(sum of the learner's surprises / this), bounded
+# so that answers on other skills move a skill's mastery by a bounded amount
+ABILITY_SCALE = 5.0
 # the last three outcomes on a skill, most recent first (1 right, 0 wrong),
 # as one indicator per pattern; all 0 before the third answer on the skill
 PATTERNS = tuple(f"last3_{a}{b}{c}" for a in "01" for b in "01" for c in "01")
@@ -576,12 +582,13 @@ class AnswerLogit:
         else:
             self.item_coef_ = np.zeros(0)
         self.n_iter_ = int(res.nit)
-        self._fit_mastery(h, answer, ex_skill, w_row, y, n_sk, seen, cnt)
+        self._fit_mastery(g, h, answer, ex_skill, w_row, y, n_sk, seen, cnt)
         self._index()
         return self
 
     def _fit_mastery(
         self,
+        g: NDArray[np.float64],
         h: NDArray[np.float64],
         answer: NDArray[np.int64],
         ex_skill: NDArray[np.int64],
@@ -592,13 +599,17 @@ class AnswerLogit:
         cnt: NDArray[np.float64],
     ) -> None:
         """The mastery read-out: a logistic regression of each answer's
-        outcome on its skill's own record (``MASTERY`` columns of ``h``, one
-        row per (answer, skill), weighted 1 / |K|) plus an intercept per
+        outcome on its skill's own record (``MASTERY`` columns of ``h``) and
+        the bounded ability (one row per (answer, skill), weighted 1 / |K|)
+        plus an intercept per
         skill, its weights held to ``MASTERY_SIGN`` by L-BFGS-B bounds. The
         next-answer weights may give a wrong answer a positive weight (a
         practice effect that predicts well); mastery may not."""
-        cols = [SKILL.index(f) for f in MASTERY]
-        x = h[:, cols]
+        cols = [SKILL.index(f) for f in MASTERY[:-1]]
+        # the sum of surprises: ability (GLOBAL) times (earlier answers + 3)
+        before = np.rint(np.expm1(g[:, 0]) + np.expm1(g[:, 1]))
+        surprises = g[:, GLOBAL.index("ability")] * (before + 3.0)
+        x = np.hstack([h[:, cols], np.tanh(surprises / ABILITY_SCALE)[answer][:, None]])
         yr = y[answer]
         wsum = max(float(w_row.sum()), 1e-12)
         k = len(MASTERY)
@@ -906,15 +917,15 @@ class AnswerLogit:
 
     def mastery(self, state: AnswerState, skill: str | int) -> float:
         """P(right) on an average item of ``skill`` as the next answer, from
-        the learner's record on that skill alone, by the sign-constrained
-        read-out (``MASTERY``): a wrong answer on the skill never raises it,
-        a right answer never lowers it, and answers on other skills leave it
-        unchanged (see docs/mastery.md)."""
+        the learner's record on that skill and a bounded ability, by the
+        sign-constrained read-out (``MASTERY``): a wrong answer never raises
+        it, a right answer never lowers it; answers on other skills move it
+        only through the bounded ability (see docs/mastery.md)."""
         self._check()
         sk = str(skill)
         rec = state.skills.get(sk)
         s, f, last, ew = (0.0, 0.0, 0.0, 0.0) if rec is None else rec[:4]
-        w0, w1, w2, w3, w4 = self._mw
+        w0, w1, w2, w3, w4, w5 = self._mw
         z = self._skill_level.get(sk, self.default_skill_level_)
         # each term moves with the answer's outcome (weights' signs held in
         # the fit; ``ew`` stays within +-1 / (1 - decay_skill)), so the sum does
@@ -923,6 +934,7 @@ class AnswerLogit:
         z = z + w2 * last
         z = z + w3 * ew
         z = z + w4 * ((s + 1.0) / (s + f + 2.0) - 0.5)
+        z = z + w5 * math.tanh(state.overall[4] / ABILITY_SCALE)
         return 1.0 / (1.0 + math.exp(-z))
 
     def attempts(self, state: AnswerState, skill: str | int) -> int:

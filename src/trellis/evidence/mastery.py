@@ -116,17 +116,19 @@ _KNOWS = _(
 _EXPECTS = _(
     "P(mastery) is the probability that the learner's next answer, on a "
     "question of average difficulty for the competency, is right, judged from "
-    "their record on that competency alone: how many right and wrong answers, "
-    "the last one, and how recent they are. The model's chance for a given "
-    "question also weighs their answers on other competencies and how that "
-    "question went for similar learners, which helps choose questions but is "
-    "not a level. It is an expected performance rather than a hidden state: "
-    "0.95 means the model expects 19 right answers out of 20."
+    "their record on that competency (how many right and wrong answers, the "
+    "last one, and how recent they are) and, within a fixed bound, from how "
+    "all their answers compared with how hard those questions were (a general "
+    "ability). The model's chance for a given question uses more (recent "
+    "patterns, how that question went for similar learners), which helps "
+    "choose questions but is not a level. It is an expected performance rather "
+    "than a hidden state: 0.95 means the model expects 19 right answers out of "
+    "20."
 )
 #: True of every registered model (tests/engine/test_mastery_monotone.py).
 _MOVES_WITH_EVIDENCE = _(
-    "A wrong answer on the competency never raises P(mastery) and a right "
-    "answer never lowers it; answers on other competencies leave it unchanged."
+    "A wrong answer never raises P(mastery) and a right answer never lowers it, "
+    "on the competency answered or on any other."
 )
 _MEANINGS: dict[str, Any] = {
     "bkt": _KNOWS,
