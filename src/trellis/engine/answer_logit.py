@@ -626,7 +626,9 @@ class AnswerLogit:
             val += 0.5 * (self.l2 * float(w[:k] @ w[:k]) + self.l2_skill * float(w[k:] @ w[k:]))
             return val, grad
 
-        bounds = [(0.0, None) if sg > 0 else (None, 0.0) for sg in MASTERY_SIGN]
+        bounds: list[tuple[float | None, float | None]] = [
+            (0.0, None) if sg > 0 else (None, 0.0) for sg in MASTERY_SIGN
+        ]
         bounds += [(None, None)] * n_sk
         w0 = np.zeros(k + n_sk)
         ybar = float(np.clip(y.mean() if y.size else 0.5, 1e-3, 1 - 1e-3))
