@@ -231,3 +231,70 @@ def test_a_refused_answer_is_shown_with_its_reason(page, context, live_server, s
         expect(table.locator("tbody td").nth(2)).to_have_text("4")  # the option, not its number
         screenshot(f"offline-refused-teacher-{width}")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _answer_practice(page) -> str:
+    prompt = page.locator("#prompt").inner_text().strip()
+    answer = ANSWERS[prompt]
+    if prompt == "2 + 2?":
+        page.get_by_label(answer, exact=True).check()
+    else:
+        page.get_by_label("Your answer", exact=False).fill(answer)
+    page.get_by_role("button", name="Check").click()
+    return prompt
+
+
+def test_practice_offline_uses_the_questions_chosen_online(
+    page, context, live_server, sign_in, screenshot
+):
+    """Practice once online (so the server knows what the learner works
+    on), let the device keep the next questions, answer them offline, come
+    back online: exactly those answers arrive, in the order given."""
+    from trellis.evidence import mastery
+
+    mastery._cache.clear()
+    world = build_school("offp_")
+    competency = leaf(make_framework(world.school), "A.1")
+    make_items(world.school, competency)
+    sign_in(world.learner.username, PASSWORD)
+    practice_url = f"{live_server.url}/practice/{competency.pk}/"
+    page.goto(practice_url)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    expect(page.locator("[data-offline-practice-note]")).to_contain_text("chosen for you")
+    _answer_practice(page)
+    page.wait_for_url("**?last=*")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/assessments/")
+    kept = page.locator(f"[data-offline-practice='{competency.pk}']")
+    expect(kept).to_be_visible(timeout=15000)
+    expect(kept).to_contain_text("3 questions chosen for you")
+    screenshot("offline-practice-available")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    context.set_offline(True)
+    page.goto(practice_url)  # offline: the first question kept for this competency
+    prompts = []
+    for n in range(3):
+        expect(page.locator("#prompt")).to_be_visible()
+        before = page.url
+        prompts.append(_answer_practice(page))
+        expect(page.locator("[data-offline-status]")).to_contain_text("Saved on this device")
+        if n < 2:
+            page.wait_for_url(lambda url, before=before: "?item=" in url and url != before)
+            expect(page.locator("#prompt")).not_to_have_text(prompts[-1])
+    expect(page.locator("[data-offline-done]")).to_be_visible()
+    screenshot("offline-practice-saved")
+    assert Response.objects.filter(learner=world.learner).count() == 1
+
+    context.set_offline(False)
+    assert _wait_for(page, lambda: Response.objects.filter(learner=world.learner).count() == 4)
+    assert _settled(page, world.learner) == 4
+    page.goto("about:blank")
+    stored = list(
+        Response.objects.filter(learner=world.learner, offline=True).order_by("answered_at", "pk")
+    )
+    assert [r.item.prompt for r in stored] == prompts
+    assert all(r.attempt_id is None and r.answered_at <= r.recorded_at for r in stored)
+    assert [r.correct for r in stored] == [RIGHT[p] for p in prompts]
+    record = MasteryRecord.objects.get(learner=world.learner, competency=competency)
+    assert record.attempts == 4

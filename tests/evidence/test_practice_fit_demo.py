@@ -18,7 +18,7 @@ from trellis.evidence.forms import elapsed_ms, shown_token
 from trellis.evidence.models import Assessment, MasteryModel, MasteryRecord, Response
 from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
 from trellis.evidence.models.response import SOURCE_PRACTICE, SOURCE_SIMULATED
-from trellis.evidence.views.practice import TARGET_SUCCESS, next_practice_item
+from trellis.evidence.practice import TARGET_SUCCESS, next_practice_item
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,7 @@ from trellis.evidence import access, selectors, services
 from trellis.evidence.models import Attempt, MasteryRecord, Response
 from trellis.evidence.models.assessment import TARGET_LEARNER
 from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER, SOURCE_PRACTICE
+from trellis.evidence.practice import practice_pack_for_learner, seen_in_session
 from trellis.people.access import (
     FORBIDDEN,
     NOT_FOUND,
@@ -151,9 +152,20 @@ class OfflineEntryOut(Schema):
     urls: list[str]
 
 
+class PracticeEntryOut(Schema):
+    competency_id: int
+    label: str
+    #: The practice page; offline, the device opens the first kept question.
+    practice_url: str
+    #: The next questions, chosen now by the practice page's rule.
+    urls: list[str]
+
+
 class OfflinePackOut(Schema):
     budget_bytes: int
     entries: list[OfflineEntryOut]
+    #: Practice chosen ahead while online (after the assessments in the budget).
+    practice: list[PracticeEntryOut] = []
 
 
 class CorrectionIn(Schema):
@@ -419,7 +431,7 @@ def response_record(
 @router.get(
     "/offline-pack",
     response=OfflinePackOut,
-    summary="Your open assessments' pages to keep on this device for offline use",
+    summary="Your open assessments' and next practice questions' pages to keep for offline use",
 )
 def offline_pack(request: HttpRequest):
     """What the service worker caches for the caller (their own started,
@@ -428,6 +440,12 @@ def offline_pack(request: HttpRequest):
     return OfflinePackOut(
         budget_bytes=settings.TRELLIS_OFFLINE_BUDGET_BYTES,
         entries=[asdict(e) for e in selectors.offline_pack_for_learner(request.user)],
+        practice=[
+            asdict(e)
+            for e in practice_pack_for_learner(
+                request.user, seen_in_session(getattr(request, "session", None))
+            )
+        ],
     )
 
 

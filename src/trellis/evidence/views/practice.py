@@ -6,53 +6,34 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from trellis.curriculum.access import access_competency
-from trellis.curriculum.models import Item
-from trellis.curriculum.models import item as kinds
 from trellis.curriculum.presentation import present_item
-from trellis.evidence import feedback, mastery, selectors, services
+from trellis.evidence import feedback, services
 from trellis.evidence.forms import AnswerForm, elapsed_ms
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models.response import SOURCE_PRACTICE
+from trellis.evidence.practice import (
+    next_practice_item,
+    offline_plan,
+    practice_items,
+    session_key,
+)
 from trellis.people import roles
-from trellis.people.models import Membership
 
-TARGET_SUCCESS = 0.7
 LEARNERS_ONLY = "Practice is for learners."
+NO_SUCH_QUESTION = "No such practice question."
 
 
-def _session_key(competency_id: int) -> str:
-    return f"practice:{competency_id}"
-
-
-def next_practice_item(learner, competency, seen: set[int]) -> Item | None:
-    """The item to practise next, or None when mastered or nothing is left."""
-    schools = Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
-        "school_id"
-    )
-    items = list(
-        Item.objects.filter(
-            competencies=competency, active=True, school__in=schools, kind__in=kinds.AUTO_SCORED
-        ).order_by("pk")
-    )
-    if not items:
-        return None
-    record = MasteryRecord.objects.filter(learner=learner, competency=competency).first()
-    state = record.state if record else {}
-    if record and mastery.is_mastered(record.probability, record.attempts):
-        return None
-    model = mastery.model_for_school(items[0].school_id)
-    if model.per_learner:
-        state = selectors.learner_model_state(learner.pk)
-    candidates = [
-        (i.pk, mastery.expected_success(model, state, str(competency.pk), i.pk)) for i in items
-    ]
-    chosen = mastery.choose_practice_item(candidates, seen, TARGET_SUCCESS)
-    return next((i for i in items if i.pk == chosen), None)
+def _after(plan: list[int], current: int, page: str) -> list[str]:
+    """The pages a device opens after this question when offline: the plan's
+    questions after it, then those before it."""
+    at = plan.index(current) if current in plan else -1
+    rest = plan[at + 1 :] + plan[: max(at, 0)]
+    return [f"{page}?item={pk}" for pk in rest if pk != current]
 
 
 @login_required
@@ -61,7 +42,7 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
     learner = request.user
     if roles.LEARNER not in learner.role_set():
         raise PermissionDenied(LEARNERS_ONLY)
-    key = _session_key(competency.pk)
+    key = session_key(competency.pk)
     if request.GET.get("restart"):
         request.session[key] = []
     seen = set(request.session.get(key, []))
@@ -71,7 +52,15 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
     if last_id and last_id.isdigit():
         last = Response.objects.filter(pk=int(last_id), learner=learner).first()
     last_text = feedback.recall(request.session, last) if last and last.correct is not None else ""
-    item = next_practice_item(learner, competency, seen)
+    chosen = request.GET.get("item", "")
+    if chosen:
+        # A question chosen ahead for offline practice (docs/offline.md):
+        # the page the device keeps, and the one its answer posts to.
+        item = next((i for i in practice_items(learner, competency) if str(i.pk) == chosen), None)
+        if item is None:
+            raise Http404(NO_SUCH_QUESTION)
+    else:
+        item = next_practice_item(learner, competency, seen)
     if item is None:
         return render(
             request,
@@ -85,6 +74,7 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
             },
         )
     presented = present_item(item, learner)
+    page = reverse("practice", args=[competency.pk])
     form = AnswerForm(request.POST or None, presented=presented)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,5 +106,8 @@ def practice(request: HttpRequest, competency_id: int) -> HttpResponse:
             "last": last,
             "last_text": last_text,
             "done": False,
+            "page_url": f"{page}?item={item.pk}",
+            "page": page,
+            "offline_next": _after(offline_plan(learner, competency, seen), item.pk, page),
         },
     )

@@ -2,6 +2,8 @@
    the service worker, shows what is kept for offline use, queues answers
    given offline in IndexedDB (with the form's idempotency key and the time
    they were given) and sends them, in order, when the connection is back.
+   Practice works the same way on the next questions the server chose while
+   online (a practice answer has no attempt).
    Its words come translated from the page (#offline-strings). */
 (function () {
   "use strict";
@@ -68,6 +70,16 @@
           : format(s.notStarted, { title: entry.title });
       li.textContent = text;
       li.dataset.offlineEntry = entry.complete ? "complete" : "missing";
+      ul.appendChild(li);
+    });
+    (index.practice || []).forEach(function (plan) {
+      if (!plan.urls.length) { return; }
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = plan.urls[0];
+      link.textContent = format(s.practice, { title: plan.label, n: plan.urls.length });
+      li.appendChild(link);
+      li.dataset.offlinePractice = String(plan.competency_id);
       ul.appendChild(li);
     });
     list.querySelector("[data-offline-usage]").textContent = format(s.usage, {
@@ -241,7 +253,7 @@
         var entry = {
           key: given.token,
           item_id: Number(form.dataset.item),
-          attempt_id: Number(form.dataset.attempt),
+          attempt_id: form.dataset.attempt ? Number(form.dataset.attempt) : null,
           answer: given.answer,
           answer_label: given.label,
           answered_at: new Date().toISOString(),

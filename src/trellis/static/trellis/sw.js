@@ -1,6 +1,7 @@
 /* Trellis's service worker (docs/offline.md), served at /sw.js so that it
    controls every page. While online it keeps, within the size budget the
-   server states, the learner's open assessments' question pages (as the
+   server states, the learner's open assessments' question pages and the
+   next practice questions the server chose for them (as the
    server rendered them for this learner, accommodations applied) and the
    static files they use; offline it answers those pages from its cache.
    Answers are not handled here: the page queues them in IndexedDB
@@ -97,6 +98,18 @@ async function doRefresh() {
       complete: entry.started && cached === entry.urls.length && entry.urls.length > 0
     });
   }
+  /* Practice: the next questions the server chose while online, after the
+     assessments (which come first in the budget). */
+  var practice = [];
+  var packPractice = pack.practice || [];
+  for (var p = 0; p < packPractice.length; p++) {
+    var plan = packPractice[p];
+    var kept_urls = [];
+    for (var q = 0; q < plan.urls.length; q++) {
+      if (await keep(plan.urls[q])) { kept_urls.push(plan.urls[q]); }
+    }
+    practice.push({ competency_id: plan.competency_id, label: plan.label, practice_url: plan.practice_url, urls: kept_urls });
+  }
   if (unreachable) { return null; }
   var requests = await cache.keys();
   for (var k = 0; k < requests.length; k++) {
@@ -104,7 +117,7 @@ async function doRefresh() {
     var key = path.pathname + path.search;
     if (kept[key] === undefined && key !== INDEX_URL) { await cache.delete(requests[k]); }
   }
-  var index = { budget_bytes: budget, used_bytes: used, skipped: skipped, entries: entries, updated_at: new Date().toISOString() };
+  var index = { budget_bytes: budget, used_bytes: used, skipped: skipped, entries: entries, practice: practice, updated_at: new Date().toISOString() };
   await cache.put(INDEX_URL, new Response(JSON.stringify(index), { headers: { "Content-Type": "application/json" } }));
   return index;
 }
@@ -116,6 +129,20 @@ self.addEventListener("message", function (event) {
     if (source && index) { source.postMessage({ type: "offline-index", index: index }); }
   }).catch(function () { /* offline or signed out: keep what is cached */ }));
 });
+
+/* Offline, a competency's practice page opens its first question kept on
+   the device (the ones after it follow from the page). */
+function keptPractice(pathname) {
+  return caches.match(INDEX_URL).then(function (hit) {
+    return hit ? hit.json() : null;
+  }).then(function (index) {
+    var plans = (index && index.practice) || [];
+    for (var i = 0; i < plans.length; i++) {
+      if (plans[i].practice_url === pathname && plans[i].urls.length) { return caches.match(plans[i].urls[0]); }
+    }
+    return null;
+  });
+}
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
@@ -132,6 +159,8 @@ self.addEventListener("fetch", function (event) {
     // Pages: the network first (it is the truth), the kept copy offline.
     event.respondWith(fetch(request).catch(function () {
       return caches.match(url.pathname + url.search).then(function (hit) {
+        return hit || keptPractice(url.pathname);
+      }).then(function (hit) {
         return hit || caches.match(LIST_URL).then(function (list) { return list || Response.error(); });
       });
     }));
