@@ -429,7 +429,6 @@ def profiles_updated(learner_ids: Iterable[int], lo, hi) -> QuerySet[LearnerProf
         LearnerProfile.objects.filter(
             _window("updated_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("learner")
         .order_by("updated_at", "pk")
     )
 
@@ -439,7 +438,7 @@ def path_choices_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[PathChoice
         PathChoice.objects.filter(
             _window("at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("learner", "competency", "resource", "chosen_by_user")
+        .select_related("competency", "resource", "chosen_by_user")
         .order_by("at", "pk")
     )
 
@@ -453,7 +452,7 @@ def proposals_made(
             learner_id__in=people_selectors.id_filter(learner_ids),
             choice__school_class_id__in=list(class_ids),
         )
-        .select_related("learner", "choice")
+        .select_related("choice")
         .order_by("created_at", "pk")
     )
 
@@ -463,7 +462,7 @@ def goals_set(learner_ids: Iterable[int], lo, hi) -> QuerySet[Goal]:
         Goal.objects.filter(
             _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("learner", "set_by")
+        .select_related("set_by")
         .order_by("created_at", "pk")
     )
 
@@ -474,7 +473,6 @@ def help_requests_sent(learner_ids: Iterable[int], lo, hi) -> QuerySet[HelpReque
         HelpRequest.objects.filter(
             _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("learner")
         .prefetch_related("recipients")
         .order_by("created_at", "pk")
     )
@@ -488,7 +486,7 @@ def network_added(learner_ids: Iterable[int], lo, hi) -> QuerySet[NetworkMember]
             learner_id__in=people_selectors.id_filter(learner_ids),
             status=ACCEPTED,
         )
-        .select_related("learner", "member")
+        .select_related("member")
         .order_by("accepted_at", "pk")
     )
 
@@ -498,7 +496,7 @@ def checkins_made(learner_ids: Iterable[int], lo: dt.date, hi: dt.date) -> Query
         CheckIn.objects.filter(
             _window("on", lo, hi), goal__learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("goal__learner", "recorded_by")
+        .select_related("goal", "recorded_by")
         .order_by("on", "pk")
     )
 
@@ -508,7 +506,6 @@ def reflections_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[Reflection]
         Reflection.objects.filter(
             _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("learner")
         .order_by("created_at", "pk")
     )
 
