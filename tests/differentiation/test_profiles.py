@@ -114,7 +114,7 @@ def test_a_class_with_no_profiles_is_grouped_and_told_so(world, curriculum):
         constraints={"n_groups": 1},
     )
     assert [len(g.learners) for g in s.groups] == [2]
-    assert engine.NO_PROFILE_AT_ALL in s.notes
+    assert str(engine.NO_PROFILE_AT_ALL) in s.notes
     names = sorted([str(world.learner), str(world.sibling)])
     assert suggest.NO_PROFILE_YET.format(names=" and ".join(names), what="learning profile") in (
         s.notes

@@ -77,7 +77,7 @@ def test_api_refuses_bad_assessments(setup, extra, message):
     body = {"class_id": w.class_a.pk, "title": "Bad", "purpose": "for",
             "item_ids": [setup.items[kinds.CHOICE].pk], **extra}  # fmt: skip
     post = _post(_client(w.teacher), "/api/v1/assessments", body)
-    assert post.status_code == 400 and message in post.json()["detail"]
+    assert post.status_code == 400 and str(message) in post.json()["detail"]
     assert not setup.assessment.school_class.assessments.filter(title="Bad").exists()
 
 
@@ -87,7 +87,7 @@ def test_create_page_explains_a_missing_choice(setup):
         {"title": "Empty", "purpose": "for"},
     )
     assert page.status_code == 200
-    assert NEEDS_ITEMS_OR_RULE in page.content.decode()
+    assert str(NEEDS_ITEMS_OR_RULE) in page.content.decode()
 
 
 def test_api_assigns_to_a_group_of_the_class_only(setup):

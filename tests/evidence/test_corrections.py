@@ -60,7 +60,7 @@ def test_teacher_corrects_through_the_api(setup, wrong):
     assert wrong.correct is False and wrong.answer == "numerater"
     twice = _post(teacher, url, {"correct": False}, key="fix-2")
     assert twice.status_code == 400
-    assert response_services.ALREADY_CORRECTED in twice.json()["detail"]
+    assert str(response_services.ALREADY_CORRECTED) in twice.json()["detail"]
     newest = _post(teacher, f"/api/v1/responses/{body['id']}/corrections", {"correct": False})
     assert newest.status_code == 201 and newest.json()["corrects_id"] == body["id"]
     record = MasteryRecord.objects.get(learner=setup.world.learner)

@@ -94,7 +94,11 @@ def test_compiled_catalogue_matches_the_po():
     for entry in catalogue():
         fields = entry["fields"]
         context = fields.get("msgctxt")
-        if "msgid_plural" in fields:
+        if "msgid_plural" in fields and context:
+            plural = fields["msgid"], fields["msgid_plural"]
+            got = [compiled.npgettext(context, *plural, n) for n in (1, 2)]
+            want = [fields["msgstr[0]"], fields["msgstr[1]"]]
+        elif "msgid_plural" in fields:
             got = [compiled.ngettext(fields["msgid"], fields["msgid_plural"], n) for n in (1, 2)]
             want = [fields["msgstr[0]"], fields["msgstr[1]"]]
         elif context:

@@ -21,7 +21,7 @@ def test_negative_minutes_keep_the_fields_and_show_the_error(world):
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert c.MINUTES_POSITIVE in body
+    assert str(c.MINUTES_POSITIVE) in body
     assert 'value="2026-09-02"' in body
     assert 'value="-30"' in body
     assert 'value="Reading with Ms Diaz"' in body

@@ -28,7 +28,7 @@ def test_wrong_credentials_get_the_same_message_without_detail(world, which):
     response = _post(Client(), username, "not-the-password")
     body = response.content.decode()
     assert response.status_code == 200
-    assert WRONG_CREDENTIALS in body
+    assert str(WRONG_CREDENTIALS) in body
     assert "no such user" not in body.lower() and "incorrect password" not in body.lower()
 
 

@@ -104,7 +104,7 @@ def test_goal_page_without_check_ins_has_no_chart_yet(world, comps):
     goal, _, _ = _goal(world, comps)
     page = api(world.learner).get(f"/goals/{goal.pk}/").content.decode()
     assert '<svg class="p13n-goal"' not in page and "check in below to start the chart" in page
-    assert NOT_ENOUGH_MESSAGE in page
+    assert str(NOT_ENOUGH_MESSAGE) in page
 
 
 def test_goal_svg_escapes_and_draws_the_projection(world, comps):

@@ -48,7 +48,7 @@ def test_help_request_is_answered_thanked_and_resolved(world):
     assert post(helper, f"{url}/replies/{reply_id}/thank", {}).status_code == 403
     own = HelpReply.objects.get(author=world.learner)
     r = post(api(world.learner), f"{url}/replies/{own.pk}/thank", {})
-    assert r.status_code == 400 and net_svc.THANK_OWN in r.json()["detail"]
+    assert r.status_code == 400 and str(net_svc.THANK_OWN) in r.json()["detail"]
     r = post(api(world.learner), f"{url}/replies/{reply_id}/thank", {})
     assert r.status_code == 200 and r.json()["thanked"] is True
     assert post(api(world.learner), f"{url}/replies/{reply_id}/thank", {}).status_code == 400
@@ -58,7 +58,7 @@ def test_help_request_is_answered_thanked_and_resolved(world):
     r = post(api(world.learner), f"{url}/resolve", {})
     assert r.status_code == 200 and r.json()["resolved_at"]
     r = post(helper, f"{url}/replies", {"text": "one more"})
-    assert r.status_code == 400 and net_svc.RESOLVED in r.json()["detail"]
+    assert r.status_code == 400 and str(net_svc.RESOLVED) in r.json()["detail"]
     thread = api(world.learner).get(f"/api/v1{url}").json()
     assert [x["text"] for x in thread["replies"]] == ["Try doubling both rows", "Why doubling?"]
     assert [x["thanked"] for x in thread["replies"]] == [True, False]
@@ -150,7 +150,7 @@ def test_network_peer_leaves_feedback_the_teacher_sees_it(world):
     teacher_page = api(world.teacher).get(f"/learners/{world.learner.pk}/help/").content.decode()
     assert "Strong supports" in teacher_page and "Label it" in teacher_page
     r = post(api(world.sibling), f"/portfolio/entries/{entry.pk}/feedback", {"text": " "})
-    assert r.status_code == 400 and pf_svc.EMPTY_FEEDBACK in r.json()["detail"]
+    assert r.status_code == 400 and str(pf_svc.EMPTY_FEEDBACK) in r.json()["detail"]
 
 
 def test_feedback_forbidden_without_an_accepted_network_link(world, other_world):

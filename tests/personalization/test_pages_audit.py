@@ -65,7 +65,7 @@ def test_teacher_approves_comments_or_asks_for_changes_on_the_goal_page(world):
     for decision in ("approve", "comment", "changes"):
         assert f'name="decision" value="{decision}"' in page
     empty = teacher.post(url, {"action": "review", "decision": "comment", "comment": " "})
-    assert goal_svc.CHANGES_NEED_COMMENT in empty.content.decode()
+    assert str(goal_svc.CHANGES_NEED_COMMENT) in empty.content.decode()
     assert not GoalReview.objects.exists()
     teacher.post(url, {"action": "review", "decision": "comment", "comment": "Which books?"})
     goal.refresh_from_db()
@@ -181,7 +181,10 @@ def test_help_request_goes_to_the_suggested_helper_chosen_on_the_page(world, com
     outsider = api(world.learner).post(
         "/network/", {"action": "help", "message": "x", "to": [world.other_learner.pk]}
     )
-    assert net_svc.NOT_IN_NETWORK in outsider.content.decode() and HelpRequest.objects.count() == 1
+    assert (
+        str(net_svc.NOT_IN_NETWORK) in outsider.content.decode()
+        and HelpRequest.objects.count() == 1
+    )
 
 
 def test_the_learner_sees_the_self_vs_teacher_gap_too(world, comps):

@@ -185,7 +185,7 @@ def test_network_rules_and_help_requests(world, other_world, comps):
     r = post(learner, "/network", {"username": other_world.learner.username, "kind": "peer"})
     assert r.status_code == 400 and "No one at your school called" in r.json()["detail"]
     r = post(learner, "/network", {"username": world.teacher.username, "kind": "expert"})
-    assert r.status_code == 400 and net_svc.EXPERT_BY_REQUEST in r.json()["detail"]
+    assert r.status_code == 400 and str(net_svc.EXPERT_BY_REQUEST) in r.json()["detail"]
     assert (
         post(learner, "/network", {"username": world.sibling.username, "kind": "peer"}).status_code
         == 201
@@ -230,7 +230,7 @@ def test_network_rules_and_help_requests(world, other_world, comps):
         "/network/help-requests",
         {"message": "x", "recipient_ids": [world.other_learner.pk]},
     )
-    assert r.status_code == 400 and net_svc.NOT_IN_NETWORK in r.json()["detail"]
+    assert r.status_code == 400 and str(net_svc.NOT_IN_NETWORK) in r.json()["detail"]
     assert HelpRequest.objects.count() == 1
     assert Notification.objects.filter(
         recipient=world.sibling, text__contains="Stuck on ratios"

@@ -38,7 +38,7 @@ def test_full_flow_revision_then_accept_with_history_and_notifications(world, co
     p = post(learner, f"/proposals/choices/{choice['id']}/proposals", PROPOSAL).json()
     assert p["status"] == "submitted"
     r = post(teacher, f"/proposals/{p['id']}/reviews", {"action": "revision"})
-    assert r.status_code == 400 and svc.ACTION_NEEDS_COMMENT in r.json()["detail"]
+    assert r.status_code == 400 and str(svc.ACTION_NEEDS_COMMENT) in r.json()["detail"]
     assert (
         post(
             teacher, f"/proposals/{p['id']}/reviews", {"action": "revision", "comment": "Add a key"}
@@ -69,7 +69,7 @@ def test_choice_needs_two_options_and_future_deadline(world, comps):
     assert r.status_code == 400 and "at least two" in r.json()["detail"]
     past = (timezone.now() - dt.timedelta(days=1)).isoformat()
     r = post(api(world.teacher), "/proposals/choices", choice_body(world, comps[0], deadline=past))
-    assert r.status_code == 400 and svc.DEADLINE_PAST in r.json()["detail"]
+    assert r.status_code == 400 and str(svc.DEADLINE_PAST) in r.json()["detail"]
 
 
 def _past(choice_id) -> AssessmentChoice:
@@ -99,7 +99,7 @@ def test_at_the_deadline_the_default_is_assigned_and_waiting_proposals_closed(wo
     c = _past(choice_id)
     assert svc.must_pick(c, world.learner)
     r = post(api(world.teacher), f"/proposals/{p['id']}/reviews", {"action": "accepted"})
-    assert r.status_code == 400 and svc.DEADLINE_PASSED in r.json()["detail"]
+    assert r.status_code == 400 and str(svc.DEADLINE_PASSED) in r.json()["detail"]
     before = Notification.objects.count()
     out = io.StringIO()
     call_command("apply_choice_deadlines", stdout=out)

@@ -39,7 +39,7 @@ def test_teacher_offers_choices_on_the_page(world, comps):
     # bad input: the error names it and what was typed is kept
     bad = teacher.post(url, _form(comps, deadline="", title="Keep me"))
     assert bad.status_code == 200
-    assert NO_DEADLINE in bad.content.decode() and 'value="Keep me"' in bad.content.decode()
+    assert str(NO_DEADLINE) in bad.content.decode() and 'value="Keep me"' in bad.content.decode()
     one = teacher.post(url, _form(comps, option=["Only one", "", "", ""]))
     assert svc.NEEDS_TWO_OPTIONS.format(count=1) in one.content.decode()
     assert not AssessmentChoice.objects.exists()

@@ -46,7 +46,7 @@ def test_unicode_variants_of_a_username_share_one_counter(world):
     refused = _post(name, PASSWORD)
     assert refused.status_code == 429
     assert throttle_message() in refused.content.decode()
-    assert WRONG_CREDENTIALS not in refused.content.decode()
+    assert str(WRONG_CREDENTIALS) not in refused.content.decode()
 
 
 @pytest.mark.django_db

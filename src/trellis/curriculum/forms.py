@@ -5,50 +5,54 @@ form too, so nothing is only checked silently."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.models.resource import ACCESSIBILITY_FEATURES, FORMATS
 
 N_OPTIONS = 5
-RUBRIC_LINE_HELP = "One criterion per line: the name, a colon, then its levels from lowest to highest separated by |. For example: Reasoning: none | partial | complete"
-RUBRIC_LINE_ERROR = (
+RUBRIC_LINE_HELP = _(
+    "One criterion per line: the name, a colon, then its levels from lowest to highest separated by |. For example: Reasoning: none | partial | complete"
+)
+RUBRIC_LINE_ERROR = _(
     "Line {n} (“{line}”) needs a name, a colon and at least two levels separated by |."
 )
-CORRECT_OPTION_EMPTY = "The option marked correct is empty."
-NOT_A_NUMBER_FIELD = "Enter a number, for example 2.5."
+CORRECT_OPTION_EMPTY = _("The option marked correct is empty.")
+NOT_A_NUMBER_FIELD = _("Enter a number, for example 2.5.")
 
 
 class CaseImportForm(forms.Form):
     file = forms.FileField(
-        label="CASE JSON file", help_text="A 1EdTech CASE 1.0 CFPackage (.json)."
+        label=_("CASE JSON file"), help_text=_("A 1EdTech CASE 1.0 CFPackage (.json).")
     )
 
 
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=kinds.KINDS, widget=forms.RadioSelect, label="Kind of question"
+        choices=kinds.KINDS, widget=forms.RadioSelect, label=_("Kind of question")
     )
-    prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Question or task")
-    competencies = forms.ModelMultipleChoiceField(queryset=None, label="Competencies assessed")
+    prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Question or task"))
+    competencies = forms.ModelMultipleChoiceField(queryset=None, label=_("Competencies assessed"))
     correct_option = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label="Correct option (multiple choice)",
-        choices=[("", "—")] + [(str(n), f"Option {n}") for n in range(1, N_OPTIONS + 1)],
+        required=False, coerce=int, empty_value=None, label=_("Correct option (multiple choice)"),
+        choices=[("", "—")] + [(str(n), format_lazy(_("Option {n}"), n=n)) for n in range(1, N_OPTIONS + 1)],
     )  # fmt: skip
     numeric_answer = forms.FloatField(
         required=False,
-        label="Correct value (numeric)",
+        label=_("Correct value (numeric)"),
         error_messages={"invalid": NOT_A_NUMBER_FIELD},
     )
     numeric_tolerance = forms.FloatField(
-        required=False, min_value=0, label="Tolerance (numeric)", error_messages={"invalid": NOT_A_NUMBER_FIELD},
-        help_text="Answers within this distance of the value count as correct.",
+        required=False, min_value=0, label=_("Tolerance (numeric)"), error_messages={"invalid": NOT_A_NUMBER_FIELD},
+        help_text=_("Answers within this distance of the value count as correct."),
     )  # fmt: skip
     accepted_answers = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Accepted answers (short text)",
-        help_text="One per line. Case and extra spaces are ignored when comparing.",
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Accepted answers (short text)"),
+        help_text=_("One per line. Case and extra spaces are ignored when comparing."),
     )  # fmt: skip
     rubric = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Rubric (performance task)",
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Rubric (performance task)"),
         help_text=RUBRIC_LINE_HELP,
     )  # fmt: skip
 
@@ -56,9 +60,12 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["competencies"].queryset = competencies_qs
         for n in range(1, N_OPTIONS + 1):
-            self.fields[f"option_{n}"] = forms.CharField(required=False, label=f"Option {n}")
+            self.fields[f"option_{n}"] = forms.CharField(
+                required=False, label=_("Option %(n)s") % {"n": n}
+            )
             self.fields[f"option_{n}_removable"] = forms.BooleanField(
-                required=False, label=f"Option {n} may be removed for “reduced answer choices”"
+                required=False,
+                label=_("Option %(n)s may be removed for “reduced answer choices”") % {"n": n},
             )
 
     def option_rows(self):
@@ -105,20 +112,31 @@ class ItemForm(forms.Form):
 
 
 class ResourceForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    format = forms.ChoiceField(choices=FORMATS)
-    url = forms.URLField(required=False, label="Link", assume_scheme="https")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title = forms.CharField(max_length=200, label=_("Title"))
+    format = forms.ChoiceField(choices=FORMATS, label=_("Format"))
+    url = forms.URLField(required=False, label=_("Link"), assume_scheme="https")
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Description")
+    )
     readiness_level = forms.IntegerField(
-        min_value=1, max_value=5, initial=3, help_text="1 (introductory) to 5 (stretch)."
+        min_value=1,
+        max_value=5,
+        initial=3,
+        help_text=_("1 (introductory) to 5 (stretch)."),
+        label=_("Readiness level"),
     )
     interest_tags = forms.CharField(
-        required=False, help_text="Comma-separated, for example: sport, music, space."
+        required=False,
+        help_text=_("Comma-separated, for example: sport, music, space."),
+        label=_("Interest tags"),
     )
     accessibility_features = forms.MultipleChoiceField(
-        required=False, choices=ACCESSIBILITY_FEATURES, widget=forms.CheckboxSelectMultiple
+        required=False,
+        choices=ACCESSIBILITY_FEATURES,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Accessibility features"),
     )
-    competencies = forms.ModelMultipleChoiceField(queryset=None)
+    competencies = forms.ModelMultipleChoiceField(queryset=None, label=_("Competencies"))
 
     def __init__(self, *args, competencies_qs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from trellis.curriculum import access, selectors, services
 from trellis.curriculum.case import framework_export_case, framework_import_case
@@ -101,7 +102,8 @@ def framework_import(request: HttpRequest, school_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Imported “{framework.title}” with {framework.competencies.count()} competencies.",
+                _("Imported “%(title)s” with %(count)s competencies.")
+                % {"title": framework.title, "count": framework.competencies.count()},
             )
             return redirect("framework-detail", framework.pk)
     return render(request, "curriculum/framework_import.html", {"form": form, "school": school})
@@ -136,7 +138,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Question saved.")
+            messages.success(request, _("Question saved."))
             return redirect("item-list")
     return render(request, "curriculum/item_form.html", {"form": form, "school": school})
 
@@ -163,6 +165,6 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Resource saved.")
+            messages.success(request, _("Resource saved."))
             return redirect("item-list")
     return render(request, "curriculum/resource_form.html", {"form": form, "school": school})

@@ -10,13 +10,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from trellis.differentiation import services
 from trellis.differentiation.models import KINDS, READINESS
 
 PAIR_ROWS = 3
-BAD_EDITOR = "The group editor was incomplete; start again from a suggestion."
-SAME_LEARNER_PAIR = "A pair needs two different learners."
+PAIR_LABELS = {
+    ("apart", "a"): _("Keep apart, pair %(n)s, first learner"),
+    ("apart", "b"): _("Keep apart, pair %(n)s, second learner"),
+    ("together", "a"): _("Keep together, pair %(n)s, first learner"),
+    ("together", "b"): _("Keep together, pair %(n)s, second learner"),
+}
+BAD_EDITOR = _("The group editor was incomplete; start again from a suggestion.")
+SAME_LEARNER_PAIR = _("A pair needs two different learners.")
 
 
 class LearnerSelect(forms.Select):
@@ -42,18 +49,20 @@ class LearnerSelect(forms.Select):
 
 
 class SuggestForm(forms.Form):
-    objective = forms.ModelChoiceField(queryset=None, label="Objective for the lesson")
-    kind = forms.ChoiceField(choices=KINDS, label="Group by", initial=READINESS)
-    n_groups = forms.IntegerField(label="Number of groups", min_value=1, required=False, initial=3)
-    min_size = forms.IntegerField(label="Smallest group", min_value=1, required=False)
-    max_size = forms.IntegerField(label="Largest group", min_value=1, required=False)
+    objective = forms.ModelChoiceField(queryset=None, label=_("Objective for the lesson"))
+    kind = forms.ChoiceField(choices=KINDS, label=_("Group by"), initial=READINESS)
+    n_groups = forms.IntegerField(
+        label=_("Number of groups"), min_value=1, required=False, initial=3
+    )
+    min_size = forms.IntegerField(label=_("Smallest group"), min_value=1, required=False)
+    max_size = forms.IntegerField(label=_("Largest group"), min_value=1, required=False)
 
     def __init__(self, *args, objectives, learners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["objective"].queryset = objectives
         self.fields["objective"].label_from_instance = lambda c: str(c)[:90]
         choices = [("", "—")] + [(u.pk, str(u)) for u in learners]
-        for kind, word in (("apart", "Keep apart"), ("together", "Keep together")):
+        for kind in ("apart", "together"):
             for n in range(1, PAIR_ROWS + 1):
                 for side in ("a", "b"):
                     self.fields[f"{kind}_{n}_{side}"] = forms.TypedChoiceField(
@@ -62,7 +71,7 @@ class SuggestForm(forms.Form):
                         coerce=int,
                         required=False,
                         empty_value=None,
-                        label=f"{word}, pair {n}, {'first' if side == 'a' else 'second'} learner",
+                        label=PAIR_LABELS[kind, side] % {"n": n},
                     )
 
     def pair_rows(self, kind: str):
@@ -142,11 +151,11 @@ def read_group_editor(
 class StationsForm(forms.Form):
     stations = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Stations, one per line",
-        help_text="For example: Teacher table, Practice, Reading corner, Project.",
+        label=_("Stations, one per line"),
+        help_text=_("For example: Teacher table, Practice, Reading corner, Project."),
     )
     minutes_per_station = forms.IntegerField(
-        label="Minutes per station", min_value=1, max_value=240, initial=15
+        label=_("Minutes per station"), min_value=1, max_value=240, initial=15
     )
 
     def station_list(self) -> list[str]:

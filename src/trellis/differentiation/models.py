@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment
@@ -27,16 +28,16 @@ PROFILE = "profile"
 MIXED = "heterogeneous"
 #: The grouping engine's kinds (``trellis.engine.grouping.KINDS``).
 KINDS = [
-    (READINESS, "Readiness (mastery of the objective and its prerequisites)"),
-    (MIXED, "Mixed readiness (each group spans the class)"),
-    (INTEREST, "Interest (from learner profiles)"),
-    (PROFILE, "Learning profile (from learner profiles)"),
+    (READINESS, _("Readiness (mastery of the objective and its prerequisites)")),
+    (MIXED, _("Mixed readiness (each group spans the class)")),
+    (INTEREST, _("Interest (from learner profiles)")),
+    (PROFILE, _("Learning profile (from learner profiles)")),
 ]
 KIND_SHORT = {
-    READINESS: "readiness",
-    MIXED: "mixed readiness",
-    INTEREST: "interest",
-    PROFILE: "learning profile",
+    READINESS: _("readiness"),
+    MIXED: _("mixed readiness"),
+    INTEREST: _("interest"),
+    PROFILE: _("learning profile"),
 }
 
 
@@ -149,9 +150,9 @@ class GroupPlanEntry(models.Model):
     plan = models.ForeignKey(GroupPlan, on_delete=models.CASCADE, related_name="entries")
     group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="plan_entry")
     resources = models.ManyToManyField(Resource, blank=True, related_name="+")
-    process = models.TextField(blank=True, help_text="The activity.")
-    product = models.TextField(blank=True, help_text="How they show what they learned.")
-    affect = models.TextField(blank=True, help_text="Support notes.")
+    process = models.TextField(blank=True, help_text=_("The activity."))
+    product = models.TextField(blank=True, help_text=_("How they show what they learned."))
+    affect = models.TextField(blank=True, help_text=_("Support notes."))
     for_assessment = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

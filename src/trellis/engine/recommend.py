@@ -252,6 +252,13 @@ class Recommendation:
     components: dict[str, float]
     reason: str
     competency: str | None = None
+    #: The reason as (code, parameters) parts, for a presentation layer that
+    #: says it in another language: ``interest`` (words), ``format`` and
+    #: ``format_preferred`` (format), ``review`` (code, percent), ``hard``,
+    #: ``step_up``, ``easy`` and ``at_level`` (code, may be empty),
+    #: ``ready`` (no parameters; qualifies the part before it), ``lacks``
+    #: (features, comma-separated) and ``catalogue``.
+    parts: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 # --- Scoring ------------------------------------------------------------------------
@@ -307,16 +314,28 @@ def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-def _level_phrase(resource_level: int, mastery: float, code: str | None) -> str:
+LEVEL_PHRASES = {
+    "hard": "may be hard for now",
+    "step_up": "a step up",
+    "easy": "may be easy for you",
+    "at_level": "at your level",
+}
+
+
+def _level_code(resource_level: int, mastery: float) -> str:
     d = resource_level - expected_level(mastery)
-    where = f" for {code}" if code else ""
     if d > 1.5:
-        return f"may be hard for now{where}"
+        return "hard"
     if d > 0.5:
-        return f"a step up{where}"
+        return "step_up"
     if d < -1.5:
-        return f"may be easy for you{where}"
-    return f"at your level{where}"
+        return "easy"
+    return "at_level"
+
+
+def _level_phrase(resource_level: int, mastery: float, code: str | None) -> str:
+    where = f" for {code}" if code else ""
+    return LEVEL_PHRASES[_level_code(resource_level, mastery)] + where
 
 
 def _document(resource: ResourceInfo) -> list[str]:
@@ -394,27 +413,40 @@ def recommend(
 
         # The reason: the interest that matched, the format, the level.
         parts: list[str] = []
+        coded: list[tuple[str, dict[str, str]]] = []
         shared = sorted(learner_tags & res_tags)
         words = shared[:2]
         if not words and text[i] > 0:
             words = [forms.get(t, t) for t in index.matched_terms(i, query)[:2]]
         if words:
             parts.append(f"matches your interest in {' and '.join(words)}")
+            coded.append(("interest", {"words": " and ".join(words)}))
         if preferred and fmt in preferred:
             parts.append(f"{_article(fmt)} {fmt}, as you prefer")
+            coded.append(("format_preferred", {"format": fmt}))
         elif preferred:
             parts.append(f"{_article(fmt)} {fmt}")
+            coded.append(("format", {"format": fmt}))
         if code and review:
-            parts.append(f"for review: you have mastered {code} ({round(100 * mastery)} %)")
+            percent = str(round(100 * mastery))
+            parts.append(f"for review: you have mastered {code} ({percent} %)")
+            coded.append(("review", {"code": code, "percent": percent}))
         elif code:
             parts.append(_level_phrase(res.readiness_level, mastery, code))
+            coded.append((_level_code(res.readiness_level, mastery), {"code": code}))
             if code in learner.ready_to_learn and competency is None:
                 parts[-1] += " (you're ready to learn it)"
+                coded.append(("ready", {}))
         if missing:
             parts.append(f"lacks {', '.join(missing)}")
+            coded.append(("lacks", {"features": ", ".join(missing)}))
+        if not parts:
+            coded.append(("catalogue", {}))
         reason = "; ".join(parts) if parts else "in your catalogue"
         reason = reason[0].upper() + reason[1:]
-        scored.append(Recommendation(res.id, round(score, 12), components, reason, code))
+        scored.append(
+            Recommendation(res.id, round(score, 12), components, reason, code, tuple(coded))
+        )
 
     scored.sort(key=lambda r: (-r.score, r.resource_id))
     return scored[:k]

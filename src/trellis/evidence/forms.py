@@ -8,14 +8,15 @@ import uuid
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.presentation import PresentedItem
 from trellis.evidence.models.assessment import NEEDS_ITEMS_OR_RULE, PURPOSES
 
 SHOWN_SALT = "trellis.evidence.shown"
-STALE_FORM = "This page was open for too long or was changed; please answer again."
-CHOOSE_LEVEL = "Choose a level for “{name}”."
+STALE_FORM = _("This page was open for too long or was changed; please answer again.")
+CHOOSE_LEVEL = _("Choose a level for “{name}”.")
 
 
 def shown_token(item_id: int) -> str:
@@ -53,28 +54,28 @@ class AnswerForm(forms.Form):
             )
         if presented.kind == kinds.CHOICE:
             self.fields["answer"] = forms.ChoiceField(
-                label="Your answer",
+                label=_("Your answer"),
                 choices=[(str(o.index), o.text) for o in presented.options],
                 widget=forms.RadioSelect,
                 error_messages={"required": "Choose one of the options."},
             )
         elif presented.kind == kinds.NUMERIC:
             self.fields["answer"] = forms.CharField(
-                label="Your answer (a number)",
+                label=_("Your answer (a number)"),
                 max_length=40,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                 error_messages={"required": "Write a number before submitting."},
             )
         elif presented.kind == kinds.TEXT:
             self.fields["answer"] = forms.CharField(
-                label="Your answer",
+                label=_("Your answer"),
                 max_length=200,
                 widget=forms.TextInput(attrs={"autocomplete": "off"}),
                 error_messages={"required": "Write an answer before submitting."},
             )
         else:
             self.fields["answer"] = forms.CharField(
-                label="Your work",
+                label=_("Your work"),
                 widget=forms.Textarea(attrs={"rows": 6}),
                 max_length=10000,
                 error_messages={"required": "Describe your work before submitting."},
@@ -92,7 +93,7 @@ class RubricForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, rubric: list[dict], **kwargs):
@@ -118,28 +119,33 @@ class RubricForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    purpose = forms.ChoiceField(choices=PURPOSES, widget=forms.RadioSelect)
-    instructions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title = forms.CharField(max_length=200, label=_("Title"))
+    purpose = forms.ChoiceField(choices=PURPOSES, widget=forms.RadioSelect, label=_("Purpose"))
+    instructions = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Instructions")
+    )
     items = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Choose the questions, or leave empty and set a draw rule below.",
+        help_text=_("Choose the questions, or leave empty and set a draw rule below."), label=_("Items")
     )  # fmt: skip
     draw_count = forms.IntegerField(
-        required=False, min_value=1, max_value=50, label="Or draw this many questions per learner"
+        required=False,
+        min_value=1,
+        max_value=50,
+        label=_("Or draw this many questions per learner"),
     )
     draw_competencies = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        label="…from these competencies",
+        label=_("…from these competencies"),
         widget=forms.CheckboxSelectMultiple,
     )
     time_limit_minutes = forms.IntegerField(
-        required=False, min_value=1, max_value=600, label="Time limit (minutes)"
+        required=False, min_value=1, max_value=600, label=_("Time limit (minutes)")
     )
     learners = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-        label="Assign to these learners only", help_text="Leave empty to assign the whole class.",
+        label=_("Assign to these learners only"), help_text=_("Leave empty to assign the whole class."),
     )  # fmt: skip
 
     def __init__(self, *args, items_qs, competencies_qs, learners_qs, **kwargs):

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Framework, Item
 from trellis.curriculum.selectors import (
@@ -44,10 +45,10 @@ from trellis.people.models import Enrollment, Membership, SchoolClass, User
 LEVEL_LABELS = dict(LEVELS)
 LEVEL_SHORT = {
     NOT_STARTED: "—",
-    ATTEMPTED: "Att",
-    FAMILIAR: "Fam",
-    PROFICIENT: "Pro",
-    MASTERED: "Mas",
+    ATTEMPTED: _("Att"),
+    FAMILIAR: _("Fam"),
+    PROFICIENT: _("Pro"),
+    MASTERED: _("Mas"),
 }
 
 
@@ -578,7 +579,7 @@ def offline_pack_for_learner(learner: User) -> list[OfflineEntry]:
     ]
     answered: dict[int, set[int]] = {}
     for attempt_id, item_id in Response.objects.filter(
-        attempt_id__in=[attempt.pk for _, attempt in pairs if attempt is not None],
+        attempt_id__in=[attempt.pk for _assessment, attempt in pairs if attempt is not None],
         corrects__isnull=True,
     ).values_list("attempt_id", "item_id"):
         answered.setdefault(attempt_id, set()).add(item_id)

@@ -5,6 +5,7 @@ these only parse input."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from trellis.individualization.constants import (
     ACCOMMODATIONS,
@@ -26,9 +27,9 @@ class Described(forms.Form):
 
 
 class PlanForm(Described):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Strengths and needs"
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Strengths and needs")
     )
     accommodations = forms.MultipleChoiceField(
         choices=list(ACCOMMODATIONS.items()),
@@ -39,19 +40,20 @@ class PlanForm(Described):
                 choices=", ".join(ACCOMMODATIONS)
             )
         },
+        label=_("Accommodations"),
     )
     time_multiplier = forms.FloatField(
         initial=DEFAULT_TIME_MULTIPLIER,
-        label="Extended time: multiply time limits by",
-        help_text="Used when extended time is ticked, for example 1.5.",
+        label=_("Extended time: multiply time limits by"),
+        help_text=_("Used when extended time is ticked, for example 1.5."),
     )
     review_dates = forms.CharField(
         required=False,
-        label="Review dates",
-        help_text="YYYY-MM-DD, separated by commas.",
+        label=_("Review dates"),
+        help_text=_("YYYY-MM-DD, separated by commas."),
     )
     responsible_note = forms.CharField(
-        max_length=300, required=False, label="Who else is responsible (aide, specialist)"
+        max_length=300, required=False, label=_("Who else is responsible (aide, specialist)")
     )
 
     def review_list(self) -> list[str]:
@@ -61,9 +63,11 @@ class PlanForm(Described):
 
 class PlanChangeForm(PlanForm):
     responsible = forms.ModelChoiceField(
-        queryset=None, label="Person responsible", help_text="A teacher or admin of the school."
+        queryset=None,
+        label=_("Person responsible"),
+        help_text=_("A teacher or admin of the school."),
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why this change")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Why this change"))
 
     field_order = [
         "title",
@@ -82,19 +86,21 @@ class PlanChangeForm(PlanForm):
 
 
 class ObjectiveForm(Described):
-    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Objective")
-    competencies = forms.ModelMultipleChoiceField(queryset=None)
-    method = forms.ChoiceField(choices=METHODS, label="How progress is measured")
-    unit = forms.CharField(max_length=40, required=False, help_text="For a teacher measure.")
-    baseline_value = forms.FloatField(label="Baseline value")
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Objective"))
+    competencies = forms.ModelMultipleChoiceField(queryset=None, label=_("Competencies"))
+    method = forms.ChoiceField(choices=METHODS, label=_("How progress is measured"))
+    unit = forms.CharField(
+        max_length=40, required=False, help_text=_("For a teacher measure."), label=_("Unit")
+    )
+    baseline_value = forms.FloatField(label=_("Baseline value"))
     baseline_date = forms.DateField(
-        label="Baseline date", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    target_value = forms.FloatField(label="Target value")
+    target_value = forms.FloatField(label=_("Target value"))
     target_date = forms.DateField(
-        label="Target date", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = forms.CharField(label="Why this change", initial="Objective added.")
+    reason = forms.CharField(label=_("Why this change"), initial="Objective added.")
 
     def __init__(self, *args, competencies_qs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,43 +108,43 @@ class ObjectiveForm(Described):
 
 
 class ObjectiveChangeForm(ObjectiveForm):
-    reason = forms.CharField(label="Why this change")
+    reason = forms.CharField(label=_("Why this change"))
 
 
 class SupportForm(Described):
-    kind = forms.ChoiceField(choices=SUPPORT_KINDS)
-    provider = forms.CharField(max_length=150, label="With (aide or specialist)")
-    focus = forms.CharField(max_length=200, required=False)
-    planned_minutes_per_week = forms.IntegerField(min_value=1, label="Planned minutes per week")
-    reason = forms.CharField(label="Why this change", initial="Support added.")
+    kind = forms.ChoiceField(choices=SUPPORT_KINDS, label=_("Kind"))
+    provider = forms.CharField(max_length=150, label=_("With (aide or specialist)"))
+    focus = forms.CharField(max_length=200, required=False, label=_("Focus"))
+    planned_minutes_per_week = forms.IntegerField(min_value=1, label=_("Planned minutes per week"))
+    reason = forms.CharField(label=_("Why this change"), initial="Support added.")
 
 
 class SupportChangeForm(SupportForm):
-    reason = forms.CharField(label="Why this change")
+    reason = forms.CharField(label=_("Why this change"))
 
 
 class RemoveForm(Described):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why remove it",
-        help_text="Kept with the plan's new version, with your name.",
+        label=_("Why remove it"),
+        help_text=_("Kept with the plan's new version, with your name."),
     )
 
 
 class SessionForm(Described):
-    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    minutes = forms.IntegerField(label="Minutes")
-    note = forms.CharField(max_length=300, required=False)
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    minutes = forms.IntegerField(label=_("Minutes"))
+    note = forms.CharField(max_length=300, required=False, label=_("Note"))
 
 
 class MeasurementForm(Described):
-    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    value = forms.FloatField()
-    note = forms.CharField(max_length=200, required=False)
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.FloatField(label=_("Value"))
+    note = forms.CharField(max_length=200, required=False, label=_("Note"))
 
 
 class ReportForm(Described):
-    assessment = forms.ModelChoiceField(queryset=None, label="OF-learning assessment")
+    assessment = forms.ModelChoiceField(queryset=None, label=_("OF-learning assessment"))
 
     def __init__(self, *args, assessments_qs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,17 +152,21 @@ class ReportForm(Described):
 
 
 class SequenceForm(Described):
-    title = forms.CharField(max_length=200, label="Sequence title")
-    is_default = forms.BooleanField(required=False, initial=True, label="The class's sequence")
+    title = forms.CharField(max_length=200, label=_("Sequence title"))
+    is_default = forms.BooleanField(required=False, initial=True, label=_("The class's sequence"))
 
 
 class ModuleForm(Described):
-    title = forms.CharField(max_length=200)
-    competencies = forms.ModelMultipleChoiceField(queryset=None)
-    resources = forms.ModelMultipleChoiceField(queryset=None, required=False)
-    practice = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mastery_check = forms.ModelChoiceField(queryset=None, required=False)
-    threshold = forms.FloatField(initial=0.8, help_text="Share correct needed to pass, 0 to 1.")
+    title = forms.CharField(max_length=200, label=_("Title"))
+    competencies = forms.ModelMultipleChoiceField(queryset=None, label=_("Competencies"))
+    resources = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Resources"))
+    practice = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Practice")
+    )
+    mastery_check = forms.ModelChoiceField(queryset=None, required=False, label=_("Mastery check"))
+    threshold = forms.FloatField(
+        initial=0.8, help_text=_("Share correct needed to pass, 0 to 1."), label=_("Threshold")
+    )
 
     def __init__(self, *args, competencies_qs, resources_qs, checks_qs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,10 +176,10 @@ class ModuleForm(Described):
 
 
 class PlaceForm(Described):
-    learner = forms.ModelChoiceField(queryset=None)
-    sequence = forms.ModelChoiceField(queryset=None)
+    learner = forms.ModelChoiceField(queryset=None, label=_("Learner"))
+    sequence = forms.ModelChoiceField(queryset=None, label=_("Sequence"))
     start_after = forms.DateField(
-        required=False, label="Start after", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Start after"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, learners_qs, sequences_qs, **kwargs):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment
@@ -20,7 +21,7 @@ from trellis.people.models import School, SchoolClass
 
 ACTIVE = "active"
 CLOSED = "closed"
-STATUSES = [(ACTIVE, "Active"), (CLOSED, "Closed")]
+STATUSES = [(ACTIVE, _("Active")), (CLOSED, _("Closed"))]
 
 
 class IndividualPlan(models.Model):
@@ -29,15 +30,15 @@ class IndividualPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="individual_plans"
     )
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True, help_text="Strengths and needs, in a few lines.")
+    summary = models.TextField(blank=True, help_text=_("Strengths and needs, in a few lines."))
     accommodations = models.JSONField(default=list, blank=True)
     time_multiplier = models.FloatField(default=DEFAULT_TIME_MULTIPLIER)
-    review_dates = models.JSONField(default=list, blank=True, help_text="ISO dates.")
+    review_dates = models.JSONField(default=list, blank=True, help_text=_("ISO dates."))
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     responsible_note = models.CharField(
-        max_length=300, blank=True, help_text="Others involved, for example the aide."
+        max_length=300, blank=True, help_text=_("Others involved, for example the aide.")
     )
     status = models.CharField(max_length=8, choices=STATUSES, default=ACTIVE)
     version = models.PositiveIntegerField(default=1)
@@ -64,7 +65,7 @@ class SpecificObjective(models.Model):
     statement = models.TextField()
     competencies = models.ManyToManyField(Competency, related_name="+")
     method = models.CharField(max_length=24, choices=METHODS)
-    unit = models.CharField(max_length=40, blank=True, help_text="For example words per minute.")
+    unit = models.CharField(max_length=40, blank=True, help_text=_("For example words per minute."))
     baseline_value = models.FloatField()
     baseline_date = models.DateField()
     target_value = models.FloatField()
@@ -101,7 +102,7 @@ class Measurement(models.Model):
 
 ONE_ON_ONE = "one_on_one"
 SMALL_GROUP = "small_group"
-SUPPORT_KINDS = [(ONE_ON_ONE, "One-on-one"), (SMALL_GROUP, "Small group")]
+SUPPORT_KINDS = [(ONE_ON_ONE, _("One-on-one")), (SMALL_GROUP, _("Small group"))]
 
 
 class Support(models.Model):
@@ -109,7 +110,7 @@ class Support(models.Model):
 
     plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="supports")
     kind = models.CharField(max_length=12, choices=SUPPORT_KINDS)
-    provider = models.CharField(max_length=150, help_text="For example Ms Diaz, reading aide.")
+    provider = models.CharField(max_length=150, help_text=_("For example Ms Diaz, reading aide."))
     focus = models.CharField(max_length=200, blank=True)
     planned_minutes_per_week = models.PositiveIntegerField()
 
@@ -160,7 +161,7 @@ class IndividualPlanVersion(models.Model):
 
 VIA_PAGE = "page"
 VIA_API = "api"
-VIAS = [(VIA_PAGE, "Page"), (VIA_API, "API")]
+VIAS = [(VIA_PAGE, _("Page")), (VIA_API, _("API"))]
 
 
 class PlanReadLog(models.Model):
@@ -225,11 +226,11 @@ class Module(models.Model):
     title = models.CharField(max_length=200)
     competencies = models.ManyToManyField(Competency, related_name="+")
     resources = models.ManyToManyField(Resource, blank=True, related_name="+")
-    practice = models.TextField(blank=True, help_text="What to practise, in a few lines.")
+    practice = models.TextField(blank=True, help_text=_("What to practise, in a few lines."))
     mastery_check = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    threshold = models.FloatField(default=0.8, help_text="Share correct needed to pass, 0 to 1.")
+    threshold = models.FloatField(default=0.8, help_text=_("Share correct needed to pass, 0 to 1."))
 
     class Meta:
         ordering = ["sequence", "position"]

@@ -21,6 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trellis.engine import monitoring as m
 from trellis.evidence import mastery
@@ -45,6 +48,53 @@ class ObjectiveProgress:
     def prompt(self) -> bool:
         """True when the decision rule asks the teacher to act."""
         return self.decision.kind in (m.CHANGE_PLAN, m.RAISE_GOAL)
+
+    @property
+    def decision_message(self) -> str:
+        """The engine's decision in the reader's language: the engine says it
+        in English (it stays free of Django), so the sentence is rebuilt here
+        from the decision's kind and the points it considered."""
+        return decision_message(self.decision, self.aim, self.objective.rule_points)
+
+
+def decision_message(decision: m.Decision, aim: m.AimLine, n: int) -> str:
+    points = decision.points_considered
+    if decision.kind == m.INSUFFICIENT_DATA:
+        have = len(points)
+        return ngettext(
+            "%(have)s data point so far; the decision rule needs %(n)s in a row. "
+            "Keep collecting data.",
+            "%(have)s data points so far; the decision rule needs %(n)s in a row. "
+            "Keep collecting data.",
+            have,
+        ) % {"have": have, "n": n}
+    span = {
+        "n": len(points),
+        "start": date_format(points[0].date, "j M Y"),
+        "end": date_format(points[-1].date, "j M Y"),
+    }
+    below = (decision.kind == m.CHANGE_PLAN) == aim.increasing
+    if decision.kind == m.CHANGE_PLAN:
+        text = (
+            _("The last %(n)s data points (%(start)s to %(end)s) are all below the aim line.")
+            if below
+            else _("The last %(n)s data points (%(start)s to %(end)s) are all above the aim line.")
+        )
+        advice = _("The plan is not working well enough: consider changing it.")
+    elif decision.kind == m.RAISE_GOAL:
+        text = (
+            _("The last %(n)s data points (%(start)s to %(end)s) are all below the aim line.")
+            if below
+            else _("The last %(n)s data points (%(start)s to %(end)s) are all above the aim line.")
+        )
+        advice = _("The learner is ahead of the goal: consider raising it.")
+    else:
+        text = _(
+            "The last %(n)s data points (%(start)s to %(end)s) are not all on one side of the "
+            "aim line."
+        )
+        advice = _("Keep going with the plan.")
+    return f"{text % span} {advice}"
 
 
 def _competency_ids(objective: SpecificObjective) -> set[int]:

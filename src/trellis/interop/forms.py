@@ -10,8 +10,8 @@ ERASE_CONFIRM_MISMATCH = _(
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label="OneRoster 1.2 CSV zip",
-        help_text="A zip with manifest.csv and the roster files.",
+        label=_("OneRoster 1.2 CSV zip"),
+        help_text=_("A zip with manifest.csv and the roster files."),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
 
@@ -20,13 +20,14 @@ class DatasetUploadForm(forms.Form):
     """A public response log to load into one of the classes the person
     administers (the page's form for ``trellis import-dataset``)."""
 
-    file = forms.FileField(label="Response log")
+    file = forms.FileField(label=_("Response log"))
     format = forms.ChoiceField(
-        choices=[("dkt", "DKT"), ("assistments", "ASSISTments"), ("datashop", "DataShop")]
+        choices=[("dkt", "DKT"), ("assistments", "ASSISTments"), ("datashop", "DataShop")],
+        label=_("Format"),
     )
-    school_class = forms.ModelChoiceField(queryset=None, label="Class")
+    school_class = forms.ModelChoiceField(queryset=None, label=_("Class"))
     max_learners = forms.IntegerField(
-        min_value=1, required=False, label="Only the first N learners (optional)"
+        min_value=1, required=False, label=_("Only the first N learners (optional)")
     )
 
     def __init__(self, *args, classes, **kwargs):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.people.models import School, SchoolClass, Term
 
@@ -27,17 +28,17 @@ class SourcedRecord(models.Model):
     ROLE = "role"
     ENROLLMENT = "enrollment"
     KINDS = [
-        (ORG, "Org"),
-        (ACADEMIC_SESSION, "Academic session"),
-        (COURSE, "Course"),
-        (CLASS, "Class"),
-        (USER, "User"),
-        (ROLE, "Role"),
-        (ENROLLMENT, "Enrollment"),
+        (ORG, _("Org")),
+        (ACADEMIC_SESSION, _("Academic session")),
+        (COURSE, _("Course")),
+        (CLASS, _("Class")),
+        (USER, _("User")),
+        (ROLE, _("Role")),
+        (ENROLLMENT, _("Enrollment")),
     ]
     ACTIVE = "active"
     TOBEDELETED = "tobedeleted"
-    STATUSES = [(ACTIVE, "Active"), (TOBEDELETED, "To be deleted")]
+    STATUSES = [(ACTIVE, _("Active")), (TOBEDELETED, _("To be deleted"))]
 
     kind = models.CharField(max_length=20, choices=KINDS)
     sourced_id = models.CharField(max_length=255)
@@ -184,7 +185,12 @@ class XapiOutbox(models.Model):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
-    STATUSES = [(PENDING, "Pending"), (SENDING, "Sending"), (SENT, "Sent"), (FAILED, "Failed")]
+    STATUSES = [
+        (PENDING, _("Pending")),
+        (SENDING, _("Sending")),
+        (SENT, _("Sent")),
+        (FAILED, _("Failed")),
+    ]
 
     statement_id = models.UUIDField(unique=True)
     data = models.JSONField()

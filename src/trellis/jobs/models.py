@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TaskRun(models.Model):
@@ -16,11 +17,11 @@ class TaskRun(models.Model):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     STATES = [
-        (QUEUED, "Queued"),
-        (RUNNING, "Running"),
-        (RETRYING, "Waiting to retry"),
-        (SUCCEEDED, "Succeeded"),
-        (FAILED, "Failed"),
+        (QUEUED, _("Queued")),
+        (RUNNING, _("Running")),
+        (RETRYING, _("Waiting to retry")),
+        (SUCCEEDED, _("Succeeded")),
+        (FAILED, _("Failed")),
     ]
     FINISHED = {SUCCEEDED, FAILED}
 

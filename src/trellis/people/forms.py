@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from trellis.people import throttle
 
-WRONG_CREDENTIALS = "That username and password do not match. Check them and try again."
+WRONG_CREDENTIALS = _("That username and password do not match. Check them and try again.")
 
 
 class SignInForm(AuthenticationForm):

@@ -8,17 +8,18 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from trellis.people import roles
 
-GUARDIAN_OF_NON_LEARNER = (
+GUARDIAN_OF_NON_LEARNER = _(
     "{username} is not a learner in any school, so no one can be their guardian."
 )
-GUARDIAN_OF_SELF = "A person cannot be their own guardian."
-ENROLL_NON_LEARNER = "{username} is not a learner at {school}; add the learner role first."
-TEACH_NON_TEACHER = "{username} is not a teacher at {school}; add the teacher role first."
-TERM_ENDS_BEFORE_START = "The term ends ({ends}) before it starts ({starts})."
-CLASS_TERM_OTHER_SCHOOL = "The term {term} belongs to another school."
+GUARDIAN_OF_SELF = _("A person cannot be their own guardian.")
+ENROLL_NON_LEARNER = _("{username} is not a learner at {school}; add the learner role first.")
+TEACH_NON_TEACHER = _("{username} is not a teacher at {school}; add the teacher role first.")
+TERM_ENDS_BEFORE_START = _("The term ends ({ends}) before it starts ({starts}).")
+CLASS_TERM_OTHER_SCHOOL = _("The term {term} belongs to another school.")
 
 
 class User(AbstractUser):
@@ -126,7 +127,7 @@ class SchoolClass(models.Model):
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="classes")
     name = models.CharField(max_length=150)
     subject = models.CharField(max_length=100)
-    grade_band = models.CharField(max_length=20, help_text="For example 6, 6-8 or K-2.")
+    grade_band = models.CharField(max_length=20, help_text=_("For example 6, 6-8 or K-2."))
     active = models.BooleanField(default=True)
     learners = models.ManyToManyField(User, through="Enrollment", related_name="classes_as_learner")
     teachers = models.ManyToManyField(
@@ -209,7 +210,7 @@ class Guardianship(models.Model):
     guardian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardianships")
     learner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardians_links")
     relationship = models.CharField(
-        max_length=60, blank=True, help_text="For example mother, grandfather."
+        max_length=60, blank=True, help_text=_("For example mother, grandfather.")
     )
 
     class Meta:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 LEARNER = "learner"
 TEACHER = "teacher"
 GUARDIAN = "guardian"
@@ -11,10 +13,10 @@ ADMIN = "admin"
 ALL_ROLES: tuple[str, ...] = (LEARNER, TEACHER, GUARDIAN, ADMIN)
 
 CHOICES = [
-    (LEARNER, "Learner"),
-    (TEACHER, "Teacher"),
-    (GUARDIAN, "Guardian"),
-    (ADMIN, "School admin"),
+    (LEARNER, _("Learner")),
+    (TEACHER, _("Teacher")),
+    (GUARDIAN, _("Guardian")),
+    (ADMIN, _("School admin")),
 ]
 
 #: Permissions that are acts of the learner themselves (writing their own

@@ -24,6 +24,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.differentiation import selectors as diff_selectors
 from trellis.engine.continuum import SOURCE_BY_KEY, DayFact
@@ -35,7 +36,7 @@ from trellis.people.models import School, SchoolClass, User
 from trellis.personalization import selectors as p13n_selectors
 
 CLASS, LEARNER, SCHOOL = "class", "learner", "school"
-RANGE_ERROR = "The start date ({start}) must not be after the end date ({end})."
+RANGE_ERROR = _("The start date ({start}) must not be after the end date ({end}).")
 #: A FOR check counts as leading to regrouping when the class is regrouped
 #: within this many days after it opened.
 REGROUP_DAYS = 7
@@ -588,44 +589,60 @@ def facts_of(records: dict[str, list[Record]]) -> list[DayFact]:
 
 #: What each kind of record is, for the records page and the about page.
 RECORD_NOTES: dict[str, str] = {
-    "class_assessments": "Assessments given to the whole class (no group or learner targets): "
-    "the same design, objectives and material for everyone, moving the class on by the "
-    "calendar; they govern the day of every enrolled learner unless something more specific "
-    "did.",
-    "class_sequences": "Learners placed on the class's default module sequence: one decision "
-    "for the class, not one sequence per learner.",
-    "lesson_objectives": "Each grouping's lesson objective, the same for the whole class.",
-    "groupings": "Groupings made by readiness, interest or profile; each governs its members' day.",
-    "group_plans": "Group plans (content, process, product, affect per group).",
-    "group_resources": "Group plan entries that give a group resources.",
-    "group_supports": "Group plan entries with support notes for the group.",
-    "group_lessons": "Groups moved on to the lesson of their grouping.",
+    "class_assessments": _(
+        "Assessments given to the whole class (no group or learner targets): "
+        "the same design, objectives and material for everyone, moving the class on by the "
+        "calendar; they govern the day of every enrolled learner unless something more specific "
+        "did."
+    ),
+    "class_sequences": _(
+        "Learners placed on the class's default module sequence: one decision "
+        "for the class, not one sequence per learner."
+    ),
+    "lesson_objectives": _("Each grouping's lesson objective, the same for the whole class."),
+    "groupings": _(
+        "Groupings made by readiness, interest or profile; each governs its members' day."
+    ),
+    "group_plans": _("Group plans (content, process, product, affect per group)."),
+    "group_resources": _("Group plan entries that give a group resources."),
+    "group_supports": _("Group plan entries with support notes for the group."),
+    "group_lessons": _("Groups moved on to the lesson of their grouping."),
     "regrouping_checks": "FOR checks used in a group plan or followed by a grouping of the "
     f"class within {REGROUP_DAYS} days.",
-    "individual_plans": "Individual plans written or revised; several saves on one day are one "
-    "plan that day (versions are history).",
-    "individual_sequences": "Module sequences (not the class default) a teacher set for one "
-    "learner.",
-    "specific_objectives": "Specific objectives in individual plans, on their baseline date.",
-    "teacher_goals": "Goals a teacher set for a learner.",
-    "teacher_resources": "Resources a teacher chose for one learner.",
-    "teacher_paths": "Path choices a teacher made for one learner.",
-    "support_sessions": "Logged one-on-one support sessions.",
-    "help_to_teacher": "Help requests sent only to the learner's teachers (one request, "
-    "whatever the number of recipients).",
-    "module_passes": "Modules passed in a sequence, at the learner's own pace.",
-    "plan_checks": "OF checks on a competency of the learner's plan objectives or modules.",
-    "profile_updates": "Learner profiles the learner filled in or updated.",
-    "learner_paths": "Path choices the learner made.",
-    "proposals": "Proposals a learner made for showing mastery.",
-    "learner_goals": "Goals the learner set.",
-    "learner_resources": "Resources the learner chose.",
-    "help_to_network": "Help requests that reached someone other than the learner's teachers "
-    "(one request, whatever the number of recipients).",
-    "network_added": "People who accepted a place in a learner's network (on the day they "
-    "accepted).",
-    "benchmarks_met": "Benchmarks met, once, on the check-in where the learner rated them full "
-    "or their competency had reached the mastered level; they stay met.",
-    "goal_checkins": "Check-ins on the learner's goals (assessment AS learning).",
-    "reflections": "Reflections on their work (assessment AS learning).",
+    "individual_plans": _(
+        "Individual plans written or revised; several saves on one day are one "
+        "plan that day (versions are history)."
+    ),
+    "individual_sequences": _(
+        "Module sequences (not the class default) a teacher set for one learner."
+    ),
+    "specific_objectives": _("Specific objectives in individual plans, on their baseline date."),
+    "teacher_goals": _("Goals a teacher set for a learner."),
+    "teacher_resources": _("Resources a teacher chose for one learner."),
+    "teacher_paths": _("Path choices a teacher made for one learner."),
+    "support_sessions": _("Logged one-on-one support sessions."),
+    "help_to_teacher": _(
+        "Help requests sent only to the learner's teachers (one request, "
+        "whatever the number of recipients)."
+    ),
+    "module_passes": _("Modules passed in a sequence, at the learner's own pace."),
+    "plan_checks": _("OF checks on a competency of the learner's plan objectives or modules."),
+    "profile_updates": _("Learner profiles the learner filled in or updated."),
+    "learner_paths": _("Path choices the learner made."),
+    "proposals": _("Proposals a learner made for showing mastery."),
+    "learner_goals": _("Goals the learner set."),
+    "learner_resources": _("Resources the learner chose."),
+    "help_to_network": _(
+        "Help requests that reached someone other than the learner's teachers "
+        "(one request, whatever the number of recipients)."
+    ),
+    "network_added": _(
+        "People who accepted a place in a learner's network (on the day they accepted)."
+    ),
+    "benchmarks_met": _(
+        "Benchmarks met, once, on the check-in where the learner rated them full "
+        "or their competency had reached the mastered level; they stay met."
+    ),
+    "goal_checkins": _("Check-ins on the learner's goals (assessment AS learning)."),
+    "reflections": _("Reflections on their work (assessment AS learning)."),
 }

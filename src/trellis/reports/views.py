@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from trellis.engine.continuum import (
-    COLUMN_TITLES,
     COLUMNS,
     DEFINING_ROWS,
     MIN_DEFINING_ROWS,
@@ -21,7 +21,7 @@ from trellis.engine.continuum import (
     SOURCE_BY_KEY,
     render_continuum_svg,
 )
-from trellis.reports import access, counts, selectors
+from trellis.reports import access, counts, selectors, words
 
 
 def _scope_args(request: HttpRequest) -> dict[str, str]:
@@ -59,8 +59,10 @@ def continuum(request: HttpRequest) -> HttpResponse:
         rows = [
             {
                 "row": row,
+                "title": words.ROW_TITLES[row.key],
+                "label": words.placement(row.label),
                 "columns": [
-                    {"title": COLUMN_TITLES[c], "days": row.days[c], "share": share}
+                    {"title": words.COLUMN_TITLES[c], "days": row.days[c], "share": share}
                     for c, share in zip(
                         COLUMNS, row.shares or (None, None, None, None), strict=True
                     )
@@ -68,23 +70,26 @@ def continuum(request: HttpRequest) -> HttpResponse:
                 "sources": [
                     {
                         "key": t.key,
-                        "label": t.label,
-                        "column": COLUMN_TITLES[t.approach],
+                        "label": words.SOURCE_LABELS[t.key],
+                        "column": words.COLUMN_TITLES[t.approach],
                         "decisions": t.decisions,
                         "learner_days": t.learner_days,
                         "query": query,
                     }
                     for t in row.sources
                 ],
-                "none": [t.label for t in row.sources if not t.decisions],
+                "none": [str(words.SOURCE_LABELS[t.key]) for t in row.sources if not t.decisions],
             }
             for row in result.report.rows
         ]
-        svg = render_continuum_svg(result.report, title=f"Continuum: {scope.label}")
+        svg = render_continuum_svg(
+            result.report, title=_("Continuum: %(scope)s") % {"scope": scope.label}
+        )
         context.update(
             result=result,
+            overall=words.placement(result.report.label),
             rows=rows,
-            columns=[COLUMN_TITLES[c] for c in COLUMNS],
+            columns=[words.COLUMN_TITLES[c] for c in COLUMNS],
             svg=mark_safe(svg),  # noqa: S308 - escaped by the engine
         )
     return render(request, "reports/continuum.html", context)
@@ -110,8 +115,8 @@ def continuum_records(request: HttpRequest, key: str) -> HttpResponse:
             "scope": scope,
             "start": start,
             "end": end,
-            "label": SOURCE_BY_KEY[key].label,
-            "column": COLUMN_TITLES[SOURCE_BY_KEY[key].approach],
+            "label": words.SOURCE_LABELS[key],
+            "column": words.COLUMN_TITLES[SOURCE_BY_KEY[key].approach],
             "note": counts.RECORD_NOTES[key],
             "records": records,
             "back": f"?{_query(scope, start, end)}",
@@ -124,11 +129,13 @@ def continuum_about(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "row": r,
+            "title": words.ROW_TITLES[r.key],
+            "measure": words.ROW_MEASURES[r.key],
             "defining": r.key in DEFINING_ROWS,
             "sources": [
                 {
-                    "label": src.label,
-                    "column": COLUMN_TITLES[src.approach],
+                    "label": words.SOURCE_LABELS[src.key],
+                    "column": words.COLUMN_TITLES[src.approach],
                     "note": counts.RECORD_NOTES[src.key],
                 }
                 for src in ROW_SOURCES[r.key]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.people.models import School
 
@@ -59,11 +60,11 @@ class Competency(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
     identifier = models.CharField(max_length=100, default=_new_identifier)
     uri = models.CharField(max_length=500, blank=True)
-    code = models.CharField(max_length=60, blank=True, help_text="For example 6.RP.1.")
+    code = models.CharField(max_length=60, blank=True, help_text=_("For example 6.RP.1."))
     statement = models.TextField()
     subject = models.CharField(max_length=100, blank=True)
-    grade_band = models.CharField(max_length=40, blank=True, help_text="For example 6 or 6-7.")
-    item_type = models.CharField(max_length=60, blank=True, help_text="CASE CFItemType.")
+    grade_band = models.CharField(max_length=40, blank=True, help_text=_("For example 6 or 6-7."))
+    item_type = models.CharField(max_length=60, blank=True, help_text=_("CASE CFItemType."))
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
@@ -96,7 +97,7 @@ class CompetencyLink(models.Model):
     PRECEDES = "precedes"
     PEER = "isPeerOf"
     RELATED = "isRelatedTo"
-    KINDS = [(PRECEDES, "precedes"), (PEER, "is peer of"), (RELATED, "is related to")]
+    KINDS = [(PRECEDES, _("precedes")), (PEER, _("is peer of")), (RELATED, _("is related to"))]
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="links")
     identifier = models.CharField(max_length=100, default=_new_identifier)

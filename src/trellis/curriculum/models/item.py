@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models.framework import Competency
 from trellis.people.models import School
@@ -17,23 +18,23 @@ NUMERIC = "numeric"
 TEXT = "text"
 RUBRIC = "rubric"
 KINDS = [
-    (CHOICE, "Multiple choice"),
-    (NUMERIC, "Numeric"),
-    (TEXT, "Short text"),
-    (RUBRIC, "Performance task (rubric)"),
+    (CHOICE, _("Multiple choice")),
+    (NUMERIC, _("Numeric")),
+    (TEXT, _("Short text")),
+    (RUBRIC, _("Performance task (rubric)")),
 ]
 AUTO_SCORED = {CHOICE, NUMERIC, TEXT}
 
-CHOICE_NEEDS_OPTIONS = "A multiple-choice item needs at least two options."
-CHOICE_NEEDS_ONE_CORRECT = "Mark exactly one option as the correct answer (found {count})."
-CHOICE_CORRECT_NOT_REMOVABLE = "The correct answer cannot be marked removable."
-CHOICE_EMPTY_OPTION = "Option {n} is empty."
-NUMERIC_NEEDS_ANSWER = "A numeric item needs the correct value."
-NUMERIC_NEGATIVE_TOLERANCE = "The tolerance cannot be negative."
-TEXT_NEEDS_ANSWERS = "A short-text item needs at least one accepted answer."
-RUBRIC_NEEDS_CRITERIA = "A rubric needs at least one criterion."
-RUBRIC_CRITERION_LEVELS = "Criterion “{name}” needs at least two levels."
-RUBRIC_CRITERION_NAME = "Criterion {n} has no name."
+CHOICE_NEEDS_OPTIONS = _("A multiple-choice item needs at least two options.")
+CHOICE_NEEDS_ONE_CORRECT = _("Mark exactly one option as the correct answer (found {count}).")
+CHOICE_CORRECT_NOT_REMOVABLE = _("The correct answer cannot be marked removable.")
+CHOICE_EMPTY_OPTION = _("Option {n} is empty.")
+NUMERIC_NEEDS_ANSWER = _("A numeric item needs the correct value.")
+NUMERIC_NEGATIVE_TOLERANCE = _("The tolerance cannot be negative.")
+TEXT_NEEDS_ANSWERS = _("A short-text item needs at least one accepted answer.")
+RUBRIC_NEEDS_CRITERIA = _("A rubric needs at least one criterion.")
+RUBRIC_CRITERION_LEVELS = _("Criterion “{name}” needs at least two levels.")
+RUBRIC_CRITERION_NAME = _("Criterion {n} has no name.")
 
 
 class Item(models.Model):

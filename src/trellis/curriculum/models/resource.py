@@ -7,29 +7,30 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models.framework import Competency
 from trellis.people.models import School
 
 FORMATS = [
-    ("video", "Video"),
-    ("reading", "Reading"),
-    ("interactive", "Interactive"),
-    ("hands-on", "Hands-on"),
-    ("audio", "Audio"),
-    ("project", "Project"),
+    ("video", _("Video")),
+    ("reading", _("Reading")),
+    ("interactive", _("Interactive")),
+    ("hands-on", _("Hands-on")),
+    ("audio", _("Audio")),
+    ("project", _("Project")),
 ]
 ACCESSIBILITY_FEATURES = [
-    ("captions", "Captions"),
-    ("transcript", "Transcript"),
-    ("audio-description", "Audio description"),
-    ("screen-reader", "Works with a screen reader"),
-    ("large-print", "Large print"),
-    ("read-aloud", "Read aloud"),
-    ("keyboard", "Keyboard operable"),
+    ("captions", _("Captions")),
+    ("transcript", _("Transcript")),
+    ("audio-description", _("Audio description")),
+    ("screen-reader", _("Works with a screen reader")),
+    ("large-print", _("Large print")),
+    ("read-aloud", _("Read aloud")),
+    ("keyboard", _("Keyboard operable")),
 ]
-VIDEO_NEEDS_URL = "A video resource needs a link to the video."
-UNKNOWN_FEATURE = "Unknown accessibility feature {value!r}; use one of: {choices}."
+VIDEO_NEEDS_URL = _("A video resource needs a link to the video.")
+UNKNOWN_FEATURE = _("Unknown accessibility feature {value!r}; use one of: {choices}.")
 
 
 class Resource(models.Model):
@@ -41,7 +42,7 @@ class Resource(models.Model):
     readiness_level = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 (introductory) to 5 (stretch).",
+        help_text=_("1 (introductory) to 5 (stretch)."),
     )
     interest_tags = models.JSONField(default=list, blank=True)
     accessibility_features = models.JSONField(default=list, blank=True)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.differentiation import access, forms, selectors, services, suggest
@@ -105,7 +106,9 @@ def grouping_create(request: HttpRequest, class_id: int) -> HttpResponse:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else forms.BAD_EDITOR
         messages.error(request, text)
         return redirect("diff-class", class_id=school_class.pk)
-    messages.success(request, f"Grouping saved: {grouping.groups.count()} groups.")
+    messages.success(
+        request, _("Grouping saved: %(count)s groups.") % {"count": grouping.groups.count()}
+    )
     return redirect("diff-grouping-detail", grouping_id=grouping.pk)
 
 
@@ -157,7 +160,7 @@ def grouping_move(request: HttpRequest, grouping_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("diff-grouping-detail", grouping_id=grouping.pk)
-    messages.success(request, "Saved as a new version; the earlier one is kept in the history.")
+    messages.success(request, _("Saved as a new version; the earlier one is kept in the history."))
     return redirect("diff-grouping-detail", grouping_id=saved.pk)
 
 
@@ -170,7 +173,7 @@ def grouping_regroup(request: HttpRequest, grouping_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("diff-grouping-detail", grouping_id=grouping.pk)
-    messages.success(request, "Regrouped from current mastery.")
+    messages.success(request, _("Regrouped from current mastery."))
     return redirect("diff-grouping-detail", grouping_id=saved.pk)
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from trellis.differentiation import access, forms, selectors, services
 from trellis.differentiation.models import StationRotation
@@ -62,7 +63,7 @@ def plan_edit(request: HttpRequest, grouping_id: int) -> HttpResponse:
                 else "Choose an objective from the list."
             )
         else:
-            messages.success(request, "Group plan saved.")
+            messages.success(request, _("Group plan saved."))
             return redirect("diff-plan-edit", grouping_id=saved.grouping_id)
     entries = {e.group_id: e for e in plan.entries.all()} if plan else {}
     rows = []
@@ -114,7 +115,7 @@ def stations(request: HttpRequest, plan_id: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, "Rotation saved.")
+                messages.success(request, _("Rotation saved."))
                 return redirect("diff-plan-stations", plan_id=plan.pk)
     return render(
         request,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Item
 from trellis.people.models import School, SchoolClass
@@ -16,25 +17,29 @@ AS_LEARNING = "as"
 FOR_LEARNING = "for"
 OF_LEARNING = "of"
 PURPOSES = [
-    (AS_LEARNING, "AS learning (self-assessment and reflection)"),
-    (FOR_LEARNING, "FOR learning (formative)"),
-    (OF_LEARNING, "OF learning (summative)"),
+    (AS_LEARNING, _("AS learning (self-assessment and reflection)")),
+    (FOR_LEARNING, _("FOR learning (formative)")),
+    (OF_LEARNING, _("OF learning (summative)")),
 ]
 PURPOSE_SHORT = {
-    AS_LEARNING: "AS learning",
-    FOR_LEARNING: "FOR learning",
-    OF_LEARNING: "OF learning",
+    AS_LEARNING: _("AS learning"),
+    FOR_LEARNING: _("FOR learning"),
+    OF_LEARNING: _("OF learning"),
 }
 
 TARGET_CLASS = "class"
 TARGET_GROUP = "group"
 TARGET_LEARNER = "learner"
-TARGETS = [(TARGET_CLASS, "Whole class"), (TARGET_GROUP, "Group"), (TARGET_LEARNER, "Learner")]
+TARGETS = [
+    (TARGET_CLASS, _("Whole class")),
+    (TARGET_GROUP, _("Group")),
+    (TARGET_LEARNER, _("Learner")),
+]
 
-NEEDS_ITEMS_OR_RULE = "Choose items, or a number of items to draw from competencies."
-CLOSES_BEFORE_OPENS = "The assessment closes before it opens."
-CLASS_OTHER_SCHOOL = "The class belongs to another school."
-TARGET_MISMATCH = "A {target} assignment needs {needs} and nothing else."
+NEEDS_ITEMS_OR_RULE = _("Choose items, or a number of items to draw from competencies.")
+CLOSES_BEFORE_OPENS = _("The assessment closes before it opens.")
+CLASS_OTHER_SCHOOL = _("The class belongs to another school.")
+TARGET_MISMATCH = _("A {target} assignment needs {needs} and nothing else.")
 
 
 class Assessment(models.Model):

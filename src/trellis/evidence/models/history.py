@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.evidence.models.mastery_state import LEVELS
@@ -20,9 +21,9 @@ CAUSE_CORRECTION = "correction"
 #: The school's model refitted: every record recomputed, no new evidence.
 CAUSE_REFIT = "refit"
 CAUSES = [
-    (CAUSE_ANSWER, "Answer"),
-    (CAUSE_CORRECTION, "Correction"),
-    (CAUSE_REFIT, "Refit of the mastery model"),
+    (CAUSE_ANSWER, _("Answer")),
+    (CAUSE_CORRECTION, _("Correction")),
+    (CAUSE_REFIT, _("Refit of the mastery model")),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.people.models import School
@@ -16,11 +17,11 @@ FAMILIAR = "familiar"
 PROFICIENT = "proficient"
 MASTERED = "mastered"
 LEVELS = [
-    (NOT_STARTED, "Not started"),
-    (ATTEMPTED, "Attempted"),
-    (FAMILIAR, "Familiar"),
-    (PROFICIENT, "Proficient"),
-    (MASTERED, "Mastered"),
+    (NOT_STARTED, _("Not started")),
+    (ATTEMPTED, _("Attempted")),
+    (FAMILIAR, _("Familiar")),
+    (PROFICIENT, _("Proficient")),
+    (MASTERED, _("Mastered")),
 ]
 LEVEL_ORDER = {key: n for n, (key, _) in enumerate(LEVELS)}
 

@@ -15,12 +15,13 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Item
 from trellis.evidence.models.assessment import Attempt
 from trellis.people.models import School
 
-APPEND_ONLY = "Evidence is append-only: record a correction instead of editing {what}."
+APPEND_ONLY = _("Evidence is append-only: record a correction instead of editing {what}.")
 #: The database trigger (PostgreSQL) that refuses UPDATE and DELETE on an
 #: evidence table; ``pgtrigger.ignore(f"evidence.Response:{TRIGGER}")`` lets
 #: erasure blank a learner's free text through it.
@@ -36,10 +37,10 @@ SOURCE_PRACTICE = "practice"
 SOURCE_SIMULATED = "simulated"
 SOURCE_IMPORT = "import"
 SOURCES = [
-    (SOURCE_ASSESSMENT, "Assessment"),
-    (SOURCE_PRACTICE, "Practice"),
-    (SOURCE_SIMULATED, "Simulated (demo)"),
-    (SOURCE_IMPORT, "Imported"),
+    (SOURCE_ASSESSMENT, _("Assessment")),
+    (SOURCE_PRACTICE, _("Practice")),
+    (SOURCE_SIMULATED, _("Simulated (demo)")),
+    (SOURCE_IMPORT, _("Imported")),
 ]
 
 
@@ -71,7 +72,7 @@ class Response(AppendOnly):
     source = models.CharField(max_length=12, choices=SOURCES, default=SOURCE_ASSESSMENT)
     answer = models.TextField(blank=True)
     correct = models.BooleanField(null=True)
-    score = models.FloatField(null=True, blank=True, help_text="0 to 1.")
+    score = models.FloatField(null=True, blank=True, help_text=_("0 to 1."))
     time_on_item_ms = models.PositiveIntegerField(default=0)
     idempotency_key = models.CharField(max_length=64)
     corrects = models.ForeignKey(
@@ -157,7 +158,7 @@ class RefusedAnswer(models.Model):
 
 SCORE_TEACHER = "teacher"
 SCORE_SELF = "self"
-SCORE_KINDS = [(SCORE_TEACHER, "Teacher's score"), (SCORE_SELF, "Learner's self-rating")]
+SCORE_KINDS = [(SCORE_TEACHER, _("Teacher's score")), (SCORE_SELF, _("Learner's self-rating"))]
 
 
 class RubricScore(AppendOnly):
@@ -166,7 +167,7 @@ class RubricScore(AppendOnly):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="rubric_scores")
     kind = models.CharField(max_length=8, choices=SCORE_KINDS)
-    points = models.JSONField(help_text="One level per rubric criterion.")
+    points = models.JSONField(help_text=_("One level per rubric criterion."))
     total = models.PositiveSmallIntegerField()
     maximum = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)

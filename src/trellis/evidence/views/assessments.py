@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.curriculum.models import Competency, Item
@@ -76,7 +76,11 @@ def assessment_create(request: HttpRequest, class_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"“{created.title}” is ready for {school_class.name}.")
+            messages.success(
+                request,
+                _("“%(title)s” is ready for %(name)s.")
+                % {"title": created.title, "name": school_class.name},
+            )
             return redirect("assessment-detail", created.pk)
     return render(
         request, "evidence/assessment_form.html", {"form": form, "school_class": school_class}
@@ -119,7 +123,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "entries": list(assessment.entries.select_related("item")),
             "late": selectors.late_answers_of_assessment(assessment),
             "refused": [
-                (refused, _answer_as_shown(refused.item, refused.answer), gettext(refused.reason))
+                (refused, _answer_as_shown(refused.item, refused.answer), _(refused.reason))
                 for refused in selectors.refused_answers_of_assessment(assessment)
             ],
         },
@@ -140,7 +144,7 @@ def _answer_as_shown(item: Item, answer: str) -> str:
 def assessment_close(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = access.access_assessment_to_manage(request.user, assessment_id)
     services.assessment_close(assessment=assessment)
-    messages.success(request, "Closed: no more answers are accepted, and feedback is released.")
+    messages.success(request, _("Closed: no more answers are accepted, and feedback is released."))
     return redirect("assessment-detail", assessment.pk)
 
 
@@ -289,7 +293,7 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
     attempt = Attempt.objects.filter(assessment=assessment, learner=request.user).first()
     if attempt is not None:
         services.attempt_submit(attempt=attempt)
-        messages.success(request, "Handed in. Well done.")
+        messages.success(request, _("Handed in. Well done."))
     return redirect("assessment-take", assessment.pk)
 
 
@@ -320,9 +324,9 @@ def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpRes
             form.add_error(None, exc)
         else:
             if kind == SCORE_SELF:
-                messages.success(request, "Your self-rating is saved beside your work.")
+                messages.success(request, _("Your self-rating is saved beside your work."))
                 return redirect(safe_next(request, reverse("my-competencies")))
-            messages.success(request, f"Score saved for {response.learner}.")
+            messages.success(request, _("Score saved for %(name)s.") % {"name": response.learner})
             if response.attempt_id:
                 return redirect("assessment-detail", response.attempt.assessment_id)
             return redirect("learner-competencies", response.learner_id)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.curriculum.models import Competency, Resource
@@ -56,7 +57,7 @@ def sequence_create(request: HttpRequest, class_id: int) -> HttpResponse:
         services.sequence_create(
             school_class=school_class, created_by=request.user, **form.cleaned_data
         )
-        messages.success(request, "Sequence created: add its modules.")
+        messages.success(request, _("Sequence created: add its modules."))
     else:
         messages.error(request, form.errors.as_text())
     return redirect("pacing-board", school_class.pk)
@@ -98,7 +99,7 @@ def module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "Module changed.")
+            messages.success(request, _("Module changed."))
             return redirect("pacing-board", school_class.pk)
     return render(
         request,
@@ -127,7 +128,7 @@ def module_add(request: HttpRequest, sequence_id: int) -> HttpResponse:
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "Module added.")
+            messages.success(request, _("Module added."))
             return redirect("pacing-board", school_class.pk)
     return render(
         request, "individualization/module_form.html", {"form": form, "sequence": sequence}
@@ -146,7 +147,7 @@ def pace_place(request: HttpRequest, class_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{form.cleaned_data['learner']} placed.")
+        messages.success(request, _("%(name)s placed.") % {"name": form.cleaned_data["learner"]})
     return redirect("pacing-board", school_class.pk)
 
 

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from trellis.curriculum.models import Competency
@@ -25,6 +27,13 @@ from trellis.individualization.services import reports as report_services
 from trellis.people import roles
 from trellis.people import selectors as people_selectors
 from trellis.people.models import User
+
+#: What a removal page calls the thing it removes, and what it says once done.
+WHAT = {"objective": gettext_lazy("objective"), "support": gettext_lazy("support")}
+REMOVED = {
+    "objective": gettext_lazy("Objective removed; the previous version is kept."),
+    "support": gettext_lazy("Support removed; the previous version is kept."),
+}
 
 
 def _fail(form, exc: ValidationError) -> None:
@@ -86,7 +95,7 @@ def plan_create(request: HttpRequest, learner_id: int) -> HttpResponse:
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, f"Plan written for {learner}.")
+            messages.success(request, _("Plan written for %(name)s.") % {"name": learner})
             return redirect("plan-detail", plan.pk)
     return render(
         request,
@@ -133,7 +142,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "Plan changed; the previous version is kept.")
+            messages.success(request, _("Plan changed; the previous version is kept."))
             return redirect("plan-detail", plan.pk)
     return render(
         request,
@@ -207,7 +216,7 @@ def objective_add(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "Objective added.")
+            messages.success(request, _("Objective added."))
             return redirect("plan-detail", plan.pk)
     return render(request, "individualization/objective_form.html", {"form": form, "plan": plan})
 
@@ -247,7 +256,7 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "Objective changed; the previous version is kept.")
+            messages.success(request, _("Objective changed; the previous version is kept."))
             return redirect("plan-detail", plan.pk)
     return render(
         request,
@@ -265,12 +274,12 @@ def _remove(request: HttpRequest, *, plan, thing, what: str, remove, lost: str) 
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, f"{what.capitalize()} removed; the previous version is kept.")
+            messages.success(request, REMOVED[what])
             return redirect("plan-detail", plan.pk)
     return render(
         request,
         "individualization/remove_confirm.html",
-        {"form": form, "plan": plan, "thing": thing, "what": what, "lost": lost},
+        {"form": form, "plan": plan, "thing": thing, "what": WHAT[what], "lost": lost},
     )
 
 
@@ -288,7 +297,12 @@ def objective_delete(request: HttpRequest, objective_id: int) -> HttpResponse:
         remove=lambda reason: services.objective_delete(
             objective=objective, changed_by=request.user, reason=reason
         ),
-        lost=f"{count} measurement{'s' if count != 1 else ''} entered by hand" if count else "",
+        lost=ngettext(
+            "%(count)s measurement entered by hand", "%(count)s measurements entered by hand", count
+        )
+        % {"count": count}
+        if count
+        else "",
     )
 
 
@@ -315,7 +329,7 @@ def support_edit(request: HttpRequest, support_id: int) -> HttpResponse:
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "Support changed; the previous version is kept.")
+            messages.success(request, _("Support changed; the previous version is kept."))
             return redirect("plan-detail", plan.pk)
     return render(
         request,
@@ -338,7 +352,10 @@ def support_delete(request: HttpRequest, support_id: int) -> HttpResponse:
         remove=lambda reason: services.support_delete(
             support=support, changed_by=request.user, reason=reason
         ),
-        lost=f"{count} logged session{'s' if count != 1 else ''}" if count else "",
+        lost=ngettext("%(count)s logged session", "%(count)s logged sessions", count)
+        % {"count": count}
+        if count
+        else "",
     )
 
 
@@ -352,7 +369,7 @@ def support_add(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "Support added.")
+            messages.success(request, _("Support added."))
             return redirect("plan-detail", plan.pk)
     return render(request, "individualization/support_form.html", {"form": form, "plan": plan})
 
@@ -380,7 +397,7 @@ def session_log(request: HttpRequest, support_id: int) -> HttpResponse:
         typed = {key: request.POST.get(key, "") for key in ("on", "minutes", "note")}
         retry = {"support_id": support.pk, "data": typed, "errors": errors}
         return _plan_page(request, support.plan_id, session_retry=retry, status=400)
-    messages.success(request, "Session logged.")
+    messages.success(request, _("Session logged."))
     return redirect("plan-detail", support.plan_id)
 
 
@@ -398,7 +415,7 @@ def measurement_add(request: HttpRequest, objective_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Measurement recorded.")
+        messages.success(request, _("Measurement recorded."))
     return redirect("plan-detail", objective.plan_id)
 
 
@@ -455,5 +472,5 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 def report_share(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.access_report_to_share(request.user, report_id)
     report_services.summative_report_share(report=report)
-    messages.success(request, "Shared with the learner's guardians.")
+    messages.success(request, _("Shared with the learner's guardians."))
     return redirect("report-detail", report.pk)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 
@@ -15,15 +16,19 @@ PENDING = "pending"
 APPROVED = "approved"
 CHANGES = "changes"
 STATUSES = [
-    (PENDING, "Waiting for the teacher"),
-    (APPROVED, "Approved"),
-    (CHANGES, "Changes asked"),
+    (PENDING, _("Waiting for the teacher")),
+    (APPROVED, _("Approved")),
+    (CHANGES, _("Changes asked")),
 ]
 
 APPROVE = "approve"
 COMMENT = "comment"
 ASK_CHANGES = "changes"
-DECISIONS = [(APPROVE, "Approve"), (COMMENT, "Comment only"), (ASK_CHANGES, "Ask for changes")]
+DECISIONS = [
+    (APPROVE, _("Approve")),
+    (COMMENT, _("Comment only")),
+    (ASK_CHANGES, _("Ask for changes")),
+]
 
 
 class Goal(models.Model):
@@ -53,7 +58,9 @@ class Benchmark(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="benchmarks")
     description = models.CharField(max_length=300)
     due_on = models.DateField()
-    success_looks_like = models.CharField(max_length=300, help_text="How you'll know you met it.")
+    success_looks_like = models.CharField(
+        max_length=300, help_text=_("How you'll know you met it.")
+    )
     competency = models.ForeignKey(
         Competency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -101,7 +108,10 @@ class CheckIn(models.Model):
 
 SELF_RATED = "self"
 FROM_MASTERY = "mastery"
-CHECK_SOURCES = [(SELF_RATED, "The learner's own rating"), (FROM_MASTERY, "Mastery at the time")]
+CHECK_SOURCES = [
+    (SELF_RATED, _("The learner's own rating")),
+    (FROM_MASTERY, _("Mastery at the time")),
+]
 
 
 class BenchmarkCheck(models.Model):

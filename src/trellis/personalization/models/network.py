@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 
@@ -13,12 +14,17 @@ PEER = "peer"
 TEACHER = "teacher"
 MENTOR = "mentor"
 EXPERT = "expert"
-KINDS = [(PEER, "Peer"), (TEACHER, "Teacher"), (MENTOR, "Mentor"), (EXPERT, "Outside expert")]
+KINDS = [
+    (PEER, _("Peer")),
+    (TEACHER, _("Teacher")),
+    (MENTOR, _("Mentor")),
+    (EXPERT, _("Outside expert")),
+]
 #: A member is invited until they accept; nothing of theirs is shown to the
 #: learner, and nothing of the learner's to them, before that.
 INVITED = "invited"
 ACCEPTED = "accepted"
-STATUSES = [(INVITED, "Invited, not yet accepted"), (ACCEPTED, "Accepted")]
+STATUSES = [(INVITED, _("Invited, not yet accepted")), (ACCEPTED, _("Accepted"))]
 
 
 class NetworkMember(models.Model):
@@ -53,9 +59,9 @@ PENDING = "pending"
 APPROVED = "approved"
 DECLINED = "declined"
 REQUEST_STATUSES = [
-    (PENDING, "Waiting for a teacher"),
-    (APPROVED, "Approved"),
-    (DECLINED, "Declined"),
+    (PENDING, _("Waiting for a teacher")),
+    (APPROVED, _("Approved")),
+    (DECLINED, _("Declined")),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.evidence.models import Response
@@ -12,7 +13,12 @@ NOTE = "note"
 LINK = "link"
 FILE = "file"
 WORK = "work"
-KINDS = [(WORK, "Scored work"), (FILE, "File"), (LINK, "Link"), (NOTE, "Reflection or note")]
+KINDS = [
+    (WORK, _("Scored work")),
+    (FILE, _("File")),
+    (LINK, _("Link")),
+    (NOTE, _("Reflection or note")),
+]
 
 
 def upload_to(entry: PortfolioEntry, filename: str) -> str:

@@ -5,30 +5,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 #: Ways to take in information; the same vocabulary as resource formats so
 #: that the recommender can match them.
 TAKE_IN_CHOICES = [
-    ("video", "Watching (video)"),
-    ("reading", "Reading"),
-    ("interactive", "Trying things on screen (interactive)"),
-    ("hands-on", "Doing and making (hands-on)"),
-    ("audio", "Listening (audio)"),
-    ("project", "Working on a project"),
+    ("video", _("Watching (video)")),
+    ("reading", _("Reading")),
+    ("interactive", _("Trying things on screen (interactive)")),
+    ("hands-on", _("Doing and making (hands-on)")),
+    ("audio", _("Listening (audio)")),
+    ("project", _("Working on a project")),
 ]
 EXPRESS_CHOICES = [
-    ("writing", "Writing"),
-    ("speaking", "Speaking or presenting"),
-    ("making", "Making or building something"),
-    ("drawing", "Drawing or diagrams"),
-    ("video", "Recording a video"),
-    ("test", "A quiz or test"),
+    ("writing", _("Writing")),
+    ("speaking", _("Speaking or presenting")),
+    ("making", _("Making or building something")),
+    ("drawing", _("Drawing or diagrams")),
+    ("video", _("Recording a video")),
+    ("test", _("A quiz or test")),
 ]
 ENGAGE_CHOICES = [
-    ("alone", "On my own"),
-    ("pairs", "With a partner"),
-    ("group", "In a small group"),
-    ("teacher", "With the teacher nearby"),
+    ("alone", _("On my own")),
+    ("pairs", _("With a partner")),
+    ("group", _("In a small group")),
+    ("teacher", _("With the teacher nearby")),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.evidence.models import Assessment
@@ -20,27 +21,27 @@ RETURNED = "returned"
 #: of the teacher's options instead (the reason is the closing event's comment).
 CLOSED = "closed"
 STATUSES = [
-    (SUBMITTED, "Waiting for the teacher"),
-    (REVISION, "Revision asked"),
-    (ACCEPTED, "Accepted"),
-    (RETURNED, "Sent back"),
-    (CLOSED, "Closed"),
+    (SUBMITTED, _("Waiting for the teacher")),
+    (REVISION, _("Revision asked")),
+    (ACCEPTED, _("Accepted")),
+    (RETURNED, _("Sent back")),
+    (CLOSED, _("Closed")),
 ]
 #: Proposals still waiting on someone.
 OPEN = (SUBMITTED, REVISION)
 #: Event actions: each status change, plus the learner's revision.
 REVISED = "revised"
 ACTIONS = [
-    (SUBMITTED, "Proposed"),
-    (REVISION, "Revision asked"),
-    (REVISED, "Revised"),
-    (ACCEPTED, "Accepted"),
-    (RETURNED, "Sent back"),
-    (CLOSED, "Closed"),
+    (SUBMITTED, _("Proposed")),
+    (REVISION, _("Revision asked")),
+    (REVISED, _("Revised")),
+    (ACCEPTED, _("Accepted")),
+    (RETURNED, _("Sent back")),
+    (CLOSED, _("Closed")),
 ]
 #: What an accepted proposal becomes: AS learning (the default; feedback at
 #: once, self-rating and reflection) or OF learning (counts toward a grade).
-PURPOSES = [(purposes.AS_LEARNING, "AS learning"), (purposes.OF_LEARNING, "OF learning")]
+PURPOSES = [(purposes.AS_LEARNING, _("AS learning")), (purposes.OF_LEARNING, _("OF learning"))]
 
 
 class AssessmentChoice(models.Model):
@@ -51,7 +52,7 @@ class AssessmentChoice(models.Model):
     title = models.CharField(max_length=200)
     #: The teacher's ways to show mastery, two or more, in order.
     options = models.JSONField(default=list)
-    deadline = models.DateTimeField(help_text="Proposals must be accepted by then.")
+    deadline = models.DateTimeField(help_text=_("Proposals must be accepted by then."))
     #: The option (counting from 0) assigned to a learner who has neither an
     #: accepted proposal nor a pick when the deadline passes.
     default_option = models.PositiveSmallIntegerField(default=0)
@@ -61,7 +62,7 @@ class AssessmentChoice(models.Model):
         max_length=3,
         choices=PURPOSES,
         default=purposes.AS_LEARNING,
-        help_text="The purpose of the assessment an accepted proposal becomes.",
+        help_text=_("The purpose of the assessment an accepted proposal becomes."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -80,9 +81,9 @@ class Proposal(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposals"
     )
-    what = models.TextField(help_text="What you'll make or do.")
-    how = models.TextField(help_text="How it shows the competency.")
-    rubric = models.TextField(help_text="The rubric or criteria it should be judged against.")
+    what = models.TextField(help_text=_("What you'll make or do."))
+    how = models.TextField(help_text=_("How it shows the competency."))
+    rubric = models.TextField(help_text=_("The rubric or criteria it should be judged against."))
     status = models.CharField(max_length=10, choices=STATUSES, default=SUBMITTED)
     version = models.PositiveSmallIntegerField(default=1)
     #: Set on acceptance: the learner's own assessment (one rubric task,

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Response, RubricScore
 
 BY_LEARNER = "learner"
 BY_TEACHER = "teacher"
-CHOSEN_BY = [(BY_LEARNER, "Learner"), (BY_TEACHER, "Teacher")]
+CHOSEN_BY = [(BY_LEARNER, _("Learner")), (BY_TEACHER, _("Teacher"))]
 
 
 class Reflection(models.Model):

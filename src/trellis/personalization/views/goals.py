@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
@@ -108,7 +109,7 @@ def my_goals(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Goal saved and sent to your teacher.")
+            messages.success(request, _("Goal saved and sent to your teacher."))
             return redirect("personalization:goal-detail", goal_id=goal.pk)
     return render(
         request,
@@ -132,7 +133,7 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Goal changed and sent back to your teacher.")
+            messages.success(request, _("Goal changed and sent back to your teacher."))
             return redirect("personalization:goal-detail", goal_id=goal.pk)
     return render(
         request,
@@ -163,7 +164,9 @@ def learner_goals(request: HttpRequest, learner_id: int) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, f"Goal set for {learner}; they have been told.")
+            messages.success(
+                request, _("Goal set for %(name)s; they have been told.") % {"name": learner}
+            )
             return redirect("personalization:goal-detail", goal_id=goal.pk)
     return render(
         request,
@@ -202,7 +205,7 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
                     ratings=ratings,
                     note=request.POST.get("note", ""),
                 )
-                messages.success(request, "Check-in recorded.")
+                messages.success(request, _("Check-in recorded."))
             else:
                 goal = access.access_goal_to_review(request.user, goal_id)
                 svc.goal_review(
@@ -211,7 +214,7 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
                     decision=request.POST.get("decision", ""),
                     comment=request.POST.get("comment", ""),
                 )
-                messages.success(request, "Review recorded.")
+                messages.success(request, _("Review recorded."))
         except ValueError:
             errors = [svc.CHECKIN_RATING.format(n="?")]
         except ValidationError as exc:

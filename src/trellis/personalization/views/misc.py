@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.curriculum.models import item as kinds
@@ -92,7 +93,7 @@ def reflect(request: HttpRequest, response_id: int) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Your self-rating and reflection are saved.")
+            messages.success(request, _("Your self-rating and reflection are saved."))
             return redirect("personalization:reflections")
     criteria = [
         (n, c["name"], list(enumerate(c["levels"]))) for n, c in enumerate(response.item.rubric)
@@ -139,7 +140,10 @@ def _path_page(request: HttpRequest, learner, *, owner: bool) -> HttpResponse:
             errors = error_list(exc)
         else:
             messages.success(
-                request, "Added to your path." if owner else f"Added to {learner}'s path."
+                request,
+                _("Added to your path.")
+                if owner
+                else _("Added to %(name)s's path.") % {"name": learner},
             )
             return redirect(request.path)
     ready = rf_svc.ready_competencies(learner)
@@ -198,7 +202,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
             share_class=_flag(request, "share_class"),
             share_network=_flag(request, "share_network"),
         )
-        messages.success(request, f"Sharing of “{entry.title}” saved.")
+        messages.success(request, _("Sharing of “%(title)s” saved.") % {"title": entry.title})
         return redirect("personalization:portfolio")
     if request.method == "POST":
         try:
@@ -220,7 +224,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Added to your portfolio.")
+            messages.success(request, _("Added to your portfolio."))
             return redirect("personalization:portfolio")
     return render(
         request,
@@ -281,7 +285,9 @@ def entry_feedback(request: HttpRequest, entry_id: int) -> HttpResponse:
         for error in error_list(exc):
             messages.error(request, error)
     else:
-        messages.success(request, f"Your feedback on “{entry.title}” was sent.")
+        messages.success(
+            request, _("Your feedback on “%(title)s” was sent.") % {"title": entry.title}
+        )
     return redirect("personalization:learner-portfolio", learner_id=entry.learner_id)
 
 
@@ -410,19 +416,19 @@ def help_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             if action == "resolve":
                 help_request = access.access_help_request_to_resolve(request.user, request_id)
                 net_svc.help_resolve(request=help_request)
-                messages.success(request, "Marked resolved.")
+                messages.success(request, _("Marked resolved."))
             elif action == "thank":
                 reply = access.access_help_reply_to_thank(
                     request.user, request_id, request.POST.get("reply_id", "")
                 )
                 net_svc.help_thank(reply=reply)
-                messages.success(request, f"{reply.author} was thanked.")
+                messages.success(request, _("%(name)s was thanked.") % {"name": reply.author})
             else:
                 help_request = access.access_help_request_to_reply(request.user, request_id)
                 net_svc.help_reply(
                     request=help_request, author=request.user, text=request.POST.get("text", "")
                 )
-                messages.success(request, "Reply sent.")
+                messages.success(request, _("Reply sent."))
         except ValidationError as exc:
             errors = error_list(exc)
         else:

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trellis.curriculum.models.resource import ACCESSIBILITY_FEATURES
 from trellis.personalization import access
@@ -14,18 +16,18 @@ from trellis.personalization.services import profile as svc
 from trellis.personalization.views import error_list
 
 QUESTIONS = [
-    ("strengths", "My strengths"),
-    ("needs", "What I need help with"),
-    ("interests", "My interests"),
-    ("talents", "My talents"),
-    ("passions", "My passions"),
-    ("aspirations", "What I hope to do"),
+    ("strengths", gettext_lazy("My strengths")),
+    ("needs", gettext_lazy("What I need help with")),
+    ("interests", gettext_lazy("My interests")),
+    ("talents", gettext_lazy("My talents")),
+    ("passions", gettext_lazy("My passions")),
+    ("aspirations", gettext_lazy("What I hope to do")),
 ]
 CHOICE_GROUPS = [
-    ("take_in", "I take in information best by", TAKE_IN_CHOICES),
-    ("express", "I show what I know best by", EXPRESS_CHOICES),
-    ("engage", "I work best", ENGAGE_CHOICES),
-    ("accessibility_needs", "Accessibility I need", ACCESSIBILITY_FEATURES),
+    ("take_in", gettext_lazy("I take in information best by"), TAKE_IN_CHOICES),
+    ("express", gettext_lazy("I show what I know best by"), EXPRESS_CHOICES),
+    ("engage", gettext_lazy("I work best"), ENGAGE_CHOICES),
+    ("accessibility_needs", gettext_lazy("Accessibility I need"), ACCESSIBILITY_FEATURES),
 ]
 
 
@@ -53,7 +55,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _("Your profile is saved."))
             return redirect("personalization:profile")
     return render(request, "personalization/profile_edit.html", _context(profile, errors=errors))
 
@@ -74,7 +76,7 @@ def learner_profile(request: HttpRequest, learner_id: int) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
             return redirect("personalization:learner-profile", learner_id=learner.pk)
     comments = list(profile.comments.select_related("author")) if profile.pk else []
     return render(

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
@@ -109,7 +110,7 @@ def choice_create(request: HttpRequest, class_id: int) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Choices offered to the class.")
+            messages.success(request, _("Choices offered to the class."))
             return redirect("personalization:choice-detail", choice_id=choice.pk)
     options = (form["options"] + [""] * OPTION_ROWS)[: max(OPTION_ROWS, len(form["options"]))]
     competencies = Competency.objects.filter(
@@ -142,7 +143,7 @@ def choice_detail(request: HttpRequest, choice_id: int) -> HttpResponse:
                 svc.option_pick(
                     choice=choice, learner=request.user, option=int(request.POST.get("option") or 0)
                 )
-                messages.success(request, "Your choice is recorded.")
+                messages.success(request, _("Your choice is recorded."))
                 return redirect("personalization:choice-detail", choice_id=choice.pk)
             proposal = svc.proposal_submit(
                 choice=choice,
@@ -154,7 +155,7 @@ def choice_detail(request: HttpRequest, choice_id: int) -> HttpResponse:
         except ValidationError as exc:
             errors = error_list(exc)
         else:
-            messages.success(request, "Proposal sent to your teacher.")
+            messages.success(request, _("Proposal sent to your teacher."))
             return redirect("personalization:proposal-detail", proposal_id=proposal.pk)
     is_learner = request.user.has_perm("personalization.answer_choice", choice)
     manages = request.user.has_perm("personalization.manage_choice", choice)
@@ -206,7 +207,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
                     how=request.POST.get("how", ""),
                     rubric=request.POST.get("rubric", ""),
                 )
-                messages.success(request, "Revision sent to your teacher.")
+                messages.success(request, _("Revision sent to your teacher."))
             else:
                 proposal = access.access_proposal_to_review(request.user, proposal_id)
                 svc.proposal_review(
@@ -215,7 +216,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
                     action=request.POST.get("action", ""),
                     comment=request.POST.get("comment", ""),
                 )
-                messages.success(request, "Decision recorded.")
+                messages.success(request, _("Decision recorded."))
         except ValidationError as exc:
             errors = error_list(exc)
         else:
