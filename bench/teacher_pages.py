@@ -93,7 +93,7 @@ def build(small: int, large: int) -> dict[str, object]:
 
 def pages_of(school_class) -> list[tuple[str, str]]:
     """(name, URL) of every teacher page and API endpoint for one class."""
-    from trellis.differentiation.models import GroupPlan, Grouping
+    from trellis.differentiation.models import Grouping, GroupPlan
     from trellis.evidence.models import Assessment
     from trellis.individualization.models import IndividualPlan
     from trellis.personalization.models import AssessmentChoice

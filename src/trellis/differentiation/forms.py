@@ -45,7 +45,7 @@ class LearnerSelect(forms.Select):
             ),
         )
         final = self.build_attrs(self.attrs, attrs)
-        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(final), options)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 
 
 class SuggestForm(forms.Form):

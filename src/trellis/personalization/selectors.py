@@ -425,12 +425,9 @@ def _window(field: str, lo: object, hi: object) -> Q:
 
 
 def profiles_updated(learner_ids: Iterable[int], lo, hi) -> QuerySet[LearnerProfile]:
-    return (
-        LearnerProfile.objects.filter(
-            _window("updated_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
-        )
-        .order_by("updated_at", "pk")
-    )
+    return LearnerProfile.objects.filter(
+        _window("updated_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
+    ).order_by("updated_at", "pk")
 
 
 def path_choices_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[PathChoice]:
@@ -502,12 +499,9 @@ def checkins_made(learner_ids: Iterable[int], lo: dt.date, hi: dt.date) -> Query
 
 
 def reflections_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[Reflection]:
-    return (
-        Reflection.objects.filter(
-            _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
-        )
-        .order_by("created_at", "pk")
-    )
+    return Reflection.objects.filter(
+        _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
+    ).order_by("created_at", "pk")
 
 
 def benchmark_met(progress: float, source: str) -> bool:
