@@ -494,11 +494,7 @@ def groupings_made(
         qs = qs.filter(memberships__learner_id=learner_id)
     return (
         qs.select_related("school_class", "objective", "created_by", "plan__created_by")
-        .prefetch_related(
-            "memberships__learner",
-            "groups__memberships",
-            "groups__plan_entry__resources",
-        )
+        .prefetch_related("memberships", "groups")
         .distinct()
         .order_by("created_at", "pk")
     )
@@ -516,7 +512,7 @@ def group_plans_updated(
         qs = qs.filter(grouping__memberships__learner_id=learner_id)
     return (
         qs.select_related("grouping__school_class", "objective", "created_by")
-        .prefetch_related("entries__group__memberships__learner", "entries__resources")
+        .prefetch_related("entries__group__memberships", "entries__resources")
         .distinct()
         .order_by("updated_at", "pk")
     )

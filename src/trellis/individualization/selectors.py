@@ -292,7 +292,7 @@ def paces_entered(
             entered_at__gte=lo,
             entered_at__lt=hi,
         )
-        .select_related("learner", "sequence__created_by", "school_class")
+        .select_related("sequence__created_by")
         .order_by("entered_at", "pk")
     )
 
@@ -334,7 +334,7 @@ def module_passes_made(
             passed_at__gte=lo,
             passed_at__lt=hi,
         )
-        .select_related("pace__learner", "pace__school_class", "module")
+        .select_related("pace", "module")
         .order_by("passed_at", "pk")
     )
 

@@ -425,13 +425,9 @@ def _window(field: str, lo: object, hi: object) -> Q:
 
 
 def profiles_updated(learner_ids: Iterable[int], lo, hi) -> QuerySet[LearnerProfile]:
-    return (
-        LearnerProfile.objects.filter(
-            _window("updated_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
-        )
-        .select_related("learner")
-        .order_by("updated_at", "pk")
-    )
+    return LearnerProfile.objects.filter(
+        _window("updated_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
+    ).order_by("updated_at", "pk")
 
 
 def path_choices_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[PathChoice]:
@@ -439,7 +435,7 @@ def path_choices_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[PathChoice
         PathChoice.objects.filter(
             _window("at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("learner", "competency", "resource", "chosen_by_user")
+        .select_related("competency", "resource", "chosen_by_user")
         .order_by("at", "pk")
     )
 
@@ -453,7 +449,7 @@ def proposals_made(
             learner_id__in=people_selectors.id_filter(learner_ids),
             choice__school_class_id__in=list(class_ids),
         )
-        .select_related("learner", "choice")
+        .select_related("choice")
         .order_by("created_at", "pk")
     )
 
@@ -463,7 +459,7 @@ def goals_set(learner_ids: Iterable[int], lo, hi) -> QuerySet[Goal]:
         Goal.objects.filter(
             _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("learner", "set_by")
+        .select_related("set_by")
         .order_by("created_at", "pk")
     )
 
@@ -474,7 +470,6 @@ def help_requests_sent(learner_ids: Iterable[int], lo, hi) -> QuerySet[HelpReque
         HelpRequest.objects.filter(
             _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("learner")
         .prefetch_related("recipients")
         .order_by("created_at", "pk")
     )
@@ -488,7 +483,7 @@ def network_added(learner_ids: Iterable[int], lo, hi) -> QuerySet[NetworkMember]
             learner_id__in=people_selectors.id_filter(learner_ids),
             status=ACCEPTED,
         )
-        .select_related("learner", "member")
+        .select_related("member")
         .order_by("accepted_at", "pk")
     )
 
@@ -498,19 +493,15 @@ def checkins_made(learner_ids: Iterable[int], lo: dt.date, hi: dt.date) -> Query
         CheckIn.objects.filter(
             _window("on", lo, hi), goal__learner_id__in=people_selectors.id_filter(learner_ids)
         )
-        .select_related("goal__learner", "recorded_by")
+        .select_related("goal", "recorded_by")
         .order_by("on", "pk")
     )
 
 
 def reflections_made(learner_ids: Iterable[int], lo, hi) -> QuerySet[Reflection]:
-    return (
-        Reflection.objects.filter(
-            _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
-        )
-        .select_related("learner")
-        .order_by("created_at", "pk")
-    )
+    return Reflection.objects.filter(
+        _window("created_at", lo, hi), learner_id__in=people_selectors.id_filter(learner_ids)
+    ).order_by("created_at", "pk")
 
 
 def benchmark_met(progress: float, source: str) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -40,6 +41,8 @@ RANGE_ERROR = _("The start date ({start}) must not be after the end date ({end})
 #: within this many days after it opened.
 REGROUP_DAYS = 7
 NAMES_SHOWN = 6
+#: Stands for the id while a URL pattern is reversed once (see ``_link``).
+_PK_MARK = 987654321
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,17 @@ def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 # --- Records ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
+def _url_pattern(name: str) -> str:
+    return reverse(name, args=[_PK_MARK])
+
+
+def _link(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a URL with one id, resolved once per
+    name: a school's report links thousands of records."""
+    return _url_pattern(name).replace(str(_PK_MARK), str(pk), 1)
+
+
 @dataclass(frozen=True)
 class Record:
     """One decision on one day, in words: "<actor> <action>", for
@@ -161,6 +175,11 @@ class _Ctx:
     def day(self, at: dt.datetime) -> dt.date:
         return timezone.localtime(at).date()
 
+    def name(self, learner_id: int) -> str:
+        """A learner in scope by name, from the one query for every name:
+        the records' queries then need no person row of their own."""
+        return self.names.get(learner_id) or f"learner {learner_id}"
+
     def add(
         self,
         source: str,
@@ -200,8 +219,8 @@ def _differentiation(ctx: _Ctx) -> list:
     groupings = list(diff_selectors.groupings_made(s.class_ids, learner_id, ctx.lo, ctx.hi))
     for g in groupings:
         day = ctx.day(g.created_at)
-        members = [m.learner for m in g.memberships.all()]
-        url = reverse("diff-grouping-detail", args=[g.pk])
+        members = [m.learner_id for m in g.memberships.all()]
+        url = _link("diff-grouping-detail", g.pk)
         code = g.objective.code
         n = len(g.groups.all())
         ctx.add(
@@ -223,8 +242,11 @@ def _differentiation(ctx: _Ctx) -> list:
             f"set {code} as the lesson objective for the whole of {g.school_class.name}",
             url,
         )
+        by_group: dict[int, list[int]] = {}
+        for m in g.memberships.all():
+            by_group.setdefault(m.group_id, []).append(m.learner_id)
         for group in g.groups.all():
-            group_members = [m.learner_id for m in group.memberships.all()]
+            group_members = by_group.get(group.pk, [])
             ctx.add(
                 "group_lessons",
                 f"group:{group.pk}",
@@ -236,9 +258,9 @@ def _differentiation(ctx: _Ctx) -> list:
             )
     for plan in diff_selectors.group_plans_updated(s.class_ids, learner_id, ctx.lo, ctx.hi):
         day = ctx.day(plan.updated_at)
-        url = reverse("diff-grouping-detail", args=[plan.grouping_id])
+        url = _link("diff-grouping-detail", plan.grouping_id)
         entries = list(plan.entries.all())
-        everyone = [m.learner for e in entries for m in e.group.memberships.all()]
+        everyone = [m.learner_id for e in entries for m in e.group.memberships.all()]
         title = plan.title or plan.objective.code
         ctx.add(
             "group_plans",
@@ -250,7 +272,7 @@ def _differentiation(ctx: _Ctx) -> list:
             url,
         )
         for e in entries:
-            members = [m.learner for m in e.group.memberships.all()]
+            members = [m.learner_id for m in e.group.memberships.all()]
             resources = [r.title for r in e.resources.all()]
             if resources:
                 ctx.add(
@@ -283,7 +305,7 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
     individual = indiv_selectors.individual_competencies(s.learner_filter)
     for a in assessments:
         day = ctx.day(a.opens_at)
-        url = reverse("assessment-detail", args=[a.pk])
+        url = _link("assessment-detail", a.pk)
         learners = by_class.get(a.school_class_id, set())
         assignments = list(a.assignments.all())
         purpose = a.get_purpose_display()
@@ -344,7 +366,7 @@ def _individualization(ctx: _Ctx) -> None:
             versions[-1].changed_by,
             f"wrote or revised the individual plan “{plan.title}”"
             + (f" ({saves} saves that day, one plan)" if saves > 1 else ""),
-            reverse("plan-detail", args=[plan_id]),
+            _link("plan-detail", plan_id),
         )
     class_wide: dict[tuple[int, dt.date], list] = {}
     for pace in indiv_selectors.paces_entered(s.class_ids, s.learner_filter, ctx.lo, ctx.hi):
@@ -356,10 +378,10 @@ def _individualization(ctx: _Ctx) -> None:
             "individual_sequences",
             f"pace:{pace.pk}",
             day,
-            [pace.learner],
+            [pace.learner_id],
             pace.sequence.created_by,
-            f"set the module sequence “{pace.sequence.title}” for {pace.learner} alone",
-            reverse("pacing-board", args=[pace.school_class_id]),
+            f"set the module sequence “{pace.sequence.title}” for {ctx.name(pace.learner_id)} alone",
+            _link("pacing-board", pace.school_class_id),
         )
     for (seq_id, day), paces in class_wide.items():
         sequence = paces[0].sequence
@@ -367,10 +389,10 @@ def _individualization(ctx: _Ctx) -> None:
             "class_sequences",
             f"sequence:{seq_id}",
             day,
-            [p.learner for p in paces],
+            [p.learner_id for p in paces],
             sequence.created_by,
             f"placed {len(paces)} learners on the class's module sequence “{sequence.title}”",
-            reverse("pacing-board", args=[paces[0].school_class_id]),
+            _link("pacing-board", paces[0].school_class_id),
         )
     lo_d, hi_d = ctx.start, ctx.end + dt.timedelta(days=1)
     for o in indiv_selectors.objectives_set(s.learner_filter, lo_d, hi_d):
@@ -381,7 +403,7 @@ def _individualization(ctx: _Ctx) -> None:
             [o.plan.learner],
             o.plan.responsible,
             f"set the specific objective “{o.statement}”",
-            reverse("plan-detail", args=[o.plan_id]),
+            _link("plan-detail", o.plan_id),
         )
     for session in indiv_selectors.sessions_logged(s.learner_filter, lo_d, hi_d):
         plan = session.support.plan
@@ -392,17 +414,17 @@ def _individualization(ctx: _Ctx) -> None:
             [plan.learner],
             session.logged_by,
             f"logged {session.minutes} minutes of one-on-one support ({session.support.provider})",
-            reverse("plan-detail", args=[plan.pk]),
+            _link("plan-detail", plan.pk),
         )
     for mp in indiv_selectors.module_passes_made(s.class_ids, s.learner_filter, ctx.lo, ctx.hi):
         ctx.add(
             "module_passes",
             f"pass:{mp.pk}",
             ctx.day(mp.passed_at),
-            [mp.pace.learner],
-            mp.pace.learner,
+            [mp.pace.learner_id],
+            ctx.name(mp.pace.learner_id),
             f"passed “{mp.module.title}” at their own pace",
-            reverse("pacing-board", args=[mp.pace.school_class_id]),
+            _link("pacing-board", mp.pace.school_class_id),
         )
 
 
@@ -414,21 +436,21 @@ def _personalization(ctx: _Ctx) -> None:
             "profile_updates",
             f"profile:{prof.pk}",
             ctx.day(prof.updated_at),
-            [prof.learner],
-            prof.learner,
+            [prof.learner_id],
+            ctx.name(prof.learner_id),
             "filled in their learner profile",
-            reverse("personalization:learner-profile", args=[prof.learner_id]),
+            _link("personalization:learner-profile", prof.learner_id),
         )
     for c in p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi):
-        day, url = ctx.day(c.at), reverse("personalization:learner-path", args=[c.learner_id])
+        day, url = ctx.day(c.at), _link("personalization:learner-path", c.learner_id)
         what = f"{c.competency.code}" + (f" with “{c.resource.title}”" if c.resource else "")
         if c.chosen_by == "learner":
             ctx.add(
                 "learner_paths",
                 f"path:{c.pk}",
                 day,
-                [c.learner],
-                c.learner,
+                [c.learner_id],
+                ctx.name(c.learner_id),
                 f"chose to work on {what}",
                 url,
             )
@@ -437,8 +459,8 @@ def _personalization(ctx: _Ctx) -> None:
                     "learner_resources",
                     f"path:{c.pk}",
                     day,
-                    [c.learner],
-                    c.learner,
+                    [c.learner_id],
+                    ctx.name(c.learner_id),
                     f"chose the resource “{c.resource.title}” for {c.competency.code}",
                     url,
                 )
@@ -447,9 +469,9 @@ def _personalization(ctx: _Ctx) -> None:
             "teacher_paths",
             f"path:{c.pk}",
             day,
-            [c.learner],
+            [c.learner_id],
             c.chosen_by_user,
-            f"set {c.learner}'s path to {what}",
+            f"set {ctx.name(c.learner_id)}'s path to {what}",
             url,
         )
         if c.resource:
@@ -457,9 +479,10 @@ def _personalization(ctx: _Ctx) -> None:
                 "teacher_resources",
                 f"path:{c.pk}",
                 day,
-                [c.learner],
+                [c.learner_id],
                 c.chosen_by_user,
-                f"chose the resource “{c.resource.title}” on {c.competency.code} for {c.learner}",
+                f"chose the resource “{c.resource.title}” on {c.competency.code} "
+                f"for {ctx.name(c.learner_id)}",
                 url,
             )
     for p in p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi):
@@ -467,10 +490,10 @@ def _personalization(ctx: _Ctx) -> None:
             "proposals",
             f"proposal:{p.pk}",
             ctx.day(p.created_at),
-            [p.learner],
-            p.learner,
+            [p.learner_id],
+            ctx.name(p.learner_id),
             f"proposed how to show mastery for “{p.choice.title}”",
-            reverse("personalization:proposal-detail", args=[p.pk]),
+            _link("personalization:proposal-detail", p.pk),
         )
     for goal in p13n_selectors.goals_set(ids, ctx.lo, ctx.hi):
         own = goal.set_by_id == goal.learner_id
@@ -478,10 +501,10 @@ def _personalization(ctx: _Ctx) -> None:
             "learner_goals" if own else "teacher_goals",
             f"goal:{goal.pk}",
             ctx.day(goal.created_at),
-            [goal.learner],
+            [goal.learner_id],
             goal.set_by,
-            f"set the goal “{goal.title}”" + ("" if own else f" for {goal.learner}"),
-            reverse("personalization:goal-detail", args=[goal.pk]),
+            f"set the goal “{goal.title}”" + ("" if own else f" for {ctx.name(goal.learner_id)}"),
+            _link("personalization:goal-detail", goal.pk),
         )
     teaches = people_selectors.teacher_learner_pairs(ids)
     for h in p13n_selectors.help_requests_sent(ids, ctx.lo, ctx.hi):
@@ -492,20 +515,20 @@ def _personalization(ctx: _Ctx) -> None:
             "help_to_teacher" if to_teacher else "help_to_network",
             f"help:{h.pk}",
             ctx.day(h.created_at),
-            [h.learner],
-            h.learner,
+            [h.learner_id],
+            ctx.name(h.learner_id),
             f"asked {names} for help (one request): “{h.message[:60]}”",
-            reverse("learner-detail", args=[h.learner_id]),
+            _link("learner-detail", h.learner_id),
         )
     for nm in p13n_selectors.network_added(ids, ctx.lo, ctx.hi):
         ctx.add(
             "network_added",
             f"network:{nm.pk}",
             ctx.day(nm.accepted_at or nm.created_at),
-            [nm.learner],
-            nm.learner,
+            [nm.learner_id],
+            ctx.name(nm.learner_id),
             f"added {nm.member} to their network ({nm.get_kind_display().lower()}), who accepted",
-            reverse("learner-detail", args=[nm.learner_id]),
+            _link("learner-detail", nm.learner_id),
         )
     for met in p13n_selectors.benchmarks_met(ids, ctx.end):
         goal = met.benchmark.goal
@@ -516,27 +539,27 @@ def _personalization(ctx: _Ctx) -> None:
             [goal.learner],
             goal.learner,
             f"met the benchmark “{met.benchmark.description}” of their goal “{goal.title}”",
-            reverse("personalization:goal-detail", args=[goal.pk]),
+            _link("personalization:goal-detail", goal.pk),
         )
     for ci in p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1)):
         ctx.add(
             "goal_checkins",
             f"checkin:{ci.pk}",
             ci.on,
-            [ci.goal.learner],
+            [ci.goal.learner_id],
             ci.recorded_by,
             f"checked in on the goal “{ci.goal.title}” ({round(100 * ci.progress)}%)",
-            reverse("personalization:goal-detail", args=[ci.goal_id]),
+            _link("personalization:goal-detail", ci.goal_id),
         )
     for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi):
         ctx.add(
             "reflections",
             f"reflection:{r.pk}",
             ctx.day(r.created_at),
-            [r.learner],
-            r.learner,
+            [r.learner_id],
+            ctx.name(r.learner_id),
             "wrote a reflection on their work",
-            reverse("personalization:learner-reflections", args=[r.learner_id]),
+            _link("personalization:learner-reflections", r.learner_id),
         )
 
 
