@@ -74,3 +74,43 @@ def test_the_question_form_offers_correct_options_as_checkboxes(
         expect(group.get_by_role("checkbox")).to_have_count(5)
         _no_sideways_scroll(page)
         screenshot(f"multiple-response-item-form-{width}")
+
+
+def test_a_choose_all_that_apply_answer_waits_offline_and_arrives_once(
+    page, context, live_server, sign_in
+):
+    from tests.curriculum.factories import make_items
+    from tests.e2e.test_offline_e2e import _wait_for
+    from trellis.curriculum.models import item as kinds
+    from trellis.evidence import mastery
+
+    mastery._cache.clear()
+    world = build_school("e2emro_")
+    competency = leaf(make_framework(world.school), "A.1")
+    item = make_multiple_response(world.school, competency)
+    numeric = make_items(world.school, competency)[kinds.NUMERIC]
+    check = assessment_create(
+        school_class=world.class_a, title="Offline evens", purpose="for", created_by=world.teacher,
+        items=[item, numeric],
+    )  # fmt: skip
+    sign_in(world.learner.username, PASSWORD)
+    take = f"{live_server.url}/assessments/{check.pk}/take/"
+    page.goto(take)
+    expect(page.get_by_text("Question 1 of 2")).to_be_visible()
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.goto(f"{live_server.url}/assessments/")
+    expect(page.locator(f"[data-offline-badge='{check.pk}']")).to_be_visible(timeout=15000)
+    page.goto(take)
+    context.set_offline(True)
+    page.get_by_label("2", exact=True).check()
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Submit answer").click()
+    expect(page.locator("[data-offline-status]")).to_contain_text("Saved on this device")
+    assert not Response.objects.filter(learner=world.learner).exists()
+    context.set_offline(False)
+    assert _wait_for(page, lambda: Response.objects.filter(learner=world.learner).exists())
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+    response = Response.objects.get(learner=world.learner)
+    assert (response.item_id, response.answer, response.correct) == (item.pk, "0,2", True)
+    assert response.offline
