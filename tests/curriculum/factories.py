@@ -84,7 +84,7 @@ def make_items(school: School, competency: Competency) -> dict[str, Item]:
 
 
 def make_multiple_response(school: School, competency: Competency) -> Item:
-    """"Which are even?": options 0 and 2 correct, option 3 removable."""
+    """Which are even? Options 0 and 2 are correct; option 3 is removable."""
     return services.item_create(
         school=school,
         kind=kinds.MULTIPLE_RESPONSE,
