@@ -81,3 +81,19 @@ def make_items(school: School, competency: Competency) -> dict[str, Item]:
             rubric=RUBRIC,
         ),
     }
+
+
+def make_multiple_response(school: School, competency: Competency) -> Item:
+    """Which are even? Options 0 and 2 are correct; option 3 is removable."""
+    return services.item_create(
+        school=school,
+        kind=kinds.MULTIPLE_RESPONSE,
+        prompt="Which are even?",
+        competencies=[competency],
+        options=[
+            {"text": "2", "correct": True},
+            {"text": "3"},
+            {"text": "4", "correct": True},
+            {"text": "5", "removable": True},
+        ],
+    )

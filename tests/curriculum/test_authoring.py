@@ -1,4 +1,4 @@
-"""Authoring: items of the four kinds and resources, through the services,
+"""Authoring: items of the four kinds (multiple response in test_multiple_response.py) and resources, through the services,
 the forms (which say what is wrong) and the API; the prerequisite graph
 staying acyclic; answers compared as documented."""
 

@@ -19,6 +19,7 @@ from tests.interop.qti_packages import (
     package,
 )
 from trellis.curriculum.models import Item
+from trellis.curriculum.models import item as kinds
 from trellis.interop import zips
 from trellis.interop.qti import QtiRefused, errors, import_items, reader
 
@@ -130,21 +131,80 @@ def test_an_unknown_competency_is_a_problem(world, other_world, competency):
 
 
 def test_every_problem_is_listed_and_nothing_is_written(world, competency):
-    multiple = item_xml().replace('cardinality="single"', 'cardinality="multiple"')
+    # a single-cardinality response with max-choices 2 contradicts itself
+    contradictory = item_xml().replace('max-choices="1"', 'max-choices="2"')
     two_correct = item_xml().replace("<qti-value>B</qti-value>", "<qti-value>Z</qti-value>")
     source = package(
         competency,
         {
             "items/good.xml": item_xml(),
-            "items/multiple.xml": multiple,
+            "items/contradictory.xml": contradictory,
             "items/wrong.xml": two_correct,
         },
     )
     problems = refused(world, source)
-    assert {p.file for p in problems} == {"items/multiple.xml", "items/wrong.xml"}
+    assert {p.file for p in problems} == {"items/contradictory.xml", "items/wrong.xml"}
     messages = {p.file: p.message for p in problems}
     assert messages["items/wrong.xml"] == errors.CHOICE_BAD_CORRECT.format(count=1, values="'Z'")
-    assert "cardinality multiple" in messages["items/multiple.xml"]
+    assert messages["items/contradictory.xml"] == errors.SINGLE_MAX_CHOICES.format(count="2")
+
+
+def multiple_xml(values: tuple[str, ...] = ("A", "C"), max_choices: str = "0") -> str:
+    """Choose all that apply: A and C of four choices are correct."""
+    correct = "".join(f"<qti-value>{v}</qti-value>" for v in values)
+    return (
+        item_xml()
+        .replace('cardinality="single"', 'cardinality="multiple"')
+        .replace("<qti-value>B</qti-value>", correct)
+        .replace('max-choices="1"', f'max-choices="{max_choices}"')
+        .replace(
+            '<qti-simple-choice identifier="B">4</qti-simple-choice>',
+            '<qti-simple-choice identifier="B">3</qti-simple-choice>'
+            '<qti-simple-choice identifier="C">4</qti-simple-choice>'
+            '<qti-simple-choice identifier="D" data-trellis-removable="true">5</qti-simple-choice>',
+        )
+        .replace('identifier="A">3<', 'identifier="A">2<')
+    )
+
+
+@pytest.mark.parametrize("max_choices", ["0", "2", "4"])
+def test_a_multiple_response_choice_is_imported_as_choose_all_that_apply(
+    world, competency, max_choices
+):
+    source = package(competency, {"items/q1.xml": multiple_xml(max_choices=max_choices)})
+    (item,) = import_items(source, school=world.school, user=world.teacher)
+    assert item.kind == kinds.MULTIPLE_RESPONSE
+    assert item.options == [
+        {"text": "2", "correct": True, "removable": False},
+        {"text": "3", "correct": False, "removable": False},
+        {"text": "4", "correct": True, "removable": False},
+        {"text": "5", "correct": False, "removable": True},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "max_choices", "expected"),
+    [
+        ((), "0", errors.MULTIPLE_BAD_CORRECT.format(values="—")),
+        (("A", "Z"), "0", errors.MULTIPLE_BAD_CORRECT.format(values="'A', 'Z'")),
+        (("A", "A"), "0", errors.MULTIPLE_BAD_CORRECT.format(values="'A', 'A'")),
+        (("A", "C"), "1", errors.MAX_CHOICES_BAD.format(value="'1'", count=2)),
+        (("A", "C"), "many", errors.MAX_CHOICES_BAD.format(value="'many'", count=2)),
+    ],
+)
+def test_a_bad_multiple_response_choice_is_refused_with_its_reason(
+    world, competency, values, max_choices, expected
+):
+    source = package(competency, {"items/q1.xml": multiple_xml(values, max_choices)})
+    problems = refused(world, source)
+    assert [p.message for p in problems] == [expected]
+    assert problems[0].file == "items/q1.xml" and problems[0].line > 0
+
+
+def test_an_ordered_response_is_not_read_as_a_choice(world, competency):
+    ordered = multiple_xml().replace('cardinality="multiple"', 'cardinality="ordered"')
+    problems = refused(world, package(competency, {"items/q1.xml": ordered}))
+    assert [p.message for p in problems] == [errors.BAD_CARDINALITY.format(cardinality="'ordered'")]
 
 
 def test_too_big_a_package_is_refused(world, competency):

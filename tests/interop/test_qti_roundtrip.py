@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from tests.curriculum.factories import leaf, make_framework, make_items
+from tests.curriculum.factories import leaf, make_framework, make_items, make_multiple_response
 from trellis.curriculum import services
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
@@ -47,6 +47,7 @@ def _every_kind(world):
     national = make_framework(None, codes=("N.1",))
     competency = leaf(local, "A.2")
     items = make_items(world.school, competency)
+    items[kinds.MULTIPLE_RESPONSE] = make_multiple_response(world.school, competency)
     services.item_create(
         school=world.school,
         kind=kinds.TEXT,
@@ -80,12 +81,12 @@ def test_every_item_kind_round_trips_into_another_school(world, other_world):
 
     buffer = io.BytesIO()
     written = export_items(buffer, school=world.school)
-    assert written == len(before) == 6
+    assert written == len(before) == 7
     buffer.seek(0)
     created = import_items(buffer, school=other_world.school, user=other_world.teacher)
 
     after = sorted(_key(i) for i in Item.objects.filter(school=other_world.school))
-    assert len(created) == 6
+    assert len(created) == 7
     assert after == before
     # links point at the other school's own framework, not the exporter's
     linked = {c.framework_id for i in created for c in i.competencies.all()}
@@ -100,7 +101,7 @@ def test_the_package_is_qti_3(world):
         names = archive.namelist()
         manifest = etree.fromstring(archive.read("imsmanifest.xml"))
         resources = manifest.findall(f"{spec.cp('resources')}/{spec.cp('resource')}")
-        assert len(resources) == len(names) - 1 == 6
+        assert len(resources) == len(names) - 1 == 7
         interactions = []
         for resource in resources:
             assert resource.get("type") == "imsqti_item_xmlv3p0"
@@ -144,7 +145,7 @@ def test_inactive_items_are_not_exported(world):
     retired = Item.objects.filter(school=world.school).first()
     retired.active = False
     retired.save()
-    assert export_items(io.BytesIO(), school=world.school) == 5
+    assert export_items(io.BytesIO(), school=world.school) == 6
 
 
 def test_export_queries_do_not_grow_with_the_items(world, django_assert_num_queries):
@@ -154,4 +155,24 @@ def test_export_queries_do_not_grow_with_the_items(world, django_assert_num_quer
         export_items(io.BytesIO(), school=world.school)
     make_items(world.school, leaf(local, "A.3"))
     with django_assert_num_queries(3):
-        assert export_items(io.BytesIO(), school=world.school) == 10
+        assert export_items(io.BytesIO(), school=world.school) == 11
+
+
+def test_a_multiple_response_item_is_written_as_choose_all_that_apply(world):
+    competency = leaf(make_framework(world.school), "A.1")
+    item = make_multiple_response(world.school, competency)
+    buffer = io.BytesIO()
+    export_items(buffer, school=world.school)
+    with zipfile.ZipFile(buffer) as archive:
+        root = etree.fromstring(archive.read(f"items/trellis-item-{item.pk}.xml"))
+    declaration = root.find(spec.qti("qti-response-declaration"))
+    assert declaration.get("cardinality") == "multiple"
+    assert declaration.get("base-type") == "identifier"
+    values = [v.text for v in declaration.iter(spec.qti("qti-value"))]
+    # options 1 and 3 (counting from 1) are the correct ones
+    assert values == ["choice-1", "choice-3"]
+    interaction = root.find(f"{spec.qti('qti-item-body')}/{spec.qti('qti-choice-interaction')}")
+    assert interaction.get("max-choices") == "0"
+    assert len(interaction.findall(spec.qti("qti-simple-choice"))) == 4
+    processing = root.find(spec.qti("qti-response-processing"))
+    assert processing.get("template") == spec.MATCH_CORRECT

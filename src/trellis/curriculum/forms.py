@@ -38,6 +38,12 @@ class ItemForm(forms.Form):
         required=False, coerce=int, empty_value=None, label=_("Correct option (multiple choice)"),
         choices=[("", "—")] + [(str(n), format_lazy(_("Option {n}"), n=n)) for n in range(1, N_OPTIONS + 1)],
     )  # fmt: skip
+    correct_options = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+        label=_("Correct options (multiple response)"),
+        help_text=_("Tick every option that is correct; a learner must choose exactly these."),
+        choices=[(str(n), format_lazy(_("Option {n}"), n=n)) for n in range(1, N_OPTIONS + 1)],
+    )  # fmt: skip
     numeric_answer = forms.FloatField(
         required=False,
         label=_("Correct value (numeric)"),
@@ -76,19 +82,20 @@ class ItemForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind == kinds.CHOICE:
+        if kind in kinds.WITH_OPTIONS:
             options = []
-            correct = data.get("correct_option")
+            field = "correct_option" if kind == kinds.CHOICE else "correct_options"
+            marked = {data.get(field)} if kind == kinds.CHOICE else set(data.get(field) or [])
             for n in range(1, N_OPTIONS + 1):
                 text = (data.get(f"option_{n}") or "").strip()
                 if not text:
-                    if correct == n:
-                        self.add_error("correct_option", CORRECT_OPTION_EMPTY)
+                    if n in marked:
+                        self.add_error(field, CORRECT_OPTION_EMPTY)
                     continue
                 options.append(
                     {
                         "text": text,
-                        "correct": correct == n,
+                        "correct": n in marked,
                         "removable": bool(data.get(f"option_{n}_removable")),
                     }
                 )

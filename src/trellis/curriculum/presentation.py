@@ -4,7 +4,7 @@ individualization app can apply accommodations (reduced answer choices, read
 aloud, large print) in this one place and nowhere else.
 
 The answer key never leaves the server: a presented item carries the prompt
-and, for multiple choice, the options' indexes and texts only.
+and, for multiple choice and multiple response, the options' indexes and texts only.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def accommodations_for(learner: User) -> frozenset[str]:
 def present_item(item: Item, learner: User) -> PresentedItem:
     applied = accommodations_for(learner)
     options: list[PresentedOption] = []
-    if item.kind == kinds.CHOICE:
+    if item.kind in kinds.WITH_OPTIONS:
+        # Only a removable option that is not correct is ever hidden, so a
+        # "choose all that apply" learner always sees every correct option.
         options = [
             PresentedOption(index=i, text=o["text"])
             for i, o in enumerate(item.options)
@@ -62,3 +64,16 @@ def present_item(item: Item, learner: User) -> PresentedItem:
         rubric=item.rubric if item.kind == kinds.RUBRIC else [],
         accommodations=applied,
     )
+
+
+def answer_as_shown(item: Item, answer: str) -> str:
+    """A stored answer in the learner's words: a multiple-choice answer is
+    its option's number and a multiple-response answer the sorted numbers
+    ("0,2"), shown as the options' texts (joined with "; ")."""
+    options = item.options or []
+    if item.kind not in kinds.WITH_OPTIONS:
+        return answer
+    parts = [p.strip() for p in str(answer).split(",")]
+    if not parts or not all(p.isdigit() and int(p) < len(options) for p in parts):
+        return answer
+    return "; ".join(str(options[int(p)].get("text", p)) for p in parts)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 from trellis.curriculum.models import item as item_kinds
 from trellis.curriculum.models.item import Item
@@ -15,6 +16,15 @@ from trellis.curriculum.models.item import Item
 NOT_A_NUMBER = "“{value}” is not a number. Write a number such as 12, -3.5 or 3/4."
 EMPTY_ANSWER = "Write an answer before submitting."
 NOT_AN_OPTION = "Choose one of the options."
+# Marked for translation here, translated where raised (gettext).
+CHOOSE_AT_LEAST_ONE = gettext_noop("Choose at least one of the options.")
+OPTION_OUT_OF_RANGE = gettext_noop(
+    "“{value}” is not one of the options (they are numbered 0 to {top})."
+)
+OPTION_TWICE = gettext_noop("Option {value} is chosen more than once.")
+LIST_ONLY_FOR_MULTIPLE = gettext_noop(
+    "Send a list of options only for a multiple-response item; send text here."
+)
 RUBRIC_POINTS_COUNT = "Give a level for each of the {count} criteria."
 RUBRIC_POINTS_RANGE = "Criterion “{name}” has levels 0 to {top}, not {value}."
 
@@ -64,6 +74,8 @@ def score_answer(item: Item, raw: str) -> Scored:
             raise ValidationError(NOT_AN_OPTION)
         correct = bool(item.options[index].get("correct"))
         return Scored(answer=str(index), correct=correct, score=1.0 if correct else 0.0)
+    if item.kind == item_kinds.MULTIPLE_RESPONSE:
+        return _score_multiple(item, raw)
     if item.kind == item_kinds.NUMERIC:
         value = parse_number(raw)
         correct = (
@@ -80,6 +92,46 @@ def score_answer(item: Item, raw: str) -> Scored:
     if not raw.strip():
         raise ValidationError(EMPTY_ANSWER)
     return Scored(answer=raw.strip(), correct=None, score=None)
+
+
+def parse_choices(raw: str | list[int] | list[str], n_options: int) -> list[int]:
+    """The options chosen in a "choose all that apply" answer, from a list of
+    indexes or the stored form "0,2", sorted. Out-of-range, repeated or
+    non-numeric entries are refused with a message naming them, never
+    dropped: a dropped choice would change what the learner said."""
+    parts = raw if isinstance(raw, list) else _SPACES.sub("", str(raw)).split(",")
+    parts = [p for p in parts if str(p).strip() != ""]
+    if not parts:
+        raise ValidationError(gettext(CHOOSE_AT_LEAST_ONE))
+    chosen: list[int] = []
+    for part in parts:
+        text = str(part).strip()
+        if isinstance(part, bool) or not text.isdigit() or int(text) >= n_options:
+            raise ValidationError(
+                gettext(OPTION_OUT_OF_RANGE).format(value=text[:20], top=n_options - 1)
+            )
+        if int(text) in chosen:
+            raise ValidationError(gettext(OPTION_TWICE).format(value=int(text)))
+        chosen.append(int(text))
+    return sorted(chosen)
+
+
+def choices_answer(chosen: list[int]) -> str:
+    """The stored form of a set of chosen options: sorted indexes, "0,2"."""
+    return ",".join(str(i) for i in sorted(chosen))
+
+
+def _score_multiple(item: Item, raw: str) -> Scored:
+    """Correct only for exactly the correct set (what mastery counts). The
+    score gives partial credit: (right picks - wrong picks) / number of
+    correct options, never below 0, so guessing every box earns nothing."""
+    chosen = parse_choices(raw, len(item.options))
+    keys = {i for i, o in enumerate(item.options) if o.get("correct")}
+    right = len(keys.intersection(chosen))
+    wrong = len(chosen) - right
+    correct = set(chosen) == keys
+    score = 1.0 if correct else max(0.0, (right - wrong) / max(1, len(keys)))
+    return Scored(answer=choices_answer(chosen), correct=correct, score=score)
 
 
 def check_rubric_points(item: Item, points: list[int]) -> int:

@@ -12,11 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.presentation import PresentedItem
+from trellis.curriculum.scoring import choices_answer
 from trellis.evidence.models.assessment import NEEDS_ITEMS_OR_RULE, PURPOSES
 
 SHOWN_SALT = "trellis.evidence.shown"
 STALE_FORM = _("This page was open for too long or was changed; please answer again.")
 CHOOSE_LEVEL = _("Choose a level for “{name}”.")
+CHOOSE_ALL_THAT_APPLY = _("Choose all that apply")
+CHOOSE_AT_LEAST_ONE = _("Choose at least one of the options.")
 
 
 def shown_token(item_id: int) -> str:
@@ -59,6 +62,13 @@ class AnswerForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": "Choose one of the options."},
             )
+        elif presented.kind == kinds.MULTIPLE_RESPONSE:
+            self.fields["answer"] = forms.MultipleChoiceField(
+                label=CHOOSE_ALL_THAT_APPLY,
+                choices=[(str(o.index), o.text) for o in presented.options],
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": CHOOSE_AT_LEAST_ONE},
+            )
         elif presented.kind == kinds.NUMERIC:
             self.fields["answer"] = forms.CharField(
                 label=_("Your answer (a number)"),
@@ -80,6 +90,14 @@ class AnswerForm(forms.Form):
                 max_length=10000,
                 error_messages={"required": "Describe your work before submitting."},
             )
+
+    def clean_answer(self):
+        """A "choose all that apply" answer leaves the form in its stored
+        form, sorted indexes ("0,2"), like every other kind's text."""
+        value = self.cleaned_data["answer"]
+        if self.presented.kind == kinds.MULTIPLE_RESPONSE:
+            return choices_answer([int(v) for v in value])
+        return value
 
     def clean_item_id(self) -> int:
         value = self.cleaned_data["item_id"]

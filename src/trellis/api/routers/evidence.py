@@ -7,13 +7,16 @@ import datetime as dt
 from dataclasses import asdict
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
 
+from trellis.curriculum import scoring
 from trellis.curriculum.models import Item
+from trellis.curriculum.models import item as kinds
 from trellis.curriculum.presentation import present_item
 from trellis.evidence import access, selectors, services
 from trellis.evidence.models import Attempt, MasteryRecord, Response
@@ -103,7 +106,9 @@ class AttemptOut(Schema):
 
 class ResponseIn(Schema):
     item_id: int
-    answer: str
+    #: Text, or for a multiple-response item the chosen options' indexes as
+    #: a list ([0, 2]) or in the stored form ("0,2").
+    answer: str | list[int]
     attempt_id: int | None = None
     time_on_item_ms: int = 0
     #: When the learner gave the answer, by the device's clock (an answer
@@ -415,7 +420,7 @@ def response_record(
     result = services.response_record(
         learner=request.user,
         item=item,
-        answer=payload.answer,
+        answer=_answer_text(item, payload.answer),
         idempotency_key=(idempotency_key or services.responses.new_key())[:64],
         attempt=attempt,
         source=SOURCE_PRACTICE,
@@ -426,6 +431,16 @@ def response_record(
     hide = attempt is not None and not attempt.assessment.shows_feedback()
     status = 201 if result.created else 200
     return Status(status, _response_out(result.response, result.created, hide, result.estimates))
+
+
+def _answer_text(item: Item, answer: str | list[int]) -> str:
+    """A list of chosen options in the stored form ("0,2"); a list for an
+    item that does not take one is refused with the reason."""
+    if not isinstance(answer, list):
+        return answer
+    if item.kind != kinds.MULTIPLE_RESPONSE:
+        raise ValidationError(gettext(scoring.LIST_ONLY_FOR_MULTIPLE))
+    return scoring.choices_answer(scoring.parse_choices(answer, len(item.options)))
 
 
 @router.get(

@@ -1,4 +1,4 @@
-"""Assessment items. Four kinds share one table because a response, a score
+"""Assessment items. Five kinds share one table because a response, a score
 and the mastery update treat them alike; the kind-specific answer key lives
 in a few typed columns (numeric) and small validated JSON lists (options,
 accepted answers, rubric), each checked in ``clean``."""
@@ -14,19 +14,26 @@ from trellis.curriculum.models.framework import Competency
 from trellis.people.models import School
 
 CHOICE = "choice"
+#: "Choose all that apply": several options may be correct; the answer is the
+#: set of options chosen, stored as sorted indexes ("0,2").
+MULTIPLE_RESPONSE = "multiple_response"
 NUMERIC = "numeric"
 TEXT = "text"
 RUBRIC = "rubric"
 KINDS = [
     (CHOICE, _("Multiple choice")),
+    (MULTIPLE_RESPONSE, _("Multiple response (choose all that apply)")),
     (NUMERIC, _("Numeric")),
     (TEXT, _("Short text")),
     (RUBRIC, _("Performance task (rubric)")),
 ]
-AUTO_SCORED = {CHOICE, NUMERIC, TEXT}
+AUTO_SCORED = {CHOICE, MULTIPLE_RESPONSE, NUMERIC, TEXT}
+#: The kinds whose answer picks among ``options``.
+WITH_OPTIONS = {CHOICE, MULTIPLE_RESPONSE}
 
 CHOICE_NEEDS_OPTIONS = _("A multiple-choice item needs at least two options.")
 CHOICE_NEEDS_ONE_CORRECT = _("Mark exactly one option as the correct answer (found {count}).")
+MULTIPLE_NEEDS_CORRECT = _("Mark at least one option as correct.")
 CHOICE_CORRECT_NOT_REMOVABLE = _("The correct answer cannot be marked removable.")
 CHOICE_EMPTY_OPTION = _("Option {n} is empty.")
 NUMERIC_NEEDS_ANSWER = _("A numeric item needs the correct value.")
@@ -39,7 +46,7 @@ RUBRIC_CRITERION_NAME = _("Criterion {n} has no name.")
 
 class Item(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(max_length=10, choices=KINDS)
+    kind = models.CharField(max_length=20, choices=KINDS)
     prompt = models.TextField()
     competencies = models.ManyToManyField(Competency, related_name="items")
     #: ``[{"text": str, "correct": bool, "removable": bool}]`` — an option's
@@ -73,7 +80,7 @@ class Item(models.Model):
 
     def clean(self) -> None:
         errors: list[str] = []
-        if self.kind == CHOICE:
+        if self.kind in WITH_OPTIONS:
             options = self.options or []
             if len(options) < 2:
                 errors.append(CHOICE_NEEDS_OPTIONS)
@@ -81,8 +88,10 @@ class Item(models.Model):
                 if not str(option.get("text", "")).strip():
                     errors.append(CHOICE_EMPTY_OPTION.format(n=n))
             correct = [o for o in options if o.get("correct")]
-            if len(correct) != 1:
+            if self.kind == CHOICE and len(correct) != 1:
                 errors.append(CHOICE_NEEDS_ONE_CORRECT.format(count=len(correct)))
+            if self.kind == MULTIPLE_RESPONSE and not correct:
+                errors.append(MULTIPLE_NEEDS_CORRECT)
             if any(o.get("correct") and o.get("removable") for o in options):
                 errors.append(CHOICE_CORRECT_NOT_REMOVABLE)
         elif self.kind == NUMERIC:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.curriculum.models import Competency, Item
-from trellis.curriculum.presentation import present_item
+from trellis.curriculum.presentation import answer_as_shown, present_item
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.evidence import access, feedback, selectors, services
 from trellis.evidence.forms import AnswerForm, AssessmentForm, RubricForm, elapsed_ms
@@ -123,20 +123,11 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "entries": list(assessment.entries.select_related("item")),
             "late": selectors.late_answers_of_assessment(assessment),
             "refused": [
-                (refused, _answer_as_shown(refused.item, refused.answer), _(refused.reason))
+                (refused, answer_as_shown(refused.item, refused.answer), _(refused.reason))
                 for refused in selectors.refused_answers_of_assessment(assessment)
             ],
         },
     )
-
-
-def _answer_as_shown(item: Item, answer: str) -> str:
-    """A multiple-choice answer is sent as its option's number: show the
-    option the learner chose."""
-    options = item.options or []
-    if item.kind == "choice" and answer.isdigit() and int(answer) < len(options):
-        return str(options[int(answer)].get("text", answer))
-    return answer
 
 
 @login_required
@@ -168,6 +159,8 @@ def _summary(request: HttpRequest, assessment, attempt: Attempt | None) -> HttpR
         if attempt
         else []
     )
+    for resp in responses:
+        resp.shown_answer = answer_as_shown(resp.item, resp.answer)
     return render(
         request,
         "evidence/assessment_summary.html",

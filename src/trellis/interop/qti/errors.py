@@ -68,9 +68,21 @@ UNKNOWN_INTERACTION = gettext_noop(
 NO_RESPONSE_DECLARATION = gettext_noop(
     "No qti-response-declaration has the identifier {identifier} that the interaction answers."
 )
-MULTIPLE_RESPONSE = gettext_noop(
-    "The choice interaction lets the learner choose {count} options (cardinality {cardinality}); "
-    "a Trellis multiple-choice item has exactly one correct option chosen alone."
+BAD_CARDINALITY = gettext_noop(
+    "The response's cardinality is {cardinality}; a choice interaction is read with single "
+    "(one option) or multiple (choose all that apply)."
+)
+SINGLE_MAX_CHOICES = gettext_noop(
+    "The choice interaction lets the learner choose {count} options but the response's "
+    "cardinality is single; use cardinality multiple for choose-all-that-apply."
+)
+MAX_CHOICES_BAD = gettext_noop(
+    "max-choices is {value}; it must be 0 (any number) or a whole number at least as large as "
+    "the {count} correct choice(s)."
+)
+MULTIPLE_BAD_CORRECT = gettext_noop(
+    "The correct response names {values}; a Trellis multiple-response item needs at least one "
+    "of the interaction's qti-simple-choice identifiers, each named once."
 )
 CHOICE_BAD_CORRECT = gettext_noop(
     "The correct response names {count} choice(s) ({values}); a Trellis multiple-choice item "

@@ -57,12 +57,14 @@ def _declare_score(root: etree._Element, maximum: float) -> None:
     etree.SubElement(default, qti("qti-value")).text = "0"
 
 
-def _response(root: etree._Element, base_type: str, correct: list[str]) -> etree._Element:
+def _response(
+    root: etree._Element, base_type: str, correct: list[str], cardinality: str = "single"
+) -> etree._Element:
     declaration = etree.SubElement(
         root,
         qti("qti-response-declaration"),
         identifier=spec.RESPONSE,
-        cardinality="single",
+        cardinality=cardinality,
         **{"base-type": base_type},
     )
     if correct:
@@ -104,15 +106,22 @@ def item_document(item: Item) -> etree._Element:
     )
     root.set(f"{{{spec.XSI_NS}}}schemaLocation", f"{spec.QTI_NS} {spec.QTI_SCHEMA}")
     template = ""
-    if item.kind == kinds.CHOICE:
+    if item.kind in kinds.WITH_OPTIONS:
+        # Choose all that apply: a multiple response with every correct
+        # option; max-choices 0 (any number), as Trellis sets no limit.
+        single = item.kind == kinds.CHOICE
         correct = [f"choice-{n}" for n, o in enumerate(item.options, 1) if o.get("correct")]
-        _response(root, "identifier", correct)
+        _response(root, "identifier", correct, "single" if single else "multiple")
         _declare_score(root, 1)
         body = etree.SubElement(root, qti("qti-item-body"))
         interaction = etree.SubElement(
             body,
             qti(spec.CHOICE),
-            **{"response-identifier": spec.RESPONSE, "max-choices": "1", "shuffle": "false"},
+            **{
+                "response-identifier": spec.RESPONSE,
+                "max-choices": "1" if single else "0",
+                "shuffle": "false",
+            },
         )
         _lines(etree.SubElement(interaction, qti("qti-prompt")), item.prompt)
         for n, option in enumerate(item.options, 1):

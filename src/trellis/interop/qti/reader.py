@@ -373,7 +373,7 @@ def _read_item(draft: ItemDraft, root: etree._Element, problems: list[Problem]) 
         return False
 
     if name == spec.CHOICE:
-        draft.kind = kinds.CHOICE
+        draft.kind = kinds.CHOICE  # or multiple response, by the cardinality
         _read_choice(draft, interaction, declaration, correct, refuse, expect_base)
     elif name == spec.TEXT_ENTRY:
         if base_type in ("float", "integer"):
@@ -392,34 +392,46 @@ def _read_item(draft: ItemDraft, root: etree._Element, problems: list[Problem]) 
 
 
 def _read_choice(draft, interaction, declaration, correct, refuse, expect_base) -> None:
+    """Cardinality single is a multiple-choice item (one option chosen);
+    cardinality multiple a multiple-response item (choose all that apply),
+    whose correct response names every correct option."""
     cardinality = declaration.get("cardinality", "single")
     max_choices = interaction.get("max-choices", "1")
-    if cardinality != "single" or max_choices != "1":
+    if cardinality not in ("single", "multiple"):
+        refuse(declaration, errors.BAD_CARDINALITY, cardinality=repr(cardinality))
+        return
+    single = cardinality == "single"
+    if single and max_choices != "1":
         refuse(
             interaction,
-            errors.MULTIPLE_RESPONSE,
+            errors.SINGLE_MAX_CHOICES,
             count=max_choices if max_choices != "0" else "any number of",
-            cardinality=cardinality,
         )
         return
     if not expect_base("identifier"):
         return
+    draft.kind = kinds.CHOICE if single else kinds.MULTIPLE_RESPONSE
     choices = interaction.findall(qti("qti-simple-choice"))
     if len(choices) < 2:
         refuse(interaction, errors.TOO_FEW_CHOICES, count=len(choices))
     identifiers = [choice.get("identifier", "") for choice in choices]
-    if len(correct) != 1 or correct[0] not in identifiers:
-        refuse(
-            declaration,
-            errors.CHOICE_BAD_CORRECT,
-            count=len(correct),
-            values=", ".join(repr(v) for v in correct) or "—",
-        )
+    values = ", ".join(repr(v) for v in correct) or "—"
+    if single and (len(correct) != 1 or correct[0] not in identifiers):
+        refuse(declaration, errors.CHOICE_BAD_CORRECT, count=len(correct), values=values)
+    if not single:
+        if (
+            not correct
+            or len(set(correct)) != len(correct)
+            or any(v not in identifiers for v in correct)
+        ):
+            refuse(declaration, errors.MULTIPLE_BAD_CORRECT, values=values)
+        if not max_choices.isdigit() or 0 < int(max_choices) < len(correct):
+            refuse(interaction, errors.MAX_CHOICES_BAD, value=repr(max_choices), count=len(correct))
     for choice in choices:
         text = prose(choice)
         identifier = choice.get("identifier", "")
         removable = choice.get(spec.REMOVABLE_ATTRIBUTE, "").lower() == "true"
-        is_correct = bool(correct) and identifier == correct[0]
+        is_correct = identifier in correct[: 1 if single else None]
         if not text:
             refuse(choice, errors.EMPTY_CHOICE, identifier=repr(identifier))
         if is_correct and removable:

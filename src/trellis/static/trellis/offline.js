@@ -221,6 +221,12 @@
     var label = answer;
     var checked = form.querySelector("input[name=answer]:checked");
     if (checked && checked.labels && checked.labels[0]) { label = checked.labels[0].textContent.trim(); }
+    if (form.querySelector("input[type=checkbox][name=answer]")) {
+      // Choose all that apply: the stored form "0,2" and every chosen text.
+      var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=answer]:checked"));
+      answer = boxes.map(function (box) { return box.value; }).join(",");
+      label = boxes.map(function (box) { return box.labels && box.labels[0] ? box.labels[0].textContent.trim() : box.value; }).join("; ");
+    }
     return { answer: answer === null ? "" : String(answer), label: label === null ? "" : String(label), token: data.get("token") };
   }
   function nextQuestion(form, queued) {

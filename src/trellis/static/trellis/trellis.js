@@ -14,6 +14,10 @@
       if (!("speechSynthesis" in window)) { button.hidden = true; return; }
       button.addEventListener("click", function () {
         var parts = [document.querySelector(button.dataset.read).textContent];
+        // "Choose all that apply" is part of the question.
+        document.querySelectorAll("[data-read-also]").forEach(function (note) {
+          parts.push(note.textContent.trim());
+        });
         document.querySelectorAll(".choices label").forEach(function (label) {
           parts.push(label.textContent.trim());
         });
