@@ -83,7 +83,9 @@ def test_a_sketch_is_kept_with_a_random_name_and_shown_while_scoring(setup, sett
         len(PNG),
     )
     stored = Path(product.file.path)
-    assert stored.is_relative_to(Path(settings.MEDIA_ROOT) / "products" / str(setup.world.school.pk))
+    assert stored.is_relative_to(
+        Path(settings.MEDIA_ROOT) / "products" / str(setup.world.school.pk)
+    )
     assert "my net" not in stored.name and re.fullmatch(r"[0-9a-f]{32}\.png", stored.name)
     assert stored.read_bytes() == PNG
     page = _client(setup.world.teacher).get(f"/responses/{response.pk}/score/").content.decode()

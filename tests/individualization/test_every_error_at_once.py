@@ -79,7 +79,10 @@ def test_the_objective_page_shows_three_errors_at_once_and_keeps_the_values(worl
     assert errors["target_date"] == [str(TARGET_BEFORE_BASELINE)]
     html = response.content.decode()
     assert str(TARGET_BEFORE_BASELINE) in html
-    assert 'value="Reach 90% on ratio checks"' in html or "Reach 90% on ratio checks</textarea>" in html
+    assert (
+        'value="Reach 90% on ratio checks"' in html
+        or "Reach 90% on ratio checks</textarea>" in html
+    )
     assert f'value="{TOO_HIGH}"' in html and f'value="{EARLY_TARGET.isoformat()}"' in html
     assert not SpecificObjective.objects.filter(plan=plan).exists()
 

@@ -14,18 +14,16 @@ import rules
 from trellis.people.models import User
 from trellis.people.rules import (
     administers_class,
+    administers_learner,
     authenticated,
     can_teach_class,
     can_view_class_roster,
     can_view_learner,
-    is_operator,
-    teaches_learner,
-)
-from trellis.people.rules import (
-    administers_learner,
     is_guardian_of,
     is_learner,
+    is_operator,
     is_self,
+    teaches_learner,
 )
 
 

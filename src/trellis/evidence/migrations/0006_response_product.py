@@ -7,24 +7,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0005_offline_answers'),
-        ('people', '0003_account_language'),
+        ("evidence", "0005_offline_answers"),
+        ("people", "0003_account_language"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ResponseProduct',
+            name="ResponseProduct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=trellis.evidence.models.response.product_upload_to)),
-                ('content_type', models.CharField(max_length=40)),
-                ('original_name', models.CharField(blank=True, max_length=200)),
-                ('size', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('response', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='product', to='evidence.response')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(upload_to=trellis.evidence.models.response.product_upload_to),
+                ),
+                ("content_type", models.CharField(max_length=40)),
+                ("original_name", models.CharField(blank=True, max_length=200)),
+                ("size", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "response",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="product",
+                        to="evidence.response",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.school",
+                    ),
+                ),
             ],
         ),
     ]

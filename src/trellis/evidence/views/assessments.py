@@ -17,7 +17,6 @@ from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.presentation import present_item
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.evidence import access, feedback, selectors, services
-from trellis.evidence.services import products
 from trellis.evidence.forms import AnswerForm, AssessmentForm, RubricForm, elapsed_ms
 from trellis.evidence.models import (
     Attempt,
@@ -28,6 +27,7 @@ from trellis.evidence.models import (
 )
 from trellis.evidence.models.assessment import TARGET_LEARNER
 from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
+from trellis.evidence.services import products
 from trellis.people import selectors as people_selectors
 from trellis.people.access import access_class_as_teacher
 from trellis.people.redirects import safe_next
@@ -218,7 +218,9 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
         return _summary(request, assessment, attempt)
     item = Item.objects.get(pk=_chosen_item(request, pending))
     presented = present_item(item, learner)
-    form = AnswerForm(request.POST or None, request.FILES or None, presented=presented, products=True)
+    form = AnswerForm(
+        request.POST or None, request.FILES or None, presented=presented, products=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = services.response_record(
