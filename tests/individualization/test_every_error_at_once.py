@@ -12,6 +12,7 @@ from django.test import Client
 
 from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
 from trellis.individualization.constants import (
+    COMPETENCY_ELSEWHERE,
     MAX_TIME_MULTIPLIER,
     METHOD_PERCENT,
     MULTIPLIER_RANGE,
@@ -155,3 +156,27 @@ def test_a_good_objective_still_saves(world):
     )
     assert response.status_code == 302
     assert SpecificObjective.objects.get(plan=plan).target_value == 90
+
+
+def test_the_api_lists_an_unknown_competency_with_the_other_problems(world, other_world):
+    plan = plan_for(world)
+    elsewhere = curriculum_for(other_world).ratio
+    response = _client(world.teacher).post(
+        f"/api/v1/individual-plans/{plan.pk}/objectives",
+        data={
+            "reason": "",
+            "statement": "Reach 90% on ratio checks",
+            "competency_ids": [elsewhere.pk + 100000],
+            "method": METHOD_PERCENT,
+            "baseline_value": 40,
+            "baseline_date": BASELINE.isoformat(),
+            "target_value": 50,
+            "target_date": EARLY_TARGET.isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert str(REASON_REQUIRED) in detail and str(TARGET_BEFORE_BASELINE) in detail
+    assert str(COMPETENCY_ELSEWHERE.format(id=elsewhere.pk + 100000)) in detail
+    assert not SpecificObjective.objects.filter(plan=plan).exists()
