@@ -84,7 +84,7 @@ class AnswerForm(forms.Form):
             )
         if products and presented.kind == kinds.RUBRIC:
             self.fields["file"] = forms.FileField(
-                label=_("Attach your work (optional)"),
+                label=_("Attach a file (optional)"),
                 required=False,
                 help_text=_(
                     "A photo or scan (PNG or JPEG) or a PDF, up to 10 MB. "
