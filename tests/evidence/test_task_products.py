@@ -171,3 +171,16 @@ def test_the_api_never_hands_out_a_file_address(setup):
     )
     assert listing.status_code == 200
     assert "/media/" not in listing.content.decode() and "products/" not in listing.content.decode()
+
+
+def test_erasing_the_learner_removes_their_files(setup, django_capture_on_commit_callbacks):
+    from trellis.interop.learner_record import learner_erase
+
+    _answered_with(setup, PNG, "net.png", "image/png")
+    stored = Path(ResponseProduct.objects.get().file.path)
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure = learner_erase(learner=setup.world.learner, requested_by=setup.world.admin)
+    assert erasure.removed["evidence.ResponseProduct"] == 1
+    assert not ResponseProduct.objects.exists() and not stored.exists()
+    assert Response.objects.filter(item__kind=RUBRIC).exists()  # the answer stays, anonymous
