@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from trellis.evidence.models import Assessment, Response
+from trellis.evidence.models import Assessment, Response, ResponseProduct
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
 from trellis.people.models import User
 
@@ -47,6 +47,20 @@ def access_response_to_score(user: User, response_id: object) -> Response:
     if not user.has_perm("evidence.score_response", response):
         raise PermissionDenied(FORBIDDEN)
     return response
+
+
+def access_product(user: User, response_id: object):
+    """The file attached to a response, for the learner, their guardians,
+    their teachers and their school's admins; anyone else is told there is
+    no such file (its existence is not revealed)."""
+    product = (
+        ResponseProduct.objects.select_related("response__learner")
+        .filter(response_id=response_id)
+        .first()
+    )
+    if product is None or not user.has_perm("evidence.view_product", product.response):
+        raise NotVisible(NOT_FOUND)
+    return product
 
 
 def may_practise(user: User, item) -> bool:

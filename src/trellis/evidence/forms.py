@@ -46,7 +46,9 @@ class AnswerForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     shown = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, presented: PresentedItem, **kwargs):
+    def __init__(self, *args, presented: PresentedItem, products: bool = False, **kwargs):
+        """``products``: a performance task may come with a file (the
+        assessment page; practice has no place to score one)."""
         super().__init__(*args, **kwargs)
         self.presented = presented
         if not self.is_bound:
@@ -90,6 +92,35 @@ class AnswerForm(forms.Form):
                 max_length=10000,
                 error_messages={"required": "Describe your work before submitting."},
             )
+        if products and presented.kind == kinds.RUBRIC:
+            self.fields["file"] = forms.FileField(
+                label=_("Attach a file (optional)"),
+                required=False,
+                help_text=_(
+                    "A photo or scan (PNG or JPEG) or a PDF, up to 10 MB. "
+                    "Attaching a file needs a connection: it cannot wait on the device."
+                ),
+                widget=forms.ClearableFileInput(
+                    attrs={
+                        "accept": "image/png,image/jpeg,application/pdf",
+                        "aria-describedby": "id_file-help",
+                        "data-needs-connection": _(
+                            "You are offline: a file cannot be kept on the device. "
+                            "Reconnect to send your work with its file, or remove the file."
+                        ),
+                    }
+                ),
+            )
+
+    def clean_file(self):
+        """The file's real type, checked now so that its problem is shown
+        with the others before anything is recorded."""
+        from trellis.evidence.services.products import product_check
+
+        upload = self.cleaned_data.get("file")
+        if upload:
+            product_check(upload)
+        return upload
 
     def clean_answer(self):
         """A "choose all that apply" answer leaves the form in its stored

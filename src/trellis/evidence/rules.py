@@ -14,11 +14,15 @@ import rules
 from trellis.people.models import User
 from trellis.people.rules import (
     administers_class,
+    administers_learner,
     authenticated,
     can_teach_class,
     can_view_class_roster,
     can_view_learner,
+    is_guardian_of,
+    is_learner,
     is_operator,
+    is_self,
     teaches_learner,
 )
 
@@ -78,6 +82,18 @@ can_view_assessment = authenticated & (
 can_take_assessment = authenticated & assigned_to
 can_practise_item = authenticated & learns_at_item_school
 can_view_response = authenticated & may_view_responder
+#: A file attached to a performance task: the learner, their guardians,
+#: their teachers and their school's admins; not operators (a product is
+#: the learner's own work, with their name and face on it as often as not).
+sees_learners_work = is_learner & (is_self | is_guardian_of | teaches_learner | administers_learner)
+
+
+@rules.predicate
+def may_see_product(user: User, response) -> bool:
+    return sees_learners_work.test(user, response.learner)
+
+
+can_view_product = authenticated & may_see_product
 can_score_response = authenticated & (is_operator | may_score_response)
 can_self_rate_response = authenticated & own_response
 can_view_mastery_of = can_view_learner
@@ -88,6 +104,7 @@ rules.add_perm("evidence.view_assessment", can_view_assessment)
 rules.add_perm("evidence.take_assessment", can_take_assessment)
 rules.add_perm("evidence.practise_item", can_practise_item)
 rules.add_perm("evidence.view_response", can_view_response)
+rules.add_perm("evidence.view_product", can_view_product)
 rules.add_perm("evidence.score_response", can_score_response)
 rules.add_perm("evidence.self_rate_response", can_self_rate_response)
 rules.add_perm("evidence.view_mastery_of", can_view_mastery_of)

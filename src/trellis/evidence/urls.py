@@ -37,6 +37,11 @@ urlpatterns = [
     ),
     path("responses/<int:response_id>/score/", assessments.response_score, name="response-score"),
     path(
+        "responses/<int:response_id>/product/",
+        assessments.response_product,
+        name="response-product",
+    ),
+    path(
         "responses/<int:response_id>/self-rate/",
         assessments.response_self_rate,
         name="response-self-rate",

@@ -1,6 +1,8 @@
 """Forms for the plan and pacing pages. Validation of meaning (dates in
 order, measurable targets, known accommodations) lives in the services;
-these only parse input."""
+the plan and objective forms ask the services for every such problem in
+``clean()``, so one submission shows all of them next to their fields,
+with what was typed kept."""
 
 from __future__ import annotations
 
@@ -14,6 +16,13 @@ from trellis.individualization.constants import (
     UNKNOWN_ACCOMMODATION,
 )
 from trellis.individualization.models import SUPPORT_KINDS
+from trellis.individualization.services import plans as plan_services
+
+
+def _add_problems(form: forms.Form, problems: dict[str, list[str]]) -> None:
+    for field, messages in problems.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
 
 
 class Described(forms.Form):
@@ -60,6 +69,17 @@ class PlanForm(Described):
         raw = self.cleaned_data.get("review_dates") or ""
         return [part.strip() for part in raw.split(",") if part.strip()]
 
+    def clean(self):
+        data = super().clean()
+        _add_problems(
+            self,
+            plan_services.plan_problems(
+                time_multiplier=data.get("time_multiplier"),
+                review_dates=self.review_list() if "review_dates" in data else None,
+            ),
+        )
+        return data
+
 
 class PlanChangeForm(PlanForm):
     responsible = forms.ModelChoiceField(
@@ -102,9 +122,27 @@ class ObjectiveForm(Described):
     )
     reason = forms.CharField(label=_("Why this change"), initial="Objective added.")
 
-    def __init__(self, *args, competencies_qs, **kwargs):
+    def __init__(self, *args, competencies_qs, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competencies"].queryset = competencies_qs
+        self.plan = plan
+
+    def clean(self):
+        data = super().clean()
+        competencies = data.get("competencies")
+        _add_problems(
+            self,
+            plan_services.objective_problems(
+                self.plan,
+                method=data.get("method"),
+                baseline_value=data.get("baseline_value"),
+                baseline_date=data.get("baseline_date"),
+                target_value=data.get("target_value"),
+                target_date=data.get("target_date"),
+                competencies=list(competencies) if competencies is not None else None,
+            ),
+        )
+        return data
 
 
 class ObjectiveChangeForm(ObjectiveForm):

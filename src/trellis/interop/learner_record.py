@@ -23,7 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from trellis.evidence.models import Response
+from trellis.evidence.models import Response, ResponseProduct
 from trellis.evidence.models.response import TRIGGER as APPEND_ONLY_TRIGGER
 from trellis.interop.models import LearnerErasure
 from trellis.people.models import Guardianship, Membership, User
@@ -115,6 +115,15 @@ def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
         if count:
             removed[label] = count
     Guardianship.objects.filter(learner=learner).delete()
+    # Files attached to performance tasks are the learner's own work (often a
+    # photo): the rows go now, the files once the erasure is committed.
+    products = ResponseProduct.objects.filter(response__learner=learner)
+    names = [p.file.name for p in products if p.file]
+    count, _ = products.delete()
+    if count:
+        removed["evidence.ResponseProduct"] = count
+        storage = ResponseProduct._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
     # Free text a learner wrote may name them; the correctness stays. The one
     # change to evidence Trellis makes: through the append-only trigger.
     with pgtrigger.ignore(f"evidence.Response:{APPEND_ONLY_TRIGGER}"):

@@ -396,7 +396,21 @@ def plan_reads(request: HttpRequest, plan_id: int):
 def objective_add(request: HttpRequest, plan_id: int, payload: ObjectiveIn):
     plan = access.access_plan_to_change(request.user, plan_id)
     data = payload.dict()
-    competencies = _competencies(data.pop("competency_ids"))
+    ids = data.pop("competency_ids")
+    try:
+        competencies = _competencies(ids)
+    except ValidationError as unknown:
+        # An unknown competency id is listed with every other problem.
+        problems = plans.objective_problems(
+            plan,
+            reason=data["reason"],
+            method=data["method"],
+            baseline_value=data["baseline_value"],
+            baseline_date=data["baseline_date"],
+            target_value=data["target_value"],
+            target_date=data["target_date"],
+        )
+        raise ValidationError(problems | unknown.message_dict) from None
     objective = plans.objective_add(
         plan=plan, changed_by=request.user, competencies=competencies, **data
     )

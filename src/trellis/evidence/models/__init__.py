@@ -9,7 +9,12 @@ from trellis.evidence.models.assessment import (
 )
 from trellis.evidence.models.history import MasteryChange
 from trellis.evidence.models.mastery_state import LearnerModelState, MasteryModel, MasteryRecord
-from trellis.evidence.models.response import RefusedAnswer, Response, RubricScore
+from trellis.evidence.models.response import (
+    RefusedAnswer,
+    Response,
+    ResponseProduct,
+    RubricScore,
+)
 
 __all__ = [
     "Assessment",
@@ -22,5 +27,6 @@ __all__ = [
     "MasteryRecord",
     "RefusedAnswer",
     "Response",
+    "ResponseProduct",
     "RubricScore",
 ]

@@ -195,3 +195,33 @@ class RubricScore(AppendOnly):
     @property
     def fraction(self) -> float:
         return self.total / self.maximum if self.maximum else 0.0
+
+
+#: The extension a product is stored under, by its sniffed content type.
+PRODUCT_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+def product_upload_to(product: ResponseProduct, filename: str) -> str:
+    """A random name under the school's folder: the uploaded name is
+    untrusted and never reused, and the path cannot be guessed."""
+    import secrets
+
+    extension = PRODUCT_EXTENSIONS.get(product.content_type, "bin")
+    return f"products/{product.school_id}/{secrets.token_hex(16)}.{extension}"
+
+
+class ResponseProduct(models.Model):
+    """The file a learner attached to a performance task's answer (a
+    sketch, a photo of a model, a PDF). Served only through
+    ``response-product``, which checks who is asking; never a public URL."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="product")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=product_upload_to)
+    content_type = models.CharField(max_length=40)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Product of response {self.response_id}"

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +18,16 @@ from trellis.curriculum.presentation import answer_as_shown, present_item
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.evidence import access, feedback, selectors, services
 from trellis.evidence.forms import AnswerForm, AssessmentForm, RubricForm, elapsed_ms
-from trellis.evidence.models import Attempt, MasteryRecord, Response, RubricScore
+from trellis.evidence.models import (
+    Attempt,
+    MasteryRecord,
+    Response,
+    ResponseProduct,
+    RubricScore,
+)
 from trellis.evidence.models.assessment import TARGET_LEARNER
 from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
+from trellis.evidence.services import products
 from trellis.people import selectors as people_selectors
 from trellis.people.access import access_class_as_teacher
 from trellis.people.redirects import safe_next
@@ -204,7 +211,9 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
         return _summary(request, assessment, attempt)
     item = Item.objects.get(pk=_chosen_item(request, pending))
     presented = present_item(item, learner)
-    form = AnswerForm(request.POST or None, presented=presented)
+    form = AnswerForm(
+        request.POST or None, request.FILES or None, presented=presented, products=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = services.response_record(
@@ -215,6 +224,10 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 attempt=attempt,
                 time_on_item_ms=elapsed_ms(form.cleaned_data.get("shown") or "", item.pk),
             )
+            if result.created and form.cleaned_data.get("file"):
+                products.response_product_attach(
+                    response=result.response, upload=form.cleaned_data["file"]
+                )
         except ValidationError as exc:
             form.add_error("answer", exc)
         else:
@@ -332,6 +345,7 @@ def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpRes
             "kind": kind,
             "previous": previous,
             "teacher_score": _latest(scores, SCORE_TEACHER),
+            "product": ResponseProduct.objects.filter(response=response).first(),
             "self_score": _latest(scores, SCORE_SELF),
         },
     )
@@ -341,6 +355,19 @@ def _rubric_page(request: HttpRequest, response: Response, kind: str) -> HttpRes
 def response_score(request: HttpRequest, response_id: int) -> HttpResponse:
     response = access.access_response_to_score(request.user, response_id)
     return _rubric_page(request, response, SCORE_TEACHER)
+
+
+@login_required
+def response_product(request: HttpRequest, response_id: int) -> FileResponse:
+    """The file attached to a performance task, for those who may see it
+    (``evidence.view_product``); sent with no-sniff and a sandbox so that a
+    file cannot run as a page of the site."""
+    product = access.access_product(request.user, response_id)
+    answer = FileResponse(product.file.open("rb"), content_type=product.content_type)
+    answer["X-Content-Type-Options"] = "nosniff"
+    answer["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    answer["Cache-Control"] = "private, no-store"
+    return answer
 
 
 @login_required

@@ -67,22 +67,38 @@ PLAN_FIELDS = (
 )
 
 
-def check_accommodations(values: Iterable[str]) -> list[str]:
+class Problems:
+    """Every problem found in one submission, by field, so a page or the API
+    can show them all at once instead of one per try."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: object) -> None:
+        self.by_field.setdefault(field, []).append(str(message))
+
+    def raise_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def check_accommodations(values: Iterable[str], problems: Problems | None = None) -> list[str]:
     """The accommodations, deduplicated in the system's order; an unknown one is refused."""
+    own = problems is None
+    found = problems if problems is not None else Problems()
     values = list(values)
     for value in values:
         if value not in ACCOMMODATIONS:
-            raise ValidationError(
-                {
-                    "accommodations": UNKNOWN_ACCOMMODATION.format(
-                        value=value, choices=", ".join(ACCOMMODATIONS)
-                    )
-                }
+            found.add(
+                "accommodations",
+                UNKNOWN_ACCOMMODATION.format(value=value, choices=", ".join(ACCOMMODATIONS)),
             )
+    if own:
+        found.raise_any()
     return [a for a in ACCOMMODATIONS if a in values]
 
 
-def _review_dates(values: Iterable[object]) -> list[str]:
+def _review_dates(values: Iterable[object], problems: Problems) -> list[str]:
     out = []
     for value in values:
         if isinstance(value, dt.date):
@@ -91,17 +107,31 @@ def _review_dates(values: Iterable[object]) -> list[str]:
         try:
             out.append(dt.date.fromisoformat(str(value).strip()).isoformat())
         except ValueError:
-            raise ValidationError(
-                {"review_dates": REVIEW_DATE_FORMAT.format(value=value)}
-            ) from None
+            problems.add("review_dates", REVIEW_DATE_FORMAT.format(value=value))
     return sorted(set(out))
 
 
-def _check_multiplier(value: float) -> None:
+def _check_multiplier(value: float, problems: Problems) -> None:
     if not 1.0 <= value <= MAX_TIME_MULTIPLIER:
-        raise ValidationError(
-            {"time_multiplier": MULTIPLIER_RANGE.format(high=MAX_TIME_MULTIPLIER)}
-        )
+        problems.add("time_multiplier", MULTIPLIER_RANGE.format(high=MAX_TIME_MULTIPLIER))
+
+
+def plan_problems(
+    *,
+    accommodations: Iterable[str] | None = None,
+    time_multiplier: float | None = None,
+    review_dates: Iterable[object] | None = None,
+) -> dict[str, list[str]]:
+    """Every problem with a plan's own fields, for a form's ``clean()``
+    (the services run the same checks)."""
+    found = Problems()
+    if accommodations is not None:
+        check_accommodations(accommodations, found)
+    if time_multiplier is not None:
+        _check_multiplier(time_multiplier, found)
+    if review_dates is not None:
+        _review_dates(review_dates, found)
+    return found.by_field
 
 
 def snapshot(plan: IndividualPlan) -> dict:
@@ -205,10 +235,12 @@ def describe_changes(before: dict | None, after: dict) -> list[str]:
     return out or ["no change to the plan's contents"]
 
 
-def _check_reason(reason: str) -> str:
+def _check_reason(reason: str, problems: Problems | None = None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": REASON_REQUIRED})
+        if problems is None:
+            raise ValidationError({"reason": REASON_REQUIRED})
+        problems.add("reason", REASON_REQUIRED)
     return reason
 
 
@@ -266,15 +298,19 @@ def plan_create(
         raise ValidationError({"learner": LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk)})
     if IndividualPlan.objects.filter(learner=learner, status=ACTIVE).exists():
         raise ValidationError(ONE_ACTIVE_PLAN.format(learner=learner))
-    _check_multiplier(time_multiplier)
+    problems = Problems()
+    _check_multiplier(time_multiplier, problems)
+    accommodations = check_accommodations(accommodations, problems)
+    dates = _review_dates(review_dates, problems)
+    problems.raise_any()
     plan = IndividualPlan(
         school_id=membership.school_id,
         learner=learner,
         title=title,
         summary=summary,
-        accommodations=check_accommodations(accommodations),
+        accommodations=accommodations,
         time_multiplier=time_multiplier,
-        review_dates=_review_dates(review_dates),
+        review_dates=dates,
         responsible=responsible or author,
         responsible_note=responsible_note,
         created_by=author,
@@ -295,12 +331,15 @@ def plan_update(
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown plan field(s): {', '.join(sorted(unknown))}.")
+    problems = Problems()
+    _check_reason(reason, problems)
     if "accommodations" in changes:
-        changes["accommodations"] = check_accommodations(changes["accommodations"])  # type: ignore[arg-type]
+        changes["accommodations"] = check_accommodations(changes["accommodations"], problems)  # type: ignore[arg-type]
     if "review_dates" in changes:
-        changes["review_dates"] = _review_dates(changes["review_dates"])  # type: ignore[arg-type]
+        changes["review_dates"] = _review_dates(changes["review_dates"], problems)  # type: ignore[arg-type]
     if "time_multiplier" in changes:
-        _check_multiplier(float(changes["time_multiplier"]))  # type: ignore[arg-type]
+        _check_multiplier(float(changes["time_multiplier"]), problems)  # type: ignore[arg-type]
+    problems.raise_any()
     for name, value in changes.items():
         setattr(plan, name, value)
     plan.full_clean()
@@ -310,52 +349,67 @@ def plan_update(
     return plan
 
 
-def check_measurable(method: str, *, what: str, value: float) -> None:
+def check_measurable(
+    method: str, *, what: str, value: float, problems: Problems | None = None
+) -> None:
     """A value outside the range the method can produce is refused."""
     low, high = METHOD_RANGES[method]
     if value < low or (high is not None and value > high):
         label = dict(METHODS)[method].split(" (")[0].lower()
-        raise ValidationError(
-            {
-                f"{what}_value": NOT_MEASURABLE.format(
-                    what=what,
-                    value=value,
-                    method=label,
-                    low=low,
-                    high="no upper limit" if high is None else f"{high:g}",
-                )
-            }
+        message = NOT_MEASURABLE.format(
+            what=what,
+            value=value,
+            method=label,
+            low=low,
+            high="no upper limit" if high is None else f"{high:g}",
         )
+        if problems is None:
+            raise ValidationError({f"{what}_value": message})
+        problems.add(f"{what}_value", message)
 
 
-def _check_competencies(plan: IndividualPlan, competencies: Sequence[Competency]) -> None:
+def _check_competencies(
+    plan: IndividualPlan, competencies: Sequence[Competency], problems: Problems
+) -> None:
     if not competencies:
-        raise ValidationError({"competencies": NEEDS_COMPETENCY})
+        problems.add("competencies", NEEDS_COMPETENCY)
+        return
     allowed = set(frameworks_for_school(plan.school).values_list("pk", flat=True))
     for competency in competencies:
         if competency.framework_id not in allowed:
-            raise ValidationError({"competencies": COMPETENCY_ELSEWHERE.format(id=competency.pk)})
+            problems.add("competencies", COMPETENCY_ELSEWHERE.format(id=competency.pk))
 
 
-def _check_objective(
+def objective_problems(
     plan: IndividualPlan,
     *,
-    method: str,
-    baseline_value: float,
-    baseline_date: dt.date,
-    target_value: float,
-    target_date: dt.date,
-    competencies: Sequence[Competency],
-) -> None:
-    if method not in METHOD_RANGES:
-        raise ValidationError(
-            {"method": UNKNOWN_METHOD.format(value=method, choices=", ".join(METHOD_RANGES))}
-        )
-    if target_date <= baseline_date:
-        raise ValidationError({"target_date": TARGET_BEFORE_BASELINE})
-    check_measurable(method, what="baseline", value=baseline_value)
-    check_measurable(method, what="target", value=target_value)
-    _check_competencies(plan, competencies)
+    reason: str | None = None,
+    method: str | None = None,
+    baseline_value: float | None = None,
+    baseline_date: dt.date | None = None,
+    target_value: float | None = None,
+    target_date: dt.date | None = None,
+    competencies: Sequence[Competency] | None = None,
+) -> dict[str, list[str]]:
+    """Every problem with an objective, by field. A value left ``None``
+    (missing, or refused already by the form) is not checked, so a form's
+    ``clean()`` can show these next to its own errors in one round."""
+    found = Problems()
+    if reason is not None:
+        _check_reason(reason, found)
+    if method is not None and method not in METHOD_RANGES:
+        found.add("method", UNKNOWN_METHOD.format(value=method, choices=", ".join(METHOD_RANGES)))
+        method = None
+    if baseline_date is not None and target_date is not None and target_date <= baseline_date:
+        found.add("target_date", TARGET_BEFORE_BASELINE)
+    if method is not None:
+        if baseline_value is not None:
+            check_measurable(method, what="baseline", value=baseline_value, problems=found)
+        if target_value is not None:
+            check_measurable(method, what="target", value=target_value, problems=found)
+    if competencies is not None:
+        _check_competencies(plan, competencies, found)
+    return found.by_field
 
 
 @transaction.atomic
@@ -374,9 +428,9 @@ def objective_add(
     unit: str = "",
     rule_points: int = 4,
 ) -> SpecificObjective:
-    _check_reason(reason)
-    _check_objective(
+    problems = objective_problems(
         plan,
+        reason=reason,
         method=method,
         baseline_value=baseline_value,
         baseline_date=baseline_date,
@@ -384,6 +438,8 @@ def objective_add(
         target_date=target_date,
         competencies=competencies,
     )
+    if problems:
+        raise ValidationError(problems)
     objective = SpecificObjective(
         plan=plan,
         statement=statement,
@@ -424,7 +480,6 @@ def objective_update(
     unknown = set(changes) - set(OBJECTIVE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown objective field(s): {', '.join(sorted(unknown))}.")
-    _check_reason(reason)
     plan = objective.plan
     competencies = changes.pop("competencies", None)
     if competencies is None:
@@ -432,8 +487,9 @@ def objective_update(
     competencies = list(competencies)  # type: ignore[call-overload]
     for name, value in changes.items():
         setattr(objective, name, value)
-    _check_objective(
+    problems = objective_problems(
         plan,
+        reason=reason,
         method=objective.method,
         baseline_value=objective.baseline_value,
         baseline_date=objective.baseline_date,
@@ -443,7 +499,9 @@ def objective_update(
     )
     entered = objective.measurements.count()
     if entered and objective.method != METHOD_MANUAL:
-        raise ValidationError({"method": METHOD_LOCKED.format(count=entered)})
+        problems.setdefault("method", []).append(str(METHOD_LOCKED.format(count=entered)))
+    if problems:
+        raise ValidationError(problems)
     objective.full_clean()
     objective.save()
     objective.competencies.set(competencies)
@@ -480,10 +538,11 @@ def support_update(
     unknown = set(changes) - set(SUPPORT_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown support field(s): {', '.join(sorted(unknown))}.")
-    _check_reason(reason)
+    problems = Problems()
+    _check_reason(reason, problems)
     for name, value in changes.items():
         setattr(support, name, value)
-    _check_support(support)
+    _check_support(support, problems)
     support.save()
     _new_version(support.plan, changed_by=changed_by, reason=reason)
     return support
@@ -506,17 +565,17 @@ def support_delete(*, support: Support, changed_by: User, reason: str) -> int:
     ).number
 
 
-def _check_support(support: Support) -> None:
+def _check_support(support: Support, problems: Problems) -> None:
+    """Adds every problem with the support to ``problems`` and raises them
+    all (with any found before, such as a missing reason) at once."""
     if support.kind not in dict(SUPPORT_KINDS):
-        raise ValidationError(
-            {
-                "kind": UNKNOWN_SUPPORT_KIND.format(
-                    value=support.kind, choices=", ".join(dict(SUPPORT_KINDS))
-                )
-            }
+        problems.add(
+            "kind",
+            UNKNOWN_SUPPORT_KIND.format(value=support.kind, choices=", ".join(dict(SUPPORT_KINDS))),
         )
     if support.planned_minutes_per_week is None or support.planned_minutes_per_week <= 0:
-        raise ValidationError({"planned_minutes_per_week": MINUTES_POSITIVE})
+        problems.add("planned_minutes_per_week", MINUTES_POSITIVE)
+    problems.raise_any()
     support.full_clean()
 
 
@@ -531,7 +590,8 @@ def support_add(
     planned_minutes_per_week: int,
     focus: str = "",
 ) -> Support:
-    _check_reason(reason)
+    problems = Problems()
+    _check_reason(reason, problems)
     support = Support(
         plan=plan,
         kind=kind,
@@ -539,7 +599,7 @@ def support_add(
         focus=focus,
         planned_minutes_per_week=planned_minutes_per_week,
     )
-    _check_support(support)
+    _check_support(support, problems)
     support.save()
     _new_version(plan, changed_by=changed_by, reason=reason)
     return support

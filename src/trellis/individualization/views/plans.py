@@ -37,6 +37,8 @@ REMOVED = {
 
 
 def _fail(form, exc: ValidationError) -> None:
+    """Puts every problem the service found next to its field (the rest
+    above the form); the form keeps what was typed."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -178,7 +180,9 @@ def _plan_page(
             "plan": plan,
             "progress": progress,
             "can_change": can_change,
-            "objective_form": forms.ObjectiveForm(competencies_qs=_competencies_for(plan))
+            "objective_form": forms.ObjectiveForm(
+                competencies_qs=_competencies_for(plan), plan=plan
+            )
             if can_change
             else None,
             "support_form": forms.SupportForm() if can_change else None,
@@ -196,7 +200,9 @@ def _plan_page(
 @login_required
 def objective_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.access_plan_to_change(request.user, plan_id)
-    form = forms.ObjectiveForm(request.POST or None, competencies_qs=_competencies_for(plan))
+    form = forms.ObjectiveForm(
+        request.POST or None, competencies_qs=_competencies_for(plan), plan=plan
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -244,6 +250,7 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
         request.POST or None,
         initial=_objective_initial(objective),
         competencies_qs=_competencies_for(plan),
+        plan=plan,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from trellis.evidence.models import Response
+from trellis.evidence.uploads import sniff
 from trellis.people.models import User
 from trellis.personalization import selectors
 from trellis.personalization.models import PortfolioEntry, PortfolioFeedback
@@ -23,25 +24,6 @@ NOT_YOUR_WORK = "Only your own scored work can go in your portfolio."
 UNKNOWN_COMPETENCY = "Competency {value} is not one you can link to."
 EMPTY_FEEDBACK = "Write your feedback."
 NOT_SHARED = "“{title}” is no longer shared with the network."
-
-
-def sniff(head: bytes) -> str | None:
-    """The content type from magic bytes (plain text: UTF-8 with no NULs)."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if b"\x00" in head:
-        return None
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still text.
-        if exc.start < len(head) - 3:
-            return None
-    return "text/plain"
 
 
 def check_upload(upload: UploadedFile) -> str:

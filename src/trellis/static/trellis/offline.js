@@ -250,6 +250,15 @@
       if (next && !navigator.onLine) { window.location.assign(next); } else { allSaved(form); }
     });
     form.addEventListener("submit", function (event) {
+      // A file cannot wait in the device's queue: online it is posted as it
+      // is; offline the learner is told to reconnect (docs/offline.md).
+      var product = form.querySelector("input[type=file]");
+      if (product && product.files && product.files.length) {
+        if (navigator.onLine) { return; }
+        event.preventDefault();
+        say(product.dataset.needsConnection || "");
+        return;
+      }
       var given = answerOf(form);
       if (!given.answer) { return; }  // the server explains what is missing
       event.preventDefault();
