@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from trellis.people.models import User
 from trellis.personalization import selectors
@@ -88,10 +90,11 @@ def _benchmarks(goal: Goal, learner: User, rows: Sequence[Mapping[str, object]])
         extra.delete()
 
 
-def _tell_teachers(goal: Goal, text: str) -> None:
+def _tell_teachers(goal: Goal, text: Promise) -> None:
     notification_send(
         recipients=selectors.teachers_of(goal.learner),
         text=text,
+        params={"learner": goal.learner, "title": goal.title},
         url=reverse("personalization:goal-detail", args=[goal.pk]),
     )
 
@@ -117,7 +120,7 @@ def goal_create(
     goal.save()
     goal.competencies.set(_competencies(learner, competency_ids))
     _benchmarks(goal, learner, benchmarks)
-    _tell_teachers(goal, f"{learner} set a new goal: {goal.title}")
+    _tell_teachers(goal, _("%(learner)s set a new goal: %(title)s"))
     return goal
 
 
@@ -153,7 +156,8 @@ def goal_set_for_learner(
     _benchmarks(goal, learner, benchmarks)
     notification_send(
         recipients=[learner],
-        text=f"{teacher} set a goal for you: {goal.title}",
+        text=_("%(teacher)s set a goal for you: %(title)s"),
+        params={"teacher": teacher, "title": goal.title},
         url=reverse("personalization:goal-detail", args=[goal.pk]),
     )
     return goal
@@ -175,7 +179,7 @@ def goal_update(
     goal.save()
     goal.competencies.set(_competencies(goal.learner, competency_ids))
     _benchmarks(goal, goal.learner, benchmarks)
-    _tell_teachers(goal, f"{goal.learner} changed their goal: {goal.title}")
+    _tell_teachers(goal, _("%(learner)s changed their goal: %(title)s"))
     return goal
 
 
@@ -195,14 +199,15 @@ def goal_review(*, goal: Goal, reviewer: User, decision: str, comment: str = "")
     elif decision == ASK_CHANGES:
         goal.status = CHANGES
     goal.save(update_fields=["status", "updated_at"])
-    words = {
-        APPROVE: "approved",
-        COMMENT: "commented on",
-        ASK_CHANGES: "asked for changes to",
+    sentences = {
+        APPROVE: _("%(reviewer)s approved your goal: %(title)s"),
+        COMMENT: _("%(reviewer)s commented on your goal: %(title)s"),
+        ASK_CHANGES: _("%(reviewer)s asked for changes to your goal: %(title)s"),
     }
     notification_send(
         recipients=[goal.learner],
-        text=f"{reviewer} {words[decision]} your goal: {goal.title}",
+        text=sentences[decision],
+        params={"reviewer": reviewer, "title": goal.title},
         url=reverse("personalization:goal-detail", args=[goal.pk]),
     )
     return review

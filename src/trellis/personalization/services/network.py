@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.people import roles
@@ -71,6 +73,14 @@ ROLES_FOR = {
 }
 
 
+def _lower(text: object) -> str:
+    return str(text).lower()
+
+
+#: A choice label in lower case, translated when the notification is written.
+_lowered = lazy(_lower, str)
+
+
 def _schools_of(learner: User):
     return Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
         "school_id"
@@ -109,7 +119,8 @@ def network_add(*, learner: User, username: str, kind: str) -> NetworkMember:
     link.save()
     notification_send(
         recipients=[member],
-        text=f"{learner} invites you to their learning network as {label}. Accept or decline.",
+        text=_("%(learner)s invites you to their learning network as %(kind)s. Accept or decline."),
+        params={"learner": learner, "kind": _lowered(dict(KINDS)[kind])},
         url=reverse("personalization:network"),
     )
     return link
@@ -128,7 +139,8 @@ def network_accept(*, link: NetworkMember) -> NetworkMember:
     link.save(update_fields=["status", "accepted_at"])
     notification_send(
         recipients=[link.learner],
-        text=f"{link.member} accepted your invitation to your learning network.",
+        text=_("%(member)s accepted your invitation to your learning network."),
+        params={"member": link.member},
         url=reverse("personalization:network"),
     )
     return link
@@ -166,7 +178,8 @@ def expert_request(
     request.save()
     notification_send(
         recipients=teachers_of(learner),
-        text=f"{learner} asks to add an outside expert, {request.display_name}, to their network.",
+        text=_("%(learner)s asks to add an outside expert, %(name)s, to their network."),
+        params={"learner": learner, "name": request.display_name},
         url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
@@ -220,12 +233,14 @@ def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
     request.save(update_fields=["status", "decided_by", "decided_at"])
     notification_send(
         recipients=[request.learner],
-        text=f"{teacher} approved {request.display_name} as an outside expert in your network.",
+        text=_("%(teacher)s approved %(name)s as an outside expert in your network."),
+        params={"teacher": teacher, "name": request.display_name},
         url=reverse("personalization:network"),
     )
     notification_send(
         recipients=[expert],
-        text=f"{request.learner} invites you to their learning network as outside expert.",
+        text=_("%(learner)s invites you to their learning network as outside expert."),
+        params={"learner": request.learner},
         url=reverse("personalization:network"),
     )
     return Invitation(link=link, set_password_path=path)
@@ -242,7 +257,8 @@ def expert_decline(*, request: ExpertRequest, teacher: User) -> ExpertRequest:
     request.save(update_fields=["status", "decided_by", "decided_at"])
     notification_send(
         recipients=[request.learner],
-        text=f"{teacher} did not approve {request.display_name} as an outside expert.",
+        text=_("%(teacher)s did not approve %(name)s as an outside expert."),
+        params={"teacher": teacher, "name": request.display_name},
         url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
@@ -279,10 +295,18 @@ def help_request_send(
         learner=learner, message=message.strip(), competency=competency
     )
     request.recipients.set(ids)
-    about = f" with {competency.label}" if competency else ""
+    if competency:
+        text = _("%(learner)s asks for help with %(competency)s: %(message)s")
+    else:
+        text = _("%(learner)s asks for help: %(message)s")
     notification_send(
         recipients=[network[i] for i in ids],
-        text=f"{learner} asks for help{about}: {message.strip()[:150]}",
+        text=text,
+        params={
+            "learner": learner,
+            "competency": competency.label if competency else "",
+            "message": message.strip()[:150],
+        },
         url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
@@ -309,13 +333,15 @@ def help_reply(*, request: HelpRequest, author: User, text: str) -> HelpReply:
         others = [*request.recipients.all(), *User.objects.filter(help_replies__request=request)]
         notification_send(
             recipients=[u for u in others if u.pk != author.pk],
-            text=f"{author} added to their help request: {reply.text[:150]}",
+            text=_("%(author)s added to their help request: %(text)s"),
+            params={"author": author, "text": reply.text[:150]},
             url=_thread_url(request),
         )
     else:
         notification_send(
             recipients=[request.learner],
-            text=f"{author} answered your help request: {reply.text[:150]}",
+            text=_("%(author)s answered your help request: %(text)s"),
+            params={"author": author, "text": reply.text[:150]},
             url=_thread_url(request),
         )
     return reply
@@ -333,7 +359,8 @@ def help_resolve(*, request: HelpRequest) -> HelpRequest:
     helpers = User.objects.filter(help_replies__request=request).exclude(pk=request.learner_id)
     notification_send(
         recipients=helpers,
-        text=f"{request.learner} resolved the help request you answered.",
+        text=_("%(learner)s resolved the help request you answered."),
+        params={"learner": request.learner},
         url=_thread_url(request),
     )
     return request
@@ -353,7 +380,8 @@ def help_thank(*, reply: HelpReply) -> HelpReply:
     reply.save(update_fields=["thanked_at"])
     notification_send(
         recipients=[reply.author],
-        text=f"{reply.request.learner} thanked you for your help.",
+        text=_("%(learner)s thanked you for your help."),
+        params={"learner": reply.request.learner},
         url=_thread_url(reply.request),
     )
     return reply

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from trellis.evidence.models import Response
 from trellis.people.models import User
@@ -142,7 +143,8 @@ def feedback_give(*, entry: PortfolioEntry, author: User, text: str) -> Portfoli
     feedback.save()
     notification_send(
         recipients=[entry.learner],
-        text=f"{author} left feedback on “{entry.title}”: {feedback.text[:150]}",
+        text=_("%(author)s left feedback on “%(title)s”: %(text)s"),
+        params={"author": author, "title": entry.title, "text": feedback.text[:150]},
         url=reverse("personalization:portfolio"),
     )
     return feedback

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models.resource import ACCESSIBILITY_FEATURES
 from trellis.people.models import User
@@ -67,7 +68,8 @@ def profile_comment_add(*, profile: LearnerProfile, author: User, text: str) -> 
     comment.save()
     notification_send(
         recipients=[profile.learner],
-        text=f"{author} commented on your profile.",
+        text=_("%(author)s commented on your profile."),
+        params={"author": author},
         url=reverse("personalization:profile"),
     )
     return comment

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.models import item as kinds
@@ -173,7 +174,8 @@ def choice_create(
     choice.save()
     notification_send(
         recipients=people_selectors.roster_of(school_class),
-        text=f"Choose how to show {competency.label}: {choice.title}",
+        text=_("Choose how to show %(competency)s: %(title)s"),
+        params={"competency": competency.label, "title": choice.title},
         url=reverse("personalization:choice-detail", args=[choice.pk]),
     )
     return choice
@@ -214,7 +216,8 @@ def proposal_submit(
     _event(proposal, learner, SUBMITTED)
     notification_send(
         recipients=choice.school_class.teachers.all(),
-        text=f"{learner} proposed their own way to show {choice.competency.label}.",
+        text=_("%(learner)s proposed their own way to show %(competency)s."),
+        params={"learner": learner, "competency": choice.competency.label},
         url=_url(proposal),
     )
     return proposal
@@ -236,7 +239,8 @@ def proposal_revise(*, proposal: Proposal, what: str, how: str, rubric: str) -> 
     _event(proposal, proposal.learner, REVISED)
     notification_send(
         recipients=proposal.choice.school_class.teachers.all(),
-        text=f"{proposal.learner} revised their proposal for {proposal.choice.title}.",
+        text=_("%(learner)s revised their proposal for %(title)s."),
+        params={"learner": proposal.learner, "title": proposal.choice.title},
         url=_url(proposal),
     )
     return proposal
@@ -262,11 +266,18 @@ def proposal_review(
         proposal.assessment = _evidence_for(proposal, reviewer)
     proposal.save(update_fields=["status", "assessment", "updated_at"])
     _event(proposal, reviewer, action, comment.strip())
-    words = {ACCEPTED: "accepted", REVISION: "asked you to revise", RETURNED: "sent back"}
-    then = " Hand in your work in the assessment it became." if action == ACCEPTED else ""
+    sentences = {
+        ACCEPTED: _(
+            "%(reviewer)s accepted your proposal for %(title)s. "
+            "Hand in your work in the assessment it became."
+        ),
+        REVISION: _("%(reviewer)s asked you to revise your proposal for %(title)s."),
+        RETURNED: _("%(reviewer)s sent back your proposal for %(title)s."),
+    }
     notification_send(
         recipients=[proposal.learner],
-        text=f"{reviewer} {words[action]} your proposal for {proposal.choice.title}.{then}",
+        text=sentences[action],
+        params={"reviewer": reviewer, "title": proposal.choice.title},
         url=_url(proposal),
     )
     return proposal
@@ -380,7 +391,8 @@ def option_pick(*, choice: AssessmentChoice, learner: User, option: int) -> Opti
         _close(proposal, PICKED_INSTEAD.format(option=choice.options[index]))
     notification_send(
         recipients=choice.school_class.teachers.all(),
-        text=f"{learner} picked “{choice.options[pick.option]}” for {choice.title}.",
+        text=_("%(learner)s picked “%(option)s” for %(title)s."),
+        params={"learner": learner, "option": choice.options[pick.option], "title": choice.title},
         url=reverse("personalization:choice-detail", args=[choice.pk]),
     )
     return pick
@@ -419,10 +431,11 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
         assigned += 1
         notification_send(
             recipients=[learner],
-            text=(
-                f"The deadline for {choice.title} passed: your teacher's default, "
-                f"“{choice.options[default]}”, is now your task."
+            text=_(
+                "The deadline for %(title)s passed: your teacher's default, "
+                "“%(option)s”, is now your task."
             ),
+            params={"title": choice.title, "option": choice.options[default]},
             url=reverse("personalization:choice-detail", args=[choice.pk]),
         )
     closed = 0
@@ -439,7 +452,8 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
         closed += 1
         notification_send(
             recipients=[proposal.learner],
-            text=f"Your proposal for {choice.title} was closed: the deadline passed.",
+            text=_("Your proposal for %(title)s was closed: the deadline passed."),
+            params={"title": choice.title},
             url=_url(proposal),
         )
     choice.deadline_applied_at = now
@@ -447,11 +461,17 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
     if assigned or closed:
         notification_send(
             recipients=choice.school_class.teachers.all(),
-            text=(
-                f"The deadline for {choice.title} passed: your default, "
-                f"“{choice.options[default]}”, was assigned to {assigned} learner(s); "
-                f"{closed} proposal(s) still waiting were closed."
+            text=_(
+                "The deadline for %(title)s passed: your default, "
+                "“%(option)s”, was assigned to %(assigned)s learner(s); "
+                "%(closed)s proposal(s) still waiting were closed."
             ),
+            params={
+                "title": choice.title,
+                "option": choice.options[default],
+                "assigned": assigned,
+                "closed": closed,
+            },
             url=reverse("personalization:choice-detail", args=[choice.pk]),
         )
     return assigned

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.engine.recommend import LearnerContext, Recommendation, ResourceInfo, recommend
@@ -84,7 +85,8 @@ def reflection_record(
     reflection.save()
     notification_send(
         recipients=[teacher.recorded_by] if teacher.recorded_by else [],
-        text=f"{learner} rated their own work and reflected on it.",
+        text=_("%(learner)s rated their own work and reflected on it."),
+        params={"learner": learner},
         url=reverse("personalization:learner-reflections", args=[learner.pk]),
     )
     return reflection
@@ -182,10 +184,18 @@ def path_choose(
     choice.full_clean()
     choice.save()
     if choice.chosen_by == BY_TEACHER:
-        what = f"“{resource.title}”" if resource is not None else "a next step"
+        if resource is not None:
+            text = _("%(teacher)s chose “%(resource)s” for you to learn %(competency)s.")
+        else:
+            text = _("%(teacher)s chose a next step for you to learn %(competency)s.")
         notification_send(
             recipients=[learner],
-            text=f"{chosen_by_user} chose {what} for you to learn {competency.label}.",
+            text=text,
+            params={
+                "teacher": chosen_by_user,
+                "resource": resource.title if resource is not None else "",
+                "competency": competency.label,
+            },
             url=reverse("personalization:path"),
         )
     return choice
