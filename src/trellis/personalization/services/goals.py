@@ -28,16 +28,16 @@ from trellis.personalization.models.goals import (
 )
 from trellis.personalization.services.notify import notification_send
 
-NEEDS_BENCHMARK = "A goal needs at least one benchmark."
-BENCHMARK_FIELDS = "Benchmark {n} needs {what}."
-BENCHMARK_DATE = "Benchmark {n}'s date {value!r} is not a date (use YYYY-MM-DD)."
-UNKNOWN_COMPETENCY = "Competency {value} is not one you can link to."
-UNKNOWN_DECISION = "Unknown decision {value!r}; use approve, comment or changes."
-SELF_APPROVAL = "A learner cannot approve or review their own goal."
-CHANGES_NEED_COMMENT = "Say what to change when asking for changes."
-CHECKIN_FUTURE = "A check-in cannot be dated in the future ({on})."
-CHECKIN_RATING = "Your rating for benchmark {n} must be between 0 and 100 percent."
-CHECKIN_NOT_BENCHMARK = "Benchmark {value} is not part of this goal, or is measured by mastery."
+NEEDS_BENCHMARK = _("A goal needs at least one benchmark.")
+BENCHMARK_FIELDS = _("Benchmark {n} needs {what}.")
+BENCHMARK_DATE = _("Benchmark {n}'s date {value!r} is not a date (use YYYY-MM-DD).")
+UNKNOWN_COMPETENCY = _("Competency {value} is not one you can link to.")
+UNKNOWN_DECISION = _("Unknown decision {value!r}; use approve, comment or changes.")
+SELF_APPROVAL = _("A learner cannot approve or review their own goal.")
+CHANGES_NEED_COMMENT = _("Say what to change when asking for changes.")
+CHECKIN_FUTURE = _("A check-in cannot be dated in the future ({on}).")
+CHECKIN_RATING = _("Your rating for benchmark {n} must be between 0 and 100 percent.")
+CHECKIN_NOT_BENCHMARK = _("Benchmark {value} is not part of this goal, or is measured by mastery.")
 
 
 def _date(value: object, n: int) -> dt.date:
@@ -124,7 +124,7 @@ def goal_create(
     return goal
 
 
-NOT_THEIR_TEACHER = "Only a teacher of {learner} can set a goal for them."
+NOT_THEIR_TEACHER = _("Only a teacher of {learner} can set a goal for them.")
 
 
 @transaction.atomic

@@ -35,35 +35,35 @@ from trellis.personalization.models.network import (
 from trellis.personalization.selectors import teachers_of
 from trellis.personalization.services.notify import notification_send
 
-NOT_AVAILABLE = (
+NOT_AVAILABLE = _(
     "No one at your school called {username!r} can be added as your {kind}. "
     "Check the username, or ask your teacher."
 )
-NOT_YOURSELF = "You cannot add yourself to your own network."
-ALREADY_IN = "{member} is already in your network."
-UNKNOWN_KIND = "Unknown kind {value!r}; use peer, teacher or mentor."
-EXPERT_BY_REQUEST = (
+NOT_YOURSELF = _("You cannot add yourself to your own network.")
+ALREADY_IN = _("{member} is already in your network.")
+UNKNOWN_KIND = _("Unknown kind {value!r}; use peer, teacher or mentor.")
+EXPERT_BY_REQUEST = _(
     "Outside experts are not added by username: ask for one by email and a teacher approves it."
 )
-EMPTY_HELP = "Say what you need help with."
-NO_RECIPIENTS = (
+EMPTY_HELP = _("Say what you need help with.")
+NO_RECIPIENTS = _(
     "No one in your network has accepted yet: help requests go only to people who accepted."
 )
-BAD_EMAIL = "{email!r} is not an email address."
-EXPERT_NAME = "Give the expert's name."
-EMAIL_TAKEN = (
+BAD_EMAIL = _("{email!r} is not an email address.")
+EXPERT_NAME = _("Give the expert's name.")
+EMAIL_TAKEN = _(
     "{email} already belongs to an account with a role in a school; "
     "a school member joins a network by username, not as an outside expert."
 )
-NOT_IN_NETWORK = "Help requests go only to people in your network who accepted."
-NOT_PENDING = "This request was already {status}."
-NOT_INVITED = "You already accepted this invitation."
-ALREADY_REQUESTED = "You already asked for {email}; a teacher will decide."
-EMPTY_REPLY = "Write a reply."
-RESOLVED = "This request is resolved; ask again with a new request if you still need help."
-ALREADY_RESOLVED = "This request is already resolved."
-THANK_OWN = "You can thank others for their replies, not yourself."
-ALREADY_THANKED = "You already thanked {author} for this reply."
+NOT_IN_NETWORK = _("Help requests go only to people in your network who accepted.")
+NOT_PENDING = _("This request was already {status}.")
+NOT_INVITED = _("You already accepted this invitation.")
+ALREADY_REQUESTED = _("You already asked for {email}; a teacher will decide.")
+EMPTY_REPLY = _("Write a reply.")
+RESOLVED = _("This request is resolved; ask again with a new request if you still need help.")
+ALREADY_RESOLVED = _("This request is already resolved.")
+THANK_OWN = _("You can thank others for their replies, not yourself.")
+ALREADY_THANKED = _("You already thanked {author} for this reply.")
 
 #: Which school roles each kind of member must hold at the learner's school.
 ROLES_FOR = {

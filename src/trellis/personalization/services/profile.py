@@ -13,8 +13,8 @@ from trellis.personalization.models import LearnerProfile, ProfileComment
 from trellis.personalization.models.profile import ENGAGE_CHOICES, EXPRESS_CHOICES, TAKE_IN_CHOICES
 from trellis.personalization.services.notify import notification_send
 
-UNKNOWN_CHOICE = "Unknown value {value!r} for {field}; use one of: {choices}."
-EMPTY_COMMENT = "Write a comment before sending it."
+UNKNOWN_CHOICE = _("Unknown value {value!r} for {field}; use one of: {choices}.")
+EMPTY_COMMENT = _("Write a comment before sending it.")
 TEXT_FIELDS = ("strengths", "needs", "interests", "talents", "passions", "aspirations")
 LIST_FIELDS = {
     "take_in": TAKE_IN_CHOICES,

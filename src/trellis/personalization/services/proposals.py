@@ -38,38 +38,40 @@ from trellis.personalization.models.proposals import (
 )
 from trellis.personalization.services.notify import notification_send
 
-NEEDS_TWO_OPTIONS = "Offer at least two ways to show mastery (found {count})."
-DEADLINE_PAST = "The deadline must be in the future."
-COMPETENCY_NOT_AVAILABLE = "That competency is not in a framework this class can use."
-DEADLINE_PASSED = "The deadline has passed; pick one of the teacher's options instead."
-PROPOSAL_FIELD = "Say {what}."
-ALREADY_PROPOSED = "You already have a proposal for this; revise it instead."
-NOT_REVISABLE = "Only a proposal the teacher asked you to revise can be revised (it is {status})."
-NOT_OPEN = "This proposal is {status}; only one waiting for the teacher can be reviewed."
-UNKNOWN_ACTION = "Unknown action {value!r}; use accept, revision or return."
-ACTION_NEEDS_COMMENT = "Say why when asking for a revision or sending a proposal back."
-OPTION_RANGE = "Choose one of the teacher's options (1 to {count})."
-ALREADY_ACCEPTED = "Your own proposal was accepted; there is nothing to pick."
-SELF_REVIEW = "A learner cannot review their own proposal."
-DEFAULT_RANGE = "The default option must be one of the options (1 to {count})."
-ALREADY_PICKED = "You picked “{option}”; it is your task now (ask your teacher to change it)."
-PICKED_INSTEAD = "The learner picked one of the teacher's options instead: “{option}”."
-CLOSED_AT_DEADLINE = (
+NEEDS_TWO_OPTIONS = _("Offer at least two ways to show mastery (found {count}).")
+DEADLINE_PAST = _("The deadline must be in the future.")
+COMPETENCY_NOT_AVAILABLE = _("That competency is not in a framework this class can use.")
+DEADLINE_PASSED = _("The deadline has passed; pick one of the teacher's options instead.")
+PROPOSAL_FIELD = _("Say {what}.")
+ALREADY_PROPOSED = _("You already have a proposal for this; revise it instead.")
+NOT_REVISABLE = _(
+    "Only a proposal the teacher asked you to revise can be revised (it is {status})."
+)
+NOT_OPEN = _("This proposal is {status}; only one waiting for the teacher can be reviewed.")
+UNKNOWN_ACTION = _("Unknown action {value!r}; use accept, revision or return.")
+ACTION_NEEDS_COMMENT = _("Say why when asking for a revision or sending a proposal back.")
+OPTION_RANGE = _("Choose one of the teacher's options (1 to {count}).")
+ALREADY_ACCEPTED = _("Your own proposal was accepted; there is nothing to pick.")
+SELF_REVIEW = _("A learner cannot review their own proposal.")
+DEFAULT_RANGE = _("The default option must be one of the options (1 to {count}).")
+ALREADY_PICKED = _("You picked “{option}”; it is your task now (ask your teacher to change it).")
+PICKED_INSTEAD = _("The learner picked one of the teacher's options instead: “{option}”.")
+CLOSED_AT_DEADLINE = _(
     "The deadline ({deadline}) passed before this proposal was accepted; "
     "the teacher's default option, “{option}”, was assigned instead."
 )
-CLOSED_AT_DEADLINE_PICKED = (
+CLOSED_AT_DEADLINE_PICKED = _(
     "The deadline ({deadline}) passed before this proposal was accepted; "
     "the learner's pick, “{option}”, stands."
 )
-UNKNOWN_PURPOSE = "Unknown purpose {value!r}; use as (AS learning) or of (OF learning)."
-RUBRIC_EMPTY = "Say which rubric or criteria it should be judged against."
-RUBRIC_TOO_MANY = "A rubric can have at most {max} criteria (found {count})."
-RUBRIC_LEVELS = (
+UNKNOWN_PURPOSE = _("Unknown purpose {value!r}; use as (AS learning) or of (OF learning).")
+RUBRIC_EMPTY = _("Say which rubric or criteria it should be judged against.")
+RUBRIC_TOO_MANY = _("A rubric can have at most {max} criteria (found {count}).")
+RUBRIC_LEVELS = _(
     "Criterion {n} (“{name}”) needs at least two levels, lowest first, separated by “/”."
 )
-RUBRIC_TOO_MANY_LEVELS = "Criterion {n} (“{name}”) can have at most {max} levels."
-RUBRIC_NAME_LONG = "Criterion {n} is longer than {max} characters; keep each one short."
+RUBRIC_TOO_MANY_LEVELS = _("Criterion {n} (“{name}”) can have at most {max} levels.")
+RUBRIC_NAME_LONG = _("Criterion {n} is longer than {max} characters; keep each one short.")
 #: Levels of a criterion written without its own (``Name: a / b / c``).
 DEFAULT_LEVELS = ("Not yet", "Partly", "Fully")
 MAX_CRITERIA = 10

@@ -24,10 +24,10 @@ from trellis.personalization.models.reflection import BY_LEARNER, BY_TEACHER
 from trellis.personalization.services.notify import notification_send
 from trellis.personalization.services.profile import profile_of
 
-OWN_WORK_ONLY = "Learners reflect only on their own work."
-NOT_SCORED_YET = "Your teacher has not scored this work yet (or its feedback is not released)."
-REFLECTION_FIELD = "Say {what}."
-RESOURCE_NOT_FOR = "That resource is not one of your school's resources for this competency."
+OWN_WORK_ONLY = _("Learners reflect only on their own work.")
+NOT_SCORED_YET = _("Your teacher has not scored this work yet (or its feedback is not released).")
+REFLECTION_FIELD = _("Say {what}.")
+RESOURCE_NOT_FOR = _("That resource is not one of your school's resources for this competency.")
 
 
 def teacher_score_of(response: Response) -> RubricScore | None:
