@@ -222,7 +222,7 @@ def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
                 default_token_generator.make_token(expert),
             ],
         )
-    link, _ = NetworkMember.objects.get_or_create(
+    link, _created = NetworkMember.objects.get_or_create(
         learner=request.learner,
         member=expert,
         defaults={"kind": EXPERT, "invited_by": teacher},
@@ -266,7 +266,7 @@ def expert_decline(*, request: ExpertRequest, teacher: User) -> ExpertRequest:
 
 @transaction.atomic
 def network_remove(*, learner: User, member_id: int) -> int:
-    deleted, _ = NetworkMember.objects.filter(learner=learner, member_id=member_id).delete()
+    deleted, _kinds = NetworkMember.objects.filter(learner=learner, member_id=member_id).delete()
     return deleted
 
 

@@ -45,7 +45,7 @@ def profile_update(*, learner: User, **fields: object) -> LearnerProfile:
         if name not in fields:
             continue
         values = list(fields[name] or [])
-        known = [k for k, _ in choices]
+        known = [k for k, _label in choices]
         for value in values:
             if value not in known:
                 raise ValidationError(

@@ -64,7 +64,7 @@ def reflection_record(
     previous = selectors._newest(
         list(RubricScore.objects.filter(response=response, kind=SCORE_SELF))
     )
-    score, _ = rubric_score_record(
+    score, _level = rubric_score_record(
         response=response,
         recorded_by=learner,
         kind=SCORE_SELF,
@@ -123,8 +123,8 @@ def recommendations_for(
             "competency_id", "probability", "level"
         )
     )
-    mastery = {key[cid]: p for cid, p, _ in rows}
-    mastered = frozenset(key[cid] for cid, _, level in rows if level == MASTERED_LEVEL)
+    mastery = {key[cid]: p for cid, p, _level in rows}
+    mastered = frozenset(key[cid] for cid, _p, level in rows if level == MASTERED_LEVEL)
     ready = frozenset(
         key[m.competency.pk] for m in ready_competencies(learner) if m.competency.pk in key
     )
