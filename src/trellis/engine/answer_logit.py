@@ -45,7 +45,17 @@ position, per-skill terms summed in the answer's skill order and divided by
 ``m``, ``math.exp``), so batch and online predictions are bit-identical.
 
 ``mastery(state, skill)``: the probability of a right answer on an average
-(unseen) item of that skill as the learner's next answer: an expected
+item of that skill as the learner's next answer, from a separate read-out
+fitted alongside: the skill's own record and one bounded overall ability,
+tanh(sum of surprises / ``ABILITY_SCALE``) (``MASTERY``), its weights held to
+the sign of the evidence (right counts, last outcome, decayed sum, success
+rate and ability up; wrong counts down). The next-answer weights may learn
+that a wrong answer raises the chance of the next one (practice, the
+learner-state tables, the ability terms); a level shown to a teacher or a
+family must not rise after a wrong answer, so mastery is monotone in the
+learner's answers: a wrong answer never raises any skill's mastery, a right
+one never lowers it, and answers on other skills move it only through the
+bounded ability (by at most twice its weight, in logits). An expected
 performance, not a hidden-state posterior.
 """
 
@@ -66,7 +76,15 @@ from trellis.engine.base import NotFittedError, check_kind, load_json, save_json
 from trellis.engine.bkt import combine_rows, sequence_layout
 from trellis.engine.responses import ResponseLog, skill_list
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: the monotone mastery read-out (mastery_coef, skill_level)
+# The mastery read-out's features, from the skill's own record only (SKILL
+# columns), and the sign each weight is held to: a wrong answer never raises
+# any of them times its weight, a right answer never lowers it.
+MASTERY = ("s_log", "f_log", "last", "ew", "rate", "ability")
+MASTERY_SIGN = (1, -1, 1, 1, 1, 1)
+# the one overall term: tanh(sum of the learner's surprises / this), bounded
+# so that answers on other skills move a skill's mastery by a bounded amount
+ABILITY_SCALE = 5.0
 # the last three outcomes on a skill, most recent first (1 right, 0 wrong),
 # as one indicator per pattern; all 0 before the third answer on the skill
 PATTERNS = tuple(f"last3_{a}{b}{c}" for a in "01" for b in "01" for c in "01")
@@ -564,8 +582,69 @@ class AnswerLogit:
         else:
             self.item_coef_ = np.zeros(0)
         self.n_iter_ = int(res.nit)
+        self._fit_mastery(g, h, answer, ex_skill, w_row, y, n_sk, seen, cnt)
         self._index()
         return self
+
+    def _fit_mastery(
+        self,
+        g: NDArray[np.float64],
+        h: NDArray[np.float64],
+        answer: NDArray[np.int64],
+        ex_skill: NDArray[np.int64],
+        w_row: NDArray[np.float64],
+        y: NDArray[np.float64],
+        n_sk: int,
+        seen: NDArray[np.bool_],
+        cnt: NDArray[np.float64],
+    ) -> None:
+        """The mastery read-out: a logistic regression of each answer's
+        outcome on its skill's own record (``MASTERY`` columns of ``h``) and
+        the bounded ability (one row per (answer, skill), weighted 1 / |K|)
+        plus an intercept per
+        skill, its weights held to ``MASTERY_SIGN`` by L-BFGS-B bounds. The
+        next-answer weights may give a wrong answer a positive weight (a
+        practice effect that predicts well); mastery may not."""
+        cols = [SKILL.index(f) for f in MASTERY[:-1]]
+        # the sum of surprises: ability (GLOBAL) times (earlier answers + 3)
+        before = np.rint(np.expm1(g[:, 0]) + np.expm1(g[:, 1]))
+        surprises = g[:, GLOBAL.index("ability")] * (before + 3.0)
+        x = np.hstack([h[:, cols], np.tanh(surprises / ABILITY_SCALE)[answer][:, None]])
+        yr = y[answer]
+        wsum = max(float(w_row.sum()), 1e-12)
+        k = len(MASTERY)
+
+        def loss(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+            z = w[k:][ex_skill] + x @ w[:k]
+            e = np.exp(-np.abs(z))
+            lz = np.maximum(z, 0.0) + np.log1p(e)
+            val = float(w_row @ (lz - yr * z)) / wsum
+            r = w_row * (np.where(z >= 0.0, 1.0, e) / (1.0 + e) - yr) / wsum
+            grad = np.empty_like(w)
+            grad[:k] = r @ x + self.l2 * w[:k]
+            grad[k:] = np.bincount(ex_skill, weights=r, minlength=n_sk) + self.l2_skill * w[k:]
+            val += 0.5 * (self.l2 * float(w[:k] @ w[:k]) + self.l2_skill * float(w[k:] @ w[k:]))
+            return val, grad
+
+        bounds: list[tuple[float | None, float | None]] = [
+            (0.0, None) if sg > 0 else (None, 0.0) for sg in MASTERY_SIGN
+        ]
+        bounds += [(None, None)] * n_sk
+        w0 = np.zeros(k + n_sk)
+        ybar = float(np.clip(y.mean() if y.size else 0.5, 1e-3, 1 - 1e-3))
+        w0[k:] = math.log(ybar / (1 - ybar))
+        res = minimize(
+            loss, w0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": self.max_iter}
+        )
+        # the bounds hold exactly (L-BFGS-B projects), clipped again for safety
+        coef = np.asarray(res.x[:k], dtype=np.float64)
+        sign = np.array(MASTERY_SIGN, dtype=np.float64)
+        self.mastery_coef_ = np.where(coef * sign < 0.0, 0.0, coef)
+        self.skill_level_ = np.asarray(res.x[k:], dtype=np.float64)[seen].copy()
+        weights = cnt[seen]
+        self.default_skill_level_ = (
+            float(self.skill_level_ @ weights / weights.sum()) if weights.sum() > 0 else 0.0
+        )
 
     def _cross_fit_mean(
         self, log: ResponseLog, it: NDArray[np.int64], base: NDArray[np.float64]
@@ -665,6 +744,8 @@ class AnswerLogit:
         }
         self._skill_w_default = tuple(float(v) for v in self.default_skill_coef_.tolist())
         self._gw = [float(v) for v in self.global_coef_.tolist()]
+        self._mw = tuple(float(v) for v in self.mastery_coef_.tolist())
+        self._skill_level = dict(zip(self.skills_, self.skill_level_.tolist(), strict=True))
         self._hw = [float(v) for v in self.skill_feature_coef_.tolist()]
 
     def _check(self) -> None:
@@ -837,8 +918,26 @@ class AnswerLogit:
         return state
 
     def mastery(self, state: AnswerState, skill: str | int) -> float:
-        """P(right) on an average unseen item of ``skill`` as the next answer."""
-        return self.predict_one(state, str(skill))
+        """P(right) on an average item of ``skill`` as the next answer, from
+        the learner's record on that skill and a bounded ability, by the
+        sign-constrained read-out (``MASTERY``): a wrong answer never raises
+        it, a right answer never lowers it; answers on other skills move it
+        only through the bounded ability (see docs/mastery.md)."""
+        self._check()
+        sk = str(skill)
+        rec = state.skills.get(sk)
+        s, f, last, ew = (0.0, 0.0, 0.0, 0.0) if rec is None else rec[:4]
+        w0, w1, w2, w3, w4, w5 = self._mw
+        z = self._skill_level.get(sk, self.default_skill_level_)
+        # each term moves with the answer's outcome (weights' signs held in
+        # the fit; ``ew`` stays within +-1 / (1 - decay_skill)), so the sum does
+        z = z + w0 * math.log1p(s)
+        z = z + w1 * math.log1p(f)
+        z = z + w2 * last
+        z = z + w3 * ew
+        z = z + w4 * ((s + 1.0) / (s + f + 2.0) - 0.5)
+        z = z + w5 * math.tanh(state.overall[4] / ABILITY_SCALE)
+        return 1.0 / (1.0 + math.exp(-z))
 
     def attempts(self, state: AnswerState, skill: str | int) -> int:
         rec = state.skills.get(str(skill))
@@ -879,6 +978,10 @@ class AnswerLogit:
             "item_after_recent": self.item_recent_.tolist(),
             "item_among_peers": self.item_peers_.tolist(),
             "item_at_experience": self.item_experience_.tolist(),
+            "mastery_features": list(MASTERY),
+            "mastery_coef": self.mastery_coef_.tolist(),
+            "skill_level": self.skill_level_.tolist(),
+            "default_skill_level": self.default_skill_level_,
         }
 
     @classmethod
@@ -909,6 +1012,11 @@ class AnswerLogit:
         m.item_experience_ = np.asarray(d["item_at_experience"], dtype=np.float64).reshape(
             len(m.items_), _N_EXPERIENCE
         )
+        if d["mastery_features"] != list(MASTERY):
+            raise ValueError("saved answer-logit model uses a different mastery read-out")
+        m.mastery_coef_ = np.asarray(d["mastery_coef"], dtype=np.float64)
+        m.skill_level_ = np.asarray(d["skill_level"], dtype=np.float64)
+        m.default_skill_level_ = float(d["default_skill_level"])
         m._index()
         return m
 

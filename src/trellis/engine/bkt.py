@@ -22,7 +22,8 @@ right answer combines the skills' own predictions by ``combine``: ``"mean"``
 ``update`` folds the outcome into every skill of the answer. The choice of
 ``"mean"`` was made by held-out likelihood (docs/mastery.md).
 
-``mastery(state, skill)`` is P(known) given the learner's responses so far.
+``mastery(state, skill)`` is P(known) given the learner's responses so far,
+held where the model moves it against the evidence (``BKT.mastery``).
 Skills never seen in training use the response-weighted mean of the fitted
 parameters (``default_params_``).
 """
@@ -59,12 +60,17 @@ class BKTState:
     # P(unknown), kept apart from 1 - known (see ``forward``); a state saved
     # before it existed reads as 1 - known
     unknown: dict[str, float] = field(default_factory=dict)
+    # the mastery shown (see ``BKT.mastery``): P(known), held where the
+    # model's P(known) moved against the evidence; a state saved before it
+    # existed reads as P(known)
+    level: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "known": dict(self.known),
             "attempts": dict(self.attempts),
             "unknown": dict(self.unknown),
+            "level": dict(self.level),
         }
 
     @classmethod
@@ -73,6 +79,7 @@ class BKTState:
             known={str(k): float(v) for k, v in d.get("known", {}).items()},
             attempts={str(k): int(v) for k, v in d.get("attempts", {}).items()},
             unknown={str(k): float(v) for k, v in d.get("unknown", {}).items()},
+            level={str(k): float(v) for k, v in d.get("level", {}).items()},
         )
 
 
@@ -605,7 +612,13 @@ class BKT:
             b = u * (1.0 - guess)
         c = a + b
         f, fu = (a / c, b / c) if c > 0.0 else (p, u)
-        state.known[sk] = f * (1.0 - forget) + fu * learn
+        shown = state.level.get(sk, p)
+        known = f * (1.0 - forget) + fu * learn
+        state.known[sk] = known
+        # a wrong answer never raises the level shown, a right one never
+        # lowers it: where the learn transition (or forgetting) moves P(known)
+        # against the evidence, the level holds
+        state.level[sk] = max(shown, known) if correct else min(shown, known)
         state.unknown[sk] = fu * (1.0 - learn) + f * forget
         state.attempts[sk] = state.attempts.get(sk, 0) + 1
 
@@ -632,9 +645,16 @@ class BKT:
         return acc
 
     def mastery(self, state: BKTState, skill: str | int) -> float:
-        """P(the learner knows ``skill``) given all responses so far."""
+        """P(the learner knows ``skill``) given all responses so far, held
+        where it would move against the evidence: a wrong answer on the skill
+        never raises it, a right one never lowers it (after a wrong answer
+        the learn transition can lift P(known) above where it was, towards
+        the level that repeated wrong answers settle at); other skills'
+        answers leave it unchanged."""
         self._check()
-        return self._known(state, str(skill))[0]
+        sk = str(skill)
+        shown = state.level.get(sk)
+        return self._known(state, sk)[0] if shown is None else shown
 
     def attempts(self, state: BKTState, skill: str | int) -> int:
         return state.attempts.get(str(skill), 0)

@@ -115,12 +115,20 @@ _KNOWS = _(
 )
 _EXPECTS = _(
     "P(mastery) is the probability that the learner's next answer, on a "
-    "question of average difficulty for the competency, is right, predicted "
-    "from everything they did before: their right and wrong answers on it and "
-    "how recent they are, and their answers on other competencies measured "
-    "against how hard those questions were (a general ability). It is an "
-    "expected performance rather than a hidden state: 0.95 means the model "
-    "expects 19 right answers out of 20."
+    "question of average difficulty for the competency, is right, judged from "
+    "their record on that competency (how many right and wrong answers, the "
+    "last one, and how recent they are) and, within a fixed bound, from how "
+    "all their answers compared with how hard those questions were (a general "
+    "ability). The model's chance for a given question uses more (recent "
+    "patterns, how that question went for similar learners), which helps "
+    "choose questions but is not a level. It is an expected performance rather "
+    "than a hidden state: 0.95 means the model expects 19 right answers out of "
+    "20."
+)
+#: True of every registered model (tests/engine/test_mastery_monotone.py).
+_MOVES_WITH_EVIDENCE = _(
+    "A wrong answer never raises P(mastery) and a right answer never lowers it, "
+    "on the competency answered or on any other."
 )
 _MEANINGS: dict[str, Any] = {
     "bkt": _KNOWS,
@@ -168,7 +176,9 @@ def model_label(name: str) -> str:
 
 def model_meaning(name: str) -> str:
     """One paragraph on what "mastery" means for the model ``name``."""
-    return f"{_MEANINGS.get(name, _MEANING_OTHER)} {LEVELS_SENTENCE}"
+    if name in _MEANINGS:
+        return f"{_MEANINGS[name]} {_MOVES_WITH_EVIDENCE} {LEVELS_SENTENCE}"
+    return f"{_MEANING_OTHER} {LEVELS_SENTENCE}"
 
 
 def level_for(probability: float, attempts: int) -> str:
