@@ -95,7 +95,7 @@ def test_uploads_on_the_page_are_typed_by_content_not_name(world, monkeypatch):
         "/portfolio/", {**form, "file": SimpleUploadedFile("photo.png", EXE, "image/png")}
     )
     assert renamed_exe.status_code == 200
-    assert escape(pf_svc.BAD_TYPE) in renamed_exe.content.decode()
+    assert escape(str(pf_svc.BAD_TYPE)) in renamed_exe.content.decode()
     assert not PortfolioEntry.objects.exists()
     renamed_png = learner.post(
         "/portfolio/", {**form, "file": SimpleUploadedFile("notes.txt", PNG, "text/plain")}

@@ -64,7 +64,7 @@ def test_bad_uploads_are_refused_by_name_of_the_problem(world, content, message)
         "/api/v1/portfolio",
         {"kind": "file", "title": "x", "file": SimpleUploadedFile("x.pdf", content)},
     )
-    assert r.status_code == 400 and message in r.json()["detail"]
+    assert r.status_code == 400 and str(message) in r.json()["detail"]
     assert not PortfolioEntry.objects.exists()
 
 

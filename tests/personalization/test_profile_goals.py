@@ -137,7 +137,7 @@ def test_goal_with_benchmarks_review_and_learner_cannot_approve(world, other_wor
 )
 def test_goal_bad_input_is_named_and_nothing_saved(world, body, message):
     r = post(api(world.learner), "/goals", body)
-    assert r.status_code == 400 and message in r.json()["detail"]
+    assert r.status_code == 400 and str(message) in r.json()["detail"]
     assert not goal_svc.Goal.objects.exists()
 
 

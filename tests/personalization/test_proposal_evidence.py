@@ -181,7 +181,7 @@ def test_rubric_text_is_read_as_criteria(text, criteria):
     ],
 )
 def test_bad_rubrics_are_refused_naming_the_problem(text, message):
-    with pytest.raises(ValidationError, match=re.escape(message)):
+    with pytest.raises(ValidationError, match=re.escape(str(message))):
         svc.parse_rubric(text)
 
 

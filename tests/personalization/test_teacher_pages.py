@@ -115,7 +115,7 @@ def test_teacher_chooses_a_next_step_on_the_learners_path(world, other_world, co
     # a resource of another school is refused by name, nothing recorded
     foreign = make_resource(other_world, comps[0], title="Elsewhere")
     bad = teacher.post(url, {"competency": comps[0].pk, "resource": foreign.pk})
-    assert bad.status_code == 200 and escape(rf_svc.RESOURCE_NOT_FOR) in bad.content.decode()
+    assert bad.status_code == 200 and escape(str(rf_svc.RESOURCE_NOT_FOR)) in bad.content.decode()
     assert PathChoice.objects.count() == 1
     # a guardian reads it but cannot choose; others see nothing
     guardian = api(world.guardian).get(url)

@@ -75,9 +75,11 @@ def child_digest(child: User, *, now: dt.datetime | None = None) -> ChildDigest:
 
 
 def digest_render(guardian: User, *, now: dt.datetime | None = None) -> tuple[str, str, str]:
-    """(subject, text, html) in the guardian's language."""
+    """(subject, text, html) in the guardian's language: the one chosen on
+    their account (the header's switch) wins, since it is their latest
+    explicit choice; otherwise the one kept with the digest setting."""
     pref = DigestPreference.objects.filter(guardian=guardian).first()
-    language = pref.language if pref else settings.LANGUAGE_CODE
+    language = guardian.language or (pref.language if pref else settings.LANGUAGE_CODE)
     with translation.override(language):
         children = [child_digest(c, now=now) for c in selectors.children_of(guardian)]
         context = {"guardian": guardian, "children": children}

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from trellis.people.models import User
 from trellis.personalization import selectors
@@ -26,16 +28,16 @@ from trellis.personalization.models.goals import (
 )
 from trellis.personalization.services.notify import notification_send
 
-NEEDS_BENCHMARK = "A goal needs at least one benchmark."
-BENCHMARK_FIELDS = "Benchmark {n} needs {what}."
-BENCHMARK_DATE = "Benchmark {n}'s date {value!r} is not a date (use YYYY-MM-DD)."
-UNKNOWN_COMPETENCY = "Competency {value} is not one you can link to."
-UNKNOWN_DECISION = "Unknown decision {value!r}; use approve, comment or changes."
-SELF_APPROVAL = "A learner cannot approve or review their own goal."
-CHANGES_NEED_COMMENT = "Say what to change when asking for changes."
-CHECKIN_FUTURE = "A check-in cannot be dated in the future ({on})."
-CHECKIN_RATING = "Your rating for benchmark {n} must be between 0 and 100 percent."
-CHECKIN_NOT_BENCHMARK = "Benchmark {value} is not part of this goal, or is measured by mastery."
+NEEDS_BENCHMARK = _("A goal needs at least one benchmark.")
+BENCHMARK_FIELDS = _("Benchmark {n} needs {what}.")
+BENCHMARK_DATE = _("Benchmark {n}'s date {value!r} is not a date (use YYYY-MM-DD).")
+UNKNOWN_COMPETENCY = _("Competency {value} is not one you can link to.")
+UNKNOWN_DECISION = _("Unknown decision {value!r}; use approve, comment or changes.")
+SELF_APPROVAL = _("A learner cannot approve or review their own goal.")
+CHANGES_NEED_COMMENT = _("Say what to change when asking for changes.")
+CHECKIN_FUTURE = _("A check-in cannot be dated in the future ({on}).")
+CHECKIN_RATING = _("Your rating for benchmark {n} must be between 0 and 100 percent.")
+CHECKIN_NOT_BENCHMARK = _("Benchmark {value} is not part of this goal, or is measured by mastery.")
 
 
 def _date(value: object, n: int) -> dt.date:
@@ -88,10 +90,11 @@ def _benchmarks(goal: Goal, learner: User, rows: Sequence[Mapping[str, object]])
         extra.delete()
 
 
-def _tell_teachers(goal: Goal, text: str) -> None:
+def _tell_teachers(goal: Goal, text: Promise) -> None:
     notification_send(
         recipients=selectors.teachers_of(goal.learner),
         text=text,
+        params={"learner": goal.learner, "title": goal.title},
         url=reverse("personalization:goal-detail", args=[goal.pk]),
     )
 
@@ -117,11 +120,11 @@ def goal_create(
     goal.save()
     goal.competencies.set(_competencies(learner, competency_ids))
     _benchmarks(goal, learner, benchmarks)
-    _tell_teachers(goal, f"{learner} set a new goal: {goal.title}")
+    _tell_teachers(goal, _("%(learner)s set a new goal: %(title)s"))
     return goal
 
 
-NOT_THEIR_TEACHER = "Only a teacher of {learner} can set a goal for them."
+NOT_THEIR_TEACHER = _("Only a teacher of {learner} can set a goal for them.")
 
 
 @transaction.atomic
@@ -153,7 +156,8 @@ def goal_set_for_learner(
     _benchmarks(goal, learner, benchmarks)
     notification_send(
         recipients=[learner],
-        text=f"{teacher} set a goal for you: {goal.title}",
+        text=_("%(teacher)s set a goal for you: %(title)s"),
+        params={"teacher": teacher, "title": goal.title},
         url=reverse("personalization:goal-detail", args=[goal.pk]),
     )
     return goal
@@ -175,7 +179,7 @@ def goal_update(
     goal.save()
     goal.competencies.set(_competencies(goal.learner, competency_ids))
     _benchmarks(goal, goal.learner, benchmarks)
-    _tell_teachers(goal, f"{goal.learner} changed their goal: {goal.title}")
+    _tell_teachers(goal, _("%(learner)s changed their goal: %(title)s"))
     return goal
 
 
@@ -195,14 +199,15 @@ def goal_review(*, goal: Goal, reviewer: User, decision: str, comment: str = "")
     elif decision == ASK_CHANGES:
         goal.status = CHANGES
     goal.save(update_fields=["status", "updated_at"])
-    words = {
-        APPROVE: "approved",
-        COMMENT: "commented on",
-        ASK_CHANGES: "asked for changes to",
+    sentences = {
+        APPROVE: _("%(reviewer)s approved your goal: %(title)s"),
+        COMMENT: _("%(reviewer)s commented on your goal: %(title)s"),
+        ASK_CHANGES: _("%(reviewer)s asked for changes to your goal: %(title)s"),
     }
     notification_send(
         recipients=[goal.learner],
-        text=f"{reviewer} {words[decision]} your goal: {goal.title}",
+        text=sentences[decision],
+        params={"reviewer": reviewer, "title": goal.title},
         url=reverse("personalization:goal-detail", args=[goal.pk]),
     )
     return review

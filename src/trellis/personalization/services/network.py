@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.people import roles
@@ -33,35 +35,35 @@ from trellis.personalization.models.network import (
 from trellis.personalization.selectors import teachers_of
 from trellis.personalization.services.notify import notification_send
 
-NOT_AVAILABLE = (
+NOT_AVAILABLE = _(
     "No one at your school called {username!r} can be added as your {kind}. "
     "Check the username, or ask your teacher."
 )
-NOT_YOURSELF = "You cannot add yourself to your own network."
-ALREADY_IN = "{member} is already in your network."
-UNKNOWN_KIND = "Unknown kind {value!r}; use peer, teacher or mentor."
-EXPERT_BY_REQUEST = (
+NOT_YOURSELF = _("You cannot add yourself to your own network.")
+ALREADY_IN = _("{member} is already in your network.")
+UNKNOWN_KIND = _("Unknown kind {value!r}; use peer, teacher or mentor.")
+EXPERT_BY_REQUEST = _(
     "Outside experts are not added by username: ask for one by email and a teacher approves it."
 )
-EMPTY_HELP = "Say what you need help with."
-NO_RECIPIENTS = (
+EMPTY_HELP = _("Say what you need help with.")
+NO_RECIPIENTS = _(
     "No one in your network has accepted yet: help requests go only to people who accepted."
 )
-BAD_EMAIL = "{email!r} is not an email address."
-EXPERT_NAME = "Give the expert's name."
-EMAIL_TAKEN = (
+BAD_EMAIL = _("{email!r} is not an email address.")
+EXPERT_NAME = _("Give the expert's name.")
+EMAIL_TAKEN = _(
     "{email} already belongs to an account with a role in a school; "
     "a school member joins a network by username, not as an outside expert."
 )
-NOT_IN_NETWORK = "Help requests go only to people in your network who accepted."
-NOT_PENDING = "This request was already {status}."
-NOT_INVITED = "You already accepted this invitation."
-ALREADY_REQUESTED = "You already asked for {email}; a teacher will decide."
-EMPTY_REPLY = "Write a reply."
-RESOLVED = "This request is resolved; ask again with a new request if you still need help."
-ALREADY_RESOLVED = "This request is already resolved."
-THANK_OWN = "You can thank others for their replies, not yourself."
-ALREADY_THANKED = "You already thanked {author} for this reply."
+NOT_IN_NETWORK = _("Help requests go only to people in your network who accepted.")
+NOT_PENDING = _("This request was already {status}.")
+NOT_INVITED = _("You already accepted this invitation.")
+ALREADY_REQUESTED = _("You already asked for {email}; a teacher will decide.")
+EMPTY_REPLY = _("Write a reply.")
+RESOLVED = _("This request is resolved; ask again with a new request if you still need help.")
+ALREADY_RESOLVED = _("This request is already resolved.")
+THANK_OWN = _("You can thank others for their replies, not yourself.")
+ALREADY_THANKED = _("You already thanked {author} for this reply.")
 
 #: Which school roles each kind of member must hold at the learner's school.
 ROLES_FOR = {
@@ -69,6 +71,14 @@ ROLES_FOR = {
     TEACHER: (roles.TEACHER,),
     MENTOR: (roles.LEARNER, roles.TEACHER, roles.ADMIN),
 }
+
+
+def _lower(text: object) -> str:
+    return str(text).lower()
+
+
+#: A choice label in lower case, translated when the notification is written.
+_lowered = lazy(_lower, str)
 
 
 def _schools_of(learner: User):
@@ -109,7 +119,8 @@ def network_add(*, learner: User, username: str, kind: str) -> NetworkMember:
     link.save()
     notification_send(
         recipients=[member],
-        text=f"{learner} invites you to their learning network as {label}. Accept or decline.",
+        text=_("%(learner)s invites you to their learning network as %(kind)s. Accept or decline."),
+        params={"learner": learner, "kind": _lowered(dict(KINDS)[kind])},
         url=reverse("personalization:network"),
     )
     return link
@@ -128,7 +139,8 @@ def network_accept(*, link: NetworkMember) -> NetworkMember:
     link.save(update_fields=["status", "accepted_at"])
     notification_send(
         recipients=[link.learner],
-        text=f"{link.member} accepted your invitation to your learning network.",
+        text=_("%(member)s accepted your invitation to your learning network."),
+        params={"member": link.member},
         url=reverse("personalization:network"),
     )
     return link
@@ -166,7 +178,8 @@ def expert_request(
     request.save()
     notification_send(
         recipients=teachers_of(learner),
-        text=f"{learner} asks to add an outside expert, {request.display_name}, to their network.",
+        text=_("%(learner)s asks to add an outside expert, %(name)s, to their network."),
+        params={"learner": learner, "name": request.display_name},
         url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
@@ -209,7 +222,7 @@ def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
                 default_token_generator.make_token(expert),
             ],
         )
-    link, _ = NetworkMember.objects.get_or_create(
+    link, _created = NetworkMember.objects.get_or_create(
         learner=request.learner,
         member=expert,
         defaults={"kind": EXPERT, "invited_by": teacher},
@@ -220,12 +233,14 @@ def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
     request.save(update_fields=["status", "decided_by", "decided_at"])
     notification_send(
         recipients=[request.learner],
-        text=f"{teacher} approved {request.display_name} as an outside expert in your network.",
+        text=_("%(teacher)s approved %(name)s as an outside expert in your network."),
+        params={"teacher": teacher, "name": request.display_name},
         url=reverse("personalization:network"),
     )
     notification_send(
         recipients=[expert],
-        text=f"{request.learner} invites you to their learning network as outside expert.",
+        text=_("%(learner)s invites you to their learning network as outside expert."),
+        params={"learner": request.learner},
         url=reverse("personalization:network"),
     )
     return Invitation(link=link, set_password_path=path)
@@ -242,7 +257,8 @@ def expert_decline(*, request: ExpertRequest, teacher: User) -> ExpertRequest:
     request.save(update_fields=["status", "decided_by", "decided_at"])
     notification_send(
         recipients=[request.learner],
-        text=f"{teacher} did not approve {request.display_name} as an outside expert.",
+        text=_("%(teacher)s did not approve %(name)s as an outside expert."),
+        params={"teacher": teacher, "name": request.display_name},
         url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
@@ -250,7 +266,7 @@ def expert_decline(*, request: ExpertRequest, teacher: User) -> ExpertRequest:
 
 @transaction.atomic
 def network_remove(*, learner: User, member_id: int) -> int:
-    deleted, _ = NetworkMember.objects.filter(learner=learner, member_id=member_id).delete()
+    deleted, _kinds = NetworkMember.objects.filter(learner=learner, member_id=member_id).delete()
     return deleted
 
 
@@ -279,10 +295,18 @@ def help_request_send(
         learner=learner, message=message.strip(), competency=competency
     )
     request.recipients.set(ids)
-    about = f" with {competency.label}" if competency else ""
+    if competency:
+        text = _("%(learner)s asks for help with %(competency)s: %(message)s")
+    else:
+        text = _("%(learner)s asks for help: %(message)s")
     notification_send(
         recipients=[network[i] for i in ids],
-        text=f"{learner} asks for help{about}: {message.strip()[:150]}",
+        text=text,
+        params={
+            "learner": learner,
+            "competency": competency.label if competency else "",
+            "message": message.strip()[:150],
+        },
         url=reverse("personalization:help-detail", args=[request.pk]),
     )
     return request
@@ -309,13 +333,15 @@ def help_reply(*, request: HelpRequest, author: User, text: str) -> HelpReply:
         others = [*request.recipients.all(), *User.objects.filter(help_replies__request=request)]
         notification_send(
             recipients=[u for u in others if u.pk != author.pk],
-            text=f"{author} added to their help request: {reply.text[:150]}",
+            text=_("%(author)s added to their help request: %(text)s"),
+            params={"author": author, "text": reply.text[:150]},
             url=_thread_url(request),
         )
     else:
         notification_send(
             recipients=[request.learner],
-            text=f"{author} answered your help request: {reply.text[:150]}",
+            text=_("%(author)s answered your help request: %(text)s"),
+            params={"author": author, "text": reply.text[:150]},
             url=_thread_url(request),
         )
     return reply
@@ -333,7 +359,8 @@ def help_resolve(*, request: HelpRequest) -> HelpRequest:
     helpers = User.objects.filter(help_replies__request=request).exclude(pk=request.learner_id)
     notification_send(
         recipients=helpers,
-        text=f"{request.learner} resolved the help request you answered.",
+        text=_("%(learner)s resolved the help request you answered."),
+        params={"learner": request.learner},
         url=_thread_url(request),
     )
     return request
@@ -353,7 +380,8 @@ def help_thank(*, reply: HelpReply) -> HelpReply:
     reply.save(update_fields=["thanked_at"])
     notification_send(
         recipients=[reply.author],
-        text=f"{reply.request.learner} thanked you for your help.",
+        text=_("%(learner)s thanked you for your help."),
+        params={"learner": reply.request.learner},
         url=_thread_url(reply.request),
     )
     return reply

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from trellis.evidence.models import Response
 from trellis.evidence.uploads import sniff
@@ -15,15 +16,17 @@ from trellis.personalization.models import PortfolioEntry, PortfolioFeedback
 from trellis.personalization.models.portfolio import FILE, KINDS, LINK, NOTE, WORK
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-TOO_BIG = "The file is {size} bytes; the limit is 10 MB."
-BAD_TYPE = "Only PDF, PNG, JPEG or plain-text files can be uploaded (this file's content is none of those)."
-EMPTY_FILE = "The file is empty."
-UNKNOWN_KIND = "Unknown entry kind {value!r}; use work, file, link or note."
-KIND_NEEDS = "A {kind} entry needs {what}."
-NOT_YOUR_WORK = "Only your own scored work can go in your portfolio."
-UNKNOWN_COMPETENCY = "Competency {value} is not one you can link to."
-EMPTY_FEEDBACK = "Write your feedback."
-NOT_SHARED = "“{title}” is no longer shared with the network."
+TOO_BIG = _("The file is {size} bytes; the limit is 10 MB.")
+BAD_TYPE = _(
+    "Only PDF, PNG, JPEG or plain-text files can be uploaded (this file's content is none of those)."
+)
+EMPTY_FILE = _("The file is empty.")
+UNKNOWN_KIND = _("Unknown entry kind {value!r}; use work, file, link or note.")
+KIND_NEEDS = _("A {kind} entry needs {what}.")
+NOT_YOUR_WORK = _("Only your own scored work can go in your portfolio.")
+UNKNOWN_COMPETENCY = _("Competency {value} is not one you can link to.")
+EMPTY_FEEDBACK = _("Write your feedback.")
+NOT_SHARED = _("“{title}” is no longer shared with the network.")
 
 
 def check_upload(upload: UploadedFile) -> str:
@@ -124,7 +127,8 @@ def feedback_give(*, entry: PortfolioEntry, author: User, text: str) -> Portfoli
     feedback.save()
     notification_send(
         recipients=[entry.learner],
-        text=f"{author} left feedback on “{entry.title}”: {feedback.text[:150]}",
+        text=_("%(author)s left feedback on “%(title)s”: %(text)s"),
+        params={"author": author, "title": entry.title, "text": feedback.text[:150]},
         url=reverse("personalization:portfolio"),
     )
     return feedback

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models.resource import ACCESSIBILITY_FEATURES
 from trellis.people.models import User
@@ -12,8 +13,8 @@ from trellis.personalization.models import LearnerProfile, ProfileComment
 from trellis.personalization.models.profile import ENGAGE_CHOICES, EXPRESS_CHOICES, TAKE_IN_CHOICES
 from trellis.personalization.services.notify import notification_send
 
-UNKNOWN_CHOICE = "Unknown value {value!r} for {field}; use one of: {choices}."
-EMPTY_COMMENT = "Write a comment before sending it."
+UNKNOWN_CHOICE = _("Unknown value {value!r} for {field}; use one of: {choices}.")
+EMPTY_COMMENT = _("Write a comment before sending it.")
 TEXT_FIELDS = ("strengths", "needs", "interests", "talents", "passions", "aspirations")
 LIST_FIELDS = {
     "take_in": TAKE_IN_CHOICES,
@@ -44,7 +45,7 @@ def profile_update(*, learner: User, **fields: object) -> LearnerProfile:
         if name not in fields:
             continue
         values = list(fields[name] or [])
-        known = [k for k, _ in choices]
+        known = [k for k, _label in choices]
         for value in values:
             if value not in known:
                 raise ValidationError(
@@ -67,7 +68,8 @@ def profile_comment_add(*, profile: LearnerProfile, author: User, text: str) -> 
     comment.save()
     notification_send(
         recipients=[profile.learner],
-        text=f"{author} commented on your profile.",
+        text=_("%(author)s commented on your profile."),
+        params={"author": author},
         url=reverse("personalization:profile"),
     )
     return comment

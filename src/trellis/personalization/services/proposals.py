@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.models import item as kinds
@@ -37,38 +38,40 @@ from trellis.personalization.models.proposals import (
 )
 from trellis.personalization.services.notify import notification_send
 
-NEEDS_TWO_OPTIONS = "Offer at least two ways to show mastery (found {count})."
-DEADLINE_PAST = "The deadline must be in the future."
-COMPETENCY_NOT_AVAILABLE = "That competency is not in a framework this class can use."
-DEADLINE_PASSED = "The deadline has passed; pick one of the teacher's options instead."
-PROPOSAL_FIELD = "Say {what}."
-ALREADY_PROPOSED = "You already have a proposal for this; revise it instead."
-NOT_REVISABLE = "Only a proposal the teacher asked you to revise can be revised (it is {status})."
-NOT_OPEN = "This proposal is {status}; only one waiting for the teacher can be reviewed."
-UNKNOWN_ACTION = "Unknown action {value!r}; use accept, revision or return."
-ACTION_NEEDS_COMMENT = "Say why when asking for a revision or sending a proposal back."
-OPTION_RANGE = "Choose one of the teacher's options (1 to {count})."
-ALREADY_ACCEPTED = "Your own proposal was accepted; there is nothing to pick."
-SELF_REVIEW = "A learner cannot review their own proposal."
-DEFAULT_RANGE = "The default option must be one of the options (1 to {count})."
-ALREADY_PICKED = "You picked “{option}”; it is your task now (ask your teacher to change it)."
-PICKED_INSTEAD = "The learner picked one of the teacher's options instead: “{option}”."
-CLOSED_AT_DEADLINE = (
+NEEDS_TWO_OPTIONS = _("Offer at least two ways to show mastery (found {count}).")
+DEADLINE_PAST = _("The deadline must be in the future.")
+COMPETENCY_NOT_AVAILABLE = _("That competency is not in a framework this class can use.")
+DEADLINE_PASSED = _("The deadline has passed; pick one of the teacher's options instead.")
+PROPOSAL_FIELD = _("Say {what}.")
+ALREADY_PROPOSED = _("You already have a proposal for this; revise it instead.")
+NOT_REVISABLE = _(
+    "Only a proposal the teacher asked you to revise can be revised (it is {status})."
+)
+NOT_OPEN = _("This proposal is {status}; only one waiting for the teacher can be reviewed.")
+UNKNOWN_ACTION = _("Unknown action {value!r}; use accept, revision or return.")
+ACTION_NEEDS_COMMENT = _("Say why when asking for a revision or sending a proposal back.")
+OPTION_RANGE = _("Choose one of the teacher's options (1 to {count}).")
+ALREADY_ACCEPTED = _("Your own proposal was accepted; there is nothing to pick.")
+SELF_REVIEW = _("A learner cannot review their own proposal.")
+DEFAULT_RANGE = _("The default option must be one of the options (1 to {count}).")
+ALREADY_PICKED = _("You picked “{option}”; it is your task now (ask your teacher to change it).")
+PICKED_INSTEAD = _("The learner picked one of the teacher's options instead: “{option}”.")
+CLOSED_AT_DEADLINE = _(
     "The deadline ({deadline}) passed before this proposal was accepted; "
     "the teacher's default option, “{option}”, was assigned instead."
 )
-CLOSED_AT_DEADLINE_PICKED = (
+CLOSED_AT_DEADLINE_PICKED = _(
     "The deadline ({deadline}) passed before this proposal was accepted; "
     "the learner's pick, “{option}”, stands."
 )
-UNKNOWN_PURPOSE = "Unknown purpose {value!r}; use as (AS learning) or of (OF learning)."
-RUBRIC_EMPTY = "Say which rubric or criteria it should be judged against."
-RUBRIC_TOO_MANY = "A rubric can have at most {max} criteria (found {count})."
-RUBRIC_LEVELS = (
+UNKNOWN_PURPOSE = _("Unknown purpose {value!r}; use as (AS learning) or of (OF learning).")
+RUBRIC_EMPTY = _("Say which rubric or criteria it should be judged against.")
+RUBRIC_TOO_MANY = _("A rubric can have at most {max} criteria (found {count}).")
+RUBRIC_LEVELS = _(
     "Criterion {n} (“{name}”) needs at least two levels, lowest first, separated by “/”."
 )
-RUBRIC_TOO_MANY_LEVELS = "Criterion {n} (“{name}”) can have at most {max} levels."
-RUBRIC_NAME_LONG = "Criterion {n} is longer than {max} characters; keep each one short."
+RUBRIC_TOO_MANY_LEVELS = _("Criterion {n} (“{name}”) can have at most {max} levels.")
+RUBRIC_NAME_LONG = _("Criterion {n} is longer than {max} characters; keep each one short.")
 #: Levels of a criterion written without its own (``Name: a / b / c``).
 DEFAULT_LEVELS = ("Not yet", "Partly", "Fully")
 MAX_CRITERIA = 10
@@ -173,7 +176,8 @@ def choice_create(
     choice.save()
     notification_send(
         recipients=people_selectors.roster_of(school_class),
-        text=f"Choose how to show {competency.label}: {choice.title}",
+        text=_("Choose how to show %(competency)s: %(title)s"),
+        params={"competency": competency.label, "title": choice.title},
         url=reverse("personalization:choice-detail", args=[choice.pk]),
     )
     return choice
@@ -214,7 +218,8 @@ def proposal_submit(
     _event(proposal, learner, SUBMITTED)
     notification_send(
         recipients=choice.school_class.teachers.all(),
-        text=f"{learner} proposed their own way to show {choice.competency.label}.",
+        text=_("%(learner)s proposed their own way to show %(competency)s."),
+        params={"learner": learner, "competency": choice.competency.label},
         url=_url(proposal),
     )
     return proposal
@@ -236,7 +241,8 @@ def proposal_revise(*, proposal: Proposal, what: str, how: str, rubric: str) -> 
     _event(proposal, proposal.learner, REVISED)
     notification_send(
         recipients=proposal.choice.school_class.teachers.all(),
-        text=f"{proposal.learner} revised their proposal for {proposal.choice.title}.",
+        text=_("%(learner)s revised their proposal for %(title)s."),
+        params={"learner": proposal.learner, "title": proposal.choice.title},
         url=_url(proposal),
     )
     return proposal
@@ -262,11 +268,18 @@ def proposal_review(
         proposal.assessment = _evidence_for(proposal, reviewer)
     proposal.save(update_fields=["status", "assessment", "updated_at"])
     _event(proposal, reviewer, action, comment.strip())
-    words = {ACCEPTED: "accepted", REVISION: "asked you to revise", RETURNED: "sent back"}
-    then = " Hand in your work in the assessment it became." if action == ACCEPTED else ""
+    sentences = {
+        ACCEPTED: _(
+            "%(reviewer)s accepted your proposal for %(title)s. "
+            "Hand in your work in the assessment it became."
+        ),
+        REVISION: _("%(reviewer)s asked you to revise your proposal for %(title)s."),
+        RETURNED: _("%(reviewer)s sent back your proposal for %(title)s."),
+    }
     notification_send(
         recipients=[proposal.learner],
-        text=f"{reviewer} {words[action]} your proposal for {proposal.choice.title}.{then}",
+        text=sentences[action],
+        params={"reviewer": reviewer, "title": proposal.choice.title},
         url=_url(proposal),
     )
     return proposal
@@ -380,7 +393,8 @@ def option_pick(*, choice: AssessmentChoice, learner: User, option: int) -> Opti
         _close(proposal, PICKED_INSTEAD.format(option=choice.options[index]))
     notification_send(
         recipients=choice.school_class.teachers.all(),
-        text=f"{learner} picked “{choice.options[pick.option]}” for {choice.title}.",
+        text=_("%(learner)s picked “%(option)s” for %(title)s."),
+        params={"learner": learner, "option": choice.options[pick.option], "title": choice.title},
         url=reverse("personalization:choice-detail", args=[choice.pk]),
     )
     return pick
@@ -419,10 +433,11 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
         assigned += 1
         notification_send(
             recipients=[learner],
-            text=(
-                f"The deadline for {choice.title} passed: your teacher's default, "
-                f"“{choice.options[default]}”, is now your task."
+            text=_(
+                "The deadline for %(title)s passed: your teacher's default, "
+                "“%(option)s”, is now your task."
             ),
+            params={"title": choice.title, "option": choice.options[default]},
             url=reverse("personalization:choice-detail", args=[choice.pk]),
         )
     closed = 0
@@ -439,7 +454,8 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
         closed += 1
         notification_send(
             recipients=[proposal.learner],
-            text=f"Your proposal for {choice.title} was closed: the deadline passed.",
+            text=_("Your proposal for %(title)s was closed: the deadline passed."),
+            params={"title": choice.title},
             url=_url(proposal),
         )
     choice.deadline_applied_at = now
@@ -447,11 +463,17 @@ def choice_deadline_apply(*, choice: AssessmentChoice, now: dt.datetime | None =
     if assigned or closed:
         notification_send(
             recipients=choice.school_class.teachers.all(),
-            text=(
-                f"The deadline for {choice.title} passed: your default, "
-                f"“{choice.options[default]}”, was assigned to {assigned} learner(s); "
-                f"{closed} proposal(s) still waiting were closed."
+            text=_(
+                "The deadline for %(title)s passed: your default, "
+                "“%(option)s”, was assigned to %(assigned)s learner(s); "
+                "%(closed)s proposal(s) still waiting were closed."
             ),
+            params={
+                "title": choice.title,
+                "option": choice.options[default],
+                "assigned": assigned,
+                "closed": closed,
+            },
             url=reverse("personalization:choice-detail", args=[choice.pk]),
         )
     return assigned

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.engine.recommend import LearnerContext, Recommendation, ResourceInfo, recommend
@@ -23,10 +24,10 @@ from trellis.personalization.models.reflection import BY_LEARNER, BY_TEACHER
 from trellis.personalization.services.notify import notification_send
 from trellis.personalization.services.profile import profile_of
 
-OWN_WORK_ONLY = "Learners reflect only on their own work."
-NOT_SCORED_YET = "Your teacher has not scored this work yet (or its feedback is not released)."
-REFLECTION_FIELD = "Say {what}."
-RESOURCE_NOT_FOR = "That resource is not one of your school's resources for this competency."
+OWN_WORK_ONLY = _("Learners reflect only on their own work.")
+NOT_SCORED_YET = _("Your teacher has not scored this work yet (or its feedback is not released).")
+REFLECTION_FIELD = _("Say {what}.")
+RESOURCE_NOT_FOR = _("That resource is not one of your school's resources for this competency.")
 
 
 def teacher_score_of(response: Response) -> RubricScore | None:
@@ -63,7 +64,7 @@ def reflection_record(
     previous = selectors._newest(
         list(RubricScore.objects.filter(response=response, kind=SCORE_SELF))
     )
-    score, _ = rubric_score_record(
+    score, _level = rubric_score_record(
         response=response,
         recorded_by=learner,
         kind=SCORE_SELF,
@@ -84,7 +85,8 @@ def reflection_record(
     reflection.save()
     notification_send(
         recipients=[teacher.recorded_by] if teacher.recorded_by else [],
-        text=f"{learner} rated their own work and reflected on it.",
+        text=_("%(learner)s rated their own work and reflected on it."),
+        params={"learner": learner},
         url=reverse("personalization:learner-reflections", args=[learner.pk]),
     )
     return reflection
@@ -121,8 +123,8 @@ def recommendations_for(
             "competency_id", "probability", "level"
         )
     )
-    mastery = {key[cid]: p for cid, p, _ in rows}
-    mastered = frozenset(key[cid] for cid, _, level in rows if level == MASTERED_LEVEL)
+    mastery = {key[cid]: p for cid, p, _level in rows}
+    mastered = frozenset(key[cid] for cid, _p, level in rows if level == MASTERED_LEVEL)
     ready = frozenset(
         key[m.competency.pk] for m in ready_competencies(learner) if m.competency.pk in key
     )
@@ -182,10 +184,18 @@ def path_choose(
     choice.full_clean()
     choice.save()
     if choice.chosen_by == BY_TEACHER:
-        what = f"“{resource.title}”" if resource is not None else "a next step"
+        if resource is not None:
+            text = _("%(teacher)s chose “%(resource)s” for you to learn %(competency)s.")
+        else:
+            text = _("%(teacher)s chose a next step for you to learn %(competency)s.")
         notification_send(
             recipients=[learner],
-            text=f"{chosen_by_user} chose {what} for you to learn {competency.label}.",
+            text=text,
+            params={
+                "teacher": chosen_by_user,
+                "resource": resource.title if resource is not None else "",
+                "competency": competency.label,
+            },
             url=reverse("personalization:path"),
         )
     return choice
