@@ -34,7 +34,7 @@ SERIOUS = {"serious", "critical"}
 #: htmx, machine endpoints.
 SKIP = re.compile(
     r"(^/admin/|^/api/|^/i18n/|logout|healthz|^/xapi/|\.json$|\.zip$|/file/$|/count/$|/live/$"
-    r"|/reads/$|^/tasks/|/export/$|/delete/$|/confirm/$)"
+    r"|/reads/$|/live/flags/$|^/tasks/|/export/$|/delete/$|/confirm/$)"
 )
 #: The pages ``make test`` visits for each role (besides the home page).
 SUBSET = re.compile(

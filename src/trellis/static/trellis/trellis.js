@@ -64,12 +64,28 @@
       if (!event.target.closest(".menu-group")) { closeGroups(null); }
     });
   }
+  // A table that scrolls inside its own box must be reachable from the
+  // keyboard (WCAG 2.1.1): the box takes focus and is named by its caption.
+  function focusableScrollers(root) {
+    root.querySelectorAll(".table-scroll:not([tabindex])").forEach(function (box) {
+      box.tabIndex = 0;
+      var caption = box.querySelector("caption");
+      if (caption && !box.hasAttribute("aria-label")) {
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption.textContent.trim());
+      }
+    });
+  }
   document.documentElement.classList.add("js");
-  document.addEventListener("DOMContentLoaded", function () { wireMenu(); wire(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    wireMenu(); wire(document); focusableScrollers(document);
+  });
   // A poll answered "304 Not Modified" keeps what the page shows (htmx would
   // otherwise swap in the empty body).
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.status === 304) { event.detail.shouldSwap = false; }
   });
-  document.addEventListener("htmx:load", function (event) { wire(event.target); });
+  document.addEventListener("htmx:load", function (event) {
+    wire(event.target); focusableScrollers(event.target);
+  });
 })();
