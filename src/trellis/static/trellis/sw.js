@@ -62,12 +62,15 @@ async function doRefresh() {
     if (kept[url] !== undefined) { return true; }
     var response;
     try {
-      response = await fetch(url, { credentials: "same-origin", redirect: "follow" });
+      // "manual": a page that now redirects (the learner signed out) is not
+      // followed to the sign-in page, whose new CSRF cookie would spoil the
+      // sign-in form open in the tab.
+      response = await fetch(url, { credentials: "same-origin", redirect: "manual" });
     } catch (err) {
       unreachable = true;  // the connection went: keep what was kept before
       return false;
     }
-    if (!response.ok || response.redirected) { return false; }
+    if (!response.ok || response.redirected || response.type === "opaqueredirect") { return false; }
     var body = await response.clone().arrayBuffer();
     if (used + body.byteLength > budget) { skipped.push(url); return false; }
     used += body.byteLength;
