@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "trellis.people.middleware.RefuseNulCharacters",
+    "trellis.evidence.offline_middleware.OfflineFetchKeepsCsrfCookie",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "trellis.people.middleware.AccountLanguage",

@@ -65,7 +65,9 @@ async function doRefresh() {
       // "manual": a page that now redirects (the learner signed out) is not
       // followed to the sign-in page, whose new CSRF cookie would spoil the
       // sign-in form open in the tab.
-      response = await fetch(url, { credentials: "same-origin", redirect: "manual" });
+      response = await fetch(url, {
+        credentials: "same-origin", redirect: "manual", headers: { "X-Trellis-Offline-Fetch": "1" }
+      });
     } catch (err) {
       unreachable = true;  // the connection went: keep what was kept before
       return false;
