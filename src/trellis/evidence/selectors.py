@@ -153,60 +153,12 @@ class HeatRow:
     mean: int
 
 
-@dataclass(frozen=True)
-class HeatMap:
-    framework: Framework | None
-    competencies: list[Competency]
-    rows: list[HeatRow]
-    sort: str
-    descending: bool
-
-
 _EMPTY = HeatCell(NOT_STARTED, LEVEL_SHORT[NOT_STARTED], LEVEL_LABELS[NOT_STARTED], 0, 0)
 
 
 def class_frameworks(school_class: SchoolClass) -> list[Framework]:
     return list(
         frameworks_for_school(school_class.school).filter(competencies__isnull=False).distinct()
-    )
-
-
-def class_heatmap(
-    school_class: SchoolClass,
-    framework: Framework | None,
-    sort: str = "name",
-    descending: bool = False,
-) -> HeatMap:
-    """Learners × competencies in three queries, every cell precomputed so the
-    template only prints. ``sort`` is "name", "mean" or a competency id."""
-    learners = list(people_selectors.roster_of(school_class))
-    competencies = assessable_competencies(framework) if framework else []
-    ids = [c.pk for c in competencies]
-    by_pair: dict[tuple[int, int], HeatCell] = {}
-    for learner_id, competency_id, probability, level, attempts in MasteryRecord.objects.filter(
-        learner__in=[u.pk for u in learners], competency_id__in=ids
-    ).values_list("learner_id", "competency_id", "probability", "level", "attempts"):
-        by_pair[(learner_id, competency_id)] = HeatCell(
-            level, LEVEL_SHORT[level], LEVEL_LABELS[level], round(100 * probability), attempts
-        )
-    rows = []
-    for learner in learners:
-        cells = [by_pair.get((learner.pk, cid), _EMPTY) for cid in ids]
-        mean = round(sum(c.percent for c in cells) / len(cells)) if cells else 0
-        rows.append(HeatRow(learner=learner, cells=cells, mean=mean))
-    if sort == "mean":
-        rows.sort(key=lambda r: (r.mean, str(r.learner)), reverse=descending)
-    elif sort.isdigit() and int(sort) in ids:
-        col = ids.index(int(sort))
-        rows.sort(key=lambda r: (r.cells[col].percent, str(r.learner)), reverse=descending)
-    else:
-        sort = "name"
-        rows.sort(
-            key=lambda r: (r.learner.last_name, r.learner.first_name, r.learner.username),
-            reverse=descending,
-        )
-    return HeatMap(
-        framework=framework, competencies=competencies, rows=rows, sort=sort, descending=descending
     )
 
 
