@@ -162,9 +162,7 @@ def test_three_answers_offline_reload_and_sync_once(
     _check_three_in_order(world, items, competency, prompts)
 
 
-def test_an_assessment_not_yet_opened_is_not_badged_available_offline(
-    page, live_server, sign_in
-):
+def test_an_assessment_not_yet_opened_is_not_badged_available_offline(page, live_server, sign_in):
     """The badge says "Available offline" only once its questions are kept
     (a class giving it a display once showed every badge, hidden or not)."""
     world, _, _, assessment = _school("off0_")

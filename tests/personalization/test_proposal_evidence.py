@@ -214,4 +214,7 @@ def test_the_task_is_written_in_the_learners_language(world, comps):
     assert assessment.title.endswith(f"la forma propia de {world.learner}")
     assert assessment.instructions.startswith(f"Tu propia forma de mostrar {comps[0].label}")
     assert item.prompt == f"A ratio comic. Cómo muestra {comps[0].label}: {PROPOSAL['how']}"
-    assert item.rubric[1] == {"name": "Explanation", "levels": ["Todavía no", "En parte", "Del todo"]}
+    assert item.rubric[1] == {
+        "name": "Explanation",
+        "levels": ["Todavía no", "En parte", "Del todo"],
+    }
