@@ -100,3 +100,14 @@ def test_decisions_waiting_leave_out_plans_of_learners_the_teacher_does_not_teac
     _learner_with_plan(world, cur, check, 0)
     assert _client(world.teacher_b).get("/plans/").context["prompts"] == []
     assert _client(world.teacher_b).get("/api/v1/individual-plans/decisions").json() == []
+
+
+def test_an_operator_is_prompted_for_every_plan_a_school_admin_for_none(world):
+    """``can_change_plan``: operators and the learner's teachers; a school
+    admin reads plans but does not change them."""
+    cur = curriculum_for(world)
+    check = check_for(world.class_a, cur.items)
+    plan = _learner_with_plan(world, cur, check, 0)
+    operator = UserFactory(username="operator", is_superuser=True)
+    assert [p for p, _ in _client(operator).get("/plans/").context["prompts"]] == [plan]
+    assert _client(world.admin).get("/plans/").context["prompts"] == []
