@@ -67,9 +67,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.optimize import minimize
+from scipy.sparse import csr_matrix
 
 from trellis.engine.base import EngineModel, NotFittedError, skill_names
 from trellis.engine.bkt import combine_rows, sequence_layout
@@ -529,7 +529,7 @@ class AnswerLogit(EngineModel):
         vals = (self._per_skill_values(g, h, answer) * w_row[:, None]).ravel()
         cols = (ex_skill[:, None] * p_n + np.arange(p_n)[None, :]).ravel()
         rws = np.repeat(answer, p_n)
-        spm = sp.csr_matrix((vals, (rws, cols)), shape=(n, n_sk * p_n))
+        spm = csr_matrix((vals, (rws, cols)), shape=(n, n_sk * p_n))
         spt = spm.T.tocsr()
         n_eff = max(n, 1)
         n_w = 1 + d + n_sk * p_n
