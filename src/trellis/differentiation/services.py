@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,6 +79,9 @@ class GroupDraft:
     #: The identity (``Group.key``) of the group of the earlier version that
     #: this group continues, when saving a revision; None for a new group.
     key: uuid.UUID | None = None
+    #: The explanation as the engine's phrase (``words``), when it is the
+    #: engine's; None for a teacher's own words.
+    phrase: Any = None
 
 
 @dataclass
@@ -185,11 +189,13 @@ def grouping_save(
     reasons: Mapping[int, str] | None = None,
     features: Mapping | None = None,
     notes: Sequence[str] = (),
+    reason_phrases: Mapping[int, Any] | None = None,
 ) -> Grouping:
     """Save a grouping. Every learner of the class is placed exactly once and
     the constraints hold, or nothing is saved. With ``based_on``, each learner
     whose group changed gets ``moved_from`` and a reason (``reasons`` or
-    "Moved by <teacher>")."""
+    "Moved by <teacher>"), and the reason as a phrase (``reason_phrases``)
+    so that it reads in the reader's language."""
     if kind not in dict(KINDS):
         raise ValidationError(
             UNKNOWN_KIND.format(kind=kind, choices=", ".join(k for k, _ in KINDS))
@@ -197,7 +203,8 @@ def grouping_save(
     check_objective(school_class, objective)
     roster = {u.pk: u for u in roster_of(school_class)}
     groups = [
-        GroupDraft(g.label.strip(), list(g.learner_ids), g.explanation, g.key) for g in groups
+        GroupDraft(g.label.strip(), list(g.learner_ids), g.explanation, g.key, g.phrase)
+        for g in groups
     ]
     _check_groups(school_class, groups, roster)
     constraints = normalise_constraints(constraints)
@@ -230,7 +237,14 @@ def grouping_save(
     reasons = reasons or {}
     made = Group.objects.bulk_create(
         [
-            Group(grouping=grouping, key=key, label=g.label, explanation=g.explanation, position=n)
+            Group(
+                grouping=grouping,
+                key=key,
+                label=g.label,
+                explanation=g.explanation,
+                explanation_phrase=g.phrase or None,
+                position=n,
+            )
             for n, (g, key) in enumerate(zip(groups, keys, strict=True))
         ]
     )
@@ -239,11 +253,9 @@ def grouping_save(
         for pk in draft.learner_ids:
             old = before.get(pk)  # (key, label) in the earlier version
             moved = based_on is not None and (old is None or old[0] != group.key)
-            reason = ""
+            reason, said = "", None
             if moved:
-                reason = reasons.get(pk) or (
-                    JOINED_CLASS if old is None else MOVED_BY_TEACHER.format(teacher=created_by)
-                )
+                reason, said = _reason(pk, old is None, reasons, reason_phrases or {}, created_by)
             rows.append(
                 GroupMembership(
                     grouping=grouping,
@@ -251,12 +263,32 @@ def grouping_save(
                     learner_id=pk,
                     moved_from=old[1] if moved and old else "",
                     reason=reason[:300],
+                    reason_phrase=said,
                 )
             )
     GroupMembership.objects.bulk_create(rows)
     if based_on is not None:
         _carry_plan(based_on, grouping, made)
     return grouping
+
+
+def _reason(
+    pk: int,
+    new: bool,
+    reasons: Mapping[int, str],
+    phrases: Mapping[int, Any],
+    teacher: User | None,
+) -> tuple[str, Any]:
+    """Why a learner is in a group that does not continue theirs, in words
+    and as a phrase (None for a reason given as text only)."""
+    if reasons.get(pk):
+        return reasons[pk], phrases.get(pk)
+    if new:
+        return JOINED_CLASS, ("joined_class", {})
+    return MOVED_BY_TEACHER.format(teacher=teacher), (
+        "moved_by_teacher",
+        {"teacher": str(teacher)},
+    )
 
 
 def _carry_plan(old: Grouping, new: Grouping, groups: Sequence[Group]) -> None:
@@ -321,6 +353,7 @@ def drafts_of(grouping: Grouping) -> list[GroupDraft]:
         GroupDraft(
             label=g.label,
             explanation=g.explanation,
+            phrase=g.explanation_phrase,
             learner_ids=sorted(members.get(g.pk, [])),
             key=g.key,
         )

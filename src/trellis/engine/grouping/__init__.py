@@ -51,12 +51,14 @@ kind (``kind_readiness``, ``kind_heterogeneous``, ``kind_interest``,
 ``kind_profile``: each kind's own grouping and its cost), ``repair`` (the
 search that mends a grouping that breaks a constraint), ``form``
 (:func:`form_groups`), ``explain`` (the explanations) and ``regroup``
-(matching groups and reasons for moves). This package re-exports the public
+(matching groups and reasons for moves), ``phrases`` (the words as
+coded phrases, for translation), ``text`` (English helpers). This package re-exports the public
 names; other code imports them from here.
 """
 
 from trellis.engine.grouping.explain import describe_groups
 from trellis.engine.grouping.features import (
+    evidence_part,
     evidence_text,
     placement,
     preferences,
@@ -64,7 +66,13 @@ from trellis.engine.grouping.features import (
     resolve_profiles,
 )
 from trellis.engine.grouping.form import form_groups
-from trellis.engine.grouping.regroup import change_reasons, compare_groupings, match_groups
+from trellis.engine.grouping.phrases import NO_CHANGE_PHRASE, PHRASES, Part, retitle, say
+from trellis.engine.grouping.regroup import (
+    change_reason_phrases,
+    change_reasons,
+    compare_groupings,
+    match_groups,
+)
 from trellis.engine.grouping.text import join_names, letter
 from trellis.engine.grouping.types import (
     APART_AND_TOGETHER,
@@ -152,7 +160,14 @@ __all__ = [
     "Kind",
     "LearnerFeatures",
     "Move",
+    "NO_CHANGE_PHRASE",
+    "PHRASES",
+    "Part",
+    "change_reason_phrases",
     "change_reasons",
+    "evidence_part",
+    "retitle",
+    "say",
     "compare_groupings",
     "describe_groups",
     "evidence_text",

@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from trellis.engine.grouping.features import Context, Names, evidence_text, placement
-from trellis.engine.grouping.text import f2, join_names, join_words
+from trellis.engine.grouping.features import Context, Names, evidence_part, placement
+from trellis.engine.grouping.phrases import Part, names, part, profile_phrase_key, say, seq
+from trellis.engine.grouping.text import f2
 from trellis.engine.grouping.types import (
     BAD_KIND,
     EXTENSION,
     KINDS,
     NOT_ASSESSED,
-    NOT_ASSESSED_TEXT,
-    PROFILE_FALLBACK,
     PROFILE_KEYS,
     PROFILE_PHRASES,
     SECURE,
@@ -36,7 +36,7 @@ class _Facts:
     members: list[int]  # indices into ctx.ls
     ctx: Context
     request: GroupingRequest
-    obj: str  # the objective's code, or "today's objective"
+    obj: str | Part  # the objective's code, or "today's objective"
     rs: list[float]  # the known readiness of the members
     unassessed: list[str]  # names of the members with no evidence
     tag_count: Counter[str]
@@ -94,7 +94,7 @@ def _facts(members: list[int], ctx: Context, request: GroupingRequest) -> _Facts
         members=members,
         ctx=ctx,
         request=request,
-        obj=request.objective_code or "today's objective",
+        obj=request.objective_code or part("today_objective"),
         rs=rs,
         unassessed=[ctx.names(ctx.ls[i].id) for i in members if ctx.ready_raw[i] is None],
         tag_count=tag_count,
@@ -122,14 +122,17 @@ def _weak_prerequisites(f: _Facts) -> tuple[tuple[str, ...], dict[str, float]]:
     return weak, pre_means
 
 
-def _weak_text(f: _Facts, weak: tuple[str, ...], pre_means: dict[str, float]) -> str:
+BIG = 10**9  # a list said in full ("a, b and c"), never "and N others"
+
+
+def _weak_text(f: _Facts, weak: tuple[str, ...], pre_means: dict[str, float]) -> Part:
     """A band not yet secure on prerequisites, naming any member who is."""
     ls = f.ls
     if len(weak) == 1:
-        text = f"not yet secure on {weak[0]}, the prerequisite of today's objective"
+        head = part("weak_one", codes=weak[0], obj=f.obj)
     else:
-        text = f"not yet secure on {join_words(list(weak))}, prerequisites of today's objective"
-    text += f" ({f.obj}); " + "; ".join(f"{c} averages {f2(pre_means[c])}" for c in weak)
+        head = part("weak_many", codes=names(list(weak), BIG), obj=f.obj)
+    items: list[Any] = [head] + [part("averages", code=c, value=f2(pre_means[c])) for c in weak]
     # Means can hide a learner who is already secure (a teacher's move, or
     # a constraint repair): name them.
     ahead = [
@@ -138,21 +141,21 @@ def _weak_text(f: _Facts, weak: tuple[str, ...], pre_means: dict[str, float]) ->
         if all(ls[i].prerequisite_mastery.get(c, 0.0) >= SECURE for c in weak)
     ]
     if ahead:
-        verb = "is" if len(ahead) == 1 else "are"
-        text += f"; {join_names(ahead)} {verb} already secure on {join_words(list(weak))}"
-    return text
+        key = "ahead_one" if len(ahead) == 1 else "ahead_many"
+        items.append(part(key, names=names(ahead), codes=names(list(weak), BIG)))
+    return seq(items, "; ")
 
 
-def _behind_text(f: _Facts, obj_mean: float | None) -> str:
+def _behind(f: _Facts, obj_mean: float | None) -> list[Part]:
     """Means can hide a learner who is behind (a teacher's move, or a
     constraint repair): name them, with what they are not yet secure on (a
     prerequisite; or, in a group said to be secure on the objective, the
     objective itself). Empty when no one is."""
     ls = f.ls
     on_objective = obj_mean is not None and obj_mean >= SECURE
-    behind: list[tuple[str, list[str]]] = []
+    behind: list[tuple[str, list[Any]]] = []
     for i in f.members:
-        codes = sorted(c for c, v in ls[i].prerequisite_mastery.items() if v < SECURE)
+        codes: list[Any] = sorted(c for c, v in ls[i].prerequisite_mastery.items() if v < SECURE)
         own = ls[i].objective_mastery
         if (on_objective and own is not None and own < SECURE) or (
             not codes and placement(ls[i]) == STRUGGLE
@@ -161,133 +164,148 @@ def _behind_text(f: _Facts, obj_mean: float | None) -> str:
         if codes:
             behind.append((f.ctx.names(ls[i].id), codes))
     if len(behind) == 1:
-        return f"; {behind[0][0]} is not yet secure on {join_words(behind[0][1])}"
+        return [part("behind_one", name=behind[0][0], codes=names(behind[0][1], BIG))]
     if behind:
-        return "; not yet secure: " + ", ".join(
-            f"{who} ({', '.join(codes)})" for who, codes in behind
-        )
-    return ""
+        items = [part("behind_item", name=who, codes=seq(codes, ", ")) for who, codes in behind]
+        return [part("behind_many", items=seq(items, ", "))]
+    return []
 
 
-def _readiness_text(f: _Facts) -> tuple[str, tuple[str, ...]]:
+def _readiness_text(f: _Facts) -> tuple[Part, tuple[str, ...]]:
     """The readiness band's explanation (before the count) and its weak
     prerequisites."""
     ls, obj = f.ls, f.obj
     weak, pre_means = _weak_prerequisites(f)
     objs = [m for m in (ls[i].objective_mastery for i in f.members) if m is not None]
     obj_mean = sum(objs) / len(objs) if objs else None
-    statement = f" ({f.request.objective_statement})" if f.request.objective_statement else ""
+    statement = f.request.objective_statement
     if not f.rs:
-        text = NOT_ASSESSED_TEXT.format(obj=obj)
+        head = part("not_assessed", obj=obj)
     elif all(placement(ls[i]) in (EXTENSION, NOT_ASSESSED) for i in f.members) and not weak:
-        text = f"already shows mastery of {obj}{statement}: extension"
-    elif weak:
-        text = _weak_text(f, weak, pre_means)
-    elif obj_mean is not None and obj_mean >= SECURE:
-        text = (
-            f"secure on {obj} (mastery averages {f2(obj_mean)}): ready to practise toward mastery"
+        head = (
+            part("extension_statement", obj=obj, statement=statement)
+            if statement
+            else part("extension", obj=obj)
         )
+    elif weak:
+        head = _weak_text(f, weak, pre_means)
+    elif obj_mean is not None and obj_mean >= SECURE:
+        head = part("secure", obj=obj, mean=f2(obj_mean))
     else:
-        text = f"prerequisites secure: ready for the objective {obj}{statement}"
+        head = (
+            part("ready_statement", obj=obj, statement=statement)
+            if statement
+            else part("ready", obj=obj)
+        )
+    items = [head]
     if not weak and f.rs:
-        text += _behind_text(f, obj_mean)
+        items += _behind(f, obj_mean)
     if f.unassessed and f.rs:
-        text += "; " + join_names(f.unassessed) + " " + NOT_ASSESSED_TEXT.format(obj=obj)
-    return text, weak
+        items.append(part("also_not_assessed", names=names(f.unassessed), obj=obj))
+    return seq(items, "; "), weak
 
 
-def _heterogeneous_text(f: _Facts) -> str:
+def _heterogeneous_text(f: _Facts) -> Part:
     if f.rs:
         lo, hi, mean = min(f.rs), max(f.rs), sum(f.rs) / len(f.rs)
-        text = (
-            f"mixed readiness, from {f2(lo)} to {f2(hi)} "
-            f"(mean {f2(mean)}), so learners further along can support the others on {f.obj}"
-        )
+        items = [part("mixed", low=f2(lo), high=f2(hi), mean=f2(mean), obj=f.obj)]
     else:
-        text = NOT_ASSESSED_TEXT.format(obj=f.obj)
+        items = [part("not_assessed", obj=f.obj)]
     if f.unassessed and f.rs:
-        text += "; " + join_names(f.unassessed) + " " + NOT_ASSESSED_TEXT.format(obj=f.obj)
-    return text
+        items.append(part("also_not_assessed", names=names(f.unassessed), obj=f.obj))
+    return seq(items, "; ")
 
 
-def _interest_text(f: _Facts) -> str:
+def _interest_text(f: _Facts) -> Part:
     ls, n, tag_count = f.ls, f.n, f.tag_count
     missing = [f.ctx.names(ls[i].id) for i in f.members if not ls[i].interests]
     if f.shared:
-        held_tags = ", ".join(f"{t} ({tag_count[t]} of {n})" for t in f.shared[:3])
-        text = f"shared interest in {held_tags}"
+        held = [part("tag_count", tag=t, count=str(tag_count[t]), n=str(n)) for t in f.shared[:3]]
+        head = part("shared_interest", items=seq(held, ", "))
     elif tag_count:
         top = min(tag_count.items(), key=lambda x: (-x[1], x[0]))
-        text = f"no interest shared by most of the group; the most common is {top[0]} ({top[1]} of {n})"
+        head = part("no_shared_interest", tag=top[0], count=str(top[1]), n=str(n))
     else:
-        text = f"no interests stated yet by anyone in this group ({join_names(missing)})"
+        head = part("no_interests_anyone", names=names(missing))
+    items = [head]
     if missing and tag_count:
-        text += f"; no interests stated yet by {join_names(missing)}"
-    return text
+        items.append(part("no_interests_some", names=names(missing)))
+    return seq(items, "; ")
 
 
-def _profile_text(f: _Facts) -> str:
+def _profile_phrase(k: str, v: str) -> Part:
+    if v in PROFILE_PHRASES[k]:
+        return part(profile_phrase_key(k, v))
+    return part(f"{k}_other", value=v)
+
+
+def _profile_text(f: _Facts) -> Part:
     n = f.n
     missing = [f.ctx.names(f.ls[i].id) for i in f.members if not f.ctx.prefs[i]]
-    parts = []
-    for k in PROFILE_KEYS:
-        if k in f.prof:
-            v = f.prof[k]
-            phrase = PROFILE_PHRASES[k].get(v) or PROFILE_FALLBACK[k].format(value=v)
-            parts.append(f"{phrase} ({f.held[k]} of {n})")
-    if parts:
-        text = f"most {join_words(parts)}"
+    held = [
+        part("held", phrase=_profile_phrase(k, f.prof[k]), count=str(f.held[k]), n=str(n))
+        for k in PROFILE_KEYS
+        if k in f.prof
+    ]
+    if held:
+        head = part("most", items=names(held, BIG))
     elif len(missing) == n:
-        text = f"no learning profile stated yet by anyone in this group ({join_names(missing)})"
+        head = part("no_profile_anyone", names=names(missing))
     else:
-        text = "mixed learning profiles"
+        head = part("mixed_profiles")
+    items = [head]
     if missing and len(missing) < n:
-        text += f"; no learning profile stated yet by {join_names(missing)}"
-    return text
+        items.append(part("no_profile_some", names=names(missing)))
+    return seq(items, "; ")
+
+
+def _count(n: int) -> Part:
+    return part("one_learner" if n == 1 else "learners", n=str(n))
 
 
 def describe(
     label: str,
-    title: str,
+    title: str | Part,
     members: list[int],
     ctx: Context,
     request: GroupingRequest,
 ) -> Group:
     """A group of learners (indices into ``ctx.ls``) and its explanation,
-    which starts with ``title`` ("Group B: ...")."""
+    which starts with ``title`` ("Group B: ..."): text, or a part."""
     f = _facts(members, ctx, request)
-    n = f.n
-    count = f"{n} learner{'s' if n != 1 else ''}"
+    count = _count(f.n)
     weak: tuple[str, ...] = ()
     rng = (min(f.rs), max(f.rs)) if f.rs else None
+    evidence = True
     if request.kind == "readiness":
         text, weak = _readiness_text(f)
-        ranged = f", readiness {f2(rng[0])}-{f2(rng[1])}" if rng else ""
-        explanation = f"{title}: {text}. {count}{ranged}." + _evidence(members, ctx, f.obj)
+        if rng:
+            count = part("count_range", count=count, low=f2(rng[0]), high=f2(rng[1]))
     elif request.kind == "heterogeneous":
-        explanation = f"{title}: {_heterogeneous_text(f)}. {count}." + _evidence(
-            members, ctx, f.obj
-        )
-    elif request.kind == "interest":
-        explanation = f"{title}: {_interest_text(f)}. {count}."
+        text = _heterogeneous_text(f)
     else:
-        explanation = f"{title}: {_profile_text(f)}. {count}."
+        text = _interest_text(f) if request.kind == "interest" else _profile_text(f)
+        evidence = False
+    said = part("title", title=title, text=part("sentence", text=seq([text, count], ". ")))
+    if evidence:
+        said = seq([said, _evidence(members, ctx, f.obj)], " ")
     return Group(
         label=label,
         members=tuple(ctx.ls[i].id for i in members),
-        explanation=explanation,
+        explanation=say(said),
         mean_readiness=sum(f.rs) / len(f.rs) if f.rs else None,
         readiness_range=rng,
         weak_prerequisites=weak,
         shared_interests=f.shared,
         profile=f.prof,
+        phrase=said,
     )
 
 
-def _evidence(members: list[int], ctx: Context, obj: str) -> str:
+def _evidence(members: list[int], ctx: Context, obj: str | Part) -> Part:
     """The evidence sentence of a group's explanation, one entry per member
     (answers and the newest answer's date), so each placement can be checked."""
-    return " Evidence: " + "; ".join(evidence_text(ctx.ls[i], obj) for i in members) + "."
+    return part("evidence", items=seq([evidence_part(ctx.ls[i], obj) for i in members], "; "))
 
 
 def describe_groups(
@@ -315,7 +333,8 @@ def describe_groups(
                 raise GroupingConstraintError(UNKNOWN_GROUP_MEMBER.format(group=title, id=lid))
         members = sorted(index[lid] for lid in set(ids))
         if not members:
-            out.append(Group(label=title, members=(), explanation=f"{title}: no learners."))
+            said = part("no_learners", title=title)
+            out.append(Group(label=title, members=(), explanation=say(said), phrase=said))
             continue
         out.append(describe(title, title, members, ctx, request))
     return tuple(out)

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from trellis.engine.grouping.phrases import Part, part, say
 from trellis.engine.grouping.types import (
     EXTENSION,
     MASTERY,
@@ -59,21 +60,24 @@ def placement(learner: LearnerFeatures) -> str:
     return ON_TRACK
 
 
+def evidence_part(learner: LearnerFeatures, obj: str | Part) -> Part:
+    """The evidence behind a learner's placement, as a phrase (see
+    :func:`evidence_text`)."""
+    if readiness(learner) is None:
+        return part("no_answers", name=learner.display)
+    own = learner.objective_answers or 0
+    said = part("answers_one" if own == 1 else "answers", name=learner.display, n=str(own), obj=obj)
+    if learner.prerequisite_answers:
+        said = part("and_prerequisites", text=said, n=str(learner.prerequisite_answers))
+    if learner.last_answer:
+        said = part("newest", text=said, date=learner.last_answer)
+    return said
+
+
 def evidence_text(learner: LearnerFeatures, objective_code: str = "") -> str:
     """The evidence behind a learner's placement, in words: "Ana: 6 answers
     on 6.RP.3 and 4 on its prerequisites, newest 2026-12-03"."""
-    obj = objective_code or "the objective"
-    own = learner.objective_answers or 0
-    pre = learner.prerequisite_answers
-    if readiness(learner) is None:
-        return f"{learner.display}: no answers yet"
-    parts = [f"{own} answer{'s' if own != 1 else ''} on {obj}"]
-    if pre:
-        parts.append(f"{pre} on its prerequisites")
-    text = f"{learner.display}: " + " and ".join(parts)
-    if learner.last_answer:
-        text += f", newest {learner.last_answer}"
-    return text
+    return say(evidence_part(learner, objective_code or part("the_objective")))
 
 
 def preferences(learner: LearnerFeatures) -> dict[str, tuple[str, ...]]:

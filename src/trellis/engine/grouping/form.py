@@ -25,6 +25,7 @@ from trellis.engine.grouping.constraints import (
 )
 from trellis.engine.grouping.explain import describe
 from trellis.engine.grouping.features import Context, Names, Unit, profile_key
+from trellis.engine.grouping.phrases import part
 from trellis.engine.grouping.repair import Problem
 from trellis.engine.grouping.text import join_names, join_words, letter
 from trellis.engine.grouping.types import (
@@ -265,7 +266,8 @@ def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -
     else:
         members_of.sort(key=lambda m: m[0])
     groups = tuple(
-        describe(letter(k), f"Group {letter(k)}", m, ctx, request) for k, m in enumerate(members_of)
+        describe(letter(k), part("group_letter", letter=letter(k)), m, ctx, request)
+        for k, m in enumerate(members_of)
     )
     return Grouping(
         kind=request.kind,

@@ -9,8 +9,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from trellis.engine.grouping.features import preferences
+from trellis.engine.grouping.phrases import NO_CHANGE_PHRASE, Part, part, say, seq
 from trellis.engine.grouping.text import f2
-from trellis.engine.grouping.types import NO_CHANGE_REASON, Grouping, LearnerFeatures, Move
+from trellis.engine.grouping.types import Grouping, LearnerFeatures, Move
 
 
 def match_groups(
@@ -41,6 +42,41 @@ def match_groups(
     return out
 
 
+def change_reason_phrases(
+    before: Sequence[LearnerFeatures],
+    after: Sequence[LearnerFeatures],
+    objective_code: str = "",
+) -> dict[str, Part]:
+    """Why each learner's features changed, as phrases (see
+    :func:`change_reasons`). Only changes of at least 0.05 are mentioned."""
+    old = {ln.id: ln for ln in before}
+    out: dict[str, Part] = {}
+    obj: str | Part = objective_code or part("the_objective")
+    for ln in sorted(after, key=lambda x: x.id):
+        prev = old.get(ln.id)
+        if prev is None:
+            continue
+        parts: list[Part] = []
+        a, b = prev.objective_mastery, ln.objective_mastery
+        if a is not None and b is not None and abs(b - a) >= 0.05:
+            parts.append(part("rose" if b > a else "fell", code=obj, before=f2(a), after=f2(b)))
+        elif a is None and b is not None:
+            parts.append(part("first_evidence", obj=obj, after=f2(b)))
+        for code in sorted(set(prev.prerequisite_mastery) & set(ln.prerequisite_mastery)):
+            x, y = float(prev.prerequisite_mastery[code]), float(ln.prerequisite_mastery[code])
+            if abs(y - x) >= 0.05:
+                parts.append(
+                    part("rose" if y > x else "fell", code=code, before=f2(x), after=f2(y))
+                )
+        if set(prev.interests) != set(ln.interests):
+            parts.append(part("interests_changed"))
+        if preferences(prev) != preferences(ln):
+            parts.append(part("profile_changed"))
+        if parts:
+            out[ln.id] = seq(parts, "; ")
+    return out
+
+
 def change_reasons(
     before: Sequence[LearnerFeatures],
     after: Sequence[LearnerFeatures],
@@ -49,44 +85,24 @@ def change_reasons(
     """Why each learner's features changed, in words (for
     :func:`compare_groupings`): e.g. ``mastery of 6.RP.3 rose from 0.42 to
     0.81``. Only changes of at least 0.05 are mentioned."""
-    old = {ln.id: ln for ln in before}
-    out: dict[str, str] = {}
-    obj = objective_code or "the objective"
-    for ln in sorted(after, key=lambda x: x.id):
-        prev = old.get(ln.id)
-        if prev is None:
-            continue
-        parts = []
-        a, b = prev.objective_mastery, ln.objective_mastery
-        if a is not None and b is not None and abs(b - a) >= 0.05:
-            parts.append(f"mastery of {obj} {'rose' if b > a else 'fell'} from {f2(a)} to {f2(b)}")
-        elif a is None and b is not None:
-            parts.append(f"first evidence on {obj}: mastery {f2(b)}")
-        for code in sorted(set(prev.prerequisite_mastery) & set(ln.prerequisite_mastery)):
-            x, y = float(prev.prerequisite_mastery[code]), float(ln.prerequisite_mastery[code])
-            if abs(y - x) >= 0.05:
-                parts.append(
-                    f"mastery of {code} {'rose' if y > x else 'fell'} from {f2(x)} to {f2(y)}"
-                )
-        if set(prev.interests) != set(ln.interests):
-            parts.append("stated interests changed")
-        if preferences(prev) != preferences(ln):
-            parts.append("learning profile changed")
-        if parts:
-            out[ln.id] = "; ".join(parts)
-    return out
+    return {
+        lid: say(said) for lid, said in change_reason_phrases(before, after, objective_code).items()
+    }
 
 
 def compare_groupings(
     old: Mapping[str, str],
     new: Grouping,
     reasons: Mapping[str, str] | None = None,
+    reason_phrases: Mapping[str, Part] | None = None,
 ) -> list[Move]:
     """Who moved from which group to which and why. ``old`` maps learner id
     to the old label; ``reasons`` (e.g. from :func:`change_reasons`) maps
-    learner id to why. Learners whose label is unchanged are left out.
-    Sorted by learner id."""
+    learner id to why, ``reason_phrases`` to the same as phrases (from
+    :func:`change_reason_phrases`). Learners whose label is unchanged are
+    left out. Sorted by learner id."""
     reasons = reasons or {}
+    reason_phrases = reason_phrases or {}
     now = new.label_of()
     moves = []
     for lid in sorted(set(old) | set(now)):
@@ -94,12 +110,14 @@ def compare_groupings(
         if a == b:
             continue
         reason = reasons.get(lid, "")
+        said = reason_phrases.get(lid) if reason else None
         if not reason:
             if a is None:
-                reason = "new to the grouping"
+                said = part("new_to_grouping")
             elif b is None:
-                reason = "not in the new grouping"
+                said = part("left_grouping")
             else:
-                reason = NO_CHANGE_REASON
-        moves.append(Move(lid, new.names.get(lid, lid), a, b, reason))
+                said = NO_CHANGE_PHRASE
+            reason = say(said)
+        moves.append(Move(lid, new.names.get(lid, lid), a, b, reason, said))
     return moves

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from trellis.engine.levels import MASTERED, PROFICIENT
 
@@ -171,6 +171,9 @@ class Group:
     weak_prerequisites: tuple[str, ...] = ()
     shared_interests: tuple[str, ...] = ()
     profile: Mapping[str, str] = field(default_factory=dict)
+    #: The explanation as a phrase (``phrases.say(phrase) == explanation``),
+    #: for saying it in another language.
+    phrase: Any = None
 
     def __len__(self) -> int:
         return len(self.members)
@@ -202,6 +205,8 @@ class Move:
     from_label: str | None  # None: not in the old grouping
     to_label: str | None  # None: not in the new grouping
     reason: str
+    #: The reason as a phrase (``phrases.say(reason_phrase) == reason``).
+    reason_phrase: Any = None
 
     @property
     def text(self) -> str:
