@@ -21,8 +21,10 @@ PROFILE_WEIGHTS = (4, 2, 1)
 #: How a preference reads in an explanation ("most ... (4 of 5)"). The
 #: platform's vocabulary (the learner profile's choices in
 #: ``trellis.personalization.models.profile``) and the simulator's
-#: (``trellis.engine.simulate``); any other value reads through
-#: ``PROFILE_FALLBACK``.
+#: (``trellis.engine.simulate``); any other value reads through the
+#: ``<dimension>_other`` phrase of ``phrases.PHRASES``. Each is also a
+#: phrase (``phrases.profile_phrase_key``), so a new one needs its words
+#: in ``trellis.differentiation.words``.
 PROFILE_PHRASES: dict[str, dict[str, str]] = {
     "take_in": {
         # The learner profile's choices.
@@ -57,11 +59,6 @@ PROFILE_PHRASES: dict[str, dict[str, str]] = {
         "collaborative": "like to work with others",
         "guided": "like to work with the teacher's guidance",
     },
-}
-PROFILE_FALLBACK: dict[str, str] = {
-    "take_in": "take in information best by {value}",
-    "express": "show what they know by {value}",
-    "engage": "like to work {value}",
 }
 #: The reason given to a learner who changed group in a regroup although
 #: their own evidence did not change.
