@@ -133,6 +133,8 @@ def _is_part(value: Any) -> bool:
 
 def say(value: Any, phrase: Callable[[str], str] = PHRASES.__getitem__) -> str:
     """A part (or text) in words, each phrase's template from ``phrase(key)``."""
+    if isinstance(value, str):
+        return value
     if not _is_part(value):
         return str(value)
     key, params = value
@@ -142,7 +144,9 @@ def say(value: Any, phrase: Callable[[str], str] = PHRASES.__getitem__) -> str:
         return str(params["sep"]).join(say(v, phrase) for v in params["items"])
     if key == AND:
         return _and([say(v, phrase) for v in params["items"]], int(params["limit"]), phrase)
-    values: Mapping[str, str] = {k: say(v, phrase) for k, v in params.items()}
+    values: Mapping[str, str] = {
+        k: v if isinstance(v, str) else say(v, phrase) for k, v in params.items()
+    }
     return phrase(key) % values
 
 
