@@ -9,6 +9,7 @@ import html
 import json
 
 import pytest
+from django.utils import translation
 
 from tests.differentiation.conftest import answer, class_of_six, client_for
 from trellis.differentiation import services, suggest
@@ -127,3 +128,29 @@ def test_the_editor_keeps_a_phrase_only_when_it_says_the_explanation(world, curr
     stretch = edited.get(label="Stretch")
     assert stretch.explanation.endswith(f"{extra[0]} joined from {s.groups[weak].label}.")
     assert "Cambiado por" in _page(world, stretch.grouping, "es")
+
+
+def test_a_teachers_move_reads_in_spanish_and_their_own_reason_as_written(world, curriculum):
+    extra = class_of_six(world, curriculum)
+    _, first = _saved(world, curriculum)
+    mover, other = extra[0], extra[1]
+    home = GroupMembership.objects.get(grouping=first, learner=mover).group
+    away = first.groups.exclude(pk=home.pk).get()
+    second = services.grouping_move(
+        grouping=first, moves={mover.pk: away.label}, created_by=world.teacher
+    )
+    ms = GroupMembership.objects.get(grouping=second, learner=mover)
+    assert ms.reason == services.MOVED_BY_TEACHER.format(teacher=world.teacher)
+    assert english(ms.reason_phrase) == ms.reason
+    with translation.override("es"):
+        assert ms.reason_said == f"Movido por {world.teacher}"
+    third = services.grouping_move(
+        grouping=second,
+        moves={other.pk: ms.group.label},
+        reasons={other.pk: "Works well with Ann"},
+        created_by=world.teacher,
+    )
+    own = GroupMembership.objects.get(grouping=third, learner=other)
+    assert own.reason_phrase is None
+    with translation.override("es"):
+        assert own.reason_said == "Works well with Ann"
