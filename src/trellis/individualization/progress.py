@@ -25,10 +25,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trellis.engine import monitoring as m
+from trellis.engine import monitoring
 from trellis.evidence import mastery
 from trellis.evidence.models import Response
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING
 from trellis.evidence.services.mastery import (
     competency_ids_by_item,
     effective_outcomes,
@@ -43,17 +43,17 @@ from trellis.individualization.models import SpecificObjective
 @dataclass(frozen=True)
 class ObjectiveProgress:
     objective: SpecificObjective
-    aim: m.AimLine
-    points: list[m.DataPoint]
-    trend: m.TrendLine | None
-    decision: m.Decision
-    table: list[m.ProgressRow]
+    aim: monitoring.AimLine
+    points: list[monitoring.DataPoint]
+    trend: monitoring.TrendLine | None
+    decision: monitoring.Decision
+    table: list[monitoring.ProgressRow]
     svg: str
 
     @property
     def prompt(self) -> bool:
         """True when the decision rule asks the teacher to act."""
-        return self.decision.kind in (m.CHANGE_PLAN, m.RAISE_GOAL)
+        return self.decision.kind in (monitoring.CHANGE_PLAN, monitoring.RAISE_GOAL)
 
     @property
     def decision_message(self) -> str:
@@ -63,9 +63,9 @@ class ObjectiveProgress:
         return decision_message(self.decision, self.aim, self.objective.rule_points)
 
 
-def decision_message(decision: m.Decision, aim: m.AimLine, n: int) -> str:
+def decision_message(decision: monitoring.Decision, aim: monitoring.AimLine, n: int) -> str:
     points = decision.points_considered
-    if decision.kind == m.INSUFFICIENT_DATA:
+    if decision.kind == monitoring.INSUFFICIENT_DATA:
         have = len(points)
         return ngettext(
             "%(have)s data point so far; the decision rule needs %(n)s in a row. "
@@ -79,15 +79,15 @@ def decision_message(decision: m.Decision, aim: m.AimLine, n: int) -> str:
         "start": date_format(points[0].date, "j M Y"),
         "end": date_format(points[-1].date, "j M Y"),
     }
-    below = (decision.kind == m.CHANGE_PLAN) == aim.increasing
-    if decision.kind == m.CHANGE_PLAN:
+    below = (decision.kind == monitoring.CHANGE_PLAN) == aim.increasing
+    if decision.kind == monitoring.CHANGE_PLAN:
         text = (
             _("The last %(n)s data points (%(start)s to %(end)s) are all below the aim line.")
             if below
             else _("The last %(n)s data points (%(start)s to %(end)s) are all above the aim line.")
         )
         advice = _("The plan is not working well enough: consider changing it.")
-    elif decision.kind == m.RAISE_GOAL:
+    elif decision.kind == monitoring.RAISE_GOAL:
         text = (
             _("The last %(n)s data points (%(start)s to %(end)s) are all below the aim line.")
             if below
@@ -107,7 +107,9 @@ def _competency_ids(objective: SpecificObjective) -> set[int]:
     return {comp.pk for comp in objective.competencies.all()}
 
 
-def _probability_points(objectives: list[SpecificObjective]) -> dict[int, list[m.DataPoint]]:
+def _probability_points(
+    objectives: list[SpecificObjective],
+) -> dict[int, list[monitoring.DataPoint]]:
     """For each objective, its learner's evidence replayed through the
     school's model. The evidence of every learner concerned is read at once
     (three queries however many objectives): with BKT an objective keeps the
@@ -141,12 +143,12 @@ def _probability_points(objectives: list[SpecificObjective]) -> dict[int, list[m
             if probs:
                 per_day[timezone.localdate(times[o.order])] = sum(probs.values()) / len(probs)
         out[objective.pk] = [
-            m.DataPoint(day, round(value, 3)) for day, value in sorted(per_day.items())
+            monitoring.DataPoint(day, round(value, 3)) for day, value in sorted(per_day.items())
         ]
     return out
 
 
-def _percent_points(objectives: list[SpecificObjective]) -> dict[int, list[m.DataPoint]]:
+def _percent_points(objectives: list[SpecificObjective]) -> dict[int, list[monitoring.DataPoint]]:
     """For each objective, one point per assessment attempt of its learner
     with answers on its competencies: the share right. Two queries however
     many objectives."""
@@ -156,7 +158,7 @@ def _percent_points(objectives: list[SpecificObjective]) -> dict[int, list[m.Dat
         Response.objects.filter(
             learner_id__in={o.plan.learner_id for o in objectives},
             attempt__isnull=False,
-            attempt__assessment__purpose__in=[a.FOR_LEARNING, a.OF_LEARNING],
+            attempt__assessment__purpose__in=[FOR_LEARNING, OF_LEARNING],
             corrections__isnull=True,
             correct__isnull=False,
         )
@@ -174,12 +176,14 @@ def _percent_points(objectives: list[SpecificObjective]) -> dict[int, list[m.Dat
         points = []
         for answers in by_attempt.values():
             share = sum(1 for ok, _ in answers if ok) / len(answers)
-            points.append(m.DataPoint(timezone.localdate(answers[-1][1]), round(100 * share, 1)))
+            points.append(
+                monitoring.DataPoint(timezone.localdate(answers[-1][1]), round(100 * share, 1))
+            )
         out[objective.pk] = sorted(points, key=lambda p: p.date)
     return out
 
 
-def points_of(objectives: list[SpecificObjective]) -> dict[int, list[m.DataPoint]]:
+def points_of(objectives: list[SpecificObjective]) -> dict[int, list[monitoring.DataPoint]]:
     """Each objective's data points by its id, in a number of queries that
     does not grow with the number of objectives (their plans, competencies
     and measurements loaded beforehand)."""
@@ -192,20 +196,25 @@ def points_of(objectives: list[SpecificObjective]) -> dict[int, list[m.DataPoint
     }
     for rest in by_method.values():
         for objective in rest:
-            out[objective.pk] = [m.DataPoint(x.on, x.value) for x in objective.measurements.all()]
+            out[objective.pk] = [
+                monitoring.DataPoint(x.on, x.value) for x in objective.measurements.all()
+            ]
     return out
 
 
-def objective_points(objective: SpecificObjective) -> list[m.DataPoint]:
+def objective_points(objective: SpecificObjective) -> list[monitoring.DataPoint]:
     return points_of([objective])[objective.pk]
 
 
 def objective_progress(
-    objective: SpecificObjective, points: list[m.DataPoint] | None = None, *, draw: bool = True
+    objective: SpecificObjective,
+    points: list[monitoring.DataPoint] | None = None,
+    *,
+    draw: bool = True,
 ) -> ObjectiveProgress:
     """The objective's aim line, points, trend and decision; ``points`` when
     already gathered (``points_of``); ``draw=False`` leaves the chart out."""
-    aim = m.AimLine(
+    aim = monitoring.AimLine(
         objective.baseline_date,
         objective.baseline_value,
         objective.target_date,
@@ -214,12 +223,12 @@ def objective_progress(
     if points is None:
         points = objective_points(objective)
     try:
-        trend = m.trend_line(points)
+        trend = monitoring.trend_line(points)
     except ValueError:
         trend = None
     unit = {METHOD_PERCENT: "%", METHOD_PROBABILITY: ""}.get(objective.method, objective.unit)
     svg = (
-        m.render_progress_svg(
+        monitoring.render_progress_svg(
             aim,
             points,
             trend,
@@ -235,8 +244,8 @@ def objective_progress(
         aim=aim,
         points=points,
         trend=trend,
-        decision=m.decision(points, aim, n=objective.rule_points),
-        table=m.progress_table(aim, points),
+        decision=monitoring.decision(points, aim, n=objective.rule_points),
+        table=monitoring.progress_table(aim, points),
         svg=svg,
     )
 
