@@ -417,11 +417,56 @@ def _tallies(facts: list[DayFact], row: str) -> tuple[SourceTally, ...]:
     return tuple(out)
 
 
-def _row(defn: RowDefinition, facts: list[DayFact], min_days: int) -> ContinuumRow:
-    days = row_learner_days(facts, defn.key)
+@dataclass
+class _Index:
+    """What every row needs from the facts, read in one pass: each row's
+    learner-days (first-seen order, as ``row_learner_days``) and each source's
+    distinct decisions and learner-days (as ``_tallies``). A grade's month is
+    some 100,000 facts; reading them once per row and once per source was most
+    of the report's time."""
+
+    days: dict[str, dict[tuple[int, dt.date], set[str]]]
+    decisions: dict[str, set[str]]
+    learner_days: dict[str, set[tuple[int, dt.date]]]
+
+    @classmethod
+    def of(cls, facts: Iterable[DayFact]) -> _Index:
+        days: dict[str, dict[tuple[int, dt.date], set[str]]] = {r.key: {} for r in ROWS}
+        decisions: dict[str, set[str]] = {s.key: set() for s in SOURCES}
+        learner_days: dict[str, set[tuple[int, dt.date]]] = {s.key: set() for s in SOURCES}
+        for fact in facts:
+            source = SOURCE_BY_KEY.get(fact.source)
+            if source is None:
+                raise ValueError(UNKNOWN_SOURCE_ERROR.format(value=fact.source))
+            key = (fact.learner, fact.day)
+            decisions[source.key].add(fact.decision)
+            learner_days[source.key].add(key)
+            for row in source.rows:
+                if row in days:
+                    days[row].setdefault(key, set()).add(source.approach)
+        return cls(days, decisions, learner_days)
+
+    def row_days(self, row: str) -> dict[tuple[int, dt.date], frozenset[str]]:
+        return {k: frozenset(v) for k, v in self.days[row].items()}
+
+    def tallies(self, row: str) -> tuple[SourceTally, ...]:
+        return tuple(
+            SourceTally(
+                source.key,
+                source.label,
+                source.approach,
+                len(self.decisions[source.key]),
+                len(self.learner_days[source.key]),
+            )
+            for source in ROW_SOURCES[row]
+        )
+
+
+def _row(defn: RowDefinition, index: _Index, min_days: int) -> ContinuumRow:
+    days = index.row_days(defn.key)
     n = len(days)
     per = split_days(days)
-    tallies = _tallies(facts, defn.key)
+    tallies = index.tallies(defn.key)
     if n < min_days:
         note = (
             f"Only {plural_text(n, 'learner-day')} with evidence (at least {min_days} needed): "
@@ -466,8 +511,8 @@ def compute_continuum(
     """Place the practice behind ``facts`` on each row and overall."""
     if min_learner_days < 1:
         raise ValueError(MIN_DAYS_ERROR.format(value=min_learner_days))
-    unique = list(dict.fromkeys(facts))
-    rows = tuple(_row(defn, unique, min_learner_days) for defn in ROWS)
+    index = _Index.of(dict.fromkeys(facts))
+    rows = tuple(_row(defn, index, min_learner_days) for defn in ROWS)
     placed = [r for r in rows if r.defining and r.shares is not None]
     missing = [r.title for r in rows if r.defining and r.shares is None]
     if len(placed) < MIN_DEFINING_ROWS:

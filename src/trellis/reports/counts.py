@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -428,10 +428,19 @@ def _individualization(ctx: _Ctx) -> None:
         )
 
 
+#: What ``str(user)`` reads: the records' queries load only these of a person
+#: (and of each record only what its sentence says), not every column.
+_PERSON = ("display_name", "first_name", "last_name", "username")
+
+
+def _person(relation: str) -> tuple[str, ...]:
+    return (relation, *(f"{relation}__{name}" for name in _PERSON))
+
+
 def _personalization(ctx: _Ctx) -> None:
     s = ctx.scope
     ids = s.learner_filter
-    for prof in p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi):
+    for prof in p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi).only("learner", "updated_at"):
         ctx.add(
             "profile_updates",
             f"profile:{prof.pk}",
@@ -441,7 +450,15 @@ def _personalization(ctx: _Ctx) -> None:
             "filled in their learner profile",
             _link("personalization:learner-profile", prof.learner_id),
         )
-    for c in p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi):
+    choices = p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi).only(
+        "learner",
+        "at",
+        "chosen_by",
+        "competency__code",
+        "resource__title",
+        *_person("chosen_by_user"),
+    )
+    for c in choices:
         day, url = ctx.day(c.at), _link("personalization:learner-path", c.learner_id)
         what = f"{c.competency.code}" + (f" with “{c.resource.title}”" if c.resource else "")
         if c.chosen_by == "learner":
@@ -485,7 +502,8 @@ def _personalization(ctx: _Ctx) -> None:
                 f"for {ctx.name(c.learner_id)}",
                 url,
             )
-    for p in p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi):
+    proposals = p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi)
+    for p in proposals.only("learner", "created_at", "choice__title"):
         ctx.add(
             "proposals",
             f"proposal:{p.pk}",
@@ -495,7 +513,8 @@ def _personalization(ctx: _Ctx) -> None:
             f"proposed how to show mastery for “{p.choice.title}”",
             _link("personalization:proposal-detail", p.pk),
         )
-    for goal in p13n_selectors.goals_set(ids, ctx.lo, ctx.hi):
+    goals = p13n_selectors.goals_set(ids, ctx.lo, ctx.hi)
+    for goal in goals.only("learner", "title", "created_at", *_person("set_by")):
         own = goal.set_by_id == goal.learner_id
         ctx.add(
             "learner_goals" if own else "teacher_goals",
@@ -507,7 +526,11 @@ def _personalization(ctx: _Ctx) -> None:
             _link("personalization:goal-detail", goal.pk),
         )
     teaches = people_selectors.teacher_learner_pairs(ids)
-    for h in p13n_selectors.help_requests_sent(ids, ctx.lo, ctx.hi):
+    helps = p13n_selectors.help_requests_sent(ids, ctx.lo, ctx.hi).only(
+        "learner", "message", "created_at"
+    )
+    recipients_only = Prefetch("recipients", queryset=User.objects.only(*_PERSON))
+    for h in helps.prefetch_related(None).prefetch_related(recipients_only):
         recipients = list(h.recipients.all())
         to_teacher = bool(recipients) and all((r.pk, h.learner_id) in teaches for r in recipients)
         names = ", ".join(sorted(str(r) for r in recipients)) or "nobody"
@@ -520,7 +543,8 @@ def _personalization(ctx: _Ctx) -> None:
             f"asked {names} for help (one request): “{h.message[:60]}”",
             _link("learner-detail", h.learner_id),
         )
-    for nm in p13n_selectors.network_added(ids, ctx.lo, ctx.hi):
+    added = p13n_selectors.network_added(ids, ctx.lo, ctx.hi)
+    for nm in added.only("learner", "kind", "accepted_at", "created_at", *_person("member")):
         ctx.add(
             "network_added",
             f"network:{nm.pk}",
@@ -541,7 +565,10 @@ def _personalization(ctx: _Ctx) -> None:
             f"met the benchmark “{met.benchmark.description}” of their goal “{goal.title}”",
             _link("personalization:goal-detail", goal.pk),
         )
-    for ci in p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1)):
+    checkins = p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1))
+    for ci in checkins.only(
+        "on", "progress", "goal__learner", "goal__title", *_person("recorded_by")
+    ):
         ctx.add(
             "goal_checkins",
             f"checkin:{ci.pk}",
@@ -551,7 +578,7 @@ def _personalization(ctx: _Ctx) -> None:
             f"checked in on the goal “{ci.goal.title}” ({round(100 * ci.progress)}%)",
             _link("personalization:goal-detail", ci.goal_id),
         )
-    for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi):
+    for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi).only("learner", "created_at"):
         ctx.add(
             "reflections",
             f"reflection:{r.pk}",
