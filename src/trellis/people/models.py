@@ -22,6 +22,12 @@ TERM_ENDS_BEFORE_START = _("The term ends ({ends}) before it starts ({starts})."
 CLASS_TERM_OTHER_SCHOOL = _("The term {term} belongs to another school.")
 
 
+def shown_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
+    """How a person is shown (``str(user)``), from the four columns alone: for
+    reports that read them with ``values()`` instead of building a ``User``."""
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """An account. What a person may see follows from the roles they hold
     (``Membership``) and their links to classes and learners."""
@@ -35,7 +41,7 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return shown_name(self.display_name, self.first_name, self.last_name, self.username)
 
     @property
     def name(self) -> str:

@@ -32,7 +32,7 @@ from trellis.evidence import selectors as evidence_selectors
 from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING, TARGET_CLASS
 from trellis.individualization import selectors as indiv_selectors
 from trellis.people import selectors as people_selectors
-from trellis.people.models import School, SchoolClass, User
+from trellis.people.models import School, SchoolClass, User, shown_name
 from trellis.personalization import selectors as p13n_selectors
 
 CLASS, LEARNER, SCHOOL = "class", "learner", "school"
@@ -350,6 +350,23 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
             )
 
 
+#: What ``str(user)`` reads: the records' queries load only these of a person
+#: (and of each record only what its sentence says), not every column.
+_PERSON = ("display_name", "first_name", "last_name", "username")
+
+
+def _person(relation: str) -> tuple[str, ...]:
+    return (relation, *(f"{relation}__{name}" for name in _PERSON))
+
+
+def _actor(row: dict, relation: str) -> str | None:
+    """``str()`` of the person ``relation`` names in a ``values()`` row read
+    with ``_person(relation)``; ``None`` when there is nobody."""
+    if row[relation] is None:
+        return None
+    return shown_name(*(row[f"{relation}__{name}"] for name in _PERSON))
+
+
 def _individualization(ctx: _Ctx) -> None:
     s = ctx.scope
     seen: dict[tuple[int, dt.date], list] = {}
@@ -369,30 +386,43 @@ def _individualization(ctx: _Ctx) -> None:
             _link("plan-detail", plan_id),
         )
     class_wide: dict[tuple[int, dt.date], list] = {}
-    for pace in indiv_selectors.paces_entered(s.class_ids, s.learner_filter, ctx.lo, ctx.hi):
-        day = ctx.day(pace.entered_at)
-        if pace.sequence.is_default:
-            class_wide.setdefault((pace.sequence_id, day), []).append(pace)
+    # Rows as values, not model objects (see ``_personalization``).
+    paces = indiv_selectors.paces_entered(s.class_ids, s.learner_filter, ctx.lo, ctx.hi).values(
+        "pk",
+        "learner_id",
+        "school_class_id",
+        "entered_at",
+        "sequence_id",
+        "sequence__is_default",
+        "sequence__title",
+        *_person("sequence__created_by"),
+    )
+    for pace in paces:
+        day = ctx.day(pace["entered_at"])
+        if pace["sequence__is_default"]:
+            class_wide.setdefault((pace["sequence_id"], day), []).append(pace)
             continue
         ctx.add(
             "individual_sequences",
-            f"pace:{pace.pk}",
+            f"pace:{pace['pk']}",
             day,
-            [pace.learner_id],
-            pace.sequence.created_by,
-            f"set the module sequence “{pace.sequence.title}” for {ctx.name(pace.learner_id)} alone",
-            _link("pacing-board", pace.school_class_id),
+            [pace["learner_id"]],
+            _actor(pace, "sequence__created_by"),
+            f"set the module sequence “{pace['sequence__title']}” "
+            f"for {ctx.name(pace['learner_id'])} alone",
+            _link("pacing-board", pace["school_class_id"]),
         )
-    for (seq_id, day), paces in class_wide.items():
-        sequence = paces[0].sequence
+    for (seq_id, day), rows in class_wide.items():
+        first = rows[0]
         ctx.add(
             "class_sequences",
             f"sequence:{seq_id}",
             day,
-            [p.learner_id for p in paces],
-            sequence.created_by,
-            f"placed {len(paces)} learners on the class's module sequence “{sequence.title}”",
-            _link("pacing-board", paces[0].school_class_id),
+            [p["learner_id"] for p in rows],
+            _actor(first, "sequence__created_by"),
+            f"placed {len(rows)} learners on the class's module sequence "
+            f"“{first['sequence__title']}”",
+            _link("pacing-board", first["school_class_id"]),
         )
     lo_d, hi_d = ctx.start, ctx.end + dt.timedelta(days=1)
     for o in indiv_selectors.objectives_set(s.learner_filter, lo_d, hi_d):
@@ -416,39 +446,37 @@ def _individualization(ctx: _Ctx) -> None:
             f"logged {session.minutes} minutes of one-on-one support ({session.support.provider})",
             _link("plan-detail", plan.pk),
         )
-    for mp in indiv_selectors.module_passes_made(s.class_ids, s.learner_filter, ctx.lo, ctx.hi):
+    passes = indiv_selectors.module_passes_made(s.class_ids, s.learner_filter, ctx.lo, ctx.hi)
+    for pk, at, learner_id, class_id, title in passes.values_list(
+        "pk", "passed_at", "pace__learner_id", "pace__school_class_id", "module__title"
+    ):
         ctx.add(
             "module_passes",
-            f"pass:{mp.pk}",
-            ctx.day(mp.passed_at),
-            [mp.pace.learner_id],
-            ctx.name(mp.pace.learner_id),
-            f"passed “{mp.module.title}” at their own pace",
-            _link("pacing-board", mp.pace.school_class_id),
+            f"pass:{pk}",
+            ctx.day(at),
+            [learner_id],
+            ctx.name(learner_id),
+            f"passed “{title}” at their own pace",
+            _link("pacing-board", class_id),
         )
-
-
-#: What ``str(user)`` reads: the records' queries load only these of a person
-#: (and of each record only what its sentence says), not every column.
-_PERSON = ("display_name", "first_name", "last_name", "username")
-
-
-def _person(relation: str) -> tuple[str, ...]:
-    return (relation, *(f"{relation}__{name}" for name in _PERSON))
 
 
 def _personalization(ctx: _Ctx) -> None:
     s = ctx.scope
     ids = s.learner_filter
-    for prof in p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi).only("learner", "updated_at"):
+    # Rows as values, not model objects: a grade has thousands of these
+    # records, and building (then collecting) a model object per row was most
+    # of the report's time.
+    profiles = p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi)
+    for pk, learner_id, at in profiles.values_list("pk", "learner_id", "updated_at"):
         ctx.add(
             "profile_updates",
-            f"profile:{prof.pk}",
-            ctx.day(prof.updated_at),
-            [prof.learner_id],
-            ctx.name(prof.learner_id),
+            f"profile:{pk}",
+            ctx.day(at),
+            [learner_id],
+            ctx.name(learner_id),
             "filled in their learner profile",
-            _link("personalization:learner-profile", prof.learner_id),
+            _link("personalization:learner-profile", learner_id),
         )
     choices = p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi).only(
         "learner",
@@ -514,16 +542,17 @@ def _personalization(ctx: _Ctx) -> None:
             _link("personalization:proposal-detail", p.pk),
         )
     goals = p13n_selectors.goals_set(ids, ctx.lo, ctx.hi)
-    for goal in goals.only("learner", "title", "created_at", *_person("set_by")):
-        own = goal.set_by_id == goal.learner_id
+    for goal in goals.values("pk", "learner_id", "title", "created_at", *_person("set_by")):
+        learner_id = goal["learner_id"]
+        own = goal["set_by"] == learner_id
         ctx.add(
             "learner_goals" if own else "teacher_goals",
-            f"goal:{goal.pk}",
-            ctx.day(goal.created_at),
-            [goal.learner_id],
-            goal.set_by,
-            f"set the goal “{goal.title}”" + ("" if own else f" for {ctx.name(goal.learner_id)}"),
-            _link("personalization:goal-detail", goal.pk),
+            f"goal:{goal['pk']}",
+            ctx.day(goal["created_at"]),
+            [learner_id],
+            _actor(goal, "set_by"),
+            f"set the goal “{goal['title']}”" + ("" if own else f" for {ctx.name(learner_id)}"),
+            _link("personalization:goal-detail", goal["pk"]),
         )
     teaches = people_selectors.teacher_learner_pairs(ids)
     helps = p13n_selectors.help_requests_sent(ids, ctx.lo, ctx.hi).only(
@@ -544,15 +573,19 @@ def _personalization(ctx: _Ctx) -> None:
             _link("learner-detail", h.learner_id),
         )
     added = p13n_selectors.network_added(ids, ctx.lo, ctx.hi)
-    for nm in added.only("learner", "kind", "accepted_at", "created_at", *_person("member")):
+    kinds = dict(added.model._meta.get_field("kind").flatchoices)
+    for nm in added.values(
+        "pk", "learner_id", "kind", "accepted_at", "created_at", *_person("member")
+    ):
+        kind = str(kinds.get(nm["kind"], nm["kind"])).lower()
         ctx.add(
             "network_added",
-            f"network:{nm.pk}",
-            ctx.day(nm.accepted_at or nm.created_at),
-            [nm.learner_id],
-            ctx.name(nm.learner_id),
-            f"added {nm.member} to their network ({nm.get_kind_display().lower()}), who accepted",
-            _link("learner-detail", nm.learner_id),
+            f"network:{nm['pk']}",
+            ctx.day(nm["accepted_at"] or nm["created_at"]),
+            [nm["learner_id"]],
+            ctx.name(nm["learner_id"]),
+            f"added {_actor(nm, 'member')} to their network ({kind}), who accepted",
+            _link("learner-detail", nm["learner_id"]),
         )
     for met in p13n_selectors.benchmarks_met(ids, ctx.end):
         goal = met.benchmark.goal
@@ -566,17 +599,23 @@ def _personalization(ctx: _Ctx) -> None:
             _link("personalization:goal-detail", goal.pk),
         )
     checkins = p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1))
-    for ci in checkins.only(
-        "on", "progress", "goal__learner", "goal__title", *_person("recorded_by")
+    for ci in checkins.values(
+        "pk",
+        "on",
+        "progress",
+        "goal_id",
+        "goal__learner_id",
+        "goal__title",
+        *_person("recorded_by"),
     ):
         ctx.add(
             "goal_checkins",
-            f"checkin:{ci.pk}",
-            ci.on,
-            [ci.goal.learner_id],
-            ci.recorded_by,
-            f"checked in on the goal “{ci.goal.title}” ({round(100 * ci.progress)}%)",
-            _link("personalization:goal-detail", ci.goal_id),
+            f"checkin:{ci['pk']}",
+            ci["on"],
+            [ci["goal__learner_id"]],
+            _actor(ci, "recorded_by"),
+            f"checked in on the goal “{ci['goal__title']}” ({round(100 * ci['progress'])}%)",
+            _link("personalization:goal-detail", ci["goal_id"]),
         )
     for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi).only("learner", "created_at"):
         ctx.add(
