@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -478,68 +478,74 @@ def _personalization(ctx: _Ctx) -> None:
             "filled in their learner profile",
             _link("personalization:learner-profile", learner_id),
         )
-    choices = p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi).only(
-        "learner",
+    choices = p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi).values(
+        "pk",
+        "learner_id",
         "at",
         "chosen_by",
         "competency__code",
+        "resource_id",
         "resource__title",
         *_person("chosen_by_user"),
     )
     for c in choices:
-        day, url = ctx.day(c.at), _link("personalization:learner-path", c.learner_id)
-        what = f"{c.competency.code}" + (f" with “{c.resource.title}”" if c.resource else "")
-        if c.chosen_by == "learner":
+        learner_id, code, resource = c["learner_id"], c["competency__code"], c["resource__title"]
+        day, url = ctx.day(c["at"]), _link("personalization:learner-path", learner_id)
+        has_resource = c["resource_id"] is not None
+        what = f"{code}" + (f" with “{resource}”" if has_resource else "")
+        if c["chosen_by"] == "learner":
             ctx.add(
                 "learner_paths",
-                f"path:{c.pk}",
+                f"path:{c['pk']}",
                 day,
-                [c.learner_id],
-                ctx.name(c.learner_id),
+                [learner_id],
+                ctx.name(learner_id),
                 f"chose to work on {what}",
                 url,
             )
-            if c.resource:
+            if has_resource:
                 ctx.add(
                     "learner_resources",
-                    f"path:{c.pk}",
+                    f"path:{c['pk']}",
                     day,
-                    [c.learner_id],
-                    ctx.name(c.learner_id),
-                    f"chose the resource “{c.resource.title}” for {c.competency.code}",
+                    [learner_id],
+                    ctx.name(learner_id),
+                    f"chose the resource “{resource}” for {code}",
                     url,
                 )
             continue
+        teacher = _actor(c, "chosen_by_user")
         ctx.add(
             "teacher_paths",
-            f"path:{c.pk}",
+            f"path:{c['pk']}",
             day,
-            [c.learner_id],
-            c.chosen_by_user,
-            f"set {ctx.name(c.learner_id)}'s path to {what}",
+            [learner_id],
+            teacher,
+            f"set {ctx.name(learner_id)}'s path to {what}",
             url,
         )
-        if c.resource:
+        if has_resource:
             ctx.add(
                 "teacher_resources",
-                f"path:{c.pk}",
+                f"path:{c['pk']}",
                 day,
-                [c.learner_id],
-                c.chosen_by_user,
-                f"chose the resource “{c.resource.title}” on {c.competency.code} "
-                f"for {ctx.name(c.learner_id)}",
+                [learner_id],
+                teacher,
+                f"chose the resource “{resource}” on {code} for {ctx.name(learner_id)}",
                 url,
             )
     proposals = p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi)
-    for p in proposals.only("learner", "created_at", "choice__title"):
+    for pk, learner_id, at, title in proposals.values_list(
+        "pk", "learner_id", "created_at", "choice__title"
+    ):
         ctx.add(
             "proposals",
-            f"proposal:{p.pk}",
-            ctx.day(p.created_at),
-            [p.learner_id],
-            ctx.name(p.learner_id),
-            f"proposed how to show mastery for “{p.choice.title}”",
-            _link("personalization:proposal-detail", p.pk),
+            f"proposal:{pk}",
+            ctx.day(at),
+            [learner_id],
+            ctx.name(learner_id),
+            f"proposed how to show mastery for “{title}”",
+            _link("personalization:proposal-detail", pk),
         )
     goals = p13n_selectors.goals_set(ids, ctx.lo, ctx.hi)
     for goal in goals.values("pk", "learner_id", "title", "created_at", *_person("set_by")):
@@ -555,22 +561,29 @@ def _personalization(ctx: _Ctx) -> None:
             _link("personalization:goal-detail", goal["pk"]),
         )
     teaches = people_selectors.teacher_learner_pairs(ids)
-    helps = p13n_selectors.help_requests_sent(ids, ctx.lo, ctx.hi).only(
-        "learner", "message", "created_at"
-    )
-    recipients_only = Prefetch("recipients", queryset=User.objects.only(*_PERSON))
-    for h in helps.prefetch_related(None).prefetch_related(recipients_only):
-        recipients = list(h.recipients.all())
-        to_teacher = bool(recipients) and all((r.pk, h.learner_id) in teaches for r in recipients)
-        names = ", ".join(sorted(str(r) for r in recipients)) or "nobody"
+    helps = p13n_selectors.help_requests_sent(ids, ctx.lo, ctx.hi)
+    # The recipients in one query of the link table (as the prefetch did),
+    # with the columns of their names only.
+    recipients: dict[int, list[tuple[int, str]]] = {}
+    links = helps.model.recipients.through.objects.filter(helprequest__in=helps.values("pk"))
+    for link in links.values("helprequest_id", "user_id", *_person("user")):
+        recipients.setdefault(link["helprequest_id"], []).append(
+            (link["user_id"], _actor(link, "user") or "")
+        )
+    for pk, learner_id, message, at in helps.values_list(
+        "pk", "learner_id", "message", "created_at"
+    ):
+        sent_to = recipients.get(pk, [])
+        to_teacher = bool(sent_to) and all((r, learner_id) in teaches for r, _ in sent_to)
+        names = ", ".join(sorted(name for _, name in sent_to)) or "nobody"
         ctx.add(
             "help_to_teacher" if to_teacher else "help_to_network",
-            f"help:{h.pk}",
-            ctx.day(h.created_at),
-            [h.learner_id],
-            ctx.name(h.learner_id),
-            f"asked {names} for help (one request): “{h.message[:60]}”",
-            _link("learner-detail", h.learner_id),
+            f"help:{pk}",
+            ctx.day(at),
+            [learner_id],
+            ctx.name(learner_id),
+            f"asked {names} for help (one request): “{message[:60]}”",
+            _link("learner-detail", learner_id),
         )
     added = p13n_selectors.network_added(ids, ctx.lo, ctx.hi)
     kinds = dict(added.model._meta.get_field("kind").flatchoices)
