@@ -530,15 +530,44 @@ def _first_met(checks: QuerySet[BenchmarkCheck]) -> list[BenchmarkMet]:
     return list(first.values())
 
 
-def benchmarks_met(learner_ids: Iterable[int], until: dt.date) -> list[BenchmarkMet]:
+@dataclass(frozen=True)
+class BenchmarkMetRow:
+    """A benchmark first met (``BenchmarkMet``) as plain values, for reports
+    over thousands of goals."""
+
+    benchmark_id: int
+    description: str
+    goal_id: int
+    goal_title: str
+    learner_id: int
+    on: dt.date
+
+
+def benchmarks_met_rows(learner_ids: Iterable[int], until: dt.date) -> list[BenchmarkMetRow]:
     """Each benchmark of the learners' goals met on or before ``until``,
-    once, on the day it was first met; it stays met after."""
-    return _first_met(
-        BenchmarkCheck.objects.filter(
-            checkin__goal__learner_id__in=people_selectors.id_filter(learner_ids),
-            checkin__on__lte=until,
-        )
-    )
+    once, on the day it was first met; it stays met after. Read as values in
+    one query: a grade has thousands of check-ins."""
+    first: dict[int, BenchmarkMetRow] = {}
+    checks = BenchmarkCheck.objects.filter(
+        checkin__goal__learner_id__in=people_selectors.id_filter(learner_ids),
+        checkin__on__lte=until,
+    ).order_by("checkin__on", "pk")
+    for row in checks.values_list(
+        "benchmark_id",
+        "progress",
+        "source",
+        "benchmark__description",
+        "benchmark__goal_id",
+        "benchmark__goal__title",
+        "benchmark__goal__learner_id",
+        "checkin__on",
+    ):
+        benchmark_id, progress, source, description, goal_id, title, learner_id, on = row
+        if benchmark_id not in first and benchmark_met(progress, source):
+            first[benchmark_id] = BenchmarkMetRow(
+                benchmark_id, description, goal_id, title, learner_id, on
+            )
+    return list(first.values())
 
 
 def benchmarks_met_in(goal: Goal) -> list[BenchmarkMet]:

@@ -600,16 +600,15 @@ def _personalization(ctx: _Ctx) -> None:
             f"added {_actor(nm, 'member')} to their network ({kind}), who accepted",
             _link("learner-detail", nm["learner_id"]),
         )
-    for met in p13n_selectors.benchmarks_met(ids, ctx.end):
-        goal = met.benchmark.goal
+    for met in p13n_selectors.benchmarks_met_rows(ids, ctx.end):
         ctx.add(
             "benchmarks_met",
-            f"benchmark:{met.benchmark.pk}",
+            f"benchmark:{met.benchmark_id}",
             met.on,
-            [goal.learner],
-            goal.learner,
-            f"met the benchmark “{met.benchmark.description}” of their goal “{goal.title}”",
-            _link("personalization:goal-detail", goal.pk),
+            [met.learner_id],
+            ctx.name(met.learner_id),
+            f"met the benchmark “{met.description}” of their goal “{met.goal_title}”",
+            _link("personalization:goal-detail", met.goal_id),
         )
     checkins = p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1))
     for ci in checkins.values(
