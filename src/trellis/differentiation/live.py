@@ -19,8 +19,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
+from trellis.differentiation.flag_words import flag_reason
 from trellis.differentiation.models import FlagAction
-from trellis.differentiation.words import flag_reason
 from trellis.engine.flags import IDLE, RACING_AHEAD, STUCK_ERRORS, Flag, LessonEvent, flag_learners
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models.mastery_state import MASTERED
