@@ -292,3 +292,50 @@ def test_move_reasons_are_said_in_english_as_the_engine_and_in_spanish():
 def test_a_phrase_with_an_unknown_key_falls_back_to_the_stored_text():
     assert say_grouping(("no_such_phrase", {}), "Stored words") == "Stored words"
     assert say_grouping(None, "Teacher's words") == "Teacher's words"
+
+
+def test_every_goal_projection_sentence_has_words():
+    from trellis.engine.goals import SENTENCES
+    from trellis.personalization.words import PROJECTION_SENTENCES
+
+    assert set(PROJECTION_SENTENCES) == set(SENTENCES)
+
+
+def _projections():
+    """Check-ins that reach every kind of goal projection sentence."""
+    from trellis.engine.goals import ProgressObservation, project_goal
+
+    start = dt.date(2026, 9, 1)
+
+    def at(*progress, every=7):
+        return [
+            ProgressObservation(start + dt.timedelta(days=every * n), p)
+            for n, p in enumerate(progress)
+        ]
+
+    due_soon, due_late = start + dt.timedelta(days=30), start + dt.timedelta(days=900)
+    return [
+        project_goal(at(0.2, 0.6, 1.0)),  # reached
+        project_goal(at(0.2, 0.3)),  # not enough
+        project_goal(at(0.5, 0.4, 0.3)),  # no progress
+        project_goal(at(0.1, 0.1001, 0.1002, every=30)),  # beyond three years
+        project_goal(at(0.1, 0.2, 0.32, 0.38, 0.5), due=due_soon),  # range, late
+        project_goal(at(0.1, 0.5, 0.2, 0.6, 0.3), due=due_late),  # open or no range
+        project_goal(at(0.1, 0.2, 0.3, 0.4, 0.5)),  # exact line: no range to give
+        project_goal(at(0.1, 0.9, 0.95, 0.96, 0.97)),  # slowed
+    ]
+
+
+def test_goal_projections_match_the_engine_and_are_translated():
+    from trellis.personalization.words import projection_message
+
+    projections = _projections()
+    keys = {key for p in projections for key, _params in p.sentences}
+    assert {"reached", "not_enough", "no_progress", "beyond_horizon", "slowed", "late"} <= keys
+    for projection in projections:
+        with translation.override("en"):
+            english = projection_message(projection)
+        with translation.override("es"):
+            spanish = projection_message(projection)
+        assert english == projection.message
+        assert spanish != english

@@ -129,3 +129,25 @@ def test_goal_svg_escapes_and_draws_the_projection(world, comps):
     assert svg.count('class="checkin"') == 3 and 'class="projected"' in svg
     assert "goal date" in svg and ">B1<" in svg
     assert charts.goal_svg([], [bench], selectors.goal_projection(goal)) == ""
+
+
+def test_the_projection_reads_in_the_readers_language(world, comps):
+    """The sentence under the goal chart is the engine's projection said in
+    the reader's language (the engine itself speaks English)."""
+    goal, own, _linked = _goal(world, comps)
+    for days_ago, rating in ((21, 0.1), (14, 0.3), (7, 0.5)):
+        goal_svc.checkin_record(
+            goal=goal,
+            recorded_by=world.learner,
+            ratings={own.pk: rating},
+            on=TODAY - dt.timedelta(days=days_ago),
+        )
+    english = selectors.goal_projection(goal).message
+    assert english.startswith("At the rate so far")
+    world.learner.language = "es"
+    world.learner.save(update_fields=["language"])
+    page = api(world.learner).get(f"/goals/{goal.pk}/").content.decode()
+    assert "Al ritmo hasta ahora" in page and "puntos porcentuales por semana" in page
+    assert english not in page
+    page = api(world.teacher).get(f"/goals/{goal.pk}/").content.decode()
+    assert english.split(",")[0] in page  # the teacher reads it in English

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.individualization.models import IndividualPlan
@@ -20,8 +21,8 @@ from trellis.people import roles
 from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
 from trellis.personalization.models import Goal
 
-UNKNOWN_TABLE = "Unknown table {name!r}; choose one of {choices}."
-UNKNOWN_FORMAT = "Unknown format {name!r}; choose csv or json."
+UNKNOWN_TABLE = gettext_lazy("Unknown table {name!r}; choose one of {choices}.")
+UNKNOWN_FORMAT = gettext_lazy("Unknown format {name!r}; choose csv or json.")
 FORMATS = ("csv", "json")
 
 

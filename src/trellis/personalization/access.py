@@ -5,6 +5,7 @@ what they asked (as ``trellis.people.access``)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 
 from trellis.people.access import (
     FORBIDDEN,
@@ -27,10 +28,14 @@ from trellis.personalization.models import (
 
 __all__ = ["access_learner"]
 
-ONLY_THE_LEARNER = "Only the learner can change this; teachers comment or review instead."
-TEACHERS_ONLY = "Only the learner's teachers can do that."
-REPLY_FORBIDDEN = "Only the learner, the people the request went to and their teachers reply."
-FEEDBACK_FORBIDDEN = (
+ONLY_THE_LEARNER = gettext_lazy(
+    "Only the learner can change this; teachers comment or review instead."
+)
+TEACHERS_ONLY = gettext_lazy("Only the learner’s teachers can do that.")
+REPLY_FORBIDDEN = gettext_lazy(
+    "Only the learner, the people the request went to and their teachers reply."
+)
+FEEDBACK_FORBIDDEN = gettext_lazy(
     "Feedback on shared work comes from the learner's network: "
     "members who accepted, on entries shared with the network."
 )

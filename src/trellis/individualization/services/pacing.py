@@ -137,7 +137,11 @@ def module_update(*, module: Module, **changes: object) -> Module:
     already let them through."""
     unknown = set(changes) - set(MODULE_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown module field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext_lazy("Unknown module field(s): {fields}.").format(
+                fields=", ".join(sorted(unknown))
+            )
+        )
     competencies = changes.pop("competencies", None)
     resources = changes.pop("resources", None)
     for name, value in changes.items():

@@ -331,7 +331,9 @@ def plan_update(
     """Change some of the plan's own fields (``PLAN_FIELDS``) and keep a version."""
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown plan field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown plan field(s): {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     problems = Problems()
     _check_reason(reason, problems)
     if "accommodations" in changes:
@@ -480,7 +482,9 @@ def objective_update(
     objective that already has hand-entered measurements keeps its method."""
     unknown = set(changes) - set(OBJECTIVE_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown objective field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown objective field(s): {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     plan = objective.plan
     competencies = changes.pop("competencies", None)
     if competencies is None:
@@ -538,7 +542,9 @@ def support_update(
     """Change one support (any of ``SUPPORT_FIELDS``) and keep a version."""
     unknown = set(changes) - set(SUPPORT_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown support field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown support field(s): {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     problems = Problems()
     _check_reason(reason, problems)
     for name, value in changes.items():
