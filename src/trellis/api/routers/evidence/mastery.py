@@ -1,0 +1,63 @@
+"""Mastery per learner and competency, and the school's mastery model card."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.db.models import F
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from trellis.api.routers.evidence.schemas import MasteryModelOut, MasteryOut
+from trellis.evidence import selectors
+from trellis.evidence.models import MasteryRecord
+from trellis.people.access import (
+    NOT_FOUND,
+    access_learner,
+    access_school,
+)
+from trellis.people.selectors import schools_administered_by
+
+router = Router()
+
+
+@router.get("/mastery", response=list[MasteryOut], summary="Mastery per learner and competency")
+def mastery(request: HttpRequest, learner_id: int | None = None, competency_id: int | None = None):
+    """Rows straight from ``values()``: no model object (nor a second schema
+    object) per record, which is where this list spent its time (issue #18)."""
+    if learner_id is not None:
+        learner = access_learner(request.user, learner_id)
+        qs = MasteryRecord.objects.filter(learner=learner)
+    else:
+        qs = selectors.mastery_records_visible(request.user)
+    if competency_id is not None:
+        qs = qs.filter(competency_id=competency_id)
+    rows = list(
+        qs.order_by("learner_id", "competency_id").values(
+            "learner_id", "competency_id", "probability", "level", "attempts", "updated_at",
+            code=F("competency__code"),
+        )[:5000]
+    )  # fmt: skip
+    for row in rows:
+        row["probability"] = round(row["probability"], 4)
+    return rows
+
+
+@router.get(
+    "/mastery-model",
+    response=MasteryModelOut,
+    summary="The school's mastery model card, for its admins",
+)
+def mastery_model(request: HttpRequest, school_id: int | None = None):
+    """Which model the school uses, when and on how much evidence it was
+    fitted, each candidate's held-out AUC and log loss, the calibration
+    table and what "mastery" means for it. ``school_id`` may be left out by
+    the admin of one school."""
+    if school_id is None:
+        mine = list(schools_administered_by(request.user).values_list("pk", flat=True)[:2])
+        if len(mine) != 1:
+            raise HttpError(404, NOT_FOUND)
+        school_id = mine[0]
+    card = selectors.model_card(access_school(request.user, school_id))
+    return MasteryModelOut(**asdict(card))
