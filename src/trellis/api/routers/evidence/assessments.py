@@ -15,10 +15,9 @@ from trellis.api.routers.evidence.schemas import (
     OptionOut,
     PresentedItemOut,
 )
-from trellis.curriculum.models import Item
 from trellis.curriculum.presentation import present_item
 from trellis.evidence import access, selectors, services
-from trellis.evidence.models import Attempt, Response
+from trellis.evidence.models import Attempt
 from trellis.evidence.models.assessment import TARGET_LEARNER
 from trellis.people.access import (
     NOT_FOUND,
@@ -56,12 +55,7 @@ def _assessment_out(a) -> AssessmentOut:
 
 @router.get("/assessments", response=list[AssessmentOut], summary="Assessments the caller may see")
 def assessments(request: HttpRequest):
-    qs = (
-        selectors.assessments_visible_to(request.user)
-        .prefetch_related("entries", "assignments")
-        .order_by("-opens_at", "pk")
-    )
-    return [_assessment_out(a) for a in qs]
+    return [_assessment_out(a) for a in selectors.assessments_for_api(request.user)]
 
 
 @router.post(
@@ -71,7 +65,7 @@ def assessments(request: HttpRequest):
 )
 def assessment_create(request: HttpRequest, payload: AssessmentIn):
     school_class = access_class_as_teacher(request.user, payload.class_id)
-    items = list(Item.objects.filter(pk__in=payload.item_ids, school=school_class.school))
+    items = selectors.items_of_school(school_class.school, payload.item_ids)
     if len(items) != len(set(payload.item_ids)):
         raise HttpError(404, NOT_FOUND)
     order = {pk: n for n, pk in enumerate(payload.item_ids)}
@@ -123,15 +117,11 @@ def assessment_assign(request: HttpRequest, assessment_id: int, payload: Assignm
 
 
 def _attempt_out(attempt: Attempt, learner) -> AttemptOut:
-    answered = set(
-        Response.objects.filter(attempt=attempt, corrects__isnull=True).values_list(
-            "item_id", flat=True
-        )
-    )
+    answered = selectors.answered_item_ids(attempt)
     pending = [i for i in attempt.item_ids if i not in answered]
     nxt = None
     if pending and attempt.submitted_at is None:
-        p = present_item(Item.objects.get(pk=pending[0]), learner)
+        p = present_item(selectors.item_by_id(pending[0]), learner)
         nxt = PresentedItemOut(
             item_id=p.item_id,
             kind=p.kind,
@@ -167,7 +157,5 @@ def attempt(request: HttpRequest, assessment_id: int):
 )
 def attempt_submit(request: HttpRequest, assessment_id: int):
     found = access.access_assessment_to_take(request.user, assessment_id)
-    attempt = Attempt.objects.filter(assessment=found, learner=request.user).first()
-    if attempt is None:
-        raise HttpError(404, NOT_FOUND)
+    attempt = access.access_own_attempt(request.user, found)
     return _attempt_out(services.attempt_submit(attempt=attempt), request.user)

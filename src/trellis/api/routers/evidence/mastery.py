@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.db.models import F
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
 from trellis.api.routers.evidence.schemas import MasteryModelOut, MasteryOut
 from trellis.evidence import selectors
-from trellis.evidence.models import MasteryRecord
 from trellis.people.access import (
     NOT_FOUND,
     access_learner,
     access_school,
 )
-from trellis.people.selectors import schools_administered_by
 
 router = Router()
 
@@ -27,21 +24,10 @@ def mastery(request: HttpRequest, learner_id: int | None = None, competency_id: 
     """Rows straight from ``values()``: no model object (nor a second schema
     object) per record, which is where this list spent its time (issue #18)."""
     if learner_id is not None:
-        learner = access_learner(request.user, learner_id)
-        qs = MasteryRecord.objects.filter(learner=learner)
+        records = selectors.mastery_records_of(access_learner(request.user, learner_id))
     else:
-        qs = selectors.mastery_records_visible(request.user)
-    if competency_id is not None:
-        qs = qs.filter(competency_id=competency_id)
-    rows = list(
-        qs.order_by("learner_id", "competency_id").values(
-            "learner_id", "competency_id", "probability", "level", "attempts", "updated_at",
-            code=F("competency__code"),
-        )[:5000]
-    )  # fmt: skip
-    for row in rows:
-        row["probability"] = round(row["probability"], 4)
-    return rows
+        records = selectors.mastery_records_visible(request.user)
+    return selectors.mastery_rows(records, competency_id=competency_id)
 
 
 @router.get(
@@ -55,9 +41,8 @@ def mastery_model(request: HttpRequest, school_id: int | None = None):
     table and what "mastery" means for it. ``school_id`` may be left out by
     the admin of one school."""
     if school_id is None:
-        mine = list(schools_administered_by(request.user).values_list("pk", flat=True)[:2])
-        if len(mine) != 1:
+        school_id = selectors.sole_school_administered(request.user)
+        if school_id is None:
             raise HttpError(404, NOT_FOUND)
-        school_id = mine[0]
     card = selectors.model_card(access_school(request.user, school_id))
     return MasteryModelOut(**asdict(card))

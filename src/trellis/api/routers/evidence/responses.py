@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Header, Router, Status
@@ -20,10 +20,9 @@ from trellis.curriculum import scoring
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.evidence import access, selectors, services
-from trellis.evidence.models import Attempt, MasteryRecord, Response
+from trellis.evidence.models import Response
 from trellis.evidence.models.response import SCORE_SELF, SOURCE_PRACTICE
 from trellis.people.access import (
-    FORBIDDEN,
     NOT_FOUND,
 )
 
@@ -66,22 +65,10 @@ def _response_out(resp: Response, created: bool = True, hide_score: bool = False
 
 @router.get("/responses", response=list[ResponseOut], summary="Responses the caller may see")
 def responses(request: HttpRequest, learner_id: int | None = None, limit: int = 100):
-    qs = selectors.responses_visible_to(request.user).order_by("-recorded_at", "-pk")
-    if learner_id is not None:
-        qs = qs.filter(learner_id=learner_id)
-    rows = list(qs.select_related("attempt__assessment")[: max(1, min(limit, 1000))])
-    return [_response_out(x, hide_score=_hidden(request.user, x)) for x in rows]
-
-
-def _hidden(user, resp: Response) -> bool:
-    """OF-learning scores stay hidden from the learner (and family) until the
-    assessment closes; teachers see them."""
-    if resp.attempt_id is None:
-        return False
-    assessment = resp.attempt.assessment
-    if assessment.shows_feedback():
-        return False
-    return not user.has_perm("evidence.manage_assessment", assessment)
+    rows = selectors.responses_for_api(
+        request.user, learner_id=learner_id, limit=max(1, min(limit, 1000))
+    )
+    return [_response_out(x, hide_score=access.scores_hidden_from(request.user, x)) for x in rows]
 
 
 @router.post(
@@ -101,13 +88,7 @@ def response_record(
         raise HttpError(404, NOT_FOUND)
     attempt = None
     if payload.attempt_id is not None:
-        attempt = (
-            Attempt.objects.select_related("assessment__school_class")
-            .filter(pk=payload.attempt_id)
-            .first()
-        )
-        if attempt is None or attempt.learner_id != request.user.pk:
-            raise HttpError(404, NOT_FOUND)
+        attempt = access.access_attempt_to_answer(request.user, payload.attempt_id)
     elif not access.may_practise(request.user, item):
         raise HttpError(404, NOT_FOUND)
     result = services.response_record(
@@ -139,7 +120,7 @@ def _answer_text(item: Item, answer: str | list[int]) -> str:
 @router.get("/responses/{response_id}", response=ResponseOut, summary="One response")
 def response(request: HttpRequest, response_id: int):
     found = access.access_response(request.user, response_id)
-    return _response_out(found, hide_score=_hidden(request.user, found))
+    return _response_out(found, hide_score=access.scores_hidden_from(request.user, found))
 
 
 @router.post(
@@ -156,7 +137,7 @@ def response_correction(
 ):
     found = access.access_response_to_score(request.user, response_id)
     key = (idempotency_key or services.responses.new_key())[:64]
-    repeated = Response.objects.filter(learner_id=found.learner_id, idempotency_key=key).exists()
+    repeated = selectors.response_key_used(found.learner_id, key)
     correction = services.response_correct(
         original=found,
         recorded_by=request.user,
@@ -164,9 +145,7 @@ def response_correction(
         correct=payload.correct,
         answer=payload.answer,
     )
-    records = MasteryRecord.objects.filter(
-        learner_id=found.learner_id, competency__items=found.item_id
-    )
+    records = selectors.mastery_records_for_item(found.learner_id, found.item_id)
     out = _response_out(correction, not repeated, estimates={m.competency_id: m for m in records})
     return Status(200 if repeated else 201, out)
 
@@ -183,14 +162,12 @@ def rubric_score(
     idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_HEADER),
 ):
     if payload.kind == SCORE_SELF:
-        found = access.access_response(request.user, response_id)
-        if not request.user.has_perm("evidence.self_rate_response", found):
-            raise PermissionDenied(FORBIDDEN)
+        found = access.access_response_to_self_rate(request.user, response_id)
     else:
         found = access.access_response_to_score(request.user, response_id)
     corrects = None
     if payload.corrects_id is not None:
-        corrects = found.rubric_scores.filter(pk=payload.corrects_id).first()
+        corrects = selectors.rubric_score_of(found, payload.corrects_id)
         if corrects is None:
             raise HttpError(404, NOT_FOUND)
     score, created = services.rubric_score_record(

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from trellis.api.routers.individualization.schemas import ObjectiveOut
 from trellis.curriculum.models import Competency
-from trellis.people.access import (
-    FORBIDDEN,
-)
-from trellis.people.models import User
+from trellis.individualization import selectors
 
 
 def _objective_out(o) -> ObjectiveOut:
@@ -31,13 +28,8 @@ def _competencies(ids: list[int]) -> list[Competency]:
     same message the services give one from another school's framework."""
     from trellis.individualization.constants import COMPETENCY_ELSEWHERE
 
-    found = list(Competency.objects.filter(pk__in=ids))
+    found = selectors.competencies_by_ids(ids)
     missing = sorted(set(ids) - {comp.pk for comp in found})
     if missing:
         raise ValidationError({"competency_ids": COMPETENCY_ELSEWHERE.format(id=missing[0])})
     return found
-
-
-def _teacher_of(user: User, learner: User) -> None:
-    if not user.has_perm("individualization.write_for_learner", learner):
-        raise PermissionDenied(FORBIDDEN)

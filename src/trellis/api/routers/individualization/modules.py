@@ -95,16 +95,14 @@ def module_add(request: HttpRequest, payload: ModuleIn):
 def _check(sequence: ModuleSequence, assessment_id: int | None) -> Assessment | None:
     if assessment_id is None:
         return None
-    found = Assessment.objects.filter(
-        pk=assessment_id, school_class_id=sequence.school_class_id
-    ).first()
+    found = selectors.assessment_of_class(sequence.school_class_id, assessment_id)
     if found is None:
         raise ValidationError({"mastery_check_id": pacing.CHECK_OTHER_CLASS})
     return found
 
 
 def _resources(sequence: ModuleSequence, ids: list[int]) -> list[Resource]:
-    found = list(Resource.objects.filter(pk__in=ids, school_id=sequence.school_class.school_id))
+    found = selectors.resources_of_school(sequence.school_class.school_id, ids)
     missing = sorted(set(ids) - {r.pk for r in found})
     if missing:
         raise ValidationError(
@@ -184,9 +182,7 @@ def pacing_board(request: HttpRequest, class_id: int):
 def pace_place(request: HttpRequest, payload: PaceIn):
     school_class = access_class_as_teacher(request.user, payload.class_id)
     learner = access_learner(request.user, payload.learner_id)
-    sequence = ModuleSequence.objects.filter(
-        pk=payload.sequence_id, school_class=school_class
-    ).first()
+    sequence = selectors.sequence_of_class(school_class, payload.sequence_id)
     if sequence is None:
         raise ValidationError(
             {"sequence_id": pacing.SEQUENCE_OTHER_CLASS.format(id=payload.sequence_id)}

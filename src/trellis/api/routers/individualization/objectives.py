@@ -101,7 +101,7 @@ def objective_progress_api(request: HttpRequest, objective_id: int):
         ],
         trend_per_week=p.trend.slope_per_week if p.trend else None,
         decision=p.decision.kind,
-        message=p.decision.message,
+        message=p.decision_message,
         svg=p.svg,
     )
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from trellis.api.routers.individualization.common import _objective_out, _teacher_of
+from trellis.api.routers.individualization.common import _objective_out
 from trellis.api.routers.individualization.schemas import (
     DecisionOut,
     PlanChangeIn,
@@ -22,10 +22,6 @@ from trellis.individualization import access, selectors
 from trellis.individualization.models import VIA_API, IndividualPlan
 from trellis.individualization.progress import decisions_waiting
 from trellis.individualization.services import plans
-from trellis.people.access import (
-    access_learner,
-)
-from trellis.people.models import User
 
 router = Router()
 
@@ -87,7 +83,7 @@ def decisions(request: HttpRequest):
             objective_id=p.objective.pk,
             statement=p.objective.statement,
             decision=p.decision.kind,
-            message=p.decision.message,
+            message=p.decision_message,
         )
         for plan, p in decisions_waiting(request.user, plans_)
     ]
@@ -97,8 +93,7 @@ def decisions(request: HttpRequest):
     "/individual-plans", response={201: PlanOut}, summary="Write a plan (a learner's teacher)"
 )
 def plan_create(request: HttpRequest, payload: PlanIn):
-    learner = access_learner(request.user, payload.learner_id)
-    _teacher_of(request.user, learner)
+    learner = access.access_learner_to_write_for(request.user, payload.learner_id)
     data = payload.dict()
     data.pop("learner_id")
     plan = plans.plan_create(learner=learner, author=request.user, **data)
@@ -119,7 +114,7 @@ def plan_change(request: HttpRequest, plan_id: int, payload: PlanChangeIn):
     plan = access.access_plan_to_change(request.user, plan_id, via=VIA_API)
     changes = {k: v for k, v in payload.dict().items() if v is not None and k != "reason"}
     if "responsible_id" in changes:
-        found = User.objects.filter(pk=changes.pop("responsible_id")).first()
+        found = selectors.staff_member(changes.pop("responsible_id"))
         if found is None:
             raise ValidationError({"responsible": plans.RESPONSIBLE_STAFF})
         changes["responsible"] = found
@@ -132,7 +127,7 @@ def plan_change(request: HttpRequest, plan_id: int, payload: PlanChangeIn):
 )
 def plan_versions(request: HttpRequest, plan_id: int):
     plan = access.access_plan(request.user, plan_id, via=VIA_API)
-    plan = IndividualPlan.objects.prefetch_related("versions__changed_by").get(pk=plan.pk)
+    plan = selectors.plan_with_versions(plan)
     return [
         VersionOut(
             number=v.number,

@@ -5,13 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from trellis.api.routers.individualization.common import _teacher_of
 from trellis.api.routers.individualization.schemas import ReportIn, ReportOut
 from trellis.individualization import access, selectors
 from trellis.individualization.services import reports
-from trellis.people.access import (
-    access_learner,
-)
 
 router = Router()
 
@@ -40,8 +36,7 @@ def _report_out(r) -> ReportOut:
     "/individual-plans/reports", response={201: ReportOut}, summary="Make a summative report"
 )
 def report_create(request: HttpRequest, payload: ReportIn):
-    learner = access_learner(request.user, payload.learner_id)
-    _teacher_of(request.user, learner)
+    learner = access.access_learner_to_write_for(request.user, payload.learner_id)
     from trellis.evidence.access import access_assessment_to_manage
 
     assessment = access_assessment_to_manage(request.user, payload.assessment_id)
