@@ -479,3 +479,40 @@ def test_the_person_responsible_can_change_to_staff_of_the_school_only(world, ot
     assert page.status_code == 302
     plan.refresh_from_db()
     assert plan.responsible == world.admin and plan.version == 3
+
+
+def test_the_apis_decision_message_follows_the_requests_language(world):
+    """The progress endpoint's ``message`` is the decision rebuilt in the
+    reader's language (issue #20), not the engine's English sentence."""
+    from django.utils import translation
+
+    from trellis.individualization.progress import objective_progress
+
+    cur = curriculum_for(world)
+    plan = plan_for(world)
+    teacher = _client(world.teacher)
+    oid = _post(
+        teacher,
+        f"/api/v1/individual-plans/{plan.pk}/objectives",
+        {
+            "statement": "Read 60 wpm",
+            "competency_ids": [cur.ratio.pk],
+            "method": METHOD_MANUAL,
+            "unit": "wpm",
+            "baseline_value": 30,
+            "baseline_date": str(BASELINE),
+            "target_value": 60,
+            "target_date": str(TARGET),
+        },
+    ).json()["id"]
+    url = f"/api/v1/individual-plans/objectives/{oid}/progress"
+    spanish = teacher.get(url, HTTP_ACCEPT_LANGUAGE="es").json()
+    english = teacher.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    progress = objective_progress(plan.objectives.get(pk=oid))
+    with translation.override("es"):
+        expected = progress.decision_message
+    assert spanish["decision"] == "insufficient_data"
+    assert spanish["message"] == expected
+    assert "datos" in expected and "regla de decisión" in expected
+    assert english["message"] == progress.decision.message
+    assert spanish["message"] != english["message"]

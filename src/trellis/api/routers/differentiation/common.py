@@ -9,7 +9,7 @@ from trellis.people.access import (
 
 
 def _objective(school_class, objective_id: int):
-    found = selectors.objectives_for(school_class).filter(pk=objective_id).first()
+    found = selectors.objective_of_class(school_class, objective_id)
     if found is None:
         raise NotVisible()
     return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -81,14 +80,7 @@ def plan_save(request: HttpRequest, payload: GroupPlanIn):
 )
 def plan_list(request: HttpRequest, class_id: int):
     school_class = access_class_roster(request.user, class_id)
-    entries = GroupPlanEntry.objects.select_related("group").prefetch_related("resources")
-    plans = (
-        GroupPlan.objects.filter(grouping__school_class=school_class)
-        .select_related("grouping", "objective")
-        .prefetch_related(Prefetch("entries", queryset=entries))
-        .order_by("-updated_at", "-pk")
-    )
-    return [_plan_out(p, list(p.entries.all())) for p in plans]
+    return [_plan_out(p, list(p.entries.all())) for p in selectors.group_plans_of(school_class)]
 
 
 @router.get(
@@ -150,7 +142,7 @@ def stations_save(request: HttpRequest, plan_id: int, payload: StationsIn):
 )
 def stations_detail(request: HttpRequest, plan_id: int):
     plan = access.access_plan(request.user, plan_id)
-    rotation = StationRotation.objects.filter(plan=plan).first()
+    rotation = selectors.rotation_of(plan)
     if rotation is None:
         raise NotVisible()
     return _stations_out(plan, rotation)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -20,7 +19,6 @@ from trellis.differentiation import access, selectors, services, suggest
 from trellis.differentiation.models import (
     KINDS,
     Grouping,
-    GroupMembership,
 )
 from trellis.people.access import (
     access_class_as_teacher,
@@ -67,20 +65,13 @@ def _grouping_out(grouping: Grouping) -> GroupingOut:
 
 
 def _loaded(grouping_id: int) -> Grouping:
-    return (
-        selectors.with_members(Grouping.objects.filter(pk=grouping_id)).select_related("plan").get()
-    )
+    return selectors.grouping_loaded(grouping_id)
 
 
 @router.get("/groupings", response=list[GroupingRef], summary="A class's groupings, newest first")
 def grouping_list(request: HttpRequest, class_id: int):
     school_class = access_class_roster(request.user, class_id)
-    qs = selectors.groupings_of(school_class).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=GroupMembership.objects.only("id", "grouping_id", "moved_from", "reason"),
-        )
-    )
+    qs = selectors.groupings_listed(school_class)
     return [
         GroupingRef(
             id=g.pk,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from trellis.api.routers.personalization.common import _learner_only
 from trellis.api.routers.personalization.schemas import (
     BenchmarkOut,
     CheckInIn,
@@ -74,11 +73,7 @@ def _goal_out(goal) -> GoalOut:
 
 @router.get("/goals", response=list[GoalListOut], summary="Goals the caller may see")
 def goal_list(request: HttpRequest, learner_id: int | None = None, status: str | None = None):
-    qs = selectors.goals_visible_to(request.user)
-    if learner_id is not None:
-        qs = qs.filter(learner_id=learner_id)
-    if status is not None:
-        qs = qs.filter(status=status)
+    qs = selectors.goals_for_api(request.user, learner_id=learner_id, status=status)
     return [
         GoalListOut(
             id=g.pk,
@@ -93,7 +88,7 @@ def goal_list(request: HttpRequest, learner_id: int | None = None, status: str |
 
 @router.post("/goals", response={201: GoalOut}, summary="Set a goal (learners)")
 def goal_create(request: HttpRequest, payload: GoalIn):
-    _learner_only(request.user)
+    access.require_learner_writes(request.user)
     data = payload.dict()
     goal = goal_svc.goal_create(learner=request.user, **data)
     return Status(201, _goal_out(goal))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from trellis.api.routers.personalization.common import _learner_only
 from trellis.api.routers.personalization.schemas import HelpIn, HelpRequestOut, ReplyIn, ReplyOut
 from trellis.people.access import NOT_FOUND, NotVisible
 from trellis.personalization import access, selectors
@@ -18,12 +17,10 @@ router = Router()
     "/network/help-requests", response={201: dict}, summary="Ask your network for help (learners)"
 )
 def help_request(request: HttpRequest, payload: HelpIn):
-    _learner_only(request.user)
+    access.require_learner_writes(request.user)
     competency = None
     if payload.competency_id:
-        competency = (
-            selectors.competencies_for(request.user).filter(pk=payload.competency_id).first()
-        )
+        competency = selectors.competency_for(request.user, payload.competency_id)
         if competency is None:
             raise NotVisible(NOT_FOUND)
     req = net_svc.help_request_send(
@@ -32,9 +29,7 @@ def help_request(request: HttpRequest, payload: HelpIn):
         competency=competency,
         recipient_ids=payload.recipient_ids,
     )
-    return Status(
-        201, {"id": req.pk, "recipients": list(req.recipients.values_list("pk", flat=True))}
-    )
+    return Status(201, {"id": req.pk, "recipients": [u.pk for u in req.recipients.all()]})
 
 
 def _reply_out(r) -> ReplyOut:
@@ -55,7 +50,7 @@ def _help_out(h) -> HelpRequestOut:
         learner_name=str(h.learner),
         competency_id=h.competency_id,
         message=h.message,
-        recipient_ids=sorted(h.recipients.values_list("pk", flat=True)),
+        recipient_ids=sorted(u.pk for u in h.recipients.all()),
         created_at=h.created_at,
         resolved_at=h.resolved_at,
         replies=[_reply_out(r) for r in selectors.help_thread(h)],
@@ -68,10 +63,9 @@ def _help_out(h) -> HelpRequestOut:
     summary="Help requests you asked, received, or (teachers) your learners asked",
 )
 def help_request_list(request: HttpRequest, learner_id: int | None = None):
-    qs = selectors.help_requests_visible_to(request.user).prefetch_related("recipients")
-    if learner_id is not None:
-        qs = qs.filter(learner_id=learner_id)
-    return [_help_out(h) for h in qs[:100]]
+    return [
+        _help_out(h) for h in selectors.help_requests_for_api(request.user, learner_id=learner_id)
+    ]
 
 
 @router.get(

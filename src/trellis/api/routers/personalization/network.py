@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from trellis.api.routers.personalization.common import _learner_only
 from trellis.api.routers.personalization.schemas import (
     ApprovalOut,
     ExpertIn,
@@ -27,7 +26,7 @@ def _member_out(m) -> MemberOut:
 
 @router.get("/network", response=list[MemberOut], summary="Your network (learners)")
 def network_list(request: HttpRequest):
-    _learner_only(request.user)
+    access.require_learner_writes(request.user)
     return [_member_out(m) for m in selectors.network_of(request.user)]
 
 
@@ -37,7 +36,7 @@ def network_list(request: HttpRequest):
     summary="Invite someone of your school to your network (learners); they must accept",
 )
 def network_add(request: HttpRequest, payload: MemberIn):
-    _learner_only(request.user)
+    access.require_learner_writes(request.user)
     m = net_svc.network_add(learner=request.user, username=payload.username, kind=payload.kind)
     return Status(201, _member_out(m))
 
@@ -93,7 +92,7 @@ def _expert_request_out(r) -> ExpertRequestOut:
     summary="Ask for an outside expert (learners); a teacher approves",
 )
 def expert_request(request: HttpRequest, payload: ExpertIn):
-    _learner_only(request.user)
+    access.require_learner_writes(request.user)
     req = net_svc.expert_request(learner=request.user, **payload.dict())
     return Status(201, _expert_request_out(req))
 
@@ -145,7 +144,7 @@ def expert_decline(request: HttpRequest, request_id: int):
     summary="Remove someone from your network (learners); they lose what you shared with it",
 )
 def network_remove(request: HttpRequest, member_id: int):
-    _learner_only(request.user)
+    access.require_learner_writes(request.user)
     if not net_svc.network_remove(learner=request.user, member_id=member_id):
         raise NotVisible(NOT_FOUND)
     return Status(204, None)
@@ -157,8 +156,8 @@ def network_remove(request: HttpRequest, member_id: int):
     summary="Peers in your network who mastered a competency",
 )
 def network_helpers(request: HttpRequest, competency_id: int):
-    _learner_only(request.user)
-    competency = selectors.competencies_for(request.user).filter(pk=competency_id).first()
+    access.require_learner_writes(request.user)
+    competency = selectors.competency_for(request.user, competency_id)
     if competency is None:
         raise NotVisible(NOT_FOUND)
     return [

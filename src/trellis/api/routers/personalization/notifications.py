@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from trellis.personalization.models import Notification
+from trellis.personalization import selectors
 
 router = Router()
 
@@ -21,7 +21,7 @@ def notifications(request: HttpRequest):
             "created_at": n.created_at.isoformat(),
             "read": n.read_at is not None,
         }
-        for n in Notification.objects.filter(recipient=request.user)[:50]
+        for n in selectors.notifications_of(request.user)
     ]
 
 

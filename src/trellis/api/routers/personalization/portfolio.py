@@ -6,10 +6,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from trellis.api.routers.personalization.common import _learner_only
 from trellis.api.routers.personalization.schemas import EntryOut, ShareIn
-from trellis.evidence.models import Response
-from trellis.people.access import NOT_FOUND, NotVisible
 from trellis.personalization import access, selectors
 from trellis.personalization.services import portfolio as pf_svc
 
@@ -42,15 +39,7 @@ def _entry_out(e) -> EntryOut:
     summary="A learner's portfolio as the caller may see it",
 )
 def portfolio(request: HttpRequest, learner_id: int):
-    from trellis.people.models import User
-
-    learner = User.objects.filter(pk=learner_id).first()
-    if learner is None:
-        raise NotVisible(NOT_FOUND)
-    entries = selectors.entries_visible_to(request.user, learner)
-    if not request.user.has_perm("people.view_learner", learner) and not entries.exists():
-        raise NotVisible(NOT_FOUND)
-    return [_entry_out(e) for e in entries]
+    return [_entry_out(e) for e in access.access_portfolio(request.user, learner_id)]
 
 
 @router.post(
@@ -71,12 +60,8 @@ def portfolio_add(
     share_network: Form[bool] = False,
     file: UploadedFile = NO_FILE,
 ):
-    _learner_only(request.user)
-    response = (
-        Response.objects.filter(pk=response_id, learner=request.user).first()
-        if response_id
-        else None
-    )
+    access.require_learner_writes(request.user)
+    response = selectors.own_response(request.user, response_id) if response_id else None
     entry = pf_svc.entry_add(
         learner=request.user,
         kind=kind,

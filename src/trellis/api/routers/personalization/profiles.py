@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from trellis.api.routers.personalization.common import _learner_only
 from trellis.api.routers.personalization.schemas import (
     CommentIn,
     PathChoiceOut,
@@ -17,10 +15,8 @@ from trellis.api.routers.personalization.schemas import (
     ReadyOut,
     RecommendationOut,
 )
-from trellis.curriculum.models import Resource
 from trellis.people.access import NOT_FOUND, NotVisible
 from trellis.personalization import access, selectors
-from trellis.personalization.access import ONLY_THE_LEARNER
 from trellis.personalization.services import profile as profile_svc
 from trellis.personalization.services import reflection as rf_svc
 
@@ -42,7 +38,7 @@ def _profile_out(profile) -> ProfileOut:
 
 @router.put("/profiles/me", response=ProfileOut, summary="Write your own profile (learners)")
 def profile_put(request: HttpRequest, payload: ProfileIn):
-    _learner_only(request.user)
+    access.require_learner_writes(request.user)
     return _profile_out(profile_svc.profile_update(learner=request.user, **payload.dict()))
 
 
@@ -122,17 +118,11 @@ def path_get(request: HttpRequest, learner_id: int, competency_id: int | None = 
     summary="Choose what to learn next (the learner, or a teacher for them)",
 )
 def path_choose(request: HttpRequest, learner_id: int, payload: PathIn):
-    learner = access.access_learner(request.user, learner_id)
-    if request.user.pk != learner.pk:
-        access.access_learner_to_guide(request.user, learner_id)
-    elif not request.user.has_perm("personalization.write_personal", learner):
-        raise PermissionDenied(ONLY_THE_LEARNER)
-    competency = selectors.competencies_for(learner).filter(pk=payload.competency_id).first()
+    learner = access.access_learner_to_choose_path_for(request.user, learner_id)
+    competency = selectors.competency_for(learner, payload.competency_id)
     if competency is None:
         raise NotVisible(NOT_FOUND)
-    resource = (
-        Resource.objects.filter(pk=payload.resource_id).first() if payload.resource_id else None
-    )
+    resource = selectors.resource_by_id(payload.resource_id) if payload.resource_id else None
     choice = rf_svc.path_choose(
         learner=learner, competency=competency, resource=resource, chosen_by_user=request.user
     )

@@ -104,9 +104,9 @@ def choice_create(request: HttpRequest, payload: ChoiceIn):
 )
 def choice_get(request: HttpRequest, choice_id: int):
     choice = access.access_choice(request.user, choice_id)
-    if prop_svc.choice_deadlines_apply(choices=type(choice).objects.filter(pk=choice.pk))[0]:
+    if prop_svc.choice_deadlines_apply(choices=selectors.choices_by_id(choice.pk))[0]:
         choice.refresh_from_db()
-    manages = request.user.has_perm("personalization.manage_choice", choice)
+    manages = access.may_manage_choice(request.user, choice)
     rows = [
         StandingOut(
             learner_id=s.learner.pk,
@@ -151,10 +151,7 @@ def option_pick(request: HttpRequest, choice_id: int, payload: PickIn):
 @router.get("/proposals", response=list[ProposalOut], summary="Proposals the caller may see")
 def proposal_list(request: HttpRequest, status: str | None = None):
     prop_svc.choice_deadlines_apply(choices=selectors.choices_for(request.user))
-    qs = selectors.proposals_visible_to(request.user)
-    if status is not None:
-        qs = qs.filter(status=status)
-    return [_proposal_out(p) for p in qs.prefetch_related("events")]
+    return [_proposal_out(p) for p in selectors.proposals_for_api(request.user, status=status)]
 
 
 @router.get(
@@ -162,9 +159,7 @@ def proposal_list(request: HttpRequest, status: str | None = None):
 )
 def proposal_get(request: HttpRequest, proposal_id: int):
     proposal = access.access_proposal(request.user, proposal_id)
-    if prop_svc.choice_deadlines_apply(
-        choices=type(proposal.choice).objects.filter(pk=proposal.choice_id)
-    )[0]:
+    if prop_svc.choice_deadlines_apply(choices=selectors.choices_by_id(proposal.choice_id))[0]:
         proposal.refresh_from_db()
     return _proposal_out(proposal)
 
