@@ -17,7 +17,6 @@ from trellis.api.routers.evidence.schemas import (
 )
 from trellis.curriculum.presentation import present_item
 from trellis.evidence import access, selectors, services
-from trellis.evidence.models import Attempt
 from trellis.evidence.models.assessment import TARGET_LEARNER
 from trellis.people.access import (
     NOT_FOUND,
@@ -116,7 +115,7 @@ def assessment_assign(request: HttpRequest, assessment_id: int, payload: Assignm
     return Status(201, _assessment_out(found))
 
 
-def _attempt_out(attempt: Attempt, learner) -> AttemptOut:
+def _attempt_out(attempt, learner) -> AttemptOut:
     answered = selectors.answered_item_ids(attempt)
     pending = [i for i in attempt.item_ids if i not in answered]
     nxt = None

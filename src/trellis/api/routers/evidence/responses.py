@@ -20,7 +20,6 @@ from trellis.curriculum import scoring
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.evidence import access, selectors, services
-from trellis.evidence.models import Response
 from trellis.evidence.models.response import SCORE_SELF, SOURCE_PRACTICE
 from trellis.people.access import (
     NOT_FOUND,
@@ -32,7 +31,7 @@ router = Router()
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def _response_out(resp: Response, created: bool = True, hide_score: bool = False, estimates=None):
+def _response_out(resp, created: bool = True, hide_score: bool = False, estimates=None):
     return ResponseOut(
         id=resp.pk,
         learner_id=resp.learner_id,

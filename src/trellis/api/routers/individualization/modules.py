@@ -18,7 +18,6 @@ from trellis.api.routers.individualization.schemas import (
     SequenceOut,
 )
 from trellis.curriculum.models import Resource
-from trellis.evidence.models import Assessment
 from trellis.individualization import access, selectors
 from trellis.individualization.models import ModuleSequence
 from trellis.individualization.services import pacing
@@ -92,7 +91,7 @@ def module_add(request: HttpRequest, payload: ModuleIn):
     return Status(201, _module_out(m))
 
 
-def _check(sequence: ModuleSequence, assessment_id: int | None) -> Assessment | None:
+def _check(sequence: ModuleSequence, assessment_id: int | None):
     if assessment_id is None:
         return None
     found = selectors.assessment_of_class(sequence.school_class_id, assessment_id)
