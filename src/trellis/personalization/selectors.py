@@ -28,6 +28,7 @@ from trellis.personalization.models import (
     ExpertRequest,
     Goal,
     GoalReview,
+    HelpReply,
     HelpRequest,
     LearnerProfile,
     NetworkMember,
@@ -656,7 +657,10 @@ def proposals_for_api(user: User, *, status: str | None = None) -> QuerySet[Prop
 def help_requests_for_api(
     user: User, *, learner_id: int | None = None, limit: int = 100
 ) -> list[HelpRequest]:
-    qs = help_requests_visible_to(user).prefetch_related("recipients")
+    replies = HelpReply.objects.select_related("author")
+    qs = help_requests_visible_to(user).prefetch_related(
+        "recipients", Prefetch("replies", queryset=replies)
+    )
     if learner_id is not None:
         qs = qs.filter(learner_id=learner_id)
     return list(qs[:limit])

@@ -43,7 +43,9 @@ def _reply_out(r) -> ReplyOut:
     )
 
 
-def _help_out(h) -> HelpRequestOut:
+def _help_out(h, replies=None) -> HelpRequestOut:
+    """``replies``: the thread when the caller fetched it with the request
+    (the list prefetches every thread at once); else it is read here."""
     return HelpRequestOut(
         id=h.pk,
         learner_id=h.learner_id,
@@ -53,7 +55,7 @@ def _help_out(h) -> HelpRequestOut:
         recipient_ids=sorted(u.pk for u in h.recipients.all()),
         created_at=h.created_at,
         resolved_at=h.resolved_at,
-        replies=[_reply_out(r) for r in selectors.help_thread(h)],
+        replies=[_reply_out(r) for r in (selectors.help_thread(h) if replies is None else replies)],
     )
 
 
@@ -64,7 +66,8 @@ def _help_out(h) -> HelpRequestOut:
 )
 def help_request_list(request: HttpRequest, learner_id: int | None = None):
     return [
-        _help_out(h) for h in selectors.help_requests_for_api(request.user, learner_id=learner_id)
+        _help_out(h, list(h.replies.all()))
+        for h in selectors.help_requests_for_api(request.user, learner_id=learner_id)
     ]
 
 
