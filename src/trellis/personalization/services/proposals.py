@@ -22,7 +22,7 @@ from trellis.curriculum.models import item as kinds
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.curriculum.services import item_create
 from trellis.evidence.models import Assessment
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import AS_LEARNING, TARGET_LEARNER
 from trellis.evidence.services import assessment_assign, assessment_create
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
@@ -144,7 +144,7 @@ def choice_create(
     options: Sequence[str],
     deadline: dt.datetime,
     created_by: User,
-    purpose: str = a.AS_LEARNING,
+    purpose: str = AS_LEARNING,
     default_option: int = 1,
 ) -> AssessmentChoice:
     """``default_option`` counts from 1, as the page shows it: the option a
@@ -322,7 +322,7 @@ def _evidence_for(proposal: Proposal, teacher: User) -> Assessment:
             ).format(competency=competency.label, teacher=teacher),
             assign_class=False,
         )
-        assessment_assign(assessment=assessment, target=a.TARGET_LEARNER, learner=proposal.learner)
+        assessment_assign(assessment=assessment, target=TARGET_LEARNER, learner=proposal.learner)
         return assessment
 
 
@@ -371,7 +371,7 @@ def _option_evidence(choice: AssessmentChoice, learner: User, option: int) -> As
             ).format(competency=competency.label, option=choice.options[option]),
             assign_class=False,
         )
-        assessment_assign(assessment=assessment, target=a.TARGET_LEARNER, learner=learner)
+        assessment_assign(assessment=assessment, target=TARGET_LEARNER, learner=learner)
         return assessment
 
 

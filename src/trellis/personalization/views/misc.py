@@ -22,8 +22,7 @@ from trellis.people.access import NOT_FOUND, NotVisible
 from trellis.people.rules import administers_learner
 from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
-from trellis.personalization.models import Notification
-from trellis.personalization.models import portfolio as pf
+from trellis.personalization.models import Notification, portfolio
 from trellis.personalization.models.network import ACCEPTED, EXPERT, KINDS
 from trellis.personalization.services import network as net_svc
 from trellis.personalization.services import notify
@@ -233,7 +232,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
             "learner": learner,
             "entries": _with_feedback(learner, selectors.entries_visible_to(learner, learner)),
             "owner": True,
-            "kinds": pf.KINDS,
+            "kinds": portfolio.KINDS,
             "competencies": selectors.competencies_for(learner).order_by("code"),
             "work": Response.objects.filter(
                 learner=learner, item__kind=kinds.RUBRIC
