@@ -171,7 +171,7 @@ def _load(port: int, learners, clients: int, seconds: float, answer: bool) -> di
     }
 
 
-def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -184,7 +184,7 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60) -> Non
             return
         except OSError:
             time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer within a minute")
+    raise SystemExit("gunicorn did not answer within three minutes")
 
 
 def main() -> None:

@@ -157,6 +157,7 @@ def pages_of(school_class) -> list[tuple[str, str]]:
         ("api group-plans", f"/api/v1/group-plans?class_id={c}"),
         ("api group-plan", f"/api/v1/group-plans/{plan}"),
         ("api individual-plans", "/api/v1/individual-plans"),
+        ("api decisions", "/api/v1/individual-plans/decisions"),
         ("api modules", f"/api/v1/modules?class_id={c}"),
         ("api pacing", f"/api/v1/modules/pacing/{c}"),
         ("api goals", "/api/v1/goals"),

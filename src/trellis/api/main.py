@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from trellis.api import statuses
 from trellis.api.auth import AUTH
@@ -63,6 +64,13 @@ def _not_found(request: HttpRequest, exc: Http404):
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied):
     return api.create_response(request, {"detail": str(exc) or FORBIDDEN}, status=403)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    # The message may be a lazy translation (``HttpError(404, NOT_FOUND)``),
+    # which ninja's own handler cannot turn into text (``str(exc)``).
+    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

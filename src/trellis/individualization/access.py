@@ -23,6 +23,7 @@ from trellis.people.access import (
     get_or_not_visible,
 )
 from trellis.people.models import User
+from trellis.people.rules import is_operator, learner_ids_taught_by
 
 
 def access_plan(user: User, plan_id: object, *, via: str | None = None) -> IndividualPlan:
@@ -33,6 +34,17 @@ def access_plan(user: User, plan_id: object, *, via: str | None = None) -> Indiv
     if via is not None:
         plan_read_record(plan=plan, reader=user, via=via)
     return plan
+
+
+def plans_changeable_by(user: User, plans) -> list[IndividualPlan]:
+    """Those of ``plans`` the person may change (``can_change_plan``: an
+    operator, or a teacher of the plan's learner), in one query however
+    many plans: the list of decisions waiting asks this of every plan."""
+    plans = list(plans)
+    if is_operator(user):
+        return plans
+    taught = learner_ids_taught_by(user, {plan.learner_id for plan in plans})
+    return [plan for plan in plans if plan.learner_id in taught]
 
 
 def access_plan_to_change(user: User, plan_id: object, *, via: str | None = None) -> IndividualPlan:

@@ -29,7 +29,13 @@ from trellis.engine import monitoring
 from trellis.evidence import mastery
 from trellis.evidence.models import Response
 from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING
-from trellis.evidence.services.mastery import effective_outcomes, observations_of
+from trellis.evidence.services.mastery import (
+    competency_ids_by_item,
+    effective_outcomes,
+    observations_of,
+    outcome_times,
+)
+from trellis.individualization import access
 from trellis.individualization.constants import METHOD_PERCENT, METHOD_PROBABILITY
 from trellis.individualization.models import SpecificObjective
 
@@ -97,94 +103,199 @@ def decision_message(decision: monitoring.Decision, aim: monitoring.AimLine, n: 
     return f"{text % span} {advice}"
 
 
+def _day(day) -> str:
+    return date_format(day, "j M Y")
+
+
+def progress_description(
+    aim: monitoring.AimLine,
+    points: list[monitoring.DataPoint],
+    trend: monitoring.TrendLine | None,
+    unit: str = "",
+) -> str:
+    """The progress chart's ``<desc>`` in the reader's language; in English,
+    the engine's own (``monitoring.progress_desc``)."""
+    u = f" {unit}" if unit else ""
+    said = [
+        _("Aim line from %(start)s on %(start_day)s to %(end)s on %(end_day)s.")
+        % {
+            "start": f"{monitoring.value_text(aim.baseline_value)}{u}",
+            "start_day": _day(aim.baseline_date),
+            "end": f"{monitoring.value_text(aim.target_value)}{u}",
+            "end_day": _day(aim.target_date),
+        }
+    ]
+    pts = sorted(points, key=lambda p: (p.date, p.value))
+    if pts:
+        said.append(
+            ngettext("%(n)s data point: %(points)s.", "%(n)s data points: %(points)s.", len(pts))
+            % {
+                "n": len(pts),
+                "points": "; ".join(
+                    f"{_day(p.date)}: {monitoring.value_text(p.value)}{u}" for p in pts
+                ),
+            }
+        )
+    else:
+        said.append(_("No data points yet."))
+    if trend is not None:
+        said.append(_("Trend: %(slope)s per week.") % {"slope": f"{trend.slope_per_week:+.2f}{u}"})
+    said.append(_("Aim: %(slope)s per week.") % {"slope": f"{aim.slope_per_day * 7:+.2f}{u}"})
+    return " ".join(said)
+
+
+def progress_svg(
+    objective: SpecificObjective,
+    aim: monitoring.AimLine,
+    points: list[monitoring.DataPoint],
+    trend: monitoring.TrendLine | None,
+    unit: str,
+) -> str:
+    """The engine's progress chart with every word in the reader's language."""
+    return monitoring.render_progress_svg(
+        aim,
+        points,
+        trend,
+        _("Progress: %(objective)s") % {"objective": objective.statement[:60]},
+        id_prefix=f"objective-{objective.pk}",
+        unit=unit,
+        desc=progress_description(aim, points, trend, unit),
+        labels={
+            "aim_line": _("Aim line"),
+            "trend_line": _("Trend line"),
+            "aim": _("aim line"),
+            "trend": _("trend"),
+        },
+        date_label=_day,
+        tick_label=lambda day: date_format(day, "j M"),
+    )
+
+
 def _competency_ids(objective: SpecificObjective) -> set[int]:
     return {comp.pk for comp in objective.competencies.all()}
 
 
-def _probability_points(objective: SpecificObjective) -> list[monitoring.DataPoint]:
-    wanted = _competency_ids(objective)
-    learner_id = objective.plan.learner_id
-    model = mastery.model_for_school(objective.plan.school_id)
-    qs = Response.objects.filter(learner_id=learner_id)
-    if not model.per_learner:
-        # BKT's competencies are independent: their own evidence is enough.
-        qs = qs.filter(item__competencies__in=wanted).distinct()
+def _probability_points(
+    objectives: list[SpecificObjective],
+) -> dict[int, list[monitoring.DataPoint]]:
+    """For each objective, its learner's evidence replayed through the
+    school's model. The evidence of every learner concerned is read at once
+    (three queries however many objectives): with BKT an objective keeps the
+    answers on its own competencies (they are independent), with a
+    per-learner model all of the learner's answers."""
+    if not objectives:
+        return {}
+    qs = Response.objects.filter(learner_id__in={o.plan.learner_id for o in objectives})
     outcomes = effective_outcomes(qs)
-    # ``order`` in an outcome indexes the same time-ordered list of responses.
-    times = list(
-        qs.filter(corrections__isnull=True)
-        .order_by("recorded_at", "pk")
-        .values_list("recorded_at", flat=True)
-    )
-    tracker = mastery.Tracker(model)
-    probs: dict[int, float] = {}
-    per_day: dict = {}
+    # ``order`` in an outcome indexes the same list of responses, in the
+    # same order.
+    times = outcome_times(qs)
+    by_learner: dict[int, list[mastery.Observation]] = defaultdict(list)
     for o in observations_of(outcomes):
-        tracker.feed(o.skills, o.correct, o.item_id)
-        for cid in wanted:
-            if str(cid) in o.skills or cid in probs:
-                probs[cid] = tracker.estimate(str(cid)).probability
-        if probs:
-            per_day[timezone.localdate(times[o.order])] = sum(probs.values()) / len(probs)
-    return [monitoring.DataPoint(day, round(value, 3)) for day, value in sorted(per_day.items())]
+        by_learner[o.learner_id].append(o)
+    out = {}
+    for objective in objectives:
+        wanted = _competency_ids(objective)
+        model = mastery.model_for_school(objective.plan.school_id)
+        observations = by_learner[objective.plan.learner_id]
+        if not model.per_learner:
+            observations = [o for o in observations if wanted & {int(s) for s in o.skills}]
+        tracker = mastery.Tracker(model)
+        probs: dict[int, float] = {}
+        per_day: dict = {}
+        for o in observations:
+            tracker.feed(o.skills, o.correct, o.item_id)
+            for cid in wanted:
+                if str(cid) in o.skills or cid in probs:
+                    probs[cid] = tracker.estimate(str(cid)).probability
+            if probs:
+                per_day[timezone.localdate(times[o.order])] = sum(probs.values()) / len(probs)
+        out[objective.pk] = [
+            monitoring.DataPoint(day, round(value, 3)) for day, value in sorted(per_day.items())
+        ]
+    return out
 
 
-def _percent_points(objective: SpecificObjective) -> list[monitoring.DataPoint]:
-    wanted = _competency_ids(objective)
-    rows = (
+def _percent_points(objectives: list[SpecificObjective]) -> dict[int, list[monitoring.DataPoint]]:
+    """For each objective, one point per assessment attempt of its learner
+    with answers on its competencies: the share right. Two queries however
+    many objectives."""
+    if not objectives:
+        return {}
+    rows = list(
         Response.objects.filter(
-            learner_id=objective.plan.learner_id,
+            learner_id__in={o.plan.learner_id for o in objectives},
             attempt__isnull=False,
             attempt__assessment__purpose__in=[FOR_LEARNING, OF_LEARNING],
-            item__competencies__in=wanted,
             corrections__isnull=True,
             correct__isnull=False,
         )
-        .distinct()
         .order_by("recorded_at", "pk")
-        .values_list("attempt_id", "correct", "recorded_at")
+        .values_list("learner_id", "item_id", "attempt_id", "correct", "recorded_at")
     )
-    by_attempt: dict[int, list] = defaultdict(list)
-    for attempt_id, correct, at in rows:
-        by_attempt[attempt_id].append((correct, at))
-    points = []
-    for answers in by_attempt.values():
-        share = sum(1 for ok, _ in answers if ok) / len(answers)
-        points.append(
-            monitoring.DataPoint(timezone.localdate(answers[-1][1]), round(100 * share, 1))
-        )
-    return sorted(points, key=lambda p: p.date)
+    by_item = competency_ids_by_item({row[1] for row in rows})
+    out = {}
+    for objective in objectives:
+        wanted = _competency_ids(objective)
+        by_attempt: dict[int, list] = defaultdict(list)
+        for learner_id, item_id, attempt_id, correct, at in rows:
+            if learner_id == objective.plan.learner_id and wanted.intersection(by_item[item_id]):
+                by_attempt[attempt_id].append((correct, at))
+        points = []
+        for answers in by_attempt.values():
+            share = sum(1 for ok, _ in answers if ok) / len(answers)
+            points.append(
+                monitoring.DataPoint(timezone.localdate(answers[-1][1]), round(100 * share, 1))
+            )
+        out[objective.pk] = sorted(points, key=lambda p: p.date)
+    return out
+
+
+def points_of(objectives: list[SpecificObjective]) -> dict[int, list[monitoring.DataPoint]]:
+    """Each objective's data points by its id, in a number of queries that
+    does not grow with the number of objectives (their plans, competencies
+    and measurements loaded beforehand)."""
+    by_method: dict[str, list[SpecificObjective]] = defaultdict(list)
+    for objective in objectives:
+        by_method[objective.method].append(objective)
+    out = {
+        **_probability_points(by_method.pop(METHOD_PROBABILITY, [])),
+        **_percent_points(by_method.pop(METHOD_PERCENT, [])),
+    }
+    for rest in by_method.values():
+        for objective in rest:
+            out[objective.pk] = [
+                monitoring.DataPoint(x.on, x.value) for x in objective.measurements.all()
+            ]
+    return out
 
 
 def objective_points(objective: SpecificObjective) -> list[monitoring.DataPoint]:
-    if objective.method == METHOD_PROBABILITY:
-        return _probability_points(objective)
-    if objective.method == METHOD_PERCENT:
-        return _percent_points(objective)
-    return [monitoring.DataPoint(x.on, x.value) for x in objective.measurements.all()]
+    return points_of([objective])[objective.pk]
 
 
-def objective_progress(objective: SpecificObjective) -> ObjectiveProgress:
+def objective_progress(
+    objective: SpecificObjective,
+    points: list[monitoring.DataPoint] | None = None,
+    *,
+    draw: bool = True,
+) -> ObjectiveProgress:
+    """The objective's aim line, points, trend and decision; ``points`` when
+    already gathered (``points_of``); ``draw=False`` leaves the chart out."""
     aim = monitoring.AimLine(
         objective.baseline_date,
         objective.baseline_value,
         objective.target_date,
         objective.target_value,
     )
-    points = objective_points(objective)
+    if points is None:
+        points = objective_points(objective)
     try:
         trend = monitoring.trend_line(points)
     except ValueError:
         trend = None
     unit = {METHOD_PERCENT: "%", METHOD_PROBABILITY: ""}.get(objective.method, objective.unit)
-    svg = monitoring.render_progress_svg(
-        aim,
-        points,
-        trend,
-        f"Progress: {objective.statement[:60]}",
-        id_prefix=f"objective-{objective.pk}",
-        unit=unit,
-    )
+    svg = progress_svg(objective, aim, points, trend, unit) if draw else ""
     return ObjectiveProgress(
         objective=objective,
         aim=aim,
@@ -198,13 +309,24 @@ def objective_progress(objective: SpecificObjective) -> ObjectiveProgress:
 
 def decisions_waiting(user, plans) -> list[tuple]:
     """(plan, progress) for every objective of an active plan the person may
-    change whose decision rule asks for action: the teacher's prompts."""
-    out = []
-    for plan in plans:
-        if plan.status != "active" or not user.has_perm("individualization.change_plan", plan):
-            continue
-        for objective in plan.objectives.all():
-            progress = objective_progress(objective)
-            if progress.prompt:
-                out.append((plan, progress))
-    return out
+    change whose decision rule asks for action: the teacher's prompts. A
+    fixed number of queries however many plans (issue #18): who may change
+    which plan, the objectives, and the evidence of every learner at once."""
+    changeable = access.plans_changeable_by(user, [p for p in plans if p.status == "active"])
+    if not changeable:
+        return []
+    by_plan = {plan.pk: plan for plan in changeable}
+    objectives = list(
+        SpecificObjective.objects.filter(plan_id__in=by_plan).prefetch_related(
+            "competencies", "measurements"
+        )
+    )
+    for objective in objectives:
+        objective.plan = by_plan[objective.plan_id]
+    points = points_of(objectives)
+    progress: dict[int, list] = defaultdict(list)
+    for objective in objectives:
+        found = objective_progress(objective, points[objective.pk], draw=False)
+        if found.prompt:
+            progress[objective.plan_id].append(found)
+    return [(plan, found) for plan in changeable for found in progress[plan.pk]]

@@ -24,6 +24,8 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from trellis.differentiation import selectors as diff_selectors
@@ -153,7 +155,10 @@ class Record:
             return ""
         if len(names) <= NAMES_SHOWN:
             return ", ".join(names)
-        return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} more"
+        return gettext("%(names)s and %(n)s more") % {
+            "names": ", ".join(names[:NAMES_SHOWN]),
+            "n": len(names) - NAMES_SHOWN,
+        }
 
     @property
     def sentence(self) -> str:
@@ -178,7 +183,7 @@ class _Ctx:
     def name(self, learner_id: int) -> str:
         """A learner in scope by name, from the one query for every name:
         the records' queries then need no person row of their own."""
-        return self.names.get(learner_id) or f"learner {learner_id}"
+        return self.names.get(learner_id) or gettext("learner %(id)s") % {"id": learner_id}
 
     def add(
         self,
@@ -205,8 +210,12 @@ class _Ctx:
                 decision,
                 day,
                 frozenset(ids),
-                tuple(sorted({self.names.get(i, f"learner {i}") for i in ids})),
-                str(actor) if actor else "Someone",
+                tuple(
+                    sorted(
+                        {self.names.get(i) or gettext("learner %(id)s") % {"id": i} for i in ids}
+                    )
+                ),
+                str(actor) if actor else gettext("Someone"),
                 action,
                 url,
             )
@@ -229,8 +238,17 @@ def _differentiation(ctx: _Ctx) -> list:
             day,
             members,
             g.created_by,
-            f"grouped {g.school_class.name} by {g.get_kind_display().lower()} for {code} "
-            f"into {n} group{'s' if n != 1 else ''}",
+            ngettext(
+                "grouped %(class)s by %(kind)s for %(code)s into %(n)s group",
+                "grouped %(class)s by %(kind)s for %(code)s into %(n)s groups",
+                n,
+            )
+            % {
+                "class": g.school_class.name,
+                "kind": g.get_kind_display().lower(),
+                "code": code,
+                "n": n,
+            },
             url,
         )
         ctx.add(
@@ -239,7 +257,8 @@ def _differentiation(ctx: _Ctx) -> list:
             day,
             members,
             g.created_by,
-            f"set {code} as the lesson objective for the whole of {g.school_class.name}",
+            gettext("set %(code)s as the lesson objective for the whole of %(class)s")
+            % {"code": code, "class": g.school_class.name},
             url,
         )
         by_group: dict[int, list[int]] = {}
@@ -253,7 +272,8 @@ def _differentiation(ctx: _Ctx) -> list:
                 day,
                 group_members,
                 g.created_by,
-                f"moved group “{group.label}” on to the lesson on {code}",
+                gettext("moved group “%(group)s” on to the lesson on %(code)s")
+                % {"group": group.label, "code": code},
                 url,
             )
     for plan in diff_selectors.group_plans_updated(s.class_ids, learner_id, ctx.lo, ctx.hi):
@@ -268,7 +288,12 @@ def _differentiation(ctx: _Ctx) -> list:
             day,
             everyone,
             plan.created_by,
-            f"wrote the group plan “{title}” for {len(entries)} groups",
+            ngettext(
+                "wrote the group plan “%(title)s” for %(n)s group",
+                "wrote the group plan “%(title)s” for %(n)s groups",
+                len(entries),
+            )
+            % {"title": title, "n": len(entries)},
             url,
         )
         for e in entries:
@@ -281,7 +306,8 @@ def _differentiation(ctx: _Ctx) -> list:
                     day,
                     members,
                     plan.created_by,
-                    f"chose {', '.join(resources)} for group “{e.group.label}”",
+                    gettext("chose %(resources)s for group “%(group)s”")
+                    % {"resources": ", ".join(resources), "group": e.group.label},
                     url,
                 )
             if e.affect.strip():
@@ -291,7 +317,8 @@ def _differentiation(ctx: _Ctx) -> list:
                     day,
                     members,
                     plan.created_by,
-                    f"planned support for group “{e.group.label}”: {e.affect.strip()[:80]}",
+                    gettext("planned support for group “%(group)s”: %(support)s")
+                    % {"group": e.group.label, "support": e.affect.strip()[:80]},
                     url,
                 )
     return groupings
@@ -316,7 +343,8 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
                 day,
                 learners,
                 a.created_by,
-                f"gave “{a.title}” ({purpose}) to the whole of {a.school_class.name}",
+                gettext("gave “%(title)s” (%(purpose)s) to the whole of %(class)s")
+                % {"title": a.title, "purpose": purpose, "class": a.school_class.name},
                 url,
             )
         if a.purpose == FOR_LEARNING:
@@ -331,7 +359,8 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
                 day,
                 sorted(regrouped),
                 a.created_by,
-                f"used “{a.title}” ({purpose}) to group the class",
+                gettext("used “%(title)s” (%(purpose)s) to group the class")
+                % {"title": a.title, "purpose": purpose},
                 url,
             )
         if a.purpose == OF_LEARNING:
@@ -345,7 +374,10 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
                 day,
                 confirmed,
                 a.created_by,
-                f"checked learners' own plan or module objectives with “{a.title}” ({purpose})",
+                gettext(
+                    "checked learners' own plan or module objectives with “%(title)s” (%(purpose)s)"
+                )
+                % {"title": a.title, "purpose": purpose},
                 url,
             )
 
@@ -364,8 +396,14 @@ def _individualization(ctx: _Ctx) -> None:
             day,
             [plan.learner],
             versions[-1].changed_by,
-            f"wrote or revised the individual plan “{plan.title}”"
-            + (f" ({saves} saves that day, one plan)" if saves > 1 else ""),
+            (
+                gettext("wrote or revised the individual plan “%(title)s”")
+                if saves == 1
+                else gettext(
+                    "wrote or revised the individual plan “%(title)s” (%(n)s saves that day, one plan)"
+                )
+            )
+            % {"title": plan.title, "n": saves},
             _link("plan-detail", plan_id),
         )
     class_wide: dict[tuple[int, dt.date], list] = {}
@@ -380,7 +418,8 @@ def _individualization(ctx: _Ctx) -> None:
             day,
             [pace.learner_id],
             pace.sequence.created_by,
-            f"set the module sequence “{pace.sequence.title}” for {ctx.name(pace.learner_id)} alone",
+            gettext("set the module sequence “%(title)s” for %(learner)s alone")
+            % {"title": pace.sequence.title, "learner": ctx.name(pace.learner_id)},
             _link("pacing-board", pace.school_class_id),
         )
     for (seq_id, day), paces in class_wide.items():
@@ -391,7 +430,12 @@ def _individualization(ctx: _Ctx) -> None:
             day,
             [p.learner_id for p in paces],
             sequence.created_by,
-            f"placed {len(paces)} learners on the class's module sequence “{sequence.title}”",
+            ngettext(
+                "placed %(n)s learner on the class's module sequence “%(title)s”",
+                "placed %(n)s learners on the class's module sequence “%(title)s”",
+                len(paces),
+            )
+            % {"n": len(paces), "title": sequence.title},
             _link("pacing-board", paces[0].school_class_id),
         )
     lo_d, hi_d = ctx.start, ctx.end + dt.timedelta(days=1)
@@ -402,7 +446,7 @@ def _individualization(ctx: _Ctx) -> None:
             o.baseline_date,
             [o.plan.learner],
             o.plan.responsible,
-            f"set the specific objective “{o.statement}”",
+            gettext("set the specific objective “%(statement)s”") % {"statement": o.statement},
             _link("plan-detail", o.plan_id),
         )
     for session in indiv_selectors.sessions_logged(s.learner_filter, lo_d, hi_d):
@@ -413,7 +457,12 @@ def _individualization(ctx: _Ctx) -> None:
             session.on,
             [plan.learner],
             session.logged_by,
-            f"logged {session.minutes} minutes of one-on-one support ({session.support.provider})",
+            ngettext(
+                "logged %(n)s minute of one-on-one support (%(provider)s)",
+                "logged %(n)s minutes of one-on-one support (%(provider)s)",
+                session.minutes,
+            )
+            % {"n": session.minutes, "provider": session.support.provider},
             _link("plan-detail", plan.pk),
         )
     for mp in indiv_selectors.module_passes_made(s.class_ids, s.learner_filter, ctx.lo, ctx.hi):
@@ -423,7 +472,7 @@ def _individualization(ctx: _Ctx) -> None:
             ctx.day(mp.passed_at),
             [mp.pace.learner_id],
             ctx.name(mp.pace.learner_id),
-            f"passed “{mp.module.title}” at their own pace",
+            gettext("passed “%(title)s” at their own pace") % {"title": mp.module.title},
             _link("pacing-board", mp.pace.school_class_id),
         )
 
@@ -438,12 +487,17 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(prof.updated_at),
             [prof.learner_id],
             ctx.name(prof.learner_id),
-            "filled in their learner profile",
+            gettext("filled in their learner profile"),
             _link("personalization:learner-profile", prof.learner_id),
         )
     for c in p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi):
         day, url = ctx.day(c.at), _link("personalization:learner-path", c.learner_id)
-        what = f"{c.competency.code}" + (f" with “{c.resource.title}”" if c.resource else "")
+        what = (
+            gettext("%(code)s with “%(title)s”")
+            % {"code": c.competency.code, "title": c.resource.title}
+            if c.resource
+            else c.competency.code
+        )
         if c.chosen_by == "learner":
             ctx.add(
                 "learner_paths",
@@ -451,7 +505,7 @@ def _personalization(ctx: _Ctx) -> None:
                 day,
                 [c.learner_id],
                 ctx.name(c.learner_id),
-                f"chose to work on {what}",
+                gettext("chose to work on %(what)s") % {"what": what},
                 url,
             )
             if c.resource:
@@ -461,7 +515,8 @@ def _personalization(ctx: _Ctx) -> None:
                     day,
                     [c.learner_id],
                     ctx.name(c.learner_id),
-                    f"chose the resource “{c.resource.title}” for {c.competency.code}",
+                    gettext("chose the resource “%(title)s” for %(code)s")
+                    % {"title": c.resource.title, "code": c.competency.code},
                     url,
                 )
             continue
@@ -471,7 +526,8 @@ def _personalization(ctx: _Ctx) -> None:
             day,
             [c.learner_id],
             c.chosen_by_user,
-            f"set {ctx.name(c.learner_id)}'s path to {what}",
+            gettext("set %(learner)s's path to %(what)s")
+            % {"learner": ctx.name(c.learner_id), "what": what},
             url,
         )
         if c.resource:
@@ -481,8 +537,12 @@ def _personalization(ctx: _Ctx) -> None:
                 day,
                 [c.learner_id],
                 c.chosen_by_user,
-                f"chose the resource “{c.resource.title}” on {c.competency.code} "
-                f"for {ctx.name(c.learner_id)}",
+                gettext("chose the resource “%(title)s” on %(code)s for %(learner)s")
+                % {
+                    "title": c.resource.title,
+                    "code": c.competency.code,
+                    "learner": ctx.name(c.learner_id),
+                },
                 url,
             )
     for p in p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi):
@@ -492,7 +552,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(p.created_at),
             [p.learner_id],
             ctx.name(p.learner_id),
-            f"proposed how to show mastery for “{p.choice.title}”",
+            gettext("proposed how to show mastery for “%(title)s”") % {"title": p.choice.title},
             _link("personalization:proposal-detail", p.pk),
         )
     for goal in p13n_selectors.goals_set(ids, ctx.lo, ctx.hi):
@@ -503,21 +563,27 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(goal.created_at),
             [goal.learner_id],
             goal.set_by,
-            f"set the goal “{goal.title}”" + ("" if own else f" for {ctx.name(goal.learner_id)}"),
+            (
+                gettext("set the goal “%(title)s”")
+                if own
+                else gettext("set the goal “%(title)s” for %(learner)s")
+            )
+            % {"title": goal.title, "learner": ctx.name(goal.learner_id)},
             _link("personalization:goal-detail", goal.pk),
         )
     teaches = people_selectors.teacher_learner_pairs(ids)
     for h in p13n_selectors.help_requests_sent(ids, ctx.lo, ctx.hi):
         recipients = list(h.recipients.all())
         to_teacher = bool(recipients) and all((r.pk, h.learner_id) in teaches for r in recipients)
-        names = ", ".join(sorted(str(r) for r in recipients)) or "nobody"
+        names = ", ".join(sorted(str(r) for r in recipients)) or gettext("nobody")
         ctx.add(
             "help_to_teacher" if to_teacher else "help_to_network",
             f"help:{h.pk}",
             ctx.day(h.created_at),
             [h.learner_id],
             ctx.name(h.learner_id),
-            f"asked {names} for help (one request): “{h.message[:60]}”",
+            gettext("asked %(names)s for help (one request): “%(message)s”")
+            % {"names": names, "message": h.message[:60]},
             _link("learner-detail", h.learner_id),
         )
     for nm in p13n_selectors.network_added(ids, ctx.lo, ctx.hi):
@@ -527,7 +593,8 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(nm.accepted_at or nm.created_at),
             [nm.learner_id],
             ctx.name(nm.learner_id),
-            f"added {nm.member} to their network ({nm.get_kind_display().lower()}), who accepted",
+            gettext("added %(member)s to their network (%(kind)s), who accepted")
+            % {"member": nm.member, "kind": nm.get_kind_display().lower()},
             _link("learner-detail", nm.learner_id),
         )
     for met in p13n_selectors.benchmarks_met(ids, ctx.end):
@@ -538,7 +605,8 @@ def _personalization(ctx: _Ctx) -> None:
             met.on,
             [goal.learner],
             goal.learner,
-            f"met the benchmark “{met.benchmark.description}” of their goal “{goal.title}”",
+            gettext("met the benchmark “%(benchmark)s” of their goal “%(goal)s”")
+            % {"benchmark": met.benchmark.description, "goal": goal.title},
             _link("personalization:goal-detail", goal.pk),
         )
     for ci in p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1)):
@@ -548,7 +616,8 @@ def _personalization(ctx: _Ctx) -> None:
             ci.on,
             [ci.goal.learner_id],
             ci.recorded_by,
-            f"checked in on the goal “{ci.goal.title}” ({round(100 * ci.progress)}%)",
+            gettext("checked in on the goal “%(title)s” (%(percent)s%%)")
+            % {"title": ci.goal.title, "percent": round(100 * ci.progress)},
             _link("personalization:goal-detail", ci.goal_id),
         )
     for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi):
@@ -558,7 +627,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(r.created_at),
             [r.learner_id],
             ctx.name(r.learner_id),
-            "wrote a reflection on their work",
+            gettext("wrote a reflection on their work"),
             _link("personalization:learner-reflections", r.learner_id),
         )
 
@@ -607,8 +676,12 @@ RECORD_NOTES: dict[str, str] = {
     "group_resources": _("Group plan entries that give a group resources."),
     "group_supports": _("Group plan entries with support notes for the group."),
     "group_lessons": _("Groups moved on to the lesson of their grouping."),
-    "regrouping_checks": "FOR checks used in a group plan or followed by a grouping of the "
-    f"class within {REGROUP_DAYS} days.",
+    "regrouping_checks": format_lazy(
+        _(
+            "FOR checks used in a group plan or followed by a grouping of the class within {days} days."
+        ),
+        days=REGROUP_DAYS,
+    ),
     "individual_plans": _(
         "Individual plans written or revised; several saves on one day are one "
         "plan that day (versions are history)."

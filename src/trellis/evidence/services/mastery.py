@@ -62,6 +62,17 @@ def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
     return out
 
 
+def outcome_times(responses_qs) -> list:
+    """When each response that ``effective_outcomes`` numbers was recorded:
+    the outcome's ``order`` indexes this list (the same rows, in the same
+    order)."""
+    return list(
+        responses_qs.filter(corrections__isnull=True)
+        .order_by(*ANSWER_ORDER)
+        .values_list("recorded_at", flat=True)
+    )
+
+
 def competency_ids_by_item(item_ids: Iterable[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = defaultdict(list)
     through = Item.competencies.through

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
@@ -54,7 +55,7 @@ from trellis.people import roles
 from trellis.people.models import Membership, User
 
 FIRST_VERSION_REASON = "Plan written."
-RESPONSIBLE_STAFF = "The person responsible must be a teacher or admin of the learner's school."
+RESPONSIBLE_STAFF = _("The person responsible must be a teacher or admin of the learner's school.")
 PLAN_FIELDS = (
     "title",
     "summary",
