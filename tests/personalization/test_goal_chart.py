@@ -151,3 +151,5 @@ def test_the_projection_reads_in_the_readers_language(world, comps):
     assert english not in page
     page = api(world.teacher).get(f"/goals/{goal.pk}/").content.decode()
     assert english.split(",")[0] in page  # the teacher reads it in English
+    body = api(world.teacher).get(f"/api/v1/goals/{goal.pk}", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert body["projection"]["message"].startswith("Al ritmo hasta ahora")

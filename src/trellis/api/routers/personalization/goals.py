@@ -16,6 +16,7 @@ from trellis.api.routers.personalization.schemas import (
 )
 from trellis.personalization import access, selectors
 from trellis.personalization.services import goals as goal_svc
+from trellis.personalization.words import projection_message
 
 router = Router()
 
@@ -52,7 +53,7 @@ def _goal_out(goal) -> GoalOut:
             "earliest": p.earliest,
             "latest": p.latest,
             "rate_per_week": p.rate_per_week,
-            "message": p.message,
+            "message": projection_message(p),
             "reached": p.reached,
             "on_track": p.on_track,
         },
