@@ -21,12 +21,12 @@ django.setup()
 import time  # noqa: E402
 
 from trellis.engine.simulate import simulate  # noqa: E402
-from trellis.evidence import mastery as M  # noqa: E402
+from trellis.evidence import mastery  # noqa: E402
 
 sim = simulate(500, 40, 100, seed=0)
 log = sim.log.sorted()
 obs = [
-    M.Observation(
+    mastery.Observation(
         learner_id=int(log.learner[i]),
         skills=(log.skill_ids[int(log.skill[i])],),
         item_id=int(log.item[i]),
@@ -36,7 +36,7 @@ obs = [
     for i in range(len(log))
 ]
 t = time.perf_counter()
-fitted = M.fit(obs)
+fitted = mastery.fit(obs)
 total = time.perf_counter() - t
 for c in fitted.selection["candidates"]:
     print(

@@ -61,7 +61,7 @@ def test_invite_accept_ask_answer_thank_resolve_and_feedback(
     page.goto(f"{live_server.url}/network/")
     expect(page.get_by_role("heading", name="Invitations to you")).to_be_visible()
     page.get_by_role("button", name="Accept").click()
-    expect(page.get_by_text(f"You joined {world.learner}'s learning network.")).to_be_visible()
+    expect(page.get_by_text(f"You joined {world.learner}’s learning network.")).to_be_visible()
 
     _as(page, sign_in, world.learner)
     page.goto(f"{live_server.url}/network/")

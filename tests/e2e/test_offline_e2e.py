@@ -162,6 +162,18 @@ def test_three_answers_offline_reload_and_sync_once(
     _check_three_in_order(world, items, competency, prompts)
 
 
+def test_an_assessment_not_yet_opened_is_not_badged_available_offline(page, live_server, sign_in):
+    """The badge says "Available offline" only once its questions are kept
+    (a class giving it a display once showed every badge, hidden or not)."""
+    world, _, _, assessment = _school("off0_")
+    sign_in(world.learner.username, PASSWORD)
+    page.goto(f"{live_server.url}/assessments/")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.reload()  # controlled now: the worker keeps what it can and says so
+    expect(page.locator("[data-offline-entry='missing']")).to_contain_text("Offline check")
+    expect(page.locator(f"[data-offline-badge='{assessment.pk}']")).to_be_hidden()
+
+
 def test_connection_drops_in_the_middle_of_sending(page, context, live_server, sign_in):
     world, competency, items, assessment = _school("off2_")
     sign_in(world.learner.username, PASSWORD)

@@ -627,7 +627,7 @@ def test_contiguous_cut_is_the_cheapest_valid_cut():
     sorted inputs: same feasibility, sizes within bounds, least cost."""
     import itertools
 
-    from trellis.engine.grouping import _contiguous_cut
+    from trellis.engine.grouping.cuts import contiguous_cut
 
     r = random.Random(7)
     for _ in range(150):
@@ -647,7 +647,7 @@ def test_contiguous_cut_is_the_cheapest_valid_cut():
                 ]
                 cost = _cut_cost(sizes, values, seg)
                 best = cost if best is None else min(best, cost)
-        got = _contiguous_cut(sizes, None, values, g, lo, hi)
+        got = contiguous_cut(sizes, None, values, g, lo, hi)
         if best is None:
             assert got is None
             continue
@@ -678,7 +678,7 @@ def test_first_oversized_keep_together_block_is_the_one_named():
 def test_keep_together_blocks_match_transitive_closure(pairs):
     """Two learners share a block exactly when a chain of pairs joins them;
     blocks are numbered in the order of their first learner."""
-    from trellis.engine.grouping import _together_blocks
+    from trellis.engine.grouping.constraints import together_blocks
 
     n = 10
     joined = [{i} for i in range(n)]
@@ -691,7 +691,7 @@ def test_keep_together_blocks_match_transitive_closure(pairs):
                 if joined[x] != merged:
                     joined[x] = merged
                     changed = True
-    labels = _together_blocks(n, pairs)
+    labels = together_blocks(n, pairs)
     for a in range(n):
         for b in range(n):
             assert (labels[a] == labels[b]) == (b in joined[a])

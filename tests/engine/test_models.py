@@ -3,6 +3,7 @@ save/load round trips, registry."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.engine.replay import online_predictions, time_order
+from trellis.engine.base import UNKNOWN_PARAM, EngineModel
 from trellis.engine.bkt import generate_bkt
 from trellis.engine.models import CANDIDATES, MODELS, get_model, load_model, load_model_file
 from trellis.engine.responses import ResponseLog
@@ -211,3 +213,49 @@ def test_answer_logit_fits_a_sample_of_answers_above_max_fit_rows() -> None:
     p = small.predict_proba(log)
     assert np.all((p > 0) & (p < 1))
     assert np.array_equal(online_predictions(small, log), p)
+
+
+# ------------------------------------------------------- parameters (EngineModel)
+def _changed(value: Any) -> Any:
+    """A value of the same type that differs from ``value``."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 3
+    if isinstance(value, float):
+        return value * 2 + 0.125
+    if value is None:
+        return 123
+    return {"mean": "product", "product": "mean"}.get(value, value)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_get_params_is_the_init_signature_and_clones(name):
+    cls = MODELS[name]
+    assert issubclass(cls, EngineModel)
+    model = cls()
+    params = model.get_params()
+    assert list(params) == [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    # Every parameter set to a non-default value survives a clone.
+    changed = {k: _changed(v) for k, v in params.items()}
+    assert all(changed[k] != params[k] for k in params)
+    model = cls(**changed)
+    clone = type(model)(**model.get_params())
+    assert type(clone) is type(model)
+    assert clone.get_params() == model.get_params() == changed
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_saved_params_are_get_params(name):
+    model = fitted(name)
+    assert model.to_dict()["params"] == model.get_params()
+    assert load_model(model.to_dict()).get_params() == model.get_params()
+
+
+def test_set_params_names_the_unknown_parameter():
+    model = MODELS["bkt"]()
+    assert model.set_params(n_init=2) is model and model.n_init == 2
+    with pytest.raises(ValueError) as err:
+        model.set_params(n_inits=2)
+    names = ", ".join(p for p in inspect.signature(type(model).__init__).parameters if p != "self")
+    assert str(err.value) == UNKNOWN_PARAM.format(model="BKT", name="n_inits", names=names)

@@ -14,7 +14,7 @@ from tests.evidence.conftest import build
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.scoring import NOT_A_NUMBER
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import OF_LEARNING
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_take_for_assessment_with_feedback_and_resume(setup):
 
 
 def test_of_assessment_hides_feedback_until_closed(world):
-    setup = build(world, purpose=a.OF_LEARNING)
+    setup = build(world, purpose=OF_LEARNING)
     client = _client(world.learner)
     url = f"/assessments/{setup.assessment.pk}/take/"
     _, done = _answer_current(client, url, "1")

@@ -2,19 +2,26 @@
 its words through Django-side tables keyed by the engine's keys. These tests
 fail when the engine gains a row, a kind of decision, a column or a
 placement phrase that the tables do not translate, and check that the
-progress-monitoring decision, rebuilt on the Django side, says in English
-exactly what the engine says."""
+progress-monitoring decision, the grouping explanations and the move
+reasons, rebuilt on the Django side, say in English exactly what the engine
+says."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
+import json
 import re
 
 import pytest
 from django.utils import translation
 
-from trellis.engine import continuum, monitoring, recommend
+from trellis.differentiation.words import PHRASES as GROUPING_WORDS
+from trellis.differentiation.words import PLATFORM_ENGLISH
+from trellis.differentiation.words import english as grouping_english
+from trellis.differentiation.words import say as say_grouping
+from trellis.engine import continuum, grouping, monitoring, recommend
 from trellis.individualization.progress import decision_message
 from trellis.personalization.words import recommendation_reason
 from trellis.reports import words
@@ -101,3 +108,80 @@ def test_recommendation_reasons_match_the_engine_and_are_translated(review):
         )
         assert english.lower() == engine.lower()
         assert spanish != english
+
+
+# ------------------------------------------------ grouping explanations and reasons
+def _english_of(lazy) -> str:
+    with translation.override("en"):
+        return str(lazy)
+
+
+def _has_words(template: str) -> bool:
+    """Whether a template says anything beyond its placeholders and punctuation."""
+    return bool(re.search(r"[A-Za-z]", re.sub(r"%\(\w+\)s", "", template)))
+
+
+def test_every_grouping_phrase_has_words_and_they_are_the_engines():
+    engine_keys = set(grouping.PHRASES)
+    assert engine_keys <= set(GROUPING_WORDS), engine_keys - set(GROUPING_WORDS)
+    english = grouping.PHRASES | PLATFORM_ENGLISH
+    assert set(GROUPING_WORDS) == set(english)
+    for key, lazy in GROUPING_WORDS.items():
+        assert _english_of(lazy) == english[key], key
+    with translation.override("es"):
+        spanish = {key: str(lazy) for key, lazy in GROUPING_WORDS.items()}
+    untranslated = [k for k, v in english.items() if _has_words(v) and spanish[k] == v]
+    assert untranslated == []
+
+
+def _learners() -> list:
+    base = dict(prerequisite_answers=3, last_answer="2026-12-01", objective_answers=4)
+    return [
+        grouping.LearnerFeatures("a", "Ana", 0.2, {"6.RP.1": 0.3, "6.RP.2": 0.4}, ("football",),
+                                 {"take_in": "video", "engage": "pairs"}, **base),
+        grouping.LearnerFeatures("b", "Ben", 0.99, {"6.RP.1": 0.97}, ("music", "football"),
+                                 {"take_in": "video", "express": ("speaking", "test")}, **base),
+        grouping.LearnerFeatures("c", "Cy", 0.7, {}, (), {"engage": "quietly"}, objective_answers=1),
+        grouping.LearnerFeatures("d", "Dee"),
+        grouping.LearnerFeatures("e", "Eve", 0.5, {"6.RP.1": 0.8}, ("football",), {}, **base),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", grouping.KINDS)
+@pytest.mark.parametrize("code", ["6.RP.3", ""])
+def test_grouping_explanations_are_said_in_english_as_the_engine_and_in_spanish(kind, code):
+    request = grouping.GroupingRequest(kind, code, "ratios", n_groups=2)
+    formed = grouping.form_groups(_learners(), request).groups
+    described = grouping.describe_groups(
+        _learners(), request, [("Crew", ["a", "b", "d"]), ("Stretch", ["c", "e"]), ("None", [])]
+    )
+    for group in formed + described:
+        stored = json.loads(json.dumps(group.phrase))  # as kept with a saved group
+        assert grouping_english(stored) == group.explanation
+        with translation.override("en"):
+            assert say_grouping(stored) == group.explanation
+        with translation.override("es"):
+            spanish = say_grouping(stored, "fallback")
+        assert spanish not in (group.explanation, "fallback")
+
+
+def test_move_reasons_are_said_in_english_as_the_engine_and_in_spanish():
+    before = _learners()
+    after = [
+        dataclasses.replace(ln, objective_mastery=None if ln.id == "c" else 0.9, interests=("art",))
+        for ln in before
+    ]
+    after[3] = dataclasses.replace(after[3], objective_mastery=0.4)
+    reasons = grouping.change_reasons(before, after, "6.RP.3")
+    said = grouping.change_reason_phrases(before, after, "6.RP.3")
+    assert len(said) >= 3 and set(said) == set(reasons)
+    for lid, phrase in [*said.items(), ("x", grouping.NO_CHANGE_PHRASE)]:
+        english = reasons.get(lid, grouping.NO_CHANGE_REASON)
+        assert grouping_english(phrase) == english
+        with translation.override("es"):
+            assert say_grouping(phrase) not in ("", english)
+
+
+def test_a_phrase_with_an_unknown_key_falls_back_to_the_stored_text():
+    assert say_grouping(("no_such_phrase", {}), "Stored words") == "Stored words"
+    assert say_grouping(None, "Teacher's words") == "Teacher's words"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.individualization.test_objective_and_support_changes import _client, _setup
-from trellis.individualization import constants as c
+from trellis.individualization.constants import MINUTES_POSITIVE
 from trellis.individualization.models import SupportSession
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_negative_minutes_keep_the_fields_and_show_the_error(world):
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert str(c.MINUTES_POSITIVE) in body
+    assert str(MINUTES_POSITIVE) in body
     assert 'value="2026-09-02"' in body
     assert 'value="-30"' in body
     assert 'value="Reading with Ms Diaz"' in body

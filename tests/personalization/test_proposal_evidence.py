@@ -200,3 +200,21 @@ def test_a_proposal_with_an_unreadable_rubric_is_not_saved(world, comps):
     )
     assert page.status_code == 200 and "needs at least two levels" in page.content.decode()
     assert not Proposal.objects.exists()
+
+
+def test_the_task_is_written_in_the_learners_language(world, comps):
+    """The task a learner's accepted proposal becomes is theirs to read: its
+    wording (title, question, instructions, default rubric levels) is
+    written in their account's language, whoever accepts it."""
+    world.learner.language = "es"
+    world.learner.save(update_fields=["language"])
+    proposal = _accepted(world, comps)
+    assessment = proposal.assessment
+    [item] = assessment.items.all()
+    assert assessment.title.endswith(f"la forma propia de {world.learner}")
+    assert assessment.instructions.startswith(f"Tu propia forma de mostrar {comps[0].label}")
+    assert item.prompt == f"A ratio comic. Cómo muestra {comps[0].label}: {PROPOSAL['how']}"
+    assert item.rubric[1] == {
+        "name": "Explanation",
+        "levels": ["Todavía no", "En parte", "Del todo"],
+    }

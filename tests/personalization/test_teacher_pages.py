@@ -91,7 +91,7 @@ def test_after_the_deadline_the_teacher_sees_who_got_the_default(world, comps):
     assert "<strong>must pick</strong>" not in page
     assert page.count("default, at the deadline") == 1 and "Closed" in page
     mine = api(world.learner).get("/choices/").content.decode()
-    assert "The deadline passed: your teacher&#x27;s default, A quiz." in mine
+    assert "The deadline passed: your teacher’s default, A quiz." in mine
     assert "You picked: A poster." in api(world.sibling).get("/choices/").content.decode()
 
 

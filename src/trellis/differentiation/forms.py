@@ -5,6 +5,7 @@ fields (a name per group, a "move to" select per learner), read by
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from trellis.differentiation import services
+from trellis.differentiation import services, words
 from trellis.differentiation.models import KINDS, READINESS
 
 PAIR_ROWS = 3
@@ -98,11 +99,25 @@ class SuggestForm(forms.Form):
         return services.normalise_constraints(out)
 
 
+def _phrase(raw: str | None, explanation: str) -> Any:
+    """The posted phrase of an explanation, or None when it is missing,
+    unreadable or does not say the posted explanation in English."""
+    if not raw:
+        return None
+    try:
+        phrase = json.loads(raw)
+        return phrase if words.english(phrase) == explanation else None
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
 def read_group_editor(
     post, learner_ids: list[int]
 ) -> tuple[list[services.GroupDraft], dict, list[services.GroupDraft | None]]:
     """Drafts from the editor's fields: ``group_count``, ``label_<i>``,
-    ``explanation_<i>`` and ``learner_<id>`` = the index of the chosen group;
+    ``explanation_<i>`` (and ``phrase_<i>``, the engine's phrase of it, kept
+    only when it says exactly that explanation) and ``learner_<id>`` = the
+    index of the chosen group;
     and each group as it was suggested (``suggested_label_<i>`` and
     ``suggested_<i>``, the learner ids), so that the explanations of the
     groups the teacher changed can be brought up to date (None when the
@@ -117,6 +132,7 @@ def read_group_editor(
             label=post.get(f"label_{i}", ""),
             explanation=post.get(f"explanation_{i}", ""),
             learner_ids=[],
+            phrase=_phrase(post.get(f"phrase_{i}"), post.get(f"explanation_{i}", "")),
         )
         for i in range(count)
     ]
@@ -143,6 +159,7 @@ def read_group_editor(
                 label=post.get(f"suggested_label_{i}", draft.label),
                 explanation=draft.explanation,
                 learner_ids=ids,
+                phrase=draft.phrase,
             )
         )
     return drafts, constraints, originals

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
+from trellis.differentiation import words
 from trellis.evidence.models import Assessment
 from trellis.people.models import SchoolClass
 
@@ -90,6 +91,10 @@ class Group(models.Model):
     key = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     label = models.CharField(max_length=100)
     explanation = models.TextField(blank=True)
+    #: The engine's explanation as a phrase (``trellis.engine.grouping.phrases``),
+    #: said in the reader's language by ``explanation_said``; null for a
+    #: teacher's own words and for groups saved before phrases were kept.
+    explanation_phrase = models.JSONField(null=True, blank=True, default=None)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -100,6 +105,12 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def explanation_said(self) -> str:
+        """The explanation in the active language (the stored text when
+        there is no phrase)."""
+        return words.say(self.explanation_phrase, self.explanation)
 
 
 class GroupMembership(models.Model):
@@ -113,6 +124,8 @@ class GroupMembership(models.Model):
     )
     moved_from = models.CharField(max_length=100, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    #: ``reason`` as a phrase, said in the reader's language by ``reason_said``.
+    reason_phrase = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         constraints = [
@@ -124,6 +137,10 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} in {self.group}"
+
+    @property
+    def reason_said(self) -> str:
+        return words.say(self.reason_phrase, self.reason)
 
 
 class GroupPlan(models.Model):

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.curriculum.selectors import frameworks_for_school, prerequisites_of
-from trellis.differentiation import models as m
+from trellis.differentiation.models import (
+    Group,
+    Grouping,
+    GroupMembership,
+    GroupPlan,
+    GroupPlanEntry,
+    StationRotation,
+)
 from trellis.engine import grouping as engine
 from trellis.evidence.models import Assessment, MasteryRecord, Response
 from trellis.evidence.models.assessment import FOR_LEARNING
@@ -36,17 +43,17 @@ def classes_to_differentiate(user: User) -> QuerySet[SchoolClass]:
     )
 
 
-def groupings_of(school_class: SchoolClass) -> QuerySet[m.Grouping]:
+def groupings_of(school_class: SchoolClass) -> QuerySet[Grouping]:
     return (
-        m.Grouping.objects.filter(school_class=school_class)
+        Grouping.objects.filter(school_class=school_class)
         .select_related("objective", "created_by", "based_on", "plan")
         .prefetch_related("groups")
         .order_by("-created_at", "-pk")
     )
 
 
-def with_members(qs: QuerySet[m.Grouping]) -> QuerySet[m.Grouping]:
-    members = m.GroupMembership.objects.select_related("learner").order_by(
+def with_members(qs: QuerySet[Grouping]) -> QuerySet[Grouping]:
+    members = GroupMembership.objects.select_related("learner").order_by(
         "learner__last_name", "learner__first_name", "learner__username"
     )
     return qs.select_related(
@@ -54,14 +61,14 @@ def with_members(qs: QuerySet[m.Grouping]) -> QuerySet[m.Grouping]:
     ).prefetch_related(
         Prefetch(
             "groups",
-            queryset=m.Group.objects.prefetch_related(Prefetch("memberships", queryset=members)),
+            queryset=Group.objects.prefetch_related(Prefetch("memberships", queryset=members)),
         )
     )
 
 
-def latest_grouping(school_class: SchoolClass) -> m.Grouping | None:
+def latest_grouping(school_class: SchoolClass) -> Grouping | None:
     return (
-        with_members(m.Grouping.objects.filter(school_class=school_class))
+        with_members(Grouping.objects.filter(school_class=school_class))
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -70,7 +77,7 @@ def latest_grouping(school_class: SchoolClass) -> m.Grouping | None:
 def latest_objective(school_class: SchoolClass) -> Competency | None:
     """The objective of the class's newest grouping (one query)."""
     newest = (
-        m.Grouping.objects.filter(school_class=school_class)
+        Grouping.objects.filter(school_class=school_class)
         .select_related("objective")
         .order_by("-created_at", "-pk")
         .first()
@@ -210,16 +217,16 @@ class MyEntry:
     """What a learner (or their guardian) sees: their own group's entry only."""
 
     learner: User
-    grouping: m.Grouping
-    group: m.Group
-    entry: m.GroupPlanEntry | None
+    grouping: Grouping
+    group: Group
+    entry: GroupPlanEntry | None
 
 
 def entries_for_learner(learner: User) -> list[MyEntry]:
     """The learner's group in the newest grouping of each class they are in,
     with that group's plan entry (if a plan was written)."""
     memberships = (
-        m.GroupMembership.objects.filter(
+        GroupMembership.objects.filter(
             learner=learner,
             grouping__school_class__enrollments__learner=learner,
             grouping__school_class__enrollments__active=True,
@@ -251,12 +258,12 @@ def children_of(guardian: User) -> QuerySet[User]:
     return active_children_of(guardian)
 
 
-def plan_with_entries(plan_id: int) -> m.GroupPlan | None:
-    entries = m.GroupPlanEntry.objects.select_related("group", "for_assessment").prefetch_related(
+def plan_with_entries(plan_id: int) -> GroupPlan | None:
+    entries = GroupPlanEntry.objects.select_related("group", "for_assessment").prefetch_related(
         "resources"
     )
     return (
-        m.GroupPlan.objects.filter(pk=plan_id)
+        GroupPlan.objects.filter(pk=plan_id)
         .select_related("grouping__school_class", "objective")
         .prefetch_related(Prefetch("entries", queryset=entries))
         .first()
@@ -279,21 +286,21 @@ def group_member_ids(group_id: int) -> set[int]:
     is called now, so a learner moved into the group after an assessment
     was assigned to it gets the assessment too. If the newest revision has
     no such group, the group's own members."""
-    group = m.Group.objects.filter(pk=group_id).select_related("grouping").first()
+    group = Group.objects.filter(pk=group_id).select_related("grouping").first()
     if group is None:
         return set()
     lineage = group.grouping.lineage or group.grouping_id
-    newest = m.Grouping.objects.filter(lineage=lineage).order_by("-created_at", "-pk").first()
-    current = m.GroupMembership.objects.filter(grouping=newest, group__key=group.key)
+    newest = Grouping.objects.filter(lineage=lineage).order_by("-created_at", "-pk").first()
+    current = GroupMembership.objects.filter(grouping=newest, group__key=group.key)
     if newest is None or not current.exists():
-        current = m.GroupMembership.objects.filter(group=group)
+        current = GroupMembership.objects.filter(group=group)
     return set(current.values_list("learner_id", flat=True))
 
 
 def group_described(group_id: int) -> tuple[int, str] | None:
     """(class id, label) of a group, for an assessment assigned to it; None
     when there is no such group."""
-    row = m.Group.objects.filter(pk=group_id).values_list("grouping__school_class_id", "label")
+    row = Group.objects.filter(pk=group_id).values_list("grouping__school_class_id", "label")
     return next(iter(row), None)
 
 
@@ -305,7 +312,7 @@ def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
     if not wanted:
         return set()
     groups = list(
-        m.Group.objects.filter(pk__in=wanted).values_list(
+        Group.objects.filter(pk__in=wanted).values_list(
             "pk", "key", "grouping__lineage", "grouping_id"
         )
     )
@@ -314,7 +321,7 @@ def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
     lineages = {lineage or grouping_id for _, _, lineage, grouping_id in groups}
     newest: dict[int, int] = {}
     for lineage, pk in (
-        m.Grouping.objects.filter(lineage__in=lineages)
+        Grouping.objects.filter(lineage__in=lineages)
         .order_by("lineage", "-created_at", "-pk")
         .values_list("lineage", "pk")
     ):
@@ -322,7 +329,7 @@ def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
     # Per (newest grouping, group key): whether it has members, and whether the learner is one.
     continued: dict[tuple[int, object], bool] = {
         (grouping_id, key): bool(mine)
-        for grouping_id, key, mine in m.GroupMembership.objects.filter(
+        for grouping_id, key, mine in GroupMembership.objects.filter(
             grouping_id__in=set(newest.values())
         )
         .values("grouping_id", "group__key")
@@ -340,7 +347,7 @@ def groups_containing(learner_id: int, group_ids: Iterable[int]) -> set[int]:
             fallback.add(pk)
     if fallback:
         found.update(
-            m.GroupMembership.objects.filter(group_id__in=fallback, learner_id=learner_id)
+            GroupMembership.objects.filter(group_id__in=fallback, learner_id=learner_id)
             .values_list("group_id", flat=True)
             .distinct()
         )
@@ -360,7 +367,7 @@ def groups_containing_each(
     if not wanted or not learners:
         return found
     groups = list(
-        m.Group.objects.filter(pk__in=wanted).values_list(
+        Group.objects.filter(pk__in=wanted).values_list(
             "pk", "key", "grouping__lineage", "grouping_id"
         )
     )
@@ -369,7 +376,7 @@ def groups_containing_each(
     lineages = {lineage or grouping_id for _, _, lineage, grouping_id in groups}
     newest: dict[int, int] = {}
     for lineage, pk in (
-        m.Grouping.objects.filter(lineage__in=lineages)
+        Grouping.objects.filter(lineage__in=lineages)
         .order_by("lineage", "-created_at", "-pk")
         .values_list("lineage", "pk")
     ):
@@ -377,7 +384,7 @@ def groups_containing_each(
     # (newest grouping, group key) -> its members among these learners; a key
     # present with no such member still continues the group.
     continued: dict[tuple[int, object], set[int]] = {}
-    for grouping_id, key, member in m.GroupMembership.objects.filter(
+    for grouping_id, key, member in GroupMembership.objects.filter(
         grouping_id__in=set(newest.values())
     ).values_list("grouping_id", "group__key", "learner_id"):
         mine = continued.setdefault((grouping_id, key), set())
@@ -392,7 +399,7 @@ def groups_containing_each(
         else:
             fallback.add(pk)
     if fallback:
-        for group_id, member in m.GroupMembership.objects.filter(
+        for group_id, member in GroupMembership.objects.filter(
             group_id__in=fallback, learner_id__in=learners
         ).values_list("group_id", "learner_id"):
             found[member].add(group_id)
@@ -445,7 +452,7 @@ class RotationSlot:
 
 @dataclass(frozen=True)
 class RotationTable:
-    groups: list[m.Group]
+    groups: list[Group]
     slots: list[RotationSlot]
     minutes: int
 
@@ -461,13 +468,13 @@ def rotation_schedule(n_groups: int, n_stations: int) -> list[list[int]]:
     return [[(g + t) % n_stations for g in range(n_groups)] for t in range(n_stations)]
 
 
-def rotation_table(plan: m.GroupPlan, rotation: m.StationRotation) -> RotationTable:
+def rotation_table(plan: GroupPlan, rotation: StationRotation) -> RotationTable:
     """Which group is at which station in each time slot (see
     ``rotation_schedule``)."""
 
     groups = list(
         plan.grouping.groups.prefetch_related(
-            Prefetch("memberships", queryset=m.GroupMembership.objects.select_related("learner"))
+            Prefetch("memberships", queryset=GroupMembership.objects.select_related("learner"))
         )
     )
     names = list(rotation.stations)
@@ -484,10 +491,10 @@ def rotation_table(plan: m.GroupPlan, rotation: m.StationRotation) -> RotationTa
 
 def groupings_made(
     class_ids: Iterable[int], learner_id: int | None, lo: datetime, hi: datetime
-) -> QuerySet[m.Grouping]:
+) -> QuerySet[Grouping]:
     """Groupings of the classes made in [lo, hi), with members, groups and
     plan entries loaded; only those ``learner_id`` was in, when given."""
-    qs = m.Grouping.objects.filter(
+    qs = Grouping.objects.filter(
         school_class_id__in=list(class_ids), created_at__gte=lo, created_at__lt=hi
     )
     if learner_id is not None:
@@ -502,10 +509,10 @@ def groupings_made(
 
 def group_plans_updated(
     class_ids: Iterable[int], learner_id: int | None, lo: datetime, hi: datetime
-) -> QuerySet[m.GroupPlan]:
+) -> QuerySet[GroupPlan]:
     """Group plans of the classes last written in [lo, hi), with their
     entries, groups, members and resources loaded."""
-    qs = m.GroupPlan.objects.filter(
+    qs = GroupPlan.objects.filter(
         grouping__school_class_id__in=list(class_ids), updated_at__gte=lo, updated_at__lt=hi
     )
     if learner_id is not None:
@@ -522,7 +529,7 @@ def for_assessment_groups(assessment_ids: Iterable[int]) -> dict[int, set[int]]:
     """For each assessment used as a group plan entry's FOR check, the
     learners of the groups it was used for."""
     out: dict[int, set[int]] = {}
-    for aid, learner_id in m.GroupPlanEntry.objects.filter(
+    for aid, learner_id in GroupPlanEntry.objects.filter(
         for_assessment_id__in=list(assessment_ids)
     ).values_list("for_assessment_id", "group__memberships__learner_id"):
         if learner_id is not None:

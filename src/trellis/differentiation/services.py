@@ -11,14 +11,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trellis.curriculum.models import Competency, Resource
-from trellis.differentiation import models as m
+from trellis.differentiation.models import (
+    KINDS,
+    FlagAction,
+    Group,
+    Grouping,
+    GroupMembership,
+    GroupPlan,
+    GroupPlanEntry,
+    StationRotation,
+)
 from trellis.evidence.models import Assessment, AssessmentAssignment
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import FOR_LEARNING, TARGET_GROUP
 from trellis.evidence.services import assessment_assign
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
@@ -69,6 +79,9 @@ class GroupDraft:
     #: The identity (``Group.key``) of the group of the earlier version that
     #: this group continues, when saving a revision; None for a new group.
     key: uuid.UUID | None = None
+    #: The explanation as the engine's phrase (``words``), when it is the
+    #: engine's; None for a teacher's own words.
+    phrase: Any = None
 
 
 @dataclass
@@ -171,29 +184,32 @@ def grouping_save(
     groups: Sequence[GroupDraft],
     created_by: User | None,
     constraints: Mapping | None = None,
-    based_on: m.Grouping | None = None,
+    based_on: Grouping | None = None,
     note: str = "",
     reasons: Mapping[int, str] | None = None,
     features: Mapping | None = None,
     notes: Sequence[str] = (),
-) -> m.Grouping:
+    reason_phrases: Mapping[int, Any] | None = None,
+) -> Grouping:
     """Save a grouping. Every learner of the class is placed exactly once and
     the constraints hold, or nothing is saved. With ``based_on``, each learner
     whose group changed gets ``moved_from`` and a reason (``reasons`` or
-    "Moved by <teacher>")."""
-    if kind not in dict(m.KINDS):
+    "Moved by <teacher>"), and the reason as a phrase (``reason_phrases``)
+    so that it reads in the reader's language."""
+    if kind not in dict(KINDS):
         raise ValidationError(
-            UNKNOWN_KIND.format(kind=kind, choices=", ".join(k for k, _ in m.KINDS))
+            UNKNOWN_KIND.format(kind=kind, choices=", ".join(k for k, _ in KINDS))
         )
     check_objective(school_class, objective)
     roster = {u.pk: u for u in roster_of(school_class)}
     groups = [
-        GroupDraft(g.label.strip(), list(g.learner_ids), g.explanation, g.key) for g in groups
+        GroupDraft(g.label.strip(), list(g.learner_ids), g.explanation, g.key, g.phrase)
+        for g in groups
     ]
     _check_groups(school_class, groups, roster)
     constraints = normalise_constraints(constraints)
     check_constraints(groups, constraints, roster)
-    grouping = m.Grouping(
+    grouping = Grouping(
         school_class=school_class,
         objective=objective,
         kind=kind,
@@ -208,7 +224,7 @@ def grouping_save(
     grouping.full_clean()
     grouping.save()
     if grouping.lineage is None:
-        m.Grouping.objects.filter(pk=grouping.pk).update(lineage=grouping.pk)
+        Grouping.objects.filter(pk=grouping.pk).update(lineage=grouping.pk)
         grouping.lineage = grouping.pk
     before = previous_groups(based_on) if based_on else {}
     earlier = {g.key: g.label for g in based_on.groups.all()} if based_on is not None else {}
@@ -219,10 +235,15 @@ def grouping_save(
             raise ValidationError(KEY_TWICE.format(label=earlier[key]))
         keys.append(key or uuid.uuid4())
     reasons = reasons or {}
-    made = m.Group.objects.bulk_create(
+    made = Group.objects.bulk_create(
         [
-            m.Group(
-                grouping=grouping, key=key, label=g.label, explanation=g.explanation, position=n
+            Group(
+                grouping=grouping,
+                key=key,
+                label=g.label,
+                explanation=g.explanation,
+                explanation_phrase=g.phrase or None,
+                position=n,
             )
             for n, (g, key) in enumerate(zip(groups, keys, strict=True))
         ]
@@ -232,37 +253,55 @@ def grouping_save(
         for pk in draft.learner_ids:
             old = before.get(pk)  # (key, label) in the earlier version
             moved = based_on is not None and (old is None or old[0] != group.key)
-            reason = ""
+            reason, said = "", None
             if moved:
-                reason = reasons.get(pk) or (
-                    JOINED_CLASS if old is None else MOVED_BY_TEACHER.format(teacher=created_by)
-                )
+                reason, said = _reason(pk, old is None, reasons, reason_phrases or {}, created_by)
             rows.append(
-                m.GroupMembership(
+                GroupMembership(
                     grouping=grouping,
                     group=group,
                     learner_id=pk,
                     moved_from=old[1] if moved and old else "",
                     reason=reason[:300],
+                    reason_phrase=said,
                 )
             )
-    m.GroupMembership.objects.bulk_create(rows)
+    GroupMembership.objects.bulk_create(rows)
     if based_on is not None:
         _carry_plan(based_on, grouping, made)
     return grouping
 
 
-def _carry_plan(old: m.Grouping, new: m.Grouping, groups: Sequence[m.Group]) -> None:
+def _reason(
+    pk: int,
+    new: bool,
+    reasons: Mapping[int, str],
+    phrases: Mapping[int, Any],
+    teacher: User | None,
+) -> tuple[str, Any]:
+    """Why a learner is in a group that does not continue theirs, in words
+    and as a phrase (None for a reason given as text only)."""
+    if reasons.get(pk):
+        return reasons[pk], phrases.get(pk)
+    if new:
+        return JOINED_CLASS, ("joined_class", {})
+    return MOVED_BY_TEACHER.format(teacher=teacher), (
+        "moved_by_teacher",
+        {"teacher": str(teacher)},
+    )
+
+
+def _carry_plan(old: Grouping, new: Grouping, groups: Sequence[Group]) -> None:
     """A revision keeps the plan: each entry goes to the group that continues
     its group (the same ``key``), whatever it is called now; a group that
     continues none starts with no entry. The station rotation is kept when
     there are still enough stations. The formative checks need no new
     assignment: a group's assessment reaches the current members of the
     group that continues it (``selectors.group_member_ids``)."""
-    plan = m.GroupPlan.objects.filter(grouping=old).first()
+    plan = GroupPlan.objects.filter(grouping=old).first()
     if plan is None:
         return
-    copy = m.GroupPlan.objects.create(
+    copy = GroupPlan.objects.create(
         grouping=new, objective=plan.objective, title=plan.title, created_by=plan.created_by
     )
     by_key = {g.key: g for g in groups}
@@ -270,7 +309,7 @@ def _carry_plan(old: m.Grouping, new: m.Grouping, groups: Sequence[m.Group]) -> 
         group = by_key.get(entry.group.key)
         if group is None:
             continue
-        moved = m.GroupPlanEntry.objects.create(
+        moved = GroupPlanEntry.objects.create(
             plan=copy,
             group=group,
             process=entry.process,
@@ -279,36 +318,34 @@ def _carry_plan(old: m.Grouping, new: m.Grouping, groups: Sequence[m.Group]) -> 
             for_assessment_id=entry.for_assessment_id,
         )
         moved.resources.set(entry.resources.all())
-    rotation = m.StationRotation.objects.filter(plan=plan).first()
+    rotation = StationRotation.objects.filter(plan=plan).first()
     if rotation is not None and len(rotation.stations) >= len(groups):
-        m.StationRotation.objects.create(
+        StationRotation.objects.create(
             plan=copy,
             stations=list(rotation.stations),
             minutes_per_station=rotation.minutes_per_station,
         )
 
 
-def previous_groups(grouping: m.Grouping) -> dict[int, tuple[uuid.UUID, str]]:
+def previous_groups(grouping: Grouping) -> dict[int, tuple[uuid.UUID, str]]:
     """Learner id -> (group key, group label) in this grouping."""
     return {
         learner_id: (key, label)
-        for learner_id, key, label in m.GroupMembership.objects.filter(
-            grouping=grouping
-        ).values_list("learner_id", "group__key", "group__label")
+        for learner_id, key, label in GroupMembership.objects.filter(grouping=grouping).values_list(
+            "learner_id", "group__key", "group__label"
+        )
     }
 
 
-def previous_labels(grouping: m.Grouping) -> dict[int, str]:
+def previous_labels(grouping: Grouping) -> dict[int, str]:
     return dict(
-        m.GroupMembership.objects.filter(grouping=grouping).values_list(
-            "learner_id", "group__label"
-        )
+        GroupMembership.objects.filter(grouping=grouping).values_list("learner_id", "group__label")
     )
 
 
-def drafts_of(grouping: m.Grouping) -> list[GroupDraft]:
+def drafts_of(grouping: Grouping) -> list[GroupDraft]:
     members: dict[int, list[int]] = {}
-    for group_id, learner_id in m.GroupMembership.objects.filter(grouping=grouping).values_list(
+    for group_id, learner_id in GroupMembership.objects.filter(grouping=grouping).values_list(
         "group_id", "learner_id"
     ):
         members.setdefault(group_id, []).append(learner_id)
@@ -316,6 +353,7 @@ def drafts_of(grouping: m.Grouping) -> list[GroupDraft]:
         GroupDraft(
             label=g.label,
             explanation=g.explanation,
+            phrase=g.explanation_phrase,
             learner_ids=sorted(members.get(g.pk, [])),
             key=g.key,
         )
@@ -326,13 +364,13 @@ def drafts_of(grouping: m.Grouping) -> list[GroupDraft]:
 @transaction.atomic
 def grouping_move(
     *,
-    grouping: m.Grouping,
+    grouping: Grouping,
     moves: Mapping[int, str],
     created_by: User,
     reasons: Mapping[int, str] | None = None,
     note: str = "",
     names: Mapping[int, str] | None = None,
-) -> m.Grouping:
+) -> Grouping:
     """A teacher's edit, saved as a new version: some learners moved
     (learner id -> the current name of the group to move to) and/or groups
     renamed (group id -> new name). Each group keeps its identity, so the
@@ -393,7 +431,7 @@ def grouping_move(
 
 
 def _check_entry(
-    plan_class: SchoolClass, draft: EntryDraft, groups: Mapping[int, m.Group]
+    plan_class: SchoolClass, draft: EntryDraft, groups: Mapping[int, Group]
 ) -> tuple[list[Resource], Assessment | None]:
     if draft.group_id not in groups:
         raise ValidationError(GROUP_OTHER_GROUPING.format(group=draft.group_id))
@@ -411,7 +449,7 @@ def _check_entry(
         ).first()
         if assessment is None:
             raise ValidationError(ASSESSMENT_UNKNOWN.format(assessment=draft.for_assessment_id))
-        if assessment.purpose != a.FOR_LEARNING:
+        if assessment.purpose != FOR_LEARNING:
             raise ValidationError(
                 ASSESSMENT_NOT_FOR.format(title=assessment.title, purpose=assessment.purpose_short)
             )
@@ -421,24 +459,24 @@ def _check_entry(
 @transaction.atomic
 def group_plan_save(
     *,
-    grouping: m.Grouping,
+    grouping: Grouping,
     entries: Sequence[EntryDraft],
     created_by: User,
     objective: Competency | None = None,
     title: str = "",
-) -> m.GroupPlan:
+) -> GroupPlan:
     """Create or replace the plan of a grouping. A FOR assessment chosen for
     a group is assigned to that group (once)."""
     objective = objective or grouping.objective
     check_objective(grouping.school_class, objective)
     groups = {g.pk: g for g in grouping.groups.all()}
     checked = [(d, *_check_entry(grouping.school_class, d, groups)) for d in entries]
-    plan, _ = m.GroupPlan.objects.update_or_create(
+    plan, _ = GroupPlan.objects.update_or_create(
         grouping=grouping,
         defaults={"objective": objective, "title": title.strip()[:200], "created_by": created_by},
     )
     for draft, resources, assessment in checked:
-        entry, _ = m.GroupPlanEntry.objects.update_or_create(
+        entry, _ = GroupPlanEntry.objects.update_or_create(
             group=groups[draft.group_id],
             defaults={
                 "plan": plan,
@@ -452,12 +490,12 @@ def group_plan_save(
         if (
             assessment is not None
             and not AssessmentAssignment.objects.filter(
-                assessment=assessment, target=a.TARGET_GROUP, assigned_group_id=draft.group_id
+                assessment=assessment, target=TARGET_GROUP, assigned_group_id=draft.group_id
             ).exists()
         ):
             assessment_assign(
                 assessment=assessment,
-                target=a.TARGET_GROUP,
+                target=TARGET_GROUP,
                 assigned_group_id=draft.group_id,
                 group_label=groups[draft.group_id].label,
             )
@@ -466,8 +504,8 @@ def group_plan_save(
 
 @transaction.atomic
 def station_rotation_save(
-    *, plan: m.GroupPlan, stations: Sequence[str], minutes_per_station: int
-) -> m.StationRotation:
+    *, plan: GroupPlan, stations: Sequence[str], minutes_per_station: int
+) -> StationRotation:
     names = [s.strip() for s in stations]
     while names and not names[-1]:
         names.pop()
@@ -481,7 +519,7 @@ def station_rotation_save(
         raise ValidationError(TOO_FEW_STATIONS.format(groups=n_groups, stations=len(names)))
     if not 1 <= int(minutes_per_station) <= 240:
         raise ValidationError(MINUTES_RANGE.format(value=minutes_per_station))
-    rotation, _ = m.StationRotation.objects.update_or_create(
+    rotation, _ = StationRotation.objects.update_or_create(
         plan=plan, defaults={"stations": names, "minutes_per_station": int(minutes_per_station)}
     )
     return rotation
@@ -496,14 +534,14 @@ def flag_handle(
     handled_by: User,
     competency: str = "",
     note: str = "",
-) -> m.FlagAction:
+) -> FlagAction:
     """Mark a live flag handled: it stays hidden until the learner is flagged
     again after this moment."""
     if kind not in FLAG_KINDS:
         raise ValidationError(UNKNOWN_FLAG_KIND.format(kind=kind))
     if not school_class.enrollments.filter(learner=learner, active=True).exists():
         raise ValidationError(LEARNER_NOT_IN_CLASS.format(id=learner.pk, school_class=school_class))
-    action = m.FlagAction(
+    action = FlagAction(
         school_class=school_class,
         learner=learner,
         kind=kind,

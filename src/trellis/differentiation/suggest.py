@@ -13,17 +13,20 @@ groups continue the earlier ones they share most learners with
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trellis.curriculum.models import Competency
-from trellis.differentiation import selectors, services
+from trellis.differentiation import selectors, services, words
 from trellis.differentiation.models import INTEREST, KINDS, PROFILE, Grouping
 from trellis.engine import grouping as engine
+from trellis.engine.grouping import retitle
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
 
@@ -35,9 +38,22 @@ class SuggestedGroup:
     label: str
     explanation: str
     learners: list[User]
+    #: The explanation as the engine's phrase (``words``).
+    phrase: Any = None
 
     def draft(self) -> services.GroupDraft:
-        return services.GroupDraft(self.label, [u.pk for u in self.learners], self.explanation)
+        return services.GroupDraft(
+            self.label, [u.pk for u in self.learners], self.explanation, phrase=self.phrase
+        )
+
+    @property
+    def said(self) -> str:
+        """The explanation in the active language."""
+        return words.say(self.phrase, self.explanation)
+
+    @property
+    def phrase_json(self) -> str:
+        return json.dumps(self.phrase, separators=(",", ":"))
 
 
 @dataclass
@@ -180,9 +196,10 @@ def explain_drafts(
     kind: str,
     drafts: Sequence[services.GroupDraft],
     features: Mapping[str, Mapping],
-) -> list[str]:
+) -> list[tuple[str, Any]]:
     """The engine's explanation of each draft group as it stands (its name,
-    its members, the features they were grouped on)."""
+    its members, the features they were grouped on), in English and as a
+    phrase."""
     ids = sorted({pk for d in drafts for pk in d.learner_ids})
     learners = _features_of(ids, objective, features)
     described = engine.describe_groups(
@@ -190,7 +207,7 @@ def explain_drafts(
         _request(objective, kind),
         [(d.label.strip(), [str(pk) for pk in d.learner_ids]) for d in drafts],
     )
-    return [g.explanation for g in described]
+    return [(g.explanation, g.phrase) for g in described]
 
 
 def refresh_explanations(
@@ -223,6 +240,7 @@ def refresh_explanations(
             prefix = f"{orig.label.strip()}:"
             if draft.explanation.startswith(prefix):
                 draft.explanation = draft.label.strip() + ":" + draft.explanation[len(prefix) :]
+                draft.phrase = retitle(draft.phrase, draft.label.strip()) if draft.phrase else None
         if changed or not draft.explanation.strip():
             stale.append(n)
     if not stale:
@@ -230,7 +248,7 @@ def refresh_explanations(
     texts = explain_drafts(
         objective=objective, kind=kind, drafts=[drafts[n] for n in stale], features=features
     )
-    for n, text in zip(stale, texts, strict=True):
+    for n, (text, phrase) in zip(stale, texts, strict=True):
         draft, orig = drafts[n], originals[n]
         if orig is not None and set(orig.learner_ids) != set(draft.learner_ids):
             dest = {pk: d.label.strip() for d in drafts for pk in d.learner_ids}
@@ -246,7 +264,40 @@ def refresh_explanations(
             text += " " + EDITED.format(
                 teacher=edited_by or "the teacher", changes="; ".join(changes)
             )
-        draft.explanation = text
+            phrase = _edited(phrase, edited_by, joined, left, origin, dest, name)
+        draft.explanation, draft.phrase = text, phrase
+
+
+def _edited(
+    phrase: Any,
+    teacher: User | None,
+    joined: list[int],
+    left: list[int],
+    origin: Mapping[int, str],
+    dest: Mapping[int, str],
+    name: Callable[[int], str],
+) -> Any:
+    """``phrase`` followed by the line saying what the teacher changed (the
+    phrase of ``EDITED``)."""
+    changes = [
+        ("joined_from", {"name": name(pk), "group": origin[pk]})
+        if pk in origin
+        else ("joined", {"name": name(pk)})
+        for pk in joined
+    ] + [
+        ("left_for", {"name": name(pk), "group": dest[pk]})
+        if pk in dest
+        else ("left", {"name": name(pk)})
+        for pk in left
+    ]
+    line = (
+        "edited",
+        {
+            "teacher": str(teacher) if teacher else ("the_teacher", {}),
+            "changes": ("_seq", {"items": changes, "sep": "; "}),
+        },
+    )
+    return ("_seq", {"items": [phrase, line], "sep": " "})
 
 
 def suggest(
@@ -297,6 +348,7 @@ def suggest(
         SuggestedGroup(
             label=f"Group {g.label}",
             explanation=g.explanation,
+            phrase=g.phrase,
             learners=sorted(
                 (by_id[i] for i in g.members), key=lambda u: (u.last_name, u.first_name, u.username)
             ),
@@ -363,13 +415,14 @@ def grouping_regroup(*, grouping: Grouping, created_by: User, note: str = "") ->
         drafts=new,
         features=suggestion.features,
     )
-    for draft, text in zip(new, texts, strict=True):
-        draft.explanation = text
-    why = engine.change_reasons(
+    for draft, (text, phrase) in zip(new, texts, strict=True):
+        draft.explanation, draft.phrase = text, phrase
+    said = engine.change_reason_phrases(
         _from_snapshot(grouping.features),
         _from_snapshot(suggestion.features),
         grouping.objective.label,
     )
+    why = {pk: engine.say(phrase) for pk, phrase in said.items()}
     before = services.previous_groups(grouping)
     return services.grouping_save(
         school_class=grouping.school_class,
@@ -381,6 +434,7 @@ def grouping_regroup(*, grouping: Grouping, created_by: User, note: str = "") ->
         based_on=grouping,
         note=note or "Regrouped from current mastery",
         reasons={pk: why.get(str(pk), engine.NO_CHANGE_REASON) for pk in before},
+        reason_phrases={pk: said.get(str(pk), engine.NO_CHANGE_PHRASE) for pk in before},
         features=suggestion.features,
         notes=suggestion.notes,
     )

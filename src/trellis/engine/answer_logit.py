@@ -64,15 +64,14 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.optimize import minimize
+from scipy.sparse import csr_matrix
 
-from trellis.engine.base import NotFittedError, check_kind, load_json, save_json, skill_names
+from trellis.engine.base import EngineModel, NotFittedError, skill_names
 from trellis.engine.bkt import combine_rows, sequence_layout
 from trellis.engine.responses import ResponseLog, skill_list
 
@@ -283,7 +282,7 @@ def _excl_count(v: NDArray[np.int64], key: NDArray[np.int64], n: int) -> NDArray
     return np.asarray(cs[:-1] - cs[start], dtype=np.int64)
 
 
-class AnswerLogit:
+class AnswerLogit(EngineModel):
     """Logistic regression on answer histories (see module docstring).
 
     Parameters: ``l2`` (on the dense weights), ``l2_skill`` (per-skill
@@ -295,6 +294,7 @@ class AnswerLogit:
     """
 
     name = "answer-logit"
+    format_version = FORMAT_VERSION
 
     def __init__(
         self,
@@ -529,7 +529,7 @@ class AnswerLogit:
         vals = (self._per_skill_values(g, h, answer) * w_row[:, None]).ravel()
         cols = (ex_skill[:, None] * p_n + np.arange(p_n)[None, :]).ravel()
         rws = np.repeat(answer, p_n)
-        spm = sp.csr_matrix((vals, (rws, cols)), shape=(n, n_sk * p_n))
+        spm = csr_matrix((vals, (rws, cols)), shape=(n, n_sk * p_n))
         spt = spm.T.tocsr()
         n_eff = max(n, 1)
         n_w = 1 + d + n_sk * p_n
@@ -944,25 +944,10 @@ class AnswerLogit:
         return 0 if rec is None else int(rec[0] + rec[1])
 
     # -------------------------------------------------------- serialisation
-    def get_params(self) -> dict[str, Any]:
-        return {
-            "l2": self.l2,
-            "l2_skill": self.l2_skill,
-            "l2_item": self.l2_item,
-            "decay_all": self.decay_all,
-            "decay_skill": self.decay_skill,
-            "decay_ability": self.decay_ability,
-            "max_iter": self.max_iter,
-            "max_fit_rows": self.max_fit_rows,
-            "random_state": self.random_state,
-        }
-
     def to_dict(self) -> dict[str, Any]:
         self._check()
         return {
-            "model": self.name,
-            "version": FORMAT_VERSION,
-            "params": self.get_params(),
+            **self._dict_head(),
             "features": [list(GLOBAL), list(SKILL), list(PER_SKILL)],
             "intercept": self.intercept_,
             "global_coef": self.global_coef_.tolist(),
@@ -986,10 +971,9 @@ class AnswerLogit:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AnswerLogit:
-        check_kind(d, cls.name, FORMAT_VERSION)
+        m = cls._from_dict_head(d)
         if d["features"] != [list(GLOBAL), list(SKILL), list(PER_SKILL)]:
             raise ValueError("saved answer-logit model uses a different feature set")
-        m = cls(**d["params"])
         m.intercept_ = float(d["intercept"])
         m.global_coef_ = np.asarray(d["global_coef"], dtype=np.float64)
         m.skill_feature_coef_ = np.asarray(d["skill_feature_coef"], dtype=np.float64)
@@ -1019,10 +1003,3 @@ class AnswerLogit:
         m.default_skill_level_ = float(d["default_skill_level"])
         m._index()
         return m
-
-    def save(self, path: str | Path) -> None:
-        save_json(self.to_dict(), path)
-
-    @classmethod
-    def load(cls, path: str | Path) -> AnswerLogit:
-        return cls.from_dict(load_json(path))

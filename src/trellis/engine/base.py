@@ -15,13 +15,20 @@ a time::
 States are small JSON-able objects (``state.to_dict()`` /
 ``StateClass.from_dict(d)``). Skills are identified by their id *string*
 (``ResponseLog.skill_ids``); skills the model never saw get defaults.
+
+:class:`EngineModel` is the base class of the models: its ``get_params``
+reads the parameters from ``__init__``'s signature (as scikit-learn's
+``BaseEstimator`` does), so ``type(m)(**m.get_params())`` is an unfitted
+copy of ``m``, and it writes and checks the head every saved dictionary
+starts with (``model``, ``version``, ``params``).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -89,3 +96,71 @@ def check_kind(d: dict[str, Any], kind: str, version: int) -> None:
         raise ModelFormatError(
             f"expected {kind!r} format version {version}, got {d.get('version')!r}"
         )
+
+
+UNKNOWN_PARAM = "{model} has no parameter {name!r}; its parameters are {names}."
+
+
+class EngineModel:
+    """The base of the engine's models. ``__init__`` takes every parameter
+    by name (no ``*args``/``**kwargs``) and stores it unchanged under the
+    same attribute name; a subclass sets ``name`` and ``format_version``
+    and writes ``to_dict``/``from_dict`` with :meth:`_dict_head` and
+    :meth:`_from_dict_head`."""
+
+    name: str = ""
+    #: The version of the saved dictionary's layout (``to_dict``).
+    format_version: int = 0
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        """The parameters of ``__init__``, in the order of its signature."""
+        names = []
+        for p in inspect.signature(cls.__init__).parameters.values():
+            if p.name == "self":
+                continue
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise TypeError(f"{cls.__name__}.__init__ must name every parameter")
+            names.append(p.name)
+        return names
+
+    def get_params(self) -> dict[str, Any]:
+        """The model's parameters (read from ``__init__``'s signature)."""
+        return {k: getattr(self, k) for k in self._param_names()}
+
+    def set_params(self, **params: Any) -> Self:
+        """Change parameters by name (ValueError for a name ``__init__`` does
+        not take); learned attributes are not touched: fit again."""
+        names = self._param_names()
+        for k, v in params.items():
+            if k not in names:
+                raise ValueError(
+                    UNKNOWN_PARAM.format(model=type(self).__name__, name=k, names=", ".join(names))
+                )
+            setattr(self, k, v)
+        return self
+
+    def _dict_head(self) -> dict[str, Any]:
+        """What every saved dictionary starts with."""
+        return {"model": self.name, "version": self.format_version, "params": self.get_params()}
+
+    @classmethod
+    def _from_dict_head(cls, d: dict[str, Any]) -> Self:
+        """Check a saved dictionary's kind and version; an unfitted model
+        with its parameters."""
+        check_kind(d, cls.name, cls.format_version)
+        return cls(**d["params"])
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self:
+        raise NotImplementedError
+
+    def save(self, path: str | Path) -> None:
+        save_json(self.to_dict(), path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        return cls.from_dict(load_json(path))

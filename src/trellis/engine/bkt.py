@@ -31,13 +31,12 @@ parameters (``default_params_``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from trellis.engine.base import NotFittedError, check_kind, load_json, save_json, skill_names
+from trellis.engine.base import EngineModel, NotFittedError, skill_names
 from trellis.engine.responses import ResponseLog, skill_list
 
 PARAMS = ("prior", "learn", "forget", "guess", "slip")
@@ -240,7 +239,7 @@ def forward(
     return out, out_u
 
 
-class BKT:
+class BKT(EngineModel):
     """Bayesian Knowledge Tracing with per-skill parameters (see module doc).
 
     Parameters: ``forgetting`` (fit a forget probability), ``n_init`` random
@@ -258,6 +257,7 @@ class BKT:
     """
 
     name = "bkt"
+    format_version = FORMAT_VERSION
 
     def __init__(
         self,
@@ -660,23 +660,10 @@ class BKT:
         return state.attempts.get(str(skill), 0)
 
     # ------------------------------------------------------ serialisation
-    def get_params(self) -> dict[str, Any]:
-        return {
-            "forgetting": self.forgetting,
-            "n_init": self.n_init,
-            "max_iter": self.max_iter,
-            "max_responses_per_skill": self.max_responses_per_skill,
-            "tol": self.tol,
-            "random_state": self.random_state,
-            "combine": self.combine,
-        }
-
     def to_dict(self) -> dict[str, Any]:
         self._check()
         return {
-            "model": self.name,
-            "version": FORMAT_VERSION,
-            "params": self.get_params(),
+            **self._dict_head(),
             "skills": list(self.skills_),
             **{k: getattr(self, k + "_").tolist() for k in PARAMS},
             "default": dict(self.default_params_),
@@ -685,8 +672,7 @@ class BKT:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> BKT:
-        check_kind(d, cls.name, FORMAT_VERSION)
-        m = cls(**d["params"])
+        m = cls._from_dict_head(d)
         m.skills_ = tuple(str(s) for s in d["skills"])
         for k in PARAMS:
             setattr(m, k + "_", np.asarray(d[k], dtype=np.float64))
@@ -694,13 +680,6 @@ class BKT:
         m.log_likelihood_ = float(d["log_likelihood"])
         m._index()
         return m
-
-    def save(self, path: str | Path) -> None:
-        save_json(self.to_dict(), path)
-
-    @classmethod
-    def load(cls, path: str | Path) -> BKT:
-        return cls.from_dict(load_json(path))
 
 
 class BKTForget(BKT):

@@ -25,10 +25,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trellis.engine import monitoring as m
+from trellis.engine import monitoring
 from trellis.evidence import mastery
 from trellis.evidence.models import Response
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING
 from trellis.evidence.services.mastery import effective_outcomes, observations_of
 from trellis.individualization.constants import METHOD_PERCENT, METHOD_PROBABILITY
 from trellis.individualization.models import SpecificObjective
@@ -37,17 +37,17 @@ from trellis.individualization.models import SpecificObjective
 @dataclass(frozen=True)
 class ObjectiveProgress:
     objective: SpecificObjective
-    aim: m.AimLine
-    points: list[m.DataPoint]
-    trend: m.TrendLine | None
-    decision: m.Decision
-    table: list[m.ProgressRow]
+    aim: monitoring.AimLine
+    points: list[monitoring.DataPoint]
+    trend: monitoring.TrendLine | None
+    decision: monitoring.Decision
+    table: list[monitoring.ProgressRow]
     svg: str
 
     @property
     def prompt(self) -> bool:
         """True when the decision rule asks the teacher to act."""
-        return self.decision.kind in (m.CHANGE_PLAN, m.RAISE_GOAL)
+        return self.decision.kind in (monitoring.CHANGE_PLAN, monitoring.RAISE_GOAL)
 
     @property
     def decision_message(self) -> str:
@@ -57,9 +57,9 @@ class ObjectiveProgress:
         return decision_message(self.decision, self.aim, self.objective.rule_points)
 
 
-def decision_message(decision: m.Decision, aim: m.AimLine, n: int) -> str:
+def decision_message(decision: monitoring.Decision, aim: monitoring.AimLine, n: int) -> str:
     points = decision.points_considered
-    if decision.kind == m.INSUFFICIENT_DATA:
+    if decision.kind == monitoring.INSUFFICIENT_DATA:
         have = len(points)
         return ngettext(
             "%(have)s data point so far; the decision rule needs %(n)s in a row. "
@@ -73,15 +73,15 @@ def decision_message(decision: m.Decision, aim: m.AimLine, n: int) -> str:
         "start": date_format(points[0].date, "j M Y"),
         "end": date_format(points[-1].date, "j M Y"),
     }
-    below = (decision.kind == m.CHANGE_PLAN) == aim.increasing
-    if decision.kind == m.CHANGE_PLAN:
+    below = (decision.kind == monitoring.CHANGE_PLAN) == aim.increasing
+    if decision.kind == monitoring.CHANGE_PLAN:
         text = (
             _("The last %(n)s data points (%(start)s to %(end)s) are all below the aim line.")
             if below
             else _("The last %(n)s data points (%(start)s to %(end)s) are all above the aim line.")
         )
         advice = _("The plan is not working well enough: consider changing it.")
-    elif decision.kind == m.RAISE_GOAL:
+    elif decision.kind == monitoring.RAISE_GOAL:
         text = (
             _("The last %(n)s data points (%(start)s to %(end)s) are all below the aim line.")
             if below
@@ -101,7 +101,7 @@ def _competency_ids(objective: SpecificObjective) -> set[int]:
     return {comp.pk for comp in objective.competencies.all()}
 
 
-def _probability_points(objective: SpecificObjective) -> list[m.DataPoint]:
+def _probability_points(objective: SpecificObjective) -> list[monitoring.DataPoint]:
     wanted = _competency_ids(objective)
     learner_id = objective.plan.learner_id
     model = mastery.model_for_school(objective.plan.school_id)
@@ -126,16 +126,16 @@ def _probability_points(objective: SpecificObjective) -> list[m.DataPoint]:
                 probs[cid] = tracker.estimate(str(cid)).probability
         if probs:
             per_day[timezone.localdate(times[o.order])] = sum(probs.values()) / len(probs)
-    return [m.DataPoint(day, round(value, 3)) for day, value in sorted(per_day.items())]
+    return [monitoring.DataPoint(day, round(value, 3)) for day, value in sorted(per_day.items())]
 
 
-def _percent_points(objective: SpecificObjective) -> list[m.DataPoint]:
+def _percent_points(objective: SpecificObjective) -> list[monitoring.DataPoint]:
     wanted = _competency_ids(objective)
     rows = (
         Response.objects.filter(
             learner_id=objective.plan.learner_id,
             attempt__isnull=False,
-            attempt__assessment__purpose__in=[a.FOR_LEARNING, a.OF_LEARNING],
+            attempt__assessment__purpose__in=[FOR_LEARNING, OF_LEARNING],
             item__competencies__in=wanted,
             corrections__isnull=True,
             correct__isnull=False,
@@ -150,20 +150,22 @@ def _percent_points(objective: SpecificObjective) -> list[m.DataPoint]:
     points = []
     for answers in by_attempt.values():
         share = sum(1 for ok, _ in answers if ok) / len(answers)
-        points.append(m.DataPoint(timezone.localdate(answers[-1][1]), round(100 * share, 1)))
+        points.append(
+            monitoring.DataPoint(timezone.localdate(answers[-1][1]), round(100 * share, 1))
+        )
     return sorted(points, key=lambda p: p.date)
 
 
-def objective_points(objective: SpecificObjective) -> list[m.DataPoint]:
+def objective_points(objective: SpecificObjective) -> list[monitoring.DataPoint]:
     if objective.method == METHOD_PROBABILITY:
         return _probability_points(objective)
     if objective.method == METHOD_PERCENT:
         return _percent_points(objective)
-    return [m.DataPoint(x.on, x.value) for x in objective.measurements.all()]
+    return [monitoring.DataPoint(x.on, x.value) for x in objective.measurements.all()]
 
 
 def objective_progress(objective: SpecificObjective) -> ObjectiveProgress:
-    aim = m.AimLine(
+    aim = monitoring.AimLine(
         objective.baseline_date,
         objective.baseline_value,
         objective.target_date,
@@ -171,11 +173,11 @@ def objective_progress(objective: SpecificObjective) -> ObjectiveProgress:
     )
     points = objective_points(objective)
     try:
-        trend = m.trend_line(points)
+        trend = monitoring.trend_line(points)
     except ValueError:
         trend = None
     unit = {METHOD_PERCENT: "%", METHOD_PROBABILITY: ""}.get(objective.method, objective.unit)
-    svg = m.render_progress_svg(
+    svg = monitoring.render_progress_svg(
         aim,
         points,
         trend,
@@ -188,8 +190,8 @@ def objective_progress(objective: SpecificObjective) -> ObjectiveProgress:
         aim=aim,
         points=points,
         trend=trend,
-        decision=m.decision(points, aim, n=objective.rule_points),
-        table=m.progress_table(aim, points),
+        decision=monitoring.decision(points, aim, n=objective.rule_points),
+        table=monitoring.progress_table(aim, points),
         svg=svg,
     )
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trellis.interop import tasks
@@ -23,7 +24,9 @@ from trellis.jobs.views import POLL_SECONDS
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible
 
 SESSION_KEY = "oneroster_upload"
-UPLOAD_EXPIRED = "That upload is no longer waiting to be imported; upload the file again."
+UPLOAD_EXPIRED = gettext_lazy(
+    "That upload is no longer waiting to be imported; upload the file again."
+)
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 TEMPLATE = "interop/oneroster_import.html"
 

@@ -6,7 +6,7 @@ web processes."""
 from __future__ import annotations
 
 import datetime as dt
-import typing as t
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -79,11 +79,11 @@ class TrellisToolConf(ToolConfAbstract):
 class _DatabaseCache:
     """The three calls pylti1p3's cache storage makes, on ``LaunchState``."""
 
-    def get(self, key: str) -> t.Any:
+    def get(self, key: str) -> Any:
         row = LaunchState.objects.filter(key=key, expires_at__gt=timezone.now()).first()
         return row.value if row else None
 
-    def set(self, key: str, value: t.Any, exp: int | None = None) -> None:
+    def set(self, key: str, value: Any, exp: int | None = None) -> None:
         expires = timezone.now() + dt.timedelta(seconds=exp or 86400)
         LaunchState.objects.filter(expires_at__lte=timezone.now()).delete()
         try:

@@ -302,17 +302,17 @@ def learners_with_entries_shared_to(user: User) -> QuerySet[User]:
 def guidance_queue(teacher: User) -> dict[str, object]:
     """What waits for a teacher: goals to review and proposals to decide, for
     the learners in the classes they teach."""
-    from trellis.personalization.models import goals as g
-    from trellis.personalization.models import proposals as p
+    from trellis.personalization.models.goals import PENDING as GOAL_PENDING
+    from trellis.personalization.models.proposals import SUBMITTED
 
     taught = people_selectors.classes_taught_by(teacher).values("pk")
     learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
     return {
         "learners": User.objects.filter(pk__in=learners).order_by("last_name", "first_name"),
-        "goals": Goal.objects.filter(learner__in=learners, status=g.PENDING)
+        "goals": Goal.objects.filter(learner__in=learners, status=GOAL_PENDING)
         .select_related("learner")
         .order_by("updated_at"),
-        "proposals": Proposal.objects.filter(choice__school_class__in=taught, status=p.SUBMITTED)
+        "proposals": Proposal.objects.filter(choice__school_class__in=taught, status=SUBMITTED)
         .select_related("learner", "choice")
         .order_by("updated_at"),
         "reflections": Reflection.objects.filter(learner__in=learners)
@@ -348,13 +348,15 @@ def choice_standing(
     from django.utils import timezone
 
     from trellis.personalization.models import OptionPick
-    from trellis.personalization.models import proposals as p
+    from trellis.personalization.models.proposals import ACCEPTED as PROPOSAL_ACCEPTED
 
     now = now or timezone.now()
     newest: dict[int, Proposal] = {}
     for proposal in choice.proposals.order_by("created_at", "pk"):
         newest[proposal.learner_id] = proposal
-    accepted = set(choice.proposals.filter(status=p.ACCEPTED).values_list("learner_id", flat=True))
+    accepted = set(
+        choice.proposals.filter(status=PROPOSAL_ACCEPTED).values_list("learner_id", flat=True)
+    )
     rows = OptionPick.objects.filter(choice=choice).values_list(
         "learner_id", "option", "by_default", "assessment_id"
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from trellis.curriculum.access import access_competency
 from trellis.curriculum.presentation import present_item
@@ -24,8 +25,8 @@ from trellis.evidence.practice import (
 )
 from trellis.people import roles
 
-LEARNERS_ONLY = "Practice is for learners."
-NO_SUCH_QUESTION = "No such practice question."
+LEARNERS_ONLY = gettext_lazy("Practice is for learners.")
+NO_SUCH_QUESTION = gettext_lazy("No such practice question.")
 
 
 def _after(plan: list[int], current: int, page: str) -> list[str]:

@@ -12,11 +12,14 @@ in Trellis that no record mentions are left alone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils.text import slugify
 
 from trellis.interop.models import SourcedRecord, SourcedTerm
@@ -279,36 +282,125 @@ def derive_guardianships(view: View) -> dict[tuple[str, str], tuple[bool, str]]:
 def same_row(a: dict[str, str], b: dict[str, str]) -> bool:
     """Whether two rows say the same: blank and absent columns are alike, and
     the status is compared on the record, not here."""
+    if a == b:
+        return True  # most rows of a file seen before: no need to filter
     return {k: v for k, v in a.items() if v and k != "status"} == {
         k: v for k, v in b.items() if v and k != "status"
     }
 
 
 def _load_records() -> dict[str, dict[str, FinalRecord]]:
+    """Every SourcedRecord, by kind and sourcedId. Read with plain SQL and
+    the row decoded here: the ORM's per-value converters were most of the
+    time a large roster took to load."""
     existing: dict[str, dict[str, FinalRecord]] = {kind: {} for kind in KINDS}
-    rows = SourcedRecord.objects.values_list(
-        "pk",
-        "kind",
-        "sourced_id",
-        "status",
-        "data",
-        "school_id",
-        "school_class_id",
-        "user_id",
-        "source",
-    ).order_by("pk")
-    for pk, kind, sid, status, data, school_id, class_id, user_id, source in rows.iterator(
-        chunk_size=5000
-    ):
-        if kind in existing:
-            existing[kind][sid] = FinalRecord(
-                kind, sid, status, data, UNCHANGED, None, pk, school_id, class_id, user_id, source
-            )
+    sql = (
+        "SELECT id, kind, sourced_id, status, CAST(data AS TEXT), school_id,"
+        f" school_class_id, user_id, source FROM {SourcedRecord._meta.db_table} ORDER BY id"
+    )
+    loads = json.loads
+    with connection.chunked_cursor() as cursor:  # a server-side cursor on PostgreSQL
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(5000):
+            for pk, kind, sid, status, data, school_id, class_id, user_id, source in rows:
+                if kind in existing:
+                    existing[kind][sid] = FinalRecord(
+                        kind,
+                        sid,
+                        status,
+                        loads(data),
+                        UNCHANGED,
+                        None,
+                        pk,
+                        school_id,
+                        class_id,
+                        user_id,
+                        source,
+                    )
     return existing
 
 
 def _describe_source(source: str) -> str:
     return f"source {source!r}" if source else "a file that named no source"
+
+
+def _change(was: FinalRecord | None, row: Row) -> str:
+    """What a file's row does to the record it names (None: a new record)."""
+    if was is None:
+        return ADDED
+    if was.status != row.status:
+        return DEACTIVATED if row.status == spec.TOBEDELETED else REACTIVATED
+    return UNCHANGED if same_row(was.data, row.data) else UPDATED
+
+
+def _from_row(
+    kind: str, sid: str, row: Row, change: str, was: FinalRecord | None, source: str
+) -> FinalRecord:
+    """The record a file's row makes, keeping the links of the one it replaces."""
+    if was is None:
+        return FinalRecord(kind, sid, row.status, row.data, change, row, source=source)
+    return FinalRecord(
+        kind,
+        sid,
+        row.status,
+        row.data,
+        change,
+        row,
+        was.pk,
+        was.school_id,
+        was.school_class_id,
+        was.user_id,
+        was.source,
+    )
+
+
+def _rows_records(
+    kind: str, file_rows, old: dict[str, FinalRecord], source: str, plan: Plan | None
+) -> dict[str, FinalRecord]:
+    """The records a file's rows make. A row that would change a record of
+    another source is refused (when ``plan`` collects problems) and the
+    record stays as it was."""
+    records: dict[str, FinalRecord] = {}
+    for sid, row in file_rows.rows.items():
+        was = old.get(sid)
+        change = _change(was, row)
+        if was is not None and was.source != source and change != UNCHANGED:
+            if plan is not None:
+                message = errors.OTHER_SOURCE.format(
+                    kind=kind,
+                    value=sid,
+                    owner=_describe_source(was.source),
+                    source=_describe_source(source),
+                )
+                plan.problems.append(row.problem("sourcedId", message))
+            records[sid] = was
+            continue
+        records[sid] = _from_row(kind, sid, row, change, was, source)
+    return records
+
+
+def _left_out(
+    records: dict[str, FinalRecord],
+    old: dict[str, FinalRecord],
+    bulk: bool,
+    source: str,
+    kept_other: dict[str, int],
+) -> None:
+    """Add the records the file does not list: a bulk file deactivates those
+    of its own source (and counts, in ``kept_other``, the others it keeps);
+    otherwise they stay as they are."""
+    for sid, was in old.items():
+        if sid in records:
+            continue
+        if not bulk or was.status != spec.ACTIVE:
+            records[sid] = was
+        elif was.source != source:
+            kept_other[was.source] += 1
+            records[sid] = was
+        else:
+            records[sid] = dataclasses.replace(
+                was, status=spec.TOBEDELETED, change=DEACTIVATED, row=None
+            )
 
 
 def _final_records(
@@ -319,7 +411,6 @@ def _final_records(
     that would change another source's record are refused, and another
     source's records a bulk file leaves out stay as they are."""
     final: dict[str, dict[str, FinalRecord]] = {}
-    source = bundle.source
     kept_other: dict[str, int] = defaultdict(int)
     for fspec in spec.FILES:
         old = existing[fspec.kind]
@@ -327,69 +418,8 @@ def _final_records(
         if file_rows is None:
             final[fspec.kind] = dict(old)
             continue
-        records: dict[str, FinalRecord] = {}
-        for sid, row in file_rows.rows.items():
-            was = old.get(sid)
-            status = row.status
-            if was is None:
-                change = ADDED
-            elif was.status != status:
-                change = DEACTIVATED if status == spec.TOBEDELETED else REACTIVATED
-            elif not same_row(was.data, row.data):
-                change = UPDATED
-            else:
-                change = UNCHANGED
-            if was is not None and was.source != source and change != UNCHANGED:
-                if plan is not None:
-                    plan.problems.append(
-                        row.problem(
-                            "sourcedId",
-                            errors.OTHER_SOURCE.format(
-                                kind=fspec.kind,
-                                value=sid,
-                                owner=_describe_source(was.source),
-                                source=_describe_source(source),
-                            ),
-                        )
-                    )
-                records[sid] = was
-                continue
-            records[sid] = FinalRecord(
-                fspec.kind,
-                sid,
-                status,
-                row.data,
-                change,
-                row,
-                was.pk if was else None,
-                was.school_id if was else None,
-                was.school_class_id if was else None,
-                was.user_id if was else None,
-                was.source if was else source,
-            )
-        for sid, was in old.items():
-            if sid in records:
-                continue
-            if file_rows.mode == spec.BULK and was.status == spec.ACTIVE:
-                if was.source != source:
-                    kept_other[was.source] += 1
-                    records[sid] = was
-                    continue
-                records[sid] = FinalRecord(
-                    was.kind,
-                    sid,
-                    spec.TOBEDELETED,
-                    was.data,
-                    DEACTIVATED,
-                    None,
-                    was.pk,
-                    was.school_id,
-                    was.school_class_id,
-                    was.user_id,
-                    was.source,
-                )
-            else:
-                records[sid] = was
+        records = _rows_records(fspec.kind, file_rows, old, bundle.source, plan)
+        _left_out(records, old, file_rows.mode == spec.BULK, bundle.source, kept_other)
         final[fspec.kind] = records
     if kept_other and plan is not None:
         plan.notes.append(
@@ -434,6 +464,14 @@ _REFERENCES = [
 
 
 def _check_references(final, problems: list[Problem], unreadable: set[str]) -> None:
+    """Every reference names a known record, and schools agree."""
+    _check_known(final, problems, unreadable)
+    _check_class_schools(final, problems)
+    _check_enrollment_schools(final, problems)
+
+
+def _check_known(final, problems: list[Problem], unreadable: set[str]) -> None:
+    """Each sourcedId a row mentions is a record of the kind its column names."""
     for kind, column, target, is_list in _REFERENCES:
         if target in unreadable:
             continue  # its file was refused already; do not repeat that per reference
@@ -455,9 +493,12 @@ def _check_references(final, problems: list[Problem], unreadable: set[str]) -> N
                             ),
                         )
                     )
+
+
+def _check_class_schools(final, problems: list[Problem]) -> None:
+    """A class's school is an org of type school."""
     orgs = final["org"]
-    classes = final["class"]
-    for record in classes.values():
+    for record in final["class"].values():
         org = orgs.get(record.data.get("schoolSourcedId", ""))
         if record.row is not None and org is not None and org.data.get("type") != spec.SCHOOL:
             problems.append(
@@ -468,6 +509,11 @@ def _check_references(final, problems: list[Problem], unreadable: set[str]) -> N
                     ),
                 )
             )
+
+
+def _check_enrollment_schools(final, problems: list[Problem]) -> None:
+    """An enrollment's school, when given, is its class's school."""
+    orgs, classes = final["org"], final["class"]
     for record in final["enrollment"].values():
         school_class = classes.get(record.data.get("classSourcedId", ""))
         value = record.data.get("schoolSourcedId", "")
@@ -515,69 +561,100 @@ def plan_import(bundle: Bundle) -> Plan:
 
 
 def _plan_objects(plan: Plan, existing, final) -> None:
-    problems = plan.problems
-    orgs, sessions, courses = final["org"], final["academicSession"], final["course"]
-    classes, users = final["class"], final["user"]
+    """Plan the Trellis objects and links the records make, or add the
+    problems that stop it."""
+    org_by_school = _plan_schools(plan, final["org"])
+    class_by_pk = _plan_classes(plan, final, org_by_school)
+    user_by_pk = _plan_users(plan, final["user"])
+    if plan.problems:
+        return
+    links = _Links(org_by_school, class_by_pk, user_by_pk, _view(existing), _view(final))
+    held_roles = _plan_memberships(plan, links)
+    _check_enrollment_roles(plan, final, held_roles)
+    if plan.problems:
+        return
+    _plan_enrollments(plan, links)
+    _plan_guardianships(plan, links)
 
-    # Schools, from orgs of type school.
-    school_rows = list(School.objects.values_list("pk", "code", "name"))
-    school_by_code = {code: pk for pk, code, _name in school_rows}
-    school_values = {pk: (code, name) for pk, code, name in school_rows}
-    org_by_school: dict[int, str] = {}
+
+def _problem_maker(record: FinalRecord, filename: str):
+    """How to report a problem on a record: on its row, else on its file."""
+    if record.row is not None:
+        return record.row.problem
+    return lambda column, message: Problem(filename, 0, column, message)
+
+
+# ---------------------------------------------------------------- schools
+
+
+@dataclass
+class _Schools:
+    """The schools in Trellis, and what the orgs planned so far claim."""
+
+    by_code: dict[str, int]
+    values: dict[int, tuple[str, str]]  # pk → (code, name)
+    org_by_school: dict[int, str]
+    codes_wanted: dict[str, str] = field(default_factory=dict)  # code → org sourcedId
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "linked": 0}
+    )
+
+
+def _plan_schools(plan: Plan, orgs: dict[str, FinalRecord]) -> dict[int, str]:
+    """A School for each org of type school; return each mapped school's org."""
+    rows = list(School.objects.values_list("pk", "code", "name"))
+    values = {pk: (code, name) for pk, code, name in rows}
+    schools = _Schools(
+        by_code={code: pk for pk, code, _name in rows},
+        values=values,
+        org_by_school={
+            r.school_id: r.sourced_id
+            for r in orgs.values()
+            if r.school_id is not None and r.school_id in values
+        },
+    )
     for record in orgs.values():
-        if record.school_id is not None and record.school_id in school_values:
-            org_by_school[record.school_id] = record.sourced_id
-    codes_wanted: dict[str, str] = {}
-    counts = {"created": 0, "updated": 0, "linked": 0}
-    for record in orgs.values():
-        if record.data.get("type") != spec.SCHOOL:
-            continue
-        code, column = school_code(record.data)
-        name = record.data["name"]
-        row_problem = (
-            record.row.problem
-            if record.row
-            else (lambda c, m: Problem(spec.ORGS.filename, 0, c, m))
-        )
-        if code in codes_wanted:
-            problems.append(
-                row_problem(
-                    column,
-                    errors.SCHOOL_CODE_TWICE.format(
-                        code=code, column=column, other=codes_wanted[code]
-                    ),
-                )
-            )
-            continue
-        codes_wanted[code] = record.sourced_id
-        pk = record.school_id if record.school_id in school_values else None
-        holder = school_by_code.get(code)
-        if holder is not None and holder != pk:
-            other = org_by_school.get(holder)
-            if other is not None and other != record.sourced_id:
-                problems.append(
-                    row_problem(
-                        column,
-                        errors.SCHOOL_CODE_TAKEN.format(code=code, column=column, other=other),
-                    )
-                )
-                continue
-            if pk is None:
-                pk = holder  # a school made in Trellis first, with the same code
-                org_by_school[pk] = record.sourced_id
-                counts["linked"] += 1
-        fields = {"name": name, "code": code}
+        if record.data.get("type") == spec.SCHOOL:
+            _plan_school(plan, record, schools)
+    plan.summary["schools"] = schools.counts
+    return schools.org_by_school
+
+
+def _plan_school(plan: Plan, record: FinalRecord, schools: _Schools) -> None:
+    """Create, update or link the org's school; its code must be its own."""
+    code, column = school_code(record.data)
+    problem = _problem_maker(record, spec.ORGS.filename)
+    other = schools.codes_wanted.get(code)
+    if other is not None:
+        message = errors.SCHOOL_CODE_TWICE.format(code=code, column=column, other=other)
+        plan.problems.append(problem(column, message))
+        return
+    schools.codes_wanted[code] = record.sourced_id
+    pk = record.school_id if record.school_id in schools.values else None
+    holder = schools.by_code.get(code)
+    if holder is not None and holder != pk:
+        other = schools.org_by_school.get(holder)
+        if other is not None and other != record.sourced_id:
+            message = errors.SCHOOL_CODE_TAKEN.format(code=code, column=column, other=other)
+            plan.problems.append(problem(column, message))
+            return
         if pk is None:
-            plan.schools[record.sourced_id] = ObjectPlan(None, fields, True)
-            counts["created"] += 1
-        else:
-            changed = school_values[pk] != (code, name)
-            plan.schools[record.sourced_id] = ObjectPlan(pk, fields, changed)
-            counts["updated"] += changed
-    plan.summary["schools"] = counts
+            pk = holder  # a school made in Trellis first, with the same code
+            schools.org_by_school[pk] = record.sourced_id
+            schools.counts["linked"] += 1
+    fields = {"name": record.data["name"], "code": code}
+    changed = pk is None or schools.values[pk] != (code, fields["name"])
+    plan.schools[record.sourced_id] = ObjectPlan(pk, fields, changed)
+    schools.counts["created" if pk is None else "updated"] += changed
 
-    # Classes and the terms they need.
-    sourced_terms: dict[tuple[str, str], tuple[int, str, dt.date, dt.date]] = {}
+
+# ---------------------------------------------------------------- terms and classes
+
+
+def _sourced_terms(sessions: dict[str, FinalRecord], org_by_school: dict[int, str]):
+    """(session, school org) → (term pk, name, starts, ends) of the terms
+    earlier imports made."""
+    found: dict[tuple[str, str], tuple[int, str, dt.date, dt.date]] = {}
     session_by_pk = {r.pk: r.sourced_id for r in sessions.values() if r.pk is not None}
     for record_id, school_id, term_id, name, starts, ends in SourcedTerm.objects.values_list(
         "record_id", "school_id", "term_id", "term__name", "term__starts_on", "term__ends_on"
@@ -585,222 +662,270 @@ def _plan_objects(plan: Plan, existing, final) -> None:
         org = org_by_school.get(school_id)
         session = session_by_pk.get(record_id)
         if org and session:
-            sourced_terms[(session, org)] = (term_id, name, starts, ends)
-    class_values = {
-        pk: (school_id, term_id, name, subject, grade_band, active)
-        for pk, school_id, term_id, name, subject, grade_band, active in SchoolClass.objects.values_list(
+            found[(session, org)] = (term_id, name, starts, ends)
+    return found
+
+
+def _plan_term(plan: Plan, key: tuple[str, str], session: dict[str, str], was, counts) -> None:
+    """The Term a session becomes at a school (``key``); ``was`` is the one
+    an earlier import made, if any."""
+    fields = {
+        "name": session["title"],
+        "starts_on": parse_date(session["startDate"]),
+        "ends_on": parse_date(session["endDate"]),
+    }
+    if was is None:
+        plan.terms[key] = ObjectPlan(None, fields, True)
+        counts["created"] += 1
+        return
+    changed = was[1:] != (fields["name"], fields["starts_on"], fields["ends_on"])
+    plan.terms[key] = ObjectPlan(was[0], fields, changed)
+    counts["updated"] += changed
+
+
+def _classes_now(org_by_school: dict[int, str], term_key_by_pk: dict[int, tuple[str, str]]):
+    """Each class in Trellis: pk → (school org, term key, name, subject,
+    grade band, active), in the terms of a plan's fields."""
+    return {
+        pk: (org_by_school.get(school_id), term_key_by_pk.get(term_id), *rest)
+        for pk, school_id, term_id, *rest in SchoolClass.objects.values_list(
             "pk", "school_id", "term_id", "name", "subject", "grade_band", "active"
         )
     }
-    term_key_by_pk = {value[0]: key for key, value in sourced_terms.items()}
+
+
+def _plan_classes(plan: Plan, final, org_by_school: dict[int, str]) -> dict[int, str]:
+    """A class for each class record, and the terms they need; return each
+    mapped class's sourcedId by pk."""
+    sessions, courses, classes = final["academicSession"], final["course"], final["class"]
+    sourced_terms = _sourced_terms(sessions, org_by_school)
+    now = _classes_now(org_by_school, {value[0]: key for key, value in sourced_terms.items()})
     term_counts = {"created": 0, "updated": 0}
     class_counts = {"created": 0, "updated": 0, "deactivated": 0, "reactivated": 0}
     several_terms = 0
     for record in classes.values():
         term_ids = spec.split_list(record.data.get("termSourcedIds", ""))
         several_terms += len(term_ids) > 1
-        school = record.data.get("schoolSourcedId", "")
-        term_key = (term_ids[0], school)
+        term_key = (term_ids[0], record.data.get("schoolSourcedId", ""))
         if term_key not in plan.terms:
             session = sessions[term_ids[0]].data
-            fields = {
-                "name": session["title"],
-                "starts_on": parse_date(session["startDate"]),
-                "ends_on": parse_date(session["endDate"]),
-            }
-            was = sourced_terms.get(term_key)
-            if was is None:
-                plan.terms[term_key] = ObjectPlan(None, fields, True)
-                term_counts["created"] += 1
-            else:
-                changed = was[1:] != (fields["name"], fields["starts_on"], fields["ends_on"])
-                plan.terms[term_key] = ObjectPlan(was[0], fields, changed)
-                term_counts["updated"] += changed
+            _plan_term(plan, term_key, session, sourced_terms.get(term_key), term_counts)
         course = courses.get(record.data.get("courseSourcedId", ""))
         fields = class_fields(record.data, course.data if course else None)
-        fields.update(active=record.active, school=school, term=term_key)
-        pk = record.school_class_id if record.school_class_id in class_values else None
-        if pk is None:
-            plan.classes[record.sourced_id] = ObjectPlan(None, fields, True)
-            class_counts["created"] += 1
-            continue
-        school_id, term_id, name, subject, band, active = class_values[pk]
-        same_place = (
-            org_by_school.get(school_id) == school and term_key_by_pk.get(term_id) == term_key
-        )
-        changed = not same_place or (name, subject, band, active) != (
-            fields["name"],
-            fields["subject"],
-            fields["grade_band"],
-            fields["active"],
-        )
-        plan.classes[record.sourced_id] = ObjectPlan(pk, fields, changed)
-        if active and not record.active:
-            class_counts["deactivated"] += 1
-        elif record.active and not active:
-            class_counts["reactivated"] += 1
-        elif changed:
-            class_counts["updated"] += 1
+        fields.update(active=record.active, school=term_key[1], term=term_key)
+        _plan_class(plan, record, fields, now, class_counts)
     plan.summary["terms"] = term_counts
     plan.summary["classes"] = class_counts
     if several_terms:
         plan.notes.append(errors.CLASS_SEVERAL_TERMS.format(count=several_terms))
+    return {r.school_class_id: r.sourced_id for r in classes.values() if r.school_class_id in now}
 
-    # Users: one account per user record; usernames must be free.
-    user_values = {}
-    pk_by_username: dict[str, int] = {}
-    for pk, username, first, last, email, display, is_active in User.objects.values_list(
-        "pk", "username", "first_name", "last_name", "email", "display_name", "is_active"
-    ):
-        user_values[pk] = (username, first, last, email, display, is_active)
-        pk_by_username[username] = pk
-    user_by_pk = {r.user_id: r.sourced_id for r in users.values() if r.user_id in user_values}
-    operators = set(User.objects.filter(is_superuser=True).values_list("pk", flat=True))
-    usernames: dict[str, str] = {}
-    user_counts = {"created": 0, "updated": 0, "deactivated": 0, "reactivated": 0}
+
+def _plan_class(plan: Plan, record: FinalRecord, fields: dict, now, counts) -> None:
+    """Create the record's class, or update it to ``fields``."""
+    pk = record.school_class_id if record.school_class_id in now else None
+    if pk is None:
+        plan.classes[record.sourced_id] = ObjectPlan(None, fields, True)
+        counts["created"] += 1
+        return
+    was = now[pk]
+    wanted = tuple(fields[f] for f in ("school", "term", "name", "subject", "grade_band", "active"))
+    changed = was != wanted
+    plan.classes[record.sourced_id] = ObjectPlan(pk, fields, changed)
+    if was[5] and not record.active:
+        counts["deactivated"] += 1
+    elif record.active and not was[5]:
+        counts["reactivated"] += 1
+    elif changed:
+        counts["updated"] += 1
+
+
+# ---------------------------------------------------------------- accounts
+
+#: The account fields a user record sets.
+USER_FIELDS = ("username", "first_name", "last_name", "email", "display_name", "is_active")
+
+
+@dataclass
+class _Accounts:
+    """The accounts in Trellis, and the usernames the file claims so far."""
+
+    values: dict[int, tuple]  # pk → the USER_FIELDS
+    pk_by_username: dict[str, int]
+    operators: set[int]
+    user_by_pk: dict[int, str]  # accounts mapped to a user record
+    usernames: dict[str, str] = field(default_factory=dict)  # username → sourcedId
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("created", "updated", "deactivated", "reactivated"), 0
+        )
+    )
+
+
+def _plan_users(plan: Plan, users: dict[str, FinalRecord]) -> dict[int, str]:
+    """One account per user record; return each mapped account's sourcedId by pk."""
+    values = {row[0]: row[1:] for row in User.objects.values_list("pk", *USER_FIELDS)}
+    accounts = _Accounts(
+        values=values,
+        pk_by_username={value[0]: pk for pk, value in values.items()},
+        operators=set(User.objects.filter(is_superuser=True).values_list("pk", flat=True)),
+        user_by_pk={r.user_id: r.sourced_id for r in users.values() if r.user_id in values},
+    )
     for record in users.values():
         fields = user_fields(record.data, record.active)
-        username = str(fields["username"])
-        row_problem = (
-            record.row.problem
-            if record.row
-            else (lambda c, m: Problem(spec.USERS.filename, 0, c, m))
-        )
-        if not record.data.get("username") and not valid_username(username):
-            problems.append(row_problem("username", errors.BAD_USERNAME.format(value=username)))
+        message = _username_problem(record, str(fields["username"]), accounts)
+        if message:
+            problem = _problem_maker(record, spec.USERS.filename)
+            plan.problems.append(problem("username", message))
             continue
-        if username in usernames:
-            problems.append(
-                row_problem(
-                    "username",
-                    errors.USERNAME_TWICE.format(value=username, other=usernames[username]),
-                )
-            )
-            continue
-        usernames[username] = record.sourced_id
-        pk = record.user_id if record.user_id in user_values else None
-        holder = pk_by_username.get(username)
-        if holder is not None and holder != pk and holder not in user_by_pk:
-            problems.append(row_problem("username", errors.USERNAME_TAKEN.format(value=username)))
-            continue
-        if pk is None:
-            plan.users[record.sourced_id] = ObjectPlan(None, fields, True)
-            user_counts["created"] += 1
-            continue
-        was = user_values[pk]
-        if pk in operators and not fields["is_active"]:
-            # A roster never switches off the people who run the site.
-            fields["is_active"] = True
-            plan.notes.append(errors.OPERATOR_KEPT.format(username=was[0]))
-        wanted = tuple(
-            fields[f]
-            for f in ("username", "first_name", "last_name", "email", "display_name", "is_active")
-        )
-        changed = was != wanted
-        plan.users[record.sourced_id] = ObjectPlan(pk, fields, changed)
-        if was[5] and not fields["is_active"]:
-            user_counts["deactivated"] += 1
-        elif fields["is_active"] and not was[5]:
-            user_counts["reactivated"] += 1
-        elif changed:
-            user_counts["updated"] += 1
-    plan.summary["users"] = user_counts
-    if problems:
+        _plan_account(plan, record, fields, accounts)
+    plan.summary["users"] = accounts.counts
+    return accounts.user_by_pk
+
+
+def _username_problem(record: FinalRecord, username: str, accounts: _Accounts) -> str:
+    """Why the record may not have this username ("" when it may); claims it."""
+    if not record.data.get("username") and not valid_username(username):
+        return errors.BAD_USERNAME.format(value=username)
+    if username in accounts.usernames:
+        return errors.USERNAME_TWICE.format(value=username, other=accounts.usernames[username])
+    accounts.usernames[username] = record.sourced_id
+    pk = record.user_id if record.user_id in accounts.values else None
+    holder = accounts.pk_by_username.get(username)
+    if holder is not None and holder != pk and holder not in accounts.user_by_pk:
+        return errors.USERNAME_TAKEN.format(value=username)
+    return ""
+
+
+def _plan_account(plan: Plan, record: FinalRecord, fields: dict, accounts: _Accounts) -> None:
+    """Create the record's account, or update it to ``fields``."""
+    counts = accounts.counts
+    pk = record.user_id if record.user_id in accounts.values else None
+    if pk is None:
+        plan.users[record.sourced_id] = ObjectPlan(None, fields, True)
+        counts["created"] += 1
         return
+    was = accounts.values[pk]
+    if pk in accounts.operators and not fields["is_active"]:
+        # A roster never switches off the people who run the site.
+        fields["is_active"] = True
+        plan.notes.append(errors.OPERATOR_KEPT.format(username=was[0]))
+    changed = was != tuple(fields[f] for f in USER_FIELDS)
+    plan.users[record.sourced_id] = ObjectPlan(pk, fields, changed)
+    if was[5] and not fields["is_active"]:
+        counts["deactivated"] += 1
+    elif fields["is_active"] and not was[5]:
+        counts["reactivated"] += 1
+    elif changed:
+        counts["updated"] += 1
 
-    class_by_pk = {
-        r.school_class_id: r.sourced_id
-        for r in classes.values()
-        if r.school_class_id in class_values
-    }
-    old_view, new_view = _view(existing), _view(final)
 
-    # Memberships, from roles.
-    old_m, new_m = derive_memberships(old_view), derive_memberships(new_view)
-    existing_m = {}
+# ---------------------------------------------------------------- links
+
+
+@dataclass
+class _Links:
+    """What links are planned from: Trellis pks as sourcedIds, and the
+    records before and after the file."""
+
+    org_by_school: dict[int, str]
+    class_by_pk: dict[int, str]
+    user_by_pk: dict[int, str]
+    old_view: View
+    new_view: View
+
+
+def _plan_memberships(plan: Plan, links: _Links):
+    """Roles in schools, from role records; return the (user, school org,
+    role) keys held before or after the file."""
+    old_m, new_m = derive_memberships(links.old_view), derive_memberships(links.new_view)
+    existing = {}
     for pk, user_id, school_id, role, active in Membership.objects.values_list(
         "pk", "user_id", "school_id", "role", "active"
     ):
-        key = (user_by_pk.get(user_id), org_by_school.get(school_id), role)
+        key = (links.user_by_pk.get(user_id), links.org_by_school.get(school_id), role)
         if key[0] and key[1]:
-            existing_m[key] = (pk, active)
+            existing[key] = (pk, active)
     plan.summary["memberships"] = _plan_links(
-        plan.memberships, old_m.keys() | new_m.keys(), new_m, existing_m
+        plan.memberships, old_m.keys() | new_m.keys(), new_m, existing
     )
-    unmapped = sorted(
-        {
-            d.get("role", "")
-            for s, d in new_view["role"].values()
-            if spec.USER_ROLES.get(d.get("role", "")) is None
-        }
-    )
+    _note_unmapped_roles(plan, links.new_view)
+    return new_m.keys() | existing.keys()
+
+
+def _note_unmapped_roles(plan: Plan, view: View) -> None:
+    """Say how many role records have no Trellis role (aide, counselor …)."""
+    role_names = [data.get("role", "") for _status, data in view["role"].values()]
+    unmapped = sorted({r for r in role_names if spec.USER_ROLES.get(r) is None})
     if unmapped:
-        count = sum(1 for s, d in new_view["role"].values() if d.get("role") in unmapped)
+        count = sum(1 for r in role_names if r in unmapped)
         plan.notes.append(errors.UNMAPPED_ROLES.format(count=count, roles=", ".join(unmapped)))
 
-    def has_role(user: str, school: str, role: str) -> bool:
-        # Held at all (active or not): a user the file deactivates keeps the
-        # enrollments it lists, and their account is what is switched off.
-        key = (user, school, role)
-        return key in new_m or key in existing_m
 
+def _check_enrollment_roles(plan: Plan, final, held_roles) -> None:
+    """Each active enrollment row needs its user to hold the role at the
+    class's school. Held at all (active or not): a user the file deactivates
+    keeps the enrollments it lists, and their account is what is switched off."""
+    classes = final["class"]
     for record in final["enrollment"].values():
         role = {"student": roles.LEARNER, "teacher": roles.TEACHER}.get(record.data.get("role", ""))
         if record.row is None or not record.active or role is None:
             continue
         class_sid, user_sid = record.data["classSourcedId"], record.data["userSourcedId"]
         school = classes[class_sid].data.get("schoolSourcedId", "")
-        if not has_role(user_sid, school, role):
-            problems.append(
-                record.row.problem(
-                    "userSourcedId",
-                    errors.ENROLLED_WITHOUT_ROLE.format(
-                        user=user_sid, role=record.data["role"], class_id=class_sid, school=school
-                    ),
-                )
+        if (user_sid, school, role) not in held_roles:
+            message = errors.ENROLLED_WITHOUT_ROLE.format(
+                user=user_sid, role=record.data["role"], class_id=class_sid, school=school
             )
-    if problems:
-        return
+            plan.problems.append(record.row.problem("userSourcedId", message))
 
-    # Enrollments and teaching assignments, from enrollments.
-    old_l, old_t = derive_enrollments(old_view)
-    new_l, new_t = derive_enrollments(new_view)
-    existing_e = {}
-    for pk, class_id, user_id, active in Enrollment.objects.values_list(
-        "pk", "school_class_id", "learner_id", "active"
-    ):
-        key = (class_by_pk.get(class_id), user_by_pk.get(user_id))
+
+def _existing_links(rows, first: dict[int, str], second: dict[int, str]):
+    """Links in Trellis between mapped objects: (sourcedId, sourcedId) →
+    (pk, active), from rows of (pk, first id, second id[, active])."""
+    found = {}
+    for pk, first_id, second_id, *active in rows:
+        key = (first.get(first_id), second.get(second_id))
         if key[0] and key[1]:
-            existing_e[key] = (pk, active)
+            found[key] = (pk, active[0] if active else True)
+    return found
+
+
+def _plan_enrollments(plan: Plan, links: _Links) -> None:
+    """Enrollments and teaching assignments, from enrollment records."""
+    old_l, old_t = derive_enrollments(links.old_view)
+    new_l, new_t = derive_enrollments(links.new_view)
+    existing_e = _existing_links(
+        Enrollment.objects.values_list("pk", "school_class_id", "learner_id", "active"),
+        links.class_by_pk,
+        links.user_by_pk,
+    )
     plan.summary["enrollments"] = _plan_links(
         plan.enrollments, old_l.keys() | new_l.keys(), new_l, existing_e
     )
-    existing_t = {}
-    for pk, class_id, user_id in TeachingAssignment.objects.values_list(
-        "pk", "school_class_id", "teacher_id"
-    ):
-        key = (class_by_pk.get(class_id), user_by_pk.get(user_id))
-        if key[0] and key[1]:
-            existing_t[key] = (pk, True)
+    existing_t = _existing_links(
+        TeachingAssignment.objects.values_list("pk", "school_class_id", "teacher_id"),
+        links.class_by_pk,
+        links.user_by_pk,
+    )
     plan.summary["teaching_assignments"] = _plan_links(
         plan.teaching, old_t.keys() | new_t.keys(), new_t, existing_t, remove=True
     )
 
-    # Guardianships, from agentSourcedIds.
-    old_g, new_g = derive_guardianships(old_view), derive_guardianships(new_view)
-    existing_g = {}
-    for pk, guardian_id, learner_id in Guardianship.objects.values_list(
-        "pk", "guardian_id", "learner_id"
-    ):
-        key = (user_by_pk.get(guardian_id), user_by_pk.get(learner_id))
-        if key[0] and key[1]:
-            existing_g[key] = (pk, True)
-    wanted_g = {key: active for key, (active, _rel) in new_g.items()}
+
+def _plan_guardianships(plan: Plan, links: _Links) -> None:
+    """Guardianships, from agentSourcedIds."""
+    old_g, new_g = derive_guardianships(links.old_view), derive_guardianships(links.new_view)
+    existing = _existing_links(
+        Guardianship.objects.values_list("pk", "guardian_id", "learner_id"),
+        links.user_by_pk,
+        links.user_by_pk,
+    )
     plan.summary["guardianships"] = _plan_links(
         plan.guardianships,
         old_g.keys() | new_g.keys(),
-        wanted_g,
-        existing_g,
+        {key: active for key, (active, _rel) in new_g.items()},
+        existing,
         remove=True,
         extra=lambda key: new_g[key][1],
     )

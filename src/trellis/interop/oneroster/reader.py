@@ -434,7 +434,7 @@ def _read_file(bundle: Bundle, fspec: spec.FileSpec, mode: str, raw: bytes) -> F
         # Blank columns are not kept: an export writes every column of the binding anyway.
         data = {
             column: value
-            for column, value in zip(header, (v.strip() for v in values), strict=False)
+            for column, value in zip(header, map(str.strip, values), strict=False)
             if value or column == "sourcedId"
         }
         for column in always:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from trellis.curriculum.models import item as kinds
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.curriculum.services import item_create
 from trellis.evidence.models import Assessment
-from trellis.evidence.models import assessment as a
+from trellis.evidence.models.assessment import AS_LEARNING, TARGET_LEARNER
 from trellis.evidence.services import assessment_assign, assessment_create
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
@@ -73,7 +74,7 @@ RUBRIC_LEVELS = _(
 RUBRIC_TOO_MANY_LEVELS = _("Criterion {n} (“{name}”) can have at most {max} levels.")
 RUBRIC_NAME_LONG = _("Criterion {n} is longer than {max} characters; keep each one short.")
 #: Levels of a criterion written without its own (``Name: a / b / c``).
-DEFAULT_LEVELS = ("Not yet", "Partly", "Fully")
+DEFAULT_LEVELS = (_("Not yet"), _("Partly"), _("Fully"))
 MAX_CRITERIA = 10
 MAX_LEVELS = 8
 MAX_CRITERION_CHARS = 200
@@ -97,7 +98,7 @@ def parse_rubric(text: str) -> list[dict[str, object]]:
         )
     criteria: list[dict[str, object]] = []
     for n, part in enumerate(parts, start=1):
-        name, levels = part, list(DEFAULT_LEVELS)
+        name, levels = part, [str(level) for level in DEFAULT_LEVELS]
         head, sep, tail = part.partition(":")
         if sep and "/" in tail:
             name = head.strip() or f"Criterion {n}"
@@ -143,7 +144,7 @@ def choice_create(
     options: Sequence[str],
     deadline: dt.datetime,
     created_by: User,
-    purpose: str = a.AS_LEARNING,
+    purpose: str = AS_LEARNING,
     default_option: int = 1,
 ) -> AssessmentChoice:
     """``default_option`` counts from 1, as the page shows it: the option a
@@ -291,33 +292,38 @@ def _evidence_for(proposal: Proposal, teacher: User) -> Assessment:
     competency, in an assessment of the choice's purpose assigned to this
     learner alone. The task is kept out of the item bank (inactive) so that
     draw rules and practice never hand one learner's task to others."""
-    choice = proposal.choice
-    competency = choice.competency
-    item = item_create(
-        school=choice.school_class.school,
-        kind=kinds.RUBRIC,
-        prompt=f"{proposal.what.rstrip('.')}. How it shows {competency.label}: {proposal.how}",
-        competencies=[competency],
-        created_by=teacher,
-        rubric=parse_rubric(proposal.rubric),
-    )
-    # curriculum has no service to retire an item; this is the one field set here.
-    Item.objects.filter(pk=item.pk).update(active=False)
-    assessment = assessment_create(
-        school_class=choice.school_class,
-        title=f"{choice.title}: {proposal.learner}'s own way"[:200],
-        purpose=choice.purpose,
-        created_by=teacher,
-        items=[item],
-        instructions=(
-            f"Your own way to show {competency.label}, accepted by {teacher}. "
-            "Describe your work and say where to find it; your teacher scores it "
-            "with your rubric."
-        ),
-        assign_class=False,
-    )
-    assessment_assign(assessment=assessment, target=a.TARGET_LEARNER, learner=proposal.learner)
-    return assessment
+    with translation.override(proposal.learner.language or settings.LANGUAGE_CODE):
+        choice = proposal.choice
+        competency = choice.competency
+        item = item_create(
+            school=choice.school_class.school,
+            kind=kinds.RUBRIC,
+            prompt=_("{what}. How it shows {competency}: {how}").format(
+                what=proposal.what.rstrip("."), competency=competency.label, how=proposal.how
+            ),
+            competencies=[competency],
+            created_by=teacher,
+            rubric=parse_rubric(proposal.rubric),
+        )
+        # curriculum has no service to retire an item; this is the one field set here.
+        Item.objects.filter(pk=item.pk).update(active=False)
+        assessment = assessment_create(
+            school_class=choice.school_class,
+            title=_("{title}: {learner}’s own way").format(
+                title=choice.title, learner=proposal.learner
+            )[:200],
+            purpose=choice.purpose,
+            created_by=teacher,
+            items=[item],
+            instructions=_(
+                "Your own way to show {competency}, accepted by {teacher}. "
+                "Describe your work and say where to find it; your teacher scores it "
+                "with your rubric."
+            ).format(competency=competency.label, teacher=teacher),
+            assign_class=False,
+        )
+        assessment_assign(assessment=assessment, target=TARGET_LEARNER, learner=proposal.learner)
+        return assessment
 
 
 def must_pick(choice: AssessmentChoice, learner: User, now: dt.datetime | None = None) -> bool:
@@ -334,31 +340,39 @@ def _option_evidence(choice: AssessmentChoice, learner: User, option: int) -> As
     criterion -- does the work show the competency -- tagged with the
     competency, in an assessment of the choice's purpose assigned to this
     learner alone (inactive task, as for an accepted proposal)."""
-    competency = choice.competency
-    teacher = choice.created_by
-    item = item_create(
-        school=choice.school_class.school,
-        kind=kinds.RUBRIC,
-        prompt=f"{choice.options[option].rstrip('.')}. Show {competency.label}.",
-        competencies=[competency],
-        created_by=teacher,
-        rubric=[{"name": f"Shows {competency.label}", "levels": list(DEFAULT_LEVELS)}],
-    )
-    Item.objects.filter(pk=item.pk).update(active=False)
-    assessment = assessment_create(
-        school_class=choice.school_class,
-        title=f"{choice.title}: {choice.options[option]}"[:200],
-        purpose=choice.purpose,
-        created_by=teacher,
-        items=[item],
-        instructions=(
-            f"Your way to show {competency.label}: {choice.options[option]}. "
-            "Describe your work and say where to find it; your teacher scores it."
-        ),
-        assign_class=False,
-    )
-    assessment_assign(assessment=assessment, target=a.TARGET_LEARNER, learner=learner)
-    return assessment
+    with translation.override(learner.language or settings.LANGUAGE_CODE):
+        competency = choice.competency
+        teacher = choice.created_by
+        item = item_create(
+            school=choice.school_class.school,
+            kind=kinds.RUBRIC,
+            prompt=_("{option}. Show {competency}.").format(
+                option=choice.options[option].rstrip("."), competency=competency.label
+            ),
+            competencies=[competency],
+            created_by=teacher,
+            rubric=[
+                {
+                    "name": _("Shows {competency}").format(competency=competency.label),
+                    "levels": [str(level) for level in DEFAULT_LEVELS],
+                }
+            ],
+        )
+        Item.objects.filter(pk=item.pk).update(active=False)
+        assessment = assessment_create(
+            school_class=choice.school_class,
+            title=f"{choice.title}: {choice.options[option]}"[:200],  # the teacher's own words
+            purpose=choice.purpose,
+            created_by=teacher,
+            items=[item],
+            instructions=_(
+                "Your way to show {competency}: {option}. "
+                "Describe your work and say where to find it; your teacher scores it."
+            ).format(competency=competency.label, option=choice.options[option]),
+            assign_class=False,
+        )
+        assessment_assign(assessment=assessment, target=TARGET_LEARNER, learner=learner)
+        return assessment
 
 
 def _close(proposal: Proposal, reason: str) -> None:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
@@ -17,7 +18,7 @@ from trellis.personalization.services import goals as svc
 from trellis.personalization.views import error_list
 
 BENCHMARK_ROWS = 3
-BAD_DATE = "The target date {value!r} is not a date (use YYYY-MM-DD)."
+BAD_DATE = gettext_lazy("The target date {value!r} is not a date (use YYYY-MM-DD).")
 
 
 def _benchmarks_from(post) -> list[dict[str, object]]:

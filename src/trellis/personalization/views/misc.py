@@ -22,8 +22,7 @@ from trellis.people.access import NOT_FOUND, NotVisible
 from trellis.people.rules import administers_learner
 from trellis.personalization import access, charts, selectors
 from trellis.personalization.access import ONLY_THE_LEARNER
-from trellis.personalization.models import Notification
-from trellis.personalization.models import portfolio as pf
+from trellis.personalization.models import Notification, portfolio
 from trellis.personalization.models.network import ACCEPTED, EXPERT, KINDS
 from trellis.personalization.services import network as net_svc
 from trellis.personalization.services import notify
@@ -233,7 +232,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
             "learner": learner,
             "entries": _with_feedback(learner, selectors.entries_visible_to(learner, learner)),
             "owner": True,
-            "kinds": pf.KINDS,
+            "kinds": portfolio.KINDS,
             "competencies": selectors.competencies_for(learner).order_by("code"),
             "work": Response.objects.filter(
                 learner=learner, item__kind=kinds.RUBRIC
@@ -313,21 +312,25 @@ def _network_post(request: HttpRequest) -> str:
         link = access.access_invitation(user, request.POST.get("link_id"))
         if action == "accept":
             net_svc.network_accept(link=link)
-            return f"You joined {link.learner}'s learning network."
+            return _("You joined %(learner)s’s learning network.") % {"learner": link.learner}
         net_svc.network_decline(link=link)
-        return f"You are not in {link.learner}'s learning network."
+        return _("You are not in %(learner)s’s learning network.") % {"learner": link.learner}
     if action in ("approve", "reject"):
         expert = access.access_expert_request_to_decide(user, request.POST.get("request_id"))
         if action == "reject":
             net_svc.expert_decline(request=expert, teacher=user)
-            return f"{expert.display_name} was not approved."
+            return _("%(name)s was not approved.") % {"name": expert.display_name}
         invitation = net_svc.expert_approve(request=expert, teacher=user)
         if invitation.set_password_path:
             request.session["p13n_invite"] = request.build_absolute_uri(
                 invitation.set_password_path
             )
-            return f"Approved. Send {expert.display_name} the link below to choose a password."
-        return f"Approved; {expert.display_name} already has an account and was invited."
+            return _("Approved. Send %(name)s the link below to choose a password.") % {
+                "name": expert.display_name
+            }
+        return _("Approved; %(name)s already has an account and was invited.") % {
+            "name": expert.display_name
+        }
     _learner_only(request)
     if action == "invite":
         net_svc.expert_request(
@@ -336,7 +339,7 @@ def _network_post(request: HttpRequest) -> str:
             display_name=request.POST.get("display_name", ""),
             reason=request.POST.get("reason", ""),
         )
-        return "Sent to your teacher, who decides whether to invite this expert."
+        return _("Sent to your teacher, who decides whether to invite this expert.")
     if action == "help":
         competency = (
             selectors.competencies_for(user).filter(pk=request.POST.get("competency") or 0).first()
@@ -347,16 +350,16 @@ def _network_post(request: HttpRequest) -> str:
             competency=competency,
             recipient_ids=[int(i) for i in request.POST.getlist("to") if i.isdigit()],
         )
-        return "Your help request was sent."
+        return _("Your help request was sent.")
     if action == "remove":
         member_id = request.POST.get("member_id", "")
         if member_id.isdigit() and net_svc.network_remove(learner=user, member_id=int(member_id)):
-            return "Removed from your network; they no longer see what you share."
+            return _("Removed from your network; they no longer see what you share.")
         return ""
     net_svc.network_add(
         learner=user, username=request.POST.get("username", ""), kind=request.POST.get("kind", "")
     )
-    return "Invited. They join your network once they accept."
+    return _("Invited. They join your network once they accept.")
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
@@ -21,8 +22,8 @@ from trellis.personalization.models.proposals import PURPOSES
 from trellis.personalization.services import proposals as svc
 from trellis.personalization.views import error_list
 
-BAD_DEADLINE = "The deadline {value!r} is not a date and time."
-NO_DEADLINE = "Give a deadline for proposals."
+BAD_DEADLINE = gettext_lazy("The deadline {value!r} is not a date and time.")
+NO_DEADLINE = gettext_lazy("Give a deadline for proposals.")
 
 
 def _deadline(value: str) -> dt.datetime:
@@ -39,17 +40,19 @@ def _my_state(choice, proposals: dict[int, Proposal], picks: dict[int, OptionPic
     """One line for a learner about where they stand on a choice."""
     proposal = proposals.get(choice.pk)
     if proposal is not None and proposal.status == "accepted":
-        return "Your own proposal was accepted."
+        return _("Your own proposal was accepted.")
     if choice.pk in picks:
         pick = picks[choice.pk]
         if pick.by_default:
-            return f"The deadline passed: your teacher's default, {choice.options[pick.option]}."
-        return f"You picked: {choice.options[pick.option]}."
+            return _("The deadline passed: your teacher’s default, %(option)s.") % {
+                "option": choice.options[pick.option]
+            }
+        return _("You picked: %(option)s.") % {"option": choice.options[pick.option]}
     if choice.deadline <= now:
-        return "The deadline has passed: pick one of your teacher's options."
+        return _("The deadline has passed: pick one of your teacher’s options.")
     if proposal is not None and proposal.status != "returned":
-        return f"Your proposal: {proposal.get_status_display().lower()}."
-    return "Pick an option or propose your own."
+        return _("Your proposal: %(status)s.") % {"status": proposal.get_status_display().lower()}
+    return _("Pick an option or propose your own.")
 
 
 @login_required
