@@ -92,3 +92,24 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+#: Files of one long test each (the accessibility sweep, minutes apiece).
+LONG_FILES = "tests/e2e/test_every_page_a11y_"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``--dist loadfile`` the long files start first, one per worker.
+    xdist hands out files with the most tests first, so the sweep's two
+    one-test files would otherwise start last and be the run's tail."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LongFilesFirst(LoadFileScheduling):
+        def _assign_work_unit(self, node):
+            for scope in [s for s in self.workqueue if s.startswith(LONG_FILES)]:
+                self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
+
+    return LongFilesFirst(config, log)

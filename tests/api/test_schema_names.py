@@ -16,8 +16,8 @@ import trellis.api.routers as routers_pkg
 
 def test_schema_class_names_are_unique_across_routers() -> None:
     modules = [
-        importlib.import_module(f"{routers_pkg.__name__}.{m.name}")
-        for m in pkgutil.iter_modules(routers_pkg.__path__)
+        importlib.import_module(m.name)
+        for m in pkgutil.walk_packages(routers_pkg.__path__, prefix=f"{routers_pkg.__name__}.")
     ]
     where: dict[str, set[str]] = defaultdict(set)
     for module in modules:

@@ -215,7 +215,7 @@ def test_plan_stations_before_and_live(world, curriculum):
     assert bad.status_code == 400 and "idle_minutes" in bad.json()["detail"]
 
 
-def test_list_endpoints_have_fixed_query_counts(world, curriculum, django_assert_max_num_queries):
+def test_list_endpoints_have_fixed_query_counts(world, curriculum, django_assert_num_queries):
     client = client_for(world.admin)
     client.get("/api/v1/me")
     for n in range(4):
@@ -236,13 +236,17 @@ def test_list_endpoints_have_fixed_query_counts(world, curriculum, django_assert
                 services.EntryDraft(group_id=g.pk, process=f"p{n}") for g in grouping.groups.all()
             ],
         )
-    # 8 of them are the session, the user and the access rules.
-    with django_assert_max_num_queries(11):
+    # 4 are the session, the user, the class and the access rule's roles;
+    # then the groupings, their groups and their memberships (prefetched),
+    # or the plans, their entries and the entries' resources: three queries
+    # for four groupings as for one.
+    with django_assert_num_queries(7):
         groupings = client.get(f"/api/v1/groupings?class_id={world.class_a.pk}")
-    with django_assert_max_num_queries(11):
+    with django_assert_num_queries(7):
         plans = client.get(f"/api/v1/group-plans?class_id={world.class_a.pk}")
     assert len(groupings.json()) == 4 and len(plans.json()) == 4
-    with django_assert_max_num_queries(13):  # the page also loads the nav's roles
+    # The page: the groupings' seven and the nav's individual-plan count.
+    with django_assert_num_queries(8):
         page = client.get(f"/differentiate/classes/{world.class_a.pk}/history/")
     assert page.status_code == 200
 

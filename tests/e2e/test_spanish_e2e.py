@@ -1,11 +1,13 @@
 """A learner who chose Spanish reads a help thread and their network page in
-Spanish, at desktop and phone width, with no sideways scroll (issue 20)."""
+Spanish, at desktop and phone width, with no sideways scroll; a teacher who
+chose Spanish reads the live flags' reasons in Spanish (issue 20)."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.differentiation.conftest import answer, make_curriculum
 from tests.factories import PASSWORD
 from tests.personalization.conftest import join
 from tests.world import build_school
@@ -36,3 +38,20 @@ def test_help_thread_and_network_in_spanish(page, live_server, sign_in, screensh
             screenshot(f"{name}-{width}")
     page.goto(f"{live_server.url}/help/{help_request.pk}/")
     expect(page.get_by_role("button", name=f"Dar las gracias a {world.sibling}")).to_be_visible()
+
+
+def test_live_flag_reason_in_spanish(page, live_server, sign_in, screenshot):
+    world = build_school("e2esl_")
+    curriculum = make_curriculum(world.school, "e2esl-")
+    for _ in range(3):
+        answer(world.sibling, curriculum.objective_item, False)
+    sign_in(world.teacher.username, PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
+    page.goto(f"{live_server.url}/differentiate/classes/{world.class_a.pk}/live/")
+    flag = page.locator(".flag-stuck_errors")
+    expect(flag).to_contain_text(str(world.sibling), timeout=15_000)
+    code = curriculum.objective.code
+    expect(flag).to_contain_text(f"3 respuestas incorrectas seguidas en {code} desde las")
+    expect(flag).to_contain_text("se marca a partir de 3 respuestas incorrectas seguidas")
+    expect(flag).not_to_contain_text("wrong in a row")
+    screenshot("es-live-flags")

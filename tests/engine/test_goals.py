@@ -77,7 +77,7 @@ def test_due_date_on_track():
     data = obs([0.0, 0.1, 0.2, 0.3])
     assert project_goal(data, due=START + timedelta(weeks=12)).on_track is True
     late = project_goal(data, due=START + timedelta(weeks=8))
-    assert late.on_track is False and "after the goal's date" in late.message
+    assert late.on_track is False and "after the goal’s date" in late.message
 
 
 def test_never_projects_before_the_last_check_in():

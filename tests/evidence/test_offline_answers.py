@@ -281,7 +281,7 @@ def test_teacher_sees_late_and_refused_answers_and_others_do_not(setup, other_wo
     page = _session(world.teacher).get(url).content.decode()
     assert "1 answer sent late from an offline device" in page
     assert "data-late-answers" in page and "data-refused-answers" in page
-    assert assessment_services.CLOSED in page and "half" in page
+    assert str(assessment_services.CLOSED) in page and "half" in page
     assert _session(other_world.teacher).get(url).status_code == 404
     assert _session(world.teacher_b).get(url).status_code == 404
     # The learner is sent to take it, never to the teacher's page.

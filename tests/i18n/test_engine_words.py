@@ -2,9 +2,10 @@
 its words through Django-side tables keyed by the engine's keys. These tests
 fail when the engine gains a row, a kind of decision, a column or a
 placement phrase that the tables do not translate, and check that the
-progress-monitoring decision, the grouping explanations and the move
-reasons, rebuilt on the Django side, say in English exactly what the engine
-says."""
+progress-monitoring decision, the grouping explanations, the move reasons,
+the live flags' reasons, the continuum note and the progress chart's
+description, rebuilt on the Django side, say in English exactly what the
+engine says."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ import re
 import pytest
 from django.utils import translation
 
+from trellis.differentiation.flag_words import FLAG_REASONS, flag_reason
 from trellis.differentiation.words import PHRASES as GROUPING_WORDS
 from trellis.differentiation.words import PLATFORM_ENGLISH
 from trellis.differentiation.words import english as grouping_english
 from trellis.differentiation.words import say as say_grouping
-from trellis.engine import continuum, grouping, monitoring, recommend
+from trellis.engine import continuum, flags, grouping, monitoring, recommend
 from trellis.individualization.progress import decision_message
 from trellis.personalization.words import recommendation_reason
 from trellis.reports import words
@@ -110,6 +112,111 @@ def test_recommendation_reasons_match_the_engine_and_are_translated(review):
         assert spanish != english
 
 
+def _every_flag() -> list[flags.Flag]:
+    """Flags of every reason the engine has: stuck and racing with and
+    without a competency, idle with and without events (1 minute and more),
+    mastered with and without an objective's name."""
+    t0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+    minute = dt.timedelta(minutes=1)
+
+    def run(correct: bool, n: int, comp: str | None, start: int = 0) -> list[flags.LessonEvent]:
+        return [flags.LessonEvent(t0 + (start + k) * minute, comp, correct) for k in range(n)]
+
+    events = {
+        "a": run(False, 3, "6.RP.1"),
+        "b": run(False, 4, None),
+        "c": run(True, 5, "6.RP.2"),
+        "d": run(True, 6, None),
+        "e": [],
+        "f": run(True, 1, "6.RP.3", start=8),
+    }
+    found = []
+    for now, objective in (
+        (t0 + 10 * minute, "6.RP.1"),
+        (t0 + 9 * minute, None),
+        (t0 + minute, None),  # "e" has been quiet for the lesson's first minute
+    ):
+        found += flags.flag_learners(
+            events,
+            now,
+            idle_minutes=1,
+            lesson_start=t0,
+            objective=objective,
+            mastered_objective_at={"f": t0 + 8 * minute},
+        )
+    return found
+
+
+def test_every_flag_reason_has_words():
+    assert set(FLAG_REASONS) == set(flags.REASONS)
+
+
+def test_flag_reasons_match_the_engine_and_are_translated():
+    found = _every_flag()
+    assert {f.reason for f in found} == set(flags.REASONS)  # every key reached
+    for flag in found:
+        with translation.override("en"):
+            english = flag_reason(flag)
+        with translation.override("es"):
+            spanish = flag_reason(flag)
+        assert english == flag.evidence
+        assert spanish != english, spanish
+
+
+def _continuum_reports() -> list[continuum.ContinuumReport]:
+    day = dt.date(2026, 3, 2)
+    whole = [continuum.DayFact("class_assessments", n, day, "a1") for n in range(8)]
+    grouped = [continuum.DayFact("groupings", n, day, "g1") for n in range(5)]
+    plans = [continuum.DayFact("individual_plans", n, day, f"p{n}") for n in range(3)]
+    return [
+        continuum.compute_continuum([]),
+        continuum.compute_continuum(whole),
+        continuum.compute_continuum(whole + grouped + plans),
+    ]
+
+
+def test_continuum_note_matches_the_engine_and_is_translated():
+    reports = _continuum_reports()
+    assert [r.shares is None for r in reports] == [True, False, False]
+    assert "Not enough evidence in" in reports[1].note  # the support row is missing
+    for report in reports:
+        with translation.override("en"):
+            english = words.report_note(report)
+        with translation.override("es"):
+            spanish = words.report_note(report)
+        assert english == report.note
+        assert spanish != english, spanish
+
+
+def test_continuum_chart_speaks_the_readers_language():
+    from trellis.reports.charts import render_continuum_svg
+
+    report = _continuum_reports()[2]
+    with translation.override("en"):
+        english = render_continuum_svg(report)
+    with translation.override("es"):
+        spanish = render_continuum_svg(report)
+    assert "Overall: " in english and "Shares (W / D / I / P)" in english
+    for phrase in ("Overall", "Shares", "learner-day", "Who designs", report.label):
+        assert phrase not in spanish, phrase
+
+
+@pytest.mark.parametrize("values", [[], [0.4], [0.3, 0.5, 0.6, 0.65]])
+@pytest.mark.parametrize("unit", ["", "%"])
+def test_progress_chart_description_matches_the_engine_and_is_translated(values, unit):
+    from trellis.individualization.progress import progress_description
+
+    aim = monitoring.AimLine(dt.date(2026, 3, 1), 0.2, dt.date(2026, 6, 1), 0.8)
+    points = _points(values)
+    trend = monitoring.trend_line(points) if len(points) >= monitoring.MIN_TREND_POINTS else None
+    with translation.override("en"):
+        english = progress_description(aim, points, trend, unit)
+    with translation.override("es"):
+        spanish = progress_description(aim, points, trend, unit)
+    assert english == monitoring.progress_desc(aim, points, trend, unit)
+    assert spanish != english
+
+
 # ------------------------------------------------ grouping explanations and reasons
 def _english_of(lazy) -> str:
     with translation.override("en"):
@@ -185,3 +292,50 @@ def test_move_reasons_are_said_in_english_as_the_engine_and_in_spanish():
 def test_a_phrase_with_an_unknown_key_falls_back_to_the_stored_text():
     assert say_grouping(("no_such_phrase", {}), "Stored words") == "Stored words"
     assert say_grouping(None, "Teacher's words") == "Teacher's words"
+
+
+def test_every_goal_projection_sentence_has_words():
+    from trellis.engine.goals import SENTENCES
+    from trellis.personalization.words import PROJECTION_SENTENCES
+
+    assert set(PROJECTION_SENTENCES) == set(SENTENCES)
+
+
+def _projections():
+    """Check-ins that reach every kind of goal projection sentence."""
+    from trellis.engine.goals import ProgressObservation, project_goal
+
+    start = dt.date(2026, 9, 1)
+
+    def at(*progress, every=7):
+        return [
+            ProgressObservation(start + dt.timedelta(days=every * n), p)
+            for n, p in enumerate(progress)
+        ]
+
+    due_soon, due_late = start + dt.timedelta(days=30), start + dt.timedelta(days=900)
+    return [
+        project_goal(at(0.2, 0.6, 1.0)),  # reached
+        project_goal(at(0.2, 0.3)),  # not enough
+        project_goal(at(0.5, 0.4, 0.3)),  # no progress
+        project_goal(at(0.1, 0.1001, 0.1002, every=30)),  # beyond three years
+        project_goal(at(0.1, 0.2, 0.32, 0.38, 0.5), due=due_soon),  # range, late
+        project_goal(at(0.1, 0.5, 0.2, 0.6, 0.3), due=due_late),  # open or no range
+        project_goal(at(0.1, 0.2, 0.3, 0.4, 0.5)),  # exact line: no range to give
+        project_goal(at(0.1, 0.9, 0.95, 0.96, 0.97)),  # slowed
+    ]
+
+
+def test_goal_projections_match_the_engine_and_are_translated():
+    from trellis.personalization.words import projection_message
+
+    projections = _projections()
+    keys = {key for p in projections for key, _params in p.sentences}
+    assert {"reached", "not_enough", "no_progress", "beyond_horizon", "slowed", "late"} <= keys
+    for projection in projections:
+        with translation.override("en"):
+            english = projection_message(projection)
+        with translation.override("es"):
+            spanish = projection_message(projection)
+        assert english == projection.message
+        assert spanish != english

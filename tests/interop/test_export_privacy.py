@@ -53,13 +53,20 @@ def get(client, user, url):
     return client.get(url)
 
 
+EXPORT_QUERIES = {"mastery": 8, "evidence": 8, "goals": 9, "plans": 8}
+
+
 @pytest.mark.parametrize("table", list(exports.TABLES))
 def test_a_teacher_exports_their_class_as_csv_and_json(
-    client, schools, table, django_assert_max_num_queries
+    client, schools, table, django_assert_num_queries
 ):
     world, _ = schools
     client.force_login(world.teacher)
-    with django_assert_max_num_queries(12):
+    # The session, the teacher, the class, the access rule's three role reads
+    # and the school; then the table: one query (mastery, evidence, plans:
+    # the plans the caller may read are filtered in that query, not checked
+    # one by one), goals with their competencies (two).
+    with django_assert_num_queries(EXPORT_QUERIES[table]):
         as_csv = client.get(f"{API}/classes/{world.class_a.pk}/{table}.csv")
     assert as_csv.status_code == 200 and as_csv["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode())))
@@ -217,5 +224,5 @@ def test_erasure_removes_personal_data_and_keeps_aggregates(client, schools):
     after = get(client, world.teacher, f"{API}/classes/{world.class_a.pk}/mastery.json").json()
     assert len(after) == len(before)  # the aggregate keeps its rows, nameless
     assert world.learner.username in {r["learner"] for r in after}
-    with pytest.raises(ValueError, match=ALREADY_ERASED):
+    with pytest.raises(ValueError, match=str(ALREADY_ERASED)):
         learner_erase(learner=world.learner, requested_by=world.admin)

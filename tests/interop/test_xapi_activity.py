@@ -33,9 +33,17 @@ def url(learner) -> str:
     return f"/interop/learners/{learner.pk}/activity/"
 
 
+#: Queries of the statements call, by who asks: the session, the caller, the
+#: learner, then the access rule's role lookups (the learner: their own two;
+#: a guardian, teacher or admin: two rounds of the rule's reads, which is
+#: not cached between the access check and the visibility filter), then the
+#: statements in one query.
+STATEMENT_QUERIES = {"learner": 6, "guardian": 9, "teacher": 9, "admin": 9}
+
+
 @pytest.mark.parametrize("who", ALLOWED)
 def test_people_who_may_see_the_learner_see_their_outside_activity(
-    client, reported, who, django_assert_max_num_queries
+    client, reported, who, django_assert_num_queries
 ):
     world, _ = reported
     client.force_login(world.people()[who])
@@ -44,7 +52,7 @@ def test_people_who_may_see_the_learner_see_their_outside_activity(
     text = page.content.decode()
     assert f"Ratio tables {world.school.code}" in text and "Counted as evidence" in text
     assert "Outside activity" in text and "from Maths tutor" in text
-    with django_assert_max_num_queries(15):
+    with django_assert_num_queries(STATEMENT_QUERIES[who]):
         rows = client.get(f"/api/v1/xapi/learners/{world.learner.pk}/statements").json()
     assert [(r["verb"], r["evidence"]) for r in rows] == [("answered", True), ("watched", False)]
     assert rows[0]["outcome"] == "correct"

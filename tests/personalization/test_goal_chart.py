@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests.personalization.conftest import api, goal_body
 from trellis.engine.goals import NOT_ENOUGH_MESSAGE
@@ -17,7 +18,10 @@ from trellis.personalization.services import goals as goal_svc
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+
+def _today() -> dt.date:
+    """Read when used, not when the file is loaded (a run may cross midnight)."""
+    return timezone.localdate()
 
 
 def _goal(world, comps, mastery=0.6):
@@ -58,7 +62,7 @@ def test_progress_comes_from_mastery_where_linked_and_check_ins_otherwise(world,
     assert BenchmarkCheck.objects.get(benchmark=linked).progress == 0.6
     assert body["checkins"] == [
         {
-            "on": str(TODAY),
+            "on": str(_today()),
             "progress": 0.5,
             "note": "",
             "benchmarks": {str(own.pk): 0.4, str(linked.pk): 0.6},
@@ -80,7 +84,7 @@ def test_goal_page_chart_table_and_projection_with_uncertainty(world, comps):
             recorded_by=world.learner,
             ratings={own.pk: rating},
             note=f"week {days_ago}",
-            on=TODAY - dt.timedelta(days=days_ago),
+            on=_today() - dt.timedelta(days=days_ago),
         )
     projection = selectors.goal_projection(goal)
     assert projection.date and projection.earliest and projection.latest
@@ -112,7 +116,7 @@ def test_goal_svg_escapes_and_draws_the_projection(world, comps):
         learner=world.learner,
         title="x",
         benchmarks=[
-            {"description": "<script>x</script>", "due_on": TODAY, "success_looks_like": "y"}
+            {"description": "<script>x</script>", "due_on": _today(), "success_looks_like": "y"}
         ],
     )
     bench = goal.benchmarks.get()
@@ -121,11 +125,35 @@ def test_goal_svg_escapes_and_draws_the_projection(world, comps):
             goal=goal,
             recorded_by=world.learner,
             ratings={bench.pk: value},
-            on=TODAY - dt.timedelta(days=days_ago),
+            on=_today() - dt.timedelta(days=days_ago),
         )
     rows = selectors.goal_history(goal)
-    svg = charts.goal_svg(rows, [bench], selectors.goal_projection(goal), TODAY)
+    svg = charts.goal_svg(rows, [bench], selectors.goal_projection(goal), _today())
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert svg.count('class="checkin"') == 3 and 'class="projected"' in svg
     assert "goal date" in svg and ">B1<" in svg
     assert charts.goal_svg([], [bench], selectors.goal_projection(goal)) == ""
+
+
+def test_the_projection_reads_in_the_readers_language(world, comps):
+    """The sentence under the goal chart is the engine's projection said in
+    the reader's language (the engine itself speaks English)."""
+    goal, own, _linked = _goal(world, comps)
+    for days_ago, rating in ((21, 0.1), (14, 0.3), (7, 0.5)):
+        goal_svc.checkin_record(
+            goal=goal,
+            recorded_by=world.learner,
+            ratings={own.pk: rating},
+            on=_today() - dt.timedelta(days=days_ago),
+        )
+    english = selectors.goal_projection(goal).message
+    assert english.startswith("At the rate so far")
+    world.learner.language = "es"
+    world.learner.save(update_fields=["language"])
+    page = api(world.learner).get(f"/goals/{goal.pk}/").content.decode()
+    assert "Al ritmo hasta ahora" in page and "puntos porcentuales por semana" in page
+    assert english not in page
+    page = api(world.teacher).get(f"/goals/{goal.pk}/").content.decode()
+    assert english.split(",")[0] in page  # the teacher reads it in English
+    body = api(world.teacher).get(f"/api/v1/goals/{goal.pk}", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert body["projection"]["message"].startswith("Al ritmo hasta ahora")

@@ -176,3 +176,24 @@ def test_feedback_forbidden_without_an_accepted_network_link(world, other_world)
         r = post(api(who), f"/portfolio/entries/{target.pk}/feedback", {"text": "x"})
         assert r.status_code == 403, who
     assert not PortfolioFeedback.objects.exists()
+
+
+def test_help_request_list_query_count_does_not_grow_with_the_requests(
+    world, django_assert_num_queries
+):
+    """The session, the learner, the requests (visibility and reply counts in
+    one query), their recipients and their replies with their authors (two
+    prefetches): five, for one request as for four with replies (each
+    request's recipients and thread cost a query apiece before)."""
+    client = api(world.learner)
+    first = _ask(world)
+    net_svc.help_reply(request=first, author=world.sibling, text="Try doubling")
+    with django_assert_num_queries(5):
+        assert len(client.get("/api/v1/network/help-requests").json()) == 1
+    for n in range(3):
+        more = net_svc.help_request_send(learner=world.learner, message=f"Also stuck {n}")
+        net_svc.help_reply(request=more, author=world.sibling, text=f"Reply {n}")
+    with django_assert_num_queries(5):
+        rows = client.get("/api/v1/network/help-requests").json()
+    assert len(rows) == 4 and all(len(r["replies"]) == 1 for r in rows)
+    assert all(r["recipient_ids"] == [world.sibling.pk] for r in rows)

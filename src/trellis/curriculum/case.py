@@ -25,25 +25,26 @@ import pydantic
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints, field_validator
 
 from trellis.curriculum.graph import find_cycle
 from trellis.curriculum.models import Competency, CompetencyLink, Framework
 from trellis.people.models import School
 
-NOT_JSON = "The file is not valid JSON: {error}."
-MALFORMED = "This is not a CASE package: {problem}."
-MISSING_FIELD = "{what} {identifier} has no {field}."
-DUPLICATE_IDENTIFIER = "The identifier {identifier} is used twice in the package."
-DANGLING = (
+NOT_JSON = _("The file is not valid JSON: {error}.")
+MALFORMED = _("This is not a CASE package: {problem}.")
+MISSING_FIELD = _("{what} {identifier} has no {field}.")
+DUPLICATE_IDENTIFIER = _("The identifier {identifier} is used twice in the package.")
+DANGLING = _(
     "Association {association} ({kind}) refers to {identifier}, which is not in this package."
 )
-CYCLE = "The prerequisite links (precedes) form a cycle: {cycle}."
-HIERARCHY_CYCLE = "The hierarchy (isChildOf) forms a cycle: {cycle}."
-ALREADY_IMPORTED = (
+CYCLE = _("The prerequisite links (precedes) form a cycle: {cycle}.")
+HIERARCHY_CYCLE = _("The hierarchy (isChildOf) forms a cycle: {cycle}.")
+ALREADY_IMPORTED = _(
     "The framework {identifier} ({title}) is already here; delete it before importing it again."
 )
-BAD_DATE = "{what} {identifier} has an unreadable lastChangeDateTime {value!r}."
+BAD_DATE = _("{what} {identifier} has an unreadable lastChangeDateTime {value!r}.")
 
 TYPED = {CompetencyLink.PRECEDES, CompetencyLink.PEER, CompetencyLink.RELATED}
 CHILD_OF = "isChildOf"

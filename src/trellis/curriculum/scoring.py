@@ -9,13 +9,14 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import item as item_kinds
 from trellis.curriculum.models.item import Item
 
-NOT_A_NUMBER = "“{value}” is not a number. Write a number such as 12, -3.5 or 3/4."
-EMPTY_ANSWER = "Write an answer before submitting."
-NOT_AN_OPTION = "Choose one of the options."
+NOT_A_NUMBER = _("“{value}” is not a number. Write a number such as 12, -3.5 or 3/4.")
+EMPTY_ANSWER = _("Write an answer before submitting.")
+NOT_AN_OPTION = _("Choose one of the options.")
 # Marked for translation here, translated where raised (gettext).
 CHOOSE_AT_LEAST_ONE = gettext_noop("Choose at least one of the options.")
 OPTION_OUT_OF_RANGE = gettext_noop(
@@ -25,8 +26,8 @@ OPTION_TWICE = gettext_noop("Option {value} is chosen more than once.")
 LIST_ONLY_FOR_MULTIPLE = gettext_noop(
     "Send a list of options only for a multiple-response item; send text here."
 )
-RUBRIC_POINTS_COUNT = "Give a level for each of the {count} criteria."
-RUBRIC_POINTS_RANGE = "Criterion “{name}” has levels 0 to {top}, not {value}."
+RUBRIC_POINTS_COUNT = _("Give a level for each of the {count} criteria.")
+RUBRIC_POINTS_RANGE = _("Criterion “{name}” has levels 0 to {top}, not {value}.")
 
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")

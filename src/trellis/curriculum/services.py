@@ -8,16 +8,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.graph import find_cycle
 from trellis.curriculum.models import Competency, CompetencyLink, Framework, Item, Resource
 from trellis.people.models import School, User
 
-NEEDS_COMPETENCY = "Tag at least one competency."
-COMPETENCY_ELSEWHERE = "There is no competency with id {id} in this school's frameworks."
-LINK_OTHER_FRAMEWORK = "Both competencies must belong to the same framework."
-LINK_WOULD_CYCLE = "That prerequisite would make a cycle: {cycle}."
-PARENT_OTHER_FRAMEWORK = "The parent competency belongs to another framework."
+NEEDS_COMPETENCY = _("Tag at least one competency.")
+COMPETENCY_ELSEWHERE = _("There is no competency with id {id} in this school's frameworks.")
+LINK_OTHER_FRAMEWORK = _("Both competencies must belong to the same framework.")
+LINK_WOULD_CYCLE = _("That prerequisite would make a cycle: {cycle}.")
+PARENT_OTHER_FRAMEWORK = _("The parent competency belongs to another framework.")
 
 
 def _check_competencies(school: School, competencies: Sequence[Competency]) -> None:

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
+from trellis.differentiation.flag_words import flag_reason
 from trellis.differentiation.models import FlagAction
 from trellis.engine.flags import IDLE, RACING_AHEAD, STUCK_ERRORS, Flag, LessonEvent, flag_learners
 from trellis.evidence.models import MasteryRecord, Response
@@ -32,8 +34,8 @@ KIND_LABELS = {
     IDLE: gettext_noop("Idle"),
     RACING_AHEAD: gettext_noop("Racing ahead"),
 }
-BAD_THRESHOLD = "{name} must be a whole number from 1 to {top}."
-ALREADY_MASTERED = "Had already mastered {objective} before this lesson: ready for a challenge"
+BAD_THRESHOLD = _("{name} must be a whole number from 1 to {top}.")
+ALREADY_MASTERED = _("Had already mastered {objective} before this lesson: ready for a challenge")
 #: How long before a mastery record's time an answer must be for the mastery
 #: to count as reached in this lesson (the record is refitted on each answer).
 JUST_BEFORE = dt.timedelta(minutes=2)
@@ -107,22 +109,29 @@ def _basis(
     correct_in_a_row: int,
     before: set[str],
 ) -> str:
-    clock = f"answers since {timezone.localtime(since):%H:%M}"
+    clock = {"time": f"{timezone.localtime(since):%H:%M}"}
     if flag.kind == STUCK_ERRORS:
-        return f"Based on {clock}; flagged from {errors_in_a_row} wrong answers in a row on one competency."
+        return gettext(
+            "Based on answers since %(time)s; flagged from %(n)s wrong answers in a row on one "
+            "competency."
+        ) % {**clock, "n": errors_in_a_row}
     if flag.kind == IDLE:
-        return (
-            f"Based on activity since {timezone.localtime(since):%H:%M}; "
-            f"flagged after {idle_minutes} minutes without any."
-        )
+        return gettext(
+            "Based on activity since %(time)s; flagged after %(n)s minutes without any."
+        ) % {**clock, "n": idle_minutes}
     if flag.learner_id in before and flag.competency:
-        return (
-            f"Based on the mastery record of {flag.competency} (mastered before this lesson), "
+        return gettext(
+            "Based on the mastery record of %(competency)s (mastered before this lesson), "
             "not on answers in this lesson."
-        )
-    if flag.competency and "Mastered" in flag.evidence:
-        return f"Based on the mastery record of {flag.competency}, reached with {clock}."
-    return f"Based on {clock}; flagged from {correct_in_a_row} right answers in a row on one competency."
+        ) % {"competency": flag.competency}
+    if flag.competency and flag.reason.startswith("mastered"):
+        return gettext(
+            "Based on the mastery record of %(competency)s, reached with answers since %(time)s."
+        ) % {**clock, "competency": flag.competency}
+    return gettext(
+        "Based on answers since %(time)s; flagged from %(n)s right answers in a row on one "
+        "competency."
+    ) % {**clock, "n": correct_in_a_row}
 
 
 def parse_threshold(raw: object, default: int, name: str, top: int) -> int:
@@ -144,6 +153,11 @@ def _already_mastered(flag: Flag, objective: Competency | None, since: dt.dateti
     return dataclasses.replace(
         flag, evidence=ALREADY_MASTERED.format(objective=objective.label), since=since
     )
+
+
+def _in_words(flag: Flag) -> Flag:
+    """The flag with its evidence in the reader's language."""
+    return dataclasses.replace(flag, evidence=flag_reason(flag))
 
 
 def live_flags(
@@ -201,7 +215,7 @@ def live_flags(
     flags = [
         _already_mastered(f, objective, since)
         if f.kind == RACING_AHEAD and f.learner_id in before and f.competency == objective.label
-        else f
+        else _in_words(f)
         for f in flag_learners(
             events,
             now,

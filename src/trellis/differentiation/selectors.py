@@ -535,3 +535,43 @@ def for_assessment_groups(assessment_ids: Iterable[int]) -> dict[int, set[int]]:
         if learner_id is not None:
             out.setdefault(aid, set()).add(learner_id)
     return out
+
+
+# --- What the API's differentiation endpoints read -----------------------
+
+
+def grouping_loaded(grouping_id: int) -> Grouping:
+    """One grouping with its groups, members and plan."""
+    return with_members(Grouping.objects.filter(pk=grouping_id)).select_related("plan").get()
+
+
+def groupings_listed(school_class: SchoolClass) -> QuerySet[Grouping]:
+    """The class's groupings, newest first, with just enough of their
+    memberships to count the moves."""
+    return groupings_of(school_class).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GroupMembership.objects.only("id", "grouping_id", "moved_from", "reason"),
+        )
+    )
+
+
+def group_plans_of(school_class: SchoolClass) -> QuerySet[GroupPlan]:
+    """The class's group plans, newest first, with their entries, groups and
+    resources."""
+    entries = GroupPlanEntry.objects.select_related("group").prefetch_related("resources")
+    return (
+        GroupPlan.objects.filter(grouping__school_class=school_class)
+        .select_related("grouping", "objective")
+        .prefetch_related(Prefetch("entries", queryset=entries))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def rotation_of(plan: GroupPlan) -> StationRotation | None:
+    return StationRotation.objects.filter(plan=plan).first()
+
+
+def objective_of_class(school_class: SchoolClass, objective_id: int) -> Competency | None:
+    """One of the objectives the class may be grouped on, or None."""
+    return objectives_for(school_class).filter(pk=objective_id).first()

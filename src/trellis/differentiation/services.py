@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.differentiation.models import (
@@ -33,40 +34,48 @@ from trellis.evidence.services import assessment_assign
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
 
-NO_GROUPS = "A grouping needs at least one group."
-LABEL_EMPTY = "Group {n} has no name."
-LABEL_TWICE = "Two groups are called “{label}”; give each group its own name."
-LEARNER_NOT_IN_CLASS = "There is no learner with id {id} in {school_class}."
-LEARNER_TWICE = "{learner} is in more than one group."
-LEARNERS_MISSING = "Every learner needs a group; not placed: {names}."
-EMPTY_ROSTER = "{school_class} has no learners to group."
-KEEP_APART_BROKEN = "{a} and {b} should be kept apart but are both in {group}."
-KEEP_TOGETHER_BROKEN = "{a} and {b} should be kept together but are in {group_a} and {group_b}."
-OBJECTIVE_OTHER_SCHOOL = "There is no objective with id {id} in this school's frameworks."
-UNKNOWN_KIND = "Unknown kind of grouping “{kind}”; use one of: {choices}."
-UNKNOWN_GROUP = "There is no group called “{label}” in this grouping."
-MOVE_UNKNOWN_LEARNER = "There is no learner with id {id} in this grouping."
-NO_MOVES = "Choose at least one learner to move or a group to rename."
-KEY_TWICE = "Two groups cannot both continue {label}."
+NO_GROUPS = gettext_lazy("A grouping needs at least one group.")
+LABEL_EMPTY = gettext_lazy("Group {n} has no name.")
+LABEL_TWICE = gettext_lazy("Two groups are called “{label}”; give each group its own name.")
+LEARNER_NOT_IN_CLASS = gettext_lazy("There is no learner with id {id} in {school_class}.")
+LEARNER_TWICE = gettext_lazy("{learner} is in more than one group.")
+LEARNERS_MISSING = gettext_lazy("Every learner needs a group; not placed: {names}.")
+EMPTY_ROSTER = gettext_lazy("{school_class} has no learners to group.")
+KEEP_APART_BROKEN = gettext_lazy("{a} and {b} should be kept apart but are both in {group}.")
+KEEP_TOGETHER_BROKEN = gettext_lazy(
+    "{a} and {b} should be kept together but are in {group_a} and {group_b}."
+)
+OBJECTIVE_OTHER_SCHOOL = gettext_lazy(
+    "There is no objective with id {id} in this school's frameworks."
+)
+UNKNOWN_KIND = gettext_lazy("Unknown kind of grouping “{kind}”; use one of: {choices}.")
+UNKNOWN_GROUP = gettext_lazy("There is no group called “{label}” in this grouping.")
+MOVE_UNKNOWN_LEARNER = gettext_lazy("There is no learner with id {id} in this grouping.")
+NO_MOVES = gettext_lazy("Choose at least one learner to move or a group to rename.")
+KEY_TWICE = gettext_lazy("Two groups cannot both continue {label}.")
 MOVED_BY_TEACHER = "Moved by {teacher}"
 JOINED_CLASS = "New to the class"
 
-GROUP_OTHER_GROUPING = "Group {group} is not part of this grouping."
-ASSESSMENT_NOT_FOR = "“{title}” is {purpose}; a group's check must be FOR learning (formative)."
+GROUP_OTHER_GROUPING = gettext_lazy("Group {group} is not part of this grouping.")
+ASSESSMENT_NOT_FOR = gettext_lazy(
+    "“{title}” is {purpose}; a group's check must be FOR learning (formative)."
+)
 #: Also the answer for another school's resource or another class's assessment.
-RESOURCE_UNKNOWN = "There is no resource with id {resource} here."
-ASSESSMENT_UNKNOWN = "There is no assessment with id {assessment} in this class."
+RESOURCE_UNKNOWN = gettext_lazy("There is no resource with id {resource} here.")
+ASSESSMENT_UNKNOWN = gettext_lazy("There is no assessment with id {assessment} in this class.")
 
-NO_STATIONS = "Name at least one station."
-STATION_EMPTY = "Station {n} has no name."
-TOO_FEW_STATIONS = (
+NO_STATIONS = gettext_lazy("Name at least one station.")
+STATION_EMPTY = gettext_lazy("Station {n} has no name.")
+TOO_FEW_STATIONS = gettext_lazy(
     "{groups} groups need at least {groups} stations so that no two groups share one "
     "at the same time; there are {stations}."
 )
-MINUTES_RANGE = "Minutes per station must be between 1 and 240, not {value}."
+MINUTES_RANGE = gettext_lazy("Minutes per station must be between 1 and 240, not {value}.")
 
 FLAG_KINDS = ("stuck_errors", "idle", "racing_ahead")
-UNKNOWN_FLAG_KIND = "Unknown flag “{kind}”; use one of: stuck_errors, idle, racing_ahead."
+UNKNOWN_FLAG_KIND = gettext_lazy(
+    "Unknown flag “{kind}”; use one of: stuck_errors, idle, racing_ahead."
+)
 
 
 @dataclass

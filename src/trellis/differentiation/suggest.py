@@ -21,6 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from trellis.curriculum.models import Competency
 from trellis.differentiation import selectors, services, words
@@ -30,7 +31,7 @@ from trellis.engine.grouping import retitle
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
 
-NEEDS_SIZE = "Give a number of groups, or a smallest and largest group size."
+NEEDS_SIZE = gettext_lazy("Give a number of groups, or a smallest and largest group size.")
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Suggestion:
 
 #: The learner profile's fields the engine groups on (``LearnerProfile``).
 PROFILE_FIELDS = ("take_in", "express", "engage")
-NO_PROFILE_YET = (
+NO_PROFILE_YET = gettext_lazy(
     "No learner profile yet for {names}: ask them to fill in “My learner profile” "
     "so that they can be grouped by {what}."
 )

@@ -16,6 +16,11 @@ such as opening a resource) at the moment ``now``:
 
 Flags are listed stuck first, then idle, then racing ahead; within a kind,
 the one that started longest ago comes first; ties by learner id.
+
+Each flag's ``evidence`` is an English sentence; beside it the flag carries
+the same sentence as a key of ``REASONS`` and its parameters
+(``reason_params``), so that a presentation layer can say it in another
+language (``trellis.differentiation.words``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,24 @@ RACING_AHEAD: Final = "racing_ahead"
 FlagKind = Literal["stuck_errors", "idle", "racing_ahead"]
 _ORDER = {STUCK_ERRORS: 0, IDLE: 1, RACING_AHEAD: 2}
 
+#: The sentences a flag's ``evidence`` can be, by key; ``{time}`` is the
+#: clock time (HH:MM) the run or the quiet started. Keys ending in ``_one``
+#: are the singular of the key without it.
+REASONS: Final[dict[str, str]] = {
+    "wrong_on": "{count} wrong in a row on {competency} since {time}",
+    "wrong": "{count} wrong in a row since {time}",
+    "idle": "No activity for {minutes} minutes, since {time}",
+    "idle_one": "No activity for {minutes} minute, since {time}",
+    "idle_from_start": "No activity since the lesson started for {minutes} minutes, since {time}",
+    "idle_from_start_one": (
+        "No activity since the lesson started for {minutes} minute, since {time}"
+    ),
+    "mastered_objective": "Mastered {objective} at {time}: ready for a challenge",
+    "mastered_the_objective": "Mastered the lesson's objective at {time}: ready for a challenge",
+    "right_on": "{count} right in a row on {competency} since {time}",
+    "right": "{count} right in a row since {time}",
+}
+
 
 @dataclass(frozen=True)
 class LessonEvent:
@@ -53,6 +76,32 @@ class Flag:
     competency: str | None
     evidence: str  # one line for the teacher
     since: datetime
+    #: ``evidence`` as a key of ``REASONS`` and its parameters (``time`` is
+    #: the datetime itself, which ``evidence`` shows as HH:MM).
+    reason: str = ""
+    reason_params: tuple[tuple[str, object], ...] = ()
+
+
+def _flag(
+    learner_id: str,
+    kind: FlagKind,
+    subject: str | None,
+    reason: str,
+    since: datetime,
+    **params: object,
+) -> Flag:
+    """A flag whose evidence is ``REASONS[reason]`` said with ``params`` and
+    the time ``since``."""
+    evidence = REASONS[reason].format(time=_hm(since), **params)
+    return Flag(
+        learner_id,
+        kind,
+        subject,
+        evidence,
+        since,
+        reason,
+        tuple(sorted({**params, "time": since}.items())),
+    )
 
 
 def _hm(t: datetime) -> str:
@@ -110,55 +159,71 @@ def flag_learners(
         wrong = _trailing_run(answers, False)
         if len(wrong) >= errors_in_a_row:
             comp = wrong[-1].competency
-            on = f" on {comp}" if comp else ""
-            flags.append(
-                Flag(
-                    learner_id,
-                    STUCK_ERRORS,
-                    comp,
-                    f"{len(wrong)} wrong in a row{on} since {_hm(wrong[0].timestamp)}",
-                    wrong[0].timestamp,
+            at = wrong[0].timestamp
+            if comp:
+                flags.append(
+                    _flag(
+                        learner_id,
+                        STUCK_ERRORS,
+                        comp,
+                        "wrong_on",
+                        at,
+                        count=len(wrong),
+                        competency=comp,
+                    )
                 )
-            )
+            else:
+                flags.append(_flag(learner_id, STUCK_ERRORS, comp, "wrong", at, count=len(wrong)))
 
         last = events[-1].timestamp if events else lesson_start
         if last is not None and now - last >= idle_after:
             minutes = int((now - last).total_seconds() // 60)
-            what = "No activity" if events else "No activity since the lesson started"
+            key = "idle" if events else "idle_from_start"
             flags.append(
-                Flag(
+                _flag(
                     learner_id,
                     IDLE,
                     events[-1].competency if events else None,
-                    f"{what} for {minutes} minutes, since {_hm(last)}",
+                    key + ("_one" if minutes == 1 else ""),
                     last,
+                    minutes=minutes,
                 )
             )
 
         right = _trailing_run(answers, True)
         if learner_id in mastered:
             at = mastered[learner_id]
-            what = f"Mastered {objective}" if objective else "Mastered the lesson's objective"
-            flags.append(
-                Flag(
-                    learner_id,
-                    RACING_AHEAD,
-                    objective,
-                    f"{what} at {_hm(at)}: ready for a challenge",
-                    at,
+            if objective:
+                flags.append(
+                    _flag(
+                        learner_id,
+                        RACING_AHEAD,
+                        objective,
+                        "mastered_objective",
+                        at,
+                        objective=objective,
+                    )
                 )
-            )
+            else:
+                flags.append(
+                    _flag(learner_id, RACING_AHEAD, objective, "mastered_the_objective", at)
+                )
         elif len(right) >= correct_in_a_row:
             comp = right[-1].competency
-            on = f" on {comp}" if comp else ""
-            flags.append(
-                Flag(
-                    learner_id,
-                    RACING_AHEAD,
-                    comp,
-                    f"{len(right)} right in a row{on} since {_hm(right[0].timestamp)}",
-                    right[0].timestamp,
+            at = right[0].timestamp
+            if comp:
+                flags.append(
+                    _flag(
+                        learner_id,
+                        RACING_AHEAD,
+                        comp,
+                        "right_on",
+                        at,
+                        count=len(right),
+                        competency=comp,
+                    )
                 )
-            )
+            else:
+                flags.append(_flag(learner_id, RACING_AHEAD, comp, "right", at, count=len(right)))
     flags.sort(key=lambda f: (_ORDER[f.kind], f.since, f.learner_id))
     return flags

@@ -50,6 +50,45 @@ NO_PROGRESS_MESSAGE = (
     "This may be a good moment to talk about the goal."
 )
 
+#: Each sentence a projection's message may hold, by key; parameters are
+#: days (``date``), a rate in percentage points a week (``rate``) and the
+#: likely range's size in percent (``pct``). The pages say the same keys in
+#: the reader's language (``trellis.personalization.words``).
+SENTENCES: dict[str, str] = {
+    "reached": "Goal reached on {day}.",
+    "not_enough": NOT_ENOUGH_MESSAGE,
+    "no_progress": NO_PROGRESS_MESSAGE,
+    "beyond_horizon": (
+        "At the current rate (about {rate} percentage points a week) the goal "
+        "is more than three years away; no date is projected."
+    ),
+    "around_range": (
+        "At the rate so far (about {rate} percentage points a week) the goal "
+        "should be reached around {when}, likely between {earliest} and {latest} ({pct}% range)."
+    ),
+    "around_open": (
+        "At the rate so far (about {rate} percentage points a week) the goal "
+        "should be reached around {when}; not likely before {earliest}, but the check-ins "
+        "vary too much to give a latest date yet."
+    ),
+    "around_no_range": (
+        "At the rate so far (about {rate} percentage points a week) the goal "
+        "should be reached around {when}, but the check-ins vary too much to give a likely "
+        "range yet."
+    ),
+    "around": (
+        "At the rate so far (about {rate} percentage points a week) the goal "
+        "should be reached around {when}."
+    ),
+    "slowed": "Recent check-ins are behind the overall rate, so progress may have slowed.",
+    "on_time": "That is on or before the goal’s date of {due}.",
+    "late": "That is after the goal’s date of {due}.",
+}
+
+#: One sentence of a projection's message: a key of ``SENTENCES`` and its
+#: parameters (days as dates, the rate as a float).
+Sentence = tuple[str, dict[str, object]]
+
 MIN_POINTS = 3
 DEFAULT_CONFIDENCE = 0.8
 #: Projections further out than this (about three years) give no date.
@@ -76,10 +115,53 @@ class Projection:
     points_used: int
     reached: bool = False
     on_track: bool | None = None  # against ``due`` when one was given
+    #: ``message`` as sentences (key and parameters), for other languages.
+    sentences: tuple[Sentence, ...] = ()
 
 
 def _d(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
+
+
+def say(sentences: Sequence[Sentence]) -> str:
+    """The sentences in English: days as "5 Mar 2027", the rate to one
+    decimal."""
+    said = []
+    for key, params in sentences:
+        values = {
+            name: _d(value)
+            if isinstance(value, date)
+            else f"{100 * value:.1f}"
+            if name == "rate" and isinstance(value, float)
+            else value
+            for name, value in params.items()
+        }
+        said.append(SENTENCES[key].format(**values))
+    return " ".join(said)
+
+
+def _projection(
+    when: date | None,
+    earliest: date | None,
+    latest: date | None,
+    rate: float | None,
+    sentences: list[Sentence],
+    n: int,
+    *,
+    reached: bool = False,
+    on_track: bool | None = None,
+) -> Projection:
+    return Projection(
+        when,
+        earliest,
+        latest,
+        rate,
+        say(sentences),
+        n,
+        reached=reached,
+        on_track=on_track,
+        sentences=tuple(sentences),
+    )
 
 
 def _day(origin: date, x: float) -> date:
@@ -109,18 +191,18 @@ def project_goal(
 
     reached_at = next((o.date for o in obs if o.progress >= target), None)
     if reached_at is not None:
-        return Projection(
+        return _projection(
             reached_at,
             reached_at,
             reached_at,
             None,
-            f"Goal reached on {_d(reached_at)}.",
+            [("reached", {"day": reached_at})],
             n,
             reached=True,
             on_track=None if due is None else reached_at <= due,
         )
     if n < MIN_POINTS or len({o.date for o in obs}) < 2:
-        return Projection(None, None, None, None, NOT_ENOUGH_MESSAGE, n)
+        return _projection(None, None, None, None, [("not_enough", {})], n)
 
     origin = obs[0].date
     x = np.array([(o.date - origin).days for o in obs], dtype=float)
@@ -131,7 +213,7 @@ def project_goal(
     a = ym - b * xm
     rate = 7.0 * b
     if b <= 0:
-        return Projection(None, None, None, rate, NO_PROGRESS_MESSAGE, n)
+        return _projection(None, None, None, rate, [("no_progress", {})], n)
 
     resid = y - (a + b * x)
     s2 = float(np.sum(resid**2) / (n - 2))
@@ -174,41 +256,31 @@ def project_goal(
         hi = max(hi, x_hat)
 
     if x_hat - last > HORIZON_DAYS:
-        return Projection(
-            None,
-            None,
-            None,
-            rate,
-            f"At the current rate (about {100 * rate:.1f} percentage points a week) the goal "
-            "is more than three years away; no date is projected.",
-            n,
-        )
+        return _projection(None, None, None, rate, [("beyond_horizon", {"rate": rate})], n)
     when = _day(origin, x_hat)
     earliest = _day(origin, lo) if lo is not None else None
     latest = _day(origin, hi) if hi is not None else None
-    pct = round(100 * confidence)
-    msg = (
-        f"At the rate so far (about {100 * rate:.1f} percentage points a week) the goal "
-        f"should be reached around {_d(when)}"
-    )
-    if earliest is not None and latest is not None and earliest != latest:
-        msg += f", likely between {_d(earliest)} and {_d(latest)} ({pct}% range)."
-    elif earliest is not None and latest is None:
-        msg += (
-            f"; not likely before {_d(earliest)}, but the check-ins vary too much to give "
-            "a latest date yet."
-        )
-    elif earliest is None and latest is None:
-        msg += ", but the check-ins vary too much to give a likely range yet."
-    else:
-        msg += "."
+    sentences = [_around(rate, when, earliest, latest, round(100 * confidence))]
     if slowed:
-        msg += " Recent check-ins are behind the overall rate, so progress may have slowed."
+        sentences.append(("slowed", {}))
     on_track = None if due is None else when <= due
     if due is not None:
-        msg += (
-            f" That is on or before the goal's date of {_d(due)}."
-            if on_track
-            else f" That is after the goal's date of {_d(due)}."
+        sentences.append(("on_time" if on_track else "late", {"due": due}))
+    return _projection(when, earliest, latest, rate, sentences, n, on_track=on_track)
+
+
+def _around(
+    rate: float, when: date, earliest: date | None, latest: date | None, pct: int
+) -> Sentence:
+    """The projected day with as much of its likely range as the check-ins
+    allow."""
+    if earliest is not None and latest is not None and earliest != latest:
+        return (
+            "around_range",
+            {"rate": rate, "when": when, "earliest": earliest, "latest": latest, "pct": pct},
         )
-    return Projection(when, earliest, latest, rate, msg, n, on_track=on_track)
+    if earliest is not None and latest is None:
+        return ("around_open", {"rate": rate, "when": when, "earliest": earliest})
+    if earliest is None and latest is None:
+        return ("around_no_range", {"rate": rate, "when": when})
+    return ("around", {"rate": rate, "when": when})

@@ -23,7 +23,7 @@ correct...) are plotted against it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final, Literal
@@ -232,8 +232,47 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+#: Public, so that a presentation layer shows the same numbers.
+value_text = _num
+
+
 def _f(x: float) -> str:
     return f"{x:.1f}"
+
+
+def progress_desc(
+    aim: AimLine, points: Sequence[DataPoint], trend: TrendLine | None, unit: str = ""
+) -> str:
+    """The chart's ``<desc>``: the aim line, every data point, the trend's
+    and the aim's slope per week, in English."""
+    pts = _sorted(points)
+    u = f" {unit}" if unit else ""
+    desc = [
+        f"Aim line from {_num(aim.baseline_value)}{u} on {_d(aim.baseline_date)} "
+        f"to {_num(aim.target_value)}{u} on {_d(aim.target_date)}."
+    ]
+    if pts:
+        desc.append(
+            f"{len(pts)} data point{'s' if len(pts) != 1 else ''}: "
+            + "; ".join(f"{_d(p.date)}: {_num(p.value)}{u}" for p in pts)
+            + "."
+        )
+    else:
+        desc.append("No data points yet.")
+    if trend is not None:
+        desc.append(f"Trend: {trend.slope_per_week:+.2f}{u} per week.")
+    desc.append(f"Aim: {aim.slope_per_day * 7:+.2f}{u} per week.")
+    return " ".join(desc)
+
+
+#: The words inside the chart, by key; a presentation layer may pass its own
+#: (``labels=``), with ``date`` and ``tick`` as functions of a day.
+LABELS: Final[dict[str, str]] = {
+    "aim_line": "Aim line",
+    "trend_line": "Trend line",
+    "aim": "aim line",
+    "trend": "trend",
+}
 
 
 def render_progress_svg(
@@ -244,11 +283,20 @@ def render_progress_svg(
     *,
     id_prefix: str = "progress",
     unit: str = "",
+    desc: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    date_label: Callable[[date], str] = _d,
+    tick_label: Callable[[date], str] = lambda day: f"{day.day} {day:%b}",
 ) -> str:
     """A server-side SVG chart: the dashed aim line from baseline to target,
     the data points as circles, the trend line across the data, date labels
     along the bottom and values up the side. ``<title>`` and ``<desc>``
-    carry the numbers in words; no script; deterministic output."""
+    carry the numbers in words; no script; deterministic output.
+
+    The engine's English is used unless ``desc`` (the ``<desc>``),
+    ``labels`` (see ``LABELS``), ``date_label`` (a point's day) and
+    ``tick_label`` (a day under the axis) say otherwise."""
+    words = {**LABELS, **(labels or {})}
     pts = _sorted(points)
     days = [aim.baseline_date, aim.target_date] + [p.date for p in pts]
     d0, d1 = min(days), max(days)
@@ -271,28 +319,15 @@ def render_progress_svg(
 
     u = f" {unit}" if unit else ""
     tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
-    desc = [
-        f"Aim line from {_num(aim.baseline_value)}{u} on {_d(aim.baseline_date)} "
-        f"to {_num(aim.target_value)}{u} on {_d(aim.target_date)}."
-    ]
-    if pts:
-        desc.append(
-            f"{len(pts)} data point{'s' if len(pts) != 1 else ''}: "
-            + "; ".join(f"{_d(p.date)}: {_num(p.value)}{u}" for p in pts)
-            + "."
-        )
-    else:
-        desc.append("No data points yet.")
-    if trend is not None:
-        desc.append(f"Trend: {trend.slope_per_week:+.2f}{u} per week.")
-    desc.append(f"Aim: {aim.slope_per_day * 7:+.2f}{u} per week.")
+    if desc is None:
+        desc = progress_desc(aim, pts, trend, unit)
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_W}" height="{_H}" '
         f'viewBox="0 0 {_W} {_H}" aria-labelledby="{tid} {did}" '
         'font-family="system-ui, sans-serif" font-size="12">',
         f"<title id={quoteattr(tid)}>{escape(title)}</title>",
-        f"<desc id={quoteattr(did)}>{escape(' '.join(desc))}</desc>",
+        f"<desc id={quoteattr(did)}>{escape(desc)}</desc>",
         f'<text x="{_ML}" y="20" font-weight="bold">{escape(title)}</text>',
     ]
     # Axes and value grid.
@@ -314,35 +349,35 @@ def render_progress_svg(
         out.append(
             f'<line x1="{_f(x)}" y1="{_MT + ph}" x2="{_f(x)}" y2="{_MT + ph + 5}" stroke="#333"/>'
             f'<text x="{_f(x)}" y="{_MT + ph + 18}" text-anchor="middle">'
-            f"{escape(f'{day.day} {day:%b}')}</text>"
+            f"{escape(tick_label(day))}</text>"
         )
     # Aim line (dashed), trend line (solid), points (circles).
     out.append(
         f'<line class="aim" x1="{_f(sx(aim.baseline_date))}" y1="{_f(sy(aim.baseline_value))}" '
         f'x2="{_f(sx(aim.target_date))}" y2="{_f(sy(aim.target_value))}" stroke="#3b6fb6" '
-        'stroke-width="2" stroke-dasharray="6 4"><title>Aim line</title></line>'
+        f'stroke-width="2" stroke-dasharray="6 4"><title>{escape(words["aim_line"])}</title></line>'
     )
     if trend is not None and pts:
         a, b = pts[0].date, pts[-1].date
         out.append(
             f'<line class="trend" x1="{_f(sx(a))}" y1="{_f(sy(trend.value_at(a)))}" '
             f'x2="{_f(sx(b))}" y2="{_f(sy(trend.value_at(b)))}" stroke="#c9771e" '
-            'stroke-width="2"><title>Trend line</title></line>'
+            f'stroke-width="2"><title>{escape(words["trend_line"])}</title></line>'
         )
     for p in pts:
         out.append(
             f'<circle cx="{_f(sx(p.date))}" cy="{_f(sy(p.value))}" r="4" fill="#1a1a1a">'
-            f"<title>{escape(f'{_d(p.date)}: {_num(p.value)}{u}')}</title></circle>"
+            f"<title>{escape(f'{date_label(p.date)}: {_num(p.value)}{u}')}</title></circle>"
         )
     # Legend.
     ly = _H - 10
     out.append(
         f'<g class="legend"><line x1="{_ML}" y1="{ly - 4}" x2="{_ML + 24}" y2="{ly - 4}" '
         'stroke="#3b6fb6" stroke-width="2" stroke-dasharray="6 4"/>'
-        f'<text x="{_ML + 30}" y="{ly}">aim line</text>'
+        f'<text x="{_ML + 30}" y="{ly}">{escape(words["aim"])}</text>'
         f'<line x1="{_ML + 110}" y1="{ly - 4}" x2="{_ML + 134}" y2="{ly - 4}" '
         'stroke="#c9771e" stroke-width="2"/>'
-        f'<text x="{_ML + 140}" y="{ly}">trend</text>'
+        f'<text x="{_ML + 140}" y="{ly}">{escape(words["trend"])}</text>'
         f'<circle cx="{_ML + 200}" cy="{ly - 4}" r="4" fill="#1a1a1a"/>'
         f'<text x="{_ML + 210}" y="{ly}">data point</text></g>'
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from trellis.evidence.models import Assessment, Response, ResponseProduct
+from trellis.evidence.models import Assessment, Attempt, Response, ResponseProduct
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
 from trellis.people.models import User
 
@@ -70,3 +70,41 @@ def may_practise(user: User, item) -> bool:
     from trellis.evidence.rules import can_practise_item
 
     return can_practise_item.test(user, item)
+
+
+def access_response_to_self_rate(user: User, response_id: object) -> Response:
+    """A response its own learner may rate with the rubric (kind=self)."""
+    response = access_response(user, response_id)
+    if not user.has_perm("evidence.self_rate_response", response):
+        raise PermissionDenied(FORBIDDEN)
+    return response
+
+
+def access_attempt_to_answer(user: User, attempt_id: object) -> Attempt:
+    """The caller's own attempt, with its assessment and class (one query:
+    the answer path counts its round trips); anyone else's is not found."""
+    attempt = (
+        Attempt.objects.select_related("assessment__school_class").filter(pk=attempt_id).first()
+    )
+    if attempt is None or attempt.learner_id != user.pk:
+        raise NotVisible(NOT_FOUND)
+    return attempt
+
+
+def access_own_attempt(user: User, assessment: Assessment) -> Attempt:
+    """The caller's attempt at ``assessment``; none is not found."""
+    attempt = Attempt.objects.filter(assessment=assessment, learner=user).first()
+    if attempt is None:
+        raise NotVisible(NOT_FOUND)
+    return attempt
+
+
+def scores_hidden_from(user: User, response: Response) -> bool:
+    """OF-learning scores stay hidden from the learner (and family) until the
+    assessment closes; the people who manage the assessment see them."""
+    if response.attempt_id is None:
+        return False
+    assessment = response.attempt.assessment
+    if assessment.shows_feedback():
+        return False
+    return not user.has_perm("evidence.manage_assessment", assessment)

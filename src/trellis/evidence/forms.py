@@ -62,7 +62,7 @@ class AnswerForm(forms.Form):
                 label=_("Your answer"),
                 choices=[(str(o.index), o.text) for o in presented.options],
                 widget=forms.RadioSelect,
-                error_messages={"required": "Choose one of the options."},
+                error_messages={"required": _("Choose one of the options.")},
             )
         elif presented.kind == kinds.MULTIPLE_RESPONSE:
             self.fields["answer"] = forms.MultipleChoiceField(
@@ -76,21 +76,21 @@ class AnswerForm(forms.Form):
                 label=_("Your answer (a number)"),
                 max_length=40,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-                error_messages={"required": "Write a number before submitting."},
+                error_messages={"required": _("Write a number before submitting.")},
             )
         elif presented.kind == kinds.TEXT:
             self.fields["answer"] = forms.CharField(
                 label=_("Your answer"),
                 max_length=200,
                 widget=forms.TextInput(attrs={"autocomplete": "off"}),
-                error_messages={"required": "Write an answer before submitting."},
+                error_messages={"required": _("Write an answer before submitting.")},
             )
         else:
             self.fields["answer"] = forms.CharField(
                 label=_("Your work"),
                 widget=forms.Textarea(attrs={"rows": 6}),
                 max_length=10000,
-                error_messages={"required": "Describe your work before submitting."},
+                error_messages={"required": _("Describe your work before submitting.")},
             )
         if products and presented.kind == kinds.RUBRIC:
             self.fields["file"] = forms.FileField(

@@ -651,3 +651,88 @@ def item_for_answer(user: User, item_id: int) -> Item | None:
         .annotate(may_practise=people_selectors.is_learner_at_expression(user))
         .first()
     )
+
+
+# --- What the API's evidence endpoints read ------------------------------
+
+
+def items_of_school(school, item_ids: Iterable[int]) -> list[Item]:
+    """The school's items among ``item_ids`` (another school's are left out)."""
+    return list(Item.objects.filter(pk__in=list(item_ids), school=school))
+
+
+def item_by_id(item_id: int) -> Item:
+    return Item.objects.get(pk=item_id)
+
+
+def answered_item_ids(attempt: Attempt) -> set[int]:
+    """The items of the attempt answered so far (corrections not counted)."""
+    return set(
+        Response.objects.filter(attempt=attempt, corrects__isnull=True).values_list(
+            "item_id", flat=True
+        )
+    )
+
+
+def response_key_used(learner_id: int, idempotency_key: str) -> bool:
+    """Whether the learner already has a record under this key (a retry)."""
+    return Response.objects.filter(learner_id=learner_id, idempotency_key=idempotency_key).exists()
+
+
+def mastery_records_for_item(learner_id: int, item_id: int) -> QuerySet[MasteryRecord]:
+    """The learner's records for the competencies the item assesses."""
+    return MasteryRecord.objects.filter(learner_id=learner_id, competency__items=item_id)
+
+
+def rubric_score_of(response: Response, score_id: int) -> RubricScore | None:
+    return response.rubric_scores.filter(pk=score_id).first()
+
+
+def mastery_records_of(learner: User) -> QuerySet[MasteryRecord]:
+    return MasteryRecord.objects.filter(learner=learner)
+
+
+def mastery_rows(
+    records: QuerySet[MasteryRecord], *, competency_id: int | None = None, limit: int = 5000
+) -> list[dict]:
+    """Rows straight from ``values()``: no model object (nor a schema object)
+    per record, which is where the API's mastery list spent its time (issue
+    #18). Probabilities rounded to four places."""
+    if competency_id is not None:
+        records = records.filter(competency_id=competency_id)
+    rows = list(
+        records.order_by("learner_id", "competency_id").values(
+            "learner_id", "competency_id", "probability", "level", "attempts", "updated_at",
+            code=F("competency__code"),
+        )[:limit]
+    )  # fmt: skip
+    for row in rows:
+        row["probability"] = round(row["probability"], 4)
+    return rows
+
+
+def responses_for_api(
+    user: User, *, learner_id: int | None = None, limit: int = 100
+) -> list[Response]:
+    """The responses the person may see, newest first, with their attempt's
+    assessment (for hiding OF-learning scores)."""
+    qs = responses_visible_to(user).order_by("-recorded_at", "-pk")
+    if learner_id is not None:
+        qs = qs.filter(learner_id=learner_id)
+    return list(qs.select_related("attempt__assessment")[:limit])
+
+
+def assessments_for_api(user: User) -> QuerySet[Assessment]:
+    """The assessments the person may see, newest first, with their entries
+    and assignments."""
+    return (
+        assessments_visible_to(user)
+        .prefetch_related("entries", "assignments")
+        .order_by("-opens_at", "pk")
+    )
+
+
+def sole_school_administered(user: User) -> int | None:
+    """The id of the one school the person administers; None for none or several."""
+    mine = list(people_selectors.schools_administered_by(user).values_list("pk", flat=True)[:2])
+    return mine[0] if len(mine) == 1 else None

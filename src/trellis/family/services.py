@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from trellis.family.models import DigestPreference
 from trellis.people.models import User
 
-UNKNOWN_LANGUAGE = "Unknown language {value!r}; choose one of {choices}."
+UNKNOWN_LANGUAGE = _("Unknown language {value!r}; choose one of {choices}.")
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from trellis.curriculum.models import Competency, Resource
+from trellis.evidence.models import Assessment
 from trellis.individualization.constants import EXTENDED_TIME
 from trellis.individualization.models import (
     ACTIVE,
@@ -356,3 +358,35 @@ def individual_competencies(learner_ids: Iterable[int]) -> dict[int, set[int]]:
         if comp_id is not None:
             out.setdefault(learner_id, set()).add(comp_id)
     return out
+
+
+# --- What the API's individualization endpoints read ---------------------
+
+
+def competencies_by_ids(ids: Iterable[int]) -> list[Competency]:
+    """The competencies with these ids (an unknown id is simply missing)."""
+    return list(Competency.objects.filter(pk__in=list(ids)))
+
+
+def staff_member(user_id: int) -> User | None:
+    """The person named as a plan's responsible staff member, if any."""
+    return User.objects.filter(pk=user_id).first()
+
+
+def plan_with_versions(plan: IndividualPlan) -> IndividualPlan:
+    """The plan again, its versions and who made each fetched with it."""
+    return IndividualPlan.objects.prefetch_related("versions__changed_by").get(pk=plan.pk)
+
+
+def assessment_of_class(school_class_id: int, assessment_id: int) -> Assessment | None:
+    """An assessment of the class (a module's mastery check), or None."""
+    return Assessment.objects.filter(pk=assessment_id, school_class_id=school_class_id).first()
+
+
+def resources_of_school(school_id: int, ids: Iterable[int]) -> list[Resource]:
+    """The school's resources among ``ids`` (another school's are left out)."""
+    return list(Resource.objects.filter(pk__in=list(ids), school_id=school_id))
+
+
+def sequence_of_class(school_class: SchoolClass, sequence_id: int) -> ModuleSequence | None:
+    return ModuleSequence.objects.filter(pk=sequence_id, school_class=school_class).first()

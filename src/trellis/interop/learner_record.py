@@ -22,13 +22,14 @@ from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from trellis.evidence.models import Response, ResponseProduct
 from trellis.evidence.models.response import TRIGGER as APPEND_ONLY_TRIGGER
 from trellis.interop.models import LearnerErasure
 from trellis.people.models import Guardianship, Membership, User
 
-ALREADY_ERASED = "That learner's personal data has already been erased."
+ALREADY_ERASED = gettext_lazy("That learner's personal data has already been erased.")
 #: Kept (anonymised) so class and school figures stay right after erasure.
 KEPT = {
     "evidence.Response",

@@ -9,11 +9,12 @@ import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from trellis.jobs.models import TaskRun
 from trellis.people.models import School, User
 
-LABEL_EMPTY = "A task run needs a label saying what it does."
+LABEL_EMPTY = gettext_lazy("A task run needs a label saying what it does.")
 
 
 @transaction.atomic

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from trellis.people.models import School, SchoolClass, User
 
-NOT_FOUND = "Not found."
-FORBIDDEN = "You do not have permission to do that."
+NOT_FOUND = _("Not found.")
+FORBIDDEN = _("You do not have permission to do that.")
 #: The one answer, in a 400, for an id that names no record and for an id of a
 #: record that is not the person's to use here (another school's, another
 #: class's). It repeats only what was sent, never a name, title or code, so
 #: that ids cannot be walked to learn who or what exists.
-NO_SUCH_RECORD = "There is no {kind} with id {id} here."
+NO_SUCH_RECORD = _("There is no {kind} with id {id} here.")
 
 
 def no_such_record(kind: str, pk: object) -> str:

@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-NUL_REFUSED = "The request contains a NUL character (\\0), which Trellis does not accept."
+NUL_REFUSED = _("The request contains a NUL character (\\0), which Trellis does not accept.")
 #: ``\u0000`` in JSON that is not itself an escaped backslash followed by "u0000".
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -48,7 +49,9 @@ class RefuseNulCharacters:
         if _has_nul(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": NUL_REFUSED}, status=400)
-            return HttpResponse(NUL_REFUSED, status=400, content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                str(NUL_REFUSED), status=400, content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
 
 

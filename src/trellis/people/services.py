@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from trellis.people import roles
 from trellis.people.models import (
@@ -21,8 +22,8 @@ from trellis.people.models import (
     User,
 )
 
-UNKNOWN_ROLE = "Unknown role {role!r}; use one of: {choices}."
-UNKNOWN_LANGUAGE = "Unknown language {value!r}; choose one of {choices}."
+UNKNOWN_ROLE = _("Unknown role {role!r}; use one of: {choices}.")
+UNKNOWN_LANGUAGE = _("Unknown language {value!r}; choose one of {choices}.")
 
 
 @transaction.atomic

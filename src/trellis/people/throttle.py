@@ -33,8 +33,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
-TOO_MANY_ATTEMPTS = (
+TOO_MANY_ATTEMPTS = gettext_lazy(
     "Too many failed sign-in attempts. Wait {minutes} minutes and try again, "
     "or ask your school to reset your password."
 )

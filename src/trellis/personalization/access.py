@@ -5,6 +5,7 @@ what they asked (as ``trellis.people.access``)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 
 from trellis.people.access import (
     FORBIDDEN,
@@ -27,10 +28,14 @@ from trellis.personalization.models import (
 
 __all__ = ["access_learner"]
 
-ONLY_THE_LEARNER = "Only the learner can change this; teachers comment or review instead."
-TEACHERS_ONLY = "Only the learner's teachers can do that."
-REPLY_FORBIDDEN = "Only the learner, the people the request went to and their teachers reply."
-FEEDBACK_FORBIDDEN = (
+ONLY_THE_LEARNER = gettext_lazy(
+    "Only the learner can change this; teachers comment or review instead."
+)
+TEACHERS_ONLY = gettext_lazy("Only the learner’s teachers can do that.")
+REPLY_FORBIDDEN = gettext_lazy(
+    "Only the learner, the people the request went to and their teachers reply."
+)
+FEEDBACK_FORBIDDEN = gettext_lazy(
     "Feedback on shared work comes from the learner's network: "
     "members who accepted, on entries shared with the network."
 )
@@ -162,3 +167,40 @@ def access_entry_to_give_feedback(user: User, entry_id: object) -> PortfolioEntr
     entry = access_entry(user, entry_id)
     _check(user, "personalization.give_feedback", entry, forbidden=FEEDBACK_FORBIDDEN)
     return entry
+
+
+def require_learner_writes(user: User) -> None:
+    """Only a learner writes their own personal records (profile, goals,
+    network, portfolio); anyone else is refused (403)."""
+    _check(user, "personalization.write_personal", user, forbidden=ONLY_THE_LEARNER)
+
+
+def access_learner_to_choose_path_for(user: User, learner_id: object) -> User:
+    """The learner whose next step the person may choose: the learner
+    themself, or one of their teachers."""
+    learner = access_learner(user, learner_id)
+    if user.pk != learner.pk:
+        access_learner_to_guide(user, learner_id)
+    else:
+        _check(user, "personalization.write_personal", learner, forbidden=ONLY_THE_LEARNER)
+    return learner
+
+
+def access_portfolio(user: User, learner_id: object):
+    """The learner's portfolio entries the person may see. Someone who may
+    not see the learner, and is shown none of their entries, is told there
+    is no such portfolio."""
+    from trellis.personalization import selectors
+
+    learner = User.objects.filter(pk=learner_id).first()
+    if learner is None:
+        raise NotVisible(NOT_FOUND)
+    entries = selectors.entries_visible_to(user, learner)
+    if not user.has_perm("people.view_learner", learner) and not entries.exists():
+        raise NotVisible(NOT_FOUND)
+    return entries
+
+
+def may_manage_choice(user: User, choice: AssessmentChoice) -> bool:
+    """Whether the person manages the choice (sees every learner's standing)."""
+    return user.has_perm("personalization.manage_choice", choice)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext, ngettext
 
 from trellis.engine.goals import Projection
 from trellis.personalization.models import Benchmark
 from trellis.personalization.selectors import CheckInRow, GapPoint
+from trellis.personalization.words import projection_message
 
 W, H, PAD = 480, 200, 32
 
@@ -29,14 +32,17 @@ def gap_svg(points: list[GapPoint]) -> str:
     line = " ".join(f"{x(i):.1f},{y(p.gap):.1f}" for i, p in enumerate(points))
     dots = "".join(
         f'<circle cx="{x(i):.1f}" cy="{y(p.gap):.1f}" r="4"><title>{escape(p.task)}: '
-        f"{round(100 * p.gap):+d} points</title></circle>"
+        f"{escape(_points(p.gap))}</title></circle>"
         for i, p in enumerate(points)
     )
     last = round(100 * points[-1].gap)
-    summary = (
-        f"Self-rating minus teacher's rating for {n} scored task{'s' if n != 1 else ''}; "
-        f"latest gap {last:+d} percentage points (above the middle line: rated higher than the teacher)."
-    )
+    summary = ngettext(
+        "Self-rating minus teacher’s rating for %(n)s scored task; latest gap %(gap)s "
+        "percentage points (above the middle line: rated higher than the teacher).",
+        "Self-rating minus teacher’s rating for %(n)s scored tasks; latest gap %(gap)s "
+        "percentage points (above the middle line: rated higher than the teacher).",
+        n,
+    ) % {"n": n, "gap": f"{last:+d}"}
     return (
         f'<svg class="p13n-gap" viewBox="0 0 {W} {H}" role="img" aria-labelledby="gap-title">'
         f'<title id="gap-title">{escape(summary)}</title>'
@@ -53,8 +59,12 @@ GW, GH = 480, 240
 G_LEFT, G_RIGHT, G_TOP, G_BOTTOM = 46, 14, 30, 30
 
 
+def _points(gap: float) -> str:
+    return gettext("%(gap)s points") % {"gap": f"{round(100 * gap):+d}"}
+
+
 def _day_label(day: dt.date) -> str:
-    return f"{day.day} {day:%b}" if day.year == dt.date.today().year else f"{day.day} {day:%b %Y}"
+    return date_format(day, "j M" if day.year == dt.date.today().year else "j M Y")
 
 
 def goal_svg(
@@ -145,13 +155,18 @@ def goal_svg(
         for r in rows
     )
     n = len(rows)
-    summary = (
-        f"Goal progress at {n} check-in{'s' if n != 1 else ''}: "
-        f"{rows[0].percent}% on {_day_label(rows[0].checkin.on)}"
-        + (f", {rows[-1].percent}% on {_day_label(last.on)}" if n > 1 else "")
-        + ". "
-        + projection.message
-    )
+    first = {"percent": rows[0].percent, "day": _day_label(rows[0].checkin.on)}
+    if n > 1:
+        summary = ngettext(
+            "Goal progress at %(n)s check-in: %(percent)s%% on %(day)s, "
+            "%(last_percent)s%% on %(last_day)s.",
+            "Goal progress at %(n)s check-ins: %(percent)s%% on %(day)s, "
+            "%(last_percent)s%% on %(last_day)s.",
+            n,
+        ) % {"n": n, **first, "last_percent": rows[-1].percent, "last_day": _day_label(last.on)}
+    else:
+        summary = gettext("Goal progress at 1 check-in: %(percent)s%% on %(day)s.") % first
+    summary += " " + projection_message(projection)
     return (
         f'<svg class="p13n-goal" viewBox="0 0 {GW} {GH}" role="img" '
         f'aria-labelledby="goal-chart-title">'

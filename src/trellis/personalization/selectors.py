@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from trellis.curriculum.models import Competency
+from trellis.curriculum.models import Competency, Resource
 from trellis.curriculum.selectors import frameworks_visible_to
 from trellis.engine import levels
 from trellis.engine.goals import ProgressObservation, Projection, project_goal
-from trellis.evidence.models import MasteryRecord, RubricScore
+from trellis.evidence.models import MasteryRecord, Response, RubricScore
 from trellis.evidence.models.mastery_state import MASTERED
 from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.people import selectors as people_selectors
@@ -28,9 +28,11 @@ from trellis.personalization.models import (
     ExpertRequest,
     Goal,
     GoalReview,
+    HelpReply,
     HelpRequest,
     LearnerProfile,
     NetworkMember,
+    Notification,
     PathChoice,
     PortfolioEntry,
     PortfolioFeedback,
@@ -637,3 +639,59 @@ def shared_portfolios_by_learner(
     for entry in entries:
         out[entry.learner_id].append(entry)
     return out
+
+
+# --- What the API's personalization endpoints read -----------------------
+
+
+def competency_for(learner: User, competency_id: int) -> Competency | None:
+    """One of the competencies open to the learner, or None."""
+    return competencies_for(learner).filter(pk=competency_id).first()
+
+
+def resource_by_id(resource_id: int) -> Resource | None:
+    return Resource.objects.filter(pk=resource_id).first()
+
+
+def own_response(learner: User, response_id: int) -> Response | None:
+    """One of the learner's own responses, or None."""
+    return Response.objects.filter(pk=response_id, learner=learner).first()
+
+
+def notifications_of(user: User, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user)[:limit])
+
+
+def choices_by_id(choice_id: int) -> QuerySet[AssessmentChoice]:
+    """The choice as a queryset (what ``choice_deadlines_apply`` takes)."""
+    return AssessmentChoice.objects.filter(pk=choice_id)
+
+
+def goals_for_api(
+    user: User, *, learner_id: int | None = None, status: str | None = None
+) -> QuerySet[Goal]:
+    qs = goals_visible_to(user)
+    if learner_id is not None:
+        qs = qs.filter(learner_id=learner_id)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def proposals_for_api(user: User, *, status: str | None = None) -> QuerySet[Proposal]:
+    qs = proposals_visible_to(user)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs.prefetch_related("events")
+
+
+def help_requests_for_api(
+    user: User, *, learner_id: int | None = None, limit: int = 100
+) -> list[HelpRequest]:
+    replies = HelpReply.objects.select_related("author")
+    qs = help_requests_visible_to(user).prefetch_related(
+        "recipients", Prefetch("replies", queryset=replies)
+    )
+    if learner_id is not None:
+        qs = qs.filter(learner_id=learner_id)
+    return list(qs[:limit])

@@ -4,6 +4,7 @@ they have no reason to see it, 403 when they may see it but not its report."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 
 from trellis.people import roles
 from trellis.people.access import (
@@ -17,8 +18,8 @@ from trellis.people.access import (
 from trellis.people.models import Membership, User
 from trellis.reports import counts
 
-SCOPE_MISSING = "Choose one of class, learner or school."
-SCOPE_TOO_MANY = "Choose only one of class, learner or school."
+SCOPE_MISSING = gettext_lazy("Choose one of class, learner or school.")
+SCOPE_TOO_MANY = gettext_lazy("Choose only one of class, learner or school.")
 
 
 def access_report_scope(

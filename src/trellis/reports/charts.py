@@ -1,22 +1,23 @@
 """The continuum report drawn as a server-side SVG: presentation, so it
 lives with the report's pages rather than in the engine, which computes the
-report and knows nothing of how it is shown."""
+report and knows nothing of how it is shown. Every word inside it (titles,
+labels, the ``<desc>``) is in the active language, from ``words``."""
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.translation import gettext
+
 from trellis.engine.continuum import (
-    COLUMN_TITLES,
     COLUMNS,
     NOT_ENOUGH,
     ContinuumReport,
     ContinuumRow,
     Shares,
     percent_text,
-    plural_text,
-    shares_text,
 )
+from trellis.reports import words
 
 _LEFT = 150  # width of the row-title column
 _COL = 125  # width of each column
@@ -34,20 +35,30 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
+def _where(position: float | None) -> str:
+    if position is None:
+        return ""
+    return gettext(", position %(position)s of 2") % {"position": f"{position:.2f}"}
+
+
 def _row_desc(row: ContinuumRow) -> str:
+    title = words.ROW_TITLES[row.key]
+    days = words.learner_days(row.learner_days)
     if row.shares is None:
-        return f"{row.title}: {NOT_ENOUGH} ({plural_text(row.learner_days, 'learner-day')})."
-    where = "" if row.position is None else f", position {row.position:.2f} of 2"
-    return (
-        f"{row.title}: {row.label}{where} ({shares_text(row.shares)}; "
-        f"{plural_text(row.learner_days, 'learner-day')})."
-    )
+        return gettext("%(row)s: not enough evidence (%(days)s).") % {"row": title, "days": days}
+    return gettext("%(row)s: %(label)s%(where)s (%(shares)s; %(days)s).") % {
+        "row": title,
+        "label": words.placement(row.label),
+        "where": _where(row.position),
+        "shares": words.shares_words(row.shares),
+        "days": days,
+    }
 
 
 def render_continuum_svg(
     report: ContinuumReport,
     *,
-    title: str = "Where practice sits on the continuum",
+    title: str = "",
     id_prefix: str = "continuum",
 ) -> str:
     """A server-side SVG that mirrors the SPEC table with a whole-class band
@@ -56,19 +67,23 @@ def render_continuum_svg(
     shares, a marker at the row's position among the three approaches (in
     the whole-class column when the row is all whole-class), then the
     overall. No script; ``<title>`` and ``<desc>`` carry the numbers in
-    words; output is deterministic for the same report."""
+    words; output is deterministic for the same report and language."""
+    title = title or gettext("Where practice sits on the continuum")
     n = len(report.rows) + 1  # + overall
     width = _LEFT + 4 * _COL + _RIGHT
     height = _HEADER + n * _BAND + _PAD * 2
     tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
+    not_enough = words.placement(NOT_ENOUGH)
     if report.shares is None:
-        overall_desc = f"Overall: {NOT_ENOUGH}."
+        overall_desc = gettext("Overall: not enough evidence.")
     else:
-        where = "" if report.position is None else f", position {report.position:.2f} of 2"
-        overall_desc = (
-            f"Overall: {report.label}{where} ({shares_text(report.shares)}; "
-            f"rests on {', '.join(report.rests_on)})."
-        )
+        placed = [r for r in report.rows if r.defining and r.shares is not None]
+        overall_desc = gettext("Overall: %(label)s%(where)s (%(shares)s; rests on %(rows)s).") % {
+            "label": words.placement(report.label),
+            "where": _where(report.position),
+            "shares": words.shares_words(report.shares),
+            "rows": ", ".join(str(words.ROW_TITLES[r.key]) for r in placed),
+        }
     desc = " ".join([_row_desc(r) for r in report.rows] + [overall_desc])
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
@@ -88,11 +103,12 @@ def render_continuum_svg(
         )
         out.append(
             f'<text x="{_f(x + _COL / 2)}" y="{_HEADER - 14}" text-anchor="middle" '
-            f'font-weight="bold">{escape(COLUMN_TITLES[column])}</text>'
+            f'font-weight="bold">{escape(str(words.COLUMN_TITLES[column]))}</text>'
         )
     numbers_x = _LEFT + 4 * _COL + _PAD
+    shares_head = gettext("Shares (W / D / I / P)")
     out.append(
-        f'<text x="{numbers_x}" y="{_HEADER - 14}" font-weight="bold">Shares (W / D / I / P)</text>'
+        f'<text x="{numbers_x}" y="{_HEADER - 14}" font-weight="bold">{escape(shares_head)}</text>'
     )
 
     def band(
@@ -116,7 +132,7 @@ def render_continuum_svg(
         if shares is None:
             out.append(
                 f'<text x="{_f(_LEFT + 2 * _COL)}" y="{_f(cy + 4)}" text-anchor="middle" '
-                f'fill="#555" font-style="italic">{NOT_ENOUGH}</text>'
+                f'fill="#555" font-style="italic">{escape(not_enough)}</text>'
             )
         else:
             x0 = _LEFT + _COL / 2
@@ -154,19 +170,19 @@ def render_continuum_svg(
         band(
             idx,
             _row_desc(row),
-            row.title,
+            str(words.ROW_TITLES[row.key]),
             row.shares,
             row.position,
-            plural_text(row.learner_days, "learner-day"),
+            words.learner_days(row.learner_days),
             False,
         )
     band(
         len(report.rows),
         overall_desc,
-        "Overall",
+        gettext("Overall"),
         report.shares,
         report.position,
-        report.label,
+        words.placement(report.label),
         True,
     )
     out.append("</svg>")

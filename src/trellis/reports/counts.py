@@ -24,6 +24,8 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from trellis.differentiation import selectors as diff_selectors
@@ -153,7 +155,10 @@ class Record:
             return ""
         if len(names) <= NAMES_SHOWN:
             return ", ".join(names)
-        return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} more"
+        return gettext("%(names)s and %(n)s more") % {
+            "names": ", ".join(names[:NAMES_SHOWN]),
+            "n": len(names) - NAMES_SHOWN,
+        }
 
     @property
     def sentence(self) -> str:
@@ -178,7 +183,7 @@ class _Ctx:
     def name(self, learner_id: int) -> str:
         """A learner in scope by name, from the one query for every name:
         the records' queries then need no person row of their own."""
-        return self.names.get(learner_id) or f"learner {learner_id}"
+        return self.names.get(learner_id) or gettext("learner %(id)s") % {"id": learner_id}
 
     def add(
         self,
@@ -205,8 +210,12 @@ class _Ctx:
                 decision,
                 day,
                 frozenset(ids),
-                tuple(sorted({self.names.get(i, f"learner {i}") for i in ids})),
-                str(actor) if actor else "Someone",
+                tuple(
+                    sorted(
+                        {self.names.get(i) or gettext("learner %(id)s") % {"id": i} for i in ids}
+                    )
+                ),
+                str(actor) if actor else gettext("Someone"),
                 action,
                 url,
             )
@@ -229,8 +238,17 @@ def _differentiation(ctx: _Ctx) -> list:
             day,
             members,
             g.created_by,
-            f"grouped {g.school_class.name} by {g.get_kind_display().lower()} for {code} "
-            f"into {n} group{'s' if n != 1 else ''}",
+            ngettext(
+                "grouped %(class)s by %(kind)s for %(code)s into %(n)s group",
+                "grouped %(class)s by %(kind)s for %(code)s into %(n)s groups",
+                n,
+            )
+            % {
+                "class": g.school_class.name,
+                "kind": g.get_kind_display().lower(),
+                "code": code,
+                "n": n,
+            },
             url,
         )
         ctx.add(
@@ -239,7 +257,8 @@ def _differentiation(ctx: _Ctx) -> list:
             day,
             members,
             g.created_by,
-            f"set {code} as the lesson objective for the whole of {g.school_class.name}",
+            gettext("set %(code)s as the lesson objective for the whole of %(class)s")
+            % {"code": code, "class": g.school_class.name},
             url,
         )
         by_group: dict[int, list[int]] = {}
@@ -253,7 +272,8 @@ def _differentiation(ctx: _Ctx) -> list:
                 day,
                 group_members,
                 g.created_by,
-                f"moved group “{group.label}” on to the lesson on {code}",
+                gettext("moved group “%(group)s” on to the lesson on %(code)s")
+                % {"group": group.label, "code": code},
                 url,
             )
     for plan in diff_selectors.group_plans_updated(s.class_ids, learner_id, ctx.lo, ctx.hi):
@@ -268,7 +288,12 @@ def _differentiation(ctx: _Ctx) -> list:
             day,
             everyone,
             plan.created_by,
-            f"wrote the group plan “{title}” for {len(entries)} groups",
+            ngettext(
+                "wrote the group plan “%(title)s” for %(n)s group",
+                "wrote the group plan “%(title)s” for %(n)s groups",
+                len(entries),
+            )
+            % {"title": title, "n": len(entries)},
             url,
         )
         for e in entries:
@@ -281,7 +306,8 @@ def _differentiation(ctx: _Ctx) -> list:
                     day,
                     members,
                     plan.created_by,
-                    f"chose {', '.join(resources)} for group “{e.group.label}”",
+                    gettext("chose %(resources)s for group “%(group)s”")
+                    % {"resources": ", ".join(resources), "group": e.group.label},
                     url,
                 )
             if e.affect.strip():
@@ -291,7 +317,8 @@ def _differentiation(ctx: _Ctx) -> list:
                     day,
                     members,
                     plan.created_by,
-                    f"planned support for group “{e.group.label}”: {e.affect.strip()[:80]}",
+                    gettext("planned support for group “%(group)s”: %(support)s")
+                    % {"group": e.group.label, "support": e.affect.strip()[:80]},
                     url,
                 )
     return groupings
@@ -316,7 +343,8 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
                 day,
                 learners,
                 a.created_by,
-                f"gave “{a.title}” ({purpose}) to the whole of {a.school_class.name}",
+                gettext("gave “%(title)s” (%(purpose)s) to the whole of %(class)s")
+                % {"title": a.title, "purpose": purpose, "class": a.school_class.name},
                 url,
             )
         if a.purpose == FOR_LEARNING:
@@ -331,7 +359,8 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
                 day,
                 sorted(regrouped),
                 a.created_by,
-                f"used “{a.title}” ({purpose}) to group the class",
+                gettext("used “%(title)s” (%(purpose)s) to group the class")
+                % {"title": a.title, "purpose": purpose},
                 url,
             )
         if a.purpose == OF_LEARNING:
@@ -345,13 +374,16 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
                 day,
                 confirmed,
                 a.created_by,
-                f"checked learners' own plan or module objectives with “{a.title}” ({purpose})",
+                gettext(
+                    "checked learners' own plan or module objectives with “%(title)s” (%(purpose)s)"
+                )
+                % {"title": a.title, "purpose": purpose},
                 url,
             )
 
 
-#: What ``str(user)`` reads: the records' queries load only these of a person
-#: (and of each record only what its sentence says), not every column.
+#: What ``str(user)`` reads: the records' queries read these columns of a
+#: person (``shown_name``) instead of building a ``User`` per record.
 _PERSON = ("display_name", "first_name", "last_name", "username")
 
 
@@ -381,12 +413,20 @@ def _individualization(ctx: _Ctx) -> None:
             day,
             [plan.learner],
             versions[-1].changed_by,
-            f"wrote or revised the individual plan “{plan.title}”"
-            + (f" ({saves} saves that day, one plan)" if saves > 1 else ""),
+            (
+                gettext("wrote or revised the individual plan “%(title)s”")
+                if saves == 1
+                else gettext(
+                    "wrote or revised the individual plan “%(title)s” (%(n)s saves that day, one plan)"
+                )
+            )
+            % {"title": plan.title, "n": saves},
             _link("plan-detail", plan_id),
         )
     class_wide: dict[tuple[int, dt.date], list] = {}
-    # Rows as values, not model objects (see ``_personalization``).
+    # Rows as values, not model objects: a grade's month is thousands of
+    # records, and building (then collecting) a model object per row was most
+    # of the report's time.
     paces = indiv_selectors.paces_entered(s.class_ids, s.learner_filter, ctx.lo, ctx.hi).values(
         "pk",
         "learner_id",
@@ -408,8 +448,8 @@ def _individualization(ctx: _Ctx) -> None:
             day,
             [pace["learner_id"]],
             _actor(pace, "sequence__created_by"),
-            f"set the module sequence “{pace['sequence__title']}” "
-            f"for {ctx.name(pace['learner_id'])} alone",
+            gettext("set the module sequence “%(title)s” for %(learner)s alone")
+            % {"title": pace["sequence__title"], "learner": ctx.name(pace["learner_id"])},
             _link("pacing-board", pace["school_class_id"]),
         )
     for (seq_id, day), rows in class_wide.items():
@@ -420,8 +460,12 @@ def _individualization(ctx: _Ctx) -> None:
             day,
             [p["learner_id"] for p in rows],
             _actor(first, "sequence__created_by"),
-            f"placed {len(rows)} learners on the class's module sequence "
-            f"“{first['sequence__title']}”",
+            ngettext(
+                "placed %(n)s learner on the class's module sequence “%(title)s”",
+                "placed %(n)s learners on the class's module sequence “%(title)s”",
+                len(rows),
+            )
+            % {"n": len(rows), "title": first["sequence__title"]},
             _link("pacing-board", first["school_class_id"]),
         )
     lo_d, hi_d = ctx.start, ctx.end + dt.timedelta(days=1)
@@ -432,7 +476,7 @@ def _individualization(ctx: _Ctx) -> None:
             o.baseline_date,
             [o.plan.learner],
             o.plan.responsible,
-            f"set the specific objective “{o.statement}”",
+            gettext("set the specific objective “%(statement)s”") % {"statement": o.statement},
             _link("plan-detail", o.plan_id),
         )
     for session in indiv_selectors.sessions_logged(s.learner_filter, lo_d, hi_d):
@@ -443,7 +487,12 @@ def _individualization(ctx: _Ctx) -> None:
             session.on,
             [plan.learner],
             session.logged_by,
-            f"logged {session.minutes} minutes of one-on-one support ({session.support.provider})",
+            ngettext(
+                "logged %(n)s minute of one-on-one support (%(provider)s)",
+                "logged %(n)s minutes of one-on-one support (%(provider)s)",
+                session.minutes,
+            )
+            % {"n": session.minutes, "provider": session.support.provider},
             _link("plan-detail", plan.pk),
         )
     passes = indiv_selectors.module_passes_made(s.class_ids, s.learner_filter, ctx.lo, ctx.hi)
@@ -456,7 +505,7 @@ def _individualization(ctx: _Ctx) -> None:
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            f"passed “{title}” at their own pace",
+            gettext("passed “%(title)s” at their own pace") % {"title": title},
             _link("pacing-board", class_id),
         )
 
@@ -464,9 +513,7 @@ def _individualization(ctx: _Ctx) -> None:
 def _personalization(ctx: _Ctx) -> None:
     s = ctx.scope
     ids = s.learner_filter
-    # Rows as values, not model objects: a grade has thousands of these
-    # records, and building (then collecting) a model object per row was most
-    # of the report's time.
+    # Rows as values, not model objects (see ``_individualization``).
     profiles = p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi)
     for pk, learner_id, at in profiles.values_list("pk", "learner_id", "updated_at"):
         ctx.add(
@@ -475,7 +522,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            "filled in their learner profile",
+            gettext("filled in their learner profile"),
             _link("personalization:learner-profile", learner_id),
         )
     choices = p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi).values(
@@ -492,7 +539,11 @@ def _personalization(ctx: _Ctx) -> None:
         learner_id, code, resource = c["learner_id"], c["competency__code"], c["resource__title"]
         day, url = ctx.day(c["at"]), _link("personalization:learner-path", learner_id)
         has_resource = c["resource_id"] is not None
-        what = f"{code}" + (f" with “{resource}”" if has_resource else "")
+        what = (
+            gettext("%(code)s with “%(title)s”") % {"code": code, "title": resource}
+            if has_resource
+            else code
+        )
         if c["chosen_by"] == "learner":
             ctx.add(
                 "learner_paths",
@@ -500,7 +551,7 @@ def _personalization(ctx: _Ctx) -> None:
                 day,
                 [learner_id],
                 ctx.name(learner_id),
-                f"chose to work on {what}",
+                gettext("chose to work on %(what)s") % {"what": what},
                 url,
             )
             if has_resource:
@@ -510,7 +561,8 @@ def _personalization(ctx: _Ctx) -> None:
                     day,
                     [learner_id],
                     ctx.name(learner_id),
-                    f"chose the resource “{resource}” for {code}",
+                    gettext("chose the resource “%(title)s” for %(code)s")
+                    % {"title": resource, "code": code},
                     url,
                 )
             continue
@@ -521,7 +573,8 @@ def _personalization(ctx: _Ctx) -> None:
             day,
             [learner_id],
             teacher,
-            f"set {ctx.name(learner_id)}'s path to {what}",
+            gettext("set %(learner)s's path to %(what)s")
+            % {"learner": ctx.name(learner_id), "what": what},
             url,
         )
         if has_resource:
@@ -531,7 +584,8 @@ def _personalization(ctx: _Ctx) -> None:
                 day,
                 [learner_id],
                 teacher,
-                f"chose the resource “{resource}” on {code} for {ctx.name(learner_id)}",
+                gettext("chose the resource “%(title)s” on %(code)s for %(learner)s")
+                % {"title": resource, "code": code, "learner": ctx.name(learner_id)},
                 url,
             )
     proposals = p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi)
@@ -544,7 +598,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            f"proposed how to show mastery for “{title}”",
+            gettext("proposed how to show mastery for “%(title)s”") % {"title": title},
             _link("personalization:proposal-detail", pk),
         )
     goals = p13n_selectors.goals_set(ids, ctx.lo, ctx.hi)
@@ -557,7 +611,12 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(goal["created_at"]),
             [learner_id],
             _actor(goal, "set_by"),
-            f"set the goal “{goal['title']}”" + ("" if own else f" for {ctx.name(learner_id)}"),
+            (
+                gettext("set the goal “%(title)s”")
+                if own
+                else gettext("set the goal “%(title)s” for %(learner)s")
+            )
+            % {"title": goal["title"], "learner": ctx.name(learner_id)},
             _link("personalization:goal-detail", goal["pk"]),
         )
     teaches = people_selectors.teacher_learner_pairs(ids)
@@ -575,14 +634,15 @@ def _personalization(ctx: _Ctx) -> None:
     ):
         sent_to = recipients.get(pk, [])
         to_teacher = bool(sent_to) and all((r, learner_id) in teaches for r, _ in sent_to)
-        names = ", ".join(sorted(name for _, name in sent_to)) or "nobody"
+        names = ", ".join(sorted(name for _, name in sent_to)) or gettext("nobody")
         ctx.add(
             "help_to_teacher" if to_teacher else "help_to_network",
             f"help:{pk}",
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            f"asked {names} for help (one request): “{message[:60]}”",
+            gettext("asked %(names)s for help (one request): “%(message)s”")
+            % {"names": names, "message": message[:60]},
             _link("learner-detail", learner_id),
         )
     added = p13n_selectors.network_added(ids, ctx.lo, ctx.hi)
@@ -590,14 +650,17 @@ def _personalization(ctx: _Ctx) -> None:
     for nm in added.values(
         "pk", "learner_id", "kind", "accepted_at", "created_at", *_person("member")
     ):
-        kind = str(kinds.get(nm["kind"], nm["kind"])).lower()
         ctx.add(
             "network_added",
             f"network:{nm['pk']}",
             ctx.day(nm["accepted_at"] or nm["created_at"]),
             [nm["learner_id"]],
             ctx.name(nm["learner_id"]),
-            f"added {_actor(nm, 'member')} to their network ({kind}), who accepted",
+            gettext("added %(member)s to their network (%(kind)s), who accepted")
+            % {
+                "member": _actor(nm, "member"),
+                "kind": str(kinds.get(nm["kind"], nm["kind"])).lower(),
+            },
             _link("learner-detail", nm["learner_id"]),
         )
     for met in p13n_selectors.benchmarks_met_rows(ids, ctx.end):
@@ -607,7 +670,8 @@ def _personalization(ctx: _Ctx) -> None:
             met.on,
             [met.learner_id],
             ctx.name(met.learner_id),
-            f"met the benchmark “{met.description}” of their goal “{met.goal_title}”",
+            gettext("met the benchmark “%(benchmark)s” of their goal “%(goal)s”")
+            % {"benchmark": met.description, "goal": met.goal_title},
             _link("personalization:goal-detail", met.goal_id),
         )
     checkins = p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1))
@@ -626,17 +690,18 @@ def _personalization(ctx: _Ctx) -> None:
             ci["on"],
             [ci["goal__learner_id"]],
             _actor(ci, "recorded_by"),
-            f"checked in on the goal “{ci['goal__title']}” ({round(100 * ci['progress'])}%)",
+            gettext("checked in on the goal “%(title)s” (%(percent)s%%)")
+            % {"title": ci["goal__title"], "percent": round(100 * ci["progress"])},
             _link("personalization:goal-detail", ci["goal_id"]),
         )
-    for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi).only("learner", "created_at"):
+    for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi):
         ctx.add(
             "reflections",
             f"reflection:{r.pk}",
             ctx.day(r.created_at),
             [r.learner_id],
             ctx.name(r.learner_id),
-            "wrote a reflection on their work",
+            gettext("wrote a reflection on their work"),
             _link("personalization:learner-reflections", r.learner_id),
         )
 
@@ -685,8 +750,12 @@ RECORD_NOTES: dict[str, str] = {
     "group_resources": _("Group plan entries that give a group resources."),
     "group_supports": _("Group plan entries with support notes for the group."),
     "group_lessons": _("Groups moved on to the lesson of their grouping."),
-    "regrouping_checks": "FOR checks used in a group plan or followed by a grouping of the "
-    f"class within {REGROUP_DAYS} days.",
+    "regrouping_checks": format_lazy(
+        _(
+            "FOR checks used in a group plan or followed by a grouping of the class within {days} days."
+        ),
+        days=REGROUP_DAYS,
+    ),
     "individual_plans": _(
         "Individual plans written or revised; several saves on one day are one "
         "plan that day (versions are history)."

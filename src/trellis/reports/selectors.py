@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from trellis.engine.continuum import (
     SOURCE_BY_KEY,
@@ -16,8 +17,8 @@ from trellis.engine.continuum import (
 from trellis.people.models import SchoolClass, User
 from trellis.reports import counts
 
-DATE_ERROR = "{name} must be a date written YYYY-MM-DD, not {value!r}."
-UNKNOWN_COUNT = "There is no kind of record called {key!r}."
+DATE_ERROR = gettext_lazy("{name} must be a date written YYYY-MM-DD, not {value!r}.")
+UNKNOWN_COUNT = gettext_lazy("There is no kind of record called {key!r}.")
 DEFAULT_DAYS = 30
 DRILL_LIMIT = 200
 

@@ -88,6 +88,7 @@ def continuum(request: HttpRequest) -> HttpResponse:
         context.update(
             result=result,
             overall=words.placement(result.report.label),
+            note=words.report_note(result.report),
             rows=rows,
             columns=[words.COLUMN_TITLES[c] for c in COLUMNS],
             svg=mark_safe(svg),  # noqa: S308 - escaped by the engine

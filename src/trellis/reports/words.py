@@ -4,12 +4,26 @@ The engine (``trellis.engine.continuum``) stays free of Django and names its
 rows, columns, kinds of decision and placements in English; the pages show
 them through these tables, keyed by the engine's keys (or, for placements,
 by the engine's own phrase), so that gettext can translate them. A test
-checks that every key and every placement the engine can produce is here."""
+checks that every key and every placement the engine can produce is here.
+
+The note under the overall placement (``report_note``) and the chart's
+words (``shares_words``, ``learner_days``) are rebuilt here from the
+report's numbers; in English they are the engine's own sentences (a test
+checks that too)."""
 
 from __future__ import annotations
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from trellis.engine.continuum import (
+    COLUMNS,
+    MIN_DEFINING_ROWS,
+    ContinuumReport,
+    Shares,
+    percent_text,
+)
 
 COLUMN_TITLES: dict[str, Promise] = {
     "whole-class": _("Whole class"),
@@ -109,3 +123,47 @@ PLACEMENTS: dict[str, Promise] = {
 def placement(label: str) -> str:
     """The engine's placement phrase in the reader's language."""
     return str(PLACEMENTS.get(label, label))
+
+
+#: Each column as a share is named ("37% differentiation").
+SHARE_WORDS: dict[str, Promise] = {
+    "whole-class": _("%(percent)s whole-class teaching"),
+    "differentiation": _("%(percent)s differentiation"),
+    "individualization": _("%(percent)s individualization"),
+    "personalization": _("%(percent)s personalization"),
+}
+
+
+def shares_words(shares: Shares) -> str:
+    """ "37% whole-class teaching, 63% differentiation, ..." in the active language."""
+    return ", ".join(
+        str(SHARE_WORDS[c]) % {"percent": percent_text(s)}
+        for s, c in zip(shares, COLUMNS, strict=True)
+    )
+
+
+def learner_days(n: int) -> str:
+    """ "3 learner-days" in the active language."""
+    return ngettext("%(n)s learner-day", "%(n)s learner-days", n) % {"n": n}
+
+
+def report_note(report: ContinuumReport) -> str:
+    """The note under the overall placement: the rows it rests on and its
+    shares, or why there is none."""
+    placed = [r for r in report.rows if r.defining and r.shares is not None]
+    missing = [r for r in report.rows if r.defining and r.shares is None]
+    if report.shares is None:
+        return gettext(
+            "Not placed: at least %(rows)s of the four defining rows (who designs, resources, "
+            "support, progress) need %(days)s learner-days of evidence; %(placed)s have."
+        ) % {"rows": MIN_DEFINING_ROWS, "days": report.min_learner_days, "placed": len(placed)}
+    note = gettext("Rests on %(rows)s, each counting equally: %(shares)s (%(label)s).") % {
+        "rows": ", ".join(str(ROW_TITLES[r.key]) for r in placed),
+        "shares": shares_words(report.shares),
+        "label": placement(report.label),
+    }
+    if missing:
+        note += " " + gettext("Not enough evidence in: %(rows)s.") % {
+            "rows": ", ".join(str(ROW_TITLES[r.key]) for r in missing)
+        }
+    return note

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.differentiation import live, selectors, services
@@ -66,11 +67,11 @@ def live_params(request: HttpRequest, school_class) -> dict:
         ),
         "lesson_start": start,
         "errors_in_a_row": live.parse_threshold(
-            request.GET.get("errors"), 3, "Errors in a row", 20
+            request.GET.get("errors"), 3, _("Errors in a row"), 20
         ),
-        "idle_minutes": live.parse_threshold(request.GET.get("idle"), 5, "Idle minutes", 120),
+        "idle_minutes": live.parse_threshold(request.GET.get("idle"), 5, _("Idle minutes"), 120),
         "correct_in_a_row": live.parse_threshold(
-            request.GET.get("streak"), 5, "Right in a row", 50
+            request.GET.get("streak"), 5, _("Right in a row"), 50
         ),
     }
 

@@ -60,7 +60,7 @@ def plan_edit(request: HttpRequest, grouping_id: int) -> HttpResponse:
             error = (
                 " ".join(exc.messages)
                 if isinstance(exc, ValidationError)
-                else "Choose an objective from the list."
+                else _("Choose an objective from the list.")
             )
         else:
             messages.success(request, _("Group plan saved."))

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.accommodations import accommodations_of
 from trellis.curriculum.models import Competency, Item
@@ -23,14 +24,14 @@ from trellis.evidence.models.assessment import (
 from trellis.evidence.selectors import is_assigned
 from trellis.people.models import SchoolClass, User
 
-NOT_ASSIGNED = "This assessment is not assigned to you."
-NOT_OPEN_YET = "This assessment opens at {opens}."
-CLOSED = "This assessment has closed; answers are no longer accepted."
+NOT_ASSIGNED = _("This assessment is not assigned to you.")
+NOT_OPEN_YET = _("This assessment opens at {opens}.")
+CLOSED = _("This assessment has closed; answers are no longer accepted.")
 #: Also the answer for an id that names no item at all.
-ITEM_OTHER_SCHOOL = "There is no item with id {item} in this school."
-LEARNER_NOT_IN_CLASS = "There is no learner with id {id} in {school_class}."
-GROUP_NOT_IN_CLASS = "Group {group} is not a group of {school_class}."
-NO_ITEMS_TO_DRAW = "There are no items to draw from the chosen competencies."
+ITEM_OTHER_SCHOOL = _("There is no item with id {item} in this school.")
+LEARNER_NOT_IN_CLASS = _("There is no learner with id {id} in {school_class}.")
+GROUP_NOT_IN_CLASS = _("Group {group} is not a group of {school_class}.")
+NO_ITEMS_TO_DRAW = _("There are no items to draw from the chosen competencies.")
 
 
 def effective_time_limit(assessment: Assessment, learner: User) -> dt.timedelta | None:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
@@ -32,16 +33,18 @@ from trellis.evidence.services.mastery import (
 )
 from trellis.people.models import User
 
-ALREADY_ANSWERED = "You have already answered this question in this assessment."
-ALREADY_SUBMITTED = "You have already handed in this assessment."
-TIME_UP = "Time is up for this assessment; answers are no longer accepted."
-ITEM_NOT_IN_ASSESSMENT = "That question is not part of this assessment."
-NOT_A_RUBRIC_TASK = "Only performance tasks are scored with a rubric."
-SELF_RATING_OWN_ONLY = "Learners rate only their own work."
-CORRECTS_OTHER = "A correction must point to a record of the same learner and item."
-ALREADY_CORRECTED = "That record has already been corrected; correct the newest one."
-RUBRIC_IS_RESCORED = "A performance task is not corrected this way: score it again with its rubric."
-KEY_USED_ELSEWHERE = "That idempotency key was already used for another record of this learner."
+ALREADY_ANSWERED = _("You have already answered this question in this assessment.")
+ALREADY_SUBMITTED = _("You have already handed in this assessment.")
+TIME_UP = _("Time is up for this assessment; answers are no longer accepted.")
+ITEM_NOT_IN_ASSESSMENT = _("That question is not part of this assessment.")
+NOT_A_RUBRIC_TASK = _("Only performance tasks are scored with a rubric.")
+SELF_RATING_OWN_ONLY = _("Learners rate only their own work.")
+CORRECTS_OTHER = _("A correction must point to a record of the same learner and item.")
+ALREADY_CORRECTED = _("That record has already been corrected; correct the newest one.")
+RUBRIC_IS_RESCORED = _(
+    "A performance task is not corrected this way: score it again with its rubric."
+)
+KEY_USED_ELSEWHERE = _("That idempotency key was already used for another record of this learner.")
 ANSWERED_AFTER_TIME_LIMIT = gettext_lazy(
     "This answer was given after the time limit of the assessment had passed."
 )

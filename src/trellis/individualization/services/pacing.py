@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
@@ -32,15 +33,17 @@ from trellis.individualization.models import LearnerPace, Module, ModulePass, Mo
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
 
-CHECK_OTHER_CLASS = "The mastery check must be an assessment of this class."
-CHECK_PURPOSE = "The mastery check must be a FOR- or OF-learning assessment."
-THRESHOLD_RANGE = "The pass threshold must be between 0 and 1 (for example 0.8)."
-NEEDS_COMPETENCY = "A module needs at least one competency."
+CHECK_OTHER_CLASS = gettext_lazy("The mastery check must be an assessment of this class.")
+CHECK_PURPOSE = gettext_lazy("The mastery check must be a FOR- or OF-learning assessment.")
+THRESHOLD_RANGE = gettext_lazy("The pass threshold must be between 0 and 1 (for example 0.8).")
+NEEDS_COMPETENCY = gettext_lazy("A module needs at least one competency.")
 #: Also the answer for an id that names no sequence at all.
-SEQUENCE_OTHER_CLASS = "There is no sequence with id {id} in this class."
-NOT_ENROLLED = "There is no learner with id {id} in {school_class}."
-EMPTY_SEQUENCE = "The sequence has no modules yet."
-COMPETENCY_ELSEWHERE = "There is no competency with id {id} in this school's frameworks."
+SEQUENCE_OTHER_CLASS = gettext_lazy("There is no sequence with id {id} in this class.")
+NOT_ENROLLED = gettext_lazy("There is no learner with id {id} in {school_class}.")
+EMPTY_SEQUENCE = gettext_lazy("The sequence has no modules yet.")
+COMPETENCY_ELSEWHERE = gettext_lazy(
+    "There is no competency with id {id} in this school's frameworks."
+)
 PASSING_LEVELS = {PROFICIENT, MASTERED}
 
 
@@ -134,7 +137,11 @@ def module_update(*, module: Module, **changes: object) -> Module:
     already let them through."""
     unknown = set(changes) - set(MODULE_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown module field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext_lazy("Unknown module field(s): {fields}.").format(
+                fields=", ".join(sorted(unknown))
+            )
+        )
     competencies = changes.pop("competencies", None)
     resources = changes.pop("resources", None)
     for name, value in changes.items():

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
@@ -54,7 +55,7 @@ from trellis.people import roles
 from trellis.people.models import Membership, User
 
 FIRST_VERSION_REASON = "Plan written."
-RESPONSIBLE_STAFF = "The person responsible must be a teacher or admin of the learner's school."
+RESPONSIBLE_STAFF = _("The person responsible must be a teacher or admin of the learner's school.")
 PLAN_FIELDS = (
     "title",
     "summary",
@@ -330,7 +331,9 @@ def plan_update(
     """Change some of the plan's own fields (``PLAN_FIELDS``) and keep a version."""
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown plan field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown plan field(s): {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     problems = Problems()
     _check_reason(reason, problems)
     if "accommodations" in changes:
@@ -479,7 +482,9 @@ def objective_update(
     objective that already has hand-entered measurements keeps its method."""
     unknown = set(changes) - set(OBJECTIVE_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown objective field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown objective field(s): {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     plan = objective.plan
     competencies = changes.pop("competencies", None)
     if competencies is None:
@@ -537,7 +542,9 @@ def support_update(
     """Change one support (any of ``SUPPORT_FIELDS``) and keep a version."""
     unknown = set(changes) - set(SUPPORT_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown support field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown support field(s): {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     problems = Problems()
     _check_reason(reason, problems)
     for name, value in changes.items():

@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
@@ -22,8 +23,8 @@ from trellis.individualization.selectors import active_plan_for
 from trellis.people.models import User
 
 LEARNED_SHARE = 0.8
-NOT_SUMMATIVE = "A summative report needs an OF-learning assessment; “{title}” is {purpose}."
-NO_ATTEMPT = "{learner} has not answered “{title}” yet."
+NOT_SUMMATIVE = _("A summative report needs an OF-learning assessment; “{title}” is {purpose}.")
+NO_ATTEMPT = _("{learner} has not answered “{title}” yet.")
 
 
 @transaction.atomic

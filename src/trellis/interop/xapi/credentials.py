@@ -24,14 +24,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy
 
 from trellis.interop.models import XapiCredential
 from trellis.people import roles
 from trellis.people.models import Membership, School
 from trellis.people.rules import is_operator
 
-NAME_TAKEN = "School {school} already has a tool named {name!r}; pick another name."
-NAME_EMPTY = "Give the tool a name."
+NAME_TAKEN = gettext_lazy("School {school} already has a tool named {name!r}; pick another name.")
+NAME_EMPTY = gettext_lazy("Give the tool a name.")
 
 
 def _digest(secret: str) -> str:

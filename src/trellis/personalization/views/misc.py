@@ -88,7 +88,7 @@ def reflect(request: HttpRequest, response_id: int) -> HttpResponse:
                 idempotency_key=request.POST.get("token") or new_key(),
             )
         except ValueError:
-            errors = ["Choose a level for every rubric criterion."]
+            errors = [_("Choose a level for every rubric criterion.")]
         except ValidationError as exc:
             errors = error_list(exc)
         else:
