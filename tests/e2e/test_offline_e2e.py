@@ -219,7 +219,7 @@ def test_a_refused_answer_is_shown_with_its_reason(page, context, live_server, s
     context.set_offline(False)
     refused = page.locator("[data-offline-refused]")
     expect(refused).to_be_visible(timeout=15000)
-    expect(refused).to_contain_text(assessment_services.CLOSED)
+    expect(refused).to_contain_text(str(assessment_services.CLOSED))
     expect(refused).to_contain_text("2 + 2?")
     screenshot("offline-refused")
     kept = RefusedAnswer.objects.get(learner=world.learner)
@@ -238,7 +238,7 @@ def test_a_refused_answer_is_shown_with_its_reason(page, context, live_server, s
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
         table = page.locator("[data-refused-answers]")
-        expect(table).to_contain_text(assessment_services.CLOSED)
+        expect(table).to_contain_text(str(assessment_services.CLOSED))
         expect(table).to_contain_text(str(world.learner))
         expect(table.locator("tbody td").nth(2)).to_have_text("4")  # the option, not its number
         screenshot(f"offline-refused-teacher-{width}")

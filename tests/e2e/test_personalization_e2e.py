@@ -198,7 +198,7 @@ def test_reflection_path_portfolio_and_network_pages(
 
     page.goto(f"{live_server.url}/reflections/")
     expect(
-        page.get_by_role("img", name="Self-rating minus teacher's rating for 3 scored tasks")
+        page.get_by_role("img", name="Self-rating minus teacher’s rating for 3 scored tasks")
     ).to_be_visible()
     _no_sideways_scroll(page)
     screenshot("personalization-reflections")
