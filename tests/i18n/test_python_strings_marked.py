@@ -58,12 +58,6 @@ ENGLISH_ON_PURPOSE = {
     "api/": "the API reference",
     # Read by other programs (xAPI tools), not people.
     "interop/xapi/errors.py": "machine-facing",
-    # Task runs are labelled when queued and keep the label (docs/i18n.md).
-    "evidence/tasks.py": "task-run labels",
-    "family/tasks.py": "task-run labels",
-    "interop/tasks.py": "task-run labels",
-    # Still to do (docs/i18n.md): the OneRoster import's problems.
-    "interop/oneroster/": "not translated yet",
     # A README inside the learner's exported record, for whoever reads the zip.
     "interop/learner_record.py": "export README",
     # The English stored beside an engine phrase (said in other languages

@@ -9,11 +9,16 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
+from django.utils.html import escape
 
 from tests.factories import UserFactory
 from tests.interop.roster import district, make_zip, row
+from trellis.interop import tasks
 from trellis.interop.models import SourcedRecord
 from trellis.interop.oneroster import errors
+from trellis.jobs import runner
+from trellis.jobs.models import TaskRun
 from trellis.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +129,38 @@ def test_export_page_downloads_the_roster(client, operator, roster_file):
     data = b"".join(response.streaming_content)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert "manifest.csv" in archive.namelist()
+
+
+def test_a_refused_background_import_reads_in_the_starters_language(client, operator, bad_file):
+    """The problems are written in the account language of whoever started
+    the import; the run's label and error, stored in English, are shown in
+    the reader's language (the page and /api/v1/tasks/{id})."""
+    operator.language = "es"
+    operator.save(update_fields=["language"])
+    run = runner.start(
+        tasks.import_oneroster,
+        label=tasks.ROSTER_LABEL.format(name="bad.zip"),
+        started_by=operator,
+        args=(str(bad_file), operator.pk, "bad.zip"),
+    )
+    run.refresh_from_db()
+    assert run.state == TaskRun.FAILED
+    # Stored in English: the label and error are translated when shown.
+    assert run.label == "Import the roster bad.zip"
+    assert run.error == tasks.ROSTER_REFUSED.format(name="bad.zip", count=2)
+    with translation.override("es"):
+        spanish = errors.UNKNOWN_REFERENCE.format(
+            column="classSourcedId", value="nope", target="class"
+        )
+        label = str(translation.gettext(tasks.ROSTER_LABEL)).format(name="bad.zip")
+        error = str(translation.gettext(tasks.ROSTER_REFUSED)).format(name="bad.zip", count=2)
+    english = errors.UNKNOWN_REFERENCE.format(column="classSourcedId", value="nope", target="class")
+    assert spanish != english and label != run.label and error != run.error
+    messages = [p["message"] for p in run.report["problems"]]
+    assert spanish in messages and english not in messages
+
+    answer = client.get(f"/api/v1/tasks/{run.pk}").json()
+    assert (answer["label"], answer["error"]) == (label, error)
+    assert spanish in [p["message"] for p in answer["report"]["problems"]]
+    page = client.get(f"/tasks/{run.pk}/").content.decode()
+    assert escape(label) in page and escape(spanish) in page

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils.translation import gettext_noop
 
 from trellis.evidence.services import mastery_fit_school
 from trellis.jobs.runner import tracked
+from trellis.jobs.texts import task_text
 from trellis.people.models import School
 
-REFIT_LABEL = "Refit the mastery model of {school}"
+# Stored in English and shown in the reader's language (trellis.jobs.texts).
+REFIT_LABEL = task_text(gettext_noop("Refit the mastery model of {school}"))
+REFIT_FITTING = task_text(gettext_noop("Fitting the model on the school's evidence"))
+REFIT_FITTED = task_text(gettext_noop("Fitted on {count} responses; every mastery record rebuilt."))
+REFIT_DONE = task_text(gettext_noop("Done"))
 
 
 def refit_label(school: School) -> str:
@@ -20,14 +26,14 @@ def refit_school(self, school_id: int, run_id: str | None = None) -> None:
     """Fit one school's model on all its evidence and rebuild its records."""
     school = School.objects.get(pk=school_id)
     with tracked(self, run_id=run_id, label=refit_label(school), school=school) as run:
-        run.progress(10, "Fitting the model on the school's evidence")
+        run.progress(10, REFIT_FITTING)
         row = mastery_fit_school(school=school)
         run.report = {
             "model": row.pk,
             "responses": row.n_responses,
-            "lines": [f"Fitted on {row.n_responses} responses; every mastery record rebuilt."],
+            "lines": [REFIT_FITTED.format(count=row.n_responses)],
         }
-        run.message = "Done"
+        run.message = REFIT_DONE
 
 
 @shared_task(name="trellis.refit_all_schools")

@@ -6,13 +6,18 @@ import datetime as dt
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from trellis.family.digest import digest_send, guardians_to_send, week_of
 from trellis.jobs.runner import tracked
+from trellis.jobs.texts import task_text
 from trellis.people import roles
 from trellis.people.models import Membership, User
 
-DIGEST_LABEL = "Weekly digest for {name}, week of {week}"
+# Stored in English and shown in the reader's language (trellis.jobs.texts).
+DIGEST_LABEL = task_text(gettext_noop("Weekly digest for {name}, week of {week}"))
+DIGEST_SENT = task_text(gettext_noop("Sent"))
+DIGEST_SKIPPED = task_text(gettext_noop("Already sent this week"))
 
 
 @shared_task(bind=True, name="trellis.send_digest", max_retries=3, acks_late=True)
@@ -34,7 +39,7 @@ def send_digest(self, guardian_id: int, at: str | None = None, run_id: str | Non
     with tracked(self, run_id=run_id, label=label, school=school) as run:
         sent = digest_send(guardian=guardian, now=now)
         run.report = {"sent": sent, "week": week_of(now).isoformat()}
-        run.message = "Sent" if sent else "Already sent this week"
+        run.message = DIGEST_SENT if sent else DIGEST_SKIPPED
     return sent
 
 

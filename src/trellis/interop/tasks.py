@@ -6,17 +6,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from trellis.engine import datasets
 from trellis.interop.datasets import dataset_import
 from trellis.interop.oneroster import RosterRefused, import_roster, report_lines, report_rows
 from trellis.interop.xapi.outbox import outbox_send
 from trellis.jobs.runner import Refused, tracked
+from trellis.jobs.texts import task_text
 from trellis.people.models import SchoolClass, User
 
-ROSTER_LABEL = "Import the roster {name}"
-ROSTER_REFUSED = "{name} was refused: {count} problem(s); nothing was imported."
-DATASET_LABEL = "Import the data set {name} into {school_class}"
+# Stored in English and shown in the reader's language (trellis.jobs.texts).
+ROSTER_LABEL = task_text(gettext_noop("Import the roster {name}"))
+ROSTER_CHECKING = task_text(gettext_noop("Checking and applying the roster"))
+ROSTER_REFUSED = task_text(
+    gettext_noop("{name} was refused: {count} problem(s); nothing was imported.")
+)
+ROSTER_IMPORTED = task_text(gettext_noop("{name} was imported"))
+DATASET_LABEL = task_text(gettext_noop("Import the data set {name} into {school_class}"))
+DATASET_LOADING = task_text(gettext_noop("Reading the file and loading the responses"))
+DATASET_IMPORTED = task_text(gettext_noop("Imported"))
 
 
 @shared_task(bind=True, name="trellis.import_oneroster", max_retries=2, acks_late=True)
@@ -26,8 +37,14 @@ def import_oneroster(
     """Apply an uploaded (and already checked) OneRoster zip; the upload is
     removed once it has been imported or refused."""
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    with tracked(self, run_id=run_id, label=ROSTER_LABEL.format(name=filename)) as run:
-        run.progress(10, "Checking and applying the roster")
+    # The problems and the report are written in the language of whoever
+    # started the import (the site's, for an import nobody started).
+    language = (user.language if user else "") or settings.LANGUAGE_CODE
+    with (
+        tracked(self, run_id=run_id, label=ROSTER_LABEL.format(name=filename)) as run,
+        translation.override(language),
+    ):
+        run.progress(10, ROSTER_CHECKING)
         try:
             plan = import_roster(path, user=user, filename=filename)
         except RosterRefused as refused:
@@ -42,7 +59,7 @@ def import_oneroster(
             ) from refused
         Path(path).unlink(missing_ok=True)
         run.report = {"lines": report_lines(plan), "rows": report_rows(plan)}
-        run.message = f"{filename} was imported"
+        run.message = ROSTER_IMPORTED.format(name=filename)
 
 
 @shared_task(bind=True, name="trellis.import_dataset", max_retries=2, acks_late=True)
@@ -61,7 +78,7 @@ def import_dataset(
     school_class = SchoolClass.objects.select_related("school").get(pk=class_id)
     label = DATASET_LABEL.format(name=Path(path).name, school_class=school_class.name)
     with tracked(self, run_id=run_id, label=label, school=school_class.school) as run:
-        run.progress(10, "Reading the file and loading the responses")
+        run.progress(10, DATASET_LOADING)
         try:
             summary = dataset_import(
                 path=path, format=format, school_class=school_class, max_learners=max_learners
@@ -79,7 +96,7 @@ def import_dataset(
                 f"{key.replace('_', ' ')}: {value}" for key, value in summary.as_dict().items()
             ],
         }
-        run.message = "Imported"
+        run.message = DATASET_IMPORTED
 
 
 @shared_task(name="trellis.send_xapi_outbox")

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trellis.jobs.texts import translated
+
 
 class TaskRun(models.Model):
     QUEUED = "queued"
@@ -57,6 +59,27 @@ class TaskRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.state})"
+
+    # What a person reads: the stored English in the active language
+    # (trellis.jobs.texts), whenever the run was stored.
+    @property
+    def shown_label(self) -> str:
+        return translated(self.label)
+
+    @property
+    def shown_message(self) -> str:
+        return translated(self.message)
+
+    @property
+    def shown_error(self) -> str:
+        return translated(self.error)
+
+    @property
+    def shown_report(self) -> dict:
+        report = dict(self.report or {})
+        if isinstance(report.get("lines"), list):
+            report["lines"] = [translated(line) for line in report["lines"]]
+        return report
 
     @property
     def finished(self) -> bool:

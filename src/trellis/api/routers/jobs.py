@@ -29,6 +29,23 @@ class TaskRunOut(Schema):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
 
+    # The stored English in the request's language (trellis.jobs.texts).
+    @staticmethod
+    def resolve_label(run) -> str:
+        return run.shown_label
+
+    @staticmethod
+    def resolve_message(run) -> str:
+        return run.shown_message
+
+    @staticmethod
+    def resolve_error(run) -> str:
+        return run.shown_error
+
+    @staticmethod
+    def resolve_report(run) -> dict:
+        return run.shown_report
+
 
 @router.get("/tasks/{run_id}", response=TaskRunOut)
 def task_run(request: HttpRequest, run_id: uuid.UUID):

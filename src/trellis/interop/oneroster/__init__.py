@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from django.db import connection, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from trellis.interop.oneroster.apply import apply_plan
 from trellis.interop.oneroster.errors import Problem, RosterRefused
@@ -55,27 +57,27 @@ def import_roster(
 
 
 #: How each group of the summary is titled in reports.
-GROUP_TITLES = {
-    "org": "orgs.csv records",
-    "academicSession": "academicSessions.csv records",
-    "course": "courses.csv records",
-    "class": "classes.csv records",
-    "user": "users.csv records",
-    "role": "roles records",
-    "enrollment": "enrollments.csv records",
-    "schools": "Schools",
-    "terms": "Terms",
-    "classes": "Classes",
-    "users": "Accounts",
-    "memberships": "Roles in schools",
-    "enrollments": "Enrollments",
-    "teaching_assignments": "Teaching assignments",
-    "guardianships": "Guardianships",
+GROUP_TITLES: dict[str, object] = {
+    "org": _("orgs.csv records"),
+    "academicSession": _("academicSessions.csv records"),
+    "course": _("courses.csv records"),
+    "class": _("classes.csv records"),
+    "user": _("users.csv records"),
+    "role": _("roles records"),
+    "enrollment": _("enrollments.csv records"),
+    "schools": _("Schools"),
+    "terms": _("Terms"),
+    "classes": _("Classes"),
+    "users": _("Accounts"),
+    "memberships": _("Roles in schools"),
+    "enrollments": _("Enrollments"),
+    "teaching_assignments": _("Teaching assignments"),
+    "guardianships": _("Guardianships"),
 }
 
 
 def report_rows(plan: Plan) -> list[tuple[str, dict[str, int]]]:
-    return [(GROUP_TITLES.get(name, name), counts) for name, counts in plan.summary.items()]
+    return [(str(GROUP_TITLES.get(name, name)), counts) for name, counts in plan.summary.items()]
 
 
 def report_lines(plan: Plan) -> list[str]:
@@ -84,6 +86,10 @@ def report_lines(plan: Plan) -> list[str]:
         parts = [
             f"{count} {name}" for name, count in counts.items() if count or name == "unchanged"
         ]
-        lines.append(f"{title}: {', '.join(parts) if parts else 'no change'}")
-    lines.extend(f"Note: {note}" for note in plan.notes)
+        lines.append(
+            gettext("{title}: {changes}").format(
+                title=title, changes=", ".join(parts) if parts else gettext("no change")
+            )
+        )
+    lines.extend(gettext("Note: {note}").format(note=note) for note in plan.notes)
     return lines
