@@ -175,6 +175,13 @@ def test_path_api_for_learner_and_teacher_and_privacy(world, other_world, comps)
     assert (
         body["recommendations"][0]["resource_id"] == res.pk and body["recommendations"][0]["reason"]
     )
+    english = body["recommendations"][0]["reason"]
+    spanish = (
+        api(world.learner)
+        .get(f"/api/v1/profiles/{world.learner.pk}/path", HTTP_ACCEPT_LANGUAGE="es")
+        .json()["recommendations"][0]["reason"]
+    )
+    assert english.startswith("May be") and spanish != english  # in the request's language
     choose = {"competency_id": comps[0].pk, "resource_id": res.pk}
     assert (
         post(api(world.learner), f"/profiles/{world.learner.pk}/path", choose).json()["chosen_by"]

@@ -19,6 +19,7 @@ from trellis.people.access import NOT_FOUND, NotVisible
 from trellis.personalization import access, selectors
 from trellis.personalization.services import profile as profile_svc
 from trellis.personalization.services import reflection as rf_svc
+from trellis.personalization.words import recommendation_reason
 
 router = Router()
 
@@ -85,27 +86,11 @@ def path_get(request: HttpRequest, learner_id: int, competency_id: int | None = 
             for m in ready
         ],
         recommendations=[
-            RecommendationOut(
-                resource_id=res.pk,
-                title=res.title,
-                format=res.format,
-                readiness_level=res.readiness_level,
-                score=rec.score,
-                reason=rec.reason,
-                competency=rec.competency,
-            )
+            _recommendation_out(res, rec)
             for res, rec in rf_svc.recommendations_for(learner, focus, k=10)
         ],
         review=[
-            RecommendationOut(
-                resource_id=res.pk,
-                title=res.title,
-                format=res.format,
-                readiness_level=res.readiness_level,
-                score=rec.score,
-                reason=rec.reason,
-                competency=rec.competency,
-            )
+            _recommendation_out(res, rec)
             for res, rec in rf_svc.recommendations_for(learner, focus, k=5, review=True)
         ],
         chosen=[_path_choice_out(c) for c in learner.path_choices.all()[:20]],
@@ -127,3 +112,16 @@ def path_choose(request: HttpRequest, learner_id: int, payload: PathIn):
         learner=learner, competency=competency, resource=resource, chosen_by_user=request.user
     )
     return Status(201, _path_choice_out(choice))
+
+
+def _recommendation_out(resource, rec) -> RecommendationOut:
+    """One ranked resource, its reason in the request's language."""
+    return RecommendationOut(
+        resource_id=resource.pk,
+        title=resource.title,
+        format=resource.format,
+        readiness_level=resource.readiness_level,
+        score=rec.score,
+        reason=recommendation_reason(rec),
+        competency=rec.competency,
+    )
