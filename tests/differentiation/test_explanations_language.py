@@ -154,3 +154,70 @@ def test_a_teachers_move_reads_in_spanish_and_their_own_reason_as_written(world,
     assert own.reason_phrase is None
     with translation.override("es"):
         assert own.reason_said == "Works well with Ann"
+
+
+def _with_notes(world, curriculum):
+    """A readiness grouping keeping a weak and a strong learner together and
+    two weak learners apart, saved with the suggestion's notes."""
+    extra = class_of_six(world, curriculum)
+    s = suggest.suggest(
+        school_class=world.class_a,
+        objective=curriculum.objective,
+        kind="readiness",
+        constraints={
+            "n_groups": 2,
+            "keep_apart": [[extra[0].pk, extra[1].pk]],
+            "keep_together": [[extra[2].pk, world.learner.pk]],
+        },
+    )
+    grouping = services.grouping_save(
+        school_class=world.class_a,
+        objective=curriculum.objective,
+        kind="readiness",
+        groups=[g.draft() for g in s.groups],
+        constraints=s.constraints,
+        created_by=world.teacher,
+        features=s.features,
+        notes=s.notes,
+        note_phrases=s.note_phrases,
+    )
+    return s, grouping
+
+
+def test_a_spanish_teacher_reads_the_groupings_notes_in_spanish(world, curriculum):
+    s, grouping = _with_notes(world, curriculum)
+    grouping.refresh_from_db()
+    kept = [n for n in grouping.notes if n.startswith(("Kept apart as asked", "Kept together"))]
+    assert len(kept) == 2
+    assert [english(p) for p in grouping.note_phrases] == grouping.notes == s.notes
+    english_page = _page(world, grouping, "en")
+    spanish_page = _page(world, grouping, "es")
+    for note in grouping.notes:
+        assert note in english_page
+        assert note not in spanish_page
+    assert "Se mantienen separados, como se pidió:" in spanish_page
+    assert "Se mantienen juntos, como se pidió:" in spanish_page
+    with translation.override("es"):
+        assert s.notes_said != s.notes and "como se pidió" in s.notes_said[-1]
+
+
+def test_notes_saved_without_phrases_read_as_stored(world, curriculum):
+    _, grouping = _with_notes(world, curriculum)
+    Grouping.objects.filter(pk=grouping.pk).update(note_phrases=[])
+    grouping.refresh_from_db()
+    with translation.override("es"):
+        assert grouping.notes_said == grouping.notes
+    spanish_page = _page(world, grouping, "es")
+    assert all(note in spanish_page for note in grouping.notes)
+
+
+def test_the_api_gives_the_notes_in_the_requests_language(world, curriculum):
+    _, grouping = _with_notes(world, curriculum)
+    client = client_for(world.teacher)
+    url = f"/api/v1/groupings/{grouping.pk}"
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").json()["notes"]
+    english_notes = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["notes"]
+    assert english_notes == grouping.notes
+    assert len(spanish) == len(english_notes)
+    assert all(isinstance(note, str) for note in spanish)
+    assert "Se mantienen separados, como se pidió:" in " ".join(spanish)

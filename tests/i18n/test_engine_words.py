@@ -24,6 +24,7 @@ from trellis.differentiation.words import PLATFORM_ENGLISH
 from trellis.differentiation.words import english as grouping_english
 from trellis.differentiation.words import say as say_grouping
 from trellis.engine import continuum, flags, grouping, monitoring, recommend
+from trellis.engine.grouping.phrases import NOTE_PHRASES, keys_of
 from trellis.individualization.progress import decision_message
 from trellis.personalization.words import recommendation_reason
 from trellis.reports import words
@@ -287,6 +288,50 @@ def test_move_reasons_are_said_in_english_as_the_engine_and_in_spanish():
         assert grouping_english(phrase) == english
         with translation.override("es"):
             assert say_grouping(phrase) not in ("", english)
+
+
+def test_every_grouping_note_key_has_words():
+    assert set(NOTE_PHRASES) <= set(grouping.PHRASES)
+    missing = set(NOTE_PHRASES) - set(GROUPING_WORDS)
+    assert missing == set(), missing
+    with translation.override("es"):
+        same = [k for k, v in NOTE_PHRASES.items() if str(GROUPING_WORDS[k]) == v]
+    assert same == []
+
+
+@pytest.mark.parametrize("kind", grouping.KINDS)
+@pytest.mark.parametrize("code", ["6.RP.3", ""])
+def test_grouping_notes_are_said_in_english_as_the_engine_and_in_spanish(kind, code):
+    request = grouping.GroupingRequest(
+        kind, code, "ratios", n_groups=2, keep_apart=[("a", "b")], keep_together=[("c", "e")]
+    )
+    formed = grouping.form_groups(_learners(), request)
+    assert len(formed.note_phrases) == len(formed.notes) >= 2  # kept apart, kept together
+    for note, phrase in zip(formed.notes, formed.note_phrases, strict=True):
+        stored = json.loads(json.dumps(phrase))  # as kept with a saved grouping
+        assert grouping.say(stored) == note
+        assert grouping_english(stored) == note
+        assert keys_of(stored) <= set(GROUPING_WORDS)
+        with translation.override("es"):
+            spanish = say_grouping(stored, "fallback")
+        assert spanish not in (note, "fallback")
+
+
+def test_a_constraint_repair_note_is_said_in_spanish():
+    learners = [
+        grouping.LearnerFeatures(f"l{i}", f"L{i}", i / 10, {}, (), {}, objective_answers=3)
+        for i in range(10)
+    ]
+    request = grouping.GroupingRequest(
+        "readiness", "6.RP.3", "", n_groups=2, keep_apart=[("l0", "l1")]
+    )
+    formed = grouping.form_groups(learners, request)
+    moved = [p for p in formed.note_phrases if p[0].startswith("note_moved_")]
+    assert moved, formed.notes
+    for note, phrase in zip(formed.notes, formed.note_phrases, strict=True):
+        assert grouping_english(phrase) == note
+        with translation.override("es"):
+            assert say_grouping(phrase, "fallback") not in (note, "fallback")
 
 
 def test_a_phrase_with_an_unknown_key_falls_back_to_the_stored_text():

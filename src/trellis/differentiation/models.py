@@ -62,6 +62,10 @@ class Grouping(models.Model):
     features = models.JSONField(default=dict, blank=True)
     #: The engine's notes (constraints kept, learners placed outside their band).
     notes = models.JSONField(default=list, blank=True)
+    #: Each note as a phrase (``trellis.engine.grouping.phrases``), said in the
+    #: reader's language by ``notes_said``; empty for groupings saved before
+    #: phrases were kept (their notes show as stored).
+    note_phrases = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -73,6 +77,12 @@ class Grouping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_class} · {self.objective.label} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def notes_said(self) -> list[str]:
+        """The notes in the active language (the stored text for a note
+        without a phrase)."""
+        return words.notes_said(self.notes, self.note_phrases)
 
     @property
     def kind_short(self) -> str:

@@ -199,12 +199,14 @@ def grouping_save(
     features: Mapping | None = None,
     notes: Sequence[str] = (),
     reason_phrases: Mapping[int, Any] | None = None,
+    note_phrases: Sequence[Any] = (),
 ) -> Grouping:
     """Save a grouping. Every learner of the class is placed exactly once and
     the constraints hold, or nothing is saved. With ``based_on``, each learner
     whose group changed gets ``moved_from`` and a reason (``reasons`` or
     "Moved by <teacher>"), and the reason as a phrase (``reason_phrases``)
-    so that it reads in the reader's language."""
+    so that it reads in the reader's language; ``note_phrases`` likewise
+    gives each of ``notes`` as a phrase."""
     if kind not in dict(KINDS):
         raise ValidationError(
             UNKNOWN_KIND.format(kind=kind, choices=", ".join(k for k, _ in KINDS))
@@ -228,6 +230,7 @@ def grouping_save(
         note=note.strip()[:300],
         features=dict(features or (based_on.features if based_on else {})),
         notes=list(notes),
+        note_phrases=list(note_phrases),
         created_by=created_by,
     )
     grouping.full_clean()

@@ -28,6 +28,8 @@ from trellis.differentiation import selectors, services, words
 from trellis.differentiation.models import INTEREST, KINDS, PROFILE, Grouping
 from trellis.engine import grouping as engine
 from trellis.engine.grouping import retitle
+from trellis.engine.grouping.phrases import names as phrase_names
+from trellis.engine.grouping.phrases import part
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
 
@@ -67,6 +69,13 @@ class Suggestion:
     features: dict[str, dict]
     notes: list[str] = field(default_factory=list)
     engine_result: engine.Grouping | None = None
+    #: Each note as a phrase (``words.say``), in the order of ``notes``.
+    note_phrases: list[Any] = field(default_factory=list)
+
+    @property
+    def notes_said(self) -> list[str]:
+        """The notes in the active language."""
+        return words.notes_said(self.notes, self.note_phrases)
 
 
 #: The learner profile's fields the engine groups on (``LearnerProfile``).
@@ -334,6 +343,7 @@ def suggest(
     except engine.GroupingConstraintError as exc:
         raise ValidationError(str(exc)) from None
     notes = list(result.notes)
+    note_phrases = list(result.note_phrases)
     if kind in (INTEREST, PROFILE):
         with_profile = profiles_of([u.pk for u in learners])
         without = [str(u) for u in learners if u.pk not in with_profile]
@@ -342,6 +352,12 @@ def suggest(
                 NO_PROFILE_YET.format(
                     names=engine.join_names(without),
                     what="interest" if kind == INTEREST else "learning profile",
+                )
+            )
+            note_phrases.append(
+                part(
+                    "no_profile_yet_interest" if kind == INTEREST else "no_profile_yet_profile",
+                    names=phrase_names(without),
                 )
             )
     by_id = {str(u.pk): u for u in learners}
@@ -365,6 +381,7 @@ def suggest(
         _snapshot(features),
         notes,
         result,
+        note_phrases,
     )
 
 
@@ -438,4 +455,5 @@ def grouping_regroup(*, grouping: Grouping, created_by: User, note: str = "") ->
         reason_phrases={pk: said.get(str(pk), engine.NO_CHANGE_PHRASE) for pk in before},
         features=suggestion.features,
         notes=suggestion.notes,
+        note_phrases=suggestion.note_phrases,
     )

@@ -11,10 +11,14 @@ shown as it was written.
 
 ``PHRASES`` has one entry per engine phrase (``tests/i18n`` fails when the
 engine gains one this table lacks) and the few the platform adds
-(``PLATFORM_ENGLISH``: the teacher's edits and moves)."""
+(``PLATFORM_ENGLISH``: the teacher's edits and moves, the note on learners
+without a learner profile). A grouping's notes are kept the same way
+(``Grouping.note_phrases`` beside ``Grouping.notes``, said by
+:func:`notes_said`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.functional import Promise
@@ -33,6 +37,14 @@ PLATFORM_ENGLISH: dict[str, str] = {
     "left": "%(name)s left",
     "moved_by_teacher": "Moved by %(teacher)s",
     "joined_class": "New to the class",
+    "no_profile_yet_interest": (
+        "No learner profile yet for %(names)s: ask them to fill in “My learner profile” "
+        "so that they can be grouped by interest."
+    ),
+    "no_profile_yet_profile": (
+        "No learner profile yet for %(names)s: ask them to fill in “My learner profile” "
+        "so that they can be grouped by learning profile."
+    ),
 }
 
 PHRASES: dict[str, Promise] = {
@@ -141,6 +153,44 @@ PHRASES: dict[str, Promise] = {
     "profile:engage:independent": gettext_lazy("like to work on their own"),
     "profile:engage:collaborative": gettext_lazy("like to work with others"),
     "profile:engage:guided": gettext_lazy("like to work with the teacher's guidance"),
+    # The grouping's notes.
+    "note_no_evidence": gettext_lazy(
+        "Not yet assessed (no answers yet on %(obj)s or its prerequisites): %(names)s. Their "
+        "readiness is unknown: they are kept together where the group sizes allow, and "
+        "flagged in their group's explanation."
+    ),
+    "note_no_interests_at_all": gettext_lazy(
+        "No learner has stated any interests yet, so the groups are only balanced in size."
+    ),
+    "note_no_interests_some": gettext_lazy(
+        "No interests stated yet by %(names)s, so they could not be matched by interest; "
+        "they were placed to balance the group sizes."
+    ),
+    "note_no_profile_at_all": gettext_lazy(
+        "No learner has stated a learning profile yet, so the groups are only balanced in size."
+    ),
+    "note_no_profile_some": gettext_lazy(
+        "No learning profile stated yet by %(names)s, so they could not be matched by "
+        "preference; they were placed after the learners who stated one."
+    ),
+    "note_moved_one_band": gettext_lazy(
+        "To keep the requested learners apart or together, %(names)s was placed "
+        "outside their readiness band."
+    ),
+    "note_moved_many_band": gettext_lazy(
+        "To keep the requested learners apart or together, %(names)s were placed "
+        "outside their readiness band."
+    ),
+    "note_moved_one_draft": gettext_lazy(
+        "To keep the requested learners apart or together, %(names)s was placed "
+        "outside their draft group."
+    ),
+    "note_moved_many_draft": gettext_lazy(
+        "To keep the requested learners apart or together, %(names)s were placed "
+        "outside their draft group."
+    ),
+    "note_kept_together": gettext_lazy("Kept together as asked: %(items)s."),
+    "note_kept_apart": gettext_lazy("Kept apart as asked: %(items)s."),
     # The platform's own.
     "edited": gettext_lazy("Changed by %(teacher)s: %(changes)s."),
     "the_teacher": gettext_lazy("the teacher"),
@@ -150,12 +200,31 @@ PHRASES: dict[str, Promise] = {
     "left": gettext_lazy("%(name)s left"),
     "moved_by_teacher": gettext_lazy("Moved by %(teacher)s"),
     "joined_class": gettext_lazy("New to the class"),
+    "no_profile_yet_interest": gettext_lazy(
+        "No learner profile yet for %(names)s: ask them to fill in “My learner profile” "
+        "so that they can be grouped by interest."
+    ),
+    "no_profile_yet_profile": gettext_lazy(
+        "No learner profile yet for %(names)s: ask them to fill in “My learner profile” "
+        "so that they can be grouped by learning profile."
+    ),
 }
 
 
 def english(value: Any) -> str:
     """A phrase in English, as the engine (or the platform) writes it."""
     return engine_say(value, lambda key: ENGINE_PHRASES.get(key) or PLATFORM_ENGLISH[key])
+
+
+def notes_said(notes: Sequence[str], phrases: Sequence[Any] | None) -> list[str]:
+    """A grouping's notes in the active language: each note's phrase
+    (``phrases[i]``) said, or the stored note when it has none (notes saved
+    before phrases were kept, or a list of another length)."""
+    notes = list(notes or [])
+    phrases = list(phrases or [])
+    if len(phrases) != len(notes):
+        return notes
+    return [say(phrase, note) for note, phrase in zip(notes, phrases, strict=True)]
 
 
 def say(value: Any, fallback: str = "") -> str:

@@ -147,6 +147,7 @@ def run_differentiated(school_class: SchoolClass, objectives: Sequence[Competenc
             note=f"Lesson {n + 1}",
             features=suggestion.features,
             notes=suggestion.notes,
+            note_phrases=suggestion.note_phrases,
         )
         check = _check(school_class, f"Exit ticket: {objective.code}", FOR_LEARNING, [objective])
         resources = _resources_for(school_class.school, objective)

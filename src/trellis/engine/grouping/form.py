@@ -25,9 +25,10 @@ from trellis.engine.grouping.constraints import (
 )
 from trellis.engine.grouping.explain import describe
 from trellis.engine.grouping.features import Context, Names, Unit, profile_key
-from trellis.engine.grouping.phrases import part
+from trellis.engine.grouping.phrases import Part, part, say, seq
+from trellis.engine.grouping.phrases import names as phrase_names
 from trellis.engine.grouping.repair import Problem
-from trellis.engine.grouping.text import join_names, join_words, letter
+from trellis.engine.grouping.text import join_words, letter
 from trellis.engine.grouping.types import (
     APART_AND_TOGETHER,
     APART_CLIQUE,
@@ -36,12 +37,7 @@ from trellis.engine.grouping.types import (
     DUPLICATE_LEARNER,
     KINDS,
     NO_ASSIGNMENT,
-    NO_EVIDENCE_NOTE,
-    NO_INTERESTS_AT_ALL,
-    NO_INTERESTS_SOME,
     NO_LEARNERS,
-    NO_PROFILE_AT_ALL,
-    NO_PROFILE_SOME,
     TOGETHER_TOO_LARGE,
     Grouping,
     GroupingConstraintError,
@@ -157,30 +153,28 @@ def _check_apart(
             )
 
 
-def _missing_notes(request: GroupingRequest, ctx: Context) -> list[str]:
-    """Notes naming the learners with no evidence, interests or profile."""
+def _missing_notes(request: GroupingRequest, ctx: Context) -> list[Part]:
+    """Notes (as phrases) naming the learners with no evidence, interests or
+    profile."""
     ls, n = ctx.ls, len(ctx.ls)
     name = [ctx.names(ln.id) for ln in ls]
-    notes: list[str] = []
+    notes: list[Part] = []
     no_evidence = [name[i] for i, r in enumerate(ctx.ready_raw) if r is None]
     if no_evidence and request.kind in ("readiness", "heterogeneous"):
-        notes.append(
-            NO_EVIDENCE_NOTE.format(
-                names=join_names(no_evidence), obj=request.objective_code or "the objective"
-            )
-        )
+        obj = request.objective_code or part("the_objective")
+        notes.append(part("note_no_evidence", names=phrase_names(no_evidence), obj=obj))
     if request.kind == "interest":
         no_tags = [name[i] for i in range(n) if not ls[i].interests]
         if len(no_tags) == n:
-            notes.append(NO_INTERESTS_AT_ALL)
+            notes.append(part("note_no_interests_at_all"))
         elif no_tags:
-            notes.append(NO_INTERESTS_SOME.format(names=join_names(no_tags)))
+            notes.append(part("note_no_interests_some", names=phrase_names(no_tags)))
     if request.kind == "profile":
         no_profile = [name[i] for i in range(n) if not ctx.prefs[i]]
         if len(no_profile) == n:
-            notes.append(NO_PROFILE_AT_ALL)
+            notes.append(part("note_no_profile_at_all"))
         elif no_profile:
-            notes.append(NO_PROFILE_SOME.format(names=join_names(no_profile)))
+            notes.append(part("note_no_profile_some", names=phrase_names(no_profile)))
     return notes
 
 
@@ -198,7 +192,7 @@ def _units(setup: _Setup, ctx: Context) -> list[Unit]:
 
 
 def _assign(
-    request: GroupingRequest, setup: _Setup, units: list[Unit], notes: list[str]
+    request: GroupingRequest, setup: _Setup, units: list[Unit], notes: list[Part]
 ) -> list[int]:
     """The kind's own grouping when it keeps every constraint; otherwise the
     repaired one (with a note naming who was moved), or raise."""
@@ -223,28 +217,28 @@ def _assign(
     moved = [u for u in range(n_units) if init is not None and found[u] != init[u]]
     if moved and request.kind in ("readiness", "heterogeneous"):
         who = [setup.names(setup.ls[i].id) for u in moved for i in units[u].members]
-        notes.append(
-            f"To keep the requested learners apart or together, {join_words(sorted(who))} "
-            f"{'was' if len(who) == 1 else 'were'} placed outside their "
-            f"{'readiness band' if request.kind == 'readiness' else 'draft group'}."
-        )
+        number = "one" if len(who) == 1 else "many"
+        where = "band" if request.kind == "readiness" else "draft"
+        notes.append(part(f"note_moved_{number}_{where}", names=_all_names(sorted(who))))
     return found
 
 
-def _kept_notes(setup: _Setup) -> list[str]:
-    """Notes on the keep-together and keep-apart pairs kept."""
+def _kept_notes(setup: _Setup) -> list[Part]:
+    """Notes (as phrases) on the keep-together and keep-apart pairs kept."""
     name = [setup.names(ln.id) for ln in setup.ls]
-    notes = []
+    notes: list[Part] = []
     if setup.together:
-        chains = [join_words([name[i] for i in m]) for m in setup.unit_members if len(m) > 1]
-        notes.append("Kept together as asked: " + "; ".join(chains) + ".")
+        chains = [_all_names([name[i] for i in m]) for m in setup.unit_members if len(m) > 1]
+        notes.append(part("note_kept_together", items=seq(chains, "; ")))
     if setup.apart:
-        notes.append(
-            "Kept apart as asked: "
-            + "; ".join(f"{name[i]} and {name[j]}" for i, j in setup.apart)
-            + "."
-        )
+        pairs = [_all_names([name[i], name[j]]) for i, j in setup.apart]
+        notes.append(part("note_kept_apart", items=seq(pairs, "; ")))
     return notes
+
+
+def _all_names(words: list[str]) -> Part:
+    """Every name, joined as "a, b and c" (``join_words``)."""
+    return phrase_names(words, limit=max(len(words), 1))
 
 
 def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -> Grouping:
@@ -255,6 +249,7 @@ def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -
     notes = _missing_notes(request, ctx)
     units = _units(setup, ctx)
     assign = _assign(request, setup, units, notes)
+    notes += _kept_notes(setup)
     # Groups, labelled in a kind-specific order.
     members_of: list[list[int]] = [[] for _ in range(setup.g)]
     for u, k in enumerate(assign):
@@ -273,7 +268,8 @@ def form_groups(learners: Sequence[LearnerFeatures], request: GroupingRequest) -
         kind=request.kind,
         objective_code=request.objective_code,
         groups=groups,
-        notes=tuple(notes + _kept_notes(setup)),
+        notes=tuple(say(note) for note in notes),
+        note_phrases=tuple(notes),
         names=dict(setup.names.of),
     )
 

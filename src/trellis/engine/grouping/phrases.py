@@ -12,10 +12,18 @@ back as lists; :func:`say` reads both)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from trellis.engine.grouping.types import PROFILE_PHRASES
+from trellis.engine.grouping.types import (
+    NO_EVIDENCE_NOTE,
+    NO_INTERESTS_AT_ALL,
+    NO_INTERESTS_SOME,
+    NO_PROFILE_AT_ALL,
+    NO_PROFILE_SOME,
+    PROFILE_PHRASES,
+)
 
 #: (key, params); params map a name to text, a part or a list.
 Part = tuple[str, dict[str, Any]]
@@ -93,6 +101,40 @@ PHRASES: dict[str, str] = {
     "new_to_grouping": "new to the grouping",
     "left_grouping": "not in the new grouping",
 }
+
+
+def _template(message: str) -> str:
+    """A ``str.format`` message (``{name}``) as a phrase (``%(name)s``)."""
+    return re.sub(r"\{(\w+)\}", r"%(\1)s", message)
+
+
+#: The grouping's notes (``Grouping.notes``), one phrase per note.
+NOTE_PHRASES: dict[str, str] = {
+    "note_no_evidence": _template(NO_EVIDENCE_NOTE),
+    "note_no_interests_at_all": NO_INTERESTS_AT_ALL,
+    "note_no_interests_some": _template(NO_INTERESTS_SOME),
+    "note_no_profile_at_all": NO_PROFILE_AT_ALL,
+    "note_no_profile_some": _template(NO_PROFILE_SOME),
+    "note_moved_one_band": (
+        "To keep the requested learners apart or together, %(names)s was placed "
+        "outside their readiness band."
+    ),
+    "note_moved_many_band": (
+        "To keep the requested learners apart or together, %(names)s were placed "
+        "outside their readiness band."
+    ),
+    "note_moved_one_draft": (
+        "To keep the requested learners apart or together, %(names)s was placed "
+        "outside their draft group."
+    ),
+    "note_moved_many_draft": (
+        "To keep the requested learners apart or together, %(names)s were placed "
+        "outside their draft group."
+    ),
+    "note_kept_together": "Kept together as asked: %(items)s.",
+    "note_kept_apart": "Kept apart as asked: %(items)s.",
+}
+PHRASES.update(NOTE_PHRASES)
 
 #: The reason given to a learner who changed group although their own
 #: evidence did not change (``types.NO_CHANGE_REASON`` in words).

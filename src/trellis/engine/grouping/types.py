@@ -183,6 +183,8 @@ class Grouping:
     groups: tuple[Group, ...]
     notes: tuple[str, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+    #: Each note as a phrase (``phrases.say(note_phrases[i]) == notes[i]``).
+    note_phrases: tuple[Any, ...] = ()
 
     def label_of(self) -> dict[str, str]:
         """Learner id -> group label."""

@@ -38,7 +38,7 @@ def _grouping_out(grouping: Grouping) -> GroupingOut:
         kind=grouping.kind,
         constraints=grouping.constraints,
         note=grouping.note,
-        notes=list(grouping.notes or []),
+        notes=grouping.notes_said,
         based_on_id=grouping.based_on_id,
         created_at=grouping.created_at,
         created_by=str(grouping.created_by) if grouping.created_by else None,
@@ -105,7 +105,7 @@ def grouping_suggest(request: HttpRequest, payload: SuggestIn):
         objective=str(s.objective),
         kind=s.kind,
         constraints=s.constraints,
-        notes=s.notes,
+        notes=s.notes_said,
         groups=[
             GroupOut(
                 label=g.label,
