@@ -159,3 +159,34 @@ def test_measurements_only_for_teacher_measured_objectives_and_in_range(world):
     with pytest.raises(ValidationError):
         plans.measurement_record(objective=manual, recorded_by=world.teacher, on=BASELINE, value=-1)
     assert manual.measurements.count() == 1
+
+
+def test_the_versions_table_reads_in_the_readers_language():
+    """What changed and the first version's reason are Trellis's words, said
+    in the reader's language; a person's own reason stays as they wrote it."""
+    from django.utils import translation
+
+    from trellis.individualization.constants import FIRST_VERSION_REASON
+    from trellis.individualization.models import IndividualPlanVersion
+
+    before = {"accommodations": ["read_aloud"], "status": "active", "objectives": []}
+    after = {
+        "accommodations": [],
+        "status": "closed",
+        "objectives": [{"id": 1, "statement": "Read 60 wpm"}],
+    }
+    with translation.override("en"):
+        english = plans.describe_changes(before, after)
+        first = IndividualPlanVersion(reason=FIRST_VERSION_REASON).reason_said
+    with translation.override("es"):
+        spanish = plans.describe_changes(before, after)
+        first_es = IndividualPlanVersion(reason=FIRST_VERSION_REASON).reason_said
+        own = IndividualPlanVersion(reason="Needs large print too.").reason_said
+    assert english == [
+        "accommodations: − read_aloud",
+        "status: Active → Closed",
+        "objective added: Read 60 wpm",
+    ]
+    assert len(spanish) == 3 and all(s != e for s, e in zip(spanish, english, strict=True))
+    assert first == "Plan written." and first_es != first
+    assert own == "Needs large print too."

@@ -5,6 +5,7 @@ curriculum and evidence hooks can import it without cycles."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from trellis.curriculum.presentation import REDUCED_CHOICES
 
@@ -63,3 +64,8 @@ METHOD_LOCKED = _(
     " teacher; add a new objective to measure progress another way."
 )
 REVIEW_DATE_FORMAT = _("Review date {value!r} is not a date (use YYYY-MM-DD).")
+
+
+#: The reason kept with a plan's first version: stored in English as
+#: written, shown in the reader's language (``IndividualPlanVersion.reason_said``).
+FIRST_VERSION_REASON = gettext_noop("Plan written.")

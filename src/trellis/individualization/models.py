@@ -12,11 +12,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment
-from trellis.individualization.constants import ACCOMMODATIONS, DEFAULT_TIME_MULTIPLIER, METHODS
+from trellis.individualization.constants import (
+    ACCOMMODATIONS,
+    DEFAULT_TIME_MULTIPLIER,
+    FIRST_VERSION_REASON,
+    METHODS,
+)
 from trellis.people.models import School, SchoolClass
 
 ACTIVE = "active"
@@ -157,6 +163,12 @@ class IndividualPlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.number} of plan {self.plan_id}"
+
+    @property
+    def reason_said(self) -> str:
+        """The reason in the reader's language where Trellis wrote it (the
+        first version's); a person's own reason as they wrote it."""
+        return gettext(self.reason) if self.reason == FIRST_VERSION_REASON else self.reason
 
 
 VIA_PAGE = "page"

@@ -18,6 +18,7 @@ from trellis.individualization.constants import (
     ACCOMMODATIONS,
     COMPETENCY_ELSEWHERE,
     DEFAULT_TIME_MULTIPLIER,
+    FIRST_VERSION_REASON,
     LEARNER_NOT_IN_SCHOOL_CLASS,
     MANUAL_ONLY,
     MAX_TIME_MULTIPLIER,
@@ -39,6 +40,7 @@ from trellis.individualization.constants import (
 )
 from trellis.individualization.models import (
     ACTIVE,
+    STATUSES,
     SUPPORT_KINDS,
     IndividualPlan,
     IndividualPlanVersion,
@@ -54,7 +56,6 @@ from trellis.individualization.readlog import (  # noqa: F401  (re-exported)
 from trellis.people import roles
 from trellis.people.models import Membership, User
 
-FIRST_VERSION_REASON = "Plan written."
 RESPONSIBLE_STAFF = _("The person responsible must be a teacher or admin of the learner's school.")
 PLAN_FIELDS = (
     "title",
@@ -174,33 +175,33 @@ def _support_state(s: Support) -> dict:
 
 
 _FIELD_WORDS = {
-    "title": "title",
-    "summary": "strengths and needs",
-    "time_multiplier": "time multiplier",
-    "review_dates": "review dates",
-    "responsible": "person responsible",
-    "responsible_note": "others involved",
+    "title": _("title"),
+    "summary": _("strengths and needs"),
+    "time_multiplier": _("time multiplier"),
+    "review_dates": _("review dates"),
+    "responsible": _("person responsible"),
+    "responsible_note": _("others involved"),
 }
 _PART_WORDS = {
-    "statement": "wording",
-    "competencies": "competencies",
-    "method": "method",
-    "unit": "unit",
-    "baseline": "baseline",
-    "target": "target",
-    "kind": "kind",
-    "provider": "with whom",
-    "focus": "focus",
-    "planned_minutes_per_week": "minutes a week",
+    "statement": _("wording"),
+    "competencies": _("competencies"),
+    "method": _("method"),
+    "unit": _("unit"),
+    "baseline": _("baseline"),
+    "target": _("target"),
+    "kind": _("kind"),
+    "provider": _("with whom"),
+    "focus": _("focus"),
+    "planned_minutes_per_week": _("minutes a week"),
 }
 
 
 def describe_changes(before: dict | None, after: dict) -> list[str]:
     """What one version changed from the one before, in short phrases for
     the versions table ("accommodations: + read-aloud", "objective changed
-    (target): Read 60 wpm")."""
+    (target): Read 60 wpm"), in the reader's language."""
     if before is None:
-        return ["plan written"]
+        return [str(_("plan written"))]
     out = []
     added = [
         a for a in after.get("accommodations", []) if a not in before.get("accommodations", [])
@@ -210,30 +211,60 @@ def describe_changes(before: dict | None, after: dict) -> list[str]:
     ]
     if added or dropped:
         out.append(
-            "accommodations: " + ", ".join([f"+ {a}" for a in added] + [f"− {a}" for a in dropped])
+            _("accommodations: {changes}").format(
+                changes=", ".join([f"+ {a}" for a in added] + [f"− {a}" for a in dropped])
+            )
         )
     if before.get("status") != after.get("status"):
-        out.append(f"status: {before.get('status')} → {after.get('status')}")
+        shown = dict(STATUSES)
+        out.append(
+            _("status: {before} → {after}").format(
+                before=shown.get(before.get("status"), before.get("status")),
+                after=shown.get(after.get("status"), after.get("status")),
+            )
+        )
     out += [
-        f"{words} changed"
+        _("{what} changed").format(what=words)
         for key, words in _FIELD_WORDS.items()
         if before.get(key) != after.get(key)
     ]
-    for kind, label in (("objectives", "objective"), ("supports", "support")):
-        old = {x["id"]: x for x in before.get(kind, [])}
-        new = {x["id"]: x for x in after.get(kind, [])}
-        for key, x in new.items():
-            name = x.get("statement") or x.get("provider", "")
-            if key not in old:
-                out.append(f"{label} added: {name[:60]}")
-                continue
-            parts = [w for k, w in _PART_WORDS.items() if k in x and old[key].get(k) != x.get(k)]
-            if parts:
-                out.append(f"{label} changed ({', '.join(parts)}): {name[:60]}")
-        for key, x in old.items():
-            if key not in new:
-                out.append(f"{label} removed: {(x.get('statement') or x.get('provider', ''))[:60]}")
-    return out or ["no change to the plan's contents"]
+    for kind in ("objectives", "supports"):
+        out += _part_changes(kind, before.get(kind, []), after.get(kind, []))
+    return out or [str(_("no change to the plan’s contents"))]
+
+
+_PART_CHANGES = {
+    "objectives": (
+        _("objective added: {name}"),
+        _("objective changed ({parts}): {name}"),
+        _("objective removed: {name}"),
+    ),
+    "supports": (
+        _("support added: {name}"),
+        _("support changed ({parts}): {name}"),
+        _("support removed: {name}"),
+    ),
+}
+
+
+def _part_changes(kind: str, before: list[dict], after: list[dict]) -> list[str]:
+    """The objectives (or supports) one version added, changed or removed."""
+    added, changed, removed = _PART_CHANGES[kind]
+    old = {x["id"]: x for x in before}
+    new = {x["id"]: x for x in after}
+    out = []
+    for key, x in new.items():
+        name = (x.get("statement") or x.get("provider", ""))[:60]
+        if key not in old:
+            out.append(added.format(name=name))
+            continue
+        parts = [str(w) for k, w in _PART_WORDS.items() if k in x and old[key].get(k) != x.get(k)]
+        if parts:
+            out.append(changed.format(parts=", ".join(parts), name=name))
+    for key, x in old.items():
+        if key not in new:
+            out.append(removed.format(name=(x.get("statement") or x.get("provider", ""))[:60]))
+    return out
 
 
 def _check_reason(reason: str, problems: Problems | None = None) -> str:

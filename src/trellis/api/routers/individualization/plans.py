@@ -133,7 +133,7 @@ def plan_versions(request: HttpRequest, plan_id: int):
             number=v.number,
             at=v.at,
             changed_by=str(v.changed_by),
-            reason=v.reason,
+            reason=v.reason_said,
             changes=changes,
             snapshot=v.snapshot,
         )
