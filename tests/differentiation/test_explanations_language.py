@@ -221,3 +221,11 @@ def test_the_api_gives_the_notes_in_the_requests_language(world, curriculum):
     assert len(spanish) == len(english_notes)
     assert all(isinstance(note, str) for note in spanish)
     assert "Se mantienen separados, como se pidió:" in " ".join(spanish)
+
+
+def test_a_regroup_keeps_its_notes_as_phrases(world, curriculum):
+    _, first = _with_notes(world, curriculum)
+    second = suggest.grouping_regroup(grouping=first, created_by=world.teacher)
+    assert second.notes and len(second.note_phrases) == len(second.notes)
+    assert [english(p) for p in second.note_phrases] == second.notes
+    assert "Se mantienen juntos, como se pidió:" in _page(world, second, "es")
