@@ -42,8 +42,9 @@ def test_learner_takes_assessment_and_teacher_scores_rubric(page, live_server, s
     expect(page.get_by_role("alert")).to_contain_text("is not a number")
     page.get_by_label("Your answer (a number)").fill("2.5")
     page.get_by_role("button", name="Submit answer").click()
+    expect(page.get_by_text("Question 3 of 4")).to_be_visible()
     screenshot("assessment-take-feedback")
-    page.get_by_label("Your answer").fill("Numerator")
+    page.get_by_label("Your answer", exact=True).fill("Numerator")
     page.get_by_role("button", name="Submit answer").click()
     page.get_by_label("Your work").fill(
         "A fraction names equal parts of a whole; 3/4 is three of four parts."

@@ -54,9 +54,13 @@ def test_learner_attaches_a_sketch_and_teacher_sees_it(
     page.goto(take)
     page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Submit answer").click()
+    # Each question once the page for it is there (a label found on the page
+    # being left would take the answer meant for the next one).
+    expect(page.get_by_text("Question 2 of 4")).to_be_visible()
     page.get_by_label("Your answer (a number)").fill("2.5")
     page.get_by_role("button", name="Submit answer").click()
-    page.get_by_label("Your answer").fill("Numerator")
+    expect(page.get_by_text("Question 3 of 4")).to_be_visible()
+    page.get_by_label("Your answer", exact=True).fill("Numerator")
     page.get_by_role("button", name="Submit answer").click()
     expect(page.get_by_text("Attaching a file needs a connection")).to_be_visible()
     page.get_by_label("Your work").fill("The net of a cube: six squares in a cross.")
