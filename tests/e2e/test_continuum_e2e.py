@@ -45,7 +45,8 @@ def test_teacher_opens_continuum_for_demo_class(page, live_server, sign_in, scre
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the records page is {width}px wide on a 390px phone"
     screenshot("continuum-records-390")
-    page.get_by_role("link", name="Back to the report").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Back to the report").click()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the report is {width}px wide on a 390px phone"
     screenshot("continuum-report-390")

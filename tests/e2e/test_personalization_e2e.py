@@ -134,7 +134,8 @@ def test_profile_goal_and_proposal_revised_then_accepted(page, live_server, sign
     page.goto(f"{live_server.url}/proposals/{proposal.pk}/")
     page.get_by_role("link", name="Hand in your work").click()
     page.get_by_label("Your work").fill("My comic is in my portfolio: six panels with a key.")
-    page.get_by_role("button", name="Submit").click()
+    with page.expect_navigation():  # the check reads the page the answer leads to
+        page.get_by_role("button", name="Submit").click()
     _no_sideways_scroll(page)
     screenshot("personalization-proposal-handed-in")
     response = Response.objects.get(learner=world.learner, item__in=proposal.assessment.items.all())

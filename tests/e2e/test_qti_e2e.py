@@ -67,6 +67,7 @@ def test_a_teacher_downloads_and_uploads_qti(live_server, page, sign_in, tmp_pat
     page.screenshot(path=str(SCREENSHOTS / "qti-phone.png"), full_page=True)
     # the refused report on a phone scrolls inside its table, not sideways
     page.get_by_label("QTI 3.0 package (zip)").set_input_files(str(broken))
-    page.get_by_role("button", name="Import", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import", exact=True).click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SCREENSHOTS / "qti-refused-phone.png"), full_page=True)
