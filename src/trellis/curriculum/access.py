@@ -3,11 +3,15 @@ not allowed is 403 (the same convention as ``trellis.people.access``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from trellis.curriculum.models import Competency, Framework, Item, Resource
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 def access_framework(user: User, framework_id: object) -> Framework:

@@ -3,21 +3,23 @@ graph in the shapes the mastery pages need."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
 
 from trellis.curriculum.models import Competency, CompetencyLink, Framework, Item, Resource
-from trellis.people import roles
-from trellis.people.models import Membership, School, User
+from trellis.people.selectors import school_ids_of_member, staff_school_ids
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
 
 
 def _member_school_ids(user: User):
-    return Membership.objects.filter(user=user, active=True).values("school_id")
+    return school_ids_of_member(user)
 
 
 def _staff_school_ids(user: User):
-    return Membership.objects.filter(
-        user=user, active=True, role__in=[roles.TEACHER, roles.ADMIN]
-    ).values("school_id")
+    return staff_school_ids(user)
 
 
 def frameworks_visible_to(user: User) -> QuerySet[Framework]:

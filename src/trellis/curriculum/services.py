@@ -4,7 +4,7 @@ transaction so that a refused change leaves nothing behind."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.graph import find_cycle
 from trellis.curriculum.models import Competency, CompetencyLink, Framework, Item, Resource
-from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
 
 NEEDS_COMPETENCY = _("Tag at least one competency.")
 COMPETENCY_ELSEWHERE = _("There is no competency with id {id} in this school's frameworks.")
