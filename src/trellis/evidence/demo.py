@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils import timezone
@@ -35,7 +36,10 @@ from trellis.evidence.services import (
     mastery_fit_school,
     response_record,
 )
-from trellis.people.models import School, SchoolClass, User
+from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass
 
 #: Responses per learner over the simulated month (the simulator varies it).
 RESPONSES_PER_LEARNER = 110
@@ -216,9 +220,7 @@ def _demo_assessments(
 def _answered_by_some(assessment, school_class: SchoolClass, rng: random.Random) -> None:
     """Five learners (not the first two, who are left to try it live) have
     taken the quick check, so their teacher has performance tasks to score."""
-    learners = list(
-        User.objects.filter(enrollments__school_class=school_class).order_by("username")
-    )
+    learners = list(roster_of(school_class).order_by("username"))
     takers = sorted(
         learners, key=lambda u: int("".join(ch for ch in u.username if ch.isdigit()) or 0)
     )[2:7]

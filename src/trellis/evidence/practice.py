@@ -15,7 +15,7 @@ from trellis.curriculum.models import item as kinds
 from trellis.evidence import mastery, selectors
 from trellis.evidence.models import MasteryRecord
 from trellis.people import roles
-from trellis.people.models import Membership
+from trellis.people.selectors import role_school_ids
 
 TARGET_SUCCESS = 0.7
 #: Questions chosen ahead per competency for offline practice.
@@ -32,9 +32,7 @@ def session_key(competency_id: int) -> str:
 def practice_items(learner: Any, competency: Competency) -> list[Item]:
     """The questions a learner may practise on a competency: active,
     auto-scored items of the competency in a school where they learn."""
-    schools = Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
-        "school_id"
-    )
+    schools = role_school_ids(learner, roles.LEARNER)
     return list(
         Item.objects.filter(
             competencies=competency, active=True, school__in=schools, kind__in=kinds.AUTO_SCORED
@@ -131,9 +129,7 @@ def practice_pack_for_learner(
     ][:OFFLINE_COMPETENCIES]
     if not records:
         return []
-    schools = Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
-        "school_id"
-    )
+    schools = role_school_ids(learner, roles.LEARNER)
     by_competency: dict[int, list[tuple[int, int]]] = {}
     for item_id, competency_id, school_id in (
         Item.objects.filter(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -39,8 +40,11 @@ from trellis.evidence.models.mastery_state import (
     PROFICIENT,
 )
 from trellis.evidence.models.response import ANSWER_ORDER
+from trellis.people import roles
 from trellis.people import selectors as people_selectors
-from trellis.people.models import Enrollment, Membership, SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 LEVEL_LABELS = dict(LEVELS)
 LEVEL_SHORT = {
@@ -70,7 +74,7 @@ class CompetencyMastery:
 
 
 def frameworks_for_learner(learner: User) -> list[Framework]:
-    schools = Membership.objects.filter(user=learner, active=True).values("school_id")
+    schools = people_selectors.school_ids_of_member(learner)
     return list(
         Framework.objects.filter(Q(school__in=schools) | Q(school__isnull=True))
         .filter(competencies__isnull=False)
@@ -191,7 +195,7 @@ def _group_assessment_ids(learner: User) -> set[int]:
     """Assessments assigned to a differentiation group of one of the
     learner's classes that the learner is in now (the group's current
     members, as ``is_assigned`` reads them)."""
-    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
+    classes = people_selectors.class_ids_attended_by(learner)
     rows = list(
         AssessmentAssignment.objects.filter(
             target=TARGET_GROUP, assessment__school_class__in=classes
@@ -206,7 +210,7 @@ def _group_assessment_ids(learner: User) -> set[int]:
 def _assigned_to(learner: User) -> Q:
     """The assessments assigned to this learner: to their class, to them by
     name, or to a group of their class they are in."""
-    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
+    classes = people_selectors.class_ids_attended_by(learner)
     return (
         Q(assignments__target=TARGET_CLASS, school_class__in=classes)
         | Q(assignments__target=TARGET_LEARNER, assignments__learner=learner)
@@ -287,15 +291,8 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
         return Assessment.objects.none()
     if user.is_superuser:
         return Assessment.objects.all()
-    taught = SchoolClass.objects.filter(
-        teaching_assignments__teacher=user,
-        school_id__in=Membership.objects.filter(user=user, role="teacher", active=True).values(
-            "school_id"
-        ),
-    ).values("pk")
-    administered = Membership.objects.filter(user=user, role="admin", active=True).values(
-        "school_id"
-    )
+    taught = people_selectors.class_ids_taught_by(user)
+    administered = people_selectors.role_school_ids(user, roles.ADMIN)
     return Assessment.objects.filter(
         Q(school_class__in=taught) | Q(school__in=administered) | _assigned_to(user)
     ).distinct()

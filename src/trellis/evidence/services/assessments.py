@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,7 +23,9 @@ from trellis.evidence.models.assessment import (
     TARGET_LEARNER,
 )
 from trellis.evidence.selectors import is_assigned
-from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 NOT_ASSIGNED = _("This assessment is not assigned to you.")
 NOT_OPEN_YET = _("This assessment opens at {opens}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,7 +27,9 @@ from trellis.evidence.models import (
 from trellis.evidence.models.mastery_state import NOT_STARTED
 from trellis.evidence.models.response import ANSWER_ORDER, SCORE_TEACHER
 from trellis.evidence.services import history
-from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 
 def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:

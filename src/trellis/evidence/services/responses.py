@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -31,7 +32,9 @@ from trellis.evidence.services.mastery import (
     save_learner_states,
     save_records,
 )
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 ALREADY_ANSWERED = _("You have already answered this question in this assessment.")
 ALREADY_SUBMITTED = _("You have already handed in this assessment.")
