@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -24,8 +25,10 @@ from trellis.differentiation.models import FlagAction
 from trellis.engine.flags import IDLE, RACING_AHEAD, STUCK_ERRORS, Flag, LessonEvent, flag_learners
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models.mastery_state import MASTERED
-from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 #: Responses older than this are not looked at by the live view.
 WINDOW = dt.timedelta(hours=3)

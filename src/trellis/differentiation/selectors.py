@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.db.models import Case, Max, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Max, Prefetch, QuerySet, When
 from django.utils import timezone
 
 from trellis.curriculum.models import Competency, Resource
@@ -25,22 +26,17 @@ from trellis.engine import grouping as engine
 from trellis.evidence.models import Assessment, MasteryRecord, Response
 from trellis.evidence.models.assessment import FOR_LEARNING
 from trellis.evidence.models.mastery_state import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
-from trellis.people.models import SchoolClass, User
-from trellis.people.selectors import classes_taught_by, schools_administered_by
+from trellis.people.selectors import classes_to_differentiate_for
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 LEVEL_LABELS = dict(LEVELS)
 
 
 def classes_to_differentiate(user: User) -> QuerySet[SchoolClass]:
     """Classes whose groupings this person may see: taught, or in a school they run."""
-    if not user.is_authenticated or not user.is_active:
-        return SchoolClass.objects.none()
-    taught = classes_taught_by(user).values("pk")
-    return (
-        SchoolClass.objects.filter(Q(pk__in=taught) | Q(school__in=schools_administered_by(user)))
-        .select_related("term", "school")
-        .order_by("name")
-    )
+    return classes_to_differentiate_for(user).select_related("term", "school").order_by("name")
 
 
 def groupings_of(school_class: SchoolClass) -> QuerySet[Grouping]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,8 +31,10 @@ from trellis.differentiation.models import (
 from trellis.evidence.models import Assessment, AssessmentAssignment
 from trellis.evidence.models.assessment import FOR_LEARNING, TARGET_GROUP
 from trellis.evidence.services import assessment_assign
-from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 NO_GROUPS = gettext_lazy("A grouping needs at least one group.")
 LABEL_EMPTY = gettext_lazy("Group {n} has no name.")
