@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -28,7 +29,9 @@ from trellis.individualization.models import (
     SupportSession,
 )
 from trellis.people import selectors as people_selectors
-from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 
 def plans_visible_to(user: User) -> QuerySet[IndividualPlan]:
@@ -370,7 +373,7 @@ def competencies_by_ids(ids: Iterable[int]) -> list[Competency]:
 
 def staff_member(user_id: int) -> User | None:
     """The person named as a plan's responsible staff member, if any."""
-    return User.objects.filter(pk=user_id).first()
+    return people_selectors.person_by_id(user_id)
 
 
 def plan_with_versions(plan: IndividualPlan) -> IndividualPlan:

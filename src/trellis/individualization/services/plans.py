@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,8 +54,10 @@ from trellis.individualization.readlog import (  # noqa: F401  (re-exported)
     plan_read_record,
     plan_reads_record,
 )
-from trellis.people import roles
-from trellis.people.models import Membership, User
+from trellis.people.selectors import first_learner_membership, is_staff_at
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 RESPONSIBLE_STAFF = _("The person responsible must be a teacher or admin of the learner's school.")
 PLAN_FIELDS = (
@@ -299,12 +302,7 @@ def _new_version(
 
 
 def _check_responsible(plan: IndividualPlan) -> None:
-    if not Membership.objects.filter(
-        user_id=plan.responsible_id,
-        school_id=plan.school_id,
-        role__in=[roles.TEACHER, roles.ADMIN],
-        active=True,
-    ).exists():
+    if not is_staff_at(plan.responsible_id, plan.school_id):
         raise ValidationError({"responsible": RESPONSIBLE_STAFF})
 
 
@@ -321,11 +319,7 @@ def plan_create(
     responsible: User | None = None,
     responsible_note: str = "",
 ) -> IndividualPlan:
-    membership = (
-        Membership.objects.filter(user=learner, role=roles.LEARNER, active=True)
-        .order_by("pk")
-        .first()
-    )
+    membership = first_learner_membership(learner)
     if membership is None:
         raise ValidationError({"learner": LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk)})
     if IndividualPlan.objects.filter(learner=learner, status=ACTIVE).exists():

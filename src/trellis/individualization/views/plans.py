@@ -24,9 +24,7 @@ from trellis.individualization.models import VIA_PAGE, IndividualPlan
 from trellis.individualization.progress import decisions_waiting, objective_progress
 from trellis.individualization.services import plans as services
 from trellis.individualization.services import reports as report_services
-from trellis.people import roles
 from trellis.people import selectors as people_selectors
-from trellis.people.models import User
 
 #: What a removal page calls the thing it removes, and what it says once done.
 WHAT = {"objective": gettext_lazy("objective"), "support": gettext_lazy("support")}
@@ -120,11 +118,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "responsible_note": plan.responsible_note,
         "responsible": plan.responsible_id,
     }
-    staff = User.objects.filter(
-        memberships__school_id=plan.school_id,
-        memberships__role__in=[roles.TEACHER, roles.ADMIN],
-        memberships__active=True,
-    ).distinct()
+    staff = people_selectors.staff_of_school(plan.school_id)
     form = forms.PlanChangeForm(request.POST or None, initial=initial, staff_qs=staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
