@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -19,7 +20,6 @@ from trellis.evidence.models import MasteryRecord, Response, RubricScore
 from trellis.evidence.models.mastery_state import MASTERED
 from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.people import selectors as people_selectors
-from trellis.people.models import Enrollment, User
 from trellis.personalization.models import (
     AssessmentChoice,
     Benchmark,
@@ -42,10 +42,12 @@ from trellis.personalization.models import (
 from trellis.personalization.models.goals import FROM_MASTERY
 from trellis.personalization.models.network import ACCEPTED, INVITED, PEER, PENDING
 
+if TYPE_CHECKING:
+    from trellis.people.models import User
+
 
 def teachers_of(learner: User) -> QuerySet[User]:
-    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
-    return User.objects.filter(teaching_assignments__school_class__in=classes).distinct()
+    return people_selectors.teachers_of_learner(learner)
 
 
 def competencies_for(learner: User) -> QuerySet[Competency]:
@@ -243,8 +245,7 @@ def entries_visible_to(user: User, learner: User) -> QuerySet[PortfolioEntry]:
     allowed = Q(pk__in=[])
     if learner.guardians_links.filter(guardian=user).exists():
         allowed |= Q(share_guardians=True)
-    mine = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
-    if Enrollment.objects.filter(learner=learner, active=True, school_class_id__in=mine).exists():
+    if people_selectors.share_a_class(user, learner.pk):
         allowed |= Q(share_class=True)
     if NetworkMember.objects.filter(learner=learner, member=user, status=ACCEPTED).exists():
         allowed |= Q(share_network=True)
@@ -270,7 +271,7 @@ def invitations_for(member: User) -> QuerySet[NetworkMember]:
 def expert_requests_to_decide(teacher: User) -> QuerySet[ExpertRequest]:
     """Pending outside-expert requests of learners this person teaches."""
     taught = people_selectors.classes_taught_by(teacher).values("pk")
-    learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
+    learners = people_selectors.learner_ids_in_classes(taught)
     return ExpertRequest.objects.filter(learner__in=learners, status=PENDING).select_related(
         "learner"
     )
@@ -282,8 +283,8 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
     the learner that classmate's mastery."""
     peers = accepted_network_of(learner).filter(kind=PEER).values("member_id")
     return list(
-        User.objects.filter(
-            pk__in=MasteryRecord.objects.filter(
+        people_selectors.people_with_ids(
+            MasteryRecord.objects.filter(
                 competency=competency, level=MASTERED, learner__in=peers
             ).values("learner_id")
         ).order_by("username")
@@ -292,12 +293,10 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
 
 def learners_with_entries_shared_to(user: User) -> QuerySet[User]:
     """Learners whose network this person accepted to join (for experts' page)."""
-    return (
-        User.objects.filter(network__member=user, network__status=ACCEPTED)
-        .distinct()
-        .prefetch_related(
-            Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))
-        )
+    return people_selectors.people_with_ids(
+        NetworkMember.objects.filter(member=user, status=ACCEPTED).values("learner_id")
+    ).prefetch_related(
+        Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))
     )
 
 
@@ -308,9 +307,9 @@ def guidance_queue(teacher: User) -> dict[str, object]:
     from trellis.personalization.models.proposals import SUBMITTED
 
     taught = people_selectors.classes_taught_by(teacher).values("pk")
-    learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
+    learners = people_selectors.learner_ids_in_classes(taught)
     return {
-        "learners": User.objects.filter(pk__in=learners).order_by("last_name", "first_name"),
+        "learners": people_selectors.people_with_ids(learners).order_by("last_name", "first_name"),
         "goals": Goal.objects.filter(learner__in=learners, status=GOAL_PENDING)
         .select_related("learner")
         .order_by("updated_at"),
@@ -387,9 +386,7 @@ def help_requests_visible_to(user: User) -> QuerySet[HelpRequest]:
     qs = HelpRequest.objects.all()
     if not user.is_superuser:
         taught = people_selectors.classes_taught_by(user).values("pk")
-        learners = Enrollment.objects.filter(active=True, school_class__in=taught).values(
-            "learner_id"
-        )
+        learners = people_selectors.learner_ids_in_classes(taught)
         administered = people_selectors.schools_administered_by(user).values("pk")
         qs = qs.filter(
             Q(learner=user)

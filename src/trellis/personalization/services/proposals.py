@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,6 @@ from trellis.evidence.models import Assessment
 from trellis.evidence.models.assessment import AS_LEARNING, TARGET_LEARNER
 from trellis.evidence.services import assessment_assign, assessment_create
 from trellis.people import selectors as people_selectors
-from trellis.people.models import SchoolClass, User
 from trellis.personalization.models import AssessmentChoice, OptionPick, Proposal, ProposalEvent
 from trellis.personalization.models.proposals import (
     ACCEPTED,
@@ -38,6 +38,9 @@ from trellis.personalization.models.proposals import (
     SUBMITTED,
 )
 from trellis.personalization.services.notify import notification_send
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 NEEDS_TWO_OPTIONS = _("Offer at least two ways to show mastery (found {count}).")
 DEADLINE_PAST = _("The deadline must be in the future.")

@@ -4,6 +4,7 @@ choices with resource recommendations."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,12 +18,15 @@ from trellis.evidence.models.mastery_state import MASTERED as MASTERED_LEVEL
 from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.evidence.selectors import frameworks_for_learner, learner_mastery
 from trellis.evidence.services import rubric_score_record
-from trellis.people.models import Membership, User
+from trellis.people.selectors import school_ids_of_member
 from trellis.personalization import selectors
 from trellis.personalization.models import PathChoice, Reflection
 from trellis.personalization.models.reflection import BY_LEARNER, BY_TEACHER
 from trellis.personalization.services.notify import notification_send
 from trellis.personalization.services.profile import profile_of
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 OWN_WORK_ONLY = _("Learners reflect only on their own work.")
 NOT_SCORED_YET = _("Your teacher has not scored this work yet (or its feedback is not released).")
@@ -93,7 +97,7 @@ def reflection_record(
 
 
 def _school_resources(learner: User):
-    schools = Membership.objects.filter(user=learner, active=True).values("school_id")
+    schools = school_ids_of_member(learner)
     return Resource.objects.filter(school__in=schools).prefetch_related("competencies")
 
 

@@ -246,9 +246,9 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
 def learner_portfolio(request: HttpRequest, learner_id: int) -> HttpResponse:
     """Open to anyone who can see at least one entry (guardians, classmates,
     network members); everyone else gets 404."""
-    from trellis.people.models import User
+    from trellis.people.selectors import person_by_id
 
-    learner = User.objects.filter(pk=learner_id).first()
+    learner = person_by_id(learner_id)
     if learner is None:
         raise NotVisible(NOT_FOUND)
     entries = selectors.entries_visible_to(request.user, learner)
