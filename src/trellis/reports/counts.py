@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -34,8 +35,11 @@ from trellis.evidence import selectors as evidence_selectors
 from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING, TARGET_CLASS
 from trellis.individualization import selectors as indiv_selectors
 from trellis.people import selectors as people_selectors
-from trellis.people.models import School, SchoolClass, User, shown_name
+from trellis.people.names import shown_name
 from trellis.personalization import selectors as p13n_selectors
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass, User
 
 CLASS, LEARNER, SCHOOL = "class", "learner", "school"
 RANGE_ERROR = _("The start date ({start}) must not be after the end date ({end}).")

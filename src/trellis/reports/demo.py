@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,19 +34,18 @@ from trellis.evidence.services import assessment_create
 from trellis.individualization.constants import METHOD_PROBABILITY
 from trellis.individualization.models import ONE_ON_ONE
 from trellis.individualization.services import pacing, plans
-from trellis.people.models import School, SchoolClass, User
+from trellis.people.selectors import roster_of
 from trellis.personalization.models.network import PEER
 from trellis.personalization.services import goals, network, profile, proposals, reflection
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass, User
 
 GRADE6 = "6."
 
 
 def _learners(school_class: SchoolClass) -> list[User]:
-    return list(
-        User.objects.filter(enrollments__school_class=school_class, enrollments__active=True)
-        .order_by("pk")
-        .distinct()
-    )
+    return list(roster_of(school_class).order_by("pk"))
 
 
 def _teacher(school_class: SchoolClass) -> User:
