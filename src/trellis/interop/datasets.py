@@ -21,9 +21,9 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,8 +33,10 @@ from trellis.engine import datasets
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models.response import SOURCE_IMPORT
 from trellis.evidence.services import mastery_fit_school
-from trellis.people import roles
-from trellis.people.models import Enrollment, Membership, SchoolClass, User
+from trellis.people.services import learners_enroll_by_username
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass
 
 ITEM_PROMPT = "Data set {name}: {key}"
 ITEM_KEY = "item {item}"
@@ -153,24 +155,7 @@ def _items(
 def _learners(school_class: SchoolClass, name: str, ids: tuple[str, ...]) -> list[int]:
     school = school_class.school
     usernames = [fit(f"{school.code}-{name}-{lid}", USERNAME_MAX) for lid in ids]
-    have = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
-    unusable = make_password(None)
-    User.objects.bulk_create(
-        [User(username=u, password=unusable) for u in usernames if u not in have], batch_size=1000
-    )
-    have = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
-    pks = [have[u] for u in usernames]
-    Membership.objects.bulk_create(
-        [Membership(user_id=pk, school=school, role=roles.LEARNER) for pk in pks],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-    Enrollment.objects.bulk_create(
-        [Enrollment(school_class=school_class, learner_id=pk) for pk in pks],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-    return pks
+    return learners_enroll_by_username(school_class=school_class, usernames=usernames)
 
 
 def _times(log, now: dt.datetime) -> list[dt.datetime]:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
@@ -17,9 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.individualization.selectors import plans_visible_to
-from trellis.people import roles
-from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
+from trellis.people import selectors as people_selectors
 from trellis.personalization.models import Goal
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass, User
 
 UNKNOWN_TABLE = gettext_lazy("Unknown table {name!r}; choose one of {choices}.")
 UNKNOWN_FORMAT = gettext_lazy("Unknown format {name!r}; choose csv or json.")
@@ -27,11 +30,11 @@ FORMATS = ("csv", "json")
 
 
 def class_learner_ids(school_class: SchoolClass) -> QuerySet:
-    return Enrollment.objects.filter(school_class=school_class, active=True).values("learner_id")
+    return people_selectors.class_learner_ids(school_class)
 
 
 def school_learner_ids(school: School) -> QuerySet:
-    return Membership.objects.filter(school=school, role=roles.LEARNER).values("user_id")
+    return people_selectors.school_learner_ids_query(school)
 
 
 def mastery_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:

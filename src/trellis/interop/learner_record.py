@@ -14,6 +14,7 @@ import io
 import json
 import uuid
 import zipfile
+from typing import TYPE_CHECKING
 
 import pgtrigger
 from django.apps import apps
@@ -27,7 +28,11 @@ from django.utils.translation import gettext_lazy
 from trellis.evidence.models import Response, ResponseProduct
 from trellis.evidence.models.response import TRIGGER as APPEND_ONLY_TRIGGER
 from trellis.interop.models import LearnerErasure
-from trellis.people.models import Guardianship, Membership, User
+from trellis.people.selectors import guardian_links_of
+from trellis.people.services import learner_links_remove
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 ALREADY_ERASED = gettext_lazy("That learner's personal data has already been erased.")
 #: Kept (anonymised) so class and school figures stay right after erasure.
@@ -76,11 +81,7 @@ def learner_archive(*, learner: User) -> bytes:
             "display_name": learner.display_name,
             "email": learner.email,
             "date_joined": learner.date_joined,
-            "guardians": list(
-                Guardianship.objects.filter(learner=learner).values(
-                    "guardian__username", "relationship"
-                )
-            ),
+            "guardians": list(guardian_links_of(learner)),
         }
         archive.writestr("account.json", json.dumps(account, cls=DjangoJSONEncoder, indent=1))
         index = {}
@@ -115,7 +116,6 @@ def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
         count, _ = model.objects.filter(**{field: learner}).delete()
         if count:
             removed[label] = count
-    Guardianship.objects.filter(learner=learner).delete()
     # Files attached to performance tasks are the learner's own work (often a
     # photo): the rows go now, the files once the erasure is committed.
     products = ResponseProduct.objects.filter(response__learner=learner)
@@ -129,7 +129,7 @@ def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
     # change to evidence Trellis makes: through the append-only trigger.
     with pgtrigger.ignore(f"evidence.Response:{APPEND_ONLY_TRIGGER}"):
         Response.objects.filter(learner=learner).update(answer="")
-    Membership.objects.filter(user=learner).exclude(role="learner").delete()
+    learner_links_remove(learner=learner)
     learner.username = f"{ERASED_PREFIX}{uuid.uuid4().hex[:16]}"
     learner.first_name = learner.last_name = learner.display_name = learner.email = ""
     learner.password = make_password(None)

@@ -10,7 +10,7 @@ writes a package that imports back to the same items. See docs/qti.md.
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +23,9 @@ from trellis.interop.qti.errors import Problem, QtiRefused, problem
 from trellis.interop.qti.export import export_items, items_for_export
 from trellis.interop.qti.reader import ItemDraft, read_package
 from trellis.interop.qti.spec import MANIFEST_FILE
-from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
 
 __all__ = [
     "Problem",

@@ -9,7 +9,7 @@ back to the same items and links."""
 from __future__ import annotations
 
 import zipfile
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from lxml import etree
 
@@ -17,7 +17,9 @@ from trellis.curriculum.models import Framework, Item
 from trellis.curriculum.models import item as kinds
 from trellis.interop.qti import spec
 from trellis.interop.qti.spec import cp, lom, qti
-from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 #: How a numeric value is written: repr keeps every digit a float holds.
 _FLOAT = repr

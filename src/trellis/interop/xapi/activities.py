@@ -4,13 +4,17 @@ statement Trellis emits is one Trellis would accept back."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
 from trellis.curriculum.models import Competency, Item
-from trellis.people import roles
-from trellis.people.models import Membership, School, User
+from trellis.people.selectors import active_learners_named
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
 
 
 def prefix() -> str:
@@ -108,34 +112,9 @@ def learners_for(school: School, actors: list[dict]) -> dict[tuple[str, str], Us
     usernames = sorted({v for k, v in keys if k == "account"})
     if not emails and not usernames:
         return {}
-    q = connection.ops.quote_name
-    user, membership = User._meta, Membership._meta
-    col = {
-        "pk": q(user.pk.column),
-        "username": q(user.get_field("username").column),
-        "email": q(user.get_field("email").column),
-        "is_active": q(user.get_field("is_active").column),
-        "m_user": q(membership.get_field("user").column),
-        "m_school": q(membership.get_field("school").column),
-        "m_role": q(membership.get_field("role").column),
-        "m_active": q(membership.get_field("active").column),
-    }
-    named = []
-    if usernames:
-        named.append("u.{username} IN ({})".format(", ".join(["%s"] * len(usernames)), **col))
-    if emails:
-        named.append("LOWER(u.{email}) IN ({})".format(", ".join(["%s"] * len(emails)), **col))
-    sql = (
-        "SELECT u.{pk}, u.{username}, u.{email} FROM {users} u WHERE ({named}) "
-        "AND u.{is_active} = %s AND EXISTS (SELECT 1 FROM {memberships} m "
-        "WHERE m.{m_user} = u.{pk} AND m.{m_school} = %s AND m.{m_role} = %s "
-        "AND m.{m_active} = %s)"
-    ).format(
-        users=q(user.db_table), memberships=q(membership.db_table), named=" OR ".join(named), **col
-    )
     wanted_emails, wanted_usernames = set(emails), set(usernames)
     out: dict[tuple[str, str], User] = {}
-    for user in User.objects.raw(sql, [*usernames, *emails, True, school.pk, roles.LEARNER, True]):
+    for user in active_learners_named(school, usernames, emails):
         if user.email and user.email.lower() in wanted_emails:
             out[("mbox", user.email.lower())] = user
         if user.username in wanted_usernames:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
@@ -36,7 +37,9 @@ from trellis.evidence.services.mastery import (
     save_record_rows,
 )
 from trellis.evidence.services.responses import MAX_TIME_ON_ITEM_MS
-from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,7 +23,9 @@ from trellis.interop.xapi.validate import (
     duration_ms,
     parse_timestamp,
 )
-from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 NOTE_NO_LEARNER = "actor is not a learner of this school"
 NOTE_NOT_TRELLIS = "activity is not a Trellis item or competency"
