@@ -3,6 +3,8 @@ what a teacher may place in a course by deep linking."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from trellis.curriculum.models import Competency
@@ -10,7 +12,9 @@ from trellis.evidence.models import Assessment
 from trellis.individualization.models import ModuleSequence
 from trellis.lti.models import Context, Platform
 from trellis.people import roles
-from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 
 def platforms_for(user: User) -> QuerySet[Platform]:
