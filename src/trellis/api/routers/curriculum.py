@@ -272,9 +272,9 @@ def resource_create(request: HttpRequest, payload: ResourceIn):
 
 def _school_for_authoring(request: HttpRequest, school_id: int):
     from trellis.people.access import NOT_FOUND
-    from trellis.people.models import School
+    from trellis.people.selectors import school_by_id
 
-    school = School.objects.filter(pk=school_id).first()
+    school = school_by_id(school_id)
     if school is None or not request.user.has_perm("curriculum.author_in_school", school):
         raise HttpError(404, NOT_FOUND)
     return school
