@@ -13,12 +13,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.differentiation.flag_words import flag_reason
 from trellis.differentiation.models import FlagAction
 from trellis.engine.flags import IDLE, RACING_AHEAD, STUCK_ERRORS, Flag, LessonEvent, flag_learners
@@ -26,6 +26,9 @@ from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models.mastery_state import MASTERED
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 #: Responses older than this are not looked at by the live view.
 WINDOW = dt.timedelta(hours=3)

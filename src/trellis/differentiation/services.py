@@ -11,13 +11,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.differentiation.models import (
     KINDS,
     FlagAction,
@@ -33,6 +33,9 @@ from trellis.evidence.models.assessment import FOR_LEARNING, TARGET_GROUP
 from trellis.evidence.services import assessment_assign
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
 
 NO_GROUPS = gettext_lazy("A grouping needs at least one group.")
 LABEL_EMPTY = gettext_lazy("Group {n} has no name.")
@@ -448,7 +451,9 @@ def _check_entry(
     if draft.group_id not in groups:
         raise ValidationError(GROUP_OTHER_GROUPING.format(group=draft.group_id))
     resources = list(
-        Resource.objects.filter(pk__in=draft.resource_ids, school_id=plan_class.school_id)
+        curriculum_selectors.resources_of_school(plan_class.school_id).filter(
+            pk__in=draft.resource_ids
+        )
     )
     found = {r.pk for r in resources}
     for pk in draft.resource_ids:

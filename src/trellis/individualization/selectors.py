@@ -7,11 +7,12 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.evidence.models import Assessment
 from trellis.individualization.constants import EXTENDED_TIME
 from trellis.individualization.models import (
@@ -29,6 +30,9 @@ from trellis.individualization.models import (
 )
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
 
 
 def plans_visible_to(user: User) -> QuerySet[IndividualPlan]:
@@ -365,7 +369,7 @@ def individual_competencies(learner_ids: Iterable[int]) -> dict[int, set[int]]:
 
 def competencies_by_ids(ids: Iterable[int]) -> list[Competency]:
     """The competencies with these ids (an unknown id is simply missing)."""
-    return list(Competency.objects.filter(pk__in=list(ids)))
+    return list(curriculum_selectors.competencies_by_ids(ids))
 
 
 def staff_member(user_id: int) -> User | None:
@@ -385,7 +389,7 @@ def assessment_of_class(school_class_id: int, assessment_id: int) -> Assessment 
 
 def resources_of_school(school_id: int, ids: Iterable[int]) -> list[Resource]:
     """The school's resources among ``ids`` (another school's are left out)."""
-    return list(Resource.objects.filter(pk__in=list(ids), school_id=school_id))
+    return list(curriculum_selectors.resources_of_school(school_id).filter(pk__in=list(ids)))
 
 
 def sequence_of_class(school_class: SchoolClass, sequence_id: int) -> ModuleSequence | None:

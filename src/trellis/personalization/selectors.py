@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.curriculum.selectors import frameworks_visible_to
 from trellis.engine import levels
 from trellis.engine.goals import ProgressObservation, Projection, project_goal
@@ -42,6 +43,9 @@ from trellis.personalization.models import (
 from trellis.personalization.models.goals import FROM_MASTERY
 from trellis.personalization.models.network import ACCEPTED, INVITED, PEER, PENDING
 
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+
 
 def teachers_of(learner: User) -> QuerySet[User]:
     classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
@@ -51,7 +55,9 @@ def teachers_of(learner: User) -> QuerySet[User]:
 def competencies_for(learner: User) -> QuerySet[Competency]:
     """Competencies a learner may link goals and entries to: their schools'
     frameworks and the global ones."""
-    return Competency.objects.filter(framework__in=frameworks_visible_to(learner).values("pk"))
+    return curriculum_selectors.competencies_of_frameworks(
+        frameworks_visible_to(learner).values("pk")
+    )
 
 
 def goals_visible_to(user: User) -> QuerySet[Goal]:
@@ -650,7 +656,7 @@ def competency_for(learner: User, competency_id: int) -> Competency | None:
 
 
 def resource_by_id(resource_id: int) -> Resource | None:
-    return Resource.objects.filter(pk=resource_id).first()
+    return curriculum_selectors.resource_by_id(resource_id)
 
 
 def own_response(learner: User, response_id: int) -> Response | None:

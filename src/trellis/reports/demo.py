@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum.selectors import resources_of_school, school_leaf_competencies
 from trellis.differentiation import services as diff
 from trellis.differentiation import suggest
 from trellis.evidence.models import MasteryRecord
@@ -35,6 +36,9 @@ from trellis.individualization.services import pacing, plans
 from trellis.people.models import School, SchoolClass, User
 from trellis.personalization.constants import PEER
 from trellis.personalization.services import goals, network, profile, proposals, reflection
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
 
 GRADE6 = "6."
 
@@ -53,16 +57,12 @@ def _teacher(school_class: SchoolClass) -> User:
 
 def _objectives(school: School, n: int) -> list[Competency]:
     """Leaf competencies of the school's grade-6 framework, most practised first."""
-    comps = list(
-        Competency.objects.filter(
-            framework__school=school, code__startswith=GRADE6, children__isnull=True
-        ).order_by("code")
-    )
+    comps = list(school_leaf_competencies(school, GRADE6))
     return comps[:n]
 
 
 def _resources_for(school: School, competency: Competency) -> list[Resource]:
-    return list(Resource.objects.filter(school=school, competencies=competency).order_by("pk")[:3])
+    return list(resources_of_school(school).filter(competencies=competency).order_by("pk")[:3])
 
 
 def _mastered_first(learners: Sequence[User], comps: Sequence[Competency]) -> list[Competency]:

@@ -20,18 +20,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
 from trellis.evidence.models.mastery_state import MASTERED, PROFICIENT
 from trellis.individualization.models import LearnerPace, Module, ModulePass, ModuleSequence
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
 
 CHECK_OTHER_CLASS = gettext_lazy("The mastery check must be an assessment of this class.")
 CHECK_PURPOSE = gettext_lazy("The mastery check must be a FOR- or OF-learning assessment.")

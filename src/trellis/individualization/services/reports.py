@@ -9,18 +9,21 @@ so a report shared with a guardian reads the same later."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
 from trellis.evidence.models.assessment import OF_LEARNING
 from trellis.individualization.models import IndividualPlan, SummativeReport
 from trellis.individualization.selectors import active_plan_for
 from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 LEARNED_SHARE = 0.8
 NOT_SUMMATIVE = _("A summative report needs an OF-learning assessment; “{title}” is {purpose}.")

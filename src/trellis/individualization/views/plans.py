@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from trellis.curriculum.models import Competency
-from trellis.curriculum.selectors import frameworks_for_school
+from trellis.curriculum.selectors import competencies_of_frameworks, frameworks_for_school
 from trellis.evidence.models import Assessment
 from trellis.evidence.models.assessment import OF_LEARNING
 from trellis.individualization import access, forms, selectors
@@ -154,7 +153,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _competencies_for(plan: IndividualPlan):
-    return Competency.objects.filter(framework__in=frameworks_for_school(plan.school)).order_by(
+    return competencies_of_frameworks(frameworks_for_school(plan.school)).order_by(
         "framework", "position", "code"
     )
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
-from trellis.curriculum.models import Item
 from trellis.curriculum.scoring import score_answer
+from trellis.curriculum.selectors import competency_ids_by_item
 from trellis.evidence import mastery
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models.response import SOURCE_IMPORT
@@ -37,6 +38,9 @@ from trellis.evidence.services.mastery import (
 )
 from trellis.evidence.services.responses import MAX_TIME_ON_ITEM_MS
 from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Item
 
 
 @dataclass
@@ -122,11 +126,8 @@ def _apply(school: School, responses: list[Response], known: dict[int, list[int]
         else:
             unknown.add(x.item_id)
     if unknown:
-        through = Item.competencies.through
-        for item_id, cid in through.objects.filter(item_id__in=unknown).values_list(
-            "item_id", "competency_id"
-        ):
-            by_item[item_id].append(cid)
+        for item_id, cids in competency_ids_by_item(unknown).items():
+            by_item[item_id].extend(cids)
     pairs = {(x.learner_id, cid) for x in responses for cid in by_item[x.item_id]}
     if not pairs:
         return

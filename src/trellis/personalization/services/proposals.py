@@ -17,10 +17,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency, Item
-from trellis.curriculum.models import item as kinds
-from trellis.curriculum.selectors import frameworks_for_school
-from trellis.curriculum.services import item_create
+from trellis.curriculum import kinds
+from trellis.curriculum.selectors import competencies_of_frameworks, frameworks_for_school
+from trellis.curriculum.services import item_create, item_retire
 from trellis.evidence.models import Assessment
 from trellis.evidence.models.assessment import AS_LEARNING, TARGET_LEARNER
 from trellis.evidence.services import assessment_assign, assessment_create
@@ -158,9 +157,11 @@ def choice_create(
         raise ValidationError({"default_option": DEFAULT_RANGE.format(count=len(cleaned))})
     if deadline <= timezone.now():
         raise ValidationError({"deadline": DEADLINE_PAST})
-    competency = Competency.objects.filter(
-        pk=competency_id, framework__in=frameworks_for_school(school_class.school)
-    ).first()
+    competency = (
+        competencies_of_frameworks(frameworks_for_school(school_class.school))
+        .filter(pk=competency_id)
+        .first()
+    )
     if competency is None:
         raise ValidationError({"competency": COMPETENCY_NOT_AVAILABLE})
     choice = AssessmentChoice(
@@ -305,8 +306,7 @@ def _evidence_for(proposal: Proposal, teacher: User) -> Assessment:
             created_by=teacher,
             rubric=parse_rubric(proposal.rubric),
         )
-        # curriculum has no service to retire an item; this is the one field set here.
-        Item.objects.filter(pk=item.pk).update(active=False)
+        item_retire(item=item)
         assessment = assessment_create(
             school_class=choice.school_class,
             title=_("{title}: {learner}’s own way").format(
@@ -358,7 +358,7 @@ def _option_evidence(choice: AssessmentChoice, learner: User, option: int) -> As
                 }
             ],
         )
-        Item.objects.filter(pk=item.pk).update(active=False)
+        item_retire(item=item)
         assessment = assessment_create(
             school_class=choice.school_class,
             title=f"{choice.title}: {choice.options[option]}"[:200],  # the teacher's own words

@@ -4,13 +4,14 @@ choices with resource recommendations."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum.selectors import resources_of_schools
 from trellis.engine.recommend import LearnerContext, Recommendation, ResourceInfo, recommend
 from trellis.evidence.models import MasteryRecord, Response, RubricScore
 from trellis.evidence.models.mastery_state import MASTERED as MASTERED_LEVEL
@@ -23,6 +24,9 @@ from trellis.personalization.models import PathChoice, Reflection
 from trellis.personalization.models.reflection import BY_LEARNER, BY_TEACHER
 from trellis.personalization.services.notify import notification_send
 from trellis.personalization.services.profile import profile_of
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
 
 OWN_WORK_ONLY = _("Learners reflect only on their own work.")
 NOT_SCORED_YET = _("Your teacher has not scored this work yet (or its feedback is not released).")
@@ -94,7 +98,7 @@ def reflection_record(
 
 def _school_resources(learner: User):
     schools = Membership.objects.filter(user=learner, active=True).values("school_id")
-    return Resource.objects.filter(school__in=schools).prefetch_related("competencies")
+    return resources_of_schools(schools)
 
 
 def ready_competencies(learner: User) -> list:

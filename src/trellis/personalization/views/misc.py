@@ -13,8 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from trellis.curriculum.models import Competency, Resource
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum import kinds
+from trellis.curriculum.selectors import competencies_by_ids, resource_by_id
 from trellis.evidence.access import access_response
 from trellis.evidence.models import Response
 from trellis.evidence.services.responses import new_key
@@ -125,7 +125,7 @@ def _path_page(request: HttpRequest, learner, *, owner: bool) -> HttpResponse:
             .filter(pk=request.POST.get("competency") or 0)
             .first()
         )
-        resource = Resource.objects.filter(pk=request.POST.get("resource") or 0).first()
+        resource = resource_by_id(request.POST.get("resource") or 0)
         try:
             if competency is None:
                 raise ValidationError(rf_svc.RESOURCE_NOT_FOR)
@@ -148,9 +148,11 @@ def _path_page(request: HttpRequest, learner, *, owner: bool) -> HttpResponse:
     ready = rf_svc.ready_competencies(learner)
     focus = None
     if request.GET.get("competency", "").isdigit():
-        focus = Competency.objects.filter(
-            pk=int(request.GET["competency"]), pk__in=[m.competency.pk for m in ready]
-        ).first()
+        focus = (
+            competencies_by_ids(m.competency.pk for m in ready)
+            .filter(pk=int(request.GET["competency"]))
+            .first()
+        )
     return render(
         request,
         "personalization/path.html",
