@@ -22,8 +22,8 @@ from trellis.curriculum.models import Competency
 from trellis.differentiation.flag_words import flag_reason
 from trellis.differentiation.models import FlagAction
 from trellis.engine.flags import IDLE, RACING_AHEAD, STUCK_ERRORS, Flag, LessonEvent, flag_learners
+from trellis.evidence.constants import MASTERED
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models.mastery_state import MASTERED
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
 

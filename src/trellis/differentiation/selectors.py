@@ -22,9 +22,8 @@ from trellis.differentiation.models import (
     StationRotation,
 )
 from trellis.engine import grouping as engine
+from trellis.evidence.constants import FOR_LEARNING, LEVELS, MASTERED, NOT_STARTED, PROFICIENT
 from trellis.evidence.models import Assessment, MasteryRecord, Response
-from trellis.evidence.models.assessment import FOR_LEARNING
-from trellis.evidence.models.mastery_state import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import classes_taught_by, schools_administered_by
 

@@ -28,8 +28,8 @@ from trellis.differentiation.models import (
     GroupPlanEntry,
     StationRotation,
 )
+from trellis.evidence.constants import FOR_LEARNING, TARGET_GROUP
 from trellis.evidence.models import Assessment, AssessmentAssignment
-from trellis.evidence.models.assessment import FOR_LEARNING, TARGET_GROUP
 from trellis.evidence.services import assessment_assign
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of

@@ -27,8 +27,8 @@ from django.utils.translation import ngettext
 
 from trellis.engine import monitoring
 from trellis.evidence import mastery
+from trellis.evidence.constants import FOR_LEARNING, OF_LEARNING
 from trellis.evidence.models import Response
-from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING
 from trellis.evidence.services.mastery import (
     competency_ids_by_item,
     effective_outcomes,

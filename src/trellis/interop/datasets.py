@@ -30,8 +30,8 @@ from django.utils import timezone
 from trellis.curriculum.models import Competency, Framework, Item
 from trellis.curriculum.models import item as kinds
 from trellis.engine import datasets
+from trellis.evidence.constants import SOURCE_IMPORT
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models.response import SOURCE_IMPORT
 from trellis.evidence.services import mastery_fit_school
 from trellis.people import roles
 from trellis.people.models import Enrollment, Membership, SchoolClass, User

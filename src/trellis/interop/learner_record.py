@@ -24,8 +24,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from trellis.evidence.constants import TRIGGER as APPEND_ONLY_TRIGGER
 from trellis.evidence.models import Response, ResponseProduct
-from trellis.evidence.models.response import TRIGGER as APPEND_ONLY_TRIGGER
 from trellis.interop.models import LearnerErasure
 from trellis.people.models import Guardianship, Membership, User
 

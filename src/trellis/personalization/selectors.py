@@ -15,9 +15,8 @@ from trellis.curriculum.models import Competency, Resource
 from trellis.curriculum.selectors import frameworks_visible_to
 from trellis.engine import levels
 from trellis.engine.goals import ProgressObservation, Projection, project_goal
+from trellis.evidence.constants import MASTERED, SCORE_SELF, SCORE_TEACHER
 from trellis.evidence.models import MasteryRecord, Response, RubricScore
-from trellis.evidence.models.mastery_state import MASTERED
-from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, User
 from trellis.personalization.models import (

@@ -27,8 +27,8 @@ from django.utils import timezone
 from trellis.curriculum.models import Competency, Resource
 from trellis.differentiation import services as diff
 from trellis.differentiation import suggest
+from trellis.evidence.constants import AS_LEARNING, FOR_LEARNING, OF_LEARNING
 from trellis.evidence.models import MasteryRecord
-from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
 from trellis.evidence.services import assessment_create
 from trellis.individualization.constants import METHOD_PROBABILITY
 from trellis.individualization.models import ONE_ON_ONE

@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from trellis.curriculum.models import Competency, Resource
+from trellis.evidence.constants import MASTERED, PROFICIENT
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
-from trellis.evidence.models.mastery_state import MASTERED, PROFICIENT
 from trellis.individualization.models import LearnerPace, Module, ModulePass, ModuleSequence
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
+from trellis.evidence.constants import OF_LEARNING
 from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
-from trellis.evidence.models.assessment import OF_LEARNING
 from trellis.individualization.models import IndividualPlan, SummativeReport
 from trellis.individualization.selectors import active_plan_for
 from trellis.people.models import User

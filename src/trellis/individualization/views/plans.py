@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
+from trellis.evidence.constants import OF_LEARNING
 from trellis.evidence.models import Assessment
-from trellis.evidence.models.assessment import OF_LEARNING
 from trellis.individualization import access, forms, selectors
 from trellis.individualization.constants import LEARNER_NOT_IN_SCHOOL_CLASS
 from trellis.individualization.models import VIA_PAGE, IndividualPlan

@@ -25,8 +25,8 @@ from django.core.exceptions import ValidationError
 from trellis.curriculum.models import Item
 from trellis.curriculum.scoring import score_answer
 from trellis.evidence import mastery
+from trellis.evidence.constants import SOURCE_IMPORT
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models.response import SOURCE_IMPORT
 from trellis.evidence.services import history
 from trellis.evidence.services.mastery import (
     lock_learner_states,

@@ -21,8 +21,8 @@ from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.models import item as kinds
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.curriculum.services import item_create
+from trellis.evidence.constants import AS_LEARNING, TARGET_LEARNER
 from trellis.evidence.models import Assessment
-from trellis.evidence.models.assessment import AS_LEARNING, TARGET_LEARNER
 from trellis.evidence.services import assessment_assign, assessment_create
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.engine.recommend import LearnerContext, Recommendation, ResourceInfo, recommend
+from trellis.evidence.constants import MASTERED as MASTERED_LEVEL
+from trellis.evidence.constants import SCORE_SELF, SCORE_TEACHER
 from trellis.evidence.models import MasteryRecord, Response, RubricScore
-from trellis.evidence.models.mastery_state import MASTERED as MASTERED_LEVEL
-from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
 from trellis.evidence.selectors import frameworks_for_learner, learner_mastery
 from trellis.evidence.services import rubric_score_record
 from trellis.people.models import Membership, User

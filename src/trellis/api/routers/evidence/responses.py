@@ -20,7 +20,7 @@ from trellis.curriculum import scoring
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
 from trellis.evidence import access, selectors, services
-from trellis.evidence.models.response import SCORE_SELF, SOURCE_PRACTICE
+from trellis.evidence.constants import SCORE_SELF, SOURCE_PRACTICE
 from trellis.people.access import (
     NOT_FOUND,
 )
