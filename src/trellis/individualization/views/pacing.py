@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.curriculum.selectors import frameworks_for_school
-from trellis.evidence.models import Assessment
 from trellis.individualization import access, forms, selectors
 from trellis.individualization.models import ModuleSequence
 from trellis.individualization.services import pacing as services
@@ -70,7 +69,7 @@ def _module_form(school_class, data=None, initial=None) -> forms.ModuleForm:
         initial=initial,
         competencies_qs=Competency.objects.filter(framework__in=frameworks),
         resources_qs=Resource.objects.filter(school=school_class.school),
-        checks_qs=Assessment.objects.filter(school_class=school_class, purpose__in=["for", "of"]),
+        checks_qs=selectors.mastery_checks_for(school_class),
     )
 
 
