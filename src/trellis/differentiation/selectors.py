@@ -28,14 +28,16 @@ from trellis.differentiation.models import (
     StationRotation,
 )
 from trellis.engine import grouping as engine
-from trellis.evidence.models import Assessment, MasteryRecord, Response
-from trellis.evidence.models.assessment import FOR_LEARNING
-from trellis.evidence.models.mastery_state import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
+from trellis.evidence.constants import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
+from trellis.evidence.selectors.answers import newest_answer_times
+from trellis.evidence.selectors.class_assessments import for_learning_assessments_of
+from trellis.evidence.selectors.records import records_by_learner_and_competency
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import classes_taught_by, schools_administered_by
 
 if TYPE_CHECKING:
     from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Assessment
 
 LEVEL_LABELS = dict(LEVELS)
 
@@ -171,20 +173,8 @@ def readiness_for(learners: list[User], objective: Competency) -> list[Readiness
     competencies = {c.pk: c for c in competencies_by_ids(prereq_ids)}
     competencies[objective.pk] = objective
     learner_ids = [u.pk for u in learners]
-    records = {
-        (r.learner_id, r.competency_id): r
-        for r in MasteryRecord.objects.filter(
-            learner__in=learner_ids, competency_id__in=list(competencies)
-        )
-    }
-    newest = dict(
-        Response.objects.filter(
-            learner_id__in=learner_ids, item__competencies__in=list(competencies)
-        )
-        .values("learner_id")
-        .annotate(last=Max("recorded_at"))
-        .values_list("learner_id", "last")
-    )
+    records = records_by_learner_and_competency(learner_ids, competencies)
+    newest = newest_answer_times(learner_ids, list(competencies))
 
     def evidence(learner: User, cid: int) -> Evidence:
         record = records.get((learner.pk, cid))
@@ -282,9 +272,7 @@ def resources_for(school_class: SchoolClass) -> QuerySet[Resource]:
 
 
 def for_assessments_of(school_class: SchoolClass) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(school_class=school_class, purpose=FOR_LEARNING).order_by(
-        "title"
-    )
+    return for_learning_assessments_of(school_class)
 
 
 def group_member_ids(group_id: int) -> set[int]:

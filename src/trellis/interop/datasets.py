@@ -34,9 +34,9 @@ from trellis.curriculum.services import (
     proxy_items_bulk_ensure,
 )
 from trellis.engine import datasets
-from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models.response import SOURCE_IMPORT
+from trellis.evidence.selectors.records import record_count_of_framework
 from trellis.evidence.services import mastery_fit_school
+from trellis.evidence.services.batch import ImportedAnswer, responses_import
 from trellis.people import roles
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
 
@@ -207,28 +207,24 @@ def dataset_import(
     learner_ids = tuple(log.learner_ids[n] if log.learner_ids else str(n) for n in used_learners)
     learner_pk = dict(zip(used_learners, _learners(school_class, name, learner_ids), strict=True))
     times = _times(log, timezone.now())
-    rows = [
-        Response(
-            school=school,
-            learner_id=learner_pk[int(log.learner[n])],
-            item_id=items[keys[n]],
-            source=SOURCE_IMPORT,
-            answer="1" if log.correct[n] else "0",
-            correct=bool(log.correct[n]),
-            score=1.0 if log.correct[n] else 0.0,
-            idempotency_key=f"ds-{name}-{n}"[:64],
-            recorded_by_id=learner_pk[int(log.learner[n])],
-            recorded_at=times[n],
-        )
-        for n in range(len(log))
-    ]
-    Response.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    answered = responses_import(
+        school=school,
+        answers=[
+            ImportedAnswer(
+                learner_id=learner_pk[int(log.learner[n])],
+                item_id=items[keys[n]],
+                correct=bool(log.correct[n]),
+                key=f"ds-{name}-{n}",
+                at=times[n],
+            )
+            for n in range(len(log))
+        ],
+    )
     mastery_fit_school(school=school)
-    records = MasteryRecord.objects.filter(competency__framework=framework)
     return DatasetSummary(
         learners=len(learner_pk),
         competencies=len(comps),
-        responses=len(rows),
+        responses=answered,
         dropped=int(log.dropped),
-        mastery_records=records.count(),
+        mastery_records=record_count_of_framework(framework.pk),
     )

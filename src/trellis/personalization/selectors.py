@@ -16,9 +16,14 @@ from trellis.curriculum import selectors as curriculum_selectors
 from trellis.curriculum.selectors import frameworks_visible_to
 from trellis.engine import levels
 from trellis.engine.goals import ProgressObservation, Projection, project_goal
-from trellis.evidence.models import MasteryRecord, Response, RubricScore
-from trellis.evidence.models.mastery_state import MASTERED
-from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
+from trellis.evidence.constants import SCORE_SELF, SCORE_TEACHER
+from trellis.evidence.selectors.answers import (
+    response_of_learner,
+    rubric_scores_of_learner,
+    rubric_work_of,
+    teacher_scored_work_of,
+)
+from trellis.evidence.selectors.records import learners_who_mastered, mastery_probabilities
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, User
 from trellis.personalization.models import (
@@ -45,6 +50,7 @@ from trellis.personalization.models.network import ACCEPTED, INVITED, PEER, PEND
 
 if TYPE_CHECKING:
     from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Response, RubricScore
 
 
 def teachers_of(learner: User) -> QuerySet[User]:
@@ -90,11 +96,7 @@ def benchmark_progress(goal: Goal) -> list[BenchmarkProgress]:
     rating, else nothing yet (0)."""
     benchmarks = list(goal.benchmarks.all())
     ids = [b.competency_id for b in benchmarks if b.competency_id]
-    mastery = dict(
-        MasteryRecord.objects.filter(learner_id=goal.learner_id, competency_id__in=ids).values_list(
-            "competency_id", "probability"
-        )
-    )
+    mastery = mastery_probabilities(goal.learner_id, ids)
     latest: dict[int, float] = {}
     for bid, progress in (
         BenchmarkCheck.objects.filter(benchmark__goal=goal, source="self")
@@ -205,11 +207,7 @@ def self_teacher_gap(learner: User) -> list[GapPoint]:
     """Each scored task the learner also rated: both fractions, oldest
     first, dated by the later of the two scores. Teacher scores on OF
     assessments count only once their feedback is released."""
-    scores = (
-        RubricScore.objects.filter(response__learner=learner)
-        .select_related("response__item", "response__attempt__assessment")
-        .order_by("recorded_at", "pk")
-    )
+    scores = rubric_scores_of_learner(learner)
     by_response: dict[int, dict[str, list[RubricScore]]] = {}
     for s in scores:
         by_response.setdefault(s.response_id, {}).setdefault(s.kind, []).append(s)
@@ -288,11 +286,7 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
     the learner that classmate's mastery."""
     peers = accepted_network_of(learner).filter(kind=PEER).values("member_id")
     return list(
-        User.objects.filter(
-            pk__in=MasteryRecord.objects.filter(
-                competency=competency, level=MASTERED, learner__in=peers
-            ).values("learner_id")
-        ).order_by("username")
+        User.objects.filter(pk__in=learners_who_mastered(competency.pk, peers)).order_by("username")
     )
 
 
@@ -659,9 +653,21 @@ def resource_by_id(resource_id: int) -> Resource | None:
     return curriculum_selectors.resource_by_id(resource_id)
 
 
-def own_response(learner: User, response_id: int) -> Response | None:
+def own_response(learner: User, response_id: object) -> Response | None:
     """One of the learner's own responses, or None."""
-    return Response.objects.filter(pk=response_id, learner=learner).first()
+    return response_of_learner(learner, response_id)
+
+
+def scored_work_of(learner: User) -> QuerySet[Response]:
+    """The learner's rubric tasks a teacher scored, newest first: what the
+    learner can reflect on."""
+    return teacher_scored_work_of(learner)
+
+
+def portfolio_work_of(learner: User, limit: int = 50) -> QuerySet[Response]:
+    """The learner's rubric tasks (at most ``limit``), offered as work to
+    put in the portfolio."""
+    return rubric_work_of(learner)[:limit]
 
 
 def notifications_of(user: User, limit: int = 50) -> list[Notification]:

@@ -28,8 +28,8 @@ from django.utils import timezone
 from trellis.curriculum.selectors import resources_of_school, school_leaf_competencies
 from trellis.differentiation import services as diff
 from trellis.differentiation import suggest
-from trellis.evidence.models import MasteryRecord
-from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
+from trellis.evidence.constants import AS_LEARNING, FOR_LEARNING, MASTERED, OF_LEARNING, PROFICIENT
+from trellis.evidence.selectors.records import competency_ids_reached
 from trellis.evidence.services import assessment_create
 from trellis.individualization.constants import METHOD_PROBABILITY, ONE_ON_ONE
 from trellis.individualization.services import pacing, plans
@@ -69,9 +69,7 @@ def _mastered_first(learners: Sequence[User], comps: Sequence[Competency]) -> li
     """Competencies ordered by how many of these learners have mastered them,
     so that own-pace modules are passed by the learners who are ready."""
     counts = {c.pk: 0 for c in comps}
-    for cid in MasteryRecord.objects.filter(
-        learner__in=learners, competency__in=comps, level__in=("proficient", "mastered")
-    ).values_list("competency_id", flat=True):
+    for cid in competency_ids_reached(learners, comps, (PROFICIENT, MASTERED)):
         counts[cid] += 1
     return sorted(comps, key=lambda c: (-counts[c.pk], c.code))
 

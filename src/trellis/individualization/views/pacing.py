@@ -16,7 +16,6 @@ from trellis.curriculum.selectors import (
     frameworks_for_school,
     resources_of_school,
 )
-from trellis.evidence.models import Assessment
 from trellis.individualization import access, forms, selectors
 from trellis.individualization.models import ModuleSequence
 from trellis.individualization.services import pacing as services
@@ -73,7 +72,7 @@ def _module_form(school_class, data=None, initial=None) -> forms.ModuleForm:
         initial=initial,
         competencies_qs=competencies_of_frameworks(frameworks),
         resources_qs=resources_of_school(school_class.school),
-        checks_qs=Assessment.objects.filter(school_class=school_class, purpose__in=["for", "of"]),
+        checks_qs=selectors.mastery_checks_for(school_class),
     )
 
 

@@ -12,10 +12,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from trellis.curriculum.services import proxy_item_create
+from trellis.evidence.services.batch import Answer, responses_record_batch
 from trellis.interop.models import XapiCredential, XapiProxyItem, XapiStatement
 from trellis.interop.xapi import activities
 from trellis.interop.xapi.errors import CONFLICT, DUPLICATE_IN_BATCH
-from trellis.interop.xapi.evidence import Answer, record_answers
 from trellis.interop.xapi.validate import (
     StatementInvalid,
     content_hash,
@@ -190,7 +190,7 @@ def statements_store(
                 note=note,
             )
         )
-    record_answers(
+    responses_record_batch(
         school=school,
         answers=list(answers.values()),
         competencies={i.pk: i.competency_ids for i in items.values()},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from trellis.curriculum import kinds
 from trellis.curriculum.selectors import competencies_of_frameworks, frameworks_for_school
 from trellis.curriculum.services import item_create, item_retire
-from trellis.evidence.models import Assessment
-from trellis.evidence.models.assessment import AS_LEARNING, TARGET_LEARNER
+from trellis.evidence.constants import AS_LEARNING, TARGET_LEARNER
 from trellis.evidence.services import assessment_assign, assessment_create
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
@@ -37,6 +37,9 @@ from trellis.personalization.models.proposals import (
     SUBMITTED,
 )
 from trellis.personalization.services.notify import notification_send
+
+if TYPE_CHECKING:
+    from trellis.evidence.models import Assessment
 
 NEEDS_TWO_OPTIONS = _("Offer at least two ways to show mastery (found {count}).")
 DEADLINE_PAST = _("The deadline must be in the future.")

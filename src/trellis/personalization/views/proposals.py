@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trellis.curriculum.selectors import competencies_of_frameworks, frameworks_for_school
-from trellis.evidence.models.assessment import AS_LEARNING
+from trellis.evidence.constants import AS_LEARNING
 from trellis.people.access import access_class_as_teacher
 from trellis.people.selectors import classes_taught_by
 from trellis.personalization import access, selectors

@@ -20,7 +20,7 @@ from trellis.api.routers.evidence.schemas import (
 )
 from trellis.curriculum import kinds, scoring
 from trellis.evidence import access, selectors, services
-from trellis.evidence.models.response import SCORE_SELF, SOURCE_PRACTICE
+from trellis.evidence.constants import SCORE_SELF, SOURCE_PRACTICE
 from trellis.people.access import (
     NOT_FOUND,
 )
