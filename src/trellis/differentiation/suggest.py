@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models import Competency
 from trellis.differentiation import selectors, services, words
 from trellis.differentiation.models import INTEREST, KINDS, PROFILE, Grouping
 from trellis.engine import grouping as engine
@@ -34,6 +33,9 @@ from trellis.people.selectors import people_with_ids, roster_of
 
 if TYPE_CHECKING:
     from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 NEEDS_SIZE = gettext_lazy("Give a number of groups, or a smallest and largest group size.")
 

@@ -20,14 +20,16 @@ from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from trellis.curriculum.models import Framework
-from trellis.curriculum.selectors import assessable_competencies
+from trellis.curriculum.selectors import assessable_competencies, frameworks_by_ids
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.selectors import _EMPTY, LEVEL_LABELS, LEVEL_SHORT, HeatCell, HeatRow
 from trellis.people import selectors as people_selectors
 
 if TYPE_CHECKING:
     from trellis.people.models import SchoolClass
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Framework
 
 #: Learners per page: 40 × 123 competencies stays well under 1 MB of HTML.
 PAGE_SIZE = 40
@@ -74,7 +76,7 @@ def default_framework(school_class: SchoolClass, frameworks: list[Framework]) ->
         return None
     learners = people_selectors.class_learner_ids(school_class)
     with_evidence = set(
-        Framework.objects.filter(pk__in=[f.pk for f in frameworks])
+        frameworks_by_ids(f.pk for f in frameworks)
         .filter(
             Exists(
                 MasteryRecord.objects.filter(

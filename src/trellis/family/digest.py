@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from trellis.family import selectors
 from trellis.family.models import DigestPreference, DigestSent
 from trellis.people.selectors import guardians_with_children
-from trellis.personalization.models import Reflection
+from trellis.personalization.selectors import latest_reflection_since
 
 if TYPE_CHECKING:
     from trellis.people.models import User
@@ -38,11 +38,7 @@ class ChildDigest:
 
 
 def _ask_about(child: User, progressed: list[str], since: dt.datetime) -> str:
-    reflection = (
-        Reflection.objects.filter(learner=child, created_at__gte=since)
-        .order_by("-created_at")
-        .first()
-    )
+    reflection = latest_reflection_since(child, since)
     if reflection is not None:
         return _("What would you change next time? They wrote: “%(text)s”") % {
             "text": reflection.to_change

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 
 from trellis.curriculum.access import access_framework
-from trellis.curriculum.models import Framework
 from trellis.interop.models import XapiCredential
 from trellis.people.access import (
     FORBIDDEN,
@@ -23,6 +22,9 @@ from trellis.people.selectors import first_staff_school
 
 if TYPE_CHECKING:
     from trellis.people.models import School, SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Framework
 
 
 def access_class_export(user: User, class_id: object) -> SchoolClass:

@@ -7,14 +7,17 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from trellis.curriculum.models import Competency
+from trellis.curriculum.selectors import practisable_competencies
 from trellis.evidence.models import Assessment
-from trellis.individualization.models import ModuleSequence
+from trellis.individualization.selectors import class_has_modules
 from trellis.lti.models import Context, Platform
 from trellis.people import roles
 
 if TYPE_CHECKING:
     from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 
 def platforms_for(user: User) -> QuerySet[Platform]:
@@ -42,18 +45,8 @@ def placeable_assessments(school_class: SchoolClass) -> QuerySet[Assessment]:
 def placeable_competencies(school_class: SchoolClass) -> QuerySet[Competency]:
     """Competencies the school has active auto-scored items for: what
     adaptive practice can serve."""
-    from trellis.curriculum.models.item import AUTO_SCORED
-
-    return (
-        Competency.objects.filter(
-            items__school_id=school_class.school_id,
-            items__active=True,
-            items__kind__in=AUTO_SCORED,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return practisable_competencies(school_class.school_id)
 
 
 def has_modules(school_class: SchoolClass) -> bool:
-    return ModuleSequence.objects.filter(school_class=school_class).exists()
+    return class_has_modules(school_class)

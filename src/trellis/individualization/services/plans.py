@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.individualization.constants import (
     ACCOMMODATIONS,
@@ -58,6 +57,9 @@ from trellis.people.selectors import first_learner_membership, is_staff_at
 
 if TYPE_CHECKING:
     from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 RESPONSIBLE_STAFF = _("The person responsible must be a teacher or admin of the learner's school.")
 PLAN_FIELDS = (

@@ -17,7 +17,6 @@ from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.people import roles
 from trellis.people.selectors import (
     active_person_by_username,
@@ -42,6 +41,7 @@ from trellis.personalization.selectors import teachers_of
 from trellis.personalization.services.notify import notification_send
 
 if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
     from trellis.people.models import User
 
 NOT_AVAILABLE = _(
