@@ -18,7 +18,7 @@ from trellis.family import selectors
 from trellis.family.models import DigestPreference, DigestSent
 from trellis.people import roles
 from trellis.people.models import User
-from trellis.personalization.models import Reflection
+from trellis.personalization.selectors import latest_reflection_since
 
 DIGEST_DAYS = 7
 
@@ -35,11 +35,7 @@ class ChildDigest:
 
 
 def _ask_about(child: User, progressed: list[str], since: dt.datetime) -> str:
-    reflection = (
-        Reflection.objects.filter(learner=child, created_at__gte=since)
-        .order_by("-created_at")
-        .first()
-    )
+    reflection = latest_reflection_since(child, since)
     if reflection is not None:
         return _("What would you change next time? They wrote: “%(text)s”") % {
             "text": reflection.to_change

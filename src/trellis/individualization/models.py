@@ -27,6 +27,10 @@ from trellis.individualization.constants import (
     DEFAULT_TIME_MULTIPLIER,
     FIRST_VERSION_REASON,
     METHODS,
+    ONE_ON_ONE,
+    SMALL_GROUP,
+    VIA_API,
+    VIA_PAGE,
 )
 from trellis.people.models import School, SchoolClass, User
 
@@ -118,8 +122,6 @@ class Measurement(models.Model):
         return f"{self.value:g} on {self.on}"
 
 
-ONE_ON_ONE = "one_on_one"
-SMALL_GROUP = "small_group"
 SUPPORT_KINDS = [(ONE_ON_ONE, _("One-on-one")), (SMALL_GROUP, _("Small group"))]
 
 
@@ -220,8 +222,6 @@ class IndividualPlanVersion(models.Model):
         return revision_snapshot(self)
 
 
-VIA_PAGE = "page"
-VIA_API = "api"
 VIAS = [(VIA_PAGE, _("Page")), (VIA_API, _("API"))]
 
 

@@ -1,5 +1,5 @@
-"""Data points for a specific objective, and the monitoring picture drawn
-from them with ``trellis.engine.monitoring``.
+"""Data points for a specific objective, and the monitoring picture computed
+from them with ``trellis.engine.monitoring`` and drawn by ``charts``.
 
 Where the points come from depends on the objective's method:
 
@@ -35,7 +35,7 @@ from trellis.evidence.services.mastery import (
     observations_of,
     outcome_times,
 )
-from trellis.individualization import access
+from trellis.individualization import access, charts
 from trellis.individualization.constants import METHOD_PERCENT, METHOD_PROBABILITY
 from trellis.individualization.models import SpecificObjective
 
@@ -103,47 +103,6 @@ def decision_message(decision: monitoring.Decision, aim: monitoring.AimLine, n: 
     return f"{text % span} {advice}"
 
 
-def _day(day) -> str:
-    return date_format(day, "j M Y")
-
-
-def progress_description(
-    aim: monitoring.AimLine,
-    points: list[monitoring.DataPoint],
-    trend: monitoring.TrendLine | None,
-    unit: str = "",
-) -> str:
-    """The progress chart's ``<desc>`` in the reader's language; in English,
-    the engine's own (``monitoring.progress_desc``)."""
-    u = f" {unit}" if unit else ""
-    said = [
-        _("Aim line from %(start)s on %(start_day)s to %(end)s on %(end_day)s.")
-        % {
-            "start": f"{monitoring.value_text(aim.baseline_value)}{u}",
-            "start_day": _day(aim.baseline_date),
-            "end": f"{monitoring.value_text(aim.target_value)}{u}",
-            "end_day": _day(aim.target_date),
-        }
-    ]
-    pts = sorted(points, key=lambda p: (p.date, p.value))
-    if pts:
-        said.append(
-            ngettext("%(n)s data point: %(points)s.", "%(n)s data points: %(points)s.", len(pts))
-            % {
-                "n": len(pts),
-                "points": "; ".join(
-                    f"{_day(p.date)}: {monitoring.value_text(p.value)}{u}" for p in pts
-                ),
-            }
-        )
-    else:
-        said.append(_("No data points yet."))
-    if trend is not None:
-        said.append(_("Trend: %(slope)s per week.") % {"slope": f"{trend.slope_per_week:+.2f}{u}"})
-    said.append(_("Aim: %(slope)s per week.") % {"slope": f"{aim.slope_per_day * 7:+.2f}{u}"})
-    return " ".join(said)
-
-
 def progress_svg(
     objective: SpecificObjective,
     aim: monitoring.AimLine,
@@ -151,23 +110,14 @@ def progress_svg(
     trend: monitoring.TrendLine | None,
     unit: str,
 ) -> str:
-    """The engine's progress chart with every word in the reader's language."""
-    return monitoring.render_progress_svg(
+    """The objective's progress chart with every word in the reader's language."""
+    return charts.render_progress_svg(
         aim,
         points,
         trend,
         _("Progress: %(objective)s") % {"objective": objective.statement[:60]},
         id_prefix=f"objective-{objective.pk}",
         unit=unit,
-        desc=progress_description(aim, points, trend, unit),
-        labels={
-            "aim_line": _("Aim line"),
-            "trend_line": _("Trend line"),
-            "aim": _("aim line"),
-            "trend": _("trend"),
-        },
-        date_label=_day,
-        tick_label=lambda day: date_format(day, "j M"),
     )
 
 

@@ -404,3 +404,9 @@ def resources_of_school(school_id: int, ids: Iterable[int]) -> list[Resource]:
 
 def sequence_of_class(school_class: SchoolClass, sequence_id: int) -> ModuleSequence | None:
     return ModuleSequence.objects.filter(pk=sequence_id, school_class=school_class).first()
+
+
+def class_has_modules(school_class: SchoolClass) -> bool:
+    """Whether the class has a module sequence to move through at its own
+    pace: the LMS is offered the modules placement only then (one query)."""
+    return ModuleSequence.objects.filter(school_class=school_class).exists()

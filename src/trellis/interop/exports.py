@@ -19,7 +19,7 @@ from trellis.evidence.models import MasteryRecord, Response
 from trellis.individualization.selectors import plans_visible_to
 from trellis.people import roles
 from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
-from trellis.personalization.models import Goal
+from trellis.personalization.selectors import goals_for_export
 
 UNKNOWN_TABLE = gettext_lazy("Unknown table {name!r}; choose one of {choices}.")
 UNKNOWN_FORMAT = gettext_lazy("Unknown format {name!r}; choose csv or json.")
@@ -90,11 +90,6 @@ def evidence_rows(learner_ids: QuerySet, user: User, school: School) -> list[dic
 
 
 def goal_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
-    rows = (
-        Goal.objects.filter(learner_id__in=learner_ids)
-        .select_related("learner", "set_by")
-        .prefetch_related("competencies")
-    )
     return [
         {
             "goal_id": g.pk,
@@ -107,7 +102,7 @@ def goal_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
             "competencies": " ".join(c.label for c in g.competencies.all()),
             "created_at": g.created_at,
         }
-        for g in rows.order_by("learner__username", "pk")
+        for g in goals_for_export(learner_ids)
     ]
 
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from trellis.curriculum.models import Competency
 from trellis.evidence.models import Assessment
-from trellis.individualization.models import ModuleSequence
+from trellis.individualization.selectors import class_has_modules
 from trellis.lti.models import Context, Platform
 from trellis.people import roles
 from trellis.people.models import SchoolClass, User
@@ -52,4 +52,4 @@ def placeable_competencies(school_class: SchoolClass) -> QuerySet[Competency]:
 
 
 def has_modules(school_class: SchoolClass) -> bool:
-    return ModuleSequence.objects.filter(school_class=school_class).exists()
+    return class_has_modules(school_class)

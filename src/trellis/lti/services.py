@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from trellis.interop.models import SourcedRecord
+from trellis.interop.selectors import rostered_class, rostered_person
 from trellis.lti.models import (
     KIND_ASSESSMENT,
     KIND_MODULES,
@@ -182,9 +182,7 @@ def _match(platform: Platform, claims: dict) -> User | None:
             return found[0]
     sourced_id = (claims.get(CLAIM + "lis") or {}).get("person_sourcedid")
     if sourced_id:
-        record = SourcedRecord.objects.filter(
-            kind=SourcedRecord.USER, sourced_id=sourced_id, user__isnull=False
-        ).first()
+        record = rostered_person(sourced_id)
         if record is not None and people.filter(pk=record.user_id).exists():
             return record.user
     return None
@@ -219,15 +217,7 @@ def _context(platform: Platform, claims: dict) -> Context | None:
         context.save(update_fields=["memberships_url"])
     if context.school_class_id is None:
         section = (claims.get(CLAIM + "lis") or {}).get("course_section_sourcedid")
-        record = (
-            SourcedRecord.objects.filter(
-                kind=SourcedRecord.CLASS,
-                sourced_id=section,
-                school_class__school=platform.school,
-            ).first()
-            if section
-            else None
-        )
+        record = rostered_class(platform.school, section) if section else None
         if record is not None:
             context.school_class_id = record.school_class_id
             context.save(update_fields=["school_class"])

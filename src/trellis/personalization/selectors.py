@@ -695,3 +695,45 @@ def help_requests_for_api(
     if learner_id is not None:
         qs = qs.filter(learner_id=learner_id)
     return list(qs[:limit])
+
+
+# --- What a guardian's pages, the digest and exports read -------------------
+
+
+def goals_of_learner(learner: User) -> QuerySet[Goal]:
+    """The learner's goals, newest first, with their benchmarks: what the
+    family page lists and the digest asks about."""
+    return (
+        Goal.objects.filter(learner=learner).prefetch_related("benchmarks").order_by("-created_at")
+    )
+
+
+def portfolio_shared_with_guardians(learner: User) -> QuerySet[PortfolioEntry]:
+    """Only the portfolio entries the learner chose to share with guardians,
+    newest first: a guardian never sees the rest."""
+    return (
+        PortfolioEntry.objects.filter(learner=learner, share_guardians=True)
+        .select_related("competency")
+        .order_by("-created_at")
+    )
+
+
+def latest_reflection_since(learner: User, since: dt.datetime) -> Reflection | None:
+    """The learner's newest reflection written since ``since``, or None: the
+    digest suggests asking about what they wrote (one query)."""
+    return (
+        Reflection.objects.filter(learner=learner, created_at__gte=since)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def goals_for_export(learner_ids: QuerySet | Iterable[int]) -> QuerySet[Goal]:
+    """The learners' goals with who they belong to, who set them and their
+    competencies, ordered as the goals table is exported (two queries)."""
+    return (
+        Goal.objects.filter(learner_id__in=learner_ids)
+        .select_related("learner", "set_by")
+        .prefetch_related("competencies")
+        .order_by("learner__username", "pk")
+    )

@@ -30,11 +30,10 @@ from trellis.differentiation import suggest
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
 from trellis.evidence.services import assessment_create
-from trellis.individualization.constants import METHOD_PROBABILITY
-from trellis.individualization.models import ONE_ON_ONE
+from trellis.individualization.constants import METHOD_PROBABILITY, ONE_ON_ONE
 from trellis.individualization.services import pacing, plans
 from trellis.people.models import School, SchoolClass, User
-from trellis.personalization.models.network import PEER
+from trellis.personalization.constants import PEER
 from trellis.personalization.services import goals, network, profile, proposals, reflection
 
 GRADE6 = "6."
