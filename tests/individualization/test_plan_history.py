@@ -179,6 +179,31 @@ def test_the_snapshot_keeps_its_shape_and_what_a_removal_took_out(world):
     assert "removed" not in answer[9] and answer[9]["status"] == "closed"
 
 
+def test_a_plan_fetched_with_its_objectives_is_recorded_as_it_is_now(world):
+    """The services may be handed a plan whose objectives were prefetched
+    before the change; the version records the objectives as saved."""
+    from trellis.individualization import selectors
+
+    cur = curriculum_for(world)
+    shown = selectors.plan_detail(plan_for(world).pk)
+    assert list(shown.objectives.all()) == []
+    plans.objective_add(
+        plan=shown,
+        changed_by=world.teacher,
+        reason="Added from the page.",
+        statement="Spell 20 words",
+        competencies=[cur.ratio],
+        method=METHOD_MANUAL,
+        baseline_value=5,
+        baseline_date=BASELINE,
+        target_value=20,
+        target_date=TARGET,
+    )
+    latest = shown.versions.model.objects.filter(plan=shown).first()
+    assert [o["statement"] for o in latest.snapshot["objectives"]] == ["Spell 20 words"]
+    assert latest.snapshot["objectives"][0]["baseline"] == [BASELINE.isoformat(), 5.0]
+
+
 def test_the_plan_page_and_the_api_read_the_history_in_fixed_queries(
     world, django_assert_num_queries
 ):

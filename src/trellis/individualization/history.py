@@ -11,112 +11,95 @@ The phrases that say what changed between two of these are
 
 from __future__ import annotations
 
-from django.core import serializers
+import json
+
 from reversion.models import Version
 
 from trellis.individualization.models import (
     REMOVED_OBJECTIVE,
     REMOVED_SUPPORT,
-    IndividualPlan,
     IndividualPlanVersion,
-    Measurement,
-    SpecificObjective,
-    Support,
-    SupportSession,
 )
 
-
-def _stored(version: Version) -> tuple[object, dict]:
-    """The model instance (unsaved) a version holds and its many-to-many ids.
-    Read with Django's deserializer as reversion does, without reversion's
-    content-type lookups, so reading a history costs no query per version."""
-    found = next(
-        iter(
-            serializers.deserialize(version.format, version.serialized_data, ignorenonexistent=True)
-        )
-    )
-    return found.object, found.m2m_data or {}
+#: Django's model labels of what a plan's revision holds.
+PLAN, OBJECTIVE, SUPPORT = (
+    "individualization.individualplan",
+    "individualization.specificobjective",
+    "individualization.support",
+)
+MEASUREMENT, SESSION = "individualization.measurement", "individualization.supportsession"
 
 
-def objective_state(o: SpecificObjective, competency_ids: list[int]) -> dict:
+def _stored(version: Version) -> tuple[str, object, dict]:
+    """The model label, primary key and fields a version holds, read from
+    Django's JSON serialization (reversion's format for these models; decision
+    0014). Its values are already what the snapshot says: dates as ISO
+    strings, foreign keys and many-to-many as ids. Reading the JSON rather
+    than building model instances keeps a long history cheap to show."""
+    [data] = json.loads(version.serialized_data)
+    return data["model"], data.get("pk"), data["fields"]
+
+
+def objective_state(pk: object, f: dict) -> dict:
     return {
-        "id": o.pk,
-        "statement": o.statement,
-        "competencies": sorted(competency_ids),
-        "method": o.method,
-        "unit": o.unit,
-        "baseline": [o.baseline_date.isoformat(), o.baseline_value],
-        "target": [o.target_date.isoformat(), o.target_value],
+        "id": pk,
+        "statement": f["statement"],
+        "competencies": sorted(f.get("competencies", [])),
+        "method": f["method"],
+        "unit": f["unit"],
+        "baseline": [f["baseline_date"], f["baseline_value"]],
+        "target": [f["target_date"], f["target_value"]],
     }
 
 
-def support_state(s: Support) -> dict:
+def support_state(pk: object, f: dict) -> dict:
     return {
-        "id": s.pk,
-        "kind": s.kind,
-        "provider": s.provider,
-        "focus": s.focus,
-        "planned_minutes_per_week": s.planned_minutes_per_week,
+        "id": pk,
+        "kind": f["kind"],
+        "provider": f["provider"],
+        "focus": f["focus"],
+        "planned_minutes_per_week": f["planned_minutes_per_week"],
     }
 
 
 def revision_snapshot(record: IndividualPlanVersion) -> dict:
     """Everything the plan said at this version, with what the save removed
     (and its measurements or logged sessions) under ``removed``."""
-    plan = None
-    objectives: list[tuple[SpecificObjective, list[int]]] = []
-    supports: list[Support] = []
-    measurements: list[Measurement] = []
-    sessions: list[SupportSession] = []
+    plan: dict | None = None
+    objectives: dict[object, dict] = {}
+    supports: dict[object, dict] = {}
+    measurements: list[list] = []
+    sessions: list[list] = []
     # Versions are written in the order they were added: the measurements
     # and sessions of a removal by date, as the plan page lists them.
     for version in sorted(record.revision.version_set.all(), key=lambda v: v.pk):
-        obj, m2m = _stored(version)
-        if isinstance(obj, IndividualPlan):
-            plan = obj
-        elif isinstance(obj, SpecificObjective):
-            objectives.append((obj, list(m2m.get("competencies", []))))
-        elif isinstance(obj, Support):
-            supports.append(obj)
-        elif isinstance(obj, Measurement):
-            measurements.append(obj)
-        elif isinstance(obj, SupportSession):
-            sessions.append(obj)
+        model, pk, f = _stored(version)
+        if model == PLAN:
+            plan = f
+        elif model == OBJECTIVE:
+            objectives[pk] = objective_state(pk, f)
+        elif model == SUPPORT:
+            supports[pk] = support_state(pk, f)
+        elif model == MEASUREMENT:
+            measurements.append([f["on"], f["value"], f["note"]])
+        elif model == SESSION:
+            sessions.append([f["on"], f["minutes"], f["note"]])
     if plan is None:  # pragma: no cover - every revision records its plan
         return {}
-    gone = record.removed_id
     state: dict = {
-        "title": plan.title,
-        "summary": plan.summary,
-        "accommodations": list(plan.accommodations),
-        "time_multiplier": plan.time_multiplier,
-        "review_dates": list(plan.review_dates),
-        "responsible": plan.responsible_id,
-        "responsible_note": plan.responsible_note,
-        "status": plan.status,
-        "objectives": [
-            objective_state(o, ids)
-            for o, ids in sorted(objectives, key=lambda pair: pair[0].pk)
-            if not (record.removed_kind == REMOVED_OBJECTIVE and o.pk == gone)
-        ],
-        "supports": [
-            support_state(s)
-            for s in sorted(supports, key=lambda s: s.pk)
-            if not (record.removed_kind == REMOVED_SUPPORT and s.pk == gone)
-        ],
-    }
-    if record.removed_kind == REMOVED_OBJECTIVE:
-        for o, ids in objectives:
-            if o.pk == gone:
-                state["removed"] = {
-                    "objective": objective_state(o, ids)
-                    | {"measurements": [[m.on.isoformat(), m.value, m.note] for m in measurements]}
-                }
-    elif record.removed_kind == REMOVED_SUPPORT:
-        for s in supports:
-            if s.pk == gone:
-                state["removed"] = {
-                    "support": support_state(s)
-                    | {"sessions": [[x.on.isoformat(), x.minutes, x.note] for x in sessions]}
-                }
+        key: plan[key]
+        for key in (
+            "title", "summary", "accommodations", "time_multiplier", "review_dates",
+            "responsible", "responsible_note", "status",
+        )
+    }  # fmt: skip
+    removed = None
+    if record.removed_kind == REMOVED_OBJECTIVE and record.removed_id in objectives:
+        removed = {"objective": objectives.pop(record.removed_id) | {"measurements": measurements}}
+    elif record.removed_kind == REMOVED_SUPPORT and record.removed_id in supports:
+        removed = {"support": supports.pop(record.removed_id) | {"sessions": sessions}}
+    state["objectives"] = [objectives[k] for k in sorted(objectives)]
+    state["supports"] = [supports[k] for k in sorted(supports)]
+    if removed:
+        state["removed"] = removed
     return state

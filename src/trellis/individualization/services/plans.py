@@ -269,7 +269,10 @@ def _new_version(
     with reversion.create_revision(manage_manually=True):
         reversion.set_user(changed_by)
         reversion.set_comment(reason)
-        reversion.add_to_revision(plan)
+        # The plan as stored, not the caller's instance: a plan fetched with
+        # its objectives prefetched would have reversion follow that (now
+        # stale) list instead of the objectives and supports as they are.
+        reversion.add_to_revision(IndividualPlan.objects.get(pk=plan.pk))
         for record in kept:
             reversion.add_to_revision(record)
         reversion.add_meta(
