@@ -82,6 +82,6 @@ def test_svg_words_are_in_the_readers_language():
     root = ET.fromstring(svg)
     words = {t.text for t in root.iter(f"{SVG}text")}
     titles = {t.text for t in root.iter(f"{SVG}title")}
-    assert "aim line" not in words and "trend" not in words
+    assert "aim line" not in words and "trend" not in words and "data point" not in words
     assert "Aim line" not in titles and "Trend line" not in titles
     assert "Aim line from" not in root.find(f"{SVG}desc").text

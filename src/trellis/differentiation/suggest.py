@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models import Competency
 from trellis.differentiation import selectors, services, words
 from trellis.differentiation.models import INTEREST, KINDS, PROFILE, Grouping
 from trellis.engine import grouping as engine
@@ -32,6 +31,9 @@ from trellis.engine.grouping.phrases import names as phrase_names
 from trellis.engine.grouping.phrases import part
 from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 NEEDS_SIZE = gettext_lazy("Give a number of groups, or a smallest and largest group size.")
 

@@ -179,7 +179,7 @@ def render_progress_svg(
         'stroke="#c9771e" stroke-width="2"/>'
         f'<text x="{_ML + 140}" y="{ly}">{escape(_("trend"))}</text>'
         f'<circle cx="{_ML + 200}" cy="{ly - 4}" r="4" fill="#1a1a1a"/>'
-        f'<text x="{_ML + 210}" y="{ly}">data point</text></g>'
+        f'<text x="{_ML + 210}" y="{ly}">{escape(_("data point"))}</text></g>'
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -27,8 +27,7 @@ from django.utils.translation import ngettext
 
 from trellis.engine import monitoring
 from trellis.evidence import mastery
-from trellis.evidence.models import Response
-from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING
+from trellis.evidence.selectors.answers import answers_of_learners, check_answer_rows
 from trellis.evidence.services.mastery import (
     competency_ids_by_item,
     effective_outcomes,
@@ -135,7 +134,7 @@ def _probability_points(
     per-learner model all of the learner's answers."""
     if not objectives:
         return {}
-    qs = Response.objects.filter(learner_id__in={o.plan.learner_id for o in objectives})
+    qs = answers_of_learners({o.plan.learner_id for o in objectives})
     outcomes = effective_outcomes(qs)
     # ``order`` in an outcome indexes the same list of responses, in the
     # same order.
@@ -172,17 +171,7 @@ def _percent_points(objectives: list[SpecificObjective]) -> dict[int, list[monit
     many objectives."""
     if not objectives:
         return {}
-    rows = list(
-        Response.objects.filter(
-            learner_id__in={o.plan.learner_id for o in objectives},
-            attempt__isnull=False,
-            attempt__assessment__purpose__in=[FOR_LEARNING, OF_LEARNING],
-            corrections__isnull=True,
-            correct__isnull=False,
-        )
-        .order_by("recorded_at", "pk")
-        .values_list("learner_id", "item_id", "attempt_id", "correct", "recorded_at")
-    )
+    rows = check_answer_rows({o.plan.learner_id for o in objectives})
     by_item = competency_ids_by_item({row[1] for row in rows})
     out = {}
     for objective in objectives:

@@ -7,13 +7,21 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from reversion.models import Version
 
-from trellis.curriculum.models import Competency, Resource
-from trellis.evidence.models import Assessment
+from trellis.curriculum import selectors as curriculum_selectors
+from trellis.evidence.selectors.answers import (
+    attempts_by_learner_and_assessment,
+    standing_answers_by_attempt,
+)
+from trellis.evidence.selectors.class_assessments import (
+    assessment_of_class as evidence_assessment_of_class,
+)
+from trellis.evidence.selectors.class_assessments import mastery_checks_of, summative_taken_by
 from trellis.individualization.constants import EXTENDED_TIME
 from trellis.individualization.models import (
     ACTIVE,
@@ -30,6 +38,10 @@ from trellis.individualization.models import (
 )
 from trellis.people import selectors as people_selectors
 from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Assessment
 
 
 def plans_visible_to(user: User) -> QuerySet[IndividualPlan]:
@@ -174,23 +186,13 @@ class PaceRow:
 def _check_states(rows: list[tuple[int, Module]]) -> dict[int, str]:
     """For (learner id, current module) pairs: where each learner's attempt at
     the module's mastery check stands -- two queries for the whole board."""
-    from trellis.evidence.models import Attempt, Response
-
     wanted = {(lid, m.mastery_check_id): m for lid, m in rows if m.mastery_check_id}
     if not wanted:
         return {}
-    attempts = {
-        (a.learner_id, a.assessment_id): a
-        for a in Attempt.objects.filter(
-            learner_id__in={lid for lid, _ in wanted},
-            assessment_id__in={cid for _, cid in wanted},
-        )
-    }
-    answers: dict[int, dict[int, bool]] = {}
-    for attempt_id, item_id, correct in Response.objects.filter(
-        attempt_id__in=[a.pk for a in attempts.values()], corrections__isnull=True
-    ).values_list("attempt_id", "item_id", "correct"):
-        answers.setdefault(attempt_id, {})[item_id] = bool(correct)
+    attempts = attempts_by_learner_and_assessment(
+        {lid for lid, _ in wanted}, {cid for _, cid in wanted}
+    )
+    answers = standing_answers_by_attempt([a.pk for a in attempts.values()])
     out = {}
     for (lid, cid), module in wanted.items():
         attempt = attempts.get((lid, cid))
@@ -379,7 +381,7 @@ def individual_competencies(learner_ids: Iterable[int]) -> dict[int, set[int]]:
 
 def competencies_by_ids(ids: Iterable[int]) -> list[Competency]:
     """The competencies with these ids (an unknown id is simply missing)."""
-    return list(Competency.objects.filter(pk__in=list(ids)))
+    return list(curriculum_selectors.competencies_by_ids(ids))
 
 
 def staff_member(user_id: int) -> User | None:
@@ -394,12 +396,23 @@ def plan_with_versions(plan: IndividualPlan) -> IndividualPlan:
 
 def assessment_of_class(school_class_id: int, assessment_id: int) -> Assessment | None:
     """An assessment of the class (a module's mastery check), or None."""
-    return Assessment.objects.filter(pk=assessment_id, school_class_id=school_class_id).first()
+    return evidence_assessment_of_class(school_class_id, assessment_id)
+
+
+def mastery_checks_for(school_class: SchoolClass) -> QuerySet[Assessment]:
+    """The class's assessments a module can take as its mastery check."""
+    return mastery_checks_of(school_class)
+
+
+def summative_assessments_for_report(learner: User, teacher: User) -> QuerySet[Assessment]:
+    """The OF-learning assessments the learner attempted in the teacher's
+    classes: the choices for a summative report."""
+    return summative_taken_by(learner, teacher)
 
 
 def resources_of_school(school_id: int, ids: Iterable[int]) -> list[Resource]:
     """The school's resources among ``ids`` (another school's are left out)."""
-    return list(Resource.objects.filter(pk__in=list(ids), school_id=school_id))
+    return list(curriculum_selectors.resources_of_school(school_id).filter(pk__in=list(ids)))
 
 
 def sequence_of_class(school_class: SchoolClass, sequence_id: int) -> ModuleSequence | None:

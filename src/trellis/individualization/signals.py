@@ -7,16 +7,21 @@ learner's modules (cheap: a few queries per unfinished pace)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from reversion.models import Revision
 
-from trellis.evidence.models import Response
 from trellis.individualization.models import IndividualPlanVersion
 
+if TYPE_CHECKING:
+    from trellis.evidence.models import Response
 
-@receiver(post_save, sender=Response, dispatch_uid="individualization-pace-on-response")
+
+# The sender by its label: this app does not import evidence's tables.
+@receiver(post_save, sender="evidence.Response", dispatch_uid="individualization-pace-on-response")
 def _advance_on_response(sender, instance: Response, created: bool, **kwargs) -> None:
     if not created:
         return

@@ -4,10 +4,11 @@ export."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from trellis.curriculum.access import access_framework
-from trellis.curriculum.models import Framework
 from trellis.interop.models import XapiCredential
 from trellis.people import roles
 from trellis.people.access import (
@@ -19,6 +20,9 @@ from trellis.people.access import (
     access_school,
 )
 from trellis.people.models import Membership, School, SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Framework
 
 
 def access_class_export(user: User, class_id: object) -> SchoolClass:

@@ -15,7 +15,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from trellis.evidence.models import MasteryRecord, Response
+from trellis.evidence.selectors.answers import responses_for_export
+from trellis.evidence.selectors.records import mastery_export_rows
 from trellis.individualization.selectors import plans_visible_to
 from trellis.people import roles
 from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
@@ -37,14 +38,7 @@ def school_learner_ids(school: School) -> QuerySet:
 def mastery_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
     """One query, rows straight from ``values()`` (no model objects: a
     school's table is learners × competencies)."""
-    rows = (
-        MasteryRecord.objects.filter(learner_id__in=learner_ids)
-        .order_by("learner__username", "competency_id")
-        .values_list(
-            "learner_id", "learner__username", "competency_id", "competency__code",
-            "competency__statement", "level", "probability", "attempts", "correct", "updated_at",
-        )
-    )  # fmt: skip
+    rows = mastery_export_rows(learner_ids)
     return [
         {
             "learner_id": learner_id,
@@ -66,9 +60,7 @@ def mastery_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict
 
 
 def evidence_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
-    rows = Response.objects.filter(learner_id__in=learner_ids, school=school).select_related(
-        "learner", "recorded_by"
-    )
+    rows = responses_for_export(learner_ids, school)
     return [
         {
             "response_id": r.pk,
@@ -85,7 +77,7 @@ def evidence_rows(learner_ids: QuerySet, user: User, school: School) -> list[dic
             "recorded_by": r.recorded_by.username if r.recorded_by else "",
             "recorded_at": r.recorded_at,
         }
-        for r in rows.order_by("recorded_at", "pk")
+        for r in rows
     ]
 
 

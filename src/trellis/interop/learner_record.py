@@ -15,7 +15,6 @@ import json
 import uuid
 import zipfile
 
-import pgtrigger
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -24,8 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from trellis.evidence.models import Response, ResponseProduct
-from trellis.evidence.models.response import TRIGGER as APPEND_ONLY_TRIGGER
+from trellis.evidence.services.erasure import learner_evidence_erase
 from trellis.interop.models import LearnerErasure
 from trellis.people.models import Guardianship, Membership, User
 
@@ -117,18 +115,11 @@ def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
             removed[label] = count
     Guardianship.objects.filter(learner=learner).delete()
     # Files attached to performance tasks are the learner's own work (often a
-    # photo): the rows go now, the files once the erasure is committed.
-    products = ResponseProduct.objects.filter(response__learner=learner)
-    names = [p.file.name for p in products if p.file]
-    count, _ = products.delete()
+    # photo), and free text a learner wrote may name them: evidence removes
+    # the one and blanks the other (the correctness stays).
+    count = learner_evidence_erase(learner=learner)
     if count:
         removed["evidence.ResponseProduct"] = count
-        storage = ResponseProduct._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
-    # Free text a learner wrote may name them; the correctness stays. The one
-    # change to evidence Trellis makes: through the append-only trigger.
-    with pgtrigger.ignore(f"evidence.Response:{APPEND_ONLY_TRIGGER}"):
-        Response.objects.filter(learner=learner).update(answer="")
     Membership.objects.filter(user=learner).exclude(role="learner").delete()
     learner.username = f"{ERASED_PREFIX}{uuid.uuid4().hex[:16]}"
     learner.first_name = learner.last_name = learner.display_name = learner.email = ""

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from trellis.differentiation import selectors as diff_selectors
 from trellis.engine.continuum import SOURCE_BY_KEY, DayFact
 from trellis.evidence import selectors as evidence_selectors
-from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING, TARGET_CLASS
+from trellis.evidence.constants import FOR_LEARNING, OF_LEARNING, TARGET_CLASS
 from trellis.individualization import selectors as indiv_selectors
 from trellis.people import selectors as people_selectors
 from trellis.people.models import School, SchoolClass, User, shown_name

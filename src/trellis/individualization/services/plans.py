@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -14,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.individualization.constants import (
     ACCOMMODATIONS,
@@ -59,6 +59,9 @@ from trellis.individualization.readlog import (  # noqa: F401  (re-exported)
 )
 from trellis.people import roles
 from trellis.people.models import Membership, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 RESPONSIBLE_STAFF = _("The person responsible must be a teacher or admin of the learner's school.")
 PLAN_FIELDS = (

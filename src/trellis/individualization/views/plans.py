@@ -14,10 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from trellis.curriculum.models import Competency
-from trellis.curriculum.selectors import frameworks_for_school
-from trellis.evidence.models import Assessment
-from trellis.evidence.models.assessment import OF_LEARNING
+from trellis.curriculum.selectors import competencies_of_frameworks, frameworks_for_school
 from trellis.individualization import access, forms, selectors
 from trellis.individualization.constants import LEARNER_NOT_IN_SCHOOL_CLASS
 from trellis.individualization.models import VIA_PAGE, IndividualPlan
@@ -154,7 +151,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _competencies_for(plan: IndividualPlan):
-    return Competency.objects.filter(framework__in=frameworks_for_school(plan.school)).order_by(
+    return competencies_of_frameworks(frameworks_for_school(plan.school)).order_by(
         "framework", "position", "code"
     )
 
@@ -443,11 +440,7 @@ def report_create(request: HttpRequest, learner_id: int) -> HttpResponse:
         learner_id,
         refusal=LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner_id),
     )
-    qs = Assessment.objects.filter(
-        purpose=OF_LEARNING,
-        attempts__learner=learner,
-        school_class__teaching_assignments__teacher=request.user,
-    ).distinct()
+    qs = selectors.summative_assessments_for_report(learner, request.user)
     form = forms.ReportForm(request.POST or None, assessments_qs=qs)
     if request.method == "POST" and form.is_valid():
         try:

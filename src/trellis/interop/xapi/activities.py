@@ -4,13 +4,17 @@ statement Trellis emits is one Trellis would accept back."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 
-from trellis.curriculum.models import Competency, Item
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.people import roles
 from trellis.people.models import Membership, School, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Item
 
 
 def prefix() -> str:
@@ -43,31 +47,7 @@ def items_for(school: School, activity_ids: set[str]) -> dict[str, Item]:
     )
     if not pks:
         return {}
-    q = connection.ops.quote_name
-    meta = Item._meta
-    through = Item.competencies.through._meta
-    link_item = through.get_field("item").column
-    link_competency = through.get_field("competency").column
-    sql = (
-        "SELECT {item}.*, {link}.{competency} AS competency_link FROM {item} "
-        "LEFT JOIN {link} ON {link}.{link_item} = {item}.{pk} "
-        "WHERE {item}.{school} = %s AND {item}.{pk} IN ({pks})"
-    ).format(
-        item=q(meta.db_table),
-        link=q(through.db_table),
-        competency=q(link_competency),
-        link_item=q(link_item),
-        pk=q(meta.pk.column),
-        school=q(meta.get_field("school").column),
-        pks=", ".join(["%s"] * len(pks)),
-    )
-    found: dict[int, Item] = {}
-    for row in Item.objects.raw(sql, [school.pk, *pks]):
-        item = found.setdefault(row.pk, row)
-        if not hasattr(item, "competency_ids"):
-            item.competency_ids = []
-        if row.competency_link is not None:
-            item.competency_ids.append(row.competency_link)
+    found = curriculum_selectors.items_with_competency_ids(school, pks)
     return {item_activity_id(pk): item for pk, item in found.items()}
 
 
@@ -79,10 +59,7 @@ def competencies_for(school: School, activity_ids: set[str]) -> dict[str, Compet
     uris = {a for a in activity_ids if not a.startswith(prefix())}
     if not identifiers and not uris:
         return {}
-    found = Competency.objects.filter(
-        Q(framework__school=school) | Q(framework__school__isnull=True),
-        Q(uri__in=uris) | Q(identifier__in=identifiers),
-    )
+    found = curriculum_selectors.competencies_named(school, uris=uris, identifiers=identifiers)
     out: dict[str, Competency] = {}
     for c in found:
         if c.uri in activity_ids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -17,7 +18,6 @@ from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.people import roles
 from trellis.people.models import Membership, User
 from trellis.personalization.models import ExpertRequest, HelpReply, HelpRequest, NetworkMember
@@ -34,6 +34,9 @@ from trellis.personalization.models.network import (
 )
 from trellis.personalization.selectors import teachers_of
 from trellis.personalization.services.notify import notification_send
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 NOT_AVAILABLE = _(
     "No one at your school called {username!r} can be added as your {kind}. "

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models.resource import ACCESSIBILITY_FEATURES
+from trellis.curriculum.kinds import ACCESSIBILITY_FEATURES
 from trellis.people.models import User
 from trellis.personalization.models import LearnerProfile, ProfileComment
 from trellis.personalization.models.profile import ENGAGE_CHOICES, EXPRESS_CHOICES, TAKE_IN_CHOICES

@@ -19,7 +19,6 @@ from trellis.api.routers.individualization.schemas import (
     SequenceIn,
     SequenceOut,
 )
-from trellis.curriculum.models import Resource
 from trellis.individualization import access, selectors
 from trellis.individualization.services import pacing
 from trellis.people.access import (
@@ -29,6 +28,7 @@ from trellis.people.access import (
 )
 
 if TYPE_CHECKING:  # sequences are read through individualization's access and selectors
+    from trellis.curriculum.models import Resource
     from trellis.individualization.models import ModuleSequence
 
 router = Router()

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency, Framework, Item
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.curriculum.selectors import (
     assessable_competencies,
     frameworks_for_school,
@@ -42,6 +43,9 @@ from trellis.evidence.models.response import ANSWER_ORDER
 from trellis.people import selectors as people_selectors
 from trellis.people.models import Enrollment, Membership, SchoolClass, User
 
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Framework, Item
+
 LEVEL_LABELS = dict(LEVELS)
 LEVEL_SHORT = {
     NOT_STARTED: "—",
@@ -71,12 +75,7 @@ class CompetencyMastery:
 
 def frameworks_for_learner(learner: User) -> list[Framework]:
     schools = Membership.objects.filter(user=learner, active=True).values("school_id")
-    return list(
-        Framework.objects.filter(Q(school__in=schools) | Q(school__isnull=True))
-        .filter(competencies__isnull=False)
-        .distinct()
-        .order_by("title")
-    )
+    return curriculum_selectors.frameworks_with_competencies_for(schools)
 
 
 def ready_to_learn_ids(
@@ -646,11 +645,7 @@ def item_for_answer(user: User, item_id: int) -> Item | None:
     """The item about to be answered, with whether ``user`` is a learner of
     its school (``may_practise``, read by the practice rule) in the same
     query: every round trip counts on the answer path."""
-    return (
-        Item.objects.filter(pk=item_id)
-        .annotate(may_practise=people_selectors.is_learner_at_expression(user))
-        .first()
-    )
+    return curriculum_selectors.item_with_practice_flag(user, item_id)
 
 
 # --- What the API's evidence endpoints read ------------------------------
@@ -658,11 +653,11 @@ def item_for_answer(user: User, item_id: int) -> Item | None:
 
 def items_of_school(school, item_ids: Iterable[int]) -> list[Item]:
     """The school's items among ``item_ids`` (another school's are left out)."""
-    return list(Item.objects.filter(pk__in=list(item_ids), school=school))
+    return list(curriculum_selectors.items_of_school(school).filter(pk__in=list(item_ids)))
 
 
 def item_by_id(item_id: int) -> Item:
-    return Item.objects.get(pk=item_id)
+    return curriculum_selectors.item_by_id(item_id)
 
 
 def answered_item_ids(attempt: Attempt) -> set[int]:
