@@ -143,6 +143,22 @@ def test_the_api_and_the_page_say_what_changed_in_the_readers_language(world):
         assert f"<td>{reason}</td><td>{'; '.join(changes)}</td>" in table
 
 
+def test_a_version_whose_author_was_deleted_says_so(world):
+    """reversion keeps a revision when its author's account is deleted (its
+    user becomes NULL): the history says so instead of showing "None"."""
+    plan = _story(world)
+    last = plan.versions.order_by("-number").first()
+    Revision.objects.filter(pk=last.revision_id).update(user=None)
+    for language, said in (("en", "A deleted account"), ("es", "Una cuenta eliminada")):
+        answer = _api(world, plan, language)
+        assert answer[0]["number"] == last.number and answer[0]["changed_by"] == said
+        assert all(v["changed_by"] == str(world.teacher) for v in answer[1:])
+    client = Client()
+    client.force_login(world.teacher)
+    page = client.get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<td>Una cuenta eliminada</td>" in page and "<td>None</td>" not in page
+
+
 def test_the_snapshot_keeps_its_shape_and_what_a_removal_took_out(world):
     plan = _story(world)
     answer = {v["number"]: v["snapshot"] for v in _api(world, plan, "en")}

@@ -25,6 +25,7 @@ from trellis.evidence.models import Assessment
 from trellis.individualization.constants import (
     ACCOMMODATIONS,
     DEFAULT_TIME_MULTIPLIER,
+    DELETED_ACCOUNT,
     FIRST_VERSION_REASON,
     METHODS,
     ONE_ON_ONE,
@@ -201,6 +202,14 @@ class IndividualPlanVersion(models.Model):
     @property
     def changed_by(self) -> User | None:
         return self.revision.user
+
+    @property
+    def changed_by_shown(self) -> str:
+        """Who saved this version, as the history shows it: the library
+        keeps the version when the account that saved it is deleted, and a
+        reader is told so rather than shown "None"."""
+        user = self.revision.user
+        return str(user) if user is not None else gettext(DELETED_ACCOUNT)
 
     @property
     def reason(self) -> str:
