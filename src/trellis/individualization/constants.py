@@ -79,3 +79,5 @@ VIA_API = "api"
 #: The reason kept with a plan's first version: stored in English as
 #: written, shown in the reader's language (``IndividualPlanVersion.reason_said``).
 FIRST_VERSION_REASON = gettext_noop("Plan written.")
+#: Who saved a version whose account has since been deleted.
+DELETED_ACCOUNT = gettext_noop("A deleted account")

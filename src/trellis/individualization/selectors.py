@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from reversion.models import Version
 
 from trellis.curriculum import selectors as curriculum_selectors
 from trellis.evidence.selectors.answers import (
@@ -64,9 +65,20 @@ def plan_detail(plan_id: int) -> IndividualPlan:
             "objectives__competencies",
             "objectives__measurements",
             Prefetch("supports", queryset=Support.objects.prefetch_related("sessions")),
-            "versions__changed_by",
+            _versions(),
         )
         .get(pk=plan_id)
+    )
+
+
+def _versions() -> Prefetch:
+    """A plan's versions with their revisions, authors and stored versions
+    (django-reversion's): two queries, as many versions as there are."""
+    return Prefetch(
+        "versions",
+        queryset=IndividualPlanVersion.objects.select_related("revision__user").prefetch_related(
+            Prefetch("revision__version_set", queryset=Version.objects.order_by("pk"))
+        ),
     )
 
 
@@ -280,10 +292,12 @@ def plan_versions_saved(
     """Versions of the learners' plans saved in [lo, hi) (history of plans)."""
     return (
         IndividualPlanVersion.objects.filter(
-            plan__learner_id__in=people_selectors.id_filter(learner_ids), at__gte=lo, at__lt=hi
+            plan__learner_id__in=people_selectors.id_filter(learner_ids),
+            revision__date_created__gte=lo,
+            revision__date_created__lt=hi,
         )
-        .select_related("plan__learner", "changed_by")
-        .order_by("at", "pk")
+        .select_related("plan__learner", "revision__user")
+        .order_by("revision__date_created", "pk")
     )
 
 
@@ -379,7 +393,7 @@ def staff_member(user_id: int) -> User | None:
 
 def plan_with_versions(plan: IndividualPlan) -> IndividualPlan:
     """The plan again, its versions and who made each fetched with it."""
-    return IndividualPlan.objects.prefetch_related("versions__changed_by").get(pk=plan.pk)
+    return IndividualPlan.objects.prefetch_related(_versions()).get(pk=plan.pk)
 
 
 def assessment_of_class(school_class_id: int, assessment_id: int) -> Assessment | None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from trellis.curriculum.selectors import practisable_competencies
-from trellis.evidence.models import Assessment
+from trellis.evidence.selectors.class_assessments import assessments_of_class_by_title
 from trellis.individualization.selectors import class_has_modules
 from trellis.lti.models import Context, Platform
 from trellis.people import roles
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     from trellis.curriculum.models import Competency
+    from trellis.evidence.models import Assessment
 
 
 def platforms_for(user: User) -> QuerySet[Platform]:
@@ -39,7 +40,7 @@ def contexts_of_class(school_class: SchoolClass) -> QuerySet[Context]:
 
 
 def placeable_assessments(school_class: SchoolClass) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(school_class=school_class).order_by("title")
+    return assessments_of_class_by_title(school_class)
 
 
 def placeable_competencies(school_class: SchoolClass) -> QuerySet[Competency]:

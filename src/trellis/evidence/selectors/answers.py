@@ -188,3 +188,15 @@ def responses_for_export(learner_ids: QuerySet, school: School) -> QuerySet[Resp
         .select_related("learner", "recorded_by")
         .order_by("recorded_at", "pk")
     )
+
+
+def answers_of_attempt_in_order(attempt: Attempt) -> QuerySet[Response]:
+    """The attempt's answers in the order they were recorded (a correction
+    after what it corrects): the LMS score reads the latest of each item."""
+    return Response.objects.filter(attempt=attempt).order_by("recorded_at", "pk")
+
+
+def attempt_with_assessment(attempt_id: int) -> Attempt | None:
+    """The attempt with its assessment, or None when it is gone (a score
+    queued for an attempt erased since)."""
+    return Attempt.objects.select_related("assessment").filter(pk=attempt_id).first()

@@ -52,3 +52,9 @@ def is_assigned_to_group(assessment: Assessment, group_id: int) -> bool:
     return AssessmentAssignment.objects.filter(
         assessment=assessment, target=TARGET_GROUP, assigned_group_id=group_id
     ).exists()
+
+
+def assessments_of_class_by_title(school_class: SchoolClass) -> QuerySet[Assessment]:
+    """Every assessment of the class, by title: what a teacher may place in
+    an LMS course."""
+    return Assessment.objects.filter(school_class=school_class).order_by("title")

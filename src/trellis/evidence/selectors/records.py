@@ -120,3 +120,15 @@ def record_count_of_framework(framework_id: int) -> int:
     """How many mastery records the framework's competencies have (an
     imported data set's summary)."""
     return MasteryRecord.objects.filter(competency__framework_id=framework_id).count()
+
+
+def records_for_items(learner_id: int, item_ids: Iterable[int]) -> QuerySet[MasteryRecord]:
+    """The learner's records of the competencies these items assess, each
+    once, with its competency, in competency order: the mastery comment sent
+    with an LMS score."""
+    return (
+        MasteryRecord.objects.filter(learner_id=learner_id, competency__items__in=list(item_ids))
+        .select_related("competency")
+        .distinct()
+        .order_by("competency_id")
+    )

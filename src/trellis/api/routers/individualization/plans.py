@@ -137,7 +137,7 @@ def plan_versions(request: HttpRequest, plan_id: int):
         VersionOut(
             number=v.number,
             at=v.at,
-            changed_by=str(v.changed_by),
+            changed_by=v.changed_by_shown,
             reason=v.reason_said,
             changes=changes,
             snapshot=v.snapshot,
