@@ -73,3 +73,5 @@ rules.add_perm("curriculum.view_item", can_view_item)
 rules.add_perm("curriculum.change_item", can_change_item)
 rules.add_perm("curriculum.author_in_school", can_author_in_school)
 rules.add_perm("curriculum.manage_frameworks_of_school", can_manage_frameworks_of_school)
+#: A framework with no school is every school's: only a site operator adds one.
+rules.add_perm("curriculum.import_global_framework", authenticated & is_operator)

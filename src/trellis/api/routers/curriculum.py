@@ -157,8 +157,7 @@ def framework_import(
     request: HttpRequest, package: Body[dict[str, Any]], school_id: int | None = None
 ):
     if school_id is None:
-        if not request.user.is_superuser:
-            raise HttpError(403, "Only site operators import global frameworks; pass school_id.")
+        access.access_global_framework_import(request.user)
         school = None
     else:
         school = access_school(request.user, school_id)
