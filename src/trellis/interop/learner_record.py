@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 import zipfile
 from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -27,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from trellis.evidence.services.erasure import learner_evidence_erase
 from trellis.interop.models import LearnerErasure
 from trellis.people.selectors import guardian_links_of
-from trellis.people.services import learner_links_remove
+from trellis.people.services import learner_links_remove, person_identity_erase, person_is_erased
 
 if TYPE_CHECKING:
     from trellis.people.models import User
@@ -42,7 +40,6 @@ KEPT = {
     "people.Enrollment",
     "interop.LearnerErasure",
 }
-ERASED_PREFIX = "erased-"
 #: Not part of the archive: credentials (a token's digest is no one's business).
 NOT_ARCHIVED = {"api.ApiToken"}
 
@@ -104,7 +101,7 @@ def learner_archive(*, learner: User) -> bytes:
 @transaction.atomic
 def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
     """Remove the learner's personal data and keep anonymous aggregates."""
-    if learner.username.startswith(ERASED_PREFIX) and not learner.is_active:
+    if person_is_erased(learner):
         raise ValueError(ALREADY_ERASED)
     removed: dict[str, int] = {}
     for model, field in _learner_models():
@@ -121,11 +118,7 @@ def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
     if count:
         removed["evidence.ResponseProduct"] = count
     learner_links_remove(learner=learner)
-    learner.username = f"{ERASED_PREFIX}{uuid.uuid4().hex[:16]}"
-    learner.first_name = learner.last_name = learner.display_name = learner.email = ""
-    learner.password = make_password(None)
-    learner.is_active = False
-    learner.save()
+    person_identity_erase(user=learner)
     return LearnerErasure.objects.create(
         learner=learner,
         requested_by=requested_by,

@@ -4,6 +4,7 @@ in one transaction, so a refused change leaves nothing behind."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -163,6 +164,27 @@ def learner_links_remove(*, learner: User) -> None:
     own (an erasure keeps the account as an anonymous learner)."""
     Guardianship.objects.filter(learner=learner).delete()
     Membership.objects.filter(user=learner).exclude(role=roles.LEARNER).delete()
+
+
+#: How an erased learner's account is named: no one's name, never reused.
+ERASED_PREFIX = "erased-"
+
+
+def person_is_erased(user: User) -> bool:
+    """Whether the account's identity was already erased."""
+    return user.username.startswith(ERASED_PREFIX) and not user.is_active
+
+
+@transaction.atomic
+def person_identity_erase(*, user: User) -> User:
+    """Remove who the account was (name, email, username, password) and close
+    it, keeping the row so that anonymous aggregates still add up."""
+    user.username = f"{ERASED_PREFIX}{uuid.uuid4().hex[:16]}"
+    user.first_name = user.last_name = user.display_name = user.email = ""
+    user.password = make_password(None)
+    user.is_active = False
+    user.save()
+    return user
 
 
 @transaction.atomic
