@@ -54,6 +54,8 @@ def calibration_svg(bins: list[CalibrationBin]) -> str:
         "p": worst.predicted,
         "o": worst.observed,
     }
+    # The axis titles outside the f-string, where makemessages finds them.
+    predicted, observed = _("predicted"), _("observed")
     return (
         f'<svg class="calibration" viewBox="0 0 {SIZE} {SIZE}" role="img" '
         f'aria-labelledby="calibration-title">'
@@ -61,8 +63,8 @@ def calibration_svg(bins: list[CalibrationBin]) -> str:
         f'<line x1="{x(0):.1f}" y1="{y(0):.1f}" x2="{x(1):.1f}" y2="{y(1):.1f}" class="ideal"/>'
         f'<polyline points="{line}" class="observed"/>{dots}'
         f'<text x="{LEFT + span / 2:.1f}" y="{SIZE - 4}" class="axis-title" '
-        f'text-anchor="middle">{escape(_("predicted"))}</text>'
+        f'text-anchor="middle">{escape(predicted)}</text>'
         f'<text x="12" y="{TOP + span / 2:.1f}" class="axis-title" text-anchor="middle" '
-        f'transform="rotate(-90 12 {TOP + span / 2:.1f})">{escape(_("observed"))}</text>'
+        f'transform="rotate(-90 12 {TOP + span / 2:.1f})">{escape(observed)}</text>'
         "</svg>"
     )

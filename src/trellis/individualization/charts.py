@@ -150,18 +150,22 @@ def render_progress_svg(
             f'<text x="{_f(x)}" y="{_MT + ph + 18}" text-anchor="middle">'
             f"{escape(_tick(day))}</text>"
         )
+    # The chart's words, outside the f-strings below so that makemessages
+    # (xgettext) finds them.
+    aim_title, trend_title = _("Aim line"), _("Trend line")
+    aim_word, trend_word, point_word = _("aim line"), _("trend"), _("data point")
     # Aim line (dashed), trend line (solid), points (circles).
     out.append(
         f'<line class="aim" x1="{_f(sx(aim.baseline_date))}" y1="{_f(sy(aim.baseline_value))}" '
         f'x2="{_f(sx(aim.target_date))}" y2="{_f(sy(aim.target_value))}" stroke="#3b6fb6" '
-        f'stroke-width="2" stroke-dasharray="6 4"><title>{escape(_("Aim line"))}</title></line>'
+        f'stroke-width="2" stroke-dasharray="6 4"><title>{escape(aim_title)}</title></line>'
     )
     if trend is not None and pts:
         a, b = pts[0].date, pts[-1].date
         out.append(
             f'<line class="trend" x1="{_f(sx(a))}" y1="{_f(sy(trend.value_at(a)))}" '
             f'x2="{_f(sx(b))}" y2="{_f(sy(trend.value_at(b)))}" stroke="#c9771e" '
-            f'stroke-width="2"><title>{escape(_("Trend line"))}</title></line>'
+            f'stroke-width="2"><title>{escape(trend_title)}</title></line>'
         )
     for p in pts:
         out.append(
@@ -174,12 +178,12 @@ def render_progress_svg(
     out.append(
         f'<g class="legend"><line x1="{_ML}" y1="{ly - 4}" x2="{_ML + 24}" y2="{ly - 4}" '
         'stroke="#3b6fb6" stroke-width="2" stroke-dasharray="6 4"/>'
-        f'<text x="{_ML + 30}" y="{ly}">{escape(_("aim line"))}</text>'
+        f'<text x="{_ML + 30}" y="{ly}">{escape(aim_word)}</text>'
         f'<line x1="{_ML + 110}" y1="{ly - 4}" x2="{_ML + 134}" y2="{ly - 4}" '
         'stroke="#c9771e" stroke-width="2"/>'
-        f'<text x="{_ML + 140}" y="{ly}">{escape(_("trend"))}</text>'
+        f'<text x="{_ML + 140}" y="{ly}">{escape(trend_word)}</text>'
         f'<circle cx="{_ML + 200}" cy="{ly - 4}" r="4" fill="#1a1a1a"/>'
-        f'<text x="{_ML + 210}" y="{ly}">{escape(_("data point"))}</text></g>'
+        f'<text x="{_ML + 210}" y="{ly}">{escape(point_word)}</text></g>'
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"
