@@ -62,7 +62,7 @@ def test_every_string_marked_in_python_is_in_the_spanish_catalogue():
 def test_the_check_sees_a_word_marked_inside_an_f_string(tmp_path):
     (tmp_path / "chart.py").write_text(
         "from django.utils.translation import gettext as _\n"
-        'LEGEND = f"<text>{_(\'data point\')}</text>"\n'
+        "LEGEND = f\"<text>{_('data point')}</text>\"\n"
         'TITLE = _("Progress")\n'
     )
     assert missing_from({"Progress": "Progreso"}, tmp_path) == [
