@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -36,6 +37,9 @@ from trellis.individualization import selectors as indiv_selectors
 from trellis.people import selectors as people_selectors
 from trellis.people.models import School, SchoolClass, User, shown_name
 from trellis.personalization import selectors as p13n_selectors
+
+if TYPE_CHECKING:
+    from trellis.differentiation.models import Grouping
 
 CLASS, LEARNER, SCHOOL = "class", "learner", "school"
 RANGE_ERROR = _("The start date ({start}) must not be after the end date ({end}).")
@@ -222,16 +226,26 @@ class _Ctx:
         )
 
 
-def _differentiation(ctx: _Ctx) -> list:
+def _differentiation(ctx: _Ctx) -> list[tuple[Grouping, list[int]]]:
+    """The groupings' and group plans' records; returns each grouping with
+    its members (the FOR checks that led to regrouping read them)."""
     s = ctx.scope
     learner_id = s.learner.pk if s.learner else None
     groupings = list(diff_selectors.groupings_made(s.class_ids, learner_id, ctx.lo, ctx.hi))
+    plans = list(diff_selectors.group_plans_updated(s.class_ids, learner_id, ctx.lo, ctx.hi))
+    by_group = diff_selectors.members_by_group(
+        grouping_ids=[g.pk for g in groupings],
+        group_ids=[e.group_id for plan in plans for e in plan.entries.all()],
+    )
+    made = []
     for g in groupings:
         day = ctx.day(g.created_at)
-        members = [m.learner_id for m in g.memberships.all()]
+        groups = g.groups.all()
+        members = [i for group in groups for i in by_group.get(group.pk, [])]
+        made.append((g, members))
         url = _link("diff-grouping-detail", g.pk)
         code = g.objective.code
-        n = len(g.groups.all())
+        n = len(groups)
         ctx.add(
             "groupings",
             f"grouping:{g.pk}",
@@ -261,10 +275,7 @@ def _differentiation(ctx: _Ctx) -> list:
             % {"code": code, "class": g.school_class.name},
             url,
         )
-        by_group: dict[int, list[int]] = {}
-        for m in g.memberships.all():
-            by_group.setdefault(m.group_id, []).append(m.learner_id)
-        for group in g.groups.all():
+        for group in groups:
             group_members = by_group.get(group.pk, [])
             ctx.add(
                 "group_lessons",
@@ -276,11 +287,11 @@ def _differentiation(ctx: _Ctx) -> list:
                 % {"group": group.label, "code": code},
                 url,
             )
-    for plan in diff_selectors.group_plans_updated(s.class_ids, learner_id, ctx.lo, ctx.hi):
+    for plan in plans:
         day = ctx.day(plan.updated_at)
         url = _link("diff-grouping-detail", plan.grouping_id)
         entries = list(plan.entries.all())
-        everyone = [m.learner_id for e in entries for m in e.group.memberships.all()]
+        everyone = [i for e in entries for i in by_group.get(e.group_id, [])]
         title = plan.title or plan.objective.code
         ctx.add(
             "group_plans",
@@ -297,7 +308,7 @@ def _differentiation(ctx: _Ctx) -> list:
             url,
         )
         for e in entries:
-            members = [m.learner_id for m in e.group.memberships.all()]
+            members = by_group.get(e.group_id, [])
             resources = [r.title for r in e.resources.all()]
             if resources:
                 ctx.add(
@@ -321,10 +332,10 @@ def _differentiation(ctx: _Ctx) -> list:
                     % {"group": e.group.label, "support": e.affect.strip()[:80]},
                     url,
                 )
-    return groupings
+    return made
 
 
-def _assessments(ctx: _Ctx, groupings: list) -> None:
+def _assessments(ctx: _Ctx, groupings: list[tuple[Grouping, list[int]]]) -> None:
     s = ctx.scope
     by_class = people_selectors.active_learners_by_class(s.class_ids)
     assessments = list(evidence_selectors.class_assessments_opened(s.class_ids, ctx.lo, ctx.hi))
@@ -349,10 +360,10 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
             )
         if a.purpose == FOR_LEARNING:
             regrouped = set(used_for_groups.get(a.pk, set()))
-            for g in groupings:
+            for g, members in groupings:
                 after = (ctx.day(g.created_at) - day).days
                 if g.school_class_id == a.school_class_id and 0 <= after <= REGROUP_DAYS:
-                    regrouped |= {m.learner_id for m in g.memberships.all()}
+                    regrouped |= set(members)
             ctx.add(
                 "regrouping_checks",
                 f"assessment:{a.pk}",
