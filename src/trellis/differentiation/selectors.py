@@ -489,6 +489,15 @@ def rotation_table(plan: GroupPlan, rotation: StationRotation) -> RotationTable:
 # --- For the continuum report ------------------------------------------------
 
 
+#: A group as the continuum's records name it, and what of a grouping they
+#: leave unread: the features of every learner, the notes and the groups'
+#: explanations are thousands of nested lists for a grade; decoding them,
+#: and then collecting them with the prefetch caches' reference cycles, was
+#: a fifth of a grade's report (issue #18).
+_GROUP_NAMES = Group.objects.only("grouping_id", "label", "position")
+_GROUPING_WORKINGS = ("constraints", "features", "notes", "note_phrases")
+
+
 def groupings_made(
     class_ids: Iterable[int], learner_id: int | None, lo: datetime, hi: datetime
 ) -> QuerySet[Grouping]:
@@ -502,7 +511,8 @@ def groupings_made(
         qs = qs.filter(memberships__learner_id=learner_id)
     return (
         qs.select_related("school_class", "objective", "created_by", "plan__created_by")
-        .prefetch_related("groups")
+        .defer(*_GROUPING_WORKINGS)
+        .prefetch_related(Prefetch("groups", queryset=_GROUP_NAMES))
         .distinct()
         .order_by("created_at", "pk")
     )
@@ -521,7 +531,10 @@ def group_plans_updated(
         qs = qs.filter(grouping__memberships__learner_id=learner_id)
     return (
         qs.select_related("grouping__school_class", "objective", "created_by")
-        .prefetch_related("entries__group", "entries__resources")
+        .defer(*(f"grouping__{name}" for name in _GROUPING_WORKINGS))
+        .prefetch_related(
+            "entries__resources", Prefetch("entries__group", queryset=_GROUP_NAMES)
+        )
         .distinct()
         .order_by("updated_at", "pk")
     )

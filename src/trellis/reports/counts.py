@@ -180,9 +180,13 @@ class _Ctx:
     hi: dt.datetime
     names: dict[int, str] = field(default_factory=dict)
     out: dict[str, list[Record]] = field(default_factory=dict)
+    #: The current time zone, read once: ``timezone.localtime`` looks it up
+    #: for every call, and a grade's month is some 15,000 records.
+    tz: dt.tzinfo = field(default_factory=timezone.get_current_timezone)
 
     def day(self, at: dt.datetime) -> dt.date:
-        return timezone.localtime(at).date()
+        """``timezone.localtime(at).date()``."""
+        return at.astimezone(self.tz).date()
 
     def name(self, learner_id: int) -> str:
         """A learner in scope by name, from the one query for every name:
@@ -526,6 +530,8 @@ def _personalization(ctx: _Ctx) -> None:
     ids = s.learner_filter
     # Rows as values, not model objects (see ``_individualization``).
     profiles = p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi)
+    # Each sentence is translated once, not once per row (issue #18).
+    filled_in = gettext("filled in their learner profile")
     for pk, learner_id, at in profiles.values_list("pk", "learner_id", "updated_at"):
         ctx.add(
             "profile_updates",
@@ -533,7 +539,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            gettext("filled in their learner profile"),
+            filled_in,
             _link("personalization:learner-profile", learner_id),
         )
     choices = p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi).values(
@@ -546,15 +552,16 @@ def _personalization(ctx: _Ctx) -> None:
         "resource__title",
         *_person("chosen_by_user"),
     )
+    with_title = gettext("%(code)s with “%(title)s”")
+    chose = gettext("chose to work on %(what)s")
+    chose_resource = gettext("chose the resource “%(title)s” for %(code)s")
+    set_path = gettext("set %(learner)s's path to %(what)s")
+    set_resource = gettext("chose the resource “%(title)s” on %(code)s for %(learner)s")
     for c in choices:
         learner_id, code, resource = c["learner_id"], c["competency__code"], c["resource__title"]
         day, url = ctx.day(c["at"]), _link("personalization:learner-path", learner_id)
         has_resource = c["resource_id"] is not None
-        what = (
-            gettext("%(code)s with “%(title)s”") % {"code": code, "title": resource}
-            if has_resource
-            else code
-        )
+        what = with_title % {"code": code, "title": resource} if has_resource else code
         if c["chosen_by"] == "learner":
             ctx.add(
                 "learner_paths",
@@ -562,7 +569,7 @@ def _personalization(ctx: _Ctx) -> None:
                 day,
                 [learner_id],
                 ctx.name(learner_id),
-                gettext("chose to work on %(what)s") % {"what": what},
+                chose % {"what": what},
                 url,
             )
             if has_resource:
@@ -572,8 +579,7 @@ def _personalization(ctx: _Ctx) -> None:
                     day,
                     [learner_id],
                     ctx.name(learner_id),
-                    gettext("chose the resource “%(title)s” for %(code)s")
-                    % {"title": resource, "code": code},
+                    chose_resource % {"title": resource, "code": code},
                     url,
                 )
             continue
@@ -584,8 +590,7 @@ def _personalization(ctx: _Ctx) -> None:
             day,
             [learner_id],
             teacher,
-            gettext("set %(learner)s's path to %(what)s")
-            % {"learner": ctx.name(learner_id), "what": what},
+            set_path % {"learner": ctx.name(learner_id), "what": what},
             url,
         )
         if has_resource:
@@ -595,11 +600,11 @@ def _personalization(ctx: _Ctx) -> None:
                 day,
                 [learner_id],
                 teacher,
-                gettext("chose the resource “%(title)s” on %(code)s for %(learner)s")
-                % {"title": resource, "code": code, "learner": ctx.name(learner_id)},
+                set_resource % {"title": resource, "code": code, "learner": ctx.name(learner_id)},
                 url,
             )
     proposals = p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi)
+    proposed = gettext("proposed how to show mastery for “%(title)s”")
     for pk, learner_id, at, title in proposals.values_list(
         "pk", "learner_id", "created_at", "choice__title"
     ):
@@ -609,10 +614,12 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            gettext("proposed how to show mastery for “%(title)s”") % {"title": title},
+            proposed % {"title": title},
             _link("personalization:proposal-detail", pk),
         )
     goals = p13n_selectors.goals_set(ids, ctx.lo, ctx.hi)
+    own_goal = gettext("set the goal “%(title)s”")
+    their_goal = gettext("set the goal “%(title)s” for %(learner)s")
     for goal in goals.values("pk", "learner_id", "title", "created_at", *_person("set_by")):
         learner_id = goal["learner_id"]
         own = goal["set_by"] == learner_id
@@ -622,11 +629,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(goal["created_at"]),
             [learner_id],
             _actor(goal, "set_by"),
-            (
-                gettext("set the goal “%(title)s”")
-                if own
-                else gettext("set the goal “%(title)s” for %(learner)s")
-            )
+            (own_goal if own else their_goal)
             % {"title": goal["title"], "learner": ctx.name(learner_id)},
             _link("personalization:goal-detail", goal["pk"]),
         )
@@ -640,24 +643,26 @@ def _personalization(ctx: _Ctx) -> None:
         recipients.setdefault(link["helprequest_id"], []).append(
             (link["user_id"], _actor(link, "user") or "")
         )
+    nobody = gettext("nobody")
+    asked = gettext("asked %(names)s for help (one request): “%(message)s”")
     for pk, learner_id, message, at in helps.values_list(
         "pk", "learner_id", "message", "created_at"
     ):
         sent_to = recipients.get(pk, [])
         to_teacher = bool(sent_to) and all((r, learner_id) in teaches for r, _ in sent_to)
-        names = ", ".join(sorted(name for _, name in sent_to)) or gettext("nobody")
+        names = ", ".join(sorted(name for _, name in sent_to)) or nobody
         ctx.add(
             "help_to_teacher" if to_teacher else "help_to_network",
             f"help:{pk}",
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            gettext("asked %(names)s for help (one request): “%(message)s”")
-            % {"names": names, "message": message[:60]},
+            asked % {"names": names, "message": message[:60]},
             _link("learner-detail", learner_id),
         )
     added = p13n_selectors.network_added(ids, ctx.lo, ctx.hi)
     kinds = dict(added.model._meta.get_field("kind").flatchoices)
+    added_member = gettext("added %(member)s to their network (%(kind)s), who accepted")
     for nm in added.values(
         "pk", "learner_id", "kind", "accepted_at", "created_at", *_person("member")
     ):
@@ -667,13 +672,14 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(nm["accepted_at"] or nm["created_at"]),
             [nm["learner_id"]],
             ctx.name(nm["learner_id"]),
-            gettext("added %(member)s to their network (%(kind)s), who accepted")
+            added_member
             % {
                 "member": _actor(nm, "member"),
                 "kind": str(kinds.get(nm["kind"], nm["kind"])).lower(),
             },
             _link("learner-detail", nm["learner_id"]),
         )
+    met_benchmark = gettext("met the benchmark “%(benchmark)s” of their goal “%(goal)s”")
     for met in p13n_selectors.benchmarks_met_rows(ids, ctx.end):
         ctx.add(
             "benchmarks_met",
@@ -681,11 +687,11 @@ def _personalization(ctx: _Ctx) -> None:
             met.on,
             [met.learner_id],
             ctx.name(met.learner_id),
-            gettext("met the benchmark “%(benchmark)s” of their goal “%(goal)s”")
-            % {"benchmark": met.description, "goal": met.goal_title},
+            met_benchmark % {"benchmark": met.description, "goal": met.goal_title},
             _link("personalization:goal-detail", met.goal_id),
         )
     checkins = p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1))
+    checked_in = gettext("checked in on the goal “%(title)s” (%(percent)s%%)")
     for ci in checkins.values(
         "pk",
         "on",
@@ -701,10 +707,10 @@ def _personalization(ctx: _Ctx) -> None:
             ci["on"],
             [ci["goal__learner_id"]],
             _actor(ci, "recorded_by"),
-            gettext("checked in on the goal “%(title)s” (%(percent)s%%)")
-            % {"title": ci["goal__title"], "percent": round(100 * ci["progress"])},
+            checked_in % {"title": ci["goal__title"], "percent": round(100 * ci["progress"])},
             _link("personalization:goal-detail", ci["goal_id"]),
         )
+    reflected = gettext("wrote a reflection on their work")
     for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi):
         ctx.add(
             "reflections",
@@ -712,7 +718,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(r.created_at),
             [r.learner_id],
             ctx.name(r.learner_id),
-            gettext("wrote a reflection on their work"),
+            reflected,
             _link("personalization:learner-reflections", r.learner_id),
         )
 
