@@ -20,7 +20,13 @@ is a closed loop: it sends its next answer when the previous one returns,
 so latency and throughput are measured together. Everything it started is
 stopped at the end. The last line is JSON with ``p50_ms``, ``p95_ms``,
 ``answers_per_s``, ``errors``, ``me_p95_ms`` and ``load_avg`` (the machine's
-1/5/15-minute load average at the end: the figures depend on it).
+1/5/15-minute load average at the end: the figures depend on it), and
+``cpu_ms_per_answer`` / ``cpu_ms_per_me``: the CPU time each side spent per
+request (the gunicorn workers, the PostgreSQL processes serving this
+database, and the client itself), read from /proc. Those hardly move with
+the machine's load, so they say where an answer's cost is and what a
+throughput target needs: on ``cores`` cores, N answers a second need the
+three sides to add up to at most ``1000 * cores / N`` ms.
 """
 
 from __future__ import annotations
@@ -171,6 +177,67 @@ def _load(port: int, learners, clients: int, seconds: float, answer: bool) -> di
     }
 
 
+TICK_MS = 1000.0 / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ms(pids: list[int]) -> float:
+    """User plus system CPU time of these processes so far, in ms (a process
+    that has gone counts nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total * TICK_MS
+
+
+def _web_pids(server: subprocess.Popen) -> list[int]:
+    """gunicorn's master and workers (the session it was started in)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == server.pid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _database_pids() -> list[int]:
+    """The PostgreSQL server processes serving this benchmark's database (the
+    web workers' persistent connections), so other databases' work on a
+    shared server is not counted."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
+def _measured(port, learners, clients, seconds, answer, server) -> dict:
+    """``_load`` with the CPU each side spent per request: the web workers,
+    the database server processes of this database, and this client."""
+    web, database = _web_pids(server), _database_pids()
+    before = (_cpu_ms(web), _cpu_ms(database), time.process_time() * 1000)
+    result = _load(port, learners, clients, seconds, answer)
+    after = (_cpu_ms(web), _cpu_ms(database), time.process_time() * 1000)
+    n = max(1, result["n"] + result["errors"])
+    result["cpu_ms_per_request"] = {
+        side: round((end - start) / n, 2)
+        for side, start, end in zip(("web", "database", "client"), before, after, strict=True)
+    }
+    return result
+
+
 def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -241,8 +308,8 @@ def main() -> None:
         _wait_ready(port, server)
         # Warm every worker (imports, the school's model, connections).
         _load(port, learners, args.clients, 3, answer=True)
-        me = _load(port, learners, args.clients, args.baseline_seconds, answer=False)
-        answers = _load(port, learners, args.clients, args.seconds, answer=True)
+        me = _measured(port, learners, args.clients, args.baseline_seconds, False, server)
+        answers = _measured(port, learners, args.clients, args.seconds, True, server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -264,6 +331,9 @@ def main() -> None:
         "me_p50_ms": me["p50_ms"],
         "me_p95_ms": me["p95_ms"],
         "me_per_s": me["per_s"],
+        "cpu_ms_per_answer": answers["cpu_ms_per_request"],
+        "cpu_ms_per_me": me["cpu_ms_per_request"],
+        "cores": os.cpu_count(),
         "ok": answers["p95_ms"] < TARGET_P95_MS
         and answers["per_s"] >= TARGET_ANSWERS_PER_S
         and not answers["errors"],

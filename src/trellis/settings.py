@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "pgtrigger",
+    # Individual plans' version history (decision 0014).
+    "reversion",
     # Serves the API docs' Swagger UI from Trellis's own static files (the
     # Content-Security-Policy allows no other origin).
     "ninja",

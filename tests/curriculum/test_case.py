@@ -194,3 +194,37 @@ def test_is_related_to_is_kept_as_a_typed_link_and_exported(world):
             "origin__identifier", flat=True
         )
     ) == {"s2"}
+
+
+def test_only_a_site_operator_imports_a_framework_for_every_school(world):
+    """A framework with no school reaches every school: the curriculum rule
+    lets only a site operator import one, through a session or a token; a
+    school's admin is told to name their school, in their language."""
+    from trellis.api.models import ApiToken
+    from trellis.people.models import User
+
+    operator = User.objects.create_superuser("operator", "op@example.org", "x")
+    body = json.dumps(sample_package())
+    for person in (world.admin, world.teacher, world.learner, world.guardian):
+        session = Client()
+        session.force_login(person)
+        refused = session.post(
+            "/api/v1/frameworks", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"
+        )
+        assert refused.status_code == 403
+        assert refused.json()["detail"] == (
+            "Solo los operadores del sitio importan marcos globales; indique school_id."
+        )
+        _, raw = ApiToken.issue(user=person, name="case")
+        bearer = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        refused = bearer.post("/api/v1/frameworks", body, content_type="application/json")
+        assert refused.status_code == 403
+        assert refused.json()["detail"] == (
+            "Only site operators import global frameworks; pass school_id."
+        )
+    assert not Framework.objects.filter(school__isnull=True).exists()
+    _, raw = ApiToken.issue(user=operator, name="case")
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    created = bearer.post("/api/v1/frameworks", body, content_type="application/json")
+    assert created.status_code == 201
+    assert Framework.objects.get(pk=created.json()["id"]).school is None

@@ -205,7 +205,7 @@ def test_continuum_chart_speaks_the_readers_language():
 @pytest.mark.parametrize("values", [[], [0.4], [0.3, 0.5, 0.6, 0.65]])
 @pytest.mark.parametrize("unit", ["", "%"])
 def test_progress_chart_description_matches_the_engine_and_is_translated(values, unit):
-    from trellis.individualization.progress import progress_description
+    from trellis.individualization.charts import progress_description
 
     aim = monitoring.AimLine(dt.date(2026, 3, 1), 0.2, dt.date(2026, 6, 1), 0.8)
     points = _points(values)

@@ -165,9 +165,13 @@ def test_the_versions_table_reads_in_the_readers_language():
     """What changed and the first version's reason are Trellis's words, said
     in the reader's language; a person's own reason stays as they wrote it."""
     from django.utils import translation
+    from reversion.models import Revision
 
     from trellis.individualization.constants import FIRST_VERSION_REASON
     from trellis.individualization.models import IndividualPlanVersion
+
+    def said(reason: str) -> str:
+        return IndividualPlanVersion(revision=Revision(comment=reason)).reason_said
 
     before = {"accommodations": ["read_aloud"], "status": "active", "objectives": []}
     after = {
@@ -177,11 +181,11 @@ def test_the_versions_table_reads_in_the_readers_language():
     }
     with translation.override("en"):
         english = plans.describe_changes(before, after)
-        first = IndividualPlanVersion(reason=FIRST_VERSION_REASON).reason_said
+        first = said(FIRST_VERSION_REASON)
     with translation.override("es"):
         spanish = plans.describe_changes(before, after)
-        first_es = IndividualPlanVersion(reason=FIRST_VERSION_REASON).reason_said
-        own = IndividualPlanVersion(reason="Needs large print too.").reason_said
+        first_es = said(FIRST_VERSION_REASON)
+        own = said("Needs large print too.")
     assert english == [
         "accommodations: − read_aloud",
         "status: Active → Closed",

@@ -23,7 +23,7 @@ from trellis.evidence.models import (
     MasteryModel,
     MasteryRecord,
 )
-from trellis.interop.xapi.evidence import Answer, record_answers
+from trellis.evidence.services.batch import Answer, responses_record_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_bulk_answers_move_every_record_as_a_replay_does():
         for n, item in enumerate(items)
     ]  # fmt: skip
     with transaction.atomic():
-        record_answers(school=school, answers=answers)
+        responses_record_batch(school=school, answers=answers)
     live = {who.pk: _records(who) for who in (first, second)}
     # Every record of the first learner moved, not only the answered ones.
     assert all(live[first.pk][cid][0] != before[cid][0] for cid in before)
@@ -103,7 +103,7 @@ def test_bulk_answers_keep_each_change_of_level_with_its_cause():
         for k in range(3)
     ]  # fmt: skip
     with transaction.atomic():
-        record_answers(school=school, answers=answers)
+        responses_record_batch(school=school, answers=answers)
     levels_after = {r.competency_id: r.level for r in MasteryRecord.objects.filter(learner=learner)}
     moved = {cid for cid, level in levels_after.items() if levels_before.get(cid) != level}
     new = MasteryChange.objects.filter(learner=learner).order_by("pk")[changes_before:]

@@ -9,6 +9,7 @@ import pytest
 
 from tests.personalization.conftest import api, post
 from trellis.evidence.models import MasteryRecord
+from trellis.people.models import User
 from trellis.personalization.models import HelpRequest, NetworkMember
 from trellis.personalization.services import network as net_svc
 from trellis.personalization.services import portfolio as pf_svc
@@ -59,7 +60,7 @@ def test_learner_cannot_add_an_outside_expert_by_username(world):
 
 
 def test_learner_asking_for_an_expert_creates_no_account_and_gets_no_link(world):
-    before = net_svc.User.objects.count()
+    before = User.objects.count()
     page = api(world.learner).post(
         "/network/",
         {"action": "invite", "email": "mia@example.org", "display_name": "Mia"},
@@ -68,7 +69,7 @@ def test_learner_asking_for_an_expert_creates_no_account_and_gets_no_link(world)
     assert page.status_code == 200
     html = page.content.decode()
     assert "/experts/welcome/" not in html and "Sent to your teacher" in html
-    assert net_svc.User.objects.count() == before
+    assert User.objects.count() == before
     # the teacher approves on the network page and gets the link, once
     request_id = world.learner.expert_requests.get().pk
     teacher_page = api(world.teacher).get("/network/").content.decode()

@@ -11,6 +11,7 @@ from django.test import Client
 
 from tests.personalization.conftest import api, join, join_expert, post
 from trellis.evidence.models import MasteryRecord
+from trellis.people.models import User
 from trellis.personalization.models import HelpRequest, Notification, PortfolioEntry
 from trellis.personalization.services import network as net_svc
 from trellis.personalization.services import portfolio as svc
@@ -300,7 +301,7 @@ def test_expert_asked_by_learner_approved_by_teacher_sets_password_and_sees_shar
     assert r.status_code == 201, r.content
     # the learner gets no link and no account exists until a teacher approves
     assert "set_password_url" not in r.json() and r.json()["status"] == "pending"
-    assert not net_svc.User.objects.filter(email="ada@example.org").exists()
+    assert not User.objects.filter(email="ada@example.org").exists()
     request_id = r.json()["id"]
     assert Notification.objects.filter(recipient=world.teacher, text__contains="Dr Ada").exists()
     url = f"/api/v1/network/experts/{request_id}/approve"
@@ -308,13 +309,13 @@ def test_expert_asked_by_learner_approved_by_teacher_sets_password_and_sees_shar
         assert api(who).post(url).status_code == 404  # no reason to see this learner
     for who in (world.learner, world.guardian):
         assert api(who).post(url).status_code == 403  # may see the learner, not decide
-    assert not net_svc.User.objects.filter(email="ada@example.org").exists()
+    assert not User.objects.filter(email="ada@example.org").exists()
     approved = api(world.teacher).post(url)
     assert approved.status_code == 200, approved.content
     link = approved.json()["set_password_url"]
     assert link and approved.json()["status"] == "approved"
     assert api(world.teacher).post(url).status_code == 400  # decided once
-    expert = net_svc.User.objects.get(email="ada@example.org")
+    expert = User.objects.get(email="ada@example.org")
     assert not expert.has_usable_password() and not expert.memberships.exists()
     client = Client()
     form = client.get(link, follow=True)

@@ -3,11 +3,20 @@ not allowed is 403 (the same convention as ``trellis.people.access``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, gettext_noop
 
 from trellis.curriculum.models import Competency, Framework, Item, Resource
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
+
+GLOBAL_FRAMEWORKS_BY_OPERATORS = gettext_noop(
+    "Only site operators import global frameworks; pass school_id."
+)
 
 
 def access_framework(user: User, framework_id: object) -> Framework:
@@ -43,3 +52,10 @@ def access_resource(user: User, resource_id: object) -> Resource:
     if not user.has_perm("curriculum.view_item", resource):
         raise NotVisible(NOT_FOUND)
     return resource
+
+
+def access_global_framework_import(user: User) -> None:
+    """Refuse (403) a framework import for every school unless ``user`` is a
+    site operator: a school's staff import into their own school."""
+    if not user.has_perm("curriculum.import_global_framework"):
+        raise PermissionDenied(gettext(GLOBAL_FRAMEWORKS_BY_OPERATORS))

@@ -10,8 +10,11 @@ its app is ready; without it nobody has accommodations."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from trellis.people.models import User
+if TYPE_CHECKING:
+    from trellis.people.models import User
+
 
 Accommodations = tuple[frozenset[str], float]
 NONE: Accommodations = (frozenset(), 1.0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -30,7 +30,9 @@ from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints, field_
 
 from trellis.curriculum.graph import find_cycle
 from trellis.curriculum.models import Competency, CompetencyLink, Framework
-from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 NOT_JSON = _("The file is not valid JSON: {error}.")
 MALFORMED = _("This is not a CASE package: {problem}.")

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from trellis.curriculum.models import Competency, CompetencyLink, Framework, Item, Resource
 from trellis.curriculum.models import item as kinds
-from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 Numeric = Callable[[random.Random], tuple[str, float, float]]
 

@@ -10,11 +10,14 @@ and, for multiple choice and multiple response, the options' indexes and texts o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from trellis.curriculum.accommodations import accommodations_of
 from trellis.curriculum.models import Item
 from trellis.curriculum.models import item as kinds
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 REDUCED_CHOICES = "reduced-answer-choices"
 

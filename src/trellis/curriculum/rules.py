@@ -10,20 +10,23 @@ inside an assessment or practice (``presentation.present_item``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
 from trellis.people import roles
-from trellis.people.models import Membership, User
 from trellis.people.rules import administers_school, authenticated, is_operator
+from trellis.people.selectors import roles_by_school_rows
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 def _school_roles(user: User) -> dict[int, set[str]]:
     cached = getattr(user, "_curriculum_school_roles", None)
     if cached is None:
         cached = {}
-        for school_id, role in Membership.objects.filter(user=user, active=True).values_list(
-            "school_id", "role"
-        ):
+        for school_id, role in roles_by_school_rows(user):
             cached.setdefault(school_id, set()).add(role)
         user._curriculum_school_roles = cached
     return cached
@@ -70,3 +73,5 @@ rules.add_perm("curriculum.view_item", can_view_item)
 rules.add_perm("curriculum.change_item", can_change_item)
 rules.add_perm("curriculum.author_in_school", can_author_in_school)
 rules.add_perm("curriculum.manage_frameworks_of_school", can_manage_frameworks_of_school)
+#: A framework with no school is every school's: only a site operator adds one.
+rules.add_perm("curriculum.import_global_framework", authenticated & is_operator)

@@ -4,15 +4,18 @@ transaction so that a refused change leaves nothing behind."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.graph import find_cycle
+from trellis.curriculum.kinds import NUMERIC
 from trellis.curriculum.models import Competency, CompetencyLink, Framework, Item, Resource
-from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
 
 NEEDS_COMPETENCY = _("Tag at least one competency.")
 COMPETENCY_ELSEWHERE = _("There is no competency with id {id} in this school's frameworks.")
@@ -166,3 +169,95 @@ def resource_create(
     resource.save()
     resource.competencies.set(competencies)
     return resource
+
+
+@transaction.atomic(savepoint=False)
+def item_retire(*, item: Item) -> None:
+    """Take the item out of the bank (inactive): draw rules and practice no
+    longer hand it out, and the answers already given to it stay. One UPDATE
+    of that one column, so no savepoint of its own: a caller's transaction
+    (turning a proposal into a task) is what it belongs to."""
+    Item.objects.filter(pk=item.pk).update(active=False)
+
+
+@transaction.atomic(savepoint=False)
+def proxy_item_create(*, school: School, competency: Competency, prompt: str) -> Item:
+    """A hidden (inactive) numeric item standing for ``competency``: an xAPI
+    statement about the competency itself is recorded as an answer to it,
+    scored 1 or 0, like any other response. Inactive, so that no draw rule
+    or practice hands it to a learner. No savepoint of its own: it is made
+    inside the statements' transaction, whose query count the tests pin."""
+    item = Item(school=school, kind=NUMERIC, prompt=prompt, numeric_answer=1, active=False)
+    item.full_clean()
+    item.save()
+    item.competencies.add(competency)
+    return item
+
+
+# --- Bulk writes for the importers -------------------------------------------
+# A public data set brings thousands of skills and items at once, so these
+# write in bulk (no ``full_clean`` per row: the importer builds the fields),
+# with no savepoint of their own: they run inside the import's one
+# transaction, whose query count the tests pin.
+
+
+@transaction.atomic(savepoint=False)
+def framework_get_or_create(
+    *, school: School | None, identifier: str, title: str, subject: str = ""
+) -> Framework:
+    """The school's framework with this identifier, made (with ``title``
+    and ``subject``) the first time: a second import of the same file finds it."""
+    framework, _created = Framework.objects.get_or_create(
+        school=school, identifier=identifier, defaults={"title": title, "subject": subject}
+    )
+    return framework
+
+
+@transaction.atomic(savepoint=False)
+def competencies_bulk_ensure(
+    *, framework: Framework, competencies: Sequence[dict[str, Any]]
+) -> dict[str, Competency]:
+    """Create, in bulk, those of ``competencies`` (the fields of each, with
+    its ``identifier``) the framework lacks; return every competency of the
+    framework by identifier. Three queries whatever the number."""
+    have = {c.identifier for c in framework.competencies.all()}
+    Competency.objects.bulk_create(
+        [
+            Competency(framework=framework, **fields)
+            for fields in competencies
+            if fields["identifier"] not in have
+        ],
+        batch_size=1000,
+    )
+    return {c.identifier: c for c in framework.competencies.all()}
+
+
+@transaction.atomic(savepoint=False)
+def proxy_items_bulk_ensure(
+    *, school: School, wanted: Sequence[tuple[str, Sequence[int]]]
+) -> dict[str, int]:
+    """The hidden (inactive, numeric) item of each ``(prompt, competency
+    ids)``, found by its prompt or created in bulk with its competency links:
+    prompt -> item id. The items a data set's answers are recorded against."""
+    existing = dict(
+        Item.objects.filter(school=school, prompt__in=[p for p, _ in wanted]).values_list(
+            "prompt", "pk"
+        )
+    )
+    missing = [(prompt, ids) for prompt, ids in wanted if prompt not in existing]
+    items = [
+        Item(school=school, kind=NUMERIC, prompt=prompt, numeric_answer=1, active=False)
+        for prompt, _ in missing
+    ]
+    Item.objects.bulk_create(items, batch_size=1000)
+    through = Item.competencies.through
+    through.objects.bulk_create(
+        [
+            through(item_id=i.pk, competency_id=cid)
+            for i, (_, ids) in zip(items, missing, strict=True)
+            for cid in ids
+        ],
+        batch_size=2000,
+    )
+    existing.update({i.prompt: i.pk for i in items})
+    return existing

@@ -3,6 +3,8 @@ resources (a school's teachers and admins write them)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,23 +16,19 @@ from trellis.curriculum import access, selectors, services
 from trellis.curriculum.case import framework_export_case, framework_import_case
 from trellis.curriculum.forms import CaseImportForm, ItemForm, ResourceForm
 from trellis.curriculum.models import Competency
-from trellis.people import roles
 from trellis.people.access import FORBIDDEN, access_school
-from trellis.people.models import Membership, School
-from trellis.people.selectors import schools_administered_by
+from trellis.people.selectors import first_staff_school, schools_administered_by
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 
 def _authoring_school(user) -> School:
     """The school a teacher or admin writes items for (their first)."""
-    membership = (
-        Membership.objects.filter(user=user, active=True, role__in=[roles.TEACHER, roles.ADMIN])
-        .select_related("school")
-        .order_by("school__name")
-        .first()
-    )
-    if membership is None:
+    school = first_staff_school(user)
+    if school is None:
         raise PermissionDenied(FORBIDDEN)
-    return membership.school
+    return school
 
 
 def _competencies_for(school: School):

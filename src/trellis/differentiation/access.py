@@ -3,11 +3,15 @@ reason to see the record, 403 for a reader (an admin) asked to change it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from trellis.differentiation.models import Grouping, GroupPlan, GroupPlanEntry
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 def access_grouping(user: User, grouping_id: object) -> Grouping:

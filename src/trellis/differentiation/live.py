@@ -13,19 +13,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.differentiation.flag_words import flag_reason
 from trellis.differentiation.models import FlagAction
 from trellis.engine.flags import IDLE, RACING_AHEAD, STUCK_ERRORS, Flag, LessonEvent, flag_learners
-from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models.mastery_state import MASTERED
-from trellis.people.models import SchoolClass, User
+from trellis.evidence.selectors.answers import first_answer_at, lesson_answer_rows
+from trellis.evidence.selectors.records import mastered_at
 from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
+    from trellis.people.models import SchoolClass, User
 
 #: Responses older than this are not looked at by the live view.
 WINDOW = dt.timedelta(hours=3)
@@ -50,16 +53,7 @@ LOOKBACK = dt.timedelta(minutes=60)
 def lesson_start_default(school_class: SchoolClass, now: dt.datetime | None = None) -> dt.datetime:
     """The class's first answer in the last ``LOOKBACK``, else now (one query)."""
     now = now or timezone.now()
-    first = (
-        Response.objects.filter(
-            learner_id__in=[u.pk for u in roster_of(school_class)],
-            recorded_at__gte=now - LOOKBACK,
-            recorded_at__lte=now,
-        )
-        .order_by("recorded_at")
-        .values_list("recorded_at", flat=True)
-        .first()
-    )
+    first = first_answer_at([u.pk for u in roster_of(school_class)], now - LOOKBACK, now)
     return (first or now).replace(microsecond=0)
 
 
@@ -173,20 +167,7 @@ def live_flags(
     now = now or timezone.now()
     since = max(lesson_start, now - WINDOW) if lesson_start else now - WINDOW
     learners = {u.pk: u for u in roster_of(school_class)}
-    rows = (
-        Response.objects.filter(
-            learner_id__in=list(learners), recorded_at__gte=since, recorded_at__lte=now
-        )
-        .order_by("recorded_at", "pk", "item__competencies__position")
-        .values_list(
-            "pk",
-            "learner_id",
-            "recorded_at",
-            "correct",
-            "item__competencies__code",
-            "item__competencies__id",
-        )
-    )
+    rows = lesson_answer_rows(list(learners), since, now)
     events: dict[str, list[LessonEvent]] = {str(pk): [] for pk in learners}
     seen: set[int] = set()
     for pk, learner_id, at, correct, code, cid in rows:
@@ -197,12 +178,7 @@ def live_flags(
         events[str(learner_id)].append(LessonEvent(timestamp=at, competency=label, correct=correct))
     mastered: dict[str, dt.datetime] = {}
     if objective is not None:
-        mastered = {
-            str(lid): at
-            for lid, at in MasteryRecord.objects.filter(
-                learner_id__in=list(learners), competency=objective, level=MASTERED
-            ).values_list("learner_id", "updated_at")
-        }
+        mastered = {str(lid): at for lid, at in mastered_at(learners, objective.pk).items()}
     # A mastery record is refitted right after an answer, so mastery reached
     # in this lesson has an answer just before it; otherwise (mastered in an
     # earlier lesson, or the record refitted in bulk, as the demo data is)

@@ -20,20 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.differentiation import words
+from trellis.differentiation.constants import INTEREST, KINDS, MIXED, PROFILE, READINESS
 from trellis.evidence.models import Assessment
 from trellis.people.models import SchoolClass
 
-READINESS = "readiness"
-INTEREST = "interest"
-PROFILE = "profile"
-MIXED = "heterogeneous"
-#: The grouping engine's kinds (``trellis.engine.grouping.KINDS``).
-KINDS = [
-    (READINESS, _("Readiness (mastery of the objective and its prerequisites)")),
-    (MIXED, _("Mixed readiness (each group spans the class)")),
-    (INTEREST, _("Interest (from learner profiles)")),
-    (PROFILE, _("Learning profile (from learner profiles)")),
-]
 KIND_SHORT = {
     READINESS: _("readiness"),
     MIXED: _("mixed readiness"),

@@ -13,9 +13,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
-from trellis.people.models import User
 from trellis.people.rules import (
     attends_class,
     authenticated,
@@ -23,6 +24,9 @@ from trellis.people.rules import (
     can_view_class_roster,
     guardian_of_any,
 )
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 @rules.predicate

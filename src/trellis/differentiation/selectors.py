@@ -7,12 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.db.models import Case, Max, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Max, Prefetch, QuerySet, When
 from django.utils import timezone
 
-from trellis.curriculum.models import Competency, Resource
-from trellis.curriculum.selectors import frameworks_for_school, prerequisites_of
+from trellis.curriculum.selectors import (
+    competencies_by_ids,
+    competencies_of_frameworks,
+    frameworks_for_school,
+    prerequisites_of,
+    resources_of_school,
+)
 from trellis.differentiation.models import (
     Group,
     Grouping,
@@ -22,25 +28,25 @@ from trellis.differentiation.models import (
     StationRotation,
 )
 from trellis.engine import grouping as engine
-from trellis.evidence.models import Assessment, MasteryRecord, Response
-from trellis.evidence.models.assessment import FOR_LEARNING
-from trellis.evidence.models.mastery_state import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
-from trellis.people.models import SchoolClass, User
-from trellis.people.selectors import classes_taught_by, schools_administered_by
+from trellis.evidence.constants import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
+from trellis.evidence.selectors.answers import newest_answer_times
+from trellis.evidence.selectors.class_assessments import for_learning_assessments_of
+from trellis.evidence.selectors.records import records_by_learner_and_competency
+from trellis.people.selectors import (
+    classes_to_differentiate_for,
+)
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Assessment
+    from trellis.people.models import SchoolClass, User
 
 LEVEL_LABELS = dict(LEVELS)
 
 
 def classes_to_differentiate(user: User) -> QuerySet[SchoolClass]:
     """Classes whose groupings this person may see: taught, or in a school they run."""
-    if not user.is_authenticated or not user.is_active:
-        return SchoolClass.objects.none()
-    taught = classes_taught_by(user).values("pk")
-    return (
-        SchoolClass.objects.filter(Q(pk__in=taught) | Q(school__in=schools_administered_by(user)))
-        .select_related("term", "school")
-        .order_by("name")
-    )
+    return classes_to_differentiate_for(user).select_related("term", "school").order_by("name")
 
 
 def groupings_of(school_class: SchoolClass) -> QuerySet[Grouping]:
@@ -89,9 +95,7 @@ def objectives_for(school_class: SchoolClass) -> QuerySet[Competency]:
     """Competencies a lesson of this class can aim at: those of the school's
     frameworks and global ones, leaves first by code."""
     return (
-        Competency.objects.filter(
-            framework__in=frameworks_for_school(school_class.school).values("pk")
-        )
+        competencies_of_frameworks(frameworks_for_school(school_class.school).values("pk"))
         .select_related("framework")
         .order_by("framework__title", "position", "code")
     )
@@ -161,23 +165,11 @@ def readiness_for(learners: list[User], objective: Competency) -> list[Readiness
     Only records with answers count as evidence: a record a refit created
     or touched without answers says nothing about the learner."""
     prereq_ids = sorted(prerequisites_of([objective.pk]).get(objective.pk, set()))
-    competencies = {c.pk: c for c in Competency.objects.filter(pk__in=prereq_ids)}
+    competencies = {c.pk: c for c in competencies_by_ids(prereq_ids)}
     competencies[objective.pk] = objective
     learner_ids = [u.pk for u in learners]
-    records = {
-        (r.learner_id, r.competency_id): r
-        for r in MasteryRecord.objects.filter(
-            learner__in=learner_ids, competency_id__in=list(competencies)
-        )
-    }
-    newest = dict(
-        Response.objects.filter(
-            learner_id__in=learner_ids, item__competencies__in=list(competencies)
-        )
-        .values("learner_id")
-        .annotate(last=Max("recorded_at"))
-        .values_list("learner_id", "last")
-    )
+    records = records_by_learner_and_competency(learner_ids, competencies)
+    newest = newest_answer_times(learner_ids, list(competencies))
 
     def evidence(learner: User, cid: int) -> Evidence:
         record = records.get((learner.pk, cid))
@@ -271,13 +263,11 @@ def plan_with_entries(plan_id: int) -> GroupPlan | None:
 
 
 def resources_for(school_class: SchoolClass) -> QuerySet[Resource]:
-    return Resource.objects.filter(school=school_class.school).order_by("title")
+    return resources_of_school(school_class.school).order_by("title")
 
 
 def for_assessments_of(school_class: SchoolClass) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(school_class=school_class, purpose=FOR_LEARNING).order_by(
-        "title"
-    )
+    return for_learning_assessments_of(school_class)
 
 
 def group_member_ids(group_id: int) -> set[int]:

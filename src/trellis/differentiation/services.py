@@ -11,13 +11,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.differentiation.models import (
     KINDS,
     FlagAction,
@@ -28,11 +28,15 @@ from trellis.differentiation.models import (
     GroupPlanEntry,
     StationRotation,
 )
-from trellis.evidence.models import Assessment, AssessmentAssignment
-from trellis.evidence.models.assessment import FOR_LEARNING, TARGET_GROUP
+from trellis.evidence.constants import FOR_LEARNING, TARGET_GROUP
+from trellis.evidence.selectors.class_assessments import assessment_of_class, is_assigned_to_group
 from trellis.evidence.services import assessment_assign
-from trellis.people.models import SchoolClass, User
 from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Assessment
+    from trellis.people.models import SchoolClass, User
 
 NO_GROUPS = gettext_lazy("A grouping needs at least one group.")
 LABEL_EMPTY = gettext_lazy("Group {n} has no name.")
@@ -448,7 +452,9 @@ def _check_entry(
     if draft.group_id not in groups:
         raise ValidationError(GROUP_OTHER_GROUPING.format(group=draft.group_id))
     resources = list(
-        Resource.objects.filter(pk__in=draft.resource_ids, school_id=plan_class.school_id)
+        curriculum_selectors.resources_of_school(plan_class.school_id).filter(
+            pk__in=draft.resource_ids
+        )
     )
     found = {r.pk for r in resources}
     for pk in draft.resource_ids:
@@ -456,9 +462,7 @@ def _check_entry(
             raise ValidationError(RESOURCE_UNKNOWN.format(resource=pk))
     assessment = None
     if draft.for_assessment_id:
-        assessment = Assessment.objects.filter(
-            pk=draft.for_assessment_id, school_class_id=plan_class.pk
-        ).first()
+        assessment = assessment_of_class(plan_class.pk, draft.for_assessment_id)
         if assessment is None:
             raise ValidationError(ASSESSMENT_UNKNOWN.format(assessment=draft.for_assessment_id))
         if assessment.purpose != FOR_LEARNING:
@@ -499,12 +503,7 @@ def group_plan_save(
             },
         )
         entry.resources.set(resources)
-        if (
-            assessment is not None
-            and not AssessmentAssignment.objects.filter(
-                assessment=assessment, target=TARGET_GROUP, assigned_group_id=draft.group_id
-            ).exists()
-        ):
+        if assessment is not None and not is_assigned_to_group(assessment, draft.group_id):
             assessment_assign(
                 assessment=assessment,
                 target=TARGET_GROUP,

@@ -16,22 +16,26 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models import Competency
 from trellis.differentiation import selectors, services, words
 from trellis.differentiation.models import INTEREST, KINDS, PROFILE, Grouping
 from trellis.engine import grouping as engine
 from trellis.engine.grouping import retitle
 from trellis.engine.grouping.phrases import names as phrase_names
 from trellis.engine.grouping.phrases import part
-from trellis.people.models import SchoolClass, User
-from trellis.people.selectors import roster_of
+from trellis.people.selectors import people_with_ids, roster_of
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 NEEDS_SIZE = gettext_lazy("Give a number of groups, or a smallest and largest group size.")
 
@@ -191,7 +195,7 @@ def _features_of(
     """The learners' features as stored with a grouping (what they were
     grouped on); learners not in the snapshot (e.g. a grouping saved without
     one) with their current features. Named."""
-    users = {u.pk: u for u in User.objects.filter(pk__in=learner_ids)}
+    users = {u.pk: u for u in people_with_ids(learner_ids)}
     names = {str(pk): str(u) for pk, u in users.items()}
     stored = _from_snapshot(
         {str(pk): snapshot[str(pk)] for pk in users if str(pk) in snapshot}, names
@@ -237,7 +241,7 @@ def refresh_explanations(
     group that was only renamed gets its new name at the head of its
     explanation; a group with no explanation gets the engine's."""
     everyone = {pk for d in [*drafts, *originals] if d for pk in d.learner_ids}
-    who = {u.pk: str(u) for u in User.objects.filter(pk__in=everyone)}
+    who = {u.pk: str(u) for u in people_with_ids(everyone)}
 
     def name(pk: int) -> str:
         return who.get(pk, f"learner {pk}")

@@ -16,18 +16,19 @@ correct...) are plotted against it.
   goal; otherwise keep going. "Behind" means below the line for a goal that
   goes up and above the line for one that goes down (fewer errors, less
   time). A point exactly on the line is neither.
-* **Chart** -- drawn server-side as SVG with the numbers in words for
-  screen readers; ``progress_table`` gives the numbers for the table shown
-  beside it.
+* **Numbers for the chart** -- ``progress_table`` gives the numbers for the
+  table shown beside the chart and ``progress_desc`` says them in English;
+  the chart itself is drawn by the app that shows it
+  (``trellis.individualization.charts``): the engine computes, it does not
+  draw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Final, Literal
-from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
@@ -210,19 +211,7 @@ def progress_table(aim: AimLine, points: Sequence[DataPoint]) -> list[ProgressRo
     return rows
 
 
-# --- SVG ------------------------------------------------------------------------
-
-_W, _H = 640, 320
-_ML, _MR, _MT, _MB = 56, 36, 36, 48
-
-
-def _nice_step(span: float, ticks: int = 5) -> float:
-    raw = span / ticks if span > 0 else 1.0
-    mag = 10 ** np.floor(np.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * mag:
-            return float(m * mag)
-    return float(10 * mag)
+# --- The numbers in words ---------------------------------------------------------
 
 
 def _num(x: float) -> str:
@@ -236,15 +225,12 @@ def _num(x: float) -> str:
 value_text = _num
 
 
-def _f(x: float) -> str:
-    return f"{x:.1f}"
-
-
 def progress_desc(
     aim: AimLine, points: Sequence[DataPoint], trend: TrendLine | None, unit: str = ""
 ) -> str:
-    """The chart's ``<desc>``: the aim line, every data point, the trend's
-    and the aim's slope per week, in English."""
+    """The aim line, every data point, the trend's and the aim's slope per
+    week, in English: the engine's own words, which the app's progress chart
+    (``trellis.individualization.charts``) says in the reader's language."""
     pts = _sorted(points)
     u = f" {unit}" if unit else ""
     desc = [
@@ -263,123 +249,3 @@ def progress_desc(
         desc.append(f"Trend: {trend.slope_per_week:+.2f}{u} per week.")
     desc.append(f"Aim: {aim.slope_per_day * 7:+.2f}{u} per week.")
     return " ".join(desc)
-
-
-#: The words inside the chart, by key; a presentation layer may pass its own
-#: (``labels=``), with ``date`` and ``tick`` as functions of a day.
-LABELS: Final[dict[str, str]] = {
-    "aim_line": "Aim line",
-    "trend_line": "Trend line",
-    "aim": "aim line",
-    "trend": "trend",
-}
-
-
-def render_progress_svg(
-    aim: AimLine,
-    points: Sequence[DataPoint],
-    trend: TrendLine | None,
-    title: str,
-    *,
-    id_prefix: str = "progress",
-    unit: str = "",
-    desc: str | None = None,
-    labels: Mapping[str, str] | None = None,
-    date_label: Callable[[date], str] = _d,
-    tick_label: Callable[[date], str] = lambda day: f"{day.day} {day:%b}",
-) -> str:
-    """A server-side SVG chart: the dashed aim line from baseline to target,
-    the data points as circles, the trend line across the data, date labels
-    along the bottom and values up the side. ``<title>`` and ``<desc>``
-    carry the numbers in words; no script; deterministic output.
-
-    The engine's English is used unless ``desc`` (the ``<desc>``),
-    ``labels`` (see ``LABELS``), ``date_label`` (a point's day) and
-    ``tick_label`` (a day under the axis) say otherwise."""
-    words = {**LABELS, **(labels or {})}
-    pts = _sorted(points)
-    days = [aim.baseline_date, aim.target_date] + [p.date for p in pts]
-    d0, d1 = min(days), max(days)
-    span_days = max(1, (d1 - d0).days)
-    values = [aim.baseline_value, aim.target_value] + [p.value for p in pts]
-    if trend is not None:
-        values += [trend.value_at(pts[0].date), trend.value_at(pts[-1].date)] if pts else []
-    step = _nice_step(max(values) - min(values))
-    lo = float(np.floor(min(values) / step) * step)
-    hi = float(np.ceil(max(values) / step) * step)
-    if hi == lo:
-        hi = lo + step
-    pw, ph = _W - _ML - _MR, _H - _MT - _MB
-
-    def sx(day: date) -> float:
-        return _ML + pw * (day - d0).days / span_days
-
-    def sy(v: float) -> float:
-        return _MT + ph * (1.0 - (v - lo) / (hi - lo))
-
-    u = f" {unit}" if unit else ""
-    tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
-    if desc is None:
-        desc = progress_desc(aim, pts, trend, unit)
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_W}" height="{_H}" '
-        f'viewBox="0 0 {_W} {_H}" aria-labelledby="{tid} {did}" '
-        'font-family="system-ui, sans-serif" font-size="12">',
-        f"<title id={quoteattr(tid)}>{escape(title)}</title>",
-        f"<desc id={quoteattr(did)}>{escape(desc)}</desc>",
-        f'<text x="{_ML}" y="20" font-weight="bold">{escape(title)}</text>',
-    ]
-    # Axes and value grid.
-    out.append(
-        f'<g class="axes" stroke="#333"><line x1="{_ML}" y1="{_MT + ph}" x2="{_ML + pw}" '
-        f'y2="{_MT + ph}"/><line x1="{_ML}" y1="{_MT}" x2="{_ML}" y2="{_MT + ph}"/></g>'
-    )
-    for k in range(int(round((hi - lo) / step)) + 1):
-        v = lo + k * step
-        y = sy(v)
-        out.append(
-            f'<line x1="{_ML}" y1="{_f(y)}" x2="{_ML + pw}" y2="{_f(y)}" stroke="#ddd"/>'
-            f'<text x="{_ML - 6}" y="{_f(y + 4)}" text-anchor="end">{escape(_num(v))}</text>'
-        )
-    n_ticks = min(5, span_days)
-    for k in range(n_ticks + 1):
-        day = d0 + timedelta(days=round(k * span_days / n_ticks))
-        x = sx(day)
-        out.append(
-            f'<line x1="{_f(x)}" y1="{_MT + ph}" x2="{_f(x)}" y2="{_MT + ph + 5}" stroke="#333"/>'
-            f'<text x="{_f(x)}" y="{_MT + ph + 18}" text-anchor="middle">'
-            f"{escape(tick_label(day))}</text>"
-        )
-    # Aim line (dashed), trend line (solid), points (circles).
-    out.append(
-        f'<line class="aim" x1="{_f(sx(aim.baseline_date))}" y1="{_f(sy(aim.baseline_value))}" '
-        f'x2="{_f(sx(aim.target_date))}" y2="{_f(sy(aim.target_value))}" stroke="#3b6fb6" '
-        f'stroke-width="2" stroke-dasharray="6 4"><title>{escape(words["aim_line"])}</title></line>'
-    )
-    if trend is not None and pts:
-        a, b = pts[0].date, pts[-1].date
-        out.append(
-            f'<line class="trend" x1="{_f(sx(a))}" y1="{_f(sy(trend.value_at(a)))}" '
-            f'x2="{_f(sx(b))}" y2="{_f(sy(trend.value_at(b)))}" stroke="#c9771e" '
-            f'stroke-width="2"><title>{escape(words["trend_line"])}</title></line>'
-        )
-    for p in pts:
-        out.append(
-            f'<circle cx="{_f(sx(p.date))}" cy="{_f(sy(p.value))}" r="4" fill="#1a1a1a">'
-            f"<title>{escape(f'{date_label(p.date)}: {_num(p.value)}{u}')}</title></circle>"
-        )
-    # Legend.
-    ly = _H - 10
-    out.append(
-        f'<g class="legend"><line x1="{_ML}" y1="{ly - 4}" x2="{_ML + 24}" y2="{ly - 4}" '
-        'stroke="#3b6fb6" stroke-width="2" stroke-dasharray="6 4"/>'
-        f'<text x="{_ML + 30}" y="{ly}">{escape(words["aim"])}</text>'
-        f'<line x1="{_ML + 110}" y1="{ly - 4}" x2="{_ML + 134}" y2="{ly - 4}" '
-        'stroke="#c9771e" stroke-width="2"/>'
-        f'<text x="{_ML + 140}" y="{ly}">{escape(words["trend"])}</text>'
-        f'<circle cx="{_ML + 200}" cy="{ly - 4}" r="4" fill="#1a1a1a"/>'
-        f'<text x="{_ML + 210}" y="{ly}">data point</text></g>'
-    )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"

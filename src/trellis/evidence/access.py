@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from trellis.evidence.models import Assessment, Attempt, Response, ResponseProduct
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, get_or_not_visible
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 def access_assessment(user: User, assessment_id: object) -> Assessment:

@@ -16,14 +16,20 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils import timezone
 
+from trellis.curriculum import kinds
 from trellis.curriculum.graph import topological_order
-from trellis.curriculum.models import Framework, Item
-from trellis.curriculum.models import item as kinds
-from trellis.curriculum.selectors import assessable_competencies, prerequisites_of
+from trellis.curriculum.selectors import (
+    assessable_competencies,
+    item_competency_pairs,
+    items_by_ids,
+    items_of_school,
+    prerequisites_of,
+)
 from trellis.engine import simulate as sim
 from trellis.evidence.models import Response
 from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
@@ -35,7 +41,13 @@ from trellis.evidence.services import (
     mastery_fit_school,
     response_record,
 )
-from trellis.people.models import School, SchoolClass, User
+from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Framework, Item
 
 #: Responses per learner over the simulated month (the simulator varies it).
 RESPONSES_PER_LEARNER = 110
@@ -55,12 +67,8 @@ def _standards_graph(
             if src in competencies:
                 edges[src].append(dst)
     items_by_comp: dict[int, list[int]] = defaultdict(list)
-    auto = Item.objects.filter(school=school, kind__in=kinds.AUTO_SCORED).values("pk")
-    for item_id, cid in (
-        Item.competencies.through.objects.filter(item_id__in=auto, competency_id__in=ids)
-        .order_by("item_id")
-        .values_list("item_id", "competency_id")
-    ):
+    auto = items_of_school(school).filter(kind__in=kinds.AUTO_SCORED).values("pk")
+    for item_id, cid in item_competency_pairs(items=auto, competency_ids=ids):
         items_by_comp[cid].append(item_id)
     order = [cid for cid in topological_order(ids, edges) if items_by_comp[cid]]
     kept = set(order)
@@ -158,7 +166,8 @@ def load_demo_activity(
 
 def _pick(school: School, prefix: str, kind: str, limit: int) -> list[Item]:
     return list(
-        Item.objects.filter(school=school, kind=kind, competencies__code__startswith=prefix)
+        items_of_school(school)
+        .filter(kind=kind, competencies__code__startswith=prefix)
         .order_by("pk")
         .distinct()[:limit]
     )
@@ -169,7 +178,7 @@ def _demo_assessments(
 ) -> None:
     task = {
         i.competencies.first().code[0]: i
-        for i in Item.objects.filter(school=school, kind=kinds.RUBRIC).order_by("pk")
+        for i in items_of_school(school).filter(kind=kinds.RUBRIC).order_by("pk")
     }
     now = timezone.now()
     for n, school_class in enumerate(classes):
@@ -216,15 +225,13 @@ def _demo_assessments(
 def _answered_by_some(assessment, school_class: SchoolClass, rng: random.Random) -> None:
     """Five learners (not the first two, who are left to try it live) have
     taken the quick check, so their teacher has performance tasks to score."""
-    learners = list(
-        User.objects.filter(enrollments__school_class=school_class).order_by("username")
-    )
+    learners = list(roster_of(school_class).order_by("username"))
     takers = sorted(
         learners, key=lambda u: int("".join(ch for ch in u.username if ch.isdigit()) or 0)
     )[2:7]
     for learner in takers:
         attempt = attempt_start(assessment=assessment, learner=learner)
-        for item in Item.objects.filter(pk__in=attempt.item_ids).order_by("pk"):
+        for item in items_by_ids(attempt.item_ids).order_by("pk"):
             if item.kind == kinds.CHOICE:
                 answer = str(rng.randrange(len(item.options)))
             elif item.kind == kinds.NUMERIC:

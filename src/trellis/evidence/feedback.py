@@ -93,9 +93,9 @@ def moves_of(result, labels: dict[int, str]) -> list[Move]:
 
 def remember(session, result) -> None:
     """Keep the answer's movement for the page the learner is sent to."""
-    from trellis.curriculum.models import Competency
+    from trellis.curriculum.selectors import competencies_by_ids
 
-    labels = {c.pk: c.label for c in Competency.objects.filter(pk__in=list(result.estimates))}
+    labels = {c.pk: c.label for c in competencies_by_ids(result.estimates)}
     session[SESSION_KEY] = {
         "response": result.response.pk,
         "moves": [m.as_dict() for m in moves_of(result, labels)],

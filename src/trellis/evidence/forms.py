@@ -10,7 +10,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum import kinds
 from trellis.curriculum.presentation import PresentedItem
 from trellis.curriculum.scoring import choices_answer
 from trellis.evidence.models.assessment import NEEDS_ITEMS_OR_RULE, PURPOSES

@@ -13,18 +13,23 @@ for a class of 30 or of 3,361.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from trellis.curriculum.models import Framework
-from trellis.curriculum.selectors import assessable_competencies
+from trellis.curriculum.selectors import assessable_competencies, frameworks_by_ids
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.selectors import _EMPTY, LEVEL_LABELS, LEVEL_SHORT, HeatCell, HeatRow
 from trellis.people import selectors as people_selectors
-from trellis.people.models import Enrollment, SchoolClass
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Framework
 
 #: Learners per page: 40 × 123 competencies stays well under 1 MB of HTML.
 PAGE_SIZE = 40
@@ -69,11 +74,9 @@ def default_framework(school_class: SchoolClass, frameworks: list[Framework]) ->
     (it stops at the first record, rather than counting a whole district's)."""
     if not frameworks:
         return None
-    learners = Enrollment.objects.filter(school_class=school_class, active=True).values(
-        "learner_id"
-    )
+    learners = people_selectors.class_learner_ids(school_class)
     with_evidence = set(
-        Framework.objects.filter(pk__in=[f.pk for f in frameworks])
+        frameworks_by_ids(f.pk for f in frameworks)
         .filter(
             Exists(
                 MasteryRecord.objects.filter(

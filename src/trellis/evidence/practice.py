@@ -6,16 +6,18 @@ online for a device to keep for offline practice (docs/offline.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
-from trellis.curriculum.models import Competency, Item
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.evidence import mastery, selectors
 from trellis.evidence.models import MasteryRecord
 from trellis.people import roles
-from trellis.people.models import Membership
+from trellis.people.selectors import role_school_ids
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Item
 
 TARGET_SUCCESS = 0.7
 #: Questions chosen ahead per competency for offline practice.
@@ -32,13 +34,11 @@ def session_key(competency_id: int) -> str:
 def practice_items(learner: Any, competency: Competency) -> list[Item]:
     """The questions a learner may practise on a competency: active,
     auto-scored items of the competency in a school where they learn."""
-    schools = Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
-        "school_id"
-    )
+    schools = role_school_ids(learner, roles.LEARNER)
     return list(
-        Item.objects.filter(
-            competencies=competency, active=True, school__in=schools, kind__in=kinds.AUTO_SCORED
-        ).order_by("pk")
+        curriculum_selectors.practice_items_in(schools=schools, competencies=[competency]).order_by(
+            "pk"
+        )
     )
 
 
@@ -131,16 +131,11 @@ def practice_pack_for_learner(
     ][:OFFLINE_COMPETENCIES]
     if not records:
         return []
-    schools = Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
-        "school_id"
-    )
+    schools = role_school_ids(learner, roles.LEARNER)
     by_competency: dict[int, list[tuple[int, int]]] = {}
     for item_id, competency_id, school_id in (
-        Item.objects.filter(
-            competencies__in=[r.competency_id for r in records],
-            active=True,
-            school__in=schools,
-            kind__in=kinds.AUTO_SCORED,
+        curriculum_selectors.practice_items_in(
+            schools=schools, competencies=[r.competency_id for r in records]
         )
         .order_by("pk")
         .values_list("pk", "competencies", "school_id")

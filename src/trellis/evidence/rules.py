@@ -9,9 +9,10 @@ map follows ``can_view_class_roster``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
-from trellis.people.models import User
 from trellis.people.rules import (
     administers_class,
     administers_learner,
@@ -25,6 +26,9 @@ from trellis.people.rules import (
     is_self,
     teaches_learner,
 )
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 @rules.predicate

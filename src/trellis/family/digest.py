@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -16,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from trellis.family import selectors
 from trellis.family.models import DigestPreference, DigestSent
-from trellis.people import roles
-from trellis.people.models import User
-from trellis.personalization.models import Reflection
+from trellis.people.selectors import guardians_with_children
+from trellis.personalization.selectors import latest_reflection_since
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 DIGEST_DAYS = 7
 
@@ -35,11 +38,7 @@ class ChildDigest:
 
 
 def _ask_about(child: User, progressed: list[str], since: dt.datetime) -> str:
-    reflection = (
-        Reflection.objects.filter(learner=child, created_at__gte=since)
-        .order_by("-created_at")
-        .first()
-    )
+    reflection = latest_reflection_since(child, since)
     if reflection is not None:
         return _("What would you change next time? They wrote: “%(text)s”") % {
             "text": reflection.to_change
@@ -93,16 +92,7 @@ def guardians_to_send() -> list[User]:
     """Active guardians with an email address and children, who did not
     turn the digest off."""
     return list(
-        User.objects.filter(
-            memberships__role=roles.GUARDIAN,
-            memberships__active=True,
-            is_active=True,
-            guardianships__isnull=False,
-        )
-        .exclude(email="")
-        .exclude(digest_preference__weekly_digest=False)
-        .distinct()
-        .order_by("pk")
+        guardians_with_children().exclude(digest_preference__weekly_digest=False).order_by("pk")
     )
 
 

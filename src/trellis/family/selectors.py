@@ -14,22 +14,20 @@ from django.utils import timezone
 from trellis.evidence import selectors as evidence_selectors
 from trellis.evidence.selectors import LevelChange, assessments_for_learner, level_changes
 from trellis.individualization import selectors as individualization_selectors
-from trellis.individualization.models import IndividualPlan
 from trellis.individualization.selectors import active_plan_for
-from trellis.people.models import User
 from trellis.personalization import selectors as personalization_selectors
-from trellis.personalization.models import Goal, GoalReview, PortfolioEntry
 
-if TYPE_CHECKING:  # evidence's records are read through its selectors
+if TYPE_CHECKING:  # other apps' records are read through their selectors
     from trellis.evidence.models import Assessment, Attempt, MasteryRecord, RubricScore
+    from trellis.individualization.models import IndividualPlan
+    from trellis.people.models import User
+    from trellis.personalization.models import Goal, GoalReview, PortfolioEntry
 
 RECENT_DAYS = 7
 
 
 def children_of(guardian: User) -> QuerySet[User]:
     """The guardian's children, and nobody else."""
-    if not guardian.is_authenticated:
-        return User.objects.none()
     from trellis.people.selectors import children_of as active_children_of
 
     return active_children_of(guardian)
@@ -75,7 +73,7 @@ def recent_evidence_count(child: User, *, now: dt.datetime | None = None) -> int
 
 
 def goals_of(child: User) -> QuerySet[Goal]:
-    return Goal.objects.filter(learner=child).prefetch_related("benchmarks").order_by("-created_at")
+    return personalization_selectors.goals_of_learner(child)
 
 
 @dataclass(frozen=True)
@@ -129,11 +127,7 @@ def plan_of(child: User) -> IndividualPlan | None:
 
 def shared_portfolio_of(child: User) -> QuerySet[PortfolioEntry]:
     """Only what the child chose to share with guardians."""
-    return (
-        PortfolioEntry.objects.filter(learner=child, share_guardians=True)
-        .select_related("competency")
-        .order_by("-created_at")
-    )
+    return personalization_selectors.portfolio_shared_with_guardians(child)
 
 
 def submitted_since(child: User, since: dt.datetime) -> QuerySet[Attempt]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from trellis.family.models import DigestPreference
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 UNKNOWN_LANGUAGE = _("Unknown language {value!r}; choose one of {choices}.")
 

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_noop
 from trellis.family.digest import digest_send, guardians_to_send, week_of
 from trellis.jobs.runner import tracked
 from trellis.jobs.texts import task_text
-from trellis.people import roles
-from trellis.people.models import Membership, User
+from trellis.people.selectors import first_guardian_school, people_with_ids
 
 # Stored in English and shown in the reader's language (trellis.jobs.texts).
 DIGEST_LABEL = task_text(gettext_noop("Weekly digest for {name}, week of {week}"))
@@ -24,18 +23,12 @@ DIGEST_SKIPPED = task_text(gettext_noop("Already sent this week"))
 def send_digest(self, guardian_id: int, at: str | None = None, run_id: str | None = None) -> bool:
     """Send one guardian the digest of the week containing ``at`` (ISO time;
     now by default), once: a week already sent is skipped."""
-    guardian = User.objects.get(pk=guardian_id)
+    guardian = people_with_ids([guardian_id]).get()
     now = dt.datetime.fromisoformat(at) if at else timezone.now()
-    membership = (
-        Membership.objects.select_related("school")
-        .filter(user=guardian, role=roles.GUARDIAN, active=True)
-        .order_by("pk")
-        .first()
-    )
+    school = first_guardian_school(guardian)
     label = DIGEST_LABEL.format(
         name=guardian.get_full_name() or guardian.username, week=week_of(now)
     )
-    school = membership.school if membership else None
     with tracked(self, run_id=run_id, label=label, school=school) as run:
         sent = digest_send(guardian=guardian, now=now)
         run.report = {"sent": sent, "week": week_of(now).isoformat()}

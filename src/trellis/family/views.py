@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.family import access, selectors, services
 from trellis.family.models import DigestPreference
-from trellis.individualization.models import VIA_PAGE
+from trellis.individualization.constants import VIA_PAGE
 from trellis.individualization.services.plans import plan_read_record
 from trellis.people.access import NOT_FOUND, NotVisible
 

@@ -4,6 +4,8 @@ not change. Reading a plan through here is what writes the read log."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from trellis.individualization.models import (
@@ -22,8 +24,10 @@ from trellis.people.access import (
     access_learner,
     get_or_not_visible,
 )
-from trellis.people.models import User
 from trellis.people.rules import is_operator, learner_ids_taught_by
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 def access_plan(user: User, plan_id: object, *, via: str | None = None) -> IndividualPlan:

@@ -1,6 +1,8 @@
-"""The accommodations and measurement methods the system knows, with the
-error messages tests reuse. Kept free of Django models so that the
-curriculum and evidence hooks can import it without cycles."""
+"""The accommodations and measurement methods the system knows, the kinds
+of support and the ways a plan is read, with the error messages tests
+reuse. Kept free of Django models so that the curriculum and evidence hooks
+can import it without cycles, and so that other apps (the API, family, the
+demo) name these values without importing individualization's tables."""
 
 from __future__ import annotations
 
@@ -66,6 +68,16 @@ METHOD_LOCKED = _(
 REVIEW_DATE_FORMAT = _("Review date {value!r} is not a date (use YYYY-MM-DD).")
 
 
+#: Kinds of planned support (``Support.kind``).
+ONE_ON_ONE = "one_on_one"
+SMALL_GROUP = "small_group"
+
+#: How a plan was read (``PlanReadLog.via``): on a page or through the API.
+VIA_PAGE = "page"
+VIA_API = "api"
+
 #: The reason kept with a plan's first version: stored in English as
 #: written, shown in the reader's language (``IndividualPlanVersion.reason_said``).
 FIRST_VERSION_REASON = gettext_noop("Plan written.")
+#: Who saved a version whose account has since been deleted.
+DELETED_ACCOUNT = gettext_noop("A deleted account")

@@ -9,27 +9,42 @@ plan is among the most sensitive records a school holds.
 
 from __future__ import annotations
 
+import datetime as dt
+
+import reversion
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Revision
 
 from trellis.curriculum.models import Competency, Resource
 from trellis.evidence.models import Assessment
 from trellis.individualization.constants import (
     ACCOMMODATIONS,
     DEFAULT_TIME_MULTIPLIER,
+    DELETED_ACCOUNT,
     FIRST_VERSION_REASON,
     METHODS,
+    ONE_ON_ONE,
+    SMALL_GROUP,
+    VIA_API,
+    VIA_PAGE,
 )
-from trellis.people.models import School, SchoolClass
+from trellis.people.models import School, SchoolClass, User
 
 ACTIVE = "active"
 CLOSED = "closed"
 STATUSES = [(ACTIVE, _("Active")), (CLOSED, _("Closed"))]
 
 
+# The plan's history is kept by django-reversion (decision 0014): a save
+# records the plan and, through ``follow``, its objectives and supports in one
+# revision. Measurements and sessions are recorded only when the objective or
+# support they belong to is removed, so that the removal keeps them.
+@reversion.register(follow=("objectives", "supports"))
 class IndividualPlan(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     learner = models.ForeignKey(
@@ -66,6 +81,7 @@ class IndividualPlan(models.Model):
         return [ACCOMMODATIONS.get(a, a) for a in self.accommodations]
 
 
+@reversion.register()
 class SpecificObjective(models.Model):
     plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="objectives")
     statement = models.TextField()
@@ -85,6 +101,7 @@ class SpecificObjective(models.Model):
         return self.statement[:80]
 
 
+@reversion.register()
 class Measurement(models.Model):
     """A data point the teacher enters for a teacher-measured objective."""
 
@@ -106,11 +123,10 @@ class Measurement(models.Model):
         return f"{self.value:g} on {self.on}"
 
 
-ONE_ON_ONE = "one_on_one"
-SMALL_GROUP = "small_group"
 SUPPORT_KINDS = [(ONE_ON_ONE, _("One-on-one")), (SMALL_GROUP, _("Small group"))]
 
 
+@reversion.register()
 class Support(models.Model):
     """A planned support: sessions with an aide or specialist."""
 
@@ -127,6 +143,7 @@ class Support(models.Model):
         return f"{self.get_kind_display()} with {self.provider}"
 
 
+@reversion.register()
 class SupportSession(models.Model):
     support = models.ForeignKey(Support, on_delete=models.CASCADE, related_name="sessions")
     on = models.DateField()
@@ -143,17 +160,31 @@ class SupportSession(models.Model):
         return f"{self.minutes} minutes on {self.on}"
 
 
+REMOVED_OBJECTIVE = "objective"
+REMOVED_SUPPORT = "support"
+
+
 class IndividualPlanVersion(models.Model):
-    """A snapshot of the plan as saved, with who saved it and why."""
+    """One save of a plan: a pointer from the plan to the django-reversion
+    revision that holds it (decision 0014).
+
+    The revision keeps the plan, its objectives and its supports as they were
+    saved, with who saved them (``user``), when (``date_created``) and why
+    (``comment``); this row numbers it within its plan (unique, so two saves
+    cannot both be version 5), lets the plan's pages and the continuum report
+    find a plan's revisions by foreign key, and names what the save took out
+    of the plan (an objective or a support, kept in the same revision with
+    its measurements or sessions). Deleting it deletes its revision
+    (``signals``), so a plan erased with its learner leaves no history behind.
+    """
 
     plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField()
-    at = models.DateTimeField(default=timezone.now)
+    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="plan_version")
+    #: What this save took out of the plan: ``REMOVED_OBJECTIVE`` or
+    #: ``REMOVED_SUPPORT`` and its id (its last state is in the revision).
+    removed_kind = models.CharField(max_length=10, blank=True)
+    removed_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -165,14 +196,41 @@ class IndividualPlanVersion(models.Model):
         return f"version {self.number} of plan {self.plan_id}"
 
     @property
+    def at(self) -> dt.datetime:
+        return self.revision.date_created
+
+    @property
+    def changed_by(self) -> User | None:
+        return self.revision.user
+
+    @property
+    def changed_by_shown(self) -> str:
+        """Who saved this version, as the history shows it: the library
+        keeps the version when the account that saved it is deleted, and a
+        reader is told so rather than shown "None"."""
+        user = self.revision.user
+        return str(user) if user is not None else gettext(DELETED_ACCOUNT)
+
+    @property
+    def reason(self) -> str:
+        return self.revision.comment
+
+    @property
     def reason_said(self) -> str:
         """The reason in the reader's language where Trellis wrote it (the
         first version's); a person's own reason as they wrote it."""
-        return gettext(self.reason) if self.reason == FIRST_VERSION_REASON else self.reason
+        reason = self.reason
+        return gettext(reason) if reason == FIRST_VERSION_REASON else reason
+
+    @cached_property
+    def snapshot(self) -> dict:
+        """The plan as this version saved it, read from the revision (the
+        shape the API has always answered with)."""
+        from trellis.individualization.history import revision_snapshot
+
+        return revision_snapshot(self)
 
 
-VIA_PAGE = "page"
-VIA_API = "api"
 VIAS = [(VIA_PAGE, _("Page")), (VIA_API, _("API"))]
 
 

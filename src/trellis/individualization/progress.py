@@ -1,5 +1,5 @@
-"""Data points for a specific objective, and the monitoring picture drawn
-from them with ``trellis.engine.monitoring``.
+"""Data points for a specific objective, and the monitoring picture computed
+from them with ``trellis.engine.monitoring`` and drawn by ``charts``.
 
 Where the points come from depends on the objective's method:
 
@@ -27,15 +27,14 @@ from django.utils.translation import ngettext
 
 from trellis.engine import monitoring
 from trellis.evidence import mastery
-from trellis.evidence.models import Response
-from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING
+from trellis.evidence.selectors.answers import answers_of_learners, check_answer_rows
 from trellis.evidence.services.mastery import (
     competency_ids_by_item,
     effective_outcomes,
     observations_of,
     outcome_times,
 )
-from trellis.individualization import access
+from trellis.individualization import access, charts
 from trellis.individualization.constants import METHOD_PERCENT, METHOD_PROBABILITY
 from trellis.individualization.models import SpecificObjective
 
@@ -103,47 +102,6 @@ def decision_message(decision: monitoring.Decision, aim: monitoring.AimLine, n: 
     return f"{text % span} {advice}"
 
 
-def _day(day) -> str:
-    return date_format(day, "j M Y")
-
-
-def progress_description(
-    aim: monitoring.AimLine,
-    points: list[monitoring.DataPoint],
-    trend: monitoring.TrendLine | None,
-    unit: str = "",
-) -> str:
-    """The progress chart's ``<desc>`` in the reader's language; in English,
-    the engine's own (``monitoring.progress_desc``)."""
-    u = f" {unit}" if unit else ""
-    said = [
-        _("Aim line from %(start)s on %(start_day)s to %(end)s on %(end_day)s.")
-        % {
-            "start": f"{monitoring.value_text(aim.baseline_value)}{u}",
-            "start_day": _day(aim.baseline_date),
-            "end": f"{monitoring.value_text(aim.target_value)}{u}",
-            "end_day": _day(aim.target_date),
-        }
-    ]
-    pts = sorted(points, key=lambda p: (p.date, p.value))
-    if pts:
-        said.append(
-            ngettext("%(n)s data point: %(points)s.", "%(n)s data points: %(points)s.", len(pts))
-            % {
-                "n": len(pts),
-                "points": "; ".join(
-                    f"{_day(p.date)}: {monitoring.value_text(p.value)}{u}" for p in pts
-                ),
-            }
-        )
-    else:
-        said.append(_("No data points yet."))
-    if trend is not None:
-        said.append(_("Trend: %(slope)s per week.") % {"slope": f"{trend.slope_per_week:+.2f}{u}"})
-    said.append(_("Aim: %(slope)s per week.") % {"slope": f"{aim.slope_per_day * 7:+.2f}{u}"})
-    return " ".join(said)
-
-
 def progress_svg(
     objective: SpecificObjective,
     aim: monitoring.AimLine,
@@ -151,23 +109,14 @@ def progress_svg(
     trend: monitoring.TrendLine | None,
     unit: str,
 ) -> str:
-    """The engine's progress chart with every word in the reader's language."""
-    return monitoring.render_progress_svg(
+    """The objective's progress chart with every word in the reader's language."""
+    return charts.render_progress_svg(
         aim,
         points,
         trend,
         _("Progress: %(objective)s") % {"objective": objective.statement[:60]},
         id_prefix=f"objective-{objective.pk}",
         unit=unit,
-        desc=progress_description(aim, points, trend, unit),
-        labels={
-            "aim_line": _("Aim line"),
-            "trend_line": _("Trend line"),
-            "aim": _("aim line"),
-            "trend": _("trend"),
-        },
-        date_label=_day,
-        tick_label=lambda day: date_format(day, "j M"),
     )
 
 
@@ -185,7 +134,7 @@ def _probability_points(
     per-learner model all of the learner's answers."""
     if not objectives:
         return {}
-    qs = Response.objects.filter(learner_id__in={o.plan.learner_id for o in objectives})
+    qs = answers_of_learners({o.plan.learner_id for o in objectives})
     outcomes = effective_outcomes(qs)
     # ``order`` in an outcome indexes the same list of responses, in the
     # same order.
@@ -222,17 +171,7 @@ def _percent_points(objectives: list[SpecificObjective]) -> dict[int, list[monit
     many objectives."""
     if not objectives:
         return {}
-    rows = list(
-        Response.objects.filter(
-            learner_id__in={o.plan.learner_id for o in objectives},
-            attempt__isnull=False,
-            attempt__assessment__purpose__in=[FOR_LEARNING, OF_LEARNING],
-            corrections__isnull=True,
-            correct__isnull=False,
-        )
-        .order_by("recorded_at", "pk")
-        .values_list("learner_id", "item_id", "attempt_id", "correct", "recorded_at")
-    )
+    rows = check_answer_rows({o.plan.learner_id for o in objectives})
     by_item = competency_ids_by_item({row[1] for row in rows})
     out = {}
     for objective in objectives:

@@ -6,10 +6,14 @@ below the services in the app's layers."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from trellis.individualization.models import IndividualPlan, PlanReadLog
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 @transaction.atomic

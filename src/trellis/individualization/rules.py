@@ -9,9 +9,10 @@ A summative report reaches a guardian only once a teacher has shared it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
-from trellis.people.models import User
 from trellis.people.rules import (
     administers_learner,
     authenticated,
@@ -22,6 +23,9 @@ from trellis.people.rules import (
     is_operator,
     teaches_learner,
 )
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 @rules.predicate

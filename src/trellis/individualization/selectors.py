@@ -7,12 +7,21 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from reversion.models import Version
 
-from trellis.curriculum.models import Competency, Resource
-from trellis.evidence.models import Assessment
+from trellis.curriculum import selectors as curriculum_selectors
+from trellis.evidence.selectors.answers import (
+    attempts_by_learner_and_assessment,
+    standing_answers_by_attempt,
+)
+from trellis.evidence.selectors.class_assessments import (
+    assessment_of_class as evidence_assessment_of_class,
+)
+from trellis.evidence.selectors.class_assessments import mastery_checks_of, summative_taken_by
 from trellis.individualization.constants import EXTENDED_TIME
 from trellis.individualization.models import (
     ACTIVE,
@@ -28,7 +37,13 @@ from trellis.individualization.models import (
     SupportSession,
 )
 from trellis.people import selectors as people_selectors
-from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Assessment
 
 
 def plans_visible_to(user: User) -> QuerySet[IndividualPlan]:
@@ -50,9 +65,20 @@ def plan_detail(plan_id: int) -> IndividualPlan:
             "objectives__competencies",
             "objectives__measurements",
             Prefetch("supports", queryset=Support.objects.prefetch_related("sessions")),
-            "versions__changed_by",
+            _versions(),
         )
         .get(pk=plan_id)
+    )
+
+
+def _versions() -> Prefetch:
+    """A plan's versions with their revisions, authors and stored versions
+    (django-reversion's): two queries, as many versions as there are."""
+    return Prefetch(
+        "versions",
+        queryset=IndividualPlanVersion.objects.select_related("revision__user").prefetch_related(
+            Prefetch("revision__version_set", queryset=Version.objects.order_by("pk"))
+        ),
     )
 
 
@@ -162,23 +188,13 @@ class PaceRow:
 def _check_states(rows: list[tuple[int, Module]]) -> dict[int, str]:
     """For (learner id, current module) pairs: where each learner's attempt at
     the module's mastery check stands -- two queries for the whole board."""
-    from trellis.evidence.models import Attempt, Response
-
     wanted = {(lid, m.mastery_check_id): m for lid, m in rows if m.mastery_check_id}
     if not wanted:
         return {}
-    attempts = {
-        (a.learner_id, a.assessment_id): a
-        for a in Attempt.objects.filter(
-            learner_id__in={lid for lid, _ in wanted},
-            assessment_id__in={cid for _, cid in wanted},
-        )
-    }
-    answers: dict[int, dict[int, bool]] = {}
-    for attempt_id, item_id, correct in Response.objects.filter(
-        attempt_id__in=[a.pk for a in attempts.values()], corrections__isnull=True
-    ).values_list("attempt_id", "item_id", "correct"):
-        answers.setdefault(attempt_id, {})[item_id] = bool(correct)
+    attempts = attempts_by_learner_and_assessment(
+        {lid for lid, _ in wanted}, {cid for _, cid in wanted}
+    )
+    answers = standing_answers_by_attempt([a.pk for a in attempts.values()])
     out = {}
     for (lid, cid), module in wanted.items():
         attempt = attempts.get((lid, cid))
@@ -276,10 +292,12 @@ def plan_versions_saved(
     """Versions of the learners' plans saved in [lo, hi) (history of plans)."""
     return (
         IndividualPlanVersion.objects.filter(
-            plan__learner_id__in=people_selectors.id_filter(learner_ids), at__gte=lo, at__lt=hi
+            plan__learner_id__in=people_selectors.id_filter(learner_ids),
+            revision__date_created__gte=lo,
+            revision__date_created__lt=hi,
         )
-        .select_related("plan__learner", "changed_by")
-        .order_by("at", "pk")
+        .select_related("plan__learner", "revision__user")
+        .order_by("revision__date_created", "pk")
     )
 
 
@@ -365,28 +383,45 @@ def individual_competencies(learner_ids: Iterable[int]) -> dict[int, set[int]]:
 
 def competencies_by_ids(ids: Iterable[int]) -> list[Competency]:
     """The competencies with these ids (an unknown id is simply missing)."""
-    return list(Competency.objects.filter(pk__in=list(ids)))
+    return list(curriculum_selectors.competencies_by_ids(ids))
 
 
 def staff_member(user_id: int) -> User | None:
     """The person named as a plan's responsible staff member, if any."""
-    return User.objects.filter(pk=user_id).first()
+    return people_selectors.person_by_id(user_id)
 
 
 def plan_with_versions(plan: IndividualPlan) -> IndividualPlan:
     """The plan again, its versions and who made each fetched with it."""
-    return IndividualPlan.objects.prefetch_related("versions__changed_by").get(pk=plan.pk)
+    return IndividualPlan.objects.prefetch_related(_versions()).get(pk=plan.pk)
 
 
 def assessment_of_class(school_class_id: int, assessment_id: int) -> Assessment | None:
     """An assessment of the class (a module's mastery check), or None."""
-    return Assessment.objects.filter(pk=assessment_id, school_class_id=school_class_id).first()
+    return evidence_assessment_of_class(school_class_id, assessment_id)
+
+
+def mastery_checks_for(school_class: SchoolClass) -> QuerySet[Assessment]:
+    """The class's assessments a module can take as its mastery check."""
+    return mastery_checks_of(school_class)
+
+
+def summative_assessments_for_report(learner: User, teacher: User) -> QuerySet[Assessment]:
+    """The OF-learning assessments the learner attempted in the teacher's
+    classes: the choices for a summative report."""
+    return summative_taken_by(learner, teacher)
 
 
 def resources_of_school(school_id: int, ids: Iterable[int]) -> list[Resource]:
     """The school's resources among ``ids`` (another school's are left out)."""
-    return list(Resource.objects.filter(pk__in=list(ids), school_id=school_id))
+    return list(curriculum_selectors.resources_of_school(school_id).filter(pk__in=list(ids)))
 
 
 def sequence_of_class(school_class: SchoolClass, sequence_id: int) -> ModuleSequence | None:
     return ModuleSequence.objects.filter(pk=sequence_id, school_class=school_class).first()
+
+
+def class_has_modules(school_class: SchoolClass) -> bool:
+    """Whether the class has a module sequence to move through at its own
+    pace: the LMS is offered the modules placement only then (one query)."""
+    return ModuleSequence.objects.filter(school_class=school_class).exists()

@@ -4,12 +4,12 @@ export."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from trellis.curriculum.access import access_framework
-from trellis.curriculum.models import Framework
 from trellis.interop.models import XapiCredential
-from trellis.people import roles
 from trellis.people.access import (
     FORBIDDEN,
     NOT_FOUND,
@@ -18,7 +18,13 @@ from trellis.people.access import (
     access_learner,
     access_school,
 )
-from trellis.people.models import Membership, School, SchoolClass, User
+from trellis.people.selectors import first_staff_school
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Framework
 
 
 def access_class_export(user: User, class_id: object) -> SchoolClass:
@@ -77,17 +83,9 @@ def access_item_exchange_school(user: User, school_id: object = None) -> School:
     named (404 when it is not theirs to see, 403 when they are not its
     teacher or admin), or else the first school they teach or administer."""
     if school_id is None:
-        membership = (
-            Membership.objects.filter(
-                user_id=user.pk, active=True, role__in=[roles.TEACHER, roles.ADMIN]
-            )
-            .select_related("school")
-            .order_by("school__name")
-            .first()
-        )
-        if membership is None:
+        school = first_staff_school(user)
+        if school is None:
             raise PermissionDenied(FORBIDDEN)
-        school = membership.school
     else:
         school = access_school(user, school_id)
     if not user.has_perm("interop.exchange_items", school):

@@ -18,8 +18,8 @@ from trellis.interop import access, exports
 from trellis.interop.forms import ErasureConfirmForm, ExportForm
 from trellis.interop.learner_record import learner_archive, learner_erase
 from trellis.people.access import FORBIDDEN
-from trellis.people.models import SchoolClass
 from trellis.people.selectors import (
+    classes_of_schools,
     learners_of_schools_administered_by,
     schools_administered_by,
 )
@@ -57,7 +57,7 @@ def data_tools(request: HttpRequest) -> HttpResponse:
 def _export_scopes(user) -> list[tuple[str, str]]:
     """The schools the person runs, then each of their classes."""
     names = {s.pk: str(s) for s in schools_administered_by(user)}
-    classes = SchoolClass.objects.filter(school_id__in=list(names)).order_by("school_id", "name")
+    classes = classes_of_schools(list(names)).order_by("school_id", "name")
     scopes = [(f"school-{pk}", name) for pk, name in names.items()]
     scopes += [(f"class-{c.pk}", f"{c.name} · {names[c.school_id]}") for c in classes]
     return scopes

@@ -21,20 +21,26 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from trellis.curriculum.models import Competency, Framework, Item
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum.services import (
+    competencies_bulk_ensure,
+    framework_get_or_create,
+    proxy_items_bulk_ensure,
+)
 from trellis.engine import datasets
-from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models.response import SOURCE_IMPORT
+from trellis.evidence.selectors.records import record_count_of_framework
 from trellis.evidence.services import mastery_fit_school
-from trellis.people import roles
-from trellis.people.models import Enrollment, Membership, SchoolClass, User
+from trellis.evidence.services.batch import ImportedAnswer, responses_import
+from trellis.people.services import learners_enroll_by_username
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Framework
+    from trellis.people.models import SchoolClass
 
 ITEM_PROMPT = "Data set {name}: {key}"
 ITEM_KEY = "item {item}"
@@ -74,20 +80,18 @@ def _slug(text: str) -> str:
 
 
 def _competencies(framework: Framework, skill_ids: tuple[str, ...]) -> dict[str, Competency]:
-    have = {c.identifier: c for c in framework.competencies.all()}
-    new = [
-        Competency(
-            framework=framework,
-            identifier=fit(f"skill:{skill}", 100),
-            code=str(skill)[:60],
-            statement=str(skill) or "(unnamed skill)",
-            position=n,
-        )
-        for n, skill in enumerate(skill_ids)
-        if fit(f"skill:{skill}", 100) not in have
-    ]
-    Competency.objects.bulk_create(new, batch_size=1000)
-    have = {c.identifier: c for c in framework.competencies.all()}
+    have = competencies_bulk_ensure(
+        framework=framework,
+        competencies=[
+            {
+                "identifier": fit(f"skill:{skill}", 100),
+                "code": str(skill)[:60],
+                "statement": str(skill) or "(unnamed skill)",
+                "position": n,
+            }
+            for n, skill in enumerate(skill_ids)
+        ],
+    )
     return {skill: have[fit(f"skill:{skill}", 100)] for skill in skill_ids}
 
 
@@ -120,57 +124,20 @@ def _items(
     same file finds them by their prompt)."""
     school = school_class.school
     prompts = {key: fit(ITEM_PROMPT.format(name=name, key=key), 10_000) for key, _ in wanted}
-    existing = dict(
-        Item.objects.filter(school=school, prompt__in=list(prompts.values())).values_list(
-            "prompt", "pk"
-        )
-    )
-    missing = [(key, skills) for key, skills in wanted if prompts[key] not in existing]
-    items = [
-        Item(
-            school=school,
-            kind=kinds.NUMERIC,
-            prompt=prompts[key],
-            numeric_answer=1,
-            active=False,
-        )
-        for key, _ in missing
-    ]
-    Item.objects.bulk_create(items, batch_size=1000)
-    through = Item.competencies.through
-    through.objects.bulk_create(
-        [
-            through(item_id=i.pk, competency_id=comp_of_skill[s].pk)
-            for i, (_, skills) in zip(items, missing, strict=True)
-            for s in dict.fromkeys(skills)
+    existing = proxy_items_bulk_ensure(
+        school=school,
+        wanted=[
+            (prompts[key], [comp_of_skill[s].pk for s in dict.fromkeys(skills)])
+            for key, skills in wanted
         ],
-        batch_size=2000,
     )
-    existing.update({i.prompt: i.pk for i in items})
     return {key: existing[prompts[key]] for key, _ in wanted}
 
 
 def _learners(school_class: SchoolClass, name: str, ids: tuple[str, ...]) -> list[int]:
     school = school_class.school
     usernames = [fit(f"{school.code}-{name}-{lid}", USERNAME_MAX) for lid in ids]
-    have = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
-    unusable = make_password(None)
-    User.objects.bulk_create(
-        [User(username=u, password=unusable) for u in usernames if u not in have], batch_size=1000
-    )
-    have = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
-    pks = [have[u] for u in usernames]
-    Membership.objects.bulk_create(
-        [Membership(user_id=pk, school=school, role=roles.LEARNER) for pk in pks],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-    Enrollment.objects.bulk_create(
-        [Enrollment(school_class=school_class, learner_id=pk) for pk in pks],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-    return pks
+    return learners_enroll_by_username(school_class=school_class, usernames=usernames)
 
 
 def _times(log, now: dt.datetime) -> list[dt.datetime]:
@@ -206,10 +173,11 @@ def dataset_import(
         raise datasets.DatasetError(EMPTY_LOG.format(path=path))
     name = _slug(path.stem)
     school = school_class.school
-    framework, _ = Framework.objects.get_or_create(
+    framework = framework_get_or_create(
         school=school,
         identifier=f"dataset:{format}:{name}",
-        defaults={"title": f"Data set {path.name} ({format})", "subject": "Data set"},
+        title=f"Data set {path.name} ({format})",
+        subject="Data set",
     )
     used_skills = sorted(set(log.csr()[1].tolist()))
     skill_names = tuple(log.skill_ids[s] if log.skill_ids else str(s) for s in used_skills)
@@ -221,28 +189,24 @@ def dataset_import(
     learner_ids = tuple(log.learner_ids[n] if log.learner_ids else str(n) for n in used_learners)
     learner_pk = dict(zip(used_learners, _learners(school_class, name, learner_ids), strict=True))
     times = _times(log, timezone.now())
-    rows = [
-        Response(
-            school=school,
-            learner_id=learner_pk[int(log.learner[n])],
-            item_id=items[keys[n]],
-            source=SOURCE_IMPORT,
-            answer="1" if log.correct[n] else "0",
-            correct=bool(log.correct[n]),
-            score=1.0 if log.correct[n] else 0.0,
-            idempotency_key=f"ds-{name}-{n}"[:64],
-            recorded_by_id=learner_pk[int(log.learner[n])],
-            recorded_at=times[n],
-        )
-        for n in range(len(log))
-    ]
-    Response.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    answered = responses_import(
+        school=school,
+        answers=[
+            ImportedAnswer(
+                learner_id=learner_pk[int(log.learner[n])],
+                item_id=items[keys[n]],
+                correct=bool(log.correct[n]),
+                key=f"ds-{name}-{n}",
+                at=times[n],
+            )
+            for n in range(len(log))
+        ],
+    )
     mastery_fit_school(school=school)
-    records = MasteryRecord.objects.filter(competency__framework=framework)
     return DatasetSummary(
         learners=len(learner_pk),
         competencies=len(comps),
-        responses=len(rows),
+        responses=answered,
         dropped=int(log.dropped),
-        mastery_records=records.count(),
+        mastery_records=record_count_of_framework(framework.pk),
     )

@@ -10,16 +10,20 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from trellis.evidence.models import MasteryRecord, Response
+from trellis.evidence.selectors.answers import responses_for_export
+from trellis.evidence.selectors.records import mastery_export_rows
 from trellis.individualization.selectors import plans_visible_to
-from trellis.people import roles
-from trellis.people.models import Enrollment, Membership, School, SchoolClass, User
-from trellis.personalization.models import Goal
+from trellis.people import selectors as people_selectors
+from trellis.personalization.selectors import goals_for_export
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass, User
 
 UNKNOWN_TABLE = gettext_lazy("Unknown table {name!r}; choose one of {choices}.")
 UNKNOWN_FORMAT = gettext_lazy("Unknown format {name!r}; choose csv or json.")
@@ -27,24 +31,17 @@ FORMATS = ("csv", "json")
 
 
 def class_learner_ids(school_class: SchoolClass) -> QuerySet:
-    return Enrollment.objects.filter(school_class=school_class, active=True).values("learner_id")
+    return people_selectors.class_learner_ids(school_class)
 
 
 def school_learner_ids(school: School) -> QuerySet:
-    return Membership.objects.filter(school=school, role=roles.LEARNER).values("user_id")
+    return people_selectors.school_learner_ids_query(school)
 
 
 def mastery_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
     """One query, rows straight from ``values()`` (no model objects: a
     school's table is learners × competencies)."""
-    rows = (
-        MasteryRecord.objects.filter(learner_id__in=learner_ids)
-        .order_by("learner__username", "competency_id")
-        .values_list(
-            "learner_id", "learner__username", "competency_id", "competency__code",
-            "competency__statement", "level", "probability", "attempts", "correct", "updated_at",
-        )
-    )  # fmt: skip
+    rows = mastery_export_rows(learner_ids)
     return [
         {
             "learner_id": learner_id,
@@ -66,9 +63,7 @@ def mastery_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict
 
 
 def evidence_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
-    rows = Response.objects.filter(learner_id__in=learner_ids, school=school).select_related(
-        "learner", "recorded_by"
-    )
+    rows = responses_for_export(learner_ids, school)
     return [
         {
             "response_id": r.pk,
@@ -85,16 +80,11 @@ def evidence_rows(learner_ids: QuerySet, user: User, school: School) -> list[dic
             "recorded_by": r.recorded_by.username if r.recorded_by else "",
             "recorded_at": r.recorded_at,
         }
-        for r in rows.order_by("recorded_at", "pk")
+        for r in rows
     ]
 
 
 def goal_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
-    rows = (
-        Goal.objects.filter(learner_id__in=learner_ids)
-        .select_related("learner", "set_by")
-        .prefetch_related("competencies")
-    )
     return [
         {
             "goal_id": g.pk,
@@ -107,7 +97,7 @@ def goal_rows(learner_ids: QuerySet, user: User, school: School) -> list[dict]:
             "competencies": " ".join(c.label for c in g.competencies.all()),
             "created_at": g.created_at,
         }
-        for g in rows.order_by("learner__username", "pk")
+        for g in goals_for_export(learner_ids)
     ]
 
 

@@ -12,22 +12,23 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 import zipfile
+from typing import TYPE_CHECKING
 
-import pgtrigger
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from trellis.evidence.models import Response, ResponseProduct
-from trellis.evidence.models.response import TRIGGER as APPEND_ONLY_TRIGGER
+from trellis.evidence.services.erasure import learner_evidence_erase
 from trellis.interop.models import LearnerErasure
-from trellis.people.models import Guardianship, Membership, User
+from trellis.people.selectors import guardian_links_of
+from trellis.people.services import learner_links_remove, person_identity_erase, person_is_erased
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 ALREADY_ERASED = gettext_lazy("That learner's personal data has already been erased.")
 #: Kept (anonymised) so class and school figures stay right after erasure.
@@ -39,7 +40,6 @@ KEPT = {
     "people.Enrollment",
     "interop.LearnerErasure",
 }
-ERASED_PREFIX = "erased-"
 #: Not part of the archive: credentials (a token's digest is no one's business).
 NOT_ARCHIVED = {"api.ApiToken"}
 
@@ -76,11 +76,7 @@ def learner_archive(*, learner: User) -> bytes:
             "display_name": learner.display_name,
             "email": learner.email,
             "date_joined": learner.date_joined,
-            "guardians": list(
-                Guardianship.objects.filter(learner=learner).values(
-                    "guardian__username", "relationship"
-                )
-            ),
+            "guardians": list(guardian_links_of(learner)),
         }
         archive.writestr("account.json", json.dumps(account, cls=DjangoJSONEncoder, indent=1))
         index = {}
@@ -105,7 +101,7 @@ def learner_archive(*, learner: User) -> bytes:
 @transaction.atomic
 def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
     """Remove the learner's personal data and keep anonymous aggregates."""
-    if learner.username.startswith(ERASED_PREFIX) and not learner.is_active:
+    if person_is_erased(learner):
         raise ValueError(ALREADY_ERASED)
     removed: dict[str, int] = {}
     for model, field in _learner_models():
@@ -115,26 +111,14 @@ def learner_erase(*, learner: User, requested_by: User) -> LearnerErasure:
         count, _ = model.objects.filter(**{field: learner}).delete()
         if count:
             removed[label] = count
-    Guardianship.objects.filter(learner=learner).delete()
     # Files attached to performance tasks are the learner's own work (often a
-    # photo): the rows go now, the files once the erasure is committed.
-    products = ResponseProduct.objects.filter(response__learner=learner)
-    names = [p.file.name for p in products if p.file]
-    count, _ = products.delete()
+    # photo), and free text a learner wrote may name them: evidence removes
+    # the one and blanks the other (the correctness stays).
+    count = learner_evidence_erase(learner=learner)
     if count:
         removed["evidence.ResponseProduct"] = count
-        storage = ResponseProduct._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
-    # Free text a learner wrote may name them; the correctness stays. The one
-    # change to evidence Trellis makes: through the append-only trigger.
-    with pgtrigger.ignore(f"evidence.Response:{APPEND_ONLY_TRIGGER}"):
-        Response.objects.filter(learner=learner).update(answer="")
-    Membership.objects.filter(user=learner).exclude(role="learner").delete()
-    learner.username = f"{ERASED_PREFIX}{uuid.uuid4().hex[:16]}"
-    learner.first_name = learner.last_name = learner.display_name = learner.email = ""
-    learner.password = make_password(None)
-    learner.is_active = False
-    learner.save()
+    learner_links_remove(learner=learner)
+    person_identity_erase(user=learner)
     return LearnerErasure.objects.create(
         learner=learner,
         requested_by=requested_by,

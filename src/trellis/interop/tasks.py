@@ -16,7 +16,7 @@ from trellis.interop.oneroster import RosterRefused, import_roster, report_lines
 from trellis.interop.xapi.outbox import outbox_send
 from trellis.jobs.runner import Refused, tracked
 from trellis.jobs.texts import task_text
-from trellis.people.models import SchoolClass, User
+from trellis.people.selectors import all_classes, person_by_id
 
 # Stored in English and shown in the reader's language (trellis.jobs.texts).
 ROSTER_LABEL = task_text(gettext_noop("Import the roster {name}"))
@@ -36,7 +36,7 @@ def import_oneroster(
 ) -> None:
     """Apply an uploaded (and already checked) OneRoster zip; the upload is
     removed once it has been imported or refused."""
-    user = User.objects.filter(pk=user_id).first() if user_id else None
+    user = person_by_id(user_id) if user_id else None
     # The problems and the report are written in the language of whoever
     # started the import (the site's, for an import nobody started).
     language = (user.language if user else "") or settings.LANGUAGE_CODE
@@ -75,7 +75,7 @@ def import_dataset(
     """Load a response log into a class (then refit the school), as
     ``trellis import-dataset`` does; ``remove`` deletes the file (an upload)
     once it is imported or refused."""
-    school_class = SchoolClass.objects.select_related("school").get(pk=class_id)
+    school_class = all_classes().select_related("school").get(pk=class_id)
     label = DATASET_LABEL.format(name=Path(path).name, school_class=school_class.name)
     with tracked(self, run_id=run_id, label=label, school=school_class.school) as run:
         run.progress(10, DATASET_LOADING)

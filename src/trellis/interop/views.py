@@ -126,18 +126,9 @@ DATASET_TEMPLATE = "interop/dataset_import.html"
 
 
 def _dataset_classes(user):
-    from trellis.people import roles
-    from trellis.people.models import SchoolClass
-    from trellis.people.rules import is_operator
+    from trellis.people.selectors import classes_of_schools_administered_by
 
-    classes = SchoolClass.objects.select_related("school").order_by("school__name", "name")
-    if is_operator(user):
-        return classes
-    return classes.filter(
-        school__memberships__user=user,
-        school__memberships__role=roles.ADMIN,
-        school__memberships__active=True,
-    ).distinct()
+    return classes_of_schools_administered_by(user)
 
 
 @login_required

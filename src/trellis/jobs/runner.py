@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -28,7 +29,9 @@ from trellis.jobs.services import (
     task_run_started,
     task_run_succeeded,
 )
-from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
 
 
 class Refused(Exception):

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from trellis.jobs.models import TaskRun
-from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
 
 LABEL_EMPTY = gettext_lazy("A task run needs a label saying what it does.")
 

@@ -3,11 +3,15 @@ reason to see, 403 for what they may see but not change."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from trellis.lti.models import Platform
 from trellis.people.access import FORBIDDEN, NOT_FOUND, NotVisible, access_class, access_school
-from trellis.people.models import School, SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass, User
 
 
 def access_platform_school(user: User, school_id: object) -> School:

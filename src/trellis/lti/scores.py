@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from typing import TYPE_CHECKING
 
 import requests
 from django.db import IntegrityError, transaction
@@ -19,8 +20,9 @@ from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
-from trellis.evidence.models import Attempt, MasteryRecord, Response
-from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING
+from trellis.evidence.constants import FOR_LEARNING, OF_LEARNING
+from trellis.evidence.selectors.answers import answers_of_attempt_in_order, attempt_with_assessment
+from trellis.evidence.selectors.records import records_for_items
 from trellis.lti.config import registration_for
 from trellis.lti.models import (
     KIND_ASSESSMENT,
@@ -30,6 +32,9 @@ from trellis.lti.models import (
     ResourceLink,
     ScoreSent,
 )
+
+if TYPE_CHECKING:
+    from trellis.evidence.models import Attempt, Response
 
 logger = logging.getLogger("trellis.lti")
 
@@ -58,7 +63,7 @@ def score_payload(attempt: Attempt, sub: str) -> dict:
     scores out of the items drawn, and the mastery level of each competency
     the items assess."""
     latest: dict[int, Response] = {}
-    for response in Response.objects.filter(attempt=attempt).order_by("recorded_at", "pk"):
+    for response in answers_of_attempt_in_order(attempt):
         latest[response.item_id] = response
     given = 0.0
     pending = False
@@ -71,15 +76,7 @@ def score_payload(attempt: Attempt, sub: str) -> dict:
             pending = True
     maximum = float(len(attempt.item_ids) or 1)
     complete = len(latest) >= len(attempt.item_ids)
-    records = (
-        MasteryRecord.objects.filter(
-            learner_id=attempt.learner_id,
-            competency__items__in=attempt.item_ids,
-        )
-        .select_related("competency")
-        .distinct()
-        .order_by("competency_id")
-    )
+    records = records_for_items(attempt.learner_id, attempt.item_ids)
     comment = "; ".join(f"{r.competency.label}: {r.get_level_display()}" for r in records)
     return {
         "userId": sub,
@@ -149,7 +146,7 @@ def score_send(
 
 def scores_for_attempt(attempt_id: int) -> int:
     """Send the attempt's score to every link it feeds; how many were sent."""
-    attempt = Attempt.objects.select_related("assessment").filter(pk=attempt_id).first()
+    attempt = attempt_with_assessment(attempt_id)
     if attempt is None:
         return 0
     sent = 0

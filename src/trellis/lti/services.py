@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from trellis.interop.models import SourcedRecord
+from trellis.interop.selectors import rostered_class, rostered_person
 from trellis.lti.models import (
     KIND_ASSESSMENT,
     KIND_MODULES,
@@ -29,20 +30,18 @@ from trellis.lti.models import (
     UsedNonce,
 )
 from trellis.people import roles
-from trellis.people.models import (
-    Enrollment,
-    Membership,
-    School,
-    SchoolClass,
-    TeachingAssignment,
-    User,
-)
+from trellis.people.selectors import enrollment_of, is_learner_at, people_of_school, teaches
 from trellis.people.services import (
+    enrollment_activate,
     enrollment_create,
+    enrollments_withdraw,
     membership_grant,
     teaching_assign,
     user_create,
 )
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass, User
 
 logger = logging.getLogger("trellis.lti")
 
@@ -157,9 +156,7 @@ def lti_roles(claims: dict) -> set[str]:
 
 
 def _school_people(school: School):
-    return User.objects.filter(
-        memberships__school=school, memberships__active=True, is_superuser=False
-    ).distinct()
+    return people_of_school(school)
 
 
 def _match(platform: Platform, claims: dict) -> User | None:
@@ -182,9 +179,7 @@ def _match(platform: Platform, claims: dict) -> User | None:
             return found[0]
     sourced_id = (claims.get(CLAIM + "lis") or {}).get("person_sourcedid")
     if sourced_id:
-        record = SourcedRecord.objects.filter(
-            kind=SourcedRecord.USER, sourced_id=sourced_id, user__isnull=False
-        ).first()
+        record = rostered_person(sourced_id)
         if record is not None and people.filter(pk=record.user_id).exists():
             return record.user
     return None
@@ -219,15 +214,7 @@ def _context(platform: Platform, claims: dict) -> Context | None:
         context.save(update_fields=["memberships_url"])
     if context.school_class_id is None:
         section = (claims.get(CLAIM + "lis") or {}).get("course_section_sourcedid")
-        record = (
-            SourcedRecord.objects.filter(
-                kind=SourcedRecord.CLASS,
-                sourced_id=section,
-                school_class__school=platform.school,
-            ).first()
-            if section
-            else None
-        )
+        record = rostered_class(platform.school, section) if section else None
         if record is not None:
             context.school_class_id = record.school_class_id
             context.save(update_fields=["school_class"])
@@ -238,16 +225,15 @@ def _place_in_class(user: User, school_class: SchoolClass, user_roles: set[str])
     school = school_class.school
     if roles.TEACHER in user_roles:
         membership_grant(user=user, school=school, role=roles.TEACHER)
-        if not TeachingAssignment.objects.filter(school_class=school_class, teacher=user).exists():
+        if not teaches(user, school_class):
             teaching_assign(school_class=school_class, teacher=user)
     elif roles.LEARNER in user_roles:
         membership_grant(user=user, school=school, role=roles.LEARNER)
-        enrollment = Enrollment.objects.filter(school_class=school_class, learner=user).first()
+        enrollment = enrollment_of(school_class, user)
         if enrollment is None:
             enrollment_create(school_class=school_class, learner=user)
         elif not enrollment.active:
-            enrollment.active = True
-            enrollment.save(update_fields=["active"])
+            enrollment_activate(enrollment=enrollment)
 
 
 @dataclass
@@ -416,16 +402,11 @@ def roster_apply(*, context: Context, members: list[dict]) -> RosterResult:
             continue
         if roles.LEARNER in user_roles and roles.TEACHER not in user_roles:
             present.add(user.pk)
-            existing = Enrollment.objects.filter(school_class=school_class, learner=user).first()
+            existing = enrollment_of(school_class, user)
             if existing is not None and existing.active:
                 result.already += 1
                 continue
-            if (
-                not Membership.objects.filter(
-                    user=user, school=school_class.school, role=roles.LEARNER, active=True
-                ).exists()
-                and not platform.create_accounts
-            ):
+            if not is_learner_at(user, school_class.school_id) and not platform.create_accounts:
                 result.unmatched.append(member.get("name") or sub)
                 continue
             _place_in_class(user, school_class, {roles.LEARNER})
@@ -433,10 +414,9 @@ def roster_apply(*, context: Context, members: list[dict]) -> RosterResult:
         elif roles.TEACHER in user_roles and platform.create_accounts:
             _place_in_class(user, school_class, {roles.TEACHER})
     linked_learners = LinkedAccount.objects.filter(platform=platform).values("user_id")
-    gone = Enrollment.objects.filter(
-        school_class=school_class, active=True, learner_id__in=linked_learners
-    ).exclude(learner_id__in=present)
-    result.removed = gone.update(active=False)
+    result.removed = enrollments_withdraw(
+        school_class=school_class, learner_ids=linked_learners, keep_ids=present
+    )
     context.synced_at = timezone.now()
     context.save(update_fields=["synced_at"])
     return result

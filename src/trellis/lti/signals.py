@@ -5,15 +5,20 @@ answer's own transaction gains no statement."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from trellis.evidence.models import Response
 from trellis.lti.models import ResourceLink
 
+if TYPE_CHECKING:
+    from trellis.evidence.models import Response
 
-@receiver(post_save, sender=Response, dispatch_uid="trellis-lti-scores")
+
+# The sender by label: evidence's models are read through its selectors.
+@receiver(post_save, sender="evidence.Response", dispatch_uid="trellis-lti-scores")
 def _queue_scores(sender, instance: Response, created: bool, **kwargs) -> None:
     if not created or instance.attempt_id is None:
         return

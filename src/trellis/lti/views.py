@@ -5,6 +5,7 @@ trust. The other pages are for signed-in admins and teachers."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -45,7 +46,14 @@ from trellis.lti.services import (
     resource_link_record,
 )
 from trellis.people import roles
-from trellis.people.models import School, SchoolClass
+from trellis.people.selectors import (
+    active_classes_taught_at,
+    all_schools,
+    schools_administered_by,
+)
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass
 
 logger = logging.getLogger("trellis.lti")
 
@@ -168,9 +176,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
         pk=pending["context_id"]
     )
     platform = context.platform
-    teaches = SchoolClass.objects.filter(
-        school=platform.school, teaching_assignments__teacher=request.user, active=True
-    )
+    teaches = active_classes_taught_at(request.user, platform.school)
     if context.school_class is None:
         tie = TieForm(request.POST or None, classes=teaches)
         if request.method == "POST" and tie.is_valid():
@@ -239,12 +245,7 @@ def _deep_link_response(
 
 
 def _admin_schools(request: HttpRequest):
-    user = request.user
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(
-        memberships__user=user, memberships__role=roles.ADMIN, memberships__active=True
-    ).distinct()
+    return schools_administered_by(request.user)
 
 
 @login_required
@@ -284,7 +285,7 @@ def platform_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def platform_edit(request: HttpRequest, platform_id: int) -> HttpResponse:
     platform = access.access_platform(request.user, platform_id)
-    form = PlatformForm(request.POST or None, instance=platform, schools=School.objects.none())
+    form = PlatformForm(request.POST or None, instance=platform, schools=all_schools().none())
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "deployment_lines"}
         try:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trellis.people import roles
+from trellis.people.names import shown_name
 
 GUARDIAN_OF_NON_LEARNER = _(
     "{username} is not a learner in any school, so no one can be their guardian."
@@ -20,12 +21,6 @@ ENROLL_NON_LEARNER = _("{username} is not a learner at {school}; add the learner
 TEACH_NON_TEACHER = _("{username} is not a teacher at {school}; add the teacher role first.")
 TERM_ENDS_BEFORE_START = _("The term ends ({ends}) before it starts ({starts}).")
 CLASS_TERM_OTHER_SCHOOL = _("The term {term} belongs to another school.")
-
-
-def shown_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
-    """How a person is shown (``str(user)``), from the four columns alone: for
-    reports that read them with ``values()`` instead of building a ``User``."""
-    return display_name or f"{first_name} {last_name}".strip() or username
 
 
 class User(AbstractUser):

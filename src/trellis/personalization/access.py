@@ -4,6 +4,8 @@ what they asked (as ``trellis.people.access``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +16,7 @@ from trellis.people.access import (
     access_learner,
     get_or_not_visible,
 )
-from trellis.people.models import User
+from trellis.people.selectors import person_by_id
 from trellis.personalization.models import (
     AssessmentChoice,
     ExpertRequest,
@@ -25,6 +27,9 @@ from trellis.personalization.models import (
     PortfolioEntry,
     Proposal,
 )
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 __all__ = ["access_learner"]
 
@@ -192,7 +197,7 @@ def access_portfolio(user: User, learner_id: object):
     is no such portfolio."""
     from trellis.personalization import selectors
 
-    learner = User.objects.filter(pk=learner_id).first()
+    learner = person_by_id(learner_id)
     if learner is None:
         raise NotVisible(NOT_FOUND)
     entries = selectors.entries_visible_to(user, learner)

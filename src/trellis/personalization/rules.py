@@ -11,9 +11,10 @@ network -- and nothing else.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
-from trellis.people.models import Enrollment, User
 from trellis.people.rules import (
     administers_learner,
     attends_class,
@@ -27,6 +28,10 @@ from trellis.people.rules import (
     is_self,
     teaches_learner,
 )
+from trellis.people.selectors import share_a_class
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 @rules.predicate
@@ -104,10 +109,7 @@ def _entry_guardian(user: User, entry) -> bool:
 def _entry_classmate(user: User, entry) -> bool:
     if not entry.share_class:
         return False
-    mine = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
-    return Enrollment.objects.filter(
-        learner_id=entry.learner_id, active=True, school_class_id__in=mine
-    ).exists()
+    return share_a_class(user, entry.learner_id)
 
 
 @rules.predicate

@@ -7,19 +7,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.curriculum.selectors import frameworks_visible_to
 from trellis.engine import levels
 from trellis.engine.goals import ProgressObservation, Projection, project_goal
-from trellis.evidence.models import MasteryRecord, Response, RubricScore
-from trellis.evidence.models.mastery_state import MASTERED
-from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
+from trellis.evidence.constants import SCORE_SELF, SCORE_TEACHER
+from trellis.evidence.selectors.answers import (
+    response_of_learner,
+    rubric_scores_of_learner,
+    rubric_work_of,
+    teacher_scored_work_of,
+)
+from trellis.evidence.selectors.records import learners_who_mastered, mastery_probabilities
 from trellis.people import selectors as people_selectors
-from trellis.people.models import Enrollment, User
 from trellis.personalization.models import (
     AssessmentChoice,
     Benchmark,
@@ -42,16 +47,22 @@ from trellis.personalization.models import (
 from trellis.personalization.models.goals import FROM_MASTERY
 from trellis.personalization.models.network import ACCEPTED, INVITED, PEER, PENDING
 
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Response, RubricScore
+    from trellis.people.models import User
+
 
 def teachers_of(learner: User) -> QuerySet[User]:
-    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
-    return User.objects.filter(teaching_assignments__school_class__in=classes).distinct()
+    return people_selectors.teachers_of_learner(learner)
 
 
 def competencies_for(learner: User) -> QuerySet[Competency]:
     """Competencies a learner may link goals and entries to: their schools'
     frameworks and the global ones."""
-    return Competency.objects.filter(framework__in=frameworks_visible_to(learner).values("pk"))
+    return curriculum_selectors.competencies_of_frameworks(
+        frameworks_visible_to(learner).values("pk")
+    )
 
 
 def goals_visible_to(user: User) -> QuerySet[Goal]:
@@ -84,11 +95,7 @@ def benchmark_progress(goal: Goal) -> list[BenchmarkProgress]:
     rating, else nothing yet (0)."""
     benchmarks = list(goal.benchmarks.all())
     ids = [b.competency_id for b in benchmarks if b.competency_id]
-    mastery = dict(
-        MasteryRecord.objects.filter(learner_id=goal.learner_id, competency_id__in=ids).values_list(
-            "competency_id", "probability"
-        )
-    )
+    mastery = mastery_probabilities(goal.learner_id, ids)
     latest: dict[int, float] = {}
     for bid, progress in (
         BenchmarkCheck.objects.filter(benchmark__goal=goal, source="self")
@@ -199,11 +206,7 @@ def self_teacher_gap(learner: User) -> list[GapPoint]:
     """Each scored task the learner also rated: both fractions, oldest
     first, dated by the later of the two scores. Teacher scores on OF
     assessments count only once their feedback is released."""
-    scores = (
-        RubricScore.objects.filter(response__learner=learner)
-        .select_related("response__item", "response__attempt__assessment")
-        .order_by("recorded_at", "pk")
-    )
+    scores = rubric_scores_of_learner(learner)
     by_response: dict[int, dict[str, list[RubricScore]]] = {}
     for s in scores:
         by_response.setdefault(s.response_id, {}).setdefault(s.kind, []).append(s)
@@ -243,8 +246,7 @@ def entries_visible_to(user: User, learner: User) -> QuerySet[PortfolioEntry]:
     allowed = Q(pk__in=[])
     if learner.guardians_links.filter(guardian=user).exists():
         allowed |= Q(share_guardians=True)
-    mine = Enrollment.objects.filter(learner=user, active=True).values("school_class_id")
-    if Enrollment.objects.filter(learner=learner, active=True, school_class_id__in=mine).exists():
+    if people_selectors.share_a_class(user, learner.pk):
         allowed |= Q(share_class=True)
     if NetworkMember.objects.filter(learner=learner, member=user, status=ACCEPTED).exists():
         allowed |= Q(share_network=True)
@@ -270,7 +272,7 @@ def invitations_for(member: User) -> QuerySet[NetworkMember]:
 def expert_requests_to_decide(teacher: User) -> QuerySet[ExpertRequest]:
     """Pending outside-expert requests of learners this person teaches."""
     taught = people_selectors.classes_taught_by(teacher).values("pk")
-    learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
+    learners = people_selectors.learner_ids_in_classes(taught)
     return ExpertRequest.objects.filter(learner__in=learners, status=PENDING).select_related(
         "learner"
     )
@@ -282,22 +284,18 @@ def suggested_helpers(learner: User, competency: Competency) -> list[User]:
     the learner that classmate's mastery."""
     peers = accepted_network_of(learner).filter(kind=PEER).values("member_id")
     return list(
-        User.objects.filter(
-            pk__in=MasteryRecord.objects.filter(
-                competency=competency, level=MASTERED, learner__in=peers
-            ).values("learner_id")
-        ).order_by("username")
+        people_selectors.people_with_ids(learners_who_mastered(competency.pk, peers)).order_by(
+            "username"
+        )
     )
 
 
 def learners_with_entries_shared_to(user: User) -> QuerySet[User]:
     """Learners whose network this person accepted to join (for experts' page)."""
-    return (
-        User.objects.filter(network__member=user, network__status=ACCEPTED)
-        .distinct()
-        .prefetch_related(
-            Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))
-        )
+    return people_selectors.people_with_ids(
+        NetworkMember.objects.filter(member=user, status=ACCEPTED).values("learner_id")
+    ).prefetch_related(
+        Prefetch("portfolio", queryset=PortfolioEntry.objects.filter(share_network=True))
     )
 
 
@@ -308,9 +306,9 @@ def guidance_queue(teacher: User) -> dict[str, object]:
     from trellis.personalization.models.proposals import SUBMITTED
 
     taught = people_selectors.classes_taught_by(teacher).values("pk")
-    learners = Enrollment.objects.filter(active=True, school_class__in=taught).values("learner_id")
+    learners = people_selectors.learner_ids_in_classes(taught)
     return {
-        "learners": User.objects.filter(pk__in=learners).order_by("last_name", "first_name"),
+        "learners": people_selectors.people_with_ids(learners).order_by("last_name", "first_name"),
         "goals": Goal.objects.filter(learner__in=learners, status=GOAL_PENDING)
         .select_related("learner")
         .order_by("updated_at"),
@@ -387,9 +385,7 @@ def help_requests_visible_to(user: User) -> QuerySet[HelpRequest]:
     qs = HelpRequest.objects.all()
     if not user.is_superuser:
         taught = people_selectors.classes_taught_by(user).values("pk")
-        learners = Enrollment.objects.filter(active=True, school_class__in=taught).values(
-            "learner_id"
-        )
+        learners = people_selectors.learner_ids_in_classes(taught)
         administered = people_selectors.schools_administered_by(user).values("pk")
         qs = qs.filter(
             Q(learner=user)
@@ -650,12 +646,24 @@ def competency_for(learner: User, competency_id: int) -> Competency | None:
 
 
 def resource_by_id(resource_id: int) -> Resource | None:
-    return Resource.objects.filter(pk=resource_id).first()
+    return curriculum_selectors.resource_by_id(resource_id)
 
 
-def own_response(learner: User, response_id: int) -> Response | None:
+def own_response(learner: User, response_id: object) -> Response | None:
     """One of the learner's own responses, or None."""
-    return Response.objects.filter(pk=response_id, learner=learner).first()
+    return response_of_learner(learner, response_id)
+
+
+def scored_work_of(learner: User) -> QuerySet[Response]:
+    """The learner's rubric tasks a teacher scored, newest first: what the
+    learner can reflect on."""
+    return teacher_scored_work_of(learner)
+
+
+def portfolio_work_of(learner: User, limit: int = 50) -> QuerySet[Response]:
+    """The learner's rubric tasks (at most ``limit``), offered as work to
+    put in the portfolio."""
+    return rubric_work_of(learner)[:limit]
 
 
 def notifications_of(user: User, limit: int = 50) -> list[Notification]:
@@ -695,3 +703,45 @@ def help_requests_for_api(
     if learner_id is not None:
         qs = qs.filter(learner_id=learner_id)
     return list(qs[:limit])
+
+
+# --- What a guardian's pages, the digest and exports read -------------------
+
+
+def goals_of_learner(learner: User) -> QuerySet[Goal]:
+    """The learner's goals, newest first, with their benchmarks: what the
+    family page lists and the digest asks about."""
+    return (
+        Goal.objects.filter(learner=learner).prefetch_related("benchmarks").order_by("-created_at")
+    )
+
+
+def portfolio_shared_with_guardians(learner: User) -> QuerySet[PortfolioEntry]:
+    """Only the portfolio entries the learner chose to share with guardians,
+    newest first: a guardian never sees the rest."""
+    return (
+        PortfolioEntry.objects.filter(learner=learner, share_guardians=True)
+        .select_related("competency")
+        .order_by("-created_at")
+    )
+
+
+def latest_reflection_since(learner: User, since: dt.datetime) -> Reflection | None:
+    """The learner's newest reflection written since ``since``, or None: the
+    digest suggests asking about what they wrote (one query)."""
+    return (
+        Reflection.objects.filter(learner=learner, created_at__gte=since)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def goals_for_export(learner_ids: QuerySet | Iterable[int]) -> QuerySet[Goal]:
+    """The learners' goals with who they belong to, who set them and their
+    competencies, ordered as the goals table is exported (two queries)."""
+    return (
+        Goal.objects.filter(learner_id__in=learner_ids)
+        .select_related("learner", "set_by")
+        .prefetch_related("competencies")
+        .order_by("learner__username", "pk")
+    )

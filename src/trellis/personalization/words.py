@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models.resource import ACCESSIBILITY_FEATURES, FORMATS
+from trellis.curriculum.kinds import ACCESSIBILITY_FEATURES, FORMATS
 from trellis.engine.goals import Projection
 from trellis.engine.recommend import Recommendation
 

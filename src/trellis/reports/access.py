@@ -3,10 +3,11 @@ they have no reason to see it, 403 when they may see it but not its report."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 
-from trellis.people import roles
 from trellis.people.access import (
     FORBIDDEN,
     NOT_FOUND,
@@ -15,8 +16,11 @@ from trellis.people.access import (
     access_learner,
     access_school,
 )
-from trellis.people.models import Membership, User
+from trellis.people.selectors import has_ever_been_learner
 from trellis.reports import counts
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 SCOPE_MISSING = gettext_lazy("Choose one of class, learner or school.")
 SCOPE_TOO_MANY = gettext_lazy("Choose only one of class, learner or school.")
@@ -38,7 +42,7 @@ def access_report_scope(
         return counts.class_scope(school_class)
     if learner_id not in (None, ""):
         learner = access_learner(user, learner_id)
-        if not Membership.objects.filter(user=learner, role=roles.LEARNER).exists():
+        if not has_ever_been_learner(learner):
             # Only an operator gets this far with someone who never was a
             # learner: there is no learner report to show.
             raise NotVisible(NOT_FOUND)

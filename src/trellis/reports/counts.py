@@ -32,14 +32,15 @@ from django.utils.translation import gettext_lazy as _
 from trellis.differentiation import selectors as diff_selectors
 from trellis.engine.continuum import SOURCE_BY_KEY, DayFact
 from trellis.evidence import selectors as evidence_selectors
-from trellis.evidence.models.assessment import FOR_LEARNING, OF_LEARNING, TARGET_CLASS
+from trellis.evidence.constants import FOR_LEARNING, OF_LEARNING, TARGET_CLASS
 from trellis.individualization import selectors as indiv_selectors
 from trellis.people import selectors as people_selectors
-from trellis.people.models import School, SchoolClass, User, shown_name
+from trellis.people.names import shown_name
 from trellis.personalization import selectors as p13n_selectors
 
 if TYPE_CHECKING:
     from trellis.differentiation.models import Grouping
+    from trellis.people.models import School, SchoolClass, User
 
 CLASS, LEARNER, SCHOOL = "class", "learner", "school"
 RANGE_ERROR = _("The start date ({start}) must not be after the end date ({end}).")

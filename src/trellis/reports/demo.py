@@ -20,32 +20,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum.selectors import resources_of_school, school_leaf_competencies
 from trellis.differentiation import services as diff
 from trellis.differentiation import suggest
-from trellis.evidence.models import MasteryRecord
-from trellis.evidence.models.assessment import AS_LEARNING, FOR_LEARNING, OF_LEARNING
+from trellis.evidence.constants import AS_LEARNING, FOR_LEARNING, MASTERED, OF_LEARNING, PROFICIENT
+from trellis.evidence.selectors.records import competency_ids_reached
 from trellis.evidence.services import assessment_create
-from trellis.individualization.constants import METHOD_PROBABILITY
-from trellis.individualization.models import ONE_ON_ONE
+from trellis.individualization.constants import METHOD_PROBABILITY, ONE_ON_ONE
 from trellis.individualization.services import pacing, plans
-from trellis.people.models import School, SchoolClass, User
-from trellis.personalization.models.network import PEER
+from trellis.personalization.constants import PEER
 from trellis.personalization.services import goals, network, profile, proposals, reflection
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+    from trellis.people.models import School, SchoolClass, User
+from trellis.people.selectors import roster_of
 
 GRADE6 = "6."
 
 
 def _learners(school_class: SchoolClass) -> list[User]:
-    return list(
-        User.objects.filter(enrollments__school_class=school_class, enrollments__active=True)
-        .order_by("pk")
-        .distinct()
-    )
+    return list(roster_of(school_class).order_by("pk"))
 
 
 def _teacher(school_class: SchoolClass) -> User:
@@ -54,25 +54,19 @@ def _teacher(school_class: SchoolClass) -> User:
 
 def _objectives(school: School, n: int) -> list[Competency]:
     """Leaf competencies of the school's grade-6 framework, most practised first."""
-    comps = list(
-        Competency.objects.filter(
-            framework__school=school, code__startswith=GRADE6, children__isnull=True
-        ).order_by("code")
-    )
+    comps = list(school_leaf_competencies(school, GRADE6))
     return comps[:n]
 
 
 def _resources_for(school: School, competency: Competency) -> list[Resource]:
-    return list(Resource.objects.filter(school=school, competencies=competency).order_by("pk")[:3])
+    return list(resources_of_school(school).filter(competencies=competency).order_by("pk")[:3])
 
 
 def _mastered_first(learners: Sequence[User], comps: Sequence[Competency]) -> list[Competency]:
     """Competencies ordered by how many of these learners have mastered them,
     so that own-pace modules are passed by the learners who are ready."""
     counts = {c.pk: 0 for c in comps}
-    for cid in MasteryRecord.objects.filter(
-        learner__in=learners, competency__in=comps, level__in=("proficient", "mastered")
-    ).values_list("competency_id", flat=True):
+    for cid in competency_ids_reached(learners, comps, (PROFICIENT, MASTERED)):
         counts[cid] += 1
     return sorted(comps, key=lambda c: (-counts[c.pk], c.code))
 

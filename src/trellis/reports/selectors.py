@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,8 +15,18 @@ from trellis.engine.continuum import (
     ContinuumReport,
     compute_continuum,
 )
-from trellis.people.models import SchoolClass, User
+from trellis.people import roles
+from trellis.people.selectors import (
+    all_classes,
+    class_ids_taught_by,
+    classes_of_schools,
+    classes_with_ids,
+    role_school_ids,
+)
 from trellis.reports import counts
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
 
 DATE_ERROR = gettext_lazy("{name} must be a date written YYYY-MM-DD, not {value!r}.")
 UNKNOWN_COUNT = gettext_lazy("There is no kind of record called {key!r}.")
@@ -68,24 +79,12 @@ def drill_down(scope: counts.Scope, start: dt.date, end: dt.date, key: str) -> l
 
 def report_classes_for(user: User) -> QuerySet[SchoolClass]:
     """Classes whose continuum report the person may open (for the index)."""
-    from trellis.people.models import Membership
-
     if user.is_superuser:
-        return SchoolClass.objects.select_related("school").order_by("name")
-    admin_schools = Membership.objects.filter(user=user, role="admin", active=True).values(
-        "school_id"
-    )
-    taught = SchoolClass.objects.filter(
-        teaching_assignments__teacher=user,
-        school_id__in=Membership.objects.filter(user=user, role="teacher", active=True).values(
-            "school_id"
-        ),
-    ).values("pk")
+        return all_classes().select_related("school").order_by("name")
+    admin_schools = role_school_ids(user, roles.ADMIN)
+    taught = class_ids_taught_by(user)
     return (
-        (
-            SchoolClass.objects.filter(pk__in=taught)
-            | SchoolClass.objects.filter(school_id__in=admin_schools)
-        )
+        (classes_with_ids(taught) | classes_of_schools(admin_schools))
         .select_related("school")
         .distinct()
         .order_by("name")

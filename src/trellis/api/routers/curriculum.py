@@ -3,7 +3,7 @@ competencies, items and resources."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Body, Router, Schema, Status
@@ -11,8 +11,10 @@ from ninja.errors import HttpError
 
 from trellis.curriculum import access, selectors, services
 from trellis.curriculum.case import framework_export_case, framework_import_case
-from trellis.curriculum.models import Competency, Item, Resource
 from trellis.people.access import access_school
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Item, Resource
 
 router = Router(tags=["curriculum"])
 
@@ -141,8 +143,9 @@ def _framework_out(framework, count: int) -> FrameworkOut:
 
 @router.get("/frameworks", response=list[FrameworkOut], summary="Frameworks the caller may see")
 def frameworks(request: HttpRequest):
-    qs = selectors.frameworks_visible_to(request.user).order_by("title")
-    return [_framework_out(f, f.competency_count) for f in qs]
+    return [
+        _framework_out(f, f.competency_count) for f in selectors.frameworks_listed_for(request.user)
+    ]
 
 
 @router.post(
@@ -154,19 +157,18 @@ def framework_import(
     request: HttpRequest, package: Body[dict[str, Any]], school_id: int | None = None
 ):
     if school_id is None:
-        if not request.user.is_superuser:
-            raise HttpError(403, "Only site operators import global frameworks; pass school_id.")
+        access.access_global_framework_import(request.user)
         school = None
     else:
         school = access_school(request.user, school_id)
     framework = framework_import_case(data=package, school=school)
-    return Status(201, _framework_out(framework, framework.competencies.count()))
+    return Status(201, _framework_out(framework, selectors.competency_count(framework)))
 
 
 @router.get("/frameworks/{framework_id}", response=FrameworkOut, summary="One framework")
 def framework(request: HttpRequest, framework_id: int):
     found = access.access_framework(request.user, framework_id)
-    return _framework_out(found, found.competencies.count())
+    return _framework_out(found, selectors.competency_count(found))
 
 
 @router.get("/frameworks/{framework_id}/case", summary="The framework as a CASE 1.0 CFPackage")
@@ -178,10 +180,7 @@ def framework_case(request: HttpRequest, framework_id: int) -> dict[str, Any]:
     "/competencies", response=list[CompetencyOut], summary="Competencies the caller may see"
 )
 def competencies(request: HttpRequest, framework_id: int | None = None):
-    qs = selectors.competencies_visible_to(request.user).order_by("framework_id", "position", "pk")
-    if framework_id is not None:
-        qs = qs.filter(framework_id=framework_id)
-    rows = list(qs)
+    rows = list(selectors.competencies_listed_for(request.user, framework_id=framework_id))
     prereqs = selectors.prerequisites_of([c.pk for c in rows])
     return [_competency_out(c, prereqs) for c in rows]
 
@@ -209,9 +208,7 @@ def competency(request: HttpRequest, competency_id: int):
     "/items", response=list[ItemOut], summary="Items (with answer keys), for the school's staff"
 )
 def items(request: HttpRequest, competency_id: int | None = None):
-    qs = selectors.items_visible_to(request.user).order_by("pk")
-    if competency_id is not None:
-        qs = qs.filter(competencies=competency_id)
+    qs = selectors.items_listed_for(request.user, competency_id=competency_id)
     return [_item_out(i) for i in qs]
 
 
@@ -245,9 +242,7 @@ def item_create(request: HttpRequest, payload: ItemIn):
     summary="Resources of the schools where the caller is staff",
 )
 def resources(request: HttpRequest, competency_id: int | None = None):
-    qs = selectors.resources_visible_to(request.user).order_by("title", "pk")
-    if competency_id is not None:
-        qs = qs.filter(competencies=competency_id)
+    qs = selectors.resources_listed_for(request.user, competency_id=competency_id)
     return [_resource_out(x) for x in qs]
 
 
@@ -272,9 +267,9 @@ def resource_create(request: HttpRequest, payload: ResourceIn):
 
 def _school_for_authoring(request: HttpRequest, school_id: int):
     from trellis.people.access import NOT_FOUND
-    from trellis.people.models import School
+    from trellis.people.selectors import school_by_id
 
-    school = School.objects.filter(pk=school_id).first()
+    school = school_by_id(school_id)
     if school is None or not request.user.has_perm("curriculum.author_in_school", school):
         raise HttpError(404, NOT_FOUND)
     return school

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from trellis.family import selectors
-from trellis.individualization.models import VIA_API
+from trellis.individualization.constants import VIA_API
 from trellis.individualization.services.plans import plan_reads_record
 
 router = Router(tags=["family"])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from trellis.people import access, roles, selectors
-from trellis.people.models import Enrollment, School, SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, SchoolClass, User
 
 router = Router(tags=["people"])
 
@@ -62,16 +65,6 @@ def _learner_out(learner: User) -> LearnerOut:
     )
 
 
-def _with_classes(qs):
-    return qs.prefetch_related(
-        Prefetch(
-            "enrollments",
-            queryset=Enrollment.objects.filter(active=True).select_related("school_class"),
-            to_attr="active_enrollments",
-        )
-    )
-
-
 @router.get("/me", response=MeOut, summary="The caller's account and roles")
 def me(request: HttpRequest):
     user = request.user
@@ -85,14 +78,18 @@ def me(request: HttpRequest):
 
 @router.get("/learners", response=list[LearnerOut], summary="Learners the caller may see")
 def learners(request: HttpRequest):
-    qs = _with_classes(selectors.learners_visible_to(request.user).order_by("username"))
+    qs = selectors.learners_with_active_classes(
+        selectors.learners_visible_to(request.user).order_by("username")
+    )
     return [_learner_out(learner) for learner in qs]
 
 
 @router.get("/learners/{learner_id}", response=LearnerOut, summary="One learner")
 def learner(request: HttpRequest, learner_id: int):
     found = access.access_learner(request.user, learner_id)
-    return _learner_out(_with_classes(User.objects.filter(pk=found.pk)).get())
+    return _learner_out(
+        selectors.learners_with_active_classes(selectors.people_with_ids([found.pk])).get()
+    )
 
 
 def _class_out(user: User, school_class: SchoolClass) -> ClassOut:
@@ -105,11 +102,7 @@ def _class_out(user: User, school_class: SchoolClass) -> ClassOut:
         term=school_class.term.name,
         school_id=school_class.school_id,
         teachers=[str(t) for t in school_class.teachers.all()],
-        learner_ids=(
-            list(selectors.roster_of(school_class).values_list("pk", flat=True))
-            if can_roster
-            else None
-        ),
+        learner_ids=selectors.roster_ids(school_class) if can_roster else None,
     )
 
 

@@ -10,26 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trellis.curriculum.kinds import (
+    AUTO_SCORED,
+    CHOICE,
+    KINDS,
+    MULTIPLE_RESPONSE,
+    NUMERIC,
+    RUBRIC,
+    TEXT,
+    WITH_OPTIONS,
+)
 from trellis.curriculum.models.framework import Competency
 from trellis.people.models import School
-
-CHOICE = "choice"
-#: "Choose all that apply": several options may be correct; the answer is the
-#: set of options chosen, stored as sorted indexes ("0,2").
-MULTIPLE_RESPONSE = "multiple_response"
-NUMERIC = "numeric"
-TEXT = "text"
-RUBRIC = "rubric"
-KINDS = [
-    (CHOICE, _("Multiple choice")),
-    (MULTIPLE_RESPONSE, _("Multiple response (choose all that apply)")),
-    (NUMERIC, _("Numeric")),
-    (TEXT, _("Short text")),
-    (RUBRIC, _("Performance task (rubric)")),
-]
-AUTO_SCORED = {CHOICE, MULTIPLE_RESPONSE, NUMERIC, TEXT}
-#: The kinds whose answer picks among ``options``.
-WITH_OPTIONS = {CHOICE, MULTIPLE_RESPONSE}
 
 CHOICE_NEEDS_OPTIONS = _("A multiple-choice item needs at least two options.")
 CHOICE_NEEDS_ONE_CORRECT = _("Mark exactly one option as the correct answer (found {count}).")

@@ -9,26 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trellis.curriculum.kinds import ACCESSIBILITY_FEATURES, FORMATS
 from trellis.curriculum.models.framework import Competency
 from trellis.people.models import School
 
-FORMATS = [
-    ("video", _("Video")),
-    ("reading", _("Reading")),
-    ("interactive", _("Interactive")),
-    ("hands-on", _("Hands-on")),
-    ("audio", _("Audio")),
-    ("project", _("Project")),
-]
-ACCESSIBILITY_FEATURES = [
-    ("captions", _("Captions")),
-    ("transcript", _("Transcript")),
-    ("audio-description", _("Audio description")),
-    ("screen-reader", _("Works with a screen reader")),
-    ("large-print", _("Large print")),
-    ("read-aloud", _("Read aloud")),
-    ("keyboard", _("Keyboard operable")),
-]
 VIDEO_NEEDS_URL = _("A video resource needs a link to the video.")
 UNKNOWN_FEATURE = _("Unknown accessibility feature {value!r}; use one of: {choices}.")
 

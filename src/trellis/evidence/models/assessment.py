@@ -11,30 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency, Item
+from trellis.evidence.constants import (  # noqa: F401 (re-exported)
+    AS_LEARNING,
+    FOR_LEARNING,
+    OF_LEARNING,
+    PURPOSE_SHORT,
+    PURPOSES,
+    TARGET_CLASS,
+    TARGET_GROUP,
+    TARGET_LEARNER,
+    TARGETS,
+)
 from trellis.people.models import School, SchoolClass
-
-AS_LEARNING = "as"
-FOR_LEARNING = "for"
-OF_LEARNING = "of"
-PURPOSES = [
-    (AS_LEARNING, _("AS learning (self-assessment and reflection)")),
-    (FOR_LEARNING, _("FOR learning (formative)")),
-    (OF_LEARNING, _("OF learning (summative)")),
-]
-PURPOSE_SHORT = {
-    AS_LEARNING: _("AS learning"),
-    FOR_LEARNING: _("FOR learning"),
-    OF_LEARNING: _("OF learning"),
-}
-
-TARGET_CLASS = "class"
-TARGET_GROUP = "group"
-TARGET_LEARNER = "learner"
-TARGETS = [
-    (TARGET_CLASS, _("Whole class")),
-    (TARGET_GROUP, _("Group")),
-    (TARGET_LEARNER, _("Learner")),
-]
 
 NEEDS_ITEMS_OR_RULE = _("Choose items, or a number of items to draw from competencies.")
 CLOSES_BEFORE_OPENS = _("The assessment closes before it opens.")

@@ -6,24 +6,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
+from trellis.evidence.constants import (  # noqa: F401 (re-exported)
+    ATTEMPTED,
+    FAMILIAR,
+    LEVEL_ORDER,
+    LEVELS,
+    MASTERED,
+    NOT_STARTED,
+    PROFICIENT,
+)
 from trellis.people.models import School
-
-NOT_STARTED = "not_started"
-ATTEMPTED = "attempted"
-FAMILIAR = "familiar"
-PROFICIENT = "proficient"
-MASTERED = "mastered"
-LEVELS = [
-    (NOT_STARTED, _("Not started")),
-    (ATTEMPTED, _("Attempted")),
-    (FAMILIAR, _("Familiar")),
-    (PROFICIENT, _("Proficient")),
-    (MASTERED, _("Mastered")),
-]
-LEVEL_ORDER = {key: n for n, (key, _) in enumerate(LEVELS)}
 
 
 class MasteryModel(models.Model):

@@ -18,30 +18,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Item
+from trellis.evidence.constants import (  # noqa: F401 (re-exported)
+    SCORE_KINDS,
+    SCORE_SELF,
+    SCORE_TEACHER,
+    SOURCE_ASSESSMENT,
+    SOURCE_IMPORT,
+    SOURCE_PRACTICE,
+    SOURCE_SIMULATED,
+    SOURCES,
+    TRIGGER,
+)
 from trellis.evidence.models.assessment import Attempt
 from trellis.people.models import School
 
 APPEND_ONLY = _("Evidence is append-only: record a correction instead of editing {what}.")
-#: The database trigger (PostgreSQL) that refuses UPDATE and DELETE on an
-#: evidence table; ``pgtrigger.ignore(f"evidence.Response:{TRIGGER}")`` lets
-#: erasure blank a learner's free text through it.
-TRIGGER = "append_only"
 
 
 def append_only_trigger() -> pgtrigger.Protect:
     return pgtrigger.Protect(name=TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete)
-
-
-SOURCE_ASSESSMENT = "assessment"
-SOURCE_PRACTICE = "practice"
-SOURCE_SIMULATED = "simulated"
-SOURCE_IMPORT = "import"
-SOURCES = [
-    (SOURCE_ASSESSMENT, _("Assessment")),
-    (SOURCE_PRACTICE, _("Practice")),
-    (SOURCE_SIMULATED, _("Simulated (demo)")),
-    (SOURCE_IMPORT, _("Imported")),
-]
 
 
 class AppendOnly(models.Model):
@@ -154,11 +149,6 @@ class RefusedAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} → item {self.item_id} (refused)"
-
-
-SCORE_TEACHER = "teacher"
-SCORE_SELF = "self"
-SCORE_KINDS = [(SCORE_TEACHER, _("Teacher's score")), (SCORE_SELF, _("Learner's self-rating"))]
 
 
 class RubricScore(AppendOnly):

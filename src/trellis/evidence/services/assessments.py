@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.curriculum.accommodations import accommodations_of
-from trellis.curriculum.models import Competency, Item
 from trellis.evidence.groups import group_described
 from trellis.evidence.models import Assessment, AssessmentAssignment, AssessmentItem, Attempt
 from trellis.evidence.models.assessment import (
@@ -22,7 +23,12 @@ from trellis.evidence.models.assessment import (
     TARGET_LEARNER,
 )
 from trellis.evidence.selectors import is_assigned
-from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Item
 
 NOT_ASSIGNED = _("This assessment is not assigned to you.")
 NOT_OPEN_YET = _("This assessment opens at {opens}.")
@@ -146,11 +152,8 @@ def _draw(assessment: Assessment, learner: User) -> list[int]:
     if fixed or not assessment.draw_count:
         return fixed
     pool = sorted(
-        Item.objects.filter(
-            active=True,
-            school_id=assessment.school_id,
-            competencies__in=assessment.draw_competencies.all(),
-        )
+        curriculum_selectors.items_of_school(assessment.school_id)
+        .filter(active=True, competencies__in=assessment.draw_competencies.all())
         .values_list("pk", flat=True)
         .distinct()
     )

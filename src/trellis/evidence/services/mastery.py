@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from trellis.curriculum.models import Competency, Item
+from trellis.curriculum.selectors import (
+    COMPETENCIES_AMONG_SQL,
+    ITEM_COMPETENCIES_SQL,
+    competency_ids_by_item,
+)
 from trellis.evidence import mastery
 from trellis.evidence.models import (
     LearnerModelState,
@@ -26,7 +31,9 @@ from trellis.evidence.models import (
 from trellis.evidence.models.mastery_state import NOT_STARTED
 from trellis.evidence.models.response import ANSWER_ORDER, SCORE_TEACHER
 from trellis.evidence.services import history
-from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 
 def effective_outcomes(responses_qs) -> list[tuple[int, int, bool, int]]:
@@ -73,23 +80,12 @@ def outcome_times(responses_qs) -> list:
     )
 
 
-def competency_ids_by_item(item_ids: Iterable[int]) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = defaultdict(list)
-    through = Item.competencies.through
-    for item_id, competency_id in through.objects.filter(item_id__in=set(item_ids)).values_list(
-        "item_id", "competency_id"
-    ):
-        out[item_id].append(competency_id)
-    return out
-
-
 # Recording a response must stay fast (docs/assessment-and-mastery.md: under
 # 20 ms at the 95th percentile on PostgreSQL), so the three statements that
 # lock and write a learner's records are written out here rather than built
 # by the ORM on every call. They are plain SQL that PostgreSQL and SQLite
 # both run (ON CONFLICT needs SQLite 3.24); FOR UPDATE is PostgreSQL's only.
 _RECORDS = MasteryRecord._meta.db_table
-_LINKS = Item.competencies.through._meta.db_table
 _COLUMNS = "learner_id, competency_id, probability, level, attempts, correct, state, updated_at"
 _INSERT_MISSING = (
     f"INSERT INTO {_RECORDS} ({_COLUMNS}) "
@@ -107,8 +103,8 @@ _CLAIM = (
     "DO UPDATE SET learner_id = excluded.learner_id "
     "RETURNING competency_id, state, correct, level, probability"
 )
-_OF_ITEM = f"SELECT competency_id AS cid FROM {_LINKS} WHERE item_id = %s"
-_OF_IDS = f"SELECT id AS cid FROM {Competency._meta.db_table} WHERE id IN ({{marks}})"
+_OF_ITEM = ITEM_COMPETENCIES_SQL
+_OF_IDS = COMPETENCIES_AMONG_SQL
 _SELECT_ALL_LOCKED = (
     f"SELECT competency_id, state, correct, level, probability, "
     "competency_id IN (SELECT cid FROM ({wanted}) wanted) "
@@ -136,11 +132,6 @@ class LockedRecord:
     probability: float = 0.0
     #: One of the competencies asked for (not only another of the learner's).
     wanted: bool = True
-
-
-def item_competency_ids(item_id: int) -> list[int]:
-    through = Item.competencies.through
-    return list(through.objects.filter(item_id=item_id).values_list("competency_id", flat=True))
 
 
 def _prep(field_name: str, value):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models.item import RUBRIC
+from trellis.curriculum.kinds import RUBRIC
 from trellis.evidence.models import Response, ResponseProduct
 from trellis.evidence.uploads import sniff
 

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -15,23 +16,27 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Item
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum import kinds
 from trellis.curriculum.scoring import check_rubric_points, score_answer
+from trellis.curriculum.selectors import item_competency_ids
 from trellis.evidence import mastery
 from trellis.evidence.models import Attempt, MasteryRecord, RefusedAnswer, Response, RubricScore
 from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER, SOURCE_ASSESSMENT
 from trellis.evidence.services import history
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
 from trellis.evidence.services.mastery import (
-    item_competency_ids,
     lock_learner_states,
     lock_records,
     mastery_recompute,
     save_learner_states,
     save_records,
 )
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Item
 
 ALREADY_ANSWERED = _("You have already answered this question in this assessment.")
 ALREADY_SUBMITTED = _("You have already handed in this assessment.")

@@ -13,9 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trellis.curriculum.models import Competency, Item
 from trellis.curriculum.presentation import answer_as_shown, present_item
-from trellis.curriculum.selectors import frameworks_for_school
+from trellis.curriculum.selectors import (
+    competencies_of_frameworks,
+    frameworks_for_school,
+    item_by_id,
+    items_of_school,
+)
 from trellis.evidence import access, feedback, selectors, services
 from trellis.evidence.forms import AnswerForm, AssessmentForm, RubricForm, elapsed_ms
 from trellis.evidence.models import (
@@ -55,10 +59,10 @@ def assessment_create(request: HttpRequest, class_id: int) -> HttpResponse:
     frameworks = frameworks_for_school(school)
     form = AssessmentForm(
         request.POST or None,
-        items_qs=Item.objects.filter(school=school, active=True).order_by("pk"),
-        competencies_qs=Competency.objects.filter(
-            framework__in=frameworks, children__isnull=True
-        ).order_by("framework", "position"),
+        items_qs=items_of_school(school).filter(active=True).order_by("pk"),
+        competencies_qs=competencies_of_frameworks(frameworks)
+        .filter(children__isnull=True)
+        .order_by("framework", "position"),
         learners_qs=people_selectors.roster_of(school_class),
     )
     if request.method == "POST" and form.is_valid():
@@ -209,7 +213,7 @@ def assessment_take(request: HttpRequest, assessment_id: int) -> HttpResponse:
     pending = _pending(attempt)
     if attempt.submitted_at or not pending or assessment.is_closed():
         return _summary(request, assessment, attempt)
-    item = Item.objects.get(pk=_chosen_item(request, pending))
+    item = item_by_id(_chosen_item(request, pending))
     presented = present_item(item, learner)
     form = AnswerForm(
         request.POST or None, request.FILES or None, presented=presented, products=True

@@ -3,6 +3,8 @@ background task with a progress bar) instead of waiting for the night."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,26 +12,20 @@ from django.views.decorators.http import require_http_methods
 
 from trellis.evidence import tasks
 from trellis.jobs import runner
-from trellis.jobs.models import TaskRun
+from trellis.jobs.selectors import task_runs_of_school
 from trellis.jobs.views import POLL_SECONDS
-from trellis.people import roles
 from trellis.people.access import NOT_FOUND, NotVisible
-from trellis.people.models import School
-from trellis.people.rules import is_operator
+from trellis.people.selectors import schools_administered_by
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 RECENT_RUNS = 5
 
 
 def _schools(user) -> list[School]:
-    if is_operator(user):
-        return list(School.objects.order_by("name"))
-    return list(
-        School.objects.filter(
-            memberships__user=user, memberships__role=roles.ADMIN, memberships__active=True
-        )
-        .distinct()
-        .order_by("name")
-    )
+    """The schools the person runs (every school for an operator), by name."""
+    return list(schools_administered_by(user).order_by("name"))
 
 
 @login_required
@@ -55,7 +51,7 @@ def refit(request: HttpRequest) -> HttpResponse:
         (
             school,
             list(
-                TaskRun.objects.filter(school=school, name=tasks.refit_school.name)
+                task_runs_of_school(school=school, name=tasks.refit_school.name)
                 .exclude(pk=getattr(started, "pk", None))
                 .order_by("-created_at")[:RECENT_RUNS]
             ),

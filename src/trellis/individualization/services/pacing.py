@@ -20,18 +20,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models import Competency, Resource
-from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
-from trellis.evidence.models.mastery_state import MASTERED, PROFICIENT
+from trellis.evidence.constants import MASTERED, PROFICIENT
+from trellis.evidence.selectors.answers import attempt_of, standing_answers
+from trellis.evidence.selectors.records import count_at_levels, mastery_probabilities
 from trellis.individualization.models import LearnerPace, Module, ModulePass, ModuleSequence
 from trellis.people import selectors as people_selectors
-from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Assessment
 
 CHECK_OTHER_CLASS = gettext_lazy("The mastery check must be an assessment of this class.")
 CHECK_PURPOSE = gettext_lazy("The mastery check must be a FOR- or OF-learning assessment.")
@@ -195,15 +202,9 @@ def pace_place(
 def check_score(module: Module, learner_id: int) -> float | None:
     """The score that passes ``module`` for this learner, or None if not passed."""
     if module.mastery_check_id:
-        attempt = Attempt.objects.filter(
-            assessment_id=module.mastery_check_id, learner_id=learner_id
-        ).first()
+        attempt = attempt_of(module.mastery_check_id, learner_id)
         if attempt is not None and attempt.item_ids:
-            answers = list(
-                Response.objects.filter(attempt=attempt, corrections__isnull=True).values_list(
-                    "item_id", "correct"
-                )
-            )
+            answers = standing_answers(attempt)
             complete = attempt.submitted_at is not None or len({i for i, _ in answers}) >= len(
                 attempt.item_ids
             )
@@ -212,14 +213,8 @@ def check_score(module: Module, learner_id: int) -> float | None:
                 return round(share, 3)
         return None
     wanted = set(module.competencies.values_list("pk", flat=True))
-    levels = dict(
-        MasteryRecord.objects.filter(learner_id=learner_id, competency_id__in=wanted).values_list(
-            "competency_id", "probability"
-        )
-    )
-    passing = MasteryRecord.objects.filter(
-        learner_id=learner_id, competency_id__in=wanted, level__in=PASSING_LEVELS
-    ).count()
+    levels = mastery_probabilities(learner_id, wanted)
+    passing = count_at_levels(learner_id, wanted, PASSING_LEVELS)
     if wanted and passing == len(wanted):
         return round(min(levels.values()), 3)
     return None

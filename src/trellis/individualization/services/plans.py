@@ -1,18 +1,20 @@
 """Writing individual plans. Every change to a plan (its fields, an
-objective, a support) saves a new version: a JSON snapshot with who made the
-change and why, so the plan's history can be read back at any time."""
+objective, a support) saves a new version: a django-reversion revision of
+the plan with its objectives and supports, who made the change and why
+(decision 0014), so the plan's history can be read back at any time."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.curriculum.selectors import frameworks_for_school
 from trellis.individualization.constants import (
     ACCOMMODATIONS,
@@ -40,6 +42,8 @@ from trellis.individualization.constants import (
 )
 from trellis.individualization.models import (
     ACTIVE,
+    REMOVED_OBJECTIVE,
+    REMOVED_SUPPORT,
     STATUSES,
     SUPPORT_KINDS,
     IndividualPlan,
@@ -53,8 +57,13 @@ from trellis.individualization.readlog import (  # noqa: F401  (re-exported)
     plan_read_record,
     plan_reads_record,
 )
-from trellis.people import roles
-from trellis.people.models import Membership, User
+from trellis.people.selectors import first_learner_membership, is_staff_at
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 RESPONSIBLE_STAFF = _("The person responsible must be a teacher or admin of the learner's school.")
 PLAN_FIELDS = (
@@ -134,44 +143,6 @@ def plan_problems(
     if review_dates is not None:
         _review_dates(review_dates, found)
     return found.by_field
-
-
-def snapshot(plan: IndividualPlan) -> dict:
-    """Everything the plan says, as plain JSON."""
-    return {
-        "title": plan.title,
-        "summary": plan.summary,
-        "accommodations": list(plan.accommodations),
-        "time_multiplier": plan.time_multiplier,
-        "review_dates": list(plan.review_dates),
-        "responsible": plan.responsible_id,
-        "responsible_note": plan.responsible_note,
-        "status": plan.status,
-        "objectives": [_objective_state(o) for o in plan.objectives.order_by("pk")],
-        "supports": [_support_state(s) for s in plan.supports.order_by("pk")],
-    }
-
-
-def _objective_state(o: SpecificObjective) -> dict:
-    return {
-        "id": o.pk,
-        "statement": o.statement,
-        "competencies": sorted(o.competencies.values_list("pk", flat=True)),
-        "method": o.method,
-        "unit": o.unit,
-        "baseline": [o.baseline_date.isoformat(), o.baseline_value],
-        "target": [o.target_date.isoformat(), o.target_value],
-    }
-
-
-def _support_state(s: Support) -> dict:
-    return {
-        "id": s.pk,
-        "kind": s.kind,
-        "provider": s.provider,
-        "focus": s.focus,
-        "planned_minutes_per_week": s.planned_minutes_per_week,
-    }
 
 
 _FIELD_WORDS = {
@@ -277,34 +248,50 @@ def _check_reason(reason: str, problems: Problems | None = None) -> str:
 
 
 def _new_version(
-    plan: IndividualPlan, *, changed_by: User, reason: str, removed: dict | None = None
-) -> IndividualPlanVersion:
-    """Save the plan's next version. ``removed`` keeps, in that version's
-    snapshot, what a deletion took out of the plan (with its logged data)."""
+    plan: IndividualPlan,
+    *,
+    changed_by: User,
+    reason: str,
+    removed: SpecificObjective | Support | None = None,
+) -> int:
+    """Save the plan's next version and return its number: one reversion
+    revision with the plan, its objectives and supports (``follow``), who
+    and why, numbered by an ``IndividualPlanVersion`` row. ``removed`` is an
+    objective or support about to be deleted: it is recorded in the same
+    revision with its measurements or logged sessions, and the row names it,
+    so the version keeps what the deletion took out (call this before the
+    delete: reversion saves only versions of rows that still exist)."""
     reason = _check_reason(reason)
     last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
     plan.version = last + 1
     plan.updated_at = timezone.now()
     plan.save(update_fields=["version", "updated_at"])
-    state = snapshot(plan)
-    if removed:
-        state["removed"] = removed
-    return IndividualPlanVersion.objects.create(
-        plan=plan,
-        number=plan.version,
-        snapshot=state,
-        changed_by=changed_by,
-        reason=reason,
-    )
+    removed_kind, kept = "", []
+    if isinstance(removed, SpecificObjective):
+        removed_kind, kept = REMOVED_OBJECTIVE, list(removed.measurements.order_by("on", "pk"))
+    elif isinstance(removed, Support):
+        removed_kind, kept = REMOVED_SUPPORT, list(removed.sessions.order_by("on", "pk"))
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_user(changed_by)
+        reversion.set_comment(reason)
+        # The plan as stored, not the caller's instance: a plan fetched with
+        # its objectives prefetched would have reversion follow that (now
+        # stale) list instead of the objectives and supports as they are.
+        reversion.add_to_revision(IndividualPlan.objects.get(pk=plan.pk))
+        for record in kept:
+            reversion.add_to_revision(record)
+        reversion.add_meta(
+            IndividualPlanVersion,
+            plan=plan,
+            number=plan.version,
+            removed_kind=removed_kind,
+            removed_id=removed.pk if removed is not None else None,
+        )
+    return plan.version
 
 
 def _check_responsible(plan: IndividualPlan) -> None:
-    if not Membership.objects.filter(
-        user_id=plan.responsible_id,
-        school_id=plan.school_id,
-        role__in=[roles.TEACHER, roles.ADMIN],
-        active=True,
-    ).exists():
+    if not is_staff_at(plan.responsible_id, plan.school_id):
         raise ValidationError({"responsible": RESPONSIBLE_STAFF})
 
 
@@ -321,11 +308,7 @@ def plan_create(
     responsible: User | None = None,
     responsible_note: str = "",
 ) -> IndividualPlan:
-    membership = (
-        Membership.objects.filter(user=learner, role=roles.LEARNER, active=True)
-        .order_by("pk")
-        .first()
-    )
+    membership = first_learner_membership(learner)
     if membership is None:
         raise ValidationError({"learner": LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner.pk)})
     if IndividualPlan.objects.filter(learner=learner, status=ACTIVE).exists():
@@ -552,15 +535,9 @@ def objective_delete(*, objective: SpecificObjective, changed_by: User, reason: 
     version's snapshot under ``removed``."""
     _check_reason(reason)
     plan = objective.plan
-    removed = _objective_state(objective) | {
-        "measurements": [
-            [m.on.isoformat(), m.value, m.note] for m in objective.measurements.order_by("on", "pk")
-        ]
-    }
+    number = _new_version(plan, changed_by=changed_by, reason=reason, removed=objective)
     objective.delete()
-    return _new_version(
-        plan, changed_by=changed_by, reason=reason, removed={"objective": removed}
-    ).number
+    return number
 
 
 SUPPORT_FIELDS = ("kind", "provider", "focus", "planned_minutes_per_week")
@@ -592,15 +569,9 @@ def support_delete(*, support: Support, changed_by: User, reason: str) -> int:
     support and its logged sessions are kept in that version's snapshot."""
     _check_reason(reason)
     plan = support.plan
-    removed = _support_state(support) | {
-        "sessions": [
-            [x.on.isoformat(), x.minutes, x.note] for x in support.sessions.order_by("on", "pk")
-        ]
-    }
+    number = _new_version(plan, changed_by=changed_by, reason=reason, removed=support)
     support.delete()
-    return _new_version(
-        plan, changed_by=changed_by, reason=reason, removed={"support": removed}
-    ).number
+    return number
 
 
 def _check_support(support: Support, problems: Problems) -> None:

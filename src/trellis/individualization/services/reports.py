@@ -9,18 +9,25 @@ so a report shared with a guardian reads the same later."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
-from trellis.evidence.models import Assessment, Attempt, MasteryRecord, Response
-from trellis.evidence.models.assessment import OF_LEARNING
+from trellis.evidence.constants import OF_LEARNING
+from trellis.evidence.selectors.answers import attempt_of, standing_answers_with_competencies
+from trellis.evidence.selectors.records import mastery_levels
 from trellis.individualization.models import IndividualPlan, SummativeReport
 from trellis.individualization.selectors import active_plan_for
-from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
+    from trellis.evidence.models import Assessment
 
 LEARNED_SHARE = 0.8
 NOT_SUMMATIVE = _("A summative report needs an OF-learning assessment; “{title}” is {purpose}.")
@@ -39,16 +46,8 @@ def summative_report_create(
                 )
             }
         )
-    attempt = Attempt.objects.filter(assessment=assessment, learner=learner).first()
-    answers = (
-        list(
-            Response.objects.filter(attempt=attempt, corrections__isnull=True)
-            .prefetch_related("item__competencies")
-            .order_by("pk")
-        )
-        if attempt
-        else []
-    )
+    attempt = attempt_of(assessment.pk, learner.pk)
+    answers = standing_answers_with_competencies(attempt) if attempt else []
     if not answers:
         raise ValidationError(
             {"assessment": NO_ATTEMPT.format(learner=learner, title=assessment.title)}
@@ -60,11 +59,7 @@ def summative_report_create(
             competencies[comp.pk] = comp
             tally[comp.pk][1] += 1
             tally[comp.pk][0] += 1 if response.correct else 0
-    levels = dict(
-        MasteryRecord.objects.filter(learner=learner, competency_id__in=tally).values_list(
-            "competency_id", "level"
-        )
-    )
+    levels = mastery_levels(learner.pk, tally)
     rows = []
     for cid in sorted(tally, key=lambda k: (competencies[k].code, k)):
         right, total = tally[cid]

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trellis.curriculum.models import Competency, Resource
-from trellis.curriculum.selectors import frameworks_for_school
-from trellis.evidence.models import Assessment
+from trellis.curriculum.selectors import (
+    competencies_of_frameworks,
+    frameworks_for_school,
+    resources_of_school,
+)
 from trellis.individualization import access, forms, selectors
 from trellis.individualization.models import ModuleSequence
 from trellis.individualization.services import pacing as services
@@ -68,9 +70,9 @@ def _module_form(school_class, data=None, initial=None) -> forms.ModuleForm:
     return forms.ModuleForm(
         data,
         initial=initial,
-        competencies_qs=Competency.objects.filter(framework__in=frameworks),
-        resources_qs=Resource.objects.filter(school=school_class.school),
-        checks_qs=Assessment.objects.filter(school_class=school_class, purpose__in=["for", "of"]),
+        competencies_qs=competencies_of_frameworks(frameworks),
+        resources_qs=resources_of_school(school_class.school),
+        checks_qs=selectors.mastery_checks_for(school_class),
     )
 
 

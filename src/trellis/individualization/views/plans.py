@@ -14,19 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from trellis.curriculum.models import Competency
-from trellis.curriculum.selectors import frameworks_for_school
-from trellis.evidence.models import Assessment
-from trellis.evidence.models.assessment import OF_LEARNING
+from trellis.curriculum.selectors import competencies_of_frameworks, frameworks_for_school
 from trellis.individualization import access, forms, selectors
 from trellis.individualization.constants import LEARNER_NOT_IN_SCHOOL_CLASS
 from trellis.individualization.models import VIA_PAGE, IndividualPlan
 from trellis.individualization.progress import decisions_waiting, objective_progress
 from trellis.individualization.services import plans as services
 from trellis.individualization.services import reports as report_services
-from trellis.people import roles
 from trellis.people import selectors as people_selectors
-from trellis.people.models import User
 
 #: What a removal page calls the thing it removes, and what it says once done.
 WHAT = {"objective": gettext_lazy("objective"), "support": gettext_lazy("support")}
@@ -120,11 +115,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "responsible_note": plan.responsible_note,
         "responsible": plan.responsible_id,
     }
-    staff = User.objects.filter(
-        memberships__school_id=plan.school_id,
-        memberships__role__in=[roles.TEACHER, roles.ADMIN],
-        memberships__active=True,
-    ).distinct()
+    staff = people_selectors.staff_of_school(plan.school_id)
     form = forms.PlanChangeForm(request.POST or None, initial=initial, staff_qs=staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -154,7 +145,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _competencies_for(plan: IndividualPlan):
-    return Competency.objects.filter(framework__in=frameworks_for_school(plan.school)).order_by(
+    return competencies_of_frameworks(frameworks_for_school(plan.school)).order_by(
         "framework", "position", "code"
     )
 
@@ -443,11 +434,7 @@ def report_create(request: HttpRequest, learner_id: int) -> HttpResponse:
         learner_id,
         refusal=LEARNER_NOT_IN_SCHOOL_CLASS.format(id=learner_id),
     )
-    qs = Assessment.objects.filter(
-        purpose=OF_LEARNING,
-        attempts__learner=learner,
-        school_class__teaching_assignments__teacher=request.user,
-    ).distinct()
+    qs = selectors.summative_assessments_for_report(learner, request.user)
     form = forms.ReportForm(request.POST or None, assessments_qs=qs)
     if request.method == "POST" and form.is_valid():
         try:

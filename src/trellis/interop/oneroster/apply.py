@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 
 from trellis.interop.models import SourcedRecord, SourcedTerm
@@ -22,25 +22,17 @@ from trellis.interop.oneroster.planner import (
     ObjectPlan,
     Plan,
 )
-from trellis.people.models import (
-    Enrollment,
-    Guardianship,
-    Membership,
-    School,
-    SchoolClass,
-    TeachingAssignment,
-    Term,
-    User,
+from trellis.people.roster import (
+    BATCH,
+    chunks,
+    insert_rows,
+    roster_links_delete,
+    roster_links_set_active,
+    roster_objects_create,
+    roster_objects_update,
+    roster_rows_insert,
 )
-
-BATCH = 2000
-#: Primary keys per ``pk__in`` query (SQLite limits bound parameters).
-CHUNK = 5000
-
-
-def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+from trellis.people.selectors import user_ids_by_username
 
 
 def _unusable_password() -> str:
@@ -50,9 +42,7 @@ def _unusable_password() -> str:
 
 def apply_plan(plan: Plan) -> None:
     records = plan.records
-    school_pk = _apply_objects(
-        School, plan.schools, ["name", "code"], lambda sid, fields: School(**fields)
-    )
+    school_pk = _apply_objects("school", plan.schools, ["name", "code"], lambda fields: fields)
     _write_records(records["org"].values(), school=school_pk)
     session_pk = _write_records(records["academicSession"].values())
     _write_records(records["course"].values())
@@ -61,35 +51,39 @@ def apply_plan(plan: Plan) -> None:
     new_terms = []
     for key, obj in plan.terms.items():
         if obj.pk is None:
-            new_terms.append((key, Term(school_id=school_pk[key[1]], **obj.fields)))
+            new_terms.append((key, {"school_id": school_pk[key[1]], **obj.fields}))
         else:
             term_pk[key] = obj.pk
-    Term.objects.bulk_create([t for _k, t in new_terms], batch_size=BATCH)
+    new_term_pks = roster_objects_create(table="term", rows=[t for _k, t in new_terms])
     links = []
-    for key, term in new_terms:
-        term_pk[key] = term.pk
+    for (key, term), pk in zip(new_terms, new_term_pks, strict=True):
+        term_pk[key] = pk
         links.append(
-            SourcedTerm(record_id=session_pk[key[0]], school_id=term.school_id, term_id=term.pk)
+            SourcedTerm(record_id=session_pk[key[0]], school_id=term["school_id"], term_id=pk)
         )
     SourcedTerm.objects.bulk_create(links, batch_size=BATCH)
-    changed_terms = []
-    for obj in plan.terms.values():
-        if obj.pk is not None and obj.changed:
-            changed_terms.append(Term(pk=obj.pk, **obj.fields))
-    Term.objects.bulk_update(changed_terms, ["name", "starts_on", "ends_on"], batch_size=BATCH)
+    roster_objects_update(
+        table="term",
+        rows=[
+            (obj.pk, obj.fields)
+            for obj in plan.terms.values()
+            if obj.pk is not None and obj.changed
+        ],
+        fields=["name", "starts_on", "ends_on"],
+    )
 
-    def make_class(sid: str, fields: dict) -> SchoolClass:
-        return SchoolClass(
-            school_id=school_pk[fields["school"]],
-            term_id=term_pk[fields["term"]],
-            name=fields["name"],
-            subject=fields["subject"],
-            grade_band=fields["grade_band"],
-            active=fields["active"],
-        )
+    def make_class(fields: dict) -> dict:
+        return {
+            "school_id": school_pk[fields["school"]],
+            "term_id": term_pk[fields["term"]],
+            "name": fields["name"],
+            "subject": fields["subject"],
+            "grade_band": fields["grade_band"],
+            "active": fields["active"],
+        }
 
     class_pk = _apply_objects(
-        SchoolClass,
+        "class",
         plan.classes,
         ["school", "term", "name", "subject", "grade_band", "active"],
         make_class,
@@ -97,38 +91,41 @@ def apply_plan(plan: Plan) -> None:
     _write_records(records["class"].values(), school_class=class_pk)
 
     user_pk = _create_users(plan.users)
-    changed_users = [
-        User(pk=obj.pk, **obj.fields)
-        for obj in plan.users.values()
-        if obj.pk is not None and obj.changed
-    ]
-    User.objects.bulk_update(changed_users, list(USER_FIELDS), batch_size=BATCH)
+    roster_objects_update(
+        table="user",
+        rows=[
+            (obj.pk, obj.fields)
+            for obj in plan.users.values()
+            if obj.pk is not None and obj.changed
+        ],
+        fields=list(USER_FIELDS),
+    )
     user_pk.update((sid, obj.pk) for sid, obj in plan.users.items() if obj.pk is not None)
     _write_records(records["user"].values(), user=user_pk)
     _write_records(records["role"].values())
     _write_records(records["enrollment"].values())
 
     _apply_links(
-        Membership,
+        "membership",
         plan.memberships,
         ["user_id", "school_id", "role", "active"],
         lambda u, s, r, active: (user_pk[u], school_pk[s], r, active),
     )
     _apply_links(
-        Enrollment,
+        "enrollment",
         plan.enrollments,
         ["school_class_id", "learner_id", "active"],
         lambda c, u, active: (class_pk[c], user_pk[u], active),
     )
     _apply_links(
-        TeachingAssignment,
+        "teaching",
         plan.teaching,
         ["school_class_id", "teacher_id"],
         lambda c, u, _active: (class_pk[c], user_pk[u]),
         remove=True,
     )
     _apply_links(
-        Guardianship,
+        "guardianship",
         plan.guardianships,
         ["guardian_id", "learner_id", "relationship"],
         lambda g, learner, rel: (user_pk[g], user_pk[learner], rel[:60]),
@@ -152,34 +149,27 @@ def _create_users(users: dict[str, ObjectPlan]) -> dict[str, int]:
         (_unusable_password(), False, False, joined, "", *(fields[f] for f in USER_FIELDS))
         for _sid, fields in new
     ]
-    _insert_rows(User, columns, rows)
-    usernames = [fields["username"] for _sid, fields in new]
-    pk_by_username: dict[str, int] = {}
-    for chunk in _chunks(usernames):
-        found = User.objects.filter(username__in=chunk).values_list("username", "pk")
-        pk_by_username.update(found)
+    roster_rows_insert(table="user", columns=columns, rows=rows)
+    pk_by_username = user_ids_by_username([fields["username"] for _sid, fields in new])
     return {sid: pk_by_username[fields["username"]] for sid, fields in new}
 
 
-def _apply_objects(model, objects, fields: list[str], make) -> dict[str, int]:
+def _apply_objects(table: str, objects, fields: list[str], make) -> dict[str, int]:
     """Create the planned objects without a pk, update the changed ones;
-    return every planned object's pk by sourcedId."""
+    return every planned object's pk by sourcedId. ``make`` turns a planned
+    object's fields into the values of ``table``'s columns."""
     pks: dict[str, int] = {}
-    new = [(sid, make(sid, obj.fields)) for sid, obj in objects.items() if obj.pk is None]
-    model.objects.bulk_create([instance for _sid, instance in new], batch_size=BATCH)
-    for sid, instance in new:
-        pks[sid] = instance.pk
+    new = [(sid, make(obj.fields)) for sid, obj in objects.items() if obj.pk is None]
+    created = roster_objects_create(table=table, rows=[values for _sid, values in new])
+    for (sid, _values), pk in zip(new, created, strict=True):
+        pks[sid] = pk
     for sid, obj in objects.items():
         if obj.pk is not None:
             pks[sid] = obj.pk
-    changed = []
-    for sid, obj in objects.items():
-        if obj.pk is not None and obj.changed:
-            instance = make(sid, obj.fields)
-            instance.pk = obj.pk
-            changed.append(instance)
-    if changed:
-        model.objects.bulk_update(changed, fields, batch_size=BATCH)
+    changed = [
+        (obj.pk, make(obj.fields)) for obj in objects.values() if obj.pk is not None and obj.changed
+    ]
+    roster_objects_update(table=table, rows=changed, fields=fields)
     return pks
 
 
@@ -226,7 +216,7 @@ def _update_records(changed: list[tuple], fk_attr: str | None) -> None:
     if connection.vendor != "postgresql":
         changed = [_sqlite_values(row) for row in changed]
     with connection.cursor() as cursor:
-        for chunk in _chunks(changed):
+        for chunk in chunks(changed):
             cursor.executemany(sql, chunk)
 
 
@@ -270,7 +260,7 @@ def _copy_records(
     rows = [values(r) for r in new]
     if connection.vendor != "postgresql":
         rows = [_sqlite_values(row) for row in rows]
-    _insert_rows(SourcedRecord, columns, rows)
+    insert_rows(SourcedRecord, columns, rows)
     wanted = {r.sourced_id for r in new}
     found = SourcedRecord.objects.filter(kind=new[0].kind).values_list("sourced_id", "pk")
     return {sid: pk for sid, pk in found.iterator(10000) if sid in wanted}
@@ -283,37 +273,17 @@ def _sqlite_values(row: tuple) -> tuple:
     )
 
 
-def _insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
-    """Insert plain rows without building a model instance per row (a
-    district's file has hundreds of thousands of links; the instances were
-    most of the import's time): COPY on PostgreSQL, one prepared INSERT run
-    for every row elsewhere."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            for chunk in _chunks(rows):
-                cursor.executemany(sql, chunk)
-
-
 def _apply_links(
-    model: type[models.Model], link_plan: LinkPlan, columns: list[str], make, remove: bool = False
+    table: str, link_plan: LinkPlan, columns: list[str], make, remove: bool = False
 ) -> None:
     """Create, reactivate and deactivate (or, with ``remove``, delete) the
-    planned links; ``make`` turns a planned key into the row's values for
-    ``columns``."""
-    _insert_rows(model, columns, [make(*key) for key in link_plan.create])
-    for chunk in _chunks(link_plan.activate):
-        model.objects.filter(pk__in=chunk).update(active=True)
-    for chunk in _chunks(link_plan.deactivate):
+    planned links of ``table``; ``make`` turns a planned key into the row's
+    values for ``columns``."""
+    roster_rows_insert(table=table, columns=columns, rows=[make(*key) for key in link_plan.create])
+    if link_plan.activate:
+        roster_links_set_active(table=table, pks=link_plan.activate, active=True)
+    if link_plan.deactivate:
         if remove:
-            model.objects.filter(pk__in=chunk).delete()
+            roster_links_delete(table=table, pks=link_plan.deactivate)
         else:
-            model.objects.filter(pk__in=chunk).update(active=False)
+            roster_links_set_active(table=table, pks=link_plan.deactivate, active=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.db import transaction
 
@@ -28,16 +28,10 @@ from trellis.interop.oneroster.planner import (
     derive_guardianships,
     derive_memberships,
 )
-from trellis.people.models import (
-    Enrollment,
-    Guardianship,
-    Membership,
-    School,
-    SchoolClass,
-    TeachingAssignment,
-    Term,
-    User,
-)
+from trellis.people.selectors import people_with_a_role_except, roster_records, roster_rows
+
+if TYPE_CHECKING:
+    from trellis.people.models import Term
 
 #: The source of the records an export claims (and the export's source.systemCode).
 CLAIM_SOURCE = "trellis"
@@ -108,7 +102,7 @@ def claim_unsourced() -> int:
     _view_before, mapped = _view()
     org_by_school = {pk: sid for sid, pk in mapped["school"].items()}
     new: list[SourcedRecord] = []
-    for school in School.objects.exclude(pk__in=list(org_by_school)).order_by("pk"):
+    for school in roster_records("school").exclude(pk__in=list(org_by_school)).order_by("pk"):
         sid = f"trellis-school-{school.pk}"
         new.append(
             record(
@@ -125,7 +119,7 @@ def claim_unsourced() -> int:
     for term_id, sid in SourcedTerm.objects.values_list("term_id", "record__sourced_id"):
         session_by_term[term_id] = sid
     term_links: list[tuple[SourcedRecord, Term]] = []
-    for term in Term.objects.exclude(pk__in=list(session_by_term)).order_by("pk"):
+    for term in roster_records("term").exclude(pk__in=list(session_by_term)).order_by("pk"):
         sid = f"trellis-term-{term.pk}"
         data = _blank(
             spec.ACADEMIC_SESSIONS,
@@ -144,7 +138,9 @@ def claim_unsourced() -> int:
 
     class_records = []
     sourced_classes = set(mapped["class"].values())
-    for school_class in SchoolClass.objects.exclude(pk__in=list(sourced_classes)).order_by("pk"):
+    for school_class in (
+        roster_records("class").exclude(pk__in=list(sourced_classes)).order_by("pk")
+    ):
         school_sid = org_by_school[school_class.school_id]
         course_sid = f"trellis-course-{school_class.pk}"
         record(
@@ -176,12 +172,7 @@ def claim_unsourced() -> int:
             )
         )
     sourced_users = set(mapped["user"].values())
-    with_roles = set(Membership.objects.values_list("user_id", flat=True))
-    for user in (
-        User.objects.filter(pk__in=with_roles, is_superuser=False)
-        .exclude(pk__in=list(sourced_users))
-        .order_by("pk")
-    ):
+    for user in people_with_a_role_except(sourced_users):
         record(
             "user",
             f"trellis-user-{user.pk}",
@@ -206,8 +197,8 @@ def claim_unsourced() -> int:
         sid: data.get("schoolSourcedId", "") for sid, (_s, data) in view["class"].items()
     }
     covered_m = derive_memberships(view)
-    for pk, user_id, school_id, role, active in Membership.objects.values_list(
-        "pk", "user_id", "school_id", "role", "active"
+    for pk, user_id, school_id, role, active in roster_rows(
+        "membership", "pk", "user_id", "school_id", "role", "active"
     ).order_by("pk"):
         key = (user_sid.get(user_id), org_by_school.get(school_id), role)
         if not active or not key[0] or not key[1] or key in covered_m:
@@ -224,12 +215,12 @@ def claim_unsourced() -> int:
             ),
         )
     learners, teachers = derive_enrollments(view)
-    for model, user_field, covered, role, prefix in (
-        (Enrollment, "learner_id", learners, "student", "enrollment"),
-        (TeachingAssignment, "teacher_id", teachers, "teacher", "teaching"),
+    for table, user_field, covered, role, prefix in (
+        ("enrollment", "learner_id", learners, "student", "enrollment"),
+        ("teaching", "teacher_id", teachers, "teacher", "teaching"),
     ):
-        queryset = model.objects.order_by("pk")
-        if model is Enrollment:
+        queryset = roster_records(table).order_by("pk")
+        if table == "enrollment":
             queryset = queryset.filter(active=True)
         for pk, class_id, user_id in queryset.values_list("pk", "school_class_id", user_field):
             key = (class_sid.get(class_id), user_sid.get(user_id))
@@ -253,8 +244,8 @@ def claim_unsourced() -> int:
     view, mapped = _view()
     derived = derive_guardianships(view)
     updated: dict[str, SourcedRecord] = {}
-    for guardian_id, learner_id in Guardianship.objects.values_list(
-        "guardian_id", "learner_id"
+    for guardian_id, learner_id in roster_rows(
+        "guardianship", "guardian_id", "learner_id"
     ).order_by("pk"):
         pair = (user_sid.get(guardian_id), user_sid.get(learner_id))
         if not pair[0] or not pair[1] or (derived.get(pair) or (False,))[0]:
@@ -279,20 +270,20 @@ def claim_unsourced() -> int:
 
 def _overlay(view: View, mapped) -> None:
     """Put the values Trellis owns into the rows about to be written."""
-    schools = {pk: name for pk, name in School.objects.values_list("pk", "name")}
+    schools = {pk: name for pk, name in roster_rows("school", "pk", "name")}
     for sid, pk in mapped["school"].items():
         status, data = view["org"][sid]
         if pk in schools and data.get("name") != schools[pk]:
             view["org"][sid] = (status, {**data, "name": schools[pk]})
-    classes = {pk: name for pk, name in SchoolClass.objects.values_list("pk", "name")}
+    classes = {pk: name for pk, name in roster_rows("class", "pk", "name")}
     for sid, pk in mapped["class"].items():
         status, data = view["class"][sid]
         if pk in classes and data.get("title") != classes[pk]:
             view["class"][sid] = (status, {**data, "title": classes[pk]})
     users = {
         pk: (username, first, last, email)
-        for pk, username, first, last, email in User.objects.values_list(
-            "pk", "username", "first_name", "last_name", "email"
+        for pk, username, first, last, email in roster_rows(
+            "user", "pk", "username", "first_name", "last_name", "email"
         )
     }
     user_sid = {}

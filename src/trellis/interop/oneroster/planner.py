@@ -27,15 +27,7 @@ from trellis.interop.oneroster import errors, spec
 from trellis.interop.oneroster.errors import Problem
 from trellis.interop.oneroster.reader import Bundle, Row, parse_date, parse_datetime, valid_username
 from trellis.people import roles
-from trellis.people.models import (
-    Enrollment,
-    Guardianship,
-    Membership,
-    School,
-    SchoolClass,
-    TeachingAssignment,
-    User,
-)
+from trellis.people.selectors import operator_ids, roster_rows
 
 ADDED, UPDATED, DEACTIVATED, REACTIVATED, UNCHANGED = (
     "added",
@@ -602,7 +594,7 @@ class _Schools:
 
 def _plan_schools(plan: Plan, orgs: dict[str, FinalRecord]) -> dict[int, str]:
     """A School for each org of type school; return each mapped school's org."""
-    rows = list(School.objects.values_list("pk", "code", "name"))
+    rows = list(roster_rows("school", "pk", "code", "name"))
     values = {pk: (code, name) for pk, code, name in rows}
     schools = _Schools(
         by_code={code: pk for pk, code, _name in rows},
@@ -688,8 +680,8 @@ def _classes_now(org_by_school: dict[int, str], term_key_by_pk: dict[int, tuple[
     grade band, active), in the terms of a plan's fields."""
     return {
         pk: (org_by_school.get(school_id), term_key_by_pk.get(term_id), *rest)
-        for pk, school_id, term_id, *rest in SchoolClass.objects.values_list(
-            "pk", "school_id", "term_id", "name", "subject", "grade_band", "active"
+        for pk, school_id, term_id, *rest in roster_rows(
+            "class", "pk", "school_id", "term_id", "name", "subject", "grade_band", "active"
         )
     }
 
@@ -764,11 +756,11 @@ class _Accounts:
 
 def _plan_users(plan: Plan, users: dict[str, FinalRecord]) -> dict[int, str]:
     """One account per user record; return each mapped account's sourcedId by pk."""
-    values = {row[0]: row[1:] for row in User.objects.values_list("pk", *USER_FIELDS)}
+    values = {row[0]: row[1:] for row in roster_rows("user", "pk", *USER_FIELDS)}
     accounts = _Accounts(
         values=values,
         pk_by_username={value[0]: pk for pk, value in values.items()},
-        operators=set(User.objects.filter(is_superuser=True).values_list("pk", flat=True)),
+        operators=set(operator_ids()),
         user_by_pk={r.user_id: r.sourced_id for r in users.values() if r.user_id in values},
     )
     for record in users.values():
@@ -840,8 +832,8 @@ def _plan_memberships(plan: Plan, links: _Links):
     role) keys held before or after the file."""
     old_m, new_m = derive_memberships(links.old_view), derive_memberships(links.new_view)
     existing = {}
-    for pk, user_id, school_id, role, active in Membership.objects.values_list(
-        "pk", "user_id", "school_id", "role", "active"
+    for pk, user_id, school_id, role, active in roster_rows(
+        "membership", "pk", "user_id", "school_id", "role", "active"
     ):
         key = (links.user_by_pk.get(user_id), links.org_by_school.get(school_id), role)
         if key[0] and key[1]:
@@ -896,7 +888,7 @@ def _plan_enrollments(plan: Plan, links: _Links) -> None:
     old_l, old_t = derive_enrollments(links.old_view)
     new_l, new_t = derive_enrollments(links.new_view)
     existing_e = _existing_links(
-        Enrollment.objects.values_list("pk", "school_class_id", "learner_id", "active"),
+        roster_rows("enrollment", "pk", "school_class_id", "learner_id", "active"),
         links.class_by_pk,
         links.user_by_pk,
     )
@@ -904,7 +896,7 @@ def _plan_enrollments(plan: Plan, links: _Links) -> None:
         plan.enrollments, old_l.keys() | new_l.keys(), new_l, existing_e
     )
     existing_t = _existing_links(
-        TeachingAssignment.objects.values_list("pk", "school_class_id", "teacher_id"),
+        roster_rows("teaching", "pk", "school_class_id", "teacher_id"),
         links.class_by_pk,
         links.user_by_pk,
     )
@@ -917,7 +909,7 @@ def _plan_guardianships(plan: Plan, links: _Links) -> None:
     """Guardianships, from agentSourcedIds."""
     old_g, new_g = derive_guardianships(links.old_view), derive_guardianships(links.new_view)
     existing = _existing_links(
-        Guardianship.objects.values_list("pk", "guardian_id", "learner_id"),
+        roster_rows("guardianship", "pk", "guardian_id", "learner_id"),
         links.user_by_pk,
         links.user_by_pk,
     )

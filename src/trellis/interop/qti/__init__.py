@@ -10,20 +10,24 @@ writes a package that imports back to the same items. See docs/qti.md.
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trellis.curriculum import services
-from trellis.curriculum.models import Competency, Item
-from trellis.curriculum.selectors import frameworks_for_school
+from trellis.curriculum.selectors import competencies_for_school
 from trellis.interop.qti import errors
 from trellis.interop.qti.errors import Problem, QtiRefused, problem
 from trellis.interop.qti.export import export_items, items_for_export
 from trellis.interop.qti.reader import ItemDraft, read_package
 from trellis.interop.qti.spec import MANIFEST_FILE
-from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Item
 
 __all__ = [
     "Problem",
@@ -40,9 +44,9 @@ def _resolve(
     """Each draft's competencies among the school's frameworks and the
     global ones; a link to any other competency is a problem."""
     wanted = {ref.identifier for draft in drafts for ref in draft.competencies}
-    found = Competency.objects.filter(
-        framework__in=frameworks_for_school(school), identifier__in=wanted
-    ).select_related("framework")
+    found = (
+        competencies_for_school(school).filter(identifier__in=wanted).select_related("framework")
+    )
     by_key: dict[tuple[str, str], Competency] = {}
     by_identifier: dict[str, list[Competency]] = {}
     for competency in found:

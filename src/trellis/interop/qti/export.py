@@ -9,15 +9,20 @@ back to the same items and links."""
 from __future__ import annotations
 
 import zipfile
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from lxml import etree
 
-from trellis.curriculum.models import Framework, Item
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum import kinds
+from trellis.curriculum.selectors import items_in_bank
 from trellis.interop.qti import spec
 from trellis.interop.qti.spec import cp, lom, qti
-from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Framework, Item
 
 #: How a numeric value is written: repr keeps every digit a float holds.
 _FLOAT = repr
@@ -26,10 +31,7 @@ _FLOAT = repr
 def items_for_export(*, school: School, framework: Framework | None = None):
     """The school's active items (those linked to ``framework`` when given),
     with their competencies and frameworks in two more queries."""
-    items = Item.objects.filter(school=school, active=True)
-    if framework is not None:
-        items = items.filter(competencies__framework=framework).distinct()
-    return items.order_by("pk").prefetch_related("competencies__framework")
+    return items_in_bank(school, framework)
 
 
 def item_identifier(item: Item) -> str:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum import kinds
 from trellis.interop import zips
 from trellis.interop.qti import errors, spec
 from trellis.interop.qti.errors import Problem, problem

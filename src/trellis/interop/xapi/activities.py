@@ -4,13 +4,16 @@ statement Trellis emits is one Trellis would accept back."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import connection
-from django.db.models import Q
+from typing import TYPE_CHECKING
 
-from trellis.curriculum.models import Competency, Item
-from trellis.people import roles
-from trellis.people.models import Membership, School, User
+from django.conf import settings
+
+from trellis.curriculum import selectors as curriculum_selectors
+from trellis.people.selectors import active_learners_named
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Item
+    from trellis.people.models import School, User
 
 
 def prefix() -> str:
@@ -43,31 +46,7 @@ def items_for(school: School, activity_ids: set[str]) -> dict[str, Item]:
     )
     if not pks:
         return {}
-    q = connection.ops.quote_name
-    meta = Item._meta
-    through = Item.competencies.through._meta
-    link_item = through.get_field("item").column
-    link_competency = through.get_field("competency").column
-    sql = (
-        "SELECT {item}.*, {link}.{competency} AS competency_link FROM {item} "
-        "LEFT JOIN {link} ON {link}.{link_item} = {item}.{pk} "
-        "WHERE {item}.{school} = %s AND {item}.{pk} IN ({pks})"
-    ).format(
-        item=q(meta.db_table),
-        link=q(through.db_table),
-        competency=q(link_competency),
-        link_item=q(link_item),
-        pk=q(meta.pk.column),
-        school=q(meta.get_field("school").column),
-        pks=", ".join(["%s"] * len(pks)),
-    )
-    found: dict[int, Item] = {}
-    for row in Item.objects.raw(sql, [school.pk, *pks]):
-        item = found.setdefault(row.pk, row)
-        if not hasattr(item, "competency_ids"):
-            item.competency_ids = []
-        if row.competency_link is not None:
-            item.competency_ids.append(row.competency_link)
+    found = curriculum_selectors.items_with_competency_ids(school, pks)
     return {item_activity_id(pk): item for pk, item in found.items()}
 
 
@@ -79,10 +58,7 @@ def competencies_for(school: School, activity_ids: set[str]) -> dict[str, Compet
     uris = {a for a in activity_ids if not a.startswith(prefix())}
     if not identifiers and not uris:
         return {}
-    found = Competency.objects.filter(
-        Q(framework__school=school) | Q(framework__school__isnull=True),
-        Q(uri__in=uris) | Q(identifier__in=identifiers),
-    )
+    found = curriculum_selectors.competencies_named(school, uris=uris, identifiers=identifiers)
     out: dict[str, Competency] = {}
     for c in found:
         if c.uri in activity_ids:
@@ -108,34 +84,9 @@ def learners_for(school: School, actors: list[dict]) -> dict[tuple[str, str], Us
     usernames = sorted({v for k, v in keys if k == "account"})
     if not emails and not usernames:
         return {}
-    q = connection.ops.quote_name
-    user, membership = User._meta, Membership._meta
-    col = {
-        "pk": q(user.pk.column),
-        "username": q(user.get_field("username").column),
-        "email": q(user.get_field("email").column),
-        "is_active": q(user.get_field("is_active").column),
-        "m_user": q(membership.get_field("user").column),
-        "m_school": q(membership.get_field("school").column),
-        "m_role": q(membership.get_field("role").column),
-        "m_active": q(membership.get_field("active").column),
-    }
-    named = []
-    if usernames:
-        named.append("u.{username} IN ({})".format(", ".join(["%s"] * len(usernames)), **col))
-    if emails:
-        named.append("LOWER(u.{email}) IN ({})".format(", ".join(["%s"] * len(emails)), **col))
-    sql = (
-        "SELECT u.{pk}, u.{username}, u.{email} FROM {users} u WHERE ({named}) "
-        "AND u.{is_active} = %s AND EXISTS (SELECT 1 FROM {memberships} m "
-        "WHERE m.{m_user} = u.{pk} AND m.{m_school} = %s AND m.{m_role} = %s "
-        "AND m.{m_active} = %s)"
-    ).format(
-        users=q(user.db_table), memberships=q(membership.db_table), named=" OR ".join(named), **col
-    )
     wanted_emails, wanted_usernames = set(emails), set(usernames)
     out: dict[tuple[str, str], User] = {}
-    for user in User.objects.raw(sql, [*usernames, *emails, True, school.pk, roles.LEARNER, True]):
+    for user in active_learners_named(school, usernames, emails):
         if user.email and user.email.lower() in wanted_emails:
             out[("mbox", user.email.lower())] = user
         if user.username in wanted_usernames:

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,8 +29,11 @@ from django.utils.translation import gettext_lazy
 
 from trellis.interop.models import XapiCredential
 from trellis.people import roles
-from trellis.people.models import Membership, School
 from trellis.people.rules import is_operator
+from trellis.people.selectors import role_school_ids
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
 
 NAME_TAKEN = gettext_lazy("School {school} already has a tool named {name!r}; pick another name.")
 NAME_EMPTY = gettext_lazy("Give the tool a name.")
@@ -122,11 +126,7 @@ def credentials_for(user) -> list[XapiCredential]:
     for an operator), newest first."""
     found = XapiCredential.objects.select_related("school").order_by("-created_at", "-pk")
     if not is_operator(user):
-        found = found.filter(
-            school__in=Membership.objects.filter(user=user, role=roles.ADMIN, active=True).values(
-                "school"
-            )
-        )
+        found = found.filter(school__in=role_school_ids(user, roles.ADMIN))
     return list(found)
 
 

@@ -6,23 +6,28 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from trellis.curriculum.models import Competency, Item
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum.services import proxy_item_create
+from trellis.evidence.services.batch import Answer, responses_record_batch
 from trellis.interop.models import XapiCredential, XapiProxyItem, XapiStatement
 from trellis.interop.xapi import activities
 from trellis.interop.xapi.errors import CONFLICT, DUPLICATE_IN_BATCH
-from trellis.interop.xapi.evidence import Answer, record_answers
 from trellis.interop.xapi.validate import (
     StatementInvalid,
     content_hash,
     duration_ms,
     parse_timestamp,
 )
-from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.people.models import School
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Item
 
 NOTE_NO_LEARNER = "actor is not a learner of this school"
 NOTE_NOT_TRELLIS = "activity is not a Trellis item or competency"
@@ -75,16 +80,11 @@ def _proxy_items(school: School, competencies: list[Competency]) -> dict[int, It
     for competency in competencies:
         if competency.pk in have:
             continue
-        item = Item(
+        item = proxy_item_create(
             school=school,
-            kind=kinds.NUMERIC,
+            competency=competency,
             prompt=PROXY_PROMPT.format(label=competency.label),
-            numeric_answer=1,
-            active=False,
         )
-        item.full_clean()
-        item.save()
-        item.competencies.add(competency)
         XapiProxyItem.objects.create(school=school, competency=competency, item=item)
         have[competency.pk] = item
     return have
@@ -192,7 +192,7 @@ def statements_store(
                 note=note,
             )
         )
-    record_answers(
+    responses_record_batch(
         school=school,
         answers=list(answers.values()),
         competencies={i.pk: i.competency_ids for i in items.values()},

@@ -17,16 +17,19 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from trellis.evidence.models import Response
-from trellis.evidence.models.response import SOURCE_ASSESSMENT, SOURCE_PRACTICE
+from trellis.evidence.constants import SOURCE_ASSESSMENT, SOURCE_PRACTICE
 from trellis.interop.models import XapiOutbox
 from trellis.interop.xapi import activities
+
+if TYPE_CHECKING:
+    from trellis.evidence.models import Response
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 #: Statements per request to the LRS.

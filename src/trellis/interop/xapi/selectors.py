@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, QuerySet
 
 from trellis.interop.models import XapiStatement
-from trellis.people.models import User
-from trellis.people.selectors import learners_visible_to
+from trellis.people.selectors import learners_visible_to, people_by_id
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 #: At most this many learners are listed on the outside-activity overview.
 OVERVIEW_LIMIT = 200
@@ -99,7 +102,7 @@ def learners_with_activity(user: User) -> list[LearnerActivity]:
         .annotate(statements=Count("pk"), evidence=Count("response"), latest=Max("stored_at"))
         .order_by("-latest", "learner_id")[:OVERVIEW_LIMIT]
     )
-    learners = User.objects.in_bulk([c["learner_id"] for c in counts])
+    learners = people_by_id([c["learner_id"] for c in counts])
     return [
         LearnerActivity(
             learner=learners[c["learner_id"]],

@@ -5,14 +5,18 @@ a signal keeps the evidence app free of any knowledge of xAPI. Bulk inserts
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from trellis.evidence.models import Response
+if TYPE_CHECKING:
+    from trellis.evidence.models import Response
 from trellis.interop.xapi.outbox import outbox_enqueue
 
 
-@receiver(post_save, sender=Response, dispatch_uid="trellis-xapi-outbox")
+# The sender by its label: this app does not import evidence's tables.
+@receiver(post_save, sender="evidence.Response", dispatch_uid="trellis-xapi-outbox")
 def _queue_statement(sender, instance: Response, created: bool, **kwargs) -> None:
     if created:
         outbox_enqueue(response=instance)

@@ -9,11 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trellis.curriculum.models import Competency
+from trellis.personalization.constants import EXPERT, MENTOR, PEER, TEACHER
 
-PEER = "peer"
-TEACHER = "teacher"
-MENTOR = "mentor"
-EXPERT = "expert"
 KINDS = [
     (PEER, _("Peer")),
     (TEACHER, _("Teacher")),

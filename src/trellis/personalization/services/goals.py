@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from trellis.people.models import User
 from trellis.personalization import selectors
 from trellis.personalization.models import Benchmark, BenchmarkCheck, CheckIn, Goal, GoalReview
 from trellis.personalization.models.goals import (
@@ -27,6 +27,9 @@ from trellis.personalization.models.goals import (
     PENDING,
 )
 from trellis.personalization.services.notify import notification_send
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 NEEDS_BENCHMARK = _("A goal needs at least one benchmark.")
 BENCHMARK_FIELDS = _("Benchmark {n} needs {what}.")

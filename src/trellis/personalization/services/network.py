@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -17,9 +17,14 @@ from django.utils.functional import lazy
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency
 from trellis.people import roles
-from trellis.people.models import Membership, User
+from trellis.people.selectors import (
+    active_person_by_username,
+    has_role_in_schools_of,
+    people_with_ids,
+    person_by_email_or_username,
+)
+from trellis.people.services import user_create
 from trellis.personalization.models import ExpertRequest, HelpReply, HelpRequest, NetworkMember
 from trellis.personalization.models.network import (
     ACCEPTED,
@@ -34,6 +39,10 @@ from trellis.personalization.models.network import (
 )
 from trellis.personalization.selectors import teachers_of
 from trellis.personalization.services.notify import notification_send
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
+    from trellis.people.models import User
 
 NOT_AVAILABLE = _(
     "No one at your school called {username!r} can be added as your {kind}. "
@@ -81,18 +90,6 @@ def _lower(text: object) -> str:
 _lowered = lazy(_lower, str)
 
 
-def _schools_of(learner: User):
-    return Membership.objects.filter(user=learner, role=roles.LEARNER, active=True).values(
-        "school_id"
-    )
-
-
-def _has_role_with(member: User, learner: User, role_list: Sequence[str]) -> bool:
-    return Membership.objects.filter(
-        user=member, role__in=role_list, active=True, school__in=_schools_of(learner)
-    ).exists()
-
-
 @transaction.atomic
 def network_add(*, learner: User, username: str, kind: str) -> NetworkMember:
     """Invite a peer, teacher or mentor of the learner's school. They see
@@ -107,10 +104,10 @@ def network_add(*, learner: User, username: str, kind: str) -> NetworkMember:
         raise ValidationError({"kind": UNKNOWN_KIND.format(value=kind)})
     name = username.strip()
     label = dict(KINDS)[kind].lower()
-    member = User.objects.filter(username=name, is_active=True).first()
+    member = active_person_by_username(name)
     if member is not None and member.pk == learner.pk:
         raise ValidationError({"username": NOT_YOURSELF})
-    if member is None or not _has_role_with(member, learner, ROLES_FOR[kind]):
+    if member is None or not has_role_in_schools_of(member, learner, ROLES_FOR[kind]):
         raise ValidationError({"username": NOT_AVAILABLE.format(username=name, kind=label)})
     if NetworkMember.objects.filter(learner=learner, member=member).exists():
         raise ValidationError({"username": ALREADY_IN.format(member=member)})
@@ -203,18 +200,13 @@ def expert_approve(*, request: ExpertRequest, teacher: User) -> Invitation:
     if request.status != PENDING:
         raise ValidationError(NOT_PENDING.format(status=request.get_status_display().lower()))
     path = ""
-    expert = User.objects.filter(
-        Q(email__iexact=request.email) | Q(username__iexact=request.email)
-    ).first()
+    expert = person_by_email_or_username(request.email)
     if expert is not None and expert.memberships.exists():
         raise ValidationError({"email": EMAIL_TAKEN.format(email=request.email)})
     if expert is None:
-        expert = User(
+        expert = user_create(
             username=request.email[:150], email=request.email, display_name=request.display_name
         )
-        expert.set_unusable_password()
-        expert.full_clean()
-        expert.save()
         path = reverse(
             "personalization:expert-welcome",
             args=[
@@ -330,7 +322,7 @@ def help_reply(*, request: HelpRequest, author: User, text: str) -> HelpReply:
     reply.full_clean()
     reply.save()
     if author.pk == request.learner_id:
-        others = [*request.recipients.all(), *User.objects.filter(help_replies__request=request)]
+        others = [*request.recipients.all(), *people_with_ids(request.replies.values("author_id"))]
         notification_send(
             recipients=[u for u in others if u.pk != author.pk],
             text=_("%(author)s added to their help request: %(text)s"),
@@ -356,7 +348,7 @@ def help_resolve(*, request: HelpRequest) -> HelpRequest:
         raise ValidationError(ALREADY_RESOLVED)
     request.resolved_at = timezone.now()
     request.save(update_fields=["resolved_at"])
-    helpers = User.objects.filter(help_replies__request=request).exclude(pk=request.learner_id)
+    helpers = people_with_ids(request.replies.values("author_id")).exclude(pk=request.learner_id)
     notification_send(
         recipients=helpers,
         text=_("%(learner)s resolved the help request you answered."),

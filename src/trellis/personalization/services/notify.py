@@ -9,14 +9,17 @@ site's default when they have not chosen one)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from trellis.people.models import User
 from trellis.personalization.models import Notification
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 
 def notification_text(

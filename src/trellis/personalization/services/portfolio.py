@@ -3,17 +3,21 @@ bytes, never by its name or the browser's claim; the stored name is random."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from trellis.evidence.models import Response
 from trellis.evidence.uploads import sniff
-from trellis.people.models import User
 from trellis.personalization import selectors
 from trellis.personalization.models import PortfolioEntry, PortfolioFeedback
 from trellis.personalization.models.portfolio import FILE, KINDS, LINK, NOTE, WORK
+
+if TYPE_CHECKING:
+    from trellis.evidence.models import Response
+    from trellis.people.models import User
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 TOO_BIG = _("The file is {size} bytes; the limit is 10 MB.")

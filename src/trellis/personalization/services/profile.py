@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models.resource import ACCESSIBILITY_FEATURES
-from trellis.people.models import User
+from trellis.curriculum.kinds import ACCESSIBILITY_FEATURES
 from trellis.personalization.models import LearnerProfile, ProfileComment
 from trellis.personalization.models.profile import ENGAGE_CHOICES, EXPRESS_CHOICES, TAKE_IN_CHOICES
 from trellis.personalization.services.notify import notification_send
+
+if TYPE_CHECKING:
+    from trellis.people.models import User
 
 UNKNOWN_CHOICE = _("Unknown value {value!r} for {field}; use one of: {choices}.")
 EMPTY_COMMENT = _("Write a comment before sending it.")

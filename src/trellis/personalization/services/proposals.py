@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,15 +18,12 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency, Item
-from trellis.curriculum.models import item as kinds
-from trellis.curriculum.selectors import frameworks_for_school
-from trellis.curriculum.services import item_create
-from trellis.evidence.models import Assessment
-from trellis.evidence.models.assessment import AS_LEARNING, TARGET_LEARNER
+from trellis.curriculum import kinds
+from trellis.curriculum.selectors import competencies_of_frameworks, frameworks_for_school
+from trellis.curriculum.services import item_create, item_retire
+from trellis.evidence.constants import AS_LEARNING, TARGET_LEARNER
 from trellis.evidence.services import assessment_assign, assessment_create
 from trellis.people import selectors as people_selectors
-from trellis.people.models import SchoolClass, User
 from trellis.personalization.models import AssessmentChoice, OptionPick, Proposal, ProposalEvent
 from trellis.personalization.models.proposals import (
     ACCEPTED,
@@ -38,6 +36,10 @@ from trellis.personalization.models.proposals import (
     SUBMITTED,
 )
 from trellis.personalization.services.notify import notification_send
+
+if TYPE_CHECKING:
+    from trellis.evidence.models import Assessment
+    from trellis.people.models import SchoolClass, User
 
 NEEDS_TWO_OPTIONS = _("Offer at least two ways to show mastery (found {count}).")
 DEADLINE_PAST = _("The deadline must be in the future.")
@@ -158,9 +160,11 @@ def choice_create(
         raise ValidationError({"default_option": DEFAULT_RANGE.format(count=len(cleaned))})
     if deadline <= timezone.now():
         raise ValidationError({"deadline": DEADLINE_PAST})
-    competency = Competency.objects.filter(
-        pk=competency_id, framework__in=frameworks_for_school(school_class.school)
-    ).first()
+    competency = (
+        competencies_of_frameworks(frameworks_for_school(school_class.school))
+        .filter(pk=competency_id)
+        .first()
+    )
     if competency is None:
         raise ValidationError({"competency": COMPETENCY_NOT_AVAILABLE})
     choice = AssessmentChoice(
@@ -305,8 +309,7 @@ def _evidence_for(proposal: Proposal, teacher: User) -> Assessment:
             created_by=teacher,
             rubric=parse_rubric(proposal.rubric),
         )
-        # curriculum has no service to retire an item; this is the one field set here.
-        Item.objects.filter(pk=item.pk).update(active=False)
+        item_retire(item=item)
         assessment = assessment_create(
             school_class=choice.school_class,
             title=_("{title}: {learner}’s own way").format(
@@ -358,7 +361,7 @@ def _option_evidence(choice: AssessmentChoice, learner: User, option: int) -> As
                 }
             ],
         )
-        Item.objects.filter(pk=item.pk).update(active=False)
+        item_retire(item=item)
         assessment = assessment_create(
             school_class=choice.school_class,
             title=f"{choice.title}: {choice.options[option]}"[:200],  # the teacher's own words

@@ -4,25 +4,32 @@ choices with resource recommendations."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency, Resource
+from trellis.curriculum.selectors import resources_of_schools
 from trellis.engine.recommend import LearnerContext, Recommendation, ResourceInfo, recommend
-from trellis.evidence.models import MasteryRecord, Response, RubricScore
-from trellis.evidence.models.mastery_state import MASTERED as MASTERED_LEVEL
-from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER
+from trellis.evidence.constants import MASTERED as MASTERED_LEVEL
+from trellis.evidence.constants import SCORE_SELF, SCORE_TEACHER
 from trellis.evidence.selectors import frameworks_for_learner, learner_mastery
+from trellis.evidence.selectors.answers import rubric_scores_of
+from trellis.evidence.selectors.records import mastery_states
 from trellis.evidence.services import rubric_score_record
-from trellis.people.models import Membership, User
+from trellis.people.selectors import school_ids_of_member
 from trellis.personalization import selectors
 from trellis.personalization.models import PathChoice, Reflection
 from trellis.personalization.models.reflection import BY_LEARNER, BY_TEACHER
 from trellis.personalization.services.notify import notification_send
 from trellis.personalization.services.profile import profile_of
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Resource
+    from trellis.evidence.models import Response, RubricScore
+    from trellis.people.models import User
 
 OWN_WORK_ONLY = _("Learners reflect only on their own work.")
 NOT_SCORED_YET = _("Your teacher has not scored this work yet (or its feedback is not released).")
@@ -31,7 +38,7 @@ RESOURCE_NOT_FOR = _("That resource is not one of your school's resources for th
 
 
 def teacher_score_of(response: Response) -> RubricScore | None:
-    scores = list(RubricScore.objects.filter(response=response, kind=SCORE_TEACHER))
+    scores = rubric_scores_of(response, SCORE_TEACHER)
     return selectors._newest(scores)
 
 
@@ -61,9 +68,7 @@ def reflection_record(
     ):
         if not value.strip():
             raise ValidationError(REFLECTION_FIELD.format(what=what))
-    previous = selectors._newest(
-        list(RubricScore.objects.filter(response=response, kind=SCORE_SELF))
-    )
+    previous = selectors._newest(rubric_scores_of(response, SCORE_SELF))
     score, _level = rubric_score_record(
         response=response,
         recorded_by=learner,
@@ -93,8 +98,8 @@ def reflection_record(
 
 
 def _school_resources(learner: User):
-    schools = Membership.objects.filter(user=learner, active=True).values("school_id")
-    return Resource.objects.filter(school__in=schools).prefetch_related("competencies")
+    schools = school_ids_of_member(learner)
+    return resources_of_schools(schools)
 
 
 def ready_competencies(learner: User) -> list:
@@ -118,11 +123,7 @@ def recommendations_for(
     if not resources:
         return []
     key = {c.pk: c.label for res in resources for c in res.competencies.all()}
-    rows = list(
-        MasteryRecord.objects.filter(learner=learner, competency_id__in=list(key)).values_list(
-            "competency_id", "probability", "level"
-        )
-    )
+    rows = mastery_states(learner.pk, key)
     mastery = {key[cid]: p for cid, p, _level in rows}
     mastered = frozenset(key[cid] for cid, _p, level in rows if level == MASTERED_LEVEL)
     ready = frozenset(

@@ -13,10 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from trellis.curriculum.models import Competency, Resource
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum.selectors import competencies_by_ids, resource_by_id
 from trellis.evidence.access import access_response
-from trellis.evidence.models import Response
 from trellis.evidence.services.responses import new_key
 from trellis.people.access import NOT_FOUND, NotVisible
 from trellis.people.rules import administers_learner
@@ -44,14 +42,7 @@ def _gap_context(learner) -> dict[str, object]:
 @login_required
 def my_reflections(request: HttpRequest) -> HttpResponse:
     _learner_only(request)
-    scored = (
-        Response.objects.filter(
-            learner=request.user, item__kind=kinds.RUBRIC, rubric_scores__kind="teacher"
-        )
-        .select_related("item")
-        .distinct()
-        .order_by("-recorded_at")
-    )
+    scored = selectors.scored_work_of(request.user)
     return render(
         request,
         "personalization/reflections.html",
@@ -125,7 +116,7 @@ def _path_page(request: HttpRequest, learner, *, owner: bool) -> HttpResponse:
             .filter(pk=request.POST.get("competency") or 0)
             .first()
         )
-        resource = Resource.objects.filter(pk=request.POST.get("resource") or 0).first()
+        resource = resource_by_id(request.POST.get("resource") or 0)
         try:
             if competency is None:
                 raise ValidationError(rf_svc.RESOURCE_NOT_FOR)
@@ -148,9 +139,11 @@ def _path_page(request: HttpRequest, learner, *, owner: bool) -> HttpResponse:
     ready = rf_svc.ready_competencies(learner)
     focus = None
     if request.GET.get("competency", "").isdigit():
-        focus = Competency.objects.filter(
-            pk=int(request.GET["competency"]), pk__in=[m.competency.pk for m in ready]
-        ).first()
+        focus = (
+            competencies_by_ids(m.competency.pk for m in ready)
+            .filter(pk=int(request.GET["competency"]))
+            .first()
+        )
     return render(
         request,
         "personalization/path.html",
@@ -212,9 +205,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
                 competency_id=int(request.POST.get("competency") or 0) or None,
                 note=request.POST.get("note", ""),
                 url=request.POST.get("url", ""),
-                response=Response.objects.filter(
-                    pk=request.POST.get("response") or 0, learner=learner
-                ).first(),
+                response=selectors.own_response(learner, request.POST.get("response") or 0),
                 upload=request.FILES.get("file"),
                 share_guardians=_flag(request, "share_guardians"),
                 share_class=_flag(request, "share_class"),
@@ -234,9 +225,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
             "owner": True,
             "kinds": portfolio.KINDS,
             "competencies": selectors.competencies_for(learner).order_by("code"),
-            "work": Response.objects.filter(
-                learner=learner, item__kind=kinds.RUBRIC
-            ).select_related("item")[:50],
+            "work": selectors.portfolio_work_of(learner),
             "errors": errors,
         },
     )
@@ -246,9 +235,9 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
 def learner_portfolio(request: HttpRequest, learner_id: int) -> HttpResponse:
     """Open to anyone who can see at least one entry (guardians, classmates,
     network members); everyone else gets 404."""
-    from trellis.people.models import User
+    from trellis.people.selectors import person_by_id
 
-    learner = User.objects.filter(pk=learner_id).first()
+    learner = person_by_id(learner_id)
     if learner is None:
         raise NotVisible(NOT_FOUND)
     entries = selectors.entries_visible_to(request.user, learner)

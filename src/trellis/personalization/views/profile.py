@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models.resource import ACCESSIBILITY_FEATURES
+from trellis.curriculum.kinds import ACCESSIBILITY_FEATURES
 from trellis.personalization import access
 from trellis.personalization.access import ONLY_THE_LEARNER
 from trellis.personalization.models.profile import ENGAGE_CHOICES, EXPRESS_CHOICES, TAKE_IN_CHOICES

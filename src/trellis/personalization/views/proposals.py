@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trellis.curriculum.models import Competency
-from trellis.curriculum.selectors import frameworks_for_school
-from trellis.evidence.models.assessment import AS_LEARNING
+from trellis.curriculum.selectors import competencies_of_frameworks, frameworks_for_school
+from trellis.evidence.constants import AS_LEARNING
 from trellis.people.access import access_class_as_teacher
 from trellis.people.selectors import classes_taught_by
 from trellis.personalization import access, selectors
@@ -116,9 +115,9 @@ def choice_create(request: HttpRequest, class_id: int) -> HttpResponse:
             messages.success(request, _("Choices offered to the class."))
             return redirect("personalization:choice-detail", choice_id=choice.pk)
     options = (form["options"] + [""] * OPTION_ROWS)[: max(OPTION_ROWS, len(form["options"]))]
-    competencies = Competency.objects.filter(
-        framework__in=frameworks_for_school(school_class.school)
-    ).order_by("code")
+    competencies = competencies_of_frameworks(frameworks_for_school(school_class.school)).order_by(
+        "code"
+    )
     return render(
         request,
         "personalization/choice_form.html",

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from trellis.api.models import ApiToken
-from trellis.people.models import User
+from trellis.people.selectors import person_by_username
 
 
 class Command(BaseCommand):
@@ -12,9 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="script", help="What the token is for.")
 
     def handle(self, *args, **opts):
-        try:
-            user = User.objects.get(username=opts["username"])
-        except User.DoesNotExist:
-            raise CommandError(f"No account named {opts['username']!r}.") from None
+        user = person_by_username(opts["username"])
+        if user is None:
+            raise CommandError(f"No account named {opts['username']!r}.")
         _, raw = ApiToken.issue(user=user, name=opts["name"])
         self.stdout.write(raw)

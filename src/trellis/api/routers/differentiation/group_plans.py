@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -16,16 +18,14 @@ from trellis.api.routers.differentiation.schemas import (
     StationsOut,
 )
 from trellis.differentiation import access, selectors, services
-from trellis.differentiation.models import (
-    GroupPlan,
-    GroupPlanEntry,
-    StationRotation,
-)
 from trellis.people.access import (
     NotVisible,
     access_class_roster,
     access_learner,
 )
+
+if TYPE_CHECKING:  # group plans are read through differentiation's access and selectors
+    from trellis.differentiation.models import GroupPlan, GroupPlanEntry, StationRotation
 
 router = Router()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -16,15 +18,15 @@ from trellis.api.routers.differentiation.schemas import (
     SuggestIn,
 )
 from trellis.differentiation import access, selectors, services, suggest
-from trellis.differentiation.models import (
-    KINDS,
-    Grouping,
-)
+from trellis.differentiation.constants import KINDS
 from trellis.people.access import (
     access_class_as_teacher,
     access_class_roster,
 )
 from trellis.people.selectors import roster_of
+
+if TYPE_CHECKING:  # groupings are read through differentiation's access and selectors
+    from trellis.differentiation.models import Grouping
 
 router = Router()
 

@@ -6,9 +6,7 @@ import datetime as dt
 
 from ninja import Schema
 
-from trellis.differentiation.models import (
-    READINESS,
-)
+from trellis.differentiation.constants import READINESS
 
 
 class SuggestIn(Schema):

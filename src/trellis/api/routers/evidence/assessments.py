@@ -17,7 +17,7 @@ from trellis.api.routers.evidence.schemas import (
 )
 from trellis.curriculum.presentation import present_item
 from trellis.evidence import access, selectors, services
-from trellis.evidence.models.assessment import TARGET_LEARNER
+from trellis.evidence.constants import TARGET_LEARNER
 from trellis.people.access import (
     NOT_FOUND,
     access_class_as_teacher,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -16,14 +18,15 @@ from trellis.api.routers.evidence.schemas import (
     RubricScoreIn,
     RubricScoreOut,
 )
-from trellis.curriculum import scoring
-from trellis.curriculum.models import Item
-from trellis.curriculum.models import item as kinds
+from trellis.curriculum import kinds, scoring
 from trellis.evidence import access, selectors, services
-from trellis.evidence.models.response import SCORE_SELF, SOURCE_PRACTICE
+from trellis.evidence.constants import SCORE_SELF, SOURCE_PRACTICE
 from trellis.people.access import (
     NOT_FOUND,
 )
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Item
 
 router = Router()
 

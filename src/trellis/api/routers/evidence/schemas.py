@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Schema
 
-from trellis.evidence.models.response import SCORE_TEACHER
+from trellis.evidence.constants import SCORE_TEACHER
 
 
 class AssessmentIn(Schema):

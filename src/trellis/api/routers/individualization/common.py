@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 
 from trellis.api.routers.individualization.schemas import ObjectiveOut
-from trellis.curriculum.models import Competency
 from trellis.individualization import selectors
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency
 
 
 def _objective_out(o) -> ObjectiveOut:

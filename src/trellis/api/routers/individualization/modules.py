@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Status
@@ -17,15 +19,17 @@ from trellis.api.routers.individualization.schemas import (
     SequenceIn,
     SequenceOut,
 )
-from trellis.curriculum.models import Resource
 from trellis.individualization import access, selectors
-from trellis.individualization.models import ModuleSequence
 from trellis.individualization.services import pacing
 from trellis.people.access import (
     access_class_as_teacher,
     access_class_roster,
     access_learner,
 )
+
+if TYPE_CHECKING:  # sequences are read through individualization's access and selectors
+    from trellis.curriculum.models import Resource
+    from trellis.individualization.models import ModuleSequence
 
 router = Router()
 

@@ -18,7 +18,7 @@ from trellis.api.routers.individualization.schemas import (
     RemovedOut,
 )
 from trellis.individualization import access
-from trellis.individualization.models import VIA_API
+from trellis.individualization.constants import VIA_API
 from trellis.individualization.progress import objective_progress
 from trellis.individualization.services import plans
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Status
@@ -19,9 +21,12 @@ from trellis.api.routers.individualization.schemas import (
     VersionOut,
 )
 from trellis.individualization import access, selectors
-from trellis.individualization.models import VIA_API, IndividualPlan
+from trellis.individualization.constants import VIA_API
 from trellis.individualization.progress import decisions_waiting
 from trellis.individualization.services import plans
+
+if TYPE_CHECKING:  # plans are read through individualization's access and selectors
+    from trellis.individualization.models import IndividualPlan
 
 router = Router()
 
@@ -132,7 +137,7 @@ def plan_versions(request: HttpRequest, plan_id: int):
         VersionOut(
             number=v.number,
             at=v.at,
-            changed_by=str(v.changed_by),
+            changed_by=v.changed_by_shown,
             reason=v.reason_said,
             changes=changes,
             snapshot=v.snapshot,

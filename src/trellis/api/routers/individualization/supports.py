@@ -15,7 +15,7 @@ from trellis.api.routers.individualization.schemas import (
     SupportOut,
 )
 from trellis.individualization import access
-from trellis.individualization.models import VIA_API
+from trellis.individualization.constants import VIA_API
 from trellis.individualization.services import plans
 
 router = Router()

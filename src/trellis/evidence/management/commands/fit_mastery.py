@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from trellis.evidence import mastery
 from trellis.evidence.services import mastery_fit_school
-from trellis.people.models import School
+from trellis.people.selectors import all_schools
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
-        schools = School.objects.order_by("code")
+        schools = all_schools().order_by("code")
         if opts["school"]:
             schools = schools.filter(code=opts["school"])
             if not schools.exists():

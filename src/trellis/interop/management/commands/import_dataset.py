@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from trellis.engine import datasets
 from trellis.interop.datasets import dataset_import
-from trellis.people.models import SchoolClass
+from trellis.people.selectors import classes_named
 
 NO_CLASS = "No class named {name!r}{where}."
 TWO_CLASSES = "{count} classes are named {name!r}; add --school CODE to pick one."
@@ -27,9 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--max-learners", type=int, help="Load only the first N learners.")
 
     def handle(self, *args, file, format, class_name, school, max_learners, **options):
-        classes = SchoolClass.objects.select_related("school").filter(name=class_name)
-        if school:
-            classes = classes.filter(school__code=school)
+        classes = classes_named(class_name, school or "")
         found = list(classes[:3])
         if not found:
             where = f" at {school}" if school else ""

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from trellis.interop.xapi.credentials import credential_issue
-from trellis.people.models import School
+from trellis.people.selectors import school_by_code
 
 NO_SCHOOL = "No school with the code {code!r}."
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True, help="The tool's name.")
 
     def handle(self, *args, school: str, name: str, **options):
-        found = School.objects.filter(code=school).first()
+        found = school_by_code(school)
         if found is None:
             raise CommandError(NO_SCHOOL.format(code=school))
         try:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from trellis.curriculum.models import Competency, Framework, Item
+from trellis.curriculum import selectors as curriculum_selectors
 from trellis.curriculum.selectors import (
     assessable_competencies,
     frameworks_for_school,
@@ -39,8 +40,14 @@ from trellis.evidence.models.mastery_state import (
     PROFICIENT,
 )
 from trellis.evidence.models.response import ANSWER_ORDER
+from trellis.people import roles
 from trellis.people import selectors as people_selectors
-from trellis.people.models import Enrollment, Membership, SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import SchoolClass, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Competency, Framework, Item
 
 LEVEL_LABELS = dict(LEVELS)
 LEVEL_SHORT = {
@@ -70,13 +77,8 @@ class CompetencyMastery:
 
 
 def frameworks_for_learner(learner: User) -> list[Framework]:
-    schools = Membership.objects.filter(user=learner, active=True).values("school_id")
-    return list(
-        Framework.objects.filter(Q(school__in=schools) | Q(school__isnull=True))
-        .filter(competencies__isnull=False)
-        .distinct()
-        .order_by("title")
-    )
+    schools = people_selectors.school_ids_of_member(learner)
+    return curriculum_selectors.frameworks_with_competencies_for(schools)
 
 
 def ready_to_learn_ids(
@@ -191,7 +193,7 @@ def _group_assessment_ids(learner: User) -> set[int]:
     """Assessments assigned to a differentiation group of one of the
     learner's classes that the learner is in now (the group's current
     members, as ``is_assigned`` reads them)."""
-    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
+    classes = people_selectors.class_ids_attended_by(learner)
     rows = list(
         AssessmentAssignment.objects.filter(
             target=TARGET_GROUP, assessment__school_class__in=classes
@@ -206,7 +208,7 @@ def _group_assessment_ids(learner: User) -> set[int]:
 def _assigned_to(learner: User) -> Q:
     """The assessments assigned to this learner: to their class, to them by
     name, or to a group of their class they are in."""
-    classes = Enrollment.objects.filter(learner=learner, active=True).values("school_class_id")
+    classes = people_selectors.class_ids_attended_by(learner)
     return (
         Q(assignments__target=TARGET_CLASS, school_class__in=classes)
         | Q(assignments__target=TARGET_LEARNER, assignments__learner=learner)
@@ -287,15 +289,8 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
         return Assessment.objects.none()
     if user.is_superuser:
         return Assessment.objects.all()
-    taught = SchoolClass.objects.filter(
-        teaching_assignments__teacher=user,
-        school_id__in=Membership.objects.filter(user=user, role="teacher", active=True).values(
-            "school_id"
-        ),
-    ).values("pk")
-    administered = Membership.objects.filter(user=user, role="admin", active=True).values(
-        "school_id"
-    )
+    taught = people_selectors.class_ids_taught_by(user)
+    administered = people_selectors.role_school_ids(user, roles.ADMIN)
     return Assessment.objects.filter(
         Q(school_class__in=taught) | Q(school__in=administered) | _assigned_to(user)
     ).distinct()
@@ -646,11 +641,7 @@ def item_for_answer(user: User, item_id: int) -> Item | None:
     """The item about to be answered, with whether ``user`` is a learner of
     its school (``may_practise``, read by the practice rule) in the same
     query: every round trip counts on the answer path."""
-    return (
-        Item.objects.filter(pk=item_id)
-        .annotate(may_practise=people_selectors.is_learner_at_expression(user))
-        .first()
-    )
+    return curriculum_selectors.item_with_practice_flag(user, item_id)
 
 
 # --- What the API's evidence endpoints read ------------------------------
@@ -658,11 +649,11 @@ def item_for_answer(user: User, item_id: int) -> Item | None:
 
 def items_of_school(school, item_ids: Iterable[int]) -> list[Item]:
     """The school's items among ``item_ids`` (another school's are left out)."""
-    return list(Item.objects.filter(pk__in=list(item_ids), school=school))
+    return list(curriculum_selectors.items_of_school(school).filter(pk__in=list(item_ids)))
 
 
 def item_by_id(item_id: int) -> Item:
-    return Item.objects.get(pk=item_id)
+    return curriculum_selectors.item_by_id(item_id)
 
 
 def answered_item_ids(attempt: Attempt) -> set[int]:

@@ -1,5 +1,6 @@
-"""Recording many statements as evidence at once: the bulk equivalent of
-``evidence.services.response_record`` for the xAPI resource.
+"""Recording many answers as evidence at once: the bulk equivalent of
+``evidence.services.response_record``, for the xAPI resource (interop), which
+records through here since only evidence writes its tables (issue #21).
 
 It does what ``response_record`` does — score the answer with the item's
 key, append a :class:`~trellis.evidence.models.Response` (source
@@ -18,15 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from trellis.curriculum.models import Item
 from trellis.curriculum.scoring import score_answer
+from trellis.curriculum.selectors import competency_ids_by_item
 from trellis.evidence import mastery
+from trellis.evidence.constants import SOURCE_IMPORT
 from trellis.evidence.models import MasteryRecord, Response
-from trellis.evidence.models.response import SOURCE_IMPORT
 from trellis.evidence.services import history
 from trellis.evidence.services.mastery import (
     lock_learner_states,
@@ -36,7 +40,12 @@ from trellis.evidence.services.mastery import (
     save_record_rows,
 )
 from trellis.evidence.services.responses import MAX_TIME_ON_ITEM_MS
-from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.people.models import School, User
+
+if TYPE_CHECKING:
+    from trellis.curriculum.models import Item
 
 
 @dataclass
@@ -53,7 +62,7 @@ class Answer:
     note: str = ""
 
 
-def record_answers(
+def responses_record_batch(
     *,
     school: School,
     answers: list[Answer],
@@ -62,7 +71,8 @@ def record_answers(
 ) -> None:
     """Score, append and apply ``answers`` (in order); sets each one's
     ``response``, or its ``note`` when the answer cannot be read. Call inside
-    a transaction.
+    a transaction (not atomic itself: a savepoint per request is a round
+    trip the xAPI resource does not need).
 
     ``competencies`` (item id → competency ids) saves reading the links of
     the items it covers. With ``check_existing=False`` the caller knows the
@@ -122,11 +132,8 @@ def _apply(school: School, responses: list[Response], known: dict[int, list[int]
         else:
             unknown.add(x.item_id)
     if unknown:
-        through = Item.competencies.through
-        for item_id, cid in through.objects.filter(item_id__in=unknown).values_list(
-            "item_id", "competency_id"
-        ):
-            by_item[item_id].append(cid)
+        for item_id, cids in competency_ids_by_item(unknown).items():
+            by_item[item_id].extend(cids)
     pairs = {(x.learner_id, cid) for x in responses for cid in by_item[x.item_id]}
     if not pairs:
         return
@@ -210,3 +217,40 @@ def _apply_per_learner(
         cause=history.CAUSE_ANSWER,
         at=max(x.recorded_at for x in responses),
     )
+
+
+@dataclass(frozen=True)
+class ImportedAnswer:
+    """One answer of a public data set: right or wrong, already scored."""
+
+    learner_id: int
+    item_id: int
+    correct: bool
+    key: str
+    at: dt.datetime
+
+
+@transaction.atomic
+def responses_import(*, school: School, answers: Sequence[ImportedAnswer]) -> int:
+    """Append a data set's answers in bulk (source import, answered ``1`` or
+    ``0``, recorded by the learner), skipping keys already used: a data set
+    imported twice is recorded once. No signal and no mastery update per
+    answer: the caller refits the school's model once, after. Returns how
+    many answers were given."""
+    rows = [
+        Response(
+            school=school,
+            learner_id=a.learner_id,
+            item_id=a.item_id,
+            source=SOURCE_IMPORT,
+            answer="1" if a.correct else "0",
+            correct=a.correct,
+            score=1.0 if a.correct else 0.0,
+            idempotency_key=a.key[:64],
+            recorded_by_id=a.learner_id,
+            recorded_at=a.at,
+        )
+        for a in answers
+    ]
+    Response.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
