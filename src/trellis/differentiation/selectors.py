@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Max, Prefetch, QuerySet, When
+from django.db.models import Case, Max, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from trellis.curriculum.selectors import (
@@ -522,9 +522,7 @@ def group_plans_updated(
     return (
         qs.select_related("grouping__school_class", "objective", "created_by")
         .defer(*(f"grouping__{name}" for name in _GROUPING_WORKINGS))
-        .prefetch_related(
-            "entries__resources", Prefetch("entries__group", queryset=_GROUP_NAMES)
-        )
+        .prefetch_related("entries__resources", Prefetch("entries__group", queryset=_GROUP_NAMES))
         .distinct()
         .order_by("updated_at", "pk")
     )
