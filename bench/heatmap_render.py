@@ -13,7 +13,9 @@ Builds a throw-away test database (SQLite in memory unless DATABASE_URL says
 otherwise), fills one class with mastery records, then times full GET
 requests of /classes/<id>/mastery/ through Django's test client (URL
 routing, permission checks, queries, template rendering). The last line is
-JSON: {"bench": ..., "p50_ms": ..., "p95_ms": ..., "max_ms": ..., "target_ms": 300, "ok": ...}.
+JSON: {"bench": ..., "p50_ms": ..., "p95_ms": ..., "max_ms": ..., "target_ms": 300, "ok": ...}
+(``target_ms`` 1,000 and at most 1 MB a page above 500 learners). On
+PostgreSQL the database is analysed after the fill, as autovacuum would.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.settings")
 
 TARGET_MS = 300.0
+#: Issue #18 for a whole school as one class (more than ``LARGE`` learners):
+#: no response over 1 s or 1 MB.
+LARGE, LARGE_TARGET_MS, MAX_BYTES = 500, 1000.0, 1024 * 1024
 
 
 def main() -> None:
@@ -48,7 +53,9 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = (
-        None if connection.vendor == "sqlite" else "trellis_bench_heatmap"
+        None
+        if connection.vendor == "sqlite"
+        else f"{settings.DATABASES['default']['NAME']}_bench_heatmap"
     )
     settings.ALLOWED_HOSTS = ["testserver"]
     setup_test_environment()
@@ -122,6 +129,9 @@ def run(args) -> dict:
                     )
                 )
     MasteryRecord.objects.bulk_create(records)
+    from teacher_pages import analyze
+
+    analyze()
 
     client = Client()
     client.force_login(teacher)
@@ -145,6 +155,7 @@ def run(args) -> dict:
         assert response.status_code == 200
         largest = max(largest, len(response.content))
     timings.sort()
+    target = LARGE_TARGET_MS if args.learners > LARGE else TARGET_MS
     p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
     return {
         "bench": "heatmap_render",
@@ -157,8 +168,8 @@ def run(args) -> dict:
         "max_ms": round(timings[-1], 1),
         "max_bytes": largest,
         "page_size": PAGE_SIZE,
-        "target_ms": TARGET_MS,
-        "ok": p95 < TARGET_MS,
+        "target_ms": target,
+        "ok": p95 < target and (args.learners <= LARGE or largest <= MAX_BYTES),
     }
 
 

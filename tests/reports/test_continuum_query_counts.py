@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 #: A class run in all three styles at once: groupings with group plans,
 #: individual plans and a module sequence, goals, paths, proposals, help.
-PAGE_QUERIES = 43
-API_QUERIES = 41
+PAGE_QUERIES = 42
+API_QUERIES = 40
 
 
 def _class_in_every_style(world, size: int):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Max, Prefetch, QuerySet, When
+from django.db.models import Case, Max, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from trellis.curriculum.selectors import (
@@ -479,11 +479,21 @@ def rotation_table(plan: GroupPlan, rotation: StationRotation) -> RotationTable:
 # --- For the continuum report ------------------------------------------------
 
 
+#: A group as the continuum's records name it, and what of a grouping they
+#: leave unread: the features of every learner, the notes and the groups'
+#: explanations are thousands of nested lists for a grade; decoding them,
+#: and then collecting them with the prefetch caches' reference cycles, was
+#: a fifth of a grade's report (issue #18).
+_GROUP_NAMES = Group.objects.only("grouping_id", "label", "position")
+_GROUPING_WORKINGS = ("constraints", "features", "notes", "note_phrases")
+
+
 def groupings_made(
     class_ids: Iterable[int], learner_id: int | None, lo: datetime, hi: datetime
 ) -> QuerySet[Grouping]:
-    """Groupings of the classes made in [lo, hi), with members, groups and
-    plan entries loaded; only those ``learner_id`` was in, when given."""
+    """Groupings of the classes made in [lo, hi), with their groups loaded
+    (their members: ``members_by_group``); only those ``learner_id`` was in,
+    when given."""
     qs = Grouping.objects.filter(
         school_class_id__in=list(class_ids), created_at__gte=lo, created_at__lt=hi
     )
@@ -491,7 +501,8 @@ def groupings_made(
         qs = qs.filter(memberships__learner_id=learner_id)
     return (
         qs.select_related("school_class", "objective", "created_by", "plan__created_by")
-        .prefetch_related("memberships", "groups")
+        .defer(*_GROUPING_WORKINGS)
+        .prefetch_related(Prefetch("groups", queryset=_GROUP_NAMES))
         .distinct()
         .order_by("created_at", "pk")
     )
@@ -501,7 +512,8 @@ def group_plans_updated(
     class_ids: Iterable[int], learner_id: int | None, lo: datetime, hi: datetime
 ) -> QuerySet[GroupPlan]:
     """Group plans of the classes last written in [lo, hi), with their
-    entries, groups, members and resources loaded."""
+    entries, groups and resources loaded (the groups' members:
+    ``members_by_group``)."""
     qs = GroupPlan.objects.filter(
         grouping__school_class_id__in=list(class_ids), updated_at__gte=lo, updated_at__lt=hi
     )
@@ -509,10 +521,27 @@ def group_plans_updated(
         qs = qs.filter(grouping__memberships__learner_id=learner_id)
     return (
         qs.select_related("grouping__school_class", "objective", "created_by")
-        .prefetch_related("entries__group__memberships", "entries__resources")
+        .defer(*(f"grouping__{name}" for name in _GROUPING_WORKINGS))
+        .prefetch_related("entries__resources", Prefetch("entries__group", queryset=_GROUP_NAMES))
         .distinct()
         .order_by("updated_at", "pk")
     )
+
+
+def members_by_group(
+    *, grouping_ids: Iterable[int] = (), group_ids: Iterable[int] = ()
+) -> dict[int, list[int]]:
+    """The learner ids of each group (by group id) of the given groupings
+    and groups, in one query of plain rows: a grade's report covers
+    thousands of memberships, and a model object for each was most of its
+    time (issue #18)."""
+    rows = GroupMembership.objects.filter(
+        Q(grouping_id__in=list(grouping_ids)) | Q(group_id__in=list(group_ids))
+    ).values_list("group_id", "learner_id")
+    out: dict[int, list[int]] = {}
+    for group_id, learner_id in rows.order_by("pk"):
+        out.setdefault(group_id, []).append(learner_id)
+    return out
 
 
 def for_assessment_groups(assessment_ids: Iterable[int]) -> dict[int, set[int]]:

@@ -258,7 +258,7 @@ ROW_SOURCES: dict[str, tuple[SourceDefinition, ...]] = {
 Shares = tuple[float, float, float, float]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayFact:
     """On ``day`` the decision ``decision`` (of kind ``source``) governed the
     learning of ``learner``. Equal facts are one fact."""

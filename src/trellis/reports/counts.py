@@ -39,6 +39,7 @@ from trellis.people.names import shown_name
 from trellis.personalization import selectors as p13n_selectors
 
 if TYPE_CHECKING:
+    from trellis.differentiation.models import Grouping
     from trellis.people.models import School, SchoolClass, User
 
 CLASS, LEARNER, SCHOOL = "class", "learner", "school"
@@ -180,9 +181,13 @@ class _Ctx:
     hi: dt.datetime
     names: dict[int, str] = field(default_factory=dict)
     out: dict[str, list[Record]] = field(default_factory=dict)
+    #: The current time zone, read once: ``timezone.localtime`` looks it up
+    #: for every call, and a grade's month is some 15,000 records.
+    tz: dt.tzinfo = field(default_factory=timezone.get_current_timezone)
 
     def day(self, at: dt.datetime) -> dt.date:
-        return timezone.localtime(at).date()
+        """``timezone.localtime(at).date()``."""
+        return at.astimezone(self.tz).date()
 
     def name(self, learner_id: int) -> str:
         """A learner in scope by name, from the one query for every name:
@@ -226,16 +231,26 @@ class _Ctx:
         )
 
 
-def _differentiation(ctx: _Ctx) -> list:
+def _differentiation(ctx: _Ctx) -> list[tuple[Grouping, list[int]]]:
+    """The groupings' and group plans' records; returns each grouping with
+    its members (the FOR checks that led to regrouping read them)."""
     s = ctx.scope
     learner_id = s.learner.pk if s.learner else None
     groupings = list(diff_selectors.groupings_made(s.class_ids, learner_id, ctx.lo, ctx.hi))
+    plans = list(diff_selectors.group_plans_updated(s.class_ids, learner_id, ctx.lo, ctx.hi))
+    by_group = diff_selectors.members_by_group(
+        grouping_ids=[g.pk for g in groupings],
+        group_ids=[e.group_id for plan in plans for e in plan.entries.all()],
+    )
+    made = []
     for g in groupings:
         day = ctx.day(g.created_at)
-        members = [m.learner_id for m in g.memberships.all()]
+        groups = g.groups.all()
+        members = [i for group in groups for i in by_group.get(group.pk, [])]
+        made.append((g, members))
         url = _link("diff-grouping-detail", g.pk)
         code = g.objective.code
-        n = len(g.groups.all())
+        n = len(groups)
         ctx.add(
             "groupings",
             f"grouping:{g.pk}",
@@ -265,10 +280,7 @@ def _differentiation(ctx: _Ctx) -> list:
             % {"code": code, "class": g.school_class.name},
             url,
         )
-        by_group: dict[int, list[int]] = {}
-        for m in g.memberships.all():
-            by_group.setdefault(m.group_id, []).append(m.learner_id)
-        for group in g.groups.all():
+        for group in groups:
             group_members = by_group.get(group.pk, [])
             ctx.add(
                 "group_lessons",
@@ -280,11 +292,11 @@ def _differentiation(ctx: _Ctx) -> list:
                 % {"group": group.label, "code": code},
                 url,
             )
-    for plan in diff_selectors.group_plans_updated(s.class_ids, learner_id, ctx.lo, ctx.hi):
+    for plan in plans:
         day = ctx.day(plan.updated_at)
         url = _link("diff-grouping-detail", plan.grouping_id)
         entries = list(plan.entries.all())
-        everyone = [m.learner_id for e in entries for m in e.group.memberships.all()]
+        everyone = [i for e in entries for i in by_group.get(e.group_id, [])]
         title = plan.title or plan.objective.code
         ctx.add(
             "group_plans",
@@ -301,7 +313,7 @@ def _differentiation(ctx: _Ctx) -> list:
             url,
         )
         for e in entries:
-            members = [m.learner_id for m in e.group.memberships.all()]
+            members = by_group.get(e.group_id, [])
             resources = [r.title for r in e.resources.all()]
             if resources:
                 ctx.add(
@@ -325,10 +337,10 @@ def _differentiation(ctx: _Ctx) -> list:
                     % {"group": e.group.label, "support": e.affect.strip()[:80]},
                     url,
                 )
-    return groupings
+    return made
 
 
-def _assessments(ctx: _Ctx, groupings: list) -> None:
+def _assessments(ctx: _Ctx, groupings: list[tuple[Grouping, list[int]]]) -> None:
     s = ctx.scope
     by_class = people_selectors.active_learners_by_class(s.class_ids)
     assessments = list(evidence_selectors.class_assessments_opened(s.class_ids, ctx.lo, ctx.hi))
@@ -353,10 +365,10 @@ def _assessments(ctx: _Ctx, groupings: list) -> None:
             )
         if a.purpose == FOR_LEARNING:
             regrouped = set(used_for_groups.get(a.pk, set()))
-            for g in groupings:
+            for g, members in groupings:
                 after = (ctx.day(g.created_at) - day).days
                 if g.school_class_id == a.school_class_id and 0 <= after <= REGROUP_DAYS:
-                    regrouped |= {m.learner_id for m in g.memberships.all()}
+                    regrouped |= set(members)
             ctx.add(
                 "regrouping_checks",
                 f"assessment:{a.pk}",
@@ -519,6 +531,8 @@ def _personalization(ctx: _Ctx) -> None:
     ids = s.learner_filter
     # Rows as values, not model objects (see ``_individualization``).
     profiles = p13n_selectors.profiles_updated(ids, ctx.lo, ctx.hi)
+    # Each sentence is translated once, not once per row (issue #18).
+    filled_in = gettext("filled in their learner profile")
     for pk, learner_id, at in profiles.values_list("pk", "learner_id", "updated_at"):
         ctx.add(
             "profile_updates",
@@ -526,7 +540,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            gettext("filled in their learner profile"),
+            filled_in,
             _link("personalization:learner-profile", learner_id),
         )
     choices = p13n_selectors.path_choices_made(ids, ctx.lo, ctx.hi).values(
@@ -539,15 +553,16 @@ def _personalization(ctx: _Ctx) -> None:
         "resource__title",
         *_person("chosen_by_user"),
     )
+    with_title = gettext("%(code)s with “%(title)s”")
+    chose = gettext("chose to work on %(what)s")
+    chose_resource = gettext("chose the resource “%(title)s” for %(code)s")
+    set_path = gettext("set %(learner)s's path to %(what)s")
+    set_resource = gettext("chose the resource “%(title)s” on %(code)s for %(learner)s")
     for c in choices:
         learner_id, code, resource = c["learner_id"], c["competency__code"], c["resource__title"]
         day, url = ctx.day(c["at"]), _link("personalization:learner-path", learner_id)
         has_resource = c["resource_id"] is not None
-        what = (
-            gettext("%(code)s with “%(title)s”") % {"code": code, "title": resource}
-            if has_resource
-            else code
-        )
+        what = with_title % {"code": code, "title": resource} if has_resource else code
         if c["chosen_by"] == "learner":
             ctx.add(
                 "learner_paths",
@@ -555,7 +570,7 @@ def _personalization(ctx: _Ctx) -> None:
                 day,
                 [learner_id],
                 ctx.name(learner_id),
-                gettext("chose to work on %(what)s") % {"what": what},
+                chose % {"what": what},
                 url,
             )
             if has_resource:
@@ -565,8 +580,7 @@ def _personalization(ctx: _Ctx) -> None:
                     day,
                     [learner_id],
                     ctx.name(learner_id),
-                    gettext("chose the resource “%(title)s” for %(code)s")
-                    % {"title": resource, "code": code},
+                    chose_resource % {"title": resource, "code": code},
                     url,
                 )
             continue
@@ -577,8 +591,7 @@ def _personalization(ctx: _Ctx) -> None:
             day,
             [learner_id],
             teacher,
-            gettext("set %(learner)s's path to %(what)s")
-            % {"learner": ctx.name(learner_id), "what": what},
+            set_path % {"learner": ctx.name(learner_id), "what": what},
             url,
         )
         if has_resource:
@@ -588,11 +601,11 @@ def _personalization(ctx: _Ctx) -> None:
                 day,
                 [learner_id],
                 teacher,
-                gettext("chose the resource “%(title)s” on %(code)s for %(learner)s")
-                % {"title": resource, "code": code, "learner": ctx.name(learner_id)},
+                set_resource % {"title": resource, "code": code, "learner": ctx.name(learner_id)},
                 url,
             )
     proposals = p13n_selectors.proposals_made(s.class_ids, ids, ctx.lo, ctx.hi)
+    proposed = gettext("proposed how to show mastery for “%(title)s”")
     for pk, learner_id, at, title in proposals.values_list(
         "pk", "learner_id", "created_at", "choice__title"
     ):
@@ -602,10 +615,12 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            gettext("proposed how to show mastery for “%(title)s”") % {"title": title},
+            proposed % {"title": title},
             _link("personalization:proposal-detail", pk),
         )
     goals = p13n_selectors.goals_set(ids, ctx.lo, ctx.hi)
+    own_goal = gettext("set the goal “%(title)s”")
+    their_goal = gettext("set the goal “%(title)s” for %(learner)s")
     for goal in goals.values("pk", "learner_id", "title", "created_at", *_person("set_by")):
         learner_id = goal["learner_id"]
         own = goal["set_by"] == learner_id
@@ -615,11 +630,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(goal["created_at"]),
             [learner_id],
             _actor(goal, "set_by"),
-            (
-                gettext("set the goal “%(title)s”")
-                if own
-                else gettext("set the goal “%(title)s” for %(learner)s")
-            )
+            (own_goal if own else their_goal)
             % {"title": goal["title"], "learner": ctx.name(learner_id)},
             _link("personalization:goal-detail", goal["pk"]),
         )
@@ -633,24 +644,26 @@ def _personalization(ctx: _Ctx) -> None:
         recipients.setdefault(link["helprequest_id"], []).append(
             (link["user_id"], _actor(link, "user") or "")
         )
+    nobody = gettext("nobody")
+    asked = gettext("asked %(names)s for help (one request): “%(message)s”")
     for pk, learner_id, message, at in helps.values_list(
         "pk", "learner_id", "message", "created_at"
     ):
         sent_to = recipients.get(pk, [])
         to_teacher = bool(sent_to) and all((r, learner_id) in teaches for r, _ in sent_to)
-        names = ", ".join(sorted(name for _, name in sent_to)) or gettext("nobody")
+        names = ", ".join(sorted(name for _, name in sent_to)) or nobody
         ctx.add(
             "help_to_teacher" if to_teacher else "help_to_network",
             f"help:{pk}",
             ctx.day(at),
             [learner_id],
             ctx.name(learner_id),
-            gettext("asked %(names)s for help (one request): “%(message)s”")
-            % {"names": names, "message": message[:60]},
+            asked % {"names": names, "message": message[:60]},
             _link("learner-detail", learner_id),
         )
     added = p13n_selectors.network_added(ids, ctx.lo, ctx.hi)
     kinds = dict(added.model._meta.get_field("kind").flatchoices)
+    added_member = gettext("added %(member)s to their network (%(kind)s), who accepted")
     for nm in added.values(
         "pk", "learner_id", "kind", "accepted_at", "created_at", *_person("member")
     ):
@@ -660,13 +673,14 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(nm["accepted_at"] or nm["created_at"]),
             [nm["learner_id"]],
             ctx.name(nm["learner_id"]),
-            gettext("added %(member)s to their network (%(kind)s), who accepted")
+            added_member
             % {
                 "member": _actor(nm, "member"),
                 "kind": str(kinds.get(nm["kind"], nm["kind"])).lower(),
             },
             _link("learner-detail", nm["learner_id"]),
         )
+    met_benchmark = gettext("met the benchmark “%(benchmark)s” of their goal “%(goal)s”")
     for met in p13n_selectors.benchmarks_met_rows(ids, ctx.end):
         ctx.add(
             "benchmarks_met",
@@ -674,11 +688,11 @@ def _personalization(ctx: _Ctx) -> None:
             met.on,
             [met.learner_id],
             ctx.name(met.learner_id),
-            gettext("met the benchmark “%(benchmark)s” of their goal “%(goal)s”")
-            % {"benchmark": met.description, "goal": met.goal_title},
+            met_benchmark % {"benchmark": met.description, "goal": met.goal_title},
             _link("personalization:goal-detail", met.goal_id),
         )
     checkins = p13n_selectors.checkins_made(ids, ctx.start, ctx.end + dt.timedelta(days=1))
+    checked_in = gettext("checked in on the goal “%(title)s” (%(percent)s%%)")
     for ci in checkins.values(
         "pk",
         "on",
@@ -694,10 +708,10 @@ def _personalization(ctx: _Ctx) -> None:
             ci["on"],
             [ci["goal__learner_id"]],
             _actor(ci, "recorded_by"),
-            gettext("checked in on the goal “%(title)s” (%(percent)s%%)")
-            % {"title": ci["goal__title"], "percent": round(100 * ci["progress"])},
+            checked_in % {"title": ci["goal__title"], "percent": round(100 * ci["progress"])},
             _link("personalization:goal-detail", ci["goal_id"]),
         )
+    reflected = gettext("wrote a reflection on their work")
     for r in p13n_selectors.reflections_made(ids, ctx.lo, ctx.hi):
         ctx.add(
             "reflections",
@@ -705,7 +719,7 @@ def _personalization(ctx: _Ctx) -> None:
             ctx.day(r.created_at),
             [r.learner_id],
             ctx.name(r.learner_id),
-            gettext("wrote a reflection on their work"),
+            reflected,
             _link("personalization:learner-reflections", r.learner_id),
         )
 
