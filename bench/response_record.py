@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.settings")
 
 TARGET_MS = 20.0
+#: Issue #18 asks for the service under 10 ms at the 95th percentile.
+ISSUE_18_TARGET_MS = 10.0
 
 
 def main() -> None:
@@ -135,6 +137,7 @@ def run(args, vendor: str) -> dict:
     attempts = {u.pk: services.attempt_start(assessment=assessment, learner=u) for u in learners}
 
     timings: list[float] = []
+    kinds: list[str] = []
     answered = {u.pk: 0 for u in learners}
     for k in range(args.responses):
         learner = learners[k % len(learners)]
@@ -152,9 +155,15 @@ def run(args, vendor: str) -> dict:
             source="practice", time_on_item_ms=12000,
         )  # fmt: skip
         timings.append((time.perf_counter() - started) * 1000)
-    warm = timings[20:]
-    warm.sort()
-    p95 = warm[max(0, int(round(0.95 * len(warm))) - 1)]
+        kinds.append("practice" if attempt is None else "assessment")
+    warm = sorted(timings[20:])
+    p95 = _p95(warm)
+    # A practice answer commits without waiting for the disk (decision
+    # 0010); an assessment answer waits: their figures differ by the disk.
+    by_kind = {
+        kind: sorted(t for t, k in zip(timings[20:], kinds[20:], strict=True) if k == kind)
+        for kind in ("practice", "assessment")
+    }
     return {
         "bench": "response_record",
         "database": vendor,
@@ -163,9 +172,20 @@ def run(args, vendor: str) -> dict:
         "p50_ms": round(statistics.median(warm), 2),
         "p95_ms": round(p95, 2),
         "max_ms": round(warm[-1], 2),
+        **{
+            f"{kind}_{name}_ms": round(value, 2)
+            for kind, values in by_kind.items()
+            if values
+            for name, value in (("p50", statistics.median(values)), ("p95", _p95(values)))
+        },
+        "issue_18_target_ms": ISSUE_18_TARGET_MS,
         "target_ms": TARGET_MS,
         "ok": p95 < TARGET_MS,
     }
+
+
+def _p95(ordered: list[float]) -> float:
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
 
 
 if __name__ == "__main__":
