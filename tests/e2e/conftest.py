@@ -52,6 +52,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Service workers blocked but where ``tests.e2e.marks.SERVICE_WORKERS``
+    allows them (see there why)."""
+    return {**browser_context_args, "service_workers": "block"}
+
+
 @pytest.fixture
 def sign_in(live_server, page):
     """``sign_in(username, password)`` signs in through the real form."""

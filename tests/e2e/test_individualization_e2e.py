@@ -4,6 +4,8 @@ the monitoring chart gains a point after the learner's next check."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,7 +66,10 @@ def test_plan_with_extended_time_reaches_the_learner_and_the_chart(
     page.get_by_role("button", name="Start now").click()
     expect(page.get_by_text("time allowed: 30 minutes")).to_be_visible()
     screenshot("individualization-timed-assessment")
-    for answer in ("right", "right", "close"):
+    for number, answer in enumerate(("right", "right", "close"), start=1):
+        # Each answer once its question is there: a label found on the page
+        # being left would take the answer meant for the next question.
+        expect(page.get_by_text(re.compile(rf"Question {number} of \d+"))).to_be_visible()
         page.get_by_label(answer, exact=True).check()
         page.get_by_role("button", name="Submit answer").click()
         page.wait_for_load_state("networkidle")

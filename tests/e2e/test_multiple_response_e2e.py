@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.curriculum.factories import leaf, make_framework, make_multiple_response
+from tests.e2e.marks import SERVICE_WORKERS
 from tests.factories import PASSWORD
 from tests.world import build_school
 from trellis.evidence.models import Response
@@ -76,6 +77,7 @@ def test_the_question_form_offers_correct_options_as_checkboxes(
         screenshot(f"multiple-response-item-form-{width}")
 
 
+@SERVICE_WORKERS
 def test_a_choose_all_that_apply_answer_waits_offline_and_arrives_once(
     page, context, live_server, sign_in
 ):

@@ -14,6 +14,7 @@ from django.db.utils import OperationalError
 from playwright.sync_api import expect
 
 from tests.curriculum.factories import leaf, make_framework, make_items
+from tests.e2e.marks import SERVICE_WORKERS
 from tests.factories import PASSWORD
 from tests.world import build_school
 from trellis.curriculum.models import item as kinds
@@ -21,7 +22,7 @@ from trellis.evidence import services
 from trellis.evidence.models import MasteryRecord, RefusedAnswer, Response
 from trellis.evidence.services import assessments as assessment_services
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), SERVICE_WORKERS]
 
 #: What the learner answers to each prompt (right, wrong, right).
 ANSWERS = {"2 + 2?": "4", "Half of 5?": "3", "Name the top of a fraction.": "numerator"}
