@@ -19,6 +19,18 @@ from trellis.curriculum.selectors import (
     prerequisites_of,
 )
 from trellis.evidence import mastery
+from trellis.evidence.constants import (
+    ATTEMPTED,
+    FAMILIAR,
+    LEVEL_ORDER,
+    LEVELS,
+    MASTERED,
+    NOT_STARTED,
+    PROFICIENT,
+    TARGET_CLASS,
+    TARGET_GROUP,
+    TARGET_LEARNER,
+)
 from trellis.evidence.groups import groups_containing, groups_containing_each
 from trellis.evidence.models import (
     Assessment,
@@ -28,16 +40,6 @@ from trellis.evidence.models import (
     RefusedAnswer,
     Response,
     RubricScore,
-)
-from trellis.evidence.models.assessment import TARGET_CLASS, TARGET_GROUP, TARGET_LEARNER
-from trellis.evidence.models.mastery_state import (
-    ATTEMPTED,
-    FAMILIAR,
-    LEVEL_ORDER,
-    LEVELS,
-    MASTERED,
-    NOT_STARTED,
-    PROFICIENT,
 )
 from trellis.evidence.models.response import ANSWER_ORDER
 from trellis.people import roles
