@@ -1,0 +1,75 @@
+"""Hand-written reads on the answer path (decision 0016) must hand back the
+very objects the ORM would: same fields, same Python types (SQLite returns
+dates and JSON as text, so the converters matter)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from trellis.api.models import ApiToken
+from trellis.curriculum import selectors as curriculum_selectors
+from trellis.curriculum.models import Item
+from trellis.people import handwritten, selectors
+from trellis.people.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _read(model, pk):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {handwritten.columns(model, 'x')} FROM {model._meta.db_table} x"
+            " WHERE x.id = %s",
+            [pk],
+        )
+        return handwritten.model_from_row(model, cursor.fetchone())
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _item(world, **fields) -> Item:
+    return Item.objects.create(
+        school=world.school, prompt="Which is even?", created_by=world.teacher, **fields
+    )
+
+
+def test_a_row_becomes_the_object_the_orm_builds(world):
+    item = _item(
+        world,
+        kind="choice",
+        options=[{"text": "3", "correct": False}, {"text": "4", "correct": True}],
+        accepted_answers=["4", "four"],
+    )
+    token, _ = ApiToken.issue(user=world.learner, name="phone")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.created_at)
+    for model, pk in ((Item, item.pk), (User, world.learner.pk), (ApiToken, token.pk)):
+        read = _read(model, pk)
+        assert _fields(read) == _fields(model.objects.get(pk=pk)), model
+        assert not read._state.adding
+    assert _read(Item, item.pk).options[1]["correct"] is True
+    assert _read(ApiToken, token.pk).last_used_at.tzinfo is not None
+
+
+def test_active_person_leaves_out_a_deactivated_account(world):
+    assert selectors.active_person(world.learner.pk) == world.learner
+    User.objects.filter(pk=world.learner.pk).update(is_active=False)
+    assert selectors.active_person(world.learner.pk) is None
+    assert selectors.active_person(10**9) is None
+
+
+def test_the_practice_flag_is_true_only_for_a_learner_of_the_items_school(world, other_world):
+    item = _item(world, kind="numeric", numeric_answer=4)
+    flags = {
+        person: curriculum_selectors.item_with_practice_flag(person, item.pk).may_practise
+        for person in (world.learner, world.teacher, world.guardian, other_world.learner)
+    }
+    assert flags == {
+        world.learner: True,
+        world.teacher: False,
+        world.guardian: False,
+        other_world.learner: False,
+    }
+    assert curriculum_selectors.item_with_practice_flag(world.learner, 10**9) is None
