@@ -31,6 +31,7 @@ from trellis.evidence.services.mastery import (
     save_learner_states,
     save_records,
 )
+from trellis.people import handwritten
 
 if TYPE_CHECKING:
     from trellis.people.models import User
@@ -442,7 +443,7 @@ def _record(
         answered_at=given,
         offline=offline,
     )
-    response.save()
+    handwritten.insert(response)
     estimates: dict[int, mastery.Estimate] = {}
     before: dict[int, history.State] = {}
     if scored.correct is not None and given is not None and _answered_later_exists(response):
