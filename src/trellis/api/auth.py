@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -55,7 +54,7 @@ class TokenAuth(HttpBearer):
         # Hand-written reads (the token, then its holder through people's
         # selector): every API call starts here, and building the ORM's
         # query cost more than the database took to answer it (decision 0016).
-        with connection.cursor() as cursor:
+        with handwritten.cursor() as cursor:
             cursor.execute(_token_sql(), [hash_token(token)])
             row = cursor.fetchone()
         if row is None:

@@ -164,7 +164,7 @@ def item_with_practice_flag(user: User, item_id: int) -> Item | None:
     query: every round trip counts on the answer path. The query is written
     by hand, since building it with the ORM cost more than the database took
     to answer it (decision 0016)."""
-    with connection.cursor() as cursor:
+    with handwritten.cursor() as cursor:
         cursor.execute(_item_with_practice_flag_sql(), [user.pk, item_id])
         row = cursor.fetchone()
     if row is None:

@@ -223,7 +223,7 @@ def active_person(user_id: int) -> User | None:
     """The account with this id if it is active, by a hand-written read:
     every API call with a bearer token reads it, and building the ORM's
     query cost more than running it (decision 0016)."""
-    with connection.cursor() as cursor:
+    with handwritten.cursor() as cursor:
         cursor.execute(_active_person_sql(), [user_id])
         row = cursor.fetchone()
     return handwritten.model_from_row(User, row) if row is not None else None

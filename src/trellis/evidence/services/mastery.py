@@ -31,6 +31,7 @@ from trellis.evidence.models import (
 from trellis.evidence.models.mastery_state import NOT_STARTED
 from trellis.evidence.models.response import ANSWER_ORDER, SCORE_TEACHER
 from trellis.evidence.services import history
+from trellis.people import handwritten
 
 if TYPE_CHECKING:
     from trellis.people.models import School
@@ -171,7 +172,7 @@ def lock_records(
     state_field = MasteryRecord._meta.get_field("state")
     constants = [NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
     if not all_of_learner:
-        with connection.cursor() as cursor:
+        with handwritten.cursor() as cursor:
             cursor.execute(_CLAIM.format(wanted=wanted), [learner_id, *constants, *wanted_params])
             rows = sorted(cursor.fetchall(), key=lambda row: row[0])
         return [
@@ -234,7 +235,7 @@ def save_record_rows(rows: list[tuple[int, int, mastery.Estimate, int]]) -> None
             now,
         ]
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
+    with handwritten.cursor() as cursor:
         cursor.execute(_UPSERT.format(rows=values), params)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +31,7 @@ from trellis.evidence.constants import MASTERED, PROFICIENT
 from trellis.evidence.selectors.answers import attempt_of, standing_answers
 from trellis.evidence.selectors.records import count_at_levels, mastery_probabilities
 from trellis.individualization.models import LearnerPace, Module, ModulePass, ModuleSequence
+from trellis.people import handwritten
 from trellis.people import selectors as people_selectors
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ def paces_sync_for_learner(learner_id: int) -> int:
     today = timezone.localdate()
     # Most learners have no pace under way: a hand-written read says so
     # for less than building the ORM's query costs (decision 0016).
-    with connection.cursor() as cursor:
+    with handwritten.cursor() as cursor:
         cursor.execute(_PACES_UNDER_WAY_SQL.format(table=LearnerPace._meta.db_table), [learner_id])
         if cursor.fetchone() is None:
             return 0
