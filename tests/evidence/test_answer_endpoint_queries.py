@@ -74,8 +74,7 @@ def test_a_practice_answer_costs_the_same_statements_however_many_competencies(
         statements = _statements(ctx.captured_queries)
         moved = "INSERT evidence_masterychange" in statements
         assert statements == [
-            "SELECT api_apitoken",  # the token
-            "SELECT people_user",  # its holder, if the account is active
+            "SELECT api_apitoken",  # the token with its holder, if the account is active
             "SELECT curriculum_item",  # the item, and may the caller practise it
             "SAVEPOINT",
             "INSERT evidence_response",

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from trellis.api.models import ApiToken
 from trellis.curriculum import selectors as curriculum_selectors
 from trellis.curriculum.models import Item
-from trellis.people import handwritten, selectors
+from trellis.people import handwritten
 from trellis.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -53,11 +54,17 @@ def test_a_row_becomes_the_object_the_orm_builds(world):
     assert _read(ApiToken, token.pk).last_used_at.tzinfo is not None
 
 
-def test_active_person_leaves_out_a_deactivated_account(world):
-    assert selectors.active_person(world.learner.pk) == world.learner
+def test_a_token_is_read_with_its_holder_only_while_the_account_is_active(world):
+    token, raw = ApiToken.issue(user=world.learner, name="phone")
+    client = Client()
+    header = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    reply = client.get("/api/v1/me", **header)
+    assert reply.status_code == 200 and reply.json()["id"] == world.learner.pk
     User.objects.filter(pk=world.learner.pk).update(is_active=False)
-    assert selectors.active_person(world.learner.pk) is None
-    assert selectors.active_person(10**9) is None
+    assert client.get("/api/v1/me", **header).status_code == 401
+    User.objects.filter(pk=world.learner.pk).update(is_active=True)
+    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    assert client.get("/api/v1/me", **header).status_code == 401
 
 
 def test_the_practice_flag_is_true_only_for_a_learner_of_the_items_school(world, other_world):

@@ -87,11 +87,16 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{column}" for column in _shape(model)[0])
 
 
-def model_from_row(model: type[M], row: Sequence[Any]) -> M:
-    """The object for a row that starts with :func:`columns` (what follows
-    them is the caller's)."""
+def width(model: type[Model]) -> int:
+    """How many values of a row :func:`columns` takes up."""
+    return len(_shape(model)[0])
+
+
+def model_from_row(model: type[M], row: Sequence[Any], start: int = 0) -> M:
+    """The object for the :func:`columns` of a row that begin at ``start``
+    (what comes before or after them is the caller's)."""
     names, attnames, converters = _shape(model)
-    values = list(row[: len(names)])
+    values = list(row[start : start + len(names)])
     for index, found, column in converters:
         for convert in found:
             values[index] = convert(values[index], column, connection)

@@ -7,7 +7,6 @@ list endpoints filter through here, detail views through ``access``.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -219,22 +218,19 @@ def is_learner_at(user: User, school_id: int | None) -> bool:
     ).exists()
 
 
-def active_person(user_id: int) -> User | None:
-    """The account with this id if it is active, by a hand-written read:
-    every API call with a bearer token reads it, and building the ORM's
-    query cost more than running it (decision 0016)."""
-    with handwritten.cursor() as cursor:
-        cursor.execute(_active_person_sql(), [user_id])
-        row = cursor.fetchone()
-    return handwritten.model_from_row(User, row) if row is not None else None
+def active_person_sql(person_column: str) -> tuple[str, str]:
+    """The columns and the JOIN that bring an active account into another
+    app's hand-written read (decision 0016) by ``person_column``: a row
+    without an active account is left out. People alone words its own
+    table; :func:`person_from_row` reads the columns back."""
+    table = User._meta.db_table
+    join = f"JOIN {table} person ON person.id = {person_column} AND person.is_active"
+    return handwritten.columns(User, "person"), join
 
 
-@functools.cache
-def _active_person_sql() -> str:
-    return (
-        f"SELECT {handwritten.columns(User, 'u')} FROM {User._meta.db_table} u"
-        " WHERE u.id = %s AND u.is_active"
-    )
+def person_from_row(row, start: int) -> User:
+    """The account whose :func:`active_person_sql` columns begin at ``start``."""
+    return handwritten.model_from_row(User, row, start)
 
 
 def is_learner_at_sql(school_column: str) -> str:
@@ -244,6 +240,16 @@ def is_learner_at_sql(school_column: str) -> str:
     return (
         f"EXISTS (SELECT 1 FROM {Membership._meta.db_table} m WHERE m.user_id = %s"
         f" AND m.school_id = {school_column} AND m.role = '{roles.LEARNER}' AND m.active)"
+    )
+
+
+def is_enrolled_sql(class_column: str) -> str:
+    """Whether a person is actively enrolled in the class of a row's
+    ``class_column``, as SQL for another app's hand-written read (decision
+    0016); it takes one parameter, the person's id."""
+    return (
+        f"EXISTS (SELECT 1 FROM {Enrollment._meta.db_table} e WHERE e.learner_id = %s"
+        f" AND e.school_class_id = {class_column} AND e.active)"
     )
 
 

@@ -191,7 +191,7 @@ def lock_records(
     select_params = [*wanted_params, learner_id]
     if connection.features.has_select_for_update:
         select += " FOR UPDATE"
-    with connection.cursor() as cursor:
+    with handwritten.cursor() as cursor:
         cursor.execute(
             _INSERT_MISSING.format(wanted=wanted), [learner_id, *constants, *wanted_params]
         )
@@ -295,7 +295,7 @@ def lock_learner_states(learner_ids: Iterable[int]) -> dict[int, dict]:
         "RETURNING learner_id, state"
     )
     params = [v for learner_id in ordered for v in (learner_id, _prep("state", {}), now)]
-    with connection.cursor() as cursor:
+    with handwritten.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     return {
@@ -320,7 +320,7 @@ def save_learner_states(states: dict[int, dict]) -> None:
         for learner_id, state in sorted(states.items())
         for v in (learner_id, _prep("state", state), now)
     ]
-    with connection.cursor() as cursor:
+    with handwritten.cursor() as cursor:
         cursor.execute(sql, params)
 
 
