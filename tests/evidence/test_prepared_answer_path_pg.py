@@ -48,3 +48,17 @@ def test_the_answer_paths_statements_are_prepared_after_a_few_answers(world):
         assert any(table in statement for statement in prepared), table
     # The ORM's statements are bound on the client and never prepared.
     assert not any('"evidence_response"."id"' in statement for statement in prepared)
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(world, monkeypatch):
+    """``DATABASE_PREPARED_STATEMENTS=0`` (read at start-up into
+    ``handwritten._PREPARED``): the answer path then runs on Django's own
+    cursors, and nothing is kept prepared on the server."""
+    monkeypatch.setattr(handwritten, "_PREPARED", False)
+    _, items = _items(world, 1)
+    _, raw = ApiToken.issue(user=world.learner, name="phone")
+    client = Client()
+    connection.close()
+    for n in range(handwritten.PREPARE_AFTER + 2):
+        assert _answer(client, raw, items[0].pk, f"off{n}") == 201
+    assert _prepared() == []
