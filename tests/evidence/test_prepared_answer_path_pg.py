@@ -62,3 +62,19 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(world, monkeypatch):
     for n in range(handwritten.PREPARE_AFTER + 2):
         assert _answer(client, raw, items[0].pk, f"off{n}") == 201
     assert _prepared() == []
+
+
+def test_inside_a_trigger_ignore_the_hand_written_reads_use_djangos_cursor(world):
+    """django-pgtrigger's ``ignore`` puts a second statement in front of each
+    one, which a server-bound statement refuses: inside it, the hand-written
+    reads fall back to Django's cursor and still work."""
+    import pgtrigger
+    from django.db import transaction
+
+    from trellis.curriculum import selectors as curriculum_selectors
+    from trellis.evidence.constants import TRIGGER
+
+    _, items = _items(world, 1)
+    with transaction.atomic(), pgtrigger.ignore(f"evidence.Response:{TRIGGER}"):
+        item = curriculum_selectors.item_with_practice_flag(world.learner, items[0].pk)
+    assert item.pk == items[0].pk and item.may_practise

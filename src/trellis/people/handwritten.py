@@ -43,16 +43,20 @@ def cursor() -> CursorWrapper:
     On PostgreSQL the values travel apart from the SQL (server-side binding)
     and a statement is prepared on the server once it has run
     ``PREPARE_AFTER`` times on the connection: parsing and planning were
-    40% of the database's work per answer (decision 0016). Only these
+    about a third of the database's work per answer (decision 0016). Only these
     statements: the ORM's SQL is not written for server-side binding (nor is
     django-pgtrigger's ``ignore``, which sends two statements at once), so
     Django's own cursors stay as they are. Elsewhere it is Django's cursor.
     Queries are logged as on any cursor (``CaptureQueriesContext`` sees them).
     """
-    if connection.vendor != "postgresql" or not _PREPARED:
+    if connection.vendor != "postgresql" or not _PREPARED or connection.execute_wrappers:
+        # An execute wrapper may rewrite the SQL (django-pgtrigger's
+        # ``ignore`` puts a second statement in front): Django's cursor then.
         return connection.cursor()
+    # As Django's own ``connection.cursor()`` does before making a cursor.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = PREPARE_AFTER
