@@ -5,12 +5,11 @@ ORM's own statements are not prepared (Django's cursors bind on the client)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.evidence.test_answer_endpoint_queries import _post
 from tests.evidence.test_concurrency_pg import _items
 from trellis.api.models import ApiToken
 from trellis.people import handwritten
@@ -25,13 +24,7 @@ def _prepared() -> list[str]:
 
 
 def _answer(client: Client, raw: str, item_id: int, key: str) -> int:
-    return client.post(
-        "/api/v1/responses",
-        data=json.dumps({"item_id": item_id, "answer": "1"}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {raw}",
-        HTTP_IDEMPOTENCY_KEY=key,
-    ).status_code
+    return _post(client, raw, item_id, key).status_code
 
 
 def test_the_answer_paths_statements_are_prepared_after_a_few_answers(world):
