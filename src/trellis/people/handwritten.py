@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model, signals
 
@@ -49,21 +49,22 @@ def cursor() -> CursorWrapper:
     Django's own cursors stay as they are. Elsewhere it is Django's cursor.
     Queries are logged as on any cursor (``CaptureQueriesContext`` sees them).
     """
-    if connection.vendor != "postgresql" or not _PREPARED or connection.execute_wrappers:
+    # The connection itself, not the ``django.db.connection`` proxy: each of
+    # the proxy's attribute reads is a context-local lookup.
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or not _PREPARED or db.execute_wrappers:
         # An execute wrapper may rewrite the SQL (django-pgtrigger's
         # ``ignore`` puts a second statement in front): Django's cursor then.
-        return connection.cursor()
+        return db.cursor()
     # As Django's own ``connection.cursor()`` does before making a cursor.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = connection.connection
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    raw = db.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = PREPARE_AFTER
     bound = ServerBindingCursor(raw)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(bound)
-    return connection.make_cursor(bound)
+    return db.make_debug_cursor(bound) if db.queries_logged else db.make_cursor(bound)
 
 
 #: ``DATABASE_PREPARED_STATEMENTS=0`` turns prepared statements off, for a
@@ -100,11 +101,12 @@ def model_from_row(model: type[M], row: Sequence[Any], start: int = 0) -> M:
     """The object for the :func:`columns` of a row that begin at ``start``
     (what comes before or after them is the caller's)."""
     names, attnames, converters = _shape(model)
+    db = connections[DEFAULT_DB_ALIAS]
     values = list(row[start : start + len(names)])
     for index, found, column in converters:
         for convert in found:
-            values[index] = convert(values[index], column, connection)
-    return model.from_db(connection.alias, attnames, values)
+            values[index] = convert(values[index], column, db)
+    return model.from_db(db.alias, attnames, values)
 
 
 @functools.cache
@@ -124,13 +126,14 @@ def insert(obj: Model) -> None:
     one response per answer, and building the ORM's INSERT was a tenth of
     an answer's cost (decision 0016)."""
     model = type(obj)
-    if not connection.features.can_return_columns_from_insert:
+    db = connections[DEFAULT_DB_ALIAS]
+    if not db.features.can_return_columns_from_insert:
         obj.save()
         return
     sql, fields = _insert_shape(model)
-    using = connection.alias
+    using = db.alias
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    values = [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
     with cursor() as statement:
         statement.execute(sql, values)
         obj.pk = statement.fetchone()[0]
