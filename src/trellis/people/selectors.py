@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from trellis.people import handwritten, roles
 from trellis.people.models import (
@@ -250,16 +250,6 @@ def is_enrolled_sql(class_column: str) -> str:
     return (
         f"EXISTS (SELECT 1 FROM {Enrollment._meta.db_table} e WHERE e.learner_id = %s"
         f" AND e.school_class_id = {class_column} AND e.active)"
-    )
-
-
-def is_learner_at_expression(user: User, school_field: str = "school_id") -> Exists:
-    """:func:`is_learner_at` as an expression over a row's school, so the
-    answer path reads the item and this check in one query."""
-    return Exists(
-        Membership.objects.filter(
-            user=user, school_id=OuterRef(school_field), role=roles.LEARNER, active=True
-        )
     )
 
 

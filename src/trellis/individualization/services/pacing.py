@@ -260,14 +260,14 @@ def paces_sync_for_learner(learner_id: int) -> int:
     is locked and moved on (``pace_sync`` checks again under the lock). An
     answer that passes nothing — nearly every answer — costs no transaction
     and no row lock."""
-    moved = 0
-    today = timezone.localdate()
     # Most learners have no pace under way: a hand-written read says so
     # for less than building the ORM's query costs (decision 0016).
     with handwritten.cursor() as cursor:
         cursor.execute(_PACES_UNDER_WAY_SQL.format(table=LearnerPace._meta.db_table), [learner_id])
         if cursor.fetchone() is None:
             return 0
+    moved = 0
+    today = timezone.localdate()
     paces = LearnerPace.objects.filter(
         learner_id=learner_id, finished_at__isnull=True, current_module__isnull=False
     ).select_related("current_module")
