@@ -11,7 +11,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
+from tests.individualization.helpers import (
+    BASELINE,
+    TARGET,
+    curriculum_for,
+    objective_for,
+    plan_for,
+)
 from trellis.individualization.constants import (
     COMPETENCY_ELSEWHERE,
     METHOD_MANUAL,
@@ -44,24 +50,6 @@ def _json(client, method: str, url: str, data: dict):
     return getattr(client, method)(url, data=data, content_type="application/json")
 
 
-def _objective(world, plan, cur, **kw):
-    args = dict(
-        plan=plan,
-        changed_by=world.teacher,
-        reason="Objective added.",
-        statement="Read 60 words a minute",
-        competencies=[cur.ratio],
-        method=METHOD_MANUAL,
-        unit="wpm",
-        baseline_value=30,
-        baseline_date=BASELINE,
-        target_value=60,
-        target_date=TARGET,
-    )
-    args.update(kw)
-    return plans.objective_add(**args)
-
-
 def _support(world, plan):
     return plans.support_add(
         plan=plan,
@@ -77,7 +65,7 @@ def _support(world, plan):
 def _setup(world):
     cur = curriculum_for(world)
     plan = plan_for(world)
-    objective = _objective(world, plan, cur)
+    objective = objective_for(world, plan, cur)
     support = _support(world, plan)
     return cur, plan, objective, support
 

@@ -14,7 +14,13 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from reversion.models import Revision, Version
 
-from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
+from tests.individualization.helpers import (
+    BASELINE,
+    TARGET,
+    curriculum_for,
+    objective_for,
+    plan_for,
+)
 from trellis.individualization.constants import LARGE_PRINT, METHOD_MANUAL
 from trellis.individualization.models import IndividualPlan, IndividualPlanVersion
 from trellis.individualization.services import plans
@@ -59,19 +65,7 @@ def _story(world) -> IndividualPlan:
         title="Reading and print",
         accommodations=[*plan.accommodations, LARGE_PRINT],
     )
-    objective = plans.objective_add(
-        plan=plan,
-        changed_by=teacher,
-        reason="Set at the meeting.",
-        statement="Read 60 words a minute",
-        competencies=[cur.ratio],
-        method=METHOD_MANUAL,
-        unit="wpm",
-        baseline_value=30,
-        baseline_date=BASELINE,
-        target_value=60,
-        target_date=TARGET,
-    )
+    objective = objective_for(world, plan, cur, reason="Set at the meeting.")
     plans.objective_update(
         objective=objective,
         changed_by=teacher,

@@ -8,7 +8,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.individualization.helpers import BASELINE, TARGET, curriculum_for, plan_for
+from tests.individualization.helpers import (
+    BASELINE,
+    curriculum_for,
+    objective_for,
+    plan_for,
+)
 from trellis.individualization.constants import (
     EXTENDED_TIME,
     LARGE_PRINT,
@@ -26,20 +31,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _objective(plan, world, cur, **kw):
-    args = dict(
-        plan=plan,
-        changed_by=world.teacher,
-        reason="Objective added.",
+    """A percent objective: 40 → 80% on ratio problems."""
+    percent = dict(
         statement="Solve ratio problems",
-        competencies=[cur.ratio],
         method=METHOD_PERCENT,
+        unit="",
         baseline_value=40,
-        baseline_date=BASELINE,
         target_value=80,
-        target_date=TARGET,
     )
-    args.update(kw)
-    return plans.objective_add(**args)
+    return objective_for(world, plan, cur, **(percent | kw))
 
 
 def test_every_change_keeps_a_version_with_who_and_why(world):
