@@ -234,3 +234,35 @@ def test_answer_into_someone_elses_attempt_via_api(setup):
 
 def test_build_helper_isolated(other_world):
     assert build(other_world).assessment.school_class == other_world.class_a
+
+
+@pytest.mark.parametrize("way", ["session", "bearer"])
+def test_only_the_items_school_may_practise_it_through_the_api(setup, other_world, way):
+    """The practice check read with the item (decision 0016): a learner of
+    another school, a teacher and a guardian of this one get 404 and
+    nothing is recorded; the school's own learner records the answer."""
+    from trellis.api.models import ApiToken
+
+    item = setup.items[kinds.NUMERIC]
+
+    def post(person, key):
+        client, headers = Client(), {"HTTP_IDEMPOTENCY_KEY": key}
+        if way == "session":
+            client.force_login(person)
+        else:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user=person, name='t')[1]}"
+        return client.post(
+            "/api/v1/responses",
+            json.dumps({"item_id": item.pk, "answer": "1"}),
+            content_type="application/json",
+            **headers,
+        )
+
+    world = setup.world
+    for n, person in enumerate((other_world.learner, world.teacher, world.guardian)):
+        assert post(person, f"no{n}").status_code == 404
+    assert not Response.objects.filter(item=item).exists()
+    assert post(world.learner, "yes").status_code == 201
+    assert list(Response.objects.filter(item=item).values_list("learner_id", flat=True)) == [
+        world.learner.pk
+    ]
