@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 
 import trellis
+from trellis.api.models import ApiToken
+from trellis.people.middleware import DATA_POLICY
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = sorted(Path(trellis.__file__).parent.rglob("*.html"))
@@ -54,3 +56,21 @@ def test_the_api_docs_load_swagger_from_trellis_itself(world):
     body = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in body
     assert "cdn." not in body
+
+
+def test_a_json_answer_may_load_nothing_and_be_framed_by_nobody(world):
+    """Data, never a page: the API's answers (by session, by bearer token,
+    and its errors) carry ``DATA_POLICY``, stricter than the pages'."""
+    session = Client()
+    session.force_login(world.learner)
+    _, raw = ApiToken.issue(user=world.learner, name="phone")
+    answers = [
+        session.get("/api/v1/me"),
+        Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}"),
+        Client().get("/api/v1/me"),  # 401, as JSON
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 401]
+    for answer in answers:
+        assert answer["Content-Type"].startswith("application/json")
+        assert answer["Content-Security-Policy"] == DATA_POLICY
+        assert _policy(answer) == {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}

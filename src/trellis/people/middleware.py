@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +72,29 @@ class AccountLanguage:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+#: The Content-Security-Policy of a JSON answer: data, never a page, so it
+#: may load nothing and nobody may frame it.
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+#: What a view sets on its response to change django-csp's policy.
+_CSP_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+
+
+class ContentSecurityPolicy(CSPMiddleware):
+    """django-csp's policy (``CONTENT_SECURITY_POLICY``) on every page; a
+    JSON answer gets ``DATA_POLICY``, which is stricter and written as it is
+    rather than built again from the settings for each response (the
+    building was a twentieth of an API call's time: issue #18)."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        content_type = response.get("Content-Type", "").split(";", 1)[0].strip()
+        if content_type.endswith(("/json", "+json")) and not any(
+            hasattr(response, name) for name in _CSP_OVERRIDES
+        ):
+            if CSP_HEADER not in response:
+                response[CSP_HEADER] = DATA_POLICY
+            return response
+        return super().process_response(request, response)
