@@ -236,6 +236,27 @@ def test_a_module_with_a_check_opens_only_by_its_check(world):
     assert pace.finished_at is not None and pace.current_module is None
 
 
+def test_after_each_answer_a_module_without_a_check_is_checked_in_three_reads(
+    world, django_assert_num_queries
+):
+    """What runs after every recorded response: for a learner on a module
+    without a check, the pace with its module, the module's competencies and
+    the learner's records on them; the learner moves on once every
+    competency is proficient, and with the pace finished one read says so."""
+    cur = curriculum_for(world)
+    _, modules = _sequence(world, cur, [None, None])
+    with django_assert_num_queries(3):
+        assert pacing.paces_sync_for_learner(world.learner.pk) == 0
+    _proficient(world.learner, cur.ratio)
+    # Both modules ask for the same competency: the learner passes both.
+    assert pacing.paces_sync_for_learner(world.learner.pk) == 2
+    pace = LearnerPace.objects.get(learner=world.learner)
+    assert pace.finished_at is not None
+    assert [p.module for p in pace.passes.order_by("module__position")] == modules
+    with django_assert_num_queries(1):
+        assert pacing.paces_sync_for_learner(world.learner.pk) == 0
+
+
 def test_lowering_the_threshold_rechecks_the_learners_on_the_module(world):
     cur = curriculum_for(world)
     chk = check_for(world.class_a, cur.items, title="c1")

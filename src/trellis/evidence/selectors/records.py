@@ -65,20 +65,13 @@ def mastery_levels(learner_id: int, competency_ids: Iterable[int]) -> dict[int, 
 
 def mastery_states(learner_id: int, competency_ids: Iterable[int]) -> list[tuple[int, float, str]]:
     """(competency id, probability, level) of the learner's records among
-    the competencies (one query): which resources to offer and which as review."""
+    the competencies (one query): which resources to offer and which as
+    review; whether a module without a check is passed."""
     return list(
         MasteryRecord.objects.filter(
             learner_id=learner_id, competency_id__in=list(competency_ids)
         ).values_list("competency_id", "probability", "level")
     )
-
-
-def count_at_levels(learner_id: int, competency_ids: Iterable[int], levels: Iterable[str]) -> int:
-    """How many of the competencies the learner has reached one of the
-    levels in (one query): a module without a check passes on all of them."""
-    return MasteryRecord.objects.filter(
-        learner_id=learner_id, competency_id__in=competency_ids, level__in=levels
-    ).count()
 
 
 def competency_ids_reached(

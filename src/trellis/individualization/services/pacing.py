@@ -19,6 +19,7 @@ signal, see ``signals.py``) and from the "check progress" action.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from trellis.evidence.constants import MASTERED, PROFICIENT
 from trellis.evidence.selectors.answers import attempt_of, standing_answers
-from trellis.evidence.selectors.records import count_at_levels, mastery_probabilities
+from trellis.evidence.selectors.records import mastery_states
 from trellis.individualization.models import LearnerPace, Module, ModulePass, ModuleSequence
 from trellis.people import handwritten
 from trellis.people import selectors as people_selectors
@@ -214,10 +215,9 @@ def check_score(module: Module, learner_id: int) -> float | None:
                 return round(share, 3)
         return None
     wanted = set(module.competencies.values_list("pk", flat=True))
-    levels = mastery_probabilities(learner_id, wanted)
-    passing = count_at_levels(learner_id, wanted, PASSING_LEVELS)
-    if wanted and passing == len(wanted):
-        return round(min(levels.values()), 3)
+    states = mastery_states(learner_id, wanted)
+    if wanted and sum(1 for _, _, level in states if level in PASSING_LEVELS) == len(wanted):
+        return round(min(probability for _, probability, _ in states), 3)
     return None
 
 
@@ -260,27 +260,31 @@ def paces_sync_for_learner(learner_id: int) -> int:
     is locked and moved on (``pace_sync`` checks again under the lock). An
     answer that passes nothing — nearly every answer — costs no transaction
     and no row lock."""
-    # Most learners have no pace under way: a hand-written read says so
-    # for less than building the ORM's query costs (decision 0016).
+    # Most learners have no pace under way: one hand-written read (the paces
+    # with their current modules) says so, or finds them, for less than
+    # building the ORM's query costs (decision 0016).
     with handwritten.cursor() as cursor:
-        cursor.execute(_PACES_UNDER_WAY_SQL.format(table=LearnerPace._meta.db_table), [learner_id])
-        if cursor.fetchone() is None:
-            return 0
+        cursor.execute(_paces_under_way_sql(), [learner_id])
+        rows = cursor.fetchall()
     moved = 0
     today = timezone.localdate()
-    paces = LearnerPace.objects.filter(
-        learner_id=learner_id, finished_at__isnull=True, current_module__isnull=False
-    ).select_related("current_module")
-    for pace in paces:
+    for row in rows:
+        pace = handwritten.model_from_row(LearnerPace, row)
         if pace.start_after and pace.start_after > today:
             continue
-        if check_score(pace.current_module, learner_id) is not None:
+        module = handwritten.model_from_row(Module, row, start=handwritten.width(LearnerPace))
+        if check_score(module, learner_id) is not None:
             moved += len(pace_sync(pace=pace))
     return moved
 
 
-#: Whether the learner has a pace neither finished nor at its end.
-_PACES_UNDER_WAY_SQL = (
-    "SELECT 1 FROM {table} WHERE learner_id = %s AND finished_at IS NULL"
-    " AND current_module_id IS NOT NULL LIMIT 1"
-)
+@functools.cache
+def _paces_under_way_sql() -> str:
+    """The learner's paces neither finished nor at their end, each with its
+    current module (the pace's columns, then the module's)."""
+    return (
+        f"SELECT {handwritten.columns(LearnerPace, 'p')}, {handwritten.columns(Module, 'm')}"
+        f" FROM {LearnerPace._meta.db_table} p JOIN {Module._meta.db_table} m"
+        " ON m.id = p.current_module_id"
+        " WHERE p.learner_id = %s AND p.finished_at IS NULL ORDER BY p.id"
+    )
