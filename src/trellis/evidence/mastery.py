@@ -265,13 +265,17 @@ def _latest_key(school_id: int) -> str:
     return f"trellis:mastery-model:{school_id}"
 
 
-def model_for_school(school_id: int) -> SchoolModel:
+def model_for_school(school_id: int, *, latest: int | None = None) -> SchoolModel:
     """The school's latest fitted model (defaults before the first fit),
     parsed once per process; which fit is the latest comes from the shared
-    cache, so recording a response usually costs no query for the model."""
+    cache, so recording a response usually costs no query for the model.
+    ``latest``: the id of the latest fit (0: none) when the caller read it
+    in a statement of its own (the answer endpoint, with the item); the
+    cache is not asked then."""
     from trellis.evidence.models import MasteryModel
 
-    latest = shared_cache.get(_latest_key(school_id))
+    if latest is None:
+        latest = shared_cache.get(_latest_key(school_id))
     if latest is None:
         latest = (
             MasteryModel.objects.filter(school_id=school_id)

@@ -37,6 +37,7 @@ from trellis.evidence.models import (
     Assessment,
     AssessmentAssignment,
     Attempt,
+    MasteryModel,
     MasteryRecord,
     RefusedAnswer,
     Response,
@@ -649,9 +650,24 @@ def attempts_submitted_since(learner: User, since: datetime) -> QuerySet[Attempt
 
 def item_for_answer(user: User, item_id: int) -> Item | None:
     """The item about to be answered, with whether ``user`` is a learner of
-    its school (``may_practise``, read by the practice rule) in the same
-    query: every round trip counts on the answer path."""
-    return curriculum_selectors.item_with_practice_flag(user, item_id)
+    its school (``may_practise``, read by the practice rule) and the id of
+    the school's latest mastery model fit (``latest_model_id``, 0 before the
+    first) in the same query: every round trip counts on the answer path,
+    and recording the answer then asks no cache which fit is current."""
+    item = curriculum_selectors.item_with_practice_flag(user, item_id, also=_latest_fit_sql())
+    if item is not None:
+        item.latest_model_id = item.also or 0
+    return item
+
+
+@functools.cache
+def _latest_fit_sql() -> str:
+    """The id of the item's school's latest fit (``mastery.model_for_school``
+    asks the same, by the same order)."""
+    return (
+        f"(SELECT f.id FROM {MasteryModel._meta.db_table} f WHERE f.school_id = i.school_id"
+        " ORDER BY f.fitted_at DESC, f.id DESC LIMIT 1)"
+    )
 
 
 # --- What the API's evidence endpoints read ------------------------------

@@ -108,14 +108,17 @@ def _apply_evidence(
     response_id: int | None = None,
     at: dt.datetime | None = None,
     before_out: dict[int, history.State] | None = None,
+    latest_model_id: int | None = None,
 ) -> dict[int, mastery.Estimate]:
     """The engine's online update of the learner's records on the item's
     competencies (or ``competency_ids``): lock them (``lock_records``,
     which also reads their levels), update in memory, write them back in
     one upsert, and keep each change of level (``history.changes_record``,
     cause "answer": one more insert, only when a level changed). ``before_out``, when
-    given, receives each competency's level and probability before."""
-    model = mastery.model_for_school(school_id)
+    given, receives each competency's level and probability before;
+    ``latest_model_id``, when the caller read it, which fit is the school's
+    latest (``mastery.model_for_school``)."""
+    model = mastery.model_for_school(school_id, latest=latest_model_id)
     if model.per_learner:
         return _apply_per_learner(
             model, school_id=school_id, learner_id=learner_id, correct=correct, item_id=item_id,
@@ -342,7 +345,9 @@ def response_record(
     check (for an answer in an assessment), the INSERT of the response, and
     three for mastery however many competencies the item has (create the
     missing records, lock them, one upsert) — pinned by
-    ``test_recording_costs_a_fixed_number_of_queries``. A repeated key or a
+    ``test_recording_costs_a_fixed_number_of_queries``. An item read by
+    ``selectors.item_for_answer`` carries its school's latest fit, so then
+    not even the cache is asked which model is current. A repeated key or a
     second answer to a question is caught by the unique constraints; only
     then is the earlier record looked up, after the rollback."""
     if not offline:
@@ -457,6 +462,8 @@ def _record(
             response_id=response.pk,
             at=given or response.recorded_at,
             before_out=before,
+            # Read with the item by ``selectors.item_for_answer`` (the API).
+            latest_model_id=getattr(item, "latest_model_id", None),
         )
     return RecordResult(response=response, created=True, estimates=estimates, before=before)
 
