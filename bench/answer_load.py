@@ -115,32 +115,60 @@ class Client(threading.Thread):
         while time.monotonic() < self.until:
             token, items = self.learners[k % len(self.learners)]
             k += 1
-            headers = {"Authorization": f"Bearer {token}", "Host": "localhost"}
             if self.answer:
                 item_id, right = self.rng.choice(items)
                 answer = right if self.rng.random() < 0.7 else "0"
                 body = json.dumps({"item_id": item_id, "answer": answer, "time_on_item_ms": 9000})
-                headers["Content-Type"] = "application/json"
-                headers["Idempotency-Key"] = uuid.uuid4().hex
-                method, path = "POST", "/api/v1/responses"
+                request = _request(
+                    "POST", "/api/v1/responses", token, body,
+                    {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex},
+                )  # fmt: skip
             else:
-                body, method, path = None, "GET", "/api/v1/me"
+                request = _request("GET", "/api/v1/me", token)
             started = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                conn.request(method, path, body=body, headers=headers)
-                reply = conn.getresponse()
-                reply.read()
-                conn.close()
-                status = reply.status
-            except OSError:
-                status = 0
+            status = _exchange(self.port, request)
             elapsed = (time.perf_counter() - started) * 1000
             self.statuses[status] = self.statuses.get(status, 0) + 1
             if status in (200, 201):
                 self.timings.append(elapsed)
             else:
                 self.errors += 1
+
+
+def _request(method: str, path: str, token: str, body: str = "", headers=None) -> bytes:
+    """One HTTP/1.1 request as bytes, asking the server to close the
+    connection after answering (as gunicorn's sync workers do anyway)."""
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        "Host: localhost",
+        f"Authorization: Bearer {token}",
+        "Connection: close",
+        *(f"{name}: {value}" for name, value in (headers or {}).items()),
+    ]
+    payload = body.encode()
+    if method == "POST":
+        lines.append(f"Content-Length: {len(payload)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
+
+
+def _exchange(port: int, request: bytes) -> int:
+    """Send the request on a new connection, read the whole response (until
+    the server closes), and return its status code (0 if none came).
+
+    A few lines over a socket rather than ``http.client``: the clients share
+    the server's cores here (a learner's device does not), and
+    ``http.client``'s header parsing cost 0.4 ms of those cores per request,
+    a third of what the server spent on ``GET /api/v1/me``."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(request)
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+    except OSError:
+        return 0
+    head = b"".join(chunks)[:16].split()
+    return int(head[1]) if len(head) > 1 and head[0].startswith(b"HTTP/") else 0
 
 
 def _percentile(values: list[float], share: float) -> float:
