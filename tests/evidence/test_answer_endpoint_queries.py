@@ -3,7 +3,7 @@ answer and has a load target (issue #18: 32 learners at once, p95 under
 100 ms, ``bench/answer_load.py``): under load every round trip to the
 database counts, so its statements are pinned here, end to end — the bearer
 token, the item with the practice check, the service's transaction, and
-what runs after the commit."""
+what runs after the commit (nothing, for a learner with no pace under way)."""
 
 from __future__ import annotations
 
@@ -75,14 +75,17 @@ def test_a_practice_answer_costs_the_same_statements_however_many_competencies(
         moved = "INSERT evidence_masterychange" in statements
         assert statements == [
             "SELECT api_apitoken",  # the token with its holder, if the account is active
-            "SELECT curriculum_item",  # the item, and may the caller practise it
+            # the item, may the caller practise it, the school's latest fit,
+            # and has the caller a pace under way (they have not)
+            "SELECT curriculum_item",
             "SAVEPOINT",
             "INSERT evidence_response",
             "INSERT evidence_masteryrecord",  # created if missing, locked, read
             "INSERT evidence_masteryrecord",  # the new estimates
             *(["INSERT evidence_masterychange"] if moved else []),
             "RELEASE",
-            "SELECT individualization_learnerpace",  # after the commit: any pace to move?
+            # after the commit, no read of the paces: none is under way
+            # (tests/individualization/test_pace_hint.py has one that is)
         ]
     expected = numeric.competencies.count()
     assert MasteryRecord.objects.filter(learner=learner).count() >= expected == 3

@@ -6,22 +6,34 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
 from tests.evidence.test_concurrency_pg import _items
 from trellis.evidence import services
 from trellis.evidence.models import MasteryRecord, Response
 from trellis.evidence.models.assessment import FOR_LEARNING
-from trellis.evidence.services.responses import RELAX_COMMIT_SQL
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _relaxed(record) -> bool:
-    """Whether the recording's transaction asked not to wait for the disk."""
-    with CaptureQueriesContext(connection) as ctx:
+    """Whether the recording's transaction would commit without waiting for
+    the disk: the server's own ``synchronous_commit`` as the transaction
+    stands after its last statement (the setting is read at COMMIT), asked
+    on the same connection before the commit."""
+    seen: list[str] = []
+
+    def after_each(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if context["connection"].in_atomic_block:
+            seen.append(
+                context["connection"].connection.execute("SHOW synchronous_commit").fetchone()[0]
+            )
+        return result
+
+    with connection.execute_wrapper(after_each):
         record()
-    return any(q["sql"] == RELAX_COMMIT_SQL for q in ctx.captured_queries)
+    assert seen, "no statement ran inside the recording's transaction"
+    return seen[-1] == "off"
 
 
 def test_practice_answers_do_not_wait_for_the_disk_assessment_answers_do(world):

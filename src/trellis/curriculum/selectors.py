@@ -158,31 +158,35 @@ def item_by_id(item_id: int) -> Item:
     return Item.objects.get(pk=item_id)
 
 
-def item_with_practice_flag(user: User, item_id: int, *, also: str = "") -> Item | None:
+def item_with_practice_flag(
+    user: User, item_id: int, *, also: tuple[str, ...] = (), also_params: tuple = ()
+) -> Item | None:
     """The item about to be answered, with whether ``user`` is a learner of
     its school (``may_practise``, read by the practice rule) in the same
     query: every round trip counts on the answer path. The query is written
     by hand, since building it with the ORM cost more than the database took
-    to answer it (decision 0016). ``also``: one more column, an SQL
-    expression over the item (alias ``i``) that the app above asks for in
-    the same statement, kept on the item as ``also``."""
+    to answer it (decision 0016). ``also``: more columns, SQL expressions
+    over the item (alias ``i``) that the apps above ask for in the same
+    statement, with ``also_params`` for their placeholders in order; their
+    values are kept on the item as the tuple ``also``."""
     with handwritten.cursor() as cursor:
-        cursor.execute(_item_with_practice_flag_sql(also), [user.pk, item_id])
+        cursor.execute(_item_with_practice_flag_sql(also), [user.pk, *also_params, item_id])
         row = cursor.fetchone()
     if row is None:
         return None
+    width = handwritten.width(Item)
     item = handwritten.model_from_row(Item, row)
-    item.may_practise = bool(row[handwritten.width(Item)])
-    if also:
-        item.also = row[-1]
+    item.may_practise = bool(row[width])
+    item.also = tuple(row[width + 1 :])
     return item
 
 
 @functools.cache
-def _item_with_practice_flag_sql(also: str) -> str:
+def _item_with_practice_flag_sql(also: tuple[str, ...]) -> str:
     may_practise = people_selectors.is_learner_at_sql("i.school_id")
+    more = "".join(f", {expression}" for expression in also)
     return (
-        f"SELECT {handwritten.columns(Item, 'i')}, {may_practise}{', ' + also if also else ''}"
+        f"SELECT {handwritten.columns(Item, 'i')}, {may_practise}{more}"
         f" FROM {Item._meta.db_table} i WHERE i.id = %s"
     )
 

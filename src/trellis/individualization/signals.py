@@ -3,7 +3,8 @@ and take a plan's history with it when the plan goes.
 
 Evidence is recorded by the evidence app; rather than edit it, this listens
 for new responses and, once the transaction commits, re-checks the
-learner's modules (cheap: a few queries per unfinished pace)."""
+learner's modules (cheap: a few queries per unfinished pace; none when
+the answer endpoint already knows there is no pace under way, ``pace_hint``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.dispatch import receiver
 from reversion.models import Revision
 
 from trellis.individualization.models import IndividualPlanVersion
+from trellis.individualization.pace_hint import no_pace_under_way
 
 if TYPE_CHECKING:
     from trellis.evidence.models import Response
@@ -24,6 +26,11 @@ if TYPE_CHECKING:
 @receiver(post_save, sender="evidence.Response", dispatch_uid="individualization-pace-on-response")
 def _advance_on_response(sender, instance: Response, created: bool, **kwargs) -> None:
     if not created:
+        return
+    # The learner as the answer was recorded with (never read here): the
+    # answer endpoint notes on it whether a pace was under way.
+    learner = instance._meta.get_field("learner").get_cached_value(instance, None)
+    if no_pace_under_way(learner):
         return
     from trellis.individualization.services.pacing import paces_sync_for_learner
 

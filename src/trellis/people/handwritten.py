@@ -32,6 +32,8 @@ except ImportError:  # no psycopg: SQLite only
 M = TypeVar("M", bound=Model)
 
 
+INSERT_CANNOT_RETURN = "This database cannot return columns from an INSERT, so it cannot evaluate an extra expression with one."
+
 #: A statement run this many times on one connection is kept prepared on the
 #: server (psycopg's default threshold; Django turns preparing off).
 PREPARE_AFTER = 5
@@ -110,27 +112,35 @@ def model_from_row(model: type[M], row: Sequence[Any], start: int = 0) -> M:
 
 
 @functools.cache
-def _insert_shape(model: type[Model]) -> tuple[str, list]:
+def _insert_shape(model: type[Model], also: str) -> tuple[str, list]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     pk = connection.ops.quote_name(model._meta.pk.column)
-    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks}) RETURNING {pk}"
+    returning = f"{pk}, {also}" if also else pk
+    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks}) RETURNING {returning}"
     return sql, fields
 
 
-def insert(obj: Model) -> None:
+def insert(obj: Model, *, also: str = "") -> None:
     """What ``obj.save()`` does for a new row of a model with an automatic
     primary key — the same values, the ``pre_save`` and ``post_save``
     signals — with the INSERT written once per model: the answer path saves
     one response per answer, and building the ORM's INSERT was a tenth of
-    an answer's cost (decision 0016)."""
+    an answer's cost (decision 0016).
+
+    ``also``: a constant SQL expression evaluated with the row and
+    discarded, for a side effect on the transaction that would otherwise
+    cost a statement of its own (the answer path's ``set_config``, decision
+    0020). Only where the INSERT can return columns; the caller checks."""
     model = type(obj)
     db = connections[DEFAULT_DB_ALIAS]
     if not db.features.can_return_columns_from_insert:
+        if also:
+            raise ValueError(INSERT_CANNOT_RETURN)
         obj.save()
         return
-    sql, fields = _insert_shape(model)
+    sql, fields = _insert_shape(model, also)
     using = db.alias
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     values = [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]

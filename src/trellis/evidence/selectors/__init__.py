@@ -648,15 +648,23 @@ def attempts_submitted_since(learner: User, since: datetime) -> QuerySet[Attempt
     )
 
 
-def item_for_answer(user: User, item_id: int) -> Item | None:
+def item_for_answer(
+    user: User, item_id: int, *, also: tuple[str, ...] = (), also_params: tuple = ()
+) -> Item | None:
     """The item about to be answered, with whether ``user`` is a learner of
     its school (``may_practise``, read by the practice rule) and the id of
     the school's latest mastery model fit (``latest_model_id``, 0 before the
     first) in the same query: every round trip counts on the answer path,
-    and recording the answer then asks no cache which fit is current."""
-    item = curriculum_selectors.item_with_practice_flag(user, item_id, also=_latest_fit_sql())
+    and recording the answer then asks no cache which fit is current.
+    ``also`` and ``also_params``: the caller's own columns, as
+    ``curriculum.selectors.item_with_practice_flag`` takes them; their
+    values are the item's ``also``."""
+    item = curriculum_selectors.item_with_practice_flag(
+        user, item_id, also=(_latest_fit_sql(), *also), also_params=also_params
+    )
     if item is not None:
-        item.latest_model_id = item.also or 0
+        item.latest_model_id = item.also[0] or 0
+        item.also = item.also[1:]
     return item
 
 

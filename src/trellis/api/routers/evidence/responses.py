@@ -20,6 +20,7 @@ from trellis.api.routers.evidence.schemas import (
 from trellis.curriculum import kinds, scoring
 from trellis.evidence import access, selectors, services
 from trellis.evidence.constants import SCORE_SELF, SOURCE_PRACTICE
+from trellis.individualization import pace_hint
 from trellis.people.access import (
     NOT_FOUND,
 )
@@ -85,11 +86,19 @@ def response_record(
     payload: ResponseIn,
     idempotency_key: str | None = Header(None, alias=IDEMPOTENCY_HEADER),
 ):
-    # The item and (for practice) whether the caller is a learner of its
-    # school, in one query: every round trip counts on the answer path.
-    item = selectors.item_for_answer(request.user, payload.item_id)
+    # The item, (for practice) whether the caller is a learner of its
+    # school, and whether they have a pace under way (for the pace check
+    # after the answer), in one query: every round trip counts on the
+    # answer path (decision 0020).
+    item = selectors.item_for_answer(
+        request.user,
+        payload.item_id,
+        also=(pace_hint.paces_under_way_sql(),),
+        also_params=(request.user.pk,),
+    )
     if item is None:
         raise HttpError(404, NOT_FOUND)
+    pace_hint.paces_under_way_note(request.user, item.also[0])
     attempt = None
     if payload.attempt_id is not None:
         attempt = access.access_attempt_to_answer(request.user, payload.attempt_id)
