@@ -14,9 +14,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from ninja.responses import NinjaJSONEncoder
 
 from tests.curriculum.factories import leaf
+from trellis.api.main import api
 from trellis.api.models import ApiToken
+from trellis.api.routers.evidence.schemas import ResponseOut
 from trellis.curriculum.models import item as kinds
 from trellis.evidence.models import MasteryRecord
 
@@ -89,3 +92,23 @@ def test_a_practice_answer_costs_the_same_statements_however_many_competencies(
         ]
     expected = numeric.competencies.count()
     assert MasteryRecord.objects.filter(learner=learner).count() >= expected == 3
+
+
+def test_the_reply_to_an_answer_is_exactly_what_its_schema_gives(setup):
+    """The endpoint writes its JSON without django-ninja's validation on the
+    way out (decision 0020): the body must be what validating it against
+    ``ResponseOut`` and rendering it gives, field for field (a missing field,
+    a number as text or a differently written time would show here), with
+    the API's content type."""
+    learner = setup.world.learner
+    numeric = setup.items[kinds.NUMERIC]
+    _, raw = ApiToken.issue(user=learner, name="phone")
+    client = Client()
+    for key, status in (("once", 201), ("once", 200)):  # recorded, then the retry
+        reply = _post(client, raw, numeric.pk, key)
+        assert reply.status_code == status
+        assert reply["Content-Type"] == api.get_content_type()
+        body = json.loads(reply.content)
+        assert body["mastery"] or status == 200, "a first answer moves the item's competency"
+        schema = ResponseOut.model_validate(body).model_dump()
+        assert json.loads(json.dumps(schema, cls=NinjaJSONEncoder)) == body

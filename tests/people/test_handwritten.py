@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import signals
 from django.test import Client
 
 from trellis.api.models import ApiToken
@@ -80,3 +81,39 @@ def test_the_practice_flag_is_true_only_for_a_learner_of_the_items_school(world,
         other_world.learner: False,
     }
     assert curriculum_selectors.item_with_practice_flag(world.learner, 10**9) is None
+
+
+def test_a_few_rows_are_stored_as_bulk_create_stores_them(world):
+    """``insert_rows`` (a level change on an answer, decision 0020): the
+    stored rows equal ``bulk_create``'s, JSON and times included, with no
+    signal sent; more rows than it takes are refused with the reason."""
+    fields = dict(
+        school=world.school, created_by=world.teacher, kind="choice",
+        options=[{"text": "3", "correct": False}, {"text": "4", "correct": True}],
+    )  # fmt: skip
+    by_hand = [Item(prompt=f"hand {n}", **fields) for n in range(3)]
+    by_orm = [Item(prompt=f"orm {n}", **fields) for n in range(3)]
+    sent = []
+
+    def saw(sender, **kwargs):
+        sent.append(sender)
+
+    signals.post_save.connect(saw, sender=Item)
+    try:
+        handwritten.insert_rows(by_hand)
+    finally:
+        signals.post_save.disconnect(saw, sender=Item)
+    Item.objects.bulk_create(by_orm)
+    assert sent == [] and not by_hand[0]._state.adding
+
+    def stored(prefix: str) -> list[dict]:
+        rows = Item.objects.filter(prompt__startswith=prefix).order_by("prompt")
+        return [
+            {k: v for k, v in _fields(row).items() if k not in ("id", "prompt", "created_at")}
+            for row in rows
+        ]
+
+    assert len(stored("hand")) == 3 and stored("hand") == stored("orm")
+    too_many = [Item(prompt="x", **fields)] * (handwritten.INSERT_ROWS_AT_MOST + 1)
+    with pytest.raises(ValueError, match="at most"):
+        handwritten.insert_rows(too_many)

@@ -152,3 +152,44 @@ def insert(obj: Model, *, also: str = "") -> None:
     signals.post_save.send(
         sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
     )
+
+
+@functools.cache
+def _rows_shape(model: type[Model], count: int) -> tuple[str, list]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return (
+        f"INSERT INTO {model._meta.db_table} ({columns}) VALUES {', '.join([row] * count)}",
+        fields,
+    )
+
+
+#: :func:`insert_rows` takes at most this many rows (one statement per row
+#: count is kept per process); more are ``bulk_create``'s work, which batches.
+INSERT_ROWS_AT_MOST = 16
+INSERT_ROWS_TOO_MANY = "insert_rows takes at most {most} rows; got {count}: use bulk_create."
+
+
+def insert_rows(objs: Sequence[Model]) -> None:
+    """What ``bulk_create`` does for a few new rows of one model with an
+    automatic primary key — the same values, no signals, one statement —
+    with the INSERT written once per model and row count. The primary keys
+    are not read back (``bulk_create``'s callers on the answer path never
+    use them): a level that changes on an answer is kept this way, and
+    building the ORM's INSERT cost more than running it (decision 0020)."""
+    if not objs:
+        return
+    if len(objs) > INSERT_ROWS_AT_MOST:
+        raise ValueError(INSERT_ROWS_TOO_MANY.format(most=INSERT_ROWS_AT_MOST, count=len(objs)))
+    model = type(objs[0])
+    sql, fields = _rows_shape(model, len(objs))
+    db = connections[DEFAULT_DB_ALIAS]
+    values = [
+        field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields
+    ]
+    with cursor() as statement:
+        statement.execute(sql, values)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = db.alias

@@ -15,6 +15,7 @@ from django.utils import timezone
 from trellis.evidence.models import MasteryChange, MasteryRecord
 from trellis.evidence.models.history import CAUSE_ANSWER, CAUSE_CORRECTION, CAUSE_REFIT
 from trellis.evidence.models.mastery_state import NOT_STARTED
+from trellis.people import handwritten
 
 __all__ = [
     "CAUSE_ANSWER",
@@ -67,7 +68,8 @@ def changes_record(
 ) -> list[MasteryChange]:
     """Store a ``MasteryChange`` for each (learner, competency) whose level
     differs between ``before`` and ``after`` (a missing record counts as not
-    started), in one statement."""
+    started), in one statement (hand-written for the few an answer makes,
+    ``handwritten.insert_rows``; their primary keys are not read back)."""
     at = at or timezone.now()
     rows = []
     for key in sorted(set(before) | set(after)):
@@ -87,8 +89,10 @@ def changes_record(
                 changed_at=at,
             )
         )
-    if rows:
+    if len(rows) > handwritten.INSERT_ROWS_AT_MOST:
         MasteryChange.objects.bulk_create(rows, batch_size=2000)
+    else:
+        handwritten.insert_rows(rows)
     return rows
 
 
