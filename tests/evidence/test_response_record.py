@@ -282,22 +282,6 @@ def test_levels():
         assert level_for(probability, 5) == level, probability
 
 
-def _statements(captured) -> list[str]:
-    """The kind of each statement: "INSERT evidence_response", "SELECT ..."."""
-    out = []
-    for query in captured:
-        words = query["sql"].replace('"', "").split()
-        verb = words[0].upper()
-        if verb in {"SAVEPOINT", "RELEASE", "ROLLBACK"}:
-            out.append(verb)
-            continue
-        table = (
-            words[words.index("INTO") + 1] if verb == "INSERT" else words[words.index("FROM") + 1]
-        )
-        out.append(f"{verb} {table}")
-    return out
-
-
 def test_recording_costs_a_fixed_number_of_queries(setup):
     """Recording a response with the mastery update is on every learner's
     answer, and has a latency target (p95 < 20 ms on PostgreSQL): its
@@ -308,17 +292,14 @@ def test_recording_costs_a_fixed_number_of_queries(setup):
     from django.test.utils import CaptureQueriesContext
 
     from tests.curriculum.factories import leaf
+    from tests.evidence.test_answer_endpoint_queries import _statements, recording_statements
 
     learner = setup.world.learner
     numeric = setup.items[kinds.NUMERIC]
     numeric.competencies.add(leaf(setup.framework, "A.2"))  # two competencies
     practice = dict(learner=learner, item=numeric, source=SOURCE_PRACTICE)
     services.response_record(**practice, answer="2.5", idempotency_key="warm")  # model cached
-    mastery_statements = [
-        "INSERT evidence_masteryrecord",  # created if missing and locked, RETURNING
-        "INSERT evidence_masteryrecord",  # the new estimates, ON CONFLICT DO UPDATE
-    ]
-    expected = ["SAVEPOINT", "INSERT evidence_response", *mastery_statements, "RELEASE"]
+    expected = ["SAVEPOINT", *recording_statements(), "RELEASE"]
     for key in ("p1", "p2"):
         with CaptureQueriesContext(connection) as ctx:
             result = services.response_record(**practice, answer="2.5", idempotency_key=key)
@@ -336,8 +317,7 @@ def test_recording_costs_a_fixed_number_of_queries(setup):
     assert _statements(ctx.captured_queries) == [
         "SAVEPOINT",
         "SELECT evidence_assessmentassignment",
-        "INSERT evidence_response",
-        *mastery_statements,
+        *recording_statements(),
         "RELEASE",
     ]
     record = MasteryRecord.objects.get(learner=learner, competency=leaf(setup.framework, "A.2"))

@@ -112,46 +112,52 @@ def model_from_row(model: type[M], row: Sequence[Any], start: int = 0) -> M:
 
 
 @functools.cache
-def _insert_shape(model: type[Model], also: str) -> tuple[str, list]:
+def _insert_shape(model: type[Model], also: tuple[str, ...], before: str) -> tuple[str, list]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    returning = f"{pk}, {also}" if also else pk
+    returning = ", ".join([connection.ops.quote_name(model._meta.pk.column), *also])
     sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks}) RETURNING {returning}"
-    return sql, fields
+    return (f"WITH {before} {sql}" if before else sql), fields
 
 
-def insert(obj: Model, *, also: str = "") -> None:
+def insert(
+    obj: Model, *, also: tuple[str, ...] = (), before: str = "", before_params: Sequence = ()
+) -> tuple:
     """What ``obj.save()`` does for a new row of a model with an automatic
     primary key — the same values, the ``pre_save`` and ``post_save``
     signals — with the INSERT written once per model: the answer path saves
     one response per answer, and building the ORM's INSERT was a tenth of
     an answer's cost (decision 0016).
 
-    ``also``: a constant SQL expression evaluated with the row and
-    discarded, for a side effect on the transaction that would otherwise
-    cost a statement of its own (the answer path's ``set_config``, decision
-    0020). Only where the INSERT can return columns; the caller checks."""
+    On the answer path a round trip to the database costs more than most
+    statements (decision 0020), so the INSERT can carry other work of the
+    same transaction: ``before``, a ``WITH`` clause run with it (its
+    placeholders filled from ``before_params``), and ``also``, SQL
+    expressions evaluated with the new row — a ``set_config``, or what the
+    ``WITH`` clause returned. Their values are returned, in order. Only
+    where the INSERT can return columns; the caller checks."""
     model = type(obj)
     db = connections[DEFAULT_DB_ALIAS]
     if not db.features.can_return_columns_from_insert:
-        if also:
+        if also or before:
             raise ValueError(INSERT_CANNOT_RETURN)
         obj.save()
-        return
-    sql, fields = _insert_shape(model, also)
+        return ()
+    sql, fields = _insert_shape(model, also, before)
     using = db.alias
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     values = [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
     with cursor() as statement:
-        statement.execute(sql, values)
-        obj.pk = statement.fetchone()[0]
+        statement.execute(sql, [*before_params, *values])
+        row = statement.fetchone()
+    obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = using
     signals.post_save.send(
         sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
     )
+    return tuple(row[1:])
 
 
 @functools.cache

@@ -7,6 +7,7 @@ a performance task by its newest teacher score) through the school's model.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -170,7 +171,7 @@ def lock_records(
             return []
         wanted, wanted_params = _OF_IDS.format(marks=", ".join(["%s"] * len(ids))), ids
     state_field = MasteryRecord._meta.get_field("state")
-    constants = [NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
+    constants = _claim_constants()
     if not all_of_learner:
         with handwritten.cursor() as cursor:
             cursor.execute(_CLAIM.format(wanted=wanted), [learner_id, *constants, *wanted_params])
@@ -207,6 +208,58 @@ def lock_records(
             wanted=bool(row[5]),
         )
         for row in rows
+    ]
+
+
+def _claim_constants() -> list:
+    """What a claimed record that did not exist starts with: not started,
+    no state, updated now."""
+    return [NOT_STARTED, _prep("state", {}), _prep("updated_at", timezone.now())]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """:func:`lock_records` for an item's competencies as a ``WITH`` clause,
+    to be run in front of another statement (PostgreSQL): the response's
+    INSERT carries it, a round trip fewer on every answer (decision 0020).
+    ``returned`` is an SQL expression for the claimed rows, as one JSON
+    array, which :func:`claimed_records` reads."""
+
+    clause: str
+    params: list
+    returned: str
+
+
+_CLAIMED = (
+    "(SELECT json_agg(json_build_array(competency_id, state, correct, level, probability)"
+    " ORDER BY competency_id) FROM claimed)"
+)
+
+
+def claim_of_item(*, learner_id: int, item_id: int) -> Claim:
+    """The claim of the learner's records on the item's competencies, as
+    :func:`lock_records` makes it (created if missing, locked in competency
+    order, each as the previous writer committed it)."""
+    return Claim(
+        clause=f"claimed AS ({_CLAIM.format(wanted=_OF_ITEM)})",
+        params=[learner_id, *_claim_constants(), item_id],
+        returned=_CLAIMED,
+    )
+
+
+def claimed_records(value: str | list | None) -> list[LockedRecord]:
+    """The records a :class:`Claim` returned (None: the item assesses no
+    competency), as :func:`lock_records` returns them."""
+    rows = json.loads(value) if isinstance(value, str) else (value or [])
+    return [
+        LockedRecord(
+            competency_id=cid,
+            state=state or {},
+            correct=correct,
+            level=level,
+            probability=float(probability),
+        )  # fmt: skip
+        for cid, state, correct, level, probability in rows
     ]
 
 

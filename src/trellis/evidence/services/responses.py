@@ -25,6 +25,9 @@ from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER, SOURCE_A
 from trellis.evidence.services import history
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
 from trellis.evidence.services.mastery import (
+    LockedRecord,
+    claim_of_item,
+    claimed_records,
     lock_learner_states,
     lock_records,
     mastery_recompute,
@@ -88,11 +91,13 @@ class RecordResult:
 RELAX_COMMIT_EXPRESSION = "set_config('synchronous_commit', 'off', true)"
 
 
-def _relaxing(relaxed_commit: bool) -> str:
+def _relaxing(relaxed_commit: bool) -> tuple[str, ...]:
     """What the response's INSERT also evaluates: the relaxed commit of a
     practice answer on PostgreSQL; nothing elsewhere (SQLite has no WAL
     flush to skip)."""
-    return RELAX_COMMIT_EXPRESSION if relaxed_commit and connection.vendor == "postgresql" else ""
+    if relaxed_commit and connection.vendor == "postgresql":
+        return (RELAX_COMMIT_EXPRESSION,)
+    return ()
 
 
 def new_key() -> str:
@@ -110,6 +115,8 @@ def _apply_evidence(
     at: dt.datetime | None = None,
     before_out: dict[int, history.State] | None = None,
     latest_model_id: int | None = None,
+    model: mastery.SchoolModel | None = None,
+    locked: list[LockedRecord] | None = None,
 ) -> dict[int, mastery.Estimate]:
     """The engine's online update of the learner's records on the item's
     competencies (or ``competency_ids``): lock them (``lock_records``,
@@ -118,8 +125,11 @@ def _apply_evidence(
     cause "answer": one more insert, only when a level changed). ``before_out``, when
     given, receives each competency's level and probability before;
     ``latest_model_id``, when the caller read it, which fit is the school's
-    latest (``mastery.model_for_school``)."""
-    model = mastery.model_for_school(school_id, latest=latest_model_id)
+    latest (``mastery.model_for_school``); ``model`` and ``locked``, when the
+    caller has them (the school's model, the item's records as
+    ``lock_records`` returns them, claimed with the response's INSERT)."""
+    if model is None:
+        model = mastery.model_for_school(school_id, latest=latest_model_id)
     if model.per_learner:
         return _apply_per_learner(
             model, school_id=school_id, learner_id=learner_id, correct=correct, item_id=item_id,
@@ -127,7 +137,8 @@ def _apply_evidence(
         )  # fmt: skip
     out: dict[int, mastery.Estimate] = {}
     written = []
-    locked = lock_records(learner_id=learner_id, item_id=item_id, competency_ids=competency_ids)
+    if locked is None:
+        locked = lock_records(learner_id=learner_id, item_id=item_id, competency_ids=competency_ids)
     before = {
         (learner_id, rec.competency_id): history.State(rec.level, rec.probability) for rec in locked
     }
@@ -447,7 +458,23 @@ def _record(
         answered_at=given,
         offline=offline,
     )
-    handwritten.insert(response, also=_relaxing(relaxed_commit))
+    model = claimed = None
+    if scored.correct is not None and given is None:
+        # Read with the item by ``selectors.item_for_answer`` (the API).
+        model = mastery.model_for_school(
+            item.school_id, latest=getattr(item, "latest_model_id", None)
+        )
+    relax = _relaxing(relaxed_commit)
+    if model is not None and not model.per_learner and connection.vendor == "postgresql":
+        # The item's records are claimed by the response's own INSERT (a
+        # WITH clause): a round trip fewer on every answer (decision 0020).
+        claim = claim_of_item(learner_id=learner.pk, item_id=item.pk)
+        values = handwritten.insert(
+            response, also=(*relax, claim.returned), before=claim.clause, before_params=claim.params
+        )
+        claimed = claimed_records(values[-1])
+    else:
+        handwritten.insert(response, also=relax)
     estimates: dict[int, mastery.Estimate] = {}
     before: dict[int, history.State] = {}
     if scored.correct is not None and given is not None and _answered_later_exists(response):
@@ -461,8 +488,9 @@ def _record(
             response_id=response.pk,
             at=given or response.recorded_at,
             before_out=before,
-            # Read with the item by ``selectors.item_for_answer`` (the API).
             latest_model_id=getattr(item, "latest_model_id", None),
+            model=model,
+            locked=claimed,
         )
     return RecordResult(response=response, created=True, estimates=estimates, before=before)
 
