@@ -1,7 +1,8 @@
 """Decision 0020: on PostgreSQL the response's INSERT carries the claim of
 the learner's mastery records (a WITH clause), a round trip fewer per
-answer. What the claim hands back must be what ``lock_records`` reads, to
-the digit, and the answer must be counted as before."""
+answer, and the write of the new estimates carries the changes of level.
+What the claim hands back must be what ``lock_records`` reads, to the digit,
+and the answer and its changes of level must be kept as before."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.evidence.test_concurrency_pg import _items
 from trellis.curriculum import services as curriculum_services
 from trellis.curriculum.models import item as kinds
 from trellis.evidence import services
-from trellis.evidence.models import MasteryRecord
+from trellis.evidence.models import MasteryChange, MasteryRecord
 from trellis.evidence.services.mastery import claim_of_item, claimed_records, lock_records
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -48,12 +49,22 @@ def test_the_claim_carried_by_the_insert_reads_what_lock_records_reads(world):
 def test_an_answer_is_counted_once_whichever_way_its_records_are_claimed(world):
     _, items = _items(world, 1)
     learner = world.learner
+    moves = []
     for n in range(3):
         result = services.response_record(
             learner=learner, item=items[0], answer="1", idempotency_key=f"p{n}",
             source="practice",
         )  # fmt: skip
         assert result.created
+        moves += [
+            (result.before[cid].level, estimate.level)
+            for cid, estimate in result.estimates.items()
+            if result.before[cid].level != estimate.level
+        ]
+    # Each change of level is kept (carried by the write of the records).
+    kept = MasteryChange.objects.filter(learner=learner).order_by("pk")
+    assert moves and list(kept.values_list("from_level", "to_level")) == moves
+    assert {change.response.learner_id for change in kept} == {learner.pk}
     record = MasteryRecord.objects.get(learner=learner)
     assert (record.attempts, record.correct) == (3, 3)
     assert result.estimates[record.competency_id].probability == pytest.approx(record.probability)

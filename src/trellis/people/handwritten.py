@@ -177,6 +177,24 @@ INSERT_ROWS_AT_MOST = 16
 INSERT_ROWS_TOO_MANY = "insert_rows takes at most {most} rows; got {count}: use bulk_create."
 
 
+def _rows_values(objs: Sequence[Model]) -> tuple[str, list]:
+    """The INSERT of these rows and its values (see :func:`insert_rows`)."""
+    if len(objs) > INSERT_ROWS_AT_MOST:
+        raise ValueError(INSERT_ROWS_TOO_MANY.format(most=INSERT_ROWS_AT_MOST, count=len(objs)))
+    sql, fields = _rows_shape(type(objs[0]), len(objs))
+    db = connections[DEFAULT_DB_ALIAS]
+    values = [
+        field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields
+    ]
+    return sql, values
+
+
+def _rows_saved(objs: Sequence[Model]) -> None:
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = DEFAULT_DB_ALIAS
+
+
 def insert_rows(objs: Sequence[Model]) -> None:
     """What ``bulk_create`` does for a few new rows of one model with an
     automatic primary key — the same values, no signals, one statement —
@@ -186,16 +204,17 @@ def insert_rows(objs: Sequence[Model]) -> None:
     building the ORM's INSERT cost more than running it (decision 0020)."""
     if not objs:
         return
-    if len(objs) > INSERT_ROWS_AT_MOST:
-        raise ValueError(INSERT_ROWS_TOO_MANY.format(most=INSERT_ROWS_AT_MOST, count=len(objs)))
-    model = type(objs[0])
-    sql, fields = _rows_shape(model, len(objs))
-    db = connections[DEFAULT_DB_ALIAS]
-    values = [
-        field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields
-    ]
+    sql, values = _rows_values(objs)
     with cursor() as statement:
         statement.execute(sql, values)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = db.alias
+    _rows_saved(objs)
+
+
+def insert_rows_clause(name: str, objs: Sequence[Model]) -> tuple[str, list]:
+    """:func:`insert_rows` as a ``WITH`` clause named ``name`` and its
+    values, for another statement to carry (PostgreSQL runs an INSERT in a
+    ``WITH`` clause with the statement): the caller runs that statement,
+    and then the rows are saved."""
+    sql, values = _rows_values(objs)
+    _rows_saved(objs)
+    return f"{name} AS ({sql})", values

@@ -24,7 +24,9 @@ __all__ = [
     "NONE",
     "Snapshot",
     "State",
+    "change_rows",
     "changes_record",
+    "changes_store",
     "history_rebuild",
     "snapshot",
 ]
@@ -58,7 +60,7 @@ def snapshot(
     }
 
 
-def changes_record(
+def change_rows(
     *,
     before: Mapping[tuple[int, int], State],
     after: Mapping[tuple[int, int], State],
@@ -66,10 +68,9 @@ def changes_record(
     response_id: int | None = None,
     at: dt.datetime | None = None,
 ) -> list[MasteryChange]:
-    """Store a ``MasteryChange`` for each (learner, competency) whose level
-    differs between ``before`` and ``after`` (a missing record counts as not
-    started), in one statement (hand-written for the few an answer makes,
-    ``handwritten.insert_rows``; their primary keys are not read back)."""
+    """A ``MasteryChange``, not yet stored, for each (learner, competency)
+    whose level differs between ``before`` and ``after`` (a missing record
+    counts as not started)."""
     at = at or timezone.now()
     rows = []
     for key in sorted(set(before) | set(after)):
@@ -89,11 +90,31 @@ def changes_record(
                 changed_at=at,
             )
         )
+    return rows
+
+
+def changes_record(
+    *,
+    before: Mapping[tuple[int, int], State],
+    after: Mapping[tuple[int, int], State],
+    cause: str,
+    response_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> list[MasteryChange]:
+    """Store the :func:`change_rows` in one statement (hand-written for the
+    few an answer makes, ``handwritten.insert_rows``; their primary keys are
+    not read back)."""
+    rows = change_rows(before=before, after=after, cause=cause, response_id=response_id, at=at)
+    changes_store(rows)
+    return rows
+
+
+def changes_store(rows: list[MasteryChange]) -> None:
+    """Store changes made by :func:`change_rows`, in one statement."""
     if len(rows) > handwritten.INSERT_ROWS_AT_MOST:
         MasteryChange.objects.bulk_create(rows, batch_size=2000)
     else:
         handwritten.insert_rows(rows)
-    return rows
 
 
 def history_rebuild(*, school_id: int) -> int:

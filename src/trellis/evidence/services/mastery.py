@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -211,6 +211,9 @@ def lock_records(
     ]
 
 
+NOTHING_TO_CARRY = "No record to write, so no statement to carry the WITH clause."
+
+
 def _claim_constants() -> list:
     """What a claimed record that did not exist starts with: not started,
     no state, updated now."""
@@ -263,16 +266,34 @@ def claimed_records(value: str | list | None) -> list[LockedRecord]:
     ]
 
 
-def save_records(*, learner_id: int, estimates: list[tuple[int, mastery.Estimate, int]]) -> None:
+def save_records(
+    *,
+    learner_id: int,
+    estimates: list[tuple[int, mastery.Estimate, int]],
+    before: str = "",
+    before_params: Sequence = (),
+) -> None:
     """Write (competency id, estimate, correct count) for locked records in
-    one statement."""
-    save_record_rows([(learner_id, cid, estimate, correct) for cid, estimate, correct in estimates])
+    one statement; ``before``: a ``WITH`` clause it carries (PostgreSQL),
+    with its values (the answer's changes of level, decision 0020)."""
+    save_record_rows(
+        [(learner_id, cid, estimate, correct) for cid, estimate, correct in estimates],
+        before=before,
+        before_params=before_params,
+    )
 
 
-def save_record_rows(rows: list[tuple[int, int, mastery.Estimate, int]]) -> None:
+def save_record_rows(
+    rows: list[tuple[int, int, mastery.Estimate, int]],
+    *,
+    before: str = "",
+    before_params: Sequence = (),
+) -> None:
     """Write (learner id, competency id, estimate, correct count) for locked
     records, of any number of learners, in one statement."""
     if not rows:
+        if before:
+            raise ValueError(NOTHING_TO_CARRY)
         return
     now = _prep("updated_at", timezone.now())
     params: list = []
@@ -289,7 +310,8 @@ def save_record_rows(rows: list[tuple[int, int, mastery.Estimate, int]]) -> None
         ]
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     with handwritten.cursor() as cursor:
-        cursor.execute(_UPSERT.format(rows=values), params)
+        sql = _UPSERT.format(rows=values)
+        cursor.execute(f"WITH {before} {sql}" if before else sql, [*before_params, *params])
 
 
 def lock_record_pairs(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], LockedRecord]:

@@ -121,8 +121,9 @@ def _apply_evidence(
     """The engine's online update of the learner's records on the item's
     competencies (or ``competency_ids``): lock them (``lock_records``,
     which also reads their levels), update in memory, write them back in
-    one upsert, and keep each change of level (``history.changes_record``,
-    cause "answer": one more insert, only when a level changed). ``before_out``, when
+    one upsert, and keep each change of level (``history.change_rows``,
+    cause "answer", only when a level changed: on PostgreSQL carried by the
+    upsert, elsewhere one more insert). ``before_out``, when
     given, receives each competency's level and probability before;
     ``latest_model_id``, when the caller read it, which fit is the school's
     latest (``mastery.model_for_school``); ``model`` and ``locked``, when the
@@ -146,18 +147,31 @@ def _apply_evidence(
         estimate = mastery.update(model, record.state, str(record.competency_id), correct)
         written.append((record.competency_id, estimate, record.correct + int(correct)))
         out[record.competency_id] = estimate
-    save_records(learner_id=learner_id, estimates=written)
-    history.changes_record(
+    changes = history.change_rows(
         before=before,
         after={(learner_id, cid): history.State(e.level, e.probability) for cid, e in out.items()},
         cause=history.CAUSE_ANSWER,
         response_id=response_id,
         at=at,
     )
+    if changes and len(changes) <= handwritten.INSERT_ROWS_AT_MOST and _carries_with():
+        # The changes of level ride on the write of the records (a WITH
+        # clause): no round trip of their own (decision 0020).
+        clause, params = handwritten.insert_rows_clause("changed", changes)
+        save_records(learner_id=learner_id, estimates=written, before=clause, before_params=params)
+    else:
+        save_records(learner_id=learner_id, estimates=written)
+        history.changes_store(changes)
     if before_out is not None:
         for cid in out:
             before_out[cid] = before.get((learner_id, cid), history.NONE)
     return out
+
+
+def _carries_with() -> bool:
+    """Whether a statement can carry an INSERT in a WITH clause (PostgreSQL;
+    SQLite cannot)."""
+    return connection.vendor == "postgresql"
 
 
 def recompute_with_history(
@@ -465,7 +479,7 @@ def _record(
             item.school_id, latest=getattr(item, "latest_model_id", None)
         )
     relax = _relaxing(relaxed_commit)
-    if model is not None and not model.per_learner and connection.vendor == "postgresql":
+    if model is not None and not model.per_learner and _carries_with():
         # The item's records are claimed by the response's own INSERT (a
         # WITH clause): a round trip fewer on every answer (decision 0020).
         claim = claim_of_item(learner_id=learner.pk, item_id=item.pk)
