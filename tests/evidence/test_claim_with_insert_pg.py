@@ -79,3 +79,39 @@ def test_an_answer_is_counted_once_whichever_way_its_records_are_claimed(world):
     assert services.response_record(
         learner=learner, item=bare, answer="4", idempotency_key="bare", source="practice"
     ).created
+
+
+def test_under_a_per_learner_model_the_changes_of_level_are_kept_too(world):
+    """Every record of the learner is rewritten by each answer there; the
+    changes of level ride on that write as well."""
+    from tests.evidence.simschool import load_log
+    from trellis.engine.bkt import BKT
+    from trellis.engine.models import MODELS
+    from trellis.engine.simulate import simulate
+    from trellis.evidence import mastery
+    from trellis.evidence.models import LearnerModelState
+
+    per_learner = next(n for n in mastery.candidate_names() if not issubclass(MODELS[n], BKT))
+    load_log(world.school, simulate(12, 3, 20, seed=9).log)
+    services.mastery_fit_school(school=world.school, candidates=[per_learner])
+    mastery.forget_cached_model(world.school.pk)
+    learner = LearnerModelState.objects.order_by("learner_id").first().learner
+    _, items = _items(world, 4)
+    moves, responses = [], []
+    for n, item in enumerate(items):
+        result = services.response_record(
+            learner=learner, item=item, answer=str(item.numeric_answer), idempotency_key=f"l{n}",
+            source="practice",
+        )  # fmt: skip
+        responses.append(result.response.pk)
+        moves += [
+            (result.response.pk, cid, result.before[cid].level, estimate.level)
+            for cid, estimate in result.estimates.items()
+            if result.before[cid].level != estimate.level
+        ]
+    assert moves, "four right answers in a row move the item's competency"
+    answered = {cid for _, cid, _, _ in moves}
+    kept = MasteryChange.objects.filter(response_id__in=responses, competency_id__in=answered)
+    assert sorted(
+        kept.values_list("response_id", "competency_id", "from_level", "to_level")
+    ) == sorted(moves)

@@ -20,7 +20,14 @@ from trellis.curriculum import kinds
 from trellis.curriculum.scoring import check_rubric_points, score_answer
 from trellis.curriculum.selectors import item_competency_ids
 from trellis.evidence import mastery
-from trellis.evidence.models import Attempt, MasteryRecord, RefusedAnswer, Response, RubricScore
+from trellis.evidence.models import (
+    Attempt,
+    MasteryChange,
+    MasteryRecord,
+    RefusedAnswer,
+    Response,
+    RubricScore,
+)
 from trellis.evidence.models.response import SCORE_SELF, SCORE_TEACHER, SOURCE_ASSESSMENT
 from trellis.evidence.services import history
 from trellis.evidence.services.assessments import NOT_ASSIGNED, check_can_answer
@@ -154,18 +161,30 @@ def _apply_evidence(
         response_id=response_id,
         at=at,
     )
-    if changes and len(changes) <= handwritten.INSERT_ROWS_AT_MOST and _carries_with():
-        # The changes of level ride on the write of the records (a WITH
-        # clause): no round trip of their own (decision 0020).
-        clause, params = handwritten.insert_rows_clause("changed", changes)
-        save_records(learner_id=learner_id, estimates=written, before=clause, before_params=params)
-    else:
-        save_records(learner_id=learner_id, estimates=written)
-        history.changes_store(changes)
+    _save_with_changes(learner_id=learner_id, estimates=written, changes=changes)
     if before_out is not None:
         for cid in out:
             before_out[cid] = before.get((learner_id, cid), history.NONE)
     return out
+
+
+def _save_with_changes(
+    *,
+    learner_id: int,
+    estimates: list[tuple[int, mastery.Estimate, int]],
+    changes: list[MasteryChange],
+) -> None:
+    """Write the learner's new estimates and keep the changes of level. On
+    PostgreSQL the changes ride on the write of the records (a WITH clause):
+    no round trip of their own (decision 0020)."""
+    if changes and len(changes) <= handwritten.INSERT_ROWS_AT_MOST and _carries_with():
+        clause, params = handwritten.insert_rows_clause("changed", changes)
+        save_records(
+            learner_id=learner_id, estimates=estimates, before=clause, before_params=params
+        )
+    else:
+        save_records(learner_id=learner_id, estimates=estimates)
+        history.changes_store(changes)
 
 
 def _carries_with() -> bool:
@@ -230,7 +249,20 @@ def _apply_per_learner(
     estimates = {
         record.competency_id: tracker.estimate(str(record.competency_id)) for record in records
     }
-    save_records(
+    before = {
+        (learner_id, rec.competency_id): history.State(rec.level, rec.probability)
+        for rec in records
+    }
+    changes = history.change_rows(
+        before=before,
+        after={
+            (learner_id, cid): history.State(e.level, e.probability) for cid, e in estimates.items()
+        },
+        cause=history.CAUSE_ANSWER,
+        response_id=response_id,
+        at=at,
+    )
+    _save_with_changes(
         learner_id=learner_id,
         estimates=[
             (
@@ -240,21 +272,9 @@ def _apply_per_learner(
             )
             for record in records
         ],
+        changes=changes,
     )
     save_learner_states({learner_id: tracker.learner_state})
-    before = {
-        (learner_id, rec.competency_id): history.State(rec.level, rec.probability)
-        for rec in records
-    }
-    history.changes_record(
-        before=before,
-        after={
-            (learner_id, cid): history.State(e.level, e.probability) for cid, e in estimates.items()
-        },
-        cause=history.CAUSE_ANSWER,
-        response_id=response_id,
-        at=at,
-    )
     if before_out is not None:
         for cid in answered:
             before_out[cid] = before.get((learner_id, cid), history.NONE)
