@@ -29,7 +29,9 @@ DEBUG = False
 # A new PostgreSQL connection is a new server process: opening one per
 # request cost more than the answer itself under load (issue #18,
 # bench/answer_load.py). The health check drops a connection the server
-# closed instead of failing the next request on it.
+# closed instead of failing the next request on it; on PostgreSQL it asks
+# the connection's socket rather than the server, so it costs no round trip
+# (trellis/postgresql/base.py, decision 0020).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 SECRET_KEY = _required("DJANGO_SECRET_KEY")

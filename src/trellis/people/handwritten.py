@@ -32,8 +32,6 @@ except ImportError:  # no psycopg: SQLite only
 M = TypeVar("M", bound=Model)
 
 
-INSERT_CANNOT_RETURN = "This database cannot return columns from an INSERT, so it cannot evaluate an extra expression with one."
-
 #: A statement run this many times on one connection is kept prepared on the
 #: server (psycopg's default threshold; Django turns preparing off).
 PREPARE_AFTER = 5
@@ -141,7 +139,10 @@ def insert(
     db = connections[DEFAULT_DB_ALIAS]
     if not db.features.can_return_columns_from_insert:
         if also or before:
-            raise ValueError(INSERT_CANNOT_RETURN)
+            raise ValueError(
+                "This database cannot return columns from an INSERT,"
+                " so it cannot carry other work with one."
+            )
         obj.save()
         return ()
     sql, fields = _insert_shape(model, also, before)

@@ -211,9 +211,6 @@ def lock_records(
     ]
 
 
-NOTHING_TO_CARRY = "No record to write, so no statement to carry the WITH clause."
-
-
 def _claim_constants() -> list:
     """What a claimed record that did not exist starts with: not started,
     no state, updated now."""
@@ -293,7 +290,7 @@ def save_record_rows(
     records, of any number of learners, in one statement."""
     if not rows:
         if before:
-            raise ValueError(NOTHING_TO_CARRY)
+            raise ValueError("No record to write, so no statement to carry the WITH clause.")
         return
     now = _prep("updated_at", timezone.now())
     params: list = []
