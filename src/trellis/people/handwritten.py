@@ -110,12 +110,25 @@ def model_from_row(model: type[M], row: Sequence[Any], start: int = 0) -> M:
 
 
 @functools.cache
-def _insert_shape(model: type[Model], also: tuple[str, ...], before: str) -> tuple[str, list]:
+def _rows_shape(model: type[Model], count: int) -> tuple[str, list]:
+    """``INSERT INTO`` the model's table of ``count`` rows of placeholders,
+    and the fields whose values fill them (all but the automatic key)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return (
+        f"INSERT INTO {model._meta.db_table} ({columns}) VALUES {', '.join([row] * count)}",
+        fields,
+    )
+
+
+@functools.cache
+def _insert_shape(model: type[Model], also: tuple[str, ...], before: str) -> tuple[str, list]:
+    """The one-row INSERT of :func:`_rows_shape`, returning the primary key
+    and ``also``, behind the ``before`` clause."""
+    sql, fields = _rows_shape(model, 1)
     returning = ", ".join([connection.ops.quote_name(model._meta.pk.column), *also])
-    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks}) RETURNING {returning}"
+    sql = f"{sql} RETURNING {returning}"
     return (f"WITH {before} {sql}" if before else sql), fields
 
 
@@ -161,17 +174,6 @@ def insert(
     return tuple(row[1:])
 
 
-@functools.cache
-def _rows_shape(model: type[Model], count: int) -> tuple[str, list]:
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    return (
-        f"INSERT INTO {model._meta.db_table} ({columns}) VALUES {', '.join([row] * count)}",
-        fields,
-    )
-
-
 #: :func:`insert_rows` takes at most this many rows (one statement per row
 #: count is kept per process); more are ``bulk_create``'s work, which batches.
 INSERT_ROWS_AT_MOST = 16
@@ -214,8 +216,9 @@ def insert_rows(objs: Sequence[Model]) -> None:
 def insert_rows_clause(name: str, objs: Sequence[Model]) -> tuple[str, list]:
     """:func:`insert_rows` as a ``WITH`` clause named ``name`` and its
     values, for another statement to carry (PostgreSQL runs an INSERT in a
-    ``WITH`` clause with the statement): the caller runs that statement,
-    and then the rows are saved."""
+    ``WITH`` clause with the statement). The rows are marked saved at once:
+    the carrying statement runs in the caller's transaction, and if it
+    fails the transaction is rolled back whole."""
     sql, values = _rows_values(objs)
     _rows_saved(objs)
     return f"{name} AS ({sql})", values
