@@ -106,6 +106,25 @@ def _wait_for(page, condition, timeout=20.0):
     return condition()
 
 
+def _without_service_worker(page, context) -> None:
+    """Unregister the service worker and wait until nothing the page or the
+    worker asked for is still in flight. The worker fetches the offline pack
+    in the background, reading the session; a sign-out or sign-in writing
+    the session meanwhile finds the live server's in-memory SQLite table
+    locked (a 500 on this test database only; PostgreSQL waits instead)."""
+    in_flight: set = set()
+    context.on("request", lambda request: in_flight.add(request))
+    context.on("requestfinished", lambda request: in_flight.discard(request))
+    context.on("requestfailed", lambda request: in_flight.discard(request))
+    page.evaluate(
+        "async () => { for (const r of await navigator.serviceWorker.getRegistrations())"
+        " await r.unregister(); }"
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert _wait_for(page, lambda: not in_flight), "requests still in flight"
+
+
 def _settled(page, learner) -> int:
     """The learner's responses once nothing more arrives for a second."""
     page.wait_for_load_state("networkidle")
@@ -233,6 +252,7 @@ def test_a_refused_answer_is_shown_with_its_reason(page, context, live_server, s
     expect(refused).to_be_hidden()
 
     # The teacher sees it with its reason, at a desk and on a phone.
+    _without_service_worker(page, context)
     page.get_by_role("button", name="Sign out").click()
     sign_in(world.teacher.username, PASSWORD)
     for width, height in ((1280, 900), (390, 844)):
