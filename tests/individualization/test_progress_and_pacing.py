@@ -236,16 +236,16 @@ def test_a_module_with_a_check_opens_only_by_its_check(world):
     assert pace.finished_at is not None and pace.current_module is None
 
 
-def test_after_each_answer_a_module_without_a_check_is_checked_in_three_reads(
+def test_after_each_answer_a_module_without_a_check_is_checked_in_one_read(
     world, django_assert_num_queries
 ):
     """What runs after every recorded response: for a learner on a module
-    without a check, the pace with its module, the module's competencies and
-    the learner's records on them; the learner moves on once every
+    without a check, one read of the pace with its module and what its
+    check needs (decision 0020); the learner moves on once every
     competency is proficient, and with the pace finished one read says so."""
     cur = curriculum_for(world)
     _, modules = _sequence(world, cur, [None, None])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         assert pacing.paces_sync_for_learner(world.learner.pk) == 0
     _proficient(world.learner, cur.ratio)
     # Both modules ask for the same competency: the learner passes both.
@@ -255,6 +255,59 @@ def test_after_each_answer_a_module_without_a_check_is_checked_in_three_reads(
     assert [p.module for p in pace.passes.order_by("module__position")] == modules
     with django_assert_num_queries(1):
         assert pacing.paces_sync_for_learner(world.learner.pk) == 0
+
+
+@pytest.mark.parametrize(
+    "states, passes",
+    [
+        # (level, probability) of ratios and of rates; None: no record yet.
+        ((("proficient", 0.91), None), False),
+        ((("proficient", 0.91), ("developing", 0.55)), False),
+        ((("mastered", 0.97), ("proficient", 0.8123)), True),
+        ((("proficient", 0.8567), ("proficient", 0.9)), True),
+    ],
+)
+def test_a_module_without_a_check_passes_when_every_competency_is_at_least_proficient(
+    world, states, passes
+):
+    """The read after each answer applies the rule a teacher's "check
+    progress" applies (``check_score``): every competency of the module
+    proficient or mastered; the pass is scored with the lowest probability.
+    Another learner's records, and the learner's records of competencies
+    outside the module, count for nothing."""
+    from trellis.evidence.models import MasteryRecord
+
+    cur = curriculum_for(world)
+    seq = pacing.sequence_create(school_class=world.class_a, title="Unit", created_by=world.teacher)
+    both = pacing.module_add(
+        sequence=seq, title="Both", competencies=[cur.ratio, cur.rate], threshold=0.6
+    )
+    pacing.module_add(sequence=seq, title="Next", competencies=[cur.rate], threshold=0.6)
+    # Proficient everywhere for the sibling: nothing of theirs counts here.
+    for competency in (cur.ratio, cur.rate):
+        MasteryRecord.objects.create(
+            learner=world.sibling, competency=competency, probability=0.99, level="mastered",
+            attempts=9, correct=9,
+        )  # fmt: skip
+    for competency, state in zip((cur.ratio, cur.rate), states, strict=True):
+        if state is not None:
+            MasteryRecord.objects.create(
+                learner=world.learner, competency=competency, level=state[0],
+                probability=state[1], attempts=6, correct=5,
+            )  # fmt: skip
+    pace = LearnerPace.objects.get(learner=world.learner)
+    expected = round(min(p for _, p in states), 3) if passes else None
+    assert pacing.check_score(both, world.learner.pk) == expected
+
+    moved = pacing.paces_sync_for_learner(world.learner.pk)
+
+    pace.refresh_from_db()
+    if passes:
+        # "Next" asks for rates only, which is proficient too: both pass.
+        assert moved == 2 and pace.finished_at is not None
+        assert pace.passes.get(module=both).score == expected
+    else:
+        assert moved == 0 and pace.current_module == both and not pace.passes.exists()
 
 
 def test_lowering_the_threshold_rechecks_the_learners_on_the_module(world):

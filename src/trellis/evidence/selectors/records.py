@@ -74,6 +74,30 @@ def mastery_states(learner_id: int, competency_ids: Iterable[int]) -> list[tuple
     )
 
 
+def records_at_levels_sql(
+    *, learner: str, competencies: str, levels: Iterable[str]
+) -> tuple[str, str, list[str]]:
+    """Two SQL expressions for a caller's own statement, and the parameters
+    each of them takes: how many of the learner's records among the
+    competencies are at one of ``levels``, and the lowest probability among
+    those records. ``learner`` is an SQL expression of the learner's id (a
+    column of the caller's statement), ``competencies`` a subquery of
+    competency ids.
+
+    The pace check after each answer asks this of the module the learner is
+    on, in the statement that reads the learner's paces: one round trip
+    instead of three (decision 0020)."""
+    # In a fixed order: the statement stays the same from answer to answer
+    # and is kept prepared on the server.
+    ordered = sorted(levels)
+    where = (
+        f" FROM {MasteryRecord._meta.db_table} r WHERE r.learner_id = {learner}"
+        f" AND r.competency_id IN ({competencies})"
+        f" AND r.level IN ({', '.join(['%s'] * len(ordered))})"
+    )
+    return f"(SELECT COUNT(*){where})", f"(SELECT MIN(r.probability){where})", ordered
+
+
 def competency_ids_reached(
     learners: Iterable[User], competencies: Iterable[Competency], levels: Iterable[str]
 ) -> list[int]:

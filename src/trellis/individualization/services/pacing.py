@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from trellis.evidence.constants import MASTERED, PROFICIENT
 from trellis.evidence.selectors.answers import attempt_of, standing_answers
-from trellis.evidence.selectors.records import mastery_states
+from trellis.evidence.selectors.records import mastery_states, records_at_levels_sql
 from trellis.individualization.models import LearnerPace, Module, ModulePass, ModuleSequence
 from trellis.people import handwritten
 from trellis.people import selectors as people_selectors
@@ -215,9 +215,18 @@ def check_score(module: Module, learner_id: int) -> float | None:
                 return round(share, 3)
         return None
     wanted = set(module.competencies.values_list("pk", flat=True))
-    states = mastery_states(learner_id, wanted)
-    if wanted and sum(1 for _, _, level in states if level in PASSING_LEVELS) == len(wanted):
-        return round(min(probability for _, probability, _ in states), 3)
+    passing = [p for _, p, level in mastery_states(learner_id, wanted) if level in PASSING_LEVELS]
+    return _score_of_records(len(wanted), len(passing), min(passing, default=None))
+
+
+def _score_of_records(wanted: int, passing: int, lowest: float | None) -> float | None:
+    """The score of a module without a mastery check, from how many
+    competencies it has, how many of them the learner's records hold at a
+    passing level, and the lowest probability among those; None if not
+    passed (the rule of case 2 above, in one place for both ways of
+    reading it)."""
+    if wanted and passing == wanted and lowest is not None:
+        return round(lowest, 3)
     return None
 
 
@@ -260,31 +269,54 @@ def paces_sync_for_learner(learner_id: int) -> int:
     is locked and moved on (``pace_sync`` checks again under the lock). An
     answer that passes nothing — nearly every answer — costs no transaction
     and no row lock."""
-    # Most learners have no pace under way: one hand-written read (the paces
-    # with their current modules) says so, or finds them, for less than
-    # building the ORM's query costs (decision 0016).
+    # One hand-written read finds the paces under way with their current
+    # modules (decision 0016) and, for a module without a mastery check,
+    # what its check needs: the learner's records at a passing level among
+    # its competencies (decision 0020). A learner on a module is a learner
+    # of a class that works at its own pace: every answer of theirs comes
+    # here.
+    sql, params = _paces_under_way_sql()
     with handwritten.cursor() as cursor:
-        cursor.execute(_paces_under_way_sql(), [learner_id])
+        cursor.execute(sql, [*params, learner_id])
         rows = cursor.fetchall()
     moved = 0
     today = timezone.localdate()
+    after_module = handwritten.width(LearnerPace) + handwritten.width(Module)
     for row in rows:
         pace = handwritten.model_from_row(LearnerPace, row)
         if pace.start_after and pace.start_after > today:
             continue
         module = handwritten.model_from_row(Module, row, start=handwritten.width(LearnerPace))
-        if check_score(module, learner_id) is not None:
+        if module.mastery_check_id:
+            score = check_score(module, learner_id)
+        else:
+            score = _score_of_records(*row[after_module : after_module + 3])
+        if score is not None:
             moved += len(pace_sync(pace=pace))
     return moved
 
 
 @functools.cache
-def _paces_under_way_sql() -> str:
+def _paces_under_way_sql() -> tuple[str, tuple[str, ...]]:
     """The learner's paces neither finished nor at their end, each with its
-    current module (the pace's columns, then the module's)."""
-    return (
-        f"SELECT {handwritten.columns(LearnerPace, 'p')}, {handwritten.columns(Module, 'm')}"
+    current module (the pace's columns, then the module's), then how many
+    competencies the module has, how many of them the learner holds at a
+    passing level and the lowest probability among those; and the
+    parameters that come before the learner's id."""
+    through = Module.competencies.through
+    module_column = through._meta.get_field("module").column
+    competency_column = through._meta.get_field("competency").column
+    of_module = f" FROM {through._meta.db_table} mc WHERE mc.{module_column} = m.id"
+    passing, lowest, levels = records_at_levels_sql(
+        learner="p.learner_id",
+        competencies=f"SELECT mc.{competency_column}{of_module}",
+        levels=PASSING_LEVELS,
+    )
+    sql = (
+        f"SELECT {handwritten.columns(LearnerPace, 'p')}, {handwritten.columns(Module, 'm')},"
+        f" (SELECT COUNT(*){of_module}), {passing}, {lowest}"
         f" FROM {LearnerPace._meta.db_table} p JOIN {Module._meta.db_table} m"
         " ON m.id = p.current_module_id"
         " WHERE p.learner_id = %s AND p.finished_at IS NULL ORDER BY p.id"
     )
+    return sql, (*levels, *levels)
