@@ -6,8 +6,8 @@ would wait for it) and moves everything loaded so far out of the garbage
 collector's way (``gc.freeze``): the modules, the URL patterns and the
 settings live as long as the worker, yet every full collection walked
 them again. Measured under ``bench/answer_load.py`` (issue #18): four full
-collections per worker in a run, each pausing one request for 0.2–0.4 s,
-and half of the collector's time; none and half after freezing
+collections per worker in a 30-second run, each pausing one request for
+0.3–0.4 s; after freezing none, and the collector's time halves
 (decision 0020)."""
 
 import gc
