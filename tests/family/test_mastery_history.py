@@ -132,6 +132,39 @@ def test_guardian_view_shows_this_weeks_changes(world):
     )
 
 
+def test_this_weeks_change_ends_where_the_record_stands_now(world):
+    """The history keeps changes of level only; answers that keep the level
+    still move the probability. "Now" on the guardian's page is the record,
+    the same figure as the mastery table beside it, not the figure at which
+    the level was crossed."""
+    c = make_curriculum(world.school)
+    answer(world.learner, c.prereq_item, False)
+    crossed = MasteryChange.objects.get(learner=world.learner, competency=c.prereq)
+    answer(world.learner, c.prereq_item, False)
+    answer(world.learner, c.prereq_item, False)
+    record = MasteryRecord.objects.get(learner=world.learner, competency=c.prereq)
+    # Still one change of level, and the probability has moved since it.
+    assert MasteryChange.objects.filter(learner=world.learner).count() == 1
+    assert record.level == crossed.to_level == ATTEMPTED
+    now_percent = round(100 * record.probability)
+    crossed_percent = round(100 * crossed.to_probability)
+    assert now_percent != crossed_percent
+
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    [change] = selectors.changes_since(world.learner, week_ago)
+    assert (change.to_level, change.to_percent) == (ATTEMPTED, now_percent)
+    assert change.from_percent == round(100 * crossed.from_probability)
+    # A period with an end keeps the history's figure: the record is now,
+    # not then.
+    [then] = selectors.changes_since(world.learner, week_ago, timezone.now())
+    assert then.to_percent == crossed_percent
+
+    text = client_for(world.guardian).get(f"/family/children/{world.learner.pk}/live/")
+    text = text.content.decode()
+    assert f"{c.prereq.code}: started, now Attempted ({now_percent}%)" in text
+    assert f"Attempted ({crossed_percent}%)" not in text
+
+
 def test_history_rebuilt_from_evidence_matches_the_history_recorded_live(world):
     c = make_curriculum(world.school)
     pattern = [False, True, True, False, True, True, True, True]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
@@ -356,13 +356,28 @@ def level_changes(learner: User, since, until=None) -> list[LevelChange]:
     """The learner's changes of level in [since, until), per competency, in
     competency order (one query). A refit of the school's model moves
     levels without new evidence: it counts in ``from``/``to`` but not in
-    ``by_evidence``, so a refit alone is never progress."""
-    from trellis.evidence.models import MasteryChange
+    ``by_evidence``, so a refit alone is never progress.
+
+    With no ``until`` the period runs to now, and its end is the learner's
+    record as it stands: the history keeps only changes of level, while the
+    probability moves with every answer, so the last change's figure is
+    where the level was crossed, not where the learner is ("started, now
+    Attempted (25%)" beside a record at 13%). The record is read in the
+    same query."""
+    from trellis.evidence.models import MasteryChange, MasteryRecord
     from trellis.evidence.models.history import CAUSE_REFIT
 
     qs = MasteryChange.objects.filter(learner=learner, changed_at__gte=since)
     if until is not None:
         qs = qs.filter(changed_at__lt=until)
+    else:
+        record = MasteryRecord.objects.filter(
+            learner=OuterRef("learner"), competency=OuterRef("competency")
+        )
+        qs = qs.annotate(
+            record_level=Subquery(record.values("level")[:1]),
+            record_probability=Subquery(record.values("probability")[:1]),
+        )
     per: dict[int, list] = {}
     for change in qs.select_related("competency").order_by("changed_at", "pk"):
         per.setdefault(change.competency_id, []).append(change)
@@ -374,13 +389,16 @@ def level_changes(learner: User, since, until=None) -> list[LevelChange]:
             for c in changes
             if c.cause != CAUSE_REFIT
         )
+        to_level, to_probability = last.to_level, last.to_probability
+        if getattr(last, "record_level", None) is not None:
+            to_level, to_probability = last.record_level, last.record_probability
         out.append(
             LevelChange(
                 competency=first.competency,
                 from_level=first.from_level,
-                to_level=last.to_level,
+                to_level=to_level,
                 from_percent=round(100 * first.from_probability),
-                to_percent=round(100 * last.to_probability),
+                to_percent=round(100 * to_probability),
                 by_evidence=steps,
             )
         )
