@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trellis.engine.levels import (
     FAMILIAR,
@@ -9,6 +11,8 @@ from trellis.engine.levels import (
     PROFICIENT,
     Level,
     level,
+    percent,
+    percent_to,
 )
 
 
@@ -48,3 +52,35 @@ def test_levels_are_monotone_in_mastery() -> None:
         cur = order.index(level(i / 100, 10))
         assert cur >= last
         last = cur
+
+
+@pytest.mark.parametrize(
+    ("p", "shown"),
+    [
+        (0.9496, 94),  # rounds to 95, but is below MASTERED: kept at 94
+        (0.95, 95),
+        (0.9449, 94),
+        (0.5996, 59),
+        (0.60, 60),
+        (0.3951, 39),
+        (0.40, 40),
+        (0.57, 57),
+        (0.125, 12),  # Python rounds half to even; no threshold near
+        (0.995, 100),
+        (0.0, 0),
+        (1.0, 100),
+    ],
+)
+def test_a_percent_is_rounded_but_never_up_across_a_threshold(p: float, shown: int) -> None:
+    assert percent(p) == shown
+
+
+@given(st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
+def test_the_shown_percent_reads_as_the_same_level_and_is_within_a_point(p: float) -> None:
+    """A reader who holds the shown percent against the legend's thresholds
+    finds the level shown beside it."""
+    for digits in (0, 1):
+        shown = percent_to(p, digits)
+        assert level(shown / 100, 5) is level(p, 5)
+        assert abs(shown - 100 * p) <= 10.0**-digits + 1e-9
+    assert percent(p) == int(percent_to(p, 0))

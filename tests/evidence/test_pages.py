@@ -301,3 +301,38 @@ def test_a_wrong_answer_never_reads_as_good_news(setup):
     assert feedback.feedback_text(
         True, [feedback.Move("6.RP.1", 55, 64, "familiar", "proficient")]
     ) == ("Correct. Your mastery of 6.RP.1 went up from 55 % to 64 % (now proficient).")
+
+
+def test_a_percent_beside_a_level_never_reads_as_the_next_level(setup):
+    """0.9496 is proficient: rounded it would read "Proficient, 95 %" under a
+    legend that says mastered from 95 %. Every page that shows the figure
+    beside the level shows 94."""
+    world = setup.world
+    MasteryRecord.objects.create(
+        learner=world.learner,
+        competency=setup.competency,
+        probability=0.9496,
+        level="proficient",
+        attempts=5,
+    )
+    learner = _client(world.learner)
+    html = learner.get("/competencies/").content.decode()
+    assert "94 % · 5 tries" in html and "95 % · 5 tries" not in html
+    html = learner.get(f"/practice/{setup.competency.pk}/").content.decode()
+    assert "94 % after 5 tries" in html
+    html = _client(world.teacher).get(f"/classes/{world.class_a.pk}/mastery/").content.decode()
+    assert "Proficient</span> 94" in html and "Proficient</span> 95" not in html
+    html = _client(world.guardian).get(f"/family/children/{world.learner.pk}/live/")
+    assert "Proficient (94%)" in html.content.decode()
+    children = _client(world.guardian).get("/api/v1/guardian/children").json()
+    [child] = [c for c in children if c["id"] == world.learner.pk]
+    assert [m["percent"] for m in child["mastery"]] == [94]
+    # The sentence after an answer holds to the same rule.
+    from trellis.evidence import feedback
+
+    rise = feedback.Move("6.RP.1", 90.0, 94.96, "proficient", "proficient")
+    assert feedback.feedback_text(True, [rise]) == (
+        "Correct. Your mastery of 6.RP.1 went up from 90 % to 94 % (still proficient)."
+    )
+    near = feedback.Move("6.RP.1", 94.2, 94.96, "proficient", "proficient")
+    assert "from 94.2 % to 94.9 %" in feedback.feedback_text(True, [near])

@@ -29,6 +29,7 @@ from trellis.differentiation.models import (
 )
 from trellis.engine import grouping as engine
 from trellis.evidence.constants import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
+from trellis.evidence.mastery import percent_of
 from trellis.evidence.selectors.answers import newest_answer_times
 from trellis.evidence.selectors.class_assessments import for_learning_assessments_of
 from trellis.evidence.selectors.records import records_by_learner_and_competency
@@ -106,13 +107,23 @@ class Evidence:
     """One competency's estimate for one learner, as shown beside a decision."""
 
     competency: Competency
-    percent: int
+    probability: float
     level: str
     attempts: int
 
     @property
     def level_label(self) -> str:
         return LEVEL_LABELS[self.level]
+
+    @property
+    def percent(self) -> int:
+        return percent_of(self.probability)
+
+    @property
+    def feature(self) -> float:
+        """The estimate as the grouping engine reads it: in whole percents,
+        as it always has (the groups do not move with a display rule)."""
+        return round(100 * self.probability) / 100
 
     def __str__(self) -> str:
         attempts = f"{self.attempts} attempt{'' if self.attempts == 1 else 's'}"
@@ -174,24 +185,20 @@ def readiness_for(learners: list[User], objective: Competency) -> list[Readiness
     def evidence(learner: User, cid: int) -> Evidence:
         record = records.get((learner.pk, cid))
         if record is None or not record.attempts:
-            return Evidence(competencies[cid], 0, NOT_STARTED, 0)
-        return Evidence(
-            competencies[cid], round(100 * record.probability), record.level, record.attempts
-        )
+            return Evidence(competencies[cid], 0.0, NOT_STARTED, 0)
+        return Evidence(competencies[cid], record.probability, record.level, record.attempts)
 
     out = []
     for learner in learners:
         own = evidence(learner, objective.pk)
         prereqs = [evidence(learner, cid) for cid in prereq_ids if cid in competencies]
-        values = [e.percent / 100 for e in [own, *prereqs] if e.attempts]
+        values = [e.feature for e in [own, *prereqs] if e.attempts]
         last = newest.get(learner.pk)
         features = engine.LearnerFeatures(
             id=str(learner.pk),
             name=str(learner),
-            objective_mastery=own.percent / 100 if own.attempts else None,
-            prerequisite_mastery={
-                e.competency.label: e.percent / 100 for e in prereqs if e.attempts
-            },
+            objective_mastery=own.feature if own.attempts else None,
+            prerequisite_mastery={e.competency.label: e.feature for e in prereqs if e.attempts},
             objective_answers=own.attempts,
             prerequisite_answers=sum(e.attempts for e in prereqs),
             last_answer=f"{timezone.localtime(last):%Y-%m-%d}" if last and values else "",

@@ -14,6 +14,11 @@ mastered       mastery >= ``MASTERED`` (0.95) and attempts >= ``MIN_ATTEMPTS_MAS
 learner is never "mastered" on fewer than ``MIN_ATTEMPTS_MASTERED`` (3)
 attempts, so one lucky answer on an easy skill cannot close it: such a
 learner is shown as proficient.
+
+People read the probability as a whole percent beside its level, and a
+legend that states these thresholds. :func:`percent` rounds, but never up
+to a threshold the probability has not reached: 0.9496 reads 94 %, not
+"proficient, 95 %" under "mastered from 95 %".
 """
 
 from __future__ import annotations
@@ -53,3 +58,24 @@ def level(mastery: float, attempts: int) -> Level:
     if mastery >= FAMILIAR:
         return Level.FAMILIAR
     return Level.ATTEMPTED
+
+
+#: The probabilities at which the level changes, lowest first.
+THRESHOLDS = (FAMILIAR, PROFICIENT, MASTERED)
+
+
+def percent_to(mastery: float, digits: int) -> float:
+    """``100 * mastery`` rounded to ``digits`` decimals, but kept below any
+    level threshold that ``mastery`` is below (see the module docstring)."""
+    shown = round(100 * mastery, digits)
+    for threshold in THRESHOLDS:
+        edge = round(100 * threshold, digits)
+        if mastery < threshold and shown >= edge:
+            return round(edge - 10.0**-digits, digits)
+    return shown
+
+
+def percent(mastery: float) -> int:
+    """The mastery as a whole percent for people to read, never rounded up
+    across a level's threshold."""
+    return int(percent_to(mastery, 0))

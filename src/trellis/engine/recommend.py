@@ -49,6 +49,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from trellis.engine import levels
+
 # --- Error messages -----------------------------------------------------------
 
 READINESS_LEVEL_ERROR = "A resource's readiness level must be between 1 and 5, not {value}."
@@ -428,7 +430,7 @@ def recommend(
             parts.append(f"{_article(fmt)} {fmt}")
             coded.append(("format", {"format": fmt}))
         if code and review:
-            percent = str(round(100 * mastery))
+            percent = str(levels.percent(mastery))
             parts.append(f"for review: you have mastered {code} ({percent} %)")
             coded.append(("review", {"code": code, "percent": percent}))
         elif code:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from trellis.engine import levels
 from trellis.evidence.models.mastery_state import LEVELS, NOT_STARTED
 
 LEVEL_LABELS = dict(LEVELS)
@@ -60,12 +61,18 @@ def move_text(move: Move, correct: bool) -> str:
 
 def _pair(a: float, b: float) -> tuple[str, str]:
     """Two percentages as text: whole numbers, or one decimal when whole
-    numbers would hide the move (99.7 -> 99.1)."""
+    numbers would hide the move (99.7 -> 99.1). Neither is rounded up across
+    a level's threshold it has not reached (``engine.levels.percent_to``):
+    94.96 % beside "still proficient" reads 94, not 95."""
     for digits in (0, 1):
-        x, y = f"{a:.{digits}f}", f"{b:.{digits}f}"
+        x, y = _shown(a, digits), _shown(b, digits)
         if x != y:
             return x, y
-    return f"{a:.0f}", f"{b:.0f}"
+    return _shown(a, 0), _shown(b, 0)
+
+
+def _shown(percent: float, digits: int) -> str:
+    return f"{levels.percent_to(min(max(percent / 100, 0.0), 1.0), digits):.{digits}f}"
 
 
 def feedback_text(correct: bool, moves: list[Move]) -> str:

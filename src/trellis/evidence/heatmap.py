@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from trellis.curriculum.selectors import assessable_competencies, frameworks_by_ids
+from trellis.evidence import mastery
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.selectors import _EMPTY, LEVEL_LABELS, LEVEL_SHORT, HeatCell, HeatRow
 from trellis.people import selectors as people_selectors
@@ -145,7 +146,11 @@ def class_heatmap_page(
             learner_id__in=[u.pk for u in learners], competency_id__in=ids
         ).values_list("learner_id", "competency_id", "probability", "level", "attempts"):
             by_pair[(learner_id, competency_id)] = HeatCell(
-                level, LEVEL_SHORT[level], LEVEL_LABELS[level], round(100 * probability), attempts
+                level,
+                LEVEL_SHORT[level],
+                LEVEL_LABELS[level],
+                mastery.percent_of(probability),
+                attempts,
             )
     rows = []
     for learner in learners:

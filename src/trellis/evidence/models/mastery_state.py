@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from trellis.curriculum.models import Competency
+from trellis.engine import levels as engine_levels
 from trellis.evidence.constants import (  # noqa: F401 (re-exported)
     ATTEMPTED,
     FAMILIAR,
@@ -64,6 +65,12 @@ class MasteryRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.competency.label}: {self.level}"
+
+    @property
+    def percent(self) -> int:
+        """The probability as pages show it beside the level (rounded, never
+        up across the level's threshold: ``engine.levels.percent``)."""
+        return engine_levels.percent(min(max(self.probability, 0.0), 1.0))
 
 
 class LearnerModelState(models.Model):

@@ -77,7 +77,7 @@ class CompetencyMastery:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.probability)
+        return mastery.percent_of(self.probability)
 
 
 def frameworks_for_learner(learner: User) -> list[Framework]:
@@ -397,8 +397,8 @@ def level_changes(learner: User, since, until=None) -> list[LevelChange]:
                 competency=first.competency,
                 from_level=first.from_level,
                 to_level=to_level,
-                from_percent=round(100 * first.from_probability),
-                to_percent=round(100 * to_probability),
+                from_percent=mastery.percent_of(first.from_probability),
+                to_percent=mastery.percent_of(to_probability),
                 by_evidence=steps,
             )
         )
