@@ -571,6 +571,12 @@ def test_describe_groups_explains_edited_groups_under_their_names():
     (top2,) = describe_groups(ls, r, [("Top", ["y", "t"])])
     assert top2.explanation.startswith("Top: secure on 6.RP.3")
     assert "; Tia is not yet secure on 6.RP.3. 2 learners" in top2.explanation
+    # Secure prerequisites alone rank a learner beside those who have shown
+    # the objective; with no answer on it yet, she is named too.
+    pre_only = LearnerFeatures("p", "Pia", None, {"6.RP.1": 0.99})
+    (top3,) = describe_groups([*ls, pre_only], r, [("Top", ["y", "p"])])
+    assert top3.explanation.startswith("Top: secure on 6.RP.3 (mastery averages 0.97)")
+    assert "; Pia is not yet secure on 6.RP.3. 2 learners" in top3.explanation
     (low,) = describe_groups(ls, r, [("Low", ["w", "x", "y"])])
     assert low.explanation.startswith("Low: not yet secure on 6.RP.1")
     assert "; Yan is already secure on 6.RP.1. 3 learners" in low.explanation

@@ -150,14 +150,16 @@ def _behind(f: _Facts, obj_mean: float | None) -> list[Part]:
     """Means can hide a learner who is behind (a teacher's move, or a
     constraint repair): name them, with what they are not yet secure on (a
     prerequisite; or, in a group said to be secure on the objective, the
-    objective itself). Empty when no one is."""
+    objective itself, which includes a member with no answers on it yet:
+    secure prerequisites alone rank a learner with those who have shown
+    the objective). Empty when no one is."""
     ls = f.ls
     on_objective = obj_mean is not None and obj_mean >= SECURE
     behind: list[tuple[str, list[Any]]] = []
     for i in f.members:
         codes: list[Any] = sorted(c for c, v in ls[i].prerequisite_mastery.items() if v < SECURE)
         own = ls[i].objective_mastery
-        if (on_objective and own is not None and own < SECURE) or (
+        if (on_objective and (own is None or own < SECURE)) or (
             not codes and placement(ls[i]) == STRUGGLE
         ):
             codes.append(f.obj)
