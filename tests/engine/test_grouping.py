@@ -169,6 +169,31 @@ def test_readiness_bands_are_ordered(n, seed, data):
         assert max(a) <= min(b)
 
 
+def test_no_answers_on_the_objective_count_as_not_started_in_readiness():
+    """Secure prerequisites and no answer on the objective make a learner
+    ready for it, not ahead of those who have shown it: the readiness bands
+    agree with ``placement`` (what "Before the lesson" lists)."""
+    pia = LearnerFeatures("p", "Pia", None, {"6.RP.1": 0.98}, objective_answers=0)
+    assert readiness(pia) == pytest.approx(0.5 * 0.98)
+    assert readiness(LearnerFeatures("o", "Oli", 0.7)) == pytest.approx(0.7)
+    assert readiness(LearnerFeatures("n", "New")) is None
+    shown = [
+        LearnerFeatures(f"m{i}", f"Mo {i}", 0.96, {"6.RP.1": 0.9 + i / 100}, objective_answers=5)
+        for i in range(4)
+    ]
+    started = [
+        LearnerFeatures(f"s{i}", f"Sam {i}", 0.3 + i / 10, {"6.RP.1": 0.8}, objective_answers=6)
+        for i in range(3)
+    ]
+    learners = [*shown, pia, *started]
+    g = form_groups(learners, req("readiness", n_groups=2))
+    low, top = g.groups
+    assert set(top.members) == {ln.id for ln in shown}
+    assert all(placement(ln) == EXTENSION for ln in shown)
+    assert top.explanation.startswith("Group B: already shows mastery of 6.RP.3")
+    assert "p" in low.members and placement(pia) == ON_TRACK
+
+
 def test_heterogeneous_groups_each_span_a_range():
     for seed in range(5):
         learners = make_class(35, seed)

@@ -150,9 +150,8 @@ def _behind(f: _Facts, obj_mean: float | None) -> list[Part]:
     """Means can hide a learner who is behind (a teacher's move, or a
     constraint repair): name them, with what they are not yet secure on (a
     prerequisite; or, in a group said to be secure on the objective, the
-    objective itself, which includes a member with no answers on it yet:
-    secure prerequisites alone rank a learner with those who have shown
-    the objective). Empty when no one is."""
+    objective itself, which includes a member with no answers on it yet).
+    Empty when no one is."""
     ls = f.ls
     on_objective = obj_mean is not None and obj_mean >= SECURE
     behind: list[tuple[str, list[Any]]] = []

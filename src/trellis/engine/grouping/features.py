@@ -26,13 +26,19 @@ from trellis.engine.levels import FAMILIAR, MIN_ATTEMPTS_MASTERED
 
 def readiness(learner: LearnerFeatures) -> float | None:
     """``OBJECTIVE_WEIGHT`` x objective mastery + the rest x the mean of the
-    prerequisite mastery; either part alone when the other is unknown; None
-    with no evidence at all."""
+    prerequisite mastery; None with no evidence at all.
+
+    With prerequisite evidence but none on the objective, the objective
+    counts as 0: it is not started, as every page shows it. Counting the
+    prerequisites alone ranked such a learner above those who had shown
+    the objective, into the band "already shows mastery" that "Before the
+    lesson" (the same :func:`placement`) puts them out of. With evidence on
+    the objective and none on its prerequisites, the objective alone."""
     pre = [float(v) for v in learner.prerequisite_mastery.values()]
     pre_mean = sum(pre) / len(pre) if pre else None
     obj = learner.objective_mastery
     if obj is None:
-        return pre_mean
+        return None if pre_mean is None else (1.0 - OBJECTIVE_WEIGHT) * pre_mean
     if pre_mean is None:
         return float(obj)
     return OBJECTIVE_WEIGHT * float(obj) + (1.0 - OBJECTIVE_WEIGHT) * pre_mean
