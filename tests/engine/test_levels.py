@@ -69,6 +69,8 @@ def test_levels_are_monotone_in_mastery() -> None:
         (0.995, 100),
         (0.0, 0),
         (1.0, 100),
+        (1.0 + 1e-9, 100),  # a stored figure a hair outside [0, 1]
+        (-1e-9, 0),
     ],
 )
 def test_a_percent_is_rounded_but_never_up_across_a_threshold(p: float, shown: int) -> None:

@@ -28,8 +28,8 @@ from trellis.differentiation.models import (
     StationRotation,
 )
 from trellis.engine import grouping as engine
+from trellis.engine import levels
 from trellis.evidence.constants import LEVELS, MASTERED, NOT_STARTED, PROFICIENT
-from trellis.evidence.mastery import percent_of
 from trellis.evidence.selectors.answers import newest_answer_times
 from trellis.evidence.selectors.class_assessments import for_learning_assessments_of
 from trellis.evidence.selectors.records import records_by_learner_and_competency
@@ -117,7 +117,7 @@ class Evidence:
 
     @property
     def percent(self) -> int:
-        return percent_of(self.probability)
+        return levels.percent(self.probability)
 
     @property
     def feature(self) -> float:

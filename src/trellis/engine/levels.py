@@ -66,7 +66,9 @@ THRESHOLDS = (FAMILIAR, PROFICIENT, MASTERED)
 
 def percent_to(mastery: float, digits: int) -> float:
     """``100 * mastery`` rounded to ``digits`` decimals, but kept below any
-    level threshold that ``mastery`` is below (see the module docstring)."""
+    level threshold that ``mastery`` is below (see the module docstring).
+    A stored figure a hair outside [0, 1] reads as 0 or 100."""
+    mastery = min(max(mastery, 0.0), 1.0)
     shown = round(100 * mastery, digits)
     for threshold in THRESHOLDS:
         edge = round(100 * threshold, digits)

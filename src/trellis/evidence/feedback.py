@@ -72,7 +72,7 @@ def _pair(a: float, b: float) -> tuple[str, str]:
 
 
 def _shown(percent: float, digits: int) -> str:
-    return f"{levels.percent_to(min(max(percent / 100, 0.0), 1.0), digits):.{digits}f}"
+    return f"{levels.percent_to(percent / 100, digits):.{digits}f}"
 
 
 def feedback_text(correct: bool, moves: list[Move]) -> str:

@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from trellis.curriculum.selectors import assessable_competencies, frameworks_by_ids
-from trellis.evidence import mastery
+from trellis.engine import levels
 from trellis.evidence.models import MasteryRecord
 from trellis.evidence.selectors import _EMPTY, LEVEL_LABELS, LEVEL_SHORT, HeatCell, HeatRow
 from trellis.people import selectors as people_selectors
@@ -149,7 +149,7 @@ def class_heatmap_page(
                 level,
                 LEVEL_SHORT[level],
                 LEVEL_LABELS[level],
-                mastery.percent_of(probability),
+                levels.percent(probability),
                 attempts,
             )
     rows = []

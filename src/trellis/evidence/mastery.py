@@ -185,12 +185,6 @@ def level_for(probability: float, attempts: int) -> str:
     return str(engine_levels.level(min(max(probability, 0.0), 1.0), attempts))
 
 
-def percent_of(probability: float) -> int:
-    """A mastery probability as the whole percent pages and the API show
-    beside its level: rounded, never up across a level's threshold."""
-    return engine_levels.percent(min(max(probability, 0.0), 1.0))
-
-
 def is_mastered(probability: float, attempts: int) -> bool:
     return level_for(probability, attempts) == engine_levels.Level.MASTERED
 

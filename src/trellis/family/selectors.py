@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from trellis.evidence import mastery as evidence_mastery
 from trellis.evidence import selectors as evidence_selectors
 from trellis.evidence.selectors import LevelChange, assessments_for_learner, level_changes
 from trellis.individualization import selectors as individualization_selectors
@@ -61,7 +60,7 @@ def _mastery_rows(
             r.competency.code,
             r.competency.statement,
             r.get_level_display(),
-            evidence_mastery.percent_of(r.probability),
+            r.percent,
             recent.get((child_id, r.competency_id), 0),
         )
         for r in records[child_id]

@@ -70,7 +70,7 @@ class MasteryRecord(models.Model):
     def percent(self) -> int:
         """The probability as pages show it beside the level (rounded, never
         up across the level's threshold: ``engine.levels.percent``)."""
-        return engine_levels.percent(min(max(self.probability, 0.0), 1.0))
+        return engine_levels.percent(self.probability)
 
 
 class LearnerModelState(models.Model):

@@ -19,6 +19,7 @@ from trellis.curriculum.selectors import (
     frameworks_for_school,
     prerequisites_of,
 )
+from trellis.engine import levels
 from trellis.evidence import mastery
 from trellis.evidence.constants import (
     ATTEMPTED,
@@ -77,7 +78,7 @@ class CompetencyMastery:
 
     @property
     def percent(self) -> int:
-        return mastery.percent_of(self.probability)
+        return levels.percent(self.probability)
 
 
 def frameworks_for_learner(learner: User) -> list[Framework]:
@@ -397,8 +398,8 @@ def level_changes(learner: User, since, until=None) -> list[LevelChange]:
                 competency=first.competency,
                 from_level=first.from_level,
                 to_level=to_level,
-                from_percent=mastery.percent_of(first.from_probability),
-                to_percent=mastery.percent_of(to_probability),
+                from_percent=levels.percent(first.from_probability),
+                to_percent=levels.percent(to_probability),
                 by_evidence=steps,
             )
         )
